@@ -1,0 +1,33 @@
+"""Sulah web application: the app factory."""
+from __future__ import annotations
+
+from flask import Flask
+
+from portal.config import PROJECT_ROOT, Config
+
+
+def create_app(config: Config | dict | None = None) -> Flask:
+    config = config if config is not None else Config()
+    settings = config.as_dict() if isinstance(config, Config) else dict(config)
+    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"),
+                static_folder=str(PROJECT_ROOT / "portal" / "static"),
+                instance_path=str(settings["INSTANCE_PATH"]))
+    app.config.update(settings)
+
+    from portal import cli, database, errors, security
+    from portal.accounts import init_accounts
+    from portal.cases import init_cases
+    from portal.celery import celery_init_app
+    from portal.dev import init_dev
+    from portal.web import init_web
+
+    database.init_database(app)
+    security.init_security(app)
+    init_accounts(app)
+    init_cases(app)
+    init_web(app)
+    init_dev(app)
+    errors.init_errors(app)
+    cli.init_cli(app)
+    celery_init_app(app)
+    return app

@@ -1,0 +1,190 @@
+"""Account use-cases: sign-up, sign-in, invitations, password reset. Flush, never commit."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import current_app, render_template
+from sqlalchemy import func, select
+
+from portal import audit
+from portal.accounts import tokens
+from portal.accounts.models import (AdvocateProfile, Engagement, EnterpriseCategory, Invitation,
+                                    NeutralProfile, Organization, User)
+from portal.accounts.passwords import hash_password, needs_rehash, verify_password
+from portal.accounts.roles import Role
+from portal.adapters import mail
+from portal.cases.states import DomainError
+from portal.extensions import db
+from portal.types import utcnow
+
+INVITABLE_ROLES = (Role.CREDITOR, Role.ADVOCATE)
+
+
+@dataclass
+class OrgDetails:
+    legal_name: str
+    address: str
+    gstin: str | None = None
+    pan: str | None = None
+    udyam_number: str | None = None
+    udyam_registered_on: date | None = None
+    enterprise_category: EnterpriseCategory | None = None
+    upi_vpa: str | None = None
+
+
+@dataclass
+class PersonDetails:
+    name: str
+    email: str
+    password: str
+    phone: str | None = None
+
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalize_email(email)))
+
+
+def _new_user(person: PersonDetails, role: Role, org: Organization | None, **kw) -> User:
+    if find_user_by_email(person.email):
+        raise DomainError("An account with that e-mail address already exists. Try logging in.")
+    user = User(email=normalize_email(person.email), name=person.name.strip(), phone=person.phone,
+                password_hash=hash_password(person.password), role=role, organization=org, **kw)
+    db.session.add(user)
+    return user
+
+
+def sign_up(org_details: OrgDetails, person: PersonDetails) -> User:
+    """A creditor business registers; its first user administers the organisation."""
+    if org_details.gstin and db.session.scalar(
+            select(Organization.id).where(Organization.gstin == org_details.gstin)):
+        raise DomainError("An organisation with that GSTIN is already registered. "
+                          "Ask its administrator to invite you.")
+    org = Organization(**vars(org_details))
+    db.session.add(org)
+    user = _new_user(person, Role.CREDITOR, org, is_org_admin=True)
+    db.session.flush()
+    audit.record("org.signed_up", actor=user, payload={"org_id": org.id, "legal_name": org.legal_name})
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = find_user_by_email(email)
+    if not verify_password(user.password_hash if user else None, password):
+        return None
+    if not user.active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def record_login(user: User) -> None:
+    user.last_login_at = utcnow()
+    audit.record("user.logged_in", actor=user, payload={})
+
+
+def invite(actor: User, email: str, role: Role) -> Invitation:
+    """Invite a colleague (creditor staff) or an advocate; the mail goes after commit."""
+    if role not in INVITABLE_ROLES:
+        raise DomainError("You can invite colleagues and advocates only.")
+    email = normalize_email(email)
+    existing = find_user_by_email(email)
+    org = actor.organization
+    if existing is not None:
+        if existing.role == Role.ADVOCATE and role == Role.ADVOCATE:
+            return _engage_existing_advocate(actor, existing)
+        raise DomainError("That person already has a Sulah account.")
+    token, digest = tokens.random_token()
+    inv = Invitation(org_id=org.id, email=email, role=role, token_hash=digest, invited_by_id=actor.id,
+                     expires_at=utcnow() + timedelta(days=current_app.config["INVITATION_DAYS"]))
+    db.session.add(inv)
+    db.session.flush()
+    audit.record("org.invited", actor=actor, payload={"invitation_id": inv.id, "email": email,
+                                                      "role": role.value})
+    link = f"{current_app.config['PUBLIC_BASE_URL']}/invitations/{token}"
+    ctx = {"org": org, "inviter": actor, "role": role, "link": link,
+           "days": current_app.config["INVITATION_DAYS"]}
+    mail.queue(mail.Message(to=[email], subject=f"{org.legal_name} invites you to Sulah",
+                            text=render_template("email/invitation.txt", **ctx),
+                            html=render_template("email/invitation.html", **ctx)))
+    return inv
+
+
+def _engage_existing_advocate(actor: User, advocate: User) -> Invitation | None:
+    if not db.session.scalar(select(Engagement.id).where(
+            Engagement.org_id == actor.org_id, Engagement.advocate_id == advocate.id)):
+        db.session.add(Engagement(org_id=actor.org_id, advocate_id=advocate.id))
+        db.session.flush()
+        audit.record("org.advocate_engaged", actor=actor,
+                     payload={"advocate_id": advocate.id, "org_id": actor.org_id})
+    return None
+
+
+def find_invitation(token: str) -> Invitation | None:
+    inv = db.session.scalar(select(Invitation).where(Invitation.token_hash == tokens.sha256_hex(token)))
+    if inv is None or inv.accepted_at is not None or inv.expires_at < utcnow():
+        return None
+    return inv
+
+
+def accept_invitation(token: str, person: PersonDetails, *, enrolment_number: str | None = None,
+                      bar_council_state: str | None = None) -> User:
+    inv = find_invitation(token)
+    if inv is None:
+        raise DomainError("This invitation has expired or was already used. Ask for a new one.")
+    person.email = inv.email
+    if inv.role == Role.ADVOCATE:
+        if not (enrolment_number and bar_council_state):
+            raise DomainError("Advocates must give their Bar Council enrolment number and state.")
+        user = _new_user(person, Role.ADVOCATE, None)
+        user.advocate_profile = AdvocateProfile(enrolment_number=enrolment_number,
+                                                bar_council_state=bar_council_state)
+        db.session.flush()
+        db.session.add(Engagement(org_id=inv.org_id, advocate_id=user.id))
+    else:
+        user = _new_user(person, Role.CREDITOR, inv.organization)
+    inv.accepted_at = utcnow()
+    db.session.flush()
+    audit.record("org.invitation_accepted", actor=user,
+                 payload={"invitation_id": inv.id, "role": inv.role.value, "org_id": inv.org_id})
+    return user
+
+
+def create_neutral(person: PersonDetails, *, expertise: str = "", languages: str = "English") -> User:
+    user = _new_user(person, Role.NEUTRAL, None)
+    user.neutral_profile = NeutralProfile(expertise=expertise, languages=languages)
+    db.session.flush()
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """Always looks the same to the caller, whether or not the account exists."""
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return
+    token = tokens.make_reset_token(user)
+    link = f"{current_app.config['PUBLIC_BASE_URL']}/reset/{token}"
+    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+    ctx = {"user": user, "link": link, "minutes": minutes}
+    audit.record("user.password_reset_requested", actor=user, payload={})
+    mail.queue(mail.Message(to=[user.email], subject="Reset your Sulah password",
+                            text=render_template("email/password_reset.txt", **ctx),
+                            html=render_template("email/password_reset.html", **ctx)))
+
+
+def user_for_reset_token(token: str) -> User | None:
+    return tokens.read_reset_token(token, lambda uid: db.session.get(User, uid))
+
+
+def reset_password(token: str, new_password: str) -> User:
+    user = user_for_reset_token(token)
+    if user is None:
+        raise DomainError("This reset link has expired or was already used. Ask for a new one.")
+    user.password_hash = hash_password(new_password)
+    audit.record("user.password_reset", actor=user, payload={})
+    return user

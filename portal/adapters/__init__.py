@@ -1,0 +1,1 @@
+"""Outside capabilities (mail, SMS, WhatsApp, payments, e-sign) behind small interfaces."""

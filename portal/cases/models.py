@@ -1,0 +1,166 @@
+"""Claims: the debtor party, the case, its invoices and the payments received."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.accounts.models import Organization, User, enum_column
+from portal.cases.states import CaseStatus
+from portal.extensions import db
+from portal.types import Money, UTCDateTime, utcnow
+
+
+class ClaimType(enum.StrEnum):
+    MSMED_INVOICE = "msmed_invoice"
+    COMMERCIAL_INVOICE = "commercial_invoice"
+    CHEQUE_DISHONOUR = "cheque_dishonour"
+
+
+class ContactKind(enum.StrEnum):
+    EMAIL = "email"
+    MOBILE = "mobile"
+
+
+class PaymentMethod(enum.StrEnum):
+    UPI = "upi"
+    NEFT = "neft"
+    RTGS = "rtgs"
+    IMPS = "imps"
+    CHEQUE = "cheque"
+    CASH = "cash"
+    OTHER = "other"
+
+
+class Party(db.Model):
+    """A debtor as the creditor knows it. Only what is needed to claim and serve is kept."""
+
+    __tablename__ = "parties"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    legal_name: Mapped[str] = mapped_column(String(200))
+    gstin: Mapped[str | None] = mapped_column(String(15), index=True)
+    pan: Mapped[str | None] = mapped_column(String(10))
+    postal_address: Mapped[str] = mapped_column(Text, default="")
+    place_of_business: Mapped[str] = mapped_column(String(200), default="")
+    # A debtor who signed up and proved control of a served address can see this party's cases.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    created_by_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    contacts: Mapped[list[PartyContact]] = relationship(
+        back_populates="party", cascade="all, delete-orphan", order_by="PartyContact.id")
+    user: Mapped[User | None] = relationship()
+
+    def addresses(self, kind: ContactKind) -> list[str]:
+        return [c.value for c in self.contacts if c.kind == kind]
+
+
+class PartyContact(db.Model):
+    """An e-mail address or an E.164 mobile number of a debtor, with where it came from."""
+
+    __tablename__ = "party_contacts"
+    __table_args__ = (UniqueConstraint("party_id", "kind", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), index=True)
+    kind: Mapped[ContactKind] = enum_column(ContactKind)
+    value: Mapped[str] = mapped_column(String(254))
+    # IT Act s.13(2): an address the debtor designated (contract, PO, GST record) fixes receipt.
+    designated: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(120), default="")
+
+    party: Mapped[Party] = relationship(back_populates="contacts")
+
+
+class ReferenceCounter(db.Model):
+    """Per-year sequence behind case references such as SUL-2026-000123."""
+
+    __tablename__ = "reference_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Case(db.Model):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    creditor_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    debtor_party_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), index=True)
+    claim_type: Mapped[ClaimType] = enum_column(ClaimType)
+    # Written only by portal.cases.transitions.fire(); read through .status.
+    _status: Mapped[CaseStatus] = enum_column(CaseStatus, name="status", default=CaseStatus.DRAFT,
+                                              index=True)
+    advocate_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    neutral_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    creditor: Mapped[Organization] = relationship()
+    debtor: Mapped[Party] = relationship()
+    advocate: Mapped[User | None] = relationship(foreign_keys=[advocate_id])
+    neutral: Mapped[User | None] = relationship(foreign_keys=[neutral_id])
+    invoices: Mapped[list[Invoice]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="Invoice.invoice_date")
+    payments: Mapped[list[Payment]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="Payment.paid_on")
+
+    @property
+    def status(self) -> CaseStatus:
+        return self._status
+
+    @property
+    def invoiced_total(self) -> Decimal:
+        return sum((i.total for i in self.invoices), Decimal("0.00"))
+
+    @property
+    def paid_total(self) -> Decimal:
+        return sum((p.amount for p in self.payments), Decimal("0.00"))
+
+
+class Invoice(db.Model):
+    __tablename__ = "invoices"
+    __table_args__ = (
+        UniqueConstraint("case_id", "number"),
+        CheckConstraint("taxable_value >= 0 AND gst_amount >= 0 AND total > 0", name="amounts"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    number: Mapped[str] = mapped_column(String(60))
+    invoice_date: Mapped[date] = mapped_column(Date)
+    acceptance_date: Mapped[date | None] = mapped_column(Date)
+    credit_days: Mapped[int | None] = mapped_column(Integer)
+    due_date: Mapped[date] = mapped_column(Date)
+    taxable_value: Mapped[Decimal] = mapped_column(Money)
+    gst_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+    total: Mapped[Decimal] = mapped_column(Money)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    case: Mapped[Case] = relationship(back_populates="invoices")
+
+
+class Payment(db.Model):
+    __tablename__ = "payments"
+    __table_args__ = (CheckConstraint("amount > 0", name="positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    paid_on: Mapped[date] = mapped_column(Date)
+    method: Mapped[PaymentMethod] = enum_column(PaymentMethod)
+    reference: Mapped[str] = mapped_column(String(60), default="")
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="payments")

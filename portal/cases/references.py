@@ -1,0 +1,26 @@
+"""Human-friendly case references (SUL-2026-000123) from a per-year counter row."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from portal.cases.models import ReferenceCounter
+from portal.extensions import db
+from portal.types import IST
+
+
+def next_reference(now: datetime) -> str:
+    year = now.astimezone(IST).year
+    session = db.session
+    stmt = (update(ReferenceCounter).where(ReferenceCounter.year == year)
+            .values(last_value=ReferenceCounter.last_value + 1)
+            .returning(ReferenceCounter.last_value)
+            .execution_options(synchronize_session=False))
+    value = session.execute(stmt).scalar()
+    if value is None:
+        ins = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)
+        session.execute(ins(ReferenceCounter).values(year=year, last_value=0).on_conflict_do_nothing())
+        value = session.execute(stmt).scalar()
+    return f"SUL-{year}-{value:06d}"

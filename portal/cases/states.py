@@ -1,0 +1,150 @@
+"""The case lifecycle: every status, every allowed transition, who may fire it and its guard.
+
+Pure Python (no Flask, no database) so the whole table can be read in a minute and tested alone.
+`portal.cases.transitions.fire` is the only code that applies it.
+"""
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from portal.accounts.roles import Role
+
+
+class CaseStatus(enum.StrEnum):
+    DRAFT = "draft"
+    FILED = "filed"
+    NOTICE_DRAFTING = "notice_drafting"
+    NOTICE_IN_REVIEW = "notice_in_review"
+    NOTICE_SIGNED = "notice_signed"
+    NOTICE_SERVED = "notice_served"
+    RESPONDED = "responded"
+    IN_NEGOTIATION = "in_negotiation"
+    IN_CONCILIATION = "in_conciliation"
+    SETTLED = "settled"
+    IN_ARBITRATION = "in_arbitration"
+    AWARDED = "awarded"
+    PAID = "paid"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+
+S = CaseStatus
+TERMINAL = frozenset({S.CLOSED, S.WITHDRAWN})
+OPEN_DISPUTE = frozenset({S.NOTICE_SERVED, S.RESPONDED, S.IN_NEGOTIATION, S.IN_CONCILIATION})
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the request; the message is safe to show to the user."""
+
+
+class IllegalTransition(DomainError):
+    def __init__(self, message: str, *, action: str, status: CaseStatus) -> None:
+        super().__init__(message)
+        self.action = action
+        self.status = status
+
+
+class TransitionNotPermitted(DomainError):
+    """The transition exists from this state, but not for the actor's role."""
+
+
+Guard = Callable[[Any], str | None]  # returns None when allowed, or the reason it is not
+
+
+def has_invoices(case: Any) -> str | None:
+    return None if case.invoices else "Add at least one invoice before filing the case."
+
+
+def has_debtor_contact(case: Any) -> str | None:
+    return None if case.debtor and case.debtor.contacts else "Add an e-mail or mobile number for the debtor."
+
+
+def has_advocate(case: Any) -> str | None:
+    return None if case.advocate_id else "Assign an advocate to the case first."
+
+
+def has_neutral(case: Any) -> str | None:
+    return None if case.neutral_id else "A neutral must be appointed first."
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: frozenset[CaseStatus]
+    target: CaseStatus
+    roles: frozenset[Role]
+    guards: tuple[Guard, ...] = ()
+    label: str = ""
+
+
+def _t(action, sources, target, roles, guards=(), label=""):
+    if isinstance(sources, CaseStatus):
+        sources = {sources}
+    return Transition(action, frozenset(sources), target, frozenset(roles), tuple(guards),
+                      label or action.replace("_", " ").capitalize())
+
+
+C, A, D, N, ADM, SYS = Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR, Role.NEUTRAL, Role.ADMIN, Role.SYSTEM
+ANY_LIVE = frozenset(S) - TERMINAL - {S.PAID, S.SETTLED, S.AWARDED}
+
+TRANSITIONS: tuple[Transition, ...] = (
+    _t("file", S.DRAFT, S.FILED, {C}, [has_invoices, has_debtor_contact], "File the claim"),
+    _t("start_notice", S.FILED, S.NOTICE_DRAFTING, {C, A, SYS}, label="Start drafting the notice"),
+    _t("submit_notice", S.NOTICE_DRAFTING, S.NOTICE_IN_REVIEW, {C}, [has_advocate],
+       "Submit the notice for review"),
+    _t("return_notice", S.NOTICE_IN_REVIEW, S.NOTICE_DRAFTING, {A}, label="Return with comments"),
+    _t("sign_notice", S.NOTICE_IN_REVIEW, S.NOTICE_SIGNED, {A, SYS}, label="Approve and sign"),
+    _t("serve_notice", S.NOTICE_SIGNED, S.NOTICE_SERVED, {SYS, C}, label="Notice served"),
+    _t("record_response", S.NOTICE_SERVED, S.RESPONDED, {D, SYS}, label="Debtor responded"),
+    _t("open_negotiation", {S.NOTICE_SERVED, S.RESPONDED}, S.IN_NEGOTIATION, {C, A, D, SYS},
+       label="Open the ODR room"),
+    _t("start_conciliation", S.IN_NEGOTIATION, S.IN_CONCILIATION, {ADM, SYS}, [has_neutral],
+       "Start conciliation"),
+    _t("settle", {S.IN_NEGOTIATION, S.IN_CONCILIATION, S.IN_ARBITRATION}, S.SETTLED, {SYS, N},
+       label="Record settlement"),
+    _t("invoke_arbitration", OPEN_DISPUTE, S.IN_ARBITRATION, {C, A}, label="Invoke arbitration"),
+    _t("make_award", S.IN_ARBITRATION, S.AWARDED, {N}, [has_neutral], "Make the award"),
+    _t("mark_paid", frozenset(S) - TERMINAL - {S.DRAFT, S.PAID}, S.PAID, {C, SYS},
+       label="Mark paid in full"),
+    _t("close", {S.PAID, S.SETTLED, S.AWARDED}, S.CLOSED, {C, ADM, SYS}, label="Close the case"),
+    _t("withdraw", ANY_LIVE, S.WITHDRAWN, {C}, label="Withdraw the claim"),
+)
+
+_BY_ACTION = {t.action: t for t in TRANSITIONS}
+assert len(_BY_ACTION) == len(TRANSITIONS), "transition actions must be unique"
+
+
+def transition_for(action: str) -> Transition:
+    try:
+        return _BY_ACTION[action]
+    except KeyError:
+        raise IllegalTransition(f"Unknown case action “{action}”.", action=action,
+                                status=CaseStatus.DRAFT) from None
+
+
+def check(case: Any, action: str, role: Role) -> Transition:
+    """Return the transition if `role` may fire `action` on `case` now, else raise with why not."""
+    t = transition_for(action)
+    if case.status not in t.sources:
+        raise IllegalTransition(
+            f"“{t.label}” is not possible while the case is {case.status.value.replace('_', ' ')}.",
+            action=action, status=case.status)
+    if role not in t.roles:
+        raise TransitionNotPermitted(f"A {role.value} may not “{t.label.lower()}”.")
+    for guard in t.guards:
+        reason = guard(case)
+        if reason:
+            raise IllegalTransition(reason, action=action, status=case.status)
+    return t
+
+
+def available(case: Any, role: Role) -> list[Transition]:
+    """Transitions this role could fire now (guards included), for showing buttons."""
+    out = []
+    for t in TRANSITIONS:
+        if case.status in t.sources and role in t.roles and not any(g(case) for g in t.guards):
+            out.append(t)
+    return out

@@ -1,0 +1,64 @@
+"""Case list, case page, status actions and the case's audit trail."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from portal import audit
+from portal.accounts.policy import Action, require
+from portal.accounts.roles import Role
+from portal.cases import states
+from portal.cases.models import Case
+from portal.cases.services import visible_cases
+from portal.cases.transitions import fire
+from portal.database import commit
+from portal.extensions import db
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+
+def load_case(reference: str) -> Case:
+    case = db.session.scalar(select(Case).where(Case.reference == reference))
+    if case is None:
+        abort(404, "No such case.")
+    return case
+
+
+@bp.get("/")
+@login_required
+def list_cases():
+    require(current_user, Action.VIEW_CASE)
+    cases = db.session.scalars(visible_cases(current_user).limit(200)).all()
+    return render_template("cases/list.html", cases=cases)
+
+
+@bp.get("/<reference>")
+@login_required
+def show_case(reference: str):
+    case = load_case(reference)
+    require(current_user, Action.VIEW_CASE, case)
+    actions = states.available(case, Role(current_user.role))
+    return render_template("cases/show.html", case=case, actions=actions, form=FlaskForm())
+
+
+@bp.post("/<reference>/actions/<action>")
+@login_required
+def transition_case(reference: str, action: str):
+    case = load_case(reference)
+    require(current_user, f"transition:{action}", case)
+    if not FlaskForm().validate_on_submit():
+        abort(400, "Your form had expired. Please try again.")
+    t = fire(case, action, current_user)
+    commit()
+    flash(f"{t.label}: done. The case is now {case.status.value.replace('_', ' ')}.", "success")
+    return redirect(url_for("cases.show_case", reference=reference))
+
+
+@bp.get("/<reference>/audit")
+@login_required
+def case_audit(reference: str):
+    case = load_case(reference)
+    require(current_user, Action.VIEW_AUDIT, case)
+    return render_template("cases/audit.html", case=case, events=audit.events_for_case(case.id))

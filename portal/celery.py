@@ -1,0 +1,22 @@
+"""Celery bound to the Flask app: every task runs inside an app context."""
+from __future__ import annotations
+
+from celery import Celery, Task
+from flask import Flask
+
+
+def celery_init_app(app: Flask) -> Celery:
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.config_from_object(app.config["CELERY"])
+    celery_app.conf.beat_schedule = {
+        "audit-verify-nightly": {"task": "portal.tasks.verify_audit_ledger", "schedule": 24 * 3600.0},
+    }
+    celery_app.set_default()
+    celery_app.autodiscover_tasks(["portal"], related_name="tasks", force=True)
+    app.extensions["celery"] = celery_app
+    return celery_app

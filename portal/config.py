@@ -1,0 +1,106 @@
+"""Configuration from environment variables, with an embedded default that needs no servers."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def instance_secret(instance: Path, name: str) -> str:
+    """Read a secret generated once into the instance folder; create it on first use."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / name
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+class Config:
+    """Production-shaped settings; every value can be overridden from the environment."""
+
+    def __init__(self) -> None:
+        env = os.environ
+        self.INSTANCE_PATH = Path(env.get("SULAH_INSTANCE", PROJECT_ROOT / "instance")).resolve()
+        self.INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
+        inst = self.INSTANCE_PATH
+        self.ENV_NAME = env.get("SULAH_ENV", "development")
+        self.DEVELOPMENT = self.ENV_NAME == "development"
+
+        self.SECRET_KEY = env.get("SECRET_KEY") or instance_secret(inst, "secret_key")
+        # Separate key for encrypting secrets at rest (TOTP seeds, later DSC keys).
+        self.DATA_KEY = env.get("SULAH_DATA_KEY") or instance_secret(inst, "data_key")
+
+        self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or f"sqlite:///{inst / 'sulah.sqlite'}"
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.EVIDENCE_STORE = env.get("EVIDENCE_STORE") or f"fs:{inst / 'evidence'}"
+
+        broker = env.get("CELERY_BROKER_URL") or f"sqla+sqlite:///{inst / 'celery-broker.sqlite'}"
+        backend = env.get("CELERY_RESULT_BACKEND") or f"db+sqlite:///{inst / 'celery-results.sqlite'}"
+        self.CELERY = {
+            "broker_url": broker,
+            "result_backend": backend,
+            "task_ignore_result": True,
+            "task_acks_late": True,
+            "task_reject_on_worker_lost": True,
+            "worker_prefetch_multiplier": 1,
+            "broker_connection_retry_on_startup": True,
+            "timezone": "UTC",
+            "enable_utc": True,
+            "beat_schedule_filename": str(inst / "celerybeat-schedule"),
+        }
+
+        self.MAIL_SERVER = env.get("MAIL_SERVER", "127.0.0.1")
+        self.MAIL_PORT = int(env.get("MAIL_PORT", "8025"))
+        self.MAIL_USE_STARTTLS = _bool("MAIL_USE_STARTTLS", False)
+        self.MAIL_USERNAME = env.get("MAIL_USERNAME")
+        self.MAIL_PASSWORD = env.get("MAIL_PASSWORD")
+        self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER", "Sulah <no-reply@sulah.localhost>")
+        self.OUTBOX_PATH = inst / "outbox"
+
+        self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", "5 per minute;30 per hour")
+
+        secure = _bool("SESSION_COOKIE_SECURE", not self.DEVELOPMENT)
+        self.SESSION_COOKIE_SECURE = secure
+        self.REMEMBER_COOKIE_SECURE = secure
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.FORCE_HTTPS = _bool("FORCE_HTTPS", not self.DEVELOPMENT)
+        self.PERMANENT_SESSION_LIFETIME = 60 * 60 * 8
+        self.WTF_CSRF_TIME_LIMIT = 60 * 60 * 8
+
+        self.PASSWORD_RESET_MAX_AGE = int(env.get("PASSWORD_RESET_MAX_AGE", 3600))
+        self.INVITATION_DAYS = int(env.get("INVITATION_DAYS", 7))
+        self.PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+        self.DEV_OUTBOX_ENABLED = self.DEVELOPMENT and _bool("DEV_OUTBOX", True)
+        self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", 30 * 1024 * 1024))
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in vars(self).items() if k.isupper()}
+
+
+class TestConfig(Config):
+    """Settings for the test suite: a throwaway instance folder, tasks run eagerly unless a test asks."""
+
+    def __init__(self, instance: Path, database_url: str) -> None:
+        os.environ.setdefault("SULAH_ENV", "development")
+        os.environ["SULAH_INSTANCE"] = str(instance)
+        super().__init__()
+        self.TESTING = True
+        self.SQLALCHEMY_DATABASE_URI = database_url
+        self.EVIDENCE_STORE = f"fs:{instance / 'evidence'}"
+        self.CELERY = dict(self.CELERY, task_always_eager=True, task_eager_propagates=True)
+        self.RATELIMIT_STORAGE_URI = "memory://"

@@ -1,0 +1,110 @@
+"""Idempotent demo data: one creditor MSME, an advocate, a neutral, a debtor, an admin, a few cases."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pyotp
+from sqlalchemy import select
+
+from portal.accounts import services as accounts
+from portal.accounts.models import EnterpriseCategory, User
+from portal.accounts.passwords import hash_password
+from portal.accounts.roles import Role
+from portal.cases import services as cases
+from portal.cases.models import Case, ClaimType
+from portal.cases.transitions import fire
+from portal.extensions import db
+
+PASSWORD = "Demo-Pass-2026"
+# Fixed demo TOTP seeds so a developer can add them to an authenticator app once.
+DEMO_TOTP = {role: f"SULAHDEMO{role.value.upper()}".ljust(32, "A")
+             for role in (Role.ADVOCATE, Role.NEUTRAL, Role.ADMIN)}
+
+
+@dataclass
+class DemoLogins:
+    password: str = PASSWORD
+    accounts: list[tuple[str, str]] = field(default_factory=list)
+    totp_note: str = ""
+
+
+def _user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def _ensure(role: Role, email: str, name: str, **kw) -> User:
+    user = _user(email)
+    if user is None:
+        user = User(email=email, name=name, role=role, password_hash=hash_password(PASSWORD), **kw)
+        if role in DEMO_TOTP:
+            user.totp_secret = DEMO_TOTP[role]
+            user.totp_enabled = True
+        db.session.add(user)
+        db.session.flush()
+    return user
+
+
+def seed() -> DemoLogins:
+    creditor = _user("owner@kaveri-textiles.example")
+    if creditor is None:
+        creditor = accounts.sign_up(
+            accounts.OrgDetails(legal_name="Kaveri Textiles Private Limited",
+                                address="Plot 14, MIDC Bhiwandi, Thane 421302, Maharashtra",
+                                gstin="27AAPFU0939F1ZV", pan="AAPFU0939F",
+                                udyam_number="UDYAM-MH-33-0012345",
+                                udyam_registered_on=date(2021, 4, 1),
+                                enterprise_category=EnterpriseCategory.SMALL,
+                                upi_vpa="kaveritextiles@okaxis"),
+            accounts.PersonDetails(name="Meera Kulkarni", email="owner@kaveri-textiles.example",
+                                   password=PASSWORD, phone="+919876543210"))
+    advocate = _ensure(Role.ADVOCATE, "advocate@sulah.example", "Adv. Rohan Deshpande",
+                       phone="+919812345678")
+    if advocate.advocate_profile is None:
+        from portal.accounts.models import AdvocateProfile, Engagement
+
+        advocate.advocate_profile = AdvocateProfile(enrolment_number="MAH/1234/2015",
+                                                    bar_council_state="Maharashtra and Goa")
+        db.session.add(Engagement(org_id=creditor.org_id, advocate_id=advocate.id))
+    neutral = _ensure(Role.NEUTRAL, "neutral@sulah.example", "Justice (Retd.) A. Menon")
+    if neutral.neutral_profile is None:
+        from portal.accounts.models import NeutralProfile
+
+        neutral.neutral_profile = NeutralProfile(expertise="Commercial contracts, MSME disputes",
+                                                 languages="English, Hindi, Malayalam")
+    admin = _ensure(Role.ADMIN, "admin@sulah.example", "Platform Admin")
+    debtor = _ensure(Role.DEBTOR, "accounts@shree-garments.example", "Shree Garments (accounts)")
+    db.session.flush()
+    if not db.session.scalar(select(Case.id).where(Case.creditor_org_id == creditor.org_id)):
+        _demo_cases(creditor, advocate, debtor)
+    logins = DemoLogins(accounts=[("creditor", creditor.email), ("advocate", advocate.email),
+                                  ("debtor", debtor.email), ("neutral", neutral.email),
+                                  ("admin", admin.email)])
+    logins.totp_note = "  Two-factor seeds (add to an authenticator app): " + ", ".join(
+        f"{r.value} {s}" for r, s in DEMO_TOTP.items()) + \
+        f"\n  e.g. the advocate's code right now: {pyotp.TOTP(DEMO_TOTP[Role.ADVOCATE]).now()}"
+    return logins
+
+
+def _demo_cases(creditor: User, advocate: User, debtor_user: User) -> None:
+    today = date.today()
+    debtor = cases.DebtorInput(legal_name="Shree Garments LLP", gstin="29AAGCS1234F1Z5",
+                               postal_address="12, 4th Cross, Peenya Industrial Area, Bengaluru 560058",
+                               emails=["accounts@shree-garments.example"], mobiles=["+919900112233"])
+    invoices = [cases.InvoiceInput(number=f"KT/25-26/{n:04d}", invoice_date=today - timedelta(days=d),
+                                   acceptance_date=today - timedelta(days=d - 3),
+                                   due_date=today - timedelta(days=d - 48), credit_days=45,
+                                   taxable_value=Decimal(v), gst_amount=Decimal(v) * Decimal("0.05"))
+                for n, d, v in [(101, 240, "185000.00"), (117, 200, "92500.00"), (131, 150, "240000.00")]]
+    case = cases.create_case(creditor, debtor, invoices, claim_type=ClaimType.MSMED_INVOICE,
+                             summary="Fabric supplied against PO SG/PO/2025/88; unpaid after delivery.")
+    case.debtor.user_id = debtor_user.id
+    cases.assign_advocate(creditor, case, advocate)
+    fire(case, "file", creditor)
+    draft = cases.create_case(
+        creditor, cases.DebtorInput(legal_name="Lotus Fashion House", emails=["lotus@fashion.example"]),
+        [cases.InvoiceInput(number="KT/25-26/0150", invoice_date=today - timedelta(days=60),
+                            due_date=today - timedelta(days=15), taxable_value=Decimal("45000.00"),
+                            gst_amount=Decimal("2250.00"))])
+    draft.summary = "Draft: awaiting the purchase order copy."

@@ -1,0 +1,10 @@
+"""Developer-only tools: the outbox page showing what the local SMTP sink and SMS outbox caught."""
+from flask import Flask
+
+
+def init_dev(app: Flask) -> None:
+    if not app.config.get("DEV_OUTBOX_ENABLED"):
+        return
+    from portal.dev.views import bp
+
+    app.register_blueprint(bp)

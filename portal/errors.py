@@ -1,0 +1,64 @@
+"""Turn refusals into clear pages (or JSON): domain rule → 409, policy → 403/404, bad input → 4xx."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from portal.accounts.policy import Denied
+from portal.cases.states import DomainError, TransitionNotPermitted
+from portal.database import rollback
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or (
+        request.accept_mimetypes.best == "application/json")
+
+
+def error_response(status: int, title: str, message: str):
+    if wants_json():
+        return jsonify({"error": title, "message": message}), status
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def init_errors(app: Flask) -> None:
+    @app.errorhandler(Denied)
+    def _denied(exc: Denied):
+        rollback()
+        if exc.status == 401 and not wants_json():
+            return redirect(url_for("accounts.login", next=request.full_path))
+        titles = {401: "Please log in", 403: "Not allowed", 404: "Not found"}
+        return error_response(exc.status, titles.get(exc.status, "Refused"), exc.message)
+
+    @app.errorhandler(TransitionNotPermitted)
+    def _not_permitted(exc):
+        rollback()
+        return error_response(403, "Not allowed", str(exc))
+
+    @app.errorhandler(DomainError)
+    def _domain(exc: DomainError):
+        rollback()
+        return error_response(409, "That cannot be done now", str(exc))
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc: CSRFError):
+        return error_response(400, "Form expired",
+                              "Your form had expired or was sent from elsewhere. Please try again.")
+
+    @app.errorhandler(429)
+    def _throttled(exc):
+        return error_response(
+            429, "Too many attempts",
+            "Too many attempts from here. For your account's safety we have paused sign-in; "
+            f"please wait and try again ({exc.description}).")
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        return error_response(exc.code or 500, exc.name, exc.description or "")
+
+    @app.errorhandler(Exception)
+    def _crash(exc: Exception):
+        app.logger.exception("unhandled error")
+        rollback()
+        return error_response(500, "Something went wrong",
+                              "We could not complete that. Nothing was saved; please try again.")

@@ -1,0 +1,39 @@
+"""WTForms validators shared by every package: identifiers normalised in place, passwords."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from wtforms.validators import ValidationError
+
+from portal.accounts.passwords import MIN_LENGTH
+from portal.identifiers import InvalidIdentifier
+
+
+class Normalized:
+    """Validate with an identifiers.normalize_* function and keep its normalised value."""
+
+    def __init__(self, fn: Callable[[str], str], optional: bool = True) -> None:
+        self.fn = fn
+        self.optional = optional
+
+    def __call__(self, form, field) -> None:
+        raw = (field.data or "").strip()
+        if not raw:
+            if self.optional:
+                field.data = None
+                return
+            raise ValidationError("This field is required.")
+        try:
+            field.data = self.fn(raw)
+        except InvalidIdentifier as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+def strong_password(form, field) -> None:
+    value = field.data or ""
+    if len(value) < MIN_LENGTH:
+        raise ValidationError(f"Use at least {MIN_LENGTH} characters.")
+    if len(value) > 256:
+        raise ValidationError("That password is too long (256 characters at most).")
+    if value.lower() == value or value.upper() == value or not any(c.isdigit() for c in value):
+        raise ValidationError("Mix upper and lower case letters and at least one digit.")

@@ -1,0 +1,6 @@
+"""Imports every model so metadata is complete (for Alembic and for create_app)."""
+from portal.accounts.models import (AdvocateProfile, Engagement, Invitation,  # noqa: F401
+                                    NeutralProfile, Organization, RecoveryCode, User)
+from portal.audit import AuditEvent, AuditHead  # noqa: F401
+from portal.cases.models import (Case, Invoice, Party, PartyContact, Payment,  # noqa: F401
+                                 ReferenceCounter)

@@ -1,0 +1,37 @@
+"""Platform-wide Celery tasks: the worker health check, outgoing mail, the nightly ledger check."""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+
+from celery import shared_task
+
+from portal.adapters import mail
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(name="portal.tasks.ping")
+def ping(nonce: str) -> dict:
+    """Round-trip check: proves a worker took the task off the broker and ran it in the app."""
+    from flask import current_app
+
+    return {"nonce": nonce, "worker": f"{socket.gethostname()}:{os.getpid()}",
+            "database": current_app.config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0]}
+
+
+@shared_task(name="portal.tasks.send_mail", bind=True, max_retries=5, autoretry_for=(OSError,),
+             retry_backoff=True, retry_jitter=True)
+def send_mail(self, message: dict) -> str:
+    return mail.send(mail.Message(**message))
+
+
+@shared_task(name="portal.tasks.verify_audit_ledger")
+def verify_audit_ledger() -> dict:
+    from portal import audit
+
+    report = audit.verify()
+    if not report.ok:
+        log.error("audit ledger broken: %s", "; ".join(report.problems))
+    return {"ok": report.ok, "checked": report.checked, "problems": report.problems}

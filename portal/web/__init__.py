@@ -1,0 +1,10 @@
+"""The web shell: home page, dashboard, health check."""
+from flask import Flask
+
+
+def init_web(app: Flask) -> None:
+    from portal.web.views import bp
+    from portal.web.filters import register_filters
+
+    register_filters(app)
+    app.register_blueprint(bp)

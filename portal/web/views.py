@@ -1,0 +1,31 @@
+"""Home, dashboard and health endpoints."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import text
+
+from portal.cases.services import visible_cases
+from portal.extensions import db
+
+bp = Blueprint("web", __name__)
+
+
+@bp.get("/")
+def home():
+    if current_user.is_authenticated:
+        return redirect(url_for("web.dashboard"))
+    return render_template("web/home.html")
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard():
+    cases = db.session.scalars(visible_cases(current_user).limit(20)).all()
+    return render_template("web/dashboard.html", cases=cases)
+
+
+@bp.get("/health")
+def health():
+    db.session.execute(text("SELECT 1"))
+    return {"status": "ok"}
