@@ -1,0 +1,176 @@
+"""Test harness: one migrated database per session (SQLite, or PostgreSQL with SULAH_TEST_DB=postgresql),
+a savepoint per test rolled back afterwards, a real SMTP sink, and login helpers."""
+from __future__ import annotations
+
+import os
+import socket
+from types import SimpleNamespace
+
+import pytest
+import sqlalchemy as sa
+from flask_login.utils import _create_identifier
+from flask_migrate import upgrade
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+from portal import create_app
+from portal.config import TestConfig
+from portal.dev import smtp_sink as sink
+from portal.extensions import db
+
+PG_URL = os.environ.get("SULAH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("SULAH_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+BACKEND = os.environ.get("SULAH_TEST_DB", "sqlite")
+
+
+def service_unavailable(what: str, reason: str) -> None:
+    """Skip with a printed reason on a laptop; fail the run in CI, where the service must exist."""
+    message = f"{what} unreachable ({reason})"
+    if IN_CI:
+        pytest.fail(f"{message}: CI must have it", pytrace=False)
+    pytest.skip(message)
+
+
+def _port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "postgres" in item.keywords and BACKEND != "postgresql":
+            item.add_marker(pytest.mark.skip(reason="runs in the PostgreSQL pass (make test runs it)"))
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    if BACKEND == "postgresql":
+        engine = sa.create_engine(PG_URL)
+        try:
+            with engine.begin() as conn:
+                conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+                conn.execute(sa.text("CREATE SCHEMA public"))
+        except sa.exc.OperationalError as exc:
+            service_unavailable("PostgreSQL at 127.0.0.1:5432", str(exc).splitlines()[0])
+        finally:
+            engine.dispose()
+        return PG_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def smtp_sink(tmp_path_factory):
+    """A real SMTP server on a free port; messages land in `folder` as .eml files."""
+    folder = tmp_path_factory.mktemp("outbox")
+    port = _free_port()
+    controller = sink.start(folder, port=port)
+    yield SimpleNamespace(port=port, folder=folder)
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory, database_url, smtp_sink):
+    config = TestConfig(tmp_path_factory.mktemp("instance"), database_url)
+    config.MAIL_PORT = smtp_sink.port
+    config.OUTBOX_PATH = smtp_sink.folder
+    app = create_app(config)
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def outbox(smtp_sink):
+    """Messages sent during this test, oldest first, parsed."""
+    from portal.dev import outbox as box
+
+    before = set(smtp_sink.folder.iterdir())
+
+    def sent():
+        new = sorted(p for p in smtp_sink.folder.iterdir() if p not in before and p.suffix == ".eml")
+        return [box.parse(p) for p in new]
+
+    return sent
+
+
+@pytest.fixture
+def db_session(app):
+    """Everything a test does, including requests it makes, happens in one rolled-back transaction."""
+    with app.app_context():
+        conn = db.engine.connect()
+        outer = conn.begin()
+        original = db.session
+        db.session = scoped_session(
+            sessionmaker(bind=conn, class_=Session, join_transaction_mode="create_savepoint",
+                         expire_on_commit=True), scopefunc=_app_ctx_id)
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            conn.close()
+
+
+@pytest.fixture
+def client(app, db_session):
+    return app.test_client()
+
+
+class Auth:
+    """Log in through the real form, or (for role tests) put the user straight into the session."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email: str, password: str, follow_redirects: bool = False):
+        page = self.client.get("/login")
+        assert page.status_code == 200
+        return self.client.post("/login", data={"email": email, "password": password,
+                                                 "csrf_token": csrf_from(page)},
+                                follow_redirects=follow_redirects)
+
+    def login_as(self, user) -> None:
+        app = self.client.application
+        with app.test_request_context(environ_base=self.client.environ_base):
+            ident = _create_identifier()
+        with self.client.session_transaction() as sess:
+            sess["_user_id"] = str(user.id)
+            sess["_fresh"] = True
+            sess["_id"] = ident
+
+    def logout(self):
+        page = self.client.get("/dashboard", follow_redirects=True)
+        return self.client.post("/logout", data={"csrf_token": csrf_from(page)})
+
+
+def csrf_from(response) -> str:
+    import re
+
+    m = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', response.data)
+    assert m, "no CSRF token on the page"
+    return m.group(1).decode()
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def redis_url() -> str:
+    if not _port_open("127.0.0.1", 6379):
+        service_unavailable("Redis at 127.0.0.1:6379", "connection refused")
+    return REDIS_URL
