@@ -12,8 +12,10 @@ from portal.accounts import services as accounts
 from portal.accounts.models import EnterpriseCategory, User
 from portal.accounts.passwords import hash_password
 from portal.accounts.roles import Role
+from portal.cases import intake
 from portal.cases import services as cases
-from portal.cases.models import Case, ClaimType
+from portal.cases.facts import CaseFacts, DebtorFacts, InvoiceFacts, PaymentFacts
+from portal.cases.models import Case, ClaimType, PaymentMethod
 from portal.cases.transitions import fire
 from portal.extensions import db
 
@@ -89,22 +91,25 @@ def seed() -> DemoLogins:
 
 def _demo_cases(creditor: User, advocate: User, debtor_user: User) -> None:
     today = date.today()
-    debtor = cases.DebtorInput(legal_name="Shree Garments LLP", gstin="29AAGCS1234F1Z5",
-                               postal_address="12, 4th Cross, Peenya Industrial Area, Bengaluru 560058",
-                               emails=["accounts@shree-garments.example"], mobiles=["+919900112233"])
-    invoices = [cases.InvoiceInput(number=f"KT/25-26/{n:04d}", invoice_date=today - timedelta(days=d),
-                                   acceptance_date=today - timedelta(days=d - 3),
-                                   due_date=today - timedelta(days=d - 48), credit_days=45,
-                                   taxable_value=Decimal(v), gst_amount=Decimal(v) * Decimal("0.05"))
+    debtor = DebtorFacts(legal_name="Shree Garments LLP", gstin="29AAGCS1234F1Z5",
+                         postal_address="12, 4th Cross, Peenya Industrial Area, Bengaluru 560058",
+                         emails=["accounts@shree-garments.example"], mobiles=["+919900112233"])
+    invoices = [InvoiceFacts(number=f"KT/25-26/{n:04d}", invoice_date=today - timedelta(days=d),
+                             acceptance_date=today - timedelta(days=d - 3), credit_days=45,
+                             taxable_value=Decimal(v), gst_amount=Decimal(v) * Decimal("0.05"))
                 for n, d, v in [(101, 240, "185000.00"), (117, 200, "92500.00"), (131, 150, "240000.00")]]
-    case = cases.create_case(creditor, debtor, invoices, claim_type=ClaimType.MSMED_INVOICE,
-                             summary="Fabric supplied against PO SG/PO/2025/88; unpaid after delivery.")
+    case = intake.create_case(creditor, CaseFacts(
+        debtor=debtor, invoices=invoices, claim_type=ClaimType.MSMED_INVOICE,
+        payments=[PaymentFacts(amount=Decimal("50000.00"), paid_on=today - timedelta(days=120),
+                               method=PaymentMethod.NEFT, reference="UTR SBIN0000123456")],
+        has_written_agreement=True, agreement_date=today - timedelta(days=260), agreed_credit_days=45,
+        summary="Fabric supplied against PO SG/PO/2025/88; unpaid after delivery."))
     case.debtor.user_id = debtor_user.id
     cases.assign_advocate(creditor, case, advocate)
     fire(case, "file", creditor)
-    draft = cases.create_case(
-        creditor, cases.DebtorInput(legal_name="Lotus Fashion House", emails=["lotus@fashion.example"]),
-        [cases.InvoiceInput(number="KT/25-26/0150", invoice_date=today - timedelta(days=60),
-                            due_date=today - timedelta(days=15), taxable_value=Decimal("45000.00"),
-                            gst_amount=Decimal("2250.00"))])
-    draft.summary = "Draft: awaiting the purchase order copy."
+    intake.create_case(creditor, CaseFacts(
+        debtor=DebtorFacts(legal_name="Lotus Fashion House", emails=["lotus@fashion.example"]),
+        invoices=[InvoiceFacts(number="KT/25-26/0150", invoice_date=today - timedelta(days=60),
+                               due_date=today - timedelta(days=15), taxable_value=Decimal("45000.00"),
+                               gst_amount=Decimal("2250.00"))],
+        summary="Draft: awaiting the purchase order copy."))

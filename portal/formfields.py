@@ -37,3 +37,10 @@ def strong_password(form, field) -> None:
         raise ValidationError("That password is too long (256 characters at most).")
     if value.lower() == value or value.upper() == value or not any(c.isdigit() for c in value):
         raise ValidationError("Mix upper and lower case letters and at least one digit.")
+
+
+def choices(pairs) -> list:
+    """(value, label) pairs as WTForms SelectChoice objects (tuples are deprecated in WTForms 3.3)."""
+    from wtforms import SelectChoice
+
+    return [SelectChoice(value, label) for value, label in pairs]

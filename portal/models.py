@@ -2,5 +2,5 @@
 from portal.accounts.models import (AdvocateProfile, Engagement, Invitation,  # noqa: F401
                                     NeutralProfile, Organization, RecoveryCode, User)
 from portal.audit import AuditEvent, AuditHead  # noqa: F401
-from portal.cases.models import (Case, Invoice, Party, PartyContact, Payment,  # noqa: F401
-                                 ReferenceCounter)
+from portal.cases.models import (Acknowledgement, Case, CaseFactsVersion,  # noqa: F401
+                                 Invoice, Party, PartyContact, Payment, ReferenceCounter)

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from flask_login.utils import _create_identifier
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import _app_ctx_id
@@ -85,7 +86,7 @@ def app(tmp_path_factory, database_url, smtp_sink):
     config.OUTBOX_PATH = smtp_sink.folder
     app = create_app(config)
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -124,8 +125,21 @@ def db_session(app):
             conn.close()
 
 
+class CommittingClient(FlaskClient):
+    """Commits what the test set up before each request, as real data would be committed.
+
+    The test and its requests share one session (Flask reuses the test's app context); the
+    commit only releases a savepoint, so the outer transaction still rolls everything back.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app, db_session):
+    app.test_client_class = CommittingClient
     return app.test_client()
 
 

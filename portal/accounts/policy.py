@@ -16,6 +16,9 @@ from portal.cases.states import transition_for
 from portal.extensions import db
 
 
+EDITABLE_STATUSES = frozenset({"draft", "filed", "notice_drafting"})
+
+
 class Action(enum.StrEnum):
     VIEW_CASE = "view_case"
     EDIT_CASE = "edit_case"
@@ -73,9 +76,9 @@ def require(user: User, action: Action | str, case: Case | None = None) -> None:
     if action == Action.VIEW_CASE:
         return
     if action == Action.EDIT_CASE:
-        if user.role == Role.CREDITOR and case.status.value == "draft":
+        if user.role == Role.CREDITOR and case.status.value in EDITABLE_STATUSES:
             return
-        raise Denied(403, "Only the creditor may edit a case, and only while it is a draft.")
+        raise Denied(403, "Only the creditor may edit a case, and only before its notice goes for review.")
     if action == Action.VIEW_AUDIT:
         if user.role in (Role.CREDITOR, Role.ADVOCATE, Role.ADMIN, Role.NEUTRAL):
             return

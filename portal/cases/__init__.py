@@ -1,8 +1,10 @@
-"""Claims: parties, cases, invoices, payments, the state machine and the case pages."""
+"""Claims: parties, cases, invoices, payments, the state machine, intake and the case pages."""
 from flask import Flask
 
 
 def init_cases(app: Flask) -> None:
+    from portal.cases import api, intake_views  # noqa: F401  (routes attach to the blueprints)
     from portal.cases.views import bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(api.bp)

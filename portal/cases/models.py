@@ -5,7 +5,7 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import (Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text,
+from sqlalchemy import (Boolean, CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -13,6 +13,13 @@ from portal.accounts.models import Organization, User, enum_column
 from portal.cases.states import CaseStatus
 from portal.extensions import db
 from portal.types import Money, UTCDateTime, utcnow
+
+
+class BuyerRelationship(enum.StrEnum):
+    TRADE_BUYER = "trade_buyer"
+    GOVERNMENT_BUYER = "government_buyer"
+    RELATED_PARTY = "related_party"
+    OTHER = "other"
 
 
 class ClaimType(enum.StrEnum):
@@ -101,6 +108,16 @@ class Case(db.Model):
     neutral_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     summary: Mapped[str] = mapped_column(Text, default="")
+    buyer_relationship: Mapped[BuyerRelationship] = enum_column(
+        BuyerRelationship, default=BuyerRelationship.TRADE_BUYER)
+    # The written agreement, if any (its document goes to the evidence store).
+    has_written_agreement: Mapped[bool] = mapped_column(Boolean, default=False)
+    agreement_date: Mapped[date | None] = mapped_column(Date)
+    agreed_credit_days: Mapped[int | None] = mapped_column(Integer)
+    has_arbitration_clause: Mapped[bool] = mapped_column(Boolean, default=False)
+    # For claims outside the MSMED Act: the contractual or stated simple interest rate, % a year.
+    stated_interest_rate: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    facts_version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -113,6 +130,8 @@ class Case(db.Model):
         back_populates="case", cascade="all, delete-orphan", order_by="Invoice.invoice_date")
     payments: Mapped[list[Payment]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="Payment.paid_on")
+    acknowledgements: Mapped[list[Acknowledgement]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="Acknowledgement.acknowledged_on")
 
     @property
     def status(self) -> CaseStatus:
@@ -145,6 +164,11 @@ class Invoice(db.Model):
     gst_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
     total: Mapped[Decimal] = mapped_column(Money)
     description: Mapped[str] = mapped_column(Text, default="")
+    # MSMED s.2(b): a written objection within 15 days moves acceptance to its removal.
+    objection_raised_on: Mapped[date | None] = mapped_column(Date)
+    objection_removed_on: Mapped[date | None] = mapped_column(Date)
+    # A time-barred invoice may enter a notice only with a recorded justification.
+    time_bar_justification: Mapped[str | None] = mapped_column(Text)
 
     case: Mapped[Case] = relationship(back_populates="invoices")
 
@@ -164,3 +188,35 @@ class Payment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="payments")
+
+
+class Acknowledgement(db.Model):
+    """A written, signed acknowledgement of the debt (Limitation Act s.18): restarts limitation."""
+
+    __tablename__ = "acknowledgements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
+    acknowledged_on: Mapped[date] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="acknowledgements")
+
+
+class CaseFactsVersion(db.Model):
+    """An immutable snapshot of a case's facts; a notice cites one version, edits add the next."""
+
+    __tablename__ = "case_facts_versions"
+    __table_args__ = (UniqueConstraint("case_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    snapshot: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,162 @@
+"""JSON intake API: POST /api/cases creates a draft case; GET /api/cases/<ref> reads one back.
+
+Session-authenticated like the pages; send the CSRF token in the X-CSRFToken header.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+from flask import Blueprint, jsonify, request, url_for
+from flask_login import current_user
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+
+from portal.accounts.policy import Action, Denied, require
+from portal.cases import intake
+from portal.cases.facts import CaseFacts, DebtorFacts, FactsInvalid, InvoiceFacts, PaymentFacts
+from portal.cases.models import BuyerRelationship, ClaimType, PaymentMethod
+from portal.cases.views import load_case
+from portal.database import commit, rollback
+from portal.identifiers import InvalidIdentifier, normalize_gstin, normalize_mobile, normalize_pan
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DebtorIn(Strict):
+    legal_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    postal_address: Annotated[str, StringConstraints(max_length=1000)] = ""
+    gstin: str | None = None
+    pan: str | None = None
+    emails: list[Annotated[str, StringConstraints(max_length=254)]] = Field(default=[], max_length=10)
+    mobiles: list[str] = Field(default=[], max_length=10)
+
+    @field_validator("gstin")
+    @classmethod
+    def _gstin(cls, v):
+        return _normalized(normalize_gstin, v)
+
+    @field_validator("pan")
+    @classmethod
+    def _pan(cls, v):
+        return _normalized(normalize_pan, v)
+
+    @field_validator("mobiles")
+    @classmethod
+    def _mobiles(cls, v):
+        return [_normalized(normalize_mobile, m) for m in v]
+
+    @field_validator("emails")
+    @classmethod
+    def _emails(cls, v):
+        from email_validator import EmailNotValidError, validate_email
+
+        out = []
+        for addr in v:
+            try:
+                out.append(validate_email(addr, check_deliverability=False).normalized.lower())
+            except EmailNotValidError as exc:
+                raise ValueError(f"“{addr}” is not a valid e-mail address") from exc
+        return out
+
+
+def _normalized(fn, value):
+    if value in (None, ""):
+        return None
+    try:
+        return fn(value)
+    except InvalidIdentifier as exc:
+        raise ValueError(str(exc)) from exc
+
+
+class InvoiceIn(Strict):
+    number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+    invoice_date: date
+    taxable_value: Amount
+    gst_amount: Amount = Decimal("0")
+    total: Amount | None = None
+    acceptance_date: date | None = None
+    credit_days: Annotated[int, Field(ge=0, le=365)] | None = None
+    due_date: date | None = None
+    objection_raised_on: date | None = None
+    objection_removed_on: date | None = None
+    description: Annotated[str, StringConstraints(max_length=1000)] = ""
+
+
+class PaymentIn(Strict):
+    amount: Amount
+    paid_on: date
+    method: PaymentMethod = PaymentMethod.OTHER
+    reference: Annotated[str, StringConstraints(max_length=60)] = ""
+    invoice_number: str | None = None
+
+
+class CaseIn(Strict):
+    debtor: DebtorIn
+    invoices: list[InvoiceIn] = Field(min_length=1, max_length=200)
+    payments: list[PaymentIn] = Field(default=[], max_length=200)
+    claim_type: ClaimType = ClaimType.COMMERCIAL_INVOICE
+    buyer_relationship: BuyerRelationship = BuyerRelationship.TRADE_BUYER
+    has_written_agreement: bool = False
+    agreement_date: date | None = None
+    agreed_credit_days: Annotated[int, Field(ge=0, le=365)] | None = None
+    has_arbitration_clause: bool = False
+    stated_interest_rate: Annotated[Decimal, Field(ge=0, le=36)] | None = None
+    summary: Annotated[str, StringConstraints(max_length=4000)] = ""
+
+    def to_facts(self) -> CaseFacts:
+        data = self.model_dump()
+        return CaseFacts(
+            **{k: v for k, v in data.items() if k not in {"debtor", "invoices", "payments"}},
+            debtor=DebtorFacts(**data["debtor"]),
+            invoices=[InvoiceFacts(**i) for i in data["invoices"]],
+            payments=[PaymentFacts(**p) for p in data["payments"]])
+
+
+def _errors(exc: ValidationError) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for e in exc.errors(include_url=False):
+        out.setdefault(".".join(str(p) for p in e["loc"]), []).append(e["msg"])
+    return out
+
+
+@bp.post("/cases")
+def create_case():
+    if not current_user.is_authenticated:
+        raise Denied(401, "Log in first.")
+    require(current_user, Action.CREATE_CASE)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return jsonify(error="invalid_json", message="Send a JSON object describing the case."), 400
+    try:
+        facts = CaseIn.model_validate(body).to_facts()
+        case = intake.create_case(current_user, facts)
+    except ValidationError as exc:
+        return jsonify(error="invalid", message="Some fields are not valid.", errors=_errors(exc)), 422
+    except FactsInvalid as exc:
+        rollback()
+        return jsonify(error="invalid", message="Some facts are not consistent.", errors=exc.errors), 422
+    commit()
+    return jsonify(reference=case.reference, status=case.status.value,
+                   url=url_for("cases.show_case", reference=case.reference),
+                   facts_version=case.facts_version), 201
+
+
+@bp.get("/cases/<reference>")
+def get_case(reference: str):
+    if not current_user.is_authenticated:
+        raise Denied(401, "Log in first.")
+    case = load_case(reference)
+    require(current_user, Action.VIEW_CASE, case)
+    from portal.audit import canonical_json
+    import json
+
+    return jsonify(status=case.status.value, facts_version=case.facts_version,
+                   facts=json.loads(canonical_json(intake.snapshot(case))))

@@ -1,0 +1,199 @@
+"""The guided claim form: debtor, invoices, part payments, MSME status and agreement."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateField, DecimalField, FieldList, Form, FormField, IntegerField,
+                     RadioField, SelectField, StringField, TextAreaField)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from portal.cases.facts import CaseFacts, DebtorFacts, InvoiceFacts, PaymentFacts
+from portal.cases.models import BuyerRelationship, ClaimType, PaymentMethod
+from portal.formfields import Normalized, choices
+from portal.identifiers import InvalidIdentifier, normalize_gstin, normalize_mobile, normalize_pan
+
+MONEY = [Optional(), NumberRange(min=0, max=Decimal("999999999999.99"),
+                                 message="Enter an amount in rupees, e.g. 118000.00")]
+
+
+def _lines(raw: str | None) -> list[str]:
+    return [p.strip() for p in (raw or "").replace(",", "\n").splitlines() if p.strip()]
+
+
+class InvoiceRow(Form):
+    number = StringField("Invoice number", validators=[Optional(), Length(max=60)])
+    invoice_date = DateField("Invoice date", validators=[Optional()])
+    acceptance_date = DateField("Delivery / acceptance date", validators=[Optional()])
+    credit_days = IntegerField("Agreed credit (days)", validators=[Optional(), NumberRange(0, 365)])
+    due_date = DateField("Due date (if stated)", validators=[Optional()])
+    taxable_value = DecimalField("Taxable value (₹)", places=2, validators=MONEY)
+    gst_amount = DecimalField("GST (₹)", places=2, validators=MONEY)
+    total = DecimalField("Invoice total (₹)", places=2, validators=MONEY)
+    objection_raised_on = DateField("Written objection raised on", validators=[Optional()])
+    objection_removed_on = DateField("Objection removed on", validators=[Optional()])
+
+    def is_blank(self) -> bool:
+        return not any(f.data not in (None, "") for f in self)
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        # Optional() stops the per-field chain, so "required once the row is used" lives here.
+        return _require_when_used(self, {"number": "Give the invoice number.",
+                                         "invoice_date": "Give the invoice date.",
+                                         "taxable_value": "Give the taxable value."}) and ok
+
+
+class PaymentRow(Form):
+    amount = DecimalField("Amount received (₹)", places=2, validators=MONEY)
+    paid_on = DateField("Received on", validators=[Optional()])
+    method = SelectField("How", choices=choices((m.value, m.value.upper() if len(m.value) <= 4 else
+                                                  m.value.capitalize()) for m in PaymentMethod),
+                         default=PaymentMethod.NEFT.value)
+    reference = StringField("UTR / cheque no.", validators=[Optional(), Length(max=60)])
+    invoice_number = StringField("Against invoice (optional)", validators=[Optional(), Length(max=60)])
+
+    def is_blank(self) -> bool:
+        return self.amount.data in (None, "") and self.paid_on.data is None
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        return _require_when_used(self, {"amount": "Give the amount received.",
+                                         "paid_on": "Give the date the payment was received."}) and ok
+
+
+def _require_when_used(row, required: dict[str, str]) -> bool:
+    if row.is_blank():
+        return True
+    ok = True
+    for name, message in required.items():
+        f = getattr(row, name)
+        if f.data in (None, "") and not f.errors:
+            f.errors = [*f.errors, message]
+            ok = False
+    return ok
+
+
+class CaseForm(FlaskForm):
+    legal_name = StringField("Debtor's legal name", validators=[InputRequired(), Length(max=200)])
+    gstin = StringField("Debtor's GSTIN", validators=[Normalized(normalize_gstin)])
+    pan = StringField("Debtor's PAN", validators=[Normalized(normalize_pan)])
+    postal_address = TextAreaField("Debtor's postal address", validators=[Length(max=1000)])
+    emails = TextAreaField("Debtor's e-mail addresses (one per line)", validators=[Length(max=2000)])
+    mobiles = TextAreaField("Debtor's mobile numbers (one per line)", validators=[Length(max=500)])
+    claim_type = RadioField("Type of claim", default=ClaimType.COMMERCIAL_INVOICE.value, choices=choices([
+        (ClaimType.MSMED_INVOICE.value,
+         "Unpaid invoices under the MSMED Act (Udyam-registered micro or small supplier)"),
+        (ClaimType.COMMERCIAL_INVOICE.value, "Unpaid invoices (general commercial claim)")]))
+    buyer_relationship = SelectField("The buyer is", default=BuyerRelationship.TRADE_BUYER.value,
+                                     choices=choices((b.value, b.value.replace("_", " ").capitalize())
+                                                      for b in BuyerRelationship))
+    has_written_agreement = BooleanField("There is a written agreement or purchase order")
+    agreement_date = DateField("Agreement / PO date", validators=[Optional()])
+    agreed_credit_days = IntegerField("Agreed credit period (days)",
+                                      validators=[Optional(), NumberRange(0, 365)])
+    has_arbitration_clause = BooleanField("The agreement has an arbitration clause")
+    stated_interest_rate = DecimalField("Interest rate claimed (% a year, non-MSMED claims)", places=2,
+                                        validators=[Optional(), NumberRange(0, 36)])
+    summary = TextAreaField("What happened (short)", validators=[Length(max=4000)])
+    invoices = FieldList(FormField(InvoiceRow), min_entries=3, max_entries=200)
+    payments = FieldList(FormField(PaymentRow), min_entries=1, max_entries=200)
+
+    def validate_emails(self, field):
+        from email_validator import EmailNotValidError, validate_email
+
+        for addr in _lines(field.data):
+            try:
+                validate_email(addr, check_deliverability=False)
+            except EmailNotValidError as exc:
+                raise ValidationError(f"“{addr}” is not a valid e-mail address.") from exc
+
+    def validate_mobiles(self, field):
+        for number in _lines(field.data):
+            try:
+                normalize_mobile(number)
+            except InvalidIdentifier as exc:
+                raise ValidationError(f"“{number}”: {exc}") from exc
+
+    def validate_pan(self, field):
+        if field.data and self.gstin.data and self.gstin.data[2:12] != field.data:
+            raise ValidationError("This PAN does not match the PAN inside the GSTIN.")
+
+    def invoice_entries(self) -> list[InvoiceRow]:
+        return [e.form for e in self.invoices.entries if not e.form.is_blank()]
+
+    def payment_entries(self) -> list[PaymentRow]:
+        return [e.form for e in self.payments.entries if not e.form.is_blank()]
+
+    def to_facts(self) -> CaseFacts:
+        debtor = DebtorFacts(legal_name=self.legal_name.data.strip(),
+                             postal_address=(self.postal_address.data or "").strip(),
+                             gstin=self.gstin.data, pan=self.pan.data,
+                             emails=[e.lower() for e in _lines(self.emails.data)],
+                             mobiles=[normalize_mobile(m) for m in _lines(self.mobiles.data)])
+        invoices = [InvoiceFacts(
+            number=r.number.data.strip(), invoice_date=r.invoice_date.data,
+            taxable_value=r.taxable_value.data, gst_amount=r.gst_amount.data or Decimal("0"),
+            total=r.total.data, acceptance_date=r.acceptance_date.data, credit_days=r.credit_days.data,
+            due_date=r.due_date.data, objection_raised_on=r.objection_raised_on.data,
+            objection_removed_on=r.objection_removed_on.data) for r in self.invoice_entries()]
+        payments = [PaymentFacts(amount=r.amount.data, paid_on=r.paid_on.data,
+                                 method=PaymentMethod(r.method.data), reference=r.reference.data or "",
+                                 invoice_number=(r.invoice_number.data or "").strip() or None)
+                    for r in self.payment_entries()]
+        return CaseFacts(
+            debtor=debtor, invoices=invoices, payments=payments,
+            claim_type=ClaimType(self.claim_type.data),
+            buyer_relationship=BuyerRelationship(self.buyer_relationship.data),
+            has_written_agreement=self.has_written_agreement.data,
+            agreement_date=self.agreement_date.data, agreed_credit_days=self.agreed_credit_days.data,
+            has_arbitration_clause=self.has_arbitration_clause.data,
+            stated_interest_rate=self.stated_interest_rate.data, summary=self.summary.data or "")
+
+    def apply_errors(self, errors: dict[str, list[str]]) -> None:
+        """Put service-level errors (paths like invoices.1.total) next to the right inputs."""
+        rows = {"invoices": self.invoice_entries(), "payments": self.payment_entries()}
+        top = {"debtor.legal_name": self.legal_name, "debtor.emails": self.emails,
+               "claim_type": self.claim_type, "agreement_date": self.agreement_date,
+               "agreed_credit_days": self.agreed_credit_days,
+               "stated_interest_rate": self.stated_interest_rate}
+        for path, messages in errors.items():
+            parts = path.split(".")
+            target = None
+            if parts[0] in rows and len(parts) == 3 and int(parts[1]) < len(rows[parts[0]]):
+                target = getattr(rows[parts[0]][int(parts[1])], parts[2], None)
+            elif path in top:
+                target = top[path]
+            if target is not None:
+                target.errors = list(target.errors) + messages
+            else:
+                self.form_errors.extend(messages)
+
+    def fill(self, facts: CaseFacts) -> None:
+        """Pre-fill from existing facts (edit page)."""
+        d = facts.debtor
+        self.legal_name.data, self.gstin.data, self.pan.data = d.legal_name, d.gstin, d.pan
+        self.postal_address.data = d.postal_address
+        self.emails.data, self.mobiles.data = "\n".join(d.emails), "\n".join(d.mobiles)
+        self.claim_type.data = facts.claim_type.value
+        self.buyer_relationship.data = facts.buyer_relationship.value
+        self.has_written_agreement.data = facts.has_written_agreement
+        self.agreement_date.data, self.agreed_credit_days.data = facts.agreement_date, facts.agreed_credit_days
+        self.has_arbitration_clause.data = facts.has_arbitration_clause
+        self.stated_interest_rate.data, self.summary.data = facts.stated_interest_rate, facts.summary
+        while len(self.invoices.entries):
+            self.invoices.pop_entry()
+        for inv in facts.invoices + [None]:
+            row = self.invoices.append_entry().form
+            if inv is not None:
+                for name in ("number", "invoice_date", "acceptance_date", "credit_days", "due_date",
+                             "taxable_value", "gst_amount", "total", "objection_raised_on",
+                             "objection_removed_on"):
+                    getattr(row, name).data = getattr(inv, name)
+        while len(self.payments.entries):
+            self.payments.pop_entry()
+        for pay in facts.payments + [None]:
+            row = self.payments.append_entry().form
+            if pay is not None:
+                row.amount.data, row.paid_on.data = pay.amount, pay.paid_on
+                row.method.data, row.reference.data = pay.method.value, pay.reference

@@ -1,0 +1,196 @@
+"""Creating and editing a claim from its facts; every save is an immutable, hashed facts version."""
+from __future__ import annotations
+
+import hashlib
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from portal import audit
+from portal.accounts.models import User
+from portal.audit import canonical_json
+from portal.cases.facts import CaseFacts, DebtorFacts, InvoiceFacts, check_facts
+from portal.cases.models import (Case, CaseFactsVersion, ClaimType, ContactKind, Invoice, Party,
+                                 PartyContact, Payment)
+from portal.cases.references import next_reference
+from portal.cases.states import CaseStatus, DomainError
+from portal.extensions import db
+from portal.types import to_ist, to_paisa, utcnow
+
+EDITABLE = frozenset({CaseStatus.DRAFT, CaseStatus.FILED, CaseStatus.NOTICE_DRAFTING})
+
+
+def today_ist() -> date:
+    return to_ist(utcnow()).date()
+
+
+def due_date_for(inv: InvoiceFacts, facts: CaseFacts) -> date:
+    """MSMED s.15 for MSMED claims; otherwise the stated due date or the credit period."""
+    credit = inv.credit_days if inv.credit_days is not None else facts.agreed_credit_days
+    if facts.claim_type == ClaimType.MSMED_INVOICE:
+        from portal.cases.due_dates import msmed_due_date
+
+        return msmed_due_date(delivery=inv.acceptance_date or inv.invoice_date,
+                              agreed_credit_days=credit,
+                              objection_raised_on=inv.objection_raised_on,
+                              objection_removed_on=inv.objection_removed_on)
+    if inv.due_date:
+        return inv.due_date
+    return inv.invoice_date + timedelta(days=credit or 0)
+
+
+def _apply_debtor(party: Party, debtor: DebtorFacts) -> None:
+    party.legal_name = debtor.legal_name.strip()
+    party.postal_address = debtor.postal_address.strip()
+    party.gstin = debtor.gstin
+    party.pan = debtor.pan or (debtor.gstin[2:12] if debtor.gstin else None)
+    wanted = [(ContactKind.EMAIL, e.strip().lower()) for e in debtor.emails] + \
+             [(ContactKind.MOBILE, m) for m in debtor.mobiles]
+    wanted = list(dict.fromkeys(wanted))
+    existing = {(c.kind, c.value): c for c in party.contacts}
+    party.contacts = [existing.get(key) or PartyContact(kind=key[0], value=key[1],
+                                                        source="entered by creditor")
+                      for key in wanted]
+
+
+def _apply_invoices(case: Case, facts: CaseFacts) -> None:
+    by_number = {i.number: i for i in case.invoices}
+    keep = []
+    for inv in facts.invoices:
+        row = by_number.get(inv.number.strip()) or Invoice(number=inv.number.strip())
+        taxable, gst = to_paisa(inv.taxable_value), to_paisa(inv.gst_amount)
+        row.invoice_date, row.acceptance_date = inv.invoice_date, inv.acceptance_date
+        row.credit_days, row.taxable_value, row.gst_amount = inv.credit_days, taxable, gst
+        row.total = taxable + gst
+        row.due_date = due_date_for(inv, facts)
+        row.objection_raised_on, row.objection_removed_on = inv.objection_raised_on, inv.objection_removed_on
+        row.description = inv.description.strip()
+        keep.append(row)
+    dropped = [i for i in case.invoices if i not in keep and i.id is not None]
+    if dropped and any(p.invoice_id in {i.id for i in dropped} for p in case.payments):
+        raise DomainError("An invoice with a recorded payment cannot be removed.")
+    case.invoices = keep
+
+
+def _apply_payments(case: Case, facts: CaseFacts, actor: User) -> None:
+    numbers = {i.number: i for i in case.invoices}
+    case.payments = [Payment(amount=to_paisa(p.amount), paid_on=p.paid_on, method=p.method,
+                             reference=p.reference.strip(), recorded_by_id=actor.id,
+                             invoice_id=numbers[p.invoice_number].id
+                             if p.invoice_number and numbers[p.invoice_number].id else None)
+                     for p in facts.payments]
+
+
+def _apply_terms(case: Case, facts: CaseFacts) -> None:
+    case.claim_type = facts.claim_type
+    case.buyer_relationship = facts.buyer_relationship
+    case.has_written_agreement = facts.has_written_agreement
+    case.agreement_date = facts.agreement_date
+    case.agreed_credit_days = facts.agreed_credit_days
+    case.has_arbitration_clause = facts.has_arbitration_clause
+    case.stated_interest_rate = facts.stated_interest_rate
+    case.summary = facts.summary.strip()
+
+
+def snapshot(case: Case) -> dict:
+    d = case.debtor
+    return {
+        "reference": case.reference, "claim_type": case.claim_type.value,
+        "creditor": {"id": case.creditor_org_id, "legal_name": case.creditor.legal_name},
+        "debtor": {"legal_name": d.legal_name, "gstin": d.gstin, "pan": d.pan,
+                   "postal_address": d.postal_address,
+                   "contacts": [[c.kind.value, c.value] for c in d.contacts]},
+        "terms": {"buyer_relationship": case.buyer_relationship.value,
+                  "has_written_agreement": case.has_written_agreement,
+                  "agreement_date": case.agreement_date, "agreed_credit_days": case.agreed_credit_days,
+                  "has_arbitration_clause": case.has_arbitration_clause,
+                  "stated_interest_rate": case.stated_interest_rate},
+        "invoices": [{"number": i.number, "invoice_date": i.invoice_date,
+                      "acceptance_date": i.acceptance_date, "due_date": i.due_date,
+                      "credit_days": i.credit_days, "taxable_value": i.taxable_value,
+                      "gst_amount": i.gst_amount, "total": i.total,
+                      "objection_raised_on": i.objection_raised_on,
+                      "objection_removed_on": i.objection_removed_on} for i in case.invoices],
+        "payments": [{"amount": p.amount, "paid_on": p.paid_on, "method": p.method.value,
+                      "reference": p.reference} for p in case.payments],
+        "acknowledgements": [{"on": a.acknowledged_on, "description": a.description}
+                             for a in case.acknowledgements],
+    }
+
+
+def record_version(actor: User, case: Case, reason: str) -> CaseFactsVersion:
+    db.session.flush()
+    body = canonical_json(snapshot(case))
+    case.facts_version += 1
+    version = CaseFactsVersion(case_id=case.id, version=case.facts_version, snapshot=body,
+                               sha256=hashlib.sha256(body.encode()).hexdigest(), reason=reason,
+                               created_by_id=actor.id)
+    db.session.add(version)
+    db.session.flush()
+    audit.record("case.facts_version", actor=actor, case=case,
+                 payload={"version": version.version, "sha256": version.sha256, "reason": reason})
+    return version
+
+
+def create_case(actor: User, facts: CaseFacts, *, today: date | None = None) -> Case:
+    """A draft case for the actor's organisation, with its first facts version."""
+    check_facts(facts, actor.organization, today or today_ist())
+    party = Party(created_by_org_id=actor.org_id, legal_name="")
+    _apply_debtor(party, facts.debtor)
+    case = Case(reference=next_reference(utcnow()), creditor_org_id=actor.org_id,
+                creditor=actor.organization, debtor=party, claim_type=facts.claim_type,
+                created_by_id=actor.id)
+    _apply_terms(case, facts)
+    db.session.add(case)
+    _apply_invoices(case, facts)
+    db.session.flush()
+    _apply_payments(case, facts, actor)
+    db.session.flush()
+    audit.record("case.created", actor=actor, case=case, payload={
+        "reference": case.reference, "claim_type": case.claim_type.value,
+        "debtor": party.legal_name, "invoices": len(case.invoices), "total": case.invoiced_total})
+    record_version(actor, case, "created")
+    return case
+
+
+def update_case(actor: User, case: Case, facts: CaseFacts, *, today: date | None = None) -> Case:
+    """Edit the facts; a new facts version is recorded, earlier versions stay as they were."""
+    if case.status not in EDITABLE:
+        raise DomainError("The facts of this case can no longer be edited: a notice has gone "
+                          "for review. Record corrections through the advocate.")
+    check_facts(facts, case.creditor, today or today_ist())
+    _apply_debtor(case.debtor, facts.debtor)
+    _apply_terms(case, facts)
+    _apply_invoices(case, facts)
+    db.session.flush()
+    _apply_payments(case, facts, actor)
+    record_version(actor, case, "edited")
+    return case
+
+
+def latest_version(case: Case) -> CaseFactsVersion | None:
+    return db.session.scalar(select(CaseFactsVersion).where(CaseFactsVersion.case_id == case.id)
+                             .order_by(CaseFactsVersion.version.desc()).limit(1))
+
+
+def facts_from_case(case: Case) -> CaseFacts:
+    """The current facts, to pre-fill the edit form."""
+    from portal.cases.facts import PaymentFacts
+
+    d = case.debtor
+    return CaseFacts(
+        debtor=DebtorFacts(legal_name=d.legal_name, postal_address=d.postal_address, gstin=d.gstin,
+                           pan=d.pan, emails=d.addresses(ContactKind.EMAIL),
+                           mobiles=d.addresses(ContactKind.MOBILE)),
+        invoices=[InvoiceFacts(number=i.number, invoice_date=i.invoice_date,
+                               taxable_value=i.taxable_value, gst_amount=i.gst_amount, total=i.total,
+                               acceptance_date=i.acceptance_date, credit_days=i.credit_days,
+                               due_date=i.due_date, objection_raised_on=i.objection_raised_on,
+                               objection_removed_on=i.objection_removed_on,
+                               description=i.description) for i in case.invoices],
+        payments=[PaymentFacts(amount=p.amount, paid_on=p.paid_on, method=p.method,
+                               reference=p.reference) for p in case.payments],
+        claim_type=case.claim_type, buyer_relationship=case.buyer_relationship,
+        has_written_agreement=case.has_written_agreement, agreement_date=case.agreement_date,
+        agreed_credit_days=case.agreed_credit_days, has_arbitration_clause=case.has_arbitration_clause,
+        stated_interest_rate=case.stated_interest_rate, summary=case.summary)
