@@ -19,12 +19,14 @@ def create_app(config: Config | dict | None = None) -> Flask:
     from portal.cases import init_cases
     from portal.celery import celery_init_app
     from portal.dev import init_dev
+    from portal.imports import init_imports
     from portal.web import init_web
 
     database.init_database(app)
     security.init_security(app)
     init_accounts(app)
     init_cases(app)
+    init_imports(app)
     init_web(app)
     init_dev(app)
     errors.init_errors(app)

@@ -4,3 +4,4 @@ from portal.accounts.models import (AdvocateProfile, Engagement, Invitation,  # 
 from portal.audit import AuditEvent, AuditHead  # noqa: F401
 from portal.cases.models import (Acknowledgement, Case, CaseFactsVersion,  # noqa: F401
                                  Invoice, Party, PartyContact, Payment, ReferenceCounter)
+from portal.imports.models import ImportBatch  # noqa: F401

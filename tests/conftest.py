@@ -128,13 +128,17 @@ def db_session(app):
 class CommittingClient(FlaskClient):
     """Commits what the test set up before each request, as real data would be committed.
 
-    The test and its requests share one session (Flask reuses the test's app context); the
-    commit only releases a savepoint, so the outer transaction still rolls everything back.
+    The commit only releases a savepoint, so the outer transaction still rolls everything back.
     """
 
     def open(self, *args, **kwargs):
         db.session.commit()
-        return super().open(*args, **kwargs)
+        # A fresh app context per request, as in production: its own `g` and its own session
+        # (bound to the same connection, so it sees the test's data and rolls back only itself).
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
 
 
 @pytest.fixture

@@ -1,0 +1,8 @@
+"""Bulk import of unpaid invoices from CSV or XLSX, grouped into cases by debtor."""
+from flask import Flask
+
+
+def init_imports(app: Flask) -> None:
+    from portal.imports.views import bp
+
+    app.register_blueprint(bp)

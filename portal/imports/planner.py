@@ -1,0 +1,198 @@
+"""Turn parsed rows into a plan: per-row errors, duplicates, and the cases that would be created."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import func, select
+
+from portal.accounts.models import Organization
+from portal.cases.facts import CaseFacts, DebtorFacts, FactsInvalid, InvoiceFacts, check_facts
+from portal.cases.models import Case, ClaimType, Invoice, Party
+from portal.extensions import db
+from portal.identifiers import InvalidIdentifier, normalize_gstin, normalize_mobile, normalize_pan
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_CLAIM = {"": ClaimType.COMMERCIAL_INVOICE, "commercial": ClaimType.COMMERCIAL_INVOICE,
+          "msmed": ClaimType.MSMED_INVOICE, "msme": ClaimType.MSMED_INVOICE,
+          "commercial_invoice": ClaimType.COMMERCIAL_INVOICE, "msmed_invoice": ClaimType.MSMED_INVOICE}
+
+
+@dataclass
+class RowError:
+    line: int
+    column: str
+    message: str
+
+
+@dataclass
+class PlannedCase:
+    key: str
+    facts: CaseFacts
+    lines: list[int] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((i.taxable_value + i.gst_amount for i in self.facts.invoices), Decimal("0"))
+
+
+@dataclass
+class ImportPlan:
+    rows: int = 0
+    cases: list[PlannedCase] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    duplicates: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def invoices(self) -> int:
+        return sum(len(c.facts.invoices) for c in self.cases)
+
+    @property
+    def error_lines(self) -> int:
+        return len({e.line for e in self.errors})
+
+
+def parse_date(raw: str) -> date:
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError("Write dates as YYYY-MM-DD or DD/MM/YYYY.")
+
+
+def parse_amount(raw: str) -> Decimal:
+    cleaned = raw.replace(",", "").replace("₹", "").replace("Rs.", "").strip()
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation as exc:
+        raise ValueError("Write amounts as numbers, e.g. 118000.00.") from exc
+    if not value.is_finite() or value < 0 or value > Decimal("999999999999.99"):
+        raise ValueError("That amount is out of range.")
+    return value
+
+
+def debtor_key(gstin: str | None, name: str) -> str:
+    return gstin or "name:" + " ".join(name.casefold().split())
+
+
+def _existing_keys(org_id: int) -> set[tuple[str, str]]:
+    stmt = (select(Party.gstin, Party.legal_name, Invoice.number)
+            .join(Case, Case.debtor_party_id == Party.id).join(Invoice, Invoice.case_id == Case.id)
+            .where(Case.creditor_org_id == org_id))
+    return {(debtor_key(g, n), num) for g, n, num in db.session.execute(stmt)}
+
+
+def _parse_row(line: int, row: dict[str, str], errors: list[RowError]):
+    def bad(column: str, message: str) -> None:
+        errors.append(RowError(line, column, message))
+
+    def get(column: str, parse=None, required=False):
+        raw = (row.get(column) or "").strip()
+        if not raw:
+            if required:
+                bad(column, "This column is required.")
+            return None
+        if parse is None:
+            return raw
+        try:
+            return parse(raw)
+        except (ValueError, InvalidIdentifier) as exc:
+            bad(column, str(exc))
+            return None
+
+    name = get("debtor_name", required=True)
+    gstin = get("debtor_gstin", normalize_gstin)
+    pan = get("debtor_pan", normalize_pan)
+    email = get("debtor_email")
+    if email and not _EMAIL.match(email):
+        bad("debtor_email", f"“{email}” is not a valid e-mail address.")
+        email = None
+    mobile = get("debtor_mobile", normalize_mobile)
+    number = get("invoice_number", required=True)
+    inv_date = get("invoice_date", parse_date, required=True)
+    taxable = get("taxable_value", parse_amount, required=True)
+    credit = get("credit_days", lambda v: int(v) if v.isdigit() else (_ for _ in ()).throw(
+        ValueError("Credit days must be a whole number.")))
+    claim_raw = (row.get("claim_type") or "").strip().lower()
+    claim = _CLAIM.get(claim_raw)
+    if claim is None:
+        bad("claim_type", "Use “commercial” or “msmed”.")
+    inv = None
+    if name and number and inv_date and taxable is not None and claim is not None:
+        inv = InvoiceFacts(number=number, invoice_date=inv_date, taxable_value=taxable,
+                           gst_amount=get("gst_amount", parse_amount) or Decimal("0"),
+                           total=get("total", parse_amount),
+                           acceptance_date=get("delivery_date", parse_date), credit_days=credit,
+                           due_date=get("due_date", parse_date))
+    rate = get("interest_rate", parse_amount)
+    return name, gstin, pan, email, mobile, claim, rate, inv
+
+
+def plan_import(org: Organization, rows: Iterable[tuple[int, dict[str, str]]], today: date) -> ImportPlan:
+    plan = ImportPlan()
+    existing = _existing_keys(org.id)
+    groups: dict[str, PlannedCase] = {}
+    for line, row in rows:
+        plan.rows += 1
+        before = len(plan.errors)
+        name, gstin, pan, email, mobile, claim, rate, inv = _parse_row(line, row, plan.errors)
+        if inv is None or len(plan.errors) > before:
+            continue
+        key = debtor_key(gstin, name)
+        if (key, inv.number) in existing:
+            plan.duplicates.append((line, inv.number))
+            continue
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = PlannedCase(key, CaseFacts(
+                debtor=DebtorFacts(legal_name=name, gstin=gstin, pan=pan,
+                                   postal_address=row.get("debtor_address", "").strip()),
+                invoices=[], claim_type=claim, stated_interest_rate=rate))
+        elif group.facts.claim_type != claim:
+            plan.errors.append(RowError(line, "claim_type", "All invoices of one debtor must have "
+                                                             "the same claim type."))
+            continue
+        d = group.facts.debtor
+        if email and email.lower() not in d.emails:
+            d.emails.append(email.lower())
+        if mobile and mobile not in d.mobiles:
+            d.mobiles.append(mobile)
+        group.facts.invoices.append(inv)
+        group.lines.append(line)
+    for group in groups.values():
+        _check_group(group, org, today, plan)
+    return plan
+
+
+def _check_group(group: PlannedCase, org: Organization, today: date, plan: ImportPlan) -> None:
+    """Whole-case rules (totals, dates, MSMED eligibility); failing rows leave the group."""
+    try:
+        check_facts(group.facts, org, today)
+    except FactsInvalid as exc:
+        bad_idx: set[int] = set()
+        for path, messages in exc.errors.items():
+            parts = path.split(".")
+            if parts[0] == "invoices" and len(parts) >= 2 and parts[1].isdigit():
+                idx = int(parts[1])
+                bad_idx.add(idx)
+                column = parts[2] if len(parts) > 2 else "invoice"
+                plan.errors.extend(RowError(group.lines[idx], column, m) for m in messages)
+            else:
+                bad_idx.update(range(len(group.lines)))
+                plan.errors.extend(RowError(ln, path.replace("debtor.", "debtor_"), m)
+                                   for ln in group.lines for m in messages)
+        keep = [i for i in range(len(group.lines)) if i not in bad_idx]
+        group.facts.invoices = [group.facts.invoices[i] for i in keep]
+        group.lines = [group.lines[i] for i in keep]
+    if group.facts.invoices:
+        plan.cases.append(group)
+
+
+def count_org_invoices(org_id: int) -> int:
+    return db.session.scalar(select(func.count(Invoice.id)).join(Case).where(
+        Case.creditor_org_id == org_id)) or 0

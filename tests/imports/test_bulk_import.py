@@ -1,0 +1,169 @@
+"""Bulk import: preview before saving, per-row errors, one transaction, no duplicates."""
+import io
+import re
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from portal.cases.models import Case, Invoice
+from portal.imports.models import ImportBatch
+from portal.imports.parsing import COLUMNS
+from tests.conftest import csrf_from
+from tests.factories import AdvocateFactory, CreditorFactory, DebtorUserFactory
+
+GOOD = [
+    ["Shree Garments LLP", "27AAPFU0939F1ZV", "", "ap@shree.example", "9876543210", "Bengaluru",
+     "A-1", "2026-01-10", "2026-01-12", "30", "", "100000", "18000", "118000", "commercial", "18"],
+    ["Shree Garments LLP", "27AAPFU0939F1ZV", "", "", "", "", "A-2", "15/01/2026", "", "", "",
+     "50,000.00", "9000", "", "commercial", ""],
+    ["Lotus Fashion", "", "", "lotus@fashion.example", "", "", "L-1", "2026-02-01", "", "", "2026-03-01",
+     "25000", "0", "", "", ""],
+]
+BAD = [
+    ["Bad Gstin Co", "27AAPFU0939F1ZX", "", "x@bad.example", "", "", "B-1", "2026-02-01", "", "", "",
+     "1000", "0", "", "", ""],
+    ["No Contact Co", "", "", "", "", "", "N-1", "2026-02-01", "", "", "", "1000", "0", "", "", ""],
+    ["Lotus Fashion", "", "", "", "", "", "L-2", "31/31/2026", "", "", "", "1000", "0", "", "", ""],
+    ["Lotus Fashion", "", "", "", "", "", "L-3", "2026-02-02", "", "", "", "12x", "0", "", "", ""],
+]
+
+
+def csv_bytes(rows, header=COLUMNS):
+    out = io.StringIO()
+    import csv
+
+    w = csv.writer(out)
+    w.writerow(header)
+    w.writerows(rows)
+    return out.getvalue().encode()
+
+
+def upload(client, data: bytes, name="invoices.csv"):
+    page = client.get("/imports/")
+    return client.post("/imports/", data={"csrf_token": csrf_from(page),
+                                          "file": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+def confirm(client, preview):
+    html = preview.get_data(as_text=True)
+    fields = dict(re.findall(r'name="(sha256|suffix|filename)" type="hidden" value="([^"]*)"', html))
+    fields["csrf_token"] = csrf_from(preview)
+    return client.post("/imports/confirm", data=fields)
+
+
+def n_cases(session, org_id):
+    return session.scalar(select(func.count(Case.id)).where(Case.creditor_org_id == org_id))
+
+
+@pytest.fixture
+def creditor(db_session, auth):
+    user = CreditorFactory(organization__udyam_number=None)
+    auth.login_as(user)
+    return user
+
+
+def test_preview_then_confirm_groups_by_debtor(client, creditor, db_session):
+    preview = upload(client, csv_bytes(GOOD + BAD))
+    assert preview.status_code == 200
+    html = preview.get_data(as_text=True)
+    assert "2 cases" in html and "with 3 invoices" in html
+    assert "check character" in html  # bad GSTIN, line 5
+    assert "at least one e-mail address or mobile number" in html
+    assert "Write dates as YYYY-MM-DD" in html and "Write amounts as numbers" in html
+    assert n_cases(db_session, creditor.org_id) == 0  # nothing saved by the preview
+    resp = confirm(client, preview)
+    assert resp.status_code == 302
+    cases = db_session.scalars(select(Case).where(Case.creditor_org_id == creditor.org_id)).all()
+    by_debtor = {c.debtor.legal_name: sorted(i.number for i in c.invoices) for c in cases}
+    assert by_debtor == {"Shree Garments LLP": ["A-1", "A-2"], "Lotus Fashion": ["L-1"]}
+    shree = next(c for c in cases if c.debtor.gstin)
+    assert str(shree.invoiced_total) == "177000.00"
+    batch = db_session.scalar(select(ImportBatch).where(ImportBatch.org_id == creditor.org_id))
+    assert (batch.rows, batch.cases_created, batch.invoices_created, batch.rows_skipped) == (7, 2, 3, 4)
+
+
+def test_reupload_creates_no_duplicates(client, creditor, db_session):
+    confirm(client, upload(client, csv_bytes(GOOD)))
+    assert n_cases(db_session, creditor.org_id) == 2
+    again = upload(client, csv_bytes(GOOD))
+    assert "already imported" in again.get_data(as_text=True)
+    confirm(client, again)
+    assert n_cases(db_session, creditor.org_id) == 2
+    # A different file repeating two invoices and adding one: only the new invoice is created.
+    extra = GOOD[:2] + [["Shree Garments LLP", "27AAPFU0939F1ZV", "", "ap@shree.example", "", "", "A-3",
+                         "2026-02-10", "", "", "", "1000", "0", "", "", ""]]
+    preview = upload(client, csv_bytes(extra))
+    assert "2 invoices were already imported" in preview.get_data(as_text=True)
+    confirm(client, preview)
+    total = db_session.scalar(select(func.count(Invoice.id)).join(Case)
+                              .where(Case.creditor_org_id == creditor.org_id))
+    assert total == 4
+
+
+def test_xlsx_import(client, creditor, db_session):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(COLUMNS)
+    for row in GOOD:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    preview = upload(client, buf.getvalue(), "invoices.xlsx")
+    assert preview.status_code == 200, preview.get_data(as_text=True)[:500]
+    confirm(client, preview)
+    assert n_cases(db_session, creditor.org_id) == 2
+
+
+@pytest.mark.parametrize("data,name,message", [
+    (b"", "a.csv", "The file is empty"),
+    (b"\x7fELF\x02\x01\x01\x00\x00\x00", "a.csv", "does not look like a CSV"),
+    (b"foo,bar\n1,2\n", "a.csv", "missing: debtor_name"),
+    ("debtor_name,invoice_number,invoice_date,taxable_value\nR\xe9sum\xe9,1,2026-01-01,5\n".encode("latin-1"),
+     "a.csv", "UTF-8"),
+    (b"PK\x03\x04garbage", "a.xlsx", "not a readable .xlsx"),
+    (b"a,b", "a.exe", "Upload a .csv or .xlsx"),
+])
+def test_malformed_files_are_refused_and_nothing_stored(client, creditor, db_session, data, name, message):
+    resp = upload(client, data, name)
+    assert resp.status_code == 422
+    assert message in resp.get_data(as_text=True)
+    assert n_cases(db_session, creditor.org_id) == 0
+
+
+def test_error_report_and_template(client, creditor):
+    preview = upload(client, csv_bytes(BAD))
+    html = preview.get_data(as_text=True)
+    fields = dict(re.findall(r'name="(sha256|suffix|filename)" type="hidden" value="([^"]*)"', html))
+    fields["csrf_token"] = csrf_from(preview)
+    report = client.post("/imports/errors.csv", data=fields)
+    assert report.status_code == 200 and report.mimetype == "text/csv"
+    lines = report.get_data(as_text=True).splitlines()
+    assert lines[0] == "line,column,problem" and len(lines) >= 5
+    tpl = client.get("/imports/template.csv")
+    assert tpl.get_data(as_text=True).splitlines()[0] == ",".join(COLUMNS)
+
+
+def test_tampered_confirmation_is_refused(client, creditor, db_session):
+    page = client.get("/imports/")
+    resp = client.post("/imports/confirm", data={"csrf_token": csrf_from(page), "sha256": "../../etc",
+                                                 "suffix": "csv", "filename": "x.csv"})
+    assert resp.status_code == 400
+    resp = client.post("/imports/confirm", data={"csrf_token": csrf_from(page), "sha256": "a" * 64,
+                                                 "suffix": "csv", "filename": "x.csv"})
+    assert resp.status_code == 404
+
+
+@pytest.mark.parametrize("factory", [AdvocateFactory, DebtorUserFactory])
+def test_only_creditors_import(client, auth, db_session, factory):
+    auth.login_as(factory())
+    assert client.get("/imports/").status_code == 403
+
+
+def test_batch_of_other_org_is_hidden(client, auth, creditor, db_session):
+    confirm(client, upload(client, csv_bytes(GOOD)))
+    batch = db_session.scalar(select(ImportBatch).where(ImportBatch.org_id == creditor.org_id))
+    assert client.get(f"/imports/{batch.id}").status_code == 200
+    auth.login_as(CreditorFactory())
+    assert client.get(f"/imports/{batch.id}").status_code == 404
