@@ -8,6 +8,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -86,52 +87,75 @@ def chain_hash(prev_hash: str, entry: str) -> str:
     return hashlib.sha256((prev_hash + entry).encode()).hexdigest()
 
 
-def _advance(session: Session, chain: str) -> tuple[int, str]:
-    """Lock the chain's head row, bump its sequence, return (new seq, previous hash)."""
-    stmt = (update(AuditHead).where(AuditHead.chain == chain).values(seq=AuditHead.seq + 1)
+def _insert_ignore(session: Session):
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(AuditHead).on_conflict_do_nothing()
+
+
+def _advance(session: Session, chain: str, by: int = 1) -> tuple[int, str]:
+    """Lock the chain's head row, bump its sequence by `by`; return (new last seq, previous hash).
+
+    The row lock (PostgreSQL) or write lock (SQLite) is held to commit, so chains never fork.
+    """
+    stmt = (update(AuditHead).where(AuditHead.chain == chain).values(seq=AuditHead.seq + by)
             .returning(AuditHead.seq, AuditHead.hash)
             .execution_options(synchronize_session=False))
     row = session.execute(stmt).first()
     if row is None:
-        dialect = session.get_bind().dialect.name
-        ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(AuditHead)
-        session.execute(ins.values(chain=chain, seq=0, hash=GENESIS).on_conflict_do_nothing())
+        session.execute(_insert_ignore(session), [{"chain": chain, "seq": 0, "hash": GENESIS}])
         row = session.execute(stmt).first()
     return row[0], row[1]
-
-
-def _set_head(session: Session, chain: str, new_hash: str) -> None:
-    session.execute(update(AuditHead).where(AuditHead.chain == chain).values(hash=new_hash)
-                    .execution_options(synchronize_session=False))
 
 
 def record(action: str, *, actor: Any | None, case: Any | None = None,
            payload: dict | None = None, session: Session | None = None) -> AuditEvent:
     """Append an event in the caller's transaction (flushes, never commits)."""
+    return record_many([(action, case, payload)], actor=actor, session=session)[0]
+
+
+def record_many(entries: list[tuple[str, Any | None, dict | None]], *, actor: Any | None,
+                session: Session | None = None) -> list[AuditEvent]:
+    """Append several (action, case, payload) events in order, taking each chain's lock once."""
     session = session or db.session
-    if case is not None and case.id is None:
+    if any(case is not None and case.id is None for _, case, _ in entries):
         session.flush()
-    payload_json = canonical_json(payload or {})
     created_at = utcnow()
     actor_id = getattr(actor, "id", None)
     actor_role = getattr(getattr(actor, "role", None), "value", None) or "system"
-    seq, prev = _advance(session, GLOBAL_CHAIN)
-    case_id = case_seq = case_prev = case_hash = None
-    if case is not None:
-        case_id = case.id
-        case_seq, case_prev = _advance(session, f"case:{case_id}")
-    entry = _entry(seq, case_id, case_seq, actor_id, actor_role, action, payload_json, created_at)
-    ev = AuditEvent(seq=seq, case_id=case_id, case_seq=case_seq, actor_id=actor_id,
-                    actor_role=actor_role, action=action, payload=payload_json,
-                    created_at=created_at, prev_hash=prev, hash=chain_hash(prev, entry))
-    if case is not None:
-        case_hash = chain_hash(case_prev, entry)
-        ev.case_prev_hash, ev.case_hash = case_prev, case_hash
-        _set_head(session, f"case:{case_id}", case_hash)
-    _set_head(session, GLOBAL_CHAIN, ev.hash)
-    session.add(ev)
+    last, prev = _advance(session, GLOBAL_CHAIN, len(entries))
+    seq = last - len(entries)
+    per_case = Counter(case.id for _, case, _ in entries if case is not None)
+    if len(per_case) > 1:  # create missing chain heads in one statement
+        session.execute(_insert_ignore(session),
+                        [{"chain": f"case:{cid}", "seq": 0, "hash": GENESIS} for cid in per_case])
+    case_state = {}
+    for cid, count in per_case.items():
+        case_last, case_prev = _advance(session, f"case:{cid}", count)
+        case_state[cid] = [case_last - count, case_prev]
+    events = []
+    for action, case, payload in entries:
+        seq += 1
+        payload_json = canonical_json(payload or {})
+        case_id = case.id if case is not None else None
+        case_seq = None
+        if case_id is not None:
+            case_state[case_id][0] += 1
+            case_seq = case_state[case_id][0]
+        entry = _entry(seq, case_id, case_seq, actor_id, actor_role, action, payload_json, created_at)
+        ev = AuditEvent(seq=seq, case_id=case_id, case_seq=case_seq, actor_id=actor_id,
+                        actor_role=actor_role, action=action, payload=payload_json,
+                        created_at=created_at, prev_hash=prev, hash=chain_hash(prev, entry))
+        prev = ev.hash
+        if case_id is not None:
+            ev.case_prev_hash = case_state[case_id][1]
+            ev.case_hash = case_state[case_id][1] = chain_hash(ev.case_prev_hash, entry)
+        events.append(ev)
+    heads = [{"chain": GLOBAL_CHAIN, "hash": prev}] + [
+        {"chain": f"case:{cid}", "hash": state[1]} for cid, state in case_state.items()]
+    session.execute(update(AuditHead), heads)  # ORM bulk UPDATE by primary key (executemany)
+    session.add_all(events)
     session.flush()
-    return ev
+    return events
 
 
 @dataclass

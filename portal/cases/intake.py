@@ -12,7 +12,7 @@ from portal.audit import canonical_json
 from portal.cases.facts import CaseFacts, DebtorFacts, InvoiceFacts, check_facts
 from portal.cases.models import (Case, CaseFactsVersion, ClaimType, ContactKind, Invoice, Party,
                                  PartyContact, Payment)
-from portal.cases.references import next_reference
+from portal.cases.references import reserve_references
 from portal.cases.states import CaseStatus, DomainError
 from portal.extensions import db
 from portal.types import to_ist, to_paisa, utcnow
@@ -118,13 +118,17 @@ def snapshot(case: Case) -> dict:
     }
 
 
-def record_version(actor: User, case: Case, reason: str) -> CaseFactsVersion:
-    db.session.flush()
+def _new_version(actor: User, case: Case, reason: str) -> CaseFactsVersion:
     body = canonical_json(snapshot(case))
     case.facts_version += 1
-    version = CaseFactsVersion(case_id=case.id, version=case.facts_version, snapshot=body,
-                               sha256=hashlib.sha256(body.encode()).hexdigest(), reason=reason,
-                               created_by_id=actor.id)
+    return CaseFactsVersion(case_id=case.id, version=case.facts_version, snapshot=body,
+                            sha256=hashlib.sha256(body.encode()).hexdigest(), reason=reason,
+                            created_by_id=actor.id)
+
+
+def record_version(actor: User, case: Case, reason: str) -> CaseFactsVersion:
+    db.session.flush()
+    version = _new_version(actor, case, reason)
     db.session.add(version)
     db.session.flush()
     audit.record("case.facts_version", actor=actor, case=case,
@@ -134,23 +138,39 @@ def record_version(actor: User, case: Case, reason: str) -> CaseFactsVersion:
 
 def create_case(actor: User, facts: CaseFacts, *, today: date | None = None) -> Case:
     """A draft case for the actor's organisation, with its first facts version."""
-    check_facts(facts, actor.organization, today or today_ist())
-    party = Party(created_by_org_id=actor.org_id, legal_name="")
-    _apply_debtor(party, facts.debtor)
-    case = Case(reference=next_reference(utcnow()), creditor_org_id=actor.org_id,
-                creditor=actor.organization, debtor=party, claim_type=facts.claim_type,
-                created_by_id=actor.id)
-    _apply_terms(case, facts)
-    db.session.add(case)
-    _apply_invoices(case, facts)
+    return create_cases(actor, [facts], today=today)[0]
+
+
+def create_cases(actor: User, many: list[CaseFacts], *, today: date | None = None) -> list[Case]:
+    """Draft cases in bulk (the import path): batched inserts, one audit event per case."""
+    today = today or today_ist()
+    org = actor.organization
+    for facts in many:
+        check_facts(facts, org, today)
+    cases = []
+    for facts, ref in zip(many, reserve_references(utcnow(), len(many)), strict=True):
+        party = Party(created_by_org_id=actor.org_id, legal_name="", contacts=[])
+        _apply_debtor(party, facts.debtor)
+        case = Case(reference=ref, creditor_org_id=actor.org_id, creditor=org, debtor=party,
+                    claim_type=facts.claim_type, created_by_id=actor.id, invoices=[], payments=[],
+                    acknowledgements=[], facts_version=0)
+        _apply_terms(case, facts)
+        _apply_invoices(case, facts)
+        db.session.add(case)
+        cases.append(case)
     db.session.flush()
-    _apply_payments(case, facts, actor)
+    for case, facts in zip(cases, many, strict=True):
+        if facts.payments:
+            _apply_payments(case, facts, actor)
+    versions = [_new_version(actor, case, "created") for case in cases]
+    db.session.add_all(versions)
     db.session.flush()
-    audit.record("case.created", actor=actor, case=case, payload={
+    audit.record_many([("case.created", case, {
         "reference": case.reference, "claim_type": case.claim_type.value,
-        "debtor": party.legal_name, "invoices": len(case.invoices), "total": case.invoiced_total})
-    record_version(actor, case, "created")
-    return case
+        "debtor": case.debtor.legal_name, "invoices": len(case.invoices),
+        "total": case.invoiced_total, "facts_version": 1, "facts_sha256": v.sha256})
+        for case, v in zip(cases, versions, strict=True)], actor=actor)
+    return cases
 
 
 def update_case(actor: User, case: Case, facts: CaseFacts, *, today: date | None = None) -> Case:

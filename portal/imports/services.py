@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from portal import audit
 from portal.accounts.models import User
-from portal.cases.intake import create_case, today_ist
+from portal.cases.intake import create_cases, today_ist
 from portal.cases.states import DomainError
 from portal.extensions import db
 from portal.imports.models import ImportBatch
@@ -87,8 +87,7 @@ def confirm(actor: User, path: Path, filename: str, sha256: str) -> tuple[Import
     if previous_batch(actor.org_id, sha256):
         raise DomainError("This file was already imported; nothing new was created.")
     plan = plan_file(actor, path, filename)
-    for planned in plan.cases:
-        create_case(actor, planned.facts)
+    create_cases(actor, [planned.facts for planned in plan.cases])
     batch = ImportBatch(org_id=actor.org_id, sha256=sha256, filename=filename, rows=plan.rows,
                         cases_created=len(plan.cases), invoices_created=plan.invoices,
                         rows_skipped=plan.error_lines + len(plan.duplicates), created_by_id=actor.id)

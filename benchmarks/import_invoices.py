@@ -1,0 +1,87 @@
+"""Bulk import benchmark: N invoice rows (default 10,000) planned and confirmed on the embedded
+SQLite default, in a throwaway instance folder. Prints rows/s, wall time and memory peak.
+
+    .venv/bin/python benchmarks/import_invoices.py [ROWS] [INVOICES_PER_DEBTOR] [--heap]
+
+Timing runs without tracemalloc (it slows Python down ~2x); --heap adds the Python heap peak.
+The process's max RSS is always printed.
+"""
+from __future__ import annotations
+
+import csv
+import os
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def write_csv(path: Path, rows: int, per_debtor: int) -> None:
+    from portal.identifiers import gstin_check_char
+    from portal.imports.parsing import COLUMNS
+
+    with path.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(COLUMNS)
+        for n in range(rows):
+            d = n // per_debtor
+            pan = f"AAB{'CFHPT'[d % 5]}{chr(65 + d // 10000 % 26)}{d % 10000:04d}{chr(65 + d % 26)}"
+            first14 = f"27{pan}1Z"
+            w.writerow([f"Debtor {d} Pvt Ltd", first14 + gstin_check_char(first14), "",
+                        f"accounts{d}@debtor.example", "", "Mumbai", f"INV/{n:06d}", "2026-03-01",
+                        "2026-03-03", "30", "", "10000.00", "1800.00", "11800.00", "commercial", "18"])
+
+
+def main() -> None:
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    heap = "--heap" in sys.argv
+    rows = int(args[0]) if args else 10_000
+    per_debtor = int(args[1]) if len(args) > 1 else 5
+    tmp = Path(tempfile.mkdtemp(prefix="sulah-bench-"))
+    os.environ["SULAH_INSTANCE"] = str(tmp)
+    from flask_migrate import upgrade
+
+    from portal import create_app
+    from portal.accounts import services as accounts
+    from portal.database import commit
+    from portal.imports import services
+
+    app = create_app()
+    with app.app_context():
+        upgrade(revision="heads")
+        user = accounts.sign_up(accounts.OrgDetails(legal_name="Bench MSME", address="Pune"),
+                                accounts.PersonDetails(name="Bench", email="bench@example.in",
+                                                       password="Bench-Pass-2026"))
+        commit()
+        src = tmp / "invoices.csv"
+        write_csv(src, rows, per_debtor)
+        if heap:
+            tracemalloc.start()
+        t0 = time.perf_counter()
+        with src.open("rb") as fh:
+            staged = services.stage(fh, "invoices.csv")
+        plan = services.plan_file(user, staged.path, staged.filename)
+        t1 = time.perf_counter()
+        batch, _ = services.confirm(user, staged.path, staged.filename, staged.sha256)
+        created = (batch.cases_created, batch.invoices_created)
+        commit()
+        t2 = time.perf_counter()
+        peak = tracemalloc.get_traced_memory()[1] if heap else None
+        tracemalloc.stop()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"rows: {rows}  cases: {created[0]}  invoices: {created[1]}  "
+          f"errors: {len(plan.errors)}")
+    print(f"preview (stage + parse + validate): {t1 - t0:.2f} s")
+    print(f"confirm (re-plan + create, one transaction): {t2 - t1:.2f} s")
+    print(f"total: {t2 - t0:.2f} s  ({rows / (t2 - t0):.0f} rows/s)  target: < 60 s")
+    if peak is not None:
+        print(f"Python heap peak (tracemalloc): {peak / 1e6:.1f} MB")
+    print(f"process max RSS: {rss:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
