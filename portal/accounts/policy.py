@@ -17,6 +17,7 @@ from portal.extensions import db
 
 
 EDITABLE_STATUSES = frozenset({"draft", "filed", "notice_drafting"})
+CLOSED_STATUSES = frozenset({"closed", "withdrawn"})
 
 
 class Action(enum.StrEnum):
@@ -26,6 +27,8 @@ class Action(enum.StrEnum):
     CREATE_CASE = "create_case"
     MANAGE_ORG = "manage_org"
     ADMIN_PLATFORM = "admin_platform"
+    RECORD_CASE_EVENT = "record_case_event"  # payments received, acknowledgements
+    JUSTIFY_TIME_BAR = "justify_time_bar"
 
 
 class Denied(Exception):
@@ -79,6 +82,15 @@ def require(user: User, action: Action | str, case: Case | None = None) -> None:
         if user.role == Role.CREDITOR and case.status.value in EDITABLE_STATUSES:
             return
         raise Denied(403, "Only the creditor may edit a case, and only before its notice goes for review.")
+    if action == Action.RECORD_CASE_EVENT:
+        if user.role == Role.CREDITOR and case.status.value not in CLOSED_STATUSES:
+            return
+        raise Denied(403, "Only the creditor records payments and acknowledgements on an open case.")
+    if action == Action.JUSTIFY_TIME_BAR:
+        if user.role in (Role.CREDITOR, Role.ADVOCATE) and case.status.value in EDITABLE_STATUSES:
+            return
+        raise Denied(403, "Only the creditor or its advocate can justify a time-barred invoice, "
+                          "before the notice goes for review.")
     if action == Action.VIEW_AUDIT:
         if user.role in (Role.CREDITOR, Role.ADVOCATE, Role.ADMIN, Role.NEUTRAL):
             return

@@ -3,7 +3,7 @@ from flask import Flask
 
 
 def init_cases(app: Flask) -> None:
-    from portal.cases import api, intake_views  # noqa: F401  (routes attach to the blueprints)
+    from portal.cases import api, intake_views, records_views  # noqa: F401  (routes attach to the blueprints)
     from portal.cases.views import bp
 
     app.register_blueprint(bp)

@@ -15,9 +15,9 @@ from portal.types import to_paisa
 
 
 def record_payment(actor: User, case: Case, amount: Decimal, paid_on: date,
-                   method: PaymentMethod, reference: str = "") -> Payment:
+                   method: PaymentMethod, reference: str = "", invoice_id: int | None = None) -> Payment:
     payment = Payment(case=case, amount=to_paisa(amount), paid_on=paid_on, method=method,
-                      reference=reference, recorded_by_id=actor.id)
+                      reference=reference, recorded_by_id=actor.id, invoice_id=invoice_id)
     db.session.add(payment)
     db.session.flush()
     audit.record("case.payment_recorded", actor=actor, case=case, payload={

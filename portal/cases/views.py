@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from portal import audit
-from portal.accounts.policy import Action, require
+from portal.accounts.policy import Action, can, require
 from portal.accounts.roles import Role
 from portal.cases import states
 from portal.cases.models import Case
@@ -34,13 +34,30 @@ def list_cases():
     return render_template("cases/list.html", cases=cases)
 
 
+def render_case(case: Case, *, payment_form=None, ack_form=None, justification_form=None,
+                status: int = 200):
+    """The case page; action forms come back here with their errors (status 422)."""
+    from portal.cases.record_forms import AcknowledgementForm, JustificationForm, PaymentForm
+
+    role = Role(current_user.role)
+    actions = states.available(case, role)
+    return render_template(
+        "cases/show.html", case=case, actions=actions, form=FlaskForm(),
+        can_record=can(current_user, Action.RECORD_CASE_EVENT, case),
+        can_edit=can(current_user, Action.EDIT_CASE, case),
+        can_justify=can(current_user, Action.JUSTIFY_TIME_BAR, case),
+        payment_form=payment_form or PaymentForm(formdata=None).for_case(case),
+        ack_form=ack_form or AcknowledgementForm(formdata=None).for_case(case),
+        justification_form=justification_form or JustificationForm(formdata=None).for_case(case),
+    ), status
+
+
 @bp.get("/<reference>")
 @login_required
 def show_case(reference: str):
     case = load_case(reference)
     require(current_user, Action.VIEW_CASE, case)
-    actions = states.available(case, Role(current_user.role))
-    return render_template("cases/show.html", case=case, actions=actions, form=FlaskForm())
+    return render_case(case)
 
 
 @bp.post("/<reference>/actions/<action>")

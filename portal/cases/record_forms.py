@@ -1,0 +1,54 @@
+"""Small forms on the case page: a payment received, an acknowledgement, a time-bar justification."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from portal.cases.models import Case, PaymentMethod
+from portal.formfields import choices
+
+
+def _invoice_choices(case: Case, blank: str | None) -> list:
+    pairs = ([("", blank)] if blank else []) + [(str(i.id), i.number) for i in case.invoices]
+    return choices(pairs)
+
+
+class PaymentForm(FlaskForm):
+    amount = DecimalField("Amount received (₹)", places=2, validators=[
+        InputRequired("Give the amount received."),
+        NumberRange(min=Decimal("0.01"), max=Decimal("999999999999.99"), message="Enter an amount in rupees.")])
+    paid_on = DateField("Received on", validators=[InputRequired("Give the date it was received.")])
+    method = SelectField("How", choices=choices((m.value, m.value.upper()) for m in PaymentMethod))
+    reference = StringField("UTR / cheque no.", validators=[Optional(), Length(max=60)])
+    invoice_id = SelectField("Against invoice", validators=[Optional()])
+
+    def for_case(self, case: Case) -> PaymentForm:
+        self.invoice_id.choices = _invoice_choices(case, "Not against a particular invoice")
+        return self
+
+
+class AcknowledgementForm(FlaskForm):
+    acknowledged_on = DateField("Date of the signed acknowledgement",
+                                validators=[InputRequired("Give the date of the acknowledgement.")])
+    description = TextAreaField("What the debtor acknowledged, and how (letter, e-mail, ledger)",
+                                validators=[InputRequired("Describe the acknowledgement."),
+                                            Length(max=2000)])
+    invoice_id = SelectField("Invoice", validators=[Optional()])
+
+    def for_case(self, case: Case) -> AcknowledgementForm:
+        self.invoice_id.choices = _invoice_choices(case, "The whole debt")
+        return self
+
+
+class JustificationForm(FlaskForm):
+    invoice_id = SelectField("Time-barred invoice", validators=[InputRequired()])
+    justification = TextAreaField("Why it may still be claimed",
+                                  validators=[InputRequired("Give the justification."),
+                                              Length(max=4000)])
+
+    def for_case(self, case: Case) -> JustificationForm:
+        self.invoice_id.choices = _invoice_choices(case, None)
+        return self

@@ -1,0 +1,85 @@
+"""Case-page actions recording later facts: payments received, acknowledgements, justifications."""
+from __future__ import annotations
+
+from flask import flash, redirect, url_for
+from flask_login import current_user, login_required
+
+from portal.accounts.policy import Action, require
+from portal.cases import records
+from portal.cases.intake import today_ist
+from portal.cases.models import PaymentMethod
+from portal.cases.record_forms import AcknowledgementForm, JustificationForm, PaymentForm
+from portal.cases.services import record_payment
+from portal.cases.states import DomainError
+from portal.cases.views import bp, load_case, render_case
+from portal.database import commit, rollback
+
+
+def _invoice_id(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() else None
+
+
+def _done(reference: str, message: str):
+    commit()
+    flash(message, "success")
+    return redirect(url_for("cases.show_case", reference=reference))
+
+
+@bp.post("/<reference>/payments")
+@login_required
+def add_payment(reference: str):
+    case = load_case(reference)
+    require(current_user, Action.RECORD_CASE_EVENT, case)
+    form = PaymentForm().for_case(case)
+    if form.validate_on_submit():
+        try:
+            if form.paid_on.data > today_ist():
+                raise DomainError("A payment date cannot be in the future.")
+            inv = _invoice_id(form.invoice_id.data)
+            if inv is not None and inv not in {i.id for i in case.invoices}:
+                raise DomainError("That invoice is not part of this case.")
+            record_payment(current_user, case, form.amount.data, form.paid_on.data,
+                           PaymentMethod(form.method.data), form.reference.data or "", invoice_id=inv)
+        except DomainError as exc:
+            rollback()
+            form.amount.errors.append(str(exc))
+        else:
+            return _done(reference, "Payment recorded. The amount due and limitation are updated.")
+    return render_case(case, payment_form=form, status=422)
+
+
+@bp.post("/<reference>/acknowledgements")
+@login_required
+def add_acknowledgement(reference: str):
+    case = load_case(reference)
+    require(current_user, Action.RECORD_CASE_EVENT, case)
+    form = AcknowledgementForm().for_case(case)
+    if form.validate_on_submit():
+        try:
+            records.record_acknowledgement(current_user, case, form.acknowledged_on.data,
+                                           form.description.data, _invoice_id(form.invoice_id.data),
+                                           today_ist())
+        except DomainError as exc:
+            rollback()
+            form.acknowledged_on.errors.append(str(exc))
+        else:
+            return _done(reference, "Acknowledgement recorded; limitation restarts from its date.")
+    return render_case(case, ack_form=form, status=422)
+
+
+@bp.post("/<reference>/justifications")
+@login_required
+def justify(reference: str):
+    case = load_case(reference)
+    require(current_user, Action.JUSTIFY_TIME_BAR, case)
+    form = JustificationForm().for_case(case)
+    if form.validate_on_submit():
+        try:
+            records.justify_time_bar(current_user, case, int(form.invoice_id.data),
+                                     form.justification.data)
+        except DomainError as exc:
+            rollback()
+            form.justification.errors.append(str(exc))
+        else:
+            return _done(reference, "Justification recorded.")
+    return render_case(case, justification_form=form, status=422)
