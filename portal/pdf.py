@@ -1,0 +1,69 @@
+"""PDF rendering with WeasyPrint behind a locked-down URL fetcher.
+
+Documents may load only the project's own files (templates/pdf, portal/static) and inline data:
+URIs; user text can never make the renderer fetch a URL or read another file. Fonts and the
+print stylesheet are parsed once per process and reused, which long-lived workers benefit from.
+"""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from flask import render_template
+
+from portal.config import PROJECT_ROOT
+
+PDF_TEMPLATES = PROJECT_ROOT / "templates" / "pdf"
+ALLOWED_ROOTS = (PDF_TEMPLATES.resolve(), (PROJECT_ROOT / "portal" / "static").resolve())
+
+
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher
+
+    class LockedFetcher(URLFetcher):
+        """Serves data: URIs and files under ALLOWED_ROOTS; refuses everything else."""
+
+        def __init__(self):
+            super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False,
+                             fail_on_errors=False, timeout=1)
+
+        def fetch(self, url, headers=None):
+            if url.startswith("file:"):
+                from urllib.request import url2pathname
+
+                path = Path(url2pathname(url.split("?")[0].removeprefix("file:"))).resolve()
+                if not any(path.is_relative_to(root) for root in ALLOWED_ROOTS):
+                    raise ValueError(f"refused to read {path}: outside the document assets")
+            elif not url.startswith("data:"):
+                raise ValueError("refused to fetch a remote resource")
+            return super().fetch(url, headers)
+
+    return LockedFetcher
+
+
+@functools.cache
+def _font_config():
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+@functools.cache
+def _stylesheet(name: str):
+    from weasyprint import CSS
+
+    return CSS(filename=str(PDF_TEMPLATES / name), font_config=_font_config(),
+               url_fetcher=_fetcher_class()())
+
+
+def html_to_pdf(html: str, stylesheets: tuple[str, ...] = ("base.css",)) -> bytes:
+    from weasyprint import HTML
+
+    doc = HTML(string=html, base_url=str(PDF_TEMPLATES) + "/", url_fetcher=_fetcher_class()())
+    return doc.write_pdf(stylesheets=[_stylesheet(s) for s in stylesheets],
+                         font_config=_font_config())
+
+
+def render_pdf(template: str, *, stylesheets: tuple[str, ...] = ("base.css",), **context) -> bytes:
+    """Render templates/<template> (Jinja, autoescaped) to PDF bytes."""
+    return html_to_pdf(render_template(template, **context), stylesheets)

@@ -1,0 +1,57 @@
+"""The shared PDF renderer: real PDFs, Devanagari text, and no fetching of anything outside."""
+import http.server
+import subprocess
+import threading
+
+import pytest
+
+from portal.pdf import _fetcher_class, html_to_pdf
+
+
+def test_renders_a_pdf_with_devanagari(app, tmp_path):
+    with app.app_context():
+        pdf = html_to_pdf("<h1>Notice</h1><p lang='hi'>बकाया राशि का भुगतान करें</p>")
+    assert pdf.startswith(b"%PDF-")
+    path = tmp_path / "n.pdf"
+    path.write_bytes(pdf)
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "Devanagari" in fonts  # the project's Devanagari font is embedded
+
+
+def test_user_text_cannot_make_the_renderer_fetch(app):
+    hits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}"
+        hostile = (f"<img src='{url}/img'><link rel=stylesheet href='{url}/css'>"
+                   f"<style>@import url({url}/imp); body {{ background: url({url}/bg) }}</style>"
+                   "<img src='file:///etc/passwd'>")
+        with app.app_context():
+            assert html_to_pdf(hostile).startswith(b"%PDF-")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert hits == []
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "http://example.com/x.png",
+                                 "ftp://example.com/x", "file:///work/../etc/hosts"])
+def test_fetcher_refuses_outside_urls(url):
+    with pytest.raises(ValueError):
+        _fetcher_class()().fetch(url)
+
+
+def test_fetcher_serves_inline_data():
+    resp = _fetcher_class()().fetch("data:text/plain;base64,aGk=")
+    assert resp.read() == b"hi"
