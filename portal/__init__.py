@@ -20,6 +20,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     from portal.celery import celery_init_app
     from portal.dev import init_dev
     from portal.imports import init_imports
+    from portal.rates import init_rates
     from portal.web import init_web
 
     database.init_database(app)
@@ -27,6 +28,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     init_accounts(app)
     init_cases(app)
     init_imports(app)
+    init_rates(app)
     init_web(app)
     init_dev(app)
     errors.init_errors(app)

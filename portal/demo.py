@@ -18,6 +18,7 @@ from portal.cases.facts import CaseFacts, DebtorFacts, InvoiceFacts, PaymentFact
 from portal.cases.models import Case, ClaimType, PaymentMethod
 from portal.cases.transitions import fire
 from portal.extensions import db
+from portal.rates.seed import seed_bank_rates
 
 PASSWORD = "Demo-Pass-2026"
 # Fixed demo TOTP seeds so a developer can add them to an authenticator app once.
@@ -49,6 +50,7 @@ def _ensure(role: Role, email: str, name: str, **kw) -> User:
 
 
 def seed() -> DemoLogins:
+    seed_bank_rates()
     creditor = _user("owner@kaveri-textiles.example")
     if creditor is None:
         creditor = accounts.sign_up(

@@ -5,3 +5,4 @@ from portal.audit import AuditEvent, AuditHead  # noqa: F401
 from portal.cases.models import (Acknowledgement, Case, CaseFactsVersion,  # noqa: F401
                                  Invoice, Party, PartyContact, Payment, ReferenceCounter)
 from portal.imports.models import ImportBatch  # noqa: F401
+from portal.rates.models import BankRate  # noqa: F401

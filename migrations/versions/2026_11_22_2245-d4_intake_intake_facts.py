@@ -78,6 +78,8 @@ def upgrade():
         batch_op.add_column(sa.Column('has_arbitration_clause', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column('stated_interest_rate', sa.Numeric(precision=5, scale=2), nullable=True))
         batch_op.add_column(sa.Column('facts_version', sa.Integer(), nullable=False, server_default='0'))
+        batch_op.add_column(sa.Column('rate_basis', sa.Enum('floating', 'frozen', name='ratebasis', native_enum=False, create_constraint=True, length=32), nullable=False, server_default='floating'))
+        batch_op.add_column(sa.Column('part_month', sa.Enum('pro_rata_days', 'ignore', name='partmonth', native_enum=False, create_constraint=True, length=32), nullable=False, server_default='pro_rata_days'))
 
     with op.batch_alter_table('invoices', schema=None) as batch_op:
         batch_op.add_column(sa.Column('objection_raised_on', sa.Date(), nullable=True))
@@ -98,6 +100,8 @@ def downgrade():
         batch_op.drop_column('objection_raised_on')
 
     with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_column('part_month')
+        batch_op.drop_column('rate_basis')
         batch_op.drop_column('facts_version')
         batch_op.drop_column('stated_interest_rate')
         batch_op.drop_column('has_arbitration_clause')

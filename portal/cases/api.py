@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from portal.accounts.policy import Action, Denied, require
 from portal.cases import intake
 from portal.cases.facts import CaseFacts, DebtorFacts, FactsInvalid, InvoiceFacts, PaymentFacts
+from portal.cases.interest import PartMonth, RateBasis
 from portal.cases.models import BuyerRelationship, ClaimType, PaymentMethod
 from portal.cases.views import load_case
 from portal.database import commit, rollback
@@ -109,6 +110,8 @@ class CaseIn(Strict):
     agreed_credit_days: Annotated[int, Field(ge=0, le=365)] | None = None
     has_arbitration_clause: bool = False
     stated_interest_rate: Annotated[Decimal, Field(ge=0, le=36)] | None = None
+    rate_basis: RateBasis = RateBasis.FLOATING
+    part_month: PartMonth = PartMonth.PRO_RATA_DAYS
     summary: Annotated[str, StringConstraints(max_length=4000)] = ""
 
     def to_facts(self) -> CaseFacts:

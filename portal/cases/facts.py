@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from portal.accounts.models import Organization
+from portal.cases.interest import PartMonth, RateBasis
 from portal.cases.models import BuyerRelationship, ClaimType, PaymentMethod
 from portal.cases.states import DomainError
 from portal.types import to_paisa
@@ -57,6 +58,8 @@ class CaseFacts:
     agreed_credit_days: int | None = None
     has_arbitration_clause: bool = False
     stated_interest_rate: Decimal | None = None
+    rate_basis: RateBasis = RateBasis.FLOATING
+    part_month: PartMonth = PartMonth.PRO_RATA_DAYS
     summary: str = ""
 
     def as_dict(self) -> dict:
@@ -150,7 +153,14 @@ def _check_msmed(facts: CaseFacts, org: Organization, err) -> None:
     if contract and org.udyam_registered_on and org.udyam_registered_on > contract:
         err("claim_type", f"Your Udyam registration ({org.udyam_registered_on:%d %b %Y}) is after "
                           f"the contract ({contract:%d %b %Y}); the MSMED Act does not apply to it.")
+    from portal.cases.due_dates import DueDateError, msmed_acceptance
+
     for i, inv in enumerate(facts.invoices):
         if inv.acceptance_date is None:
             err(f"invoices.{i}.acceptance_date",
                 "Give the delivery (acceptance) date: the MSMED due date runs from it.")
+            continue
+        try:
+            msmed_acceptance(inv.acceptance_date, inv.objection_raised_on, inv.objection_removed_on)
+        except DueDateError as exc:
+            err(f"invoices.{i}.objection_removed_on", str(exc))

@@ -9,6 +9,7 @@ from wtforms import (BooleanField, DateField, DecimalField, FieldList, Form, For
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.cases.facts import CaseFacts, DebtorFacts, InvoiceFacts, PaymentFacts
+from portal.cases.interest import PartMonth, RateBasis
 from portal.cases.models import BuyerRelationship, ClaimType, PaymentMethod
 from portal.formfields import Normalized, choices
 from portal.identifiers import InvalidIdentifier, normalize_gstin, normalize_mobile, normalize_pan
@@ -95,6 +96,12 @@ class CaseForm(FlaskForm):
     has_arbitration_clause = BooleanField("The agreement has an arbitration clause")
     stated_interest_rate = DecimalField("Interest rate claimed (% a year, non-MSMED claims)", places=2,
                                         validators=[Optional(), NumberRange(0, 36)])
+    rate_basis = SelectField("Bank Rate used for MSMED interest", default=RateBasis.FLOATING.value,
+                             choices=choices([(RateBasis.FLOATING.value, "Floating: the rate in force each month"),
+                                              (RateBasis.FROZEN.value, "Frozen: the rate on the due date")]))
+    part_month = SelectField("An incomplete last month", default=PartMonth.PRO_RATA_DAYS.value,
+                             choices=choices([(PartMonth.PRO_RATA_DAYS.value, "Charge it pro rata by days"),
+                                              (PartMonth.IGNORE.value, "Charge complete months only")]))
     summary = TextAreaField("What happened (short)", validators=[Length(max=4000)])
     invoices = FieldList(FormField(InvoiceRow), min_entries=3, max_entries=200)
     payments = FieldList(FormField(PaymentRow), min_entries=1, max_entries=200)
@@ -148,7 +155,9 @@ class CaseForm(FlaskForm):
             has_written_agreement=self.has_written_agreement.data,
             agreement_date=self.agreement_date.data, agreed_credit_days=self.agreed_credit_days.data,
             has_arbitration_clause=self.has_arbitration_clause.data,
-            stated_interest_rate=self.stated_interest_rate.data, summary=self.summary.data or "")
+            stated_interest_rate=self.stated_interest_rate.data,
+            rate_basis=RateBasis(self.rate_basis.data), part_month=PartMonth(self.part_month.data),
+            summary=self.summary.data or "")
 
     def apply_errors(self, errors: dict[str, list[str]]) -> None:
         """Put service-level errors (paths like invoices.1.total) next to the right inputs."""
@@ -181,6 +190,7 @@ class CaseForm(FlaskForm):
         self.agreement_date.data, self.agreed_credit_days.data = facts.agreement_date, facts.agreed_credit_days
         self.has_arbitration_clause.data = facts.has_arbitration_clause
         self.stated_interest_rate.data, self.summary.data = facts.stated_interest_rate, facts.summary
+        self.rate_basis.data, self.part_month.data = facts.rate_basis.value, facts.part_month.value
         while len(self.invoices.entries):
             self.invoices.pop_entry()
         for inv in facts.invoices + [None]:

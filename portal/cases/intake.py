@@ -9,6 +9,7 @@ from sqlalchemy import select
 from portal import audit
 from portal.accounts.models import User
 from portal.audit import canonical_json
+from portal.cases.due_dates import invoice_due, msmed_due_date
 from portal.cases.facts import CaseFacts, DebtorFacts, InvoiceFacts, check_facts
 from portal.cases.models import (Case, CaseFactsVersion, ClaimType, ContactKind, Invoice, Party,
                                  PartyContact, Payment)
@@ -25,18 +26,14 @@ def today_ist() -> date:
 
 
 def due_date_for(inv: InvoiceFacts, facts: CaseFacts) -> date:
-    """MSMED s.15 for MSMED claims; otherwise the stated due date or the credit period."""
+    """MSMED s.15 for MSMED claims (credit counts only if agreed in writing); else as invoiced."""
     credit = inv.credit_days if inv.credit_days is not None else facts.agreed_credit_days
     if facts.claim_type == ClaimType.MSMED_INVOICE:
-        from portal.cases.due_dates import msmed_due_date
-
         return msmed_due_date(delivery=inv.acceptance_date or inv.invoice_date,
-                              agreed_credit_days=credit,
+                              agreed_credit_days=credit if facts.has_written_agreement else None,
                               objection_raised_on=inv.objection_raised_on,
                               objection_removed_on=inv.objection_removed_on)
-    if inv.due_date:
-        return inv.due_date
-    return inv.invoice_date + timedelta(days=credit or 0)
+    return invoice_due(inv.invoice_date, stated_due_date=inv.due_date, credit_days=credit).due
 
 
 def _apply_debtor(party: Party, debtor: DebtorFacts) -> None:
@@ -89,6 +86,7 @@ def _apply_terms(case: Case, facts: CaseFacts) -> None:
     case.agreed_credit_days = facts.agreed_credit_days
     case.has_arbitration_clause = facts.has_arbitration_clause
     case.stated_interest_rate = facts.stated_interest_rate
+    case.rate_basis, case.part_month = facts.rate_basis, facts.part_month
     case.summary = facts.summary.strip()
 
 
@@ -104,7 +102,8 @@ def snapshot(case: Case) -> dict:
                   "has_written_agreement": case.has_written_agreement,
                   "agreement_date": case.agreement_date, "agreed_credit_days": case.agreed_credit_days,
                   "has_arbitration_clause": case.has_arbitration_clause,
-                  "stated_interest_rate": case.stated_interest_rate},
+                  "stated_interest_rate": case.stated_interest_rate,
+                  "rate_basis": case.rate_basis.value, "part_month": case.part_month.value},
         "invoices": [{"number": i.number, "invoice_date": i.invoice_date,
                       "acceptance_date": i.acceptance_date, "due_date": i.due_date,
                       "credit_days": i.credit_days, "taxable_value": i.taxable_value,
@@ -213,4 +212,5 @@ def facts_from_case(case: Case) -> CaseFacts:
         claim_type=case.claim_type, buyer_relationship=case.buyer_relationship,
         has_written_agreement=case.has_written_agreement, agreement_date=case.agreement_date,
         agreed_credit_days=case.agreed_credit_days, has_arbitration_clause=case.has_arbitration_clause,
-        stated_interest_rate=case.stated_interest_rate, summary=case.summary)
+        stated_interest_rate=case.stated_interest_rate, rate_basis=case.rate_basis,
+        part_month=case.part_month, summary=case.summary)

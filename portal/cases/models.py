@@ -10,6 +10,7 @@ from sqlalchemy import (Boolean, CheckConstraint, Date, ForeignKey, Integer, Num
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Organization, User, enum_column
+from portal.cases.interest import PartMonth, RateBasis
 from portal.cases.states import CaseStatus
 from portal.extensions import db
 from portal.types import Money, UTCDateTime, utcnow
@@ -117,6 +118,9 @@ class Case(db.Model):
     has_arbitration_clause: Mapped[bool] = mapped_column(Boolean, default=False)
     # For claims outside the MSMED Act: the contractual or stated simple interest rate, % a year.
     stated_interest_rate: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    # Where courts differ on s.16 interest, the case records the choice and the notice shows it.
+    rate_basis: Mapped[RateBasis] = enum_column(RateBasis, default=RateBasis.FLOATING)
+    part_month: Mapped[PartMonth] = enum_column(PartMonth, default=PartMonth.PRO_RATA_DAYS)
     facts_version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

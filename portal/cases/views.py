@@ -34,6 +34,25 @@ def list_cases():
     return render_template("cases/list.html", cases=cases)
 
 
+def amount_due(case: Case):
+    """Today's computation and limitation per invoice, or the reason they cannot be computed."""
+    from portal.cases.due_dates import DueDateError
+    from portal.cases.intake import today_ist
+    from portal.cases.interest import ComputationError
+    from portal.cases.reckoning import case_limitation, compute_case
+    from portal.rates.services import rate_table
+    from portal.rates.table import RateMissing
+
+    if not case.invoices:
+        return None, None, None
+    today = today_ist()
+    try:
+        computation = compute_case(case, today, rate_table=rate_table())
+    except (ComputationError, DueDateError, RateMissing) as exc:
+        return None, None, str(exc)
+    return computation, case_limitation(case, today, computation), None
+
+
 def render_case(case: Case, *, payment_form=None, ack_form=None, justification_form=None,
                 status: int = 200):
     """The case page; action forms come back here with their errors (status 422)."""
@@ -41,8 +60,10 @@ def render_case(case: Case, *, payment_form=None, ack_form=None, justification_f
 
     role = Role(current_user.role)
     actions = states.available(case, role)
+    computation, limitation, problem = amount_due(case)
     return render_template(
         "cases/show.html", case=case, actions=actions, form=FlaskForm(),
+        computation=computation, limitation=limitation, computation_problem=problem,
         can_record=can(current_user, Action.RECORD_CASE_EVENT, case),
         can_edit=can(current_user, Action.EDIT_CASE, case),
         can_justify=can(current_user, Action.JUSTIFY_TIME_BAR, case),

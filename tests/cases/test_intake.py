@@ -203,3 +203,59 @@ def test_api_get_is_hidden_from_other_parties(client, auth, db_session):
     case = CaseFactory()
     auth.login_as(CreditorFactory())
     assert client.get(f"/api/cases/{case.reference}").status_code == 404
+
+
+def msmed_form(csrf, **over):
+    base = form_data(csrf, claim_type="msmed_invoice", has_written_agreement="y",
+                     agreement_date="2025-12-01", agreed_credit_days="60", stated_interest_rate="",
+                     **{"invoices-0-acceptance_date": "2026-01-12", "invoices-0-credit_days": "",
+                        "invoices-1-acceptance_date": "2026-02-12", "invoices-2-acceptance_date": "2026-03-02",
+                        "payments-0-amount": None, "payments-0-paid_on": None})
+    base.update(over)
+    return {k: v for k, v in base.items() if v is not None}
+
+
+def test_msmed_due_dates_cap_agreed_credit_at_45_days(client, auth, db_session):
+    creditor = CreditorFactory()  # Udyam micro enterprise registered 2020
+    auth.login_as(creditor)
+    page = client.get("/cases/new")
+    resp = client.post("/cases/new", data=msmed_form(csrf_from(page)))
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:3000]
+    case = db_session.scalar(select(Case).where(Case.creditor_org_id == creditor.org_id))
+    # 60 agreed days are capped at 45 from acceptance on 12 Jan 2026.
+    assert case.invoices[0].due_date.isoformat() == "2026-02-26"
+
+
+def test_msmed_unremoved_objection_is_explained(client, auth, db_session):
+    creditor = CreditorFactory()
+    auth.login_as(creditor)
+    page = client.get("/cases/new")
+    before = counts(db_session)
+    resp = client.post("/cases/new", data=msmed_form(
+        csrf_from(page), **{"invoices-0-objection_raised_on": "2026-01-20"}))
+    assert resp.status_code == 422
+    assert "not recorded as removed" in resp.get_data(as_text=True)
+    assert counts(db_session) == before
+
+
+def test_msmed_refused_when_udyam_registered_after_contract(client, auth, db_session):
+    from datetime import date
+
+    creditor = CreditorFactory(organization__udyam_registered_on=date(2026, 1, 1))
+    auth.login_as(creditor)
+    page = client.get("/cases/new")
+    resp = client.post("/cases/new", data=msmed_form(csrf_from(page)))
+    assert resp.status_code == 422
+    assert "does not apply" in resp.get_data(as_text=True)
+
+
+def test_case_page_shows_amount_due_and_limitation(client, auth, db_session):
+    creditor = CreditorFactory()
+    auth.login_as(creditor)
+    page = client.get("/cases/new")
+    client.post("/cases/new", data=msmed_form(csrf_from(page)))
+    case = db_session.scalar(select(Case).where(Case.creditor_org_id == creditor.org_id))
+    html = client.get(f"/cases/{case.reference}").get_data(as_text=True)
+    assert "Total due" in html and "How it is computed" in html
+    assert "Month 1:" in html  # line-by-line monthly rests
+    assert "Limitation:" in html and "Until" in html

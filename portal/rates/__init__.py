@@ -1,0 +1,12 @@
+"""Platform reference rates: the dated RBI Bank Rate table behind MSMED Act s.16 interest."""
+from flask import Flask
+
+from portal.rates.table import RateMissing, RatePoint, RateTable
+
+__all__ = ["RateMissing", "RatePoint", "RateTable", "init_rates"]
+
+
+def init_rates(app: Flask) -> None:
+    from portal.rates.views import bp
+
+    app.register_blueprint(bp)
