@@ -55,7 +55,7 @@ def main() -> None:
         upgrade(revision="heads")
         user = accounts.sign_up(accounts.OrgDetails(legal_name="Bench MSME", address="Pune"),
                                 accounts.PersonDetails(name="Bench", email="bench@example.in",
-                                                       password="Bench-Pass-2026"))
+                                                       password="Bench-Pass-2026"))  # noqa: S106
         commit()
         src = tmp / "invoices.csv"
         write_csv(src, rows, per_debtor)

@@ -20,7 +20,7 @@ from portal.cases.transitions import fire
 from portal.extensions import db
 from portal.rates.seed import seed_bank_rates
 
-PASSWORD = "Demo-Pass-2026"
+PASSWORD = "Demo-Pass-2026"  # noqa: S105  (published demo logins, printed by `make run`)
 # Fixed demo TOTP seeds so a developer can add them to an authenticator app once.
 DEMO_TOTP = {role: f"SULAHDEMO{role.value.upper()}".ljust(32, "A")
              for role in (Role.ADVOCATE, Role.NEUTRAL, Role.ADMIN)}

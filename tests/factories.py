@@ -1,14 +1,20 @@
 """factory_boy builders for the core models."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import factory
 import pyotp
 
-from portal.accounts.models import (AdvocateProfile, Engagement, EnterpriseCategory,
-                                    NeutralProfile, Organization, User)
+from portal.accounts.models import (
+    AdvocateProfile,
+    Engagement,
+    EnterpriseCategory,
+    NeutralProfile,
+    Organization,
+    User,
+)
 from portal.accounts.passwords import hash_password
 from portal.accounts.roles import Role
 from portal.cases.models import Case, ClaimType, ContactKind, Invoice, Party, PartyContact

@@ -46,9 +46,21 @@ from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
 from decimal import Decimal
 
-from portal.cases.interest import (ZERO, ComputationError, ComputationLine, InterestScheme,
-                                   InterestSettings, InterestTerms, InvoiceLedger, LineKind,
-                                   PartMonth, RateBasis, paisa, percent, rupees)
+from portal.cases.interest import (
+    ZERO,
+    ComputationError,
+    ComputationLine,
+    InterestScheme,
+    InterestSettings,
+    InterestTerms,
+    InvoiceLedger,
+    LineKind,
+    PartMonth,
+    RateBasis,
+    paisa,
+    percent,
+    rupees,
+)
 from portal.rates.table import RateMissing, RatePoint, RateTable
 
 __all__ = ["AllocationPart", "Computation", "ComputationError", "ComputationLine",

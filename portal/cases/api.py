@@ -158,8 +158,9 @@ def get_case(reference: str):
         raise Denied(401, "Log in first.")
     case = load_case(reference)
     require(current_user, Action.VIEW_CASE, case)
-    from portal.audit import canonical_json
     import json
+
+    from portal.audit import canonical_json
 
     return jsonify(status=case.status.value, facts_version=case.facts_version,
                    facts=json.loads(canonical_json(intake.snapshot(case))))

@@ -4,8 +4,19 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, DecimalField, FieldList, Form, FormField, IntegerField,
-                     RadioField, SelectField, StringField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.cases.facts import CaseFacts, DebtorFacts, InvoiceFacts, PaymentFacts
@@ -97,8 +108,9 @@ class CaseForm(FlaskForm):
     stated_interest_rate = DecimalField("Interest rate claimed (% a year, non-MSMED claims)", places=2,
                                         validators=[Optional(), NumberRange(0, 36)])
     rate_basis = SelectField("Bank Rate used for MSMED interest", default=RateBasis.FLOATING.value,
-                             choices=choices([(RateBasis.FLOATING.value, "Floating: the rate in force each month"),
-                                              (RateBasis.FROZEN.value, "Frozen: the rate on the due date")]))
+                             choices=choices([
+                                 (RateBasis.FLOATING.value, "Floating: the rate in force each month"),
+                                 (RateBasis.FROZEN.value, "Frozen: the rate on the due date")]))
     part_month = SelectField("An incomplete last month", default=PartMonth.PRO_RATA_DAYS.value,
                              choices=choices([(PartMonth.PRO_RATA_DAYS.value, "Charge it pro rata by days"),
                                               (PartMonth.IGNORE.value, "Charge complete months only")]))
@@ -187,7 +199,8 @@ class CaseForm(FlaskForm):
         self.claim_type.data = facts.claim_type.value
         self.buyer_relationship.data = facts.buyer_relationship.value
         self.has_written_agreement.data = facts.has_written_agreement
-        self.agreement_date.data, self.agreed_credit_days.data = facts.agreement_date, facts.agreed_credit_days
+        self.agreement_date.data = facts.agreement_date
+        self.agreed_credit_days.data = facts.agreed_credit_days
         self.has_arbitration_clause.data = facts.has_arbitration_clause
         self.stated_interest_rate.data, self.summary.data = facts.stated_interest_rate, facts.summary
         self.rate_basis.data, self.part_month.data = facts.rate_basis.value, facts.part_month.value

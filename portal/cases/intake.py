@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 
@@ -11,8 +11,16 @@ from portal.accounts.models import User
 from portal.audit import canonical_json
 from portal.cases.due_dates import invoice_due, msmed_due_date
 from portal.cases.facts import CaseFacts, DebtorFacts, InvoiceFacts, check_facts
-from portal.cases.models import (Case, CaseFactsVersion, ClaimType, ContactKind, Invoice, Party,
-                                 PartyContact, Payment)
+from portal.cases.models import (
+    Case,
+    CaseFactsVersion,
+    ClaimType,
+    ContactKind,
+    Invoice,
+    Party,
+    PartyContact,
+    Payment,
+)
 from portal.cases.references import reserve_references
 from portal.cases.states import CaseStatus, DomainError
 from portal.extensions import db

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 from datetime import date
 
-from portal.cases.amounts import (Computation, InterestScheme, InterestSettings,
-                                  InterestTerms, InvoiceDebt, PaymentMade, compute)
+from portal.cases.amounts import (
+    Computation,
+    InterestScheme,
+    InterestSettings,
+    InterestTerms,
+    InvoiceDebt,
+    PaymentMade,
+    compute,
+)
 from portal.cases.interest import rupees
-from portal.cases.limitation import (DEFAULT_NEAR_DAYS, EventKind, LimitationEvent,
-                                     LimitationStatus, limitation_status, period_start)
+from portal.cases.limitation import (
+    DEFAULT_NEAR_DAYS,
+    EventKind,
+    LimitationEvent,
+    LimitationStatus,
+    limitation_status,
+    period_start,
+)
 from portal.cases.models import Case, ClaimType
 from portal.rates.table import RateTable
 

@@ -19,7 +19,8 @@ def _invoice_choices(case: Case, blank: str | None) -> list:
 class PaymentForm(FlaskForm):
     amount = DecimalField("Amount received (₹)", places=2, validators=[
         InputRequired("Give the amount received."),
-        NumberRange(min=Decimal("0.01"), max=Decimal("999999999999.99"), message="Enter an amount in rupees.")])
+        NumberRange(min=Decimal("0.01"), max=Decimal("999999999999.99"),
+                    message="Enter an amount in rupees.")])
     paid_on = DateField("Received on", validators=[InputRequired("Give the date it was received.")])
     method = SelectField("How", choices=choices((m.value, m.value.upper()) for m in PaymentMethod))
     reference = StringField("UTR / cheque no.", validators=[Optional(), Length(max=60)])

@@ -3,8 +3,8 @@ from flask import Flask
 
 
 def init_web(app: Flask) -> None:
-    from portal.web.views import bp
     from portal.web.filters import register_filters
+    from portal.web.views import bp
 
     register_filters(app)
     app.register_blueprint(bp)

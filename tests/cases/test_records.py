@@ -6,7 +6,13 @@ from portal.audit import AuditEvent
 from portal.cases.models import Acknowledgement, Payment
 from portal.cases.states import CaseStatus
 from tests.conftest import csrf_from
-from tests.factories import AdvocateFactory, CaseFactory, CreditorFactory, DebtorUserFactory, EngagementFactory
+from tests.factories import (
+    AdvocateFactory,
+    CaseFactory,
+    CreditorFactory,
+    DebtorUserFactory,
+    EngagementFactory,
+)
 
 
 @pytest.fixture
