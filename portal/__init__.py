@@ -15,6 +15,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     app.config.update(settings)
 
     from portal import cli, database, errors, security
+    from notices import init_notices
     from portal.accounts import init_accounts
     from portal.cases import init_cases
     from portal.celery import celery_init_app
@@ -28,6 +29,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     init_accounts(app)
     init_cases(app)
     init_imports(app)
+    init_notices(app)
     init_rates(app)
     init_web(app)
     init_dev(app)

@@ -1,23 +1,25 @@
 """Authorization, in one place: may this user do this to this case (or organisation)?
 
 Views call `require(...)`. A user with no relationship to a case gets 404 (its existence is not
-revealed); one who may see it but not act gets 403.
+revealed); one who may see it but not act gets 403. What each action needs is one table, RULES.
 """
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy import exists, select
 
 from portal.accounts.models import Engagement, User
-from portal.accounts.roles import Role
+from portal.accounts.roles import LOGIN_ROLES, Role
 from portal.cases.models import Case
-from portal.cases.states import transition_for
+from portal.cases.states import CaseStatus, transition_for
 from portal.extensions import db
 
-
-EDITABLE_STATUSES = frozenset({"draft", "filed", "notice_drafting"})
-CLOSED_STATUSES = frozenset({"closed", "withdrawn"})
+EDITABLE_STATUSES = frozenset({CaseStatus.DRAFT, CaseStatus.FILED, CaseStatus.NOTICE_DRAFTING})
+CLOSED_STATUSES = frozenset({CaseStatus.CLOSED, CaseStatus.WITHDRAWN})
+TRANSITION_PREFIX = "transition:"
 
 
 class Action(enum.StrEnum):
@@ -29,6 +31,8 @@ class Action(enum.StrEnum):
     ADMIN_PLATFORM = "admin_platform"
     RECORD_CASE_EVENT = "record_case_event"  # payments received, acknowledgements
     JUSTIFY_TIME_BAR = "justify_time_bar"
+    DRAFT_NOTICE = "draft_notice"
+    REVIEW_NOTICE = "review_notice"
 
 
 class Denied(Exception):
@@ -38,12 +42,56 @@ class Denied(Exception):
         self.message = message
 
 
+@dataclass(frozen=True)
+class Rule:
+    """Who may take an action: roles, the case statuses it is open in, any condition on the user."""
+
+    roles: frozenset[Role]
+    message: str
+    needs_case: bool = True
+    statuses: frozenset[CaseStatus] = frozenset(CaseStatus)
+    user_check: Callable[[User], bool] | None = None
+    case_check: Callable[[User, Case], bool] | None = None
+
+
+RULES: dict[Action, Rule] = {
+    Action.VIEW_CASE: Rule(frozenset(LOGIN_ROLES), "Not allowed.", needs_case=False),
+    Action.EDIT_CASE: Rule(
+        frozenset({Role.CREDITOR}),
+        "Only the creditor may edit a case, and only before its notice goes for review.",
+        statuses=EDITABLE_STATUSES),
+    Action.RECORD_CASE_EVENT: Rule(
+        frozenset({Role.CREDITOR}),
+        "Only the creditor records payments and acknowledgements on an open case.",
+        statuses=frozenset(CaseStatus) - CLOSED_STATUSES),
+    Action.JUSTIFY_TIME_BAR: Rule(
+        frozenset({Role.CREDITOR, Role.ADVOCATE}),
+        "Only the creditor or its advocate can justify a time-barred invoice, "
+        "before the notice goes for review.", statuses=EDITABLE_STATUSES),
+    Action.VIEW_AUDIT: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.ADMIN, Role.NEUTRAL}),
+                            "The audit trail is not shown to this role."),
+    Action.CREATE_CASE: Rule(frozenset({Role.CREDITOR}), "Only creditor staff can file claims.",
+                             needs_case=False, user_check=lambda u: u.org_id is not None),
+    Action.MANAGE_ORG: Rule(frozenset({Role.CREDITOR}),
+                            "Only your organisation's administrator can do that.", needs_case=False,
+                            user_check=lambda u: u.org_id is not None and bool(u.is_org_admin)),
+    Action.ADMIN_PLATFORM: Rule(frozenset({Role.ADMIN}), "Platform administrators only.",
+                                needs_case=False),
+    Action.DRAFT_NOTICE: Rule(frozenset({Role.CREDITOR}),
+                              "Only the creditor drafts and submits its notices."),
+    Action.REVIEW_NOTICE: Rule(frozenset({Role.ADVOCATE}),
+                               "Only the advocate assigned to the case reviews its notice.",
+                               case_check=lambda u, c: c.advocate_id == u.id),
+}
+
+
 def is_engaged(advocate: User, org_id: int) -> bool:
     return db.session.scalar(select(exists().where(
         Engagement.advocate_id == advocate.id, Engagement.org_id == org_id))) or False
 
 
 def can_view_case(user: User, case: Case) -> bool:
+    """Whether the user is a party to the case at all (else it does not exist for them)."""
     match user.role:
         case Role.ADMIN:
             return True
@@ -54,7 +102,7 @@ def can_view_case(user: User, case: Case) -> bool:
                 return case.advocate_id == user.id
             return is_engaged(user, case.creditor_org_id)
         case Role.DEBTOR:
-            return case.debtor.user_id == user.id and case.status.value != "draft"
+            return case.debtor.user_id == user.id and case.status != CaseStatus.DRAFT
         case Role.NEUTRAL:
             return case.neutral_id == user.id
     return False
@@ -69,47 +117,35 @@ def can(user: User, action: Action | str, case: Case | None = None) -> bool:
 
 
 def require(user: User, action: Action | str, case: Case | None = None) -> None:
-    """Raise Denied(404) for a stranger to the case, Denied(403) for a wrong role."""
+    """Raise Denied(401) when signed out, Denied(404) for a stranger to the case, Denied(403) else.
+
+    Passing no case to a case action is a programming error (TypeError), never a silent yes.
+    """
     if not user.is_authenticated:
         raise Denied(401, "Please log in.")
     if user.needs_totp_setup:
         raise Denied(403, "Set up two-factor authentication before working on cases.")
+    if isinstance(action, str) and action.startswith(TRANSITION_PREFIX):
+        _require_transition(user, action.removeprefix(TRANSITION_PREFIX), case)
+        return
+    rule = RULES[Action(action)]
+    if case is None and rule.needs_case:
+        raise TypeError(f"policy: {action} is decided on a case; none was given")
     if case is not None and not can_view_case(user, case):
         raise Denied(404, "No such case.")
-    if action == Action.VIEW_CASE:
-        return
-    if action == Action.EDIT_CASE:
-        if user.role == Role.CREDITOR and case.status.value in EDITABLE_STATUSES:
-            return
-        raise Denied(403, "Only the creditor may edit a case, and only before its notice goes for review.")
-    if action == Action.RECORD_CASE_EVENT:
-        if user.role == Role.CREDITOR and case.status.value not in CLOSED_STATUSES:
-            return
-        raise Denied(403, "Only the creditor records payments and acknowledgements on an open case.")
-    if action == Action.JUSTIFY_TIME_BAR:
-        if user.role in (Role.CREDITOR, Role.ADVOCATE) and case.status.value in EDITABLE_STATUSES:
-            return
-        raise Denied(403, "Only the creditor or its advocate can justify a time-barred invoice, "
-                          "before the notice goes for review.")
-    if action == Action.VIEW_AUDIT:
-        if user.role in (Role.CREDITOR, Role.ADVOCATE, Role.ADMIN, Role.NEUTRAL):
-            return
-        raise Denied(403, "The audit trail is not shown to this role.")
-    if action == Action.CREATE_CASE:
-        if user.role == Role.CREDITOR and user.org_id:
-            return
-        raise Denied(403, "Only creditor staff can file claims.")
-    if action == Action.MANAGE_ORG:
-        if user.role == Role.CREDITOR and user.is_org_admin:
-            return
-        raise Denied(403, "Only your organisation's administrator can do that.")
-    if action == Action.ADMIN_PLATFORM:
-        if user.role == Role.ADMIN:
-            return
-        raise Denied(403, "Platform administrators only.")
-    if isinstance(action, str) and action.startswith("transition:"):
-        t = transition_for(action.removeprefix("transition:"))
-        if Role(user.role) in t.roles:
-            return
+    if user.role not in rule.roles or (rule.user_check and not rule.user_check(user)):
+        raise Denied(403, rule.message)
+    if case is not None and case.status not in rule.statuses:
+        raise Denied(403, rule.message)
+    if case is not None and rule.case_check and not rule.case_check(user, case):
+        raise Denied(403, rule.message)
+
+
+def _require_transition(user: User, action: str, case: Case | None) -> None:
+    if case is None:
+        raise TypeError(f"policy: transition {action} is decided on a case; none was given")
+    if not can_view_case(user, case):
+        raise Denied(404, "No such case.")
+    t = transition_for(action)
+    if user.role not in t.roles:
         raise Denied(403, f"A {user.role.value} may not “{t.label.lower()}”.")
-    raise Denied(403, "Not allowed.")

@@ -78,20 +78,23 @@ class Transition:
     roles: frozenset[Role]
     guards: tuple[Guard, ...] = ()
     label: str = ""
+    # True: a user fires it from the case page. False: only its workflow's service fires it
+    # (e.g. sign_notice happens when the signature is applied, never from a bare button).
+    manual: bool = False
 
 
-def _t(action, sources, target, roles, guards=(), label=""):
+def _t(action, sources, target, roles, guards=(), label="", manual=False):
     if isinstance(sources, CaseStatus):
         sources = {sources}
     return Transition(action, frozenset(sources), target, frozenset(roles), tuple(guards),
-                      label or action.replace("_", " ").capitalize())
+                      label or action.replace("_", " ").capitalize(), manual)
 
 
 C, A, D, N, ADM, SYS = Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR, Role.NEUTRAL, Role.ADMIN, Role.SYSTEM
 ANY_LIVE = frozenset(S) - TERMINAL - {S.PAID, S.SETTLED, S.AWARDED}
 
 TRANSITIONS: tuple[Transition, ...] = (
-    _t("file", S.DRAFT, S.FILED, {C}, [has_invoices, has_debtor_contact], "File the claim"),
+    _t("file", S.DRAFT, S.FILED, {C}, [has_invoices, has_debtor_contact], "File the claim", manual=True),
     _t("start_notice", S.FILED, S.NOTICE_DRAFTING, {C, A, SYS}, label="Start drafting the notice"),
     _t("submit_notice", S.NOTICE_DRAFTING, S.NOTICE_IN_REVIEW, {C}, [has_advocate],
        "Submit the notice for review"),
@@ -108,9 +111,10 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t("invoke_arbitration", OPEN_DISPUTE, S.IN_ARBITRATION, {C, A}, label="Invoke arbitration"),
     _t("make_award", S.IN_ARBITRATION, S.AWARDED, {N}, [has_neutral], "Make the award"),
     _t("mark_paid", frozenset(S) - TERMINAL - {S.DRAFT, S.PAID}, S.PAID, {C, SYS},
-       label="Mark paid in full"),
-    _t("close", {S.PAID, S.SETTLED, S.AWARDED}, S.CLOSED, {C, ADM, SYS}, label="Close the case"),
-    _t("withdraw", ANY_LIVE, S.WITHDRAWN, {C}, label="Withdraw the claim"),
+       label="Mark paid in full", manual=True),
+    _t("close", {S.PAID, S.SETTLED, S.AWARDED}, S.CLOSED, {C, ADM, SYS}, label="Close the case",
+       manual=True),
+    _t("withdraw", ANY_LIVE, S.WITHDRAWN, {C}, label="Withdraw the claim", manual=True),
 )
 
 _BY_ACTION = {t.action: t for t in TRANSITIONS}
@@ -141,10 +145,12 @@ def check(case: Any, action: str, role: Role) -> Transition:
     return t
 
 
-def available(case: Any, role: Role) -> list[Transition]:
+def available(case: Any, role: Role, *, manual_only: bool = True) -> list[Transition]:
     """Transitions this role could fire now (guards included), for showing buttons."""
     out = []
     for t in TRANSITIONS:
+        if manual_only and not t.manual:
+            continue
         if case.status in t.sources and role in t.roles and not any(g(case) for g in t.guards):
             out.append(t)
     return out

@@ -86,6 +86,10 @@ def show_case(reference: str):
 def transition_case(reference: str, action: str):
     case = load_case(reference)
     require(current_user, f"transition:{action}", case)
+    if not states.transition_for(action).manual:
+        raise states.IllegalTransition(
+            f"“{states.transition_for(action).label}” happens through its own workflow, not from "
+            "the case page.", action=action, status=case.status)
     if not FlaskForm().validate_on_submit():
         abort(400, "Your form had expired. Please try again.")
     t = fire(case, action, current_user)

@@ -1,0 +1,122 @@
+"""Legal notices: each notice, its text versions, the advocate's review comments, and mandates."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.accounts.models import User, enum_column
+from portal.cases.models import Case
+from portal.extensions import db
+from portal.types import Money, UTCDateTime, utcnow
+
+
+class NoticeKind(enum.StrEnum):
+    MSMED_DEMAND = "msmed_demand"
+    COMMERCIAL_DEMAND = "commercial_demand"
+    CHEQUE_DISHONOUR = "cheque_dishonour"
+
+
+class NoticeLanguage(enum.StrEnum):
+    ENGLISH = "en"
+    HINDI = "hi"
+
+
+class NoticeStatus(enum.StrEnum):
+    DRAFTING = "drafting"
+    IN_REVIEW = "in_review"
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+    SIGNED = "signed"
+
+
+class Notice(db.Model):
+    __tablename__ = "notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[NoticeKind] = enum_column(NoticeKind)
+    language: Mapped[NoticeLanguage] = enum_column(NoticeLanguage, default=NoticeLanguage.ENGLISH)
+    status: Mapped[NoticeStatus] = enum_column(NoticeStatus, default=NoticeStatus.DRAFTING)
+    advocate_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    pay_within_days: Mapped[int] = mapped_column(Integer, default=15)
+    # The facts version the notice cites; later edits of the case do not change this notice.
+    facts_version: Mapped[int] = mapped_column(Integer)
+    # Short public code behind /verify/<code> and the QR code printed on the notice.
+    verification_code: Mapped[str] = mapped_column(String(16), unique=True)
+    cheque_number: Mapped[str | None] = mapped_column(String(20))
+    cheque_bank: Mapped[str | None] = mapped_column(String(120))
+    cheque_date: Mapped[date | None] = mapped_column(Date)
+    cheque_amount: Mapped[Decimal | None] = mapped_column(Money)
+    dishonour_memo_date: Mapped[date | None] = mapped_column(Date)
+    dishonour_reason: Mapped[str | None] = mapped_column(String(200))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    signed_pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+
+    case: Mapped[Case] = relationship()
+    advocate: Mapped[User | None] = relationship(foreign_keys=[advocate_id])
+    versions: Mapped[list[NoticeVersion]] = relationship(
+        back_populates="notice", order_by="NoticeVersion.version", cascade="all, delete-orphan")
+    comments: Mapped[list[NoticeComment]] = relationship(
+        back_populates="notice", order_by="NoticeComment.created_at", cascade="all, delete-orphan")
+
+    @property
+    def current(self) -> NoticeVersion | None:
+        return self.versions[-1] if self.versions else None
+
+
+class NoticeVersion(db.Model):
+    """One immutable text of the notice; the diff between versions is what the advocate reviews."""
+
+    __tablename__ = "notice_versions"
+    __table_args__ = (UniqueConstraint("notice_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    facts_version: Mapped[int] = mapped_column(Integer)
+    body_html: Mapped[str] = mapped_column(Text)
+    body_text: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    notice: Mapped[Notice] = relationship(back_populates="versions")
+
+
+class NoticeComment(db.Model):
+    __tablename__ = "notice_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    notice: Mapped[Notice] = relationship(back_populates="comments")
+    author: Mapped[User] = relationship()
+
+
+class Mandate(db.Model):
+    """The creditor's signed authority for an advocate, and Sulah, to send notices on its behalf
+    (IT Act s.11: what an automated system sends for someone is attributed to them)."""
+
+    __tablename__ = "mandates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    advocate_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    signed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    method: Mapped[str] = mapped_column(String(40))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
