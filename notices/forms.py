@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -42,3 +43,7 @@ class CommentForm(FlaskForm):
 class ApproveForm(FlaskForm):
     code = StringField("Authentication code from your app",
                        validators=[InputRequired(), Length(min=6, max=7)])
+
+
+class VerifyUploadForm(FlaskForm):
+    file = FileField("The PDF you received", validators=[FileRequired("Choose the PDF to check.")])

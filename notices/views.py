@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from notices import services
 from notices.drafting import render_notice_pdf
-from notices.forms import ApproveForm, CommentForm, DraftNoticeForm
+from notices.forms import ApproveForm, CommentForm, DraftNoticeForm, VerifyUploadForm
 from notices.models import Notice, NoticeLanguage, NoticeStatus
 from portal.accounts.policy import Action, require
 from portal.accounts.roles import Role
@@ -19,7 +19,7 @@ from portal.cases.models import Case
 from portal.cases.states import DomainError
 from portal.cases.views import load_case
 from portal.database import commit, rollback
-from portal.extensions import db
+from portal.extensions import db, limiter
 
 bp = Blueprint("notices", __name__)
 
@@ -190,3 +190,34 @@ def grant_mandate(advocate_id: int):
     commit()
     flash(f"Mandate given to {advocate.name}.", "success")
     return redirect(url_for("accounts.team"))
+
+
+@bp.route("/verify/<code>", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+def verify(code: str):
+    """Public: anyone holding a notice can check it against the signed notice of record."""
+    from notices.verification import UploadRefused, hash_upload, public_record
+
+    record = public_record(code[:16]) if code.isalnum() else None
+    if record is None:
+        return render_template("notices/verify.html", record=None, code=code[:16]), 404
+    form = VerifyUploadForm()
+    result = None
+    if form.validate_on_submit():
+        try:
+            result = hash_upload(form.file.data.stream) == record.sha256
+        except UploadRefused as exc:
+            form.file.errors.append(str(exc))
+    status = 422 if form.errors else 200
+    return render_template("notices/verify.html", record=record, form=form, result=result,
+                           code=record.code), status
+
+
+@bp.get("/verify")
+def verify_lookup():
+    from flask import request
+
+    code = "".join(ch for ch in request.args.get("code", "") if ch.isalnum())[:16]
+    if not code:
+        return render_template("notices/verify.html", record=None, code=""), 200
+    return redirect(url_for("notices.verify", code=code.upper()))
