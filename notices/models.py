@@ -118,5 +118,5 @@ class Mandate(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     signed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    method: Mapped[str] = mapped_column(String(40))
+    method: Mapped[str] = mapped_column(String(80))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

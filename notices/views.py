@@ -28,7 +28,7 @@ def load_notice(notice_id: int) -> Notice:
     notice = db.session.get(Notice, notice_id)
     if notice is None:
         abort(404, "No such notice.")
-    require(current_user, Action.VIEW_CASE, notice.case)
+    require(current_user, Action.VIEW_NOTICE_DRAFT, notice.case)
     return notice
 
 
@@ -84,8 +84,6 @@ def show_notice(notice_id: int):
 @login_required
 def preview_pdf(notice_id: int):
     notice = load_notice(notice_id)
-    if current_user.role == Role.DEBTOR:
-        abort(404, "No such notice.")
     pdf = render_notice_pdf(notice.current.body_html)
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="draft-{notice.case.reference}-v{notice.current.version}.pdf"'})

@@ -15,6 +15,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     app.config.update(settings)
 
     from portal import cli, database, errors, security
+    from evidence import init_evidence
     from notices import init_notices
     from portal.accounts import init_accounts
     from portal.cases import init_cases
@@ -30,6 +31,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     init_cases(app)
     init_imports(app)
     init_notices(app)
+    init_evidence(app)
     init_rates(app)
     init_web(app)
     init_dev(app)

@@ -44,6 +44,7 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or f"sqlite:///{inst / 'sulah.sqlite'}"
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.EVIDENCE_STORE = env.get("EVIDENCE_STORE") or f"fs:{inst / 'evidence'}"
+        self.EVIDENCE_MAX_BYTES = int(env.get("EVIDENCE_MAX_BYTES", 25 * 1024 * 1024))
 
         broker = env.get("CELERY_BROKER_URL") or f"sqla+sqlite:///{inst / 'celery-broker.sqlite'}"
         backend = env.get("CELERY_RESULT_BACKEND") or f"db+sqlite:///{inst / 'celery-results.sqlite'}"
@@ -69,6 +70,8 @@ class Config:
         self.OUTBOX_PATH = inst / "outbox"
 
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
+        # Reverse proxies in front of the app; their X-Forwarded-For gives the client address.
+        self.PROXY_HOPS = int(env.get("PROXY_HOPS", 0))
         self.RATELIMIT_HEADERS_ENABLED = True
         self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", "5 per minute;30 per hour")
 

@@ -1,6 +1,8 @@
 """Turn refusals into clear pages (or JSON): domain rule → 409, policy → 403/404, bad input → 4xx."""
 from __future__ import annotations
 
+import time
+
 from flask import Flask, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -8,6 +10,10 @@ from werkzeug.exceptions import HTTPException
 from portal.accounts.policy import Denied
 from portal.cases.states import DomainError, TransitionNotPermitted
 from portal.database import rollback
+from portal.extensions import limiter
+
+# Endpoints whose throttling is about signing in; the lockout message says so.
+SIGN_IN_ENDPOINTS = frozenset({"accounts.login", "accounts.login_2fa"})
 
 
 def wants_json() -> bool:
@@ -21,12 +27,34 @@ def error_response(status: int, title: str, message: str):
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
+def login_redirect():
+    """Anonymous visitor on a page that needs an account: log in, then come back here."""
+    here = request.full_path.removesuffix("?") if request.method == "GET" else None
+    return redirect(url_for("accounts.login", next=here))
+
+
+def _wait_minutes() -> int:
+    current = limiter.current_limit
+    if current is None:
+        return 1
+    return max(1, round((current.reset_at - time.time()) / 60))
+
+
+def throttled_message() -> str:
+    wait = _wait_minutes()
+    when = "a minute" if wait == 1 else f"{wait} minutes"
+    if request.endpoint in SIGN_IN_ENDPOINTS:
+        return ("Too many sign-in attempts. For your account's safety, sign-in is paused: "
+                f"please wait {when} and try again, or reset your password.")
+    return f"Too many attempts. This is paused for now: please wait {when} and try again."
+
+
 def init_errors(app: Flask) -> None:
     @app.errorhandler(Denied)
     def _denied(exc: Denied):
         rollback()
         if exc.status == 401 and not wants_json():
-            return redirect(url_for("accounts.login", next=request.full_path))
+            return login_redirect()
         titles = {401: "Please log in", 403: "Not allowed", 404: "Not found"}
         return error_response(exc.status, titles.get(exc.status, "Refused"), exc.message)
 
@@ -42,18 +70,18 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):
+        rollback()
         return error_response(400, "Form expired",
                               "Your form had expired or was sent from elsewhere. Please try again.")
 
     @app.errorhandler(429)
     def _throttled(exc):
-        return error_response(
-            429, "Too many attempts",
-            "Too many attempts from here. For your account's safety we have paused sign-in; "
-            f"please wait and try again ({exc.description}).")
+        rollback()
+        return error_response(429, "Too many attempts", throttled_message())
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
+        rollback()
         return error_response(exc.code or 500, exc.name, exc.description or "")
 
     @app.errorhandler(Exception)

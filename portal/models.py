@@ -7,3 +7,4 @@ from portal.cases.models import (Acknowledgement, Case, CaseFactsVersion,  # noq
 from portal.imports.models import ImportBatch  # noqa: F401
 from portal.rates.models import BankRate  # noqa: F401
 from notices.models import Mandate, Notice, NoticeComment, NoticeVersion  # noqa: F401
+from evidence.models import Document, DownloadLog  # noqa: F401

@@ -92,6 +92,17 @@ def app(tmp_path_factory, database_url, smtp_sink):
         db.engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request):
+    """Rate-limit counters (memory storage, shared by the session's app) start empty in each test
+    that uses the app, so one test's logins never throttle another's."""
+    if "app" in request.fixturenames:
+        from portal.extensions import limiter
+
+        request.getfixturevalue("app")
+        limiter.reset()
+
+
 @pytest.fixture
 def outbox(smtp_sink):
     """Messages sent during this test, oldest first, parsed."""
@@ -165,13 +176,26 @@ class Auth:
         with app.test_request_context(environ_base=self.client.environ_base):
             ident = _create_identifier()
         with self.client.session_transaction() as sess:
-            sess["_user_id"] = str(user.id)
+            sess["_user_id"] = user.get_id()
             sess["_fresh"] = True
             sess["_id"] = ident
 
     def logout(self):
         page = self.client.get("/dashboard", follow_redirects=True)
         return self.client.post("/logout", data={"csrf_token": csrf_from(page)})
+
+
+def csrf_for(client) -> str:
+    """A valid CSRF token for the client's session without loading a page (as the page would)."""
+    import secrets
+
+    from itsdangerous import URLSafeTimedSerializer
+
+    raw = secrets.token_hex(20)
+    with client.session_transaction() as sess:
+        sess["csrf_token"] = raw
+    key = client.application.config.get("WTF_CSRF_SECRET_KEY") or client.application.secret_key
+    return URLSafeTimedSerializer(key, salt="wtf-csrf-token").dumps(raw)
 
 
 def csrf_from(response) -> str:

@@ -100,6 +100,10 @@ def downgrade():
         batch_op.drop_column('objection_raised_on')
 
     with op.batch_alter_table('cases', schema=None) as batch_op:
+        # SQLite's batch copy keeps named CHECK constraints; drop the enums' first (Alembic batch docs).
+        batch_op.drop_constraint(batch_op.f('ck_cases_partmonth'), type_='check')
+        batch_op.drop_constraint(batch_op.f('ck_cases_ratebasis'), type_='check')
+        batch_op.drop_constraint(batch_op.f('ck_cases_buyerrelationship'), type_='check')
         batch_op.drop_column('part_month')
         batch_op.drop_column('rate_basis')
         batch_op.drop_column('facts_version')

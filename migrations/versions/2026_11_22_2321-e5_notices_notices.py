@@ -26,7 +26,7 @@ def upgrade():
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('signed_by_id', sa.Integer(), nullable=False),
     sa.Column('signed_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('method', sa.String(length=40), nullable=False),
+    sa.Column('method', sa.String(length=80), nullable=False),
     sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['advocate_id'], ['users.id'], name=op.f('fk_mandates_advocate_id_users')),
     sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_mandates_org_id_organizations')),

@@ -1,21 +1,39 @@
 """Sign-in, sign-up, invitation and reset forms (CSRF-protected by Flask-WTF)."""
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from portal.accounts.models import EnterpriseCategory
 from portal.accounts.roles import Role
-from portal.formfields import Normalized, strong_password
-from portal.identifiers import (normalize_gstin, normalize_mobile, normalize_pan, normalize_udyam,
-                                normalize_vpa)
+from portal.formfields import Normalized, choices, strong_password
+from portal.identifiers import (
+    normalize_gstin,
+    normalize_mobile,
+    normalize_pan,
+    normalize_udyam,
+    normalize_vpa,
+    pan_from_gstin,
+)
+from portal.types import IST
 
 EMAIL = [InputRequired(), Email(message="Enter a valid e-mail address."), Length(max=254)]
+REQUIRED = DataRequired("This field is required.")
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+# Udyam registration opened on 1 July 2020; no certificate is dated earlier.
+UDYAM_START = date(2020, 7, 1)
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail", validators=EMAIL)
+    email = EmailField("E-mail", filters=[_strip], validators=EMAIL)
     password = PasswordField("Password", validators=[InputRequired(), Length(max=256)])
 
 
@@ -25,7 +43,7 @@ class SecondFactorForm(FlaskForm):
 
 
 class PersonFields(FlaskForm):
-    name = StringField("Your full name", validators=[InputRequired(), Length(max=120)])
+    name = StringField("Your full name", filters=[_strip], validators=[REQUIRED, Length(max=120)])
     phone = StringField("Mobile number", validators=[Normalized(normalize_mobile)])
     password = PasswordField("Password", validators=[InputRequired(), strong_password])
     confirm = PasswordField("Repeat the password",
@@ -33,37 +51,54 @@ class PersonFields(FlaskForm):
 
 
 class SignupForm(PersonFields):
-    email = EmailField("Work e-mail", validators=EMAIL)
-    legal_name = StringField("Business legal name", validators=[InputRequired(), Length(max=200)])
-    address = TextAreaField("Registered address", validators=[InputRequired(), Length(max=1000)])
+    email = EmailField("Work e-mail", filters=[_strip], validators=EMAIL)
+    legal_name = StringField("Business legal name", filters=[_strip],
+                             validators=[REQUIRED, Length(max=200)])
+    address = TextAreaField("Registered address", filters=[_strip],
+                            validators=[REQUIRED, Length(max=1000)])
     gstin = StringField("GSTIN", validators=[Normalized(normalize_gstin)])
     pan = StringField("PAN", validators=[Normalized(normalize_pan)])
     udyam_number = StringField("Udyam registration number", validators=[Normalized(normalize_udyam)])
     udyam_registered_on = DateField("Udyam registration date", validators=[Optional()])
     enterprise_category = SelectField(
         "Enterprise category",
-        choices=[("", "Not registered / not sure")] + [(c.value, c.value.capitalize())
-                                                        for c in EnterpriseCategory],
+        choices=choices([("", "Not registered / not sure")] + [(c.value, c.value.capitalize())
+                                                                for c in EnterpriseCategory]),
         validators=[Optional()])
     upi_vpa = StringField("UPI ID for receiving payments", validators=[Normalized(normalize_vpa)])
 
     def validate_udyam_registered_on(self, field):
-        if self.udyam_number.data and not field.data:
-            raise ValidationError("Give the date of the Udyam registration.")
+        if field.data and field.data < UDYAM_START:
+            raise ValidationError("Udyam registration began on 1 July 2020; check the date "
+                                  "on the certificate.")
+        if field.data and field.data > datetime.now(IST).date():
+            raise ValidationError("The Udyam registration date cannot be in the future.")
 
-    def validate_enterprise_category(self, field):
-        if self.udyam_number.data and not field.data:
-            raise ValidationError("Choose the category on the Udyam certificate.")
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        # Cross-field: an empty date or category stops at Optional(), so their own validators
+        # never see that a Udyam number was given.
+        if self.udyam_number.data:
+            for f, message in ((self.udyam_registered_on, "Give the date of the Udyam registration."),
+                               (self.enterprise_category,
+                                "Choose the category on the Udyam certificate.")):
+                if not f.data and not f.errors:
+                    f.errors.append(message)
+                    ok = False
+        return ok
 
     def validate_pan(self, field):
-        if field.data and self.gstin.data and self.gstin.data[2:12] != field.data:
+        if self.gstin.errors:  # the GSTIN is wrong already; one message is enough
+            return
+        if field.data and self.gstin.data and pan_from_gstin(self.gstin.data) != field.data:
             raise ValidationError("This PAN does not match the PAN inside the GSTIN.")
 
 
 class InviteForm(FlaskForm):
-    email = EmailField("E-mail", validators=EMAIL)
-    role = SelectField("Invite as", choices=[(Role.CREDITOR.value, "Colleague (creditor staff)"),
-                                              (Role.ADVOCATE.value, "Advocate (independent counsel)")],
+    email = EmailField("E-mail", filters=[_strip], validators=EMAIL)
+    role = SelectField("Invite as",
+                       choices=choices([(Role.CREDITOR.value, "Colleague (creditor staff)"),
+                                        (Role.ADVOCATE.value, "Advocate (independent counsel)")]),
                        validators=[InputRequired()])
 
 
@@ -71,9 +106,23 @@ class AcceptInvitationForm(PersonFields):
     enrolment_number = StringField("Bar Council enrolment number", validators=[Length(max=40)])
     bar_council_state = StringField("State Bar Council", validators=[Length(max=60)])
 
+    def __init__(self, *args, advocate: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.advocate = advocate
+
+    def validate_enrolment_number(self, field):
+        field.data = (field.data or "").strip() or None
+        if self.advocate and not field.data:
+            raise ValidationError("Give your enrolment number as on your Bar Council certificate.")
+
+    def validate_bar_council_state(self, field):
+        field.data = (field.data or "").strip() or None
+        if self.advocate and not field.data:
+            raise ValidationError("Give the State Bar Council you are enrolled with.")
+
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField("E-mail", validators=EMAIL)
+    email = EmailField("E-mail", filters=[_strip], validators=EMAIL)
 
 
 class ResetPasswordForm(FlaskForm):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from datetime import date, datetime
 
 from flask_login import UserMixin
@@ -80,6 +81,11 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
+
+    def get_id(self) -> str:
+        """The session's user id, bound to the current password so a reset ends old sessions."""
+        fingerprint = hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+        return f"{self.id}:{fingerprint}"
 
     @property
     def needs_totp_setup(self) -> bool:

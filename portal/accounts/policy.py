@@ -19,6 +19,9 @@ from portal.extensions import db
 
 EDITABLE_STATUSES = frozenset({CaseStatus.DRAFT, CaseStatus.FILED, CaseStatus.NOTICE_DRAFTING})
 CLOSED_STATUSES = frozenset({CaseStatus.CLOSED, CaseStatus.WITHDRAWN})
+# A debtor sees the creditor's evidence once the notice citing it has been served.
+SERVED_STATUSES = frozenset(CaseStatus) - EDITABLE_STATUSES - frozenset(
+    {CaseStatus.NOTICE_IN_REVIEW, CaseStatus.NOTICE_SIGNED, CaseStatus.WITHDRAWN})
 TRANSITION_PREFIX = "transition:"
 
 
@@ -33,6 +36,11 @@ class Action(enum.StrEnum):
     JUSTIFY_TIME_BAR = "justify_time_bar"
     DRAFT_NOTICE = "draft_notice"
     REVIEW_NOTICE = "review_notice"
+    VIEW_NOTICE_DRAFT = "view_notice_draft"
+    VIEW_EVIDENCE = "view_evidence"
+    UPLOAD_EVIDENCE = "upload_evidence"
+    WITHDRAW_EVIDENCE = "withdraw_evidence"
+    EXPORT_BUNDLE = "export_bundle"
 
 
 class Denied(Exception):
@@ -79,6 +87,20 @@ RULES: dict[Action, Rule] = {
                                 needs_case=False),
     Action.DRAFT_NOTICE: Rule(frozenset({Role.CREDITOR}),
                               "Only the creditor drafts and submits its notices."),
+    Action.VIEW_NOTICE_DRAFT: Rule(
+        frozenset({Role.CREDITOR, Role.ADVOCATE, Role.ADMIN}),
+        "Draft notices and the advocate's comments are privileged between the creditor and its counsel."),
+    Action.VIEW_EVIDENCE: Rule(
+        frozenset(LOGIN_ROLES), "The debtor sees the evidence once the notice is served.",
+        case_check=lambda u, c: u.role != Role.DEBTOR or c.status in SERVED_STATUSES),
+    Action.UPLOAD_EVIDENCE: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE}),
+                                 "Only the creditor or its advocate adds evidence to an open case.",
+                                 statuses=frozenset(CaseStatus) - CLOSED_STATUSES),
+    Action.WITHDRAW_EVIDENCE: Rule(frozenset({Role.CREDITOR}),
+                                   "Only the creditor withdraws its evidence, on an open case.",
+                                   statuses=frozenset(CaseStatus) - CLOSED_STATUSES),
+    Action.EXPORT_BUNDLE: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.ADMIN}),
+                               "Only the creditor, its advocate or the institution exports the bundle."),
     Action.REVIEW_NOTICE: Rule(frozenset({Role.ADVOCATE}),
                                "Only the advocate assigned to the case reviews its notice.",
                                case_check=lambda u, c: c.advocate_id == u.id),

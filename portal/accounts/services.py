@@ -9,16 +9,32 @@ from sqlalchemy import func, select
 
 from portal import audit
 from portal.accounts import tokens
-from portal.accounts.models import (AdvocateProfile, Engagement, EnterpriseCategory, Invitation,
-                                    NeutralProfile, Organization, User)
+from portal.accounts.models import (
+    AdvocateProfile,
+    Engagement,
+    EnterpriseCategory,
+    Invitation,
+    NeutralProfile,
+    Organization,
+    User,
+)
 from portal.accounts.passwords import hash_password, needs_rehash, verify_password
 from portal.accounts.roles import Role
 from portal.adapters import mail
 from portal.cases.states import DomainError
 from portal.extensions import db
+from portal.identifiers import pan_from_gstin
 from portal.types import utcnow
+from portal.urls import public_url
 
 INVITABLE_ROLES = (Role.CREDITOR, Role.ADVOCATE)
+EMAIL_TAKEN = "An account with that e-mail address already exists. Try logging in."
+INVITATION_GONE = "This invitation has expired or was already used. Ask for a new one."
+RESET_GONE = "This reset link has expired or was already used. Ask for a new one."
+
+
+class InactiveAccount(DomainError):
+    """The password was right but the account is switched off."""
 
 
 @dataclass
@@ -51,7 +67,7 @@ def find_user_by_email(email: str) -> User | None:
 
 def _new_user(person: PersonDetails, role: Role, org: Organization | None, **kw) -> User:
     if find_user_by_email(person.email):
-        raise DomainError("An account with that e-mail address already exists. Try logging in.")
+        raise DomainError(EMAIL_TAKEN)
     user = User(email=normalize_email(person.email), name=person.name.strip(), phone=person.phone,
                 password_hash=hash_password(person.password), role=role, organization=org, **kw)
     db.session.add(user)
@@ -60,24 +76,33 @@ def _new_user(person: PersonDetails, role: Role, org: Organization | None, **kw)
 
 def sign_up(org_details: OrgDetails, person: PersonDetails) -> User:
     """A creditor business registers; its first user administers the organisation."""
-    if org_details.gstin and db.session.scalar(
-            select(Organization.id).where(Organization.gstin == org_details.gstin)):
-        raise DomainError("An organisation with that GSTIN is already registered. "
-                          "Ask its administrator to invite you.")
+    # Every check before anything is added, so a refusal leaves nothing behind to roll back.
+    if find_user_by_email(person.email):
+        raise DomainError(EMAIL_TAKEN)
+    if org_details.gstin:
+        if org_details.pan and org_details.pan != pan_from_gstin(org_details.gstin):
+            raise DomainError("The PAN does not match the PAN inside the GSTIN.")
+        org_details.pan = org_details.pan or pan_from_gstin(org_details.gstin)
+        if db.session.scalar(select(Organization.id).where(Organization.gstin == org_details.gstin)):
+            raise DomainError("An organisation with that GSTIN is already registered. "
+                              "Ask its administrator to invite you.")
     org = Organization(**vars(org_details))
     db.session.add(org)
     user = _new_user(person, Role.CREDITOR, org, is_org_admin=True)
     db.session.flush()
-    audit.record("org.signed_up", actor=user, payload={"org_id": org.id, "legal_name": org.legal_name})
+    audit.record("org.signed_up", actor=user, payload={"org_id": org.id, "legal_name": org.legal_name,
+                                                       "gstin": org.gstin})
     return user
 
 
 def authenticate(email: str, password: str) -> User | None:
+    """The user whose password this is, or None; raises InactiveAccount for a disabled account."""
     user = find_user_by_email(email)
     if not verify_password(user.password_hash if user else None, password):
         return None
     if not user.active:
-        return None
+        raise InactiveAccount("This account has been switched off. "
+                              "Ask your organisation's administrator or Sulah support.")
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
@@ -88,46 +113,71 @@ def record_login(user: User) -> None:
     audit.record("user.logged_in", actor=user, payload={})
 
 
-def invite(actor: User, email: str, role: Role) -> Invitation:
-    """Invite a colleague (creditor staff) or an advocate; the mail goes after commit."""
+def invite(actor: User, email: str, role: Role) -> Invitation | None:
+    """Invite a colleague (creditor staff) or an advocate; the mail goes after commit.
+
+    An advocate who already has an account is engaged at once (None is returned): advocates act
+    for several organisations with one login.
+    """
     if role not in INVITABLE_ROLES:
         raise DomainError("You can invite colleagues and advocates only.")
+    if actor.org_id is None:
+        raise DomainError("Only members of an organisation can invite.")
     email = normalize_email(email)
     existing = find_user_by_email(email)
-    org = actor.organization
     if existing is not None:
         if existing.role == Role.ADVOCATE and role == Role.ADVOCATE:
-            return _engage_existing_advocate(actor, existing)
-        raise DomainError("That person already has a Sulah account.")
+            engage_advocate(actor, existing)
+            return None
+        if existing.org_id == actor.org_id:
+            raise DomainError("That person is already a member of your organisation.")
+        if existing.role == Role.ADVOCATE:
+            raise DomainError("That address belongs to an advocate. Invite them as an advocate.")
+        raise DomainError("That address already has a Sulah account, so it cannot be invited. "
+                          "Ask them to use another work address, or contact Sulah support.")
+    _supersede_pending(actor.org_id, email)
     token, digest = tokens.random_token()
+    org = actor.organization
+    days = current_app.config["INVITATION_DAYS"]
     inv = Invitation(org_id=org.id, email=email, role=role, token_hash=digest, invited_by_id=actor.id,
-                     expires_at=utcnow() + timedelta(days=current_app.config["INVITATION_DAYS"]))
+                     expires_at=utcnow() + timedelta(days=days))
     db.session.add(inv)
     db.session.flush()
     audit.record("org.invited", actor=actor, payload={"invitation_id": inv.id, "email": email,
                                                       "role": role.value})
-    link = f"{current_app.config['PUBLIC_BASE_URL']}/invitations/{token}"
-    ctx = {"org": org, "inviter": actor, "role": role, "link": link,
-           "days": current_app.config["INVITATION_DAYS"]}
+    ctx = {"org": org, "inviter": actor, "role": role, "days": days,
+           "link": public_url("accounts.accept_invitation", token=token)}
     mail.queue(mail.Message(to=[email], subject=f"{org.legal_name} invites you to Sulah",
                             text=render_template("email/invitation.txt", **ctx),
                             html=render_template("email/invitation.html", **ctx)))
     return inv
 
 
-def _engage_existing_advocate(actor: User, advocate: User) -> Invitation | None:
-    if not db.session.scalar(select(Engagement.id).where(
-            Engagement.org_id == actor.org_id, Engagement.advocate_id == advocate.id)):
-        db.session.add(Engagement(org_id=actor.org_id, advocate_id=advocate.id))
+def _supersede_pending(org_id: int, email: str) -> None:
+    """A fresh invitation replaces any still-open one to the same address: only the newest works."""
+    now = utcnow()
+    for old in db.session.scalars(select(Invitation).where(
+            Invitation.org_id == org_id, Invitation.email == email,
+            Invitation.accepted_at.is_(None), Invitation.expires_at > now)):
+        old.expires_at = now
+
+
+def engage_advocate(actor: User, advocate: User) -> Engagement:
+    """Add an advocate to the organisation's pool (idempotent)."""
+    engagement = db.session.scalar(select(Engagement).where(
+        Engagement.org_id == actor.org_id, Engagement.advocate_id == advocate.id))
+    if engagement is None:
+        engagement = Engagement(org_id=actor.org_id, advocate_id=advocate.id)
+        db.session.add(engagement)
         db.session.flush()
         audit.record("org.advocate_engaged", actor=actor,
                      payload={"advocate_id": advocate.id, "org_id": actor.org_id})
-    return None
+    return engagement
 
 
 def find_invitation(token: str) -> Invitation | None:
     inv = db.session.scalar(select(Invitation).where(Invitation.token_hash == tokens.sha256_hex(token)))
-    if inv is None or inv.accepted_at is not None or inv.expires_at < utcnow():
+    if inv is None or inv.accepted_at is not None or inv.expires_at <= utcnow():
         return None
     return inv
 
@@ -136,7 +186,7 @@ def accept_invitation(token: str, person: PersonDetails, *, enrolment_number: st
                       bar_council_state: str | None = None) -> User:
     inv = find_invitation(token)
     if inv is None:
-        raise DomainError("This invitation has expired or was already used. Ask for a new one.")
+        raise DomainError(INVITATION_GONE)
     person.email = inv.email
     if inv.role == Role.ADVOCATE:
         if not (enrolment_number and bar_council_state):
@@ -162,15 +212,17 @@ def create_neutral(person: PersonDetails, *, expertise: str = "", languages: str
     return user
 
 
+def reset_minutes() -> int:
+    return max(1, current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
+
+
 def request_password_reset(email: str) -> None:
     """Always looks the same to the caller, whether or not the account exists."""
     user = find_user_by_email(email)
     if user is None or not user.active:
         return
-    token = tokens.make_reset_token(user)
-    link = f"{current_app.config['PUBLIC_BASE_URL']}/reset/{token}"
-    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-    ctx = {"user": user, "link": link, "minutes": minutes}
+    ctx = {"user": user, "minutes": reset_minutes(),
+           "link": public_url("accounts.reset_password", token=tokens.make_reset_token(user))}
     audit.record("user.password_reset_requested", actor=user, payload={})
     mail.queue(mail.Message(to=[user.email], subject="Reset your Sulah password",
                             text=render_template("email/password_reset.txt", **ctx),
@@ -178,13 +230,14 @@ def request_password_reset(email: str) -> None:
 
 
 def user_for_reset_token(token: str) -> User | None:
-    return tokens.read_reset_token(token, lambda uid: db.session.get(User, uid))
+    user = tokens.read_reset_token(token, lambda uid: db.session.get(User, uid))
+    return user if user is not None and user.active else None
 
 
 def reset_password(token: str, new_password: str) -> User:
     user = user_for_reset_token(token)
     if user is None:
-        raise DomainError("This reset link has expired or was already used. Ask for a new one.")
+        raise DomainError(RESET_GONE)
     user.password_hash = hash_password(new_password)
     audit.record("user.password_reset", actor=user, payload={})
     return user

@@ -1,24 +1,36 @@
 """Sign-in, sign-up, two-factor, invitations and password reset pages. Thin: parse, call, render."""
 from __future__ import annotations
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   session, url_for)
+import time
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from portal.accounts import services, twofactor
-from portal.accounts.forms import (AcceptInvitationForm, InviteForm, LoginForm, ResetPasswordForm,
-                                   ResetRequestForm, SecondFactorForm, SignupForm, TotpConfirmForm)
-from portal.accounts.models import EnterpriseCategory, Invitation, User
+from portal.accounts.forms import (
+    AcceptInvitationForm,
+    InviteForm,
+    LoginForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+    SecondFactorForm,
+    SignupForm,
+    TotpConfirmForm,
+)
+from portal.accounts.models import Engagement, EnterpriseCategory, Invitation, User
 from portal.accounts.policy import Action, require
 from portal.accounts.roles import Role
 from portal.cases.states import DomainError
-from portal.database import commit
+from portal.database import commit, rollback
 from portal.extensions import db, limiter
 from portal.urls import safe_next
 
 bp = Blueprint("accounts", __name__)
 _PENDING = "pending_2fa_user"
+_PENDING_AT = "pending_2fa_at"
+# How long the password step stays good while the user fetches their second factor.
+PENDING_2FA_SECONDS = 5 * 60
 
 
 def _login_limit() -> str:
@@ -26,6 +38,7 @@ def _login_limit() -> str:
 
 
 def _email_key() -> str:
+    # Per account, whatever the IP: spreading guesses over many addresses does not help.
     return "login-email:" + services.normalize_email(request.form.get("email", ""))
 
 
@@ -33,18 +46,39 @@ def _pending_key() -> str:
     return f"login-2fa:{session.get(_PENDING)}"
 
 
+def _status(form) -> int:
+    return 422 if form.errors else 200
+
+
+def _pending_user() -> User | None:
+    user_id, since = session.get(_PENDING), session.get(_PENDING_AT)
+    if not isinstance(user_id, int) or not isinstance(since, int | float):
+        return None
+    if time.time() - since > PENDING_2FA_SECONDS:
+        return None
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.active else None
+
+
 def _finish_login(user: User):
-    session.pop(_PENDING, None)
-    session.pop("_next", None)
+    target = safe_next(request.args.get("next"))
+    # A fresh session for the signed-in user: nothing carried over from before (pending steps,
+    # an old CSRF token, a session planted by someone else) except the messages to show.
+    flashes = session.get("_flashes")
+    session.clear()
+    if flashes:
+        session["_flashes"] = flashes
     login_user(user)
     services.record_login(user)
     commit()
     if user.needs_totp_setup:
         flash("Your role requires two-factor authentication. Set it up to continue.", "info")
         return redirect(url_for("accounts.totp_setup"))
-    return redirect(safe_next(request.args.get("next")) or url_for("web.dashboard"))
+    return redirect(target or url_for("web.dashboard"))
 
 
+# Every POST counts, not only failures: a counted hit is atomic, so parallel guesses cannot
+# slip past the limit the way a check-then-deduct would let them.
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 @limiter.limit(_login_limit, key_func=_email_key, methods=["POST"])
@@ -53,31 +87,39 @@ def login():
         return redirect(url_for("web.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        if user is None:
-            form.password.errors.append("That e-mail and password do not match an account.")
-        elif user.totp_enabled:
-            session[_PENDING] = user.id
-            commit()
-            return redirect(url_for("accounts.login_2fa", next=request.args.get("next")))
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.InactiveAccount as exc:
+            form.form_errors.append(str(exc))
+            user = None
         else:
+            if user is None:
+                form.form_errors.append("That e-mail and password do not match an account.")
+        if user is not None and user.totp_enabled:
+            session[_PENDING], session[_PENDING_AT] = user.id, int(time.time())
+            commit()  # a password rehash, if argon2's parameters changed
+            return redirect(url_for("accounts.login_2fa", next=safe_next(request.args.get("next"))))
+        if user is not None:
             return _finish_login(user)
-    return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
+    return render_template("accounts/login.html", form=form), _status(form)
 
 
 @bp.route("/login/2fa", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
 @limiter.limit(_login_limit, key_func=_pending_key, methods=["POST"])
 def login_2fa():
-    user_id = session.get(_PENDING)
-    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    user = _pending_user()
     if user is None:
+        flash("Please log in again.", "info")
         return redirect(url_for("accounts.login"))
     form = SecondFactorForm()
     if form.validate_on_submit():
         if twofactor.verify_second_factor(user, form.code.data):
             return _finish_login(user)
-        form.code.errors.append("That code is not valid or was already used.")
-    return render_template("accounts/login_2fa.html", form=form), 200 if not form.errors else 422
+        rollback()
+        form.code.errors.append("That code is not valid or was already used. "
+                                "Enter the current code from your app, or an unused recovery code.")
+    return render_template("accounts/login_2fa.html", form=form), _status(form)
 
 
 @bp.post("/logout")
@@ -95,7 +137,7 @@ def signup():
     if form.validate_on_submit():
         org = services.OrgDetails(
             legal_name=form.legal_name.data.strip(), address=form.address.data.strip(),
-            gstin=form.gstin.data, pan=form.pan.data or (form.gstin.data or "")[2:12] or None,
+            gstin=form.gstin.data, pan=form.pan.data,
             udyam_number=form.udyam_number.data, udyam_registered_on=form.udyam_registered_on.data,
             enterprise_category=EnterpriseCategory(form.enterprise_category.data)
             if form.enterprise_category.data else None,
@@ -105,12 +147,12 @@ def signup():
         try:
             user = services.sign_up(org, person)
         except DomainError as exc:
-            db.session.rollback()
+            rollback()
             form.form_errors.append(str(exc))
         else:
             flash(f"Welcome to Sulah, {user.name}.", "success")
             return _finish_login(user)
-    return render_template("accounts/signup.html", form=form), 200 if not form.errors else 422
+    return render_template("accounts/signup.html", form=form), _status(form)
 
 
 @bp.route("/account/2fa", methods=["GET", "POST"])
@@ -119,21 +161,19 @@ def totp_setup():
     user = current_user
     if user.totp_enabled:
         return render_template("accounts/totp_enabled.html")
-    twofactor.start_setup(user)
-    commit()
+    if twofactor.start_setup(user):
+        commit()
     form = TotpConfirmForm()
     if form.validate_on_submit():
         codes = twofactor.confirm_setup(user, form.code.data)
         if codes is not None:
-            from portal import audit
-
-            audit.record("user.totp_enabled", actor=user, payload={})
             commit()
             return render_template("accounts/recovery_codes.html", codes=codes)
+        rollback()
         form.code.errors.append("That code did not match. Check the time on your phone and retry.")
     uri = twofactor.provisioning_uri(user)
     return render_template("accounts/totp_setup.html", form=form, secret=user.totp_secret,
-                           qr=twofactor.qr_svg(uri)), 200 if not form.errors else 422
+                           qr=twofactor.qr_svg(uri)), _status(form)
 
 
 @bp.route("/team", methods=["GET", "POST"])
@@ -142,27 +182,24 @@ def team():
     require(current_user, Action.MANAGE_ORG)
     form = InviteForm()
     if form.validate_on_submit():
+        email = services.normalize_email(form.email.data)
         try:
-            services.invite(current_user, form.email.data, Role(form.role.data))
-            commit()
+            invitation = services.invite(current_user, email, Role(form.role.data))
         except DomainError as exc:
-            db.session.rollback()
+            rollback()
             form.email.errors.append(str(exc))
         else:
-            flash(f"Invitation sent to {form.email.data}.", "success")
+            commit()
+            flash(f"Invitation sent to {email}." if invitation is not None else
+                  f"{email} already has a Sulah advocate account and is now engaged by your "
+                  "organisation.", "success")
             return redirect(url_for("accounts.team"))
     org = current_user.organization
     invites = db.session.scalars(select(Invitation).where(Invitation.org_id == org.id)
                                  .order_by(Invitation.created_at.desc())).all()
+    engagements = db.session.scalars(select(Engagement).where(Engagement.org_id == org.id)).all()
     return render_template("accounts/team.html", form=form, org=org, invitations=invites,
-                           advocates=[e.advocate for e in org_engagements(org.id)]), \
-        200 if not form.errors else 422
-
-
-def org_engagements(org_id: int):
-    from portal.accounts.models import Engagement
-
-    return db.session.scalars(select(Engagement).where(Engagement.org_id == org_id)).all()
+                           advocates=[e.advocate for e in engagements]), _status(form)
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
@@ -170,24 +207,24 @@ def org_engagements(org_id: int):
 def accept_invitation(token: str):
     inv = services.find_invitation(token)
     if inv is None:
-        abort(404, "This invitation has expired or was already used. Ask for a new one.")
-    if current_user.is_authenticated:
-        logout_user()
-    form = AcceptInvitationForm()
+        abort(404, services.INVITATION_GONE)
+    form = AcceptInvitationForm(advocate=inv.role == Role.ADVOCATE)
     if form.validate_on_submit():
         person = services.PersonDetails(name=form.name.data, email=inv.email,
                                         password=form.password.data, phone=form.phone.data)
         try:
-            user = services.accept_invitation(
-                token, person, enrolment_number=(form.enrolment_number.data or "").strip() or None,
-                bar_council_state=(form.bar_council_state.data or "").strip() or None)
+            user = services.accept_invitation(token, person,
+                                              enrolment_number=form.enrolment_number.data,
+                                              bar_council_state=form.bar_council_state.data)
         except DomainError as exc:
-            db.session.rollback()
+            rollback()
             form.form_errors.append(str(exc))
         else:
+            # Whoever was signed in on this browser is replaced by the new account.
+            logout_user()
             return _finish_login(user)
     return render_template("accounts/accept_invitation.html", form=form, invitation=inv), \
-        200 if not form.errors else 422
+        _status(form)
 
 
 @bp.route("/reset", methods=["GET", "POST"])
@@ -198,20 +235,20 @@ def reset_request():
         services.request_password_reset(form.email.data)
         commit()
         flash("If that address has an account, we have e-mailed a reset link. "
-              "It works once, within the hour.", "info")
+              f"It works once, within {services.reset_minutes()} minutes.", "info")
         return redirect(url_for("accounts.login"))
-    return render_template("accounts/reset_request.html", form=form), 200 if not form.errors else 422
+    return render_template("accounts/reset_request.html", form=form), _status(form)
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @limiter.limit("20 per hour", methods=["POST"])
 def reset_password(token: str):
     if services.user_for_reset_token(token) is None:
-        abort(404, "This reset link has expired or was already used. Ask for a new one.")
+        abort(404, services.RESET_GONE)
     form = ResetPasswordForm()
     if form.validate_on_submit():
         services.reset_password(token, form.password.data)
         commit()
         flash("Your password has been changed. Please log in.", "success")
         return redirect(url_for("accounts.login"))
-    return render_template("accounts/reset_password.html", form=form), 200 if not form.errors else 422
+    return render_template("accounts/reset_password.html", form=form), _status(form)

@@ -7,18 +7,32 @@ import os
 import re
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
 from pathlib import Path
 
+from markupsafe import Markup, escape
+
+# Names the sink itself writes: nanosecond timestamp, random suffix. Nothing else is ever served.
 _NAME = re.compile(r"^[0-9]{10,20}-[0-9a-f]{8}\.eml$")
+_URL = re.compile(r"https?://[^\s<>\"']+")
 
 
 @dataclass
 class OutboxItem:
     name: str
-    received: float
+    received: datetime
     sender: str
     to: str
     subject: str
+
+
+@dataclass
+class Attachment:
+    index: int
+    filename: str
+    content_type: str
+    size: int
 
 
 def store(folder: Path, raw: bytes) -> Path:
@@ -30,19 +44,24 @@ def store(folder: Path, raw: bytes) -> Path:
     return folder / name
 
 
-def parse(path: Path) -> email.message.EmailMessage:
+def parse(path: Path) -> EmailMessage:
     with path.open("rb") as fh:
         return email.message_from_binary_file(fh, policy=email.policy.default)
 
 
+def received_at(name: str) -> datetime:
+    return datetime.fromtimestamp(int(name.split("-")[0]) / 1e9, tz=UTC)
+
+
 def list_items(folder: Path, limit: int = 200) -> list[OutboxItem]:
+    """Newest first."""
     if not folder.exists():
         return []
     files = sorted((p for p in folder.iterdir() if _NAME.match(p.name)), reverse=True)[:limit]
     items = []
     for p in files:
         msg = parse(p)
-        items.append(OutboxItem(p.name, int(p.name.split("-")[0]) / 1e9, str(msg["From"] or ""),
+        items.append(OutboxItem(p.name, received_at(p.name), str(msg["From"] or ""),
                                 str(msg["To"] or ""), str(msg["Subject"] or "")))
     return items
 
@@ -51,9 +70,30 @@ def find(folder: Path, name: str) -> Path | None:
     if not _NAME.match(name):
         return None
     path = folder / name
-    return path if path.exists() else None
+    return path if path.is_file() else None
 
 
-def body_text(msg: email.message.EmailMessage) -> str:
+def body_text(msg: EmailMessage) -> str:
     part = msg.get_body(preferencelist=("plain", "html"))
     return part.get_content() if part is not None else ""
+
+
+def linkify(text: str) -> Markup:
+    """Escape the text and make its http(s) links clickable (invitations, reset links)."""
+    out, last = [], 0
+    for m in _URL.finditer(text):
+        url = m.group(0).rstrip(".,;:)")
+        out.append(escape(text[last:m.start()]))
+        out.append(Markup('<a href="{0}">{0}</a>').format(url))
+        last = m.start() + len(url)
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+def attachments(msg: EmailMessage) -> list[tuple[Attachment, EmailMessage]]:
+    found = []
+    for index, part in enumerate(msg.iter_attachments()):
+        payload = part.get_payload(decode=True) or b""
+        found.append((Attachment(index, part.get_filename() or f"attachment-{index}",
+                                 part.get_content_type(), len(payload)), part))
+    return found

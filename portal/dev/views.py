@@ -1,23 +1,45 @@
 """/dev/outbox: read what Sulah sent, in the browser (development only)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+import io
+
+from flask import Blueprint, abort, current_app, render_template, send_file
 
 from portal.dev import outbox
 
 bp = Blueprint("dev", __name__, url_prefix="/dev")
+_MISSING = "No such message in the outbox."
+
+
+def _message(name: str):
+    path = outbox.find(current_app.config["OUTBOX_PATH"], name)
+    if path is None:
+        abort(404, _MISSING)
+    return outbox.parse(path)
 
 
 @bp.get("/outbox")
 def outbox_list():
     items = outbox.list_items(current_app.config["OUTBOX_PATH"])
-    return render_template("dev/outbox.html", items=items)
+    return render_template("dev/outbox.html", items=items,
+                           folder=current_app.config["OUTBOX_PATH"])
 
 
 @bp.get("/outbox/<name>")
 def outbox_show(name: str):
-    path = outbox.find(current_app.config["OUTBOX_PATH"], name)
-    if path is None:
-        abort(404, "No such message in the outbox.")
-    msg = outbox.parse(path)
-    return render_template("dev/message.html", msg=msg, name=name, body=outbox.body_text(msg))
+    msg = _message(name)
+    return render_template("dev/message.html", msg=msg, name=name,
+                           received=outbox.received_at(name),
+                           body=outbox.linkify(outbox.body_text(msg)),
+                           attachments=[a for a, _ in outbox.attachments(msg)])
+
+
+@bp.get("/outbox/<name>/attachments/<int:index>")
+def outbox_attachment(name: str, index: int):
+    parts = outbox.attachments(_message(name))
+    if index >= len(parts):
+        abort(404, "That message has no such attachment.")
+    info, part = parts[index]
+    # Always a download, never rendered inline: the content came from outside the page.
+    return send_file(io.BytesIO(part.get_payload(decode=True) or b""), mimetype=info.content_type,
+                     as_attachment=True, download_name=info.filename)

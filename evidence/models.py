@@ -1,0 +1,56 @@
+"""Evidence documents of a case (immutable, hashed) and the log of every download."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.accounts.models import User, enum_column
+from portal.extensions import db
+from portal.types import UTCDateTime, utcnow
+
+
+class DocumentKind(enum.StrEnum):
+    INVOICE = "invoice"
+    PURCHASE_ORDER = "purchase_order"
+    AGREEMENT = "agreement"
+    DELIVERY_PROOF = "delivery_proof"
+    LEDGER = "ledger"
+    CORRESPONDENCE = "correspondence"
+    OTHER = "other"
+
+
+class Document(db.Model):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[DocumentKind] = enum_column(DocumentKind)
+    description: Mapped[str] = mapped_column(Text, default="")
+    original_filename: Mapped[str] = mapped_column(String(255))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when a signed notice cites the document: from then on it cannot be withdrawn.
+    frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    withdraw_reason: Mapped[str | None] = mapped_column(Text)
+
+    uploaded_by: Mapped[User] = relationship(foreign_keys=[uploaded_by_id])
+
+
+class DownloadLog(db.Model):
+    __tablename__ = "document_downloads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ip: Mapped[str] = mapped_column(String(45), default="")
+    user_agent: Mapped[str] = mapped_column(String(300), default="")

@@ -1,0 +1,79 @@
+"""Evidence use-cases: add a document, withdraw it (soft, audited), log a download."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import BinaryIO
+
+from flask import current_app
+from sqlalchemy import select
+
+from evidence.models import Document, DocumentKind, DownloadLog
+from evidence.storage import Storage, storage_from_config
+from evidence.uploads import Ingested, ingest
+from portal import audit
+from portal.accounts.models import User
+from portal.cases.models import Case
+from portal.cases.states import DomainError
+from portal.extensions import db
+from portal.types import utcnow
+
+
+def store() -> Storage:
+    ext = current_app.extensions
+    if "evidence_store" not in ext:
+        ext["evidence_store"] = storage_from_config(current_app.config["EVIDENCE_STORE"],
+                                                    Path(current_app.config["INSTANCE_PATH"]))
+    return ext["evidence_store"]
+
+
+def add_document(actor: User, case: Case, stream: BinaryIO, filename: str, kind: DocumentKind,
+                 description: str = "") -> Document:
+    """Stream an upload into the store and record it; raises UploadRefused with nothing kept."""
+    got: Ingested = ingest(stream, filename, store(), current_app.config["EVIDENCE_MAX_BYTES"])
+    doc = Document(case_id=case.id, kind=kind, description=description.strip(),
+                   original_filename=(filename or "")[:255], filename=got.filename,
+                   content_type=got.kind.mime, size=got.size, sha256=got.sha256,
+                   uploaded_by_id=actor.id)
+    db.session.add(doc)
+    db.session.flush()
+    audit.record("evidence.uploaded", actor=actor, case=case, payload={
+        "document_id": doc.id, "filename": doc.filename, "kind": kind.value, "sha256": doc.sha256,
+        "size": doc.size, "content_type": doc.content_type})
+    return doc
+
+
+def documents_for(case: Case, *, include_withdrawn: bool = True) -> list[Document]:
+    stmt = select(Document).where(Document.case_id == case.id).order_by(Document.uploaded_at)
+    if not include_withdrawn:
+        stmt = stmt.where(Document.withdrawn_at.is_(None))
+    return list(db.session.scalars(stmt))
+
+
+def find_document(case: Case, document_id: int) -> Document | None:
+    return db.session.scalar(select(Document).where(Document.case_id == case.id,
+                                                    Document.id == document_id))
+
+
+def withdraw(actor: User, case: Case, doc: Document, reason: str) -> None:
+    if doc.withdrawn_at is not None:
+        raise DomainError("This document was already withdrawn.")
+    if doc.frozen_at is not None:
+        raise DomainError("A signed notice cites this document, so it cannot be withdrawn.")
+    if len(reason.strip()) < 5:
+        raise DomainError("Say briefly why the document is withdrawn.")
+    doc.withdrawn_at, doc.withdrawn_by_id, doc.withdraw_reason = utcnow(), actor.id, reason.strip()
+    audit.record("evidence.withdrawn", actor=actor, case=case, payload={
+        "document_id": doc.id, "sha256": doc.sha256, "reason": doc.withdraw_reason})
+
+
+def freeze(case: Case, documents: list[Document]) -> None:
+    """Called when a signed notice cites these documents."""
+    now = utcnow()
+    for doc in documents:
+        doc.frozen_at = doc.frozen_at or now
+
+
+def record_download(actor: User, case: Case, doc: Document, ip: str, user_agent: str) -> None:
+    db.session.add(DownloadLog(document_id=doc.id, user_id=actor.id, ip=ip[:45], user_agent=user_agent[:300]))
+    audit.record("evidence.downloaded", actor=actor, case=case,
+                 payload={"document_id": doc.id, "sha256": doc.sha256, "ip": ip[:45]})

@@ -1,0 +1,116 @@
+"""Evidence pages: list and upload, download (logged), withdraw, and the case bundle ZIP."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from evidence import services
+from evidence.forms import UploadForm, WithdrawForm
+from evidence.models import DocumentKind
+from evidence.uploads import UploadRefused
+from portal.accounts.policy import Action, can, require
+from portal.cases.states import DomainError
+from portal.cases.views import load_case
+from portal.database import commit, rollback
+
+bp = Blueprint("evidence", __name__, url_prefix="/cases/<reference>/evidence")
+
+
+def _page(case, form=None, withdraw_form=None, status=200):
+    return render_template("evidence/list.html", case=case, documents=services.documents_for(case),
+                           form=form or UploadForm(formdata=None),
+                           withdraw_form=withdraw_form or WithdrawForm(formdata=None),
+                           can_upload=can(current_user, Action.UPLOAD_EVIDENCE, case),
+                           can_withdraw=can(current_user, Action.WITHDRAW_EVIDENCE, case)), status
+
+
+@bp.route("", methods=["GET", "POST"])
+@login_required
+def list_documents(reference: str):
+    case = load_case(reference)
+    require(current_user, Action.VIEW_EVIDENCE, case)
+    if request.method == "GET":
+        return _page(case)
+    require(current_user, Action.UPLOAD_EVIDENCE, case)
+    form = UploadForm()
+    if form.validate_on_submit():
+        f = form.file.data
+        try:
+            doc = services.add_document(current_user, case, f.stream, f.filename or "",
+                                        DocumentKind(form.kind.data), form.description.data or "")
+        except UploadRefused as exc:
+            rollback()
+            form.file.errors.append(str(exc))
+        else:
+            commit()
+            flash(f"Stored {doc.filename} (SHA-256 {doc.sha256[:16]}…).", "success")
+            return redirect(url_for("evidence.list_documents", reference=reference))
+    return _page(case, form=form, status=422)
+
+
+def _document(case, document_id: int):
+    doc = services.find_document(case, document_id)
+    if doc is None:
+        abort(404, "No such document.")
+    return doc
+
+
+@bp.get("/<int:document_id>")
+@login_required
+def download(reference: str, document_id: int):
+    case = load_case(reference)
+    require(current_user, Action.VIEW_EVIDENCE, case)
+    doc = _document(case, document_id)
+    services.record_download(current_user, case, doc, request.remote_addr or "",
+                             request.user_agent.string or "")
+    commit()
+    stream = services.store().open(doc.sha256)
+    resp = Response(iter(lambda: stream.read(64 * 1024), b""), mimetype=doc.content_type)
+    resp.call_on_close(stream.close)
+    resp.headers["Content-Disposition"] = _disposition(doc.filename)
+    resp.headers["Content-Length"] = str(doc.size)
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Content-Security-Policy"] = "sandbox"
+    return resp
+
+
+def _disposition(filename: str) -> str:
+    from urllib.parse import quote
+
+    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+@bp.post("/<int:document_id>/withdraw")
+@login_required
+def withdraw(reference: str, document_id: int):
+    case = load_case(reference)
+    require(current_user, Action.WITHDRAW_EVIDENCE, case)
+    doc = _document(case, document_id)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            services.withdraw(current_user, case, doc, form.reason.data)
+        except DomainError as exc:
+            rollback()
+            form.reason.errors.append(str(exc))
+        else:
+            commit()
+            flash(f"{doc.filename} was withdrawn. It stays on record, marked withdrawn.", "success")
+            return redirect(url_for("evidence.list_documents", reference=reference))
+    return _page(case, withdraw_form=form, status=409 if form.reason.data else 422)
+
+
+@bp.get("/bundle.zip")
+@login_required
+def bundle(reference: str):
+    from evidence.bundle import build_bundle
+
+    case = load_case(reference)
+    require(current_user, Action.EXPORT_BUNDLE, case)
+    spooled = build_bundle(current_user, case)
+    commit()
+    resp = Response(iter(lambda: spooled.read(64 * 1024), b""), mimetype="application/zip")
+    resp.call_on_close(spooled.close)
+    resp.headers["Content-Disposition"] = f'attachment; filename="{case.reference}-bundle.zip"'
+    return resp

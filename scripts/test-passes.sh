@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# `make test`: the suite on SQLite, then again on PostgreSQL (browser tests need only the first pass).
+# Both passes always run; the script fails if either does. Extra arguments go to both pytest runs.
+# PostgreSQL and Redis tests skip with a reason on a laptop without them and fail when CI=true.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+pytest=${PYTEST:-.venv/bin/pytest}
+failed=()
+
+run_pass() {
+    local name=$1
+    shift
+    echo "=== pytest pass: $name"
+    local started=$SECONDS
+    "$@"
+    local status=$?
+    # 5 = no tests selected: fine when the caller narrowed the run (e.g. to browser tests, which
+    # the PostgreSQL pass leaves out); with no arguments it means the suite itself went missing.
+    if ((status == 5 && narrowed)); then
+        echo "=== $name: no tests selected by '${args[*]}' in this pass"
+        status=0
+    fi
+    echo "=== $name: exit $status in $((SECONDS - started)) s"
+    ((status == 0)) || failed+=("$name")
+}
+
+args=("$@")
+narrowed=$(( ${#args[@]} > 0 ))
+
+run_pass sqlite env SULAH_TEST_DB=sqlite "$pytest" "${args[@]}"
+run_pass postgresql env SULAH_TEST_DB=postgresql "$pytest" -m "not browser" "${args[@]}"
+
+if ((${#failed[@]})); then
+    echo "=== FAILED: ${failed[*]}" >&2
+    exit 1
+fi
+echo "=== both passes passed"

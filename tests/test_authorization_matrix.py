@@ -1,0 +1,317 @@
+"""The role × route matrix: every URL rule of the app, tried by every kind of user.
+
+Each (endpoint, method) of `app.url_map` is either in PUBLIC (reachable signed out, with the reason)
+or in ROUTES with a Probe: how to build its URL and request, and which users get which status.
+Everyone else must be refused: signed out → the login page (401 for the JSON API); a wrong role →
+403 or 404; a stranger to the case (another creditor, an advocate not engaged or not assigned,
+another debtor, a neutral not appointed) → 404 exactly, so a case's existence is not revealed.
+
+A new route without an entry fails `test_every_route_is_in_the_matrix`: add one entry here.
+"""
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import pyotp
+import pytest
+from sqlalchemy import select
+
+from evidence import services as evidence_services
+from evidence.models import Document, DocumentKind
+from notices import services as notice_services
+from notices.models import Notice
+from portal.cases.intake import today_ist
+from portal.cases.states import CaseStatus
+from portal.extensions import db
+from portal.imports import services as import_services
+from portal.imports.models import ImportBatch
+from portal.imports.parsing import template_csv
+from portal.rates.models import BankRate
+from tests.accounts.parties import ACTORS, CREDITORS, RIGHT_PARTIES, STRANGERS, Parties
+from tests.conftest import csrf_for
+
+S = CaseStatus
+LOGGED_IN = frozenset(ACTORS) - {"anonymous"}
+ADVOCATES = frozenset({"advocate", "unengaged_advocate", "unassigned_advocate"})
+ORG_ADMINS = frozenset({"creditor_admin", "other_creditor"})
+ALL_CREDITORS = CREDITORS | {"other_creditor"}
+VIEWERS = frozenset(RIGHT_PARTIES)  # everyone with a part in the case
+NOBODY: frozenset[str] = frozenset()
+OTHER_ORG = frozenset({"other_creditor"})
+WITHOUT_TOTP = ALL_CREDITORS | {"debtor", "other_debtor"}  # TOTP is optional for these roles
+
+
+class World(Parties):
+    """The parties, plus the things some routes act on: notices, an import, a bank-rate row."""
+
+    def notice(self, *, in_review: bool = False, mandate: bool = False) -> Notice:
+        case = self.new_case(S.FILED)
+        notice = notice_services.start_notice(self.creditor_admin, case, today_ist())
+        if in_review:
+            notice_services.submit(self.creditor_admin, notice)
+        if mandate:
+            notice_services.grant_mandate(self.creditor_admin, self.advocate)
+        return notice
+
+    def import_batch(self) -> ImportBatch:
+        batch = ImportBatch(org_id=self.org.id, sha256="a" * 64, filename="invoices.csv", rows=1,
+                            cases_created=1, invoices_created=1, rows_skipped=0,
+                            created_by_id=self.creditor_admin.id)
+        db.session.add(batch)
+        db.session.flush()
+        return batch
+
+    def staged_upload(self) -> dict:
+        staged = import_services.stage(io.BytesIO(template_csv().encode()), "invoices.csv")
+        return {"sha256": staged.sha256, "suffix": "csv", "filename": staged.filename}
+
+    def document(self) -> Document:
+        """A text document on the FILED case, uploaded by the creditor."""
+        return evidence_services.add_document(
+            self.creditor_admin, self.case(), io.BytesIO(b"Delivery challan 42, signed by the buyer.\n"),
+            "challan.txt", DocumentKind.DELIVERY_PROOF)
+
+    def bank_rate(self) -> BankRate:
+        return db.session.scalars(select(BankRate).order_by(BankRate.effective_from.desc())).first()
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One request to one route, and the status each allowed user gets."""
+
+    path: Callable[[World], str]
+    ok: Mapping[str, int]
+    form: Callable[[World], dict] | None = None
+    json: Callable[[World], dict] | None = None
+    # Strangers to the object the route touches: they get exactly 404 (its existence stays hidden).
+    hidden_from: frozenset[str] = frozenset(STRANGERS)
+    # Users let in today who should not be: strict xfail cells, so the fix flips them red→green.
+    known_gaps: Mapping[str, str] = field(default_factory=dict)
+
+
+def allow(actors, status: int, **more: int) -> dict[str, int]:
+    return {**{a: status for a in actors}, **more}
+
+
+def case_url(status: S = S.FILED, suffix: str = "") -> Callable[[World], str]:
+    return lambda w: f"/cases/{w.case(status).reference}{suffix}"
+
+
+ROUTES: dict[tuple[str, str], Probe] = {
+    # Accounts
+    ("accounts.team", "GET"): Probe(lambda w: "/team", allow(ORG_ADMINS, 200), hidden_from=NOBODY),
+    ("accounts.team", "POST"): Probe(
+        lambda w: "/team", allow(ORG_ADMINS, 302), hidden_from=NOBODY,
+        form=lambda w: {"email": "new.colleague@example.in", "role": "creditor"}),
+    ("accounts.totp_setup", "GET"): Probe(lambda w: "/account/2fa", allow(LOGGED_IN, 200),
+                                          hidden_from=NOBODY),
+    # Self-service: a wrong code is 422 for users still setting up, "already on" (200) for the rest.
+    ("accounts.totp_setup", "POST"): Probe(
+        lambda w: "/account/2fa", {**allow(LOGGED_IN, 200), **allow(WITHOUT_TOTP, 422)},
+        form=lambda w: {"code": "000000"}, hidden_from=NOBODY),
+    # Cases
+    ("web.dashboard", "GET"): Probe(lambda w: "/dashboard", allow(LOGGED_IN, 200), hidden_from=NOBODY),
+    ("cases.list_cases", "GET"): Probe(lambda w: "/cases/", allow(LOGGED_IN, 200), hidden_from=NOBODY),
+    ("cases.new_case", "GET"): Probe(lambda w: "/cases/new", allow(ALL_CREDITORS, 200), hidden_from=NOBODY),
+    ("cases.new_case", "POST"): Probe(lambda w: "/cases/new", allow(ALL_CREDITORS, 200),
+                                      form=lambda w: {"add_invoice": "1"}, hidden_from=NOBODY),
+    ("cases.show_case", "GET"): Probe(case_url(), allow(VIEWERS, 200)),
+    ("cases.case_audit", "GET"): Probe(
+        case_url(suffix="/audit"), allow(CREDITORS | {"advocate", "neutral", "admin"}, 200)),
+    ("cases.edit_case", "GET"): Probe(case_url(S.DRAFT, "/edit"), allow(CREDITORS, 200)),
+    ("cases.edit_case", "POST"): Probe(case_url(S.DRAFT, "/edit"), allow(CREDITORS, 200),
+                                       form=lambda w: {"add_invoice": "1"}),
+    ("cases.transition_case", "POST"): Probe(case_url(suffix="/actions/withdraw"),
+                                             allow(CREDITORS, 302), form=lambda w: {}),
+    ("cases.add_payment", "POST"): Probe(
+        case_url(suffix="/payments"), allow(CREDITORS, 302),
+        form=lambda w: {"amount": "100.00", "paid_on": "2026-03-01", "method": "upi"}),
+    ("cases.add_acknowledgement", "POST"): Probe(
+        case_url(suffix="/acknowledgements"), allow(CREDITORS, 302),
+        form=lambda w: {"acknowledged_on": "2026-03-01", "description": "Signed ledger confirmation"}),
+    ("cases.justify", "POST"): Probe(
+        case_url(suffix="/justifications"), allow(CREDITORS | {"advocate"}, 302),
+        form=lambda w: {"invoice_id": str(w.case().invoices[0].id),
+                        "justification": "The debtor acknowledged the debt in writing in 2025."}),
+    ("api.get_case", "GET"): Probe(lambda w: f"/api/cases/{w.case().reference}", allow(VIEWERS, 200)),
+    ("api.create_case", "POST"): Probe(
+        lambda w: "/api/cases", allow(ALL_CREDITORS, 201), hidden_from=NOBODY,
+        json=lambda w: {"debtor": {"legal_name": "Lotus Fashion", "emails": ["ap@lotus.example"]},
+                        "invoices": [{"number": "L-1", "invoice_date": "2026-02-01",
+                                      "taxable_value": "25000.00"}]}),
+    # Bulk import
+    ("imports.upload", "GET"): Probe(lambda w: "/imports/", allow(ALL_CREDITORS, 200), hidden_from=NOBODY),
+    ("imports.upload", "POST"): Probe(
+        lambda w: "/imports/", allow(ALL_CREDITORS, 200), hidden_from=NOBODY,
+        form=lambda w: {"file": (io.BytesIO(template_csv().encode()), "invoices.csv")}),
+    ("imports.confirm", "POST"): Probe(lambda w: "/imports/confirm", allow(ALL_CREDITORS, 302),
+                                       form=World.staged_upload, hidden_from=NOBODY),
+    ("imports.error_report", "POST"): Probe(lambda w: "/imports/errors.csv",
+                                            allow(ALL_CREDITORS, 200), form=World.staged_upload,
+                                            hidden_from=NOBODY),
+    ("imports.show_batch", "GET"): Probe(lambda w: f"/imports/{w.import_batch().id}",
+                                         allow(CREDITORS, 200), hidden_from=OTHER_ORG),
+    ("imports.template", "GET"): Probe(lambda w: "/imports/template.csv", allow(LOGGED_IN, 200),
+                                       hidden_from=NOBODY),
+    # Evidence (the debtor sees it only once the notice is served: refused on this FILED case)
+    ("evidence.list_documents", "GET"): Probe(
+        case_url(suffix="/evidence"), allow(CREDITORS | {"advocate", "neutral", "admin"}, 200)),
+    ("evidence.list_documents", "POST"): Probe(
+        case_url(suffix="/evidence"), allow(CREDITORS | {"advocate"}, 302),
+        form=lambda w: {"file": (io.BytesIO(b"Ledger extract, March 2026.\n"), "ledger.txt"),
+                        "kind": "ledger", "description": "Ledger extract"}),
+    ("evidence.download", "GET"): Probe(
+        lambda w: f"/cases/{w.case().reference}/evidence/{w.document().id}",
+        allow(CREDITORS | {"advocate", "neutral", "admin"}, 200)),
+    ("evidence.withdraw", "POST"): Probe(
+        lambda w: f"/cases/{w.case().reference}/evidence/{w.document().id}/withdraw",
+        allow(CREDITORS, 302), form=lambda w: {"reason": "Uploaded to the wrong case."}),
+    ("evidence.bundle", "GET"): Probe(case_url(suffix="/evidence/bundle.zip"),
+                                      allow(CREDITORS | {"advocate", "admin"}, 200)),
+    # Platform administration
+    ("rates.list_rates", "GET"): Probe(lambda w: "/admin/bank-rates", {"admin": 200}, hidden_from=NOBODY),
+    ("rates.add_rate", "POST"): Probe(
+        lambda w: "/admin/bank-rates", {"admin": 302}, hidden_from=NOBODY,
+        form=lambda w: {"effective_from": "1990-01-02", "rate_percent": "10.00",
+                        "source_note": "RBI press release (matrix test)"}),
+    ("rates.edit_rate", "GET"): Probe(lambda w: f"/admin/bank-rates/{w.bank_rate().id}/edit",
+                                      {"admin": 200}, hidden_from=NOBODY),
+    ("rates.edit_rate", "POST"): Probe(
+        lambda w: f"/admin/bank-rates/{w.bank_rate().id}/edit", {"admin": 302}, hidden_from=NOBODY,
+        form=lambda w: {"effective_from": w.bank_rate().effective_from.isoformat(),
+                        "rate_percent": str(w.bank_rate().rate_percent),
+                        "source_note": w.bank_rate().source_note}),
+    # Notices
+    ("notices.new_notice", "GET"): Probe(case_url(suffix="/notices/new"), allow(CREDITORS, 200)),
+    ("notices.new_notice", "POST"): Probe(case_url(suffix="/notices/new"), allow(CREDITORS, 302),
+                                          form=lambda w: {"language": "en", "pay_within_days": "15"}),
+    ("notices.show_notice", "GET"): Probe(
+        lambda w: f"/notices/{w.notice(in_review=True).id}",
+        allow(CREDITORS | {"advocate", "admin"}, 200)),
+    ("notices.preview_pdf", "GET"): Probe(
+        lambda w: f"/notices/{w.notice(in_review=True).id}/preview.pdf",
+        allow(CREDITORS | {"advocate", "admin"}, 200)),
+    ("notices.submit_notice", "POST"): Probe(lambda w: f"/notices/{w.notice().id}/submit",
+                                             allow(CREDITORS, 302), form=lambda w: {}),
+    ("notices.revise_notice", "POST"): Probe(lambda w: f"/notices/{w.notice().id}/revise",
+                                             allow(CREDITORS, 302), form=lambda w: {}),
+    ("notices.return_notice", "POST"): Probe(
+        lambda w: f"/notices/{w.notice(in_review=True).id}/return", {"advocate": 302},
+        form=lambda w: {"comment": "Give 21 days to pay."}),
+    ("notices.approve_notice", "POST"): Probe(
+        lambda w: f"/notices/{w.notice(in_review=True, mandate=True).id}/approve", {"advocate": 302},
+        form=lambda w: {"code": pyotp.TOTP(w.advocate.totp_secret).now()}),
+    ("notices.review_queue", "GET"): Probe(lambda w: "/notices/review", allow(ADVOCATES, 200),
+                                           hidden_from=NOBODY),
+    ("notices.grant_mandate", "POST"): Probe(lambda w: f"/mandates/{w.advocate.id}",
+                                             {"creditor_admin": 302}, form=lambda w: {},
+                                             hidden_from=OTHER_ORG),
+}
+
+# Reachable signed out, and why.
+PUBLIC: dict[tuple[str, str], str] = {
+    ("static", "GET"): "stylesheets and images",
+    ("web.home", "GET"): "the landing page",
+    ("web.health", "GET"): "the load balancer's health check",
+    ("accounts.login", "GET"): "signing in", ("accounts.login", "POST"): "signing in",
+    ("accounts.login_2fa", "GET"): "second step; needs the password step in the session",
+    ("accounts.login_2fa", "POST"): "second step; needs the password step in the session",
+    ("accounts.logout", "POST"): "harmless when signed out",
+    ("accounts.signup", "GET"): "registration", ("accounts.signup", "POST"): "registration",
+    ("accounts.reset_request", "GET"): "forgotten password",
+    ("accounts.reset_request", "POST"): "forgotten password",
+    ("accounts.reset_password", "GET"): "holder of the e-mailed token",
+    ("accounts.reset_password", "POST"): "holder of the e-mailed token",
+    ("accounts.accept_invitation", "GET"): "holder of the e-mailed token",
+    ("accounts.accept_invitation", "POST"): "holder of the e-mailed token",
+    ("notices.verify", "GET"): "anyone holding a notice checks it",
+    ("notices.verify", "POST"): "anyone holding a notice checks it",
+    ("notices.verify_lookup", "GET"): "anyone holding a notice checks it",
+    # Registered only in development (test_security_headers checks production has none).
+    ("dev.outbox_list", "GET"): "development only", ("dev.outbox_show", "GET"): "development only",
+    ("dev.outbox_attachment", "GET"): "development only",
+}
+
+
+def app_routes(app) -> set[tuple[str, str]]:
+    return {(rule.endpoint, method) for rule in app.url_map.iter_rules()
+            for method in rule.methods - {"HEAD", "OPTIONS"}}
+
+
+def test_every_route_is_in_the_matrix(app):
+    routes = app_routes(app)
+    missing = sorted(routes - set(ROUTES) - set(PUBLIC))
+    stale = sorted((set(ROUTES) | set(PUBLIC)) - routes)
+    assert not missing, f"add these routes to ROUTES (or PUBLIC) in {__file__}: {missing}"
+    assert not stale, f"these matrix entries match no route any more: {stale}"
+    assert not set(ROUTES) & set(PUBLIC)
+
+
+def test_every_probe_names_real_users():
+    for key, probe in ROUTES.items():
+        assert set(probe.ok) <= LOGGED_IN, key
+        assert set(probe.known_gaps) <= LOGGED_IN - set(probe.ok), key
+
+
+def _cells():
+    for (endpoint, method), probe in ROUTES.items():
+        for actor in ACTORS:
+            marks = ()
+            if actor in probe.known_gaps:
+                marks = pytest.mark.xfail(strict=True, reason=probe.known_gaps[actor])
+            yield pytest.param(endpoint, method, actor, id=f"{endpoint}:{method}:{actor}", marks=marks)
+
+
+def send(client, method: str, path: str, probe: Probe, world: World):
+    if method == "GET":
+        return client.get(path)
+    token = csrf_for(client)
+    if probe.json is not None:
+        return client.post(path, json=probe.json(world), headers={"X-CSRFToken": token})
+    data = {"csrf_token": token, **(probe.form(world) if probe.form else {})}
+    return client.open(path, method=method, data=data)
+
+
+@pytest.mark.parametrize("endpoint,method,actor", list(_cells()))
+def test_matrix(client, auth, db_session, endpoint, method, actor):
+    probe = ROUTES[(endpoint, method)]
+    world = World()
+    user = world.user(actor)
+    path = probe.path(world)
+    if user is not None:
+        auth.login_as(user)
+    resp = send(client, method, path, probe, world)
+    status = resp.status_code
+    resp.close()
+    where = f"{actor} {method} {path}"
+    if user is None:
+        if path.startswith("/api/"):
+            assert status == 401 and resp.get_json()["message"], where
+        else:
+            assert status == 302 and resp.headers["Location"].startswith("/login"), where
+    elif actor in probe.ok:
+        assert status == probe.ok[actor], f"{where}: {status}\n{resp.get_data(as_text=True)[:800]}"
+    elif actor in probe.hidden_from:
+        assert status == 404, where
+    else:
+        assert status in (403, 404), f"{where}: {status}"
+
+
+def _public_gets():
+    values = {"filename": "sulah.css", "token": "no-such-token", "code": "NOSUCHCODE",
+              "name": "0000000000-00000000.eml", "index": 0}
+    return [(endpoint, values) for endpoint, method in PUBLIC if method == "GET"]
+
+
+@pytest.mark.parametrize("endpoint,values", _public_gets(), ids=lambda v: v if isinstance(v, str) else "")
+def test_public_pages_open_without_login(app, client, db_session, endpoint, values):
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    path = rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
+    resp = client.get(path)
+    resp.close()
+    assert resp.status_code < 500 and resp.status_code not in (401, 403), path
+    to_login = resp.status_code == 302 and resp.headers["Location"].startswith("/login")
+    # The second sign-in step sends back to the first when no password step is pending.
+    assert to_login == (endpoint == "accounts.login_2fa"), path

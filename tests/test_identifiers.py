@@ -1,0 +1,130 @@
+"""Indian business identifiers: GSTIN check character, PAN, Udyam, UPI VPA, mobile numbers (E.164)."""
+import pytest
+
+from portal.identifiers import (
+    InvalidIdentifier,
+    gstin_check_char,
+    normalize_gstin,
+    normalize_mobile,
+    normalize_pan,
+    normalize_udyam,
+    normalize_vpa,
+    pan_from_gstin,
+)
+
+# Published GSTINs whose check character is known to be right.
+VALID_GSTINS = ["27AAPFU0939F1ZV", "27AAACR5055K1Z7", "24AAACC1206D1ZM"]
+
+
+@pytest.mark.parametrize("gstin", VALID_GSTINS)
+def test_known_gstins_pass(gstin):
+    assert normalize_gstin(gstin) == gstin
+    assert gstin_check_char(gstin[:14]) == gstin[14]
+
+
+def test_gstin_check_character_worked_by_hand():
+    # 29AAGCS1234F1Z: weights 1,2,1,2…; each product p contributes p//36 + p%36; sum = 198;
+    # check = (36 - 198 % 36) % 36 = 18 → "I". So the often-quoted "…1Z5" is not a valid GSTIN.
+    assert gstin_check_char("29AAGCS1234F1Z") == "I"
+    assert normalize_gstin("29AAGCS1234F1ZI") == "29AAGCS1234F1ZI"
+    with pytest.raises(InvalidIdentifier, match="check character"):
+        normalize_gstin("29AAGCS1234F1Z5")
+
+
+@pytest.mark.parametrize("wrong", "0123456789ABCDEFGHIJKLMNOPQRSTUWXYZ")
+def test_every_other_check_character_is_refused(wrong):
+    with pytest.raises(InvalidIdentifier, match="check character does not match"):
+        normalize_gstin("27AAPFU0939F1Z" + wrong)  # the right one is V
+
+
+def test_gstin_is_normalised_from_lower_case_and_spaces():
+    assert normalize_gstin(" 27aapfu0939f1zv ") == "27AAPFU0939F1ZV"
+    assert normalize_gstin("27 AAPFU 0939F 1ZV") == "27AAPFU0939F1ZV"
+
+
+@pytest.mark.parametrize("state", ["00", "39", "45", "96"])
+def test_gstin_with_a_bad_state_code_is_refused(state):
+    body = state + "AAPFU0939F1Z"
+    with pytest.raises(InvalidIdentifier, match="state code"):
+        normalize_gstin(body + gstin_check_char(body))
+
+
+@pytest.mark.parametrize("state", ["01", "27", "38", "97", "99"])
+def test_gstin_state_codes_in_use_pass(state):
+    body = state + "AAPFU0939F1Z"
+    assert normalize_gstin(body + gstin_check_char(body)).startswith(state)
+
+
+@pytest.mark.parametrize("raw", ["", "27AAPFU0939F1Z", "27AAPFU0939F1ZVX", "27AAPFU0939F1AV",
+                                 "27AAPF10939F1ZV", "27AAPFU0939F0ZV", "ABAAPFU0939F1ZV"])
+def test_gstin_of_the_wrong_shape_is_refused(raw):
+    with pytest.raises(InvalidIdentifier, match="15 characters"):
+        normalize_gstin(raw)
+
+
+def test_pan_inside_a_gstin():
+    assert pan_from_gstin("27AAPFU0939F1ZV") == "AAPFU0939F"
+
+
+@pytest.mark.parametrize("raw,expected", [("AAPFU0939F", "AAPFU0939F"), ("aapfu0939f", "AAPFU0939F"),
+                                          (" ABCPE1234F ", "ABCPE1234F"), ("AAACR5055K", "AAACR5055K")])
+def test_pan_is_normalised(raw, expected):
+    assert normalize_pan(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["", "AAPFU0939", "AAPFU09391", "1APFU0939F", "AAPXU0939F",
+                                 "AAPFU0939FF"])
+def test_bad_pan_is_refused(raw):
+    # "AAPXU…": the fourth letter names the holder's type (P, C, H, F, A, T, B, L, J, G); X is none.
+    with pytest.raises(InvalidIdentifier, match="ABCDE1234F"):
+        normalize_pan(raw)
+
+
+@pytest.mark.parametrize("raw", ["UDYAM-MH-33-0012345", "udyam-mh-33-0012345", " UDYAM-KA-03-1234567 "])
+def test_udyam_is_normalised(raw):
+    assert normalize_udyam(raw) == raw.strip().upper()
+
+
+@pytest.mark.parametrize("raw", ["UDYAM-MH-33-001234", "UDYAM-M1-33-0012345", "UDYAM MH 33 0012345",
+                                 "UAM-MH-33-0012345", "UDYAM-MH-3-00123456", "MH33A0012345"])
+def test_bad_udyam_is_refused(raw):
+    with pytest.raises(InvalidIdentifier, match="UDYAM-MH-33-0012345"):
+        normalize_udyam(raw)
+
+
+@pytest.mark.parametrize("raw,expected", [("kaveri@okaxis", "kaveri@okaxis"),
+                                          ("Kaveri.Textiles@OKHDFCBANK", "kaveri.textiles@okhdfcbank"),
+                                          ("9876543210@ybl", "9876543210@ybl"),
+                                          ("shop-1_a@paytm", "shop-1_a@paytm")])
+def test_vpa_is_normalised(raw, expected):
+    assert normalize_vpa(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["kaveri", "kaveri@", "@okaxis", "k@okaxis", "kaveri@ok axis",
+                                 "kaveri@1bank", "kaveri@okaxis.com", "kav eri@okaxis"])
+def test_bad_vpa_is_refused(raw):
+    with pytest.raises(InvalidIdentifier, match="business@bank"):
+        normalize_vpa(raw)
+
+
+@pytest.mark.parametrize("raw", ["9876543210", "98765 43210", "+91 98765 43210", "+919876543210",
+                                 "098765 43210", "09876543210", "91-98765-43210", "(+91) 98765-43210"])
+def test_indian_mobile_numbers_become_e164(raw):
+    assert normalize_mobile(raw) == "+919876543210"
+
+
+def test_an_explicit_foreign_mobile_is_kept_in_e164():
+    assert normalize_mobile("+44 7911 123456") == "+447911123456"
+
+
+@pytest.mark.parametrize("raw", ["022 2345 6789", "+91 22 2345 6789", "080 2222 3333", "+44 20 7123 4567"])
+def test_landlines_are_refused(raw):
+    with pytest.raises(InvalidIdentifier, match="mobile number"):
+        normalize_mobile(raw)
+
+
+@pytest.mark.parametrize("raw,message", [("12345", "not valid"), ("+91 1234", "not valid"),
+                                         ("", "we can read"), ("call me", "we can read")])
+def test_nonsense_phone_numbers_are_refused(raw, message):
+    with pytest.raises(InvalidIdentifier, match=message):
+        normalize_mobile(raw)
