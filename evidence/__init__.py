@@ -1,8 +1,28 @@
 """Evidence: immutable, hashed documents of a case, their downloads, and the case bundle.
 
-Other packages use: services.add_document, services.documents_for, services.freeze, services.store.
+Other packages import only the names below. A package whose signed records cite documents either calls
+`freeze` when it signs, or appends a check to `CITATION_CHECKS`; `cited_by_signed_notice` consults both.
 """
 from flask import Flask
+
+from evidence.bundle import build_bundle
+from evidence.models import Document, DocumentKind, DownloadLog
+from evidence.services import (
+    CITATION_CHECKS,
+    add_document,
+    cited_by_signed_notice,
+    documents_for,
+    find_document,
+    freeze,
+    record_download,
+    store,
+    withdraw,
+)
+from evidence.uploads import UploadRefused
+
+__all__ = ["CITATION_CHECKS", "Document", "DocumentKind", "DownloadLog", "UploadRefused", "add_document",
+           "build_bundle", "cited_by_signed_notice", "documents_for", "find_document", "freeze",
+           "init_evidence", "record_download", "store", "withdraw"]
 
 
 def init_evidence(app: Flask) -> None:

@@ -20,8 +20,10 @@ ALLOWED = {
     "pdf": FileKind("pdf", "application/pdf", "PDF"),
     "png": FileKind("png", "image/png", "PNG image"),
     "jpg": FileKind("jpg", "image/jpeg", "JPEG image"),
-    "xlsx": FileKind("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel workbook"),
-    "docx": FileKind("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word document"),
+    "xlsx": FileKind("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     "Excel workbook"),
+    "docx": FileKind("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                     "Word document"),
     "csv": FileKind("csv", "text/csv", "CSV"),
     "eml": FileKind("eml", "message/rfc822", "e-mail"),
     "txt": FileKind("txt", "text/plain", "text"),
@@ -67,7 +69,8 @@ def _text_kind(head: bytes, filename: str) -> str | None:
         return "eml"
     lines = [line for line in text.splitlines()[:20] if line.strip()]
     if filename.lower().endswith(".csv") or (
-            len(lines) >= 2 and len({line.count(",") for line in lines[:10]}) == 1 and lines[0].count(",") >= 1):
+            len(lines) >= 2 and len({line.count(",") for line in lines[:10]}) == 1
+            and lines[0].count(",") >= 1):
         return "csv"
     return "txt"
 

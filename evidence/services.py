@@ -1,6 +1,7 @@
 """Evidence use-cases: add a document, withdraw it (soft, audited), log a download."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -54,10 +55,20 @@ def find_document(case: Case, document_id: int) -> Document | None:
                                                     Document.id == document_id))
 
 
+# Checks other packages add (the notices package: "a signed notice cites this document"). Each takes a
+# Document and says whether a signed record relies on it; any True makes the document unwithdrawable.
+CITATION_CHECKS: list[Callable[[Document], bool]] = []
+
+
+def cited_by_signed_notice(doc: Document) -> bool:
+    """Whether a signed notice relies on this document: frozen by `freeze`, or so a registered check says."""
+    return doc.frozen_at is not None or any(check(doc) for check in CITATION_CHECKS)
+
+
 def withdraw(actor: User, case: Case, doc: Document, reason: str) -> None:
     if doc.withdrawn_at is not None:
         raise DomainError("This document was already withdrawn.")
-    if doc.frozen_at is not None:
+    if cited_by_signed_notice(doc):
         raise DomainError("A signed notice cites this document, so it cannot be withdrawn.")
     if len(reason.strip()) < 5:
         raise DomainError("Say briefly why the document is withdrawn.")

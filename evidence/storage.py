@@ -7,6 +7,7 @@ Chosen by a config string (EVIDENCE_STORE): `fs:/path/to/dir` or
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import shutil
 import tempfile
@@ -63,10 +64,9 @@ class FilesystemStorage:
                 out.flush()
                 os.fsync(out.fileno())
             os.chmod(tmp, 0o444)
-            try:
-                os.link(tmp, target)  # fails if another writer got there first: never overwrite
-            except FileExistsError:
-                pass
+            # Fails if another writer got there first: never overwrite.
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, target)
         finally:
             os.unlink(tmp)
 
@@ -107,7 +107,7 @@ class S3Storage:
         with open(local, "rb") as body:
             # The store recomputes the SHA-256 and rejects the upload if a byte changed in transit.
             self.client.put_object(Bucket=self.bucket, Key=key_for(sha256), Body=body,
-                                   ChecksumSHA256=checksum)
+                                   ChecksumAlgorithm="SHA256", ChecksumSHA256=checksum)
 
     def open(self, sha256: str) -> BinaryIO:
         return self.client.get_object(Bucket=self.bucket, Key=key_for(sha256))["Body"]

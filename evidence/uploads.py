@@ -41,8 +41,17 @@ def sanitize_filename(raw: str, extension: str) -> str:
     return f"{stem}.{extension}"
 
 
+def check_filename(raw: str) -> None:
+    """Refuse names that try to climb out of a folder or point at an absolute path."""
+    parts = re.split(r"[/\\]", raw or "")
+    if ".." in parts or (raw or "").startswith(("/", "\\")):
+        raise UploadRefused("The file name contains a folder path (such as “../”). Rename the file "
+                            "to a plain name and upload it again.")
+
+
 def ingest(stream: BinaryIO, filename: str, storage: Storage, max_bytes: int) -> Ingested:
     """Copy the upload to staging in chunks, hashing and counting; refuse early, keep nothing bad."""
+    check_filename(filename)
     digest, size, head = hashlib.sha256(), 0, b""
     fd, tmp_name = tempfile.mkstemp(dir=storage.staging_dir(), suffix=".upload")
     tmp = Path(tmp_name)
@@ -65,6 +74,7 @@ def ingest(stream: BinaryIO, filename: str, storage: Storage, max_bytes: int) ->
             raise UploadRefused(str(exc)) from exc
         sha = digest.hexdigest()
         storage.put(tmp, sha)
-        return Ingested(sha256=sha, size=size, kind=kind, filename=sanitize_filename(filename, kind.extension))
+        return Ingested(sha256=sha, size=size, kind=kind,
+                        filename=sanitize_filename(filename, kind.extension))
     finally:
         tmp.unlink(missing_ok=True)

@@ -1,8 +1,9 @@
 """Evidence pages: list and upload, download (logged), withdraw, and the case bundle ZIP."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from evidence import services
 from evidence.forms import UploadForm, WithdrawForm
@@ -12,8 +13,18 @@ from portal.accounts.policy import Action, can, require
 from portal.cases.states import DomainError
 from portal.cases.views import load_case
 from portal.database import commit, rollback
+from portal.errors import error_response
 
 bp = Blueprint("evidence", __name__, url_prefix="/cases/<reference>/evidence")
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(exc):
+    # MAX_CONTENT_LENGTH refuses the body before any of it is read; say so in the evidence cap's terms.
+    rollback()
+    limit = current_app.config["EVIDENCE_MAX_BYTES"] // (1024 * 1024)
+    return error_response(413, "File too large", f"The file is larger than {limit} MB, the most one "
+                          "piece of evidence may be. Nothing was stored. Split it or upload a smaller scan.")
 
 
 def _page(case, form=None, withdraw_form=None, status=200):

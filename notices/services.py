@@ -15,7 +15,15 @@ from flask import render_template
 from sqlalchemy import select
 
 from notices.drafting import check_can_draft, kind_for, render_notice_html
-from notices.models import Mandate, Notice, NoticeComment, NoticeKind, NoticeLanguage, NoticeStatus, NoticeVersion
+from notices.models import (
+    Mandate,
+    Notice,
+    NoticeComment,
+    NoticeKind,
+    NoticeLanguage,
+    NoticeStatus,
+    NoticeVersion,
+)
 from portal import audit
 from portal.accounts import twofactor
 from portal.accounts.models import User

@@ -85,8 +85,9 @@ def show_notice(notice_id: int):
 def preview_pdf(notice_id: int):
     notice = load_notice(notice_id)
     pdf = render_notice_pdf(notice.current.body_html)
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="draft-{notice.case.reference}-v{notice.current.version}.pdf"'})
+    name = f"draft-{notice.case.reference}-v{notice.current.version}.pdf"
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
 def _act(notice_id: int, action: Action, fn, message: str):

@@ -11,8 +11,13 @@ from notices.models import Notice, NoticeLanguage, NoticeStatus
 from portal.cases.intake import today_ist
 from portal.cases.states import CaseStatus, DomainError
 from tests.conftest import csrf_from
-from tests.factories import (AdvocateFactory, CaseFactory, CreditorFactory, DebtorUserFactory,
-                             EngagementFactory)
+from tests.factories import (
+    AdvocateFactory,
+    CaseFactory,
+    CreditorFactory,
+    DebtorUserFactory,
+    EngagementFactory,
+)
 
 
 @pytest.fixture
