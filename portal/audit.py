@@ -2,6 +2,7 @@
 
 Each event's hash is SHA-256(prev_hash + canonical JSON of the entry). `audit_heads` holds the
 tip of each chain; taking its row with UPDATE serialises writers so chains never fork.
+Checking the chains (`verify()`) lives in portal.audit_check.
 """
 from __future__ import annotations
 
@@ -9,10 +10,9 @@ import enum
 import hashlib
 import json
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, event, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -20,6 +20,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal.extensions import db
 from portal.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from portal.audit_check import VerifyReport
 
 GENESIS = "0" * 64
 GLOBAL_CHAIN = "global"
@@ -61,24 +64,43 @@ class AuditHead(db.Model):
 
 
 def _json_default(value: Any) -> Any:
-    if isinstance(value, Decimal | date | datetime):
-        return value.isoformat() if not isinstance(value, Decimal) else str(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise TypeError(f"cannot put Decimal {value} in an audit payload")
+        return str(value)
+    if isinstance(value, date):  # datetime too
+        return value.isoformat()
     if isinstance(value, enum.Enum):
-        return value.value
+        return _refuse_floats(value.value, type(value).__name__)
     raise TypeError(f"cannot put {type(value).__name__} in an audit payload")
 
 
-def canonical_json(value: Any) -> str:
+def _refuse_floats(value: Any, where: str = "payload") -> Any:
+    """Floats have no single decimal spelling: a hash over one could not be recomputed reliably."""
     if isinstance(value, float):
-        raise TypeError("floats are not allowed in audit payloads")
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+        raise TypeError(f"floats are not allowed in audit payloads ({where}); use Decimal or str")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_floats(key, where)
+            _refuse_floats(item, f"{where}.{key}")
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            _refuse_floats(item, f"{where}[{index}]")
+    return value
+
+
+def canonical_json(value: Any) -> str:
+    """One spelling per value: sorted keys, no spaces, UTF-8 text; Decimal, date and enum as strings."""
+    return json.dumps(_refuse_floats(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                       default=_json_default, allow_nan=False)
 
 
-def _entry(seq, case_id, case_seq, actor_id, actor_role, action, payload_json, created_at) -> str:
+def entry_json(*, seq: int, case_id: int | None, case_seq: int | None, actor_id: int | None,
+               actor_role: str, action: str, payload: Any, created_at: datetime) -> str:
+    """The canonical text an event's hashes cover: every stored field but the hashes themselves."""
     return canonical_json({
         "seq": seq, "case_id": case_id, "case_seq": case_seq, "actor_id": actor_id,
-        "actor_role": actor_role, "action": action, "payload": json.loads(payload_json),
+        "actor_role": actor_role, "action": action, "payload": payload,
         "created_at": created_at.astimezone(UTC).isoformat(timespec="microseconds"),
     })
 
@@ -88,8 +110,8 @@ def chain_hash(prev_hash: str, entry: str) -> str:
 
 
 def _insert_ignore(session: Session):
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(AuditHead).on_conflict_do_nothing()
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    return insert(AuditHead).on_conflict_do_nothing()
 
 
 def _advance(session: Session, chain: str, by: int = 1) -> tuple[int, str]:
@@ -117,6 +139,9 @@ def record_many(entries: list[tuple[str, Any | None, dict | None]], *, actor: An
                 session: Session | None = None) -> list[AuditEvent]:
     """Append several (action, case, payload) events in order, taking each chain's lock once."""
     session = session or db.session
+    # Refuse a bad payload before any head moves: a caller that catches the error must not
+    # commit a head that points past the last event.
+    payloads = [canonical_json(payload or {}) for _, _, payload in entries]
     if any(case is not None and case.id is None for _, case, _ in entries):
         session.flush()
     created_at = utcnow()
@@ -133,15 +158,16 @@ def record_many(entries: list[tuple[str, Any | None, dict | None]], *, actor: An
         case_last, case_prev = _advance(session, f"case:{cid}", count)
         case_state[cid] = [case_last - count, case_prev]
     events = []
-    for action, case, payload in entries:
+    for (action, case, _), payload_json in zip(entries, payloads, strict=True):
         seq += 1
-        payload_json = canonical_json(payload or {})
         case_id = case.id if case is not None else None
         case_seq = None
         if case_id is not None:
             case_state[case_id][0] += 1
             case_seq = case_state[case_id][0]
-        entry = _entry(seq, case_id, case_seq, actor_id, actor_role, action, payload_json, created_at)
+        entry = entry_json(seq=seq, case_id=case_id, case_seq=case_seq, actor_id=actor_id,
+                           actor_role=actor_role, action=action, payload=json.loads(payload_json),
+                           created_at=created_at)
         ev = AuditEvent(seq=seq, case_id=case_id, case_seq=case_seq, actor_id=actor_id,
                         actor_role=actor_role, action=action, payload=payload_json,
                         created_at=created_at, prev_hash=prev, hash=chain_hash(prev, entry))
@@ -158,62 +184,14 @@ def record_many(entries: list[tuple[str, Any | None, dict | None]], *, actor: An
     return events
 
 
-@dataclass
-class VerifyReport:
-    checked: int = 0
-    chains: int = 0
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-def _check_link(ev: AuditEvent, expected_seq: int, prev: str, *, case: bool) -> str | None:
-    entry = _entry(ev.seq, ev.case_id, ev.case_seq, ev.actor_id, ev.actor_role, ev.action,
-                   ev.payload, ev.created_at)
-    label = f"case {ev.case_id} event #{ev.case_seq}" if case else f"global event #{ev.seq}"
-    seq, stored_prev, stored = ((ev.case_seq, ev.case_prev_hash, ev.case_hash) if case
-                                else (ev.seq, ev.prev_hash, ev.hash))
-    if seq != expected_seq:
-        return f"{label}: expected sequence {expected_seq} (an event is missing)"
-    if stored_prev != prev:
-        return f"{label} (id {ev.id}): prev_hash does not match the previous event's hash"
-    if chain_hash(prev, entry) != stored:
-        return f"{label} (id {ev.id}): contents do not match its hash (edited after writing)"
-    return None
-
-
 def verify(session: Session | None = None) -> VerifyReport:
-    """Walk the global chain and every case chain; report the first broken link of each."""
-    session = session or db.session
-    report = VerifyReport()
-    prev, n, broken = GENESIS, 0, False
-    for ev in session.scalars(select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=1000)):
-        n += 1
-        report.checked += 1
-        if not broken and (problem := _check_link(ev, n, prev, case=False)):
-            report.problems.append(problem)
-            broken = True
-        prev = ev.hash
-    report.chains = 1
-    heads = {h.chain: h for h in session.scalars(select(AuditHead))}
-    glob = heads.get(GLOBAL_CHAIN)
-    if not broken and glob is not None and (glob.seq != n or glob.hash != prev):
-        report.problems.append(f"global chain: head says #{glob.seq} but the last event is #{n}")
-    current, prev, n, broken = None, GENESIS, 0, False
-    stmt = (select(AuditEvent).where(AuditEvent.case_id.is_not(None))
-            .order_by(AuditEvent.case_id, AuditEvent.case_seq).execution_options(yield_per=1000))
-    for ev in session.scalars(stmt):
-        if ev.case_id != current:
-            current, prev, n, broken = ev.case_id, GENESIS, 0, False
-            report.chains += 1
-        n += 1
-        if not broken and (problem := _check_link(ev, n, prev, case=True)):
-            report.problems.append(problem)
-            broken = True
-        prev = ev.case_hash
-    return report
+    """Walk the global chain and every case chain from the stored rows (see portal.audit_check).
+
+    Returns a VerifyReport naming the first broken link of each broken chain.
+    """
+    from portal.audit_check import verify_chains
+
+    return verify_chains(session or db.session)
 
 
 def events_for_case(case_id: int, session: Session | None = None) -> list[AuditEvent]:
@@ -234,6 +212,8 @@ def _refuse_delete(mapper, connection, target):
 
 @event.listens_for(Session, "do_orm_execute")
 def _refuse_bulk(state):
-    if (state.is_update or state.is_delete) and state.bind_mapper is not None:
-        if state.bind_mapper.class_ is AuditEvent:
+    # Covers update(AuditEvent), delete(AuditEvent) and the same on the bare table or an alias.
+    if state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if table is not None and table.is_derived_from(AuditEvent.__table__):
             raise AuditImmutable("audit events cannot be changed or deleted")

@@ -14,16 +14,17 @@ worker_cli = AppGroup("worker", help="Celery worker checks.")
 
 @audit_cli.command("verify")
 def audit_verify() -> None:
-    """Walk every chain and name the first broken link."""
+    """Walk every chain and name the first broken link of each; exit 1 if any is broken."""
     from portal import audit
 
     report = audit.verify()
     click.echo(f"checked {report.checked} events in {report.chains} chains")
     if report.ok:
-        click.echo("ledger intact")
+        click.echo(f"ledger intact; global head {report.head_hash}")
         return
     for problem in report.problems:
         click.echo(f"BROKEN: {problem}", err=True)
+    click.echo(f"{len(report.breaks)} broken chain(s)", err=True)
     sys.exit(1)
 
 

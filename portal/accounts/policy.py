@@ -14,7 +14,7 @@ from sqlalchemy import exists, select
 from portal.accounts.models import Engagement, User
 from portal.accounts.roles import LOGIN_ROLES, Role
 from portal.cases.models import Case
-from portal.cases.states import CaseStatus, transition_for
+from portal.cases.states import ACTIONS, CaseStatus, not_permitted_message, transition_for
 from portal.extensions import db
 
 EDITABLE_STATUSES = frozenset({CaseStatus.DRAFT, CaseStatus.FILED, CaseStatus.NOTICE_DRAFTING})
@@ -168,6 +168,8 @@ def _require_transition(user: User, action: str, case: Case | None) -> None:
         raise TypeError(f"policy: transition {action} is decided on a case; none was given")
     if not can_view_case(user, case):
         raise Denied(404, "No such case.")
+    if action not in ACTIONS:
+        raise Denied(404, f"There is no case action called “{action}”.")
     t = transition_for(action)
     if user.role not in t.roles:
-        raise Denied(403, f"A {user.role.value} may not “{t.label.lower()}”.")
+        raise Denied(403, not_permitted_message(user.role, t))

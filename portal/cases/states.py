@@ -41,10 +41,19 @@ class DomainError(Exception):
 
 
 class IllegalTransition(DomainError):
-    def __init__(self, message: str, *, action: str, status: CaseStatus) -> None:
+    """The action exists but not from the case's status, or a guard refuses it (the web says 409)."""
+
+    def __init__(self, message: str, *, action: str, status: CaseStatus | None) -> None:
         super().__init__(message)
         self.action = action
         self.status = status
+
+
+class UnknownAction(IllegalTransition):
+    """No transition has this name (the web says 404: there is no such thing to do)."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(f"There is no case action called “{action}”.", action=action, status=None)
 
 
 class TransitionNotPermitted(DomainError):
@@ -118,15 +127,22 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 _BY_ACTION = {t.action: t for t in TRANSITIONS}
-assert len(_BY_ACTION) == len(TRANSITIONS), "transition actions must be unique"
+if len(_BY_ACTION) != len(TRANSITIONS):  # not an assert: it must hold under `python -O` too
+    raise RuntimeError("case transition actions must be unique")
+ACTIONS = frozenset(_BY_ACTION)
 
 
 def transition_for(action: str) -> Transition:
     try:
         return _BY_ACTION[action]
     except KeyError:
-        raise IllegalTransition(f"Unknown case action “{action}”.", action=action,
-                                status=CaseStatus.DRAFT) from None
+        raise UnknownAction(action) from None
+
+
+def not_permitted_message(role: Role, t: Transition) -> str:
+    who = "The system" if role == Role.SYSTEM else (
+        f"{'An' if role.value[0] in 'aeiou' else 'A'} {role.value}")
+    return f"{who} may not “{t.label.lower()}”."
 
 
 def check(case: Any, action: str, role: Role) -> Transition:
@@ -137,7 +153,7 @@ def check(case: Any, action: str, role: Role) -> Transition:
             f"“{t.label}” is not possible while the case is {case.status.value.replace('_', ' ')}.",
             action=action, status=case.status)
     if role not in t.roles:
-        raise TransitionNotPermitted(f"A {role.value} may not “{t.label.lower()}”.")
+        raise TransitionNotPermitted(not_permitted_message(role, t))
     for guard in t.guards:
         reason = guard(case)
         if reason:
