@@ -1,5 +1,6 @@
 """In Chromium: a creditor files a claim with three invoices and a part payment through the guided
-form; the case page shows the amount due line by line and each invoice's limitation date."""
+form, uploads two evidence files, and the case page shows the amount due line by line and each
+invoice's limitation date."""
 from __future__ import annotations
 
 import re
@@ -74,6 +75,20 @@ def test_creditor_files_a_claim_and_sees_amount_due_and_limitation(open_page, li
     expect(page.locator("section[aria-labelledby=inv-h]")).to_contain_text("Until")
     expect(page.get_by_text("₹1,78,500.00").first).to_be_visible()  # principal invoiced
 
+    case_url = page.url
+    page.get_by_role("link", name="Evidence documents").click()
+    for name, kind, payload in [
+            ("IT-001 invoice.pdf", "Invoice", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
+            ("ledger.csv", "Ledger", b"date,invoice,amount\n2026-01-05,IT/001,105000\n")]:
+        page.get_by_label("File", exact=True).set_input_files(
+            files=[{"name": name, "mimeType": "application/octet-stream", "buffer": payload}])
+        page.get_by_label("What is it").select_option(label=kind)
+        page.get_by_role("button", name="Upload").click()
+        expect(page.get_by_role("status")).to_contain_text("Stored")
+    expect(page.locator("#documents tbody tr")).to_have_count(2)
+    expect(page.locator("#documents")).to_contain_text("ledger.csv")
+
+    page.goto(case_url)
     page.get_by_role("button", name="File the claim").click()
     expect(page.get_by_role("status")).to_contain_text("The case is now filed")
 
