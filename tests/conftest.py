@@ -51,6 +51,10 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords and BACKEND != "postgresql":
             item.add_marker(pytest.mark.skip(reason="runs in the PostgreSQL pass (make test runs it)"))
+    # Browser tests last: Playwright's sync API keeps an event loop running in the main thread for
+    # the session-wide browser, and code under test that calls asyncio.run() (pyHanko) cannot
+    # run while it is open.
+    items.sort(key=lambda item: "browser" in item.keywords)
 
 
 @pytest.fixture(scope="session")
