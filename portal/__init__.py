@@ -14,9 +14,9 @@ def create_app(config: Config | dict | None = None) -> Flask:
                 instance_path=str(settings["INSTANCE_PATH"]))
     app.config.update(settings)
 
-    from portal import cli, database, errors, security
     from evidence import init_evidence
     from notices import init_notices
+    from portal import cli, database, errors, security
     from portal.accounts import init_accounts
     from portal.cases import init_cases
     from portal.celery import celery_init_app

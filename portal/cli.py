@@ -36,7 +36,7 @@ def demo_seed() -> None:
 
     logins = seed()
     commit()
-    click.echo("\nDemo logins (password for all: %s)" % logins.password)
+    click.echo(f"\nDemo logins (password for all: {logins.password})")
     for role, email in logins.accounts:
         click.echo(f"  {role:<9} {email}")
     if logins.totp_note:

@@ -1,10 +1,25 @@
 """Imports every model so metadata is complete (for Alembic and for create_app)."""
-from portal.accounts.models import (AdvocateProfile, Engagement, Invitation,  # noqa: F401
-                                    NeutralProfile, Organization, RecoveryCode, User)
+from evidence.models import Document, DownloadLog  # noqa: F401
+from notices.models import Mandate, Notice, NoticeComment, NoticeVersion  # noqa: F401
+from portal.accounts.models import (  # noqa: F401
+                                    AdvocateProfile,
+                                    Engagement,
+                                    Invitation,
+                                    NeutralProfile,
+                                    Organization,
+                                    RecoveryCode,
+                                    User,
+)
 from portal.audit import AuditEvent, AuditHead  # noqa: F401
-from portal.cases.models import (Acknowledgement, Case, CaseFactsVersion,  # noqa: F401
-                                 Invoice, Party, PartyContact, Payment, ReferenceCounter)
+from portal.cases.models import (  # noqa: F401
+                                    Acknowledgement,
+                                    Case,
+                                    CaseFactsVersion,
+                                    Invoice,
+                                    Party,
+                                    PartyContact,
+                                    Payment,
+                                    ReferenceCounter,
+)
 from portal.imports.models import ImportBatch  # noqa: F401
 from portal.rates.models import BankRate  # noqa: F401
-from notices.models import Mandate, Notice, NoticeComment, NoticeVersion  # noqa: F401
-from evidence.models import Document, DownloadLog  # noqa: F401

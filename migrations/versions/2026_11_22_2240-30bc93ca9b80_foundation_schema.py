@@ -1,12 +1,11 @@
 """foundation schema
 
 Revision ID: 30bc93ca9b80
-Revises: 
+Revises:
 Create Date: 2026-11-22 22:40:23.943072
 
 """
 from alembic import op
-import sqlalchemy as sa
 import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.

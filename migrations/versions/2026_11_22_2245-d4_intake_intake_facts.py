@@ -7,7 +7,6 @@ Create Date: 2026-11-22 22:45:25.492307
 """
 from alembic import op
 import sqlalchemy as sa
-import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd4_intake'

@@ -7,7 +7,6 @@ Create Date: 2026-11-22 23:37:47.173715
 """
 from alembic import op
 import sqlalchemy as sa
-import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f6_evidence'

@@ -6,9 +6,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal.cases.amounts import (ComputationError, InterestScheme, InterestSettings,
-                                  InterestTerms, InvoiceDebt, LineKind, PartMonth, PaymentMade,
-                                  RateBasis, RateMissing, compute)
+from portal.cases.amounts import (
+    ComputationError,
+    InterestScheme,
+    InterestSettings,
+    InterestTerms,
+    InvoiceDebt,
+    LineKind,
+    PartMonth,
+    PaymentMade,
+    RateBasis,
+    RateMissing,
+    compute,
+)
 from portal.rates.seed import SEED_RATES
 from portal.rates.table import RatePoint, RateTable
 

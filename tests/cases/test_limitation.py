@@ -3,8 +3,14 @@ from datetime import date
 
 import pytest
 
-from portal.cases.limitation import (EventKind, LimitationEvent, LimitationState,
-                                     limitation_status, period_start, years_later)
+from portal.cases.limitation import (
+    EventKind,
+    LimitationEvent,
+    LimitationState,
+    limitation_status,
+    period_start,
+    years_later,
+)
 
 DUE = date(2025, 1, 15)
 ACK, PAID = EventKind.ACKNOWLEDGEMENT, EventKind.PART_PAYMENT

@@ -8,8 +8,7 @@ from sqlalchemy import func, select
 from portal.audit import AuditEvent
 from portal.rates.models import BankRate
 from tests.conftest import csrf_from
-from tests.factories import (AdminFactory, AdvocateFactory, CreditorFactory, DebtorUserFactory,
-                             NeutralFactory)
+from tests.factories import AdminFactory, AdvocateFactory, CreditorFactory, DebtorUserFactory, NeutralFactory
 
 URL = "/admin/bank-rates"
 
