@@ -220,3 +220,27 @@ def verify_lookup():
     if not code:
         return render_template("notices/verify.html", record=None, code=""), 200
     return redirect(url_for("notices.verify", code=code.upper()))
+
+
+@bp.post("/notices/<int:notice_id>/sign")
+@login_required
+def sign_notice(notice_id: int):
+    from notices.signing import sign_notice as sign
+
+    return _act(notice_id, Action.REVIEW_NOTICE, lambda n: sign(current_user, n),
+                "Signed with your digital signature certificate. The notice is ready to serve.")
+
+
+@bp.get("/notices/<int:notice_id>/signed.pdf")
+@login_required
+def signed_pdf(notice_id: int):
+    from evidence.services import store
+
+    notice = load_notice(notice_id)
+    if notice.status != NoticeStatus.SIGNED:
+        abort(404, "This notice has not been signed yet.")
+    with store().open(notice.signed_pdf_sha256) as fh:
+        data = fh.read()
+    name = f"notice-{notice.case.reference}.pdf"
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -20,6 +20,7 @@ from portal.cases.transitions import fire
 from portal.extensions import db
 from portal.rates.seed import seed_bank_rates
 
+DEMO_DSC_PASSPHRASE = "demo-dsc"  # noqa: S105  (the demo advocate's self-signed certificate)
 PASSWORD = "Demo-Pass-2026"  # noqa: S105  (published demo logins, printed by `make run`)
 # Fixed demo TOTP seeds so a developer can add them to an authenticator app once.
 DEMO_TOTP = {role: f"SULAHDEMO{role.value.upper()}".ljust(32, "A")
@@ -67,9 +68,13 @@ def seed() -> DemoLogins:
                        phone="+919812345678")
     if advocate.advocate_profile is None:
         from portal.accounts.models import AdvocateProfile, Engagement
+        from portal.adapters.esign.democert import make_demo_pkcs12
 
-        advocate.advocate_profile = AdvocateProfile(enrolment_number="MAH/1234/2015",
-                                                    bar_council_state="Maharashtra and Goa")
+        # A self-signed demo DSC: notices it signs say DEMONSTRATION SIGNATURE on their stamp.
+        advocate.advocate_profile = AdvocateProfile(
+            enrolment_number="MAH/1234/2015", bar_council_state="Maharashtra and Goa",
+            signing_pkcs12=make_demo_pkcs12(advocate.name, DEMO_DSC_PASSPHRASE.encode()),
+            signing_passphrase=DEMO_DSC_PASSPHRASE)
         db.session.add(Engagement(org_id=creditor.org_id, advocate_id=advocate.id))
     neutral = _ensure(Role.NEUTRAL, "neutral@sulah.example", "Justice (Retd.) A. Menon")
     if neutral.neutral_profile is None:

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime, Numeric, String
+from sqlalchemy import DateTime, Numeric, String, Text
 from sqlalchemy.types import TypeDecorator
 
 PAISA = Decimal("0.01")
@@ -62,6 +62,31 @@ class Money(TypeDecorator):
 
     def process_result_value(self, value, dialect):
         return None if value is None else to_paisa(value)
+
+
+class EncryptedBytes(TypeDecorator):
+    """Binary secrets (a DSC's PKCS#12) stored encrypted with the app's data key."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        import base64
+
+        from portal.crypto import encrypt
+
+        return encrypt(base64.b64encode(value).decode())
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        import base64
+
+        from portal.crypto import decrypt
+
+        return base64.b64decode(decrypt(value))
 
 
 class EncryptedText(TypeDecorator):

@@ -33,6 +33,7 @@ from tests.accounts.parties import ACTORS, CREDITORS, RIGHT_PARTIES, STRANGERS, 
 from tests.conftest import csrf_for
 
 S = CaseStatus
+_DEMO_P12: dict[str, bytes] = {}  # one generated key for every cell (RSA generation is slow)
 LOGGED_IN = frozenset(ACTORS) - {"anonymous"}
 ADVOCATES = frozenset({"advocate", "unengaged_advocate", "unassigned_advocate"})
 ORG_ADMINS = frozenset({"creditor_admin", "other_creditor"})
@@ -53,6 +54,26 @@ class World(Parties):
             notice_services.submit(self.creditor_admin, notice)
         if mandate:
             notice_services.grant_mandate(self.creditor_admin, self.advocate)
+        return notice
+
+    def signable_notice(self) -> Notice:
+        """An approved notice; the advocate holds a demo DSC."""
+        from notices.models import NoticeStatus
+        from portal.adapters.esign.democert import make_demo_pkcs12
+
+        notice = self.notice(in_review=True, mandate=True)
+        notice.status = NoticeStatus.APPROVED
+        profile = self.advocate.advocate_profile
+        profile.signing_pkcs12 = _DEMO_P12.setdefault("p12", make_demo_pkcs12(self.advocate.name, b"pw"))
+        profile.signing_passphrase = "pw"
+        db.session.flush()
+        return notice
+
+    def signed_notice(self) -> Notice:
+        from notices.signing import sign_notice
+
+        notice = self.signable_notice()
+        sign_notice(self.advocate, notice)
         return notice
 
     def import_batch(self) -> ImportBatch:
@@ -203,6 +224,11 @@ ROUTES: dict[tuple[str, str], Probe] = {
     ("notices.approve_notice", "POST"): Probe(
         lambda w: f"/notices/{w.notice(in_review=True, mandate=True).id}/approve", {"advocate": 302},
         form=lambda w: {"code": pyotp.TOTP(w.advocate.totp_secret).now()}),
+    ("notices.sign_notice", "POST"): Probe(
+        lambda w: f"/notices/{w.signable_notice().id}/sign", {"advocate": 302}, form=lambda w: {}),
+    ("notices.signed_pdf", "GET"): Probe(
+        lambda w: f"/notices/{w.signed_notice().id}/signed.pdf",
+        allow(CREDITORS | {"advocate", "admin"}, 200)),
     ("notices.review_queue", "GET"): Probe(lambda w: "/notices/review", allow(ADVOCATES, 200),
                                            hidden_from=NOBODY),
     ("notices.grant_mandate", "POST"): Probe(lambda w: f"/mandates/{w.advocate.id}",

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.roles import TOTP_REQUIRED_ROLES, Role
 from portal.extensions import db
-from portal.types import EncryptedText, UTCDateTime, utcnow
+from portal.types import EncryptedBytes, EncryptedText, UTCDateTime, utcnow
 
 
 class EnterpriseCategory(enum.StrEnum):
@@ -102,6 +102,9 @@ class AdvocateProfile(db.Model):
     enrolment_number: Mapped[str] = mapped_column(String(40))
     bar_council_state: Mapped[str] = mapped_column(String(60))
     office_address: Mapped[str] = mapped_column(Text, default="")
+    # The advocate's DSC as PKCS#12 and its passphrase, both encrypted at rest.
+    signing_pkcs12: Mapped[bytes | None] = mapped_column(EncryptedBytes)
+    signing_passphrase: Mapped[str | None] = mapped_column(EncryptedText)
 
     user: Mapped[User] = relationship(back_populates="advocate_profile")
 

@@ -151,3 +151,53 @@ def test_wrong_role_or_party(client, auth, parties, db_session, who, url_tail, e
     url = f"/notices/{notice.id}{url_tail}"
     resp = post(client, url, code="123456") if url_tail in ("/approve", "/submit") else client.get(url)
     assert resp.status_code == expected
+
+
+def test_sign_serves_verifiable_pdf(client, auth, parties, db_session):
+    """Approve → sign with the advocate's DSC → the signed PDF validates and /verify confirms it."""
+    import io
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+
+    from portal.adapters.esign.democert import make_demo_pkcs12
+
+    creditor, advocate, case = parties
+    advocate.advocate_profile.signing_pkcs12 = make_demo_pkcs12(advocate.name, b"pw")
+    advocate.advocate_profile.signing_passphrase = "pw"
+    notice = services.start_notice(creditor, case, today_ist())
+    services.submit(creditor, notice)
+    services.grant_mandate(creditor, advocate)
+    services.approve(advocate, notice, pyotp.TOTP(advocate.totp_secret).now())
+    auth.login_as(advocate)
+    assert post(client, f"/notices/{notice.id}/sign").status_code == 302
+    assert notice.status == NoticeStatus.SIGNED and case.status == CaseStatus.NOTICE_SIGNED
+    resp = client.get(f"/notices/{notice.id}/signed.pdf")
+    pdf = resp.data
+    from pyhanko_certvalidator import ValidationContext
+
+    sig = PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0]
+    status = validate_pdf_signature(sig, ValidationContext(trust_roots=[sig.signer_cert]))
+    assert status.intact and status.valid and status.coverage.name == "ENTIRE_FILE"
+    page = client.get(f"/verify/{notice.verification_code}")
+    from tests.conftest import csrf_from as token
+
+    ok = client.post(f"/verify/{notice.verification_code}", content_type="multipart/form-data",
+                     data={"csrf_token": token(page), "file": (io.BytesIO(pdf), "notice.pdf")})
+    assert "exactly the signed notice" in ok.get_data(as_text=True)
+    tampered = pdf.replace(b"/Reason", b"/Reasom", 1)
+    bad = client.post(f"/verify/{notice.verification_code}", content_type="multipart/form-data",
+                      data={"csrf_token": token(page), "file": (io.BytesIO(tampered), "notice.pdf")})
+    assert "does NOT match" in bad.get_data(as_text=True)
+
+
+def test_signing_needs_an_approved_notice_and_a_certificate(db_session, parties):
+    from notices.signing import sign_notice
+
+    creditor, advocate, case = parties
+    notice = services.start_notice(creditor, case, today_ist())
+    with pytest.raises(DomainError, match="Only an approved notice"):
+        sign_notice(advocate, notice)
+    notice.status = NoticeStatus.APPROVED
+    with pytest.raises(DomainError, match="Upload your digital signature certificate"):
+        sign_notice(advocate, notice)
