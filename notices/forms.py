@@ -5,7 +5,15 @@ from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    DecimalField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from notices.models import NoticeLanguage
@@ -47,3 +55,9 @@ class ApproveForm(FlaskForm):
 
 class VerifyUploadForm(FlaskForm):
     file = FileField("The PDF you received", validators=[FileRequired("Choose the PDF to check.")])
+
+
+class CertificateForm(FlaskForm):
+    pkcs12 = FileField("Your DSC exported as PKCS#12 (.p12 or .pfx)",
+                       validators=[FileRequired("Choose the .p12/.pfx file.")])
+    passphrase = PasswordField("Its passphrase", validators=[InputRequired(), Length(max=200)])

@@ -68,3 +68,28 @@ def sign_notice(actor: User, notice: Notice, provider: SigningProvider | None = 
         "notice_id": notice.id, "version": notice.current.version, "sha256": sha,
         "provider": provider.name, "detail": result.detail})
     return sha
+
+
+def install_certificate(advocate: User, pkcs12: bytes, passphrase: str) -> str:
+    """Check the PKCS#12 opens and is in date, then keep it (encrypted) on the advocate's profile."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
+    from portal.adapters.esign.pades import load_signer
+
+    if not pkcs12 or len(pkcs12) > 64 * 1024:
+        raise DomainError("That is not a PKCS#12 certificate file (it is empty or too large).")
+    try:
+        signer, demo = load_signer(pkcs12, passphrase.encode())
+    except SigningError as exc:
+        raise DomainError(str(exc)) from exc
+    cert = x509.load_der_x509_certificate(signer.signing_cert.dump())
+    subject = cert.subject.rfc4514_string()
+    profile = advocate.advocate_profile
+    if profile is None:
+        raise DomainError("Complete your advocate profile first.")
+    profile.signing_pkcs12, profile.signing_passphrase = pkcs12, passphrase
+    audit.record("advocate.certificate_installed", actor=advocate, payload={
+        "subject": subject, "sha256_fingerprint": cert.fingerprint(hashes.SHA256()).hex(),
+        "demo": demo, "not_after": cert.not_valid_after_utc.isoformat()})
+    return subject

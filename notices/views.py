@@ -244,3 +244,30 @@ def signed_pdf(notice_id: int):
     name = f"notice-{notice.case.reference}.pdf"
     return Response(data, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.route("/account/certificate", methods=["GET", "POST"])
+@login_required
+def signing_certificate():
+    """An advocate uploads the DSC (PKCS#12) used to sign notices; it is stored encrypted."""
+    from notices.forms import CertificateForm
+    from notices.signing import install_certificate
+
+    if current_user.role != Role.ADVOCATE:
+        abort(403, "Only advocates sign notices with a DSC.")
+    form = CertificateForm()
+    if form.validate_on_submit():
+        data = form.pkcs12.data.stream.read(64 * 1024 + 1)
+        try:
+            subject = install_certificate(current_user, data, form.passphrase.data)
+        except DomainError as exc:
+            rollback()
+            form.pkcs12.errors.append(str(exc))
+        else:
+            commit()
+            flash(f"Certificate for {subject} stored. It will sign the notices you approve.", "success")
+            return redirect(url_for("notices.signing_certificate"))
+    profile = current_user.advocate_profile
+    return render_template("notices/certificate.html", form=form,
+                           has_certificate=bool(profile and profile.signing_pkcs12)), \
+        422 if form.errors else 200

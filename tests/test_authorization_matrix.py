@@ -229,6 +229,10 @@ ROUTES: dict[tuple[str, str], Probe] = {
     ("notices.signed_pdf", "GET"): Probe(
         lambda w: f"/notices/{w.signed_notice().id}/signed.pdf",
         allow(CREDITORS | {"advocate", "admin"}, 200)),
+    ("notices.signing_certificate", "GET"): Probe(lambda w: "/account/certificate", allow(ADVOCATES, 200),
+                                                  hidden_from=NOBODY),
+    ("notices.signing_certificate", "POST"): Probe(lambda w: "/account/certificate", allow(ADVOCATES, 422),
+                                                   form=lambda w: {"passphrase": "x"}, hidden_from=NOBODY),
     ("notices.review_queue", "GET"): Probe(lambda w: "/notices/review", allow(ADVOCATES, 200),
                                            hidden_from=NOBODY),
     ("notices.grant_mandate", "POST"): Probe(lambda w: f"/mandates/{w.advocate.id}",

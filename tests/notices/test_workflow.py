@@ -201,3 +201,41 @@ def test_signing_needs_an_approved_notice_and_a_certificate(db_session, parties)
     notice.status = NoticeStatus.APPROVED
     with pytest.raises(DomainError, match="Upload your digital signature certificate"):
         sign_notice(advocate, notice)
+
+
+def test_advocate_uploads_a_certificate(client, auth, db_session, parties):
+    import io
+
+    from portal.adapters.esign.democert import make_demo_pkcs12
+    from portal.audit import AuditEvent
+
+    _, advocate, _ = parties
+    auth.login_as(advocate)
+    p12 = make_demo_pkcs12(advocate.name, b"secret-pass")
+    page = client.get("/account/certificate")
+    from tests.conftest import csrf_from as token
+
+    def upload(data, passphrase):
+        return client.post("/account/certificate", content_type="multipart/form-data",
+                           data={"csrf_token": token(page), "passphrase": passphrase,
+                                 "pkcs12": (io.BytesIO(data), "me.p12")})
+
+    bad = upload(p12, "wrong")
+    assert bad.status_code == 422 and "wrong passphrase" in bad.get_data(as_text=True)
+    assert advocate.advocate_profile.signing_pkcs12 is None
+    junk = upload(b"not a certificate", "x")
+    assert junk.status_code == 422
+    ok = upload(p12, "secret-pass")
+    assert ok.status_code == 302
+    db_session.refresh(advocate.advocate_profile)
+    assert advocate.advocate_profile.signing_pkcs12 == p12
+    raw = db_session.execute(__import__("sqlalchemy").text(
+        "select signing_pkcs12 from advocate_profiles where user_id = :u"), {"u": advocate.id}).scalar()
+    import base64
+
+    assert raw.startswith("gAAAA")  # a Fernet token: encrypted at rest
+    assert base64.b64encode(p12)[:40].decode() not in raw
+    from sqlalchemy import select
+
+    ev = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "advocate.certificate_installed")).all()
+    assert ev and ev[-1].data["demo"] is True
