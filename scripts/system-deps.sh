@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Install the Debian packages Sulah needs, only those missing: Pango/HarfBuzz and fonts for WeasyPrint,
-# poppler-utils (pdfsig) for the tests, python3-venv and make; Chromium too with --browser.
+# poppler-utils (pdfsig) and SoftHSM (a PKCS#11 token) for the tests, python3-venv and make; Chromium too with --browser.
 # Uses sudo when not root. On a system without dpkg it only prints what to install.
 set -euo pipefail
 
 packages=(make python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-          fonts-noto-core fonts-dejavu-core poppler-utils)
+          fonts-noto-core fonts-dejavu-core poppler-utils softhsm2)
 if [[ "${1:-}" == "--browser" ]]; then
     packages+=(chromium)
 fi
