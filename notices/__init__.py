@@ -3,6 +3,10 @@ from flask import Flask
 
 
 def init_notices(app: Flask) -> None:
+    from notices.serving_views import bp as serving_bp
     from notices.views import bp
+    from notices.webhook_views import bp as webhooks_bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(serving_bp)
+    app.register_blueprint(webhooks_bp)

@@ -20,6 +20,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     from portal.accounts import init_accounts
     from portal.cases import init_cases
     from portal.celery import celery_init_app
+    from portal.debtor import init_debtor
     from portal.dev import init_dev
     from portal.imports import init_imports
     from portal.rates import init_rates
@@ -31,6 +32,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     init_cases(app)
     init_imports(app)
     init_notices(app)
+    init_debtor(app)
     init_evidence(app)
     init_rates(app)
     init_web(app)

@@ -15,8 +15,11 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.config_from_object(app.config["CELERY"])
     celery_app.conf.beat_schedule = {
         "audit-verify-nightly": {"task": "portal.tasks.verify_audit_ledger", "schedule": 24 * 3600.0},
+        "dispatch-sweep": {"task": "notices.sweep_dispatches", "schedule": 60.0},
+        "notice-deadlines": {"task": "notices.check_deadlines", "schedule": 15 * 60.0},
     }
     celery_app.set_default()
     celery_app.autodiscover_tasks(["portal"], related_name="tasks", force=True)
+    celery_app.autodiscover_tasks(["notices"], related_name="serving_tasks", force=True)
     app.extensions["celery"] = celery_app
     return celery_app

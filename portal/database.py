@@ -40,18 +40,27 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
-def after_commit(fn: Callable[[], None]) -> None:
+def after_commit(fn: Callable[[], None], key: str | None = None) -> None:
     """Run `fn` once the current transaction commits through `commit()`; drop it on rollback.
 
-    Mail and Celery tasks go through here so a rolled-back request never sends anything.
+    Mail and Celery tasks go through here so a rolled-back request never sends anything. With a
+    `key`, a second hook under the same key in the same transaction is dropped (one refresh for
+    many events).
     """
-    db.session().info.setdefault(_PENDING, []).append(fn)
+    info = db.session().info
+    if key is not None:
+        keys = info.setdefault(_PENDING + "_keys", set())
+        if key in keys:
+            return
+        keys.add(key)
+    info.setdefault(_PENDING, []).append(fn)
 
 
 def commit() -> None:
     """The transaction boundary: views and tasks commit here, then queued side effects run."""
     session = db.session()
     session.commit()
+    session.info.pop(_PENDING + "_keys", None)
     for fn in session.info.pop(_PENDING, []):
         fn()
 
@@ -60,8 +69,10 @@ def rollback() -> None:
     session = db.session()
     session.rollback()
     session.info.pop(_PENDING, None)
+    session.info.pop(_PENDING + "_keys", None)
 
 
 @event.listens_for(Session, "after_rollback")
 def _drop_pending(session: Session) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_PENDING + "_keys", None)

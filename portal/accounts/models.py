@@ -44,6 +44,10 @@ class Organization(db.Model):
     enterprise_category: Mapped[EnterpriseCategory | None] = enum_column(EnterpriseCategory, nullable=True)
     address: Mapped[str] = mapped_column(Text, default="")
     upi_vpa: Mapped[str | None] = mapped_column(String(100))
+    # Conduct rules (DOMAIN 24): contact the debtor only in this IST window, at most this often.
+    contact_from_minute: Mapped[int] = mapped_column(Integer, default=8 * 60, server_default="480")
+    contact_until_minute: Mapped[int] = mapped_column(Integer, default=19 * 60, server_default="1140")
+    daily_contact_cap: Mapped[int] = mapped_column(Integer, default=4, server_default="4")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     members: Mapped[list[User]] = relationship(back_populates="organization")

@@ -22,6 +22,9 @@ CLOSED_STATUSES = frozenset({CaseStatus.CLOSED, CaseStatus.WITHDRAWN})
 # A debtor sees the creditor's evidence once the notice citing it has been served.
 SERVED_STATUSES = frozenset(CaseStatus) - EDITABLE_STATUSES - frozenset(
     {CaseStatus.NOTICE_IN_REVIEW, CaseStatus.NOTICE_SIGNED, CaseStatus.WITHDRAWN})
+# A signed notice can be served (or served again on more addresses) while talks are open.
+SERVABLE_STATUSES = frozenset({CaseStatus.NOTICE_SIGNED, CaseStatus.NOTICE_SERVED, CaseStatus.RESPONDED,
+                               CaseStatus.IN_NEGOTIATION, CaseStatus.IN_CONCILIATION})
 TRANSITION_PREFIX = "transition:"
 
 
@@ -41,6 +44,8 @@ class Action(enum.StrEnum):
     UPLOAD_EVIDENCE = "upload_evidence"
     WITHDRAW_EVIDENCE = "withdraw_evidence"
     EXPORT_BUNDLE = "export_bundle"
+    SERVE_NOTICE = "serve_notice"
+    VIEW_DELIVERY = "view_delivery"
 
 
 class Denied(Exception):
@@ -101,6 +106,12 @@ RULES: dict[Action, Rule] = {
                                    statuses=frozenset(CaseStatus) - CLOSED_STATUSES),
     Action.EXPORT_BUNDLE: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.ADMIN}),
                                "Only the creditor, its advocate or the institution exports the bundle."),
+    Action.SERVE_NOTICE: Rule(frozenset({Role.CREDITOR}),
+                              "Only the creditor serves its signed notice, while the case is open.",
+                              statuses=SERVABLE_STATUSES),
+    Action.VIEW_DELIVERY: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.ADMIN}),
+                               "The delivery record is kept for the creditor, its advocate and the "
+                               "institution; the debtor sees its notice through its own link."),
     Action.REVIEW_NOTICE: Rule(frozenset({Role.ADVOCATE}),
                                "Only the advocate assigned to the case reviews its notice.",
                                case_check=lambda u, c: c.advocate_id == u.id),

@@ -1,0 +1,49 @@
+"""Issuing and resolving the debtor's personal links. The token travels only inside the message;
+the database keeps its SHA-256, so a leaked database opens no case."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from portal.debtor.models import DebtorLink
+from portal.extensions import db
+from portal.types import utcnow
+
+TOKEN_BYTES = 24  # 192 bits, 32 URL-safe characters
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue(case_id: int, notice_id: int, dispatch_id: int | None) -> tuple[DebtorLink, str]:
+    """A new link; returns the row and the token (shown once, never stored)."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    link = DebtorLink(token_sha256=token_hash(token), case_id=case_id, notice_id=notice_id,
+                      dispatch_id=dispatch_id,
+                      expires_at=utcnow() + timedelta(days=current_app.config["DEBTOR_LINK_DAYS"]))
+    db.session.add(link)
+    db.session.flush()
+    return link, token
+
+
+def resolve(token: str) -> DebtorLink | None:
+    """The live link for this token, or None when unknown, expired or revoked."""
+    if not token or len(token) > 64:
+        return None
+    link = db.session.scalar(select(DebtorLink).where(DebtorLink.token_sha256 == token_hash(token)))
+    if link is None or link.revoked_at is not None or link.expires_at <= utcnow():
+        return None
+    return link
+
+
+def revoke_for_notice(notice_id: int) -> int:
+    links = db.session.scalars(select(DebtorLink).where(DebtorLink.notice_id == notice_id,
+                                                        DebtorLink.revoked_at.is_(None))).all()
+    for link in links:
+        link.revoked_at = utcnow()
+    return len(links)

@@ -1,0 +1,44 @@
+"""Builders for serving tests: a case with a signed notice, ready to serve."""
+from __future__ import annotations
+
+import functools
+
+import pyotp
+
+from notices import services
+from notices.signing import sign_notice
+from portal.cases.intake import today_ist
+from portal.cases.models import ContactKind, PartyContact
+from portal.cases.states import CaseStatus
+from tests.factories import AdvocateFactory, CaseFactory, CreditorFactory, EngagementFactory
+
+ALWAYS = {"contact_from_minute": 0, "contact_until_minute": 24 * 60, "daily_contact_cap": 50}
+
+
+@functools.cache
+def demo_pkcs12(name: str) -> bytes:
+    from portal.adapters.esign.democert import make_demo_pkcs12
+
+    return make_demo_pkcs12(name, b"pw")
+
+
+def signed_notice(*, mobile: str | None = "+919812345678", window: dict | None = None, **case_kw):
+    """A creditor, its advocate and a case whose notice is signed; the contact window is the whole
+    day unless `window` says otherwise. Returns (creditor, advocate, case, notice)."""
+    creditor = CreditorFactory()
+    for key, value in (window or ALWAYS).items():
+        setattr(creditor.organization, key, value)
+    advocate = AdvocateFactory(name="Adv. Meera Iyer")
+    EngagementFactory(org_id=creditor.org_id, advocate_id=advocate.id)
+    case = CaseFactory(creditor=creditor.organization, _status=CaseStatus.FILED, advocate_id=advocate.id,
+                       created_by_id=creditor.id, **case_kw)
+    if mobile:
+        case.debtor.contacts.append(PartyContact(kind=ContactKind.MOBILE, value=mobile, source="test"))
+    advocate.advocate_profile.signing_pkcs12 = demo_pkcs12(advocate.name)
+    advocate.advocate_profile.signing_passphrase = "pw"
+    notice = services.start_notice(creditor, case, today_ist())
+    services.submit(creditor, notice)
+    services.grant_mandate(creditor, advocate)
+    services.approve(advocate, notice, pyotp.TOTP(advocate.totp_secret).now())
+    sign_notice(advocate, notice)
+    return creditor, advocate, case, notice
