@@ -68,6 +68,23 @@ class Config:
         self.MAIL_PASSWORD = env.get("MAIL_PASSWORD")
         self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER", "Sulah <no-reply@sulah.localhost>")
         self.OUTBOX_PATH = inst / "outbox"
+        self.MAIL_TIMEOUT = float(env.get("MAIL_TIMEOUT", 30))
+        # DKIM signing of served notices (dkimpy) when all three are set.
+        self.MAIL_DKIM_SELECTOR = env.get("MAIL_DKIM_SELECTOR")
+        self.MAIL_DKIM_DOMAIN = env.get("MAIL_DKIM_DOMAIN")
+        self.MAIL_DKIM_KEY_FILE = env.get("MAIL_DKIM_KEY_FILE")
+        # Each dispatch gets its own bounce address bounces+<token>@MAIL_BOUNCE_DOMAIN (VERP).
+        self.MAIL_BOUNCE_DOMAIN = env.get("MAIL_BOUNCE_DOMAIN", "sulah.localhost")
+        # Shared secret of the inbound-mail webhook (HMAC-SHA256 of the raw message).
+        self.INBOUND_MAIL_SECRET = env.get("INBOUND_MAIL_SECRET") or instance_secret(inst, "inbound_mail")
+        # Serving notices: a claim on a dispatch lasts this long before another worker may retry it;
+        # transient failures back off exponentially from the base, with jitter, up to the cap.
+        self.DISPATCH_LEASE_SECONDS = float(env.get("DISPATCH_LEASE_SECONDS", 300))
+        self.DISPATCH_RETRY_BASE_SECONDS = float(env.get("DISPATCH_RETRY_BASE_SECONDS", 30))
+        self.DISPATCH_RETRY_CAP_SECONDS = float(env.get("DISPATCH_RETRY_CAP_SECONDS", 3600))
+        self.DISPATCH_MAX_ATTEMPTS = int(env.get("DISPATCH_MAX_ATTEMPTS", 10))
+        self.DEBTOR_LINK_DAYS = int(env.get("DEBTOR_LINK_DAYS", 120))
+        self.REMINDER_DAYS_BEFORE = int(env.get("REMINDER_DAYS_BEFORE", 3))
 
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
         # Reverse proxies in front of the app; their X-Forwarded-For gives the client address.
@@ -88,6 +105,13 @@ class Config:
         self.PASSWORD_RESET_MAX_AGE = int(env.get("PASSWORD_RESET_MAX_AGE", 3600))
         self.INVITATION_DAYS = int(env.get("INVITATION_DAYS", 7))
         self.PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+        # Who signs Part A of the BSA s.63 certificate on delivery proofs: the platform operator.
+        self.PLATFORM_OPERATOR = {
+            "name": env.get("PLATFORM_OPERATOR_NAME", "Sulah Technologies Private Limited"),
+            "address": env.get("PLATFORM_OPERATOR_ADDRESS", "Registered office address to be set "
+                                                            "(PLATFORM_OPERATOR_ADDRESS)"),
+            "signatory": env.get("PLATFORM_OPERATOR_SIGNATORY", ""),
+        }
         self.DEV_OUTBOX_ENABLED = self.DEVELOPMENT and _bool("DEV_OUTBOX", True)
         self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", 30 * 1024 * 1024))
 
