@@ -52,8 +52,9 @@ class Channel(Protocol):
 
 _SUBJECTS = {
     "notice": "Legal notice {d.reference} from {d.advocate} on behalf of {d.creditor}",
-    "reminder": "Reminder: legal notice {d.reference}, payment due by {d.respond_by}",
-    "odr_invite": "Legal notice {d.reference}: invitation to resolve the claim online",
+    # No colon right after the first word: Python's header folder then starts a folded line.
+    "reminder": "Reminder of legal notice {d.reference}: payment due by {d.respond_by}",
+    "odr_invite": "Legal notice {d.reference} - invitation to resolve the claim online",
 }
 
 

@@ -76,6 +76,14 @@ class World(Parties):
         sign_notice(self.advocate, notice)
         return notice
 
+    def proven_notice(self) -> Notice:
+        """A signed notice with a delivery-proof certificate issued."""
+        from notices import proof
+
+        notice = self.signed_notice()
+        proof.refresh(notice.id)
+        return notice
+
     def import_batch(self) -> ImportBatch:
         batch = ImportBatch(org_id=self.org.id, sha256="a" * 64, filename="invoices.csv", rows=1,
                             cases_created=1, invoices_created=1, rows_skipped=0,
@@ -235,6 +243,13 @@ ROUTES: dict[tuple[str, str], Probe] = {
                                                    form=lambda w: {"passphrase": "x"}, hidden_from=NOBODY),
     ("notices.review_queue", "GET"): Probe(lambda w: "/notices/review", allow(ADVOCATES, 200),
                                            hidden_from=NOBODY),
+    # Serving
+    ("serving.show_delivery", "GET"): Probe(lambda w: f"/notices/{w.signed_notice().id}/delivery",
+                                            allow(CREDITORS | {"advocate", "admin"}, 200)),
+    ("serving.serve_notice", "POST"): Probe(lambda w: f"/notices/{w.signed_notice().id}/serve",
+                                            allow(CREDITORS, 302), form=lambda w: {"email": "y"}),
+    ("serving.delivery_proof", "GET"): Probe(lambda w: f"/notices/{w.proven_notice().id}/delivery-proof.pdf",
+                                             allow(CREDITORS | {"advocate", "admin"}, 200)),
     ("notices.grant_mandate", "POST"): Probe(lambda w: f"/mandates/{w.advocate.id}",
                                              {"creditor_admin": 302}, form=lambda w: {},
                                              hidden_from=OTHER_ORG),
@@ -259,6 +274,13 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("notices.verify", "GET"): "anyone holding a notice checks it",
     ("notices.verify", "POST"): "anyone holding a notice checks it",
     ("notices.verify_lookup", "GET"): "anyone holding a notice checks it",
+    ("debtor.open_notice", "GET"): "holder of the personal link in the served notice",
+    ("debtor.notice_pdf", "GET"): "holder of the personal link in the served notice",
+    ("debtor.acknowledge", "POST"): "holder of the personal link in the served notice",
+    ("webhooks.status_webhook", "POST"): "SMS/WhatsApp provider callback, authenticated by its signature",
+    ("webhooks.whatsapp_verify", "GET"): "WhatsApp subscription handshake, checked against the verify token",
+    ("webhooks.inbound_mail", "POST"): "inbound bounces, authenticated by HMAC",
+    ("webhooks.pixel", "GET"): "tracking pixel named by a random per-dispatch token",
     # Registered only in development (test_security_headers checks production has none).
     ("dev.outbox_list", "GET"): "development only", ("dev.outbox_show", "GET"): "development only",
     ("dev.outbox_attachment", "GET"): "development only",
