@@ -87,14 +87,14 @@ def test_pixel_records_first_open(client, served):
 
 def dsn(dispatch_address: str, status: str = "5.1.1", action: str = "failed") -> bytes:
     return (
-        "From: MAILER-DAEMON@mx.example.in\r\nTo: {to}\r\nSubject: Undelivered Mail Returned to Sender\r\n"
+        f"From: MAILER-DAEMON@mx.example.in\r\nTo: {dispatch_address}\r\nSubject: Undelivered Mail Returned to Sender\r\n"
         "MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n"
         "--B\r\nContent-Type: text/plain\r\n\r\nThe mail system could not deliver your message.\r\n"
         "--B\r\nContent-Type: message/delivery-status\r\n\r\n"
         "Reporting-MTA: dns; mx.example.in\r\n\r\n"
-        "Final-Recipient: rfc822; debtor@example.in\r\nAction: {action}\r\nStatus: {status}\r\n"
+        f"Final-Recipient: rfc822; debtor@example.in\r\nAction: {action}\r\nStatus: {status}\r\n"
         "Diagnostic-Code: smtp; 550 5.1.1 <debtor@example.in>: Recipient address rejected\r\n"
-        "--B--\r\n").format(to=dispatch_address, status=status, action=action).encode()
+        "--B--\r\n").encode()
 
 
 def post_inbound(client, app, recipient: str, body: bytes, *, secret=None, timestamp=None):
