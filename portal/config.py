@@ -59,6 +59,7 @@ class Config:
             "timezone": "UTC",
             "enable_utc": True,
             "beat_schedule_filename": str(inst / "celerybeat-schedule"),
+            "task_default_queue": env.get("CELERY_QUEUE", "celery"),
         }
 
         self.MAIL_SERVER = env.get("MAIL_SERVER", "127.0.0.1")

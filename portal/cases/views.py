@@ -56,6 +56,7 @@ def amount_due(case: Case):
 def render_case(case: Case, *, payment_form=None, ack_form=None, justification_form=None,
                 status: int = 200):
     """The case page; action forms come back here with their errors (status 422)."""
+    from notices.case_section import summaries
     from portal.cases.record_forms import AcknowledgementForm, JustificationForm, PaymentForm
 
     role = Role(current_user.role)
@@ -70,6 +71,7 @@ def render_case(case: Case, *, payment_form=None, ack_form=None, justification_f
         payment_form=payment_form or PaymentForm(formdata=None).for_case(case),
         ack_form=ack_form or AcknowledgementForm(formdata=None).for_case(case),
         justification_form=justification_form or JustificationForm(formdata=None).for_case(case),
+        notice_summaries=summaries(current_user, case),
     ), status
 
 

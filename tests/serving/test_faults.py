@@ -1,0 +1,162 @@
+"""Faults on a real broker (Redis) and real workers: the SMTP server is down for a while, and a
+worker process is killed in the middle of handing a notice to the SMTP server. Every notice still
+goes out exactly once."""
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+import redis
+from celery import _state as celery_state
+from celery.contrib.testing.worker import start_worker
+from flask_migrate import upgrade
+
+from notices import dispatch as dispatching
+from notices.delivery_models import ChannelKind, Dispatch, DispatchStatus
+from notices.serving_tasks import sweep_dispatches
+from portal.config import PROJECT_ROOT
+from portal.database import commit
+from portal.extensions import db
+from tests.fakes.smtp_servers import MisbehavingSmtp
+from tests.scratch_db import scratch_app, scratch_database
+from tests.serving.helpers import signed_notice
+
+pytestmark = [pytest.mark.redis,
+              # Celery 5.7's Redis result backend still calls redis-py's deprecated setex.
+              pytest.mark.filterwarnings("ignore:Call to deprecated setex:DeprecationWarning")]
+
+
+@contextlib.contextmanager
+def celery_current(celery_app):
+    saved = celery_state.default_app, celery_state._tls.current_app
+    celery_app.set_default()
+    celery_app.set_current()
+    try:
+        yield
+    finally:
+        celery_state.set_default_app(saved[0])
+        celery_state._set_current_app(saved[1])
+
+
+@pytest.fixture
+def stack(tmp_path, database_url, redis_url):
+    """A committed database of its own, a Redis queue of its own and a misbehaving SMTP server."""
+    smtp = MisbehavingSmtp().start()
+    queue = f"faults-{uuid.uuid4().hex}"
+    with scratch_database(database_url, tmp_path) as url, scratch_app(url, tmp_path) as app:
+        app.config.update(MAIL_PORT=smtp.port, MAIL_TIMEOUT=10, DISPATCH_RETRY_BASE_SECONDS=0.3,
+                          DISPATCH_RETRY_CAP_SECONDS=1, DISPATCH_LEASE_SECONDS=3, DISPATCH_MAX_ATTEMPTS=100)
+        celery_app = app.extensions["celery"]
+        celery_app.conf.update(broker_url=redis_url, task_always_eager=False, task_default_queue=queue,
+                               result_backend=None, task_ignore_result=True)
+        with app.app_context():
+            upgrade(revision="heads")
+        with celery_current(celery_app), app.app_context():
+            yield app, celery_app, smtp, url, queue
+            db.session.remove()
+        celery_app.close()
+    smtp.stop()
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter(f"*{queue}*"):
+        client.delete(key)
+    client.close()
+
+
+def serve_debtors(n: int) -> list[Dispatch]:
+    dispatches = []
+    for i in range(n):
+        creditor, _adv, case, notice = signed_notice(mobile=None)
+        case.debtor.contacts[0].value = f"debtor{i}@example.in"
+        dispatches += dispatching.serve(creditor, notice, {ChannelKind.EMAIL})
+    ids = [d.id for d in dispatches]
+    commit()  # queues one task per dispatch on Redis
+    return ids
+
+
+def wait_until(predicate, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def fresh(dispatch_id: int) -> Dispatch:
+    db.session.rollback()  # end the read transaction: a new one sees the workers' commits
+    return db.session.get(Dispatch, dispatch_id)
+
+
+def statuses(ids) -> list[DispatchStatus]:
+    return [fresh(i).status for i in ids]
+
+
+def test_smtp_down_for_a_while_then_every_notice_goes_out_once(stack):
+    app, celery_app, smtp, _url, _queue = stack
+    smtp.stop()
+    ids = serve_debtors(3)
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        wait_until(lambda: all(fresh(i).attempts >= 2 for i in ids), 30, "failed attempts while SMTP is down")
+        assert statuses(ids) == [DispatchStatus.QUEUED] * 3
+        smtp.start()
+        wait_until(lambda: statuses(ids) == [DispatchStatus.SENT] * 3, 30, "all three sent")
+        time.sleep(1.0)  # let any duplicate or late retry run: it must find the dispatch sent
+    for i in range(3):
+        assert len(smtp.behaviour.messages_to(f"debtor{i}@example.in")) == 1
+
+
+def start_worker_process(url: str, queue: str, smtp_port: int, instance, log_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CELERY_", "MAIL_"))}
+    env.update(SULAH_INSTANCE=str(instance), SULAH_ENV="development", DATABASE_URL=url,
+               CELERY_BROKER_URL=os.environ.get("SULAH_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
+               CELERY_RESULT_BACKEND="", CELERY_QUEUE=queue, MAIL_PORT=str(smtp_port),
+               EVIDENCE_STORE=f"fs:{instance / 'evidence'}", DISPATCH_LEASE_SECONDS="3",
+               PYTHONUNBUFFERED="1")
+    command = [sys.executable, "-m", "celery", "--app", "wsgi:celery", "worker", "--pool", "prefork",
+               "--concurrency", "1", "--loglevel", "INFO", "-Q", queue, "--without-gossip",
+               "--without-mingle", "--without-heartbeat", "--hostname", f"{uuid.uuid4().hex[:8]}@%h"]
+    with log_path.open("ab") as log:  # the child keeps its own descriptor
+        return subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+
+
+def test_worker_killed_mid_dispatch_still_sends_exactly_once(stack, tmp_path):
+    app, _celery_app, smtp, url, queue = stack
+    smtp.behaviour.stall_seconds = 60  # the worker hangs in DATA until it is killed
+    (dispatch_id,) = serve_debtors(1)
+    log = tmp_path / "worker.log"
+    instance = tmp_path / "instance"
+    first = start_worker_process(url, queue, smtp.port, instance, log)
+    try:
+        assert smtp.behaviour.data_started.wait(60), log.read_text(errors="replace")
+        assert statuses([dispatch_id]) == [DispatchStatus.SENDING]
+        os.killpg(first.pid, signal.SIGKILL)  # the whole worker: parent and pool child
+        first.wait(10)
+    finally:
+        if first.poll() is None:
+            os.killpg(first.pid, signal.SIGKILL)
+    time.sleep(0.5)
+    assert smtp.behaviour.received == []  # the server never gave its final 250: nothing delivered
+    smtp.behaviour.stall_seconds = 0
+    second = start_worker_process(url, queue, smtp.port, instance, log)
+    try:
+        # The claim lapses after its 3 s lease; the sweep (beat, every minute) queues it again.
+        time.sleep(3.2)
+        assert sweep_dispatches.run() == 1
+        wait_until(lambda: statuses([dispatch_id]) == [DispatchStatus.SENT], 60, "sent after the kill")
+        assert sweep_dispatches.run() == 0
+        time.sleep(1.0)
+    finally:
+        os.killpg(second.pid, signal.SIGTERM)
+        try:
+            second.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(second.pid, signal.SIGKILL)
+    assert len(smtp.behaviour.messages_to("debtor0@example.in")) == 1
+    assert fresh(dispatch_id).attempts == 2
