@@ -120,3 +120,31 @@ def _demo_cases(creditor: User, advocate: User, debtor_user: User) -> None:
                                due_date=today - timedelta(days=15), taxable_value=Decimal("45000.00"),
                                gst_amount=Decimal("2250.00"))],
         summary="Draft: awaiting the purchase order copy."))
+    _approved_notice(creditor, advocate, today)
+
+
+def _approved_notice(creditor: User, advocate: User, today: date) -> None:
+    """A filed case whose notice the advocate has approved: sign it, then serve it from the case
+    page, and watch the mail reach /dev/outbox."""
+    import time
+
+    from notices import services as notices
+
+    # The demo shows serving at once whatever the hour; real organisations keep 08:00-19:00 IST.
+    creditor.organization.contact_from_minute, creditor.organization.contact_until_minute = 0, 24 * 60
+    case = intake.create_case(creditor, CaseFacts(
+        debtor=DebtorFacts(legal_name="Ganesh Traders", postal_address="7 Tilak Road, Pune 411002",
+                           emails=["accounts@ganesh-traders.example"], mobiles=["+919822001100"]),
+        invoices=[InvoiceFacts(number="KT/25-26/0099", invoice_date=today - timedelta(days=120),
+                               acceptance_date=today - timedelta(days=118), credit_days=30,
+                               taxable_value=Decimal("64000.00"), gst_amount=Decimal("3200.00"))],
+        claim_type=ClaimType.MSMED_INVOICE, has_written_agreement=True,
+        agreement_date=today - timedelta(days=150), agreed_credit_days=30,
+        summary="Yarn supplied; invoice unpaid. Notice approved, waiting for the advocate's signature."))
+    cases.assign_advocate(creditor, case, advocate)
+    fire(case, "file", creditor)
+    notice = notices.start_notice(creditor, case, today)
+    notices.submit(creditor, notice)
+    notices.grant_mandate(creditor, advocate)
+    # The previous time-step's code: the advocate's own login may then use the current one.
+    notices.approve(advocate, notice, pyotp.TOTP(DEMO_TOTP[Role.ADVOCATE]).at(time.time() - 30))
