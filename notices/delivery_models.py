@@ -89,6 +89,17 @@ class Dispatch(db.Model):
     events: Mapped[list[DeliveryEvent]] = relationship(
         back_populates="dispatch", order_by="DeliveryEvent.id")
 
+    def notice_dispatches(self) -> list[Dispatch]:
+        from sqlalchemy import select
+
+        return list(db.session.scalars(select(Dispatch).where(Dispatch.notice_id == self.notice_id)))
+
+    @property
+    def unread(self) -> bool:
+        """A WhatsApp message sent without a read receipt (DOMAIN 7 flags it)."""
+        return self.channel == ChannelKind.WHATSAPP and self.status == DispatchStatus.SENT and not any(
+            e.kind == EventKind.READ for e in self.events)
+
 
 class DeliveryEvent(db.Model):
     """One fact of the timeline, with its source and the SHA-256 of the raw bytes it came from."""

@@ -95,6 +95,11 @@ def _claim(dispatch_id: int) -> Outcome | tuple[ChannelKind, Delivery]:
         return _fail(dispatch_id, f"Gave up after {cfg['DISPATCH_MAX_ATTEMPTS']} attempts: "
                                   f"{dispatch.last_error or 'no answer'}")
     notice, case = dispatch.notice, dispatch.notice.case
+    if dispatch.channel == ChannelKind.WHATSAPP:
+        held = _whatsapp_waits_for_email(dispatch, now)
+        if held is not None:
+            rollback()
+            return held if held.result != "failed" else _fail(dispatch_id, held.detail)
     policy = ContactPolicy.of(case.creditor)
     wait = next_contact_time(now, policy, contacts_today(case.debtor_party_id, now, dispatch.id))
     if wait is not None:
@@ -113,6 +118,17 @@ def _claim(dispatch_id: int) -> Outcome | tuple[ChannelKind, Delivery]:
     kind = dispatch.channel
     commit()
     return kind, delivery
+
+
+def _whatsapp_waits_for_email(dispatch: Dispatch, now: datetime) -> Outcome | None:
+    """WhatsApp never goes alone (DOMAIN 7): only once the e-mail of the same notice has gone."""
+    emails = [d for d in dispatch.notice_dispatches() if d.channel == ChannelKind.EMAIL
+              and d.purpose == dispatch.purpose]
+    if any(d.status == DispatchStatus.SENT for d in emails):
+        return None
+    if any(d.status in (DispatchStatus.QUEUED, DispatchStatus.SENDING) for d in emails):
+        return Outcome("busy", at=now + timedelta(seconds=60), detail="waiting for the e-mail to go first")
+    return Outcome("failed", detail="WhatsApp is never sent alone, and no e-mail of this notice went out.")
 
 
 def _finish(dispatch_id: int, sent: Sent) -> Outcome:
