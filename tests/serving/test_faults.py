@@ -103,7 +103,7 @@ def test_smtp_down_for_a_while_then_every_notice_goes_out_once(stack):
     ids = serve_debtors(3)
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         wait_until(lambda: all(fresh(i).attempts >= 2 for i in ids), 30, "failed attempts while SMTP is down")
-        assert statuses(ids) == [DispatchStatus.QUEUED] * 3
+        assert DispatchStatus.SENT not in statuses(ids)  # queued, or mid-attempt
         smtp.start()
         wait_until(lambda: statuses(ids) == [DispatchStatus.SENT] * 3, 30, "all three sent")
         time.sleep(1.0)  # let any duplicate or late retry run: it must find the dispatch sent

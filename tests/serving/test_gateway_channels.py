@@ -11,10 +11,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from notices import channels
+from notices import channels, dispatch_runner, webhook_views
 from notices import dispatch as dispatching
-from notices import dispatch_runner
-from notices import webhook_views
 from notices.delivery_models import ChannelKind, DeliveryEvent, Dispatch, DispatchStatus, EventKind
 from portal.adapters.messaging import (
     DeliveryStatus,
