@@ -39,6 +39,11 @@ EXPECTED = [
     (Action.WITHDRAW_EVIDENCE, S.FILED, CREDITORS),
     (Action.WITHDRAW_EVIDENCE, S.WITHDRAWN, set()),
     (Action.EXPORT_BUNDLE, S.IN_ARBITRATION, CREDITORS | {"advocate", "admin"}),
+    (Action.SERVE_NOTICE, S.NOTICE_SIGNED, CREDITORS),
+    (Action.SERVE_NOTICE, S.IN_NEGOTIATION, CREDITORS),
+    (Action.SERVE_NOTICE, S.NOTICE_IN_REVIEW, set()),
+    (Action.SERVE_NOTICE, S.CLOSED, set()),
+    (Action.VIEW_DELIVERY, S.NOTICE_SERVED, CREDITORS | {"advocate", "admin"}),
 ]
 
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
+from types import SimpleNamespace
 
 import pytest
 import redis
@@ -88,9 +89,14 @@ def wait_until(predicate, timeout: float, what: str) -> None:
     pytest.fail(f"timed out waiting for {what}")
 
 
-def fresh(dispatch_id: int) -> Dispatch:
-    db.session.rollback()  # end the read transaction: a new one sees the workers' commits
-    return db.session.get(Dispatch, dispatch_id)
+def fresh(dispatch_id: int) -> SimpleNamespace:
+    """The dispatch as committed now. The read transaction ends at once: on SQLite a transaction
+    holds the write lock from BEGIN, and an idle one would stall the workers."""
+    db.session.rollback()
+    d = db.session.get(Dispatch, dispatch_id)
+    snapshot = SimpleNamespace(status=d.status, attempts=d.attempts)
+    db.session.rollback()
+    return snapshot
 
 
 def statuses(ids) -> list[DispatchStatus]:
@@ -160,3 +166,29 @@ def test_worker_killed_mid_dispatch_still_sends_exactly_once(stack, tmp_path):
             os.killpg(second.pid, signal.SIGKILL)
     assert len(smtp.behaviour.messages_to("debtor0@example.in")) == 1
     assert fresh(dispatch_id).attempts == 2
+
+
+def test_two_workers_racing_for_one_dispatch_send_it_once(stack):
+    """Two workers take the same task at once (a duplicate delivery by the broker): the row lock
+    and the claim let exactly one of them send."""
+    import threading
+
+    from notices import dispatch_runner
+
+    app, _celery_app, smtp, _url, _queue = stack
+    smtp.behaviour.stall_seconds = 1.0  # both are in flight together
+    (dispatch_id,) = serve_debtors(1)
+    results: list[str] = []
+
+    def worker():
+        with app.app_context():
+            results.append(dispatch_runner.run(dispatch_id).result)
+            db.session.remove()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(results) == ["busy", "sent"]
+    assert len(smtp.behaviour.messages_to("debtor0@example.in")) == 1
