@@ -60,6 +60,9 @@ class Config:
             "enable_utc": True,
             "beat_schedule_filename": str(inst / "celerybeat-schedule"),
             "task_default_queue": env.get("CELERY_QUEUE", "celery"),
+            # WeasyPrint keeps growing by ~60 KB a render; prefork children are replaced after this
+            # many tasks so a long-lived worker's memory stays flat (no effect on the threads pool).
+            "worker_max_tasks_per_child": int(env.get("CELERY_MAX_TASKS_PER_CHILD", 500)),
         }
 
         self.MAIL_SERVER = env.get("MAIL_SERVER", "127.0.0.1")

@@ -1,0 +1,24 @@
+"""merge serving and bulk notices
+
+Revision ID: i9_merge
+Revises: h8_dispatch, h8_notice_batches
+Create Date: 2026-11-23 02:33:09.695306
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'i9_merge'
+down_revision = ('h8_dispatch', 'h8_notice_batches')
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
