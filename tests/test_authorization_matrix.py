@@ -84,6 +84,34 @@ class World(Parties):
         proof.refresh(notice.id)
         return notice
 
+    def posted_dispatch(self, *, recorded: bool = False):
+        """The signed notice served by registered post; `recorded`: its article number is recorded."""
+        from notices import postal
+        from notices.delivery_models import ChannelKind
+        from notices.dispatch import serve
+
+        notice = self.signed_notice()
+        (dispatch,) = serve(self.creditor_admin, notice, {ChannelKind.POST})
+        if recorded:
+            postal.record_posting(self.creditor_admin, dispatch, "RK123456785IN", "registered_post", today_ist())
+        return dispatch
+
+    def notice_batch(self, *, sampled: bool = False):
+        """A bulk request of the creditor: one notice in review for the advocate, mandate given;
+        `sampled`: the advocate has drawn and opened the sample (so the batch can be approved)."""
+        from notices import bulk
+        from notices.models import BatchItemStatus, NoticeLanguage
+
+        notice = self.notice(in_review=True, mandate=True)
+        batch = bulk.request_notices(self.creditor_admin, [notice.case_id], language=NoticeLanguage.ENGLISH,
+                                     pay_within_days=15, submit_for_review=True)
+        batch.items[0].status, batch.items[0].notice_id = BatchItemStatus.DRAFTED, notice.id
+        db.session.flush()
+        if sampled:
+            for item in bulk.sample(self.advocate, batch):
+                bulk.view_sample(self.advocate, item)
+        return batch
+
     def import_batch(self) -> ImportBatch:
         batch = ImportBatch(org_id=self.org.id, sha256="a" * 64, filename="invoices.csv", rows=1,
                             cases_created=1, invoices_created=1, rows_skipped=0,
@@ -250,9 +278,48 @@ ROUTES: dict[tuple[str, str], Probe] = {
                                             allow(CREDITORS, 302), form=lambda w: {"email": "y"}),
     ("serving.delivery_proof", "GET"): Probe(lambda w: f"/notices/{w.proven_notice().id}/delivery-proof.pdf",
                                              allow(CREDITORS | {"advocate", "admin"}, 200)),
+    # Registered / speed post (the advocate may print the pack; only the creditor records the posting)
+    ("postal.download_pack", "GET"): Probe(lambda w: f"/dispatches/{w.posted_dispatch().id}/post-pack.pdf",
+                                           allow(CREDITORS | {"advocate", "admin"}, 200)),
+    ("postal.record_posting", "POST"): Probe(
+        lambda w: f"/dispatches/{w.posted_dispatch().id}/posting", allow(CREDITORS, 302),
+        form=lambda w: {"article_number": "RK123456785IN", "service": "registered_post",
+                        "booked_on": today_ist().isoformat()}),
+    ("postal.upload_tracking", "POST"): Probe(
+        lambda w: f"/dispatches/{w.posted_dispatch(recorded=True).id}/tracking", allow(CREDITORS, 302),
+        form=lambda w: {"file": (io.BytesIO(b"RK123456785IN Item Delivered\n"), "tracking.txt")}),
+    ("postal.upload_returned_card", "POST"): Probe(
+        lambda w: f"/dispatches/{w.posted_dispatch(recorded=True).id}/returned-card", allow(CREDITORS, 302),
+        form=lambda w: {"file": (io.BytesIO(b"A.D. card, signed by the addressee.\n"), "card.txt"),
+                        "delivered_on": today_ist().isoformat()}),
     ("notices.grant_mandate", "POST"): Probe(lambda w: f"/mandates/{w.advocate.id}",
                                              {"creditor_admin": 302}, form=lambda w: {},
                                              hidden_from=OTHER_ORG),
+    # Bulk notices (the creditor's request and progress; the advocate's sampled batch approval)
+    ("notice_batches.new_batch", "GET"): Probe(lambda w: "/notices/batches/new", allow(ALL_CREDITORS, 200),
+                                               hidden_from=NOBODY),
+    ("notice_batches.new_batch", "POST"): Probe(
+        lambda w: "/notices/batches/new", allow(CREDITORS, 302, other_creditor=422), hidden_from=NOBODY,
+        form=lambda w: {"case_id": str(w.case().id), "language": "en", "pay_within_days": "15"}),
+    ("notice_batches.list_batches", "GET"): Probe(lambda w: "/notices/batches/", allow(ALL_CREDITORS, 200),
+                                                  hidden_from=NOBODY),
+    ("notice_batches.show_batch", "GET"): Probe(lambda w: f"/notices/batches/{w.notice_batch().id}",
+                                                allow(CREDITORS, 200), hidden_from=OTHER_ORG),
+    ("notice_batches.batch_progress", "GET"): Probe(
+        lambda w: f"/notices/batches/{w.notice_batch().id}/progress.json", allow(CREDITORS, 200),
+        hidden_from=OTHER_ORG),
+    ("notice_batches.review_batches", "GET"): Probe(lambda w: "/notices/batches/review",
+                                                    allow(ADVOCATES, 200), hidden_from=NOBODY),
+    ("notice_batches.review_batch", "GET"): Probe(
+        lambda w: f"/notices/batches/{w.notice_batch().id}/review", {"advocate": 200},
+        hidden_from=frozenset({"unengaged_advocate", "unassigned_advocate"})),
+    ("notice_batches.open_sample", "GET"): Probe(
+        lambda w: (lambda b: f"/notices/batches/{b.id}/sample/{b.items[0].id}")(w.notice_batch(sampled=True)),
+        {"advocate": 200}, hidden_from=frozenset({"unengaged_advocate", "unassigned_advocate"})),
+    ("notice_batches.approve_batch", "POST"): Probe(
+        lambda w: f"/notices/batches/{w.notice_batch(sampled=True).id}/approve", {"advocate": 302},
+        form=lambda w: {"code": pyotp.TOTP(w.advocate.totp_secret).now()},
+        hidden_from=frozenset({"unengaged_advocate", "unassigned_advocate"})),
 }
 
 # Reachable signed out, and why.
@@ -353,7 +420,7 @@ def test_matrix(client, auth, db_session, endpoint, method, actor):
 
 def _public_gets():
     values = {"filename": "sulah.css", "token": "no-such-token", "code": "NOSUCHCODE",
-              "name": "0000000000-00000000.eml", "index": 0}
+              "name": "0000000000-00000000.eml", "index": 0, "provider": "no-such-provider"}
     return [(endpoint, values) for endpoint, method in PUBLIC if method == "GET"]
 
 

@@ -44,8 +44,11 @@ class Action(enum.StrEnum):
     UPLOAD_EVIDENCE = "upload_evidence"
     WITHDRAW_EVIDENCE = "withdraw_evidence"
     EXPORT_BUNDLE = "export_bundle"
+    REQUEST_BULK_NOTICES = "request_bulk_notices"
+    REVIEW_NOTICE_BATCH = "review_notice_batch"
     SERVE_NOTICE = "serve_notice"
     VIEW_DELIVERY = "view_delivery"
+    RECORD_POSTAL_SERVICE = "record_postal_service"  # tracking and the returned A.D. card of a posted notice
 
 
 class Denied(Exception):
@@ -109,9 +112,18 @@ RULES: dict[Action, Rule] = {
     Action.SERVE_NOTICE: Rule(frozenset({Role.CREDITOR}),
                               "Only the creditor serves its signed notice, while the case is open.",
                               statuses=SERVABLE_STATUSES),
+    # The card can come back after talks have ended (settled, in arbitration): still the creditor's evidence.
+    Action.RECORD_POSTAL_SERVICE: Rule(frozenset({Role.CREDITOR}),
+                                       "Only the creditor records the postal service of its notice, on an "
+                                       "open case.", statuses=frozenset(CaseStatus) - CLOSED_STATUSES),
     Action.VIEW_DELIVERY: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.ADMIN}),
                                "The delivery record is kept for the creditor, its advocate and the "
                                "institution; the debtor sees its notice through its own link."),
+    Action.REQUEST_BULK_NOTICES: Rule(frozenset({Role.CREDITOR}),
+                                      "Only the creditor's staff request notices in bulk.",
+                                      needs_case=False, user_check=lambda u: u.org_id is not None),
+    Action.REVIEW_NOTICE_BATCH: Rule(frozenset({Role.ADVOCATE}), "Only advocates review batches of notices.",
+                                     needs_case=False),
     Action.REVIEW_NOTICE: Rule(frozenset({Role.ADVOCATE}),
                                "Only the advocate assigned to the case reviews its notice.",
                                case_check=lambda u, c: c.advocate_id == u.id),

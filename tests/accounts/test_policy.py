@@ -44,6 +44,10 @@ EXPECTED = [
     (Action.SERVE_NOTICE, S.NOTICE_IN_REVIEW, set()),
     (Action.SERVE_NOTICE, S.CLOSED, set()),
     (Action.VIEW_DELIVERY, S.NOTICE_SERVED, CREDITORS | {"advocate", "admin"}),
+    (Action.RECORD_POSTAL_SERVICE, S.SETTLED, CREDITORS),
+    (Action.RECORD_POSTAL_SERVICE, S.CLOSED, set()),
+    (Action.REQUEST_BULK_NOTICES, None, CREDITORS),
+    (Action.REVIEW_NOTICE_BATCH, None, {"advocate", "unengaged_advocate", "unassigned_advocate"}),
 ]
 
 
