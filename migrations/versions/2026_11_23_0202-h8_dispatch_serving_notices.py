@@ -7,7 +7,6 @@ Create Date: 2026-11-23 02:02:05.669391
 """
 from alembic import op
 import sqlalchemy as sa
-import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'h8_dispatch'

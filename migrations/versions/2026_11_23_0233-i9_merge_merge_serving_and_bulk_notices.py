@@ -5,8 +5,6 @@ Revises: h8_dispatch, h8_notice_batches
 Create Date: 2026-11-23 02:33:09.695306
 
 """
-from alembic import op
-import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
