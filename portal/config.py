@@ -89,6 +89,13 @@ class Config:
         self.DISPATCH_MAX_ATTEMPTS = int(env.get("DISPATCH_MAX_ATTEMPTS", 10))
         self.DEBTOR_LINK_DAYS = int(env.get("DEBTOR_LINK_DAYS", 120))
         self.REMINDER_DAYS_BEFORE = int(env.get("REMINDER_DAYS_BEFORE", 3))
+        # Debtor payments (portal/adapters/razorpay_links.py): "none" offers the UPI link and QR only,
+        # "razorpay" adds a Razorpay payment link; RAZORPAY_BASE_URL only to point the SDK elsewhere.
+        self.PAYMENT_GATEWAY = env.get("PAYMENT_GATEWAY", "none")
+        self.RAZORPAY_KEY_ID = env.get("RAZORPAY_KEY_ID")
+        self.RAZORPAY_KEY_SECRET = env.get("RAZORPAY_KEY_SECRET")
+        self.RAZORPAY_WEBHOOK_SECRET = env.get("RAZORPAY_WEBHOOK_SECRET")
+        self.RAZORPAY_BASE_URL = env.get("RAZORPAY_BASE_URL")
 
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
         # Reverse proxies in front of the app; their X-Forwarded-For gives the client address.
@@ -116,8 +123,39 @@ class Config:
                                                             "(PLATFORM_OPERATOR_ADDRESS)"),
             "signatory": env.get("PLATFORM_OPERATOR_SIGNATORY", ""),
         }
+        self._signing_config(env)
         self.DEV_OUTBOX_ENABLED = self.DEVELOPMENT and _bool("DEV_OUTBOX", True)
         self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", 30 * 1024 * 1024))
+
+    def _signing_config(self, env) -> None:
+        """How advocates sign notices (notices/signing_providers.py). PEM values: inline or a file path."""
+        # Aadhaar eSign through an eSign Service Provider (CCA eSign API 2.1).
+        self.ESIGN_ESP_URL = env.get("ESIGN_ESP_URL")
+        self.ESIGN_ASP_ID = env.get("ESIGN_ASP_ID")
+        self.ESIGN_ASP_KEY = env.get("ESIGN_ASP_KEY")
+        self.ESIGN_ASP_CERT = env.get("ESIGN_ASP_CERT")
+        self.ESIGN_ESP_CERT = env.get("ESIGN_ESP_CERT")
+        self.ESIGN_RESPONSE_URL = env.get("ESIGN_RESPONSE_URL") or \
+            f"{self.PUBLIC_BASE_URL.rstrip('/')}/esign/aadhaar/response"
+        self.ESIGN_AUTH_MODE = env.get("ESIGN_AUTH_MODE", "1")
+        # Several web processes: keep ceremony state in Redis (one process: in memory).
+        self.ESIGN_PENDING_REDIS_URL = env.get("ESIGN_PENDING_REDIS_URL")
+        # DocuSign embedded signing (JWT grant) and its Connect webhook (HMAC keys, newest first).
+        self.DOCUSIGN_INTEGRATION_KEY = env.get("DOCUSIGN_INTEGRATION_KEY")
+        self.DOCUSIGN_USER_ID = env.get("DOCUSIGN_USER_ID")
+        self.DOCUSIGN_PRIVATE_KEY = env.get("DOCUSIGN_PRIVATE_KEY")
+        self.DOCUSIGN_OAUTH_HOST = env.get("DOCUSIGN_OAUTH_HOST", "account-d.docusign.com")
+        self.DOCUSIGN_ACCOUNT_ID = env.get("DOCUSIGN_ACCOUNT_ID")
+        self.DOCUSIGN_BASE_PATH = env.get("DOCUSIGN_BASE_PATH")
+        self.DOCUSIGN_CONNECT_SECRETS = env.get("DOCUSIGN_CONNECT_SECRETS")
+        self.DOCUSIGN_CA_BUNDLE = env.get("DOCUSIGN_CA_BUNDLE")
+        self.DOCUSIGN_SIGN_ANCHOR = env.get("DOCUSIGN_SIGN_ANCHOR")
+        self.DOCUSIGN_SIGNATURE_PROVIDER = env.get("DOCUSIGN_SIGNATURE_PROVIDER")
+        # Offered to the advocate, in this order; a provider whose settings are incomplete is not offered.
+        # Default: the advocate's DSC, plus eSign and DocuSign when their settings are present.
+        listed = [name.strip() for name in env.get("SIGNING_PROVIDERS", "").split(",") if name.strip()]
+        present = {"aadhaar_esign": self.ESIGN_ESP_URL, "docusign": self.DOCUSIGN_INTEGRATION_KEY}
+        self.SIGNING_PROVIDERS = listed or ["pades_dsc"] + [name for name, key in present.items() if key]
 
     def as_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if k.isupper()}
