@@ -40,7 +40,10 @@ def _diff(notice: Notice) -> list[tuple[str, str]]:
 
 
 def _page(notice: Notice, *, comment_form=None, approve_form=None, status=200):
+    from notices.signing_providers import signing_choices
+
     return render_template("notices/show.html", notice=notice, case=notice.case, diff=_diff(notice),
+                           signing=signing_choices(notice),
                            form=FlaskForm(), comment_form=comment_form or CommentForm(formdata=None),
                            approve_form=approve_form or ApproveForm(formdata=None),
                            is_creditor=current_user.role == Role.CREDITOR,
@@ -222,15 +225,6 @@ def verify_lookup():
     return redirect(url_for("notices.verify", code=code.upper()))
 
 
-@bp.post("/notices/<int:notice_id>/sign")
-@login_required
-def sign_notice(notice_id: int):
-    from notices.signing import sign_notice as sign
-
-    return _act(notice_id, Action.REVIEW_NOTICE, lambda n: sign(current_user, n),
-                "Signed with your digital signature certificate. The notice is ready to serve.")
-
-
 @bp.get("/notices/<int:notice_id>/signed.pdf")
 @login_required
 def signed_pdf(notice_id: int):
@@ -271,3 +265,7 @@ def signing_certificate():
     return render_template("notices/certificate.html", form=form,
                            has_certificate=bool(profile and profile.signing_pkcs12)), \
         422 if form.errors else 200
+
+
+# The sign and signing-ceremony routes live on this blueprint too (notices/signing_views.py).
+from notices import signing_views  # noqa: E402, F401

@@ -1,5 +1,6 @@
 """Imports every model so metadata is complete (for Alembic and for create_app)."""
 from evidence.models import Document, DownloadLog  # noqa: F401
+from notices.ceremonies import SigningCeremony  # noqa: F401
 from notices.delivery_models import DeliveryEvent, DeliveryProof, Dispatch, ServiceTerms  # noqa: F401
 from notices.models import Mandate, Notice, NoticeComment, NoticeVersion  # noqa: F401
 from portal.accounts.models import (  # noqa: F401

@@ -69,6 +69,18 @@ class World(Parties):
         db.session.flush()
         return notice
 
+    def signing_ceremony(self):
+        """A DocuSign signature started on an approved notice (returning from it with ?event=cancel
+        calls nobody)."""
+        from notices.ceremonies import SigningCeremony
+
+        notice = self.signable_notice()
+        ceremony = SigningCeremony(notice_id=notice.id, provider="docusign", provider_ref=f"envelope-{notice.id}",
+                                   document_sha256="0" * 64, started_by_id=self.advocate.id)
+        db.session.add(ceremony)
+        db.session.flush()
+        return ceremony
+
     def signed_notice(self) -> Notice:
         from notices.signing import sign_notice
 
@@ -262,6 +274,8 @@ ROUTES: dict[tuple[str, str], Probe] = {
         form=lambda w: {"code": pyotp.TOTP(w.advocate.totp_secret).now()}),
     ("notices.sign_notice", "POST"): Probe(
         lambda w: f"/notices/{w.signable_notice().id}/sign", {"advocate": 302}, form=lambda w: {}),
+    ("notices.signing_return", "GET"): Probe(
+        lambda w: f"/notices/signing/{w.signing_ceremony().token}/return?event=cancel", {"advocate": 302}),
     ("notices.signed_pdf", "GET"): Probe(
         lambda w: f"/notices/{w.signed_notice().id}/signed.pdf",
         allow(CREDITORS | {"advocate", "admin"}, 200)),
@@ -344,6 +358,9 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("debtor.open_notice", "GET"): "holder of the personal link in the served notice",
     ("debtor.notice_pdf", "GET"): "holder of the personal link in the served notice",
     ("debtor.acknowledge", "POST"): "holder of the personal link in the served notice",
+    ("notices.esign_response", "POST"): "the eSign Service Provider's post-back, authenticated by its XML "
+                                         "signature and the one-time pending transaction",
+    ("notices.docusign_connect", "POST"): "DocuSign Connect webhook, authenticated by HMAC",
     ("webhooks.status_webhook", "POST"): "SMS/WhatsApp provider callback, authenticated by its signature",
     ("webhooks.whatsapp_verify", "GET"): "WhatsApp subscription handshake, checked against the verify token",
     ("webhooks.inbound_mail", "POST"): "inbound bounces, authenticated by HMAC",

@@ -1,0 +1,80 @@
+"""A signature started at a provider's site (Aadhaar eSign, DocuSign) and not yet finished here.
+
+One row per attempt: the provider's reference finds it when the callback comes, its status makes
+finishing happen once, and the hash of the PDF sent for signing stays on record.
+"""
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from notices.models import Notice
+from portal.accounts.models import User, enum_column
+from portal.extensions import db
+from portal.types import UTCDateTime, utcnow
+
+
+class CeremonyStatus(enum.StrEnum):
+    PENDING = "pending"
+    SIGNED = "signed"
+    DECLINED = "declined"
+    FAILED = "failed"
+    ABANDONED = "abandoned"  # replaced by a newer attempt, or the notice was signed another way
+
+
+class SigningCeremony(db.Model):
+    __tablename__ = "signing_ceremonies"
+    __table_args__ = (UniqueConstraint("provider", "provider_ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
+    provider: Mapped[str] = mapped_column(String(32))
+    provider_ref: Mapped[str] = mapped_column(String(100))
+    # Names the attempt in the URL the provider sends the signer back to.
+    token: Mapped[str] = mapped_column(String(43), unique=True, default=lambda: secrets.token_urlsafe(24))
+    document_sha256: Mapped[str] = mapped_column(String(64))
+    status: Mapped[CeremonyStatus] = enum_column(CeremonyStatus, default=CeremonyStatus.PENDING)
+    detail: Mapped[str | None] = mapped_column(String(500))
+    signed_pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    started_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    notice: Mapped[Notice] = relationship()
+    started_by: Mapped[User] = relationship()
+
+    @property
+    def pending(self) -> bool:
+        return self.status == CeremonyStatus.PENDING
+
+
+def by_reference(provider: str, provider_ref: str) -> SigningCeremony | None:
+    """The attempt a callback answers, row-locked so a second callback waits for the first to finish."""
+    if not provider_ref:
+        return None
+    return db.session.scalar(select(SigningCeremony).where(
+        SigningCeremony.provider == provider, SigningCeremony.provider_ref == provider_ref)
+        .with_for_update().execution_options(populate_existing=True))
+
+
+def by_token(token: str) -> SigningCeremony | None:
+    if not token or len(token) > 43:
+        return None
+    return db.session.scalar(select(SigningCeremony).where(SigningCeremony.token == token))
+
+
+def latest_for(notice: Notice) -> SigningCeremony | None:
+    return db.session.scalar(select(SigningCeremony).where(SigningCeremony.notice_id == notice.id)
+                             .order_by(SigningCeremony.id.desc()).limit(1))
+
+
+def abandon_pending(notice: Notice, reason: str) -> None:
+    """A new attempt (or a DSC signature) replaces any unfinished one; its late callback changes nothing."""
+    for ceremony in db.session.scalars(select(SigningCeremony).where(
+            SigningCeremony.notice_id == notice.id, SigningCeremony.status == CeremonyStatus.PENDING)
+            .with_for_update()):
+        ceremony.status, ceremony.detail, ceremony.finished_at = CeremonyStatus.ABANDONED, reason, utcnow()
