@@ -84,6 +84,13 @@ def worker_init(instance: str, notice_id: int, barrier) -> None:
                   provider=PadesProvider(advocate_key_material(advocate)))
     render_notice_pdf(_state["html"])  # warm up: fonts, stylesheets, the key below
     _sign(render_notice_pdf(_state["html"]), "warm-up")
+    from notices.drafting import render_notice_html
+
+    render_notice_html(_Numbered(notice, "WARMUP0000"), notice.case, _state["today"])  # loads the rows
+    # Keep the loaded rows, end the transaction: on SQLite a transaction holds the write lock from
+    # BEGIN, and the other worker must not wait for this one (a Celery task ends its own likewise).
+    db.session.expunge_all()
+    db.session.rollback()
     _state["barrier"] = barrier
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 from notices import timeline
 from notices.channels import Delivery, Sent, channel_for
@@ -57,6 +57,12 @@ def run(dispatch_id: int) -> Outcome:
 
 
 def _locked(dispatch_id: int) -> Dispatch | None:
+    if db.session.get_bind().dialect.name == "sqlite":
+        # SQLite ignores FOR UPDATE and fails at once ("database is locked") when a transaction
+        # that has read upgrades to write after another wrote. Writing first takes the database's
+        # write lock at the start of the transaction, waiting for it (busy_timeout) instead.
+        db.session.execute(update(Dispatch).where(Dispatch.id == dispatch_id)
+                           .values(attempts=Dispatch.attempts))
     dispatch = db.session.get(Dispatch, dispatch_id)
     if dispatch is None:
         return None

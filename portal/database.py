@@ -35,13 +35,9 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA busy_timeout=10000")
         cur.close()
 
-    # IMMEDIATE: take the write lock at BEGIN. A deferred transaction that reads and then writes
-    # after another connection wrote fails at once with "database is locked" (busy_timeout cannot
-    # help a lock upgrade); taken up front, the lock is waited for. The embedded default thus
-    # serialises writers, which is what a web process and a worker sharing one file need.
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN")
 
 
 def after_commit(fn: Callable[[], None], key: str | None = None) -> None:
