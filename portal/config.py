@@ -1,9 +1,11 @@
 """Configuration from environment variables, with an embedded default that needs no servers."""
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -91,6 +93,24 @@ class Config:
         self.REMINDER_DAYS_BEFORE = int(env.get("REMINDER_DAYS_BEFORE", 3))
         # Debtor payments (portal/adapters/razorpay_links.py): "none" offers the UPI link and QR only,
         # "razorpay" adds a Razorpay payment link; RAZORPAY_BASE_URL only to point the SDK elsewhere.
+        # SMS and WhatsApp (portal/adapters/sms.py, whatsapp.py); "outbox" writes to instance/outbox.
+        self.SMS_PROVIDER = env.get("SMS_PROVIDER", "outbox")
+        self.SMS_GATEWAY_URL = env.get("SMS_GATEWAY_URL")
+        self.SMS_GATEWAY_KEY = env.get("SMS_GATEWAY_KEY")
+        self.SMS_GATEWAY_SECRET = env.get("SMS_GATEWAY_SECRET")
+        self.SMS_SENDER = env.get("SMS_SENDER", "SULAHN")  # the DLT sender header
+        self.SMS_DLT_ENTITY_ID = env.get("SMS_DLT_ENTITY_ID")
+        # {"notice_served": "<DLT template id>", "reminder_served": ..., "odr_invite_served": ...}
+        self.SMS_DLT_TEMPLATES = json.loads(env.get("SMS_DLT_TEMPLATES", "{}"))
+        self.SMS_URL_WHITELIST = [d.strip() for d in env.get(
+            "SMS_URL_WHITELIST", urlsplit(env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")).hostname or "")
+            .split(",") if d.strip()]
+        self.WHATSAPP_PROVIDER = env.get("WHATSAPP_PROVIDER", "outbox")
+        self.WHATSAPP_API_URL = env.get("WHATSAPP_API_URL", "https://graph.facebook.com/v21.0")
+        self.WHATSAPP_PHONE_NUMBER_ID = env.get("WHATSAPP_PHONE_NUMBER_ID")
+        self.WHATSAPP_TOKEN = env.get("WHATSAPP_TOKEN")
+        self.WHATSAPP_APP_SECRET = env.get("WHATSAPP_APP_SECRET")
+        self.WHATSAPP_VERIFY_TOKEN = env.get("WHATSAPP_VERIFY_TOKEN")
         self.PAYMENT_GATEWAY = env.get("PAYMENT_GATEWAY", "none")
         self.RAZORPAY_KEY_ID = env.get("RAZORPAY_KEY_ID")
         self.RAZORPAY_KEY_SECRET = env.get("RAZORPAY_KEY_SECRET")

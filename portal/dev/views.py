@@ -20,9 +20,12 @@ def _message(name: str):
 
 @bp.get("/outbox")
 def outbox_list():
-    items = outbox.list_items(current_app.config["OUTBOX_PATH"])
-    return render_template("dev/outbox.html", items=items,
-                           folder=current_app.config["OUTBOX_PATH"])
+    from portal.adapters.outbox_gateways import read
+
+    folder = current_app.config["OUTBOX_PATH"]
+    items = outbox.list_items(folder)
+    return render_template("dev/outbox.html", items=items, folder=folder,
+                           texts=[(channel, read(folder, channel)) for channel in ("sms", "whatsapp")])
 
 
 @bp.get("/outbox/<name>")
