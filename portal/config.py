@@ -100,12 +100,20 @@ class Config:
         self.SMS_GATEWAY_SECRET = env.get("SMS_GATEWAY_SECRET")
         self.SMS_SENDER = env.get("SMS_SENDER", "SULAHN")  # the DLT sender header
         self.SMS_DLT_ENTITY_ID = env.get("SMS_DLT_ENTITY_ID")
-        # {"notice_served": "<DLT template id>", "reminder_served": ..., "odr_invite_served": ...}
+        # {"notice_served": "<DLT template id>" or {"id": ..., "text": "<registered text, {#var#}>"},
+        #  "reminder_served": ..., "odr_invite_served": ...}  (portal/adapters/dlt.py)
         self.SMS_DLT_TEMPLATES = json.loads(env.get("SMS_DLT_TEMPLATES", "{}"))
         self.SMS_URL_WHITELIST = [d.strip() for d in env.get(
             "SMS_URL_WHITELIST", urlsplit(env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")).hostname or "")
             .split(",") if d.strip()]
+        # SMS_PROVIDER = "twilio": TWILIO_FROM is the DLT sender id or a Messaging Service SID (MG...);
+        # TWILIO_API_BASE only to point the SDK elsewhere.
+        self.TWILIO_ACCOUNT_SID = env.get("TWILIO_ACCOUNT_SID")
+        self.TWILIO_AUTH_TOKEN = env.get("TWILIO_AUTH_TOKEN")
+        self.TWILIO_FROM = env.get("TWILIO_FROM")
+        self.TWILIO_API_BASE = env.get("TWILIO_API_BASE")
         self.WHATSAPP_PROVIDER = env.get("WHATSAPP_PROVIDER", "outbox")
+        self.WHATSAPP_TEMPLATE_LANGUAGE = env.get("WHATSAPP_TEMPLATE_LANGUAGE", "en")
         self.WHATSAPP_API_URL = env.get("WHATSAPP_API_URL", "https://graph.facebook.com/v21.0")
         self.WHATSAPP_PHONE_NUMBER_ID = env.get("WHATSAPP_PHONE_NUMBER_ID")
         self.WHATSAPP_TOKEN = env.get("WHATSAPP_TOKEN")

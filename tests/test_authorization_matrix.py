@@ -367,7 +367,7 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("webhooks.pixel", "GET"): "tracking pixel named by a random per-dispatch token",
     # Registered only in development (test_security_headers checks production has none).
     ("dev.outbox_list", "GET"): "development only", ("dev.outbox_show", "GET"): "development only",
-    ("dev.outbox_attachment", "GET"): "development only",
+    ("dev.outbox_attachment", "GET"): "development only", ("dev.outbox_document", "GET"): "development only",
 }
 
 

@@ -46,11 +46,3 @@ class OutboxGateway:
     def parse_webhook(self, headers: Mapping[str, str], body: bytes, url: str) -> list[StatusUpdate]:
         raise WebhookRejected("The local outbox sends no status webhooks.")
 
-
-def read(folder: Path, channel: str, limit: int = 200) -> list[dict]:
-    """The newest messages of one channel, for the dev outbox page."""
-    box = Path(folder) / channel
-    if not box.is_dir():
-        return []
-    files = sorted((p for p in box.glob("*.json") if not p.name.startswith(".")), reverse=True)[:limit]
-    return [json.loads(p.read_text()) for p in files]

@@ -1,8 +1,10 @@
-"""The local mail outbox: one .eml file per message, written by the SMTP sink, read by the page."""
+"""The local outbox: one .eml file per mail (written by the SMTP sink) and one .json file per SMS or
+WhatsApp message under sms/ and whatsapp/ (written by the outbox gateways), read by the page."""
 from __future__ import annotations
 
 import email
 import email.policy
+import json
 import os
 import re
 import time
@@ -16,6 +18,9 @@ from markupsafe import Markup, escape
 # Names the sink itself writes: nanosecond timestamp, random suffix. Nothing else is ever served.
 _NAME = re.compile(r"^[0-9]{10,20}-[0-9a-f]{8}\.eml$")
 _URL = re.compile(r"https?://[^\s<>\"']+")
+# The outbox gateways' message ids (portal/adapters/outbox_gateways.py), in the same shape.
+_TEXT_ID = re.compile(r"^[0-9]{10,20}-[0-9a-f]{8}$")
+TEXT_CHANNELS = ("sms", "whatsapp")
 
 
 @dataclass
@@ -25,6 +30,17 @@ class OutboxItem:
     sender: str
     to: str
     subject: str
+
+
+@dataclass
+class TextMessage:
+    channel: str
+    id: str
+    sent: datetime
+    to: str
+    template: str
+    text: str
+    document_name: str | None
 
 
 @dataclass
@@ -97,3 +113,31 @@ def attachments(msg: EmailMessage) -> list[tuple[Attachment, EmailMessage]]:
         found.append((Attachment(index, part.get_filename() or f"attachment-{index}",
                                  part.get_content_type(), len(payload)), part))
     return found
+
+
+def list_texts(folder: Path, channel: str, limit: int = 200) -> list[TextMessage]:
+    """The SMS or WhatsApp messages the outbox gateway wrote, newest first; unreadable files skipped."""
+    box = folder / channel
+    if channel not in TEXT_CHANNELS or not box.is_dir():
+        return []
+    files = [p for p in box.iterdir() if p.suffix == ".json" and _TEXT_ID.match(p.stem)]
+    files.sort(key=lambda p: (int(p.stem.split("-")[0]), p.stem), reverse=True)
+    found = []
+    for p in files[:limit]:
+        try:
+            record = json.loads(p.read_text(encoding="utf-8"))
+            document = record.get("document") or {}
+            found.append(TextMessage(channel, p.stem, received_at(p.stem), str(record.get("to", "")),
+                                     str(record.get("template", "")), str(record.get("text", "")),
+                                     (document.get("name") or "document.pdf") if document else None))
+        except (OSError, ValueError, AttributeError):
+            continue  # a file someone edited by hand; the page still lists the rest
+    return found
+
+
+def find_document(folder: Path, channel: str, message_id: str) -> Path | None:
+    """The PDF stored next to an outbox WhatsApp message, if the id is one the gateway writes."""
+    if channel != "whatsapp" or not _TEXT_ID.match(message_id):
+        return None
+    path = folder / channel / f"{message_id}.pdf"
+    return path if path.is_file() else None

@@ -1,4 +1,4 @@
-"""/dev/outbox: read what Sulah sent, in the browser (development only)."""
+"""/dev/outbox: read the mail, SMS and WhatsApp messages Sulah sent, in the browser (development only)."""
 from __future__ import annotations
 
 import io
@@ -20,12 +20,21 @@ def _message(name: str):
 
 @bp.get("/outbox")
 def outbox_list():
-    from portal.adapters.outbox_gateways import read
-
     folder = current_app.config["OUTBOX_PATH"]
-    items = outbox.list_items(folder)
-    return render_template("dev/outbox.html", items=items, folder=folder,
-                           texts=[(channel, read(folder, channel)) for channel in ("sms", "whatsapp")])
+    texts = [(channel, outbox.list_texts(folder, channel)) for channel in outbox.TEXT_CHANNELS]
+    return render_template("dev/outbox.html", items=outbox.list_items(folder), folder=folder, texts=texts,
+                           linkify=outbox.linkify)
+
+
+@bp.get("/outbox/whatsapp/<name>/document")
+def outbox_document(name: str):
+    """The PDF a WhatsApp message carried; `name` is the outbox message id."""
+    path = outbox.find_document(current_app.config["OUTBOX_PATH"], "whatsapp", name)
+    if path is None:
+        abort(404, "No such document in the outbox.")
+    # A download, like mail attachments: the page never renders what was sent.
+    return send_file(io.BytesIO(path.read_bytes()), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"{name}.pdf")
 
 
 @bp.get("/outbox/<name>")

@@ -10,7 +10,8 @@ from notices import dispatch as dispatching
 from notices.delivery_models import ChannelKind, DeliveryEvent, Dispatch, EventKind
 from portal.database import commit
 from portal.extensions import db
-from tests.fakes.messaging_servers import FakeSmsGateway, FakeWhatsAppCloud
+from tests.fakes.sms_gateway_server import FakeSmsGateway
+from tests.fakes.whatsapp_server import FakeWhatsAppCloud
 from tests.serving.helpers import signed_notice
 
 
