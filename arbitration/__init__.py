@@ -1,0 +1,11 @@
+"""Online dispute resolution and arbitration: the ODR room (messages, offers, blind bidding,
+conciliation), the settlement agreement and its instalments; later the arbitration itself."""
+from flask import Flask
+
+
+def init_arbitration(app: Flask) -> None:
+    from arbitration.room_views import bp as room_bp
+    from arbitration.settlement_views import bp as settlement_bp
+
+    app.register_blueprint(room_bp)
+    app.register_blueprint(settlement_bp)

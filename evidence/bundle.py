@@ -10,6 +10,7 @@ import zipfile
 
 from flask import current_app, render_template
 
+from evidence.models import Audience
 from evidence.services import documents_for, store
 from portal import audit
 from portal.accounts.models import User
@@ -23,7 +24,8 @@ def _entry_name(n: int, filename: str) -> str:
 
 
 def build_bundle(actor: User, case: Case) -> tempfile.SpooledTemporaryFile:
-    docs = documents_for(case, include_withdrawn=False)
+    # A conciliation caucus attachment meant only for the debtor and the neutral stays out.
+    docs = [d for d in documents_for(case, include_withdrawn=False) if d.audience != Audience.DEBTOR]
     now = utcnow()
     rows = [{"n": n, "doc": d, "path": _entry_name(n, d.filename)} for n, d in enumerate(docs, 1)]
     context = {"case": case, "rows": rows, "actor": actor, "generated_at": now,

@@ -22,6 +22,23 @@ class DocumentKind(enum.StrEnum):
     OTHER = "other"
 
 
+class Side(enum.StrEnum):
+    """Who put the document in: the creditor's side (staff, advocate), the debtor, or the neutral."""
+
+    CREDITOR = "creditor"
+    DEBTOR = "debtor"
+    NEUTRAL = "neutral"
+
+
+class Audience(enum.StrEnum):
+    """Who may see it, besides the neutral and the platform admin: everyone on the case (the creditor's
+    evidence once served, the debtor's counter-evidence), or one side only (a caucus attachment)."""
+
+    ALL = "all"
+    CREDITOR = "creditor"
+    DEBTOR = "debtor"
+
+
 class Document(db.Model):
     __tablename__ = "documents"
 
@@ -34,7 +51,11 @@ class Document(db.Model):
     content_type: Mapped[str] = mapped_column(String(120))
     size: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
-    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # NULL when the debtor uploaded through its personal link (no account): `side` says who.
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    side: Mapped[Side] = enum_column(Side, default=Side.CREDITOR, server_default=Side.CREDITOR.value)
+    audience: Mapped[Audience] = enum_column(Audience, default=Audience.ALL,
+                                             server_default=Audience.ALL.value)
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set when a signed notice cites the document: from then on it cannot be withdrawn.
     frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -42,7 +63,7 @@ class Document(db.Model):
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     withdraw_reason: Mapped[str | None] = mapped_column(Text)
 
-    uploaded_by: Mapped[User] = relationship(foreign_keys=[uploaded_by_id])
+    uploaded_by: Mapped[User | None] = relationship(foreign_keys=[uploaded_by_id])
 
 
 class DownloadLog(db.Model):
@@ -50,7 +71,7 @@ class DownloadLog(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # NULL: the debtor's personal link
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ip: Mapped[str] = mapped_column(String(45), default="")
     user_agent: Mapped[str] = mapped_column(String(300), default="")

@@ -8,11 +8,12 @@ from typing import BinaryIO
 from flask import current_app
 from sqlalchemy import select
 
-from evidence.models import Document, DocumentKind, DownloadLog
+from evidence.models import Audience, Document, DocumentKind, DownloadLog, Side
 from evidence.storage import Storage, storage_from_config
 from evidence.uploads import Ingested, ingest
 from portal import audit
 from portal.accounts.models import User
+from portal.accounts.roles import Role
 from portal.cases.models import Case
 from portal.cases.states import DomainError
 from portal.extensions import db
@@ -27,32 +28,59 @@ def store() -> Storage:
     return ext["evidence_store"]
 
 
+def side_of_actor(actor) -> Side:
+    return {Role.DEBTOR: Side.DEBTOR, Role.NEUTRAL: Side.NEUTRAL}.get(Role(actor.role), Side.CREDITOR)
+
+
 def add_document(actor: User, case: Case, stream: BinaryIO, filename: str, kind: DocumentKind,
-                 description: str = "") -> Document:
-    """Stream an upload into the store and record it; raises UploadRefused with nothing kept."""
+                 description: str = "", *, audience: Audience = Audience.ALL) -> Document:
+    """Stream an upload into the store and record it; raises UploadRefused with nothing kept.
+
+    `actor` may be the debtor's LinkGuest (no user id); the document records the uploader's side.
+    `audience`: everyone on the case, or one side only (with the neutral and the admin)."""
     got: Ingested = ingest(stream, filename, store(), current_app.config["EVIDENCE_MAX_BYTES"])
     doc = Document(case_id=case.id, kind=kind, description=description.strip(),
                    original_filename=(filename or "")[:255], filename=got.filename,
                    content_type=got.kind.mime, size=got.size, sha256=got.sha256,
-                   uploaded_by_id=actor.id)
+                   uploaded_by_id=actor.id, side=side_of_actor(actor), audience=audience)
     db.session.add(doc)
     db.session.flush()
     audit.record("evidence.uploaded", actor=actor, case=case, payload={
         "document_id": doc.id, "filename": doc.filename, "kind": kind.value, "sha256": doc.sha256,
-        "size": doc.size, "content_type": doc.content_type})
+        "size": doc.size, "content_type": doc.content_type, "side": doc.side.value,
+        "audience": doc.audience.value})
     return doc
 
 
-def documents_for(case: Case, *, include_withdrawn: bool = True) -> list[Document]:
+def audiences_for(viewer) -> tuple[Audience, ...] | None:
+    """The audiences a viewer may see; None = every document (the neutral, the platform admin, the
+    system). The creditor's side sees what is for all and for it; the debtor likewise."""
+    if viewer is None:
+        return None
+    role = Role(viewer.role)
+    if role == Role.DEBTOR:
+        return (Audience.ALL, Audience.DEBTOR)
+    if role in (Role.CREDITOR, Role.ADVOCATE):
+        return (Audience.ALL, Audience.CREDITOR)
+    return None
+
+
+def _visible(stmt, viewer):
+    audiences = audiences_for(viewer)
+    return stmt if audiences is None else stmt.where(Document.audience.in_(audiences))
+
+
+def documents_for(case: Case, *, include_withdrawn: bool = True, viewer=None) -> list[Document]:
+    """The case's documents; with `viewer`, only those that viewer may see."""
     stmt = select(Document).where(Document.case_id == case.id).order_by(Document.uploaded_at)
     if not include_withdrawn:
         stmt = stmt.where(Document.withdrawn_at.is_(None))
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(_visible(stmt, viewer)))
 
 
-def find_document(case: Case, document_id: int) -> Document | None:
-    return db.session.scalar(select(Document).where(Document.case_id == case.id,
-                                                    Document.id == document_id))
+def find_document(case: Case, document_id: int, *, viewer=None) -> Document | None:
+    return db.session.scalar(_visible(select(Document).where(Document.case_id == case.id,
+                                                             Document.id == document_id), viewer))
 
 
 # Checks other packages add (the notices package: "a signed notice cites this document"). Each takes a

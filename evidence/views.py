@@ -28,7 +28,8 @@ def _too_large(exc):
 
 
 def _page(case, form=None, withdraw_form=None, status=200):
-    return render_template("evidence/list.html", case=case, documents=services.documents_for(case),
+    return render_template("evidence/list.html", case=case,
+                           documents=services.documents_for(case, viewer=current_user),
                            form=form or UploadForm(formdata=None),
                            withdraw_form=withdraw_form or WithdrawForm(formdata=None),
                            can_upload=can(current_user, Action.UPLOAD_EVIDENCE, case),
@@ -60,7 +61,7 @@ def list_documents(reference: str):
 
 
 def _document(case, document_id: int):
-    doc = services.find_document(case, document_id)
+    doc = services.find_document(case, document_id, viewer=current_user)
     if doc is None:
         abort(404, "No such document.")
     return doc

@@ -14,6 +14,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
                 instance_path=str(settings["INSTANCE_PATH"]))
     app.config.update(settings)
 
+    from arbitration import init_arbitration
     from evidence import init_evidence
     from notices import init_notices
     from portal import cli, database, errors, security
@@ -23,6 +24,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     from portal.debtor import init_debtor
     from portal.dev import init_dev
     from portal.imports import init_imports
+    from portal.payments import init_payments
     from portal.rates import init_rates
     from portal.web import init_web
 
@@ -33,6 +35,8 @@ def create_app(config: Config | dict | None = None) -> Flask:
     init_imports(app)
     init_notices(app)
     init_debtor(app)
+    init_payments(app)
+    init_arbitration(app)
     init_evidence(app)
     init_rates(app)
     init_web(app)

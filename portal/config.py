@@ -90,6 +90,11 @@ class Config:
         self.DISPATCH_RETRY_CAP_SECONDS = float(env.get("DISPATCH_RETRY_CAP_SECONDS", 3600))
         self.DISPATCH_MAX_ATTEMPTS = int(env.get("DISPATCH_MAX_ATTEMPTS", 10))
         self.DEBTOR_LINK_DAYS = int(env.get("DEBTOR_LINK_DAYS", 120))
+        # One-time codes (portal/onetime_codes.py): the debtor's link, accepting a settlement.
+        self.ONE_TIME_CODE_MINUTES = int(env.get("ONE_TIME_CODE_MINUTES", 10))
+        self.ONE_TIME_CODE_ATTEMPTS = int(env.get("ONE_TIME_CODE_ATTEMPTS", 5))      # wrong tries per code
+        self.ONE_TIME_CODE_SENDS_PER_HOUR = int(env.get("ONE_TIME_CODE_SENDS_PER_HOUR", 5))
+        self.DEBTOR_SESSION_HOURS = int(env.get("DEBTOR_SESSION_HOURS", 12))
         self.REMINDER_DAYS_BEFORE = int(env.get("REMINDER_DAYS_BEFORE", 3))
         # Debtor payments (portal/adapters/razorpay_links.py): "none" offers the UPI link and QR only,
         # "razorpay" adds a Razorpay payment link; RAZORPAY_BASE_URL only to point the SDK elsewhere.

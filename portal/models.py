@@ -25,4 +25,5 @@ from portal.cases.models import (  # noqa: F401
 )
 from portal.debtor.models import DebtorLink  # noqa: F401
 from portal.imports.models import ImportBatch  # noqa: F401
+from portal.onetime_codes import OneTimeCode  # noqa: F401
 from portal.rates.models import BankRate  # noqa: F401

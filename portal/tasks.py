@@ -27,6 +27,21 @@ def send_mail(self, message: dict) -> str:
     return mail.send(mail.Message(**message))
 
 
+@shared_task(name="portal.tasks.send_sms", bind=True, max_retries=5, retry_backoff=True, retry_jitter=True)
+def send_sms(self, message: dict) -> str:
+    """A short transactional SMS (a one-time code) through the configured gateway."""
+    from flask import current_app
+
+    from portal.adapters.messaging import OutgoingMessage, TransientFailure
+    from portal.adapters.sms import sms_gateway
+
+    outgoing = OutgoingMessage(**{**message, "variables": tuple(message["variables"])})
+    try:
+        return sms_gateway(current_app.config).send(outgoing).message_id
+    except TransientFailure as exc:
+        raise self.retry(exc=exc) from exc
+
+
 @shared_task(name="portal.tasks.verify_audit_ledger")
 def verify_audit_ledger() -> dict:
     """Nightly: walk the ledger. The logged head hash is a witness outside the database: a ledger

@@ -10,14 +10,15 @@ A new route without an entry fails `test_every_route_is_in_the_matrix`: add one 
 """
 from __future__ import annotations
 
+import importlib
 import io
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+import pkgutil
 
 import pyotp
 import pytest
 from sqlalchemy import select
 
+import tests.matrix as matrix_pkg
 from evidence import services as evidence_services
 from evidence.models import Document, DocumentKind
 from notices import services as notice_services
@@ -29,20 +30,24 @@ from portal.imports import services as import_services
 from portal.imports.models import ImportBatch
 from portal.imports.parsing import template_csv
 from portal.rates.models import BankRate
-from tests.accounts.parties import ACTORS, CREDITORS, RIGHT_PARTIES, STRANGERS, Parties
+from tests.accounts.parties import ACTORS, CREDITORS, Parties
 from tests.conftest import csrf_for
+from tests.matrix.common import (
+    ADVOCATES,
+    ALL_CREDITORS,
+    LOGGED_IN,
+    NOBODY,
+    ORG_ADMINS,
+    OTHER_ORG,
+    VIEWERS,
+    WITHOUT_TOTP,
+    Probe,
+    allow,
+    case_url,
+)
 
 S = CaseStatus
 _DEMO_P12: dict[str, bytes] = {}  # one generated key for every cell (RSA generation is slow)
-LOGGED_IN = frozenset(ACTORS) - {"anonymous"}
-ADVOCATES = frozenset({"advocate", "unengaged_advocate", "unassigned_advocate"})
-ORG_ADMINS = frozenset({"creditor_admin", "other_creditor"})
-ALL_CREDITORS = CREDITORS | {"other_creditor"}
-VIEWERS = frozenset(RIGHT_PARTIES)  # everyone with a part in the case
-NOBODY: frozenset[str] = frozenset()
-OTHER_ORG = frozenset({"other_creditor"})
-WITHOUT_TOTP = ALL_CREDITORS | {"debtor", "other_debtor"}  # TOTP is optional for these roles
-
 
 class World(Parties):
     """The parties, plus the things some routes act on: notices, an import, a bank-rate row."""
@@ -144,28 +149,6 @@ class World(Parties):
 
     def bank_rate(self) -> BankRate:
         return db.session.scalars(select(BankRate).order_by(BankRate.effective_from.desc())).first()
-
-
-@dataclass(frozen=True)
-class Probe:
-    """One request to one route, and the status each allowed user gets."""
-
-    path: Callable[[World], str]
-    ok: Mapping[str, int]
-    form: Callable[[World], dict] | None = None
-    json: Callable[[World], dict] | None = None
-    # Strangers to the object the route touches: they get exactly 404 (its existence stays hidden).
-    hidden_from: frozenset[str] = frozenset(STRANGERS)
-    # Users let in today who should not be: strict xfail cells, so the fix flips them red→green.
-    known_gaps: Mapping[str, str] = field(default_factory=dict)
-
-
-def allow(actors, status: int, **more: int) -> dict[str, int]:
-    return {**{a: status for a in actors}, **more}
-
-
-def case_url(status: S = S.FILED, suffix: str = "") -> Callable[[World], str]:
-    return lambda w: f"/cases/{w.case(status).reference}{suffix}"
 
 
 ROUTES: dict[tuple[str, str], Probe] = {
@@ -356,8 +339,8 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("notices.verify", "POST"): "anyone holding a notice checks it",
     ("notices.verify_lookup", "GET"): "anyone holding a notice checks it",
     ("debtor.open_notice", "GET"): "holder of the personal link in the served notice",
-    ("debtor.notice_pdf", "GET"): "holder of the personal link in the served notice",
-    ("debtor.acknowledge", "POST"): "holder of the personal link in the served notice",
+    ("debtor.send_code", "POST"): "holder of the personal link asks for its one-time code",
+    ("debtor.check_code", "POST"): "holder of the personal link enters its one-time code",
     ("notices.esign_response", "POST"): "the eSign Service Provider's post-back, authenticated by its XML "
                                          "signature and the one-time pending transaction",
     ("notices.docusign_connect", "POST"): "DocuSign Connect webhook, authenticated by HMAC",
@@ -369,6 +352,11 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("dev.outbox_list", "GET"): "development only", ("dev.outbox_show", "GET"): "development only",
     ("dev.outbox_attachment", "GET"): "development only", ("dev.outbox_document", "GET"): "development only",
 }
+
+for _area in sorted(m.name for m in pkgutil.iter_modules(matrix_pkg.__path__) if m.name != "common"):
+    _module = importlib.import_module(f"tests.matrix.{_area}")
+    ROUTES.update(getattr(_module, "ROUTES", {}))
+    PUBLIC.update(getattr(_module, "PUBLIC", {}))
 
 
 def app_routes(app) -> set[tuple[str, str]]:

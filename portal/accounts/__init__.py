@@ -25,6 +25,10 @@ def init_accounts(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load(session_id: str):
+        if session_id.startswith("link:"):  # the debtor, through a personal link and its code
+            from portal.debtor.access import load_guest
+
+            return load_guest(session_id)
         # "<id>:<password fingerprint>": changing the password ends every other session.
         user_id, _, fingerprint = session_id.partition(":")
         if not user_id.isdigit():

@@ -25,6 +25,18 @@ SERVED_STATUSES = frozenset(CaseStatus) - EDITABLE_STATUSES - frozenset(
 # A signed notice can be served (or served again on more addresses) while talks are open.
 SERVABLE_STATUSES = frozenset({CaseStatus.NOTICE_SIGNED, CaseStatus.NOTICE_SERVED, CaseStatus.RESPONDED,
                                CaseStatus.IN_NEGOTIATION, CaseStatus.IN_CONCILIATION})
+# The debtor answers the notice while the claim is open and not yet in the ODR room's hands.
+RESPONSE_STATUSES = frozenset({CaseStatus.NOTICE_SERVED, CaseStatus.RESPONDED, CaseStatus.IN_NEGOTIATION,
+                               CaseStatus.IN_CONCILIATION})
+# Money can change hands from service until the case is paid or ended.
+PAYABLE_STATUSES = SERVED_STATUSES - frozenset({CaseStatus.PAID, CaseStatus.CLOSED})
+# The ODR room: talking and offering while it is open (s.30: also during arbitration) ...
+ROOM_OPEN_STATUSES = frozenset({CaseStatus.IN_NEGOTIATION, CaseStatus.IN_CONCILIATION,
+                                CaseStatus.IN_ARBITRATION})
+# ... and readable afterwards, as the record of what was said and agreed.
+ROOM_VISIBLE_STATUSES = ROOM_OPEN_STATUSES | frozenset(
+    {CaseStatus.SETTLED, CaseStatus.DEFAULTED, CaseStatus.PAID, CaseStatus.AWARDED, CaseStatus.CLOSED})
+EVERY_PARTY = frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR, Role.NEUTRAL, Role.ADMIN})
 TRANSITION_PREFIX = "transition:"
 
 
@@ -49,6 +61,21 @@ class Action(enum.StrEnum):
     SERVE_NOTICE = "serve_notice"
     VIEW_DELIVERY = "view_delivery"
     RECORD_POSTAL_SERVICE = "record_postal_service"  # tracking and the returned A.D. card of a posted notice
+    # Issue 6: the debtor's answer, payments, the ODR room, settlement.
+    DEBTOR_VIEW = "debtor_view"                # the debtor's own page of its case: notice, evidence, dues
+    RESPOND_TO_NOTICE = "respond_to_notice"    # acknowledge, dispute, admit part, propose a plan, call back
+    REPORT_PAYMENT = "report_payment"          # the debtor pays (UPI reference, payment link)
+    CONFIRM_PAYMENT = "confirm_payment"        # the creditor confirms (or rejects) a reported payment
+    VIEW_PAYMENTS = "view_payments"
+    VIEW_ODR_ROOM = "view_odr_room"
+    TAKE_PART_IN_ROOM = "take_part_in_room"    # messages, attachments, read markers
+    NEGOTIATE = "negotiate"                    # offers, counters, acceptances, blind bids
+    REQUEST_CONCILIATION = "request_conciliation"
+    APPOINT_NEUTRAL = "appoint_neutral"        # the platform admin, acting as the institution
+    CAUCUS = "caucus"                          # private channel between the neutral and one side
+    PROPOSE_AS_NEUTRAL = "propose_as_neutral"
+    SIGN_SETTLEMENT = "sign_settlement"        # each party signs; the neutral authenticates
+    VIEW_SETTLEMENT = "view_settlement"
 
 
 class Denied(Exception):
@@ -124,10 +151,61 @@ RULES: dict[Action, Rule] = {
                                       needs_case=False, user_check=lambda u: u.org_id is not None),
     Action.REVIEW_NOTICE_BATCH: Rule(frozenset({Role.ADVOCATE}), "Only advocates review batches of notices.",
                                      needs_case=False),
+    Action.DEBTOR_VIEW: Rule(frozenset({Role.DEBTOR}), "This page is the debtor's view of the case.",
+                             statuses=SERVED_STATUSES),
+    Action.RESPOND_TO_NOTICE: Rule(frozenset({Role.DEBTOR}),
+                                   "Only the debtor answers the notice, while the claim is open.",
+                                   statuses=RESPONSE_STATUSES),
+    Action.REPORT_PAYMENT: Rule(frozenset({Role.DEBTOR}), "Only the debtor reports its payments, while "
+                                "an amount is due.", statuses=PAYABLE_STATUSES),
+    Action.CONFIRM_PAYMENT: Rule(frozenset({Role.CREDITOR}),
+                                 "Only the creditor confirms what it received.",
+                                 statuses=PAYABLE_STATUSES | frozenset({CaseStatus.PAID})),
+    Action.VIEW_PAYMENTS: Rule(EVERY_PARTY,
+                               "Not allowed.", statuses=SERVED_STATUSES),
+    Action.VIEW_ODR_ROOM: Rule(EVERY_PARTY,
+                               "The ODR room opens when negotiation starts.", statuses=ROOM_VISIBLE_STATUSES),
+    Action.TAKE_PART_IN_ROOM: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR, Role.NEUTRAL}),
+                                   "Only the parties and the neutral write in the ODR room while it is open.",
+                                   statuses=ROOM_OPEN_STATUSES),
+    Action.NEGOTIATE: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR}),
+                           "Only the parties make, answer and bid on offers, while the room is open.",
+                           statuses=ROOM_OPEN_STATUSES),
+    Action.REQUEST_CONCILIATION: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR}),
+                                      "Either party may ask for a conciliator while they negotiate.",
+                                      statuses=frozenset({CaseStatus.IN_NEGOTIATION})),
+    Action.APPOINT_NEUTRAL: Rule(frozenset({Role.ADMIN}), "Only the institution appoints a neutral.",
+                                 statuses=frozenset({CaseStatus.IN_NEGOTIATION})),
+    Action.CAUCUS: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR, Role.NEUTRAL}),
+                        "Private sessions are between the conciliator and one party, during conciliation.",
+                        statuses=frozenset({CaseStatus.IN_CONCILIATION})),
+    Action.PROPOSE_AS_NEUTRAL: Rule(frozenset({Role.NEUTRAL}), "Only the conciliator makes a proposal.",
+                                    statuses=frozenset({CaseStatus.IN_CONCILIATION})),
+    Action.SIGN_SETTLEMENT: Rule(frozenset({Role.CREDITOR, Role.DEBTOR, Role.NEUTRAL}),
+                                 "Only the parties sign the settlement (the conciliator authenticates it).",
+                                 statuses=ROOM_OPEN_STATUSES),
+    Action.VIEW_SETTLEMENT: Rule(EVERY_PARTY,
+                                 "Not allowed.", statuses=ROOM_VISIBLE_STATUSES),
     Action.REVIEW_NOTICE: Rule(frozenset({Role.ADVOCATE}),
                                "Only the advocate assigned to the case reviews its notice.",
                                case_check=lambda u, c: c.advocate_id == u.id),
 }
+
+
+class Side(enum.StrEnum):
+    """Which side of the table a user sits on in a case's ODR room."""
+
+    CREDITOR = "creditor"   # the creditor's staff and its advocate
+    DEBTOR = "debtor"
+    NEUTRAL = "neutral"
+
+
+def side_of(user: User, case: Case) -> Side | None:
+    """The user's side in this case, or None (a stranger, or the platform admin who only observes)."""
+    if not user.is_authenticated or not can_view_case(user, case):
+        return None
+    return {Role.CREDITOR: Side.CREDITOR, Role.ADVOCATE: Side.CREDITOR, Role.DEBTOR: Side.DEBTOR,
+            Role.NEUTRAL: Side.NEUTRAL}.get(user.role)
 
 
 def is_engaged(advocate: User, org_id: int) -> bool:
@@ -147,7 +225,11 @@ def can_view_case(user: User, case: Case) -> bool:
                 return case.advocate_id == user.id
             return is_engaged(user, case.creditor_org_id)
         case Role.DEBTOR:
-            return case.debtor.user_id == user.id and case.status != CaseStatus.DRAFT
+            link_case_id = getattr(user, "link_case_id", None)
+            if link_case_id is not None:  # a personal link opens its own case and no other
+                return case.id == link_case_id
+            return (user.id is not None and case.debtor.user_id == user.id
+                    and case.status != CaseStatus.DRAFT)
         case Role.NEUTRAL:
             return case.neutral_id == user.id
     return False

@@ -50,6 +50,11 @@ def visible_cases(user: User) -> Select:
             return stmt.where((Case.advocate_id == user.id) |
                               (Case.advocate_id.is_(None) & Case.creditor_org_id.in_(pool)))
         case Role.DEBTOR:
+            link_case_id = getattr(user, "link_case_id", None)
+            if link_case_id is not None:  # came in through a personal link: that case only
+                return stmt.where(Case.id == link_case_id)
+            if user.id is None:
+                return stmt.where(False)
             return stmt.join(Case.debtor).where(Party.user_id == user.id, Case._status != "draft")
         case Role.NEUTRAL:
             return stmt.where(Case.neutral_id == user.id)

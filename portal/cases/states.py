@@ -24,6 +24,7 @@ class CaseStatus(enum.StrEnum):
     IN_NEGOTIATION = "in_negotiation"
     IN_CONCILIATION = "in_conciliation"
     SETTLED = "settled"
+    DEFAULTED = "defaulted"  # a settlement instalment was missed past its grace period
     IN_ARBITRATION = "in_arbitration"
     AWARDED = "awarded"
     PAID = "paid"
@@ -117,7 +118,10 @@ TRANSITIONS: tuple[Transition, ...] = (
        "Start conciliation"),
     _t("settle", {S.IN_NEGOTIATION, S.IN_CONCILIATION, S.IN_ARBITRATION}, S.SETTLED, {SYS, N},
        label="Record settlement"),
-    _t("invoke_arbitration", OPEN_DISPUTE, S.IN_ARBITRATION, {C, A}, label="Invoke arbitration"),
+    _t("mark_default", S.SETTLED, S.DEFAULTED, {SYS}, label="Settlement in default"),
+    _t("cure_default", S.DEFAULTED, S.SETTLED, {SYS}, label="Arrears paid"),
+    _t("invoke_arbitration", OPEN_DISPUTE | {S.DEFAULTED}, S.IN_ARBITRATION, {C, A},
+       label="Invoke arbitration"),
     _t("make_award", S.IN_ARBITRATION, S.AWARDED, {N}, [has_neutral], "Make the award"),
     _t("mark_paid", frozenset(S) - TERMINAL - {S.DRAFT, S.PAID}, S.PAID, {C, SYS},
        label="Mark paid in full", manual=True),

@@ -36,9 +36,11 @@ def resolve(token: str) -> DebtorLink | None:
     if not token or len(token) > 64:
         return None
     link = db.session.scalar(select(DebtorLink).where(DebtorLink.token_sha256 == token_hash(token)))
-    if link is None or link.revoked_at is not None or link.expires_at <= utcnow():
-        return None
-    return link
+    return link if link is not None and is_live(link) else None
+
+
+def is_live(link: DebtorLink) -> bool:
+    return link.revoked_at is None and link.expires_at > utcnow()
 
 
 def revoke_for_notice(notice_id: int) -> int:

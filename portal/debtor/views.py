@@ -1,20 +1,34 @@
-"""The debtor's personal link: the served notice, the way to check it is genuine, and "I have
-received this notice". The token in the URL is the authority; it opens only its own case."""
+"""The personal link in a served notice: who it is from, then a one-time code to an address the
+notice was served on, then the debtor's page of its case. The token is the authority to ask for a
+code; the code, to the address, is the authority to open the case (and only that case)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user
 from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import RadioField, StringField
+from wtforms.validators import InputRequired, Length
 
-from notices import timeline
-from notices.delivery_models import EventKind, ServiceTerms
 from notices.models import Notice
+from portal.accounts.policy import Action, can
 from portal.database import commit
-from portal.debtor import links
+from portal.debtor import access, links
 from portal.debtor.models import DebtorLink
 from portal.extensions import db, limiter
-from portal.types import utcnow
+from portal.onetime_codes import CodeError, OneTimeCode
 
 bp = Blueprint("debtor", __name__)
+
+
+class SendCodeForm(FlaskForm):
+    destination = RadioField("Send the code to", coerce=int, validators=[InputRequired(
+        "Choose where to send the code.")])
+
+
+class CodeForm(FlaskForm):
+    code = StringField("Code", validators=[InputRequired("Enter the 6-digit code."), Length(max=12)],
+                       render_kw={"inputmode": "numeric"})
 
 
 def _link(token: str) -> DebtorLink:
@@ -25,52 +39,68 @@ def _link(token: str) -> DebtorLink:
     return link
 
 
-def _record(link: DebtorLink, kind: EventKind, detail: str) -> None:
-    notice = db.session.get(Notice, link.notice_id)
-    dispatch = None
-    if link.dispatch_id is not None:
-        from notices.delivery_models import Dispatch
+def _already_in(link: DebtorLink) -> bool:
+    return current_user.is_authenticated and can(current_user, Action.DEBTOR_VIEW, link.case)
 
-        dispatch = db.session.get(Dispatch, link.dispatch_id)
-    # One event per link and kind: the first view is the proof, repeats add nothing.
-    timeline.record(notice, kind, source="debtor_link", dispatch=dispatch, detail=detail,
-                    raw=f"{kind.value} link {link.id}".encode())
-    link.last_used_at = utcnow()
+
+def _pending(link: DebtorLink) -> OneTimeCode | None:
+    return db.session.scalar(select(OneTimeCode).where(
+        OneTimeCode.purpose == access.PURPOSE, OneTimeCode.subject == access.subject(link),
+        OneTimeCode.consumed_at.is_(None), OneTimeCode.superseded_at.is_(None))
+        .order_by(OneTimeCode.id.desc()))
+
+
+def _page(token: str, link: DebtorLink, send_form=None, code_form=None, status: int = 200):
+    options = access.destinations(link)
+    send_form = send_form or SendCodeForm(formdata=None, destination=0)
+    send_form.destination.choices = [(i, d.label) for i, d in enumerate(options)]
+    return render_template("debtor/otp.html", token=token, link=link, case=link.case,
+                           notice=db.session.get(Notice, link.notice_id), pending=_pending(link),
+                           send_form=send_form, code_form=code_form or CodeForm(formdata=None),
+                           has_destinations=bool(options)), status
 
 
 @bp.get("/n/<token>")
 @limiter.limit("60 per minute")
 def open_notice(token: str):
     link = _link(token)
-    _record(link, EventKind.VIEWED, request.headers.get("User-Agent", "")[:300])
-    commit()
-    notice = db.session.get(Notice, link.notice_id)
-    terms = db.session.get(ServiceTerms, notice.id)
-    acknowledged = any(e.kind == EventKind.ACKNOWLEDGED for e in timeline.events_for(notice))
-    return render_template("debtor/notice.html", notice=notice, case=notice.case, terms=terms,
-                           token=token, form=FlaskForm(), acknowledged=acknowledged)
+    if _already_in(link):
+        return redirect(url_for("debtor_case.home", reference=link.case.reference))
+    return _page(token, link)
 
 
-@bp.get("/n/<token>/notice.pdf")
-@limiter.limit("60 per minute")
-def notice_pdf(token: str):
-    from evidence.services import store
-
+@bp.post("/n/<token>/code")
+@limiter.limit("10 per hour")
+def send_code(token: str):
     link = _link(token)
-    notice = db.session.get(Notice, link.notice_id)
-    with store().open(notice.signed_pdf_sha256) as fh:
-        data = fh.read()
-    return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="legal-notice-{notice.case.reference}.pdf"'})
-
-
-@bp.post("/n/<token>/acknowledge")
-@limiter.limit("20 per minute")
-def acknowledge(token: str):
-    link = _link(token)
-    if not FlaskForm().validate_on_submit():
-        abort(400, "Your form had expired. Please open the link again.")
-    _record(link, EventKind.ACKNOWLEDGED, "The debtor pressed “I have received this notice”.")
+    form = SendCodeForm()
+    form.destination.choices = [(i, d.label) for i, d in enumerate(access.destinations(link))]
+    if not form.validate_on_submit():
+        return _page(token, link, send_form=form, status=400)
+    try:
+        row = access.send_code(link, form.destination.data, request.remote_addr or "")
+    except CodeError as exc:
+        form.destination.errors.append(str(exc))
+        return _page(token, link, send_form=form, status=exc.status)
     commit()
-    flash("Thank you. Your acknowledgement is recorded with the time.", "success")
-    return redirect(url_for("debtor.open_notice", token=token))
+    flash(f"We sent a 6-digit code to {row.masked_destination}. It is valid for a few minutes.", "success")
+    return redirect(url_for("debtor.open_notice", token=token) + "#enter-code")
+
+
+@bp.post("/n/<token>/verify")
+@limiter.limit("20 per 10 minutes")
+def check_code(token: str):
+    link = _link(token)
+    form = CodeForm()
+    if not form.validate_on_submit():
+        return _page(token, link, code_form=form, status=400)
+    try:
+        guest = access.open_with_code(link, form.code.data, request.remote_addr or "",
+                                      request.headers.get("User-Agent", ""))
+    except CodeError as exc:
+        commit()  # the wrong try counts
+        form.code.errors.append(str(exc))
+        return _page(token, link, code_form=form, status=exc.status)
+    commit()
+    login_user(guest)
+    return redirect(url_for("debtor_case.home", reference=link.case.reference))

@@ -40,6 +40,8 @@ EXPECTED_ROLES = {
     "open_negotiation": {C, A, D, SYS},
     "start_conciliation": {ADM, SYS},
     "settle": {SYS, N},
+    "mark_default": {SYS},
+    "cure_default": {SYS},
     "invoke_arbitration": {C, A},
     "make_award": {N},
     "mark_paid": {C, SYS},

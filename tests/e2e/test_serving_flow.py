@@ -64,6 +64,18 @@ def mail_to(live_server, address: str):
     return None
 
 
+def code_sent_to(live_server, address: str, timeout: float = 30.0) -> str:
+    """The one-time code in the newest code mail to `address` (the worker sends it after commit)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for path in sorted(live_server.outbox.glob("*.eml"), reverse=True):
+            msg = message_from_bytes(path.read_bytes(), policy=policy.default)
+            if address in str(msg["To"]) and "Your Sulah code" in str(msg["Subject"]):
+                return re.search(r"is (\d{6})", msg.get_body(("plain",)).get_content()).group(1)
+        time.sleep(0.2)
+    raise AssertionError(f"no code mail to {address}")
+
+
 def test_sign_serve_view_acknowledge_and_prove(open_page, live_server, approved, tmp_path):
     advocate = open_page()
     log_in(advocate, approved["advocate"], approved["secret"])
@@ -89,6 +101,11 @@ def test_sign_serve_view_acknowledge_and_prove(open_page, live_server, approved,
     debtor = open_page()
     debtor.set_viewport_size({"width": 390, "height": 844})  # a phone
     debtor.goto(link)
+    expect(debtor.locator("h1")).to_contain_text(approved["reference"])
+    debtor.get_by_role("button", name="Send me the code").click()
+    expect(debtor.get_by_role("status").first).to_contain_text("We sent a 6-digit code")
+    debtor.get_by_label("Code", exact=True).fill(code_sent_to(live_server, "accounts@serve-debtor.example"))
+    debtor.get_by_role("button", name="Open the notice").click()
     expect(debtor.locator("h1")).to_contain_text(approved["reference"])
     debtor.get_by_role("button", name="I have received this notice").click()
     expect(debtor.get_by_role("status").first).to_contain_text("acknowledgement is recorded")

@@ -1,0 +1,111 @@
+"""Opening a personal link: the one-time code to an address the notice was served on, then a
+session for that one case (a LinkGuest).
+
+Where the code may go: the e-mail or mobile the link's own dispatch used first, then the other
+addresses this notice reached (a WhatsApp number gets the code by SMS); a notice served only by post
+falls back to the debtor's addresses on the case. The debtor picks one; it is shown masked.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from notices import timeline
+from notices.delivery_models import ChannelKind, Dispatch, DispatchStatus, EventKind
+from notices.models import Notice
+from portal.cases.models import ContactKind
+from portal.debtor import links
+from portal.debtor.models import DebtorLink
+from portal.debtor.principal import LinkGuest, parse_session_id
+from portal.extensions import db
+from portal.onetime_codes import OneTimeCode, issue_and_send, mask, verify
+from portal.types import utcnow
+
+PURPOSE = "debtor_link"
+
+
+@dataclass(frozen=True)
+class Destination:
+    channel: str       # how the code travels: "email" or "sms"
+    address: str
+
+    @property
+    def masked(self) -> str:
+        return mask(self.address)
+
+    @property
+    def label(self) -> str:
+        return f"{'E-mail' if self.channel == 'email' else 'SMS'} to {self.masked}"
+
+
+def subject(link: DebtorLink) -> str:
+    return f"link:{link.id}"
+
+
+def destinations(link: DebtorLink) -> list[Destination]:
+    """Where a code for this link may go, the link's own address first, without repeats."""
+    served = list(db.session.scalars(select(Dispatch).where(
+        Dispatch.notice_id == link.notice_id, Dispatch.status == DispatchStatus.SENT,
+        Dispatch.channel.in_([ChannelKind.EMAIL, ChannelKind.SMS, ChannelKind.WHATSAPP]))
+        .order_by(Dispatch.id)))
+    served.sort(key=lambda d: d.id != link.dispatch_id)
+    out = [Destination("email" if d.channel == ChannelKind.EMAIL else "sms", d.address) for d in served]
+    if not out:  # served by post only: the debtor's own addresses on the case
+        contacts = sorted(link.case.debtor.contacts, key=lambda c: not c.designated)
+        out = [Destination("email" if c.kind == ContactKind.EMAIL else "sms", c.value) for c in contacts]
+    seen, unique = set(), []
+    for d in out:
+        if d not in seen:
+            seen.add(d)
+            unique.append(d)
+    return unique
+
+
+def send_code(link: DebtorLink, choice: int, ip: str) -> OneTimeCode:
+    """Send a code to destinations(link)[choice]; CodeError when throttled or the choice is bad."""
+    from portal.onetime_codes import CodeError
+
+    options = destinations(link)
+    if not 0 <= choice < len(options):
+        raise CodeError("Choose where to send the code.", status=400)
+    dest = options[choice]
+    return issue_and_send(PURPOSE, subject(link), dest.channel, dest.address, ip=ip, case=link.case,
+                          what=f"open the legal notice {link.case.reference}")
+
+
+def open_with_code(link: DebtorLink, code: str, ip: str, user_agent: str) -> LinkGuest:
+    """Check the code (CodeError if wrong); record that the debtor opened the notice through the
+    link after proving it holds the address: the strongest proof of service."""
+    row = verify(PURPOSE, subject(link), code, ip=ip, case=link.case)
+    notice = db.session.get(Notice, link.notice_id)
+    dispatch = db.session.get(Dispatch, link.dispatch_id) if link.dispatch_id else None
+    timeline.record(notice, EventKind.VIEWED, source="debtor_link", dispatch=dispatch,
+                    detail=f"Opened after the one-time code sent to {row.masked_destination}. "
+                           f"{user_agent[:200]}",
+                    raw=f"viewed link {link.id} code {row.id}".encode())
+    link.last_used_at = utcnow()
+    return guest(link, row)
+
+
+def guest(link: DebtorLink, row: OneTimeCode) -> LinkGuest:
+    return LinkGuest(link_id=link.id, link_case_id=link.case_id, otp_id=row.id,
+                     destination=row.masked_destination)
+
+
+def load_guest(session_id: str) -> LinkGuest | None:
+    """Flask-Login's loader for link sessions: the link must still be live and the code behind the
+    session used for it within DEBTOR_SESSION_HOURS."""
+    ids = parse_session_id(session_id)
+    if ids is None:
+        return None
+    link, row = db.session.get(DebtorLink, ids[0]), db.session.get(OneTimeCode, ids[1])
+    if link is None or row is None or not links.is_live(link):
+        return None
+    if row.purpose != PURPOSE or row.subject != subject(link) or row.consumed_at is None:
+        return None
+    if row.consumed_at + timedelta(hours=current_app.config["DEBTOR_SESSION_HOURS"]) <= utcnow():
+        return None
+    return guest(link, row)

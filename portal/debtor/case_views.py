@@ -1,0 +1,78 @@
+"""The debtor's own page of a case: the served notice and the ways to answer it. Reached by a
+debtor with an account, or through the personal link after the one-time code (a LinkGuest)."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from notices import timeline
+from notices.delivery_models import EventKind, ServiceTerms
+from notices.models import Notice, NoticeStatus
+from portal.accounts.policy import Action, require
+from portal.cases.models import Case
+from portal.database import commit
+from portal.extensions import db
+
+bp = Blueprint("debtor_case", __name__)
+
+
+def load(reference: str, action: Action = Action.DEBTOR_VIEW) -> Case:
+    case = db.session.scalar(select(Case).where(Case.reference == reference))
+    if case is None:
+        abort(404, "No such case.")
+    require(current_user, action, case)
+    return case
+
+
+def served_notices(case: Case) -> list[Notice]:
+    return list(db.session.scalars(select(Notice).where(
+        Notice.case_id == case.id, Notice.status == NoticeStatus.SIGNED)
+        .order_by(Notice.signed_at.desc())))
+
+
+def served_notice(case: Case, notice_id: int) -> Notice:
+    notice = next((n for n in served_notices(case) if n.id == notice_id), None)
+    if notice is None:
+        abort(404, "No such notice.")
+    return notice
+
+
+@bp.get("/d/<reference>")
+@login_required
+def home(reference: str):
+    case = load(reference)
+    notices = served_notices(case)
+    acknowledged = {n.id for n in notices
+                    if any(e.kind == EventKind.ACKNOWLEDGED for e in timeline.events_for(n))}
+    terms = {n.id: db.session.get(ServiceTerms, n.id) for n in notices}
+    return render_template("debtor/case.html", case=case, notices=notices, terms=terms,
+                           acknowledged=acknowledged, form=FlaskForm())
+
+
+@bp.get("/d/<reference>/notices/<int:notice_id>.pdf")
+@login_required
+def notice_pdf(reference: str, notice_id: int):
+    from evidence.services import store
+
+    notice = served_notice(load(reference), notice_id)
+    with store().open(notice.signed_pdf_sha256) as fh:
+        data = fh.read()
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="legal-notice-{reference}.pdf"'})
+
+
+@bp.post("/d/<reference>/notices/<int:notice_id>/acknowledge")
+@login_required
+def acknowledge(reference: str, notice_id: int):
+    case = load(reference)
+    notice = served_notice(case, notice_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400, "Your form had expired. Please open the page again.")
+    timeline.record(notice, EventKind.ACKNOWLEDGED, source="debtor", actor=current_user,
+                    detail="The debtor pressed “I have received this notice”.",
+                    raw=f"acknowledged notice {notice.id} by {current_user.get_id()}".encode())
+    commit()
+    flash("Thank you. Your acknowledgement is recorded with the time.", "success")
+    return redirect(url_for("debtor_case.home", reference=case.reference))

@@ -1,0 +1,9 @@
+"""Payments towards a case: UPI (reported by the debtor, confirmed by the creditor), payment-gateway
+links, receipts."""
+from flask import Flask
+
+
+def init_payments(app: Flask) -> None:
+    from portal.payments.views import bp
+
+    app.register_blueprint(bp)
