@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from portal.cases.states import CaseStatus
 from portal.extensions import db
-from tests.matrix.common import Probe, case_url
+from tests.matrix.common import Probe
 
 S = CaseStatus
 
