@@ -121,6 +121,7 @@ def _demo_cases(creditor: User, advocate: User, debtor_user: User) -> None:
                                gst_amount=Decimal("2250.00"))],
         summary="Draft: awaiting the purchase order copy."))
     _approved_notice(creditor, advocate, today)
+    _served_notice(creditor, advocate, today)
 
 
 def _approved_notice(creditor: User, advocate: User, today: date) -> None:
@@ -148,3 +149,37 @@ def _approved_notice(creditor: User, advocate: User, today: date) -> None:
     notices.grant_mandate(creditor, advocate)
     # The previous time-step's code: the advocate's own login may then use the current one.
     notices.approve(advocate, notice, pyotp.TOTP(DEMO_TOTP[Role.ADVOCATE]).at(time.time() - 30))
+
+
+def _served_notice(creditor: User, advocate: User, today: date) -> None:
+    """A case whose signed notice is served by e-mail as soon as the worker starts: the debtor opens
+    the link from /dev/outbox, asks for the one-time code (the next mail there) and answers."""
+    from notices import dispatch
+    from notices import services as notices
+    from notices.delivery_models import ChannelKind
+    from notices.models import NoticeStatus
+    from notices.signing import sign_notice
+    from portal import audit
+    from portal.types import utcnow
+
+    case = intake.create_case(creditor, CaseFacts(
+        debtor=DebtorFacts(legal_name="Sai Fabrics", postal_address="21 Ring Road, Surat 395002",
+                           emails=["accounts@sai-fabrics.example"], mobiles=["+919898001122"]),
+        invoices=[InvoiceFacts(number=f"KT/25-26/{n:04d}", invoice_date=today - timedelta(days=d),
+                               acceptance_date=today - timedelta(days=d - 2), credit_days=30,
+                               taxable_value=Decimal(v), gst_amount=Decimal(v) * Decimal("0.05"))
+                  for n, d, v in [(121, 130, "72000.00"), (126, 110, "38000.00")]],
+        claim_type=ClaimType.MSMED_INVOICE, has_written_agreement=True,
+        agreement_date=today - timedelta(days=160), agreed_credit_days=30,
+        summary="Grey fabric supplied; two invoices unpaid. Notice signed and served by e-mail."))
+    cases.assign_advocate(creditor, case, advocate)
+    fire(case, "file", creditor)
+    notice = notices.start_notice(creditor, case, today)
+    notices.submit(creditor, notice)
+    # Approved by the seed itself: the advocate's one spare TOTP step went to the Ganesh Traders notice.
+    notice.status, notice.approved_at = NoticeStatus.APPROVED, utcnow()
+    audit.record("notice.approved", actor=advocate, case=case, payload={
+        "notice_id": notice.id, "version": notice.current.version, "sha256": notice.current.sha256,
+        "by": "demo seed"})
+    sign_notice(advocate, notice)
+    dispatch.serve(creditor, notice, {ChannelKind.EMAIL}, escalate_to_odr=True)
