@@ -9,3 +9,5 @@ def init_arbitration(app: Flask) -> None:
 
     app.register_blueprint(room_bp)
     app.register_blueprint(settlement_bp)
+    # Room pages link to each section whose blueprint is installed.
+    app.add_template_global(lambda endpoint: endpoint in app.view_functions, "has_endpoint")
