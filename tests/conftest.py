@@ -58,19 +58,27 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
-    if BACKEND == "postgresql":
-        engine = sa.create_engine(PG_URL)
-        try:
-            with engine.begin() as conn:
-                conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
-                conn.execute(sa.text("CREATE SCHEMA public"))
-        except sa.exc.OperationalError as exc:
-            service_unavailable("PostgreSQL at 127.0.0.1:5432", str(exc).splitlines()[0])
-        finally:
-            engine.dispose()
-        return PG_URL
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+def database_url(tmp_path_factory):
+    """SQLite: a file of the session's own. PostgreSQL: a database of the session's own beside
+    SULAH_TEST_PG_URL's (created from it, dropped afterwards), so two test runs on one server
+    (two developers, or a run beside a CI job) do not drop each other's tables."""
+    if BACKEND != "postgresql":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        return
+    base = sa.make_url(PG_URL)
+    name = f"{base.database}_run{os.getpid()}"
+    server = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as exc:
+        server.dispose()
+        service_unavailable("PostgreSQL at 127.0.0.1:5432", str(exc).splitlines()[0])
+    yield base.set(database=name).render_as_string(hide_password=False)
+    with server.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    server.dispose()
 
 
 @pytest.fixture(scope="session")
