@@ -9,5 +9,9 @@ def init_arbitration(app: Flask) -> None:
 
     app.register_blueprint(room_bp)
     app.register_blueprint(settlement_bp)
+    from arbitration import instalments
+    instalments.subscribe()  # confirmed payments move settled cases on (cure_default, mark_paid)
+    from arbitration.offer_views import bp as offers_bp
+    app.register_blueprint(offers_bp)
     # Room pages link to each section whose blueprint is installed.
     app.add_template_global(lambda endpoint: endpoint in app.view_functions, "has_endpoint")

@@ -61,3 +61,15 @@ class CertificateForm(FlaskForm):
     pkcs12 = FileField("Your DSC exported as PKCS#12 (.p12 or .pfx)",
                        validators=[FileRequired("Choose the .p12/.pfx file.")])
     passphrase = PasswordField("Its passphrase", validators=[InputRequired(), Length(max=200)])
+
+
+class TokenKeyForm(FlaskForm):
+    """Which token attached to the signing server holds the advocate's key; the PIN only checks it."""
+
+    token_label = StringField("The token's label", validators=[
+        InputRequired("Give the token's label."),
+        Length(max=32, message="A token label has at most 32 characters.")])
+    key_label = StringField("The key's label on the token", validators=[
+        InputRequired("Give the key's label."), Length(max=100)])
+    pin = PasswordField("The token's PIN (to check the key now; it is not stored)", validators=[
+        InputRequired("Type the token's PIN so the key can be checked."), Length(max=64)])

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import current_app
+
 from evidence.models import DocumentKind
 from evidence.services import add_document, documents_for, freeze, store
 from notices.ceremonies import CeremonyStatus, SigningCeremony, abandon_pending
@@ -42,7 +44,13 @@ class Started:
     ceremony: SigningCeremony | None = None
 
 
-def advocate_key_material(advocate: User):
+def advocate_key_material(advocate: User, pin: str | None = None):
+    """The advocate's key: the token recorded on the profile (opened with `pin`), or the PKCS#12."""
+    from notices.token_keys import token_key, uses_token
+
+    if uses_token(advocate):
+        key = token_key(current_app.config, advocate, pin)
+        return lambda signer: key
     profile = advocate.advocate_profile
     if profile is None or profile.signing_pkcs12 is None:
         raise DomainError("Upload your digital signature certificate (PKCS#12) before signing.")
@@ -61,12 +69,14 @@ def store_pdf(pdf: bytes) -> str:
     return sha
 
 
-def sign_notice(actor: User, notice: Notice, provider: SigningProvider | None = None) -> str:
-    """Sign now with the advocate's DSC (default PAdES provider); returns the signed PDF's SHA-256."""
+def sign_notice(actor: User, notice: Notice, provider: SigningProvider | None = None, *,
+                pin: str | None = None) -> str:
+    """Sign now with the advocate's DSC (default PAdES provider; `pin` opens a key on a token);
+    returns the signed PDF's SHA-256."""
     from portal.adapters.esign.pades import PadesProvider
 
     require_signable(actor, notice)
-    started = start_signing(actor, notice, provider or PadesProvider(advocate_key_material(actor)),
+    started = start_signing(actor, notice, provider or PadesProvider(advocate_key_material(actor, pin)),
                             return_url=lambda token: "")
     if started.sha256 is None:
         raise DomainError("The signature was not completed.")
@@ -218,6 +228,7 @@ def install_certificate(advocate: User, pkcs12: bytes, passphrase: str) -> str:
     if profile is None:
         raise DomainError("Complete your advocate profile first.")
     profile.signing_pkcs12, profile.signing_passphrase = pkcs12, passphrase
+    profile.signing_token_label = profile.signing_key_label = None  # one signing key on file
     audit.record("advocate.certificate_installed", actor=advocate, payload={
         "subject": subject, "sha256_fingerprint": cert.fingerprint(hashes.SHA256()).hex(),
         "demo": demo, "not_after": cert.not_valid_after_utc.isoformat()})

@@ -45,17 +45,21 @@ def signing_choices(notice) -> dict:
     from notices.ceremonies import latest_for
     from notices.models import NoticeStatus
 
+    profile = notice.case.advocate.advocate_profile if notice.case.advocate else None
     return {"providers": [(name, LABELS[name]) for name in enabled_providers(current_app.config)],
-            "names": NAMES, "last": latest_for(notice) if notice.status == NoticeStatus.APPROVED else None}
+            "names": NAMES, "last": latest_for(notice) if notice.status == NoticeStatus.APPROVED else None,
+            # The DSC is on a token: the sign form asks for its PIN (typed each time, never stored).
+            "token": profile.signing_token_label if profile else None}
 
 
-def provider_for(name: str, actor: User | None = None) -> SigningProvider:
-    """The provider called `name`; PAdES signs with `actor`'s own DSC, so it is built per signer."""
+def provider_for(name: str, actor: User | None = None, *, pin: str | None = None) -> SigningProvider:
+    """The provider called `name`; PAdES signs with `actor`'s own DSC, so it is built per signer
+    (with `pin` when that DSC is on a token)."""
     if name == PADES:
         from notices.signing import advocate_key_material
         from portal.adapters.esign.pades import PadesProvider
 
-        return PadesProvider(advocate_key_material(actor))
+        return PadesProvider(advocate_key_material(actor, pin))
     config = current_app.config
     fingerprint = tuple(sorted((k, str(v)) for k, v in config.items() if k.startswith(_PREFIX[name])))
     cache = current_app.extensions.setdefault(_CACHE, {})

@@ -23,6 +23,7 @@ from notices.signing_providers import (
     form_targets,
     provider_for,
 )
+from notices.token_keys import uses_token
 from notices.views import _page, bp, load_notice
 from portal.accounts.policy import Action, require
 from portal.adapters.esign.base import SigningError
@@ -64,10 +65,14 @@ def sign_notice(notice_id: int):
     if name not in offered:
         abort(400, f"“{name[:40]}” is not a signing method offered here. Choose one of: "
                    + ", ".join(LABELS[n] for n in offered) + ".")
+    pin = request.form.get("token_pin") or None
+    if name == PADES and uses_token(current_user) and not pin:
+        flash("Type the PIN of your token to sign with the key on it.", "error")
+        return _page(notice, status=422)
     try:
         signing.require_signable(current_user, notice)
         started = signing.start_signing(
-            current_user, notice, provider_for(name, current_user),
+            current_user, notice, provider_for(name, current_user, pin=pin),
             return_url=lambda token: public_url("notices.signing_return", token=token))
     except DomainError as exc:
         rollback()

@@ -261,11 +261,11 @@ def signing_certificate():
             commit()
             flash(f"Certificate for {subject} stored. It will sign the notices you approve.", "success")
             return redirect(url_for("notices.signing_certificate"))
-    profile = current_user.advocate_profile
-    return render_template("notices/certificate.html", form=form,
-                           has_certificate=bool(profile and profile.signing_pkcs12)), \
-        422 if form.errors else 200
+    from notices.token_views import certificate_page
+
+    return certificate_page(form)
 
 
-# The sign and signing-ceremony routes live on this blueprint too (notices/signing_views.py).
-from notices import signing_views  # noqa: E402, F401
+# The sign and signing-ceremony routes live on this blueprint too (notices/signing_views.py), and the
+# token half of the signing-key page (notices/token_views.py).
+from notices import signing_views, token_views  # noqa: E402, F401

@@ -157,6 +157,13 @@ class Config:
             "signatory": env.get("PLATFORM_OPERATOR_SIGNATORY", ""),
         }
         self._signing_config(env)
+        # Settlements (arbitration/seal.py, instalments.py): the platform's PAdES seal (a PKCS#12 file;
+        # unset in development: a demonstration seal in the instance folder), the days after a due date
+        # before a missed instalment is a default, and how many days ahead the debtor is reminded.
+        self.PLATFORM_SEAL_PKCS12 = env.get("PLATFORM_SEAL_PKCS12")
+        self.PLATFORM_SEAL_PASSPHRASE = env.get("PLATFORM_SEAL_PASSPHRASE", "")
+        self.SETTLEMENT_GRACE_DAYS = int(env.get("SETTLEMENT_GRACE_DAYS", 7))
+        self.SETTLEMENT_REMINDER_DAYS = int(env.get("SETTLEMENT_REMINDER_DAYS", 3))
         self.DEV_OUTBOX_ENABLED = self.DEVELOPMENT and _bool("DEV_OUTBOX", True)
         self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", 30 * 1024 * 1024))
 
@@ -189,6 +196,13 @@ class Config:
         listed = [name.strip() for name in env.get("SIGNING_PROVIDERS", "").split(",") if name.strip()]
         present = {"aadhaar_esign": self.ESIGN_ESP_URL, "docusign": self.DOCUSIGN_INTEGRATION_KEY}
         self.SIGNING_PROVIDERS = listed or ["pades_dsc"] + [name for name, key in present.items() if key]
+        # DSC signatures: an RFC 3161 timestamp authority (PAdES B-T) and the PKCS#11 module through
+        # which advocates' tokens or an HSM attached to the signing server are reached.
+        self.SIGNING_TSA_URL = env.get("SIGNING_TSA_URL")
+        self.SIGNING_TSA_USERNAME = env.get("SIGNING_TSA_USERNAME")
+        self.SIGNING_TSA_PASSWORD = env.get("SIGNING_TSA_PASSWORD")
+        self.SIGNING_TSA_TIMEOUT = float(env.get("SIGNING_TSA_TIMEOUT", "10"))
+        self.PKCS11_MODULE = env.get("PKCS11_MODULE")
 
     def as_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if k.isupper()}

@@ -1,4 +1,7 @@
 """Imports every model so metadata is complete (for Alembic and for create_app)."""
+from arbitration.offer_models import Bid, BiddingAgreement, Offer  # noqa: F401
+from arbitration.room_models import ConciliationRequest, Message, ReadMarker  # noqa: F401
+from arbitration.settlement_models import InstalmentRow, SettlementAgreement, Signature  # noqa: F401
 from evidence.models import Document, DownloadLog  # noqa: F401
 from notices.ceremonies import SigningCeremony  # noqa: F401
 from notices.delivery_models import DeliveryEvent, DeliveryProof, Dispatch, ServiceTerms  # noqa: F401
@@ -23,7 +26,8 @@ from portal.cases.models import (  # noqa: F401
                                     Payment,
                                     ReferenceCounter,
 )
-from portal.debtor.models import DebtorLink  # noqa: F401
+from portal.debtor.models import DebtorLink, DebtorResponse  # noqa: F401
 from portal.imports.models import ImportBatch  # noqa: F401
 from portal.onetime_codes import OneTimeCode  # noqa: F401
+from portal.payments.models import GatewayEvent, GatewayLink, PaymentReport, Receipt  # noqa: F401
 from portal.rates.models import BankRate  # noqa: F401

@@ -109,6 +109,10 @@ class AdvocateProfile(db.Model):
     # The advocate's DSC as PKCS#12 and its passphrase, both encrypted at rest.
     signing_pkcs12: Mapped[bytes | None] = mapped_column(EncryptedBytes)
     signing_passphrase: Mapped[str | None] = mapped_column(EncryptedText)
+    # Or the DSC on a PKCS#11 token / HSM attached to the signing server (PKCS11_MODULE): only the
+    # labels are kept; the PIN is typed at each signature. Token labels are at most 32 bytes (PKCS#11).
+    signing_token_label: Mapped[str | None] = mapped_column(String(32))
+    signing_key_label: Mapped[str | None] = mapped_column(String(100))
 
     user: Mapped[User] = relationship(back_populates="advocate_profile")
 

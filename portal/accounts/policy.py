@@ -63,6 +63,7 @@ class Action(enum.StrEnum):
     RECORD_POSTAL_SERVICE = "record_postal_service"  # tracking and the returned A.D. card of a posted notice
     # Issue 6: the debtor's answer, payments, the ODR room, settlement.
     DEBTOR_VIEW = "debtor_view"                # the debtor's own page of its case: notice, evidence, dues
+    DEBTOR_CASES = "debtor_cases"              # the debtor's list of every case against its business
     RESPOND_TO_NOTICE = "respond_to_notice"    # acknowledge, dispute, admit part, propose a plan, call back
     REPORT_PAYMENT = "report_payment"          # the debtor pays (UPI reference, payment link)
     CONFIRM_PAYMENT = "confirm_payment"        # the creditor confirms (or rejects) a reported payment
@@ -151,6 +152,8 @@ RULES: dict[Action, Rule] = {
                                       needs_case=False, user_check=lambda u: u.org_id is not None),
     Action.REVIEW_NOTICE_BATCH: Rule(frozenset({Role.ADVOCATE}), "Only advocates review batches of notices.",
                                      needs_case=False),
+    Action.DEBTOR_CASES: Rule(frozenset({Role.DEBTOR}), "This page lists the cases against a debtor's "
+                              "business.", needs_case=False),
     Action.DEBTOR_VIEW: Rule(frozenset({Role.DEBTOR}), "This page is the debtor's view of the case.",
                              statuses=SERVED_STATUSES),
     Action.RESPOND_TO_NOTICE: Rule(frozenset({Role.DEBTOR}),
@@ -181,7 +184,8 @@ RULES: dict[Action, Rule] = {
                         statuses=frozenset({CaseStatus.IN_CONCILIATION})),
     Action.PROPOSE_AS_NEUTRAL: Rule(frozenset({Role.NEUTRAL}), "Only the conciliator makes a proposal.",
                                     statuses=frozenset({CaseStatus.IN_CONCILIATION})),
-    Action.SIGN_SETTLEMENT: Rule(frozenset({Role.CREDITOR, Role.DEBTOR, Role.NEUTRAL}),
+    # The advocate may sign on the creditor's behalf (with its DSC).
+    Action.SIGN_SETTLEMENT: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR, Role.NEUTRAL}),
                                  "Only the parties sign the settlement (the conciliator authenticates it).",
                                  statuses=ROOM_OPEN_STATUSES),
     Action.VIEW_SETTLEMENT: Rule(EVERY_PARTY,

@@ -53,6 +53,15 @@ class PaymentMethod(enum.StrEnum):
     OTHER = "other"
 
 
+class PaymentSource(enum.StrEnum):
+    """Who put the payment on record: the creditor by hand, the creditor confirming the debtor's
+    UPI report, or the payment gateway's signed webhook (no person)."""
+
+    CREDITOR = "creditor"
+    DEBTOR_REPORT = "debtor_report"
+    GATEWAY = "gateway"
+
+
 class Party(db.Model):
     """A debtor as the creditor knows it. Only what is needed to claim and serve is kept."""
 
@@ -197,7 +206,13 @@ class Payment(db.Model):
     paid_on: Mapped[date] = mapped_column(Date)
     method: Mapped[PaymentMethod] = enum_column(PaymentMethod)
     reference: Mapped[str] = mapped_column(String(60), default="")
-    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # NULL for a payment the gateway reported (the system recorded it, no person did).
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    source: Mapped[PaymentSource] = enum_column(PaymentSource, default=PaymentSource.CREDITOR,
+                                                server_default=PaymentSource.CREDITOR.value)
+    # The gateway's own payment id (Razorpay pay_...): one payment is recorded once, however often
+    # its webhook arrives.
+    gateway_ref: Mapped[str | None] = mapped_column(String(60), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="payments")

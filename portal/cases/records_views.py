@@ -4,15 +4,17 @@ from __future__ import annotations
 from flask import flash, redirect, url_for
 from flask_login import current_user, login_required
 
-from portal.accounts.policy import Action, require
+from portal.accounts.policy import PAYABLE_STATUSES, Action, require
 from portal.cases import records
 from portal.cases.intake import today_ist
-from portal.cases.models import PaymentMethod
+from portal.cases.models import PaymentMethod, PaymentSource
 from portal.cases.record_forms import AcknowledgementForm, JustificationForm, PaymentForm
 from portal.cases.services import record_payment
 from portal.cases.states import DomainError
 from portal.cases.views import bp, load_case, render_case
 from portal.database import commit, rollback
+from portal.payments import services as payments
+from portal.types import to_paisa
 
 
 def _invoice_id(raw: str | None) -> int | None:
@@ -38,8 +40,16 @@ def add_payment(reference: str):
             inv = _invoice_id(form.invoice_id.data)
             if inv is not None and inv not in {i.id for i in case.invoices}:
                 raise DomainError("That invoice is not part of this case.")
-            record_payment(current_user, case, form.amount.data, form.paid_on.data,
-                           PaymentMethod(form.method.data), form.reference.data or "", invoice_id=inv)
+            if case.status in PAYABLE_STATUSES:
+                # Once the notice is served a payment is part of the recovery: receipt, instalments,
+                # and the case marked paid when nothing is left due.
+                payments.lock(case)
+                payments.record(case, to_paisa(form.amount.data), form.paid_on.data,
+                                PaymentMethod(form.method.data), form.reference.data or "",
+                                PaymentSource.CREDITOR, current_user, today_ist())
+            else:
+                record_payment(current_user, case, form.amount.data, form.paid_on.data,
+                               PaymentMethod(form.method.data), form.reference.data or "", invoice_id=inv)
         except DomainError as exc:
             rollback()
             form.amount.errors.append(str(exc))

@@ -57,6 +57,7 @@ def render_case(case: Case, *, payment_form=None, ack_form=None, justification_f
                 status: int = 200):
     """The case page; action forms come back here with their errors (status 422)."""
     from notices.case_section import summaries
+    from portal.debtor.responses import responses_for
     from portal.cases.record_forms import AcknowledgementForm, JustificationForm, PaymentForm
 
     role = Role(current_user.role)
@@ -72,7 +73,24 @@ def render_case(case: Case, *, payment_form=None, ack_form=None, justification_f
         ack_form=ack_form or AcknowledgementForm(formdata=None).for_case(case),
         justification_form=justification_form or JustificationForm(formdata=None).for_case(case),
         notice_summaries=summaries(current_user, case),
+        odr_links=odr_links(case), answers=responses_for(case),
     ), status
+
+
+def odr_links(case: Case) -> list[tuple[str, str]]:
+    """(label, url) of the room, settlement and payments pages this user may open on the case."""
+    links = []
+    can_open = (case.status in states.transition_for("open_negotiation").sources
+                and can(current_user, "transition:open_negotiation", case))
+    if can_open or can(current_user, Action.VIEW_ODR_ROOM, case):
+        links.append(("ODR room: messages, offers, bidding", url_for("odr.room", reference=case.reference)))
+    if can(current_user, Action.VIEW_SETTLEMENT, case):
+        links.append(("Settlement agreement and instalments",
+                      url_for("settlement.show", reference=case.reference)))
+    if can(current_user, Action.VIEW_PAYMENTS, case) and current_user.role != Role.DEBTOR:
+        links.append(("Payments reported and received", url_for("payments.list_payments",
+                                                                 reference=case.reference)))
+    return links
 
 
 @bp.get("/<reference>")

@@ -8,11 +8,12 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from notices import timeline
-from notices.delivery_models import EventKind, ServiceTerms
+from notices.delivery_models import EventKind
 from notices.models import Notice, NoticeStatus
 from portal.accounts.policy import Action, require
 from portal.cases.models import Case
 from portal.database import commit
+from portal.debtor import responses
 from portal.extensions import db
 
 bp = Blueprint("debtor_case", __name__)
@@ -42,13 +43,12 @@ def served_notice(case: Case, notice_id: int) -> Notice:
 @bp.get("/d/<reference>")
 @login_required
 def home(reference: str):
+    from portal.debtor.page import context
+
     case = load(reference)
     notices = served_notices(case)
-    acknowledged = {n.id for n in notices
-                    if any(e.kind == EventKind.ACKNOWLEDGED for e in timeline.events_for(n))}
-    terms = {n.id: db.session.get(ServiceTerms, n.id) for n in notices}
-    return render_template("debtor/case.html", case=case, notices=notices, terms=terms,
-                           acknowledged=acknowledged, form=FlaskForm())
+    return render_template("debtor/case.html", case=case, notices=notices, form=FlaskForm(),
+                           **context(current_user, case, notices))
 
 
 @bp.get("/d/<reference>/notices/<int:notice_id>.pdf")
@@ -70,9 +70,11 @@ def acknowledge(reference: str, notice_id: int):
     notice = served_notice(case, notice_id)
     if not FlaskForm().validate_on_submit():
         abort(400, "Your form had expired. Please open the page again.")
-    timeline.record(notice, EventKind.ACKNOWLEDGED, source="debtor", actor=current_user,
-                    detail="The debtor pressed “I have received this notice”.",
-                    raw=f"acknowledged notice {notice.id} by {current_user.get_id()}".encode())
+    event = timeline.record(notice, EventKind.ACKNOWLEDGED, source="debtor", actor=current_user,
+                            detail="The debtor pressed “I have received this notice”.",
+                            raw=f"acknowledged notice {notice.id} by {current_user.get_id()}".encode())
+    if event is not None:  # the first press only; a second one changes nothing
+        responses.acknowledge(current_user, case, notice)
     commit()
     flash("Thank you. Your acknowledgement is recorded with the time.", "success")
     return redirect(url_for("debtor_case.home", reference=case.reference))

@@ -5,6 +5,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
+from portal.accounts.roles import Role
 from portal.cases.services import visible_cases
 from portal.extensions import db
 
@@ -21,6 +22,8 @@ def home():
 @bp.get("/dashboard")
 @login_required
 def dashboard():
+    if current_user.role == Role.DEBTOR:  # a debtor's home is its own list of claims, not the case desk
+        return redirect(url_for("debtor_account.my_cases"))
     cases = db.session.scalars(visible_cases(current_user).limit(20)).all()
     return render_template("web/dashboard.html", cases=cases)
 

@@ -64,7 +64,7 @@ def test_admin_invites_a_colleague_who_joins_through_the_emailed_link(client, au
     assert len(inv.token_hash) == 64 and inv.token_hash not in path  # only its hash is stored
     actions = db_session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)).all()
     assert actions[-3:] == ["org.invited", "org.invitation_accepted", "user.logged_in"]
-    assert client.get("/dashboard").status_code == 200
+    assert client.get("/dashboard", follow_redirects=True).status_code == 200
 
     # Single use: the same link now refuses, clearly.
     again = client.get(path)
@@ -139,7 +139,7 @@ def test_only_the_org_admin_can_invite(client, auth, admin, outbox, count_rows, 
     auth.login_as(user)
     assert client.get("/team").status_code == 403
     before = count_rows(Invitation)
-    page = client.get("/dashboard")
+    page = client.get("/dashboard", follow_redirects=True)
     resp = client.post("/team", data={"csrf_token": csrf_from(page), "email": "x@kaveri.example",
                                       "role": "creditor"})
     assert resp.status_code == 403

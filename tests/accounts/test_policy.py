@@ -50,6 +50,7 @@ EXPECTED = [
     (Action.REVIEW_NOTICE_BATCH, None, {"advocate", "unengaged_advocate", "unassigned_advocate"}),
     (Action.DEBTOR_VIEW, S.NOTICE_SERVED, {"debtor"}),
     (Action.DEBTOR_VIEW, S.NOTICE_SIGNED, set()),
+    (Action.DEBTOR_CASES, None, {"debtor"}),
     (Action.RESPOND_TO_NOTICE, S.NOTICE_SERVED, {"debtor"}),
     (Action.RESPOND_TO_NOTICE, S.SETTLED, set()),
     (Action.REPORT_PAYMENT, S.DEFAULTED, {"debtor"}),
@@ -67,7 +68,7 @@ EXPECTED = [
     (Action.CAUCUS, S.IN_CONCILIATION, CREDITORS | {"advocate", "debtor", "neutral"}),
     (Action.CAUCUS, S.IN_NEGOTIATION, set()),
     (Action.PROPOSE_AS_NEUTRAL, S.IN_CONCILIATION, {"neutral"}),
-    (Action.SIGN_SETTLEMENT, S.IN_NEGOTIATION, CREDITORS | {"debtor", "neutral"}),
+    (Action.SIGN_SETTLEMENT, S.IN_NEGOTIATION, CREDITORS | {"advocate", "debtor", "neutral"}),
     (Action.VIEW_SETTLEMENT, S.DEFAULTED, CREDITORS | {"advocate", "debtor", "neutral", "admin"}),
 ]
 

@@ -154,7 +154,7 @@ def api_body(**over):
 
 
 def api_post(client, body):
-    page = client.get("/dashboard")
+    page = client.get("/dashboard", follow_redirects=True)
     return client.post("/api/cases", json=body, headers={"X-CSRFToken": csrf_from(page)})
 
 
@@ -192,7 +192,7 @@ def test_api_rejects_non_json_and_anonymous(client, auth, creditor, db_session):
     resp = client.post("/api/cases", json=api_body())
     assert resp.status_code in (400, 401)
     auth.login_as(creditor)
-    page = client.get("/dashboard")
+    page = client.get("/dashboard", follow_redirects=True)
     resp = client.post("/api/cases", data="[1,2", content_type="application/json",
                        headers={"X-CSRFToken": csrf_from(page)})
     assert resp.status_code == 400

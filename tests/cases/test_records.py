@@ -98,7 +98,7 @@ def test_wrong_party_cannot_record(client, auth, db_session, who):
         EngagementFactory(org_id=creditor.org_id, advocate_id=user.id)
         expected = 403
     auth.login_as(user)
-    page = client.get("/dashboard")
+    page = client.get("/dashboard", follow_redirects=True)
     resp = client.post(f"/cases/{case.reference}/payments", data={
         "csrf_token": csrf_from(page), "amount": "10", "paid_on": "2026-03-01", "method": "upi"})
     assert resp.status_code == expected

@@ -33,7 +33,7 @@ def filed_case(creditor, advocate=None, **kw):
 
 
 def post(client, url, data=None):
-    page = client.get("/dashboard")
+    page = client.get("/dashboard", follow_redirects=True)
     return client.post(url, data={"csrf_token": csrf_from(page), **(data or {})})
 
 

@@ -105,7 +105,7 @@ def parties(db_session):
 
 
 def post(client, url, **data):
-    page = client.get("/dashboard")
+    page = client.get("/dashboard", follow_redirects=True)
     return client.post(url, data={"csrf_token": csrf_from(page), **data})
 
 

@@ -1,0 +1,84 @@
+"""The debtor's own account: created from a personal-link session ("see all cases against you"),
+then the list of the debtor's cases after a normal login."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user
+
+from portal.accounts import services as account_services
+from portal.accounts.policy import Action, require
+from portal.cases.states import DomainError
+from portal.database import commit, rollback
+from portal.debtor import account
+from portal.debtor.case_views import load
+from portal.debtor.forms import AccountForm
+from portal.extensions import limiter
+from portal.onetime_codes import CodeError, mask
+
+bp = Blueprint("debtor_account", __name__)
+
+
+def _is_guest() -> bool:
+    return getattr(current_user, "link_case_id", None) is not None
+
+
+@bp.get("/d/")
+@login_required
+def my_cases():
+    require(current_user, Action.DEBTOR_CASES)
+    return render_template("debtor/cases.html", cases=account.cases_of(current_user), guest=_is_guest())
+
+
+def _page(case, form, status: int = 200, *, code_sent_to: str | None = None):
+    return render_template("debtor/account.html", case=case, form=form, code_sent_to=code_sent_to,
+                           proven=account.proven_email(current_user),
+                           has_account=case.debtor.user_id is not None), status
+
+
+@bp.route("/d/<reference>/account", methods=["GET", "POST"])
+@login_required
+@limiter.limit("20 per hour", methods=["POST"])
+def create_account(reference: str):
+    case = load(reference)
+    if not _is_guest():  # already signed in with an account: nothing to create
+        flash("You are signed in with your account already.", "info")
+        return redirect(url_for("debtor_account.my_cases"))
+    if request.method == "GET":
+        form = AccountForm(formdata=None, email=account.proven_email(current_user) or "")
+        return _page(case, form)
+    form = AccountForm()
+    if not form.validate():
+        return _page(case, form, 422)
+    ip = request.remote_addr or ""
+    try:
+        user = account.create(current_user, case, name=form.name.data, email=form.email.data,
+                              password=form.password.data, code=form.code.data, ip=ip)
+    except account.CodeNeeded:
+        try:
+            row = account.send_code(current_user, case, form.email.data, ip)
+        except CodeError as exc:
+            rollback()
+            form.email.errors.append(str(exc))
+            return _page(case, form, exc.status)
+        commit()
+        return _page(case, form, code_sent_to=row.masked_destination)
+    except CodeError as exc:
+        commit()  # the wrong try counts
+        form.code.errors.append(str(exc))
+        return _page(case, form, exc.status, code_sent_to=mask(form.email.data))
+    except DomainError as exc:
+        rollback()
+        form.form_errors.append(str(exc))
+        return _page(case, form, 409)
+    commit()
+    # From now on the debtor signs in with its account: a fresh session, as a normal login makes.
+    flashes = session.get("_flashes")
+    session.clear()
+    if flashes:
+        session["_flashes"] = flashes
+    login_user(user)
+    account_services.record_login(user)
+    commit()
+    flash("Your account is ready. Next time, log in with your e-mail and password to see every case "
+          "against your business.", "success")
+    return redirect(url_for("debtor_account.my_cases"))

@@ -1,0 +1,56 @@
+"""What the debtor's page of a case shows, gathered in one place: the notices with their
+verification status and deadlines, the evidence shared with the debtor, the amount due today with
+its computation (the same numbers the creditor sees), the answers given so far, and which answers
+are open now."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from notices import timeline
+from notices.delivery_models import EventKind, ServiceTerms
+from notices.models import Notice
+from notices.verification import PublicRecord, public_record
+from portal.accounts.policy import Action, can
+from portal.cases.models import Case
+from portal.cases.states import DomainError
+from portal.debtor import responses
+from portal.extensions import db
+
+
+def verification(notice: Notice) -> PublicRecord | None:
+    """What the public verification page says of this notice (None: not a signed notice of record)."""
+    return public_record(notice.verification_code) if notice.verification_code else None
+
+
+def amount_due(case: Case):
+    """(computation, None) or (None, why it cannot be computed)."""
+    if not case.invoices:
+        return None, "The claim lists no invoices."
+    try:
+        return responses.dues(case), None
+    except DomainError as exc:
+        return None, str(exc)
+
+
+def context(user: Any, case: Case, notices: list[Notice]) -> dict:
+    from evidence.services import documents_for
+
+    computation, problem = amount_due(case)
+    terms = {n.id: db.session.get(ServiceTerms, n.id) for n in notices}
+    respond_by = sorted(t.respond_by for t in terms.values() if t is not None and t.respond_by)
+    return {
+        "terms": terms,
+        "respond_by": respond_by[0] if respond_by else None,
+        "acknowledged": {n.id for n in notices
+                         if any(e.kind == EventKind.ACKNOWLEDGED for e in timeline.events_for(n))},
+        "records": {n.id: verification(n) for n in notices},
+        "documents": (documents_for(case, include_withdrawn=False, viewer=user)
+                      if can(user, Action.VIEW_EVIDENCE, case) else []),
+        "computation": computation, "computation_problem": problem,
+        "responses": responses.responses_for(case),
+        "can_respond": can(user, Action.RESPOND_TO_NOTICE, case),
+        "pay_enabled": responses.pay_page_enabled() and can(user, Action.REPORT_PAYMENT, case),
+        "room_open": "odr.room" in current_app.view_functions and can(user, Action.VIEW_ODR_ROOM, case),
+    }

@@ -1,0 +1,236 @@
+"""The debtor's answers to a served notice: pay in full, admit part, propose a plan, dispute, ask
+for a call back. Each is one call that records the answer, audits it, moves the case through the
+state machine and tells the creditor (after commit). Services flush, never commit.
+
+`actor` is a debtor User or the LinkGuest of a personal link (no user id).
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, BinaryIO
+
+from flask import current_app, render_template
+from sqlalchemy import select
+
+from evidence.models import Audience, DocumentKind
+from portal import audit
+from portal.accounts.models import User
+from portal.accounts.policy import RESPONSE_STATUSES
+from portal.adapters import mail
+from portal.cases.amounts import Computation
+from portal.cases.models import Case
+from portal.cases.states import CaseStatus, DomainError
+from portal.cases.transitions import fire
+from portal.debtor import callbacks, plans
+from portal.debtor.models import KIND_LABELS, REASON_LABELS, DebtorResponse, DisputeReason, ResponseKind
+from portal.extensions import db
+from portal.types import to_ist, utcnow
+from portal.urls import public_url
+
+MIN_TEXT, MAX_TEXT = 20, 4000
+MAX_NOTE = 1000
+MAX_FILES = 5
+
+
+class ResponseInvalid(ValueError):
+    """The answer cannot be recorded as given; the message is safe to show (the web says 422)."""
+
+
+def ensure_open(case: Case) -> None:
+    """The notice can be answered only while the claim is open and not yet decided (else 409)."""
+    if case.status not in RESPONSE_STATUSES:
+        raise DomainError(f"This claim can no longer be answered here: it is "
+                          f"{case.status.value.replace('_', ' ')}. What was agreed or decided stands.")
+
+
+def responses_for(case: Case) -> list[DebtorResponse]:
+    return list(db.session.scalars(select(DebtorResponse).where(DebtorResponse.case_id == case.id)
+                                   .order_by(DebtorResponse.id.desc())))
+
+
+def dues(case: Case) -> Computation:
+    """The amount due today, exactly as the creditor's case page computes it."""
+    from portal.cases.due_dates import DueDateError
+    from portal.cases.intake import today_ist
+    from portal.cases.interest import ComputationError
+    from portal.cases.reckoning import compute_case
+    from portal.rates.services import rate_table
+    from portal.rates.table import RateMissing
+
+    try:
+        return compute_case(case, today_ist(), rate_table=rate_table())
+    except (ComputationError, DueDateError, RateMissing) as exc:
+        raise DomainError(f"The amount due cannot be computed just now ({exc}). Please try again "
+                          "later or ask for a call back.") from exc
+
+
+def _reason(value: Any) -> DisputeReason:
+    try:
+        return DisputeReason(value)
+    except ValueError:
+        raise ResponseInvalid("Choose why you dispute the claim.") from None
+
+
+def _text(value: str | None, what: str = "Explain") -> str:
+    text = (value or "").strip()
+    if len(text) < MIN_TEXT:
+        raise ResponseInvalid(f"{what} in a sentence or two (at least {MIN_TEXT} characters).")
+    if len(text) > MAX_TEXT:
+        raise ResponseInvalid(f"Keep the explanation under {MAX_TEXT} characters; attach documents "
+                              "for the details.")
+    return text
+
+
+def _invoice_ids(case: Case, ids: Iterable[int], what: str) -> list[int]:
+    chosen = sorted(set(ids))
+    if not chosen:
+        raise ResponseInvalid(f"Choose at least one invoice you {what}.")
+    if not set(chosen) <= {i.id for i in case.invoices}:
+        raise ResponseInvalid("Choose invoices from this claim only.")
+    return chosen
+
+
+def _record(actor: Any, case: Case, kind: ResponseKind, **fields) -> DebtorResponse:
+    response = DebtorResponse(case_id=case.id, kind=kind, by_id=getattr(actor, "id", None),
+                              link_id=getattr(actor, "link_id", None), created_at=utcnow(), **fields)
+    db.session.add(response)
+    db.session.flush()
+    audit.record(f"debtor.{kind.value}", actor=actor, case=case, payload={
+        "response_id": response.id, "reason": response.reason.value if response.reason else None,
+        "disputed_invoice_ids": response.disputed_ids, "admitted_amount": response.admitted_amount,
+        "link_id": response.link_id})
+    return response
+
+
+def _advance(case: Case, actor: Any, *, to_odr: bool) -> None:
+    """The first answer moves a served case to responded; a dispute or a plan opens the ODR room."""
+    if case.status == CaseStatus.NOTICE_SERVED:
+        fire(case, "record_response", actor)
+    if to_odr and case.status == CaseStatus.RESPONDED:
+        fire(case, "open_negotiation", actor)
+
+
+def _tell_creditor(case: Case, response: DebtorResponse) -> None:
+    """E-mail the creditor's staff member who filed the claim, once the answer is committed."""
+    filer = db.session.get(User, case.created_by_id)
+    if filer is None or not filer.active:
+        return
+    text = render_template("email/debtor_responded.txt", case=case, response=response,
+                           invoices={i.id: i.number for i in case.invoices},
+                           url=public_url("cases.show_case", reference=case.reference))
+    subject = f"{case.reference}: the debtor answered ({KIND_LABELS[response.kind].lower()})"
+    mail.queue(mail.Message(to=[filer.email], subject=subject, text=text))
+
+
+def acknowledge(actor: Any, case: Case, notice: Any) -> DebtorResponse:
+    """Receipt of the notice acknowledged. Recorded and audited, but the status stays: receipt is
+    not an answer to the claim, so the period to pay and its escalation to ODR run on."""
+    return _record(actor, case, ResponseKind.ACKNOWLEDGE,
+                   text=f"Received the legal notice signed {to_ist(notice.signed_at):%d %B %Y}.")
+
+
+def dispute(actor: Any, case: Case, *, reason: Any, text: str | None, invoice_ids: Iterable[int],
+            files: Sequence[tuple[BinaryIO, str]] = (), file_kind: DocumentKind = DocumentKind.OTHER
+            ) -> DebtorResponse:
+    """Dispute the chosen invoices; counter-evidence goes through the evidence pipeline for all to
+    see; the dispute goes on to the ODR room. Raises ResponseInvalid, UploadRefused or DomainError."""
+    from evidence.services import add_document
+
+    ensure_open(case)
+    why, explanation = _reason(reason), _text(text)
+    disputed = _invoice_ids(case, invoice_ids, "dispute")
+    if len(files) > MAX_FILES:
+        raise ResponseInvalid(f"Attach at most {MAX_FILES} documents; put more pages in one PDF.")
+    response = _record(actor, case, ResponseKind.DISPUTE, reason=why, text=explanation,
+                       disputed_invoice_ids=json.dumps(disputed))
+    for stream, filename in files:
+        add_document(actor, case, stream, filename, file_kind,
+                     f"The debtor's counter-evidence: {REASON_LABELS[why].lower()}", audience=Audience.ALL)
+    _advance(case, actor, to_odr=True)
+    _tell_creditor(case, response)
+    return response
+
+
+def admit_part(actor: Any, case: Case, *, admitted_ids: Iterable[int], reason: Any,
+               text: str | None) -> DebtorResponse:
+    """Accept some invoices (their dues today are to be paid now) and dispute the others, which
+    alone go on to the ODR room."""
+    ensure_open(case)
+    admitted = _invoice_ids(case, admitted_ids, "accept")
+    disputed = sorted({i.id for i in case.invoices} - set(admitted))
+    if not disputed:
+        raise ResponseInvalid("You accepted every invoice: choose “Pay in full” instead, or leave "
+                              "unticked the invoices you dispute.")
+    why, explanation = _reason(reason), _text(text, "Explain why you dispute the other invoices")
+    numbers = {i.number for i in case.invoices if i.id in admitted}
+    amount = sum((inv.total_due for inv in dues(case).invoices if inv.number in numbers), Decimal("0.00"))
+    if amount <= 0:
+        raise ResponseInvalid("Nothing is due on the invoices you accepted. Choose the ones you will pay.")
+    response = _record(actor, case, ResponseKind.ADMIT_PART, reason=why, text=explanation,
+                       disputed_invoice_ids=json.dumps(disputed), admitted_amount=amount)
+    _advance(case, actor, to_odr=True)
+    _tell_creditor(case, response)
+    return response
+
+
+def propose_plan(actor: Any, case: Case, plan: plans.PlanRequest, note: str | None = "",
+                 *, today: date | None = None) -> DebtorResponse:
+    """Offer to pay the amount due in instalments; the plan becomes the debtor's live offer in the
+    ODR room. Raises TermsError (bad plan), ResponseInvalid or DomainError."""
+    from arbitration.offers import claim_ceiling, make_offer
+    from portal.accounts.policy import Side
+    from portal.cases.intake import today_ist
+
+    ensure_open(case)
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise ResponseInvalid(f"Keep the note under {MAX_NOTE} characters.")
+    # Offers may not exceed the sum invoiced; the plan then covers that sum, never more.
+    total = min(dues(case).total_due, claim_ceiling(case))
+    terms = plans.build_terms(total, plan, today or today_ist())
+    response = _record(actor, case, ResponseKind.PROPOSE_PLAN, text=note, plan_terms=terms.to_json(),
+                       admitted_amount=terms.total)
+    _advance(case, actor, to_odr=True)
+    make_offer(case, side=Side.DEBTOR, terms=terms, actor=actor,
+               note=note or f"Instalment plan proposed with the answer to the notice ({plan.count} "
+                            f"{plan.frequency.value} instalments).")
+    _tell_creditor(case, response)
+    return response
+
+
+def pay_in_full(actor: Any, case: Case) -> DebtorResponse:
+    """The debtor says it will pay the whole amount due today; it goes on to the payment page."""
+    ensure_open(case)
+    amount = dues(case).total_due
+    if amount <= 0:
+        raise DomainError("Nothing is due on this claim any more.")
+    response = _record(actor, case, ResponseKind.PAY_IN_FULL, admitted_amount=amount)
+    _advance(case, actor, to_odr=False)
+    _tell_creditor(case, response)
+    return response
+
+
+def call_back(actor: Any, case: Case, *, day: date, start: str, phone: str, note: str | None = "",
+              now: datetime | None = None) -> DebtorResponse:
+    """Ask the creditor to call in a slot inside its contact window (and the house's 08:00-19:00
+    IST). Raises CallbackRefused (bad slot or number), ResponseInvalid or DomainError."""
+    from notices.contact_rules import ContactPolicy
+
+    ensure_open(case)
+    slot = callbacks.slot(day, start, ContactPolicy.of(case.creditor), now or utcnow())
+    number = callbacks.normalize_phone(phone)
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise ResponseInvalid(f"Keep the note under {MAX_NOTE} characters.")
+    response = _record(actor, case, ResponseKind.CALL_BACK, text=note, callback_phone=number,
+                       callback_from=slot.starts, callback_until=slot.ends)
+    _advance(case, actor, to_odr=False)
+    _tell_creditor(case, response)
+    return response
+
+
+def pay_page_enabled() -> bool:
+    return "payments.pay" in current_app.view_functions

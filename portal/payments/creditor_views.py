@@ -1,0 +1,97 @@
+"""The creditor's side of payments: the case's payments and the debtor's reports to confirm or
+reject (/cases/<reference>/payments), and the organisation's UPI ID that the pay page links to."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from portal import audit
+from portal.accounts.policy import Action, can, require
+from portal.cases.intake import today_ist
+from portal.cases.models import Case
+from portal.database import commit, rollback
+from portal.extensions import db
+from portal.payments.dues import DuesUnknown, amount_due
+from portal.payments.forms import RejectForm, UpiForm
+from portal.payments.models import PaymentReport, ReportStatus
+from portal.payments.services import PaymentInvalid, confirm_report, reject_report
+from portal.payments.views import bp, case_receipts, case_reports, load
+
+
+def render_list(case: Case, *, reject_form: RejectForm | None = None, rejecting: int | None = None,
+                status: int = 200):
+    try:
+        due, problem = amount_due(case, today_ist()), None
+    except DuesUnknown as exc:
+        due, problem = None, str(exc)
+    receipts = {r.payment_id: r for r in case_receipts(case)}
+    return render_template(
+        "payments/list.html", case=case, due=due, problem=problem, reports=case_reports(case),
+        payments=sorted(case.payments, key=lambda p: (p.paid_on, p.id), reverse=True), receipts=receipts,
+        can_confirm=can(current_user, Action.CONFIRM_PAYMENT, case), pending=ReportStatus.REPORTED,
+        reject_form=reject_form or RejectForm(formdata=None), rejecting=rejecting), status
+
+
+def load_report(case: Case, report_id: int) -> PaymentReport:
+    report = db.session.get(PaymentReport, report_id)
+    if report is None or report.case_id != case.id:
+        abort(404, "No such payment report.")
+    return report
+
+
+@bp.get("/cases/<reference>/payments")
+@login_required
+def list_payments(reference: str):
+    return render_list(load(reference, Action.VIEW_PAYMENTS))
+
+
+@bp.post("/cases/<reference>/payments/reports/<int:report_id>/confirm")
+@login_required
+def confirm(reference: str, report_id: int):
+    from flask_wtf import FlaskForm
+
+    case = load(reference, Action.CONFIRM_PAYMENT)
+    report = load_report(case, report_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400, "Your form had expired. Please open the page again.")
+    payment = confirm_report(current_user, report, today_ist())
+    commit()
+    paid = " Nothing more is due: the case is marked paid." if case.status.value == "paid" else ""
+    flash(f"Payment of ₹{payment.amount:,.2f} confirmed; the debtor has its receipt.{paid}", "success")
+    return redirect(url_for("payments.list_payments", reference=case.reference))
+
+
+@bp.post("/cases/<reference>/payments/reports/<int:report_id>/reject")
+@login_required
+def reject(reference: str, report_id: int):
+    case = load(reference, Action.CONFIRM_PAYMENT)
+    report = load_report(case, report_id)
+    form = RejectForm()
+    if not form.validate_on_submit():
+        return render_list(case, reject_form=form, rejecting=report.id, status=422)
+    try:
+        reject_report(current_user, report, form.reason.data)
+    except PaymentInvalid as exc:
+        rollback()
+        form.reason.errors.append(str(exc))
+        return render_list(case, reject_form=form, rejecting=report.id, status=422)
+    commit()
+    flash("Report rejected. The debtor sees your reason on its payment page.", "success")
+    return redirect(url_for("payments.list_payments", reference=case.reference))
+
+
+@bp.route("/organisation/upi", methods=["GET", "POST"])
+@login_required
+def edit_upi():
+    require(current_user, Action.MANAGE_ORG)
+    org = current_user.organization
+    form = UpiForm(obj=org)
+    if form.validate_on_submit():
+        before, org.upi_vpa = org.upi_vpa, form.upi_vpa.data
+        audit.record("org.upi_vpa_changed", actor=current_user, payload={
+            "org_id": org.id, "from": before, "to": org.upi_vpa})
+        commit()
+        flash("UPI ID saved. Debtors' payment pages now link to it." if org.upi_vpa else
+              "UPI ID removed. Debtors' payment pages no longer show a UPI link.", "success")
+        return redirect(url_for("payments.edit_upi"))
+    return render_template("payments/upi_settings.html", form=form, org=org), 422 if form.errors else 200

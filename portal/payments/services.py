@@ -1,0 +1,161 @@
+"""Payment use-cases: the debtor reports a UPI or bank transfer by its UTR, the creditor confirms or
+rejects the report, and every confirmed payment (also the gateway's) becomes a Payment with a receipt,
+the `payment_confirmed` signal and, once nothing is due, the case marked paid.
+
+Services take the actor explicitly (a LinkGuest debtor has no user id), flush and never commit.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import exists, select
+
+from portal import audit
+from portal.adapters.upi import validate_utr
+from portal.cases.models import Case, Payment, PaymentMethod, PaymentSource
+from portal.cases.states import DomainError, transition_for
+from portal.cases.transitions import fire
+from portal.extensions import db
+from portal.payments.dues import amount_due
+from portal.payments.models import PaymentReport, ReportStatus
+from portal.payments.receipts import issue
+from portal.payments.signals import payment_confirmed
+from portal.types import PAISA, utcnow
+
+REASON_MIN, REASON_MAX = 5, 1000
+
+
+class PaymentInvalid(DomainError):
+    """The input breaks a rule; `field` names the form field the message belongs to."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def lock(case: Case) -> None:
+    """Row-lock the case (as transitions.fire does) so that two payments are checked against the
+    amount due one after the other, never both against the same figure."""
+    db.session.flush()
+    db.session.refresh(case, with_for_update={"key_share": True})
+    db.session.expire(case, ["payments"])   # read them again now the lock is held
+
+
+def check_amount(amount: Any, due: Decimal, field: str = "amount") -> Decimal:
+    """A positive rupee amount in whole paise, at most what is due."""
+    if isinstance(amount, str):
+        amount = amount.strip().replace(",", "")   # "1,18,000.00" as Indian readers write it
+    try:
+        value = Decimal(amount)
+    except (InvalidOperation, TypeError, ValueError):
+        raise PaymentInvalid(field, "Enter the amount in rupees, e.g. 25000 or 25000.50.") from None
+    if not value.is_finite() or value <= 0:
+        raise PaymentInvalid(field, "The amount must be more than zero.")
+    if value != value.quantize(PAISA):
+        raise PaymentInvalid(field, "Give the amount to the paisa: at most two decimal places.")
+    if due <= 0:
+        raise PaymentInvalid(field, "Nothing is due on this case now.")
+    if value > due:
+        raise PaymentInvalid(field, f"That is more than the {due:,.2f} rupees due today.")
+    return value.quantize(PAISA)
+
+
+def method_for(utr: str) -> PaymentMethod:
+    """A 12-digit reference is a UPI (or IMPS) RRN; a 22-character UTR is RTGS; 16 is NEFT."""
+    if len(utr) == 12 and utr.isdigit():
+        return PaymentMethod.UPI
+    return PaymentMethod.RTGS if len(utr) == 22 else PaymentMethod.NEFT
+
+
+def utr_used(case: Case, utr: str) -> bool:
+    return bool(db.session.scalar(select(
+        exists().where(PaymentReport.case_id == case.id, PaymentReport.utr == utr)
+        | exists().where(Payment.case_id == case.id, Payment.reference == utr))))
+
+
+def report_payment(actor: Any, case: Case, amount: Any, utr: str, paid_on: date | None,
+                   today: date) -> PaymentReport:
+    """The debtor says it paid `amount` on `paid_on` with this UTR; the creditor is to confirm."""
+    lock(case)
+    try:
+        utr = validate_utr(utr or "")
+    except ValueError as exc:
+        raise PaymentInvalid("utr", str(exc)) from None
+    if paid_on is None:
+        raise PaymentInvalid("paid_on", "Give the date you paid.")
+    if paid_on > today:
+        raise PaymentInvalid("paid_on", "The date you paid cannot be in the future.")
+    first_invoice = min((i.invoice_date for i in case.invoices), default=None)
+    if first_invoice is not None and paid_on < first_invoice:
+        raise PaymentInvalid("paid_on", f"That is before the first invoice ({first_invoice:%d %b %Y}).")
+    value = check_amount(amount, amount_due(case, today))
+    if utr_used(case, utr):
+        raise PaymentInvalid("utr", f"A payment with reference {utr} is already on record for this case.")
+    report = PaymentReport(case_id=case.id, amount=value, utr=utr, paid_on=paid_on,
+                           status=ReportStatus.REPORTED, reported_by_id=actor.id,
+                           debtor_link_id=getattr(actor, "link_id", None))
+    db.session.add(report)
+    db.session.flush()
+    audit.record("payment.reported", actor=actor, case=case, payload={
+        "report_id": report.id, "amount": value, "utr": utr, "paid_on": paid_on,
+        "debtor_link_id": report.debtor_link_id})
+    return report
+
+
+def _decidable(report: PaymentReport) -> None:
+    db.session.refresh(report)   # after the case lock: another request may just have decided it
+    if report.status != ReportStatus.REPORTED:
+        raise DomainError(f"This payment report was already {report.status.value}.")
+
+
+def confirm_report(actor: Any, report: PaymentReport, today: date) -> Payment:
+    """The creditor confirms the money reached it: a Payment, its receipt, perhaps the case paid."""
+    case = report.case
+    lock(case)
+    _decidable(report)
+    due = amount_due(case, today)
+    if report.amount > due:
+        raise DomainError(f"The report is for {report.amount:,.2f} rupees but only {due:,.2f} is due now. "
+                          "Reject it and record what you received on the case page instead.")
+    report.status, report.decided_by_id, report.decided_at = ReportStatus.CONFIRMED, actor.id, utcnow()
+    payment = record(case, report.amount, report.paid_on, method_for(report.utr), report.utr,
+                     PaymentSource.DEBTOR_REPORT, actor, today, details={"report_id": report.id})
+    report.payment_id = payment.id
+    return payment
+
+
+def reject_report(actor: Any, report: PaymentReport, reason: str) -> None:
+    """The creditor did not receive it (or not as reported): the report stays, with the reason."""
+    reason = " ".join((reason or "").split())
+    if not REASON_MIN <= len(reason) <= REASON_MAX:
+        raise PaymentInvalid("reason", f"Say why, in {REASON_MIN} to {REASON_MAX} characters: the debtor "
+                                       "will see it.")
+    lock(report.case)
+    _decidable(report)
+    report.status, report.reason = ReportStatus.REJECTED, reason
+    report.decided_by_id, report.decided_at = actor.id, utcnow()
+    audit.record("payment.report_rejected", actor=actor, case=report.case, payload={
+        "report_id": report.id, "amount": report.amount, "utr": report.utr, "reason": reason})
+
+
+def record(case: Case, amount: Decimal, paid_on: date, method: PaymentMethod, reference: str,
+           source: PaymentSource, actor: Any | None, today: date, *, gateway_ref: str | None = None,
+           details: dict | None = None) -> Payment:
+    """A confirmed payment (the case locked by the caller): the Payment row, its receipt, the audit
+    event, the signal, and `mark_paid` when nothing is left due. `actor` None is the system."""
+    payment = Payment(amount=amount, paid_on=paid_on, method=method, reference=reference[:60],
+                      recorded_by_id=getattr(actor, "id", None), source=source, gateway_ref=gateway_ref)
+    case.payments.append(payment)
+    db.session.flush()
+    due_after = amount_due(case, today)
+    receipt = issue(case, payment, due_after, today, actor)
+    audit.record("payment.confirmed", actor=actor, case=case, payload={
+        "payment_id": payment.id, "amount": amount, "paid_on": paid_on, "method": method.value,
+        "reference": reference, "source": source.value, "gateway_ref": gateway_ref,
+        "receipt_id": receipt.id, "due_after": due_after, **(details or {})})
+    payment_confirmed.send(case, payment=payment, actor=actor)
+    if due_after <= 0 and case.status in transition_for("mark_paid").sources:
+        fire(case, "mark_paid", actor, payload={"payment_id": payment.id})
+    return payment

@@ -1,0 +1,1 @@
+"""Payments: UPI link and reports, confirmation, receipts, the gateway and its webhook."""
