@@ -100,6 +100,14 @@ def outstanding(case: Case) -> Decimal | None:
     return max(agreement.total - paid_under(agreement), ZERO)
 
 
+def next_unpaid(case: Case, today: date) -> InstalmentState | None:
+    """The earliest instalment of the signed settlement not yet fully paid (what to pay next)."""
+    agreement = signed_agreement(case)
+    if agreement is None:
+        return None
+    return next((s for s in schedule(agreement, today) if s.unpaid > 0), None)
+
+
 def arrears(agreement: SettlementAgreement, today: date) -> Decimal:
     """Unpaid amounts of instalments already due (today included)."""
     return sum((s.unpaid for s in schedule(agreement, today) if s.row.due_on <= today), ZERO)

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from arbitration.instalments import next_unpaid
 from portal.accounts.policy import Action, can, require
 from portal.adapters.upi import UPI_MAX_AMOUNT, payment_uri, qr_svg
 from portal.cases.intake import today_ist
@@ -81,8 +82,10 @@ def render_pay(case: Case, *, form: ReportForm | None = None, online_form: Onlin
     except DuesUnknown as exc:
         due, dues_problem = None, str(exc)
     amount, amount_problem, malformed = None, None, False
+    instalment = next_unpaid(case, today_ist())  # under a settlement, suggest the next instalment
     if due is not None:
-        amount, amount_problem, malformed = requested_amount(request.args.get("amount"), due)
+        asked = request.args.get("amount") or (f"{instalment.unpaid:.2f}" if instalment else None)
+        amount, amount_problem, malformed = requested_amount(asked, due)
     can_pay = due is not None and due > 0 and can(current_user, Action.REPORT_PAYMENT, case)
     upi = qr = None
     vpa = case.creditor.upi_vpa
@@ -104,7 +107,7 @@ def render_pay(case: Case, *, form: ReportForm | None = None, online_form: Onlin
         can_pay=can_pay, vpa=vpa, upi=upi, qr=qr, upi_max=UPI_MAX_AMOUNT, form=form,
         online=can_pay and gateway_configured(),
         online_form=online_form or OnlineForm(formdata=None, data={"amount": shown}),
-        reports=case_reports(case), receipts=case_receipts(case)), status
+        instalment=instalment, reports=case_reports(case), receipts=case_receipts(case)), status
 
 
 @bp.get("/d/<reference>/pay")
