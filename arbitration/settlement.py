@@ -6,11 +6,6 @@ never commit.
 """
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
-from pathlib import Path
-
 from sqlalchemy import func, select
 
 from arbitration import seal as platform_seal
@@ -22,7 +17,7 @@ from arbitration.settlement_models import (
     SignerSide,
 )
 from arbitration.terms import SettlementTerms
-from evidence.services import store
+from evidence.services import store, store_pdf
 from portal import audit
 from portal.cases.intake import today_ist
 from portal.cases.models import Case
@@ -35,17 +30,6 @@ from portal.types import utcnow
 SETTLEABLE = frozenset({CaseStatus.IN_NEGOTIATION, CaseStatus.IN_CONCILIATION, CaseStatus.IN_ARBITRATION})
 
 
-def store_pdf(pdf: bytes) -> str:
-    """Keep the PDF in the evidence store (write-once, by content); returns its SHA-256."""
-    sha = hashlib.sha256(pdf).hexdigest()
-    fd, tmp = tempfile.mkstemp(dir=store().staging_dir(), suffix=".pdf")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(pdf)
-        store().put(Path(tmp), sha)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return sha
 
 
 def read_pdf(sha256: str) -> bytes:

@@ -123,8 +123,8 @@ def raw_render(start: int) -> tuple[int, int, float]:
 
 def pipeline(start: int) -> tuple[int, int, float]:
     """The full path of one notice: HTML from the template and the case, PDF, PAdES, SHA-256, store."""
+    from evidence.services import store_pdf
     from notices.drafting import render_notice_html, render_notice_pdf
-    from notices.signing import store_pdf
 
     for n in range(start, start + CHUNK):
         notice = _Numbered(_state["notice"], f"BENCH{n:08d}")

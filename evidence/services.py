@@ -1,6 +1,9 @@
 """Evidence use-cases: add a document, withdraw it (soft, audited), log a download."""
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -26,6 +29,20 @@ def store() -> Storage:
         ext["evidence_store"] = storage_from_config(current_app.config["EVIDENCE_STORE"],
                                                     Path(current_app.config["INSTANCE_PATH"]))
     return ext["evidence_store"]
+
+
+def store_pdf(pdf: bytes) -> str:
+    """Keep a document Sulah made (a signed notice, a receipt, an agreement) in the store: write-once,
+    by content, so storing it twice is a no-op. Returns its SHA-256."""
+    sha = hashlib.sha256(pdf).hexdigest()
+    fd, tmp = tempfile.mkstemp(dir=store().staging_dir(), suffix=".pdf")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(pdf)
+        store().put(Path(tmp), sha)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return sha
 
 
 def side_of_actor(actor) -> Side:

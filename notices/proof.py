@@ -35,7 +35,7 @@ def render(notice: Notice, version: int) -> bytes:
 
 def refresh(notice_id: int) -> str | None:
     """A new version when events arrived since the last one; returns its SHA-256 (or None)."""
-    from notices.signing import store_pdf
+    from evidence.services import store_pdf
 
     notice = db.session.get(Notice, notice_id)
     if notice is None or notice.signed_pdf_sha256 is None:

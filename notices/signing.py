@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import secrets
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask import current_app
 
 from evidence.models import DocumentKind
-from evidence.services import add_document, documents_for, freeze, store
+from evidence.services import add_document, documents_for, freeze, store_pdf
 from notices.ceremonies import CeremonyStatus, SigningCeremony, abandon_pending
 from notices.drafting import render_notice_pdf
 from notices.models import Notice, NoticeStatus
@@ -57,16 +54,6 @@ def advocate_key_material(advocate: User, pin: str | None = None):
     return lambda signer: (profile.signing_pkcs12, (profile.signing_passphrase or "").encode())
 
 
-def store_pdf(pdf: bytes) -> str:
-    sha = hashlib.sha256(pdf).hexdigest()
-    fd, tmp = tempfile.mkstemp(dir=store().staging_dir(), suffix=".pdf")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(pdf)
-        store().put(Path(tmp), sha)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return sha
 
 
 def sign_notice(actor: User, notice: Notice, provider: SigningProvider | None = None, *,

@@ -151,6 +151,7 @@ class World(Parties):
         return db.session.scalars(select(BankRate).order_by(BankRate.effective_from.desc())).first()
 
 
+DEBTORS = frozenset({"debtor", "other_debtor"})
 ROUTES: dict[tuple[str, str], Probe] = {
     # Accounts
     ("accounts.team", "GET"): Probe(lambda w: "/team", allow(ORG_ADMINS, 200), hidden_from=NOBODY),
@@ -164,7 +165,9 @@ ROUTES: dict[tuple[str, str], Probe] = {
         lambda w: "/account/2fa", {**allow(LOGGED_IN, 200), **allow(WITHOUT_TOTP, 422)},
         form=lambda w: {"code": "000000"}, hidden_from=NOBODY),
     # Cases
-    ("web.dashboard", "GET"): Probe(lambda w: "/dashboard", allow(LOGGED_IN, 200), hidden_from=NOBODY),
+    # A debtor's home is its own list of claims: the dashboard sends it there.
+    ("web.dashboard", "GET"): Probe(lambda w: "/dashboard", allow(LOGGED_IN - DEBTORS, 200, debtor=302,
+                                                                  other_debtor=302), hidden_from=NOBODY),
     ("cases.list_cases", "GET"): Probe(lambda w: "/cases/", allow(LOGGED_IN, 200), hidden_from=NOBODY),
     ("cases.new_case", "GET"): Probe(lambda w: "/cases/new", allow(ALL_CREDITORS, 200), hidden_from=NOBODY),
     ("cases.new_case", "POST"): Probe(lambda w: "/cases/new", allow(ALL_CREDITORS, 200),

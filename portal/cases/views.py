@@ -57,8 +57,8 @@ def render_case(case: Case, *, payment_form=None, ack_form=None, justification_f
                 status: int = 200):
     """The case page; action forms come back here with their errors (status 422)."""
     from notices.case_section import summaries
-    from portal.debtor.responses import responses_for
     from portal.cases.record_forms import AcknowledgementForm, JustificationForm, PaymentForm
+    from portal.debtor.responses import responses_for
 
     role = Role(current_user.role)
     actions = states.available(case, role)

@@ -2,16 +2,13 @@
 store under its SHA-256, numbered per case, and audited with its hash."""
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
+from evidence.services import store_pdf
 from portal import audit
 from portal.cases.models import Case, Payment, PaymentSource
 from portal.extensions import db
@@ -25,19 +22,6 @@ _HOW = {
 }
 
 
-def store_pdf(pdf: bytes) -> str:
-    """Put the PDF in the evidence store; returns its SHA-256 (storing it twice is a no-op)."""
-    from evidence.services import store
-
-    sha = hashlib.sha256(pdf).hexdigest()
-    fd, tmp = tempfile.mkstemp(dir=store().staging_dir(), suffix=".pdf")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(pdf)
-        store().put(Path(tmp), sha)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return sha
 
 
 def render(receipt: Receipt, case: Case, payment: Payment, due_after: Decimal, as_of: date) -> bytes:

@@ -233,7 +233,7 @@ def test_wrong_party_or_role(client, auth, db_session, who, method, tail, expect
     auth.login_as(user)
     url = f"/cases/{case.reference}/evidence{tail}"
     if method == "post":
-        page = client.get("/dashboard")
+        page = client.get("/dashboard", follow_redirects=True)
         resp = client.post(url, data={"csrf_token": csrf_from(page), "kind": "other",
                                       "file": (io.BytesIO(PDF), "x.pdf")}, content_type="multipart/form-data")
     else:
