@@ -122,6 +122,7 @@ def _demo_cases(creditor: User, advocate: User, debtor_user: User) -> None:
         summary="Draft: awaiting the purchase order copy."))
     _approved_notice(creditor, advocate, today)
     _served_notice(creditor, advocate, today)
+    _negotiating_case(creditor, advocate, debtor_user, today)
 
 
 def _approved_notice(creditor: User, advocate: User, today: date) -> None:
@@ -155,12 +156,7 @@ def _served_notice(creditor: User, advocate: User, today: date) -> None:
     """A case whose signed notice is served by e-mail as soon as the worker starts: the debtor opens
     the link from /dev/outbox, asks for the one-time code (the next mail there) and answers."""
     from notices import dispatch
-    from notices import services as notices
     from notices.delivery_models import ChannelKind
-    from notices.models import NoticeStatus
-    from notices.signing import sign_notice
-    from portal import audit
-    from portal.types import utcnow
 
     case = intake.create_case(creditor, CaseFacts(
         debtor=DebtorFacts(legal_name="Sai Fabrics", postal_address="21 Ring Road, Surat 395002",
@@ -172,6 +168,18 @@ def _served_notice(creditor: User, advocate: User, today: date) -> None:
         claim_type=ClaimType.MSMED_INVOICE, has_written_agreement=True,
         agreement_date=today - timedelta(days=160), agreed_credit_days=30,
         summary="Grey fabric supplied; two invoices unpaid. Notice signed and served by e-mail."))
+    notice = _signed_notice(creditor, advocate, case, today)
+    dispatch.serve(creditor, notice, {ChannelKind.EMAIL}, escalate_to_odr=True)
+
+
+def _signed_notice(creditor: User, advocate: User, case: Case, today: date):
+    """File the case, then draft, submit, approve and sign its notice."""
+    from notices import services as notices
+    from notices.models import NoticeStatus
+    from notices.signing import sign_notice
+    from portal import audit
+    from portal.types import utcnow
+
     cases.assign_advocate(creditor, case, advocate)
     fire(case, "file", creditor)
     notice = notices.start_notice(creditor, case, today)
@@ -182,4 +190,35 @@ def _served_notice(creditor: User, advocate: User, today: date) -> None:
         "notice_id": notice.id, "version": notice.current.version, "sha256": notice.current.sha256,
         "by": "demo seed"})
     sign_notice(advocate, notice)
-    dispatch.serve(creditor, notice, {ChannelKind.EMAIL}, escalate_to_odr=True)
+    return notice
+
+
+def _negotiating_case(creditor: User, advocate: User, debtor_user: User, today: date) -> None:
+    """A claim served by speed post and in the ODR room, with the creditor's offer of instalments on
+    the table: log in as the demo debtor to answer it, counter it or accept it."""
+    from arbitration.offers import make_offer
+    from arbitration.terms import SettlementTerms
+    from notices import dispatch, postal
+    from notices.delivery_models import ChannelKind
+    from portal.accounts.policy import Side
+
+    case = intake.create_case(creditor, CaseFacts(
+        debtor=DebtorFacts(legal_name="Shree Garments LLP", gstin="29AAGCS1234F1Z5",
+                           postal_address="12, 4th Cross, Peenya Industrial Area, Bengaluru 560058",
+                           emails=["accounts@shree-garments.example"]),
+        invoices=[InvoiceFacts(number="KT/25-26/0140", invoice_date=today - timedelta(days=100),
+                               acceptance_date=today - timedelta(days=98), credit_days=30,
+                               taxable_value=Decimal("120000.00"), gst_amount=Decimal("6000.00"))],
+        claim_type=ClaimType.MSMED_INVOICE, has_written_agreement=True,
+        agreement_date=today - timedelta(days=130), agreed_credit_days=30,
+        summary="Shirting fabric supplied; the buyer says two rolls were short. In negotiation."))
+    case.debtor.user_id = debtor_user.id
+    notice = _signed_notice(creditor, advocate, case, today)
+    (posted,) = dispatch.serve(creditor, notice, {ChannelKind.POST})
+    serial = "40211937"
+    postal.record_posting(creditor, posted, f"EM{serial}{postal.s10_check_digit(serial)}IN", "speed_post",
+                          today)
+    fire(case, "open_negotiation", debtor_user)
+    make_offer(case, side=Side.CREDITOR, actor=creditor, note="Interest waived if paid on this schedule.",
+               terms=SettlementTerms.equal_instalments(Decimal("120000.00"), 3, today + timedelta(days=15),
+                                                       today=today))
