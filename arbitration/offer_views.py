@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
 from arbitration import offers as service
 from arbitration.offer_forms import OfferForm
@@ -14,24 +13,17 @@ from arbitration.offer_mail import tell_creditor_side
 from arbitration.offer_models import Offer
 from arbitration.offer_states import OfferStatus
 from arbitration.terms import TermsError
-from portal.accounts.policy import Action, Side, can, require, side_of
+from portal.accounts.policy import Action, Side, can, side_of
 from portal.accounts.roles import Role
 from portal.cases.intake import today_ist
+from portal.cases.lookup import case_for as load_case
 from portal.cases.models import Case
 from portal.database import commit
-from portal.extensions import db
 from portal.types import utcnow
 from portal.web.filters import inr
 
 bp = Blueprint("offers", __name__, url_prefix="/odr")
 
-
-def load_case(reference: str, action: Action) -> Case:
-    case = db.session.scalar(select(Case).where(Case.reference == reference))
-    if case is None:
-        abort(404, "No such case.")
-    require(current_user, action, case)
-    return case
 
 
 def load_offer(case: Case, offer_id: int) -> Offer:

@@ -15,11 +15,11 @@ from wtforms.validators import InputRequired, Length
 from arbitration import instalments, settlement
 from arbitration import settlement_signing as signing
 from arbitration.settlement_models import AgreementStatus, SettlementAgreement
-from portal.accounts.policy import Action, can, require
+from portal.accounts.policy import Action, can
 from portal.cases.intake import today_ist
+from portal.cases.lookup import case_for as load
 from portal.cases.models import Case
 from portal.cases.states import CaseStatus
-from portal.cases.transitions import fire
 from portal.database import commit
 from portal.extensions import db, limiter
 from portal.onetime_codes import CodeError
@@ -41,13 +41,6 @@ class CodeForm(FlaskForm):
     code = StringField("Code", validators=[InputRequired("Enter the 6-digit code."), Length(max=12)],
                        render_kw={"inputmode": "numeric"})
 
-
-def load(reference: str, action: Action) -> Case:
-    case = db.session.scalar(select(Case).where(Case.reference == reference))
-    if case is None:
-        abort(404, "No such case.")
-    require(current_user, action, case)
-    return case
 
 
 def live_or_404(case: Case) -> SettlementAgreement:
@@ -166,25 +159,6 @@ def cancel(reference: str):
     settlement.cancel(agreement, current_user, form.reason.data)  # DomainError (signed already): 409
     commit()
     flash("The agreement was cancelled. A new one can be made from accepted terms.", "success")
-    return redirect(url_for("settlement.show", reference=case.reference))
-
-
-@bp.post("/<reference>/settlement/invoke-arbitration")
-@login_required
-def invoke_arbitration(reference: str):
-    """After a default the creditor takes the unpaid balance to arbitration (the existing transition)."""
-    case = load(reference, Action.VIEW_SETTLEMENT)
-    require(current_user, "transition:invoke_arbitration", case)
-    if not FlaskForm().validate_on_submit():
-        abort(400, "Your form had expired. Please open the page again.")
-    if case.status != CaseStatus.DEFAULTED:
-        abort(409, "Arbitration is invoked from here only after the settlement is in default.")
-    agreement = instalments.signed_agreement(case)
-    fire(case, "invoke_arbitration", current_user, payload={
-        "reason": "settlement in default", "agreement_id": agreement.id if agreement else None,
-        "outstanding": instalments.outstanding(case)})
-    commit()
-    flash("Arbitration is invoked for the unpaid balance of the settlement.", "success")
     return redirect(url_for("settlement.show", reference=case.reference))
 
 

@@ -18,6 +18,15 @@ class NoticeKind(enum.StrEnum):
     MSMED_DEMAND = "msmed_demand"
     COMMERCIAL_DEMAND = "commercial_demand"
     CHEQUE_DISHONOUR = "cheque_dishonour"
+    # A&C s.21 notice invoking arbitration: reviewed, signed and served like a demand notice, but
+    # it does not move the case through the demand-notice statuses (arbitration/invocation.py).
+    ARBITRATION_INVOCATION = "arbitration_invocation"
+    # A&C s.31(5): the signed award served on the respondent through the same pipeline; never
+    # drafted or reviewed as a notice (arbitration/awards.py creates it already signed).
+    ARBITRAL_AWARD = "arbitral_award"
+
+
+DEMAND_KINDS = frozenset({NoticeKind.MSMED_DEMAND, NoticeKind.COMMERCIAL_DEMAND, NoticeKind.CHEQUE_DISHONOUR})
 
 
 class NoticeLanguage(enum.StrEnum):

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from notices.drafting import check_can_draft, kind_for, render_notice_html
 from notices.models import (
+    DEMAND_KINDS,
     Mandate,
     Notice,
     NoticeComment,
@@ -108,8 +109,11 @@ def revise(actor: User, notice: Notice, today: date) -> NoticeVersion:
 def submit(actor: User, notice: Notice) -> None:
     if notice.status != NoticeStatus.DRAFTING:
         raise DomainError("Only a draft can be submitted for review.")
-    fire(notice.case, "submit_notice", actor, payload={"notice_id": notice.id,
-                                                       "version": notice.current.version})
+    payload = {"notice_id": notice.id, "version": notice.current.version}
+    if notice.kind in DEMAND_KINDS:
+        fire(notice.case, "submit_notice", actor, payload=payload)
+    else:  # an s.21 notice leaves the case's status alone (arbitration/invocation.py)
+        audit.record("notice.submitted", actor=actor, case=notice.case, payload=payload)
     notice.advocate_id = notice.case.advocate_id
     notice.status = NoticeStatus.IN_REVIEW
     notice.submitted_at = utcnow()
@@ -121,7 +125,8 @@ def request_changes(actor: User, notice: Notice, comment: str) -> NoticeComment:
     text = comment.strip()
     if not text:
         raise DomainError("Say what should change.")
-    fire(notice.case, "return_notice", actor, payload={"notice_id": notice.id})
+    if notice.kind in DEMAND_KINDS:
+        fire(notice.case, "return_notice", actor, payload={"notice_id": notice.id})
     notice.status = NoticeStatus.CHANGES_REQUESTED
     note = NoticeComment(notice=notice, version=notice.current.version, author_id=actor.id, body=text)
     db.session.add(note)

@@ -15,7 +15,7 @@ from evidence.models import DocumentKind
 from evidence.services import add_document, documents_for, freeze, store_pdf
 from notices.ceremonies import CeremonyStatus, SigningCeremony, abandon_pending
 from notices.drafting import render_notice_pdf
-from notices.models import Notice, NoticeStatus
+from notices.models import DEMAND_KINDS, Notice, NoticeStatus
 from portal import audit
 from portal.accounts.models import User
 from portal.adapters.esign.base import (
@@ -147,8 +147,9 @@ def _signed(actor: User, notice: Notice, result: SigningResult, *, ceremony: Sig
     """Keep the signed PDF, move the notice and the case on, freeze the evidence it cites, audit it."""
     sha = store_pdf(result.signed_pdf)
     notice.status, notice.signed_at, notice.signed_pdf_sha256 = NoticeStatus.SIGNED, utcnow(), sha
-    fire(notice.case, "sign_notice", actor, payload={"notice_id": notice.id, "sha256": sha,
-                                                     "provider": result.provider})
+    if notice.kind in DEMAND_KINDS:  # an s.21 notice leaves the case's status alone
+        fire(notice.case, "sign_notice", actor, payload={"notice_id": notice.id, "sha256": sha,
+                                                         "provider": result.provider})
     evidence = _keep_certificate(actor, notice, result)
     freeze(notice.case, documents_for(notice.case, include_withdrawn=False))
     payload = {"notice_id": notice.id, "version": notice.current.version, "sha256": sha,

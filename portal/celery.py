@@ -18,10 +18,12 @@ def celery_init_app(app: Flask) -> Celery:
         "dispatch-sweep": {"task": "notices.sweep_dispatches", "schedule": 60.0},
         "notice-deadlines": {"task": "notices.check_deadlines", "schedule": 15 * 60.0},
         "settlement-instalments": {"task": "arbitration.track_instalments", "schedule": 60 * 60.0},
+        "calendar-reminders": {"task": "arbitration.remind_calendar_steps", "schedule": 6 * 60 * 60.0},
     }
     celery_app.set_default()
     celery_app.autodiscover_tasks(["portal"], related_name="tasks", force=True)
     celery_app.autodiscover_tasks(["notices"], related_name="serving_tasks", force=True)
     celery_app.autodiscover_tasks(["arbitration"], related_name="tasks", force=True)
+    celery_app.autodiscover_tasks(["arbitration"], related_name="proceedings_tasks", force=True)
     app.extensions["celery"] = celery_app
     return celery_app

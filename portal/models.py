@@ -1,5 +1,25 @@
 """Imports every model so metadata is complete (for Alembic and for create_app)."""
+from arbitration.award_models import Award, AwardService  # noqa: F401
+from arbitration.basis_models import ArbitrationBasis  # noqa: F401
 from arbitration.offer_models import Bid, BiddingAgreement, Offer  # noqa: F401
+from arbitration.panel_models import (  # noqa: F401
+    Appointment,
+    Challenge,
+    DeclaredRelationship,
+    DisclosureUpdate,
+    PanelListing,
+)
+from arbitration.proceedings_models import (  # noqa: F401
+    Attendance,
+    CalendarStep,
+    ClockExtension,
+    FeeDeposit,
+    Hearing,
+    NeutralSigningKey,
+    ProceduralOrder,
+    Proceedings,
+    StepDocument,
+)
 from arbitration.room_models import ConciliationRequest, Message, ReadMarker  # noqa: F401
 from arbitration.settlement_models import InstalmentRow, SettlementAgreement, Signature  # noqa: F401
 from evidence.models import Document, DownloadLog  # noqa: F401
@@ -7,24 +27,24 @@ from notices.ceremonies import SigningCeremony  # noqa: F401
 from notices.delivery_models import DeliveryEvent, DeliveryProof, Dispatch, ServiceTerms  # noqa: F401
 from notices.models import Mandate, Notice, NoticeComment, NoticeVersion  # noqa: F401
 from portal.accounts.models import (  # noqa: F401
-                                    AdvocateProfile,
-                                    Engagement,
-                                    Invitation,
-                                    NeutralProfile,
-                                    Organization,
-                                    RecoveryCode,
-                                    User,
+    AdvocateProfile,
+    Engagement,
+    Invitation,
+    NeutralProfile,
+    Organization,
+    RecoveryCode,
+    User,
 )
 from portal.audit import AuditEvent, AuditHead  # noqa: F401
 from portal.cases.models import (  # noqa: F401
-                                    Acknowledgement,
-                                    Case,
-                                    CaseFactsVersion,
-                                    Invoice,
-                                    Party,
-                                    PartyContact,
-                                    Payment,
-                                    ReferenceCounter,
+    Acknowledgement,
+    Case,
+    CaseFactsVersion,
+    Invoice,
+    Party,
+    PartyContact,
+    Payment,
+    ReferenceCounter,
 )
 from portal.debtor.models import DebtorLink, DebtorResponse  # noqa: F401
 from portal.imports.models import ImportBatch  # noqa: F401

@@ -36,7 +36,16 @@ ROOM_OPEN_STATUSES = frozenset({CaseStatus.IN_NEGOTIATION, CaseStatus.IN_CONCILI
 # ... and readable afterwards, as the record of what was said and agreed.
 ROOM_VISIBLE_STATUSES = ROOM_OPEN_STATUSES | frozenset(
     {CaseStatus.SETTLED, CaseStatus.DEFAULTED, CaseStatus.PAID, CaseStatus.AWARDED, CaseStatus.CLOSED})
+# The arbitral proceedings: run while in arbitration, readable afterwards as the record.
+PROCEEDINGS_STATUSES = frozenset({CaseStatus.IN_ARBITRATION, CaseStatus.AWARDED, CaseStatus.SETTLED,
+                                  CaseStatus.PAID, CaseStatus.CLOSED})
+# The award's page: drafted in arbitration (or, on agreed terms, once settled), read afterwards.
+AWARD_STATUSES = frozenset({CaseStatus.IN_ARBITRATION, CaseStatus.AWARDED, CaseStatus.SETTLED,
+                            CaseStatus.PAID, CaseStatus.CLOSED})
 EVERY_PARTY = frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR, Role.NEUTRAL, Role.ADMIN})
+# Arbitration is invoked from an open dispute or a defaulted settlement (states.py invoke_arbitration).
+INVOCABLE_STATUSES = frozenset({CaseStatus.NOTICE_SERVED, CaseStatus.RESPONDED, CaseStatus.IN_NEGOTIATION,
+                                CaseStatus.IN_CONCILIATION, CaseStatus.DEFAULTED})
 TRANSITION_PREFIX = "transition:"
 
 
@@ -77,6 +86,41 @@ class Action(enum.StrEnum):
     PROPOSE_AS_NEUTRAL = "propose_as_neutral"
     SIGN_SETTLEMENT = "sign_settlement"        # each party signs; the neutral authenticates
     VIEW_SETTLEMENT = "view_settlement"
+    # Issue 7: the arbitral proceedings (calendar, clocks, hearings, procedural orders, fees).
+    VIEW_PROCEEDINGS = "view_proceedings"
+    CONDUCT_PROCEEDINGS = "conduct_proceedings"            # the acting arbitrator only
+    TAKE_PART_IN_PROCEEDINGS = "take_part_in_proceedings"  # a party files and consents
+    MANAGE_NEUTRAL_KEY = "manage_neutral_key"              # a neutral's own signing certificate
+    # Issue 7: the basis of the arbitration (s.7) and the s.21 notice invoking it.
+    VIEW_ARBITRATION_BASIS = "view_arbitration_basis"
+    RECORD_ARBITRATION_BASIS = "record_arbitration_basis"            # clause, submission agreement, MSMED
+    ACCEPT_SUBMISSION_AGREEMENT = "accept_submission_agreement"      # each party, by one-time code
+    # Issue 7: the tribunal (panel, appointment, s.12 disclosure, s.13 challenge).
+    EDIT_PANEL_PROFILE = "edit_panel_profile"        # a neutral's own listing and declarations
+    BROWSE_PANEL = "browse_panel"
+    VIEW_TRIBUNAL = "view_tribunal"
+    APPOINT_ARBITRATOR = "appoint_arbitrator"        # the platform admin, acting as the institution
+    PROPOSE_ARBITRATOR = "propose_arbitrator"        # a party proposes, the other party agrees
+    ANSWER_APPOINTMENT = "answer_appointment"        # the invited neutral (its own invitations only)
+    UPDATE_DISCLOSURE = "update_disclosure"          # continuing disclosure, s.12(2)
+    CHALLENGE_ARBITRATOR = "challenge_arbitrator"    # s.13
+    DECIDE_CHALLENGE = "decide_challenge"
+    VIEW_AWARD = "view_award"                        # the parties see it once signed
+    DRAFT_AWARD = "draft_award"                      # the acting arbitrator drafts, finalises, signs
+    RECORD_AWARD_CHALLENGE = "record_award_challenge"  # a s.34 petition filed; a court's extension
+    CLOSE_ON_AWARD = "close_on_award"                # after payment, or the s.34 window (s.36 note)
+
+
+def _may_record_settlement(case: Case, user: User) -> bool:
+    from arbitration.awards import may_record_settlement  # s.30, after the case settled
+
+    return may_record_settlement(case, user)
+
+
+def _may_act(case: Case, user: User) -> bool:
+    from arbitration.tribunal import may_act  # the tribunal owns who acts (accepted, disclosed)
+
+    return may_act(case, user)
 
 
 class Denied(Exception):
@@ -190,9 +234,65 @@ RULES: dict[Action, Rule] = {
                                  statuses=ROOM_OPEN_STATUSES),
     Action.VIEW_SETTLEMENT: Rule(EVERY_PARTY,
                                  "Not allowed.", statuses=ROOM_VISIBLE_STATUSES),
+    Action.VIEW_PROCEEDINGS: Rule(EVERY_PARTY, "The proceedings open when the case goes to arbitration.",
+                                  statuses=PROCEEDINGS_STATUSES),
+    Action.CONDUCT_PROCEEDINGS: Rule(
+        frozenset({Role.NEUTRAL}), "Only the arbitrator, once it has accepted and filed its disclosure, "
+        "conducts the proceedings.", statuses=frozenset({CaseStatus.IN_ARBITRATION}),
+        case_check=lambda u, c: _may_act(c, u)),
+    Action.TAKE_PART_IN_PROCEEDINGS: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR}),
+                                          "Only the parties file in the arbitration, while it runs.",
+                                          statuses=frozenset({CaseStatus.IN_ARBITRATION})),
+    Action.MANAGE_NEUTRAL_KEY: Rule(frozenset({Role.NEUTRAL}), "Only neutrals keep a signing key here.",
+                                    needs_case=False),
+    Action.VIEW_ARBITRATION_BASIS: Rule(EVERY_PARTY, "The basis of an arbitration is shown once the notice "
+                                        "is served.", statuses=SERVED_STATUSES),
+    Action.RECORD_ARBITRATION_BASIS: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE}),
+                                          "Only the creditor or its advocate records the basis, before "
+                                          "arbitration is invoked.", statuses=INVOCABLE_STATUSES),
+    Action.ACCEPT_SUBMISSION_AGREEMENT: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR}),
+                                             "Only the parties accept a submission agreement, before "
+                                             "arbitration is invoked.", statuses=INVOCABLE_STATUSES),
     Action.REVIEW_NOTICE: Rule(frozenset({Role.ADVOCATE}),
                                "Only the advocate assigned to the case reviews its notice.",
                                case_check=lambda u, c: c.advocate_id == u.id),
+    Action.EDIT_PANEL_PROFILE: Rule(frozenset({Role.NEUTRAL}), "Only neutrals keep a panel listing.",
+                                    needs_case=False),
+    Action.BROWSE_PANEL: Rule(frozenset({Role.ADMIN, Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR}),
+                              "Not allowed.", needs_case=False),
+    Action.VIEW_TRIBUNAL: Rule(EVERY_PARTY, "The tribunal is formed once the case goes to arbitration.",
+                               statuses=PROCEEDINGS_STATUSES),
+    Action.APPOINT_ARBITRATOR: Rule(frozenset({Role.ADMIN}), "Only the institution appoints an arbitrator "
+                                    "on its own, while the case is in arbitration.",
+                                    statuses=frozenset({CaseStatus.IN_ARBITRATION})),
+    Action.PROPOSE_ARBITRATOR: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR}),
+                                    "Only the parties propose and agree on an arbitrator, while the case "
+                                    "is in arbitration.", statuses=frozenset({CaseStatus.IN_ARBITRATION})),
+    Action.ANSWER_APPOINTMENT: Rule(frozenset({Role.NEUTRAL}), "Only the neutral asked answers an "
+                                    "appointment.", needs_case=False),
+    Action.UPDATE_DISCLOSURE: Rule(frozenset({Role.NEUTRAL}),
+                                   "Only the acting arbitrator files a disclosure.",
+                                   statuses=frozenset({CaseStatus.IN_ARBITRATION, CaseStatus.AWARDED}),
+                                   case_check=lambda u, c: _may_act(c, u)),
+    Action.CHALLENGE_ARBITRATOR: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR}),
+                                      "Only a party challenges the arbitrator, while the case is in "
+                                      "arbitration.", statuses=frozenset({CaseStatus.IN_ARBITRATION})),
+    Action.DECIDE_CHALLENGE: Rule(frozenset({Role.NEUTRAL}),
+                                  "Only the acting arbitrator decides a challenge.",
+                                  statuses=frozenset({CaseStatus.IN_ARBITRATION}),
+                                  case_check=lambda u, c: _may_act(c, u)),
+    Action.VIEW_AWARD: Rule(EVERY_PARTY, "The award is made in the arbitration.", statuses=AWARD_STATUSES),
+    # s.30: a settlement signed during the arbitration leaves the case SETTLED; its arbitrator records it.
+    Action.DRAFT_AWARD: Rule(frozenset({Role.NEUTRAL}), "Only the acting arbitrator makes the award.",
+                             statuses=frozenset({CaseStatus.IN_ARBITRATION, CaseStatus.SETTLED}),
+                             case_check=lambda u, c: _may_act(c, u) or _may_record_settlement(c, u)),
+    Action.RECORD_AWARD_CHALLENGE: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.ADMIN}),
+                                        "Only the claimant's side or the institution records a s.34 "
+                                        "challenge, once the award is made.",
+                                        statuses=frozenset({CaseStatus.AWARDED})),
+    Action.CLOSE_ON_AWARD: Rule(frozenset({Role.CREDITOR, Role.ADMIN}),
+                                "Only the claimant or the institution closes an awarded case.",
+                                statuses=frozenset({CaseStatus.AWARDED, CaseStatus.PAID})),
 }
 
 

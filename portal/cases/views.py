@@ -12,6 +12,7 @@ from portal.accounts.roles import Role
 from portal.cases import states
 from portal.cases.models import Case
 from portal.cases.services import visible_cases
+from portal.cases.states import CaseStatus
 from portal.cases.transitions import fire
 from portal.database import commit
 from portal.extensions import db
@@ -90,6 +91,29 @@ def odr_links(case: Case) -> list[tuple[str, str]]:
     if can(current_user, Action.VIEW_PAYMENTS, case) and current_user.role != Role.DEBTOR:
         links.append(("Payments reported and received", url_for("payments.list_payments",
                                                                  reference=case.reference)))
+    return links + arbitration_links(case)
+
+
+ARBITRATION_PAGES = (
+    (Action.VIEW_TRIBUNAL, "tribunal.show", "Arbitral tribunal: appointment, disclosure, challenges"),
+    (Action.VIEW_PROCEEDINGS, "proceedings.show", "Proceedings: calendar, filings, hearings, orders"),
+    (Action.VIEW_AWARD, "awards.show", "Arbitral award"),
+)
+
+
+def arbitration_links(case: Case) -> list[tuple[str, str]]:
+    """The invocation page once arbitration may be invoked; the tribunal, proceedings and award
+    pages once it has been."""
+    links = []
+    may_invoke = case.status in states.transition_for("invoke_arbitration").sources
+    invoked = case.status in {CaseStatus.IN_ARBITRATION, CaseStatus.AWARDED} or (
+        case.status == CaseStatus.CLOSED and case.arbitration_basis is not None)
+    if (may_invoke or invoked) and can(current_user, Action.VIEW_ARBITRATION_BASIS, case):
+        links.append(("Arbitration: the agreement and the notice invoking it",
+                      url_for("invocation.show", reference=case.reference)))
+    if invoked:
+        links += [(label, url_for(endpoint, reference=case.reference))
+                  for action, endpoint, label in ARBITRATION_PAGES if can(current_user, action, case)]
     return links
 
 

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from notices import timeline
 from notices.delivery_models import EventKind
 from notices.models import Notice, NoticeStatus
-from portal.accounts.policy import Action, require
+from portal.accounts.policy import Action
+from portal.cases.lookup import case_for
 from portal.cases.models import Case
 from portal.database import commit
 from portal.debtor import responses
@@ -20,11 +21,7 @@ bp = Blueprint("debtor_case", __name__)
 
 
 def load(reference: str, action: Action = Action.DEBTOR_VIEW) -> Case:
-    case = db.session.scalar(select(Case).where(Case.reference == reference))
-    if case is None:
-        abort(404, "No such case.")
-    require(current_user, action, case)
-    return case
+    return case_for(reference, action)
 
 
 def served_notices(case: Case) -> list[Notice]:

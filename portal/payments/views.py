@@ -10,9 +10,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from arbitration.instalments import next_unpaid
-from portal.accounts.policy import Action, can, require
+from portal.accounts.policy import Action, can
 from portal.adapters.upi import UPI_MAX_AMOUNT, payment_uri, qr_svg
 from portal.cases.intake import today_ist
+from portal.cases.lookup import case_for as load
 from portal.cases.models import Case
 from portal.database import commit, rollback
 from portal.extensions import db, limiter
@@ -24,13 +25,6 @@ from portal.types import PAISA
 
 bp = Blueprint("payments", __name__)
 
-
-def load(reference: str, action: Action) -> Case:
-    case = db.session.scalar(select(Case).where(Case.reference == reference))
-    if case is None:
-        abort(404, "No such case.")
-    require(current_user, action, case)
-    return case
 
 
 def gateway():

@@ -49,6 +49,4 @@ ROUTES = {
                                          form=lambda w: {"reason": "The dates have changed"}),
     ("settlement.draft_pdf", "GET"): Probe(url("/1/draft.pdf"), allow(VIEWERS, 200)),
     ("settlement.final_pdf", "GET"): Probe(url("/1/agreement.pdf", S.SETTLED, signed=True), allow(VIEWERS, 200)),
-    ("settlement.invoke_arbitration", "POST"): Probe(url("/invoke-arbitration", S.DEFAULTED, signed=True),
-                                                     allow(CREDITOR_SIDE, 302)),
 }

@@ -98,8 +98,6 @@ def test_bad_inputs_get_4xx(client, auth, db_session, outbox):
     assert resp.status_code == 409 and "Only the creditor" not in resp.get_data(as_text=True)
     assert client.get(f"{url}/1/agreement.pdf").status_code == 404
     assert client.get(f"{url}/9/draft.pdf").status_code == 404
-    resp = client.post(f"{url}/invoke-arbitration", data={"csrf_token": token})
-    assert resp.status_code in (403, 409)
 
 
 def test_too_many_wrong_codes(client, auth, db_session, outbox):
@@ -158,15 +156,16 @@ def test_advocate_signs_with_dsc_from_the_page(client, auth, db_session):
     assert again.status_code == 409 and "already agreed" in again.get_data(as_text=True)
 
 
-def test_after_a_default_the_creditor_invokes_arbitration(client, auth, db_session):
+def test_after_a_default_the_creditor_is_sent_to_invoke_arbitration(client, auth, db_session):
     case, staff = room_case()
     agreement = agreement_for(case, staff)
     agreement.status = AgreementStatus.SIGNED
     case._status = CaseStatus.DEFAULTED
     auth.login_as(staff)
-    body = page(client, case)
-    assert "The settlement is in default" in body.get_data(as_text=True)
-    resp = client.post(f"/odr/{case.reference}/settlement/invoke-arbitration", data={"csrf_token": csrf_from(body)})
-    assert resp.status_code == 302
+    body = page(client, case).get_data(as_text=True)
+    assert "The settlement is in default" in body
+    # Arbitration starts only with a s.21 notice served on the debtor: the page links there.
+    assert f'href="/arbitration/{case.reference}/invocation"' in body
+    assert client.post(f"/odr/{case.reference}/settlement/invoke-arbitration").status_code in (404, 405)
     db.session.refresh(case)
-    assert case.status == CaseStatus.IN_ARBITRATION
+    assert case.status == CaseStatus.DEFAULTED

@@ -1,0 +1,16 @@
+"""`acting`: the tribunal's decision that a case's appointed neutral has accepted and disclosed, so may
+act (arbitration/tribunal.py decides it; its own tests cover that). These tests take it as given."""
+import pytest
+
+from portal.accounts import policy
+
+
+@pytest.fixture
+def acting(monkeypatch):
+    accepted: set[int] = set()
+
+    def may_act(case, user) -> bool:
+        return user.id is not None and user.id == case.neutral_id and case.id in accepted
+
+    monkeypatch.setattr(policy, "_may_act", may_act)
+    return accepted
