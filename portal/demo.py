@@ -78,10 +78,21 @@ def seed() -> DemoLogins:
         db.session.add(Engagement(org_id=creditor.org_id, advocate_id=advocate.id))
     neutral = _ensure(Role.NEUTRAL, "neutral@sulah.example", "Justice (Retd.) A. Menon")
     if neutral.neutral_profile is None:
-        from portal.accounts.models import NeutralProfile
+        from decimal import Decimal
 
-        neutral.neutral_profile = NeutralProfile(expertise="Commercial contracts, MSME disputes",
-                                                 languages="English, Hindi, Malayalam")
+        from arbitration import panel
+
+        db.session.flush()
+        panel.update_profile(neutral, expertise="Commercial contracts, MSME disputes",
+                             languages="English, Hindi, Malayalam",
+                             fee_schedule="Sole arbitrator, documents only or up to two hearings",
+                             base_fee=Decimal("45000.00"), available=True, availability_note="")
+        from arbitration import neutral_keys
+        from portal.adapters.esign.democert import make_demo_pkcs12
+
+        # A self-signed demo DSC for procedural orders and the award (stamped DEMONSTRATION).
+        neutral_keys.install(neutral, make_demo_pkcs12(neutral.name, DEMO_DSC_PASSPHRASE.encode()),
+                             DEMO_DSC_PASSPHRASE)
     admin = _ensure(Role.ADMIN, "admin@sulah.example", "Platform Admin")
     debtor = _ensure(Role.DEBTOR, "accounts@shree-garments.example", "Shree Garments (accounts)")
     db.session.flush()
@@ -123,6 +134,7 @@ def _demo_cases(creditor: User, advocate: User, debtor_user: User) -> None:
     _approved_notice(creditor, advocate, today)
     _served_notice(creditor, advocate, today)
     _negotiating_case(creditor, advocate, debtor_user, today)
+    _arbitration_case(creditor, advocate, debtor_user, today)
 
 
 def _approved_notice(creditor: User, advocate: User, today: date) -> None:
@@ -175,15 +187,21 @@ def _served_notice(creditor: User, advocate: User, today: date) -> None:
 def _signed_notice(creditor: User, advocate: User, case: Case, today: date):
     """File the case, then draft, submit, approve and sign its notice."""
     from notices import services as notices
-    from notices.models import NoticeStatus
-    from notices.signing import sign_notice
-    from portal import audit
-    from portal.types import utcnow
 
     cases.assign_advocate(creditor, case, advocate)
     fire(case, "file", creditor)
     notice = notices.start_notice(creditor, case, today)
     notices.submit(creditor, notice)
+    return _approve_and_sign(advocate, notice)
+
+
+def _approve_and_sign(advocate: User, notice):
+    from notices.models import NoticeStatus
+    from notices.signing import sign_notice
+    from portal import audit
+    from portal.types import utcnow
+
+    case = notice.case
     # Approved by the seed itself: the advocate's one spare TOTP step went to the Ganesh Traders notice.
     notice.status, notice.approved_at = NoticeStatus.APPROVED, utcnow()
     audit.record("notice.approved", actor=advocate, case=case, payload={
@@ -222,3 +240,51 @@ def _negotiating_case(creditor: User, advocate: User, debtor_user: User, today: 
     make_offer(case, side=Side.CREDITOR, actor=creditor, note="Interest waived if paid on this schedule.",
                terms=SettlementTerms.equal_instalments(Decimal("120000.00"), 3, today + timedelta(days=15),
                                                        today=today))
+
+
+AGREEMENT_HTML = """<h1>Supply agreement</h1>
+<p>Between Kaveri Textiles Private Limited (supplier) and Mahalaxmi Stores (buyer).</p>
+<p>1. The supplier delivers fabric against the buyer's purchase orders; the buyer pays within 30 days.</p>
+<p>18. Any dispute arising out of this agreement shall be referred to arbitration by a sole arbitrator
+under the Arbitration and Conciliation Act, 1996. The seat of arbitration is Mumbai.</p>"""
+CLAUSE = ("Any dispute arising out of this agreement shall be referred to arbitration by a sole "
+          "arbitrator under the Arbitration and Conciliation Act, 1996. The seat of arbitration is Mumbai.")
+
+
+def _arbitration_case(creditor: User, advocate: User, debtor_user: User, today: date) -> None:
+    """Talks failed: the clause in the supply agreement is on record and the s.21 notice invoking
+    arbitration is signed and served (by e-mail when the worker starts). Log in as the admin to
+    appoint the demo neutral, then as the neutral to file the disclosure and accept."""
+    import io
+
+    from weasyprint import HTML
+
+    from arbitration import basis, invocation
+    from evidence.models import DocumentKind
+    from evidence.services import add_document
+    from notices import dispatch, postal
+    from notices import services as notices
+    from notices.delivery_models import ChannelKind
+
+    case = intake.create_case(creditor, CaseFacts(
+        debtor=DebtorFacts(legal_name="Mahalaxmi Stores", postal_address="3 Station Road, Nagpur 440001",
+                           emails=["accounts@mahalaxmi-stores.example"]),
+        invoices=[InvoiceFacts(number="KT/25-26/0088", invoice_date=today - timedelta(days=200),
+                               acceptance_date=today - timedelta(days=198), credit_days=30,
+                               taxable_value=Decimal("310000.00"), gst_amount=Decimal("15500.00"))],
+        claim_type=ClaimType.COMMERCIAL_INVOICE, has_written_agreement=True,
+        agreement_date=today - timedelta(days=400), agreed_credit_days=30,
+        summary="Suiting fabric supplied; the buyer disputes the quality and will not pay. Talks failed."))
+    demand = _signed_notice(creditor, advocate, case, today)
+    (posted,) = dispatch.serve(creditor, demand, {ChannelKind.POST})
+    serial = "40211945"
+    postal.record_posting(creditor, posted, f"EM{serial}{postal.s10_check_digit(serial)}IN", "speed_post",
+                          today)
+    fire(case, "open_negotiation", creditor)
+    agreement = add_document(creditor, case, io.BytesIO(HTML(string=AGREEMENT_HTML).write_pdf()),
+                             "supply-agreement.pdf", DocumentKind.AGREEMENT)
+    basis.record_clause(creditor, case, document_id=agreement.id, page=1, clause_text=CLAUSE, seat="Mumbai")
+    notice = invocation.draft_notice(creditor, case, today)
+    notices.submit(creditor, notice)
+    _approve_and_sign(advocate, notice)
+    invocation.invoke(creditor, case, {ChannelKind.EMAIL})

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from portal.accounts.models import User
 from portal.adapters import mail
 from portal.cases.models import Case
+from portal.cases.states import CaseStatus
 from portal.config import PROJECT_ROOT
 
 _SERVICE_VARS = ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "MAIL_SERVER",
@@ -181,6 +182,9 @@ def test_demo_seed_prints_the_logins_and_can_run_again(app, db_session):
 
     seeded = counts()
     assert seeded[0] >= 5 and seeded[1] >= 1
+    # Each stage the README walks through has a case waiting in it, arbitration included.
+    statuses = set(db_session.scalars(select(Case._status)))
+    assert {CaseStatus.IN_NEGOTIATION, CaseStatus.IN_ARBITRATION} <= statuses, statuses
     again = runner.invoke(args=["demo", "seed"])
     assert again.exit_code == 0, again.output + repr(again.exception)
     assert counts() == seeded
