@@ -1,6 +1,7 @@
 """Security headers and cookie flags, in development and in a production-configured app (HTTPS only,
 HSTS, Secure cookies, no dev outbox, client IPs from a trusted proxy)."""
 import pytest
+from celery import _state as celery_state
 
 from portal import create_app
 from portal.config import Config
@@ -69,10 +70,13 @@ def production_app(app, database_url, tmp_path, monkeypatch):
     monkeypatch.delenv("FORCE_HTTPS", raising=False)
     config = Config()
     config.PROXY_HOPS = 1
+    # Building an app makes its Celery app the process default and current (a non-eager one here,
+    # on the embedded broker); give both back to the session's test app afterwards.
+    saved_celery = celery_state.default_app, celery_state._tls.current_app
     prod = create_app(config)
+    celery_state.set_default_app(saved_celery[0])
+    celery_state._set_current_app(saved_celery[1])
     yield prod
-    # Building an app rebinds process-wide defaults; give them back to the session's test app.
-    app.extensions["celery"].set_default()
     with prod.app_context():
         db.engine.dispose()
 
