@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from flask import render_template
 
-from arbitration import seal as platform_seal
 from arbitration.basis_models import ArbitrationBasis, BasisKind, BasisStatus
 from evidence.services import find_document, store, store_pdf
 from portal import audit
+from portal import seal as platform_seal
 from portal.accounts.policy import Side, side_of
 from portal.cases.models import Case, ClaimType
 from portal.cases.states import OPEN_DISPUTE, CaseStatus, DomainError

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from arbitration import seal as platform_seal
 from arbitration import settlement_pdf
 from arbitration.settlement_models import (
     LIVE,
@@ -19,6 +18,7 @@ from arbitration.settlement_models import (
 from arbitration.terms import SettlementTerms
 from evidence.services import store, store_pdf
 from portal import audit
+from portal import seal as platform_seal
 from portal.cases.intake import today_ist
 from portal.cases.models import Case
 from portal.cases.states import CaseStatus, DomainError

@@ -1,7 +1,7 @@
 """The delivery-proof certificate: a PDF per notice with the signed notice's hash, every dispatch,
 the full timeline in IST with provider ids and payload hashes, and a BSA 2023 s.63 certificate
-(Part A) pre-filled for the platform operator. Rebuilt when events arrive; each version is stored
-write-once and its hash goes into the ledger."""
+(Part A) pre-filled for the platform operator. Rebuilt when events arrive; each version carries the
+platform's PAdES seal (portal/seal.py), is stored write-once and its hash goes into the ledger."""
 from __future__ import annotations
 
 from flask import current_app, render_template
@@ -14,6 +14,7 @@ from notices.models import Notice
 from portal import audit
 from portal.extensions import db
 from portal.pdf import html_to_pdf
+from portal.seal import seal
 from portal.types import IST, utcnow
 
 
@@ -45,7 +46,9 @@ def refresh(notice_id: int) -> str | None:
     if previous is not None and previous.events_count == count:
         return None
     version = previous.version + 1 if previous else 1
-    sha = store_pdf(render(notice, version))
+    reason = f"Delivery proof of notice {notice.case.reference}/N{notice.id}, version {version}"
+    sealed, _demo = seal(render(notice, version), reason=reason)
+    sha = store_pdf(sealed)
     db.session.add(DeliveryProof(notice_id=notice.id, version=version, sha256=sha, events_count=count))
     db.session.flush()
     audit.record("delivery.proof_issued", actor=None, case=notice.case, payload={

@@ -157,7 +157,7 @@ class Config:
             "signatory": env.get("PLATFORM_OPERATOR_SIGNATORY", ""),
         }
         self._signing_config(env)
-        # Settlements (arbitration/seal.py, instalments.py): the platform's PAdES seal (a PKCS#12 file;
+        # Settlements (portal/seal.py, instalments.py): the platform's PAdES seal (a PKCS#12 file;
         # unset in development: a demonstration seal in the instance folder), the days after a due date
         # before a missed instalment is a default, and how many days ahead the debtor is reminded.
         self.PLATFORM_SEAL_PKCS12 = env.get("PLATFORM_SEAL_PKCS12")

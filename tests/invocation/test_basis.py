@@ -16,9 +16,10 @@ from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import select
 
 from arbitration import basis as bases
-from arbitration import msmed_export, seal
+from arbitration import msmed_export
 from arbitration.basis_models import ArbitrationBasis, BasisKind, BasisStatus
 from evidence.services import withdraw
+from portal import seal
 from portal.accounts.models import EnterpriseCategory
 from portal.adapters.esign.keys import load_signer
 from portal.audit import AuditEvent

@@ -2,17 +2,23 @@
 bounces through the signed inbound webhook; forged, replayed and unknown ones change nothing."""
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 import time
 from datetime import timedelta
 
 import pytest
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import func, select
 
 from notices import dispatch as dispatching
 from notices.delivery_models import ChannelKind, DeliveryEvent, DispatchStatus, EventKind
 from notices.webhook_views import inbound_signature
+from portal import seal
+from portal.adapters.esign.keys import load_signer
 from portal.database import commit
 from portal.debtor.models import DebtorLink
 from portal.extensions import db
@@ -161,3 +167,9 @@ def test_delivery_page_and_proof_certificate(client, auth, served, tmp_path, out
                                     check=True).stdout.split())
     assert "Section 63" in words and notice.signed_pdf_sha256 in words.replace(" ", "")
     assert "viewed" in words and "dispatched" in words and "IST" in words
+    # Sealed by the platform over the whole file: a changed byte would show.
+    signer, _demo = load_signer(*seal.seal_key())
+    (sig,) = PdfFileReader(io.BytesIO(pdf.data)).embedded_signatures
+    assert sig.field_name == "PlatformSeal"
+    status = validate_pdf_signature(sig, ValidationContext(trust_roots=[signer.signing_cert]))
+    assert status.intact and status.valid and status.trusted and status.coverage.name == "ENTIRE_FILE"

@@ -9,7 +9,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from arbitration import seal
+from portal import seal
 from portal.pdf import html_to_pdf
 from tests.fakes.pki import issue
 

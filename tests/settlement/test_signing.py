@@ -7,9 +7,10 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from arbitration import seal, settlement
+from arbitration import settlement
 from arbitration import settlement_signing as signing
 from arbitration.settlement_models import AgreementStatus, SignerSide, SignMethod
+from portal import seal
 from portal.adapters.esign.democert import make_demo_pkcs12
 from portal.adapters.esign.keys import load_signer
 from portal.cases.states import CaseStatus, DomainError

@@ -1,5 +1,6 @@
-"""The platform's PAdES seal on completed settlement agreements: proof that the document, with its page
-of signatures and acceptances, is exactly what the platform recorded.
+"""The platform's PAdES seal on what the platform itself issues (completed settlement and submission
+agreements with their page of signatures and acceptances, delivery-proof certificates): proof that
+the document is exactly what the platform recorded.
 
 The key is a PKCS#12 file named by PLATFORM_SEAL_PKCS12 (with PLATFORM_SEAL_PASSPHRASE). In development
 and tests, where none is configured, a self-signed demonstration seal is generated once into the
