@@ -16,6 +16,8 @@ SULAH_PORT ?= 5000
 export SULAH_PORT
 export PUBLIC_BASE_URL ?= http://127.0.0.1:$(SULAH_PORT)
 export PYTHONUNBUFFERED := 1
+# The embedded development stack: /dev/outbox, plain-HTTP cookies. Deployments set production (the default).
+export SULAH_ENV ?= development
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: help run test lint install system-deps migrate seed worker-ping

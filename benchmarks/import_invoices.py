@@ -43,6 +43,7 @@ def main() -> None:
     per_debtor = int(args[1]) if len(args) > 1 else 5
     tmp = Path(tempfile.mkdtemp(prefix="sulah-bench-"))
     os.environ["SULAH_INSTANCE"] = str(tmp)
+    os.environ.setdefault("SULAH_ENV", "development")  # the embedded default on a throwaway instance
     from flask_migrate import upgrade
 
     from portal import create_app

@@ -31,6 +31,7 @@ _state: dict = {}
 def setup(instance: Path) -> int:
     """Migrate, seed the demo data (an advocate with a demo DSC, a filed MSMED case), draft one notice."""
     os.environ["SULAH_INSTANCE"] = str(instance)
+    os.environ.setdefault("SULAH_ENV", "development")  # the embedded default on a throwaway instance
     from flask_migrate import upgrade
     from sqlalchemy import select
 
@@ -66,6 +67,7 @@ class _Numbered:
 
 def worker_init(instance: str, notice_id: int, barrier) -> None:
     os.environ["SULAH_INSTANCE"] = instance
+    os.environ.setdefault("SULAH_ENV", "development")
     from notices.drafting import render_notice_pdf
     from notices.models import Notice
     from notices.signing import advocate_key_material

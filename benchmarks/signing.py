@@ -114,6 +114,7 @@ def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100
     folder = Path(tempfile.mkdtemp(prefix="sulah-bench-signing-"))
     os.environ.setdefault("SULAH_INSTANCE", str(folder / "instance"))
+    os.environ.setdefault("SULAH_ENV", "development")  # the embedded default: demo seal and keys
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the fake TSA logs every request
 
     from portal.adapters.esign.democert import make_demo_pkcs12

@@ -36,7 +36,9 @@ class Config:
         self.INSTANCE_PATH = Path(env.get("SULAH_INSTANCE", PROJECT_ROOT / "instance")).resolve()
         self.INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
         inst = self.INSTANCE_PATH
-        self.ENV_NAME = env.get("SULAH_ENV", "development")
+        # Production unless told otherwise: a deployment that forgets SULAH_ENV must not expose
+        # /dev/outbox or send cookies over plain HTTP. `make run` and the tests say development.
+        self.ENV_NAME = env.get("SULAH_ENV", "production")
         self.DEVELOPMENT = self.ENV_NAME == "development"
 
         self.SECRET_KEY = env.get("SECRET_KEY") or instance_secret(inst, "secret_key")
