@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from celery import shared_task
 from sqlalchemy import or_, select
+from sqlalchemy.exc import OperationalError
 
 from notices.delivery_models import Dispatch, DispatchStatus
 from notices.dispatch import WORKER_CHANNELS
@@ -55,7 +56,10 @@ def sweep_dispatches() -> int:
     return len(ids)
 
 
-@shared_task(name="notices.refresh_delivery_proof", acks_late=True)
+# A refresh is idempotent (it adds a version only when events arrived), so a lock conflict with
+# another writer (SQLite's deferred transactions, a PostgreSQL lock timeout) is simply tried again.
+@shared_task(name="notices.refresh_delivery_proof", acks_late=True, autoretry_for=(OperationalError,),
+             retry_backoff=1, retry_backoff_max=30, retry_jitter=True, max_retries=8)
 def refresh_delivery_proof(notice_id: int) -> str | None:
     from notices import proof
     from portal.database import commit

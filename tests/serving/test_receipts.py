@@ -173,3 +173,34 @@ def test_delivery_page_and_proof_certificate(client, auth, served, tmp_path, out
     assert sig.field_name == "PlatformSeal"
     status = validate_pdf_signature(sig, ValidationContext(trust_roots=[signer.signing_cert]))
     assert status.intact and status.valid and status.trusted and status.coverage.name == "ENTIRE_FILE"
+
+
+def test_a_locked_database_makes_the_proof_refresh_try_again(served, monkeypatch):
+    """Two writers at once on SQLite (or a lock timeout on PostgreSQL) fail one refresh: it retries."""
+    from celery.exceptions import Retry
+    from sqlalchemy.exc import OperationalError
+
+    from notices import proof
+    from notices.delivery_models import DeliveryProof
+    from notices.serving_tasks import refresh_delivery_proof
+
+    _creditor, _case, notice, _dispatch, _token = served
+    real, calls = proof.refresh, []
+
+    def locked_once(notice_id):
+        calls.append(notice_id)
+        if len(calls) == 1:
+            raise OperationalError("BEGIN", {}, Exception("database is locked"))
+        return real(notice_id)
+
+    monkeypatch.setattr(proof, "refresh", locked_once)
+    before = db.session.scalar(select(func.count(DeliveryProof.id)))
+    db.session.add(DeliveryEvent(notice_id=notice.id, dispatch_id=_dispatch.id, kind=EventKind.OPENED, source="test",
+                                 occurred_at=utcnow(), payload_sha256="0" * 64))
+    commit()
+    # Run eagerly, the retry surfaces as Retry (a worker would queue it); then it runs again.
+    with pytest.raises(Retry, match="database is locked"):
+        refresh_delivery_proof.delay(notice.id)
+    refresh_delivery_proof.delay(notice.id)
+    assert calls == [notice.id, notice.id]
+    assert db.session.scalar(select(func.count(DeliveryProof.id))) >= before + 1
