@@ -1,8 +1,13 @@
 """How each party agrees to a settlement: acceptance with a one-time code sent to its own address
-(recorded with time, IP and the document's hash), or a signature with a stored DSC; the neutral
-authenticates last, with a code to its own e-mail. The last one in completes the agreement.
+(recorded with time, IP and the document's hash), a signature with a stored DSC, or one made at a
+provider's site (Aadhaar eSign, DocuSign) and finished by its callback; the neutral authenticates
+last, with a code to its own e-mail. The last one in completes the agreement.
 """
 from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
 
 from sqlalchemy import select
 
@@ -28,6 +33,7 @@ from portal.cases.states import DomainError
 from portal.debtor.access import Destination
 from portal.extensions import db
 from portal.onetime_codes import CodeError, issue_and_send, verify
+from portal.types import utcnow
 
 PURPOSE = "settlement_acceptance"
 
@@ -145,6 +151,100 @@ def sign_with_dsc(agreement: SettlementAgreement, actor, ip: str,
     return _record(agreement, actor, side, SignMethod.DSC, ip, signed_sha256=signed_sha,
                    detail=result.detail or "digital signature certificate",
                    extra={"provider": result.provider, "signed_sha256": signed_sha})
+
+
+# Signatures made at a provider's site: started here, finished by the provider's callback.
+PROVIDER_METHODS = {"aadhaar_esign": SignMethod.AADHAAR, "docusign": SignMethod.DOCUSIGN}
+
+
+def _request(agreement: SettlementAgreement, actor, side: SignerSide, return_url: str) -> SignRequest:
+    case = agreement.case
+    party = case.creditor.legal_name if side == SignerSide.CREDITOR else case.debtor.legal_name
+    # The signer is the person at the keyboard: Aadhaar eSign refuses a certificate in another name.
+    return SignRequest(
+        document_id=f"settlement-{agreement.id}-v{agreement.version}-{side.value}",
+        pdf=settlement.read_pdf(agreement.unsigned_pdf_sha256),
+        signer=Signer(actor.name or "", actor.email or "", actor.id, f"For {party}"),
+        reason=f"Settlement agreement {case.reference} agreed on behalf of {party}", return_url=return_url)
+
+
+def start_ceremony(agreement: SettlementAgreement, actor, provider: SigningProvider, *,
+                   return_url: Callable[[str], str]):
+    """Start this side's signature at the provider's site; returns (SigningResult, SigningCeremony).
+    `return_url(token)` is where the provider sends the signer back. DomainError when it may not."""
+    from notices.ceremonies import SigningCeremony, abandon_pending_for_settlement
+
+    if provider.name not in PROVIDER_METHODS:
+        raise DomainError("That provider signs at once; it has no ceremony to start.")
+    agreement = _locked(agreement)
+    side = side_for(actor, agreement)
+    _check(agreement, side)
+    if side == SignerSide.NEUTRAL:
+        raise DomainError("The neutral authenticates the agreement with a one-time code.")
+    if getattr(actor, "link_id", None) is not None or not getattr(actor, "id", None):
+        raise DomainError("Sign in with your account to sign with Aadhaar eSign or DocuSign; through "
+                          "your personal link you can accept the agreement with a one-time code.")
+    if not (actor.name or "").strip():
+        raise DomainError("Add your name to your account first: the signature is made in your name.")
+    abandon_pending_for_settlement(agreement, side.value, "Replaced by a new signing attempt.")
+    token = secrets.token_urlsafe(24)
+    request = _request(agreement, actor, side, return_url(token))
+    try:
+        result = provider.sign(request)
+    except SigningError as exc:
+        raise DomainError(str(exc)) from exc
+    if result.status != SigningStatus.PENDING or not result.provider_ref or not result.redirect_url:
+        raise DomainError(result.detail or "The provider did not start the signature.")
+    ceremony = SigningCeremony(settlement_id=agreement.id, signer_side=side.value, provider=result.provider,
+                               provider_ref=result.provider_ref, token=token, started_by_id=actor.id,
+                               document_sha256=hashlib.sha256(request.pdf).hexdigest())
+    db.session.add(ceremony)
+    db.session.flush()
+    audit.record("settlement.signing_started", actor=actor, case=agreement.case, payload={
+        "agreement_id": agreement.id, "side": side.value, "provider": result.provider,
+        "provider_ref": result.provider_ref, "document_sha256": ceremony.document_sha256})
+    return result, ceremony
+
+
+def finish_ceremony(ceremony, provider: SigningProvider, callback: dict, *, via: str):
+    """Finish a pending settlement ceremony from an authenticated callback; returns its new status.
+
+    The caller holds the ceremony's row lock, so a replayed callback finds it finished. An agreement
+    cancelled, complete or already agreed by that side meanwhile abandons the ceremony: nothing is
+    applied. SigningError and DomainError leave everything unchanged."""
+    from notices.ceremonies import CeremonyStatus
+    from notices.signing import signature_intact
+
+    if not ceremony.pending:
+        raise DomainError("This signing attempt has already finished.")
+    result = provider.complete(ceremony.provider_ref, callback)
+    if result.status == SigningStatus.PENDING:
+        return ceremony.status
+    agreement = _locked(ceremony.settlement)
+    side, actor = SignerSide(ceremony.signer_side), ceremony.started_by
+    payload = {"agreement_id": agreement.id, "side": side.value, "provider": ceremony.provider,
+               "provider_ref": ceremony.provider_ref, "via": via, "detail": result.detail}
+    reason = refusal(agreement, side) if result.status == SigningStatus.SIGNED else None
+    if result.status != SigningStatus.SIGNED or reason:
+        ceremony.status = (CeremonyStatus.ABANDONED if reason else CeremonyStatus.DECLINED
+                           if result.status == SigningStatus.DECLINED else CeremonyStatus.FAILED)
+        ceremony.detail, ceremony.finished_at = (reason or result.detail or "")[:500], utcnow()
+        audit.record(f"settlement.signing_{ceremony.status.value}", actor=actor, case=agreement.case,
+                     payload=payload | ({"reason": reason} if reason else {}))
+        return ceremony.status
+    if not result.signed_pdf or not signature_intact(result.signed_pdf):
+        raise DomainError("The provider returned a document without an intact signature; it was not kept.")
+    signed_sha = settlement.store_pdf(result.signed_pdf)
+    extra = {"provider": ceremony.provider, "provider_ref": ceremony.provider_ref, "via": via,
+             "signed_sha256": signed_sha, "sent_sha256": ceremony.document_sha256}
+    certificate = result.evidence.get("certificate_of_completion.pdf")
+    if certificate:  # DocuSign's certificate of completion, kept beside the signed copy
+        extra["certificate_sha256"] = settlement.store_pdf(certificate)
+    ceremony.status, ceremony.finished_at = CeremonyStatus.SIGNED, utcnow()
+    ceremony.signed_pdf_sha256, ceremony.detail = signed_sha, (result.detail or "")[:500]
+    _record(agreement, actor, side, PROVIDER_METHODS[ceremony.provider], "", signed_sha256=signed_sha,
+            detail=result.detail or ceremony.provider, extra=extra)
+    return ceremony.status
 
 
 def _record(agreement, actor, side: SignerSide, method: SignMethod, ip: str, *, detail: str = "",

@@ -5,7 +5,17 @@ redirect. Works for a debtor with an account and for the debtor's personal-link 
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -14,7 +24,10 @@ from wtforms.validators import InputRequired, Length
 
 from arbitration import instalments, settlement
 from arbitration import settlement_signing as signing
-from arbitration.settlement_models import AgreementStatus, SettlementAgreement
+from arbitration.settlement_models import AgreementStatus, SettlementAgreement, SignerSide
+from notices.ceremonies import latest_for_settlement
+from notices.signing_providers import LABELS, NAMES, enabled_providers, provider_for
+from notices.signing_views import HandOverPolicy
 from portal.accounts.policy import Action, can
 from portal.cases.intake import today_ist
 from portal.cases.lookup import case_for as load
@@ -23,6 +36,7 @@ from portal.cases.states import CaseStatus
 from portal.database import commit
 from portal.extensions import db, limiter
 from portal.onetime_codes import CodeError
+from portal.urls import public_url
 
 bp = Blueprint("settlement", __name__, url_prefix="/odr")
 
@@ -68,6 +82,7 @@ def render_page(case: Case, *, send_form=None, code_form=None, cancel_form=None,
         if awaiting and can(current_user, Action.SIGN_SETTLEMENT, case):
             side = signing.side_for(current_user, agreement)
             send_form = send_form or SendCodeForm(formdata=None, destination=0)
+            ctx.update(_provider_choices(agreement, side))
             ctx.update(my_side=side, refusal=signing.refusal(agreement, side),
                        pending=signing.pending_code(agreement, side), has_key=_has_key(current_user),
                        send_form=_with_choices(send_form, agreement),
@@ -76,6 +91,20 @@ def render_page(case: Case, *, send_form=None, code_form=None, cancel_form=None,
     ctx["may_invoke_arbitration"] = (case.status == CaseStatus.DEFAULTED
                                      and can(current_user, "transition:invoke_arbitration", case))
     return render_template("arbitration/settlement.html", **ctx), status
+
+
+def _provider_choices(agreement: SettlementAgreement, side) -> dict:
+    """The providers this signer may sign through (as configured for notices), and its last attempt."""
+    offered = _offered()
+    if not offered or side == SignerSide.NEUTRAL or getattr(current_user, "link_id", None) is not None:
+        return {"providers": []}
+    return {"providers": [(n, LABELS[n]) for n in offered], "last_ceremony": latest_for_settlement(
+        agreement, side.value)}
+
+
+def _offered() -> list[str]:
+    """The enabled providers that sign at their own site (a DSC signs through settlement.sign_dsc)."""
+    return [n for n in enabled_providers(current_app.config) if n in signing.PROVIDER_METHODS]
 
 
 def _has_key(user) -> str | None:
@@ -145,6 +174,36 @@ def sign_dsc(reference: str):
     commit()
     flash(_done_message(agreement), "success")
     return redirect(url_for("settlement.show", reference=case.reference))
+
+
+@bp.post("/<reference>/settlement/provider")
+@login_required
+@limiter.limit("20 per hour")
+def sign_with_provider(reference: str):
+    """Hand the signer over to Aadhaar eSign or DocuSign; the provider's callback finishes it
+    (notices/signing_views.py, the same endpoints as for notices)."""
+    case = load(reference, Action.SIGN_SETTLEMENT)
+    agreement = live_or_404(case)
+    if not FlaskForm().validate_on_submit():
+        abort(400, "Your form had expired. Please open the page again.")
+    name = (request.form.get("provider") or "")[:40]
+    offered = _offered()
+    if name not in offered:
+        abort(400, f"“{name}” is not a signing method offered here."
+                   + (" Choose one of: " + ", ".join(LABELS[n] for n in offered) + "." if offered else ""))
+    result, _ = signing.start_ceremony(  # DomainError: 409
+        agreement, current_user, provider_for(name),
+        return_url=lambda token: public_url("notices.signing_return", token=token))
+    commit()
+    return render_template(
+        "signing_handover.html", reference=case.reference, label=NAMES[name],
+        document=f"The settlement agreement in {case.reference} (version {agreement.version})",
+        back=(url_for("settlement.show", reference=case.reference), "Back to the settlement"),
+        url=result.redirect_url, fields=result.redirect_form)
+
+
+# The hand-over page may post its form to the eSign Service Provider.
+sign_with_provider.talisman_view_options = {"content_security_policy": HandOverPolicy()}
 
 
 @bp.post("/<reference>/settlement/cancel")

@@ -1,4 +1,5 @@
-"""A signature started at a provider's site (Aadhaar eSign, DocuSign) and not yet finished here.
+"""A signature started at a provider's site (Aadhaar eSign, DocuSign) and not yet finished here:
+of a notice (the advocate) or of a settlement agreement (one party's signer, `signer_side`).
 
 One row per attempt: the provider's reference finds it when the callback comes, its status makes
 finishing happen once, and the hash of the PDF sent for signing stays on record.
@@ -8,14 +9,18 @@ from __future__ import annotations
 import enum
 import secrets
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from notices.models import Notice
 from portal.accounts.models import User, enum_column
 from portal.extensions import db
 from portal.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from arbitration.settlement_models import SettlementAgreement
 
 
 class CeremonyStatus(enum.StrEnum):
@@ -28,10 +33,16 @@ class CeremonyStatus(enum.StrEnum):
 
 class SigningCeremony(db.Model):
     __tablename__ = "signing_ceremonies"
-    __table_args__ = (UniqueConstraint("provider", "provider_ref"),)
+    __table_args__ = (
+        UniqueConstraint("provider", "provider_ref"),
+        CheckConstraint("(notice_id IS NULL) <> (settlement_id IS NULL)", name="one_document"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
+    # Exactly one of the two: what is being signed.
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"), index=True)
+    settlement_id: Mapped[int | None] = mapped_column(ForeignKey("settlement_agreements.id"), index=True)
+    signer_side: Mapped[str | None] = mapped_column(String(16))  # a settlement's SignerSide value
     provider: Mapped[str] = mapped_column(String(32))
     provider_ref: Mapped[str] = mapped_column(String(100))
     # Names the attempt in the URL the provider sends the signer back to.
@@ -44,7 +55,8 @@ class SigningCeremony(db.Model):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    notice: Mapped[Notice] = relationship()
+    notice: Mapped[Notice | None] = relationship()
+    settlement: Mapped[SettlementAgreement | None] = relationship()
     started_by: Mapped[User] = relationship()
 
     @property
@@ -77,4 +89,18 @@ def abandon_pending(notice: Notice, reason: str) -> None:
     for ceremony in db.session.scalars(select(SigningCeremony).where(
             SigningCeremony.notice_id == notice.id, SigningCeremony.status == CeremonyStatus.PENDING)
             .with_for_update()):
+        ceremony.status, ceremony.detail, ceremony.finished_at = CeremonyStatus.ABANDONED, reason, utcnow()
+
+
+def latest_for_settlement(agreement, side: str) -> SigningCeremony | None:
+    return db.session.scalar(select(SigningCeremony).where(
+        SigningCeremony.settlement_id == agreement.id, SigningCeremony.signer_side == side)
+        .order_by(SigningCeremony.id.desc()).limit(1))
+
+
+def abandon_pending_for_settlement(agreement, side: str, reason: str) -> None:
+    """As abandon_pending, for one side's attempts at a settlement agreement."""
+    for ceremony in db.session.scalars(select(SigningCeremony).where(
+            SigningCeremony.settlement_id == agreement.id, SigningCeremony.signer_side == side,
+            SigningCeremony.status == CeremonyStatus.PENDING).with_for_update()):
         ceremony.status, ceremony.detail, ceremony.finished_at = CeremonyStatus.ABANDONED, reason, utcnow()

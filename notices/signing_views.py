@@ -1,7 +1,8 @@
 """Signing pages on the notices blueprint: the advocate's choice of provider, the hand-over to the
 provider's site, and the three ways a ceremony comes back (the ESP's post, DocuSign's browser return,
-DocuSign Connect). Callbacks from providers carry no session and no CSRF token: the eSign response's
-XML signature with the pending store's one-time take(), or Connect's HMAC, is their authentication."""
+DocuSign Connect), for a notice or a settlement agreement alike (ceremony_routing finishes either).
+Callbacks from providers carry no session and no CSRF token: the eSign response's XML signature
+with the pending store's one-time take(), or Connect's HMAC, is their authentication."""
 from __future__ import annotations
 
 import json
@@ -11,7 +12,7 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from notices import ceremonies, signing
+from notices import ceremonies, ceremony_routing, signing
 from notices.ceremonies import CeremonyStatus
 from notices.signing_providers import (
     AADHAAR,
@@ -34,10 +35,9 @@ from portal.security import CSP
 from portal.urls import public_url
 
 MAX_CALLBACK_BYTES = 1024 * 1024
-SIGNED_MESSAGE = "Signed. The notice is ready to serve."
 
 
-class _HandOverPolicy(Mapping):
+class HandOverPolicy(Mapping):
     """The site's CSP, except that the hand-over page may post its form to the eSign Service Provider."""
 
     def _policy(self) -> dict:
@@ -82,11 +82,14 @@ def sign_notice(notice_id: int):
     if started.ceremony is None:
         flash("Signed with your digital signature certificate. The notice is ready to serve.", "success")
         return redirect(url_for("notices.show_notice", notice_id=notice_id))
-    return render_template("notices/signing_handover.html", notice=notice, label=NAMES[name],
-                           url=started.result.redirect_url, fields=started.result.redirect_form)
+    return render_template(
+        "signing_handover.html", reference=notice.case.reference, label=NAMES[name],
+        document=f"The notice for {notice.case.reference} (version {notice.current.version})",
+        back=(url_for("notices.show_notice", notice_id=notice.id), "Back to the notice"),
+        url=started.result.redirect_url, fields=started.result.redirect_form)
 
 
-sign_notice.talisman_view_options = {"content_security_policy": _HandOverPolicy()}
+sign_notice.talisman_view_options = {"content_security_policy": HandOverPolicy()}
 
 
 @bp.post("/esign/aadhaar/response")
@@ -111,13 +114,14 @@ def esign_response():
     if not ceremony.pending:
         abort(409, "This eSign signature has already finished; a response is used only once.")
     try:
-        signing.complete_ceremony(ceremony, provider_for(AADHAAR), callback, via="esp_response")
+        ceremony_routing.finish(ceremony, provider_for(AADHAAR), callback, via="esp_response")
     except (SigningError, DomainError) as exc:
         rollback()
-        abort(400, f"{exc} The notice was not signed; open it and try again.")
+        abort(400, f"{exc} The {ceremony_routing.document_name(ceremony)} was not signed; "
+                   "open it and try again.")
     commit()
-    # No flash: this request has no session, and starting one would replace the advocate's.
-    return redirect(url_for("notices.show_notice", notice_id=ceremony.notice_id), 303)
+    # No flash: this request has no session, and starting one would replace the signer's.
+    return redirect(ceremony_routing.page_url(ceremony), 303)
 
 
 @bp.get("/notices/signing/<token>/return")
@@ -127,37 +131,37 @@ def signing_return(token: str):
     ceremony = ceremonies.by_token(token)
     if ceremony is None or ceremony.provider != DOCUSIGN:
         abort(404, "No such signing attempt.")
-    notice = load_notice(ceremony.notice_id)
-    require(current_user, Action.REVIEW_NOTICE, notice.case)
+    ceremony_routing.authorize(current_user, ceremony)
     ceremony = ceremonies.by_reference(DOCUSIGN, ceremony.provider_ref)
     event = request.args.get("event", "")[:40]
+    what = ceremony_routing.document_name(ceremony)
     if not ceremony.pending:
         return _back(ceremony)
     if event != "signing_complete":
         flash(f"DocuSign reports that the signing was not finished ({event or 'no reason given'}). "
-              "The notice is not signed; you can start again.", "error")
+              f"The {what} is not signed; you can start again.", "error")
         return _back(ceremony)
     # The browser's word is not proof: the adapter fetches the document from DocuSign, and
-    # complete_ceremony keeps it only if it carries an intact signature.
+    # the finisher keeps it only if it carries an intact signature.
     envelope = {"event": "envelope-completed", "data": {
         "envelopeId": ceremony.provider_ref, "envelopeSummary": {"status": "completed"}}}
     try:
-        signing.complete_ceremony(ceremony, provider_for(DOCUSIGN), envelope, via="return_url")
+        ceremony_routing.finish(ceremony, provider_for(DOCUSIGN), envelope, via="return_url")
     except (SigningError, DomainError) as exc:
         rollback()
-        flash(f"{exc} The notice is not signed yet.", "error")
-        return redirect(url_for("notices.show_notice", notice_id=notice.id))
+        flash(f"{exc} The {what} is not signed yet.", "error")
+        return redirect(ceremony_routing.page_url(ceremony))
     commit()
     return _back(ceremony)
 
 
 def _back(ceremony):
-    """To the notice; its page itself says why a declined or failed attempt did not sign."""
+    """To the document; its page itself says why a declined or failed attempt did not sign."""
     if ceremony.status == CeremonyStatus.SIGNED:
-        flash(SIGNED_MESSAGE, "success")
+        flash(ceremony_routing.signed_message(ceremony), "success")
     elif ceremony.status == CeremonyStatus.ABANDONED:
-        flash("That signing attempt was replaced by a newer one and was not used.", "error")
-    return redirect(url_for("notices.show_notice", notice_id=ceremony.notice_id))
+        flash(ceremony_routing.abandoned_message(ceremony), "error")
+    return redirect(ceremony_routing.page_url(ceremony))
 
 
 @bp.post("/webhooks/docusign/connect")
@@ -191,7 +195,7 @@ def docusign_connect():
             return jsonify(status="signed", changed=False)
         return jsonify(error=f"This signing attempt has already finished ({ceremony.status.value})."), 409
     try:
-        status = signing.complete_ceremony(ceremony, provider, payload, via="connect")
+        status = ceremony_routing.finish(ceremony, provider, payload, via="connect")
     except SigningError as exc:
         rollback()
         return jsonify(error=str(exc)), 502  # DocuSign could not be reached: Connect retries later

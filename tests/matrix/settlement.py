@@ -45,6 +45,9 @@ ROUTES = {
                                          form=lambda w: {"code": "000000"}),
     # Nobody in the world has a stored DSC: the creditor's side is refused for that, the others for side.
     ("settlement.sign_dsc", "POST"): Probe(url("/sign"), allow(SIGNERS | {"neutral"}, 409)),
+    # No provider is configured in the matrix: whoever may sign gets as far as choosing one (400).
+    ("settlement.sign_with_provider", "POST"): Probe(url("/provider"), allow(SIGNERS | {"neutral"}, 400),
+                                                     form=lambda w: {"provider": "docusign"}),
     ("settlement.cancel", "POST"): Probe(url("/cancel"), allow(SIGNERS | {"neutral"}, 302),
                                          form=lambda w: {"reason": "The dates have changed"}),
     ("settlement.draft_pdf", "GET"): Probe(url("/1/draft.pdf"), allow(VIEWERS, 200)),
