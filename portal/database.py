@@ -8,6 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from portal import text_guard
 from portal.config import PROJECT_ROOT
 from portal.extensions import db, migrate
 
@@ -18,6 +19,7 @@ def init_database(app: Flask) -> None:
     import portal.models  # noqa: F401  (registers every mapped class)
 
     db.init_app(app)
+    text_guard.install()
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

@@ -11,6 +11,7 @@ from portal.accounts.policy import Denied
 from portal.cases.states import DomainError, TransitionNotPermitted
 from portal.database import rollback
 from portal.extensions import limiter
+from portal.text_guard import NulInText
 
 # Endpoints whose throttling is about signing in; the lockout message says so.
 SIGN_IN_ENDPOINTS = frozenset({"accounts.login", "accounts.login_2fa"})
@@ -67,6 +68,11 @@ def init_errors(app: Flask) -> None:
     def _domain(exc: DomainError):
         rollback()
         return error_response(409, "That cannot be done now", str(exc))
+
+    @app.errorhandler(NulInText)
+    def _nul(exc: NulInText):
+        rollback()
+        return error_response(400, "Check what you entered", str(exc))
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):

@@ -1,0 +1,42 @@
+"""No text with a NUL character reaches the database.
+
+PostgreSQL refuses U+0000 in text and in JSON (SQLite keeps it), so a NUL typed, pasted or posted
+into any field would fail the transaction with a server error on one database and be stored on the
+other. Every flush checks the text of what it writes; input with a NUL is refused as bad input
+(400) with nothing stored, the same on both databases.
+"""
+from __future__ import annotations
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+
+class NulInText(ValueError):
+    """User input carried a NUL character; the message is safe to show."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__("Text may not contain the NUL character (\\0). Remove it and try again.")
+        self.where = where
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def check_flush(session: Session, _context, _instances) -> None:
+    for obj in (*session.new, *session.dirty):
+        state = inspect(obj)
+        for attr in state.mapper.column_attrs:
+            if attr.key in state.dict and _has_nul(state.dict[attr.key]):
+                raise NulInText(f"{type(obj).__name__}.{attr.key}")
+
+
+def install() -> None:
+    if not event.contains(Session, "before_flush", check_flush):
+        event.listen(Session, "before_flush", check_flush)
