@@ -15,9 +15,9 @@ from arbitration import award_rules, neutral_keys
 from arbitration.award_models import Award, AwardStatus, CostsBorneBy, PostInterestBasis
 from arbitration.settlement_models import AgreementStatus, SettlementAgreement
 from evidence.services import store, store_pdf
-from notices.signing import signature_intact
+from notices.signing import sign_now
 from portal import audit
-from portal.adapters.esign.base import Signer, SigningError, SigningProvider, SigningStatus, SignRequest
+from portal.adapters.esign.base import Signer, SigningProvider, SignRequest
 from portal.cases.models import Case
 from portal.cases.states import CaseStatus, DomainError
 from portal.cases.transitions import fire
@@ -183,17 +183,10 @@ def sign(actor, award: Award, provider: SigningProvider | None = None) -> str:
     request = SignRequest(document_id=f"award-{case.reference}", pdf=read_pdf(award.unsigned_pdf_sha256),
                           signer=Signer(actor.name, actor.email, actor.id, "Sole arbitrator"),
                           reason=f"{title} in arbitration {case.reference} (A&C Act s.31)")
-    try:
-        result = provider.sign(request)
-    except SigningError as exc:
-        raise DomainError(str(exc)) from exc
-    if (result.status != SigningStatus.SIGNED or not result.signed_pdf
-            or not signature_intact(result.signed_pdf)):
-        raise DomainError(result.detail or "The award was not signed.")
-    sha = store_pdf(result.signed_pdf)
+    sha = store_pdf(sign_now(provider, request, "The award was not signed.").signed_pdf)
     award.status, award.signed_pdf_sha256, award.signed_at = AwardStatus.SIGNED, sha, utcnow()
     db.session.flush()
-    payload = {"award_id": award.id, "sha256": sha, "provider": result.provider, "consent": award.consent}
+    payload = {"award_id": award.id, "sha256": sha, "provider": provider.name, "consent": award.consent}
     if award.consent:  # the case stays settled: its instalments still run, now under an award
         audit.record("award.signed", actor=actor, case=case, payload=payload)
     else:

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 from arbitration import neutral_keys, proceedings_mail
 from arbitration.proceedings_models import ProceduralOrder
 from evidence.services import store_pdf
-from notices.signing import signature_intact
+from notices.signing import sign_now
 from portal import audit
-from portal.adapters.esign.base import Signer, SigningError, SigningProvider, SigningStatus, SignRequest
+from portal.adapters.esign.base import Signer, SigningProvider, SignRequest
 from portal.cases.models import Case
 from portal.cases.states import CaseStatus, DomainError
 from portal.extensions import db
@@ -52,19 +52,12 @@ def issue(actor, case: Case, text: str, provider: SigningProvider | None = None)
     request = SignRequest(document_id=f"procedural-order-{case.reference}-{number}", pdf=pdf,
                           signer=Signer(actor.name, actor.email, actor.id, "Sole arbitrator"),
                           reason=f"Procedural Order No. {number} in arbitration {case.reference}")
-    try:
-        result = provider.sign(request)
-    except SigningError as exc:
-        raise DomainError(str(exc)) from exc
-    if (result.status != SigningStatus.SIGNED or not result.signed_pdf
-            or not signature_intact(result.signed_pdf)):
-        raise DomainError(result.detail or "The order was not signed.")
-    sha = store_pdf(result.signed_pdf)
+    sha = store_pdf(sign_now(provider, request, "The order was not signed.").signed_pdf)
     order = ProceduralOrder(case_id=case.id, number=number, text=text, signed_pdf_sha256=sha,
                             issued_at=issued_at, issued_by_id=actor.id)
     db.session.add(order)
     db.session.flush()
     audit.record("arbitration.procedural_order", actor=actor, case=case, payload={
-        "order_id": order.id, "number": number, "sha256": sha, "provider": result.provider})
+        "order_id": order.id, "number": number, "sha256": sha, "provider": provider.name})
     proceedings_mail.order_issued(case, order)
     return order

@@ -123,7 +123,7 @@ def sign_with_dsc(agreement: SettlementAgreement, actor, ip: str,
                   provider: SigningProvider | None = None, *, pin: str | None = None) -> Signature:
     """Sign the agreement's PDF at once with the actor's DSC (the creditor's advocate): its stored
     PKCS#12, or the key on its token opened with `pin`."""
-    from notices.signing import advocate_key_material, signature_intact
+    from notices.signing import advocate_key_material, sign_now
     from portal.adapters.esign.pades import PadesProvider
 
     agreement = _locked(agreement)
@@ -139,14 +139,7 @@ def sign_with_dsc(agreement: SettlementAgreement, actor, ip: str,
         pdf=settlement.read_pdf(agreement.unsigned_pdf_sha256),
         signer=Signer(actor.name, actor.email, actor.id, f"For {case.creditor.legal_name}"),
         reason=f"Settlement agreement {case.reference} agreed on behalf of {case.creditor.legal_name}")
-    try:
-        result = provider.sign(request)
-    except SigningError as exc:
-        raise DomainError(str(exc)) from exc
-    if result.status != SigningStatus.SIGNED or not result.signed_pdf:
-        raise DomainError(result.detail or "The signature was not completed.")
-    if not signature_intact(result.signed_pdf):
-        raise DomainError("The signed document's signature is not intact; it was not kept.")
+    result = sign_now(provider, request, "The signature was not completed.")
     signed_sha = settlement.store_pdf(result.signed_pdf)
     return _record(agreement, actor, side, SignMethod.DSC, ip, signed_sha256=signed_sha,
                    detail=result.detail or "digital signature certificate",

@@ -73,3 +73,12 @@ class TokenKeyForm(FlaskForm):
         InputRequired("Give the key's label."), Length(max=100)])
     pin = PasswordField("The token's PIN (to check the key now; it is not stored)", validators=[
         InputRequired("Type the token's PIN so the key can be checked."), Length(max=64)])
+
+
+class MandateAcceptForm(FlaskForm):
+    code = StringField("Code", validators=[InputRequired("Enter the code."), Length(min=6, max=7)])
+
+
+class MandateSignForm(FlaskForm):
+    pin = PasswordField("Token PIN (only if your certificate is on a token)",
+                        validators=[Optional(), Length(max=64)])

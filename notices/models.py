@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.accounts.models import User, enum_column
+from portal.accounts.models import Organization, User, enum_column
 from portal.cases.models import Case
 from portal.extensions import db
 from portal.types import Money, UTCDateTime, utcnow
@@ -114,9 +114,18 @@ class NoticeComment(db.Model):
     author: Mapped[User] = relationship()
 
 
+class MandateStatus(enum.StrEnum):
+    AWAITING_ADVOCATE = "awaiting_advocate"  # accepted and sealed; the advocate's DSC is missing
+    IN_FORCE = "in_force"                    # countersigned by the advocate: notices may go out
+
+
 class Mandate(db.Model):
-    """The creditor's signed authority for an advocate, and Sulah, to send notices on its behalf
-    (IT Act s.11: what an automated system sends for someone is attributed to them)."""
+    """The creditor's and the advocate's signed authority for Sulah to send notices on their behalf
+    (IT Act s.11: what an automated system sends for someone is attributed to them).
+
+    The creditor's administrator accepts the PDF with a one-time code (`sha256` is the PDF accepted;
+    before signed mandates, the text), the platform seals it (`sealed_pdf_sha256`), the advocate
+    countersigns it with its DSC (`signed_pdf_sha256`): only then is it in force."""
 
     __tablename__ = "mandates"
 
@@ -129,6 +138,25 @@ class Mandate(db.Model):
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     method: Mapped[str] = mapped_column(String(80))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[MandateStatus] = enum_column(MandateStatus, default=MandateStatus.AWAITING_ADVOCATE)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_ip: Mapped[str] = mapped_column(String(45), default="")
+    sealed_pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    signed_pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    advocate_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organization: Mapped[Organization] = relationship()
+    advocate: Mapped[User] = relationship(foreign_keys=[advocate_id])
+    accepted_by: Mapped[User] = relationship(foreign_keys=[signed_by_id])
+
+    @property
+    def in_force(self) -> bool:
+        return self.status == MandateStatus.IN_FORCE and self.revoked_at is None
+
+    @property
+    def pdf_sha256(self) -> str | None:
+        """The latest PDF of the mandate: countersigned, else sealed (None before signed mandates)."""
+        return self.signed_pdf_sha256 or self.sealed_pdf_sha256
 
 
 class BatchItemStatus(enum.StrEnum):

@@ -5,13 +5,11 @@ portal.cases.transitions.fire; the notice's own review status follows it here.
 """
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from flask import render_template
 from sqlalchemy import select
 
 from notices.drafting import check_can_draft, kind_for, render_notice_html
@@ -137,25 +135,18 @@ def request_changes(actor: User, notice: Notice, comment: str) -> NoticeComment:
 
 
 def mandate_for(org_id: int, advocate_id: int) -> Mandate | None:
-    return db.session.scalar(select(Mandate).where(
-        Mandate.org_id == org_id, Mandate.advocate_id == advocate_id, Mandate.revoked_at.is_(None)))
+    """The organisation's mandate for the advocate if it is in force (accepted, sealed, countersigned)."""
+    from notices import mandates
+
+    return mandates.in_force(org_id, advocate_id)
 
 
 def grant_mandate(actor: User, advocate: User) -> Mandate:
-    """The creditor authorises the advocate, and Sulah, to send notices on its behalf (s.11)."""
-    existing = mandate_for(actor.org_id, advocate.id)
-    if existing:
-        return existing
-    text = render_template("notices/mandate.txt", org=actor.organization, advocate=advocate,
-                           signer=actor, on=utcnow())
-    mandate = Mandate(org_id=actor.org_id, advocate_id=advocate.id, text=text,
-                      sha256=hashlib.sha256(text.encode()).hexdigest(), signed_by_id=actor.id,
-                      method="accepted online by the organisation's administrator")
-    db.session.add(mandate)
-    db.session.flush()
-    audit.record("mandate.granted", actor=actor, payload={
-        "mandate_id": mandate.id, "advocate_id": advocate.id, "sha256": mandate.sha256})
-    return mandate
+    """Accept and countersign the mandate in one step (seeds and tests); the web flow goes through
+    notices.mandates.accept, then notices.mandates.countersign."""
+    from notices import mandates
+
+    return mandates.grant(actor, advocate)
 
 
 def approve(actor: User, notice: Notice, totp_code: str) -> None:
@@ -165,8 +156,10 @@ def approve(actor: User, notice: Notice, totp_code: str) -> None:
     if notice.case.advocate_id != actor.id:
         raise DomainError("Only the advocate assigned to the case can approve its notice.")
     if mandate_for(notice.case.creditor_org_id, actor.id) is None:
-        raise DomainError("The creditor has not yet given you its mandate to send notices on its "
-                          "behalf; it must do so before you approve.")
+        from notices import mandates
+
+        raise DomainError(mandates.missing_step(notice.case.creditor_org_id, actor.id)
+                          or "The mandate to send notices is not in force.")
     if not twofactor.check_totp(actor, totp_code):
         raise DomainError("That authentication code is not valid or was already used.")
     notice.status = NoticeStatus.APPROVED

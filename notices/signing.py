@@ -173,6 +173,19 @@ def _keep_certificate(actor: User, notice: Notice, result: SigningResult) -> dic
     return {"certificate_document_id": doc.id, "certificate_sha256": doc.sha256}
 
 
+def sign_now(provider: SigningProvider, request: SignRequest, failure: str) -> SigningResult:
+    """Sign where the key is at hand (a DSC, a token): the result, its PDF's signature checked intact;
+    DomainError (with `failure` when the provider says nothing) otherwise."""
+    try:
+        result = provider.sign(request)
+    except SigningError as exc:
+        raise DomainError(str(exc)) from exc
+    if (result.status != SigningStatus.SIGNED or not result.signed_pdf
+            or not signature_intact(result.signed_pdf)):
+        raise DomainError(result.detail or failure)
+    return result
+
+
 def signature_intact(pdf: bytes) -> bool:
     """The PDF carries at least one signature, each cryptographically intact, the last over the whole file.
 

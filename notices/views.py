@@ -174,26 +174,6 @@ def review_queue():
     return render_template("notices/queue.html", notices=notices)
 
 
-@bp.post("/mandates/<int:advocate_id>")
-@login_required
-def grant_mandate(advocate_id: int):
-    """The organisation's administrator gives an engaged advocate the mandate to send notices."""
-    from portal.accounts.models import Engagement, User
-
-    require(current_user, Action.MANAGE_ORG)
-    if not FlaskForm().validate_on_submit():
-        abort(400, "Your form had expired. Please try again.")
-    engaged = db.session.scalar(select(Engagement).where(Engagement.org_id == current_user.org_id,
-                                                         Engagement.advocate_id == advocate_id))
-    advocate = db.session.get(User, advocate_id)
-    if engaged is None or advocate is None:
-        abort(404, "That advocate is not engaged by your organisation.")
-    services.grant_mandate(current_user, advocate)
-    commit()
-    flash(f"Mandate given to {advocate.name}.", "success")
-    return redirect(url_for("accounts.team"))
-
-
 @bp.route("/verify/<code>", methods=["GET", "POST"])
 @limiter.limit("30 per minute", methods=["POST"])
 def verify(code: str):
@@ -266,6 +246,7 @@ def signing_certificate():
     return certificate_page(form)
 
 
-# The sign and signing-ceremony routes live on this blueprint too (notices/signing_views.py), and the
-# token half of the signing-key page (notices/token_views.py).
-from notices import signing_views, token_views  # noqa: E402, F401
+# The sign and signing-ceremony routes live on this blueprint too (notices/signing_views.py), the
+# token half of the signing-key page (notices/token_views.py) and the mandate pages
+# (notices/mandate_views.py).
+from notices import mandate_views, signing_views, token_views  # noqa: E402, F401

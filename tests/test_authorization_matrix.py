@@ -61,6 +61,24 @@ class World(Parties):
             notice_services.grant_mandate(self.creditor_admin, self.advocate)
         return notice
 
+    def totp_admin(self) -> None:
+        """The organisation's administrator, with an authentication app (to accept mandates)."""
+        self.creditor_admin.totp_secret, self.creditor_admin.totp_enabled = pyotp.random_base32(), True
+        db.session.flush()
+
+    def accepted_mandate(self):
+        """A mandate the administrator has accepted (sealed), awaiting the advocate's signature;
+        the advocate holds a demo DSC."""
+        from notices import mandates
+        from portal.adapters.esign.democert import make_demo_pkcs12
+
+        mandate = mandates._accept(self.creditor_admin, self.advocate, "", mandates.SEED_METHOD, {})
+        profile = self.advocate.advocate_profile
+        profile.signing_pkcs12 = _DEMO_P12.setdefault("p12", make_demo_pkcs12(self.advocate.name, b"pw"))
+        profile.signing_passphrase = "pw"
+        db.session.flush()
+        return mandate
+
     def signable_notice(self) -> Notice:
         """An approved notice; the advocate holds a demo DSC."""
         from notices.models import NoticeStatus
@@ -292,9 +310,21 @@ ROUTES: dict[tuple[str, str], Probe] = {
         lambda w: f"/dispatches/{w.posted_dispatch(recorded=True).id}/returned-card", allow(CREDITORS, 302),
         form=lambda w: {"file": (io.BytesIO(b"A.D. card, signed by the addressee.\n"), "card.txt"),
                         "delivered_on": today_ist().isoformat()}),
-    ("notices.grant_mandate", "POST"): Probe(lambda w: f"/mandates/{w.advocate.id}",
-                                             {"creditor_admin": 302}, form=lambda w: {},
-                                             hidden_from=OTHER_ORG),
+    ("notices.grant_mandate", "POST"): Probe(
+        lambda w: (w.totp_admin(), f"/mandates/{w.advocate.id}")[1], {"creditor_admin": 302},
+        form=lambda w: {"code": pyotp.TOTP(w.creditor_admin.totp_secret).now()}, hidden_from=OTHER_ORG),
+    ("notices.send_mandate_code", "POST"): Probe(lambda w: f"/mandates/{w.advocate.id}/code",
+                                                 {"creditor_admin": 302}, form=lambda w: {},
+                                                 hidden_from=OTHER_ORG),
+    ("notices.advocate_mandates", "GET"): Probe(lambda w: "/mandates", allow(ADVOCATES, 200),
+                                                hidden_from=NOBODY),
+    ("notices.sign_mandate", "POST"): Probe(lambda w: f"/mandates/{w.accepted_mandate().id}/sign",
+                                            {"advocate": 302}, form=lambda w: {},
+                                            hidden_from=frozenset({"unengaged_advocate", "unassigned_advocate"})),
+    ("notices.mandate_pdf", "GET"): Probe(lambda w: f"/mandates/{w.accepted_mandate().id}/mandate.pdf",
+                                          {"creditor_admin": 200, "advocate": 200},
+                                          hidden_from=frozenset({"other_creditor", "unengaged_advocate",
+                                                                 "unassigned_advocate"})),
     # Bulk notices (the creditor's request and progress; the advocate's sampled batch approval)
     ("notice_batches.new_batch", "GET"): Probe(lambda w: "/notices/batches/new", allow(ALL_CREDITORS, 200),
                                                hidden_from=NOBODY),

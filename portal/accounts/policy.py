@@ -67,6 +67,7 @@ class Action(enum.StrEnum):
     EXPORT_BUNDLE = "export_bundle"
     REQUEST_BULK_NOTICES = "request_bulk_notices"
     REVIEW_NOTICE_BATCH = "review_notice_batch"
+    SIGN_MANDATE = "sign_mandate"  # the advocate countersigns a creditor's mandate (notices/mandates.py)
     SERVE_NOTICE = "serve_notice"
     VIEW_DELIVERY = "view_delivery"
     RECORD_POSTAL_SERVICE = "record_postal_service"  # tracking and the returned A.D. card of a posted notice
@@ -196,6 +197,8 @@ RULES: dict[Action, Rule] = {
                                       needs_case=False, user_check=lambda u: u.org_id is not None),
     Action.REVIEW_NOTICE_BATCH: Rule(frozenset({Role.ADVOCATE}), "Only advocates review batches of notices.",
                                      needs_case=False),
+    Action.SIGN_MANDATE: Rule(frozenset({Role.ADVOCATE}), "Only the advocate named in a mandate signs it.",
+                              needs_case=False),
     Action.DEBTOR_CASES: Rule(frozenset({Role.DEBTOR}), "This page lists the cases against a debtor's "
                               "business.", needs_case=False),
     Action.DEBTOR_VIEW: Rule(frozenset({Role.DEBTOR}), "This page is the debtor's view of the case.",

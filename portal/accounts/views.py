@@ -194,12 +194,22 @@ def team():
                   f"{email} already has a Sulah advocate account and is now engaged by your "
                   "organisation.", "success")
             return redirect(url_for("accounts.team"))
+    return render_team(form), _status(form)
+
+
+def render_team(form: InviteForm | None = None, *, mandate_error: tuple[int, str] | None = None) -> str:
+    """The Team page; `mandate_error`: (advocate id, message) after a refused mandate acceptance."""
+    from notices import mandates
+
     org = current_user.organization
     invites = db.session.scalars(select(Invitation).where(Invitation.org_id == org.id)
                                  .order_by(Invitation.created_at.desc())).all()
     engagements = db.session.scalars(select(Engagement).where(Engagement.org_id == org.id)).all()
-    return render_template("accounts/team.html", form=form, org=org, invitations=invites,
-                           advocates=[e.advocate for e in engagements]), _status(form)
+    advocates = [e.advocate for e in engagements]
+    return render_template("accounts/team.html", form=form or InviteForm(formdata=None), org=org,
+                           invitations=invites, advocates=advocates,
+                           mandates={a.id: mandates.current(org.id, a.id) for a in advocates},
+                           mandate_by_totp=mandates.uses_totp(current_user), mandate_error=mandate_error)
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])

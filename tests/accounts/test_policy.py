@@ -54,6 +54,7 @@ EXPECTED = [
     (Action.RECORD_POSTAL_SERVICE, S.CLOSED, set()),
     (Action.REQUEST_BULK_NOTICES, None, CREDITORS),
     (Action.REVIEW_NOTICE_BATCH, None, {"advocate", "unengaged_advocate", "unassigned_advocate"}),
+    (Action.SIGN_MANDATE, None, {"advocate", "unengaged_advocate", "unassigned_advocate"}),
     (Action.DEBTOR_VIEW, S.NOTICE_SERVED, {"debtor"}),
     (Action.DEBTOR_VIEW, S.NOTICE_SIGNED, set()),
     (Action.DEBTOR_CASES, None, {"debtor"}),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pyotp
 import pytest
@@ -28,22 +29,27 @@ pytestmark = pytest.mark.browser
 def disputed(live_server):
     from tests.factories import AdvocateFactory, CaseFactory, CreditorFactory, EngagementFactory
 
-    with live_server.app_context():
-        creditor = CreditorFactory(email="invoke.owner@e2e.example")
-        for key, value in ALWAYS.items():
-            setattr(creditor.organization, key, value)
-        advocate = AdvocateFactory(email="invoke.advocate@e2e.example", name="Adv. Farah Khan")
-        EngagementFactory(org_id=creditor.org_id, advocate_id=advocate.id)
-        advocate.advocate_profile.signing_pkcs12 = demo_pkcs12(advocate.name)
-        advocate.advocate_profile.signing_passphrase = "pw"
-        case = CaseFactory(creditor=creditor.organization, _status=CaseStatus.IN_NEGOTIATION,
-                           advocate_id=advocate.id, created_by_id=creditor.id)
-        case.debtor.contacts[0].value = "accounts@invoke-debtor.example"
-        add_document(creditor, case, io.BytesIO(PDF), "master-supply-agreement.pdf", DocumentKind.AGREEMENT)
-        services.grant_mandate(creditor, advocate)
-        commit()
-        return {"creditor": creditor.email, "advocate": advocate.email, "secret": advocate.totp_secret,
-                "advocate_id": advocate.id, "reference": case.reference}
+    def set_up():  # on a thread of its own: pyHanko signs through asyncio.run(), which cannot run
+        # on this thread while Playwright's event loop is open (the mandate is DSC-signed)
+        with live_server.app_context():
+            creditor = CreditorFactory(email="invoke.owner@e2e.example")
+            for key, value in ALWAYS.items():
+                setattr(creditor.organization, key, value)
+            advocate = AdvocateFactory(email="invoke.advocate@e2e.example", name="Adv. Farah Khan")
+            EngagementFactory(org_id=creditor.org_id, advocate_id=advocate.id)
+            advocate.advocate_profile.signing_pkcs12 = demo_pkcs12(advocate.name)
+            advocate.advocate_profile.signing_passphrase = "pw"
+            case = CaseFactory(creditor=creditor.organization, _status=CaseStatus.IN_NEGOTIATION,
+                               advocate_id=advocate.id, created_by_id=creditor.id)
+            case.debtor.contacts[0].value = "accounts@invoke-debtor.example"
+            add_document(creditor, case, io.BytesIO(PDF), "master-supply-agreement.pdf", DocumentKind.AGREEMENT)
+            services.grant_mandate(creditor, advocate)
+            commit()
+            return {"creditor": creditor.email, "advocate": advocate.email, "secret": advocate.totp_secret,
+                    "advocate_id": advocate.id, "reference": case.reference}
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(set_up).result()
 
 
 def test_clause_notice_signature_and_invocation(open_page, live_server, disputed):

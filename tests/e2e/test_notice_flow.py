@@ -30,6 +30,7 @@ from portal.cases.models import ClaimType
 from portal.cases.transitions import fire
 from portal.extensions import db
 from tests import factories
+from tests.e2e.test_settlement_flow import code_for
 
 pytestmark = pytest.mark.browser
 
@@ -113,10 +114,15 @@ def test_notice_is_drafted_reviewed_approved_signed_and_verified(open_page, live
     creditor = open_page()
     log_in(creditor, parties.creditor_email)
 
-    # The organisation's administrator gives the advocate the mandate to send notices.
+    # The organisation's administrator accepts the mandate to send notices with a code by e-mail;
+    # the advocate countersigns it below, once its DSC is installed.
     creditor.get_by_role("link", name="Team").click()
-    creditor.get_by_role("button", name=f"Give {ADVOCATE_NAME} the mandate to send notices").click()
-    expect(creditor.get_by_role("status")).to_have_text(f"Mandate given to {ADVOCATE_NAME}.")
+    creditor.get_by_role("button", name=f"E-mail me a code to accept the mandate for {ADVOCATE_NAME}").click()
+    expect(creditor.get_by_role("status")).to_contain_text("Enter it to accept the mandate.")
+    code = code_for(live_server, parties.creditor_email, "accept the mandate")
+    creditor.get_by_label(f"Code from the e-mail to accept the mandate for {ADVOCATE_NAME}").fill(code)
+    creditor.get_by_role("button", name=f"Accept the mandate for {ADVOCATE_NAME} to send notices").click()
+    expect(creditor.get_by_role("status")).to_contain_text("Mandate accepted and sealed.")
 
     # Draft from the case page, preview the PDF, submit.
     creditor.goto("/cases/")
@@ -148,6 +154,9 @@ def test_notice_is_drafted_reviewed_approved_signed_and_verified(open_page, live
     advocate.get_by_role("button", name="Store the certificate").click()
     expect(advocate.get_by_role("status")).to_contain_text(
         re.compile(rf"^Certificate for .*CN={ADVOCATE_NAME} stored"))
+    advocate.get_by_role("link", name="Mandates").click()
+    advocate.get_by_role("button", name="Sign the mandate of Tapti Weaves Private Limited").click()
+    expect(advocate.get_by_role("status")).to_contain_text("it is now in force")
     open_from_review_queue(advocate, ref)
     advocate.get_by_label("What should change").fill(COMMENT)
     advocate.get_by_role("button", name="Return with comments").click()

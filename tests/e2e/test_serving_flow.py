@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from email import message_from_bytes, policy
 
 import pyotp
@@ -25,25 +26,30 @@ pytestmark = pytest.mark.browser
 def approved(live_server):
     from tests.factories import AdvocateFactory, CaseFactory, CreditorFactory, EngagementFactory
 
-    with live_server.app_context():
-        creditor = CreditorFactory(email="serve.owner@e2e.example")
-        for key, value in ALWAYS.items():
-            setattr(creditor.organization, key, value)
-        advocate = AdvocateFactory(email="serve.advocate@e2e.example", name="Adv. Kavita Rao")
-        EngagementFactory(org_id=creditor.org_id, advocate_id=advocate.id)
-        case = CaseFactory(creditor=creditor.organization, _status=CaseStatus.FILED, advocate_id=advocate.id,
-                           created_by_id=creditor.id)
-        case.debtor.contacts[0].value = "accounts@serve-debtor.example"
-        advocate.advocate_profile.signing_pkcs12 = demo_pkcs12(advocate.name)
-        advocate.advocate_profile.signing_passphrase = "pw"
-        notice = services.start_notice(creditor, case, today_ist())
-        services.submit(creditor, notice)
-        services.grant_mandate(creditor, advocate)
-        # The previous time-step's code, so the login below can use the current one (no replay).
-        services.approve(advocate, notice, pyotp.TOTP(advocate.totp_secret).at(time.time() - 30))
-        commit()
-        return {"creditor": creditor.email, "advocate": advocate.email, "secret": advocate.totp_secret,
-                "notice_id": notice.id, "reference": case.reference}
+    def set_up():  # on a thread of its own: pyHanko signs through asyncio.run(), which cannot run
+        # on this thread while Playwright's event loop is open (the mandate is DSC-signed)
+        with live_server.app_context():
+            creditor = CreditorFactory(email="serve.owner@e2e.example")
+            for key, value in ALWAYS.items():
+                setattr(creditor.organization, key, value)
+            advocate = AdvocateFactory(email="serve.advocate@e2e.example", name="Adv. Kavita Rao")
+            EngagementFactory(org_id=creditor.org_id, advocate_id=advocate.id)
+            case = CaseFactory(creditor=creditor.organization, _status=CaseStatus.FILED, advocate_id=advocate.id,
+                               created_by_id=creditor.id)
+            case.debtor.contacts[0].value = "accounts@serve-debtor.example"
+            advocate.advocate_profile.signing_pkcs12 = demo_pkcs12(advocate.name)
+            advocate.advocate_profile.signing_passphrase = "pw"
+            notice = services.start_notice(creditor, case, today_ist())
+            services.submit(creditor, notice)
+            services.grant_mandate(creditor, advocate)
+            # The previous time-step's code, so the login below can use the current one (no replay).
+            services.approve(advocate, notice, pyotp.TOTP(advocate.totp_secret).at(time.time() - 30))
+            commit()
+            return {"creditor": creditor.email, "advocate": advocate.email, "secret": advocate.totp_secret,
+                    "notice_id": notice.id, "reference": case.reference}
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(set_up).result()
 
 
 def log_in(page: Page, email: str, secret: str | None = None) -> None:
