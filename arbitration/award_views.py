@@ -17,6 +17,7 @@ from portal.cases.lookup import case_for as load
 from portal.cases.models import Case
 from portal.cases.states import DomainError
 from portal.database import commit, rollback
+from portal.web.forms import require_fresh_form
 
 bp = Blueprint("awards", __name__, url_prefix="/arbitration")
 VISIBLE_TO_PARTIES = (AwardStatus.SIGNED, AwardStatus.SERVED)
@@ -65,11 +66,6 @@ def done(case: Case, message: str):
     return redirect(url_for("awards.show", reference=case.reference))
 
 
-def _posted() -> None:
-    if not FlaskForm().validate_on_submit():
-        abort(400, "Your form had expired. Please try again.")
-
-
 @bp.get("/<reference>/award")
 @login_required
 def show(reference: str):
@@ -80,7 +76,7 @@ def show(reference: str):
 @login_required
 def start(reference: str):
     case = load(reference, Action.DRAFT_AWARD)
-    _posted()
+    require_fresh_form()
     try:
         awards.start(current_user, case, consent=case.status.value == "settled")
     except DomainError as exc:
@@ -108,7 +104,7 @@ def update(reference: str):
 def finalise(reference: str):
     case = load(reference, Action.DRAFT_AWARD)
     award = existing(case)
-    _posted()
+    require_fresh_form()
     try:
         awards.finalise(current_user, award)
     except DomainError as exc:
@@ -121,7 +117,7 @@ def finalise(reference: str):
 def reopen(reference: str):
     case = load(reference, Action.DRAFT_AWARD)
     award = existing(case)
-    _posted()
+    require_fresh_form()
     try:
         awards.reopen(current_user, award)
     except DomainError as exc:
@@ -134,7 +130,7 @@ def reopen(reference: str):
 def sign(reference: str):
     case = load(reference, Action.DRAFT_AWARD)
     award = existing(case)
-    _posted()
+    require_fresh_form()
     try:
         awards.sign(current_user, award)
     except DomainError as exc:

@@ -24,6 +24,7 @@ from portal.cases.states import DomainError, IllegalTransition
 from portal.database import commit, rollback
 from portal.extensions import limiter
 from portal.onetime_codes import CodeError
+from portal.web.forms import require_fresh_form
 
 bp = Blueprint("invocation", __name__, url_prefix="/arbitration")
 
@@ -184,8 +185,7 @@ def accept(reference: str):
 @login_required
 def choose_msmed(reference: str):
     case = load(reference, Action.RECORD_ARBITRATION_BASIS)
-    if not FlaskForm().validate_on_submit():
-        abort(400, "Your form had expired. Please open the page again.")
+    require_fresh_form()
     try:
         bases.choose_msmed_route(current_user, case)
     except DomainError as exc:
@@ -225,8 +225,7 @@ def _stream(spooled):
 @login_required
 def draft_notice(reference: str):
     case = load(reference, Action.RECORD_ARBITRATION_BASIS)
-    if not FlaskForm().validate_on_submit():
-        abort(400, "Your form had expired. Please open the page again.")
+    require_fresh_form()
     try:
         notice = invocation.draft_notice(current_user, case, today_ist())
     except DomainError as exc:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from arbitration import offers as service
 from arbitration.offer_forms import OfferForm
@@ -21,6 +20,7 @@ from portal.cases.models import Case
 from portal.database import commit
 from portal.types import utcnow
 from portal.web.filters import inr
+from portal.web.forms import require_fresh_form
 
 bp = Blueprint("offers", __name__, url_prefix="/odr")
 
@@ -42,8 +42,7 @@ def acting_side(case: Case) -> Side:
 
 def checked_form() -> None:
     """The plain buttons (accept, reject, ...) carry only the CSRF token."""
-    if not FlaskForm().validate_on_submit():
-        abort(400, "Your form had expired. Please open the page again.")
+    require_fresh_form()
 
 
 def render_offers(case: Case, *, form: OfferForm | None = None, counter: Offer | None = None,

@@ -13,6 +13,7 @@ from arbitration.tribunal_forms import DeclineForm, DisclosureForm, ProfileForm,
 from arbitration.tribunal_views import bp
 from portal.accounts.policy import Action, require
 from portal.database import commit
+from portal.web.forms import require_fresh_form
 
 
 @bp.route("/panel/profile", methods=["GET", "POST"])
@@ -65,8 +66,7 @@ def withdraw_relationship(relationship_id: int):
     require(current_user, Action.EDIT_PANEL_PROFILE)
     if not any(r.id == relationship_id for r in conflicts.relationships_of(current_user)):
         abort(404, "No such declaration of yours.")  # another neutral's declarations stay hidden
-    if not FlaskForm().validate_on_submit():
-        abort(400, "The form expired; please try again.")
+    require_fresh_form()
     panel.withdraw_declaration(current_user, relationship_id)
     commit()
     flash("The declaration is withdrawn.", "success")

@@ -29,6 +29,7 @@ from portal.cases.models import Case
 from portal.cases.states import DomainError
 from portal.database import commit, rollback
 from portal.extensions import db
+from portal.web.forms import require_fresh_form
 
 bp = Blueprint("proceedings", __name__, url_prefix="/arbitration")
 
@@ -83,11 +84,6 @@ def done(case: Case, message: str):
 
 def _bad_form(case: Case, **forms):
     return render_page(case, 422, **forms)
-
-
-def _posted() -> None:
-    if not FlaskForm().validate_on_submit():
-        abort(400, "Your form had expired. Please try again.")
 
 
 @bp.get("/<reference>/proceedings")
@@ -151,7 +147,7 @@ def file_step(reference: str, step_id: int):
 @login_required
 def close_pleadings(reference: str):
     case = load(reference, Action.CONDUCT_PROCEEDINGS)
-    _posted()
+    require_fresh_form()
     try:
         proceedings.close_pleadings(current_user, case, today_ist())
     except DomainError as exc:
@@ -163,7 +159,7 @@ def close_pleadings(reference: str):
 @login_required
 def consent_fast_track(reference: str):
     case = load(reference, Action.TAKE_PART_IN_PROCEEDINGS)
-    _posted()
+    require_fresh_form()
     try:
         proceedings.consent_to_fast_track(current_user, case)
     except DomainError as exc:
@@ -175,7 +171,7 @@ def consent_fast_track(reference: str):
 @login_required
 def start_fast_track(reference: str):
     case = load(reference, Action.CONDUCT_PROCEEDINGS)
-    _posted()
+    require_fresh_form()
     try:
         proceedings.start_fast_track(current_user, case)
     except DomainError as exc:

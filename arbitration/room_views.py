@@ -3,7 +3,7 @@ opening the room, and asking for a conciliator. The private sessions and the ins
 appointment of a neutral are in caucus_views.py and appointment_views.py, on the same blueprint."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -19,6 +19,7 @@ from portal.cases.transitions import fire
 from portal.cases.views import load_case
 from portal.database import commit, rollback
 from portal.errors import error_response
+from portal.web.forms import require_fresh_form
 
 bp = Blueprint("odr", __name__)
 
@@ -169,8 +170,7 @@ def messages_json(reference: str):
 def open_room(reference: str):
     case = load_case(reference)
     require(current_user, OPEN_ROOM, case)
-    if not FlaskForm().validate_on_submit():
-        abort(400, "Your form had expired. Please open the page again.")
+    require_fresh_form()
     fire(case, "open_negotiation", current_user)
     commit()
     flash("The ODR room is open. Everything said here stays between the members of the room.", "success")

@@ -37,6 +37,7 @@ from portal.database import commit
 from portal.extensions import db, limiter
 from portal.onetime_codes import CodeError
 from portal.urls import public_url
+from portal.web.forms import require_fresh_form
 
 bp = Blueprint("settlement", __name__, url_prefix="/odr")
 
@@ -167,8 +168,7 @@ def accept(reference: str):
 def sign_dsc(reference: str):
     case = load(reference, Action.SIGN_SETTLEMENT)
     agreement = live_or_404(case)
-    if not FlaskForm().validate_on_submit():
-        abort(400, "Your form had expired. Please open the page again.")
+    require_fresh_form()
     pin = (request.form.get("token_pin") or "")[:64] or None  # only for a key on a token
     signing.sign_with_dsc(agreement, current_user, request.remote_addr or "", pin=pin)  # DomainError: 409
     commit()
@@ -184,8 +184,7 @@ def sign_with_provider(reference: str):
     (notices/signing_views.py, the same endpoints as for notices)."""
     case = load(reference, Action.SIGN_SETTLEMENT)
     agreement = live_or_404(case)
-    if not FlaskForm().validate_on_submit():
-        abort(400, "Your form had expired. Please open the page again.")
+    require_fresh_form()
     name = (request.form.get("provider") or "")[:40]
     offered = _offered()
     if name not in offered:

@@ -23,6 +23,7 @@ from portal.database import commit
 from portal.extensions import db
 from portal.formfields import choices
 from portal.types import utcnow
+from portal.web.forms import require_fresh_form
 
 bp = Blueprint("tribunal", __name__, url_prefix="/arbitration")
 
@@ -117,8 +118,7 @@ def propose(reference: str):
 @login_required
 def agree(reference: str):
     case = load(reference, Action.PROPOSE_ARBITRATOR)
-    if not FlaskForm().validate_on_submit():
-        abort(400, "The form expired; please try again.")
+    require_fresh_form()
     pending = tribunal.pending_appointment(case)
     if pending is None:
         abort(409, "There is no proposal waiting for your agreement.")

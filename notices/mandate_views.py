@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from notices import mandates
 from notices.forms import MandateAcceptForm, MandateSignForm
@@ -18,6 +17,7 @@ from portal.cases.states import DomainError
 from portal.database import commit, rollback
 from portal.extensions import db, limiter
 from portal.onetime_codes import CodeError
+from portal.web.forms import require_fresh_form
 
 
 def _engaged_advocate(advocate_id: int) -> User:
@@ -43,8 +43,7 @@ def _refused(advocate: User, message: str, status: int):
 def send_mandate_code(advocate_id: int):
     """E-mail the administrator a one-time code to accept the mandate (no authentication app)."""
     advocate = _engaged_advocate(advocate_id)
-    if not FlaskForm().validate_on_submit():
-        abort(400, "Your form had expired. Please try again.")
+    require_fresh_form()
     try:
         row = mandates.send_code(current_user, advocate, request.remote_addr or "")
     except CodeError as exc:

@@ -10,7 +10,6 @@ from collections.abc import Iterator, Mapping
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from notices import ceremonies, ceremony_routing, signing
 from notices.ceremonies import CeremonyStatus
@@ -33,6 +32,7 @@ from portal.database import commit, rollback
 from portal.extensions import csrf, limiter
 from portal.security import CSP
 from portal.urls import public_url
+from portal.web.forms import require_fresh_form
 
 MAX_CALLBACK_BYTES = 1024 * 1024
 
@@ -58,8 +58,7 @@ class HandOverPolicy(Mapping):
 def sign_notice(notice_id: int):
     notice = load_notice(notice_id)
     require(current_user, Action.REVIEW_NOTICE, notice.case)
-    if not FlaskForm().validate_on_submit():
-        abort(400, "Your form had expired. Please try again.")
+    require_fresh_form()
     name = request.form.get("provider") or PADES
     offered = enabled_providers(current_app.config)
     if name not in offered:

@@ -20,6 +20,7 @@ from portal.cases.states import DomainError
 from portal.cases.views import load_case
 from portal.database import commit, rollback
 from portal.extensions import db, limiter
+from portal.web.forms import require_fresh_form
 
 bp = Blueprint("notices", __name__)
 
@@ -96,8 +97,7 @@ def preview_pdf(notice_id: int):
 def _act(notice_id: int, action: Action, fn, message: str):
     notice = load_notice(notice_id)
     require(current_user, action, notice.case)
-    if not FlaskForm().validate_on_submit():
-        abort(400, "Your form had expired. Please try again.")
+    require_fresh_form()
     try:
         fn(notice)
     except DomainError as exc:

@@ -16,6 +16,7 @@ from portal.cases.states import CaseStatus
 from portal.cases.transitions import fire
 from portal.database import commit
 from portal.extensions import db
+from portal.web.forms import require_fresh_form
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -134,8 +135,7 @@ def transition_case(reference: str, action: str):
         raise states.IllegalTransition(
             f"“{states.transition_for(action).label}” happens through its own workflow, not from "
             "the case page.", action=action, status=case.status)
-    if not FlaskForm().validate_on_submit():
-        abort(400, "Your form had expired. Please try again.")
+    require_fresh_form()
     t = fire(case, action, current_user)
     commit()
     flash(f"{t.label}: done. The case is now {case.status.value.replace('_', ' ')}.", "success")

@@ -16,6 +16,7 @@ from portal.cases.models import Case
 from portal.database import commit
 from portal.debtor import responses
 from portal.extensions import db
+from portal.web.forms import require_fresh_form
 
 bp = Blueprint("debtor_case", __name__)
 
@@ -65,8 +66,7 @@ def notice_pdf(reference: str, notice_id: int):
 def acknowledge(reference: str, notice_id: int):
     case = load(reference)
     notice = served_notice(case, notice_id)
-    if not FlaskForm().validate_on_submit():
-        abort(400, "Your form had expired. Please open the page again.")
+    require_fresh_form()
     event = timeline.record(notice, EventKind.ACKNOWLEDGED, source="debtor", actor=current_user,
                             detail="The debtor pressed “I have received this notice”.",
                             raw=f"acknowledged notice {notice.id} by {current_user.get_id()}".encode())

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import BuildError
 
@@ -29,6 +28,7 @@ from portal.debtor.forms import AdmitPartForm, CallbackForm, DisputeForm, PlanFo
 from portal.errors import error_response
 from portal.extensions import limiter
 from portal.formfields import choices
+from portal.web.forms import require_fresh_form
 
 bp = Blueprint("debtor_respond", __name__, url_prefix="/d/<reference>")
 # Every answer mails the creditor: a cap keeps a script from flooding its inbox through one link.
@@ -199,8 +199,7 @@ def call_back(reference: str):
 @login_required
 def pay_in_full(reference: str):
     case = _case(reference)
-    if not FlaskForm().validate_on_submit():
-        abort(400, "Your form had expired. Please open the page again.")
+    require_fresh_form()
     response = responses.pay_in_full(current_user, case)
     commit()
     if responses.pay_page_enabled():

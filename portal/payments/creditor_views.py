@@ -16,6 +16,7 @@ from portal.payments.forms import RejectForm, UpiForm
 from portal.payments.models import PaymentReport, ReportStatus
 from portal.payments.services import PaymentInvalid, confirm_report, reject_report
 from portal.payments.views import bp, case_receipts, case_reports, load
+from portal.web.forms import require_fresh_form
 
 
 def render_list(case: Case, *, reject_form: RejectForm | None = None, rejecting: int | None = None,
@@ -48,12 +49,10 @@ def list_payments(reference: str):
 @bp.post("/cases/<reference>/payments/reports/<int:report_id>/confirm")
 @login_required
 def confirm(reference: str, report_id: int):
-    from flask_wtf import FlaskForm
 
     case = load(reference, Action.CONFIRM_PAYMENT)
     report = load_report(case, report_id)
-    if not FlaskForm().validate_on_submit():
-        abort(400, "Your form had expired. Please open the page again.")
+    require_fresh_form()
     payment = confirm_report(current_user, report, today_ist())
     commit()
     paid = " Nothing more is due: the case is marked paid." if case.status.value == "paid" else ""
