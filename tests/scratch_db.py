@@ -9,12 +9,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
-from celery import _state as celery_state
 from flask import Flask
 
 from portal import create_app
 from portal.config import TestConfig
 from portal.extensions import db
+from tests.celery_apps import keep_celery_current
 from tests.conftest import BACKEND
 
 
@@ -42,16 +42,14 @@ def scratch_app(database_url: str, folder: Path) -> Iterator[Flask]:
     """A second app on `database_url`. Building an app rebinds process-wide defaults (the Celery
     app, SULAH_INSTANCE); they are given back to the session's app before this yields."""
     saved_env = os.environ.get("SULAH_INSTANCE")
-    saved_celery = celery_state.default_app, celery_state._tls.current_app
     try:
-        app = create_app(TestConfig(folder / "instance", database_url))
+        with keep_celery_current():
+            app = create_app(TestConfig(folder / "instance", database_url))
     finally:
         if saved_env is None:
             os.environ.pop("SULAH_INSTANCE", None)
         else:
             os.environ["SULAH_INSTANCE"] = saved_env
-        celery_state.set_default_app(saved_celery[0])
-        celery_state._set_current_app(saved_celery[1])
     try:
         yield app
     finally:

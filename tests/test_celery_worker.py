@@ -2,7 +2,6 @@
 process started as `make run` starts it) and on Redis (an in-process worker on a real broker)."""
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
 import shlex
@@ -13,28 +12,16 @@ import time
 import uuid
 
 import pytest
-from celery import _state as celery_state
 from celery.contrib.testing.worker import start_worker
 
 from portal import config as portal_config
 from portal import create_app
 from portal.config import PROJECT_ROOT
+from tests.celery_apps import keep_celery_current
 
 # Variables that would point a subprocess at another database, broker or mail server.
 _SERVICE_VARS = ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "MAIL_SERVER",
                  "MAIL_PORT", "SECRET_KEY", "SULAH_DATA_KEY")
-
-
-@contextlib.contextmanager
-def keep_celery_current():
-    """Creating an app makes its Celery app the process default, which `shared_task`s resolve
-    to; put back the test session's app afterwards so other tests keep their eager app."""
-    saved_default, saved_current = celery_state.default_app, celery_state._tls.current_app
-    try:
-        yield
-    finally:
-        celery_state.set_default_app(saved_default)
-        celery_state._set_current_app(saved_current)
 
 
 def _embedded_env(instance) -> dict[str, str]:

@@ -1,11 +1,11 @@
 """Security headers and cookie flags, in development and in a production-configured app (HTTPS only,
 HSTS, Secure cookies, no dev outbox, client IPs from a trusted proxy)."""
 import pytest
-from celery import _state as celery_state
 
 from portal import create_app
 from portal.config import Config
 from portal.extensions import db
+from tests.celery_apps import keep_celery_current
 from tests.conftest import csrf_from
 
 
@@ -70,12 +70,8 @@ def production_app(app, database_url, tmp_path, monkeypatch):
     monkeypatch.delenv("FORCE_HTTPS", raising=False)
     config = Config()
     config.PROXY_HOPS = 1
-    # Building an app makes its Celery app the process default and current (a non-eager one here,
-    # on the embedded broker); give both back to the session's test app afterwards.
-    saved_celery = celery_state.default_app, celery_state._tls.current_app
-    prod = create_app(config)
-    celery_state.set_default_app(saved_celery[0])
-    celery_state._set_current_app(saved_celery[1])
+    with keep_celery_current():  # its Celery app is a non-eager one, on the embedded broker
+        prod = create_app(config)
     yield prod
     with prod.app_context():
         db.engine.dispose()

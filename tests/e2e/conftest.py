@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from celery import _state as celery_state
 from flask import Flask
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
@@ -22,6 +21,7 @@ from portal import config as portal_config
 from portal import create_app
 from portal.dev import smtp_sink
 from portal.extensions import db, limiter
+from tests.celery_apps import keep_celery_current
 from tests.conftest import _free_port, service_unavailable
 
 CHROMIUM = Path(os.environ.get("SULAH_CHROMIUM", "/usr/bin/chromium"))
@@ -64,19 +64,17 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     sink = smtp_sink.start(instance / "outbox", port=mail_port)
 
     saved_env = os.environ.get("SULAH_INSTANCE")
-    saved_celery = celery_state.default_app, celery_state._tls.current_app
     try:
         config = portal_config.TestConfig(instance, f"sqlite:///{instance / 'live.sqlite'}")
         config.MAIL_PORT = mail_port
         config.OUTBOX_PATH = instance / "outbox"
-        app = create_app(config)
+        with keep_celery_current():
+            app = create_app(config)
     finally:
         if saved_env is None:
             os.environ.pop("SULAH_INSTANCE", None)
         else:
             os.environ["SULAH_INSTANCE"] = saved_env
-        celery_state.set_default_app(saved_celery[0])
-        celery_state._set_current_app(saved_celery[1])
     with app.app_context():
         upgrade(revision="heads")
 

@@ -14,7 +14,6 @@ from types import SimpleNamespace
 
 import pytest
 import redis
-from celery import _state as celery_state
 from celery.contrib.testing.worker import start_worker
 from flask_migrate import upgrade
 
@@ -24,6 +23,7 @@ from notices.serving_tasks import sweep_dispatches
 from portal.config import PROJECT_ROOT
 from portal.database import commit
 from portal.extensions import db
+from tests.celery_apps import keep_celery_current
 from tests.fakes.smtp_servers import MisbehavingSmtp
 from tests.scratch_db import scratch_app, scratch_database
 from tests.serving.helpers import signed_notice
@@ -35,14 +35,10 @@ pytestmark = [pytest.mark.redis,
 
 @contextlib.contextmanager
 def celery_current(celery_app):
-    saved = celery_state.default_app, celery_state._tls.current_app
-    celery_app.set_default()
-    celery_app.set_current()
-    try:
+    with keep_celery_current():
+        celery_app.set_default()
+        celery_app.set_current()
         yield
-    finally:
-        celery_state.set_default_app(saved[0])
-        celery_state._set_current_app(saved[1])
 
 
 @pytest.fixture
