@@ -257,14 +257,13 @@ def _arbitration_case(creditor: User, advocate: User, debtor_user: User, today: 
     appoint the demo neutral, then as the neutral to file the disclosure and accept."""
     import io
 
-    from weasyprint import HTML
-
     from arbitration import basis, invocation
     from evidence.models import DocumentKind
     from evidence.services import add_document
     from notices import dispatch, postal
     from notices import services as notices
     from notices.delivery_models import ChannelKind
+    from portal.pdf import html_to_pdf
 
     case = intake.create_case(creditor, CaseFacts(
         debtor=DebtorFacts(legal_name="Mahalaxmi Stores", postal_address="3 Station Road, Nagpur 440001",
@@ -281,7 +280,7 @@ def _arbitration_case(creditor: User, advocate: User, debtor_user: User, today: 
     postal.record_posting(creditor, posted, f"EM{serial}{postal.s10_check_digit(serial)}IN", "speed_post",
                           today)
     fire(case, "open_negotiation", creditor)
-    agreement = add_document(creditor, case, io.BytesIO(HTML(string=AGREEMENT_HTML).write_pdf()),
+    agreement = add_document(creditor, case, io.BytesIO(html_to_pdf(AGREEMENT_HTML)),
                              "supply-agreement.pdf", DocumentKind.AGREEMENT)
     basis.record_clause(creditor, case, document_id=agreement.id, page=1, clause_text=CLAUSE, seat="Mumbai")
     notice = invocation.draft_notice(creditor, case, today)
