@@ -1,9 +1,17 @@
 """Sulah web application: the app factory."""
 from __future__ import annotations
 
+import logging
+import warnings
+
 from flask import Flask
 
 from portal.config import PROJECT_ROOT, Config
+
+# cryptography 51 deprecates DSA and pyHanko (pyhanko/sign/signers/pdf_cms.py) still imports
+# DSAPrivateKey at import time; Sulah never signs with DSA. Scoped to pyHanko's modules, as in the
+# test configuration (pyproject.toml), so the web and worker logs stay quiet.
+warnings.filterwarnings("ignore", message="DSA is deprecated", module=r"pyhanko\.")
 
 
 def create_app(config: Config | dict | None = None) -> Flask:
@@ -28,6 +36,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     from portal.rates import init_rates
     from portal.web import init_web
 
+    _quiet_libraries()
     database.init_database(app)
     security.init_security(app)
     init_accounts(app)
@@ -45,3 +54,10 @@ def create_app(config: Config | dict | None = None) -> Flask:
     cli.init_cli(app)
     celery_init_app(app)
     return app
+
+
+def _quiet_libraries() -> None:
+    """WeasyPrint logs each rendering step and fontTools each font subset at INFO/DEBUG: a line per
+    table of every PDF in a worker's log. Their warnings and errors still show."""
+    for name in ("weasyprint", "fontTools"):
+        logging.getLogger(name).setLevel(logging.WARNING)

@@ -4,11 +4,14 @@ from __future__ import annotations
 from celery import Celery, Task
 from flask import Flask
 
+from portal.database import expecting_writes
+
 
 def celery_init_app(app: Flask) -> Celery:
     class FlaskTask(Task):
         def __call__(self, *args, **kwargs):
-            with app.app_context():
+            # Tasks write: on the embedded SQLite their transactions begin IMMEDIATE.
+            with app.app_context(), expecting_writes():
                 return self.run(*args, **kwargs)
 
     celery_app = Celery(app.name, task_cls=FlaskTask)

@@ -43,6 +43,18 @@ def demo_seed() -> None:
         click.echo(logins.totp_note)
 
 
+@demo_cli.command("codes")
+def demo_codes() -> None:
+    """Print each demo user's current two-factor code (and the next one) from the demo seeds."""
+    import time
+
+    from portal.demo import current_codes
+
+    for c in current_codes(time.time()):
+        click.echo(f"  {c.role.value:<9} {c.email:<26} {c.code}  "
+                   f"({c.seconds_left:>2} s left; next {c.next_code})")
+
+
 @worker_cli.command("ping")
 @click.option("--timeout", default=30.0, help="Seconds to wait for the worker.")
 def worker_ping(timeout: float) -> None:

@@ -1,9 +1,11 @@
 """Database wiring: SQLite pragmas for the embedded default, after-commit hooks, migrations."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -13,6 +15,9 @@ from portal.config import PROJECT_ROOT
 from portal.extensions import db, migrate
 
 _PENDING = "sulah_after_commit"
+# True while a Celery task or a state-changing request runs: its SQLite transactions BEGIN IMMEDIATE.
+_writes_expected: ContextVar[bool] = ContextVar("sulah_writes_expected", default=False)
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def init_database(app: Flask) -> None:
@@ -37,9 +42,29 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA busy_timeout=10000")
         cur.close()
 
+    # A deferred transaction that reads, then writes, fails at once with "database is locked" if
+    # another connection wrote in between (SQLite cannot upgrade its snapshot, so busy_timeout does
+    # not apply). Work that is expected to write (a worker's task, a POST) takes the write lock at
+    # BEGIN instead and waits its turn under busy_timeout; page views stay deferred and concurrent.
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _expects_writes() else "BEGIN")
+
+
+def _expects_writes() -> bool:
+    if _writes_expected.get():
+        return True
+    return has_request_context() and request.method not in _SAFE_METHODS
+
+
+@contextmanager
+def expecting_writes() -> Iterator[None]:
+    """SQLite transactions begun inside this block take the write lock at BEGIN."""
+    token = _writes_expected.set(True)
+    try:
+        yield
+    finally:
+        _writes_expected.reset(token)
 
 
 def after_commit(fn: Callable[[], None], key: str | None = None) -> None:

@@ -34,6 +34,30 @@ class DemoLogins:
     totp_note: str = ""
 
 
+DEMO_EMAILS = {Role.ADVOCATE: "advocate@sulah.example", Role.NEUTRAL: "neutral@sulah.example",
+               Role.ADMIN: "admin@sulah.example"}
+
+
+@dataclass(frozen=True)
+class DemoCode:
+    role: Role
+    email: str
+    code: str
+    seconds_left: int
+    next_code: str
+
+
+def current_codes(now: float) -> list[DemoCode]:
+    """The authenticator codes of the demo users with two-factor sign-in, at `now` (a Unix time), and
+    the next ones: a code is accepted once, so a second sign-in in the same 30 s takes the next."""
+    codes = []
+    for role, seed in DEMO_TOTP.items():
+        totp = pyotp.TOTP(seed)
+        left = int(totp.interval - now % totp.interval)
+        codes.append(DemoCode(role, DEMO_EMAILS[role], totp.at(now), left, totp.at(now + totp.interval)))
+    return codes
+
+
 def _user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email))
 
@@ -64,7 +88,7 @@ def seed() -> DemoLogins:
                                 upi_vpa="kaveritextiles@okaxis"),
             accounts.PersonDetails(name="Meera Kulkarni", email="owner@kaveri-textiles.example",
                                    password=PASSWORD, phone="+919876543210"))
-    advocate = _ensure(Role.ADVOCATE, "advocate@sulah.example", "Adv. Rohan Deshpande",
+    advocate = _ensure(Role.ADVOCATE, DEMO_EMAILS[Role.ADVOCATE], "Adv. Rohan Deshpande",
                        phone="+919812345678")
     if advocate.advocate_profile is None:
         from portal.accounts.models import AdvocateProfile, Engagement
@@ -76,7 +100,7 @@ def seed() -> DemoLogins:
             signing_pkcs12=make_demo_pkcs12(advocate.name, DEMO_DSC_PASSPHRASE.encode()),
             signing_passphrase=DEMO_DSC_PASSPHRASE)
         db.session.add(Engagement(org_id=creditor.org_id, advocate_id=advocate.id))
-    neutral = _ensure(Role.NEUTRAL, "neutral@sulah.example", "Justice (Retd.) A. Menon")
+    neutral = _ensure(Role.NEUTRAL, DEMO_EMAILS[Role.NEUTRAL], "Justice (Retd.) A. Menon")
     if neutral.neutral_profile is None:
         from decimal import Decimal
 
@@ -93,7 +117,7 @@ def seed() -> DemoLogins:
         # A self-signed demo DSC for procedural orders and the award (stamped DEMONSTRATION).
         neutral_keys.install(neutral, make_demo_pkcs12(neutral.name, DEMO_DSC_PASSPHRASE.encode()),
                              DEMO_DSC_PASSPHRASE)
-    admin = _ensure(Role.ADMIN, "admin@sulah.example", "Platform Admin")
+    admin = _ensure(Role.ADMIN, DEMO_EMAILS[Role.ADMIN], "Platform Admin")
     debtor = _ensure(Role.DEBTOR, "accounts@shree-garments.example", "Shree Garments (accounts)")
     db.session.flush()
     if not db.session.scalar(select(Case.id).where(Case.creditor_org_id == creditor.org_id)):
@@ -103,7 +127,7 @@ def seed() -> DemoLogins:
                                   ("admin", admin.email)])
     logins.totp_note = "  Two-factor seeds (add to an authenticator app): " + ", ".join(
         f"{r.value} {s}" for r, s in DEMO_TOTP.items()) + \
-        f"\n  e.g. the advocate's code right now: {pyotp.TOTP(DEMO_TOTP[Role.ADVOCATE]).now()}"
+        "\n  Current codes: flask --app wsgi demo codes"
     return logins
 
 

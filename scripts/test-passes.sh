@@ -2,10 +2,13 @@
 # `make test`: the suite on SQLite, then again on PostgreSQL (browser tests need only the first pass).
 # Both passes always run; the script fails if either does. Extra arguments go to both pytest runs.
 # PostgreSQL and Redis tests skip with a reason on a laptop without them and fail when CI=true.
+# Each pass runs in parallel under pytest-xdist (PYTEST_WORKERS, default one per core); every worker
+# has its own database, ports and queues (tests/conftest.py).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 pytest=${PYTEST:-.venv/bin/pytest}
+workers=${PYTEST_WORKERS:-auto}
 failed=()
 
 run_pass() {
@@ -28,8 +31,11 @@ run_pass() {
 args=("$@")
 narrowed=$(( ${#args[@]} > 0 ))
 
-run_pass sqlite env SULAH_TEST_DB=sqlite "$pytest" "${args[@]}"
-run_pass postgresql env SULAH_TEST_DB=postgresql "$pytest" -m "not browser" "${args[@]}"
+xdist=(-n "$workers" --dist loadgroup)
+total=$SECONDS
+run_pass sqlite env SULAH_TEST_DB=sqlite "$pytest" "${xdist[@]}" "${args[@]}"
+run_pass postgresql env SULAH_TEST_DB=postgresql "$pytest" "${xdist[@]}" -m "not browser" "${args[@]}"
+echo "=== both passes took $((SECONDS - total)) s"
 
 if ((${#failed[@]})); then
     echo "=== FAILED: ${failed[*]}" >&2

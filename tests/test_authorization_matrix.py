@@ -49,6 +49,15 @@ from tests.matrix.common import (
 S = CaseStatus
 _DEMO_P12: dict[str, bytes] = {}  # one generated key for every cell (RSA generation is slow)
 
+
+def demo_p12(name: str) -> bytes:
+    if "p12" not in _DEMO_P12:
+        from portal.adapters.esign.democert import make_demo_pkcs12
+
+        _DEMO_P12["p12"] = make_demo_pkcs12(name, b"pw")
+    return _DEMO_P12["p12"]
+
+
 class World(Parties):
     """The parties, plus the things some routes act on: notices, an import, a bank-rate row."""
 
@@ -58,8 +67,17 @@ class World(Parties):
         if in_review:
             notice_services.submit(self.creditor_admin, notice)
         if mandate:
+            self.give_advocate_a_dsc()
             notice_services.grant_mandate(self.creditor_admin, self.advocate)
         return notice
+
+    def give_advocate_a_dsc(self) -> None:
+        """The advocate holds a demo DSC (one key for every cell: RSA generation and PKCS#12
+        opening are slow, and a signer for the same file is cached)."""
+        profile = self.advocate.advocate_profile
+        profile.signing_pkcs12 = demo_p12(self.advocate.name)
+        profile.signing_passphrase = "pw"
+        db.session.flush()
 
     def totp_admin(self) -> None:
         """The organisation's administrator, with an authentication app (to accept mandates)."""
@@ -70,25 +88,17 @@ class World(Parties):
         """A mandate the administrator has accepted (sealed), awaiting the advocate's signature;
         the advocate holds a demo DSC."""
         from notices import mandates
-        from portal.adapters.esign.democert import make_demo_pkcs12
 
         mandate = mandates._accept(self.creditor_admin, self.advocate, "", mandates.SEED_METHOD, {})
-        profile = self.advocate.advocate_profile
-        profile.signing_pkcs12 = _DEMO_P12.setdefault("p12", make_demo_pkcs12(self.advocate.name, b"pw"))
-        profile.signing_passphrase = "pw"
-        db.session.flush()
+        self.give_advocate_a_dsc()
         return mandate
 
     def signable_notice(self) -> Notice:
         """An approved notice; the advocate holds a demo DSC."""
         from notices.models import NoticeStatus
-        from portal.adapters.esign.democert import make_demo_pkcs12
 
         notice = self.notice(in_review=True, mandate=True)
         notice.status = NoticeStatus.APPROVED
-        profile = self.advocate.advocate_profile
-        profile.signing_pkcs12 = _DEMO_P12.setdefault("p12", make_demo_pkcs12(self.advocate.name, b"pw"))
-        profile.signing_passphrase = "pw"
         db.session.flush()
         return notice
 

@@ -188,3 +188,26 @@ def test_demo_seed_prints_the_logins_and_can_run_again(app, db_session):
     again = runner.invoke(args=["demo", "seed"])
     assert again.exit_code == 0, again.output + repr(again.exception)
     assert counts() == seeded
+
+
+def test_demo_codes_prints_each_two_factor_users_current_code(app, monkeypatch):
+    """`flask demo codes` gives the code an authenticator would show now, and the next one."""
+    import pyotp
+
+    from portal.accounts.roles import Role
+    from portal.demo import DEMO_TOTP
+
+    now = 1_800_000_010.0  # 10 s into a 30 s step
+    monkeypatch.setattr("time.time", lambda: now)
+    result = app.test_cli_runner().invoke(args=["demo", "codes"])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    lines = {line.split()[0]: line.split() for line in result.output.splitlines()}
+    assert set(lines) == {"advocate", "neutral", "admin"}
+    for role, email in [(Role.ADVOCATE, "advocate@sulah.example"), (Role.NEUTRAL, "neutral@sulah.example"),
+                        (Role.ADMIN, "admin@sulah.example")]:
+        totp = pyotp.TOTP(DEMO_TOTP[role])
+        words = lines[role.value]
+        assert words[1] == email
+        assert words[2] == totp.at(now) and totp.verify(words[2], for_time=now)
+        assert "(20 s left; next" in " ".join(words)
+        assert words[-1] == totp.at(now + 30) + ")"

@@ -55,3 +55,15 @@ def test_fetcher_refuses_outside_urls(url):
 def test_fetcher_serves_inline_data():
     resp = _fetcher_class()().fetch("data:text/plain;base64,aGk=")
     assert resp.read() == b"hi"
+
+
+def test_rendering_logs_nothing_below_warning_even_at_debug(app, caplog):
+    """A worker at --loglevel INFO (or DEBUG) shows no WeasyPrint step lines or fontTools subsetting
+    lines for each PDF it renders; their warnings still would."""
+    import logging
+
+    with app.app_context(), caplog.at_level(logging.DEBUG):
+        html_to_pdf("<html><body><p>नमस्ते, Sulah</p></body></html>")
+    noisy = [r for r in caplog.records if r.name.split(".")[0] in ("weasyprint", "fontTools")]
+    assert noisy == []
+    assert logging.getLogger("weasyprint").getEffectiveLevel() == logging.WARNING

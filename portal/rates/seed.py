@@ -10,10 +10,11 @@ from portal import audit
 from portal.extensions import db
 from portal.rates.models import BankRate
 
-CONFIRMED = "RBI monetary policy statement (Bank Rate = MSF rate), per Sulah DOMAIN.md"
+CONFIRMED = "RBI monetary policy statement (Bank Rate = MSF rate)"
 UNCONFIRMED = "to be confirmed against RBI before reliance"
 
-# (in force from, % a year, source). The migration b2_bank_rates inserts a frozen copy of these.
+# (in force from, % a year, source). The migration b2_bank_rates inserts a frozen copy of these
+# (q17_rate_source_wording later rewords the confirmed rows' source to the one below).
 SEED_RATES: tuple[tuple[date, Decimal, str], ...] = (
     (date(2020, 5, 22), Decimal("4.25"), UNCONFIRMED),
     (date(2022, 5, 4), Decimal("4.65"), UNCONFIRMED),

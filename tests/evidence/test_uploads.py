@@ -183,7 +183,10 @@ def test_withdrawal_is_soft_audited_and_refused_when_frozen(client, setup, db_se
     kept.close()
     assert kept.status_code == 200  # still on record
     upload(client, case, PDF + b"2", "b.pdf")
-    frozen = db_session.scalars(select(Document).where(Document.case_id == case.id)).all()[-1]
+    # The newest upload (PostgreSQL returns rows in no set order without ORDER BY: the withdrawn
+    # row, updated last, often came back last).
+    frozen = db_session.scalars(select(Document).where(Document.case_id == case.id)
+                                .order_by(Document.id)).all()[-1]
     from portal.types import utcnow
 
     frozen.frozen_at = utcnow()

@@ -11,9 +11,18 @@ from portal.config import PROJECT_ROOT
 from portal.extensions import db
 from portal.rates import RateMissing, services
 from portal.rates.models import BankRate
-from portal.rates.seed import SEED_RATES, seed_bank_rates
+from portal.rates.seed import CONFIRMED, SEED_RATES, seed_bank_rates
 
-MIGRATION = PROJECT_ROOT / "migrations" / "versions" / "2026_11_22_2300-b2_bank_rates.py"
+VERSIONS = PROJECT_ROOT / "migrations" / "versions"
+MIGRATION = VERSIONS / "2026_11_22_2300-b2_bank_rates.py"
+
+
+def load_migration(revision: str):
+    (path,) = VERSIONS.glob(f"*-{revision}.py")
+    spec = importlib.util.spec_from_file_location(revision, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def rows(session):
@@ -29,7 +38,10 @@ def test_the_migration_copy_matches_the_seed_list():
     spec = importlib.util.spec_from_file_location("b2_bank_rates", MIGRATION)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    assert [(on, Decimal(rate), note) for on, rate, note in module.SEED_ROWS] == list(SEED_RATES)
+    reworded = load_migration("q17_rate_source_wording")
+    assert (reworded.OLD, reworded.NEW) == (module.CONFIRMED, CONFIRMED)
+    assert [(on, Decimal(rate), reworded.NEW if note == reworded.OLD else note)
+            for on, rate, note in module.SEED_ROWS] == list(SEED_RATES)
     assert (module.revision, module.down_revision) == ("b2_bank_rates", "30bc93ca9b80")
 
 

@@ -165,10 +165,14 @@ def test_temporary_failure_retries_then_sends_once(db_session, smtp, app, monkey
     monkeypatch.setitem(app.config, "DISPATCH_RETRY_BASE_SECONDS", 10)
     smtp.behaviour.temp_fail_next = 2
     creditor, _adv, _case, notice = signed_notice(mobile=None)
+    before = datetime.now(UTC)
     (dispatch,) = serve(creditor, notice)
+    after = datetime.now(UTC)
     db.session.refresh(dispatch)
     assert dispatch.status == DispatchStatus.QUEUED and "451" in dispatch.last_error
-    assert 5 <= (dispatch.not_before - datetime.now(UTC)).total_seconds() <= 10
+    # 10 s with jitter (5 to 10 s) from the failed attempt, which happened between before and after.
+    assert (dispatch.not_before - before).total_seconds() >= 5
+    assert (dispatch.not_before - after).total_seconds() <= 10
     assert dispatch_runner.run(dispatch.id).result == "retry"
     assert dispatch_runner.run(dispatch.id).result == "sent"
     assert len(smtp.behaviour.messages_to("debtor@example.in")) == 1

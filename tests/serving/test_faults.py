@@ -143,14 +143,14 @@ def test_worker_killed_mid_dispatch_still_sends_exactly_once(stack, tmp_path):
     finally:
         if first.poll() is None:
             os.killpg(first.pid, signal.SIGKILL)
-    time.sleep(0.5)
+    # The worker is dead (waited for): nothing more can reach the server.
     assert smtp.behaviour.received == []  # the server never gave its final 250: nothing delivered
     smtp.behaviour.stall_seconds = 0
     second = start_worker_process(url, queue, smtp.port, instance, log)
     try:
-        # The claim lapses after its 3 s lease; the sweep (beat, every minute) queues it again.
-        time.sleep(3.2)
-        assert sweep_dispatches.run() == 1
+        # The claim lapses after its 3 s lease; the sweep (beat, every minute) then queues it again
+        # (before that it finds nothing to requeue and changes nothing).
+        wait_until(lambda: sweep_dispatches.run() == 1, 10, "the lapsed claim requeued by the sweep")
         wait_until(lambda: statuses([dispatch_id]) == [DispatchStatus.SENT], 60, "sent after the kill")
         assert sweep_dispatches.run() == 0
         time.sleep(1.0)
