@@ -41,7 +41,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 help:
 	@echo "make run          install the runtime from the lock, migrate, seed demo data, start web + worker + mail sink"
 	@echo "make test         the test suite on SQLite, then on PostgreSQL (ARGS='...' passes pytest arguments)"
-	@echo "make lint         ruff"
+	@echo "make lint         ruff and lint-imports (the package boundaries in pyproject.toml)"
 	@echo "make lock         re-resolve uv.lock to the newest versions pyproject.toml allows (PACKAGE=x: only x)"
 	@echo "make test-latest  the SQLite pass in a throwaway venv with the newest versions the ranges allow"
 	@echo "make worker-ping  send a task through the broker and wait for the worker's answer"
@@ -57,6 +57,7 @@ test: install-test
 
 lint: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # --locked: install exactly what uv.lock says, and fail if pyproject.toml changed without `make lock`.
 # The runtime install is --inexact so that `make run` after `make test` keeps the test tools.

@@ -18,7 +18,7 @@ from portal.cases.states import CaseStatus
 from portal.cases.transitions import fire
 from portal.cases.views import load_case
 from portal.database import commit, rollback
-from portal.errors import error_response
+from portal.web.errors import error_response
 from portal.web.forms import require_fresh_form
 
 bp = Blueprint("odr", __name__)

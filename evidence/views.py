@@ -13,7 +13,7 @@ from portal.accounts.policy import Action, can, require
 from portal.cases.states import DomainError
 from portal.cases.views import load_case
 from portal.database import commit, rollback
-from portal.errors import error_response
+from portal.web.errors import error_response
 
 bp = Blueprint("evidence", __name__, url_prefix="/cases/<reference>/evidence")
 

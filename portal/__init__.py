@@ -25,7 +25,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     from arbitration import init_arbitration
     from evidence import init_evidence
     from notices import init_notices
-    from portal import cli, database, errors, security
+    from portal import cli, database, security
     from portal.accounts import init_accounts
     from portal.cases import init_cases
     from portal.celery import celery_init_app
@@ -34,9 +34,12 @@ def create_app(config: Config | dict | None = None) -> Flask:
     from portal.imports import init_imports
     from portal.payments import init_payments
     from portal.rates import init_rates
+    from portal.web import errors as web_errors
     from portal.web import init_web
 
     _quiet_libraries()
+    import portal.models  # noqa: F401  (registers every feature's mapped classes)
+
     database.init_database(app)
     security.init_security(app)
     init_accounts(app)
@@ -50,7 +53,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     init_rates(app)
     init_web(app)
     init_dev(app)
-    errors.init_errors(app)
+    web_errors.init_errors(app)
     cli.init_cli(app)
     celery_init_app(app)
     return app

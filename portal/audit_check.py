@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import String, column, select, table, type_coerce
 from sqlalchemy.orm import Session
 
 from portal.audit import GENESIS, GLOBAL_CHAIN, AuditEvent, AuditHead, chain_hash, entry_json
@@ -158,12 +158,14 @@ def verify_chains(session: Session) -> VerifyReport:
     return report
 
 
-def _with_case_references(session: Session, breaks: list[Break]) -> list[Break]:
-    from portal.cases.models import Case  # the ledger sits below the cases package
+# The ledger sits below the cases package: it reads the case references by table, not by model.
+_CASES = table("cases", column("id"), column("reference"))
 
+
+def _with_case_references(session: Session, breaks: list[Break]) -> list[Break]:
     ids = {b.case_id for b in breaks if b.case_id is not None}
     if not ids:
         return breaks
-    refs = dict(session.execute(select(Case.id, Case.reference).where(Case.id.in_(ids))).all())
+    refs = dict(session.execute(select(_CASES.c.id, _CASES.c.reference).where(_CASES.c.id.in_(ids))).all())
     return [replace(b, case_reference=refs.get(b.case_id)) if b.case_id is not None else b
             for b in breaks]

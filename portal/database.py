@@ -21,8 +21,8 @@ _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def init_database(app: Flask) -> None:
-    import portal.models  # noqa: F401  (registers every mapped class)
-
+    """Bind the database to the app. The mapped classes are registered by the app factory (it
+    imports portal.models), so this kernel module knows no feature's models."""
     db.init_app(app)
     text_guard.install()
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal import audit
 from portal.adapters import mail
-from portal.cases.states import DomainError
 from portal.database import after_commit
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import UTCDateTime, utcnow
 

@@ -20,8 +20,8 @@ from pyhanko.stamp import TextStampStyle
 from portal.adapters.esign.base import SigningError
 from portal.adapters.esign.democert import make_demo_pkcs12
 from portal.adapters.esign.keys import load_signer
-from portal.cases.states import DomainError
 from portal.config import instance_secret
+from portal.errors import DomainError
 from portal.types import IST, utcnow
 
 FIELD_NAME = "PlatformSeal"

@@ -16,7 +16,7 @@ TOTP_SETUP_MESSAGE = "Set up two-factor authentication before working on cases."
 def init_accounts(app: Flask) -> None:
     from portal.accounts.models import User
     from portal.accounts.views import bp
-    from portal.errors import error_response, login_redirect, wants_json
+    from portal.web.errors import error_response, login_redirect, wants_json
 
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"

@@ -15,6 +15,7 @@ from portal.accounts.models import Engagement, User
 from portal.accounts.roles import LOGIN_ROLES, Role
 from portal.cases.models import Case
 from portal.cases.states import ACTIONS, CaseStatus, not_permitted_message, transition_for
+from portal.errors import Denied
 from portal.extensions import db
 
 EDITABLE_STATUSES = frozenset({CaseStatus.DRAFT, CaseStatus.FILED, CaseStatus.NOTICE_DRAFTING})
@@ -122,13 +123,6 @@ def _may_act(case: Case, user: User) -> bool:
     from arbitration.tribunal import may_act  # the tribunal owns who acts (accepted, disclosed)
 
     return may_act(case, user)
-
-
-class Denied(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 @dataclass(frozen=True)

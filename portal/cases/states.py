@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from portal.accounts.roles import Role
+from portal.errors import DomainError, NotPermitted
 
 
 class CaseStatus(enum.StrEnum):
@@ -37,10 +38,6 @@ TERMINAL = frozenset({S.CLOSED, S.WITHDRAWN})
 OPEN_DISPUTE = frozenset({S.NOTICE_SERVED, S.RESPONDED, S.IN_NEGOTIATION, S.IN_CONCILIATION})
 
 
-class DomainError(Exception):
-    """A rule of the domain refused the request; the message is safe to show to the user."""
-
-
 class IllegalTransition(DomainError):
     """The action exists but not from the case's status, or a guard refuses it (the web says 409)."""
 
@@ -57,7 +54,7 @@ class UnknownAction(IllegalTransition):
         super().__init__(f"There is no case action called “{action}”.", action=action, status=None)
 
 
-class TransitionNotPermitted(DomainError):
+class TransitionNotPermitted(NotPermitted):
     """The transition exists from this state, but not for the actor's role."""
 
 

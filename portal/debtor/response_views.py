@@ -25,9 +25,9 @@ from portal.database import commit, rollback
 from portal.debtor import callbacks, plans, responses
 from portal.debtor.case_views import load
 from portal.debtor.forms import AdmitPartForm, CallbackForm, DisputeForm, PlanForm, invoice_label
-from portal.errors import error_response
 from portal.extensions import limiter
 from portal.formfields import choices
+from portal.web.errors import error_response
 from portal.web.forms import require_fresh_form
 
 bp = Blueprint("debtor_respond", __name__, url_prefix="/d/<reference>")

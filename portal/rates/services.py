@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal import audit
 from portal.accounts.models import User
-from portal.cases.states import DomainError
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.rates.models import BankRate
 from portal.rates.table import RatePoint, RateTable
