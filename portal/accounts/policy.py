@@ -14,7 +14,13 @@ from sqlalchemy import exists, select
 from portal.accounts.models import Engagement, User
 from portal.accounts.roles import LOGIN_ROLES, Role
 from portal.cases.models import Case
-from portal.cases.states import ACTIONS, CaseStatus, not_permitted_message, transition_for
+from portal.cases.states import (
+    ACTIONS,
+    ADVOCATE_CHANGEABLE,
+    CaseStatus,
+    not_permitted_message,
+    transition_for,
+)
 from portal.errors import Denied
 from portal.extensions import db
 
@@ -59,6 +65,9 @@ class Action(enum.StrEnum):
     ADMIN_PLATFORM = "admin_platform"
     RECORD_CASE_EVENT = "record_case_event"  # payments received, acknowledgements
     JUSTIFY_TIME_BAR = "justify_time_bar"
+    ASSIGN_ADVOCATE = "assign_advocate"      # the creditor's staff choose or change the case's advocate
+    ASSIGN_ADVOCATES = "assign_advocates"    # the same for many cases at once (each case checked too)
+    DECLINE_CASE = "decline_case"            # the assigned advocate declines, giving a reason
     DRAFT_NOTICE = "draft_notice"
     REVIEW_NOTICE = "review_notice"
     VIEW_NOTICE_DRAFT = "view_notice_draft"
@@ -151,6 +160,17 @@ RULES: dict[Action, Rule] = {
         frozenset({Role.CREDITOR, Role.ADVOCATE}),
         "Only the creditor or its advocate can justify a time-barred invoice, "
         "before the notice goes for review.", statuses=EDITABLE_STATUSES),
+    Action.ASSIGN_ADVOCATE: Rule(
+        frozenset({Role.CREDITOR}),
+        "Only the creditor's staff assign the case's advocate, while the case is open and its notice "
+        "is not with the advocate for review.", statuses=ADVOCATE_CHANGEABLE),
+    Action.ASSIGN_ADVOCATES: Rule(frozenset({Role.CREDITOR}), "Only the creditor's staff assign advocates.",
+                                  needs_case=False, user_check=lambda u: u.org_id is not None),
+    Action.DECLINE_CASE: Rule(
+        frozenset({Role.ADVOCATE}),
+        "Only the advocate assigned to the case can decline it, while the case is open and its notice "
+        "is not in review (return the notice first).", statuses=ADVOCATE_CHANGEABLE,
+        case_check=lambda u, c: c.advocate_id == u.id),
     Action.VIEW_AUDIT: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.ADMIN, Role.NEUTRAL}),
                             "The audit trail is not shown to this role."),
     Action.CREATE_CASE: Rule(frozenset({Role.CREDITOR}), "Only creditor staff can file claims.",

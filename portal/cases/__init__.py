@@ -3,7 +3,12 @@ from flask import Flask
 
 
 def init_cases(app: Flask) -> None:
-    from portal.cases import api, intake_views, records_views  # noqa: F401  (routes attach to the blueprints)
+    from portal.cases import (  # noqa: F401  (routes attach to the blueprints)
+        api,
+        assignment_views,
+        intake_views,
+        records_views,
+    )
     from portal.cases.views import bp
 
     app.register_blueprint(bp)

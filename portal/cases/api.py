@@ -14,11 +14,13 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from portal.accounts.policy import Action, Denied, require
 from portal.cases import intake
+from portal.cases.assignment import find_engaged_advocate
 from portal.cases.facts import CaseFacts, DebtorFacts, FactsInvalid, InvoiceFacts, PaymentFacts
 from portal.cases.interest import PartMonth, RateBasis
 from portal.cases.models import BuyerRelationship, ClaimType, PaymentMethod
 from portal.cases.views import load_case
 from portal.database import commit, rollback
+from portal.errors import DomainError
 from portal.identifiers import InvalidIdentifier, normalize_gstin, normalize_mobile, normalize_pan
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -113,11 +115,14 @@ class CaseIn(Strict):
     rate_basis: RateBasis = RateBasis.FLOATING
     part_month: PartMonth = PartMonth.PRO_RATA_DAYS
     summary: Annotated[str, StringConstraints(max_length=4000)] = ""
+    # An advocate the organisation has engaged, assigned at once (optional).
+    advocate_email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=254)] | None = None
 
     def to_facts(self) -> CaseFacts:
         data = self.model_dump()
         return CaseFacts(
-            **{k: v for k, v in data.items() if k not in {"debtor", "invoices", "payments"}},
+            **{k: v for k, v in data.items()
+               if k not in {"debtor", "invoices", "payments", "advocate_email"}},
             debtor=DebtorFacts(**data["debtor"]),
             invoices=[InvoiceFacts(**i) for i in data["invoices"]],
             payments=[PaymentFacts(**p) for p in data["payments"]])
@@ -139,10 +144,17 @@ def create_case():
     if not isinstance(body, dict):
         return jsonify(error="invalid_json", message="Send a JSON object describing the case."), 400
     try:
-        facts = CaseIn.model_validate(body).to_facts()
-        case = intake.create_case(current_user, facts)
+        case_in = CaseIn.model_validate(body)
     except ValidationError as exc:
         return jsonify(error="invalid", message="Some fields are not valid.", errors=_errors(exc)), 422
+    advocate = None
+    if case_in.advocate_email:
+        try:
+            advocate = find_engaged_advocate(current_user.org_id, case_in.advocate_email)
+        except DomainError as exc:  # no such address, or not an advocate the organisation engaged
+            return jsonify(error="invalid", message=str(exc), errors={"advocate_email": [str(exc)]}), 422
+    try:
+        case = intake.create_case(current_user, case_in.to_facts(), advocate=advocate)
     except FactsInvalid as exc:
         rollback()
         return jsonify(error="invalid", message="Some facts are not consistent.", errors=exc.errors), 422

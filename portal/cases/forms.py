@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from portal.cases.assignment_forms import AdvocateField
 from portal.cases.facts import CaseFacts, DebtorFacts, InvoiceFacts, PaymentFacts
 from portal.cases.interest import PartMonth, RateBasis
 from portal.cases.models import BuyerRelationship, ClaimType, PaymentMethod
@@ -220,3 +221,9 @@ class CaseForm(FlaskForm):
             if pay is not None:
                 row.amount.data, row.paid_on.data = pay.amount, pay.paid_on
                 row.method.data, row.reference.data = pay.method.value, pay.reference
+
+
+class NewCaseForm(CaseForm):
+    """The claim form for a new case: also who acts for the creditor (changed later on the case page)."""
+
+    advocate_id = AdvocateField("Advocate for this claim", none_label="None for now: assign one later")

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from portal import audit
 from portal.accounts.models import User
 from portal.audit import canonical_json
+from portal.cases.assignment import assign_new_cases
 from portal.cases.due_dates import invoice_due, msmed_due_date
 from portal.cases.facts import CaseFacts, DebtorFacts, InvoiceFacts, check_facts
 from portal.cases.models import (
@@ -143,14 +144,23 @@ def record_version(actor: User, case: Case, reason: str) -> CaseFactsVersion:
     return version
 
 
-def create_case(actor: User, facts: CaseFacts, *, today: date | None = None) -> Case:
-    """A draft case for the actor's organisation, with its first facts version."""
-    return create_cases(actor, [facts], today=today)[0]
+def create_case(actor: User, facts: CaseFacts, *, today: date | None = None,
+                advocate: User | None = None) -> Case:
+    """A draft case for the actor's organisation, with its first facts version; `advocate`: an
+    advocate the organisation engaged, assigned at once."""
+    return create_cases(actor, [facts], today=today, advocates=[advocate])[0]
 
 
-def create_cases(actor: User, many: list[CaseFacts], *, today: date | None = None) -> list[Case]:
-    """Draft cases in bulk (the import path): batched inserts, one audit event per case."""
+def create_cases(actor: User, many: list[CaseFacts], *, today: date | None = None,
+                 advocates: list[User | None] | None = None) -> list[Case]:
+    """Draft cases in bulk (the import path): batched inserts, one audit event per case.
+
+    `advocates`, one per facts (None: nobody yet), are assigned after creation; each advocate gets
+    one e-mail naming all of their new cases."""
     today = today or today_ist()
+    advocates = advocates or [None] * len(many)
+    if len(advocates) != len(many):
+        raise ValueError("create_cases: one advocate (or None) per case")
     org = actor.organization
     for facts in many:
         check_facts(facts, org, today)
@@ -177,6 +187,7 @@ def create_cases(actor: User, many: list[CaseFacts], *, today: date | None = Non
         "debtor": case.debtor.legal_name, "invoices": len(case.invoices),
         "total": case.invoiced_total, "facts_version": 1, "facts_sha256": v.sha256})
         for case, v in zip(cases, versions, strict=True)], actor=actor)
+    assign_new_cases(actor, cases, advocates)
     return cases
 
 

@@ -6,8 +6,9 @@ from flask_login import current_user, login_required
 
 from portal.accounts.policy import Action, require
 from portal.cases import intake
+from portal.cases.assignment import engaged_advocates, usual_advocate
 from portal.cases.facts import FactsInvalid
-from portal.cases.forms import CaseForm
+from portal.cases.forms import CaseForm, NewCaseForm
 from portal.cases.states import DomainError
 from portal.cases.views import bp, load_case
 from portal.database import commit, rollback
@@ -33,12 +34,14 @@ def _render(form: CaseForm, case=None, status: int = 200):
 @login_required
 def new_case():
     require(current_user, Action.CREATE_CASE)
-    form = CaseForm()
+    form = NewCaseForm()
+    org_id = current_user.org_id
+    form.advocate_id.offer(engaged_advocates(org_id), default=usual_advocate(org_id))
     if request.method == "POST" and _grow(form):
         return _render(form)
     if form.validate_on_submit():
         try:
-            case = intake.create_case(current_user, form.to_facts())
+            case = intake.create_case(current_user, form.to_facts(), advocate=form.advocate_id.advocate)
         except FactsInvalid as exc:
             rollback()
             form.apply_errors(exc.errors)
@@ -47,7 +50,8 @@ def new_case():
             form.form_errors.append(str(exc))
         else:
             commit()
-            flash(f"Case {case.reference} saved as a draft. Check it, add evidence, then file it.",
+            who = f" {case.advocate.name} is its advocate and has been told." if case.advocate else ""
+            flash(f"Case {case.reference} saved as a draft.{who} Check it, add evidence, then file it.",
                   "success")
             return redirect(url_for("cases.show_case", reference=case.reference))
     return _render(form, status=422 if request.method == "POST" else 200)

@@ -9,6 +9,7 @@ from sqlalchemy import Select, select
 from portal import audit
 from portal.accounts.models import Engagement, User
 from portal.accounts.roles import Role
+from portal.cases.assignment import assign_advocate  # noqa: F401  (its home is assignment.py)
 from portal.cases.models import Case, Party, Payment, PaymentMethod
 from portal.extensions import db
 from portal.types import to_paisa
@@ -24,17 +25,6 @@ def record_payment(actor: User, case: Case, amount: Decimal, paid_on: date,
         "payment_id": payment.id, "amount": payment.amount, "paid_on": paid_on,
         "method": method.value, "reference": reference})
     return payment
-
-
-def assign_advocate(actor: User, case: Case, advocate: User) -> None:
-    engaged = db.session.scalar(select(Engagement.id).where(
-        Engagement.org_id == case.creditor_org_id, Engagement.advocate_id == advocate.id))
-    if advocate.role != Role.ADVOCATE or not engaged:
-        from portal.cases.states import DomainError
-
-        raise DomainError("Only an advocate your organisation has engaged can be assigned.")
-    case.advocate_id = advocate.id
-    audit.record("case.advocate_assigned", actor=actor, case=case, payload={"advocate_id": advocate.id})
 
 
 def visible_cases(user: User) -> Select:

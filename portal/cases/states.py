@@ -36,6 +36,9 @@ class CaseStatus(enum.StrEnum):
 S = CaseStatus
 TERMINAL = frozenset({S.CLOSED, S.WITHDRAWN})
 OPEN_DISPUTE = frozenset({S.NOTICE_SERVED, S.RESPONDED, S.IN_NEGOTIATION, S.IN_CONCILIATION})
+# When the case's advocate may be assigned, changed or may decline: not while the notice is with the
+# advocate for review (the review is theirs: they return it or sign it first), nor once it has ended.
+ADVOCATE_CHANGEABLE = frozenset(S) - TERMINAL - {S.NOTICE_IN_REVIEW}
 
 
 class IllegalTransition(DomainError):

@@ -10,6 +10,8 @@ from portal import audit
 from portal.accounts.policy import Action, can, require
 from portal.accounts.roles import Role
 from portal.cases import states
+from portal.cases.assignment import engaged_advocates, last_decline
+from portal.cases.assignment_forms import AssignAdvocateForm, BulkAssignForm
 from portal.cases.models import Case
 from portal.cases.services import visible_cases
 from portal.cases.states import CaseStatus
@@ -32,8 +34,18 @@ def load_case(reference: str) -> Case:
 @login_required
 def list_cases():
     require(current_user, Action.VIEW_CASE)
+    return render_list()
+
+
+def render_list(*, bulk_form=None, status: int = 200):
+    """The case list; a creditor ticks cases to assign them an advocate (the form comes back here
+    with its errors)."""
     cases = db.session.scalars(visible_cases(current_user).limit(200)).all()
-    return render_template("cases/list.html", cases=cases)
+    if bulk_form is None and can(current_user, Action.ASSIGN_ADVOCATES):
+        bulk_form = BulkAssignForm(formdata=None)
+        bulk_form.advocate_id.offer(engaged_advocates(current_user.org_id))
+    ticked = set(bulk_form.case_ids) if bulk_form is not None and bulk_form.cases.data else set()
+    return render_template("cases/list.html", cases=cases, bulk_form=bulk_form, ticked=ticked), status
 
 
 def amount_due(case: Case):
@@ -56,7 +68,7 @@ def amount_due(case: Case):
 
 
 def render_case(case: Case, *, payment_form=None, ack_form=None, justification_form=None,
-                status: int = 200):
+                advocate_form=None, status: int = 200):
     """The case page; action forms come back here with their errors (status 422)."""
     from notices.case_section import summaries
     from portal.cases.record_forms import AcknowledgementForm, JustificationForm, PaymentForm
@@ -65,6 +77,10 @@ def render_case(case: Case, *, payment_form=None, ack_form=None, justification_f
     role = Role(current_user.role)
     actions = states.available(case, role)
     computation, limitation, problem = amount_due(case)
+    can_assign = can(current_user, Action.ASSIGN_ADVOCATE, case)
+    if advocate_form is None and can_assign:
+        advocate_form = AssignAdvocateForm(formdata=None, current=str(case.advocate_id or ""))
+        advocate_form.advocate_id.offer(engaged_advocates(case.creditor_org_id), default=case.advocate)
     return render_template(
         "cases/show.html", case=case, actions=actions, form=FlaskForm(),
         computation=computation, limitation=limitation, computation_problem=problem,
@@ -76,7 +92,19 @@ def render_case(case: Case, *, payment_form=None, ack_form=None, justification_f
         justification_form=justification_form or JustificationForm(formdata=None).for_case(case),
         notice_summaries=summaries(current_user, case),
         odr_links=odr_links(case), answers=responses_for(case),
+        can_assign=can_assign, advocate_form=advocate_form,
+        can_decline=can(current_user, Action.DECLINE_CASE, case),
+        decline=decline_for(case),
     ), status
+
+
+def decline_for(case: Case):
+    """Why the last advocate declined: for the creditor, the institution and that advocate only (not
+    the debtor, a neutral, or another advocate of the pool)."""
+    decline = last_decline(case)
+    if decline is None or current_user.role in (Role.CREDITOR, Role.ADMIN):
+        return decline
+    return decline if decline.advocate_id == current_user.id else None
 
 
 def odr_links(case: Case) -> list[tuple[str, str]]:

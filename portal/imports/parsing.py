@@ -13,13 +13,14 @@ MAX_ROWS = 50_000
 
 COLUMNS = ["debtor_name", "debtor_gstin", "debtor_pan", "debtor_email", "debtor_mobile",
            "debtor_address", "invoice_number", "invoice_date", "delivery_date", "credit_days",
-           "due_date", "taxable_value", "gst_amount", "total", "claim_type", "interest_rate"]
+           "due_date", "taxable_value", "gst_amount", "total", "claim_type", "interest_rate",
+           "advocate_email"]
 REQUIRED = ["debtor_name", "invoice_number", "invoice_date", "taxable_value"]
 ALIASES = {"debtor": "debtor_name", "buyer": "debtor_name", "buyer_name": "debtor_name",
            "gstin": "debtor_gstin", "pan": "debtor_pan", "email": "debtor_email",
            "mobile": "debtor_mobile", "phone": "debtor_mobile", "address": "debtor_address",
            "invoice_no": "invoice_number", "acceptance_date": "delivery_date", "gst": "gst_amount",
-           "invoice_total": "total", "amount": "taxable_value"}
+           "invoice_total": "total", "amount": "taxable_value", "advocate": "advocate_email"}
 
 
 class ImportFileError(ValueError):
@@ -131,5 +132,5 @@ def template_csv() -> str:
     w.writerow(COLUMNS)
     w.writerow(["Shree Garments LLP", "27AAPFU0939F1ZV", "", "accounts@shree.example", "9876543210",
                 "12 Peenya, Bengaluru 560058", "KT/25-26/0101", "2026-01-15", "2026-01-18", "45",
-                "", "185000.00", "9250.00", "194250.00", "commercial", "18"])
+                "", "185000.00", "9250.00", "194250.00", "commercial", "18", ""])
     return buf.getvalue()

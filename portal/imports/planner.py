@@ -9,7 +9,8 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import func, select
 
-from portal.accounts.models import Organization
+from portal.accounts.models import Organization, User
+from portal.cases.assignment import engaged_advocates
 from portal.cases.facts import CaseFacts, DebtorFacts, FactsInvalid, InvoiceFacts, check_facts
 from portal.cases.models import Case, ClaimType, Invoice, Party
 from portal.extensions import db
@@ -34,6 +35,7 @@ class PlannedCase:
     key: str
     facts: CaseFacts
     lines: list[int] = field(default_factory=list)
+    advocate: User | None = None  # from the advocate_email column: an advocate the org engaged
 
     @property
     def total(self) -> Decimal:
@@ -133,14 +135,29 @@ def _parse_row(line: int, row: dict[str, str], errors: list[RowError]):
     return name, gstin, pan, email, mobile, claim, rate, inv
 
 
+def _advocate(line: int, row: dict[str, str], pool: dict[str, User], errors: list[RowError]) -> User | None:
+    """The row's advocate_email: empty, or an advocate the organisation engaged (else a row error)."""
+    raw = (row.get("advocate_email") or "").strip()
+    if not raw:
+        return None
+    advocate = pool.get(raw.lower())
+    if advocate is None:
+        errors.append(RowError(line, "advocate_email", f"“{raw[:254]}” is not the e-mail address of an "
+                               "advocate your organisation has engaged. Invite them from the Team page "
+                               "first, or leave the column empty."))
+    return advocate
+
+
 def plan_import(org: Organization, rows: Iterable[tuple[int, dict[str, str]]], today: date) -> ImportPlan:
     plan = ImportPlan()
     existing = _existing_keys(org.id)
+    pool = {a.email.lower(): a for a in engaged_advocates(org.id)}
     groups: dict[str, PlannedCase] = {}
     for line, row in rows:
         plan.rows += 1
         before = len(plan.errors)
         name, gstin, pan, email, mobile, claim, rate, inv = _parse_row(line, row, plan.errors)
+        advocate = _advocate(line, row, pool, plan.errors)
         if inv is None or len(plan.errors) > before:
             continue
         key = debtor_key(gstin, name)
@@ -157,6 +174,13 @@ def plan_import(org: Organization, rows: Iterable[tuple[int, dict[str, str]]], t
             plan.errors.append(RowError(line, "claim_type", "All invoices of one debtor must have "
                                                              "the same claim type."))
             continue
+        elif advocate is not None and group.advocate not in (None, advocate):
+            plan.errors.append(RowError(line, "advocate_email", "All invoices of one debtor go into one "
+                                        f"case with one advocate: this row names {advocate.email}, an "
+                                        f"earlier row {group.advocate.email}."))
+            continue
+        if advocate is not None:
+            group.advocate = advocate
         d = group.facts.debtor
         if email and email.lower() not in d.emails:
             d.emails.append(email.lower())

@@ -87,7 +87,8 @@ def confirm(actor: User, path: Path, filename: str, sha256: str) -> tuple[Import
     if previous_batch(actor.org_id, sha256):
         raise DomainError("This file was already imported; nothing new was created.")
     plan = plan_file(actor, path, filename)
-    create_cases(actor, [planned.facts for planned in plan.cases])
+    create_cases(actor, [planned.facts for planned in plan.cases],
+                 advocates=[planned.advocate for planned in plan.cases])
     batch = ImportBatch(org_id=actor.org_id, sha256=sha256, filename=filename, rows=plan.rows,
                         cases_created=len(plan.cases), invoices_created=plan.invoices,
                         rows_skipped=plan.error_lines + len(plan.duplicates), created_by_id=actor.id)

@@ -1,0 +1,101 @@
+"""The case's advocate: assigned or changed on the case page, assigned to many cases from the list,
+declined by the advocate (a confirmation page with the reason). Parse, authorize, call, render."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from portal.accounts.policy import Action, can, require
+from portal.cases import assignment
+from portal.cases.assignment_forms import AssignAdvocateForm, BulkAssignForm, DeclineForm
+from portal.cases.models import Case
+from portal.cases.services import visible_cases
+from portal.cases.views import bp, load_case, render_case, render_list
+from portal.database import commit, rollback
+from portal.errors import DomainError
+from portal.extensions import db
+
+
+@bp.post("/<reference>/advocate")
+@login_required
+def assign_advocate(reference: str):
+    case = load_case(reference)
+    require(current_user, Action.ASSIGN_ADVOCATE, case)
+    form = AssignAdvocateForm()
+    form.advocate_id.offer(assignment.engaged_advocates(case.creditor_org_id))
+    if not form.validate_on_submit():
+        return render_case(case, advocate_form=form, status=422)
+    if form.is_stale(case.advocate_id):
+        now = case.advocate.name if case.advocate else "nobody"
+        form.advocate_id.errors.append(f"The case's advocate changed after you opened this page (it is now "
+                                       f"{now}). Check, then choose again.")
+        form.current.data = str(case.advocate_id or "")
+        return render_case(case, advocate_form=form, status=409)
+    advocate = form.advocate_id.advocate
+    try:
+        changed = assignment.assign_advocate(current_user, case, advocate)
+    except DomainError as exc:
+        rollback()
+        form.advocate_id.errors.append(str(exc))
+        return render_case(case, advocate_form=form, status=409)
+    commit()
+    flash(f"{advocate.name} is now the advocate of {reference} and has been e-mailed." if changed else
+          f"{advocate.name} already was the advocate of {reference}; nothing changed.",
+          "success" if changed else "info")
+    return redirect(url_for("cases.show_case", reference=reference))
+
+
+@bp.post("/assign")
+@login_required
+def assign_selected():
+    require(current_user, Action.ASSIGN_ADVOCATES)
+    form = BulkAssignForm()
+    form.advocate_id.offer(assignment.engaged_advocates(current_user.org_id))
+    if not form.validate_on_submit():
+        return render_list(bulk_form=form, status=422)
+    found = db.session.scalars(visible_cases(current_user).where(Case.id.in_(form.case_ids))).all()
+    permitted = [c for c in found if can(current_user, Action.ASSIGN_ADVOCATE, c)]
+    refused = [f"{c.reference}: its advocate cannot be changed now ({c.status.value.replace('_', ' ')})"
+               for c in found if c not in permitted]
+    missing = len(form.case_ids) - len(found)
+    if missing:  # another organisation's case, or one deleted since: not named
+        refused.append(f"{missing} of the ticked cases could not be found.")
+    advocate = form.advocate_id.advocate
+    result = assignment.assign_many(current_user, permitted, advocate)
+    refused += [f"{case.reference}: {reason}" for case, reason in result.refused]
+    if not result.assigned and not result.unchanged:
+        rollback()
+        form.form_errors.extend(["No case was assigned."] + refused)
+        return render_list(bulk_form=form, status=409)
+    commit()
+    if result.assigned:
+        flash(f"{advocate.name} is now the advocate of {len(result.assigned)} "
+              f"case{'s' if len(result.assigned) != 1 else ''} and has been e-mailed: "
+              + ", ".join(c.reference for c in result.assigned) + ".", "success")
+    if result.unchanged:
+        flash(f"{advocate.name} already was the advocate of "
+              + ", ".join(c.reference for c in result.unchanged) + ".", "info")
+    if refused:
+        flash("Not assigned: " + "; ".join(refused), "info")
+    return redirect(url_for("cases.list_cases"))
+
+
+@bp.route("/<reference>/decline", methods=["GET", "POST"])
+@login_required
+def decline_case(reference: str):
+    case = load_case(reference)
+    require(current_user, Action.DECLINE_CASE, case)
+    form = DeclineForm()
+    if form.validate_on_submit():
+        try:
+            assignment.decline(current_user, case, form.reason.data)
+        except DomainError as exc:
+            rollback()
+            form.reason.errors.append(str(exc))
+        else:
+            commit()
+            flash(f"You declined {reference}. {case.creditor.legal_name} has been told your reason.",
+                  "success")
+            return redirect(url_for("cases.list_cases"))
+    status = 422 if form.errors else 200
+    return render_template("cases/decline.html", case=case, form=form), status
