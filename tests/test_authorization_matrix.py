@@ -367,6 +367,7 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("static", "GET"): "stylesheets and images",
     ("web.home", "GET"): "the landing page",
     ("web.health", "GET"): "the load balancer's health check",
+    ("web.favicon", "GET"): "the site icon browsers ask for on their own",
     ("accounts.login", "GET"): "signing in", ("accounts.login", "POST"): "signing in",
     ("accounts.login_2fa", "GET"): "second step; needs the password step in the session",
     ("accounts.login_2fa", "POST"): "second step; needs the password step in the session",
