@@ -18,9 +18,10 @@ from sqlalchemy import select
 
 from arbitration import award_rules
 from arbitration.award_models import Award, AwardService, AwardSide, AwardStatus
-from notices import dispatch
-from notices.delivery_models import ChannelKind, DeliveryEvent, Dispatch, EventKind, Purpose
-from notices.models import Notice, NoticeKind, NoticeStatus, NoticeVersion
+from notices.models import Notice, NoticeKind, NoticeVersion
+from notices.serving import dispatch
+from notices.serving.models import ChannelKind, DeliveryEvent, Dispatch, EventKind, Purpose
+from notices.states import NoticeStatus
 from portal import audit
 from portal.accounts.models import User
 from portal.adapters import mail

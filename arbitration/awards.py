@@ -15,7 +15,7 @@ from arbitration import award_rules, neutral_keys
 from arbitration.award_models import Award, AwardStatus, CostsBorneBy, PostInterestBasis
 from arbitration.settlement_models import AgreementStatus, SettlementAgreement
 from evidence.services import store, store_pdf
-from notices.signing import sign_now
+from notices.signing.signatures import sign_now
 from portal import audit
 from portal.adapters.esign.base import Signer, SigningProvider, SignRequest
 from portal.cases.models import Case

@@ -1,6 +1,6 @@
 """The scheduled side of instalment tracking: a reminder before each due date, and the default after
 the grace period, each sent once and only inside the contact window (08:00-19:00 IST by default,
-notices/contact_rules.py). Called by the beat task in tasks.py; each instalment commits on its own.
+notices/serving/contact_rules.py). Called by the beat task in tasks.py; each instalment commits on its own.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from flask import current_app, render_template
 
 from arbitration import instalments
 from arbitration.settlement_models import InstalmentRow
-from notices.contact_rules import ContactPolicy, next_contact_time
+from notices.serving.contact_rules import ContactPolicy, next_contact_time
 from portal import audit
 from portal.accounts.models import User
 from portal.adapters import mail

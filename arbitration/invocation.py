@@ -13,8 +13,9 @@ from datetime import date
 
 from sqlalchemy import select
 
-from notices.delivery_models import ChannelKind, DeliveryEvent, Dispatch, EventKind, Purpose
-from notices.models import Notice, NoticeKind, NoticeLanguage, NoticeStatus, NoticeVersion
+from notices.models import Notice, NoticeKind, NoticeLanguage, NoticeVersion
+from notices.serving.models import ChannelKind, DeliveryEvent, Dispatch, EventKind, Purpose
+from notices.states import NoticeStatus
 from portal import audit
 from portal.accounts.models import User
 from portal.cases.models import Case
@@ -87,8 +88,8 @@ def draft_notice(actor: User, case: Case, today: date) -> Notice:
     """Draft the s.21 notice from the case (English); the advocate then reviews, approves and signs
     it on the notice's own pages, as for a demand notice."""
     from arbitration.basis import INVOCABLE
-    from notices.drafting import check_can_draft
-    from notices.services import _add_version, _new_code
+    from notices.drafting.rendering import check_can_draft
+    from notices.drafting.workflow import _add_version, _new_code
 
     if case.status not in INVOCABLE:
         raise DomainError("Arbitration is invoked from an open dispute or a settlement in default.")
@@ -117,7 +118,7 @@ def draft_notice(actor: User, case: Case, today: date) -> Notice:
 def invoke(actor: User, case: Case, channels) -> Notice:
     """Serve the signed s.21 notice (unless it was served already from its delivery page) and move
     the case into arbitration; the proceedings commence when the respondent receives it."""
-    from notices import dispatch
+    from notices.serving import dispatch
 
     notice = served_notice(case)
     if notice is None:

@@ -7,7 +7,7 @@ from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringF
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from arbitration import basis as bases
-from notices.delivery_models import ChannelKind
+from notices.serving.models import ChannelKind
 
 
 class ClauseForm(FlaskForm):

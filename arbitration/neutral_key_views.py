@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from arbitration import neutral_keys
 from arbitration.proceedings_views import bp
-from notices.forms import CertificateForm
+from notices.signing.forms import CertificateForm
 from portal.accounts.policy import Action, require
 from portal.cases.states import DomainError
 from portal.database import commit, rollback

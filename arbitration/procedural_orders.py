@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from arbitration import neutral_keys, proceedings_mail
 from arbitration.proceedings_models import ProceduralOrder
 from evidence.services import store_pdf
-from notices.signing import sign_now
+from notices.signing.signatures import sign_now
 from portal import audit
 from portal.adapters.esign.base import Signer, SigningProvider, SignRequest
 from portal.cases.models import Case

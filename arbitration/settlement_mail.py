@@ -1,7 +1,7 @@
 """E-mail about a settlement agreement to the people with accounts whose turn it is: the creditor's
 filer and advocate when the other side has agreed, the neutral when both parties have, both of them
 when it is complete. Never the terms. The debtor is not mailed from here: contact with the debtor
-follows the conduct rules (notices/contact_rules.py), and it sees each step on the settlement page."""
+follows the conduct rules (notices/serving/contact_rules.py), and it sees each step on the settlement page."""
 from __future__ import annotations
 
 from flask import render_template

@@ -123,7 +123,7 @@ def sign_with_dsc(agreement: SettlementAgreement, actor, ip: str,
                   provider: SigningProvider | None = None, *, pin: str | None = None) -> Signature:
     """Sign the agreement's PDF at once with the actor's DSC (the creditor's advocate): its stored
     PKCS#12, or the key on its token opened with `pin`."""
-    from notices.signing import advocate_key_material, sign_now
+    from notices.signing.signatures import advocate_key_material, sign_now
     from portal.adapters.esign.pades import PadesProvider
 
     agreement = _locked(agreement)
@@ -165,7 +165,8 @@ def start_ceremony(agreement: SettlementAgreement, actor, provider: SigningProvi
                    return_url: Callable[[str], str]):
     """Start this side's signature at the provider's site; returns (SigningResult, SigningCeremony).
     `return_url(token)` is where the provider sends the signer back. DomainError when it may not."""
-    from notices.ceremonies import SigningCeremony, abandon_pending_for_settlement
+    from notices.signing.ceremonies import abandon_pending_for_settlement
+    from notices.signing.models import SigningCeremony
 
     if provider.name not in PROVIDER_METHODS:
         raise DomainError("That provider signs at once; it has no ceremony to start.")
@@ -205,8 +206,8 @@ def finish_ceremony(ceremony, provider: SigningProvider, callback: dict, *, via:
     The caller holds the ceremony's row lock, so a replayed callback finds it finished. An agreement
     cancelled, complete or already agreed by that side meanwhile abandons the ceremony: nothing is
     applied. SigningError and DomainError leave everything unchanged."""
-    from notices.ceremonies import CeremonyStatus
-    from notices.signing import signature_intact
+    from notices.signing.signatures import signature_intact
+    from notices.signing.states import CeremonyStatus
 
     if not ceremony.pending:
         raise DomainError("This signing attempt has already finished.")

@@ -25,9 +25,9 @@ from wtforms.validators import InputRequired, Length
 from arbitration import instalments, settlement
 from arbitration import settlement_signing as signing
 from arbitration.settlement_models import AgreementStatus, SettlementAgreement, SignerSide
-from notices.ceremonies import latest_for_settlement
-from notices.signing_providers import LABELS, NAMES, enabled_providers, provider_for
-from notices.signing_views import HandOverPolicy
+from notices.signing.ceremonies import latest_for_settlement
+from notices.signing.providers import LABELS, NAMES, enabled_providers, provider_for
+from notices.signing.views.sign import HandOverPolicy
 from portal.accounts.policy import Action, can
 from portal.cases.intake import today_ist
 from portal.cases.lookup import case_for as load
@@ -181,7 +181,7 @@ def sign_dsc(reference: str):
 @limiter.limit("20 per hour")
 def sign_with_provider(reference: str):
     """Hand the signer over to Aadhaar eSign or DocuSign; the provider's callback finishes it
-    (notices/signing_views.py, the same endpoints as for notices)."""
+    (notices/signing/views/sign.py, the same endpoints as for notices)."""
     case = load(reference, Action.SIGN_SETTLEMENT)
     agreement = live_or_404(case)
     require_fresh_form()

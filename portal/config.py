@@ -170,7 +170,7 @@ class Config:
         self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", 30 * 1024 * 1024))
 
     def _signing_config(self, env) -> None:
-        """How advocates sign notices (notices/signing_providers.py). PEM values: inline or a file path."""
+        """How advocates sign notices (notices/signing/providers.py). PEM values: inline or a file path."""
         # Aadhaar eSign through an eSign Service Provider (CCA eSign API 2.1).
         self.ESIGN_ESP_URL = env.get("ESIGN_ESP_URL")
         self.ESIGN_ASP_ID = env.get("ESIGN_ASP_ID")

@@ -23,9 +23,11 @@ from arbitration.proceedings_models import (  # noqa: F401
 from arbitration.room_models import ConciliationRequest, Message, ReadMarker  # noqa: F401
 from arbitration.settlement_models import InstalmentRow, SettlementAgreement, Signature  # noqa: F401
 from evidence.models import Document, DownloadLog  # noqa: F401
-from notices.ceremonies import SigningCeremony  # noqa: F401
-from notices.delivery_models import DeliveryEvent, DeliveryProof, Dispatch, ServiceTerms  # noqa: F401
-from notices.models import Mandate, Notice, NoticeComment, NoticeVersion  # noqa: F401
+from notices.bulk.models import NoticeBatch, NoticeBatchItem  # noqa: F401
+from notices.mandates.models import Mandate  # noqa: F401
+from notices.models import Notice, NoticeComment, NoticeVersion  # noqa: F401
+from notices.serving.models import DeliveryEvent, DeliveryProof, Dispatch, ServiceTerms  # noqa: F401
+from notices.signing.models import SigningCeremony  # noqa: F401
 from portal.accounts.models import (  # noqa: F401
     AdvocateProfile,
     Engagement,

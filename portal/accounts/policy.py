@@ -68,7 +68,7 @@ class Action(enum.StrEnum):
     EXPORT_BUNDLE = "export_bundle"
     REQUEST_BULK_NOTICES = "request_bulk_notices"
     REVIEW_NOTICE_BATCH = "review_notice_batch"
-    SIGN_MANDATE = "sign_mandate"  # the advocate countersigns a creditor's mandate (notices/mandates.py)
+    SIGN_MANDATE = "sign_mandate"  # the advocate countersigns a creditor's mandate (notices/mandates/)
     SERVE_NOTICE = "serve_notice"
     VIEW_DELIVERY = "view_delivery"
     RECORD_POSTAL_SERVICE = "record_postal_service"  # tracking and the returned A.D. card of a posted notice

@@ -199,7 +199,7 @@ def team():
 
 def render_team(form: InviteForm | None = None, *, mandate_error: tuple[int, str] | None = None) -> str:
     """The Team page; `mandate_error`: (advocate id, message) after a refused mandate acceptance."""
-    from notices import mandates
+    from notices.mandates import granting as mandates
 
     org = current_user.organization
     invites = db.session.scalars(select(Invitation).where(Invitation.org_id == org.id)

@@ -58,7 +58,7 @@ def amount_due(case: Case):
 def render_case(case: Case, *, payment_form=None, ack_form=None, justification_form=None,
                 status: int = 200):
     """The case page; action forms come back here with their errors (status 422)."""
-    from notices.case_section import summaries
+    from notices.drafting.case_section import summaries
     from portal.cases.record_forms import AcknowledgementForm, JustificationForm, PaymentForm
     from portal.debtor.responses import responses_for
 

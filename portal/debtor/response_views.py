@@ -16,7 +16,7 @@ from werkzeug.routing import BuildError
 from arbitration.terms import TermsError
 from evidence.models import DocumentKind
 from evidence.uploads import UploadRefused
-from notices.contact_rules import ContactPolicy
+from notices.serving.contact_rules import ContactPolicy
 from portal.accounts.policy import Action, require
 from portal.cases.intake import today_ist
 from portal.cases.models import Case

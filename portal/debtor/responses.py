@@ -217,7 +217,7 @@ def call_back(actor: Any, case: Case, *, day: date, start: str, phone: str, note
               now: datetime | None = None) -> DebtorResponse:
     """Ask the creditor to call in a slot inside its contact window (and the house's 08:00-19:00
     IST). Raises CallbackRefused (bad slot or number), ResponseInvalid or DomainError."""
-    from notices.contact_rules import ContactPolicy
+    from notices.serving.contact_rules import ContactPolicy
 
     ensure_open(case)
     slot = callbacks.slot(day, start, ContactPolicy.of(case.creditor), now or utcnow())

@@ -11,8 +11,9 @@ from sqlalchemy import select
 from arbitration import award_service, awards
 from arbitration.award_models import AwardSide, AwardStatus
 from arbitration.settlement_models import AgreementStatus, SettlementAgreement
-from notices.delivery_models import DeliveryProof, Dispatch, DispatchStatus
 from notices.models import Notice, NoticeKind
+from notices.serving.models import DeliveryProof, Dispatch
+from notices.serving.states import DispatchStatus
 from portal.audit import AuditEvent
 from portal.cases.states import CaseStatus, DomainError
 from portal.database import commit

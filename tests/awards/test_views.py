@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from arbitration import awards
 from arbitration.award_models import AwardStatus
-from notices.delivery_models import Dispatch, DispatchStatus
 from notices.models import Notice
+from notices.serving.models import Dispatch
+from notices.serving.states import DispatchStatus
 from portal.cases.states import CaseStatus
 from portal.extensions import db
 from tests.awards.helpers import awarding_case, validates_with_pyhanko

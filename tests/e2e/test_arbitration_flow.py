@@ -37,7 +37,7 @@ def dispute(live_server):
         from arbitration import panel
         from evidence.models import DocumentKind
         from evidence.services import add_document
-        from notices import services
+        from notices.drafting import workflow as services
         from portal.adapters.esign.democert import make_demo_pkcs12
         from portal.cases.models import ContactKind, PartyContact
         from portal.database import commit
@@ -243,7 +243,7 @@ def test_from_invocation_to_a_served_and_proved_award(open_page, live_server, di
         from pyhanko_certvalidator import ValidationContext
 
         from arbitration.award_models import Award
-        from notices.delivery_models import Dispatch
+        from notices.serving.models import Dispatch
         from portal.adapters.esign.pades import load_signer
         from portal.cases.models import Case
 

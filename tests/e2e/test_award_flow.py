@@ -100,7 +100,7 @@ def test_award_drafted_refused_signed_served_and_validated(open_page, live_serve
         from pyhanko_certvalidator import ValidationContext
 
         from arbitration.award_models import Award
-        from notices.delivery_models import DeliveryProof, Dispatch
+        from notices.serving.models import DeliveryProof, Dispatch
         from portal.adapters.esign.pades import load_signer
         from portal.cases.models import Case
 

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from evidence.models import DocumentKind
 from evidence.services import add_document
-from notices import services
+from notices.drafting import workflow as services
 from portal.cases.states import CaseStatus
 from portal.database import commit
 from tests.e2e.test_serving_flow import log_in, mail_to

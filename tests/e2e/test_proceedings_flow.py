@@ -161,7 +161,7 @@ def test_calendar_filings_hearing_minutes_and_a_signed_order(open_page, live_ser
     pdf = download.value.path().read_bytes()
 
     def checked():
-        from notices.signing import signature_intact
+        from notices.signing.signatures import signature_intact
 
         steps = db.session.scalars(select(CalendarStep).where(CalendarStep.case_id == arbitration["case_id"]))
         return signature_intact(pdf), [bool(s.filed_at) for s in steps]

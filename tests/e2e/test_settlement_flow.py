@@ -32,8 +32,8 @@ DEBTOR_EMAIL = "accounts@lotus-settle.example"
 def served(live_server):
     """A notice signed and served by e-mail, set up on a thread of its own: pyHanko signs through
     asyncio.run(), which cannot run on this thread while Playwright's event loop is open."""
-    from notices import dispatch as dispatching
-    from notices.delivery_models import ChannelKind
+    from notices.serving import dispatch as dispatching
+    from notices.serving.models import ChannelKind
     from portal.database import commit
     from tests.serving.helpers import signed_notice
 

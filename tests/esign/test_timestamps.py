@@ -14,9 +14,9 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import select
 
-from notices import services
-from notices.models import NoticeStatus
-from notices.signing import sign_notice
+from notices.drafting import workflow as services
+from notices.signing.signatures import sign_notice
+from notices.states import NoticeStatus
 from portal.adapters.esign.base import Signer, SigningError, SignRequest
 from portal.adapters.esign.democert import make_demo_pkcs12
 from portal.adapters.esign.pades import PadesProvider, TsaSettings, load_signer

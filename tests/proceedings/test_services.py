@@ -9,7 +9,7 @@ from sqlalchemy import select
 from arbitration import clocks, hearings, neutral_keys, procedural_orders, proceedings
 from arbitration.proceedings_models import ProceedingParty, StepKind
 from evidence.models import Audience, Document
-from notices.signing import signature_intact
+from notices.signing.signatures import signature_intact
 from portal.audit import AuditEvent
 from portal.cases.states import CaseStatus, DomainError
 from portal.extensions import db

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from arbitration import proceedings
 from arbitration.proceedings_models import CalendarStep, FeeDeposit, Hearing
-from notices.signing import signature_intact
+from notices.signing.signatures import signature_intact
 from portal.cases.intake import today_ist
 from portal.extensions import db
 from portal.types import to_ist, utcnow

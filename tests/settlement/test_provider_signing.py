@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 
 from arbitration import settlement
 from arbitration.settlement_models import AgreementStatus, SignerSide, SignMethod
-from notices.ceremonies import CeremonyStatus, SigningCeremony
-from notices.signing import signature_intact
+from notices.signing.models import SigningCeremony
+from notices.signing.signatures import signature_intact
+from notices.signing.states import CeremonyStatus
 from portal import seal
 from portal.adapters.esign.keys import load_signer
 from portal.audit import AuditEvent
