@@ -13,3 +13,14 @@ def init_notices(app: Flask) -> None:
     drafting.init_app(app)
     bulk.init_app(app)
     serving.init_app(app)
+    from notices.drafting.case_section import summaries
+    from portal.cases.hooks import case_page_parts
+
+    case_page_parts.provide("notice_summaries", summaries)
+    from notices.mandates import granting
+    from portal.accounts.hooks import team_page_parts
+
+    # The Team page shows each engaged advocate's mandate and how the administrator accepts one.
+    team_page_parts.provide("mandates", lambda _actor, org, advocates: {
+        a.id: granting.current(org.id, a.id) for a in advocates})
+    team_page_parts.provide("mandate_by_totp", lambda actor, _org, _advocates: granting.uses_totp(actor))

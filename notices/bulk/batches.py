@@ -25,7 +25,8 @@ from portal.accounts import twofactor
 from portal.accounts.models import User
 from portal.audit import AuditEvent
 from portal.cases.models import Case
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.imports.models import ImportBatch
 from portal.types import utcnow

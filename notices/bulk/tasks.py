@@ -5,7 +5,7 @@ import logging
 
 from celery import shared_task
 
-from portal.cases.states import DomainError
+from portal.errors import DomainError
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from notices.bulk.models import NoticeBatch, NoticeBatchItem
 from notices.drafting.forms import ApproveForm
 from notices.models import NoticeLanguage
 from portal.accounts.policy import Action, require
-from portal.cases.states import DomainError
 from portal.database import after_commit, commit, rollback
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.imports.models import ImportBatch
 

@@ -17,7 +17,7 @@ from notices.drafting.wording import WORDING
 from notices.models import Notice, NoticeKind
 from portal.cases.models import Case, ClaimType
 from portal.cases.reckoning import case_limitation, compute_case
-from portal.cases.states import DomainError
+from portal.errors import DomainError
 from portal.rates.services import rate_table
 
 NI138_NOTICE_DAYS = 30

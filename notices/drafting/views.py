@@ -16,9 +16,9 @@ from portal.accounts.policy import Action, require
 from portal.accounts.roles import Role
 from portal.cases.intake import today_ist
 from portal.cases.models import Case
-from portal.cases.states import DomainError
 from portal.cases.views import load_case
 from portal.database import commit, rollback
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.web.forms import require_fresh_form
 

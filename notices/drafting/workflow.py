@@ -20,8 +20,9 @@ from portal import audit
 from portal.accounts import twofactor
 from portal.accounts.models import User
 from portal.cases.models import Case
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
 from portal.cases.transitions import fire
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import utcnow
 

@@ -16,7 +16,7 @@ from portal import seal as platform_seal
 from portal.accounts import twofactor
 from portal.accounts.models import Engagement, User
 from portal.adapters.esign.base import Signer, SigningProvider, SignRequest
-from portal.cases.states import DomainError
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.onetime_codes import CodeError, issue_and_send, verify
 from portal.pdf import render_pdf

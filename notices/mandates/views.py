@@ -13,8 +13,8 @@ from notices.signing.token_keys import uses_token
 from portal.accounts.models import Engagement, User
 from portal.accounts.policy import Action, require
 from portal.accounts.roles import Role
-from portal.cases.states import DomainError
 from portal.database import commit, rollback
+from portal.errors import DomainError
 from portal.extensions import db, limiter
 from portal.onetime_codes import CodeError
 from portal.web.forms import require_fresh_form

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import current_app, render_template
 
 from evidence.services import store
+from notices.serving.hooks import issue_debtor_link
 from notices.serving.models import Dispatch, ServiceTerms
 from portal.accounts.models import User
 from portal.adapters import mail
-from portal.debtor import links
 from portal.extensions import db
 
 
@@ -27,7 +27,7 @@ def build_delivery(dispatch: Dispatch):
     from portal.types import utcnow
 
     notice, case = dispatch.notice, dispatch.notice.case
-    _link, token = links.issue(case.id, notice.id, dispatch.id)
+    _link, token = issue_debtor_link(case.id, notice.id, dispatch.id)
     with store().open(notice.signed_pdf_sha256) as fh:
         pdf = fh.read()
     terms = db.session.get(ServiceTerms, notice.id)

@@ -20,8 +20,8 @@ from notices.states import NoticeStatus
 from portal import audit
 from portal.accounts.models import User
 from portal.cases.models import ContactKind
-from portal.cases.states import DomainError
 from portal.database import after_commit
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import IST
 

@@ -21,8 +21,9 @@ from notices.serving.models import ChannelKind, DeliveryEvent, Dispatch, EventKi
 from notices.serving.states import DispatchStatus
 from portal.accounts.models import User
 from portal.cases.intake import today_ist
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
 from portal.cases.transitions import fire
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.pdf import html_to_pdf
 from portal.types import IST, utcnow

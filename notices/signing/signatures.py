@@ -29,8 +29,8 @@ from portal.adapters.esign.base import (
     SigningStatus,
     SignRequest,
 )
-from portal.cases.states import DomainError
 from portal.cases.transitions import fire
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import utcnow
 

@@ -13,7 +13,7 @@ from portal import audit
 from portal.accounts.models import User
 from portal.adapters.esign.base import SigningError
 from portal.adapters.esign.tokens import Pkcs11Key
-from portal.cases.states import DomainError
+from portal.errors import DomainError
 
 TOKEN_LABEL_MAX = 32  # bytes: CK_TOKEN_INFO.label is a fixed 32-byte field
 KEY_LABEL_MAX = 100

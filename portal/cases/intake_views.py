@@ -8,9 +8,9 @@ from portal.accounts.policy import Action, require
 from portal.cases import intake
 from portal.cases.facts import FactsInvalid
 from portal.cases.forms import CaseForm
-from portal.cases.states import DomainError
 from portal.cases.views import bp, load_case
 from portal.database import commit, rollback
+from portal.errors import DomainError
 
 
 def _grow(form: CaseForm) -> bool:

@@ -30,7 +30,7 @@ def assign_advocate(actor: User, case: Case, advocate: User) -> None:
     engaged = db.session.scalar(select(Engagement.id).where(
         Engagement.org_id == case.creditor_org_id, Engagement.advocate_id == advocate.id))
     if advocate.role != Role.ADVOCATE or not engaged:
-        from portal.cases.states import DomainError
+        from portal.errors import DomainError
 
         raise DomainError("Only an advocate your organisation has engaged can be assigned.")
     case.advocate_id = advocate.id

@@ -10,6 +10,7 @@ from portal import audit
 from portal.accounts.policy import Action, can, require
 from portal.accounts.roles import Role
 from portal.cases import states
+from portal.cases.hooks import case_page_parts
 from portal.cases.models import Case
 from portal.cases.services import visible_cases
 from portal.cases.states import CaseStatus
@@ -58,9 +59,7 @@ def amount_due(case: Case):
 def render_case(case: Case, *, payment_form=None, ack_form=None, justification_form=None,
                 status: int = 200):
     """The case page; action forms come back here with their errors (status 422)."""
-    from notices.drafting.case_section import summaries
     from portal.cases.record_forms import AcknowledgementForm, JustificationForm, PaymentForm
-    from portal.debtor.responses import responses_for
 
     role = Role(current_user.role)
     actions = states.available(case, role)
@@ -74,8 +73,7 @@ def render_case(case: Case, *, payment_form=None, ack_form=None, justification_f
         payment_form=payment_form or PaymentForm(formdata=None).for_case(case),
         ack_form=ack_form or AcknowledgementForm(formdata=None).for_case(case),
         justification_form=justification_form or JustificationForm(formdata=None).for_case(case),
-        notice_summaries=summaries(current_user, case),
-        odr_links=odr_links(case), answers=responses_for(case),
+        odr_links=odr_links(case), **case_page_parts.collect(current_user, case),
     ), status
 
 

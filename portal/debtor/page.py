@@ -14,8 +14,8 @@ from notices.serving.models import EventKind, ServiceTerms
 from notices.signing.verification import PublicRecord, public_record
 from portal.accounts.policy import Action, can
 from portal.cases.models import Case
-from portal.cases.states import DomainError
 from portal.debtor import responses
+from portal.errors import DomainError
 from portal.extensions import db
 
 

@@ -20,11 +20,11 @@ from notices.serving.contact_rules import ContactPolicy
 from portal.accounts.policy import Action, require
 from portal.cases.intake import today_ist
 from portal.cases.models import Case
-from portal.cases.states import DomainError
 from portal.database import commit, rollback
 from portal.debtor import callbacks, plans, responses
 from portal.debtor.case_views import load
 from portal.debtor.forms import AdmitPartForm, CallbackForm, DisputeForm, PlanForm, invoice_label
+from portal.errors import DomainError
 from portal.extensions import limiter
 from portal.formfields import choices
 from portal.web.errors import error_response

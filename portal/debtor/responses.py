@@ -22,10 +22,11 @@ from portal.accounts.policy import RESPONSE_STATUSES
 from portal.adapters import mail
 from portal.cases.amounts import Computation
 from portal.cases.models import Case
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
 from portal.cases.transitions import fire
 from portal.debtor import callbacks, plans
 from portal.debtor.models import KIND_LABELS, REASON_LABELS, DebtorResponse, DisputeReason, ResponseKind
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import to_ist, utcnow
 from portal.urls import public_url

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from portal.cases.models import Case
-from portal.cases.states import DomainError
+from portal.errors import DomainError
 from portal.types import to_paisa
 
 ZERO = Decimal("0.00")

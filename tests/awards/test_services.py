@@ -15,8 +15,9 @@ from notices.models import Notice, NoticeKind
 from notices.serving.models import DeliveryProof, Dispatch
 from notices.serving.states import DispatchStatus
 from portal.audit import AuditEvent
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
 from portal.database import commit
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import IST
 from tests.awards.helpers import awarding_case, complete_fields, validates_with_pyhanko

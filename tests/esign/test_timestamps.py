@@ -22,7 +22,8 @@ from portal.adapters.esign.democert import make_demo_pkcs12
 from portal.adapters.esign.pades import PadesProvider, TsaSettings, load_signer
 from portal.audit import AuditEvent
 from portal.cases.intake import today_ist
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
+from portal.errors import DomainError
 from tests.factories import AdvocateFactory, CaseFactory, CreditorFactory, EngagementFactory
 from tests.fakes.pki import one_page_pdf
 from tests.fakes.tsa_server import FakeTsa

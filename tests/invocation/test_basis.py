@@ -24,7 +24,8 @@ from portal.accounts.models import EnterpriseCategory
 from portal.adapters.esign.keys import load_signer
 from portal.audit import AuditEvent
 from portal.cases.models import ClaimType
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.onetime_codes import CodeError
 from tests.factories import DebtorUserFactory

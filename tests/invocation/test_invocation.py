@@ -18,8 +18,9 @@ from notices.serving.models import ChannelKind, DeliveryEvent, DeliveryProof, Ev
 from notices.states import NoticeStatus
 from portal.audit import AuditEvent
 from portal.cases.intake import today_ist
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
 from portal.database import commit
+from portal.errors import DomainError
 from portal.extensions import db
 from tests.invocation.helpers import clause_basis, disputed_case, signed_invocation
 

@@ -10,7 +10,8 @@ from notices.drafting import workflow as services
 from notices.models import Notice, NoticeLanguage
 from notices.states import NoticeStatus
 from portal.cases.intake import today_ist
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
+from portal.errors import DomainError
 from tests.conftest import csrf_from
 from tests.factories import (
     AdvocateFactory,

@@ -11,7 +11,8 @@ from arbitration.proceedings_models import ProceedingParty, StepKind
 from evidence.models import Audience, Document
 from notices.signing.signatures import signature_intact
 from portal.audit import AuditEvent
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import utcnow
 from tests.proceedings.helpers import TODAY, arbitration_case, give_key, upload

@@ -21,8 +21,9 @@ from notices.serving.models import (
 )
 from notices.serving.states import DispatchStatus
 from portal.audit import AuditEvent
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
 from portal.database import commit
+from portal.errors import DomainError
 from portal.extensions import db
 from tests.fakes.smtp_servers import MisbehavingSmtp
 from tests.serving.helpers import signed_notice

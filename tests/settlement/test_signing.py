@@ -13,7 +13,8 @@ from arbitration.settlement_models import AgreementStatus, SignerSide, SignMetho
 from portal import seal
 from portal.adapters.esign.democert import make_demo_pkcs12
 from portal.adapters.esign.keys import load_signer
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.onetime_codes import CodeError
 from tests.factories import AdvocateFactory, DebtorUserFactory

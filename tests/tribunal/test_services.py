@@ -12,7 +12,8 @@ from arbitration import challenges, disclosure, panel, tribunal
 from arbitration.panel_models import AppointmentStatus, ChallengeDecision, Ground
 from arbitration.room_models import ConciliationRequest, RequestStatus
 from portal.accounts.policy import Side
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import utcnow
 from tests.factories import NeutralFactory

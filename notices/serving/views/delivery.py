@@ -12,8 +12,8 @@ from notices.serving.blueprint import bp
 from notices.serving.forms import ServeForm
 from notices.serving.pages import delivery_page
 from portal.accounts.policy import Action, require
-from portal.cases.states import DomainError
 from portal.database import commit, rollback
+from portal.errors import DomainError
 from portal.extensions import db
 
 

@@ -9,8 +9,8 @@ from notices.signing.blueprint import bp
 from notices.signing.forms import CertificateForm, TokenKeyForm
 from notices.signing.token_keys import record_token
 from portal.accounts.roles import Role
-from portal.cases.states import DomainError
 from portal.database import commit, rollback
+from portal.errors import DomainError
 from portal.extensions import limiter
 
 

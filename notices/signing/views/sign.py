@@ -31,8 +31,8 @@ from notices.signing.token_keys import uses_token
 from notices.states import NoticeStatus
 from portal.accounts.policy import Action, require
 from portal.adapters.esign.base import SigningError
-from portal.cases.states import DomainError
 from portal.database import commit, rollback
+from portal.errors import DomainError
 from portal.extensions import csrf, limiter
 from portal.security import CSP
 from portal.urls import public_url
