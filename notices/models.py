@@ -22,10 +22,10 @@ class NoticeKind(enum.StrEnum):
     COMMERCIAL_DEMAND = "commercial_demand"
     CHEQUE_DISHONOUR = "cheque_dishonour"
     # A&C s.21 notice invoking arbitration: reviewed, signed and served like a demand notice, but
-    # it does not move the case through the demand-notice statuses (arbitration/invocation.py).
+    # it does not move the case through the demand-notice statuses (arbitration/invocation/notice.py).
     ARBITRATION_INVOCATION = "arbitration_invocation"
     # A&C s.31(5): the signed award served on the respondent through the same pipeline; never
-    # drafted or reviewed as a notice (arbitration/awards.py creates it already signed).
+    # drafted or reviewed as a notice (arbitration/awards/making.py creates it already signed).
     ARBITRAL_AWARD = "arbitral_award"
 
 

@@ -104,14 +104,14 @@ def seed() -> DemoLogins:
     if neutral.neutral_profile is None:
         from decimal import Decimal
 
-        from arbitration import panel
+        from arbitration.tribunal import panel
 
         db.session.flush()
         panel.update_profile(neutral, expertise="Commercial contracts, MSME disputes",
                              languages="English, Hindi, Malayalam",
                              fee_schedule="Sole arbitrator, documents only or up to two hearings",
                              base_fee=Decimal("45000.00"), available=True, availability_note="")
-        from arbitration import neutral_keys
+        from arbitration.proceedings import neutral_keys
         from portal.adapters.esign.democert import make_demo_pkcs12
 
         # A self-signed demo DSC for procedural orders and the award (stamped DEMONSTRATION).
@@ -238,8 +238,8 @@ def _approve_and_sign(advocate: User, notice):
 def _negotiating_case(creditor: User, advocate: User, debtor_user: User, today: date) -> None:
     """A claim served by speed post and in the ODR room, with the creditor's offer of instalments on
     the table: log in as the demo debtor to answer it, counter it or accept it."""
-    from arbitration.offers import make_offer
-    from arbitration.terms import SettlementTerms
+    from arbitration.odr.offers import make_offer
+    from arbitration.settlement.terms import SettlementTerms
     from notices.serving import dispatch, postal
     from notices.serving.models import ChannelKind
     from portal.accounts.policy import Side
@@ -281,7 +281,8 @@ def _arbitration_case(creditor: User, advocate: User, debtor_user: User, today: 
     appoint the demo neutral, then as the neutral to file the disclosure and accept."""
     import io
 
-    from arbitration import basis, invocation
+    from arbitration.invocation import basis
+    from arbitration.invocation import notice as invocation
     from evidence.models import DocumentKind
     from evidence.services import add_document
     from notices.drafting import workflow as notices

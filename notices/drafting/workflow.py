@@ -104,7 +104,7 @@ def submit(actor: User, notice: Notice) -> None:
     payload = {"notice_id": notice.id, "version": notice.current.version}
     if notice.kind in DEMAND_KINDS:
         fire(notice.case, "submit_notice", actor, payload=payload)
-    else:  # an s.21 notice leaves the case's status alone (arbitration/invocation.py)
+    else:  # an s.21 notice leaves the case's status alone (arbitration/invocation/notice.py)
         audit.record("notice.submitted", actor=actor, case=notice.case, payload=payload)
     notice.advocate_id = notice.case.advocate_id
     notice.status = NoticeStatus.IN_REVIEW

@@ -14,7 +14,7 @@ def finish(ceremony: SigningCeremony, provider: SigningProvider, callback: dict,
            via: str) -> CeremonyStatus:
     """Finish a pending ceremony (its row lock held); SigningError or DomainError change nothing."""
     if ceremony.settlement_id is not None:
-        from arbitration.settlement_signing import finish_ceremony
+        from arbitration.settlement.signing import finish_ceremony
 
         return finish_ceremony(ceremony, provider, callback, via=via)
     from notices.signing.signatures import complete_ceremony
@@ -48,7 +48,7 @@ def document_name(ceremony: SigningCeremony) -> str:
 def signed_message(ceremony: SigningCeremony) -> str:
     if ceremony.settlement_id is None:
         return "Signed. The notice is ready to serve."
-    from arbitration.settlement_models import AgreementStatus
+    from arbitration.settlement.models import AgreementStatus
 
     if ceremony.settlement.status == AgreementStatus.SIGNED:
         return "Signed. Everyone has agreed: the settlement agreement is complete and the case is settled."

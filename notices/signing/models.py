@@ -20,7 +20,7 @@ from portal.extensions import db
 from portal.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
-    from arbitration.settlement_models import SettlementAgreement
+    from arbitration.settlement.models import SettlementAgreement
 
 
 class SigningCeremony(db.Model):

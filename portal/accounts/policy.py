@@ -114,13 +114,13 @@ class Action(enum.StrEnum):
 
 
 def _may_record_settlement(case: Case, user: User) -> bool:
-    from arbitration.awards import may_record_settlement  # s.30, after the case settled
+    from arbitration.awards.making import may_record_settlement  # s.30, after the case settled
 
     return may_record_settlement(case, user)
 
 
 def _may_act(case: Case, user: User) -> bool:
-    from arbitration.tribunal import may_act  # the tribunal owns who acts (accepted, disclosed)
+    from arbitration.tribunal.appointments import may_act  # the tribunal owns who acts (accepted, disclosed)
 
     return may_act(case, user)
 

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import BuildError
 
-from arbitration.terms import TermsError
+from arbitration.settlement.terms import TermsError
 from evidence.models import DocumentKind
 from evidence.uploads import UploadRefused
 from notices.serving.contact_rules import ContactPolicy
@@ -139,7 +139,7 @@ def admit_part(reference: str):
 @bp.route("/plan", methods=["GET", "POST"])
 @login_required
 def propose_plan(reference: str):
-    from arbitration.offers import claim_ceiling
+    from arbitration.odr.offers import claim_ceiling
 
     case = _case(reference)
     form = PlanForm()

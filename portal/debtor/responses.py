@@ -181,7 +181,7 @@ def propose_plan(actor: Any, case: Case, plan: plans.PlanRequest, note: str | No
                  *, today: date | None = None) -> DebtorResponse:
     """Offer to pay the amount due in instalments; the plan becomes the debtor's live offer in the
     ODR room. Raises TermsError (bad plan), ResponseInvalid or DomainError."""
-    from arbitration.offers import claim_ceiling, make_offer
+    from arbitration.odr.offers import claim_ceiling, make_offer
     from portal.accounts.policy import Side
     from portal.cases.intake import today_ist
 

@@ -24,7 +24,7 @@ def amount_due(case: Case, today: date) -> Decimal:
     every confirmed report or gateway payment), interest first, then principal. Reported payments
     not yet confirmed count for nothing. Money paid beyond the claim is a credit, not a negative due.
     """
-    from arbitration.instalments import outstanding
+    from arbitration.settlement.instalments import outstanding
     from portal.cases.due_dates import DueDateError
     from portal.cases.interest import ComputationError
     from portal.cases.reckoning import compute_case

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from arbitration.instalments import next_unpaid
+from arbitration.settlement.instalments import next_unpaid
 from portal.accounts.policy import Action, can
 from portal.adapters.upi import UPI_MAX_AMOUNT, payment_uri, qr_svg
 from portal.cases.intake import today_ist

@@ -1,5 +1,5 @@
 """`acting`: the tribunal's decision that a case's appointed neutral has accepted and disclosed, so may
-act (arbitration/tribunal.py decides it; its own tests cover that). These tests take it as given."""
+act (arbitration/tribunal/appointments.py decides it; its own tests cover that). These tests take it as given."""
 import pytest
 
 from portal.accounts import policy

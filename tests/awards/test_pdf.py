@@ -2,8 +2,8 @@
 (or, on agreed terms, the settlement it records), the sums, both interests and the costs."""
 from decimal import Decimal
 
-from arbitration import awards
-from arbitration.award_models import PostInterestBasis
+from arbitration.awards import making as awards
+from arbitration.awards.models import PostInterestBasis
 from tests.awards.helpers import awarding_case, complete_fields
 from tests.settlement.helpers import pdf_text
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from arbitration.terms import TermsError
+from arbitration.settlement.terms import TermsError
 from notices.serving.contact_rules import ContactPolicy
 from portal.debtor import callbacks, plans
 from portal.types import IST

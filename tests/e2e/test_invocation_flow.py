@@ -99,7 +99,7 @@ def test_clause_notice_signature_and_invocation(open_page, live_server, disputed
     with live_server.app_context():
         from sqlalchemy import select
 
-        from arbitration import invocation
+        from arbitration.invocation import notice as invocation
         from portal.cases.models import Case
         from portal.extensions import db
 

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from arbitration.settlement_models import SettlementAgreement
+from arbitration.settlement.models import SettlementAgreement
 from portal.cases.intake import today_ist
 from portal.cases.models import Case
 from portal.cases.states import CaseStatus
@@ -183,7 +183,7 @@ def test_dispute_offer_counter_accept_sign_and_pay_first_instalment(open_page, l
     instalments = creditor.get_by_role("region", name="Instalments")
     expect(instalments).to_contain_text("Paid")
     with live_server.app_context():
-        from arbitration.instalments import outstanding
+        from arbitration.settlement.instalments import outstanding
 
         case = db.session.scalar(select(Case).where(Case.reference == reference))
         assert case.status == CaseStatus.SETTLED

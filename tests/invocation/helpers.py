@@ -6,8 +6,8 @@ import io
 
 import pyotp
 
-from arbitration import basis as bases
-from arbitration import invocation
+from arbitration.invocation import basis as bases
+from arbitration.invocation import notice as invocation
 from evidence.models import DocumentKind
 from evidence.services import add_document
 from notices.drafting import workflow as services

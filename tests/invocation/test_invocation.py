@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from arbitration import basis as bases
-from arbitration import invocation
+from arbitration.invocation import basis as bases
+from arbitration.invocation import notice as invocation
 from notices.models import NoticeKind
 from notices.serving import timeline
 from notices.serving.models import ChannelKind, DeliveryEvent, DeliveryProof, EventKind

@@ -7,8 +7,8 @@ import io
 import pytest
 from sqlalchemy import select
 
-from arbitration import conciliation, room
-from arbitration.room_models import Channel, ConciliationRequest, Message, ReadMarker, RequestStatus
+from arbitration.odr import conciliation, room
+from arbitration.odr.models.room import Channel, ConciliationRequest, Message, ReadMarker, RequestStatus
 from evidence.models import Audience, Document
 from portal.audit import AuditEvent
 from portal.cases.states import CaseStatus

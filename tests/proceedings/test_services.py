@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from arbitration import clocks, hearings, neutral_keys, procedural_orders, proceedings
-from arbitration.proceedings_models import ProceedingParty, StepKind
+from arbitration.proceedings import clocks, hearings, neutral_keys, procedural_orders
+from arbitration.proceedings import conduct as proceedings
+from arbitration.proceedings.models import ProceedingParty, StepKind
 from evidence.models import Audience, Document
 from notices.signing.signatures import signature_intact
 from portal.audit import AuditEvent

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from arbitration import settlement
-from arbitration.settlement_models import AgreementStatus
-from arbitration.terms import SettlementTerms
+from arbitration.settlement import agreements as settlement
+from arbitration.settlement.models import AgreementStatus
+from arbitration.settlement.terms import SettlementTerms
 from evidence.services import store
 from portal.audit import AuditEvent
 from portal.cases.states import CaseStatus
