@@ -8,3 +8,7 @@ def init_app(app: Flask) -> None:
     from arbitration.awards.views import bp
 
     app.register_blueprint(bp)
+    from arbitration.awards.making import may_record_settlement
+    from portal.accounts import policy
+
+    policy.may_record_settlement.provide(may_record_settlement)

@@ -26,8 +26,9 @@ from portal import audit
 from portal.accounts.models import User
 from portal.adapters import mail
 from portal.cases.models import Case, ContactKind
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
 from portal.cases.transitions import fire
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import IST
 

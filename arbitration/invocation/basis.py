@@ -15,7 +15,8 @@ from portal import audit
 from portal import seal as platform_seal
 from portal.accounts.policy import Side, side_of
 from portal.cases.models import Case, ClaimType
-from portal.cases.states import OPEN_DISPUTE, CaseStatus, DomainError
+from portal.cases.states import OPEN_DISPUTE, CaseStatus
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.onetime_codes import CodeError, issue_and_send, verify
 from portal.pdf import html_to_pdf

@@ -18,7 +18,7 @@ from evidence.bundle import build_bundle
 from portal import audit
 from portal.cases.models import Case, ClaimType
 from portal.cases.reckoning import compute_case
-from portal.cases.states import DomainError
+from portal.errors import DomainError
 from portal.rates.services import rate_table
 from portal.types import utcnow
 

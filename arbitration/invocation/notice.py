@@ -19,8 +19,8 @@ from notices.states import NoticeStatus
 from portal import audit
 from portal.accounts.models import User
 from portal.cases.models import Case
-from portal.cases.states import DomainError
 from portal.cases.transitions import fire
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import IST
 

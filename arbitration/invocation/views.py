@@ -22,8 +22,9 @@ from portal.accounts.policy import Action, can
 from portal.cases.intake import today_ist
 from portal.cases.lookup import case_for as load
 from portal.cases.models import Case, ClaimType
-from portal.cases.states import DomainError, IllegalTransition
+from portal.cases.states import IllegalTransition
 from portal.database import commit, rollback
+from portal.errors import DomainError
 from portal.extensions import limiter
 from portal.onetime_codes import CodeError
 from portal.web.forms import require_fresh_form

@@ -13,8 +13,8 @@ from portal import audit
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.cases.models import Case
-from portal.cases.states import DomainError
 from portal.cases.transitions import fire
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import utcnow
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from portal.cases.states import DomainError
+from portal.errors import DomainError
 
 
 class Who(enum.StrEnum):

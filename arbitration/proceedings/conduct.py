@@ -26,7 +26,8 @@ from evidence.services import add_document
 from portal import audit
 from portal.accounts.policy import Side, side_of
 from portal.cases.models import Case
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import to_ist, utcnow
 

@@ -55,7 +55,7 @@ class HearingForm(FlaskForm):
 
     def validate_video_link(self, field) -> None:
         from arbitration.proceedings.hearings import check_video_link
-        from portal.cases.states import DomainError
+        from portal.errors import DomainError
 
         try:
             field.data = check_video_link(field.data)

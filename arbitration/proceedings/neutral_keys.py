@@ -7,7 +7,7 @@ from portal import audit
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.adapters.esign.base import SigningError
-from portal.cases.states import DomainError
+from portal.errors import DomainError
 from portal.extensions import db
 
 MAX_PKCS12_BYTES = 64 * 1024

@@ -13,7 +13,8 @@ from notices.signing.signatures import sign_now
 from portal import audit
 from portal.adapters.esign.base import Signer, SigningProvider, SignRequest
 from portal.cases.models import Case
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.pdf import render_pdf
 from portal.types import to_ist, utcnow

@@ -21,8 +21,9 @@ from portal import audit
 from portal import seal as platform_seal
 from portal.cases.intake import today_ist
 from portal.cases.models import Case
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
 from portal.cases.transitions import fire
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import utcnow
 

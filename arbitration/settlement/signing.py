@@ -30,8 +30,8 @@ from portal.adapters.esign.base import (
     SignRequest,
 )
 from portal.cases.models import ContactKind
-from portal.cases.states import DomainError
 from portal.debtor.access import Destination
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.onetime_codes import CodeError, issue_and_send, verify
 from portal.types import utcnow

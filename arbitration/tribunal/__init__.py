@@ -8,3 +8,7 @@ def init_app(app: Flask) -> None:
     from arbitration.tribunal.views import bp
 
     app.register_blueprint(bp)
+    from arbitration.tribunal.appointments import may_act
+    from portal.accounts import policy
+
+    policy.tribunal_may_act.provide(may_act)

@@ -16,7 +16,8 @@ from portal.accounts.models import User
 from portal.accounts.policy import Side, side_of
 from portal.accounts.roles import Role
 from portal.cases.models import Case
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import utcnow
 

@@ -14,7 +14,7 @@ from portal import audit
 from portal.accounts.models import User
 from portal.accounts.policy import Side, side_of
 from portal.cases.models import Case
-from portal.cases.states import DomainError
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import IST, utcnow
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from arbitration.tribunal.models import DeclaredRelationship, Ground
 from portal.accounts.models import User
 from portal.cases.models import Case
-from portal.cases.states import DomainError
+from portal.errors import DomainError
 from portal.extensions import db
 
 GROUND_LABELS = {

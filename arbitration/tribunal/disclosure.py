@@ -13,7 +13,7 @@ from portal import audit
 from portal.accounts.models import User
 from portal.adapters import mail
 from portal.cases.models import Case
-from portal.cases.states import DomainError
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import utcnow
 from portal.urls import public_url

@@ -12,7 +12,7 @@ from arbitration.tribunal.models import DeclaredRelationship, Ground, PanelListi
 from portal import audit
 from portal.accounts.models import NeutralProfile, User
 from portal.accounts.roles import Role
-from portal.cases.states import DomainError
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import utcnow
 

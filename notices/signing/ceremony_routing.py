@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, url_for
 
+from notices.signing.hooks import finish_settlement_ceremony, settlement_complete
 from notices.signing.models import SigningCeremony
 from notices.signing.states import CeremonyStatus
 from portal.accounts.policy import Action, require
@@ -14,9 +15,7 @@ def finish(ceremony: SigningCeremony, provider: SigningProvider, callback: dict,
            via: str) -> CeremonyStatus:
     """Finish a pending ceremony (its row lock held); SigningError or DomainError change nothing."""
     if ceremony.settlement_id is not None:
-        from arbitration.settlement.signing import finish_ceremony
-
-        return finish_ceremony(ceremony, provider, callback, via=via)
+        return finish_settlement_ceremony(ceremony, provider, callback, via=via)
     from notices.signing.signatures import complete_ceremony
 
     return complete_ceremony(ceremony, provider, callback, via=via)
@@ -48,9 +47,7 @@ def document_name(ceremony: SigningCeremony) -> str:
 def signed_message(ceremony: SigningCeremony) -> str:
     if ceremony.settlement_id is None:
         return "Signed. The notice is ready to serve."
-    from arbitration.settlement.models import AgreementStatus
-
-    if ceremony.settlement.status == AgreementStatus.SIGNED:
+    if settlement_complete(ceremony.settlement):
         return "Signed. Everyone has agreed: the settlement agreement is complete and the case is settled."
     return "Signed. The agreement is complete once everyone has agreed to it."
 

@@ -28,8 +28,8 @@ from portal.accounts.policy import Action, can
 from portal.cases.intake import today_ist
 from portal.cases.lookup import case_for as load
 from portal.cases.models import Case
-from portal.cases.states import DomainError
 from portal.database import commit, rollback
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.web.forms import require_fresh_form
 

@@ -15,8 +15,8 @@ from arbitration.proceedings.models import Hearing, ProceduralOrder
 from arbitration.proceedings.views.calendar import _bad_form, done, load, refused
 from portal.accounts.policy import Action, can
 from portal.cases.models import Case
-from portal.cases.states import DomainError
 from portal.database import rollback
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import IST
 

@@ -9,8 +9,8 @@ from arbitration.proceedings import neutral_keys
 from arbitration.proceedings.blueprint import bp
 from notices.signing.forms import CertificateForm
 from portal.accounts.policy import Action, require
-from portal.cases.states import DomainError
 from portal.database import commit, rollback
+from portal.errors import DomainError
 
 
 @bp.route("/neutral/certificate", methods=["GET", "POST"])
