@@ -12,5 +12,5 @@ def acting(monkeypatch):
     def may_act(case, user) -> bool:
         return user.id is not None and user.id == case.neutral_id and case.id in accepted
 
-    monkeypatch.setattr(policy, "_may_act", may_act)
+    monkeypatch.setattr(policy, "tribunal_may_act", may_act)
     return accepted
