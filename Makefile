@@ -22,10 +22,9 @@ export UV_NO_PROGRESS := 1
 export UV_COMPILE_BYTECODE := 1
 unexport PYTHONDONTWRITEBYTECODE
 
-# What each goal installs: running needs the runtime only; tests add the test extra; lint the dev extra.
-RUN_EXTRAS :=
-TEST_EXTRAS := test
-DEV_EXTRAS := test dev
+# What each goal installs: running needs the runtime only; tests and lint need the test and dev
+# extras (one environment for both, so `make test` and `make lint` do not uninstall each other's tools).
+TEST_EXTRAS := test dev
 
 SULAH_PORT ?= 5000
 export SULAH_PORT
@@ -35,7 +34,7 @@ export PYTHONUNBUFFERED := 1
 export SULAH_ENV ?= development
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help run test test-latest lint lock install install-test install-dev system-deps migrate seed \
+.PHONY: help run test test-latest lint lock install install-test system-deps migrate seed \
         worker-ping lock-check
 
 help:
@@ -55,7 +54,7 @@ test: install-test
 	scripts/system-deps.sh --browser
 	PYTEST=$(BIN)/pytest scripts/test-passes.sh $(ARGS)
 
-lint: install-dev
+lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
@@ -68,8 +67,6 @@ install-test: $(UV)
 	scripts/system-deps.sh
 	$(UV) sync --locked $(addprefix --extra ,$(TEST_EXTRAS))
 
-install-dev: system-deps $(UV)
-	$(UV) sync --locked $(addprefix --extra ,$(DEV_EXTRAS))
 
 # Prints the installed versions and fails unless they are exactly the lock's (for the CI log).
 lock-check: $(UV)

@@ -35,7 +35,7 @@ def setup(instance: Path) -> int:
     from flask_migrate import upgrade
     from sqlalchemy import select
 
-    from notices import services
+    from notices.drafting import workflow as services
     from portal import create_app, demo
     from portal.accounts.models import User
     from portal.cases.intake import today_ist
@@ -68,9 +68,9 @@ class _Numbered:
 def worker_init(instance: str, notice_id: int, barrier) -> None:
     os.environ["SULAH_INSTANCE"] = instance
     os.environ.setdefault("SULAH_ENV", "development")
-    from notices.drafting import render_notice_pdf
+    from notices.drafting.rendering import render_notice_pdf
     from notices.models import Notice
-    from notices.signing import advocate_key_material
+    from notices.signing.signatures import advocate_key_material
     from portal import create_app
     from portal.adapters.esign.pades import PadesProvider
     from portal.cases.intake import today_ist
@@ -86,7 +86,7 @@ def worker_init(instance: str, notice_id: int, barrier) -> None:
                   provider=PadesProvider(advocate_key_material(advocate)))
     render_notice_pdf(_state["html"])  # warm up: fonts, stylesheets, the key below
     _sign(render_notice_pdf(_state["html"]), "warm-up")
-    from notices.drafting import render_notice_html
+    from notices.drafting.rendering import render_notice_html
 
     render_notice_html(_Numbered(notice, "WARMUP0000"), notice.case, _state["today"])  # loads the rows
     # Keep the loaded rows, end the transaction: on SQLite a transaction holds the write lock from
@@ -126,7 +126,7 @@ def raw_render(start: int) -> tuple[int, int, float]:
 def pipeline(start: int) -> tuple[int, int, float]:
     """The full path of one notice: HTML from the template and the case, PDF, PAdES, SHA-256, store."""
     from evidence.services import store_pdf
-    from notices.drafting import render_notice_html, render_notice_pdf
+    from notices.drafting.rendering import render_notice_html, render_notice_pdf
 
     for n in range(start, start + CHUNK):
         notice = _Numbered(_state["notice"], f"BENCH{n:08d}")

@@ -91,7 +91,7 @@ def token_key(folder: Path):
 
 
 def measure(sign: Callable[[bytes], bytes], pdf: bytes, n: int) -> list[float]:
-    from notices.signing import signature_intact
+    from notices.signing.signatures import signature_intact
 
     first = sign(pdf)
     assert signature_intact(first), "the benchmark must time signatures that validate"

@@ -18,7 +18,7 @@ from portal import audit
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.cases.models import Case
-from portal.cases.states import DomainError
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import utcnow
 

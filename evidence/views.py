@@ -10,9 +10,9 @@ from evidence.forms import UploadForm, WithdrawForm
 from evidence.models import DocumentKind
 from evidence.uploads import UploadRefused
 from portal.accounts.policy import Action, can, require
-from portal.cases.states import DomainError
 from portal.cases.views import load_case
 from portal.database import commit, rollback
+from portal.errors import DomainError
 from portal.web.errors import error_response
 
 bp = Blueprint("evidence", __name__, url_prefix="/cases/<reference>/evidence")

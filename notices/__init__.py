@@ -1,17 +1,26 @@
-"""Legal notices: drafting from the case, advocate review, signing and public verification."""
+"""Legal notices: drafting and advocate review, signing and public verification, service with proof of
+delivery, mandates and bulk notices, each in its own sub-package."""
 from flask import Flask
 
 
 def init_notices(app: Flask) -> None:
-    import notices.tasks  # noqa: F401  (registers the bulk drafting task)
-    from notices.bulk_views import bp as bulk_bp
-    from notices.postal_views import bp as postal_bp
-    from notices.serving_views import bp as serving_bp
-    from notices.views import bp
-    from notices.webhook_views import bp as webhooks_bp
+    from notices import bulk, drafting, mandates, serving, signing
 
-    app.register_blueprint(bp)
-    app.register_blueprint(bulk_bp)
-    app.register_blueprint(serving_bp)
-    app.register_blueprint(postal_bp)
-    app.register_blueprint(webhooks_bp)
+    # The signing and mandate pages route on drafting's `notices` blueprint, and Flask refuses routes
+    # added to a blueprint once it is registered: they attach theirs before drafting registers it.
+    signing.init_app(app)
+    mandates.init_app(app)
+    drafting.init_app(app)
+    bulk.init_app(app)
+    serving.init_app(app)
+    from notices.drafting.case_section import summaries
+    from portal.cases.hooks import case_page_parts
+
+    case_page_parts.provide("notice_summaries", summaries)
+    from notices.mandates import granting
+    from portal.accounts.hooks import team_page_parts
+
+    # The Team page shows each engaged advocate's mandate and how the administrator accepts one.
+    team_page_parts.provide("mandates", lambda _actor, org, advocates: {
+        a.id: granting.current(org.id, a.id) for a in advocates})
+    team_page_parts.provide("mandate_by_totp", lambda actor, _org, _advocates: granting.uses_totp(actor))

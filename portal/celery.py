@@ -25,8 +25,7 @@ def celery_init_app(app: Flask) -> Celery:
     }
     celery_app.set_default()
     celery_app.autodiscover_tasks(["portal"], related_name="tasks", force=True)
-    celery_app.autodiscover_tasks(["notices"], related_name="serving_tasks", force=True)
-    celery_app.autodiscover_tasks(["arbitration"], related_name="tasks", force=True)
-    celery_app.autodiscover_tasks(["arbitration"], related_name="proceedings_tasks", force=True)
+    celery_app.autodiscover_tasks(["notices.serving", "notices.bulk", "arbitration.settlement",
+                                   "arbitration.proceedings"], related_name="tasks", force=True)
     app.extensions["celery"] = celery_app
     return celery_app

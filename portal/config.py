@@ -159,9 +159,10 @@ class Config:
             "signatory": env.get("PLATFORM_OPERATOR_SIGNATORY", ""),
         }
         self._signing_config(env)
-        # Settlements (portal/seal.py, instalments.py): the platform's PAdES seal (a PKCS#12 file;
-        # unset in development: a demonstration seal in the instance folder), the days after a due date
-        # before a missed instalment is a default, and how many days ahead the debtor is reminded.
+        # Settlements (portal/seal.py, arbitration/settlement/instalments.py): the platform's PAdES seal
+        # (a PKCS#12 file; unset in development: a demonstration seal in the instance folder), the days
+        # after a due date before a missed instalment is a default, and how many days ahead the debtor
+        # is reminded.
         self.PLATFORM_SEAL_PKCS12 = env.get("PLATFORM_SEAL_PKCS12")
         self.PLATFORM_SEAL_PASSPHRASE = env.get("PLATFORM_SEAL_PASSPHRASE", "")
         self.SETTLEMENT_GRACE_DAYS = int(env.get("SETTLEMENT_GRACE_DAYS", 7))
@@ -170,7 +171,7 @@ class Config:
         self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", 30 * 1024 * 1024))
 
     def _signing_config(self, env) -> None:
-        """How advocates sign notices (notices/signing_providers.py). PEM values: inline or a file path."""
+        """How advocates sign notices (notices/signing/providers.py). PEM values: inline or a file path."""
         # Aadhaar eSign through an eSign Service Provider (CCA eSign API 2.1).
         self.ESIGN_ESP_URL = env.get("ESIGN_ESP_URL")
         self.ESIGN_ASP_ID = env.get("ESIGN_ASP_ID")

@@ -104,14 +104,14 @@ def seed() -> DemoLogins:
     if neutral.neutral_profile is None:
         from decimal import Decimal
 
-        from arbitration import panel
+        from arbitration.tribunal import panel
 
         db.session.flush()
         panel.update_profile(neutral, expertise="Commercial contracts, MSME disputes",
                              languages="English, Hindi, Malayalam",
                              fee_schedule="Sole arbitrator, documents only or up to two hearings",
                              base_fee=Decimal("45000.00"), available=True, availability_note="")
-        from arbitration import neutral_keys
+        from arbitration.proceedings import neutral_keys
         from portal.adapters.esign.democert import make_demo_pkcs12
 
         # A self-signed demo DSC for procedural orders and the award (stamped DEMONSTRATION).
@@ -166,7 +166,7 @@ def _approved_notice(creditor: User, advocate: User, today: date) -> None:
     page, and watch the mail reach /dev/outbox."""
     import time
 
-    from notices import services as notices
+    from notices.drafting import workflow as notices
 
     # The demo shows serving at once whatever the hour; real organisations keep 08:00-19:00 IST.
     creditor.organization.contact_from_minute, creditor.organization.contact_until_minute = 0, 24 * 60
@@ -191,8 +191,8 @@ def _approved_notice(creditor: User, advocate: User, today: date) -> None:
 def _served_notice(creditor: User, advocate: User, today: date) -> None:
     """A case whose signed notice is served by e-mail as soon as the worker starts: the debtor opens
     the link from /dev/outbox, asks for the one-time code (the next mail there) and answers."""
-    from notices import dispatch
-    from notices.delivery_models import ChannelKind
+    from notices.serving import dispatch
+    from notices.serving.models import ChannelKind
 
     case = intake.create_case(creditor, CaseFacts(
         debtor=DebtorFacts(legal_name="Sai Fabrics", postal_address="21 Ring Road, Surat 395002",
@@ -210,7 +210,7 @@ def _served_notice(creditor: User, advocate: User, today: date) -> None:
 
 def _signed_notice(creditor: User, advocate: User, case: Case, today: date):
     """File the case, then draft, submit, approve and sign its notice."""
-    from notices import services as notices
+    from notices.drafting import workflow as notices
 
     cases.assign_advocate(creditor, case, advocate)
     fire(case, "file", creditor)
@@ -220,8 +220,8 @@ def _signed_notice(creditor: User, advocate: User, case: Case, today: date):
 
 
 def _approve_and_sign(advocate: User, notice):
-    from notices.models import NoticeStatus
-    from notices.signing import sign_notice
+    from notices.signing.signatures import sign_notice
+    from notices.states import NoticeStatus
     from portal import audit
     from portal.types import utcnow
 
@@ -238,10 +238,10 @@ def _approve_and_sign(advocate: User, notice):
 def _negotiating_case(creditor: User, advocate: User, debtor_user: User, today: date) -> None:
     """A claim served by speed post and in the ODR room, with the creditor's offer of instalments on
     the table: log in as the demo debtor to answer it, counter it or accept it."""
-    from arbitration.offers import make_offer
-    from arbitration.terms import SettlementTerms
-    from notices import dispatch, postal
-    from notices.delivery_models import ChannelKind
+    from arbitration.odr.offers import make_offer
+    from arbitration.settlement.terms import SettlementTerms
+    from notices.serving import dispatch, postal
+    from notices.serving.models import ChannelKind
     from portal.accounts.policy import Side
 
     case = intake.create_case(creditor, CaseFacts(
@@ -281,12 +281,13 @@ def _arbitration_case(creditor: User, advocate: User, debtor_user: User, today: 
     appoint the demo neutral, then as the neutral to file the disclosure and accept."""
     import io
 
-    from arbitration import basis, invocation
+    from arbitration.invocation import basis
+    from arbitration.invocation import notice as invocation
     from evidence.models import DocumentKind
     from evidence.services import add_document
-    from notices import dispatch, postal
-    from notices import services as notices
-    from notices.delivery_models import ChannelKind
+    from notices.drafting import workflow as notices
+    from notices.serving import dispatch, postal
+    from notices.serving.models import ChannelKind
     from portal.pdf import html_to_pdf
 
     case = intake.create_case(creditor, CaseFacts(

@@ -1,15 +1,9 @@
 """Imports every model so metadata is complete (for Alembic and for create_app)."""
-from arbitration.award_models import Award, AwardService  # noqa: F401
-from arbitration.basis_models import ArbitrationBasis  # noqa: F401
-from arbitration.offer_models import Bid, BiddingAgreement, Offer  # noqa: F401
-from arbitration.panel_models import (  # noqa: F401
-    Appointment,
-    Challenge,
-    DeclaredRelationship,
-    DisclosureUpdate,
-    PanelListing,
-)
-from arbitration.proceedings_models import (  # noqa: F401
+from arbitration.awards.models import Award, AwardService  # noqa: F401
+from arbitration.invocation.models import ArbitrationBasis  # noqa: F401
+from arbitration.odr.models.offers import Bid, BiddingAgreement, Offer  # noqa: F401
+from arbitration.odr.models.room import ConciliationRequest, Message, ReadMarker  # noqa: F401
+from arbitration.proceedings.models import (  # noqa: F401
     Attendance,
     CalendarStep,
     ClockExtension,
@@ -20,12 +14,20 @@ from arbitration.proceedings_models import (  # noqa: F401
     Proceedings,
     StepDocument,
 )
-from arbitration.room_models import ConciliationRequest, Message, ReadMarker  # noqa: F401
-from arbitration.settlement_models import InstalmentRow, SettlementAgreement, Signature  # noqa: F401
+from arbitration.settlement.models import InstalmentRow, SettlementAgreement, Signature  # noqa: F401
+from arbitration.tribunal.models import (  # noqa: F401
+    Appointment,
+    Challenge,
+    DeclaredRelationship,
+    DisclosureUpdate,
+    PanelListing,
+)
 from evidence.models import Document, DownloadLog  # noqa: F401
-from notices.ceremonies import SigningCeremony  # noqa: F401
-from notices.delivery_models import DeliveryEvent, DeliveryProof, Dispatch, ServiceTerms  # noqa: F401
-from notices.models import Mandate, Notice, NoticeComment, NoticeVersion  # noqa: F401
+from notices.bulk.models import NoticeBatch, NoticeBatchItem  # noqa: F401
+from notices.mandates.models import Mandate  # noqa: F401
+from notices.models import Notice, NoticeComment, NoticeVersion  # noqa: F401
+from notices.serving.models import DeliveryEvent, DeliveryProof, Dispatch, ServiceTerms  # noqa: F401
+from notices.signing.models import SigningCeremony  # noqa: F401
 from portal.accounts.models import (  # noqa: F401
     AdvocateProfile,
     Engagement,

@@ -21,7 +21,7 @@ from sqlalchemy import select
 import tests.matrix as matrix_pkg
 from evidence import services as evidence_services
 from evidence.models import Document, DocumentKind
-from notices import services as notice_services
+from notices.drafting import workflow as notice_services
 from notices.models import Notice
 from portal.cases.intake import today_ist
 from portal.cases.states import CaseStatus
@@ -87,7 +87,7 @@ class World(Parties):
     def accepted_mandate(self):
         """A mandate the administrator has accepted (sealed), awaiting the advocate's signature;
         the advocate holds a demo DSC."""
-        from notices import mandates
+        from notices.mandates import granting as mandates
 
         mandate = mandates._accept(self.creditor_admin, self.advocate, "", mandates.SEED_METHOD, {})
         self.give_advocate_a_dsc()
@@ -95,7 +95,7 @@ class World(Parties):
 
     def signable_notice(self) -> Notice:
         """An approved notice; the advocate holds a demo DSC."""
-        from notices.models import NoticeStatus
+        from notices.states import NoticeStatus
 
         notice = self.notice(in_review=True, mandate=True)
         notice.status = NoticeStatus.APPROVED
@@ -105,7 +105,7 @@ class World(Parties):
     def signing_ceremony(self):
         """A DocuSign signature started on an approved notice (returning from it with ?event=cancel
         calls nobody)."""
-        from notices.ceremonies import SigningCeremony
+        from notices.signing.models import SigningCeremony
 
         notice = self.signable_notice()
         ceremony = SigningCeremony(notice_id=notice.id, provider="docusign", provider_ref=f"envelope-{notice.id}",
@@ -115,7 +115,7 @@ class World(Parties):
         return ceremony
 
     def signed_notice(self) -> Notice:
-        from notices.signing import sign_notice
+        from notices.signing.signatures import sign_notice
 
         notice = self.signable_notice()
         sign_notice(self.advocate, notice)
@@ -123,7 +123,7 @@ class World(Parties):
 
     def proven_notice(self) -> Notice:
         """A signed notice with a delivery-proof certificate issued."""
-        from notices import proof
+        from notices.serving import proof
 
         notice = self.signed_notice()
         proof.refresh(notice.id)
@@ -131,9 +131,9 @@ class World(Parties):
 
     def posted_dispatch(self, *, recorded: bool = False):
         """The signed notice served by registered post; `recorded`: its article number is recorded."""
-        from notices import postal
-        from notices.delivery_models import ChannelKind
-        from notices.dispatch import serve
+        from notices.serving import postal
+        from notices.serving.dispatch import serve
+        from notices.serving.models import ChannelKind
 
         notice = self.signed_notice()
         (dispatch,) = serve(self.creditor_admin, notice, {ChannelKind.POST})
@@ -144,8 +144,9 @@ class World(Parties):
     def notice_batch(self, *, sampled: bool = False):
         """A bulk request of the creditor: one notice in review for the advocate, mandate given;
         `sampled`: the advocate has drawn and opened the sample (so the batch can be approved)."""
-        from notices import bulk
-        from notices.models import BatchItemStatus, NoticeLanguage
+        from notices.bulk import batches as bulk
+        from notices.bulk.states import BatchItemStatus
+        from notices.models import NoticeLanguage
 
         notice = self.notice(in_review=True, mandate=True)
         batch = bulk.request_notices(self.creditor_admin, [notice.case_id], language=NoticeLanguage.ENGLISH,
@@ -367,6 +368,7 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("static", "GET"): "stylesheets and images",
     ("web.home", "GET"): "the landing page",
     ("web.health", "GET"): "the load balancer's health check",
+    ("web.favicon", "GET"): "the site icon browsers ask for on their own",
     ("accounts.login", "GET"): "signing in", ("accounts.login", "POST"): "signing in",
     ("accounts.login_2fa", "GET"): "second step; needs the password step in the session",
     ("accounts.login_2fa", "POST"): "second step; needs the password step in the session",

@@ -14,6 +14,7 @@ TOTP_SETUP_MESSAGE = "Set up two-factor authentication before working on cases."
 
 
 def init_accounts(app: Flask) -> None:
+    from portal.accounts.hooks import load_link_session
     from portal.accounts.models import User
     from portal.accounts.views import bp
     from portal.web.errors import error_response, login_redirect, wants_json
@@ -26,9 +27,7 @@ def init_accounts(app: Flask) -> None:
     @login_manager.user_loader
     def _load(session_id: str):
         if session_id.startswith("link:"):  # the debtor, through a personal link and its code
-            from portal.debtor.access import load_guest
-
-            return load_guest(session_id)
+            return load_link_session(session_id)
         # "<id>:<password fingerprint>": changing the password ends every other session.
         user_id, _, fingerprint = session_id.partition(":")
         if not user_id.isdigit():

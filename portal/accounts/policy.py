@@ -23,6 +23,7 @@ from portal.cases.states import (
 )
 from portal.errors import Denied
 from portal.extensions import db
+from portal.hooks import Hook
 
 EDITABLE_STATUSES = frozenset({CaseStatus.DRAFT, CaseStatus.FILED, CaseStatus.NOTICE_DRAFTING})
 CLOSED_STATUSES = frozenset({CaseStatus.CLOSED, CaseStatus.WITHDRAWN})
@@ -77,7 +78,7 @@ class Action(enum.StrEnum):
     EXPORT_BUNDLE = "export_bundle"
     REQUEST_BULK_NOTICES = "request_bulk_notices"
     REVIEW_NOTICE_BATCH = "review_notice_batch"
-    SIGN_MANDATE = "sign_mandate"  # the advocate countersigns a creditor's mandate (notices/mandates.py)
+    SIGN_MANDATE = "sign_mandate"  # the advocate countersigns a creditor's mandate (notices/mandates/)
     SERVE_NOTICE = "serve_notice"
     VIEW_DELIVERY = "view_delivery"
     RECORD_POSTAL_SERVICE = "record_postal_service"  # tracking and the returned A.D. card of a posted notice
@@ -122,16 +123,10 @@ class Action(enum.StrEnum):
     CLOSE_ON_AWARD = "close_on_award"                # after payment, or the s.34 window (s.36 note)
 
 
-def _may_record_settlement(case: Case, user: User) -> bool:
-    from arbitration.awards import may_record_settlement  # s.30, after the case settled
-
-    return may_record_settlement(case, user)
-
-
-def _may_act(case: Case, user: User) -> bool:
-    from arbitration.tribunal import may_act  # the tribunal owns who acts (accepted, disclosed)
-
-    return may_act(case, user)
+# Conditions only the arbitration knows, provided by it at start-up (portal.hooks): the tribunal owns
+# who acts (appointed, disclosed, accepted); the award records a settlement reached in it (s.30).
+tribunal_may_act: Hook = Hook("policy.tribunal_may_act", provided_by="arbitration.tribunal")
+may_record_settlement: Hook = Hook("policy.may_record_settlement", provided_by="arbitration.awards")
 
 
 @dataclass(frozen=True)
@@ -256,7 +251,7 @@ RULES: dict[Action, Rule] = {
     Action.CONDUCT_PROCEEDINGS: Rule(
         frozenset({Role.NEUTRAL}), "Only the arbitrator, once it has accepted and filed its disclosure, "
         "conducts the proceedings.", statuses=frozenset({CaseStatus.IN_ARBITRATION}),
-        case_check=lambda u, c: _may_act(c, u)),
+        case_check=lambda u, c: tribunal_may_act(c, u)),
     Action.TAKE_PART_IN_PROCEEDINGS: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR}),
                                           "Only the parties file in the arbitration, while it runs.",
                                           statuses=frozenset({CaseStatus.IN_ARBITRATION})),
@@ -290,19 +285,19 @@ RULES: dict[Action, Rule] = {
     Action.UPDATE_DISCLOSURE: Rule(frozenset({Role.NEUTRAL}),
                                    "Only the acting arbitrator files a disclosure.",
                                    statuses=frozenset({CaseStatus.IN_ARBITRATION, CaseStatus.AWARDED}),
-                                   case_check=lambda u, c: _may_act(c, u)),
+                                   case_check=lambda u, c: tribunal_may_act(c, u)),
     Action.CHALLENGE_ARBITRATOR: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR}),
                                       "Only a party challenges the arbitrator, while the case is in "
                                       "arbitration.", statuses=frozenset({CaseStatus.IN_ARBITRATION})),
     Action.DECIDE_CHALLENGE: Rule(frozenset({Role.NEUTRAL}),
                                   "Only the acting arbitrator decides a challenge.",
                                   statuses=frozenset({CaseStatus.IN_ARBITRATION}),
-                                  case_check=lambda u, c: _may_act(c, u)),
+                                  case_check=lambda u, c: tribunal_may_act(c, u)),
     Action.VIEW_AWARD: Rule(EVERY_PARTY, "The award is made in the arbitration.", statuses=AWARD_STATUSES),
     # s.30: a settlement signed during the arbitration leaves the case SETTLED; its arbitrator records it.
     Action.DRAFT_AWARD: Rule(frozenset({Role.NEUTRAL}), "Only the acting arbitrator makes the award.",
                              statuses=frozenset({CaseStatus.IN_ARBITRATION, CaseStatus.SETTLED}),
-                             case_check=lambda u, c: _may_act(c, u) or _may_record_settlement(c, u)),
+                             case_check=lambda u, c: tribunal_may_act(c, u) or may_record_settlement(c, u)),
     Action.RECORD_AWARD_CHALLENGE: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.ADMIN}),
                                         "Only the claimant's side or the institution records a s.34 "
                                         "challenge, once the award is made.",

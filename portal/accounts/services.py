@@ -21,7 +21,7 @@ from portal.accounts.models import (
 from portal.accounts.passwords import hash_password, needs_rehash, verify_password
 from portal.accounts.roles import Role
 from portal.adapters import mail
-from portal.cases.states import DomainError
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.identifiers import pan_from_gstin
 from portal.types import utcnow

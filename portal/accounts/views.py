@@ -18,11 +18,12 @@ from portal.accounts.forms import (
     SignupForm,
     TotpConfirmForm,
 )
+from portal.accounts.hooks import team_page_parts
 from portal.accounts.models import Engagement, EnterpriseCategory, Invitation, User
 from portal.accounts.policy import Action, require
 from portal.accounts.roles import Role
-from portal.cases.states import DomainError
 from portal.database import commit, rollback
+from portal.errors import DomainError
 from portal.extensions import db, limiter
 from portal.urls import safe_next
 
@@ -199,17 +200,14 @@ def team():
 
 def render_team(form: InviteForm | None = None, *, mandate_error: tuple[int, str] | None = None) -> str:
     """The Team page; `mandate_error`: (advocate id, message) after a refused mandate acceptance."""
-    from notices import mandates
-
     org = current_user.organization
     invites = db.session.scalars(select(Invitation).where(Invitation.org_id == org.id)
                                  .order_by(Invitation.created_at.desc())).all()
     engagements = db.session.scalars(select(Engagement).where(Engagement.org_id == org.id)).all()
     advocates = [e.advocate for e in engagements]
     return render_template("accounts/team.html", form=form or InviteForm(formdata=None), org=org,
-                           invitations=invites, advocates=advocates,
-                           mandates={a.id: mandates.current(org.id, a.id) for a in advocates},
-                           mandate_by_totp=mandates.uses_totp(current_user), mandate_error=mandate_error)
+                           invitations=invites, advocates=advocates, mandate_error=mandate_error,
+                           **team_page_parts.collect(current_user, org, advocates))
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])

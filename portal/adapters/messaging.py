@@ -1,7 +1,7 @@
 """The interface SMS and WhatsApp gateways implement, and the values that cross it.
 
 A gateway sends one message to one number and parses the provider's status webhooks. It receives
-plain values, never ORM objects; `notices.dispatch` turns receipts and status updates into the
+plain values, never ORM objects; `notices.serving.dispatch` turns receipts and status updates into the
 delivery timeline. Only the adapter modules import a provider SDK or speak its HTTP API.
 """
 from __future__ import annotations

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from portal.cases.states import DomainError
+from portal.errors import DomainError
 
 OBJECTION_WINDOW_DAYS = 15
 STATUTORY_CREDIT_DAYS = 15

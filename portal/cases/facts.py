@@ -8,7 +8,7 @@ from decimal import Decimal
 from portal.accounts.models import Organization
 from portal.cases.interest import PartMonth, RateBasis
 from portal.cases.models import BuyerRelationship, ClaimType, PaymentMethod
-from portal.cases.states import DomainError
+from portal.errors import DomainError
 from portal.types import to_paisa
 
 

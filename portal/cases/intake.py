@@ -23,7 +23,8 @@ from portal.cases.models import (
     Payment,
 )
 from portal.cases.references import reserve_references
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import to_ist, to_paisa, utcnow
 

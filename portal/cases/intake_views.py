@@ -9,9 +9,9 @@ from portal.cases import intake
 from portal.cases.assignment import engaged_advocates, usual_advocate
 from portal.cases.facts import FactsInvalid
 from portal.cases.forms import CaseForm, NewCaseForm
-from portal.cases.states import DomainError
 from portal.cases.views import bp, load_case
 from portal.database import commit, rollback
+from portal.errors import DomainError
 
 
 def _grow(form: CaseForm) -> bool:

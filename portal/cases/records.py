@@ -6,7 +6,7 @@ from datetime import date
 from portal import audit
 from portal.accounts.models import User
 from portal.cases.models import Acknowledgement, Case, Invoice
-from portal.cases.states import DomainError
+from portal.errors import DomainError
 from portal.extensions import db
 
 

@@ -6,14 +6,14 @@ from flask_login import current_user, login_required
 
 from portal.accounts.policy import PAYABLE_STATUSES, Action, require
 from portal.cases import records
+from portal.cases.hooks import record_recovery_payment
 from portal.cases.intake import today_ist
-from portal.cases.models import PaymentMethod, PaymentSource
+from portal.cases.models import PaymentMethod
 from portal.cases.record_forms import AcknowledgementForm, JustificationForm, PaymentForm
 from portal.cases.services import record_payment
-from portal.cases.states import DomainError
 from portal.cases.views import bp, load_case, render_case
 from portal.database import commit, rollback
-from portal.payments import services as payments
+from portal.errors import DomainError
 from portal.types import to_paisa
 
 
@@ -43,10 +43,9 @@ def add_payment(reference: str):
             if case.status in PAYABLE_STATUSES:
                 # Once the notice is served a payment is part of the recovery: receipt, instalments,
                 # and the case marked paid when nothing is left due.
-                payments.lock(case)
-                payments.record(case, to_paisa(form.amount.data), form.paid_on.data,
-                                PaymentMethod(form.method.data), form.reference.data or "",
-                                PaymentSource.CREDITOR, current_user, today_ist())
+                record_recovery_payment(case, to_paisa(form.amount.data), form.paid_on.data,
+                                        PaymentMethod(form.method.data), form.reference.data or "",
+                                        current_user, today_ist())
             else:
                 record_payment(current_user, case, form.amount.data, form.paid_on.data,
                                PaymentMethod(form.method.data), form.reference.data or "", invoice_id=inv)

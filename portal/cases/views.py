@@ -12,6 +12,7 @@ from portal.accounts.roles import Role
 from portal.cases import states
 from portal.cases.assignment import engaged_advocates, last_decline
 from portal.cases.assignment_forms import AssignAdvocateForm, BulkAssignForm
+from portal.cases.hooks import case_page_parts
 from portal.cases.models import Case
 from portal.cases.services import visible_cases
 from portal.cases.states import CaseStatus
@@ -70,9 +71,7 @@ def amount_due(case: Case):
 def render_case(case: Case, *, payment_form=None, ack_form=None, justification_form=None,
                 advocate_form=None, status: int = 200):
     """The case page; action forms come back here with their errors (status 422)."""
-    from notices.case_section import summaries
     from portal.cases.record_forms import AcknowledgementForm, JustificationForm, PaymentForm
-    from portal.debtor.responses import responses_for
 
     role = Role(current_user.role)
     actions = states.available(case, role)
@@ -90,8 +89,7 @@ def render_case(case: Case, *, payment_form=None, ack_form=None, justification_f
         payment_form=payment_form or PaymentForm(formdata=None).for_case(case),
         ack_form=ack_form or AcknowledgementForm(formdata=None).for_case(case),
         justification_form=justification_form or JustificationForm(formdata=None).for_case(case),
-        notice_summaries=summaries(current_user, case),
-        odr_links=odr_links(case), answers=responses_for(case),
+        odr_links=odr_links(case), **case_page_parts.collect(current_user, case),
         can_assign=can_assign, advocate_form=advocate_form,
         can_decline=can(current_user, Action.DECLINE_CASE, case),
         decline=decline_for(case),

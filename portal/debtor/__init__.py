@@ -13,3 +13,15 @@ def init_debtor(app: Flask) -> None:
     app.register_blueprint(account_bp)
     app.register_blueprint(case_bp)
     app.register_blueprint(respond_bp)
+    from portal.accounts.hooks import load_link_session
+    from portal.cases.hooks import case_page_parts
+    from portal.debtor.access import load_guest
+
+    load_link_session.provide(load_guest)
+    from notices.serving.hooks import issue_debtor_link
+    from portal.debtor import links
+
+    issue_debtor_link.provide(links.issue)
+    from portal.debtor.responses import responses_for
+
+    case_page_parts.provide("answers", lambda _user, case: responses_for(case))

@@ -13,9 +13,10 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from notices import timeline
-from notices.delivery_models import ChannelKind, Dispatch, DispatchStatus, EventKind
 from notices.models import Notice
+from notices.serving import timeline
+from notices.serving.models import ChannelKind, Dispatch, EventKind
+from notices.serving.states import DispatchStatus
 from portal.cases.models import ContactKind
 from portal.debtor import links
 from portal.debtor.models import DebtorLink

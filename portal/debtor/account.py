@@ -14,8 +14,8 @@ from portal.accounts.passwords import hash_password
 from portal.accounts.roles import Role
 from portal.accounts.services import EMAIL_TAKEN, find_user_by_email, normalize_email
 from portal.cases.models import Case, Party
-from portal.cases.states import DomainError
 from portal.debtor.principal import LinkGuest
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.onetime_codes import OneTimeCode, issue_and_send, verify
 

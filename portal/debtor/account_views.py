@@ -7,11 +7,11 @@ from flask_login import current_user, login_required, login_user
 
 from portal.accounts import services as account_services
 from portal.accounts.policy import Action, require
-from portal.cases.states import DomainError
 from portal.database import commit, rollback
 from portal.debtor import account
 from portal.debtor.case_views import load
 from portal.debtor.forms import AccountForm
+from portal.errors import DomainError
 from portal.extensions import limiter
 from portal.onetime_codes import CodeError, mask
 

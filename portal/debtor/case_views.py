@@ -7,9 +7,10 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from notices import timeline
-from notices.delivery_models import EventKind
-from notices.models import Notice, NoticeStatus
+from notices.models import Notice
+from notices.serving import timeline
+from notices.serving.models import EventKind
+from notices.states import NoticeStatus
 from portal.accounts.policy import Action
 from portal.cases.lookup import case_for
 from portal.cases.models import Case

@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from arbitration.terms import SettlementTerms
+from arbitration.settlement.terms import SettlementTerms
 from portal.accounts.models import enum_column
 from portal.cases.models import Case
 from portal.extensions import db

@@ -8,14 +8,14 @@ from typing import Any
 
 from flask import current_app
 
-from notices import timeline
-from notices.delivery_models import EventKind, ServiceTerms
 from notices.models import Notice
-from notices.verification import PublicRecord, public_record
+from notices.serving import timeline
+from notices.serving.models import EventKind, ServiceTerms
+from notices.signing.verification import PublicRecord, public_record
 from portal.accounts.policy import Action, can
 from portal.cases.models import Case
-from portal.cases.states import DomainError
 from portal.debtor import responses
+from portal.errors import DomainError
 from portal.extensions import db
 
 

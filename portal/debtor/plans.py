@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from arbitration.terms import SettlementTerms, TermsError, _add_months
+from arbitration.settlement.terms import SettlementTerms, TermsError, _add_months
 from portal.types import to_paisa
 
 MIN_INSTALMENTS = 2

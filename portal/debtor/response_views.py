@@ -13,18 +13,18 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import BuildError
 
-from arbitration.terms import TermsError
+from arbitration.settlement.terms import TermsError
 from evidence.models import DocumentKind
 from evidence.uploads import UploadRefused
-from notices.contact_rules import ContactPolicy
+from notices.serving.contact_rules import ContactPolicy
 from portal.accounts.policy import Action, require
 from portal.cases.intake import today_ist
 from portal.cases.models import Case
-from portal.cases.states import DomainError
 from portal.database import commit, rollback
 from portal.debtor import callbacks, plans, responses
 from portal.debtor.case_views import load
 from portal.debtor.forms import AdmitPartForm, CallbackForm, DisputeForm, PlanForm, invoice_label
+from portal.errors import DomainError
 from portal.extensions import limiter
 from portal.formfields import choices
 from portal.web.errors import error_response
@@ -139,7 +139,7 @@ def admit_part(reference: str):
 @bp.route("/plan", methods=["GET", "POST"])
 @login_required
 def propose_plan(reference: str):
-    from arbitration.offers import claim_ceiling
+    from arbitration.odr.offers import claim_ceiling
 
     case = _case(reference)
     form = PlanForm()

@@ -22,10 +22,11 @@ from portal.accounts.policy import RESPONSE_STATUSES
 from portal.adapters import mail
 from portal.cases.amounts import Computation
 from portal.cases.models import Case
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
 from portal.cases.transitions import fire
 from portal.debtor import callbacks, plans
 from portal.debtor.models import KIND_LABELS, REASON_LABELS, DebtorResponse, DisputeReason, ResponseKind
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import to_ist, utcnow
 from portal.urls import public_url
@@ -180,7 +181,7 @@ def propose_plan(actor: Any, case: Case, plan: plans.PlanRequest, note: str | No
                  *, today: date | None = None) -> DebtorResponse:
     """Offer to pay the amount due in instalments; the plan becomes the debtor's live offer in the
     ODR room. Raises TermsError (bad plan), ResponseInvalid or DomainError."""
-    from arbitration.offers import claim_ceiling, make_offer
+    from arbitration.odr.offers import claim_ceiling, make_offer
     from portal.accounts.policy import Side
     from portal.cases.intake import today_ist
 
@@ -217,7 +218,7 @@ def call_back(actor: Any, case: Case, *, day: date, start: str, phone: str, note
               now: datetime | None = None) -> DebtorResponse:
     """Ask the creditor to call in a slot inside its contact window (and the house's 08:00-19:00
     IST). Raises CallbackRefused (bad slot or number), ResponseInvalid or DomainError."""
-    from notices.contact_rules import ContactPolicy
+    from notices.serving.contact_rules import ContactPolicy
 
     ensure_open(case)
     slot = callbacks.slot(day, start, ContactPolicy.of(case.creditor), now or utcnow())

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from portal import audit
 from portal.accounts.models import User
 from portal.cases.intake import create_cases, today_ist
-from portal.cases.states import DomainError
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.imports.models import ImportBatch
 from portal.imports.parsing import ImportFileError, read_rows

@@ -14,8 +14,8 @@ from wtforms import HiddenField
 from wtforms.validators import InputRequired, Regexp
 
 from portal.accounts.policy import Action, require
-from portal.cases.states import DomainError
 from portal.database import commit, rollback
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.imports import services
 from portal.imports.models import ImportBatch

@@ -8,3 +8,18 @@ def init_payments(app: Flask) -> None:
     from portal.payments.views import bp
 
     app.register_blueprint(bp)
+    _provide_hooks()
+
+
+def _provide_hooks() -> None:
+    from portal.cases.hooks import record_recovery_payment
+    from portal.cases.models import PaymentSource
+    from portal.payments import services
+
+    @record_recovery_payment.provide
+    def _record(case, amount, paid_on, method, reference, actor, today):
+        """The creditor records money received after service: a receipt, instalments moved on, and
+        the case marked paid when nothing is left due."""
+        services.lock(case)
+        return services.record(case, amount, paid_on, method, reference, PaymentSource.CREDITOR,
+                               actor, today)

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from portal.cases.models import Case
-from portal.cases.states import DomainError
+from portal.errors import DomainError
 from portal.types import to_paisa
 
 ZERO = Decimal("0.00")
@@ -24,10 +24,10 @@ def amount_due(case: Case, today: date) -> Decimal:
     every confirmed report or gateway payment), interest first, then principal. Reported payments
     not yet confirmed count for nothing. Money paid beyond the claim is a credit, not a negative due.
     """
-    from arbitration.instalments import outstanding
     from portal.cases.due_dates import DueDateError
     from portal.cases.interest import ComputationError
     from portal.cases.reckoning import compute_case
+    from portal.payments.hooks import settlement_outstanding as outstanding
     from portal.rates.services import rate_table
     from portal.rates.table import RateMissing
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from portal import audit
 from portal.adapters.razorpay_links import GatewayError, PaymentEvent, RazorpayLinks
 from portal.cases.models import Case, ContactKind, Payment, PaymentMethod, PaymentSource
-from portal.cases.states import DomainError
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.payments.dues import amount_due
 from portal.payments.models import GatewayEvent, GatewayLink, LinkStatus

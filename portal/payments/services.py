@@ -15,8 +15,9 @@ from sqlalchemy import exists, select
 from portal import audit
 from portal.adapters.upi import validate_utr
 from portal.cases.models import Case, Payment, PaymentMethod, PaymentSource
-from portal.cases.states import DomainError, transition_for
+from portal.cases.states import transition_for
 from portal.cases.transitions import fire
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.payments.dues import amount_due
 from portal.payments.models import PaymentReport, ReportStatus

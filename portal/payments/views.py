@@ -9,7 +9,6 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from arbitration.instalments import next_unpaid
 from portal.accounts.policy import Action, can
 from portal.adapters.upi import UPI_MAX_AMOUNT, payment_uri, qr_svg
 from portal.cases.intake import today_ist
@@ -19,6 +18,7 @@ from portal.database import commit, rollback
 from portal.extensions import db, limiter
 from portal.payments.dues import DuesUnknown, amount_due
 from portal.payments.forms import OnlineForm, ReportForm
+from portal.payments.hooks import next_instalment
 from portal.payments.models import PaymentReport, Receipt
 from portal.payments.receipts import receipt_pdf
 from portal.types import PAISA
@@ -76,7 +76,7 @@ def render_pay(case: Case, *, form: ReportForm | None = None, online_form: Onlin
     except DuesUnknown as exc:
         due, dues_problem = None, str(exc)
     amount, amount_problem, malformed = None, None, False
-    instalment = next_unpaid(case, today_ist())  # under a settlement, suggest the next instalment
+    instalment = next_instalment(case, today_ist())  # under a settlement, suggest the next instalment
     if due is not None:
         asked = request.args.get("amount") or (f"{instalment.unpaid:.2f}" if instalment else None)
         amount, amount_problem, malformed = requested_amount(asked, due)

@@ -13,8 +13,8 @@ def ist(value: datetime | None, fmt: str = "%d %b %Y, %H:%M IST") -> str:
     return "" if value is None else to_ist(value).strftime(fmt)
 
 
-def inr(value: Decimal | None) -> str:
-    """₹1,23,456.78: lakh/crore grouping as Indian readers expect."""
+def amount(value: Decimal | None) -> str:
+    """1,23,456.78: rupees and paise in lakh/crore grouping, as Indian readers expect."""
     if value is None:
         return ""
     value = to_paisa(value)
@@ -29,7 +29,15 @@ def inr(value: Decimal | None) -> str:
         if head:
             groups.insert(0, head)
         whole = ",".join(groups + [tail])
-    return f"{sign}₹{whole}.{frac}"
+    return f"{sign}{whole}.{frac}"
+
+
+def inr(value: Decimal | None) -> str:
+    """₹1,23,456.78 (see amount)."""
+    if value is None:
+        return ""
+    text = amount(value)
+    return f"-₹{text[1:]}" if text.startswith("-") else f"₹{text}"
 
 
 def humanize(value) -> str:
@@ -37,4 +45,4 @@ def humanize(value) -> str:
 
 
 def register_filters(app: Flask) -> None:
-    app.jinja_env.filters.update(ist=ist, inr=inr, humanize=humanize)
+    app.jinja_env.filters.update(ist=ist, inr=inr, amount=amount, humanize=humanize)

@@ -32,3 +32,9 @@ def dashboard():
 def health():
     db.session.execute(text("SELECT 1"))
     return {"status": "ok"}
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on their own (for PDFs and downloads too); the icon is an SVG."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)

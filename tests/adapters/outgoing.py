@@ -1,4 +1,4 @@
-"""One notice message as notices.channels builds it, and its DLT registration, for the adapter tests."""
+"""One notice message as notices.serving.channels builds it, and its DLT registration, for the adapter tests."""
 from __future__ import annotations
 
 from portal.adapters.messaging import OutgoingMessage

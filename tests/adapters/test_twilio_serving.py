@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from notices import dispatch as dispatching
-from notices.delivery_models import ChannelKind, DeliveryEvent, Dispatch, EventKind
+from notices.serving import dispatch as dispatching
+from notices.serving.models import ChannelKind, DeliveryEvent, Dispatch, EventKind
 from portal.database import commit
 from portal.extensions import db
 from tests.adapters.outgoing import NOTICE_DLT_ID

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from arbitration.bidding import RoundResult, Terms, check_figure, settle_round
+from arbitration.odr.bidding_rules import RoundResult, Terms, check_figure, settle_round
 
 D = Decimal
 

@@ -1,5 +1,5 @@
 """`acting`: the tribunal's decision that a case's appointed neutral has accepted and disclosed, so may
-act (arbitration/tribunal.py decides it; its own tests cover that). These tests take it as given."""
+act (arbitration/tribunal/appointments.py decides it; its own tests cover that). These tests take it as given."""
 import pytest
 
 from portal.accounts import policy
@@ -12,5 +12,5 @@ def acting(monkeypatch):
     def may_act(case, user) -> bool:
         return user.id is not None and user.id == case.neutral_id and case.id in accepted
 
-    monkeypatch.setattr(policy, "_may_act", may_act)
+    monkeypatch.setattr(policy, "tribunal_may_act", may_act)
     return accepted

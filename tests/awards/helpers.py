@@ -10,8 +10,8 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from arbitration.award_models import CostsBorneBy, PostInterestBasis
-from arbitration.awards import AwardFields
+from arbitration.awards.making import AwardFields
+from arbitration.awards.models import CostsBorneBy, PostInterestBasis
 from portal.adapters.esign.pades import load_signer
 from portal.cases.states import CaseStatus
 from tests.proceedings.helpers import _P12, arbitration_case, give_key

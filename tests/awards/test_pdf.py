@@ -2,8 +2,8 @@
 (or, on agreed terms, the settlement it records), the sums, both interests and the costs."""
 from decimal import Decimal
 
-from arbitration import awards
-from arbitration.award_models import PostInterestBasis
+from arbitration.awards import making as awards
+from arbitration.awards.models import PostInterestBasis
 from tests.awards.helpers import awarding_case, complete_fields
 from tests.settlement.helpers import pdf_text
 
@@ -16,8 +16,8 @@ def test_award_pdf_states_the_s31_contents(db_session, tmp_path):
     for expected in ("Claimant Pvt Ltd (Claimant)", "Debtor LLP (Respondent)", "Arbitral award",
                      "Date of the award: 23 November 2026", "Seat of arbitration (section 20): Pune",
                      "Clause 18 of the supply agreement", "1. The respondent accepted the goods",
-                     "2. The claim is proved.", "118,000.00", "18.00% a year from 25 Feb 2026 to 23 Nov 2026",
-                     "15,600.00", "25,000.00, borne by the respondent", "158,600.00",
+                     "2. The claim is proved.", "1,18,000.00", "18.00% a year from 25 Feb 2026 to 23 Nov 2026",
+                     "15,600.00", "25,000.00, borne by the respondent", "1,58,600.00",
                      "at 9.00% a year, being two per cent higher than the current rate of interest "
                      "prevalent on the date of the award (7.00%)", "section 34 within three months"):
         assert expected in text, expected

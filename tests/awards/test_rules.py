@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from arbitration import award_rules
-from arbitration.award_models import PostInterestBasis
+from arbitration.awards import rules as award_rules
+from arbitration.awards.models import PostInterestBasis
 from tests.awards.helpers import complete_fields
 
 

@@ -8,14 +8,17 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from arbitration import award_service, awards
-from arbitration.award_models import AwardSide, AwardStatus
-from arbitration.settlement_models import AgreementStatus, SettlementAgreement
-from notices.delivery_models import DeliveryProof, Dispatch, DispatchStatus
+from arbitration.awards import making as awards
+from arbitration.awards import serving as award_service
+from arbitration.awards.models import AwardSide, AwardStatus
+from arbitration.settlement.models import AgreementStatus, SettlementAgreement
 from notices.models import Notice, NoticeKind
+from notices.serving.models import DeliveryProof, Dispatch
+from notices.serving.states import DispatchStatus
 from portal.audit import AuditEvent
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
 from portal.database import commit
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import IST
 from tests.awards.helpers import awarding_case, complete_fields, validates_with_pyhanko
@@ -151,7 +154,7 @@ def test_consent_award_records_the_signed_settlement(db_session, outbox):
 
 
 def test_only_the_accepted_arbitrator_records_a_settlement_award(db_session):
-    from arbitration.panel_models import Appointment, AppointmentHow, AppointmentStatus
+    from arbitration.tribunal.models import Appointment, AppointmentHow, AppointmentStatus
     from portal.accounts.policy import Action, can
     from portal.types import utcnow
     from tests.factories import NeutralFactory

@@ -6,10 +6,11 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from arbitration import awards
-from arbitration.award_models import AwardStatus
-from notices.delivery_models import Dispatch, DispatchStatus
+from arbitration.awards import making as awards
+from arbitration.awards.models import AwardStatus
 from notices.models import Notice
+from notices.serving.models import Dispatch
+from notices.serving.states import DispatchStatus
 from portal.cases.states import CaseStatus
 from portal.extensions import db
 from tests.awards.helpers import awarding_case, validates_with_pyhanko
@@ -116,8 +117,8 @@ def test_claimant_records_extension_and_challenge_with_bad_input_refused(client,
 
 
 def test_arbitrator_records_a_settlement_as_an_award_on_agreed_terms(client, auth, db_session, outbox):
-    from arbitration.panel_models import Appointment, AppointmentHow, AppointmentStatus
-    from arbitration.settlement_models import AgreementStatus, SettlementAgreement
+    from arbitration.settlement.models import AgreementStatus, SettlementAgreement
+    from arbitration.tribunal.models import Appointment, AppointmentHow, AppointmentStatus
     from portal.types import utcnow
 
     a = awarding_case(CaseStatus.SETTLED)

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from portal.cases.due_dates import DueDateError, invoice_due, msmed_acceptance, msmed_due, msmed_due_date
-from portal.cases.states import DomainError
+from portal.errors import DomainError
 
 DELIVERED = date(2025, 1, 10)
 

@@ -7,7 +7,8 @@ import secrets
 
 from sqlalchemy import select
 
-from notices.models import Notice, NoticeKind, NoticeStatus
+from notices.models import Notice, NoticeKind
+from notices.states import NoticeStatus
 from portal.database import commit
 from portal.debtor import links
 from portal.extensions import db

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from notices import dispatch as dispatching
-from notices.delivery_models import ChannelKind, DeliveryEvent, EventKind
+from notices.serving import dispatch as dispatching
+from notices.serving.models import ChannelKind, DeliveryEvent, EventKind
 from portal.database import commit
 from portal.debtor.models import DebtorLink
 from portal.extensions import db

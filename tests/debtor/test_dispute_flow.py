@@ -9,8 +9,8 @@ import re
 from sqlalchemy import select
 
 from evidence.models import Document, Side
-from notices import dispatch as dispatching
-from notices.delivery_models import ChannelKind
+from notices.serving import dispatch as dispatching
+from notices.serving.models import ChannelKind
 from portal.cases.states import CaseStatus
 from portal.database import commit
 from portal.extensions import db

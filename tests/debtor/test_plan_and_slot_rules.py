@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from arbitration.terms import TermsError
-from notices.contact_rules import ContactPolicy
+from arbitration.settlement.terms import TermsError
+from notices.serving.contact_rules import ContactPolicy
 from portal.debtor import callbacks, plans
 from portal.types import IST
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from arbitration.offer_states import OfferStatus
-from arbitration.offers import live_offers
+from arbitration.odr.offers import live_offers
+from arbitration.odr.states import OfferStatus
 from portal.accounts.policy import Side
 from portal.cases.intake import today_ist
 from portal.cases.states import CaseStatus

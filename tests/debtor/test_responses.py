@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from evidence.models import Audience, Document, DocumentKind, Side
 from evidence.services import add_document
-from notices.delivery_models import ServiceTerms
+from notices.serving.models import ServiceTerms
 from portal.audit import AuditEvent
 from portal.cases.models import Payment, PaymentMethod
 from portal.cases.states import CaseStatus

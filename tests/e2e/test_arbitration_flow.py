@@ -34,10 +34,10 @@ def dispute(live_server):
     creditor, its mandated advocate holding a signing certificate, the debtor's user, the institution's
     administrator and a neutral listed on the panel."""
     def set_up():
-        from arbitration import panel
+        from arbitration.tribunal import panel
         from evidence.models import DocumentKind
         from evidence.services import add_document
-        from notices import services
+        from notices.drafting import workflow as services
         from portal.adapters.esign.democert import make_demo_pkcs12
         from portal.cases.models import ContactKind, PartyContact
         from portal.database import commit
@@ -181,7 +181,7 @@ def test_from_invocation_to_a_served_and_proved_award(open_page, live_server, di
     def hold_the_hearing():
         # Not a browser step: a hearing is only scheduled in the future and minuted once it has
         # started, so the clock is moved past its start (as in test_proceedings_flow).
-        from arbitration.proceedings_models import Hearing
+        from arbitration.proceedings.models import Hearing
 
         hearing = db.session.scalar(select(Hearing).where(Hearing.case_id == dispute["case_id"]))
         hearing.starts_at = utcnow() - timedelta(minutes=75)
@@ -242,8 +242,8 @@ def test_from_invocation_to_a_served_and_proved_award(open_page, live_server, di
         from pyhanko.sign.validation import validate_pdf_signature
         from pyhanko_certvalidator import ValidationContext
 
-        from arbitration.award_models import Award
-        from notices.delivery_models import Dispatch
+        from arbitration.awards.models import Award
+        from notices.serving.models import Dispatch
         from portal.adapters.esign.pades import load_signer
         from portal.cases.models import Case
 

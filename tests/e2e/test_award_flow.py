@@ -22,8 +22,8 @@ ALWAYS = {"contact_from_minute": 0, "contact_until_minute": 24 * 60, "daily_cont
 @pytest.fixture
 def arbitration(live_server):
     def set_up():
-        from arbitration import neutral_keys
-        from arbitration.panel_models import Appointment, AppointmentHow, AppointmentStatus
+        from arbitration.proceedings import neutral_keys
+        from arbitration.tribunal.models import Appointment, AppointmentHow, AppointmentStatus
         from portal.adapters.esign.democert import make_demo_pkcs12
         from portal.database import commit
         from portal.types import utcnow
@@ -99,8 +99,8 @@ def test_award_drafted_refused_signed_served_and_validated(open_page, live_serve
         from pyhanko.sign.validation import validate_pdf_signature
         from pyhanko_certvalidator import ValidationContext
 
-        from arbitration.award_models import Award
-        from notices.delivery_models import DeliveryProof, Dispatch
+        from arbitration.awards.models import Award
+        from notices.serving.models import DeliveryProof, Dispatch
         from portal.adapters.esign.pades import load_signer
         from portal.cases.models import Case
 

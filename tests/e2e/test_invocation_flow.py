@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from evidence.models import DocumentKind
 from evidence.services import add_document
-from notices import services
+from notices.drafting import workflow as services
 from portal.cases.states import CaseStatus
 from portal.database import commit
 from tests.e2e.test_serving_flow import log_in, mail_to
@@ -99,7 +99,7 @@ def test_clause_notice_signature_and_invocation(open_page, live_server, disputed
     with live_server.app_context():
         from sqlalchemy import select
 
-        from arbitration import invocation
+        from arbitration.invocation import notice as invocation
         from portal.cases.models import Case
         from portal.extensions import db
 

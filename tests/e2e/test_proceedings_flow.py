@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from arbitration.proceedings_models import CalendarStep, Hearing
+from arbitration.proceedings.models import CalendarStep, Hearing
 from portal.cases.intake import today_ist
 from portal.cases.states import CaseStatus
 from portal.extensions import db
@@ -43,7 +43,7 @@ def on_thread(live_server, work):
 @pytest.fixture
 def arbitration(live_server):
     def set_up():
-        from arbitration.panel_models import Appointment, AppointmentHow, AppointmentStatus
+        from arbitration.tribunal.models import Appointment, AppointmentHow, AppointmentStatus
         from portal.adapters.esign.democert import make_demo_pkcs12
         from portal.database import commit
         from tests.factories import (
@@ -161,7 +161,7 @@ def test_calendar_filings_hearing_minutes_and_a_signed_order(open_page, live_ser
     pdf = download.value.path().read_bytes()
 
     def checked():
-        from notices.signing import signature_intact
+        from notices.signing.signatures import signature_intact
 
         steps = db.session.scalars(select(CalendarStep).where(CalendarStep.case_id == arbitration["case_id"]))
         return signature_intact(pdf), [bool(s.filed_at) for s in steps]

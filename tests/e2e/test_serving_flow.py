@@ -12,7 +12,7 @@ import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
-from notices import services
+from notices.drafting import workflow as services
 from portal.cases.intake import today_ist
 from portal.cases.states import CaseStatus
 from portal.database import commit

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from arbitration.settlement_models import SettlementAgreement
+from arbitration.settlement.models import SettlementAgreement
 from portal.cases.intake import today_ist
 from portal.cases.models import Case
 from portal.cases.states import CaseStatus
@@ -32,8 +32,8 @@ DEBTOR_EMAIL = "accounts@lotus-settle.example"
 def served(live_server):
     """A notice signed and served by e-mail, set up on a thread of its own: pyHanko signs through
     asyncio.run(), which cannot run on this thread while Playwright's event loop is open."""
-    from notices import dispatch as dispatching
-    from notices.delivery_models import ChannelKind
+    from notices.serving import dispatch as dispatching
+    from notices.serving.models import ChannelKind
     from portal.database import commit
     from tests.serving.helpers import signed_notice
 
@@ -183,7 +183,7 @@ def test_dispute_offer_counter_accept_sign_and_pay_first_instalment(open_page, l
     instalments = creditor.get_by_role("region", name="Instalments")
     expect(instalments).to_contain_text("Paid")
     with live_server.app_context():
-        from arbitration.instalments import outstanding
+        from arbitration.settlement.instalments import outstanding
 
         case = db.session.scalar(select(Case).where(Case.reference == reference))
         assert case.status == CaseStatus.SETTLED

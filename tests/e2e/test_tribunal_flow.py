@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from arbitration import tribunal
-from arbitration.panel_models import Challenge
+from arbitration.tribunal import appointments as tribunal
+from arbitration.tribunal.models import Challenge
 from portal.cases.models import Case
 from portal.cases.states import CaseStatus
 from portal.extensions import db

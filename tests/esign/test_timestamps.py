@@ -14,15 +14,16 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import select
 
-from notices import services
-from notices.models import NoticeStatus
-from notices.signing import sign_notice
+from notices.drafting import workflow as services
+from notices.signing.signatures import sign_notice
+from notices.states import NoticeStatus
 from portal.adapters.esign.base import Signer, SigningError, SignRequest
 from portal.adapters.esign.democert import make_demo_pkcs12
 from portal.adapters.esign.pades import PadesProvider, TsaSettings, load_signer
 from portal.audit import AuditEvent
 from portal.cases.intake import today_ist
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
+from portal.errors import DomainError
 from tests.factories import AdvocateFactory, CaseFactory, CreditorFactory, EngagementFactory
 from tests.fakes.pki import one_page_pdf
 from tests.fakes.tsa_server import FakeTsa

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 import evidence
 from evidence.models import Document
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
+from portal.errors import DomainError
 from tests.conftest import csrf_for
 from tests.evidence.builders import PDF
 from tests.factories import CaseFactory, CreditorFactory

@@ -6,12 +6,12 @@ import io
 
 import pyotp
 
-from arbitration import basis as bases
-from arbitration import invocation
+from arbitration.invocation import basis as bases
+from arbitration.invocation import notice as invocation
 from evidence.models import DocumentKind
 from evidence.services import add_document
-from notices import services
-from notices.signing import sign_notice
+from notices.drafting import workflow as services
+from notices.signing.signatures import sign_notice
 from portal.cases.intake import today_ist
 from portal.cases.states import CaseStatus
 from tests.factories import AdvocateFactory, CaseFactory, CreditorFactory, EngagementFactory

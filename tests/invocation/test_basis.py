@@ -15,16 +15,17 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import select
 
-from arbitration import basis as bases
-from arbitration import msmed_export
-from arbitration.basis_models import ArbitrationBasis, BasisKind, BasisStatus
+from arbitration.invocation import basis as bases
+from arbitration.invocation import msmed_export
+from arbitration.invocation.models import ArbitrationBasis, BasisKind, BasisStatus
 from evidence.services import withdraw
 from portal import seal
 from portal.accounts.models import EnterpriseCategory
 from portal.adapters.esign.keys import load_signer
 from portal.audit import AuditEvent
 from portal.cases.models import ClaimType
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.onetime_codes import CodeError
 from tests.factories import DebtorUserFactory

@@ -10,15 +10,17 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from arbitration import basis as bases
-from arbitration import invocation
-from notices import timeline
-from notices.delivery_models import ChannelKind, DeliveryEvent, DeliveryProof, EventKind
-from notices.models import NoticeKind, NoticeStatus
+from arbitration.invocation import basis as bases
+from arbitration.invocation import notice as invocation
+from notices.models import NoticeKind
+from notices.serving import timeline
+from notices.serving.models import ChannelKind, DeliveryEvent, DeliveryProof, EventKind
+from notices.states import NoticeStatus
 from portal.audit import AuditEvent
 from portal.cases.intake import today_ist
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
 from portal.database import commit
+from portal.errors import DomainError
 from portal.extensions import db
 from tests.invocation.helpers import clause_basis, disputed_case, signed_invocation
 
@@ -49,7 +51,7 @@ def test_no_notice_without_an_advocate(db_session):
 
 
 def test_the_notice_names_parties_agreement_dispute_relief_and_proposal(db_session, tmp_path):
-    from notices.drafting import render_notice_pdf
+    from notices.drafting.rendering import render_notice_pdf
 
     creditor, advocate, case = disputed_case()
     clause_basis(creditor, case)
@@ -112,7 +114,7 @@ def test_invoking_needs_the_signed_notice(db_session):
 
 
 def _dispatch(notice, *, designated: bool):
-    from notices.delivery_models import Dispatch
+    from notices.serving.models import Dispatch
 
     d = Dispatch(notice_id=notice.id, channel=ChannelKind.EMAIL, address="other@example.in",
                  idempotency_key=hashlib.sha256(str(designated).encode()).hexdigest(), designated=designated,
@@ -165,7 +167,7 @@ def test_once_the_notice_is_signed_its_basis_cannot_be_replaced(db_session):
 
 
 def test_a_notice_already_served_from_its_delivery_page_is_not_served_twice(db_session, outbox):
-    from notices import dispatch
+    from notices.serving import dispatch
 
     creditor, advocate, case = disputed_case()
     clause_basis(creditor, case)

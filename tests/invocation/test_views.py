@@ -10,9 +10,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from arbitration import basis as bases
-from arbitration import invocation
-from arbitration.basis_models import BasisKind, BasisStatus
+from arbitration.invocation import basis as bases
+from arbitration.invocation import notice as invocation
+from arbitration.invocation.models import BasisKind, BasisStatus
 from notices.models import Notice, NoticeKind
 from portal.accounts.models import EnterpriseCategory
 from portal.cases.models import ClaimType

@@ -1,4 +1,4 @@
-"""The award's pages (arbitration/award_views.py). Every party reads the page and, once signed, the
+"""The award's pages (arbitration/awards/views.py). Every party reads the page and, once signed, the
 award's PDF; only the acting arbitrator (the world's neutral, accepted with its disclosure filed)
 drafts, finalises and signs (a step the award's state refuses is a 409); the claimant's side and the
 institution record a s.34 challenge or a court's extension; the claimant or the institution closes
@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from arbitration import awards, tribunal
-from arbitration.award_models import (
+from arbitration.awards import making as awards
+from arbitration.awards.models import (
     Award,
     AwardService,
     AwardSide,
@@ -16,7 +16,8 @@ from arbitration.award_models import (
     CostsBorneBy,
     PostInterestBasis,
 )
-from arbitration.panel_models import Appointment, AppointmentHow, AppointmentStatus
+from arbitration.tribunal import appointments as tribunal
+from arbitration.tribunal.models import Appointment, AppointmentHow, AppointmentStatus
 from evidence.services import store_pdf
 from portal.cases.intake import today_ist
 from portal.cases.states import CaseStatus

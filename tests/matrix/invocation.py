@@ -1,12 +1,12 @@
-"""Invoking arbitration (arbitration/invocation_views.py). Everyone in a served case reads the basis
+"""Invoking arbitration (arbitration/invocation/views.py). Everyone in a served case reads the basis
 page; the creditor's side records the basis, drafts the s.21 notice and invokes; both parties (not
 the neutral, not the institution) accept a submission agreement; the MSMED export goes to those who
 may export the bundle. A step the state refuses is a 409 (422 for a form it cannot act on);
 strangers get 404."""
 from __future__ import annotations
 
-from arbitration import basis as bases
-from arbitration.basis_models import BasisKind
+from arbitration.invocation import basis as bases
+from arbitration.invocation.models import BasisKind
 from portal.cases.states import CaseStatus
 from tests.matrix.common import CREDITORS, VIEWERS, Probe, allow
 

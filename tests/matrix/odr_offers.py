@@ -1,11 +1,11 @@
-"""Offers, the conciliator's proposal and blind bidding in the ODR room (arbitration/offer_views.py,
-arbitration/bidding_views.py). Answering your own side's offer or bidding proposal is a 409 (the
+"""Offers, the conciliator's proposal and blind bidding in the ODR room (arbitration/odr/views/offers.py,
+arbitration/odr/views/bidding.py). Answering your own side's offer or bidding proposal is a 409 (the
 move exists, not for you); the wrong role gets 403; strangers to the case 404."""
 from __future__ import annotations
 
 from datetime import timedelta
 
-from arbitration import blind_bidding, offers
+from arbitration.odr import blind_bidding, offers
 from portal.accounts.policy import Side
 from portal.cases.intake import today_ist
 from portal.cases.states import CaseStatus
@@ -21,7 +21,7 @@ def room(w, suffix: str = "", status: S = S.IN_NEGOTIATION) -> str:
 
 
 def creditor_offer(w):
-    from arbitration.terms import SettlementTerms
+    from arbitration.settlement.terms import SettlementTerms
 
     case = w.case(S.IN_NEGOTIATION)
     terms = SettlementTerms.lump_sum("100000", today_ist() + timedelta(days=10), today=today_ist())

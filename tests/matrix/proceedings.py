@@ -1,5 +1,5 @@
-"""The arbitral proceedings' pages (arbitration/proceedings_views.py, hearing_views.py,
-neutral_key_views.py). Everyone in the case reads them; each party files against its own steps (the
+"""The arbitral proceedings' pages (arbitration/proceedings/views/: calendar.py, hearings.py,
+neutral_keys.py). Everyone in the case reads them; each party files against its own steps (the
 other side's step is a 409); only the acting arbitrator conducts (the world's neutral, appointed, has
 accepted and filed its disclosure); a step the case's state refuses is a 409. Strangers get 404."""
 from __future__ import annotations
@@ -7,9 +7,11 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
-from arbitration import hearings, procedural_orders, proceedings, tribunal
-from arbitration.panel_models import Appointment, AppointmentHow, AppointmentStatus
-from arbitration.proceedings_models import ProceduralOrder, ProceedingParty, StepKind
+from arbitration.proceedings import conduct as proceedings
+from arbitration.proceedings import hearings, procedural_orders
+from arbitration.proceedings.models import ProceduralOrder, ProceedingParty, StepKind
+from arbitration.tribunal import appointments as tribunal
+from arbitration.tribunal.models import Appointment, AppointmentHow, AppointmentStatus
 from evidence.services import store_pdf
 from portal.cases.intake import today_ist
 from portal.cases.states import CaseStatus

@@ -1,13 +1,13 @@
-"""The settlement agreement's pages (arbitration/settlement_views.py). Every party reads it; the
+"""The settlement agreement's pages (arbitration/settlement/views.py). Every party reads it; the
 parties and the neutral agree to it (a step out of turn or without a key is a 409, the wrong role
 403); strangers to the case get 404. After a default only the creditor's side invokes arbitration."""
 from __future__ import annotations
 
 from datetime import timedelta
 
-from arbitration import settlement
-from arbitration.settlement_models import AgreementStatus
-from arbitration.terms import SettlementTerms
+from arbitration.settlement import agreements as settlement
+from arbitration.settlement.models import AgreementStatus
+from arbitration.settlement.terms import SettlementTerms
 from portal.cases.intake import today_ist
 from portal.cases.states import CaseStatus
 from portal.extensions import db

@@ -1,4 +1,4 @@
-"""The tribunal's pages (arbitration/tribunal_views.py, panel_views.py). Everyone in the case reads
+"""The tribunal's pages (arbitration/tribunal/views/: tribunal.py, panel.py). Everyone in the case reads
 the tribunal page; only the institution appoints on its own; the parties propose and the other side
 agrees (the proposer's own side is a 409: no party appoints alone); only the accepted arbitrator
 discloses and decides a challenge. The panel pages are per user: a neutral's own listing and
@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from arbitration import panel, tribunal
-from arbitration.panel_models import Appointment, AppointmentHow, AppointmentStatus, Challenge, Ground
+from arbitration.tribunal import appointments as tribunal
+from arbitration.tribunal import panel
+from arbitration.tribunal.models import Appointment, AppointmentHow, AppointmentStatus, Challenge, Ground
 from portal.accounts.policy import Side
 from portal.cases.states import CaseStatus
 from portal.extensions import db

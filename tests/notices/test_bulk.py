@@ -6,9 +6,13 @@ import pyotp
 import pytest
 from sqlalchemy import func, select
 
-from notices import bulk, services
-from notices.models import BatchItemStatus, NoticeBatch, NoticeLanguage, NoticeStatus
-from notices.tasks import draft_batch_item
+from notices.bulk import batches as bulk
+from notices.bulk.models import NoticeBatch
+from notices.bulk.states import BatchItemStatus
+from notices.bulk.tasks import draft_batch_item
+from notices.drafting import workflow as services
+from notices.models import NoticeLanguage
+from notices.states import NoticeStatus
 from portal.audit import AuditEvent
 from portal.cases.intake import today_ist
 from portal.cases.states import CaseStatus

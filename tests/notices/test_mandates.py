@@ -8,8 +8,11 @@ import pyotp
 import pytest
 from sqlalchemy import select, update
 
-from notices import mandates, services
-from notices.models import Mandate, MandateStatus, NoticeStatus
+from notices.drafting import workflow as services
+from notices.mandates import granting as mandates
+from notices.mandates.models import Mandate
+from notices.mandates.states import MandateStatus
+from notices.states import NoticeStatus
 from portal.adapters.esign.democert import make_demo_pkcs12
 from portal.audit import AuditEvent
 from portal.cases.intake import today_ist

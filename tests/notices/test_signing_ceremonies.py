@@ -20,11 +20,12 @@ from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import func, select
 
 from evidence.models import Document
-from notices import services
-from notices.ceremonies import CeremonyStatus, SigningCeremony
-from notices.models import NoticeStatus
-from notices.signing import signature_intact
-from notices.signing_providers import close_providers, enabled_providers
+from notices.drafting import workflow as services
+from notices.signing.models import SigningCeremony
+from notices.signing.providers import close_providers, enabled_providers
+from notices.signing.signatures import signature_intact
+from notices.signing.states import CeremonyStatus
+from notices.states import NoticeStatus
 from portal.audit import AuditEvent
 from portal.cases.intake import today_ist
 from portal.cases.states import CaseStatus

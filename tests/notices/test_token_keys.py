@@ -10,9 +10,9 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import select
 
-from notices import services
-from notices.models import NoticeStatus
-from notices.signing import install_certificate
+from notices.drafting import workflow as services
+from notices.signing.signatures import install_certificate
+from notices.states import NoticeStatus
 from portal.adapters.esign.democert import make_demo_pkcs12
 from portal.adapters.esign.tokens import close_token_sessions, open_tokens
 from portal.audit import AuditEvent

@@ -4,8 +4,8 @@ import io
 
 import pytest
 
-from notices import services
-from notices.models import NoticeStatus
+from notices.drafting import workflow as services
+from notices.states import NoticeStatus
 from portal.cases.intake import today_ist
 from portal.cases.states import CaseStatus
 from portal.types import utcnow

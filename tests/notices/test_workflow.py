@@ -6,10 +6,12 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
-from notices import services
-from notices.models import Notice, NoticeLanguage, NoticeStatus
+from notices.drafting import workflow as services
+from notices.models import Notice, NoticeLanguage
+from notices.states import NoticeStatus
 from portal.cases.intake import today_ist
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
+from portal.errors import DomainError
 from tests.conftest import csrf_from
 from tests.factories import (
     AdvocateFactory,
@@ -192,7 +194,7 @@ def test_sign_serves_verifiable_pdf(client, auth, parties, db_session):
 
 
 def test_signing_needs_an_approved_notice_and_a_certificate(db_session, parties):
-    from notices.signing import sign_notice
+    from notices.signing.signatures import sign_notice
 
     creditor, advocate, case = parties
     notice = services.start_notice(creditor, case, today_ist())

@@ -7,11 +7,12 @@ import io
 import pytest
 from sqlalchemy import select
 
-from arbitration import conciliation, room
-from arbitration.room_models import Channel, ConciliationRequest, Message, ReadMarker, RequestStatus
+from arbitration.odr import conciliation, room
+from arbitration.odr.models.room import Channel, ConciliationRequest, Message, ReadMarker, RequestStatus
 from evidence.models import Audience, Document
 from portal.audit import AuditEvent
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
+from portal.errors import DomainError
 from portal.extensions import db
 from tests.conftest import csrf_for
 from tests.debtor.guest import login_guest

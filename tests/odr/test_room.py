@@ -7,8 +7,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from arbitration import room
-from arbitration.room_models import Channel, Message, ReadMarker
+from arbitration.odr import room
+from arbitration.odr.models.room import Channel, Message, ReadMarker
 from evidence.models import Audience, Document
 from evidence.models import Side as DocSide
 from portal.audit import AuditEvent

@@ -2,8 +2,8 @@
 content; an author's own side is not mailed, and the debtor is never mailed from the room."""
 from __future__ import annotations
 
-from arbitration import room
-from arbitration.room_models import Channel
+from arbitration.odr import room
+from arbitration.odr.models.room import Channel
 from portal.cases.states import CaseStatus
 from portal.database import commit
 from tests.odr.helpers import room_case

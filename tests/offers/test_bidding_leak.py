@@ -9,8 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from sqlalchemy import select
 
-from arbitration.offer_models import BiddingAgreement
-from arbitration.offer_states import BiddingStatus
+from arbitration.odr.models.offers import BiddingAgreement
+from arbitration.odr.states import BiddingStatus
 from portal.audit import AuditEvent
 from portal.extensions import db
 from portal.web.filters import inr

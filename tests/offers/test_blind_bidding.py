@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from arbitration.offer_models import Bid, BiddingAgreement
-from arbitration.offer_states import BiddingStatus
-from arbitration.settlement_models import SettlementAgreement
+from arbitration.odr.models.offers import Bid, BiddingAgreement
+from arbitration.odr.states import BiddingStatus
+from arbitration.settlement.models import SettlementAgreement
 from portal.audit import AuditEvent
 from portal.cases.intake import today_ist
 from portal.extensions import db

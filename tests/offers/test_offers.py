@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from arbitration.offer_models import Offer
-from arbitration.offer_states import OfferStatus
-from arbitration.settlement_models import SettlementAgreement
+from arbitration.odr.models.offers import Offer
+from arbitration.odr.states import OfferStatus
+from arbitration.settlement.models import SettlementAgreement
 from portal.audit import AuditEvent
 from portal.cases.states import CaseStatus
 from portal.extensions import db

@@ -8,9 +8,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from arbitration import blind_bidding, offers
-from arbitration.bidding import RoundResult
-from arbitration.offer_states import (
+from arbitration.odr import blind_bidding, offers
+from arbitration.odr.bidding_rules import RoundResult
+from arbitration.odr.states import (
     BIDDING_MOVES,
     OFFER_MOVES,
     BiddingStatus,
@@ -19,7 +19,7 @@ from arbitration.offer_states import (
     check_bidding,
     check_offer,
 )
-from arbitration.terms import Instalment, SettlementTerms, TermsError
+from arbitration.settlement.terms import Instalment, SettlementTerms, TermsError
 from portal.accounts.policy import Side
 from portal.cases.intake import today_ist
 from portal.cases.states import CaseStatus

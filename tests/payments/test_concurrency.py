@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 from portal.accounts.models import User
 from portal.cases.intake import today_ist
 from portal.cases.models import Case, Invoice, Payment
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
 from portal.database import commit
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.payments.models import PaymentReport, ReportStatus
 from portal.payments.services import confirm_report

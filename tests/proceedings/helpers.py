@@ -1,5 +1,5 @@
 """Building blocks for the proceedings tests: a case in arbitration with its people, the appointed
-neutral's accepted appointment with its disclosure (so arbitration.tribunal.may_act lets it act), and
+neutral's accepted appointment with its disclosure (so arbitration.tribunal.appointments.may_act lets it act), and
 the arbitrator's demo signing key."""
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from arbitration import neutral_keys
-from arbitration.panel_models import Appointment, AppointmentHow, AppointmentStatus
+from arbitration.proceedings import neutral_keys
+from arbitration.tribunal.models import Appointment, AppointmentHow, AppointmentStatus
 from portal.accounts.models import User
 from portal.adapters.esign.democert import make_demo_pkcs12
 from portal.cases.models import Case

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from arbitration.clocks import (
+from arbitration.proceedings.clocks import (
     Basis,
     ClockState,
     Extension,

@@ -2,8 +2,9 @@
 day; filed steps, later steps and cases no longer in arbitration get none."""
 from datetime import timedelta
 
-from arbitration import proceedings, proceedings_tasks
-from arbitration.proceedings_models import ProceedingParty, StepKind
+from arbitration.proceedings import conduct as proceedings
+from arbitration.proceedings import tasks as proceedings_tasks
+from arbitration.proceedings.models import ProceedingParty, StepKind
 from portal.cases.states import CaseStatus
 from portal.database import commit
 from portal.extensions import db

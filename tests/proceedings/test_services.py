@@ -6,12 +6,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from arbitration import clocks, hearings, neutral_keys, procedural_orders, proceedings
-from arbitration.proceedings_models import ProceedingParty, StepKind
+from arbitration.proceedings import clocks, hearings, neutral_keys, procedural_orders
+from arbitration.proceedings import conduct as proceedings
+from arbitration.proceedings.models import ProceedingParty, StepKind
 from evidence.models import Audience, Document
-from notices.signing import signature_intact
+from notices.signing.signatures import signature_intact
 from portal.audit import AuditEvent
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import utcnow
 from tests.proceedings.helpers import TODAY, arbitration_case, give_key, upload

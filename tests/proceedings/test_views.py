@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from arbitration import proceedings
-from arbitration.proceedings_models import CalendarStep, FeeDeposit, Hearing
-from notices.signing import signature_intact
+from arbitration.proceedings import conduct as proceedings
+from arbitration.proceedings.models import CalendarStep, FeeDeposit, Hearing
+from notices.signing.signatures import signature_intact
 from portal.cases.intake import today_ist
 from portal.extensions import db
 from portal.types import to_ist, utcnow

@@ -5,8 +5,8 @@ import functools
 
 import pyotp
 
-from notices import services
-from notices.signing import sign_notice
+from notices.drafting import workflow as services
+from notices.signing.signatures import sign_notice
 from portal.cases.intake import today_ist
 from portal.cases.models import ContactKind, PartyContact
 from portal.cases.states import CaseStatus

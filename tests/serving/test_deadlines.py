@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from notices import deadlines
-from notices import dispatch as dispatching
-from notices.contact_rules import ContactPolicy, next_contact_time
-from notices.delivery_models import ChannelKind, Dispatch, Purpose, ServiceTerms
+from notices.serving import deadlines
+from notices.serving import dispatch as dispatching
+from notices.serving.contact_rules import ContactPolicy, next_contact_time
+from notices.serving.models import ChannelKind, Dispatch, Purpose, ServiceTerms
 from portal.cases.states import CaseStatus
 from portal.database import commit
 from portal.extensions import db

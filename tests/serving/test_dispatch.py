@@ -9,20 +9,21 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from notices import dispatch as dispatching
-from notices import dispatch_runner
-from notices.delivery_models import (
+from notices.serving import dispatch as dispatching
+from notices.serving import dispatch_runner
+from notices.serving.models import (
     ChannelKind,
     DeliveryEvent,
     DeliveryProof,
     Dispatch,
-    DispatchStatus,
     EventKind,
     ServiceTerms,
 )
+from notices.serving.states import DispatchStatus
 from portal.audit import AuditEvent
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
 from portal.database import commit
+from portal.errors import DomainError
 from portal.extensions import db
 from tests.fakes.smtp_servers import MisbehavingSmtp
 from tests.serving.helpers import signed_notice
@@ -95,7 +96,7 @@ def test_no_mobile_no_sms(db_session):
 
 
 def test_unsigned_notice_is_not_served(db_session):
-    from notices import services
+    from notices.drafting import workflow as services
     from portal.cases.intake import today_ist
     from tests.factories import CaseFactory, CreditorFactory
 

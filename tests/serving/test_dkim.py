@@ -8,8 +8,8 @@ import dkim
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from notices import dispatch as dispatching
-from notices.delivery_models import ChannelKind
+from notices.serving import dispatch as dispatching
+from notices.serving.models import ChannelKind
 from portal.database import commit
 from tests.serving.helpers import signed_notice
 

@@ -17,9 +17,10 @@ import redis
 from celery.contrib.testing.worker import start_worker
 from flask_migrate import upgrade
 
-from notices import dispatch as dispatching
-from notices.delivery_models import ChannelKind, Dispatch, DispatchStatus
-from notices.serving_tasks import sweep_dispatches
+from notices.serving import dispatch as dispatching
+from notices.serving.models import ChannelKind, Dispatch
+from notices.serving.states import DispatchStatus
+from notices.serving.tasks import sweep_dispatches
 from portal.config import PROJECT_ROOT
 from portal.database import commit
 from portal.extensions import db
@@ -169,7 +170,7 @@ def test_two_workers_racing_for_one_dispatch_send_it_once(stack):
     and the claim let exactly one of them send."""
     import threading
 
-    from notices import dispatch_runner
+    from notices.serving import dispatch_runner
 
     app, _celery_app, smtp, _url, _queue = stack
     smtp.behaviour.stall_seconds = 1.0  # both are in flight together

@@ -11,9 +11,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from notices import channels, dispatch_runner, webhook_views
-from notices import dispatch as dispatching
-from notices.delivery_models import ChannelKind, DeliveryEvent, Dispatch, DispatchStatus, EventKind
+from notices.serving import channels, dispatch_runner
+from notices.serving import dispatch as dispatching
+from notices.serving.models import ChannelKind, DeliveryEvent, Dispatch, EventKind
+from notices.serving.states import DispatchStatus
+from notices.serving.views import webhooks as webhook_views
 from portal.adapters.messaging import (
     DeliveryStatus,
     PermanentFailure,

@@ -11,19 +11,14 @@ import pytest
 from sqlalchemy import func, select
 
 from evidence.models import Document, DocumentKind
-from notices import dispatch as dispatching
-from notices import postal
-from notices.delivery_models import (
-    ChannelKind,
-    DeliveryEvent,
-    Dispatch,
-    DispatchStatus,
-    EventKind,
-    ServiceTerms,
-)
+from notices.serving import dispatch as dispatching
+from notices.serving import postal
+from notices.serving.models import ChannelKind, DeliveryEvent, Dispatch, EventKind, ServiceTerms
+from notices.serving.states import DispatchStatus
 from portal.cases.intake import today_ist
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
 from portal.database import commit
+from portal.errors import DomainError
 from portal.extensions import db
 from tests.conftest import csrf_for, csrf_from
 from tests.factories import CreditorFactory, DebtorUserFactory

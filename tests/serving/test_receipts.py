@@ -14,9 +14,10 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import func, select
 
-from notices import dispatch as dispatching
-from notices.delivery_models import ChannelKind, DeliveryEvent, DispatchStatus, EventKind
-from notices.webhook_views import inbound_signature
+from notices.serving import dispatch as dispatching
+from notices.serving.models import ChannelKind, DeliveryEvent, EventKind
+from notices.serving.states import DispatchStatus
+from notices.serving.views.webhooks import inbound_signature
 from portal import seal
 from portal.adapters.esign.keys import load_signer
 from portal.database import commit
@@ -180,9 +181,9 @@ def test_a_locked_database_makes_the_proof_refresh_try_again(served, monkeypatch
     from celery.exceptions import Retry
     from sqlalchemy.exc import OperationalError
 
-    from notices import proof
-    from notices.delivery_models import DeliveryProof
-    from notices.serving_tasks import refresh_delivery_proof
+    from notices.serving import proof
+    from notices.serving.models import DeliveryProof
+    from notices.serving.tasks import refresh_delivery_proof
 
     _creditor, _case, notice, _dispatch, _token = served
     real, calls = proof.refresh, []

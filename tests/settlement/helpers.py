@@ -6,8 +6,8 @@ import subprocess
 from datetime import date
 from decimal import Decimal
 
-from arbitration import settlement
-from arbitration.terms import SettlementTerms
+from arbitration.settlement import agreements as settlement
+from arbitration.settlement.terms import SettlementTerms
 from portal.cases.states import CaseStatus
 from portal.extensions import db
 from tests.factories import CaseFactory, CreditorFactory, NeutralFactory

@@ -6,12 +6,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from arbitration import settlement
-from arbitration.settlement_models import AgreementStatus
-from arbitration.terms import SettlementTerms
+from arbitration.settlement import agreements as settlement
+from arbitration.settlement.models import AgreementStatus
+from arbitration.settlement.terms import SettlementTerms
 from evidence.services import store
 from portal.audit import AuditEvent
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
+from portal.errors import DomainError
 from tests.settlement.helpers import TODAY, agreement_for, pdf_text, room_case, three_instalments
 
 

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from arbitration import instalment_tracking, instalments
-from arbitration.instalments import InstalmentStatus
-from arbitration.settlement_models import AgreementStatus
+from arbitration.settlement import instalment_tracking, instalments
+from arbitration.settlement.instalments import InstalmentStatus
+from arbitration.settlement.models import AgreementStatus
 from portal.cases.models import ContactKind, PartyContact, Payment, PaymentMethod
 from portal.cases.states import CaseStatus
 from portal.extensions import db

@@ -11,10 +11,11 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import func, select
 
-from arbitration import settlement
-from arbitration.settlement_models import AgreementStatus, SignerSide, SignMethod
-from notices.ceremonies import CeremonyStatus, SigningCeremony
-from notices.signing import signature_intact
+from arbitration.settlement import agreements as settlement
+from arbitration.settlement.models import AgreementStatus, SignerSide, SignMethod
+from notices.signing.models import SigningCeremony
+from notices.signing.signatures import signature_intact
+from notices.signing.states import CeremonyStatus
 from portal import seal
 from portal.adapters.esign.keys import load_signer
 from portal.audit import AuditEvent
@@ -198,7 +199,7 @@ def test_a_cancelled_agreement_abandons_the_ceremony(app, client, auth, provider
 
 def test_a_side_that_agreed_meanwhile_abandons_its_ceremony(app, client, auth, providers, docusign_server,
                                                             signed_up, monkeypatch):
-    from arbitration import settlement_signing
+    from arbitration.settlement import signing as settlement_signing
 
     case, staff, _, agreement = signed_up
     auth.login_as(staff)

@@ -7,13 +7,14 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from arbitration import settlement
-from arbitration import settlement_signing as signing
-from arbitration.settlement_models import AgreementStatus, SignerSide, SignMethod
+from arbitration.settlement import agreements as settlement
+from arbitration.settlement import signing
+from arbitration.settlement.models import AgreementStatus, SignerSide, SignMethod
 from portal import seal
 from portal.adapters.esign.democert import make_demo_pkcs12
 from portal.adapters.esign.keys import load_signer
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.onetime_codes import CodeError
 from tests.factories import AdvocateFactory, DebtorUserFactory
@@ -71,7 +72,7 @@ def test_both_parties_accept_by_code_and_the_case_settles(db_session, fixed_code
 
 def test_the_neutral_authenticates_last_when_one_took_part(db_session, fixed_code, tmp_path, monkeypatch):
     queued = []
-    monkeypatch.setattr("arbitration.settlement_mail.mail.queue", queued.append)
+    monkeypatch.setattr("arbitration.settlement.mail.mail.queue", queued.append)
     case, staff = room_case(CaseStatus.IN_CONCILIATION, neutral=True)
     agreement = agreement_for(case, staff)
     assert settlement.required_sides(agreement)[-1] == SignerSide.NEUTRAL

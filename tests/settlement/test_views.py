@@ -2,8 +2,8 @@
 accept by one-time code, the case settles, the PDFs download; bad input gets a clear 4xx."""
 import re
 
-from arbitration import settlement
-from arbitration.settlement_models import AgreementStatus, SignMethod
+from arbitration.settlement import agreements as settlement
+from arbitration.settlement.models import AgreementStatus, SignMethod
 from portal.accounts.models import User
 from portal.cases.states import CaseStatus
 from portal.extensions import db

@@ -8,11 +8,13 @@ from decimal import Decimal
 
 import pytest
 
-from arbitration import challenges, disclosure, panel, tribunal
-from arbitration.panel_models import AppointmentStatus, ChallengeDecision, Ground
-from arbitration.room_models import ConciliationRequest, RequestStatus
+from arbitration.odr.models.room import ConciliationRequest, RequestStatus
+from arbitration.tribunal import appointments as tribunal
+from arbitration.tribunal import challenges, disclosure, panel
+from arbitration.tribunal.models import AppointmentStatus, ChallengeDecision, Ground
 from portal.accounts.policy import Side
-from portal.cases.states import CaseStatus, DomainError
+from portal.cases.states import CaseStatus
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import utcnow
 from tests.factories import NeutralFactory

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from arbitration import panel, tribunal
-from arbitration.panel_models import Appointment, AppointmentStatus, Challenge, ChallengeDecision, Ground
+from arbitration.tribunal import appointments as tribunal
+from arbitration.tribunal import panel
+from arbitration.tribunal.models import Appointment, AppointmentStatus, Challenge, ChallengeDecision, Ground
 from portal.extensions import db
 from portal.types import to_ist
 from tests.conftest import csrf_for, csrf_from

@@ -1,0 +1,14 @@
+"""The arbitral award: drafted, finalised against the s.31 rules, signed, served on each party, the
+s.34 challenge window, and closing the case."""
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the `awards` blueprint."""
+    from arbitration.awards.views import bp
+
+    app.register_blueprint(bp)
+    from arbitration.awards.making import may_record_settlement
+    from portal.accounts import policy
+
+    policy.may_record_settlement.provide(may_record_settlement)

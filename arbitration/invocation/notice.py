@@ -1,0 +1,135 @@
+"""The s.21 notice invoking arbitration: drafted from the case as a notice of kind
+ARBITRATION_INVOCATION, so the advocate's review, signature, service and delivery proof are the
+notices pipeline's own; and the date the arbitration commenced (A&C s.21), read from its delivery.
+
+Receipt (IT Act s.13(2)): a message to an address the respondent designated is received when it
+enters that resource, i.e. on the receiving server's acceptance ("dispatched"); elsewhere, when the
+respondent retrieves it, shown by a delivery receipt, a read receipt, an open of the personal link
+or an acknowledgement. A returned postal acknowledgement card is recorded as "delivered".
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from notices.models import Notice, NoticeKind, NoticeLanguage, NoticeVersion
+from notices.serving.models import ChannelKind, DeliveryEvent, Dispatch, EventKind, Purpose
+from notices.states import NoticeStatus
+from portal import audit
+from portal.accounts.models import User
+from portal.cases.models import Case
+from portal.cases.transitions import fire
+from portal.errors import DomainError
+from portal.extensions import db
+from portal.types import IST
+
+# Events that show the record reached the respondent wherever it was sent.
+RECEIPT_EVENTS = (EventKind.DELIVERED, EventKind.READ, EventKind.OPENED, EventKind.VIEWED,
+                  EventKind.ACKNOWLEDGED)
+
+
+def invocation_notices(case: Case) -> list[Notice]:
+    return list(db.session.scalars(select(Notice).where(
+        Notice.case_id == case.id, Notice.kind == NoticeKind.ARBITRATION_INVOCATION).order_by(Notice.id)))
+
+
+def current_notice(case: Case) -> Notice | None:
+    found = invocation_notices(case)
+    return found[-1] if found else None
+
+
+def served_notice(case: Case) -> Notice | None:
+    """The signed s.21 notice (there is at most one: a new draft is refused once one is signed)."""
+    return next((n for n in invocation_notices(case) if n.status == NoticeStatus.SIGNED), None)
+
+
+def _counts_as_receipt(event: DeliveryEvent, dispatch: Dispatch | None, anything_designated: bool) -> bool:
+    if event.kind in RECEIPT_EVENTS:
+        return True
+    if event.kind != EventKind.DISPATCHED or dispatch is None or dispatch.channel != ChannelKind.EMAIL:
+        return False
+    # s.13(2)(a)(i): entering the designated resource is receipt, even unread; s.13(2)(b): with
+    # nothing designated, entering the addressee's resource is. Mail to an undesignated address
+    # when another was designated counts only once retrieved (s.13(2)(a)(ii)).
+    return dispatch.designated or not anything_designated
+
+
+def received_at(case: Case):
+    """The earliest moment (UTC) the respondent received the signed s.21 notice, or None."""
+    notice = served_notice(case)
+    if notice is None:
+        return None
+    rows = db.session.execute(
+        select(DeliveryEvent, Dispatch).outerjoin(Dispatch, Dispatch.id == DeliveryEvent.dispatch_id)
+        .where(DeliveryEvent.notice_id == notice.id)
+        .order_by(DeliveryEvent.occurred_at, DeliveryEvent.id)).all()
+    anything_designated = any(c.designated for c in case.debtor.contacts)
+    for event, dispatch in rows:
+        if dispatch is not None and dispatch.purpose != Purpose.NOTICE:
+            continue  # a reminder reaching the respondent is not the notice itself
+        if _counts_as_receipt(event, dispatch, anything_designated):
+            return event.occurred_at
+    return None
+
+
+def commenced_on(case: Case) -> date | None:
+    """A&C s.21: the IST calendar day the respondent received the notice; None until then."""
+    moment = received_at(case)
+    return moment.astimezone(IST).date() if moment is not None else None
+
+
+# --- drafting and invoking ------------------------------------------------------------------------
+
+RESPOND_WITHIN_DAYS = 30  # s.11(5): 30 days to agree on the arbitrator after the request
+
+
+def draft_notice(actor: User, case: Case, today: date) -> Notice:
+    """Draft the s.21 notice from the case (English); the advocate then reviews, approves and signs
+    it on the notice's own pages, as for a demand notice."""
+    from arbitration.invocation.basis import INVOCABLE
+    from notices.drafting.rendering import check_can_draft
+    from notices.drafting.workflow import _add_version, _new_code
+
+    if case.status not in INVOCABLE:
+        raise DomainError("Arbitration is invoked from an open dispute or a settlement in default.")
+    basis = case.arbitration_basis
+    if basis is None or not basis.in_force:
+        raise DomainError("Record the arbitration agreement first: the clause relied on, or a "
+                          "submission agreement both parties have accepted.")
+    if not case.advocate_id:
+        raise DomainError("Assign an advocate to the case: the advocate signs the notice.")
+    existing = current_notice(case)
+    if existing is not None:
+        raise DomainError("This case already has a notice invoking arbitration; open it to continue.")
+    check_can_draft(case, NoticeKind.ARBITRATION_INVOCATION, today)
+    notice = Notice(case=case, kind=NoticeKind.ARBITRATION_INVOCATION, language=NoticeLanguage.ENGLISH,
+                    advocate_id=case.advocate_id, pay_within_days=RESPOND_WITHIN_DAYS,
+                    facts_version=case.facts_version, verification_code=_new_code(), created_by_id=actor.id)
+    db.session.add(notice)
+    db.session.flush()
+    version: NoticeVersion = _add_version(actor, notice, today)
+    audit.record("arbitration.invocation_drafted", actor=actor, case=case, payload={
+        "notice_id": notice.id, "basis_id": basis.id, "basis_kind": basis.kind.value,
+        "sha256": version.sha256})
+    return notice
+
+
+def invoke(actor: User, case: Case, channels) -> Notice:
+    """Serve the signed s.21 notice (unless it was served already from its delivery page) and move
+    the case into arbitration; the proceedings commence when the respondent receives it."""
+    from notices.serving import dispatch
+
+    notice = served_notice(case)
+    if notice is None:
+        raise DomainError("The notice invoking arbitration must be signed by the advocate first.")
+    basis = case.arbitration_basis
+    if basis is None or not basis.in_force:
+        raise DomainError("The arbitration agreement relied on is no longer on record.")
+    created = []
+    if not dispatch.dispatches_for(notice):
+        created = dispatch.serve(actor, notice, set(channels))
+    fire(case, "invoke_arbitration", actor, payload={
+        "notice_id": notice.id, "basis_id": basis.id, "basis_kind": basis.kind.value,
+        "signed_pdf_sha256": notice.signed_pdf_sha256, "dispatch_ids": [d.id for d in created]})
+    return notice

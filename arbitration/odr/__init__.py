@@ -1,0 +1,11 @@
+"""Online dispute resolution: the ODR room (messages, private sessions, the conciliator), offers and
+counter-offers, and double-blind bidding. A settled room hands its terms to arbitration.settlement."""
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the `odr` and `offers` blueprints."""
+    from arbitration.odr.views import bp, offers_bp
+
+    app.register_blueprint(bp)
+    app.register_blueprint(offers_bp)

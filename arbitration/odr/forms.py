@@ -1,0 +1,131 @@
+"""Forms of the ODR room and its offers pages: a message (with an optional reply target and
+attachment), a request for a conciliator, the institution's appointment of a neutral; an offer
+(lump sum or instalments), a bidding proposal, a sealed figure. Amounts are typed as text and parsed
+here, so "1,23,456.78", "₹ 500" and nonsense like "NaN" all get a clear message, not an error page."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from arbitration.odr.conciliation import MAX_REASON
+from arbitration.odr.room import MAX_BODY
+from arbitration.settlement.terms import MAX_INSTALMENTS, SettlementTerms, TermsError
+from portal.formfields import choices
+from portal.types import IST
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField("Your message", validators=[
+        InputRequired("Write a message before sending."),
+        Length(max=MAX_BODY, message=f"A message can be at most {MAX_BODY} characters.")])
+    reply_to = IntegerField("In reply to", validators=[Optional()])
+    # The neutral's choice of private session; a party's own side is used whatever this says.
+    side = HiddenField()
+    attachment = FileField("Attach a file (optional)")
+
+
+class ConciliationForm(FlaskForm):
+    reason = TextAreaField("Why a conciliator would help (optional)", validators=[
+        Length(max=MAX_REASON, message=f"Keep the reason under {MAX_REASON} characters.")])
+
+
+class AppointForm(FlaskForm):
+    neutral_id = SelectField("Neutral to appoint", coerce=int, validate_choice=True)
+
+
+def parse_rupees(text: str | None) -> Decimal:
+    cleaned = (text or "").replace(",", "").replace("₹", "").replace("Rs.", "").strip()
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValidationError("Enter an amount in rupees, e.g. 45000 or 45,000.50.") from None
+    if not value.is_finite() or value <= 0 or value > Decimal("999999999999.99"):
+        raise ValidationError("Enter an amount in rupees, more than zero.")
+    return value
+
+
+class Rupees(StringField):
+    """A rupee amount; `.amount` holds the parsed Decimal once validated."""
+
+    amount: Decimal | None = None
+
+    def pre_validate(self, form) -> None:
+        self.amount = None
+        if (self.data or "").strip():
+            self.amount = parse_rupees(self.data)
+
+
+class OfferForm(FlaskForm):
+    kind = RadioField("How it is paid", default="lump_sum", choices=choices(
+        [("lump_sum", "In one payment"), ("instalments", "In monthly instalments")]),
+        validators=[InputRequired("Choose how it is paid.")])
+    total = Rupees("Total (₹)", validators=[InputRequired("Give the total.")])
+    pay_by = DateField("Paid by (one payment)", validators=[Optional()])
+    instalments = IntegerField("Number of instalments", validators=[
+        Optional(), NumberRange(2, MAX_INSTALMENTS, f"Choose between 2 and {MAX_INSTALMENTS} instalments.")])
+    first_due = DateField("First instalment on", validators=[Optional()])
+    valid_days = IntegerField("Open for (days)", validators=[
+        Optional(), NumberRange(1, 90, "Keep an offer open for 1 to 90 days, or leave it blank.")])
+    note = TextAreaField("Note to the other side (optional)", validators=[Optional(), Length(max=2000)])
+
+    def terms(self, today: date) -> SettlementTerms | None:
+        """The terms described, or None with the reason put on the field it concerns."""
+        try:
+            if self.kind.data == "instalments":
+                missing = [f for f in (self.instalments, self.first_due) if f.data is None]
+                for f in missing:
+                    f.errors = [*f.errors, "Needed for instalments."]
+                if missing:
+                    return None
+                return SettlementTerms.equal_instalments(self.total.amount, self.instalments.data,
+                                                         self.first_due.data, today=today)
+            if self.pay_by.data is None:
+                self.pay_by.errors = [*self.pay_by.errors, "Give the date of the payment."]
+                return None
+            return SettlementTerms.lump_sum(self.total.amount, self.pay_by.data, today=today)
+        except TermsError as exc:
+            self.form_errors.append(str(exc))
+            return None
+
+    def valid_until(self, today: date) -> datetime | None:
+        """The end of the last day open, in India."""
+        if self.valid_days.data is None:
+            return None
+        return datetime.combine(today + timedelta(days=self.valid_days.data), time(23, 59, 59), IST)
+
+
+class BiddingProposalForm(FlaskForm):
+    rounds = IntegerField("Number of rounds", default=3, validators=[
+        InputRequired("Give the number of rounds."), NumberRange(1, 10, "Agree between 1 and 10 rounds.")])
+    gap_kind = RadioField("The figures settle when they come within", default="percent", choices=choices(
+        [("percent", "a percentage of the creditor's figure"), ("amount", "a fixed amount")]),
+        validators=[InputRequired("Choose the kind of gap.")])
+    gap_value = StringField("Gap (% or ₹; 0 means the figures must cross)", default="0",
+                            validators=[InputRequired("Give the gap, or 0.")])
+    pay_within_days = IntegerField("Days to pay a settled figure", default=15, validators=[
+        InputRequired("Give the days to pay."), NumberRange(1, 90, "Allow between 1 and 90 days.")])
+
+    gap: Decimal = Decimal("0")
+
+    def validate_gap_value(self, field) -> None:
+        text = (field.data or "").replace(",", "").replace("%", "").replace("₹", "").strip()
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError("Enter the gap as a number, e.g. 5 or 2000.") from None
+        if not value.is_finite() or value < 0:
+            raise ValidationError("Enter the gap as a number, 0 or more.")
+        if self.gap_kind.data == "percent" and value > 50:
+            raise ValidationError("The gap must be between 0% and 50% of the creditor's figure.")
+        if value > Decimal("999999999999.99"):
+            raise ValidationError("That gap is too large.")
+        self.gap = value
+
+
+class BidForm(FlaskForm):
+    amount = Rupees("Your figure for this round (₹)", validators=[InputRequired("Give your figure.")])

@@ -1,0 +1,181 @@
+"""Offers in the ODR room: make (or counter), accept, reject, withdraw; the conciliator's proposal,
+which needs both parties' acceptance. One live offer per side; accepting one settles the case
+through `arbitration.settlement.agreements.create_agreement`. Services flush and audit, never commit.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from arbitration.odr.models.offers import BiddingAgreement, Offer
+from arbitration.odr.states import OPEN_BIDDING, Move, MoveRefused, OfferStatus, check_bidding, check_offer
+from arbitration.settlement.terms import SettlementTerms, TermsError
+from portal import audit
+from portal.accounts.policy import Side
+from portal.cases.models import Case
+from portal.cases.states import CaseStatus
+from portal.extensions import db
+from portal.types import to_ist, utcnow
+from portal.web.filters import inr
+
+MAX_NOTE = 2000
+# A party may offer from the debtor's first answer (a proposed plan) until the talks end;
+# the conciliator proposes only during conciliation.
+PARTY_OFFER_STATUSES = frozenset({CaseStatus.NOTICE_SERVED, CaseStatus.RESPONDED, CaseStatus.IN_NEGOTIATION,
+                                  CaseStatus.IN_CONCILIATION, CaseStatus.IN_ARBITRATION})
+PROPOSAL_STATUSES = frozenset({CaseStatus.IN_CONCILIATION})
+
+
+def claim_ceiling(case: Case) -> Decimal:
+    """No offer, proposal or bid may exceed the sum claimed: the invoices' total."""
+    return case.invoiced_total
+
+
+def lock_case(case: Case, *fresh: Any) -> None:
+    """Serialise negotiation on one case (one live offer per side, one bid per round), as fire() does,
+    then re-read `fresh` (the offers or biddings about to move): another request may have moved them."""
+    db.session.flush()
+    db.session.refresh(case, with_for_update={"key_share": True})
+    for thing in fresh:
+        db.session.refresh(thing)
+
+
+def offers_for(case: Case) -> list[Offer]:
+    return list(db.session.scalars(select(Offer).where(Offer.case_id == case.id).order_by(Offer.id.desc())
+                                   .execution_options(populate_existing=True)))
+
+
+def live_offers(case: Case) -> list[Offer]:
+    return [o for o in offers_for(case) if o.status == OfferStatus.LIVE]
+
+
+def offer_in_case(case: Case, offer_id: int) -> Offer | None:
+    offer = db.session.get(Offer, offer_id)
+    return offer if offer is not None and offer.case_id == case.id else None
+
+
+def refuse_if_agreement_pending(case: Case) -> None:
+    """Once terms are accepted, the agreement is signed or cancelled before anything new is put."""
+    from arbitration.settlement.agreements import live_agreement
+
+    if live_agreement(case) is not None:
+        raise MoveRefused("A settlement agreement already exists for this case; sign it, or have it "
+                          "cancelled, before new terms are put.")
+
+
+def _check_terms(case: Case, terms: SettlementTerms) -> None:
+    ceiling = claim_ceiling(case)
+    if terms.total <= 0:
+        raise TermsError("The total must be more than zero.")
+    if terms.total > ceiling:
+        raise TermsError(f"The total cannot be more than the sum claimed ({inr(ceiling)}).")
+    if not terms.instalments or sum((p.amount for p in terms.instalments), Decimal("0")) != terms.total:
+        raise TermsError("The instalments must add up to the total.")
+
+
+def make_offer(case: Case, *, side: Side, terms: SettlementTerms, actor: Any,
+               valid_until: datetime | None = None, note: str = "", parent: Offer | None = None) -> Offer:
+    """Put terms to the other side (or, as the conciliator, to both); supersedes the side's live offer.
+
+    With `parent`, this is a counter to the other side's live offer, which becomes COUNTERED.
+    """
+    side = Side(side)
+    allowed = PROPOSAL_STATUSES if side == Side.NEUTRAL else PARTY_OFFER_STATUSES
+    if case.status not in allowed:
+        raise MoveRefused(f"No offers can be made while the case is {case.status.value.replace('_', ' ')}.")
+    _check_terms(case, terms)
+    now = utcnow()
+    if valid_until is not None and valid_until <= now:
+        raise TermsError("An offer must stay open for some time: choose a later date.")
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise TermsError(f"Keep the note under {MAX_NOTE} characters.")
+    lock_case(case, *([parent] if parent is not None else []))
+    refuse_if_agreement_pending(case)
+    if parent is not None:
+        if parent.case_id != case.id:
+            raise MoveRefused("That offer belongs to another case.")
+        _apply(parent, check_offer(parent, "counter", side, now), actor, now)
+        audit.record("offer.countered", actor=actor, case=case, payload={"offer": parent.id, "side": side})
+    for old in live_offers(case):
+        if old.side == side:
+            _apply(old, check_offer(old, "supersede", None, now), actor, now)
+            audit.record("offer.superseded", actor=actor, case=case, payload={"offer": old.id, "side": side})
+    offer = Offer(case_id=case.id, side=side, status=OfferStatus.LIVE,
+                  parent_id=parent.id if parent else None, total=terms.total, terms_json=terms.to_json(),
+                  note=note, valid_until=valid_until, made_by_id=getattr(actor, "id", None), created_at=now)
+    db.session.add(offer)
+    db.session.flush()
+    audit.record("proposal.made" if side == Side.NEUTRAL else "offer.made", actor=actor, case=case, payload={
+        "offer": offer.id, "side": side, "total": terms.total, "instalments": len(terms.instalments),
+        "parent": parent.id if parent else None, "valid_until": valid_until})
+    return offer
+
+
+def accept_offer(offer: Offer, *, side: Side, actor: Any) -> Any | None:
+    """Accept as `side`. Settles (returns the agreement) unless a proposal still awaits the other party."""
+    now = utcnow()
+    lock_case(offer.case, offer)
+    move = check_offer(offer, "accept", side, now)
+    past = [p.due_on for p in offer.terms.instalments if p.due_on < to_ist(now).date()]
+    if past:
+        raise MoveRefused(f"A payment date in these terms ({past[0]:%d %b %Y}) has passed; "
+                          "ask for a fresh offer with new dates.")
+    if offer.is_proposal:
+        if offer.accepted_by(side):
+            raise MoveRefused("You have already accepted this proposal; it waits for the other party.")
+        setattr(offer, f"{side.value}_accepted_at", now)
+        other = Side.DEBTOR if side == Side.CREDITOR else Side.CREDITOR
+        if not offer.accepted_by(other):
+            audit.record("proposal.accepted_by_party", actor=actor, case=offer.case,
+                         payload={"offer": offer.id, "side": side})
+            db.session.flush()
+            return None
+    _apply(offer, move, actor, now)
+    audit.record("proposal.accepted" if offer.is_proposal else "offer.accepted", actor=actor, case=offer.case,
+                 payload={"offer": offer.id, "side": side, "total": offer.total})
+    lapse_open_negotiation(offer.case, actor, now=now)
+    from arbitration.settlement.agreements import create_agreement
+
+    source = f"{'proposal' if offer.is_proposal else 'offer'}:{offer.id}"
+    return create_agreement(offer.case, offer.terms, source=source, actor=actor)
+
+
+def reject_offer(offer: Offer, *, side: Side, actor: Any) -> Offer:
+    now = utcnow()
+    lock_case(offer.case, offer)
+    _apply(offer, check_offer(offer, "reject", side, now), actor, now)
+    audit.record("proposal.rejected" if offer.is_proposal else "offer.rejected", actor=actor, case=offer.case,
+                 payload={"offer": offer.id, "side": side})
+    return offer
+
+
+def withdraw_offer(offer: Offer, *, side: Side, actor: Any) -> Offer:
+    now = utcnow()
+    lock_case(offer.case, offer)
+    _apply(offer, check_offer(offer, "withdraw", side, now), actor, now)
+    audit.record("proposal.withdrawn" if offer.is_proposal else "offer.withdrawn", actor=actor,
+                 case=offer.case, payload={"offer": offer.id, "side": side})
+    return offer
+
+
+def lapse_open_negotiation(case: Case, actor: Any, *, now: datetime | None = None) -> None:
+    """The case is settling: every live offer and any open bidding lapse (audited)."""
+    now = now or utcnow()
+    for offer in live_offers(case):
+        _apply(offer, check_offer(offer, "lapse", None, now), actor, now)
+        audit.record("offer.lapsed", actor=actor, case=case, payload={"offer": offer.id})
+    for agreement in db.session.scalars(select(BiddingAgreement).where(
+            BiddingAgreement.case_id == case.id, BiddingAgreement.status.in_(OPEN_BIDDING))):
+        agreement.status, agreement.ended_at = check_bidding(agreement, "lapse", None, now).target, now
+        audit.record("bidding.lapsed", actor=actor, case=case, payload={"agreement": agreement.id})
+    db.session.flush()
+
+
+def _apply(offer: Offer, move: Move, actor: Any, now: datetime) -> None:
+    offer.status = move.target
+    offer.decided_at = now
+    offer.decided_by_id = getattr(actor, "id", None)

@@ -1,0 +1,10 @@
+"""The arbitral proceedings: the procedural calendar and its statutory clocks, filings, hearings,
+procedural orders signed with the neutral's key, fees, and the calendar reminders task."""
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the `proceedings` blueprint."""
+    from arbitration.proceedings.views import bp
+
+    app.register_blueprint(bp)

@@ -1,0 +1,65 @@
+"""Procedural orders: the arbitrator's text, numbered in the case, rendered to PDF
+(templates/pdf/procedural_order.html), signed with the arbitrator's own DSC (PAdES) and kept write-once
+in the document store; the ledger records the signed PDF's SHA-256."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from arbitration.proceedings import mail as proceedings_mail
+from arbitration.proceedings import neutral_keys
+from arbitration.proceedings.models import ProceduralOrder
+from evidence.services import store_pdf
+from notices.signing.signatures import sign_now
+from portal import audit
+from portal.adapters.esign.base import Signer, SigningProvider, SignRequest
+from portal.cases.models import Case
+from portal.cases.states import CaseStatus
+from portal.errors import DomainError
+from portal.extensions import db
+from portal.pdf import render_pdf
+from portal.types import to_ist, utcnow
+
+MAX_ORDER_CHARS = 20_000
+
+
+def orders_for(case: Case) -> list[ProceduralOrder]:
+    return list(db.session.scalars(select(ProceduralOrder).where(ProceduralOrder.case_id == case.id)
+                                   .order_by(ProceduralOrder.number)))
+
+
+def render(case: Case, arbitrator, number: int, text: str, issued_at) -> bytes:
+    paragraphs = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    return render_pdf("pdf/procedural_order.html", case=case, arbitrator=arbitrator, number=number,
+                      paragraphs=paragraphs, issued_ist=to_ist(issued_at))
+
+
+def issue(actor, case: Case, text: str, provider: SigningProvider | None = None) -> ProceduralOrder:
+    """Number, render and sign the order as `actor` (the acting arbitrator); keep it; audit it."""
+    from portal.adapters.esign.pades import PadesProvider
+
+    if case.status != CaseStatus.IN_ARBITRATION:
+        raise DomainError("The arbitration is not running.")
+    text = (text or "").strip()
+    if not text:
+        raise DomainError("Write the order's text.")
+    if len(text) > MAX_ORDER_CHARS:
+        raise DomainError(f"An order is limited to {MAX_ORDER_CHARS:,} characters.")
+    provider = provider or PadesProvider(neutral_keys.key_material(actor))
+    # The case row lock (the one transitions take) keeps two orders from taking the same number.
+    db.session.refresh(case, with_for_update={"key_share": True})
+    number = (db.session.scalar(select(func.max(ProceduralOrder.number))
+                                .where(ProceduralOrder.case_id == case.id)) or 0) + 1
+    issued_at = utcnow()
+    pdf = render(case, actor, number, text, issued_at)
+    request = SignRequest(document_id=f"procedural-order-{case.reference}-{number}", pdf=pdf,
+                          signer=Signer(actor.name, actor.email, actor.id, "Sole arbitrator"),
+                          reason=f"Procedural Order No. {number} in arbitration {case.reference}")
+    sha = store_pdf(sign_now(provider, request, "The order was not signed.").signed_pdf)
+    order = ProceduralOrder(case_id=case.id, number=number, text=text, signed_pdf_sha256=sha,
+                            issued_at=issued_at, issued_by_id=actor.id)
+    db.session.add(order)
+    db.session.flush()
+    audit.record("arbitration.procedural_order", actor=actor, case=case, payload={
+        "order_id": order.id, "number": number, "sha256": sha, "provider": provider.name})
+    proceedings_mail.order_issued(case, order)
+    return order

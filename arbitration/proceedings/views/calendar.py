@@ -1,0 +1,209 @@
+"""The arbitral proceedings' page and its calendar actions: everyone in the case reads the calendar, the
+clocks, hearings, orders and fees; the acting arbitrator sets and extends steps, closes the pleadings,
+records fees and extensions and starts the fast track; each party files against its own steps.
+
+Thin: parse, authorize with policy.require, call arbitration.proceedings.conduct, commit, redirect. Works
+for the debtor with an account and through its personal link alike. Hearings and orders: hearings.py.
+"""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from arbitration.proceedings import clocks, hearings, procedural_orders
+from arbitration.proceedings import conduct as proceedings
+from arbitration.proceedings.blueprint import bp
+from arbitration.proceedings.forms import (
+    ExtendStepForm,
+    ExtensionForm,
+    FeeForm,
+    FileStepForm,
+    HearingForm,
+    OrderForm,
+    StepForm,
+)
+from arbitration.proceedings.models import CalendarStep, ProceedingParty, StepKind
+from portal.accounts.policy import Action, can
+from portal.cases.intake import today_ist
+from portal.cases.lookup import case_for as load
+from portal.cases.models import Case
+from portal.database import commit, rollback
+from portal.errors import DomainError
+from portal.extensions import db
+from portal.web.forms import require_fresh_form
+
+
+def load_step(case: Case, step_id: int) -> CalendarStep:
+    step = db.session.get(CalendarStep, step_id)
+    if step is None or step.case_id != case.id:
+        abort(404, "No such step in this case's calendar.")
+    return step
+
+
+def render_page(case: Case, status: int = 200, **forms):
+    today = today_ist()
+    ctx = {
+        "case": case, "today": today, "record": proceedings.proceedings_for(case),
+        "clocks": proceedings.case_clocks(case, today), "steps": proceedings.steps_for(case),
+        "hearings": hearings.hearings_for(case), "orders": procedural_orders.orders_for(case),
+        "fees": proceedings.fees_for(case), "extensions": proceedings.extensions_for(case),
+        "conducts": can(current_user, Action.CONDUCT_PROCEEDINGS, case),
+        "takes_part": can(current_user, Action.TAKE_PART_IN_PROCEEDINGS, case),
+        "my_party": proceedings.party_of(current_user, case),
+        "step_labels": proceedings.STEP_LABELS, "party_labels": proceedings.PARTY_LABELS,
+        "step_state": clocks.step_state, "to_ist_date": _filed_on,
+    }
+    ctx["pleadings_closed_on"] = proceedings.pleadings_closed_on(case, ctx["record"])
+    ctx |= {name: forms.get(name) or cls(formdata=None) for name, cls in (
+        ("step_form", StepForm), ("extend_form", ExtendStepForm), ("file_form", FileStepForm),
+        ("hearing_form", HearingForm), ("order_form", OrderForm), ("fee_form", FeeForm),
+        ("extension_form", ExtensionForm), ("plain_form", FlaskForm))}
+    return render_template("arbitration/proceedings/show.html", **ctx), status
+
+
+def _filed_on(value):
+    from portal.types import to_ist
+
+    return to_ist(value).date() if value else None
+
+
+def refused(case: Case, exc: DomainError, **forms):
+    """A rule of the case refused the step: nothing is kept; the page says why (409)."""
+    rollback()
+    flash(str(exc), "error")
+    return render_page(case, 409, **forms)
+
+
+def done(case: Case, message: str):
+    commit()
+    flash(message, "success")
+    return redirect(url_for("proceedings.show", reference=case.reference))
+
+
+def _bad_form(case: Case, **forms):
+    return render_page(case, 422, **forms)
+
+
+@bp.get("/<reference>/proceedings")
+@login_required
+def show(reference: str):
+    return render_page(load(reference, Action.VIEW_PROCEEDINGS))
+
+
+@bp.post("/<reference>/proceedings/steps")
+@login_required
+def add_step(reference: str):
+    case = load(reference, Action.CONDUCT_PROCEEDINGS)
+    form = StepForm()
+    if not form.validate_on_submit():
+        return _bad_form(case, step_form=form)
+    today = today_ist()
+    try:
+        proceedings.open_proceedings(current_user, case, proceedings.appointment_date(case, today))
+        step = proceedings.add_step(current_user, case, kind=StepKind(form.kind.data),
+                                    party=ProceedingParty(form.party.data), due_on=form.due_on.data,
+                                    title=form.title.data or "", today=today)
+    except DomainError as exc:
+        return refused(case, exc, step_form=form)
+    return done(case, f"{step.title} set for {step.due_on:%d %b %Y}.")
+
+
+@bp.post("/<reference>/proceedings/steps/<int:step_id>/extend")
+@login_required
+def extend_step(reference: str, step_id: int):
+    case = load(reference, Action.CONDUCT_PROCEEDINGS)
+    step = load_step(case, step_id)
+    form = ExtendStepForm()
+    if not form.validate_on_submit():
+        return _bad_form(case, extend_form=form)
+    try:
+        proceedings.extend_step(current_user, step, form.due_on.data, today_ist())
+    except DomainError as exc:
+        return refused(case, exc, extend_form=form)
+    return done(case, f"The deadline for {step.title} is now {step.due_on:%d %b %Y}.")
+
+
+@bp.post("/<reference>/proceedings/steps/<int:step_id>/file")
+@login_required
+def file_step(reference: str, step_id: int):
+    from evidence.uploads import UploadRefused
+
+    case = load(reference, Action.TAKE_PART_IN_PROCEEDINGS)
+    step = load_step(case, step_id)
+    form = FileStepForm()
+    if not form.validate_on_submit():
+        return _bad_form(case, file_form=form)
+    try:
+        proceedings.file_step(current_user, step, form.file.data.stream, form.file.data.filename or "",
+                              form.description.data or "", today_ist())
+    except (DomainError, UploadRefused) as exc:
+        return refused(case, DomainError(str(exc)), file_form=form)
+    return done(case, f"{step.title} filed. Everyone in the case can now read it.")
+
+
+@bp.post("/<reference>/proceedings/pleadings/close")
+@login_required
+def close_pleadings(reference: str):
+    case = load(reference, Action.CONDUCT_PROCEEDINGS)
+    require_fresh_form()
+    try:
+        proceedings.close_pleadings(current_user, case, today_ist())
+    except DomainError as exc:
+        return refused(case, exc)
+    return done(case, "The pleadings are closed; the twelve-month award period (s.29A) runs from today.")
+
+
+@bp.post("/<reference>/proceedings/fast-track/consent")
+@login_required
+def consent_fast_track(reference: str):
+    case = load(reference, Action.TAKE_PART_IN_PROCEEDINGS)
+    require_fresh_form()
+    try:
+        proceedings.consent_to_fast_track(current_user, case)
+    except DomainError as exc:
+        return refused(case, exc)
+    return done(case, "Your agreement to the fast track (s.29B) is recorded.")
+
+
+@bp.post("/<reference>/proceedings/fast-track")
+@login_required
+def start_fast_track(reference: str):
+    case = load(reference, Action.CONDUCT_PROCEEDINGS)
+    require_fresh_form()
+    try:
+        proceedings.start_fast_track(current_user, case)
+    except DomainError as exc:
+        return refused(case, exc)
+    return done(case, "The case is on the fast track: documents only, the award within six months.")
+
+
+@bp.post("/<reference>/proceedings/fees")
+@login_required
+def record_fee(reference: str):
+    case = load(reference, Action.CONDUCT_PROCEEDINGS)
+    form = FeeForm()
+    if not form.validate_on_submit():
+        return _bad_form(case, fee_form=form)
+    try:
+        deposit = proceedings.record_fee_deposit(
+            current_user, case, party=ProceedingParty(form.party.data), amount=form.amount.data,
+            received_on=form.received_on.data, reference=form.reference.data, today=today_ist())
+    except DomainError as exc:
+        return refused(case, exc, fee_form=form)
+    return done(case, f"Deposit of ₹{deposit.amount:,.2f} recorded.")
+
+
+@bp.post("/<reference>/proceedings/extensions")
+@login_required
+def record_extension(reference: str):
+    case = load(reference, Action.CONDUCT_PROCEEDINGS)
+    form = ExtensionForm()
+    if not form.validate_on_submit():
+        return _bad_form(case, extension_form=form)
+    try:
+        proceedings.record_extension(current_user, case, form.months.data, clocks.Basis(form.basis.data),
+                                     form.note.data or "")
+    except DomainError as exc:
+        return refused(case, exc, extension_form=form)
+    return done(case, f"Extension of {form.months.data} months recorded.")

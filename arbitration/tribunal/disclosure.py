@@ -1,0 +1,123 @@
+"""The s.12(1) disclosure in the form of the Sixth Schedule, its validation, and continuing
+disclosure (s.12(2)): the arbitrator files an update at any time; the parties are told and a fresh
+s.13(2) challenge window runs from it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import render_template
+
+from arbitration.tribunal.models import Appointment, DisclosureUpdate
+from portal import audit
+from portal.accounts.models import User
+from portal.adapters import mail
+from portal.cases.models import Case
+from portal.errors import DomainError
+from portal.extensions import db
+from portal.types import utcnow
+from portal.urls import public_url
+
+CHALLENGE_DAYS = 15  # s.13(2): fifteen days from becoming aware of the constitution or a circumstance
+MAX_ANSWER = 4000
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    text: str
+    kind: str = "text"  # "text", "count" (a whole number) or "yes_no" with details when yes
+
+
+# The Sixth Schedule, item by item (items 5 and 6 ask for the circumstances to be listed).
+SIXTH_SCHEDULE = (
+    Question("name", "1. Name"),
+    Question("contact", "2. Contact details"),
+    Question("experience", "3. Prior experience (including experience with arbitrations)"),
+    Question("ongoing", "4. Number of ongoing arbitrations", "count"),
+    Question("relationships", "5. Circumstances disclosing any past or present relationship with or interest "
+             "in any of the parties or in relation to the subject-matter in dispute, whether financial, "
+             "business, professional or other kind, which is likely to give rise to justifiable doubts as "
+             "to your independence or impartiality", "yes_no"),
+    Question("time", "6. Circumstances which are likely to affect your ability to devote sufficient time to "
+             "the arbitration and in particular your ability to finish the entire arbitration within "
+             "twelve months", "yes_no"),
+)
+SEVENTH_SCHEDULE_DECLARATION = ("I have no relationship with the parties, their counsel or the "
+                                "subject-matter of the dispute that falls under the Seventh Schedule.")
+
+
+def validate(raw: dict[str, str]) -> tuple[dict, list[str]]:
+    """Clean the form's answers; every item must be answered. Returns (answers, problems)."""
+    answers: dict[str, object] = {}
+    problems: list[str] = []
+    for q in SIXTH_SCHEDULE:
+        value = (raw.get(q.key) or "").strip()
+        label = q.text.split(". ", 1)[1].split(" (")[0]
+        if q.kind == "count":
+            if not value.isdigit() or len(value) > 4:
+                problems.append(f"{label}: give a whole number (0 if none).")
+                continue
+            answers[q.key] = int(value)
+        elif q.kind == "yes_no":
+            details = (raw.get(f"{q.key}_details") or "").strip()
+            if value not in {"yes", "no"}:
+                problems.append(f"Item {q.text.split('.')[0]}: answer yes or no.")
+                continue
+            if value == "yes" and not details:
+                problems.append(f"Item {q.text.split('.')[0]}: list the circumstances you disclose.")
+                continue
+            if len(details) > MAX_ANSWER:
+                problems.append(f"Item {q.text.split('.')[0]}: keep it under {MAX_ANSWER} characters.")
+                continue
+            answers[q.key] = {"answer": value, "details": details if value == "yes" else ""}
+        else:
+            if not value:
+                problems.append(f"{label}: this item must be answered.")
+            elif len(value) > MAX_ANSWER:
+                problems.append(f"{label}: keep it under {MAX_ANSWER} characters.")
+            else:
+                answers[q.key] = value
+    if (raw.get("seventh_schedule") or "") != "y":
+        problems.append("Confirm that no Seventh Schedule relationship applies, or decline the appointment.")
+    else:
+        answers["seventh_schedule"] = SEVENTH_SCHEDULE_DECLARATION
+    return answers, problems
+
+
+def deadline_from(moment: datetime) -> datetime:
+    return moment + timedelta(days=CHALLENGE_DAYS)
+
+
+def file_update(actor: User, appointment: Appointment, circumstances: str) -> DisclosureUpdate:
+    """Record a continuing disclosure; the challenge window runs afresh from it."""
+    text = (circumstances or "").strip()
+    if not text:
+        raise DomainError("Describe the circumstance you disclose.")
+    if len(text) > MAX_ANSWER:
+        raise DomainError(f"Keep the disclosure under {MAX_ANSWER} characters.")
+    update = DisclosureUpdate(appointment=appointment, circumstances=text, filed_at=utcnow())
+    db.session.add(update)
+    fresh = deadline_from(update.filed_at)
+    if appointment.challenge_deadline is None or appointment.challenge_deadline < fresh:
+        appointment.challenge_deadline = fresh
+    db.session.flush()
+    audit.record("arbitration.disclosure_updated", actor=actor, case=appointment.case,
+                 payload={"appointment_id": appointment.id, "update_id": update.id,
+                          "challenge_deadline": appointment.challenge_deadline.isoformat()})
+    tell_parties(appointment.case, "A new disclosure by the arbitrator",
+                 "email/tribunal_disclosure_update.txt", appointment=appointment, update=update)
+    return update
+
+
+def party_addresses(case: Case) -> list[str]:
+    """The parties' account holders: the creditor's filer and advocate, and the debtor's user if any."""
+    people = [db.session.get(User, case.created_by_id), case.advocate, case.debtor.user]
+    return list(dict.fromkeys(u.email for u in people if u is not None and u.active and u.email))
+
+
+def tell_parties(case: Case, subject: str, template: str, **values) -> None:
+    url = public_url("tribunal.show", reference=case.reference)
+    for address in party_addresses(case):
+        mail.queue(mail.Message(to=[address], subject=f"{case.reference}: {subject}",
+                                text=render_template(template, case=case, url=url, **values)))

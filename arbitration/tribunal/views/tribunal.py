@@ -1,0 +1,171 @@
+"""The tribunal page of a case (/arbitration/<reference>/tribunal): who is asked or appointed, the
+s.12 disclosure and its updates, the s.13(2) challenge window in IST; the institution's appointment,
+a party's proposal and the other party's agreement, a challenge and the arbitrator's decision.
+The neutral's panel listing and invitations are in panel.py, on the same blueprint.
+
+Thin: parse, authorize with policy.require, call a service, commit, redirect. Works for the debtor
+with an account and through its personal link alike."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from arbitration.tribunal import appointments as tribunal
+from arbitration.tribunal import challenges, disclosure, panel
+from arbitration.tribunal.blueprint import bp
+from arbitration.tribunal.disclosure import SIXTH_SCHEDULE
+from arbitration.tribunal.forms import ChallengeForm, DecisionForm, DisclosureUpdateForm, NeutralChoiceForm
+from arbitration.tribunal.models import ChallengeDecision
+from portal.accounts.models import User
+from portal.accounts.policy import Action, can, require, side_of
+from portal.cases.lookup import case_for as load
+from portal.cases.models import Case
+from portal.database import commit
+from portal.extensions import db
+from portal.formfields import choices
+from portal.types import utcnow
+from portal.web.forms import require_fresh_form
+
+
+def neutral_choices(case: Case) -> list:
+    return choices([(e.user.id, f"{e.user.name}: {e.profile.expertise or 'no expertise listed'} "
+                     f"({e.profile.languages})") for e in panel.browse(only_available=True)])
+
+
+def page(case: Case, status: int = 200, **forms):
+    """The tribunal page with the forms the viewer may use (a failed one keeps its errors)."""
+    current = tribunal.current_appointment(case)
+    names = neutral_choices(case)
+    if can(current_user, Action.APPOINT_ARBITRATOR, case) and "appoint_form" not in forms:
+        forms["appoint_form"] = NeutralChoiceForm()
+    if can(current_user, Action.PROPOSE_ARBITRATOR, case) and "propose_form" not in forms:
+        forms["propose_form"] = NeutralChoiceForm()
+    for key in ("appoint_form", "propose_form"):
+        if key in forms:
+            forms[key].neutral_id.choices = names
+    acting = tribunal.may_act(case, current_user)
+    if acting and "update_form" not in forms:
+        forms["update_form"] = DisclosureUpdateForm()
+    pending_challenge = challenges.pending_challenge(case)
+    if acting and pending_challenge and "decision_form" not in forms:
+        forms["decision_form"] = DecisionForm()
+    window_open = bool(current and current.challenge_deadline and utcnow() <= current.challenge_deadline)
+    if (can(current_user, Action.CHALLENGE_ARBITRATOR, case) and current and window_open
+            and pending_challenge is None and "challenge_form" not in forms):
+        forms["challenge_form"] = ChallengeForm()
+    pending = tribunal.pending_appointment(case)
+    side = getattr(side_of(current_user, case), "value", None)
+    return render_template(
+        "arbitration/tribunal/show.html", case=case, current=current, pending=pending,
+        history=tribunal.appointments_for(case), questions=SIXTH_SCHEDULE, acting=acting,
+        pending_challenge=pending_challenge, window_open=window_open, side=side,
+        may_agree=bool(pending and pending.awaiting_party and side and side != pending.proposed_by_side.value
+                       and can(current_user, Action.PROPOSE_ARBITRATOR, case)),
+        agree_form=FlaskForm(), **forms), status
+
+
+@bp.get("/tribunals/awaiting")
+@login_required
+def awaiting():
+    require(current_user, Action.ADMIN_PLATFORM)
+    return render_template("arbitration/tribunal/awaiting.html", rows=tribunal.cases_awaiting_tribunal())
+
+
+@bp.get("/<reference>/tribunal")
+@login_required
+def show(reference: str):
+    return page(load(reference, Action.VIEW_TRIBUNAL))
+
+
+def _chosen(form: NeutralChoiceForm, case: Case) -> User | None:
+    form.neutral_id.choices = neutral_choices(case)
+    if not form.validate_on_submit():
+        return None
+    return db.session.get(User, form.neutral_id.data)
+
+
+@bp.post("/<reference>/tribunal/appoint")
+@login_required
+def appoint(reference: str):
+    case = load(reference, Action.APPOINT_ARBITRATOR)
+    form = NeutralChoiceForm()
+    neutral = _chosen(form, case)
+    if neutral is None:
+        return page(case, 422, appoint_form=form)
+    tribunal.appoint_by_institution(current_user, case, neutral)
+    commit()
+    flash(f"{neutral.name} is asked to accept the appointment and file the disclosure.", "success")
+    return redirect(url_for("tribunal.show", reference=case.reference))
+
+
+@bp.post("/<reference>/tribunal/propose")
+@login_required
+def propose(reference: str):
+    case = load(reference, Action.PROPOSE_ARBITRATOR)
+    form = NeutralChoiceForm()
+    neutral = _chosen(form, case)
+    if neutral is None:
+        return page(case, 422, propose_form=form)
+    tribunal.propose(current_user, case, neutral)
+    commit()
+    flash(f"You proposed {neutral.name}; the other party must agree before they are asked.", "success")
+    return redirect(url_for("tribunal.show", reference=case.reference))
+
+
+@bp.post("/<reference>/tribunal/agree")
+@login_required
+def agree(reference: str):
+    case = load(reference, Action.PROPOSE_ARBITRATOR)
+    require_fresh_form()
+    pending = tribunal.pending_appointment(case)
+    if pending is None:
+        abort(409, "There is no proposal waiting for your agreement.")
+    tribunal.agree(current_user, pending)
+    commit()
+    flash(f"You agreed to {pending.neutral.name}; they are asked to accept.", "success")
+    return redirect(url_for("tribunal.show", reference=case.reference))
+
+
+@bp.post("/<reference>/tribunal/disclosure")
+@login_required
+def update_disclosure(reference: str):
+    case = load(reference, Action.UPDATE_DISCLOSURE)
+    form = DisclosureUpdateForm()
+    if not form.validate_on_submit():
+        return page(case, 422, update_form=form)
+    disclosure.file_update(current_user, tribunal.current_appointment(case), form.circumstances.data)
+    commit()
+    flash("Your disclosure is filed and the parties are told.", "success")
+    return redirect(url_for("tribunal.show", reference=case.reference))
+
+
+@bp.post("/<reference>/tribunal/challenge")
+@login_required
+def challenge(reference: str):
+    case = load(reference, Action.CHALLENGE_ARBITRATOR)
+    form = ChallengeForm()
+    if not form.validate_on_submit():
+        return page(case, 422, challenge_form=form)
+    challenges.file(current_user, case, form.reasons.data)
+    commit()
+    flash("Your challenge is filed; the arbitrator decides it first (s.13(2)).", "success")
+    return redirect(url_for("tribunal.show", reference=case.reference))
+
+
+@bp.post("/<reference>/tribunal/challenge/decide")
+@login_required
+def decide_challenge(reference: str):
+    case = load(reference, Action.DECIDE_CHALLENGE)
+    pending = challenges.pending_challenge(case)
+    if pending is None:
+        abort(409, "No challenge is waiting for a decision.")
+    form = DecisionForm()
+    if not form.validate_on_submit() or form.decision.data not in {"upheld", "rejected"}:
+        return page(case, 422, decision_form=form)
+    done = challenges.decide(current_user, pending, upheld=form.decision.data == "upheld",
+                             reasons=form.reasons.data)
+    commit()
+    flash("The challenge is upheld: you have withdrawn." if done.decision == ChallengeDecision.UPHELD
+          else "The challenge is rejected: the proceedings continue.", "success")
+    return redirect(url_for("tribunal.show", reference=case.reference))

@@ -1,0 +1,17 @@
+"""The creditor's request for notices on many cases at once."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, SelectField
+from wtforms.validators import InputRequired, NumberRange
+
+from notices.models import NoticeLanguage
+from portal.formfields import choices
+
+
+class BulkRequestForm(FlaskForm):
+    language = SelectField("Language", choices=choices([(NoticeLanguage.ENGLISH.value, "English"),
+                                                        (NoticeLanguage.HINDI.value, "हिन्दी (Hindi)")]))
+    pay_within_days = IntegerField("Days given to pay", default=15,
+                                   validators=[InputRequired(), NumberRange(7, 60, "Between 7 and 60 days.")])
+    submit_for_review = BooleanField("Submit each draft to its advocate for review at once")

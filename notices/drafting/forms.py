@@ -1,0 +1,51 @@
+"""Forms for drafting and reviewing a notice."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from notices.models import NoticeLanguage
+from portal.formfields import choices
+
+
+class DraftNoticeForm(FlaskForm):
+    language = SelectField("Language", choices=choices([(NoticeLanguage.ENGLISH.value, "English"),
+                                                        (NoticeLanguage.HINDI.value, "हिन्दी (Hindi)")]))
+    pay_within_days = IntegerField("Days given to pay", default=15,
+                                   validators=[InputRequired(), NumberRange(7, 60, "Between 7 and 60 days.")])
+    cheque_number = StringField("Cheque number (NI Act s.138 notices only)",
+                                validators=[Optional(), Length(min=6, max=10)])
+    cheque_bank = StringField("Drawn on (bank and branch)", validators=[Optional(), Length(max=120)])
+    cheque_date = DateField("Cheque date", validators=[Optional()])
+    cheque_amount = DecimalField("Cheque amount (₹)", places=2,
+                                 validators=[Optional(), NumberRange(min=Decimal("1"))])
+    memo_date = DateField("Date of the bank's dishonour memo", validators=[Optional()])
+    dishonour_reason = StringField("Reason on the memo", validators=[Optional(), Length(max=200)])
+
+    def validate_cheque_number(self, field):
+        if field.data:
+            missing = [f.label.text for f in (self.cheque_bank, self.cheque_date, self.cheque_amount,
+                                              self.memo_date, self.dishonour_reason) if not f.data]
+            if missing:
+                raise ValidationError("For a cheque notice also give: " + ", ".join(missing) + ".")
+            if not field.data.isdigit():
+                raise ValidationError("A cheque number has digits only.")
+
+
+class CommentForm(FlaskForm):
+    comment = TextAreaField("What should change", validators=[InputRequired(), Length(max=4000)])
+
+
+class ApproveForm(FlaskForm):
+    code = StringField("Authentication code from your app",
+                       validators=[InputRequired(), Length(min=6, max=7)])

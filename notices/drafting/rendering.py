@@ -1,0 +1,115 @@
+"""Drafting a notice from its case: the rules that must hold first, the context, the render."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from html.parser import HTMLParser
+
+import qrcode
+import qrcode.image.svg
+from flask import current_app, render_template
+
+from notices.drafting.wording import WORDING
+from notices.models import Notice, NoticeKind
+from portal.cases.models import Case, ClaimType
+from portal.cases.reckoning import case_limitation, compute_case
+from portal.errors import DomainError
+from portal.rates.services import rate_table
+
+NI138_NOTICE_DAYS = 30
+BODY = "pdf/notice/{kind}.{lang}.html"
+
+
+def kind_for(case: Case) -> NoticeKind:
+    return {ClaimType.MSMED_INVOICE: NoticeKind.MSMED_DEMAND,
+            ClaimType.CHEQUE_DISHONOUR: NoticeKind.CHEQUE_DISHONOUR}.get(
+        case.claim_type, NoticeKind.COMMERCIAL_DEMAND)
+
+
+def check_can_draft(case: Case, kind: NoticeKind, today: date, *, memo_date: date | None = None) -> None:
+    """Refuse a notice the law or the facts do not allow yet, saying why."""
+    if kind == NoticeKind.MSMED_DEMAND and not case.creditor.msmed_eligible:
+        raise DomainError("An MSMED Act notice needs the creditor's Udyam registration as a micro "
+                          "or small enterprise.")
+    if kind == NoticeKind.CHEQUE_DISHONOUR:
+        if memo_date is None:
+            raise DomainError("Give the date of the bank's dishonour memo.")
+        last_day = memo_date + timedelta(days=NI138_NOTICE_DAYS)
+        if today > last_day:
+            raise DomainError(f"The NI Act s.138 notice had to go within {NI138_NOTICE_DAYS} days of "
+                              f"the dishonour memo, by {last_day:%d %b %Y}; it can no longer be drafted.")
+    statuses = case_limitation(case, today)
+    barred = [inv.number for inv in case.invoices
+              if statuses[inv.number].time_barred and not inv.time_bar_justification]
+    if barred:
+        raise DomainError("Time-barred invoices need a recorded justification before they can go "
+                          "into a notice: " + ", ".join(barred) + ".")
+
+
+def qr_data_uri(url: str) -> str:
+    img = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=1)
+    buf = io.BytesIO()
+    img.save(buf)
+    return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def verify_url(notice: Notice) -> str:
+    return f"{current_app.config['PUBLIC_BASE_URL']}/verify/{notice.verification_code}"
+
+
+@dataclass
+class Rendered:
+    html: str
+    text: str
+    sha256: str
+
+
+class _Text(HTMLParser):
+    BLOCKS = {"p", "li", "tr", "div", "h1", "h2", "h3", "br", "table"}
+
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+        elif tag in ("td", "th"):
+            self.parts.append(" | ")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    lines = (re.sub(r"[ \t]+", " ", line).strip(" |") for line in "".join(parser.parts).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def context(notice: Notice, case: Case, issued_on: date) -> dict:
+    computation = compute_case(case, issued_on, rate_table=rate_table())
+    return {"notice": notice, "case": case, "advocate": notice.advocate or case.advocate,
+            "computation": computation, "issued_on": issued_on,
+            "t": WORDING[notice.language.value], "cheque_amount": notice.cheque_amount,
+            "verify_url": verify_url(notice), "qr_data_uri": qr_data_uri(verify_url(notice)),
+            "body_template": BODY.format(kind=notice.kind.value, lang=notice.language.value)}
+
+
+def render_notice_html(notice: Notice, case: Case, issued_on: date) -> Rendered:
+    """The full notice document (HTML for WeasyPrint) and the body's plain text for review diffs."""
+    ctx = context(notice, case, issued_on)
+    html = render_template("pdf/notice.html", **ctx)
+    text = html_to_text(render_template(ctx["body_template"], **ctx))
+    return Rendered(html=html, text=text, sha256=hashlib.sha256(html.encode()).hexdigest())
+
+
+def render_notice_pdf(html: str) -> bytes:
+    from portal.pdf import html_to_pdf
+
+    return html_to_pdf(html, ("base.css", "notice.css"))

@@ -1,0 +1,145 @@
+"""Notice pages: draft and preview (creditor), review queue, diff, comments, approval (advocate)."""
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from notices.drafting import workflow as services
+from notices.drafting.blueprint import bp
+from notices.drafting.forms import ApproveForm, CommentForm, DraftNoticeForm
+from notices.drafting.pages import load_notice, notice_page
+from notices.drafting.rendering import render_notice_pdf
+from notices.models import Notice, NoticeLanguage
+from notices.states import NoticeStatus
+from portal.accounts.policy import Action, require
+from portal.accounts.roles import Role
+from portal.cases.intake import today_ist
+from portal.cases.models import Case
+from portal.cases.views import load_case
+from portal.database import commit, rollback
+from portal.errors import DomainError
+from portal.extensions import db
+from portal.web.forms import require_fresh_form
+
+
+@bp.route("/cases/<reference>/notices/new", methods=["GET", "POST"])
+@login_required
+def new_notice(reference: str):
+    case = load_case(reference)
+    require(current_user, Action.DRAFT_NOTICE, case)
+    form = DraftNoticeForm()
+    if form.validate_on_submit():
+        cheque = None
+        if form.cheque_number.data:
+            cheque = services.ChequeDetails(form.cheque_number.data, form.cheque_bank.data,
+                                            form.cheque_date.data, form.cheque_amount.data,
+                                            form.memo_date.data, form.dishonour_reason.data)
+        try:
+            notice = services.start_notice(current_user, case, today_ist(),
+                                           language=NoticeLanguage(form.language.data),
+                                           pay_within_days=form.pay_within_days.data, cheque=cheque)
+        except DomainError as exc:
+            rollback()
+            form.form_errors.append(str(exc))
+        else:
+            commit()
+            flash("Draft notice prepared. Preview it, then submit it to your advocate.", "success")
+            return redirect(url_for("notices.show_notice", notice_id=notice.id))
+    return render_template("notices/new.html", form=form, case=case), 422 if form.errors else 200
+
+
+@bp.get("/notices/<int:notice_id>")
+@login_required
+def show_notice(notice_id: int):
+    return notice_page(load_notice(notice_id))
+
+
+@bp.get("/notices/<int:notice_id>/preview.pdf")
+@login_required
+def preview_pdf(notice_id: int):
+    notice = load_notice(notice_id)
+    pdf = render_notice_pdf(notice.current.body_html)
+    name = f"draft-{notice.case.reference}-v{notice.current.version}.pdf"
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+def _act(notice_id: int, action: Action, fn, message: str):
+    notice = load_notice(notice_id)
+    require(current_user, action, notice.case)
+    require_fresh_form()
+    try:
+        fn(notice)
+    except DomainError as exc:
+        rollback()
+        flash(str(exc), "error")
+        return notice_page(notice, status=409)
+    commit()
+    flash(message, "success")
+    return redirect(url_for("notices.show_notice", notice_id=notice_id))
+
+
+@bp.post("/notices/<int:notice_id>/revise")
+@login_required
+def revise_notice(notice_id: int):
+    return _act(notice_id, Action.DRAFT_NOTICE,
+                lambda n: services.revise(current_user, n, today_ist()), "A new version was drafted.")
+
+
+@bp.post("/notices/<int:notice_id>/submit")
+@login_required
+def submit_notice(notice_id: int):
+    return _act(notice_id, Action.DRAFT_NOTICE, lambda n: services.submit(current_user, n),
+                "Submitted to your advocate for review.")
+
+
+@bp.post("/notices/<int:notice_id>/return")
+@login_required
+def return_notice(notice_id: int):
+    notice = load_notice(notice_id)
+    require(current_user, Action.REVIEW_NOTICE, notice.case)
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            services.request_changes(current_user, notice, form.comment.data)
+        except DomainError as exc:
+            rollback()
+            form.comment.errors.append(str(exc))
+        else:
+            commit()
+            flash("Returned to the creditor with your comments.", "success")
+            return redirect(url_for("notices.show_notice", notice_id=notice_id))
+    return notice_page(notice, comment_form=form, status=422)
+
+
+@bp.post("/notices/<int:notice_id>/approve")
+@login_required
+def approve_notice(notice_id: int):
+    notice = load_notice(notice_id)
+    require(current_user, Action.REVIEW_NOTICE, notice.case)
+    form = ApproveForm()
+    if form.validate_on_submit():
+        try:
+            services.approve(current_user, notice, form.code.data)
+        except DomainError as exc:
+            rollback()
+            form.code.errors.append(str(exc))
+        else:
+            commit()
+            flash("Approved. The notice is ready for your signature.", "success")
+            return redirect(url_for("notices.show_notice", notice_id=notice_id))
+    return notice_page(notice, approve_form=form, status=422)
+
+
+@bp.get("/notices/review")
+@login_required
+def review_queue():
+    if current_user.role != Role.ADVOCATE:
+        abort(403, "The review queue is for advocates.")
+    require(current_user, Action.VIEW_CASE)
+    notices = db.session.scalars(
+        select(Notice).join(Case, Case.id == Notice.case_id)
+        .where(Case.advocate_id == current_user.id, Notice.status == NoticeStatus.IN_REVIEW)
+        .order_by(Notice.submitted_at)).all()
+    return render_template("notices/queue.html", notices=notices)

@@ -1,0 +1,130 @@
+"""The channels a signed notice is served through, behind one interface.
+
+A channel gets plain values (a `Delivery`) and returns the provider's acceptance (a `Sent`), or
+raises TransientFailure / PermanentFailure. E-mail goes over real SMTP; SMS and WhatsApp through
+the gateway adapters chosen by configuration (the local outbox by default).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate
+from typing import Protocol
+
+from flask import current_app, render_template
+
+from notices.serving.models import ChannelKind
+from portal.adapters import mail
+from portal.adapters.messaging import OutgoingMessage, PermanentFailure, TransientFailure
+
+
+@dataclass(frozen=True)
+class Delivery:
+    dispatch_id: int
+    purpose: str            # notice | reminder | odr_invite: picks the templates
+    idempotency_key: str
+    address: str
+    reference: str          # the case reference
+    creditor: str
+    advocate: str
+    respond_by: str         # e.g. "7 December 2026 (IST)"
+    link_url: str
+    verify_url: str
+    pixel_url: str
+    bounce_address: str
+    pdf: bytes
+    pdf_name: str
+
+
+@dataclass(frozen=True)
+class Sent:
+    provider: str
+    message_id: str
+    raw: bytes              # the provider's acceptance as received (SMTP reply, API response)
+    detail: str = ""
+
+
+class Channel(Protocol):
+    kind: ChannelKind
+
+    def send(self, delivery: Delivery) -> Sent: ...
+
+
+_SUBJECTS = {
+    "notice": "Legal notice {d.reference} from {d.advocate} on behalf of {d.creditor}",
+    # No colon right after the first word: Python's header folder then starts a folded line.
+    "reminder": "Reminder of legal notice {d.reference}: payment due by {d.respond_by}",
+    "odr_invite": "Legal notice {d.reference} - invitation to resolve the claim online",
+}
+
+
+def _message_id(key: str) -> str:
+    # Deterministic per (notice, channel, address): a re-send after a lost sent-marker carries the
+    # same Message-ID, so the receiving side can recognise the duplicate.
+    domain = current_app.config["MAIL_BOUNCE_DOMAIN"]
+    return f"<notice.{key[:40]}@{domain}>"
+
+
+class EmailChannel:
+    kind = ChannelKind.EMAIL
+
+    def build(self, d: Delivery) -> EmailMessage:
+        em = EmailMessage()
+        em["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+        em["To"] = d.address
+        em["Subject"] = _SUBJECTS[d.purpose].format(d=d)
+        em["Date"] = formatdate(localtime=False)
+        em["Message-ID"] = _message_id(d.idempotency_key)
+        em["X-Sulah-Dispatch"] = str(d.dispatch_id)
+        em.set_content(render_template(f"email/{d.purpose}_served.txt", d=d))
+        em.add_alternative(render_template(f"email/{d.purpose}_served.html", d=d), subtype="html")
+        if d.purpose == "notice":
+            em.add_attachment(d.pdf, maintype="application", subtype="pdf", filename=d.pdf_name)
+        return em
+
+    def send(self, d: Delivery) -> Sent:
+        try:
+            receipt = mail.deliver(self.build(d), envelope_from=d.bounce_address, recipient=d.address)
+        except mail.SmtpPermanent as exc:
+            raise PermanentFailure(f"The mail server refused {d.address}: {exc}") from exc
+        except mail.SmtpTransient as exc:
+            raise TransientFailure(str(exc)) from exc
+        raw = f"{receipt.server} {receipt.code} {receipt.reply}".encode()
+        return Sent("smtp", receipt.message_id, raw, f"{receipt.code} {receipt.reply}")
+
+
+class GatewayChannel:
+    """SMS or WhatsApp: a template message with the link; WhatsApp also carries the PDF."""
+
+    def __init__(self, kind: ChannelKind, gateway) -> None:
+        self.kind, self.gateway = kind, gateway
+
+    def send(self, d: Delivery) -> Sent:
+        variables = (d.creditor, d.reference, d.respond_by, d.link_url)
+        text = render_template(f"sms/{d.purpose}_served.txt", d=d).strip()
+        is_whatsapp = self.kind == ChannelKind.WHATSAPP and d.purpose == "notice"
+        receipt = self.gateway.send(OutgoingMessage(
+            to=d.address, template=f"{d.purpose}_served", variables=variables, text=text,
+            idempotency_key=d.idempotency_key,
+            document=d.pdf if is_whatsapp else None, document_name=d.pdf_name if is_whatsapp else None,
+            status_callback_url=_callback_url(self.kind, self.gateway.name)))
+        return Sent(self.gateway.name, receipt.message_id, receipt.raw)
+
+
+def _callback_url(kind: ChannelKind, provider: str) -> str:
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return f"{base}/webhooks/{kind.value}/{provider}"
+
+
+def channel_for(kind: ChannelKind) -> Channel:
+    if kind == ChannelKind.EMAIL:
+        return EmailChannel()
+    if kind == ChannelKind.SMS:
+        from portal.adapters.sms import sms_gateway
+
+        return GatewayChannel(kind, sms_gateway(current_app.config))
+    if kind == ChannelKind.WHATSAPP:
+        from portal.adapters.whatsapp import whatsapp_gateway
+
+        return GatewayChannel(kind, whatsapp_gateway(current_app.config))
+    raise PermanentFailure(f"Channel {kind.value} is not sent by a worker.")

@@ -1,0 +1,56 @@
+"""What a dispatch carries (the signed PDF, the personal link, the tracking pixel, the bounce
+address) and telling the creditor when a dispatch fails for good."""
+from __future__ import annotations
+
+from flask import current_app, render_template
+
+from evidence.services import store
+from notices.serving.hooks import issue_debtor_link
+from notices.serving.models import Dispatch, ServiceTerms
+from portal.accounts.models import User
+from portal.adapters import mail
+from portal.extensions import db
+
+
+def public_url(path: str) -> str:
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+
+
+def bounce_address(dispatch: Dispatch) -> str:
+    return f"bounces+{dispatch.bounce_token}@{current_app.config['MAIL_BOUNCE_DOMAIN']}"
+
+
+def build_delivery(dispatch: Dispatch):
+    """The plain values a channel needs; issues this attempt's personal link (flushes)."""
+    from notices.serving.channels import Delivery
+    from notices.serving.dispatch import respond_by
+    from portal.types import utcnow
+
+    notice, case = dispatch.notice, dispatch.notice.case
+    _link, token = issue_debtor_link(case.id, notice.id, dispatch.id)
+    with store().open(notice.signed_pdf_sha256) as fh:
+        pdf = fh.read()
+    terms = db.session.get(ServiceTerms, notice.id)
+    due = terms.respond_by if terms and terms.respond_by else respond_by(utcnow(), notice.pay_within_days)
+    return Delivery(
+        dispatch_id=dispatch.id, purpose=dispatch.purpose.value, idempotency_key=dispatch.idempotency_key,
+        address=dispatch.address,
+        reference=case.reference, creditor=case.creditor.legal_name,
+        advocate=notice.advocate.name if notice.advocate else "the creditor's advocate",
+        respond_by=f"{due:%d %B %Y} (IST)", link_url=public_url(f"/n/{token}"),
+        verify_url=public_url(f"/verify/{notice.verification_code}"),
+        pixel_url=public_url(f"/t/{dispatch.pixel_token}.gif"), bounce_address=bounce_address(dispatch),
+        pdf=pdf, pdf_name=f"legal-notice-{case.reference}.pdf")
+
+
+def tell_creditor_failed(dispatch: Dispatch, error: str) -> None:
+    """Mail the staff member who requested service (after commit)."""
+    case = dispatch.notice.case
+    requester = db.session.get(User, dispatch.created_by_id)
+    if requester is None:
+        return
+    text = render_template("email/dispatch_failed.txt", case=case, dispatch=dispatch, error=error,
+                           url=public_url(f"/notices/{dispatch.notice_id}/delivery"))
+    mail.queue(mail.Message(to=[requester.email], text=text,
+                            subject=f"{case.reference}: the notice could not be served by "
+                                    f"{dispatch.channel.value}"))

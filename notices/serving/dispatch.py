@@ -1,0 +1,153 @@
+"""Serving a signed notice: the creditor picks channels, Sulah plans one dispatch per (channel,
+address) from the debtor's contacts and queues one task for each after the commit.
+
+Rules: only a signed notice is served; WhatsApp never goes alone (e-mail goes the same day,
+DOMAIN 7); the debtor's own addresses only (DOMAIN 24); the same notice never goes twice to the
+same address (the idempotency key is unique).
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from notices.models import Notice
+from notices.serving.models import ChannelKind, Dispatch, EventKind, Purpose, ServiceTerms
+from notices.serving.states import DispatchStatus
+from notices.states import NoticeStatus
+from portal import audit
+from portal.accounts.models import User
+from portal.cases.models import ContactKind
+from portal.database import after_commit
+from portal.errors import DomainError
+from portal.extensions import db
+from portal.types import IST
+
+WORKER_CHANNELS = (ChannelKind.EMAIL, ChannelKind.SMS, ChannelKind.WHATSAPP)
+_CONTACT_KIND = {ChannelKind.EMAIL: ContactKind.EMAIL, ChannelKind.SMS: ContactKind.MOBILE,
+                 ChannelKind.WHATSAPP: ContactKind.MOBILE}
+
+
+def idempotency_key(notice_id: int, channel: ChannelKind, address: str,
+                    purpose: Purpose = Purpose.NOTICE) -> str:
+    text = f"{notice_id}|{channel.value}|{address.lower()}"
+    if purpose != Purpose.NOTICE:
+        text += f"|{purpose.value}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def dispatches_for(notice: Notice, purpose: Purpose | None = Purpose.NOTICE) -> list[Dispatch]:
+    query = select(Dispatch).where(Dispatch.notice_id == notice.id).order_by(Dispatch.id)
+    if purpose is not None:
+        query = query.where(Dispatch.purpose == purpose)
+    return list(db.session.scalars(query))
+
+
+def follow_up(notice: Notice, purpose: Purpose, channels: tuple[ChannelKind, ...]) -> list[Dispatch]:
+    """A reminder or invitation on the addresses the notice reached, through the same pipeline
+    (contact window, daily cap, timeline). Existing ones are not repeated."""
+    sent = [d for d in dispatches_for(notice) if d.status == DispatchStatus.SENT and d.channel in channels]
+    known = {d.idempotency_key for d in dispatches_for(notice, None)}
+    created = []
+    for d in sent:
+        key = idempotency_key(notice.id, d.channel, d.address, purpose)
+        if key in known:
+            continue
+        known.add(key)
+        created.append(Dispatch(notice_id=notice.id, channel=d.channel, purpose=purpose, address=d.address,
+                                idempotency_key=key, designated=d.designated, created_by_id=d.created_by_id,
+                                bounce_token=secrets.token_hex(12), pixel_token=secrets.token_hex(12)))
+    db.session.add_all(created)
+    db.session.flush()
+    from notices.serving import timeline
+
+    for dispatch in created:
+        timeline.record(notice, EventKind.QUEUED, source="sulah", dispatch=dispatch,
+                        raw=f"queued {dispatch.idempotency_key}".encode(),
+                        detail=f"{purpose.value} by {dispatch.channel.value}")
+        queue(dispatch.id)
+    return created
+
+
+def _addresses(notice: Notice, channel: ChannelKind) -> list[tuple[str, bool]]:
+    party = notice.case.debtor
+    if channel == ChannelKind.POST:
+        return [(party.postal_address.strip(), True)] if party.postal_address.strip() else []
+    return [(c.value, c.designated) for c in party.contacts if c.kind == _CONTACT_KIND[channel]]
+
+
+def serve(actor: User, notice: Notice, channels: set[ChannelKind], *,
+          escalate_to_odr: bool = False) -> list[Dispatch]:
+    """Plan the dispatches and queue them; returns the new ones (existing pairs are skipped)."""
+    if notice.status != NoticeStatus.SIGNED:
+        raise DomainError("Only a signed notice can be served.")
+    if not channels:
+        raise DomainError("Choose at least one way to serve the notice.")
+    existing = dispatches_for(notice)
+    has_email = ChannelKind.EMAIL in channels or any(d.channel == ChannelKind.EMAIL for d in existing)
+    if ChannelKind.WHATSAPP in channels and not has_email:
+        raise DomainError("WhatsApp is never sent alone: serve by e-mail too, the same day.")
+    planned: list[tuple[ChannelKind, str, bool]] = []
+    for channel in sorted(channels):
+        found = _addresses(notice, channel)
+        if not found:
+            raise DomainError(f"The debtor has no {_label(channel)} on the case; add one first.")
+        planned += [(channel, address, designated) for address, designated in found]
+    if ChannelKind.WHATSAPP in channels and not _addresses(notice, ChannelKind.EMAIL):
+        raise DomainError("WhatsApp is never sent alone, and the debtor has no e-mail address.")
+    terms = db.session.get(ServiceTerms, notice.id)
+    if terms is None:
+        terms = ServiceTerms(notice_id=notice.id, requested_by_id=actor.id, escalate_to_odr=escalate_to_odr)
+        db.session.add(terms)
+    else:
+        terms.escalate_to_odr = terms.escalate_to_odr or escalate_to_odr
+    known = {d.idempotency_key for d in existing}
+    created = []
+    for channel, address, designated in planned:
+        key = idempotency_key(notice.id, channel, address)
+        if key in known:
+            continue
+        known.add(key)
+        dispatch = Dispatch(notice_id=notice.id, channel=channel, address=address, idempotency_key=key,
+                            designated=designated, created_by_id=actor.id,
+                            bounce_token=secrets.token_hex(12), pixel_token=secrets.token_hex(12))
+        db.session.add(dispatch)
+        created.append(dispatch)
+    if not created:
+        raise DomainError("The notice has already been served on every address of those channels.")
+    db.session.flush()
+    from notices.serving import timeline
+
+    for dispatch in created:
+        timeline.record(notice, EventKind.QUEUED, source="sulah", dispatch=dispatch, actor=actor,
+                        raw=f"queued {dispatch.idempotency_key}".encode(), detail=dispatch.channel.value)
+    audit.record("notice.service_requested", actor=actor, case=notice.case, payload={
+        "notice_id": notice.id, "channels": sorted(c.value for c in channels),
+        "dispatch_ids": [d.id for d in created], "escalate_to_odr": terms.escalate_to_odr})
+    for dispatch in created:
+        if dispatch.channel in WORKER_CHANNELS:
+            queue(dispatch.id)
+    return created
+
+
+def queue(dispatch_id: int, eta: datetime | None = None) -> None:
+    from notices.serving.tasks import send_dispatch
+
+    after_commit(lambda: send_dispatch.apply_async((dispatch_id,), eta=eta),
+                 key=f"dispatch:{dispatch_id}")
+
+
+def respond_by(dispatched_at: datetime, days: int):
+    """The last day to pay: the IST calendar day of dispatch plus `days` calendar days."""
+    return dispatched_at.astimezone(IST).date() + timedelta(days=days)
+
+
+def _label(channel: ChannelKind) -> str:
+    return {ChannelKind.EMAIL: "e-mail address", ChannelKind.SMS: "mobile number",
+            ChannelKind.WHATSAPP: "mobile number", ChannelKind.POST: "postal address"}[channel]
+
+
+def is_live(dispatch: Dispatch) -> bool:
+    return dispatch.status in (DispatchStatus.QUEUED, DispatchStatus.SENDING)

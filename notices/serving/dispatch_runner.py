@@ -1,0 +1,188 @@
+"""Running one dispatch exactly once: claim it, send it, commit the sent-marker.
+
+1. Claim (one transaction): lock the debtor and the dispatch; stop if it is already sent or failed,
+   or claimed by a live worker; defer it to the contact window or past the daily cap; otherwise
+   mark it SENDING until `now + lease`, issue the personal link, commit.
+2. Send, outside any transaction, through the channel.
+3. Finish (one transaction): SENT with the provider's message id and the `dispatched` event; or
+   back to QUEUED with a `retry` event; or FAILED, and the creditor is told.
+
+A worker that dies between 1 and 3 leaves a claim that expires; the sweep (or the broker's
+redelivery) then sends again with the same Message-ID. The one window left is a crash after the
+provider accepted and before 3 commits; the lease only has to outlast the channel's timeout.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, or_, select, update
+
+from notices.models import Notice
+from notices.serving import timeline
+from notices.serving.channels import Delivery, Sent, channel_for
+from notices.serving.contact_rules import ContactPolicy, ist_day_bounds, next_contact_time
+from notices.serving.dispatch import respond_by
+from notices.serving.models import ChannelKind, Dispatch, EventKind, ServiceTerms
+from notices.serving.states import DispatchStatus
+from portal.adapters.messaging import PermanentFailure, TransientFailure
+from portal.cases.models import Case, Party
+from portal.cases.states import CaseStatus
+from portal.cases.transitions import fire
+from portal.database import commit, rollback
+from portal.extensions import db
+from portal.types import IST, utcnow
+
+
+@dataclass(frozen=True)
+class Outcome:
+    result: str                    # sent | done | busy | deferred | retry | failed
+    at: datetime | None = None     # when to look again (busy, deferred, retry)
+    detail: str = ""
+
+
+def run(dispatch_id: int) -> Outcome:
+    claimed = _claim(dispatch_id)
+    if isinstance(claimed, Outcome):
+        return claimed
+    kind, delivery = claimed
+    try:
+        sent = channel_for(kind).send(delivery)
+    except TransientFailure as exc:
+        return _retry(dispatch_id, str(exc))
+    except PermanentFailure as exc:
+        return _fail(dispatch_id, str(exc))
+    return _finish(dispatch_id, sent)
+
+
+def _locked(dispatch_id: int) -> Dispatch | None:
+    if db.session.get_bind().dialect.name == "sqlite":
+        # SQLite ignores FOR UPDATE and fails at once ("database is locked") when a transaction
+        # that has read upgrades to write after another wrote. Writing first takes the database's
+        # write lock at the start of the transaction, waiting for it (busy_timeout) instead.
+        db.session.execute(update(Dispatch).where(Dispatch.id == dispatch_id)
+                           .values(attempts=Dispatch.attempts))
+    dispatch = db.session.get(Dispatch, dispatch_id)
+    if dispatch is None:
+        return None
+    # Lock order everywhere: the debtor, then the dispatch (the daily cap is per debtor).
+    db.session.execute(select(Party.id).where(Party.id == dispatch.notice.case.debtor_party_id)
+                       .with_for_update())
+    db.session.refresh(dispatch, with_for_update=True)
+    return dispatch
+
+
+def contacts_today(party_id: int, now: datetime, excluding: int) -> int:
+    start, end = ist_day_bounds(now)
+    return db.session.scalar(
+        select(func.count(Dispatch.id)).join(Notice, Notice.id == Dispatch.notice_id)
+        .join(Case, Case.id == Notice.case_id)
+        .where(Case.debtor_party_id == party_id, Dispatch.id != excluding,
+               Dispatch.channel != ChannelKind.POST,
+               or_(Dispatch.sent_at.between(start, end),
+                   (Dispatch.status == DispatchStatus.SENDING) & (Dispatch.claimed_until > now)))) or 0
+
+
+def _claim(dispatch_id: int) -> Outcome | tuple[ChannelKind, Delivery]:
+    dispatch = _locked(dispatch_id)
+    now = utcnow()
+    if dispatch is None or dispatch.status in (DispatchStatus.SENT, DispatchStatus.FAILED,
+                                               DispatchStatus.CANCELLED):
+        rollback()
+        return Outcome("done", detail=dispatch.status.value if dispatch else "no such dispatch")
+    if dispatch.status == DispatchStatus.SENDING and dispatch.claimed_until > now:
+        until = dispatch.claimed_until
+        rollback()
+        return Outcome("busy", at=until)
+    cfg = current_app.config
+    if dispatch.attempts >= cfg["DISPATCH_MAX_ATTEMPTS"]:
+        rollback()
+        return _fail(dispatch_id, f"Gave up after {cfg['DISPATCH_MAX_ATTEMPTS']} attempts: "
+                                  f"{dispatch.last_error or 'no answer'}")
+    notice, case = dispatch.notice, dispatch.notice.case
+    if dispatch.channel == ChannelKind.WHATSAPP:
+        held = _whatsapp_waits_for_email(dispatch, now)
+        if held is not None:
+            rollback()
+            return held if held.result != "failed" else _fail(dispatch_id, held.detail)
+    policy = ContactPolicy.of(case.creditor)
+    wait = next_contact_time(now, policy, contacts_today(case.debtor_party_id, now, dispatch.id))
+    if wait is not None:
+        dispatch.status, dispatch.not_before = DispatchStatus.QUEUED, wait.astimezone(IST)
+        timeline.record(notice, EventKind.DEFERRED, source="sulah", dispatch=dispatch,
+                        raw=f"deferred {dispatch.id} until {wait.isoformat()}".encode(),
+                        detail=f"Outside the contact rules; next attempt {wait:%d %b %Y %H:%M} IST")
+        commit()
+        return Outcome("deferred", at=wait)
+    from notices.serving.delivery import build_delivery
+
+    dispatch.status, dispatch.claimed_until = DispatchStatus.SENDING, now + timedelta(
+        seconds=cfg["DISPATCH_LEASE_SECONDS"])
+    dispatch.attempts += 1
+    delivery = build_delivery(dispatch)
+    kind = dispatch.channel
+    commit()
+    return kind, delivery
+
+
+def _whatsapp_waits_for_email(dispatch: Dispatch, now: datetime) -> Outcome | None:
+    """WhatsApp never goes alone (DOMAIN 7): only once the e-mail of the same notice has gone."""
+    emails = [d for d in dispatch.notice_dispatches() if d.channel == ChannelKind.EMAIL
+              and d.purpose == dispatch.purpose]
+    if any(d.status == DispatchStatus.SENT for d in emails):
+        return None
+    if any(d.status in (DispatchStatus.QUEUED, DispatchStatus.SENDING) for d in emails):
+        return Outcome("busy", at=now + timedelta(seconds=60), detail="waiting for the e-mail to go first")
+    return Outcome("failed", detail="WhatsApp is never sent alone, and no e-mail of this notice went out.")
+
+
+def _finish(dispatch_id: int, sent: Sent) -> Outcome:
+    dispatch = _locked(dispatch_id)
+    now = utcnow()
+    notice, case = dispatch.notice, dispatch.notice.case
+    dispatch.status, dispatch.sent_at, dispatch.claimed_until = DispatchStatus.SENT, now, None
+    dispatch.provider, dispatch.provider_message_id = sent.provider, sent.message_id
+    dispatch.last_error = None
+    terms = db.session.get(ServiceTerms, notice.id)
+    if terms is not None and terms.first_dispatched_at is None:
+        terms.first_dispatched_at, terms.respond_by = now, respond_by(now, notice.pay_within_days)
+    if case.status == CaseStatus.NOTICE_SIGNED:
+        fire(case, "serve_notice", None, payload={"notice_id": notice.id, "dispatch_id": dispatch.id})
+    timeline.record(notice, EventKind.DISPATCHED, source=sent.provider, dispatch=dispatch, raw=sent.raw,
+                    occurred_at=now, provider_ref=sent.message_id, detail=sent.detail)
+    commit()
+    return Outcome("sent", detail=sent.message_id)
+
+
+def backoff(attempts: int) -> float:
+    cfg = current_app.config
+    exponential = cfg["DISPATCH_RETRY_BASE_SECONDS"] * 2 ** max(attempts - 1, 0)
+    ceiling = min(cfg["DISPATCH_RETRY_CAP_SECONDS"], exponential)
+    return ceiling * (0.5 + random.random() / 2)  # noqa: S311 (jitter, not a secret)
+
+
+def _retry(dispatch_id: int, error: str) -> Outcome:
+    dispatch = _locked(dispatch_id)
+    delay = backoff(dispatch.attempts)
+    at = utcnow() + timedelta(seconds=delay)
+    dispatch.status, dispatch.claimed_until, dispatch.last_error = DispatchStatus.QUEUED, None, error[:2000]
+    dispatch.not_before = at
+    timeline.record(dispatch.notice, EventKind.RETRY, source="sulah", dispatch=dispatch,
+                    raw=f"attempt {dispatch.attempts} failed: {error}".encode(),
+                    detail=f"Attempt {dispatch.attempts} failed ({error[:200]}); next in {delay:.0f} s")
+    commit()
+    return Outcome("retry", at=at, detail=error)
+
+
+def _fail(dispatch_id: int, error: str) -> Outcome:
+    dispatch = _locked(dispatch_id)
+    dispatch.status, dispatch.claimed_until, dispatch.last_error = DispatchStatus.FAILED, None, error[:2000]
+    timeline.record(dispatch.notice, EventKind.FAILED, source="sulah", dispatch=dispatch,
+                    raw=f"failed {dispatch.id}: {error}".encode(), detail=error[:500])
+    from notices.serving.delivery import tell_creditor_failed
+
+    tell_creditor_failed(dispatch, error)
+    commit()
+    return Outcome("failed", detail=error)

@@ -1,0 +1,41 @@
+"""Forms for serving a notice: the channels to serve on, and the postal steps staff record."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateField, SelectField, StringField
+from wtforms.validators import InputRequired, Length
+
+from notices.serving.models import ChannelKind
+from notices.serving.postal import PostalService
+from portal.formfields import choices
+
+
+class ServeForm(FlaskForm):
+    email = BooleanField("E-mail, with the signed PDF attached", default=True)
+    sms = BooleanField("SMS with the link to the notice")
+    whatsapp = BooleanField("WhatsApp, with the signed PDF (only together with e-mail)")
+    post = BooleanField("Registered or speed post (print the notice, envelope and acknowledgement card)")
+    escalate_to_odr = BooleanField("If the period to pay ends without an answer, move the case into "
+                                   "online dispute resolution and invite the debtor")
+
+    def channels(self) -> set[ChannelKind]:
+        return {kind for kind in ChannelKind if getattr(self, kind.value).data}
+
+
+class PostingForm(FlaskForm):
+    article_number = StringField("Article number (from the booking receipt)", validators=[
+        InputRequired("Enter the article number from the booking receipt."), Length(max=40)])
+    service = SelectField("Service", choices=choices((s.value, s.label) for s in PostalService))
+    booked_on = DateField("Booked on", validators=[InputRequired("Enter the booking date on the receipt.")])
+
+
+class TrackingForm(FlaskForm):
+    file = FileField("Tracking record (PDF or screenshot)",
+                     validators=[FileRequired("Choose a file to upload.")])
+
+
+class ReturnedCardForm(FlaskForm):
+    file = FileField("Scan of the signed card", validators=[FileRequired("Choose a file to upload.")])
+    delivered_on = DateField("Delivered on (as written on the card)",
+                             validators=[InputRequired("Enter the date the addressee wrote on the card.")])

@@ -1,0 +1,8 @@
+"""What serving asks of the debtor's side, through a hook it provides at start-up (see portal.hooks):
+each dispatch carries a fresh personal link for the debtor."""
+from __future__ import annotations
+
+from portal.hooks import Hook
+
+# (case_id, notice_id, dispatch_id) -> (link, token): the debtor's personal link for this attempt.
+issue_debtor_link: Hook = Hook("notices.serving.issue_debtor_link", provided_by="portal.debtor")

@@ -1,0 +1,148 @@
+"""Serving a signed notice: one Dispatch per (notice, channel, address), its delivery timeline of
+DeliveryEvents, and the versions of the delivery-proof certificate built from that timeline."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from notices.models import Notice
+from notices.serving.states import DispatchStatus
+from portal.accounts.models import enum_column
+from portal.extensions import db
+from portal.types import UTCDateTime, utcnow
+
+
+class ChannelKind(enum.StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+    WHATSAPP = "whatsapp"
+    POST = "post"  # registered / speed post: printed, then tracked by staff
+
+
+class Purpose(enum.StrEnum):
+    NOTICE = "notice"          # serving the signed notice itself
+    REMINDER = "reminder"      # before the period to pay ends
+    ODR_INVITE = "odr_invite"  # the period ended unanswered: talks move to the ODR room
+
+
+class EventKind(enum.StrEnum):
+    QUEUED = "queued"
+    DISPATCHED = "dispatched"      # the provider's acceptance: IT Act s.13(1) dispatch
+    ACCEPTED = "accepted"
+    DELIVERED = "delivered"
+    READ = "read"
+    BOUNCED = "bounced"
+    OPENED = "opened"              # tracking pixel
+    VIEWED = "viewed"              # the debtor opened the notice through its personal link
+    ACKNOWLEDGED = "acknowledged"  # "I have received this notice"
+    RETRY = "retry"                # a transient failure; the next attempt is scheduled
+    DEFERRED = "deferred"          # outside the contact window or over the frequency cap
+    FAILED = "failed"
+    RECORDED = "recorded"          # staff recorded a postal step (article number, tracking, card)
+
+
+class Dispatch(db.Model):
+    __tablename__ = "dispatches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
+    channel: Mapped[ChannelKind] = enum_column(ChannelKind)
+    purpose: Mapped[Purpose] = enum_column(Purpose, default=Purpose.NOTICE)
+    address: Mapped[str] = mapped_column(String(254))
+    # sha256(notice, purpose, channel, address): nothing goes twice to the same address.
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[DispatchStatus] = enum_column(DispatchStatus, default=DispatchStatus.QUEUED)
+    designated: Mapped[bool] = mapped_column(Boolean, default=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    provider: Mapped[str | None] = mapped_column(String(40))
+    provider_message_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    # Per-dispatch tokens: the VERP bounce address and the tracking pixel name this dispatch.
+    bounce_token: Mapped[str] = mapped_column(String(32), unique=True)
+    pixel_token: Mapped[str] = mapped_column(String(32), unique=True)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    notice: Mapped[Notice] = relationship()
+    events: Mapped[list[DeliveryEvent]] = relationship(
+        back_populates="dispatch", order_by="DeliveryEvent.id")
+
+    def notice_dispatches(self) -> list[Dispatch]:
+        from sqlalchemy import select
+
+        return list(db.session.scalars(select(Dispatch).where(Dispatch.notice_id == self.notice_id)))
+
+    @property
+    def unread(self) -> bool:
+        """A WhatsApp message sent without a read receipt (DOMAIN 7 flags it)."""
+        return self.channel == ChannelKind.WHATSAPP and self.status == DispatchStatus.SENT and not any(
+            e.kind == EventKind.READ for e in self.events)
+
+
+class DeliveryEvent(db.Model):
+    """One fact of the timeline, with its source and the SHA-256 of the raw bytes it came from."""
+
+    __tablename__ = "delivery_events"
+    # A provider resending the same webhook (or an attacker replaying it) adds nothing.
+    __table_args__ = (UniqueConstraint("dispatch_id", "kind", "payload_sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
+    dispatch_id: Mapped[int | None] = mapped_column(ForeignKey("dispatches.id"), index=True)
+    kind: Mapped[EventKind] = enum_column(EventKind)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    source: Mapped[str] = mapped_column(String(60))
+    provider_ref: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    payload_sha256: Mapped[str] = mapped_column(String(64))
+    raw: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+    dispatch: Mapped[Dispatch | None] = relationship(back_populates="events")
+
+
+class DeliveryProof(db.Model):
+    """One version of the delivery-proof certificate (PDF in the evidence store, hash in the ledger)."""
+
+    __tablename__ = "delivery_proofs"
+    __table_args__ = (UniqueConstraint("notice_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    events_count: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ServiceTerms(db.Model):
+    """What the creditor chose when it served the notice: the deadline and what happens after."""
+
+    __tablename__ = "notice_service_terms"
+
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), primary_key=True)
+    first_dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last calendar day (IST) to pay: dispatch date in IST + the notice's days to pay.
+    respond_by: Mapped[date | None] = mapped_column(Date)
+    escalate_to_odr: Mapped[bool] = mapped_column(Boolean, default=False)
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    notice: Mapped[Notice] = relationship()

@@ -1,0 +1,25 @@
+"""The delivery page of a notice, rendered by the serving views and re-rendered by the postal views."""
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user
+
+from notices.models import Notice
+from notices.serving import dispatch as dispatching
+from notices.serving import proof, timeline
+from notices.serving.contact_rules import ContactPolicy, describe
+from notices.serving.forms import ServeForm
+from notices.serving.models import ServiceTerms
+from notices.states import NoticeStatus
+from portal.accounts.policy import Action, can
+from portal.extensions import db
+
+
+def delivery_page(notice: Notice, form: ServeForm, status: int = 200):
+    terms = db.session.get(ServiceTerms, notice.id)
+    return render_template(
+        "notices/delivery.html", notice=notice, case=notice.case, form=form, terms=terms,
+        dispatches=dispatching.dispatches_for(notice, None), events=timeline.events_for(notice),
+        latest_proof=proof.latest(notice.id), rules=describe(ContactPolicy.of(notice.case.creditor)),
+        can_serve=notice.status == NoticeStatus.SIGNED and can(current_user, Action.SERVE_NOTICE,
+                                                                notice.case)), status

@@ -1,0 +1,236 @@
+"""Registered and speed post (DOMAIN 8): the print pack (DL envelope and A.D. card), the article
+number staff record from the India Post receipt, and the tracking record and returned card they
+upload. Workers never send post: recording the article number is what marks the dispatch sent."""
+from __future__ import annotations
+
+import enum
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import BinaryIO
+
+from flask import render_template
+from sqlalchemy import select
+
+from evidence.models import Document, DocumentKind
+from evidence.services import add_document
+from notices.serving import timeline
+from notices.serving.dispatch import respond_by
+from notices.serving.models import ChannelKind, DeliveryEvent, Dispatch, EventKind, ServiceTerms
+from notices.serving.states import DispatchStatus
+from portal.accounts.models import User
+from portal.cases.intake import today_ist
+from portal.cases.states import CaseStatus
+from portal.cases.transitions import fire
+from portal.errors import DomainError
+from portal.extensions import db
+from portal.pdf import html_to_pdf
+from portal.types import IST, utcnow
+
+PROVIDER = "india_post"
+_S10 = re.compile(r"([A-Z]{2})(\d{8})(\d)IN")
+_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
+
+
+class PostalService(enum.StrEnum):
+    REGISTERED = "registered_post"
+    SPEED = "speed_post"
+
+    @property
+    def label(self) -> str:
+        return {"registered_post": "Registered post A.D.", "speed_post": "Speed post"}[self.value]
+
+    @property
+    def marking(self) -> str:
+        return {"registered_post": "REGISTERED POST A.D.", "speed_post": "SPEED POST"}[self.value]
+
+    @property
+    def prefix(self) -> str:
+        """The S10 service indicator India Post uses: R… registered letters, E… speed post (EMS)."""
+        return {"registered_post": "R", "speed_post": "E"}[self.value]
+
+
+class PostalInputError(DomainError):
+    """What staff entered is wrong: shown on the form (422), nothing changed."""
+
+
+@dataclass(frozen=True)
+class Posting:
+    article_number: str
+    service: PostalService
+    booked_on: date
+
+
+@dataclass(frozen=True)
+class Sender:
+    name: str
+    on_behalf_of: str
+    address: str            # the creditor's address
+    return_address: str     # where the A.D. card comes back: the advocate's office, else the creditor
+
+
+def s10_check_digit(serial: str) -> int:
+    """The UPU S10 check digit of an 8-digit serial number."""
+    c = 11 - sum(int(d) * w for d, w in zip(serial, _WEIGHTS, strict=True)) % 11
+    return {10: 0, 11: 5}.get(c, c)
+
+
+def article_number(raw: str, service: PostalService | None = None) -> str:
+    """The normalised India Post article number (e.g. RK123456785IN), or PostalInputError saying why."""
+    text = re.sub(r"[\s-]", "", raw or "").upper()
+    match = _S10.fullmatch(text)
+    if match is None:
+        raise PostalInputError("An India Post article number is two letters, nine digits and “IN”, "
+                               "such as RK123456785IN. Copy it from the booking receipt.")
+    if s10_check_digit(match[2]) != int(match[3]):
+        raise PostalInputError(f"{text} is not a valid article number: its check digit (the ninth digit) "
+                               "does not match. Check the receipt for a mistyped digit.")
+    if service is not None and not text.startswith(service.prefix):
+        raise PostalInputError(f"{text} is not a {service.label.lower()} number: those begin with "
+                               f"“{service.prefix}”. Check the service on the receipt.")
+    return text
+
+
+def print_pack(dispatch: Dispatch, service: PostalService | None = None) -> bytes:
+    """The DL envelope and the A.D. card for a postal dispatch; the notice prints from its signed PDF."""
+    _require_post(dispatch)
+    posting = posting_of(dispatch)
+    notice = dispatch.notice
+    html = render_template(
+        "pdf/post_pack.html", dispatch=dispatch, notice=notice, case=notice.case, debtor=notice.case.debtor,
+        sender=sender_of(dispatch), posting=posting,
+        service=posting.service if posting else (service or PostalService.REGISTERED),
+        generated=utcnow().astimezone(IST))
+    return html_to_pdf(html, ("base.css", "post.css"))
+
+
+def sender_of(dispatch: Dispatch) -> Sender:
+    notice = dispatch.notice
+    creditor = notice.case.creditor
+    advocate = notice.advocate
+    profile = advocate.advocate_profile if advocate is not None else None
+    office = (profile.office_address or "").strip() if profile is not None else ""
+    return Sender(name=advocate.name if advocate is not None else creditor.legal_name,
+                  on_behalf_of=creditor.legal_name, address=creditor.address.strip(),
+                  return_address=office or creditor.address.strip())
+
+
+def posting_of(dispatch: Dispatch) -> Posting | None:
+    event = _events(dispatch, EventKind.DISPATCHED)
+    if not event or event[0].raw is None:
+        return None
+    data = json.loads(event[0].raw)
+    return Posting(data["article_number"], PostalService(data["service"]),
+                   date.fromisoformat(data["booked_on"]))
+
+
+def tracking_records(dispatch: Dispatch) -> list[DeliveryEvent]:
+    return _events(dispatch, EventKind.RECORDED)
+
+
+def returned_card(dispatch: Dispatch) -> DeliveryEvent | None:
+    found = _events(dispatch, EventKind.DELIVERED)
+    return found[0] if found else None
+
+
+def record_posting(actor: User, dispatch: Dispatch, article: str, service: PostalService | str,
+                   booked_on: date) -> DeliveryEvent:
+    """Staff booked the notice at the post office: the dispatch is sent as of the booking date."""
+    _require_post(dispatch)
+    db.session.refresh(dispatch, with_for_update=True)  # two clerks recording at once: one wins
+    if posting_of(dispatch) is not None:
+        raise DomainError(f"Article {dispatch.provider_message_id} was already recorded for this dispatch; "
+                          "a recorded posting is not changed.")
+    if dispatch.status != DispatchStatus.QUEUED:
+        raise DomainError(f"This postal dispatch is {dispatch.status.value}; a posting cannot be recorded.")
+    try:
+        service = PostalService(service)
+    except ValueError:
+        raise PostalInputError("Choose registered post or speed post.") from None
+    number = article_number(article, service)
+    notice, case = dispatch.notice, dispatch.notice.case
+    signed_on = notice.signed_at.astimezone(IST).date()
+    if booked_on > today_ist():
+        raise PostalInputError("The booking date is in the future. Enter the date on the receipt.")
+    if booked_on < signed_on:
+        raise PostalInputError(f"The booking date is before the notice was signed "
+                               f"({signed_on:%d %b %Y}). Enter the date on the receipt.")
+    clash = db.session.scalar(select(Dispatch.id).where(
+        Dispatch.provider == PROVIDER, Dispatch.provider_message_id == number, Dispatch.id != dispatch.id))
+    if clash is not None:
+        raise PostalInputError(f"Article {number} is already recorded for another notice. "
+                               "Check the receipt.")
+    at = _noon_ist(booked_on)
+    dispatch.status, dispatch.sent_at, dispatch.claimed_until = DispatchStatus.SENT, at, None
+    dispatch.provider, dispatch.provider_message_id, dispatch.last_error = PROVIDER, number, None
+    terms = db.session.get(ServiceTerms, notice.id)
+    if terms is not None and terms.first_dispatched_at is None:
+        terms.first_dispatched_at, terms.respond_by = at, respond_by(at, notice.pay_within_days)
+    if case.status == CaseStatus.NOTICE_SIGNED:
+        fire(case, "serve_notice", actor, payload={"notice_id": notice.id, "dispatch_id": dispatch.id})
+    raw = json.dumps({"article_number": number, "booked_on": booked_on.isoformat(),
+                      "dispatch_id": dispatch.id, "service": service.value},
+                     sort_keys=True, separators=(",", ":")).encode()
+    return timeline.record(notice, EventKind.DISPATCHED, source=PROVIDER, dispatch=dispatch, raw=raw,
+                           occurred_at=at, provider_ref=number, actor=actor,
+                           detail=f"{service.label}, article {number}, booked on {booked_on:%d %b %Y}")
+
+
+def attach_tracking(actor: User, dispatch: Dispatch, stream: BinaryIO, filename: str) -> Document:
+    """The India Post tracking record (a screenshot or PDF of the consignment's history)."""
+    posting = _posted(dispatch)
+    doc = add_document(actor, dispatch.notice.case, stream, filename, DocumentKind.CORRESPONDENCE,
+                       f"India Post tracking record, article {posting.article_number}")
+    event = timeline.record(dispatch.notice, EventKind.RECORDED, source=PROVIDER, dispatch=dispatch,
+                            raw=f"{doc.sha256} {doc.filename}".encode(), provider_ref=posting.article_number,
+                            actor=actor,
+                            detail=f"Tracking record uploaded: {doc.filename} (document {doc.id})")
+    if event is None:
+        raise DomainError("This tracking record is already attached to the dispatch.")
+    return doc
+
+
+def attach_returned_card(actor: User, dispatch: Dispatch, stream: BinaryIO, filename: str,
+                         delivered_on: date) -> Document:
+    """The A.D. card the addressee signed, back from the post office: delivery of the notice."""
+    posting = _posted(dispatch)
+    if returned_card(dispatch) is not None:
+        raise DomainError("The returned A.D. card is already attached to this dispatch.")
+    if delivered_on > today_ist():
+        raise PostalInputError("The delivery date is in the future. Enter the date the addressee wrote "
+                               "on the card.")
+    if delivered_on < posting.booked_on:
+        raise PostalInputError(f"The delivery date is before the notice was posted "
+                               f"({posting.booked_on:%d %b %Y}). Enter the date on the card.")
+    detail = f"A.D. card returned, signed by the addressee on {delivered_on:%d %b %Y}"
+    doc = add_document(actor, dispatch.notice.case, stream, filename, DocumentKind.DELIVERY_PROOF,
+                       f"{detail}; article {posting.article_number}")
+    timeline.record(dispatch.notice, EventKind.DELIVERED, source=PROVIDER, dispatch=dispatch,
+                    raw=f"{doc.sha256} {doc.filename}".encode(), occurred_at=_noon_ist(delivered_on),
+                    provider_ref=posting.article_number, actor=actor, detail=f"{detail} (document {doc.id})")
+    return doc
+
+
+def _require_post(dispatch: Dispatch) -> None:
+    if dispatch.channel != ChannelKind.POST:
+        raise DomainError("That dispatch does not go by post.")
+
+
+def _posted(dispatch: Dispatch) -> Posting:
+    _require_post(dispatch)
+    posting = posting_of(dispatch)
+    if posting is None:
+        raise DomainError("Record the article number from the booking receipt first.")
+    return posting
+
+
+def _events(dispatch: Dispatch, kind: EventKind) -> list[DeliveryEvent]:
+    return list(db.session.scalars(select(DeliveryEvent).where(
+        DeliveryEvent.dispatch_id == dispatch.id, DeliveryEvent.kind == kind,
+        DeliveryEvent.source == PROVIDER).order_by(DeliveryEvent.id)))
+
+
+def _noon_ist(day: date) -> datetime:
+    """A day staff gave without a time: noon IST, never later than now."""
+    return min(datetime.combine(day, time(12), tzinfo=IST).astimezone(UTC), utcnow())

@@ -1,0 +1,56 @@
+"""The delivery-proof certificate: a PDF per notice with the signed notice's hash, every dispatch,
+the full timeline in IST with provider ids and payload hashes, and a BSA 2023 s.63 certificate
+(Part A) pre-filled for the platform operator. Rebuilt when events arrive; each version carries the
+platform's PAdES seal (portal/seal.py), is stored write-once and its hash goes into the ledger."""
+from __future__ import annotations
+
+from flask import current_app, render_template
+from sqlalchemy import select
+
+from notices.models import Notice
+from notices.serving import timeline
+from notices.serving.dispatch import dispatches_for
+from notices.serving.models import DeliveryProof
+from portal import audit
+from portal.extensions import db
+from portal.pdf import html_to_pdf
+from portal.seal import seal
+from portal.types import IST, utcnow
+
+
+def latest(notice_id: int) -> DeliveryProof | None:
+    return db.session.scalar(select(DeliveryProof).where(DeliveryProof.notice_id == notice_id)
+                             .order_by(DeliveryProof.version.desc()).limit(1))
+
+
+def render(notice: Notice, version: int) -> bytes:
+    from evidence.bundle import _system_description
+
+    events = timeline.events_for(notice)
+    html = render_template(
+        "pdf/delivery_proof.html", notice=notice, case=notice.case, version=version,
+        dispatches=dispatches_for(notice), events=events, generated_ist=utcnow().astimezone(IST),
+        operator=current_app.config["PLATFORM_OPERATOR"], system=_system_description())
+    return html_to_pdf(html)
+
+
+def refresh(notice_id: int) -> str | None:
+    """A new version when events arrived since the last one; returns its SHA-256 (or None)."""
+    from evidence.services import store_pdf
+
+    notice = db.session.get(Notice, notice_id)
+    if notice is None or notice.signed_pdf_sha256 is None:
+        return None
+    count = len(timeline.events_for(notice))
+    previous = latest(notice_id)
+    if previous is not None and previous.events_count == count:
+        return None
+    version = previous.version + 1 if previous else 1
+    reason = f"Delivery proof of notice {notice.case.reference}/N{notice.id}, version {version}"
+    sealed, _demo = seal(render(notice, version), reason=reason)
+    sha = store_pdf(sealed)
+    db.session.add(DeliveryProof(notice_id=notice.id, version=version, sha256=sha, events_count=count))
+    db.session.flush()
+    audit.record("delivery.proof_issued", actor=None, case=notice.case, payload={
+        "notice_id": notice.id, "version": version, "sha256": sha, "events": count})
+    return sha

@@ -1,0 +1,74 @@
+"""Turning what comes back (provider status webhooks, bounces, the tracking pixel, the debtor's
+link) into delivery events. Every lookup happens before anything is written, so a request naming
+an unknown message changes nothing."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+
+from notices.serving import timeline
+from notices.serving.bounces import Bounce
+from notices.serving.models import ChannelKind, Dispatch, EventKind
+from notices.serving.states import DispatchStatus
+from portal.adapters.messaging import DeliveryStatus, StatusUpdate
+from portal.extensions import db
+
+_KIND = {DeliveryStatus.ACCEPTED: EventKind.ACCEPTED, DeliveryStatus.DELIVERED: EventKind.DELIVERED,
+         DeliveryStatus.READ: EventKind.READ, DeliveryStatus.FAILED: EventKind.FAILED}
+
+
+class UnknownMessage(LookupError):
+    """No dispatch of ours carries this provider message id (or bounce token)."""
+
+
+def status_updates(channel: ChannelKind, provider: str, updates: Sequence[StatusUpdate]) -> int:
+    """Record provider status updates; returns how many were new (0: all replays)."""
+    found: list[tuple[Dispatch, StatusUpdate]] = []
+    for update in updates:
+        dispatch = db.session.scalar(select(Dispatch).where(
+            Dispatch.channel == channel, Dispatch.provider == provider,
+            Dispatch.provider_message_id == update.message_id))
+        if dispatch is None:
+            raise UnknownMessage(f"No {channel.value} message {update.message_id!r} was sent by Sulah.")
+        found.append((dispatch, update))
+    new = 0
+    for dispatch, update in found:
+        kind = _KIND[update.status]
+        event = timeline.record(dispatch.notice, kind, source=provider, dispatch=dispatch, raw=update.raw,
+                                occurred_at=update.at, provider_ref=update.message_id, detail=update.detail)
+        if event is None:
+            continue
+        new += 1
+        if kind == EventKind.FAILED and dispatch.status != DispatchStatus.FAILED:
+            _fail(dispatch, f"The provider reported the message undeliverable: {update.detail or 'failed'}")
+    return new
+
+
+def bounce(b: Bounce, raw: bytes) -> bool:
+    dispatch = db.session.scalar(select(Dispatch).where(Dispatch.bounce_token == b.token))
+    if dispatch is None:
+        raise UnknownMessage("No dispatch has that bounce address.")
+    detail = f"{b.action} {b.status} {b.recipient}: {b.diagnostic}".strip()
+    event = timeline.record(dispatch.notice, EventKind.BOUNCED, source="dsn", dispatch=dispatch, raw=raw,
+                            provider_ref=b.status, detail=detail)
+    if event is not None and b.permanent and dispatch.status != DispatchStatus.FAILED:
+        _fail(dispatch, f"The e-mail bounced ({b.status}): {b.diagnostic or 'address rejected'}")
+    return event is not None
+
+
+def opened(pixel_token: str, user_agent: str) -> bool:
+    dispatch = db.session.scalar(select(Dispatch).where(Dispatch.pixel_token == pixel_token))
+    if dispatch is None:
+        raise UnknownMessage("Unknown tracking pixel.")
+    # The first open is the one that matters; later ones are the same fact again.
+    event = timeline.record(dispatch.notice, EventKind.OPENED, source="pixel", dispatch=dispatch,
+                            raw=f"opened {dispatch.id}".encode(), detail=user_agent[:300])
+    return event is not None
+
+
+def _fail(dispatch: Dispatch, reason: str) -> None:
+    from notices.serving.delivery import tell_creditor_failed
+
+    dispatch.status, dispatch.last_error = DispatchStatus.FAILED, reason
+    tell_creditor_failed(dispatch, reason)

@@ -1,0 +1,80 @@
+"""Celery tasks for serving notices: send one dispatch, sweep for due or orphaned dispatches,
+rebuild the delivery-proof certificate, and the deadline checks. Tasks take ids."""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from sqlalchemy import or_, select
+from sqlalchemy.exc import OperationalError
+
+from notices.serving.dispatch import WORKER_CHANNELS
+from notices.serving.models import Dispatch
+from notices.serving.states import DispatchStatus
+from portal.types import utcnow
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(name="notices.send_dispatch", bind=True, acks_late=True, reject_on_worker_lost=True,
+             max_retries=None)
+def send_dispatch(self, dispatch_id: int) -> dict:
+    """Send one (notice, channel, address). Safe to run twice: the claim decides who sends."""
+    from notices.serving import dispatch_runner
+
+    outcome = dispatch_runner.run(dispatch_id)
+    if outcome.result in ("retry", "busy") and outcome.at is not None and not self.request.is_eager:
+        # Retries are re-queued with an ETA; the sweep picks up anything that is lost on the way.
+        send_dispatch.apply_async((dispatch_id,), eta=outcome.at)
+    log.info("dispatch %s: %s %s", dispatch_id, outcome.result, outcome.detail)
+    return {"dispatch_id": dispatch_id, "result": outcome.result,
+            "at": outcome.at.isoformat() if outcome.at else None}
+
+
+def due_dispatch_ids(now=None, limit: int = 500) -> list[int]:
+    """QUEUED dispatches whose time has come, and SENDING ones whose claim has expired (the
+    worker holding them died)."""
+    from portal.extensions import db
+
+    now = now or utcnow()
+    return list(db.session.scalars(
+        select(Dispatch.id).where(
+            Dispatch.channel.in_(WORKER_CHANNELS),
+            or_((Dispatch.status == DispatchStatus.QUEUED)
+                & (or_(Dispatch.not_before.is_(None), Dispatch.not_before <= now))
+                & (Dispatch.created_at <= now - timedelta(seconds=30)),
+                (Dispatch.status == DispatchStatus.SENDING) & (Dispatch.claimed_until <= now)))
+        .order_by(Dispatch.id).limit(limit)))
+
+
+@shared_task(name="notices.sweep_dispatches")
+def sweep_dispatches() -> int:
+    """Every minute (beat): queue what is due. Duplicated tasks are harmless (the claim decides)."""
+    ids = due_dispatch_ids()
+    for dispatch_id in ids:
+        send_dispatch.delay(dispatch_id)
+    return len(ids)
+
+
+# A refresh is idempotent (it adds a version only when events arrived), so a lock conflict with
+# another writer (SQLite's deferred transactions, a PostgreSQL lock timeout) is simply tried again.
+@shared_task(name="notices.refresh_delivery_proof", acks_late=True, autoretry_for=(OperationalError,),
+             retry_backoff=1, retry_backoff_max=30, retry_jitter=True, max_retries=8)
+def refresh_delivery_proof(notice_id: int) -> str | None:
+    from notices.serving import proof
+    from portal.database import commit
+
+    sha = proof.refresh(notice_id)
+    commit()
+    return sha
+
+
+@shared_task(name="notices.check_deadlines")
+def check_deadlines() -> dict:
+    from notices.serving import deadlines
+    from portal.database import commit
+
+    report = deadlines.check(utcnow())
+    commit()
+    return report

@@ -1,0 +1,67 @@
+"""Serving pages: the creditor serves a signed notice, everyone on the case's side reads the
+delivery timeline and downloads the delivery-proof certificate."""
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, url_for
+from flask_login import current_user, login_required
+
+from notices.models import Notice
+from notices.serving import dispatch as dispatching
+from notices.serving import proof
+from notices.serving.blueprint import bp
+from notices.serving.forms import ServeForm
+from notices.serving.pages import delivery_page
+from portal.accounts.policy import Action, require
+from portal.database import commit, rollback
+from portal.errors import DomainError
+from portal.extensions import db
+
+
+def load(notice_id: int, action: Action) -> Notice:
+    notice = db.session.get(Notice, notice_id)
+    if notice is None:
+        abort(404, "No such notice.")
+    require(current_user, action, notice.case)
+    return notice
+
+
+@bp.get("/notices/<int:notice_id>/delivery")
+@login_required
+def show_delivery(notice_id: int):
+    return delivery_page(load(notice_id, Action.VIEW_DELIVERY), ServeForm(formdata=None))
+
+
+@bp.post("/notices/<int:notice_id>/serve")
+@login_required
+def serve_notice(notice_id: int):
+    notice = load(notice_id, Action.SERVE_NOTICE)
+    form = ServeForm()
+    if not form.validate_on_submit():
+        abort(400, "Your form had expired. Please try again.")
+    try:
+        created = dispatching.serve(current_user, notice, form.channels(),
+                                    escalate_to_odr=form.escalate_to_odr.data)
+    except DomainError as exc:
+        rollback()
+        form.form_errors.append(str(exc))
+        return delivery_page(notice, form, 422)
+    commit()
+    flash(f"Service started: {len(created)} message(s) queued. Each goes out within the contact "
+          "rules; the timeline below fills in as the providers answer.", "success")
+    return redirect(url_for("serving.show_delivery", notice_id=notice.id))
+
+
+@bp.get("/notices/<int:notice_id>/delivery-proof.pdf")
+@login_required
+def delivery_proof(notice_id: int):
+    from evidence.services import store
+
+    notice = load(notice_id, Action.VIEW_DELIVERY)
+    latest = proof.latest(notice.id)
+    if latest is None:
+        abort(404, "No delivery proof yet: it is issued once the notice is served.")
+    with store().open(latest.sha256) as fh:
+        data = fh.read()
+    name = f"delivery-proof-{notice.case.reference}-v{latest.version}.pdf"
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

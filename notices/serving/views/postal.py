@@ -1,0 +1,137 @@
+"""Registered / speed post pages: the print pack, the article number from the receipt, the tracking
+record and the returned A.D. card. Every form lives on the delivery page; refusals re-render it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Response, abort, flash, g, redirect, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from evidence.uploads import UploadRefused
+from notices.serving import postal
+from notices.serving.blueprint import postal_bp as bp
+from notices.serving.forms import PostingForm, ReturnedCardForm, ServeForm, TrackingForm
+from notices.serving.models import ChannelKind, DeliveryEvent, Dispatch
+from notices.serving.pages import delivery_page
+from notices.serving.postal import PostalInputError, PostalService, Posting
+from portal.accounts.policy import Action, can, require
+from portal.database import commit, rollback
+from portal.extensions import db
+
+
+@dataclass
+class PostalPanel:
+    """What the delivery page shows for one postal dispatch."""
+
+    dispatch: Dispatch
+    posting: Posting | None
+    tracking: list[DeliveryEvent]
+    card: DeliveryEvent | None
+    may_record: bool    # the article number (serving the notice)
+    may_attach: bool    # tracking and the returned card (also after talks have ended)
+    posting_form: PostingForm
+    tracking_form: TrackingForm
+    card_form: ReturnedCardForm
+
+
+def postal_panel(dispatch: Dispatch) -> PostalPanel:
+    submitted = g.get("postal_forms", {})
+    return PostalPanel(
+        dispatch=dispatch, posting=postal.posting_of(dispatch), tracking=postal.tracking_records(dispatch),
+        card=postal.returned_card(dispatch),
+        may_record=can(current_user, Action.SERVE_NOTICE, dispatch.notice.case),
+        may_attach=can(current_user, Action.RECORD_POSTAL_SERVICE, dispatch.notice.case),
+        posting_form=submitted.get("posting") or PostingForm(formdata=None),
+        tracking_form=submitted.get("tracking") or TrackingForm(formdata=None),
+        card_form=submitted.get("card") or ReturnedCardForm(formdata=None))
+
+
+@bp.app_context_processor
+def _panel_helper():
+    return {"postal_panel": postal_panel}
+
+
+def load(dispatch_id: int, action: Action) -> Dispatch:
+    dispatch = db.session.get(Dispatch, dispatch_id)
+    if dispatch is None or dispatch.channel != ChannelKind.POST:
+        abort(404, "No such postal dispatch.")
+    require(current_user, action, dispatch.notice.case)
+    return dispatch
+
+
+def _refused(dispatch: Dispatch, name: str, form: FlaskForm, message: str | None = None):
+    """The delivery page again, with this form's errors: 422, nothing changed."""
+    rollback()
+    if message:
+        form.form_errors.append(message)
+    g.postal_forms = {name: form}
+    return delivery_page(db.session.get(Dispatch, dispatch.id).notice, ServeForm(formdata=None), 422)
+
+
+def _done(dispatch: Dispatch, message: str):
+    commit()
+    flash(message, "success")
+    return redirect(url_for("serving.show_delivery", notice_id=dispatch.notice_id))
+
+
+@bp.get("/dispatches/<int:dispatch_id>/post-pack.pdf")
+@login_required
+def download_pack(dispatch_id: int):
+    dispatch = load(dispatch_id, Action.VIEW_DELIVERY)
+    service = None
+    if request.args.get("service"):
+        try:
+            service = PostalService(request.args["service"])
+        except ValueError:
+            abort(400, "Choose registered_post or speed_post.")
+    data = postal.print_pack(dispatch, service)
+    name = f"post-pack-{dispatch.notice.case.reference}-{dispatch.id}.pdf"
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.post("/dispatches/<int:dispatch_id>/posting")
+@login_required
+def record_posting(dispatch_id: int):
+    dispatch = load(dispatch_id, Action.SERVE_NOTICE)
+    form = PostingForm()
+    if not form.validate_on_submit():
+        return _refused(dispatch, "posting", form)
+    try:
+        postal.record_posting(current_user, dispatch, form.article_number.data, form.service.data,
+                              form.booked_on.data)
+    except PostalInputError as exc:
+        return _refused(dispatch, "posting", form, str(exc))
+    return _done(dispatch, "Posting recorded: the notice counts as dispatched on the booking date.")
+
+
+@bp.post("/dispatches/<int:dispatch_id>/tracking")
+@login_required
+def upload_tracking(dispatch_id: int):
+    dispatch = load(dispatch_id, Action.RECORD_POSTAL_SERVICE)
+    form = TrackingForm()
+    if not form.validate_on_submit():
+        return _refused(dispatch, "tracking", form)
+    try:
+        doc = postal.attach_tracking(current_user, dispatch, form.file.data.stream,
+                                     form.file.data.filename or "")
+    except UploadRefused as exc:
+        return _refused(dispatch, "tracking", form, str(exc))
+    return _done(dispatch, f"Tracking record {doc.filename} stored with the evidence and added to the "
+                           "timeline.")
+
+
+@bp.post("/dispatches/<int:dispatch_id>/returned-card")
+@login_required
+def upload_returned_card(dispatch_id: int):
+    dispatch = load(dispatch_id, Action.RECORD_POSTAL_SERVICE)
+    form = ReturnedCardForm()
+    if not form.validate_on_submit():
+        return _refused(dispatch, "card", form)
+    try:
+        doc = postal.attach_returned_card(current_user, dispatch, form.file.data.stream,
+                                          form.file.data.filename or "", form.delivered_on.data)
+    except (UploadRefused, PostalInputError) as exc:
+        return _refused(dispatch, "card", form, str(exc))
+    return _done(dispatch, f"Returned card {doc.filename} stored with the evidence; delivery recorded.")

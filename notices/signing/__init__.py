@@ -1,0 +1,8 @@
+"""Signing: the advocate's DSC (uploaded or on a token), signing a notice here or through a provider's
+ceremony (Aadhaar eSign, DocuSign), and the public verification of a signed notice."""
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Add the signing routes to the `notices` blueprint, which notices.drafting registers."""
+    import notices.signing.views  # noqa: F401

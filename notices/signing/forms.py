@@ -1,0 +1,29 @@
+"""Forms for signing: the advocate's DSC upload or token key, and the public check of a signed notice."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import PasswordField, StringField
+from wtforms.validators import InputRequired, Length
+
+
+class VerifyUploadForm(FlaskForm):
+    file = FileField("The PDF you received", validators=[FileRequired("Choose the PDF to check.")])
+
+
+class CertificateForm(FlaskForm):
+    pkcs12 = FileField("Your DSC exported as PKCS#12 (.p12 or .pfx)",
+                       validators=[FileRequired("Choose the .p12/.pfx file.")])
+    passphrase = PasswordField("Its passphrase", validators=[InputRequired(), Length(max=200)])
+
+
+class TokenKeyForm(FlaskForm):
+    """Which token attached to the signing server holds the advocate's key; the PIN only checks it."""
+
+    token_label = StringField("The token's label", validators=[
+        InputRequired("Give the token's label."),
+        Length(max=32, message="A token label has at most 32 characters.")])
+    key_label = StringField("The key's label on the token", validators=[
+        InputRequired("Give the key's label."), Length(max=100)])
+    pin = PasswordField("The token's PIN (to check the key now; it is not stored)", validators=[
+        InputRequired("Type the token's PIN so the key can be checked."), Length(max=64)])

@@ -1,0 +1,63 @@
+"""Public verification of a notice: does this PDF match the signed notice of record?
+
+Shows only what a recipient needs to trust a notice (who signed, when, whether it was served),
+never the case's other data.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import BinaryIO
+
+from sqlalchemy import select
+
+from notices.models import Notice
+from notices.states import NoticeStatus
+from portal.extensions import db
+
+MAX_UPLOAD = 15 * 1024 * 1024
+
+
+class UploadRefused(ValueError):
+    """The uploaded file cannot be checked; the message says why."""
+
+
+@dataclass
+class PublicRecord:
+    code: str
+    creditor: str
+    debtor: str
+    advocate: str
+    signed_at: datetime
+    sha256: str
+    served: bool
+
+
+def public_record(code: str) -> PublicRecord | None:
+    notice = db.session.scalar(select(Notice).where(Notice.verification_code == code.upper()))
+    if notice is None or notice.status != NoticeStatus.SIGNED or not notice.signed_pdf_sha256:
+        return None
+    case = notice.case
+    served = case.status.value not in ("notice_signed",)
+    return PublicRecord(code=notice.verification_code, creditor=case.creditor.legal_name,
+                        debtor=case.debtor.legal_name,
+                        advocate=notice.advocate.name if notice.advocate else "",
+                        signed_at=notice.signed_at, sha256=notice.signed_pdf_sha256, served=served)
+
+
+def hash_upload(stream: BinaryIO) -> str:
+    """SHA-256 of an uploaded PDF, read in chunks; refuses empty, oversize and non-PDF files."""
+    digest, size, head = hashlib.sha256(), 0, b""
+    while chunk := stream.read(64 * 1024):
+        if not head:
+            head = chunk[:5]
+        size += len(chunk)
+        if size > MAX_UPLOAD:
+            raise UploadRefused("That file is larger than any Sulah notice (15 MB).")
+        digest.update(chunk)
+    if size == 0:
+        raise UploadRefused("The file is empty.")
+    if head != b"%PDF-":
+        raise UploadRefused("That is not a PDF file.")
+    return digest.hexdigest()
