@@ -54,7 +54,20 @@ def pytest_collection_modifyitems(config, items):
     # Browser tests last: Playwright's sync API keeps an event loop running in the main thread for
     # the session-wide browser, and code under test that calls asyncio.run() (pyHanko) cannot
     # run while it is open.
-    items.sort(key=lambda item: "browser" in item.keywords)
+    # Among them, the longest journeys first: under xdist the last test of the run is then a short
+    # one, not a 40 s journey one worker runs alone while the other idles (length of the test's
+    # source stands in for its duration).
+    items.sort(key=lambda item: ("browser" in item.keywords,
+                                 -_source_lines(item) if "browser" in item.keywords else 0))
+
+
+def _source_lines(item) -> int:
+    import inspect
+
+    try:
+        return len(inspect.getsourcelines(item.function)[0])
+    except (AttributeError, OSError, TypeError):
+        return 0
 
 
 @pytest.fixture(scope="session")
