@@ -15,6 +15,7 @@ from portal.accounts.roles import Role
 from portal.cases import intake
 from portal.cases import services as cases
 from portal.cases.facts import CaseFacts, DebtorFacts, InvoiceFacts, PaymentFacts
+from portal.cases.intake import today_ist
 from portal.cases.models import Case, ClaimType, PaymentMethod
 from portal.cases.transitions import fire
 from portal.extensions import db
@@ -132,7 +133,7 @@ def seed() -> DemoLogins:
 
 
 def _demo_cases(creditor: User, advocate: User, debtor_user: User) -> None:
-    today = date.today()
+    today = today_ist()  # India's date: from 18:30 UTC it is already tomorrow there
     debtor = DebtorFacts(legal_name="Shree Garments LLP", gstin="29AAGCS1234F1Z5",
                          postal_address="12, 4th Cross, Peenya Industrial Area, Bengaluru 560058",
                          emails=["accounts@shree-garments.example"], mobiles=["+919900112233"])

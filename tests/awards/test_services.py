@@ -2,7 +2,7 @@
 missing, finalised, signed with the arbitrator's DSC (validates with pyHanko), made (AWARDED), served
 on each party through the dispatch pipeline with a delivery-proof certificate, the s.34 windows, the
 close; and an award on agreed terms (s.30) from a signed settlement."""
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -16,6 +16,7 @@ from notices.models import Notice, NoticeKind
 from notices.serving.models import DeliveryProof, Dispatch
 from notices.serving.states import DispatchStatus
 from portal.audit import AuditEvent
+from portal.cases.intake import today_ist
 from portal.cases.states import CaseStatus
 from portal.database import commit
 from portal.errors import DomainError
@@ -103,18 +104,18 @@ def test_challenge_keeps_it_open_and_payment_closes(db_session):
     a = awarding_case()
     a.case.debtor.contacts[0].designated = True
     award = made_award(a)
-    later = date.today() + timedelta(days=400)
+    later = today_ist() + timedelta(days=400)
     with pytest.raises(DomainError, match="future"):
-        award_service.record_challenge(a.staff, award, later, "Petition", date.today())
+        award_service.record_challenge(a.staff, award, later, "Petition", today_ist())
     with pytest.raises(DomainError, match="which court"):
-        award_service.record_challenge(a.staff, award, date.today(), "  ", date.today())
-    award_service.record_challenge(a.staff, award, date.today(), "Comm. Court Pune, AP 12/2027", date.today())
+        award_service.record_challenge(a.staff, award, today_ist(), "  ", today_ist())
+    award_service.record_challenge(a.staff, award, today_ist(), "Comm. Court Pune, AP 12/2027", today_ist())
     with pytest.raises(DomainError, match="challenge under s.34"):
         award_service.close(a.staff, award, later)
     from portal.cases.transitions import fire
 
     fire(a.case, "mark_paid", a.staff)
-    award_service.close(a.staff, award, date.today())
+    award_service.close(a.staff, award, today_ist())
     assert a.case.status == CaseStatus.CLOSED and award.closing_note == "The award was paid."
 
 

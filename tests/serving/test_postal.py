@@ -167,13 +167,17 @@ def _post_posting(client, dispatch, **form):
     ({"article_number": "12345"}, "two letters, nine digits"),
     ({"article_number": "EK473124829IN"}, "registered post a.d. number"),
     ({"service": "courier"}, "Not a valid choice"),
-    ({"booked_on": (today_ist() + timedelta(days=1)).isoformat()}, "in the future"),
-    ({"booked_on": (today_ist() - timedelta(days=1)).isoformat()}, "before the notice was signed"),
+    # Days from today (IST), resolved when the test runs: collected before midnight IST, run after it,
+    # a date fixed at collection would be "today" by then.
+    ({"booked_on": 1}, "in the future"),
+    ({"booked_on": -1}, "before the notice was signed"),
     ({"booked_on": "yesterday"}, "Not a valid date"),
 ])
 def test_bad_posting_is_refused_and_changes_nothing(client, auth, posted, form, message):
     creditor, _advocate, case, _notice, dispatch = posted
     auth.login_as(creditor)
+    if isinstance(form.get("booked_on"), int):
+        form = {**form, "booked_on": (today_ist() + timedelta(days=form["booked_on"])).isoformat()}
     resp = _post_posting(client, dispatch, **form)
     assert resp.status_code == 422 and message in resp.get_data(as_text=True)
     dispatch = db.session.get(Dispatch, dispatch.id)
