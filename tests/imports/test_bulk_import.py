@@ -13,7 +13,7 @@ from tests.conftest import csrf_from
 from tests.factories import AdvocateFactory, CreditorFactory, DebtorUserFactory
 
 GOOD = [
-    ["Shree Garments LLP", "27AAPFU0939F1ZV", "", "ap@shree.example", "9876543210", "Bengaluru",
+    ["Shree Garments LLP", "27AAPFU0939F1ZV", "", "ap@shree.example", "9876543210", "Pune",
      "A-1", "2026-01-10", "2026-01-12", "30", "", "100000", "18000", "118000", "commercial", "18"],
     ["Shree Garments LLP", "27AAPFU0939F1ZV", "", "", "", "", "A-2", "15/01/2026", "", "", "",
      "50,000.00", "9000", "", "commercial", ""],
