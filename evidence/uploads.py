@@ -30,6 +30,7 @@ class Ingested:
     size: int
     kind: FileKind
     filename: str
+    created: bool = True  # False: the store already held this content
 
 
 def sanitize_filename(raw: str, extension: str) -> str:
@@ -84,8 +85,8 @@ def ingest(stream: BinaryIO, filename: str, storage: Storage, max_bytes: int) ->
         except ValueError as exc:
             raise UploadRefused(str(exc)) from exc
         sha = digest.hexdigest()
-        storage.put(tmp, sha)
+        created = storage.put(tmp, sha)
         return Ingested(sha256=sha, size=size, kind=kind,
-                        filename=sanitize_filename(filename, kind.extension))
+                        filename=sanitize_filename(filename, kind.extension), created=bool(created))
     finally:
         tmp.unlink(missing_ok=True)

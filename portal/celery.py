@@ -23,10 +23,11 @@ def celery_init_app(app: Flask) -> Celery:
         "settlement-instalments": {"task": "arbitration.track_instalments", "schedule": 60 * 60.0},
         "calendar-reminders": {"task": "arbitration.remind_calendar_steps", "schedule": 6 * 60 * 60.0},
         "import-staging-sweep": {"task": "portal.imports.sweep_staging", "schedule": 60 * 60.0},
+        "evidence-orphan-sweep": {"task": "evidence.sweep_orphans", "schedule": 6 * 60 * 60.0},
     }
     celery_app.set_default()
     celery_app.autodiscover_tasks(["portal"], related_name="tasks", force=True)
-    celery_app.autodiscover_tasks(["portal.imports", "notices.serving", "notices.bulk",
+    celery_app.autodiscover_tasks(["portal.imports", "evidence", "notices.serving", "notices.bulk",
                                    "arbitration.settlement",
                                    "arbitration.proceedings"], related_name="tasks", force=True)
     app.extensions["celery"] = celery_app
