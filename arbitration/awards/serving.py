@@ -18,11 +18,12 @@ from sqlalchemy import select
 
 from arbitration.awards import rules as award_rules
 from arbitration.awards.models import Award, AwardService, AwardSide, AwardStatus
+from arbitration.awards.states import AWARD
 from notices.models import Notice, NoticeKind, NoticeVersion
 from notices.serving import dispatch
 from notices.serving.models import ChannelKind, DeliveryEvent, Dispatch, EventKind, Purpose
 from notices.states import NoticeStatus
-from portal import audit
+from portal import audit, lifecycle
 from portal.accounts.models import User
 from portal.adapters import mail
 from portal.cases.models import Case, ContactKind
@@ -88,9 +89,7 @@ def serve(actor, award: Award) -> None:
             side=AwardSide.CLAIMANT, route="The claimant's Sulah account (e-mailed to "
             f"{', '.join(u.email for u in staff) or 'no one'})"[:200], received_at=award.signed_at))
         _tell_claimant(case, staff)
-    award.status = AwardStatus.SERVED
-    db.session.flush()
-    audit.record("award.served", actor=actor, case=case, payload={
+    lifecycle.fire(AWARD, award, "served", actor, case=case, payload={
         "award_id": award.id, "notice_id": notice.id, "dispatch_ids": [d.id for d in created]})
 
 
