@@ -22,8 +22,6 @@ PENDING: set[str] = {
 
     "evidence",
 
-    "arbitration",
-
     "portal/accounts",
 
     "portal/cases",
