@@ -22,7 +22,7 @@ from arbitration.awards.states import AWARD
 from notices.models import Notice, NoticeKind, NoticeVersion
 from notices.serving import dispatch
 from notices.serving.models import ChannelKind, DeliveryEvent, Dispatch, EventKind, Purpose
-from notices.states import NoticeStatus
+from notices.states import NOTICE, NoticeStatus
 from portal import audit, lifecycle
 from portal.accounts.models import User
 from portal.adapters import mail
@@ -46,7 +46,7 @@ def _award_notice(actor, award: Award) -> Notice:
     if award.notice_id is not None:
         return db.session.get(Notice, award.notice_id)
     case = award.case
-    notice = Notice(case_id=case.id, kind=NoticeKind.ARBITRAL_AWARD, status=NoticeStatus.SIGNED,
+    notice = Notice(case_id=case.id, kind=NoticeKind.ARBITRAL_AWARD,
                     facts_version=case.facts_version, created_by_id=actor.id,
                     verification_code="".join(secrets.choice(_CODE_ALPHABET) for _ in range(10)),
                     signed_at=award.signed_at, signed_pdf_sha256=award.signed_pdf_sha256)
@@ -56,7 +56,8 @@ def _award_notice(actor, award: Award) -> Notice:
     notice.versions.append(NoticeVersion(version=1, facts_version=case.facts_version, body_text=text,
                                          body_html=f"<p>{text}</p>", created_by_id=actor.id,
                                          sha256=hashlib.sha256(text.encode()).hexdigest()))
-    db.session.add(notice)
+    # Born signed (NOTICE.initial allows it for this carrier); its creation is part of "award.served".
+    lifecycle.begin(NOTICE, notice, NoticeStatus.SIGNED, actor, action=None, case=case)
     db.session.flush()
     award.notice_id = notice.id
     return notice
