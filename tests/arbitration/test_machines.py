@@ -40,7 +40,7 @@ def test_nothing_leaves_an_ended_row():
 
 
 def test_arbitration_is_invoked_from_the_case_tables_window():
-    assert INVOCABLE == CASE.sources("invoke_arbitration")
+    assert CASE.sources("invoke_arbitration") == INVOCABLE
     assert CaseStatus.DEFAULTED in INVOCABLE and CaseStatus.IN_ARBITRATION not in INVOCABLE
     # policy.py still spells the set out (portal/**, not this package's to change); it must agree.
     assert policy.INVOCABLE_STATUSES == INVOCABLE
