@@ -79,7 +79,8 @@ def refused(action: str, form_class: type[FlaskForm] | None = None, form_name: s
     return render
 
 
-def done(case: Case, message: str):
+def back(case: Case, message: str):
+    """The proceedings page again, with what was done."""
     flash(message, "success")
     return redirect(url_for("proceedings.show", reference=case.reference))
 
@@ -107,7 +108,7 @@ def add_step(reference: str):
     step = proceedings.add_step(current_user, case, kind=StepKind(form.kind.data),
                                 party=ProceedingParty(form.party.data), due_on=form.due_on.data,
                                 title=form.title.data or "", today=today)
-    return done(case, f"{step.title} set for {step.due_on:%d %b %Y}.")
+    return back(case, f"{step.title} set for {step.due_on:%d %b %Y}.")
 
 
 @bp.post("/<reference>/proceedings/steps/<int:step_id>/extend")
@@ -120,7 +121,7 @@ def extend_step(reference: str, step_id: int):
     if not form.validate_on_submit():
         return _bad_form(case, extend_form=form)
     proceedings.extend_step(current_user, step, form.due_on.data, today_ist())
-    return done(case, f"The deadline for {step.title} is now {step.due_on:%d %b %Y}.")
+    return back(case, f"The deadline for {step.title} is now {step.due_on:%d %b %Y}.")
 
 
 @bp.post("/<reference>/proceedings/steps/<int:step_id>/file")
@@ -139,7 +140,7 @@ def file_step(reference: str, step_id: int):
                               form.description.data or "", today_ist())
     except UploadRefused as exc:
         raise DomainError(str(exc)) from None  # refused like a rule of the case: the page says why
-    return done(case, f"{step.title} filed. Everyone in the case can now read it.")
+    return back(case, f"{step.title} filed. Everyone in the case can now read it.")
 
 
 @bp.post("/<reference>/proceedings/pleadings/close")
@@ -149,7 +150,7 @@ def close_pleadings(reference: str):
     case = load(reference, Action.CONDUCT_PROCEEDINGS)
     require_fresh_form()
     proceedings.close_pleadings(current_user, case, today_ist())
-    return done(case, "The pleadings are closed; the twelve-month award period (s.29A) runs from today.")
+    return back(case, "The pleadings are closed; the twelve-month award period (s.29A) runs from today.")
 
 
 @bp.post("/<reference>/proceedings/fast-track/consent")
@@ -159,7 +160,7 @@ def consent_fast_track(reference: str):
     case = load(reference, Action.TAKE_PART_IN_PROCEEDINGS)
     require_fresh_form()
     proceedings.consent_to_fast_track(current_user, case)
-    return done(case, "Your agreement to the fast track (s.29B) is recorded.")
+    return back(case, "Your agreement to the fast track (s.29B) is recorded.")
 
 
 @bp.post("/<reference>/proceedings/fast-track")
@@ -169,7 +170,7 @@ def start_fast_track(reference: str):
     case = load(reference, Action.CONDUCT_PROCEEDINGS)
     require_fresh_form()
     proceedings.start_fast_track(current_user, case)
-    return done(case, "The case is on the fast track: documents only, the award within six months.")
+    return back(case, "The case is on the fast track: documents only, the award within six months.")
 
 
 @bp.post("/<reference>/proceedings/fees")
@@ -183,7 +184,7 @@ def record_fee(reference: str):
     deposit = proceedings.record_fee_deposit(
         current_user, case, party=ProceedingParty(form.party.data), amount=form.amount.data,
         received_on=form.received_on.data, reference=form.reference.data, today=today_ist())
-    return done(case, f"Deposit of ₹{deposit.amount:,.2f} recorded.")
+    return back(case, f"Deposit of ₹{deposit.amount:,.2f} recorded.")
 
 
 @bp.post("/<reference>/proceedings/extensions")
@@ -196,4 +197,4 @@ def record_extension(reference: str):
         return _bad_form(case, extension_form=form)
     proceedings.record_extension(current_user, case, form.months.data, clocks.Basis(form.basis.data),
                                  form.note.data or "")
-    return done(case, f"Extension of {form.months.data} months recorded.")
+    return back(case, f"Extension of {form.months.data} months recorded.")

@@ -12,7 +12,7 @@ from arbitration.proceedings import hearings, procedural_orders
 from arbitration.proceedings.blueprint import bp
 from arbitration.proceedings.forms import HearingForm, MinutesForm, OrderForm
 from arbitration.proceedings.models import Hearing, ProceduralOrder
-from arbitration.proceedings.views.calendar import _bad_form, done, load, refused
+from arbitration.proceedings.views.calendar import _bad_form, back, load, refused
 from portal.accounts.policy import Action, can
 from portal.cases.models import Case
 from portal.errors import DomainError
@@ -53,7 +53,7 @@ def schedule_hearing(reference: str):
     hearing = hearings.schedule(current_user, case, starts_at=starts_at,
                                 duration_minutes=form.duration_minutes.data,
                                 video_link=form.video_link.data, agenda=form.agenda.data or "")
-    return done(case, f"Hearing scheduled for {starts_at:%d %b %Y, %H:%M} IST (no. {hearing.id}).")
+    return back(case, f"Hearing scheduled for {starts_at:%d %b %Y, %H:%M} IST (no. {hearing.id}).")
 
 
 @bp.get("/<reference>/proceedings/hearings/<int:hearing_id>")
@@ -81,7 +81,7 @@ def record_minutes(reference: str, hearing_id: int):
         return hearing_page(case, hearing, form, 422)
     hearings.record_minutes(current_user, hearing, attendance=form.attendance(),
                             minutes=form.minutes.data, finalise=bool(form.finalise.data))
-    return done(case, "The minutes are final." if form.finalise.data else "Attendance and minutes saved.")
+    return back(case, "The minutes are final." if form.finalise.data else "Attendance and minutes saved.")
 
 
 @bp.post("/<reference>/proceedings/orders")
@@ -93,7 +93,7 @@ def issue_order(reference: str):
     if not form.validate_on_submit():
         return _bad_form(case, order_form=form)
     order = procedural_orders.issue(current_user, case, form.text.data)
-    return done(case, f"Procedural Order No. {order.number} signed and issued.")
+    return back(case, f"Procedural Order No. {order.number} signed and issued.")
 
 
 @bp.get("/<reference>/proceedings/orders/<int:number>.pdf")
