@@ -26,8 +26,6 @@ VALUE_OBJECTS = {
 }
 # Lifecycles still being moved onto a table (issue 15); each line goes when its package is done.
 PENDING: set[str] = {
-    "arbitration",
-
     "portal/payments",
 }
 
