@@ -1,0 +1,25 @@
+"""The attention list's one action: dismiss an item (it stays in the record as resolved)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+
+from portal.database import commit
+from portal.notifications import access
+from portal.types import utcnow
+from portal.urls import safe_next
+
+bp = Blueprint("notifications", __name__)
+
+
+@bp.post("/attention/<int:item_id>/dismiss")
+@login_required
+def dismiss(item_id: int):
+    item = access.item_for(current_user, item_id)
+    if item is None:
+        abort(404)
+    if item.resolved_at is None:
+        item.resolved_at, item.resolved_by = utcnow(), "dismissed"
+        commit()
+        flash("Removed from your list.", "success")
+    return redirect(safe_next(request.form.get("next")) or url_for("web.dashboard"))
