@@ -105,7 +105,8 @@ def deliver_to_debtor(item_id: int, now: datetime) -> tuple[str, datetime | None
 def sms_text(reference: str, what: str, url: str) -> tuple[list[str], str]:
     """The SMS's DLT variables and text: no figures, only that something waits and where."""
     variables = [what[:60], reference, url]
-    return variables, render_template("sms/attention.txt", what=variables[0], reference=reference, url=url).strip()
+    text = render_template("sms/attention.txt", what=variables[0], reference=reference, url=url)
+    return variables, text.strip()
 
 
 def _queue_sms(item: AttentionItem, case: Case, phone: str, url: str) -> None:

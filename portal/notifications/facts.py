@@ -33,7 +33,8 @@ def gather(event: AuditEvent, case: Case) -> dict[str, Any]:
             facts["pay_within_days"] = notice.pay_within_days
     if event.action == "settlement.signed" and payload.get("agreement_id"):
         first = db.session.scalars(select(InstalmentRow).where(
-            InstalmentRow.agreement_id == payload["agreement_id"]).order_by(InstalmentRow.number).limit(1)).first()
+            InstalmentRow.agreement_id == payload["agreement_id"]).order_by(InstalmentRow.number).limit(1)
+        ).first()
         if first is not None:
             facts["first_due"] = first.due_on
     return facts

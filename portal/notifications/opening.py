@@ -64,7 +64,8 @@ def _open(tell: Tell, audience: Audience, event: AuditEvent, case: Case, facts: 
     mail_it = SIDE[audience] != str(facts.get("side") or "")
     what, may = rules.words(tell, facts, "en", ist(due))
     args = {name: facts.get(name) for name in tell.args}
-    common = dict(audience=audience.value, case_id=case.id, kind=tell.kind, action=event.action, event_id=event.id,
+    common = dict(audience=audience.value, case_id=case.id, kind=tell.kind, action=event.action,
+                  event_id=event.id,
                   what=what, may=may, due_at=due, lapses=tell.lapses, endpoint=tell.endpoint,
                   link_args=json.dumps(args, sort_keys=True), opened_at=now)
     same = select(AttentionItem).where(AttentionItem.case_id == case.id, AttentionItem.kind == tell.kind)

@@ -167,7 +167,8 @@ OFFER_WORDS = {
 def _offer(kind: str, to: tuple[Audience, ...], mail: Mail, when: Callable[[Facts], bool]) -> Tell:
     what, may = OFFER_WORDS[kind]
     if to == (Audience.DEBTOR,):  # the debtor is told whose offer it is
-        what = Words(what.en.replace("The other side", "{creditor}"), what.hi.replace("दूसरे पक्ष", "{creditor}"))
+        what = Words(what.en.replace("The other side", "{creditor}"),
+                     what.hi.replace("दूसरे पक्ष", "{creditor}"))
     return Tell(kind, to, what, may, "offers.list_offers", due=fact("valid_until"), when=when, mail=mail,
                 existing_mail="odr_offer_news.txt" if mail == Mail.EXISTING else "", not_actor_side=True)
 
@@ -233,8 +234,10 @@ RULES: dict[str, tuple[Tell, ...]] = {
     # ── the debtor's answer ── (debtor.<kind>: one rule per response kind, below)
     # ── negotiation ──
     "offer.made": (
-        _offer("offer_received", CREDITOR_SIDE, Mail.EXISTING, lambda f: side_is("debtor")(f) and first_offer(f)),
-        _offer("counter_offer_received", CREDITOR_SIDE, Mail.EXISTING, lambda f: side_is("debtor")(f) and counter(f)),
+        _offer("offer_received", CREDITOR_SIDE, Mail.EXISTING,
+               lambda f: side_is("debtor")(f) and first_offer(f)),
+        _offer("counter_offer_received", CREDITOR_SIDE, Mail.EXISTING,
+               lambda f: side_is("debtor")(f) and counter(f)),
         _offer("offer_received", (D,), Mail.NEW, lambda f: side_is("creditor")(f) and first_offer(f)),
         _offer("counter_offer_received", (D,), Mail.NEW, lambda f: side_is("creditor")(f) and counter(f)),
     ),
@@ -243,7 +246,8 @@ RULES: dict[str, tuple[Tell, ...]] = {
              Words("The conciliator proposed settlement terms in {reference}.",
                    "{reference} में सुलहकर्ता ने समझौते की शर्तें प्रस्तावित की हैं।"),
              Words("Accept or decline the proposal{until}.", "प्रस्ताव स्वीकार या अस्वीकार करें{until_hi}।"),
-             "offers.list_offers", due=fact("valid_until"), mail=Mail.EXISTING, existing_mail="odr_offer_news.txt"),
+             "offers.list_offers", due=fact("valid_until"), mail=Mail.EXISTING,
+                  existing_mail="odr_offer_news.txt"),
         Tell("proposal_received", (D,),
              Words("The conciliator proposed settlement terms in {reference}.",
                    "{reference} में सुलहकर्ता ने समझौते की शर्तें प्रस्तावित की हैं।"),
@@ -256,7 +260,8 @@ RULES: dict[str, tuple[Tell, ...]] = {
                    "{reference} में देनदार ने गोपनीय बोली का प्रस्ताव दिया है।"),
              Words("Agree to the terms (rounds and gap) or decline them.",
                    "शर्तों (दौर और अंतर) पर सहमति दें या अस्वीकार करें।"),
-             "offers.bidding", when=side_is("debtor"), mail=Mail.EXISTING, existing_mail="odr_offer_news.txt"),
+             "offers.bidding", when=side_is("debtor"), mail=Mail.EXISTING,
+                  existing_mail="odr_offer_news.txt"),
         Tell("bidding_proposed", (D,),
              Words("{creditor} proposed blind bidding in {reference}.",
                    "{creditor} ने {reference} में गोपनीय बोली का प्रस्ताव दिया है।"),
@@ -273,12 +278,15 @@ RULES: dict[str, tuple[Tell, ...]] = {
         Tell("bidding_round", CREDITOR_SIDE,
              Words("Blind bidding round {round} in {reference} closed without a deal.",
                    "{reference} में गोपनीय बोली का दौर {round} बिना समझौते के बंद हुआ।"),
-             Words("The next round is open: seal your figure for it.", "अगला दौर खुला है: उसके लिए अपनी राशि सील करें।"),
-             "offers.bidding", mail=Mail.EXISTING, existing_mail="odr_offer_news.txt (when the debtor sealed last)"),
+             Words("The next round is open: seal your figure for it.",
+                   "अगला दौर खुला है: उसके लिए अपनी राशि सील करें।"),
+             "offers.bidding", mail=Mail.EXISTING,
+                  existing_mail="odr_offer_news.txt (when the debtor sealed last)"),
         Tell("bidding_round", (D,),
              Words("Blind bidding round {round} in {reference} closed without a deal.",
                    "{reference} में गोपनीय बोली का दौर {round} बिना समझौते के बंद हुआ।"),
-             Words("The next round is open: seal your figure for it.", "अगला दौर खुला है: उसके लिए अपनी राशि सील करें।"),
+             Words("The next round is open: seal your figure for it.",
+                   "अगला दौर खुला है: उसके लिए अपनी राशि सील करें।"),
              "offers.bidding"),
     ),
     "bidding.exhausted": (
@@ -287,11 +295,13 @@ RULES: dict[str, tuple[Tell, ...]] = {
                    "{reference} में गोपनीय बोली अंतिम दौर के बाद बिना समझौते के समाप्त हुई।"),
              Words("You may make an offer, ask for a conciliator or invoke arbitration.",
                    "आप प्रस्ताव दे सकते हैं, सुलहकर्ता माँग सकते हैं या मध्यस्थता (आर्बिट्रेशन) शुरू कर सकते हैं।"),
-             "offers.list_offers", mail=Mail.EXISTING, existing_mail="odr_offer_news.txt (when the debtor sealed last)"),
+             "offers.list_offers", mail=Mail.EXISTING,
+                  existing_mail="odr_offer_news.txt (when the debtor sealed last)"),
         Tell("bidding_closed", (D,),
              Words("Blind bidding in {reference} ended after its last round without a deal.",
                    "{reference} में गोपनीय बोली अंतिम दौर के बाद बिना समझौते के समाप्त हुई।"),
-             Words("You may make an offer or ask for a conciliator.", "आप प्रस्ताव दे सकते हैं या सुलहकर्ता माँग सकते हैं।"),
+             Words("You may make an offer or ask for a conciliator.",
+                   "आप प्रस्ताव दे सकते हैं या सुलहकर्ता माँग सकते हैं।"),
              "offers.list_offers"),
     ),
     # ── settlement ──
@@ -345,7 +355,8 @@ RULES: dict[str, tuple[Tell, ...]] = {
     ),
     "payment.reported": (Tell(
         "payment_to_confirm", (C,),
-        Words("The debtor reported a payment in {reference}.", "{reference} में देनदार ने एक भुगतान की सूचना दी है।"),
+        Words("The debtor reported a payment in {reference}.",
+              "{reference} में देनदार ने एक भुगतान की सूचना दी है।"),
         Words("Check your bank account and confirm or reject the report.",
               "अपना बैंक खाता जाँचें और सूचना की पुष्टि करें या अस्वीकार करें।"),
         "payments.list_payments"),),
@@ -364,27 +375,33 @@ RULES: dict[str, tuple[Tell, ...]] = {
         "tribunal.awaiting", ()),),
     "arbitration.arbitrator_nominated": (Tell(
         "tribunal_invitation", (N,),
-        Words("You are asked to act as arbitrator in {reference}.", "आपसे {reference} में मध्यस्थ बनने का अनुरोध है।"),
+        Words("You are asked to act as arbitrator in {reference}.",
+              "आपसे {reference} में मध्यस्थ बनने का अनुरोध है।"),
         Words("File the Sixth Schedule disclosure and accept, or decline.",
               "छठी अनुसूची का प्रकटीकरण भरें और स्वीकार करें, या अस्वीकार करें।"),
-        "tribunal.invitation", ("appointment_id",), mail=Mail.EXISTING, existing_mail="tribunal_invited.txt"),),
+        "tribunal.invitation", ("appointment_id",), mail=Mail.EXISTING,
+             existing_mail="tribunal_invited.txt"),),
     "arbitration.arbitrator_challenged": (Tell(
         "tribunal_challenge", (N,),
-        Words("A party challenges your appointment in {reference}.", "{reference} में एक पक्ष ने आपकी नियुक्ति को चुनौती दी है।"),
-        Words("Withdraw, or decide the challenge with reasons (s.13).", "हट जाएँ, या कारणों सहित चुनौती पर निर्णय दें (धारा 13)।"),
+        Words("A party challenges your appointment in {reference}.",
+              "{reference} में एक पक्ष ने आपकी नियुक्ति को चुनौती दी है।"),
+        Words("Withdraw, or decide the challenge with reasons (s.13).",
+              "हट जाएँ, या कारणों सहित चुनौती पर निर्णय दें (धारा 13)।"),
         "tribunal.show", mail=Mail.EXISTING, existing_mail="tribunal_challenged.txt"),),
     "arbitration.arbitrator_accepted": (
         Tell("tribunal_constituted", (D,),
              Words("The arbitral tribunal in {reference} is constituted.",
                    "{reference} में मध्यस्थ अधिकरण गठित हो गया है।"),
-             Words("Read the arbitrator's disclosure. You may challenge the appointment until {due} (s.13(2)).",
+             Words("Read the arbitrator's disclosure. You may challenge the appointment until {due} "
+                   "(s.13(2)).",
                    "मध्यस्थ का प्रकटीकरण पढ़ें। आप {due} तक नियुक्ति को चुनौती दे सकते हैं (धारा 13(2))।"),
              "tribunal.show", due=fact("challenge_deadline"), mail=Mail.EXISTING_IF_ACCOUNT,
              existing_mail="tribunal_constituted.txt", lapses=True),
         Tell("tribunal_constituted", CREDITOR_SIDE,
              Words("The arbitral tribunal in {reference} is constituted.",
                    "{reference} में मध्यस्थ अधिकरण गठित हो गया है।"),
-             Words("Read the arbitrator's disclosure. You may challenge the appointment until {due} (s.13(2)).",
+             Words("Read the arbitrator's disclosure. You may challenge the appointment until {due} "
+                   "(s.13(2)).",
                    "मध्यस्थ का प्रकटीकरण पढ़ें। आप {due} तक नियुक्ति को चुनौती दे सकते हैं (धारा 13(2))।"),
              "tribunal.show", due=fact("challenge_deadline"), mail=Mail.EXISTING,
              existing_mail="tribunal_constituted.txt", lapses=True),
@@ -402,7 +419,8 @@ RULES: dict[str, tuple[Tell, ...]] = {
               "{reference} में मध्यस्थ ने प्रक्रियात्मक आदेश संख्या {number} जारी किया है।"),
         Words("Read it and follow its directions by the dates it sets.",
               "इसे पढ़ें और इसमें दी गई तिथियों तक इसके निर्देशों का पालन करें।"),
-        "proceedings.show", mail=Mail.EXISTING, existing_mail="proceedings_order.txt") for to in (CREDITOR_SIDE, (D,))),
+        "proceedings.show", mail=Mail.EXISTING,
+             existing_mail="proceedings_order.txt") for to in (CREDITOR_SIDE, (D,))),
     "award.served": (
         Tell("award_served", (D,),
              Words("The signed arbitral award in {reference} was served on you.",
@@ -437,7 +455,8 @@ for _kind, (_en, _hi) in DEBTOR_ANSWERS.items():
     RULES[f"debtor.{_kind}"] = tuple(Tell(
         "debtor_responded", to,
         Words(f"{{debtor}} {_en} in {{reference}}.", f"{{reference}} में {{debtor}} {_hi}।"),
-        Words("Read the answer and reply: make an offer in the ODR room, confirm a payment, or call back as asked.",
+        Words("Read the answer and reply: make an offer in the ODR room, confirm a payment, "
+              "or call back as asked.",
               "उत्तर पढ़ें और जवाब दें: ओडीआर कक्ष में प्रस्ताव दें, भुगतान की पुष्टि करें, या अनुरोध के अनुसार फ़ोन करें।"),
         "cases.show_case", mail=mail, existing_mail=existing)
         for to, mail, existing in (((C,), Mail.EXISTING, "debtor_responded.txt"), ((A,), Mail.NEW, "")))
@@ -491,7 +510,8 @@ CLOSES: dict[str, tuple[Closes, ...]] = {
     "payment.confirmed": (Closes(frozenset({"payment_to_confirm", "instalment_due"})),),
     "payment.report_rejected": (Closes(frozenset({"payment_to_confirm"})),),
     "case.cure_default": (Closes(frozenset({"instalment_missed"})),),
-    "case.invoke_arbitration": (Closes(frozenset({"instalment_missed", "debtor_responded", "bidding_closed"})),),
+    "case.invoke_arbitration": (
+        Closes(frozenset({"instalment_missed", "debtor_responded", "bidding_closed"})),),
     "odr.neutral_appointed": (Closes(frozenset({"conciliation_request"})),),
     "arbitration.arbitrator_nominated": (Closes(frozenset({"tribunal_awaiting"})),),
     "arbitration.arbitrator_accepted": (Closes(frozenset({"tribunal_awaiting", "tribunal_invitation"})),),
