@@ -4,6 +4,8 @@ daily cap that notices.serving keeps (DOMAIN 24, 28)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -22,11 +24,13 @@ from portal.notifications import addressees, rules
 from portal.notifications.facts import gather
 from portal.notifications.models import AttentionItem
 from portal.notifications.rules import Tell
-from portal.tasks import send_sms
+from portal.tasks import send_mail, send_sms
 from portal.types import utcnow
 from portal.urls import public_url
 from portal.web.filters import ist
 
+LANGUAGES = ("en", "hi")
+_DIGEST = "sulah_notify_digest"
 SMS_TEMPLATE = "attention"  # DLT: "Sulah: {#var#} (ref {#var#}). See {#var#}"
 
 
@@ -35,29 +39,69 @@ def clock() -> datetime:
     return utcnow()
 
 
-def render(tell_kind: str, lang: str, *, name: str, what: str, may: str, due: str, url: str) -> str:
-    template = "email/notify_attention.txt" if lang == "en" else "email/notify_attention_hi.txt"
-    return render_template(template, kind=tell_kind, name=name, what=what, may=may, due=due, url=url)
+@dataclass(frozen=True)
+class Entry:
+    """One item as a mail tells it, in each language."""
+    what: dict[str, str]
+    may: dict[str, str]
+    due: str
+    url: str
+    item_id: int | None = None  # the item it tells of: closed before the commit, it is not mailed
 
 
-def bilingual(tell: Tell, facts: dict, due: datetime | None, url: str, name: str) -> str:
+def entry(tell: Tell, facts: Mapping[str, Any], due: datetime | None, url: str) -> Entry:
     due_text = ist(due)
-    parts = []
-    for lang in ("en", "hi"):
-        what, may = rules.words(tell, facts, lang, due_text)
-        parts.append(render(tell.kind, lang, name=name, what=what, may=may, due=due_text, url=url))
-    return "\n\n".join(parts)
+    texts = {lang: rules.words(tell, facts, lang, due_text) for lang in LANGUAGES}
+    return Entry({k: v[0] for k, v in texts.items()}, {k: v[1] for k, v in texts.items()}, due_text, url)
 
 
-def subject(what: str) -> str:
-    return what if len(what) <= 140 else what[:139] + "…"
+def render(lang: str, *, name: str, entries: list[Entry]) -> str:
+    template = "email/notify_attention.txt" if lang == "en" else "email/notify_attention_hi.txt"
+    return render_template(template, name=name, entries=entries, lang=lang)
 
 
-def mail_user(user: User, tell: Tell, case: Case, facts: dict, due: datetime | None, args: dict) -> None:
-    url = public_url(tell.endpoint, **args)
-    what, _ = rules.words(tell, facts, "en", ist(due))
-    mail.queue(mail.Message(to=[user.email], subject=subject(what),
-                            text=bilingual(tell, facts, due, url, user.name)))
+def compose(name: str, entries: list[Entry]) -> tuple[str, str]:
+    """(subject, text): English, then Hindi; several items of one transaction in one mail."""
+    if len(entries) == 1:
+        what = entries[0].what["en"]
+        title = what if len(what) <= 140 else what[:139] + "…"
+    else:
+        title = f"{len(entries)} steps on Sulah wait for you"
+    return title, "\n\n".join(render(lang, name=name, entries=entries) for lang in LANGUAGES)
+
+
+def mail_user(user: User, tell: Tell, facts: Mapping[str, Any], due: datetime | None, args: dict,
+              item_id: int | None = None) -> None:
+    """Queue the item for `user`'s mail of this transaction, sent after the commit. A bulk action
+    (a batch of notices approved at once) makes one mail listing them, not one mail per case."""
+    session = db.session()
+    root = session.get_transaction()
+    held = session.info.get(_DIGEST)
+    if held is None or held[0] is not root:  # a new transaction: the last one's list went or was dropped
+        held = session.info[_DIGEST] = (root, {})
+        pending = held[1]
+        after_commit(lambda: _send(pending), key=_DIGEST)
+    name, entries = held[1].setdefault(user.email, (user.name, []))
+    entries.append(replace(entry(tell, facts, due, public_url(tell.endpoint, **args)), item_id=item_id))
+
+
+def forget(item_ids: set[int]) -> None:
+    """Items closed in the transaction that opened them (submitted, approved and signed in one go):
+    their mail, not yet sent, is dropped."""
+    held = db.session().info.get(_DIGEST)
+    if not item_ids or held is None or held[0] is not db.session().get_transaction():
+        return
+    for _name, entries in held[1].values():
+        entries[:] = [e for e in entries if e.item_id not in item_ids]
+
+
+def _send(pending: dict[str, tuple[str, list[Entry]]]) -> None:
+    """Runs after the commit: hands each mail to the worker (what mail.queue does after a commit)."""
+    for address, (name, entries) in pending.items():
+        if not entries:
+            continue
+        title, text = compose(name, entries)
+        send_mail.delay({"to": [address], "subject": title, "text": text, "html": None, "headers": {}})
 
 
 def _told_today(party_id: int, now: datetime) -> int:
@@ -90,8 +134,8 @@ def deliver_to_debtor(item_id: int, now: datetime) -> tuple[str, datetime | None
     sent = 0
     emails = addressees.debtor_emails(case)
     if emails:
-        mail.queue(mail.Message(to=emails, subject=subject(item.what),
-                                text=bilingual(tell, facts, item.due_at, url, case.debtor.legal_name)))
+        title, text = compose(case.debtor.legal_name, [entry(tell, facts, item.due_at, url)])
+        mail.queue(mail.Message(to=emails, subject=title, text=text))
         sent += 1
     mobile = addressees.debtor_mobile(case)
     if mobile:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
@@ -53,8 +54,11 @@ def apply(event: AuditEvent, case: Case, actor: Any | None) -> list[AttentionIte
 
 
 def _close(stmt, action: str, now) -> None:
+    closed = set()
     for item in db.session.scalars(stmt.where(AttentionItem.resolved_at.is_(None))):
         item.resolved_at, item.resolved_by = now, action
+        closed.add(item.id)
+    delivery.forget(closed)
 
 
 def _open(tell: Tell, audience: Audience, event: AuditEvent, case: Case, facts: dict, actor: Any | None,
@@ -64,9 +68,14 @@ def _open(tell: Tell, audience: Audience, event: AuditEvent, case: Case, facts: 
     mail_it = SIDE[audience] != str(facts.get("side") or "")
     what, may = rules.words(tell, facts, "en", ist(due))
     args = {name: facts.get(name) for name in tell.args}
+    endpoint = tell.endpoint
+    if any(value is None for value in args.values()):  # the event did not name the page: the case's
+        endpoint = "debtor_case.home" if audience == Audience.DEBTOR else "cases.show_case"
+        args = {"reference": case.reference}
+        tell = replace(tell, endpoint=endpoint)
     common = dict(audience=audience.value, case_id=case.id, kind=tell.kind, action=event.action,
                   event_id=event.id,
-                  what=what, may=may, due_at=due, lapses=tell.lapses, endpoint=tell.endpoint,
+                  what=what, may=may, due_at=due, lapses=tell.lapses, endpoint=endpoint,
                   link_args=json.dumps(args, sort_keys=True), opened_at=now)
     same = select(AttentionItem).where(AttentionItem.case_id == case.id, AttentionItem.kind == tell.kind)
     items = []
@@ -85,8 +94,8 @@ def _open(tell: Tell, audience: Audience, event: AuditEvent, case: Case, facts: 
         _close(same.where(AttentionItem.user_id == user.id), f"superseded:{event.action}", now)
         item = AttentionItem(user_id=user.id, **common)
         db.session.add(item)
+        db.session.flush()
         items.append(item)
         if mail_it and tell.mail == Mail.NEW and user.id != actor_id and user.email:
-            delivery.mail_user(user, tell, case, facts, due, args)
-    db.session.flush()
+            delivery.mail_user(user, tell, facts, due, args, item.id)
     return items

@@ -93,7 +93,7 @@ def mailed(w: World, messages) -> set[str]:
     addresses[DEBTOR_EMAIL] = "debtor"
     out = set()
     for m in messages:
-        if "You receive this because a step in this case waits for you" not in m.get_body(("plain",)).get_content():
+        if 'also listed under "Needs your attention"' not in m.get_body(("plain",)).get_content():
             continue
         for address in m["To"].split(","):
             out.add(addresses.get(address.strip(), address.strip()))

@@ -38,10 +38,30 @@ CASES = [(name, lang) for name in sorted(mailed_rules()) for lang in ("en", "hi"
 @pytest.mark.parametrize(("name", "lang"), CASES)
 def test_notify_email_matches_its_snapshot(app, name, lang):
     tell = mailed_rules()[name]
-    what, may = rules.words(tell, FACTS, lang, DUE)
+    due = "" if tell.due is rules.no_due else DUE  # a rule with a clock shows its date
+    entry = delivery.Entry({k: rules.words(tell, FACTS, k, due)[0] for k in delivery.LANGUAGES},
+                           {k: rules.words(tell, FACTS, k, due)[1] for k in delivery.LANGUAGES}, due, URL)
     with app.app_context():
-        text = delivery.render(tell.kind, lang, name="Meera Kulkarni", what=what, may=may, due=DUE, url=URL)
-    path = SNAPSHOTS / f"{name}.{lang}.txt"
+        text = delivery.render(lang, name="Meera Kulkarni", entries=[entry])
+    check(f"{name}.{lang}.txt", text)
+
+
+@pytest.mark.parametrize("lang", delivery.LANGUAGES)
+def test_several_items_of_one_transaction_make_one_mail(app, lang):
+    """A batch of notices approved at once: one mail listing each case, not one per case."""
+    tells = mailed_rules()
+    first = tells["notify_notice_approved.creditor"]
+    entries = [delivery.entry(first, {**FACTS, "reference": ref}, None, f"https://sulah.example/notices/{n}")
+               for n, ref in enumerate(("SUL-2026-000042", "SUL-2026-000043"), start=1)]
+    with app.app_context():
+        subject, _ = delivery.compose("Meera Kulkarni", entries)
+        text = delivery.render(lang, name="Meera Kulkarni", entries=entries)
+    assert subject == "2 steps on Sulah wait for you"
+    check(f"notify_digest.creditor.{lang}.txt", text)
+
+
+def check(snapshot: str, text: str) -> None:
+    path = SNAPSHOTS / snapshot
     if os.environ.get("SULAH_UPDATE_SNAPSHOTS") == "1":
         path.write_text(text, encoding="utf-8")
     assert path.exists(), f"no snapshot {path}: run with SULAH_UPDATE_SNAPSHOTS=1 and review it"

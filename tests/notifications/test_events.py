@@ -123,7 +123,7 @@ def test_each_event_tells_whoever_must_act_and_no_one_else(app, db_session, outb
     assert mailed(w, messages) == expected_mail
     for message in messages:
         body = message.get_body(("plain",)).get_content()
-        if "waits for you" in body:  # the notify mail: what, what to do, the link, in both languages
+        if "Needs your attention" in body:  # the notify mail: what, what to do, the link, in both languages
             assert w.case.reference in message["Subject"] and "What you may do:" in body
             assert "आप क्या कर सकते हैं:" in body and "http" in body
     texts = sms_sent(app, before)

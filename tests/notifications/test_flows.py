@@ -119,3 +119,20 @@ def test_a_failure_in_the_listener_never_stops_the_recorded_step(db_session, out
     from portal.audit import AuditEvent
 
     assert db_session.scalar(select(AuditEvent.action).where(AuditEvent.case_id == w.case.id)) == "debtor.dispute"
+
+
+def test_a_batch_approved_at_once_makes_one_mail_per_person(db_session, outbox):
+    from portal import audit
+    from tests.factories import CaseFactory
+
+    w = world(CaseStatus.NOTICE_IN_REVIEW)
+    second = CaseFactory(creditor=w.case.creditor, created_by_id=w.filer.id, advocate_id=w.advocate.id,
+                         _status=CaseStatus.NOTICE_IN_REVIEW)
+    audit.record_many([("notice.approved", w.case, {"notice_id": None}),
+                       ("notice.approved", second, {"notice_id": None})], actor=w.advocate)
+    commit()
+    to_filer = [m for m in outbox() if m["To"] == w.filer.email]
+    assert len(to_filer) == 1 and to_filer[0]["Subject"] == "2 steps on Sulah wait for you"
+    body = to_filer[0].get_body(("plain",)).get_content()
+    assert w.case.reference in body and second.reference in body
+    assert len(items(w.case)) == 3 and len(items(second)) == 3  # filer, org admin, advocate (to sign)
