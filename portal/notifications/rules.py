@@ -506,7 +506,7 @@ CLOSES: dict[str, tuple[Closes, ...]] = {
     "settlement.agreed": (Closes(frozenset({"settlement_to_sign"}), same_side=True),),
     "settlement.cancelled": (Closes(frozenset({"settlement_to_sign"})),),
     "settlement.signed": (Closes(frozenset({"settlement_to_sign"})),),
-    "payment.reported": (Closes(frozenset({"instalment_due", "instalment_missed"}), same_side=True),),
+    "payment.reported": (Closes(frozenset({"instalment_due"})),),  # only the debtor has one
     "payment.confirmed": (Closes(frozenset({"payment_to_confirm", "instalment_due"})),),
     "payment.report_rejected": (Closes(frozenset({"payment_to_confirm"})),),
     "case.cure_default": (Closes(frozenset({"instalment_missed"})),),
