@@ -14,7 +14,7 @@ from tests.factories import AdvocateFactory, CaseFactory, CreditorFactory, Debto
 def form_data(csrf, **over):
     data = {
         "csrf_token": csrf, "legal_name": "Shree Garments LLP", "gstin": "27AAPFU0939F1ZV",
-        "pan": "", "postal_address": "12 Peenya, Bengaluru", "emails": "ap@shree.example\nceo@shree.example",
+        "pan": "", "postal_address": "12 MIDC Bhosari, Pune", "emails": "ap@shree.example\nceo@shree.example",
         "mobiles": "98765 43210", "claim_type": "commercial_invoice", "buyer_relationship": "trade_buyer",
         "stated_interest_rate": "18", "summary": "Fabric supplied, unpaid.",
         "invoices-0-number": "INV-1", "invoices-0-invoice_date": "2026-01-10",
@@ -64,7 +64,8 @@ def test_create_case_through_the_form(client, auth, creditor, db_session):
     ("gstin", "27AAPFU0939F1ZX", "check character"),
     ("legal_name", "", "This field is required"),
     ("emails", "not-an-email", "not a valid e-mail"),
-    ("mobiles", "12345", "not valid"),
+    ("mobiles", "12345", "has 10 digits"),
+    ("postal_address", "12 Peenya, Bengaluru 560058", "but the address is in Karnataka"),
     ("invoices-0-total", "999.00", "must equal the taxable value plus GST"),
     ("invoices-0-invoice_date", "2099-01-01", "cannot be in the future"),
     ("invoices-0-taxable_value", "abc", "Enter an amount"),
