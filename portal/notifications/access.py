@@ -39,3 +39,13 @@ def open_items(user: Any, now: datetime, limit: int = 30) -> list[AttentionItem]
 def item_for(user: Any, item_id: int) -> AttentionItem | None:
     """The item if it is addressed to `user`; None (the web says 404) for anyone else's."""
     return db.session.scalars(items_of(user).where(and_(AttentionItem.id == item_id))).first()
+
+
+def dismiss(user: Any, item_id: int, now: datetime) -> AttentionItem | None:
+    """Take an item off its addressee's list (it stays on record, resolved as "dismissed"); None
+    when it is not theirs. Flushes; the request boundary commits."""
+    item = item_for(user, item_id)
+    if item is not None and item.resolved_at is None:
+        item.resolved_at, item.resolved_by = now, "dismissed"
+        db.session.flush()
+    return item

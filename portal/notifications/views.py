@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from portal.database import commit
 from portal.notifications import access
 from portal.types import utcnow
 from portal.urls import safe_next
@@ -15,11 +14,7 @@ bp = Blueprint("notifications", __name__)
 @bp.post("/attention/<int:item_id>/dismiss")
 @login_required
 def dismiss(item_id: int):
-    item = access.item_for(current_user, item_id)
-    if item is None:
+    if access.dismiss(current_user, item_id, utcnow()) is None:
         abort(404)
-    if item.resolved_at is None:
-        item.resolved_at, item.resolved_by = utcnow(), "dismissed"
-        commit()
-        flash("Removed from your list.", "success")
+    flash("Removed from your list.", "success")
     return redirect(safe_next(request.form.get("next")) or url_for("web.dashboard"))
