@@ -10,7 +10,7 @@ import calendar
 import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from portal.types import IST
@@ -117,8 +117,6 @@ def respond_by(facts: Facts) -> datetime | None:
     days = facts.get("pay_within_days")
     if days is None:
         return None
-    from datetime import timedelta
-
     return end_of_ist_day(facts["at"].astimezone(IST).date() + timedelta(days=int(days)))
 
 

@@ -16,6 +16,7 @@ from portal.cases.models import Case, ContactKind, PartyContact
 from portal.cases.states import CaseStatus
 from portal.database import commit
 from portal.extensions import db
+from portal.notifications import delivery
 from portal.notifications.models import AttentionItem
 from portal.types import IST
 from tests.factories import (
@@ -62,8 +63,6 @@ def world(status: CaseStatus = CaseStatus.NOTICE_SERVED) -> World:
 
 def in_window(monkeypatch, hour: int = 11) -> datetime:
     """Stand inside the contact window (today, `hour`:00 IST) for the debtor's messages."""
-    from portal.notifications import delivery
-
     now = datetime.combine(date.today(), time(hour), IST)
     monkeypatch.setattr(delivery, "clock", lambda: now)
     return now

@@ -7,12 +7,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from flask import url_for
 
 from portal.cases.states import CaseStatus
+from portal.database import commit
+from portal.notifications import delivery
 from portal.types import utcnow
 from tests.debtor.guest import signed_notice_record
+from tests.factories import DebtorUserFactory
 from tests.notifications.helpers import (
     MOBILE,
+    in_window,
     items,
     mailed,
     record,
@@ -103,8 +108,6 @@ EVENTS = {
 
 @pytest.mark.parametrize("event", list(EVENTS))
 def test_each_event_tells_whoever_must_act_and_no_one_else(app, db_session, outbox, monkeypatch, event):
-    from tests.notifications.helpers import in_window
-
     in_window(monkeypatch)
     action, actor_key, payload, expected_items, expected_mail = EVENTS[event]
     w = world()
@@ -135,8 +138,6 @@ def test_each_event_tells_whoever_must_act_and_no_one_else(app, db_session, outb
     for item in found:  # each says what happened and what to do, and links to a real page
         assert item.what and item.may and "{" not in item.what + item.may
         with app.test_request_context():
-            from flask import url_for
-
             assert url_for(item.endpoint, **item.link_values).startswith("/")
 
 
@@ -151,10 +152,6 @@ def test_served_notice_gives_the_debtor_its_days_to_pay(db_session, outbox):
 
 
 def test_the_debtor_is_told_only_inside_the_contact_window(app, db_session, outbox, monkeypatch):
-    from portal.database import commit
-    from portal.notifications import delivery
-    from tests.notifications.helpers import in_window
-
     in_window(monkeypatch, hour=22)  # 22:00 IST: outside 08:00-19:00
     w = world()
     before = sms_files(app)
@@ -170,8 +167,6 @@ def test_the_debtor_is_told_only_inside_the_contact_window(app, db_session, outb
 
 
 def test_the_daily_cap_holds_the_debtor_messages(app, db_session, outbox, monkeypatch):
-    from tests.notifications.helpers import in_window
-
     in_window(monkeypatch)
     w = world()
     w.case.creditor.daily_contact_cap = 2  # one notify message on two channels uses it up
@@ -183,9 +178,6 @@ def test_the_daily_cap_holds_the_debtor_messages(app, db_session, outbox, monkey
 
 
 def test_tribunal_constituted_is_not_mailed_twice_to_a_debtor_with_an_account(app, db_session, outbox, monkeypatch):
-    from tests.factories import DebtorUserFactory
-    from tests.notifications.helpers import in_window
-
     in_window(monkeypatch)
     w = world()
     w.case.debtor.user_id = DebtorUserFactory().id  # tribunal_constituted.txt reaches this account

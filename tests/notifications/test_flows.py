@@ -9,11 +9,14 @@ from sqlalchemy import select
 from arbitration.settlement import instalments
 from notices.drafting import workflow as notices
 from notices.models import Notice
+from portal import audit
+from portal.audit import AuditEvent
 from portal.cases.states import CaseStatus
 from portal.cases.transitions import fire
 from portal.database import commit
+from portal.notifications import opening
 from tests.conftest import csrf_from
-from tests.factories import EngagementFactory
+from tests.factories import CaseFactory, EngagementFactory
 from tests.notifications.helpers import in_window, items, mailed, record, who, world
 from tests.settlement.helpers import agreement_for
 
@@ -107,8 +110,6 @@ def test_answering_an_offer_closes_it_for_that_side_only(db_session, outbox):
 
 
 def test_a_failure_in_the_listener_never_stops_the_recorded_step(db_session, outbox, monkeypatch, caplog):
-    from portal.notifications import opening
-
     def broken(*_args, **_kwargs):
         raise RuntimeError("rules broke")
 
@@ -116,15 +117,10 @@ def test_a_failure_in_the_listener_never_stops_the_recorded_step(db_session, out
     w = world()
     record("debtor.dispute", w.case, None, response_id=1)
     assert items(w.case) == [] and "could not apply debtor.dispute" in caplog.text
-    from portal.audit import AuditEvent
-
     assert db_session.scalar(select(AuditEvent.action).where(AuditEvent.case_id == w.case.id)) == "debtor.dispute"
 
 
 def test_a_batch_approved_at_once_makes_one_mail_per_person(db_session, outbox):
-    from portal import audit
-    from tests.factories import CaseFactory
-
     w = world(CaseStatus.NOTICE_IN_REVIEW)
     second = CaseFactory(creditor=w.case.creditor, created_by_id=w.filer.id, advocate_id=w.advocate.id,
                          _status=CaseStatus.NOTICE_IN_REVIEW)
