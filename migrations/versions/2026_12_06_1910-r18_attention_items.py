@@ -34,6 +34,7 @@ def upgrade():
     sa.Column('opened_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('resolved_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('resolved_by', sa.String(length=80), nullable=True),
+    sa.Column('to_tell', sa.Boolean(), nullable=False),
     sa.Column('told_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('told_channels', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_attention_items_case_id_cases')),

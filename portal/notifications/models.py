@@ -40,6 +40,7 @@ class AttentionItem(db.Model):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by: Mapped[str | None] = mapped_column(String(80))  # an audit action, or "dismissed"
     # Debtor messages wait for the contact rules: when they went, and on how many channels.
+    to_tell: Mapped[bool] = mapped_column(Boolean, default=False)  # a debtor message is owed
     told_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     told_channels: Mapped[int] = mapped_column(Integer, default=0)
 

@@ -87,6 +87,7 @@ def _open(tell: Tell, audience: Audience, event: AuditEvent, case: Case, facts: 
         db.session.flush()
         if mail_it and (tell.mail == Mail.NEW or (tell.mail == Mail.EXISTING_IF_ACCOUNT
                                                   and not addressees.debtor_has_account(case))):
+            item.to_tell = True
             tasks.tell_debtor_after_commit(item.id)
         return items
     actor_id = getattr(actor, "id", None)

@@ -199,3 +199,17 @@ def test_events_that_wait_on_no_one_open_nothing(db_session, outbox):
     record("evidence.uploaded", w.case, w.filer, document_id=1)
     record("odr.message_posted", w.case, w.filer, message_id=1)
     assert items(w.case) == [] and mailed(w, outbox()) == set()
+
+
+def test_the_sweep_finds_debtor_messages_still_owed(app, db_session, outbox, monkeypatch):
+    from portal.notifications import tasks
+
+    in_window(monkeypatch, hour=22)
+    w = world()
+    record("offer.made", w.case, w.filer, offer=1, side="creditor", parent=None)
+    record("debtor.dispute", w.case, None, response_id=1)  # creditor side only: nothing owed to the debtor
+    item = next(i for i in items(w.case) if i.party_id)
+    assert item.to_tell and tasks.owed_ids(utcnow()) == [item.id]
+    in_window(monkeypatch, hour=10)
+    assert tasks.tell_debtor.run(item.id)["result"] == "sent"
+    assert tasks.owed_ids(utcnow()) == [] and mailed(w, outbox()) == {"debtor", "advocate"}
