@@ -7,6 +7,7 @@ import warnings
 from flask import Flask
 
 from portal.config import PROJECT_ROOT, Config
+from portal.web.json import ExactJSONProvider
 
 # cryptography 51 deprecates DSA and pyHanko (pyhanko/sign/signers/pdf_cms.py) still imports
 # DSAPrivateKey at import time; Sulah never signs with DSA. Scoped to pyHanko's modules, as in the
@@ -21,6 +22,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
                 static_folder=str(PROJECT_ROOT / "portal" / "static"),
                 instance_path=str(settings["INSTANCE_PATH"]))
     app.config.update(settings)
+    app.json = ExactJSONProvider(app)  # JSON fractions as Decimal: amounts keep their paise
 
     from arbitration import init_arbitration
     from evidence import init_evidence

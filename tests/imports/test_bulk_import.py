@@ -64,7 +64,7 @@ def test_preview_then_confirm_groups_by_debtor(client, creditor, db_session):
     assert "2 cases" in html and "with 3 invoices" in html
     assert "check character" in html  # bad GSTIN, line 5
     assert "at least one e-mail address or mobile number" in html
-    assert "Write dates as YYYY-MM-DD" in html and "Write amounts as numbers" in html
+    assert "Write dates as YYYY-MM-DD" in html and "must be written in digits" in html
     assert n_cases(db_session, creditor.org_id) == 0  # nothing saved by the preview
     resp = confirm(client, preview)
     assert resp.status_code == 302
