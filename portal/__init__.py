@@ -34,6 +34,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     from portal.debtor import init_debtor
     from portal.dev import init_dev
     from portal.imports import init_imports
+    from portal.notifications import init_notifications
     from portal.payments import init_payments
     from portal.rates import init_rates
     from portal.web import boundary, init_web
@@ -53,6 +54,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     init_payments(app)
     init_arbitration(app)
     init_evidence(app)
+    init_notifications(app)
     init_rates(app)
     init_web(app)
     init_dev(app)
