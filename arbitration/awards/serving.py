@@ -53,8 +53,12 @@ def _award_notice(actor, award: Award) -> Notice:
     text = (f"Signed arbitral award in case {case.reference} between {award.claimant} (claimant) and "
             f"{award.respondent} (respondent), signed by the sole arbitrator; SHA-256 of the signed PDF "
             f"{award.signed_pdf_sha256}.")
+    # The HTML comes from an autoescaped template: a party's name is text, never markup.
+    html = render_template("arbitration/award/_carrier.html", reference=case.reference,
+                           claimant=award.claimant, respondent=award.respondent,
+                           sha256=award.signed_pdf_sha256)
     notice.versions.append(NoticeVersion(version=1, facts_version=case.facts_version, body_text=text,
-                                         body_html=f"<p>{text}</p>", created_by_id=actor.id,
+                                         body_html=html, created_by_id=actor.id,
                                          sha256=hashlib.sha256(text.encode()).hexdigest()))
     # Born signed (NOTICE.initial allows it for this carrier); its creation is part of "award.served".
     lifecycle.begin(NOTICE, notice, NoticeStatus.SIGNED, actor, action=None, case=case)
