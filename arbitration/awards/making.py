@@ -20,6 +20,7 @@ from evidence.services import store, store_pdf
 from notices.signing.signatures import sign_now
 from portal import audit, lifecycle
 from portal.adapters.esign.base import Signer, SigningProvider, SignRequest
+from portal.cases.intake import today_ist
 from portal.cases.models import Case
 from portal.cases.states import CaseStatus
 from portal.cases.transitions import fire
@@ -116,6 +117,7 @@ def update(actor, award: Award, values: AwardFields) -> None:
         raise DomainError("Only a draft award can be changed.")
     if len(values.reasons or "") > MAX_REASONS_CHARS:
         raise DomainError(f"The reasons are limited to {MAX_REASONS_CHARS:,} characters.")
+    _check_award_date(award, values.award_date)
     for name in ("reasons", "award_date", "seat", "claimant", "respondent", "agreement", "principal",
                  "pre_rate", "pre_from", "pre_to", "pre_amount", "post_basis", "post_current_rate",
                  "costs", "costs_borne_by"):
@@ -129,6 +131,19 @@ def update(actor, award: Award, values: AwardFields) -> None:
     audit.record("award.updated", actor=actor, case=award.case, payload={
         "award_id": award.id, "fields": [f.name for f in fields(values)]})
     db.session.flush()
+
+
+def _check_award_date(award: Award, award_date: date | None) -> None:
+    """The award is dated the day it is signed (A&C s.31(4): it states its date; s.29A counts to it):
+    never a future day, never before the case began."""
+    if award_date is None:
+        return
+    today = today_ist()
+    if award_date > today:
+        raise DomainError("The award cannot be dated in the future: date it the day you sign it.")
+    began = to_ist(award.case.created_at).date()
+    if award_date < began:
+        raise DomainError(f"The award cannot be dated before the case began ({began:%d %b %Y}).")
 
 
 def render(award: Award) -> bytes:
@@ -179,6 +194,9 @@ def sign(actor, award: Award, provider: SigningProvider | None = None) -> str:
         raise DomainError("The settlement this award records is no longer in force.")
     if not award.consent and case.status != CaseStatus.IN_ARBITRATION:
         raise DomainError("The arbitration is not running.")
+    if award.award_date != today_ist():
+        raise DomainError(f"The award is dated {award.award_date:%d %b %Y} but would be signed today "
+                          f"({today_ist():%d %b %Y}): reopen it, date it today and finalise it again.")
     provider = provider or PadesProvider(neutral_keys.key_material(actor))
     title = "Award on agreed terms" if award.consent else "Arbitral award"
     request = SignRequest(document_id=f"award-{case.reference}", pdf=read_pdf(award.unsigned_pdf_sha256),

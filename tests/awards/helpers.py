@@ -13,6 +13,7 @@ from pyhanko_certvalidator import ValidationContext
 from arbitration.awards.making import AwardFields
 from arbitration.awards.models import CostsBorneBy, PostInterestBasis
 from portal.adapters.esign.pades import load_signer
+from portal.cases.intake import today_ist
 from portal.cases.states import CaseStatus
 from tests.proceedings.helpers import _P12, arbitration_case, give_key
 
@@ -31,7 +32,7 @@ def awarding_case(status: CaseStatus = CaseStatus.IN_ARBITRATION):
 def complete_fields(**changes) -> AwardFields:
     values = AwardFields(
         reasons="The respondent accepted the goods and did not pay.\n\nThe claim is proved.",
-        award_date=date(2026, 11, 23), seat="Pune", claimant="Claimant Pvt Ltd", respondent="Debtor LLP",
+        award_date=today_ist(), seat="Pune", claimant="Claimant Pvt Ltd", respondent="Debtor LLP",
         agreement="Clause 18 of the supply agreement of 2 January 2026",
         principal=Decimal("118000.00"), pre_rate=Decimal("18.00"), pre_from=date(2026, 2, 25),
         pre_to=date(2026, 11, 23), pre_amount=Decimal("15600.00"),

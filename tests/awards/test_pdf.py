@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from arbitration.awards import making as awards
 from arbitration.awards.models import PostInterestBasis
+from portal.cases.intake import today_ist
 from tests.awards.helpers import awarding_case, complete_fields
 from tests.settlement.helpers import pdf_text
 
@@ -14,7 +15,7 @@ def test_award_pdf_states_the_s31_contents(db_session, tmp_path):
     awards.update(a.neutral, award, complete_fields())
     text = pdf_text(awards.render(award), tmp_path)
     for expected in ("Claimant Pvt Ltd (Claimant)", "Debtor LLP (Respondent)", "Arbitral award",
-                     "Date of the award: 23 November 2026", "Seat of arbitration (section 20): Pune",
+                     f"Date of the award: {today_ist():%d %B %Y}", "Seat of arbitration (section 20): Pune",
                      "Clause 18 of the supply agreement", "1. The respondent accepted the goods",
                      "2. The claim is proved.", "1,18,000.00", "18.00% a year from 25 Feb 2026 to 23 Nov 2026",
                      "15,600.00", "25,000.00, borne by the respondent", "1,58,600.00",

@@ -83,3 +83,26 @@ def test_challenge_window_three_months_and_court_extension():
     assert award_rules.challenge_window(date(2026, 11, 30), 30).closes_on == date(2027, 3, 30)
     with pytest.raises(ValueError, match="at most 30 days"):
         award_rules.challenge_window(date(2026, 11, 30), 31)
+
+
+def test_an_award_is_dated_the_day_it_is_signed(db_session):
+    """A&C s.31(4): the award states its date; it is the signing date, never a future day or one
+    before the case began (issue 18, item 8)."""
+    from datetime import timedelta
+
+    from arbitration.awards import making as awards
+    from portal.cases.intake import today_ist
+    from portal.errors import DomainError
+    from tests.awards.helpers import awarding_case, complete_fields
+
+    a = awarding_case()
+    award = awards.start(a.neutral, a.case)
+    with pytest.raises(DomainError, match="cannot be dated in the future"):
+        awards.update(a.neutral, award, complete_fields(award_date=today_ist() + timedelta(days=1)))
+    with pytest.raises(DomainError, match="before the case began"):
+        awards.update(a.neutral, award, complete_fields(award_date=today_ist() - timedelta(days=400)))
+    awards.update(a.neutral, award, complete_fields(award_date=today_ist()))
+    award.award_date = today_ist() - timedelta(days=1)  # dated yesterday, signed today
+    awards.finalise(a.neutral, award)
+    with pytest.raises(DomainError, match="would be signed today"):
+        awards.sign(a.neutral, award)

@@ -11,6 +11,7 @@ from arbitration.awards.models import AwardStatus
 from notices.models import Notice
 from notices.serving.models import Dispatch
 from notices.serving.states import DispatchStatus
+from portal.cases.intake import today_ist
 from portal.cases.states import CaseStatus
 from portal.extensions import db
 from tests.awards.helpers import awarding_case, validates_with_pyhanko
@@ -19,7 +20,7 @@ from tests.debtor.guest import login_guest
 
 COMPLETE = {
     "claimant": "Claimant Pvt Ltd", "respondent": "Debtor LLP", "agreement": "Clause 18 of the agreement",
-    "seat": "Pune", "award_date": "2026-11-23", "reasons": "The goods were accepted.\n\nThe claim is proved.",
+    "seat": "Pune", "award_date": today_ist().isoformat(), "reasons": "The goods were accepted.\n\nThe claim is proved.",
     "principal": "118000.00", "pre_rate": "18", "pre_from": "2026-02-25", "pre_to": "2026-11-23",
     "pre_amount": "15600.00", "post_basis": "statutory", "post_current_rate": "7.00", "post_directed_rate": "",
     "costs": "25000", "costs_borne_by": "respondent"}

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from portal.cases.intake import today_ist
 from portal.cases.states import CaseStatus
 from portal.extensions import db
 from tests.e2e.test_proceedings_flow import P12_PASSPHRASE, log_in, on_thread
@@ -70,7 +71,7 @@ def test_award_drafted_refused_signed_served_and_validated(open_page, live_serve
 
     arbitrator.get_by_label("The arbitration agreement relied on").fill("Clause 18 of the supply agreement")
     arbitrator.get_by_label("Seat of arbitration").fill("Pune")
-    arbitrator.get_by_label("Date of the award").fill("2026-11-23")
+    arbitrator.get_by_label("Date of the award").fill(today_ist().isoformat())
     arbitrator.get_by_label(re.compile(r"^Reasons")).fill("The goods were accepted.\n\nThe claim is proved.")
     arbitrator.get_by_label("Principal sum awarded (₹)").fill("118000")
     arbitrator.get_by_label(re.compile(r"^Pre-award interest rate")).fill("0")
