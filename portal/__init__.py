@@ -34,6 +34,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     from portal.imports import init_imports
     from portal.payments import init_payments
     from portal.rates import init_rates
+    from portal.receivables import init_receivables
     from portal.web import errors as web_errors
     from portal.web import init_web
 
@@ -51,6 +52,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     init_arbitration(app)
     init_evidence(app)
     init_rates(app)
+    init_receivables(app)
     init_web(app)
     init_dev(app)
     web_errors.init_errors(app)

@@ -1,0 +1,10 @@
+"""Collections before the notice: follow-up levels, the reminder run, the debtor's reminder link,
+promises to pay, priorities, the work queue and the portfolio dashboard."""
+from flask import Flask
+
+
+def init_receivables(app: Flask) -> None:
+    from portal.receivables import link_views, views  # noqa: F401  (routes attach to the blueprint)
+    from portal.receivables.blueprint import bp
+
+    app.register_blueprint(bp)

@@ -1,0 +1,2 @@
+"""placeholder during migration generation"""
+from portal.receivables.blueprint import bp  # noqa: F401
