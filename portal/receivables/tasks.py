@@ -38,9 +38,9 @@ def run_once(today: date, *, queue_sending: bool = True, batch_size: int = BATCH
     return {"due": len(due), "created": created, "debtors_waiting": len(pairs)}
 
 
-def waiting_pairs() -> list[list[int]]:
+def waiting_pairs(now=None) -> list[list[int]]:
     """(organisation, debtor) pairs with reminders waiting to go now, or whose sender died."""
-    now = utcnow()
+    now = now or utcnow()
     rows = db.session.execute(select(Reminder.org_id, Reminder.party_id).where(or_(
         (Reminder._status == ReminderStatus.PENDING)
         & or_(Reminder.not_before.is_(None), Reminder.not_before <= now),
