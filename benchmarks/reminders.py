@@ -54,16 +54,19 @@ def seed(invoices: int, debtors: int, today) -> None:
     org = Organization(legal_name="Bench MSME", address="Pune")
     db.session.add(org)
     db.session.flush()
-    user = User(email="bench@example.in", name="Bench", password_hash="x", role=Role.CREDITOR, org_id=org.id)
+    user = User(email="bench@example.in", name="Bench", password_hash="!unusable",  # noqa: S106
+                role=Role.CREDITOR, org_id=org.id)
     db.session.add(user)
     policy_for(org.id).enabled = True
     db.session.flush()
     db.session.execute(sa.insert(Party), [
-        {"legal_name": f"Debtor {d}", "created_by_org_id": org.id, "postal_address": "", "place_of_business": ""}
+        {"legal_name": f"Debtor {d}", "created_by_org_id": org.id, "postal_address": "",
+         "place_of_business": ""}
         for d in range(debtors)])
     party_ids = list(db.session.scalars(sa.select(Party.id).order_by(Party.id)))
     db.session.execute(sa.insert(PartyContact), [
-        {"party_id": p, "kind": "email", "value": f"a{p}@debtor.example", "designated": True, "source": "bench"}
+        {"party_id": p, "kind": "email", "value": f"a{p}@debtor.example", "designated": True,
+         "source": "bench"}
         for p in party_ids])
     per_case = max(1, invoices // debtors)
     db.session.execute(sa.insert(Case), [

@@ -28,6 +28,7 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.set_default()
     celery_app.autodiscover_tasks(["portal"], related_name="tasks", force=True)
     celery_app.autodiscover_tasks(["notices.serving", "notices.bulk", "arbitration.settlement",
-                                   "arbitration.proceedings", "portal.receivables"], related_name="tasks", force=True)
+                                   "arbitration.proceedings", "portal.receivables"],
+                                  related_name="tasks", force=True)
     app.extensions["celery"] = celery_app
     return celery_app

@@ -1,2 +1,200 @@
-"""placeholder during migration generation"""
-from portal.receivables.blueprint import bp  # noqa: F401
+"""The debtor's reminder link (/r/<token>): a one-time code to one of its own addresses first,
+then its open invoices with this creditor, the statement (CSV), and what it can do about each."""
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+
+from portal.accounts.models import Organization
+from portal.adapters.upi import payment_uri, qr_svg
+from portal.cases.intake import today_ist
+from portal.cases.models import ContactKind, Party
+from portal.database import commit, rollback
+from portal.errors import DomainError
+from portal.extensions import db
+from portal.onetime_codes import CodeError, OneTimeCode, issue_and_send, mask, verify
+from portal.payments.services import PaymentInvalid
+from portal.receivables import access, links, promises, responses, statement
+from portal.receivables.blueprint import bp
+from portal.receivables.forms import (
+    CodeForm,
+    CodeRequestForm,
+    DebtorPromiseForm,
+    DisputeForm,
+    PaidForm,
+)
+from portal.types import utcnow
+
+PURPOSE = "reminder_link"
+SESSION_KEY = "reminder_link"
+
+
+def _subject(link) -> str:
+    return f"rlink:{link.id}"
+
+
+def _link(token: str):
+    link = links.resolve(token)
+    if link is None:
+        abort(404, "This link is not valid any more. Ask the creditor for a new one.")
+    return link
+
+
+def _destinations(party: Party) -> list[tuple[str, str]]:
+    contacts = sorted(party.contacts, key=lambda c: not c.designated)
+    return [("email" if c.kind == ContactKind.EMAIL else "sms", c.value) for c in contacts]
+
+
+def _opened(link) -> bool:
+    held = session.get(SESSION_KEY) or {}
+    if held.get("link") != link.id:
+        return False
+    row = db.session.get(OneTimeCode, held.get("otp"))
+    return row is not None and row.subject == _subject(link) and row.consumed_at is not None
+
+
+def _gate(link, *, code_form=None, request_form=None, status=200):
+    options = _destinations(db.session.get(Party, link.party_id))
+    request_form = request_form or CodeRequestForm(formdata=None)
+    request_form.destination.choices = [(i, f"{'E-mail' if ch == 'email' else 'SMS'} to {mask(a)}")
+                                        for i, (ch, a) in enumerate(options)]
+    return render_template("receivables/link_gate.html", request_form=request_form,
+                           code_form=code_form or CodeForm(formdata=None), token=request.view_args["token"],
+                           creditor=db.session.get(Organization, link.org_id)), status
+
+
+def _require_open(token: str):
+    link = _link(token)
+    if not _opened(link):
+        abort(403, "Open the link with the code first.")
+    return link
+
+
+@bp.get("/r/<token>")
+def link_home(token: str):
+    link = _link(token)
+    if not _opened(link):
+        return _gate(link)
+    rows = statement.lines(link.org_id, link.party_id)
+    return render_template("receivables/link_home.html", rows=rows, token=token,
+                           creditor=db.session.get(Organization, link.org_id),
+                           party=db.session.get(Party, link.party_id),
+                           total=sum((r.outstanding for r in rows), statement.ZERO))
+
+
+@bp.post("/r/<token>/code")
+def link_send_code(token: str):
+    link = _link(token)
+    form = CodeRequestForm()
+    options = _destinations(db.session.get(Party, link.party_id))
+    form.destination.choices = [(i, str(i)) for i in range(len(options))]
+    if not form.validate_on_submit():
+        return _gate(link, request_form=form, status=422)
+    channel, address = options[form.destination.data]
+    try:
+        issue_and_send(PURPOSE, _subject(link), channel, address, ip=request.remote_addr or "",
+                       what="open your statement of account")
+    except CodeError as exc:
+        rollback()
+        form.destination.errors.append(str(exc))
+        return _gate(link, request_form=form, status=exc.status)
+    commit()
+    flash(f"A code is on its way to {mask(address)}.", "success")
+    return redirect(url_for("receivables.link_home", token=token))
+
+
+@bp.post("/r/<token>/open")
+def link_open(token: str):
+    link = _link(token)
+    form = CodeForm()
+    if not form.validate_on_submit():
+        return _gate(link, code_form=form, status=422)
+    try:
+        row = verify(PURPOSE, _subject(link), form.code.data, ip=request.remote_addr or "")
+    except CodeError as exc:
+        commit()  # the wrong try counts
+        form.code.errors.append(str(exc))
+        return _gate(link, code_form=form, status=exc.status)
+    link.last_used_at = utcnow()
+    commit()
+    session[SESSION_KEY] = {"link": link.id, "otp": row.id}
+    return redirect(url_for("receivables.link_home", token=token))
+
+
+@bp.get("/r/<token>/statement.csv")
+def link_statement_csv(token: str):
+    link = _require_open(token)
+    party, org = db.session.get(Party, link.party_id), db.session.get(Organization, link.org_id)
+    body = statement.to_csv(statement.lines(link.org_id, link.party_id), party.legal_name, org.legal_name)
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="statement-of-account.csv"'})
+
+
+def _invoice_page(token, link, invoice, *, forms=None, status=200):
+    forms = forms or {}
+    rows = [r for r in statement.lines(link.org_id, link.party_id) if r.invoice_id == invoice.id]
+    org = db.session.get(Organization, link.org_id)
+    row = rows[0] if rows else None
+    upi = qr = None
+    if org.upi_vpa and row is not None and row.outstanding > 0:
+        try:
+            upi = payment_uri(org.upi_vpa, org.legal_name, row.outstanding, invoice.case.reference,
+                              f"Invoice {invoice.number}")
+            qr = qr_svg(upi)
+        except ValueError:  # over UPI's limit, or a payee the apps would refuse: no UPI button
+            upi = qr = None
+    return render_template(
+        "receivables/link_invoice.html", token=token, invoice=invoice, row=row, upi=upi, qr=qr,
+        creditor=org, paid_form=forms.get("paid") or PaidForm(formdata=None),
+        promise_form=forms.get("promise") or DebtorPromiseForm(formdata=None),
+        dispute_form=forms.get("dispute") or DisputeForm(formdata=None)), status
+
+
+@bp.get("/r/<token>/invoices/<int:invoice_id>")
+def link_invoice(token: str, invoice_id: int):
+    link = _require_open(token)
+    return _invoice_page(token, link, access.invoice_for_link(link, invoice_id))
+
+
+@bp.post("/r/<token>/invoices/<int:invoice_id>/<action>")
+def link_act(token: str, invoice_id: int, action: str):
+    link = _require_open(token)
+    invoice = access.invoice_for_link(link, invoice_id)
+    form_classes = {"paid": PaidForm, "promise": DebtorPromiseForm, "dispute": DisputeForm,
+                    "acknowledge": None}
+    if action not in form_classes:
+        abort(404)
+    if action == "acknowledge":
+        from portal.web.forms import require_fresh_form
+
+        require_fresh_form()
+        form = None
+    else:
+        form = form_classes[action]()
+        if not form.validate_on_submit():
+            return _invoice_page(token, link, invoice, forms={action: form}, status=422)
+    today = today_ist()
+    try:
+        if action == "paid":
+            responses.paid(link, invoice, form.amount.data, form.utr.data, form.paid_on.data, today)
+            message = "Thank you: the creditor will confirm the payment and send you a receipt."
+        elif action == "promise":
+            responses.promise(link, invoice, form.amount.data, form.promised_for.data, today)
+            message = "Thank you: reminders for this invoice wait until the date you gave."
+        elif action == "dispute":
+            responses.dispute(link, invoice, form.text.data)
+            message = ("Thank you: the creditor will look at what you wrote. No reminders for this "
+                       "invoice meanwhile.")
+        else:
+            responses.acknowledge(link, invoice)
+            message = "Thank you: your confirmation of the balance is recorded."
+    except (PaymentInvalid, promises.PromiseInvalid) as exc:
+        rollback()
+        getattr(form, exc.field).errors.append(str(exc))
+        return _invoice_page(token, link, invoice, forms={action: form}, status=422)
+    except DomainError as exc:
+        rollback()
+        flash(str(exc), "error")
+        return _invoice_page(token, link, invoice, status=409)
+    commit()
+    flash(message, "success")
+    return redirect(url_for("receivables.link_home", token=token))
