@@ -14,6 +14,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.formfields import choices
 from portal.receivables.models import Channel, Language, Mode
 
 
@@ -24,7 +25,7 @@ def _strip(value):
 class LevelForm(FlaskForm):
     offset_days = IntegerField("Days from the due date (negative: before it)",
                                validators=[InputRequired("Give the day."), NumberRange(-30, 365)])
-    channels = SelectMultipleField("Channels", choices=[(c.value, c.value.capitalize()) for c in Channel],
+    channels = SelectMultipleField("Channels", choices=choices((c.value, c.value.capitalize()) for c in Channel),
                                    option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
     include_interest = BooleanField("State the MSMED interest accrued so far")
     call_task = BooleanField("Add a call to the debtor's owner's work queue")
@@ -37,13 +38,13 @@ class LevelForm(FlaskForm):
 
 
 class DebtorSettingForm(FlaskForm):
-    mode = SelectField("Reminders", choices=[(Mode.AUTOMATIC.value, "Automatic"),
-                                             (Mode.MANUAL.value, "Manual: none sent automatically")])
+    mode = SelectField("Reminders", choices=choices([(Mode.AUTOMATIC.value, "Automatic"),
+                                                     (Mode.MANUAL.value, "Manual: none sent automatically")]))
     paused_until = DateField("Paused until (optional)", validators=[Optional()])
-    language = SelectField("Language", choices=[(Language.ENGLISH.value, "English"),
-                                                (Language.HINDI.value, "हिन्दी (Hindi)")])
-    preferred_channel = SelectField("Preferred channel", choices=[("", "No preference")] + [
-        (c.value, c.value.capitalize()) for c in Channel], validators=[Optional()])
+    language = SelectField("Language", choices=choices([(Language.ENGLISH.value, "English"),
+                                                        (Language.HINDI.value, "हिन्दी (Hindi)")]))
+    preferred_channel = SelectField("Preferred channel", choices=choices([("", "No preference")] + [
+        (c.value, c.value.capitalize()) for c in Channel]), validators=[Optional()])
 
 
 class PromiseForm(FlaskForm):

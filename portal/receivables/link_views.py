@@ -11,6 +11,7 @@ from portal.cases.models import ContactKind, Party
 from portal.database import commit, rollback
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.formfields import choices
 from portal.onetime_codes import CodeError, OneTimeCode, issue_and_send, mask, verify
 from portal.payments.services import PaymentInvalid
 from portal.receivables import access, links, promises, responses, statement
@@ -55,8 +56,8 @@ def _opened(link) -> bool:
 def _gate(link, *, code_form=None, request_form=None, status=200):
     options = _destinations(db.session.get(Party, link.party_id))
     request_form = request_form or CodeRequestForm(formdata=None)
-    request_form.destination.choices = [(i, f"{'E-mail' if ch == 'email' else 'SMS'} to {mask(a)}")
-                                        for i, (ch, a) in enumerate(options)]
+    request_form.destination.choices = choices((i, f"{'E-mail' if ch == 'email' else 'SMS'} to {mask(a)}")
+                                               for i, (ch, a) in enumerate(options))
     return render_template("receivables/link_gate.html", request_form=request_form,
                            code_form=code_form or CodeForm(formdata=None), token=request.view_args["token"],
                            creditor=db.session.get(Organization, link.org_id)), status
@@ -86,7 +87,7 @@ def link_send_code(token: str):
     link = _link(token)
     form = CodeRequestForm()
     options = _destinations(db.session.get(Party, link.party_id))
-    form.destination.choices = [(i, str(i)) for i in range(len(options))]
+    form.destination.choices = choices((i, str(i)) for i in range(len(options)))
     if not form.validate_on_submit():
         return _gate(link, request_form=form, status=422)
     channel, address = options[form.destination.data]

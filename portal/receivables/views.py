@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 
 from portal.cases.intake import today_ist
 from portal.cases.models import Case, Party
 from portal.database import commit, rollback
 from portal.extensions import db
+from portal.formfields import choices
 from portal.receivables import access, policies, promises, statement
 from portal.receivables.blueprint import bp
 from portal.receivables.forms import DebtorSettingForm, LevelForm, PromiseForm
@@ -24,7 +25,7 @@ def settings():
     org_id = access.require_staff(current_user)
     policy = policies.policy_for(org_id)
     debtors = db.session.scalars(select(Party).where(Party.id.in_(
-        select(distinct(Case.debtor_party_id)).where(Case.creditor_org_id == org_id)))
+        select(Case.debtor_party_id).where(Case.creditor_org_id == org_id)))
         .order_by(Party.legal_name).limit(500)).all()
     commit()  # the default levels, seeded on the first visit
     return render_template("receivables/settings.html", policy=policy, debtors=debtors)
@@ -78,8 +79,8 @@ def _debtor_page(org_id: int, party: Party, setting_form=None, promise_form=None
     if setting_form.preferred_channel.data is None:
         setting_form.preferred_channel.data = ""
     promise_form = promise_form or PromiseForm(formdata=None)
-    promise_form.invoice_id.choices = [(r.invoice_id, f"{r.number} ({r.case_reference})") for r in rows
-                                       if r.outstanding > 0]
+    promise_form.invoice_id.choices = choices((r.invoice_id, f"{r.number} ({r.case_reference})")
+                                              for r in rows if r.outstanding > 0)
     open_promises = db.session.scalars(select(Promise).where(
         Promise.org_id == org_id, Promise.party_id == party.id).order_by(Promise.id.desc()).limit(50)).all()
     reminders = db.session.scalars(select(Reminder).where(
@@ -130,7 +131,7 @@ def record_promise(party_id: int):
     org_id = access.require_staff(current_user)
     party = access.debtor_of(org_id, party_id)
     form = PromiseForm()
-    form.invoice_id.choices = [(r.invoice_id, r.number) for r in statement.lines(org_id, party.id)]
+    form.invoice_id.choices = choices((r.invoice_id, r.number) for r in statement.lines(org_id, party.id))
     if not form.validate_on_submit():
         return _debtor_page(org_id, party, promise_form=form, status=422)
     invoice = access.invoice_of(org_id, party.id, form.invoice_id.data)

@@ -1,0 +1,132 @@
+"""The creditor's collections pages: who may open them, what they save, and bad input refused."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from portal.receivables.models import DebtorSetting, Mode, Promise
+from portal.receivables.policies import policy_for
+from tests.conftest import csrf_for
+from tests.factories import AdvocateFactory, CreditorFactory, DebtorUserFactory
+from tests.receivables.helpers import creditor_with_reminders, debtor_case, invoice
+
+TODAY = date.today()
+
+
+@pytest.fixture
+def setup(db_session):
+    creditor, policy = creditor_with_reminders(enabled=False)
+    case = debtor_case(creditor, invoice("V-1", TODAY - timedelta(days=5)))
+    return creditor, policy, case
+
+
+def test_staff_see_levels_and_debtors(client, auth, setup):
+    creditor, policy, case = setup
+    auth.login_as(creditor)
+    page = client.get("/collections/")
+    assert page.status_code == 200
+    assert b"7 days after the due date" in page.data and case.debtor.legal_name.encode() in page.data
+    assert client.get(f"/collections/debtors/{case.debtor_party_id}").status_code == 200
+
+
+@pytest.mark.parametrize("factory", [AdvocateFactory, DebtorUserFactory])
+def test_other_roles_get_403(client, auth, setup, factory):
+    _, policy, case = setup
+    auth.login_as(factory())
+    assert client.get("/collections/").status_code == 403
+    assert client.get(f"/collections/debtors/{case.debtor_party_id}").status_code == 403
+    assert client.get(f"/collections/levels/{policy.levels[0].id}").status_code == 403
+    token = csrf_for(client)
+    assert client.post("/collections/enabled", data={"enabled": "on", "csrf_token": token}).status_code == 403
+
+
+def test_anonymous_is_sent_to_log_in(client, setup):
+    assert client.get("/collections/").status_code in (302, 401)
+
+
+def test_another_organisations_debtor_level_and_promise_are_not_found(client, auth, setup, db_session):
+    creditor, policy, case = setup
+    other = CreditorFactory()
+    policy_for(other.org_id)
+    auth.login_as(other)
+    assert client.get(f"/collections/debtors/{case.debtor_party_id}").status_code == 404
+    assert client.get(f"/collections/levels/{policy.levels[0].id}").status_code == 404
+    token = csrf_for(client)
+    assert client.post(f"/collections/debtors/{case.debtor_party_id}/settings",
+                       data={"mode": "manual", "language": "en", "csrf_token": token}).status_code == 404
+    promise = Promise(org_id=creditor.org_id, party_id=case.debtor_party_id, case_id=case.id,
+                      invoice_id=case.invoices[0].id, amount=1, promised_for=TODAY, paid_before=0,
+                      made_how="test")
+    db_session.add(promise)
+    db_session.flush()
+    assert client.post(f"/collections/promises/{promise.id}/cancel",
+                       data={"csrf_token": token}).status_code == 404
+
+
+def test_only_the_administrator_turns_reminders_on_and_edits_levels(client, auth, setup, db_session):
+    creditor, policy, _ = setup
+    clerk = CreditorFactory(organization=creditor.organization, is_org_admin=False)
+    auth.login_as(clerk)
+    token = csrf_for(client)
+    assert client.post("/collections/enabled", data={"enabled": "on", "csrf_token": token}).status_code == 403
+    auth.login_as(creditor)
+    token = csrf_for(client)
+    assert client.post("/collections/enabled", data={"enabled": "maybe", "csrf_token": token}).status_code == 400
+    assert client.post("/collections/enabled", data={"enabled": "on"}).status_code == 400  # no CSRF
+    response = client.post("/collections/enabled", data={"enabled": "on", "csrf_token": token})
+    assert response.status_code == 302
+    db_session.refresh(policy)
+    assert policy.enabled
+
+
+def test_editing_a_level_checks_its_placeholders_and_channels(client, auth, setup, db_session):
+    creditor, policy, _ = setup
+    level = policy.levels[1]
+    auth.login_as(creditor)
+    token = csrf_for(client)
+    good = {"offset_days": "2", "channels": ["email", "sms"], "subject_en": "Reminder: {creditor}",
+            "body_en": "Dear {debtor}, {amount} is due. {link}", "subject_hi": "अनुस्मारक: {creditor}",
+            "body_hi": "प्रिय {debtor}, {amount} बकाया है। {link}", "csrf_token": token}
+    bad = dict(good, body_en="Pay {threat} now")
+    response = client.post(f"/collections/levels/{level.id}", data=bad)
+    assert response.status_code == 422 and "is not a placeholder" in response.get_data(as_text=True)
+    response = client.post(f"/collections/levels/{level.id}", data=dict(good, channels=["whatsapp"]))
+    assert response.status_code == 422 and "only together with e-mail" in response.get_data(as_text=True)
+    response = client.post(f"/collections/levels/{level.id}", data=dict(good, offset_days="7"))
+    assert response.status_code == 422 and "already falls on that day" in response.get_data(as_text=True)
+    assert client.post(f"/collections/levels/{level.id}", data=dict(good, offset_days="x")).status_code == 422
+    assert client.post(f"/collections/levels/{level.id}", data=good).status_code == 302
+    db_session.refresh(level)
+    assert level.offset_days == 2 and level.channels == "email,sms"
+    assert client.get("/collections/levels/999999").status_code == 404
+
+
+def test_debtor_settings_and_a_promise_after_a_call(client, auth, setup, db_session):
+    creditor, _, case = setup
+    auth.login_as(creditor)
+    token = csrf_for(client)
+    url = f"/collections/debtors/{case.debtor_party_id}"
+    past = (TODAY - timedelta(days=1)).isoformat()
+    response = client.post(url + "/settings", data={"mode": "manual", "language": "hi",
+                                                     "paused_until": past, "csrf_token": token})
+    assert response.status_code == 422 and "A pause ends today or later" in response.get_data(as_text=True)
+    assert client.post(url + "/settings", data={"mode": "bogus", "language": "en",
+                                                 "csrf_token": token}).status_code == 422
+    assert client.post(url + "/settings", data={"mode": "manual", "language": "hi",
+                                                 "csrf_token": token}).status_code == 302
+    setting = db_session.scalar(select(DebtorSetting).where(DebtorSetting.party_id == case.debtor_party_id))
+    assert setting.mode == Mode.MANUAL
+    promise = {"invoice_id": str(case.invoices[0].id), "amount": "50000",
+               "promised_for": (TODAY + timedelta(days=5)).isoformat(), "csrf_token": token}
+    assert client.post(url + "/promises", data=dict(promise, amount="lots")).status_code == 422
+    assert client.post(url + "/promises", data=dict(promise, amount="999999")).status_code == 422
+    assert client.post(url + "/promises", data=dict(promise, promised_for=past)).status_code == 422
+    assert client.post(url + "/promises", data=dict(promise, invoice_id="999999")).status_code == 422
+    assert client.post(url + "/promises", data=promise).status_code == 302
+    made = db_session.scalar(select(Promise).where(Promise.case_id == case.id))
+    assert made.made_how == "staff after a call" and made.by_id == creditor.id
+    assert client.post(url + "/promises", data=promise).status_code == 422  # one open promise per invoice
+    assert client.post(f"/collections/promises/{made.id}/cancel", data={"csrf_token": token}).status_code == 302
+    assert client.post(f"/collections/promises/{made.id}/cancel", data={"csrf_token": token}).status_code == 409
