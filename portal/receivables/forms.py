@@ -25,7 +25,8 @@ def _strip(value):
 class LevelForm(FlaskForm):
     offset_days = IntegerField("Days from the due date (negative: before it)",
                                validators=[InputRequired("Give the day."), NumberRange(-30, 365)])
-    channels = SelectMultipleField("Channels", choices=choices((c.value, c.value.capitalize()) for c in Channel),
+    channels = SelectMultipleField("Channels",
+                                   choices=choices((c.value, c.value.capitalize()) for c in Channel),
                                    option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
     include_interest = BooleanField("State the MSMED interest accrued so far")
     call_task = BooleanField("Add a call to the debtor's owner's work queue")
