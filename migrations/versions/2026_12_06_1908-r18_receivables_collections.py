@@ -58,6 +58,8 @@ def upgrade():
     sa.Column('language', sa.Enum('en', 'hi', name='language', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('preferred_channel', sa.Enum('email', 'sms', 'whatsapp', name='channel', native_enum=False, create_constraint=True, length=32), nullable=True),
     sa.Column('owner_id', sa.Integer(), nullable=True),
+    sa.Column('priority_override', sa.Integer(), nullable=True),
+    sa.Column('priority_reason', sa.Text(), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_receivable_debtor_settings_org_id_organizations')),
     sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_receivable_debtor_settings_owner_id_users')),
@@ -147,13 +149,14 @@ def upgrade():
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('made_how', sa.String(length=60), nullable=False),
     sa.Column('link_id', sa.Integer(), nullable=True),
+    sa.Column('resolved_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('resolution', sa.Text(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['invoice_id'], ['invoices.id'], name=op.f('fk_receivable_invoice_holds_invoice_id_invoices')),
     sa.ForeignKeyConstraint(['link_id'], ['reminder_links.id'], name=op.f('fk_receivable_invoice_holds_link_id_reminder_links')),
     sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_receivable_invoice_holds_org_id_organizations')),
     sa.ForeignKeyConstraint(['party_id'], ['parties.id'], name=op.f('fk_receivable_invoice_holds_party_id_parties')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_receivable_invoice_holds')),
-    sa.UniqueConstraint('invoice_id', 'kind', name=op.f('uq_receivable_invoice_holds_invoice_id_kind'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_receivable_invoice_holds'))
     )
     with op.batch_alter_table('receivable_invoice_holds', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_receivable_invoice_holds_invoice_id'), ['invoice_id'], unique=False)

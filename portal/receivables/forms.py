@@ -82,3 +82,19 @@ class PaidForm(FlaskForm):
     utr = StringField("UPI or bank transaction reference (UTR)", filters=[_strip],
                       validators=[InputRequired("Give the UTR of the payment."), Length(max=40)])
     paid_on = DateField("Date you paid", validators=[InputRequired("Give the date you paid.")])
+
+
+class AllocateForm(FlaskForm):
+    owner_id = SelectField("Staff member who follows this debtor up", validators=[Optional()])
+
+
+class PriorityForm(FlaskForm):
+    value = IntegerField("Your own priority (0-1000; leave empty to use the computed score)",
+                         validators=[Optional(), NumberRange(0, 1000)])
+    reason = StringField("Why", filters=[_strip], validators=[Optional(), Length(max=500)])
+
+
+class AnswerForm(FlaskForm):
+    answer = TextAreaField("Your answer to the debtor's dispute", filters=[_strip],
+                           validators=[InputRequired("Write the answer you gave the debtor."),
+                                       Length(max=2000)])

@@ -102,6 +102,9 @@ class DebtorSetting(db.Model):
     language: Mapped[Language] = enum_column(Language, default=Language.ENGLISH)
     preferred_channel: Mapped[Channel | None] = enum_column(Channel, nullable=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # The creditor's own priority for this debtor, replacing the computed score, with its reason.
+    priority_override: Mapped[int | None] = mapped_column(Integer)
+    priority_reason: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
@@ -198,10 +201,9 @@ class Promise(db.Model):
 
 class InvoiceHold(db.Model):
     """An invoice taken out of the cadence: the debtor disputed it (it goes to the creditor's
-    queue) or acknowledged the balance; one row per invoice and kind."""
+    queue, until the creditor answers it) or acknowledged the balance."""
 
     __tablename__ = "receivable_invoice_holds"
-    __table_args__ = (UniqueConstraint("invoice_id", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
@@ -211,4 +213,7 @@ class InvoiceHold(db.Model):
     text: Mapped[str] = mapped_column(Text, default="")
     made_how: Mapped[str] = mapped_column(String(60))
     link_id: Mapped[int | None] = mapped_column(ForeignKey("reminder_links.id"))
+    # A dispute the creditor has answered: the invoice returns to the cadence.
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

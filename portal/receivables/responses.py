@@ -39,7 +39,8 @@ class AlreadyRecorded(DomainError):
 
 def _hold(link: ReminderLink, invoice: Invoice, kind: str, text: str) -> InvoiceHold:
     if db.session.scalar(select(InvoiceHold.id).where(InvoiceHold.invoice_id == invoice.id,
-                                                      InvoiceHold.kind == kind)):
+                                                      InvoiceHold.kind == kind,
+                                                      InvoiceHold.resolved_at.is_(None))):
         raise AlreadyRecorded("This is already on record for the invoice.")
     hold = InvoiceHold(org_id=link.org_id, party_id=link.party_id, invoice_id=invoice.id, kind=kind,
                        text=text[:2000], made_how=HOW, link_id=link.id)

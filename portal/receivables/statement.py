@@ -46,7 +46,8 @@ def lines(org_id: int, party_id: int) -> list[Line]:
     invoices = list(db.session.scalars(select(Invoice).where(Invoice.case_id.in_(case_ids))))
     payments = list(db.session.scalars(select(Payment).where(Payment.case_id.in_(case_ids))))
     held = set(db.session.scalars(select(InvoiceHold.invoice_id).where(
-        InvoiceHold.party_id == party_id, InvoiceHold.kind == "dispute")))
+        InvoiceHold.party_id == party_id, InvoiceHold.kind == "dispute",
+        InvoiceHold.resolved_at.is_(None))))
     promised = set(db.session.scalars(select(Promise.invoice_id).where(
         Promise.party_id == party_id, Promise._status == PromiseStatus.OPEN)))
     refs = {c.id: c.reference for c in cases}
@@ -74,6 +75,15 @@ def lines(org_id: int, party_id: int) -> list[Line]:
 def neutralise(value: str) -> str:
     """A cell a spreadsheet would run as a formula gets a leading apostrophe."""
     return "'" + value if value.startswith(_FORMULA) else value
+
+
+def rows_to_csv(rows: list[list[str]]) -> bytes:
+    """Any table as CSV for a spreadsheet: UTF-8 with a byte-order mark, every text cell neutralised."""
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    for row in rows:
+        w.writerow([neutralise(str(cell)) for cell in row])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
 def to_csv(rows: list[Line], debtor: str, creditor: str) -> bytes:

@@ -2,20 +2,31 @@
 settings, statement and promises (/collections/debtors/<id>)."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from portal.accounts.models import Organization, User
+from portal.accounts.roles import Role
 from portal.cases.intake import today_ist
 from portal.cases.models import Case, Party
 from portal.database import commit, rollback
 from portal.extensions import db
 from portal.formfields import choices
-from portal.receivables import access, policies, promises, statement
+from portal.receivables import access, charts, policies, promises, queue, statement
+from portal.receivables import portfolio as portfolio_figures
 from portal.receivables.blueprint import bp
-from portal.receivables.forms import DebtorSettingForm, LevelForm, PromiseForm
-from portal.receivables.models import Promise, Reminder
+from portal.receivables.forms import (
+    AllocateForm,
+    AnswerForm,
+    DebtorSettingForm,
+    LevelForm,
+    PriorityForm,
+    PromiseForm,
+)
+from portal.receivables.models import InvoiceHold, Promise, Reminder
 from portal.receivables.states import PromiseStatus
+from portal.web.filters import inr as amount_filter
 from portal.web.forms import require_fresh_form
 
 
@@ -72,8 +83,20 @@ def edit_level(level_id: int):
     return render_template("receivables/level.html", form=form, level=level), 422 if form.errors else 200
 
 
-def _debtor_page(org_id: int, party: Party, setting_form=None, promise_form=None, status=200):
+def _staff_choices(org_id: int):
+    staff = db.session.scalars(select(User).where(User.org_id == org_id, User.role == Role.CREDITOR,
+                                                  User.active.is_(True)).order_by(User.name)).all()
+    return choices([("", "Nobody")] + [(str(u.id), f"{u.name} ({u.email})") for u in staff])
+
+
+def _debtor_page(org_id: int, party: Party, setting_form=None, promise_form=None, status=200, *,
+                 allocate_form=None, priority_form=None):
     setting = policies.setting_for(org_id, party.id)
+    ranked = queue.rank(db.session.get(Organization, org_id), today_ist(), {party.id}).get(party.id)
+    allocate_form = allocate_form or AllocateForm(formdata=None, owner_id=str(setting.owner_id or ""))
+    allocate_form.owner_id.choices = _staff_choices(org_id)
+    priority_form = priority_form or PriorityForm(formdata=None, value=setting.priority_override,
+                                                  reason=setting.priority_reason or "")
     rows = statement.lines(org_id, party.id)
     setting_form = setting_form or DebtorSettingForm(obj=setting, formdata=None)
     if setting_form.preferred_channel.data is None:
@@ -90,7 +113,8 @@ def _debtor_page(org_id: int, party: Party, setting_form=None, promise_form=None
     return render_template("receivables/debtor.html", party=party, rows=rows, setting_form=setting_form,
                            promise_form=promise_form, promises=open_promises, reminders=reminders,
                            numbers=numbers, record=promises.record_of(org_id, party.id),
-                           open_status=PromiseStatus.OPEN), status
+                           open_status=PromiseStatus.OPEN, ranked=ranked, allocate_form=allocate_form,
+                           priority_form=priority_form), status
 
 
 @bp.get("/collections/debtors/<int:party_id>")
@@ -159,3 +183,106 @@ def cancel_promise(promise_id: int):
     commit()
     flash("Promise cancelled.", "success")
     return redirect(url_for("receivables.debtor", party_id=promise.party_id))
+
+
+def _today_page(org_id: int, everyone: bool, *, answer_form=None, answering: int | None = None,
+                status: int = 200):
+    work = queue.today_for(db.session.get(Organization, org_id), current_user, today_ist(), everyone=everyone)
+    owners = {u.id: u.name for u in db.session.scalars(select(User).where(User.org_id == org_id))}
+    return render_template("receivables/today.html", q=work, everyone=everyone, owners=owners,
+                           answer_form=answer_form or AnswerForm(formdata=None), answering=answering), status
+
+
+@bp.get("/collections/today")
+@login_required
+def today():
+    org_id = access.require_staff(current_user)
+    return _today_page(org_id, request.args.get("all") == "1")
+
+
+@bp.post("/collections/debtors/<int:party_id>/owner")
+@login_required
+def allocate(party_id: int):
+    org_id = access.require_staff(current_user, admin=True)
+    party = access.debtor_of(org_id, party_id)
+    form = AllocateForm()
+    form.owner_id.choices = _staff_choices(org_id)
+    if not form.validate_on_submit():
+        return _debtor_page(org_id, party, allocate_form=form, status=422)
+    owner = db.session.get(User, int(form.owner_id.data)) if form.owner_id.data else None
+    try:
+        queue.allocate(current_user, org_id, party.id, owner)
+    except queue.AllocationInvalid as exc:
+        rollback()
+        form.owner_id.errors.append(str(exc))
+        return _debtor_page(org_id, party, allocate_form=form, status=422)
+    commit()
+    flash(f"{party.legal_name} is now followed up by {owner.name if owner else 'nobody'}.", "success")
+    return redirect(url_for("receivables.debtor", party_id=party.id))
+
+
+@bp.post("/collections/debtors/<int:party_id>/priority")
+@login_required
+def set_priority(party_id: int):
+    org_id = access.require_staff(current_user)
+    party = access.debtor_of(org_id, party_id)
+    form = PriorityForm()
+    if not form.validate_on_submit():
+        return _debtor_page(org_id, party, priority_form=form, status=422)
+    try:
+        queue.override(current_user, org_id, party.id, form.value.data, form.reason.data or "")
+    except queue.AllocationInvalid as exc:
+        rollback()
+        form.reason.errors.append(str(exc))
+        return _debtor_page(org_id, party, priority_form=form, status=422)
+    commit()
+    flash("Priority saved.", "success")
+    return redirect(url_for("receivables.debtor", party_id=party.id))
+
+
+@bp.post("/collections/disputes/<int:hold_id>/answer")
+@login_required
+def answer_dispute(hold_id: int):
+    org_id = access.require_staff(current_user)
+    hold = db.session.get(InvoiceHold, hold_id)
+    if hold is None or hold.org_id != org_id or hold.kind != "dispute":
+        abort(404)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        return _today_page(org_id, True, answer_form=form, answering=hold.id, status=422)
+    try:
+        queue.resolve_dispute(current_user, hold, form.answer.data)
+    except queue.AllocationInvalid as exc:
+        rollback()
+        abort(409, str(exc))
+    commit()
+    flash("Answer recorded: the invoice returns to the reminders.", "success")
+    return redirect(url_for("receivables.today"))
+
+
+@bp.get("/collections/portfolio")
+@login_required
+def portfolio():
+    org_id = access.require_staff(current_user)
+    p = portfolio_figures.build(org_id, today_ist())
+    drawn = {
+        "ageing": charts.bars("Outstanding by days past the due date", list(p.ageing.items()),
+                              amount_filter, "ageing-chart"),
+        "monthly": charts.bars("Collected by month", [(f"{m:%b %Y}", c) for m, c, _ in p.monthly],
+                               amount_filter, "monthly-chart"),
+        "funnel": charts.bars("Debtors at each step after a reminder",
+                              [(s.label, s.count) for s in p.reminder_funnel], str, "funnel-chart"),
+    }
+    return render_template("receivables/portfolio.html", p=p, charts=drawn)
+
+
+@bp.get("/collections/portfolio.csv")
+@login_required
+def portfolio_csv():
+    org_id = access.require_staff(current_user)
+    figure = request.args.get("figure", "summary")
+    if figure not in portfolio_figures.FIGURES:
+        abort(400, f"Choose one of: {', '.join(portfolio_figures.FIGURES)}.")
+    rows = portfolio_figures.csv_rows(portfolio_figures.build(org_id, today_ist()), figure)
+    return Response(statement.rows_to_csv(rows), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="portfolio-{figure}.csv"'})

@@ -130,3 +130,72 @@ def test_debtor_settings_and_a_promise_after_a_call(client, auth, setup, db_sess
     assert client.post(url + "/promises", data=promise).status_code == 422  # one open promise per invoice
     assert client.post(f"/collections/promises/{made.id}/cancel", data={"csrf_token": token}).status_code == 302
     assert client.post(f"/collections/promises/{made.id}/cancel", data={"csrf_token": token}).status_code == 409
+
+
+def test_today_portfolio_and_their_csv(client, auth, setup, db_session):
+    creditor, policy, case = setup
+    other_staff = CreditorFactory(organization=creditor.organization, is_org_admin=False)
+    auth.login_as(creditor)
+    today = client.get("/collections/today")
+    assert today.status_code == 200
+    text = today.get_data(as_text=True)
+    assert case.debtor.legal_name in text and "₹1,18,000.00 outstanding (+15)" in text
+    assert client.get("/collections/today?all=1").status_code == 200
+    page = client.get("/collections/portfolio")
+    assert page.status_code == 200 and "<svg" in page.get_data(as_text=True)
+    assert "₹1,18,000.00" in page.get_data(as_text=True)
+    csv_page = client.get("/collections/portfolio.csv?figure=ageing")
+    assert csv_page.mimetype == "text/csv" and "118000.00" in csv_page.get_data(as_text=True)
+    for figure in ("summary", "debtors", "monthly", "funnel"):
+        assert client.get(f"/collections/portfolio.csv?figure={figure}").status_code == 200
+    assert client.get("/collections/portfolio.csv?figure=../etc").status_code == 400
+    # Allocation: the administrator gives the debtor to a colleague; it leaves the creditor's own queue.
+    token = csrf_for(client)
+    url = f"/collections/debtors/{case.debtor_party_id}"
+    assert client.post(url + "/owner", data={"owner_id": "999999", "csrf_token": token}).status_code == 422
+    assert client.post(url + "/owner", data={"owner_id": str(other_staff.id), "csrf_token": token}).status_code == 302
+    assert case.debtor.legal_name not in client.get("/collections/today").get_data(as_text=True).split("Debtors by priority")[1]
+    assert client.post(url + "/priority", data={"value": "500", "reason": "", "csrf_token": token}).status_code == 422
+    assert client.post(url + "/priority", data={"value": "5000", "reason": "x", "csrf_token": token}).status_code == 422
+    assert client.post(url + "/priority", data={"value": "500", "reason": "their owner asked us to call",
+                                                "csrf_token": token}).status_code == 302
+    assert "set by the creditor: their owner asked us to call" in client.get(url).get_data(as_text=True)
+    auth.login_as(other_staff)
+    token = csrf_for(client)
+    assert client.post(url + "/owner", data={"owner_id": "", "csrf_token": token}).status_code == 403
+
+
+@pytest.mark.parametrize("factory", [AdvocateFactory, DebtorUserFactory])
+def test_queue_and_portfolio_refuse_other_roles(client, auth, setup, factory):
+    _, _, case = setup
+    auth.login_as(factory())
+    token = csrf_for(client)
+    assert client.get("/collections/today").status_code == 403
+    assert client.get("/collections/portfolio").status_code == 403
+    assert client.get("/collections/portfolio.csv").status_code == 403
+    assert client.post(f"/collections/debtors/{case.debtor_party_id}/priority",
+                       data={"value": "1", "reason": "x", "csrf_token": token}).status_code == 403
+    assert client.post("/collections/disputes/1/answer", data={"answer": "x", "csrf_token": token}).status_code == 403
+
+
+def test_answering_a_dispute(client, auth, setup, db_session):
+    from portal.receivables.models import InvoiceHold
+
+    creditor, _, case = setup
+    hold = InvoiceHold(org_id=creditor.org_id, party_id=case.debtor_party_id, invoice_id=case.invoices[0].id,
+                       kind="dispute", text="Damaged goods", made_how="test")
+    db_session.add(hold)
+    db_session.flush()
+    auth.login_as(creditor)
+    assert "Damaged goods" in client.get("/collections/today").get_data(as_text=True)
+    token = csrf_for(client)
+    assert client.post(f"/collections/disputes/{hold.id}/answer", data={"answer": "", "csrf_token": token}).status_code == 422
+    assert client.post(f"/collections/disputes/{hold.id}/answer",
+                       data={"answer": "Replaced the goods on 3 Dec", "csrf_token": token}).status_code == 302
+    assert client.post(f"/collections/disputes/{hold.id}/answer",
+                       data={"answer": "again", "csrf_token": token}).status_code == 409
+    other = CreditorFactory()
+    auth.login_as(other)
+    token = csrf_for(client)
+    assert client.post(f"/collections/disputes/{hold.id}/answer",
+                       data={"answer": "x", "csrf_token": token}).status_code == 404
