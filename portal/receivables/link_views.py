@@ -150,10 +150,13 @@ def _invoice_page(token, link, invoice, *, forms=None, status=200):
         dispute_form=forms.get("dispute") or DisputeForm(formdata=None)), status
 
 
-@bp.get("/r/<token>/invoices/<int:invoice_id>")
-def link_invoice(token: str, invoice_id: int):
+@bp.get("/r/<token>/invoice")
+def link_invoice(token: str):
     link = _require_open(token)
-    return _invoice_page(token, link, access.invoice_for_link(link, invoice_id))
+    invoice_id = request.args.get("id", "")
+    if not invoice_id.isdigit() or len(invoice_id) > 12:
+        abort(400, "Choose an invoice from your statement.")
+    return _invoice_page(token, link, access.invoice_for_link(link, int(invoice_id)))
 
 
 @bp.post("/r/<token>/invoices/<int:invoice_id>/<action>")

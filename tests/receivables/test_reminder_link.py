@@ -58,7 +58,7 @@ def test_nothing_shows_before_the_code(client, linked):
     page = client.get(f"/r/{token}").get_data(as_text=True)
     assert "L-2" not in page and "accounts@debtor.example.in" not in page  # masked, no invoices
     assert client.get(f"/r/{token}/statement.csv").status_code == 403
-    assert client.get(f"/r/{token}/invoices/{case.invoices[0].id}").status_code == 403
+    assert client.get(f"/r/{token}/invoice?id={case.invoices[0].id}").status_code == 403
     token_csrf = csrf_for(client)
     assert client.post(f"/r/{token}/invoices/{case.invoices[0].id}/acknowledge",
                        data={"csrf_token": token_csrf}).status_code == 403
@@ -83,9 +83,10 @@ def test_the_debtor_sees_its_own_invoices_and_the_csv_statement(client, linked, 
     numbers = [r[1] for r in rows[2:-1]]
     assert numbers == ["L-2", "'=HYPERLINK(\"x\")"]  # oldest due first; the formula neutralised
     assert rows[-1][-3] == "123000.00"
-    assert client.get(f"/r/{token}/invoices/{other.invoices[0].id}").status_code == 404  # not its invoice
-    assert client.get(f"/r/{token}/invoices/999999").status_code == 404
-    assert client.get(f"/r/{token}/invoices/{case.invoices[0].id}").status_code == 200
+    assert client.get(f"/r/{token}/invoice?id={other.invoices[0].id}").status_code == 404  # not its invoice
+    assert client.get(f"/r/{token}/invoice?id=999999").status_code == 404
+    assert client.get(f"/r/{token}/invoice?id=x").status_code == 400
+    assert client.get(f"/r/{token}/invoice?id={case.invoices[0].id}").status_code == 200
 
 
 def test_neutralise():
@@ -98,7 +99,7 @@ def test_paid_promise_confirm_and_dispute(client, linked, outbox, db_session):
     open_link(client, token, outbox)
     first, second = sorted(case.invoices, key=lambda i: i.due_date)
     url = f"/r/{token}/invoices/{first.id}"
-    csrf = csrf_from(client.get(url))
+    csrf = csrf_from(client.get(f"/r/{token}/invoice?id={first.id}"))
     assert client.post(url + "/refund", data={"csrf_token": csrf}).status_code == 404
     bad = client.post(url + "/paid", data={"csrf_token": csrf, "amount": "100", "utr": "abc",
                                            "paid_on": TODAY.isoformat()})
