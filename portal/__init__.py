@@ -35,13 +35,14 @@ def create_app(config: Config | dict | None = None) -> Flask:
     from portal.payments import init_payments
     from portal.rates import init_rates
     from portal.receivables import init_receivables
+    from portal.web import boundary, init_web
     from portal.web import errors as web_errors
-    from portal.web import init_web
 
     _quiet_libraries()
     import portal.models  # noqa: F401  (registers every feature's mapped classes)
 
     database.init_database(app)
+    boundary.init_boundary(app)  # first registered, so it ends the request after every other hook
     security.init_security(app)
     init_accounts(app)
     init_cases(app)

@@ -1,17 +1,23 @@
 """The case lifecycle: every status, every allowed transition, who may fire it and its guard.
 
-Pure Python (no Flask, no database) so the whole table can be read in a minute and tested alone.
-`portal.cases.transitions.fire` is the only code that applies it.
+The table is data for the generic `portal.lifecycle.Machine`; `portal.cases.transitions.fire` (which
+calls `portal.lifecycle.fire`) is the only code that applies it.
 """
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from portal.accounts.roles import Role
-from portal.errors import DomainError, NotPermitted
+from portal.lifecycle import (  # noqa: F401  (re-exported: the case's refusals)
+    IllegalTransition,
+    Machine,
+    Transition,
+    TransitionNotPermitted,
+    UnknownAction,
+    not_permitted_message,
+    transition,
+)
 
 
 class CaseStatus(enum.StrEnum):
@@ -41,29 +47,6 @@ OPEN_DISPUTE = frozenset({S.NOTICE_SERVED, S.RESPONDED, S.IN_NEGOTIATION, S.IN_C
 ADVOCATE_CHANGEABLE = frozenset(S) - TERMINAL - {S.NOTICE_IN_REVIEW}
 
 
-class IllegalTransition(DomainError):
-    """The action exists but not from the case's status, or a guard refuses it (the web says 409)."""
-
-    def __init__(self, message: str, *, action: str, status: CaseStatus | None) -> None:
-        super().__init__(message)
-        self.action = action
-        self.status = status
-
-
-class UnknownAction(IllegalTransition):
-    """No transition has this name (the web says 404: there is no such thing to do)."""
-
-    def __init__(self, action: str) -> None:
-        super().__init__(f"There is no case action called “{action}”.", action=action, status=None)
-
-
-class TransitionNotPermitted(NotPermitted):
-    """The transition exists from this state, but not for the actor's role."""
-
-
-Guard = Callable[[Any], str | None]  # returns None when allowed, or the reason it is not
-
-
 def has_invoices(case: Any) -> str | None:
     return None if case.invoices else "Add at least one invoice before filing the case."
 
@@ -80,24 +63,7 @@ def has_neutral(case: Any) -> str | None:
     return None if case.neutral_id else "A neutral must be appointed first."
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset[CaseStatus]
-    target: CaseStatus
-    roles: frozenset[Role]
-    guards: tuple[Guard, ...] = ()
-    label: str = ""
-    # True: a user fires it from the case page. False: only its workflow's service fires it
-    # (e.g. sign_notice happens when the signature is applied, never from a bare button).
-    manual: bool = False
-
-
-def _t(action, sources, target, roles, guards=(), label="", manual=False):
-    if isinstance(sources, CaseStatus):
-        sources = {sources}
-    return Transition(action, frozenset(sources), target, frozenset(roles), tuple(guards),
-                      label or action.replace("_", " ").capitalize(), manual)
+_t = transition
 
 
 C, A, D, N, ADM, SYS = Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR, Role.NEUTRAL, Role.ADMIN, Role.SYSTEM
@@ -130,47 +96,21 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t("withdraw", ANY_LIVE, S.WITHDRAWN, {C}, label="Withdraw the claim", manual=True),
 )
 
-_BY_ACTION = {t.action: t for t in TRANSITIONS}
-if len(_BY_ACTION) != len(TRANSITIONS):  # not an assert: it must hold under `python -O` too
-    raise RuntimeError("case transition actions must be unique")
-ACTIONS = frozenset(_BY_ACTION)
+CASE = Machine("case", CaseStatus, initial=frozenset({S.DRAFT}), transitions=TRANSITIONS,
+               attr="_status", read_attr="status", noun="the case",
+               case_attr="")
+ACTIONS = CASE.actions
 
 
 def transition_for(action: str) -> Transition:
-    try:
-        return _BY_ACTION[action]
-    except KeyError:
-        raise UnknownAction(action) from None
-
-
-def not_permitted_message(role: Role, t: Transition) -> str:
-    who = "The system" if role == Role.SYSTEM else (
-        f"{'An' if role.value[0] in 'aeiou' else 'A'} {role.value}")
-    return f"{who} may not “{t.label.lower()}”."
+    return CASE.transition_for(action)
 
 
 def check(case: Any, action: str, role: Role) -> Transition:
     """Return the transition if `role` may fire `action` on `case` now, else raise with why not."""
-    t = transition_for(action)
-    if case.status not in t.sources:
-        raise IllegalTransition(
-            f"“{t.label}” is not possible while the case is {case.status.value.replace('_', ' ')}.",
-            action=action, status=case.status)
-    if role not in t.roles:
-        raise TransitionNotPermitted(not_permitted_message(role, t))
-    for guard in t.guards:
-        reason = guard(case)
-        if reason:
-            raise IllegalTransition(reason, action=action, status=case.status)
-    return t
+    return CASE.check(case, action, role)
 
 
 def available(case: Any, role: Role, *, manual_only: bool = True) -> list[Transition]:
     """Transitions this role could fire now (guards included), for showing buttons."""
-    out = []
-    for t in TRANSITIONS:
-        if manual_only and not t.manual:
-            continue
-        if case.status in t.sources and role in t.roles and not any(g(case) for g in t.guards):
-            out.append(t)
-    return out
+    return CASE.available(case, role, manual_only=manual_only)

@@ -2,7 +2,6 @@
 and that nothing but `portal/cases/transitions.py` ever writes a case's status."""
 from __future__ import annotations
 
-import ast
 from collections import deque
 from pathlib import Path
 from types import SimpleNamespace
@@ -196,72 +195,4 @@ def test_available_agrees_with_check_everywhere():
                 allowed.add(t.action)
             assert offered == allowed, (status, role)
 
-
-# --- nothing else writes a case's status --------------------------------------------------------
-
-SCANNED = ("portal", "notices", "evidence", "arbitration", "scripts", "benchmarks", "wsgi.py")
-ALLOWED = {Path("portal/cases/transitions.py")}
-
-
-def python_files():
-    for entry in SCANNED:
-        path = ROOT / entry
-        yield from ([path] if path.suffix == ".py" else sorted(path.rglob("*.py")))
-
-
-def status_writes(tree: ast.AST) -> list[tuple[int, str]]:
-    """Places that set `_status` (or `status` on a Case update), however spelled."""
-    found = []
-    for node in ast.walk(tree):
-        targets = []
-        if isinstance(node, ast.Assign):
-            targets = node.targets
-        elif isinstance(node, ast.AugAssign | ast.AnnAssign):
-            targets = [node.target]
-        for target in targets:
-            for sub in ast.walk(target):
-                if isinstance(sub, ast.Attribute) and sub.attr == "_status":
-                    found.append((node.lineno, "assigns ._status"))
-        if isinstance(node, ast.Call):
-            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-            keywords = {k.arg for k in node.keywords}
-            if "_status" in keywords:
-                found.append((node.lineno, f"passes _status= to {name}()"))
-            if name == "setattr" and len(node.args) > 1 and isinstance(node.args[1], ast.Constant) \
-                    and node.args[1].value in ("_status", "status"):
-                found.append((node.lineno, "setattr of the status"))
-            if name == "values" and _on_case_update(node) and keywords & {"status", "_status"}:
-                found.append((node.lineno, "update(Case).values(status=...)"))
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) \
-                and "update cases" in " ".join(node.value.lower().split()):
-            found.append((node.lineno, "raw SQL UPDATE cases"))
-    return found
-
-
-def _on_case_update(call: ast.Call) -> bool:
-    return any(isinstance(n, ast.Call) and getattr(n.func, "id", "") == "update" and n.args
-               and getattr(n.args[0], "id", "") == "Case" for n in ast.walk(call.func))
-
-
-def test_only_transitions_py_writes_a_case_status():
-    offenders = []
-    for path in python_files():
-        rel = path.relative_to(ROOT)
-        if rel in ALLOWED:
-            continue
-        tree = ast.parse(path.read_text(), filename=str(rel))
-        offenders += [f"{rel}:{line}: {what}" for line, what in status_writes(tree)]
-    assert offenders == []
-
-
-def test_the_scan_finds_status_writes():
-    """The scan above is not vacuous: each way of writing the status is caught."""
-    sample = ast.parse(
-        "case._status = CaseStatus.PAID\n"
-        "Case(reference='x', _status=CaseStatus.FILED)\n"
-        "setattr(case, '_status', 'paid')\n"
-        "db.session.execute(update(Case).where(Case.id == 1).values(_status='paid'))\n"
-        "db.session.execute(text('UPDATE  cases SET status = :s'))\n")
-    assert sorted({line for line, _ in status_writes(sample)}) == [1, 2, 3, 4, 5]
-    allowed = ast.parse((ROOT / "portal/cases/transitions.py").read_text())
-    assert [what for _, what in status_writes(allowed)] == ["assigns ._status"]
+# Nothing else writes a case's status: tests/test_lifecycles.py scans for every lifecycle.
