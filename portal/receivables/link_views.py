@@ -8,13 +8,10 @@ from portal.accounts.models import Organization
 from portal.adapters.upi import payment_uri, qr_svg
 from portal.cases.intake import today_ist
 from portal.cases.models import ContactKind, Party
-from portal.database import commit, rollback
-from portal.errors import DomainError
 from portal.extensions import db
 from portal.formfields import choices
 from portal.onetime_codes import CodeError, OneTimeCode, issue_and_send, mask, verify
-from portal.payments.services import PaymentInvalid
-from portal.receivables import access, links, promises, responses, statement
+from portal.receivables import access, links, responses, statement
 from portal.receivables.blueprint import bp
 from portal.receivables.forms import (
     CodeForm,
@@ -23,7 +20,10 @@ from portal.receivables.forms import (
     DisputeForm,
     PaidForm,
 )
+from portal.receivables.refusals import on_form
 from portal.types import utcnow
+from portal.web.boundary import keep_changes
+from portal.web.forms import require_fresh_form
 
 PURPOSE = "reminder_link"
 SESSION_KEY = "reminder_link"
@@ -95,10 +95,8 @@ def link_send_code(token: str):
         issue_and_send(PURPOSE, _subject(link), channel, address, ip=request.remote_addr or "",
                        what="open your statement of account")
     except CodeError as exc:
-        rollback()
         form.destination.errors.append(str(exc))
         return _gate(link, request_form=form, status=exc.status)
-    commit()
     flash(f"A code is on its way to {mask(address)}.", "success")
     return redirect(url_for("receivables.link_home", token=token))
 
@@ -112,11 +110,10 @@ def link_open(token: str):
     try:
         row = verify(PURPOSE, _subject(link), form.code.data, ip=request.remote_addr or "")
     except CodeError as exc:
-        commit()  # the wrong try counts
+        keep_changes()  # the wrong try counts
         form.code.errors.append(str(exc))
         return _gate(link, code_form=form, status=exc.status)
     link.last_used_at = utcnow()
-    commit()
     session[SESSION_KEY] = {"link": link.id, "otp": row.id}
     return redirect(url_for("receivables.link_home", token=token))
 
@@ -168,8 +165,6 @@ def link_act(token: str, invoice_id: int, action: str):
     if action not in form_classes:
         abort(404)
     if action == "acknowledge":
-        from portal.web.forms import require_fresh_form
-
         require_fresh_form()
         form = None
     else:
@@ -177,28 +172,21 @@ def link_act(token: str, invoice_id: int, action: str):
         if not form.validate_on_submit():
             return _invoice_page(token, link, invoice, forms={action: form}, status=422)
     today = today_ist()
-    try:
-        if action == "paid":
-            responses.paid(link, invoice, form.amount.data, form.utr.data, form.paid_on.data, today)
-            message = "Thank you: the creditor will confirm the payment and send you a receipt."
-        elif action == "promise":
-            responses.promise(link, invoice, form.amount.data, form.promised_for.data, today)
-            message = "Thank you: reminders for this invoice wait until the date you gave."
-        elif action == "dispute":
-            responses.dispute(link, invoice, form.text.data)
-            message = ("Thank you: the creditor will look at what you wrote. No reminders for this "
-                       "invoice meanwhile.")
-        else:
-            responses.acknowledge(link, invoice)
-            message = "Thank you: your confirmation of the balance is recorded."
-    except (PaymentInvalid, promises.PromiseInvalid) as exc:
-        rollback()
-        getattr(form, exc.field).errors.append(str(exc))
+    run, message = {
+        "paid": (lambda: responses.paid(link, invoice, form.amount.data, form.utr.data, form.paid_on.data,
+                                        today),
+                 "Thank you: the creditor will confirm the payment and send you a receipt."),
+        "promise": (lambda: responses.promise(link, invoice, form.amount.data, form.promised_for.data, today),
+                    "Thank you: reminders for this invoice wait until the date you gave."),
+        "dispute": (lambda: responses.dispute(link, invoice, form.text.data),
+                    "Thank you: the creditor will look at what you wrote. No reminders for this invoice "
+                    "meanwhile."),
+        "acknowledge": (lambda: responses.acknowledge(link, invoice),
+                        "Thank you: your confirmation of the balance is recorded."),
+    }[action]
+    if form is None:
+        run()  # a refusal (already on record) is answered 409 by the app's handler
+    elif not on_form(form, run):
         return _invoice_page(token, link, invoice, forms={action: form}, status=422)
-    except DomainError as exc:
-        rollback()
-        flash(str(exc), "error")
-        return _invoice_page(token, link, invoice, status=409)
-    commit()
     flash(message, "success")
     return redirect(url_for("receivables.link_home", token=token))

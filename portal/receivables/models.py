@@ -11,6 +11,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import enum_column
+from portal.cases.models import Case
 from portal.extensions import db
 from portal.receivables.states import PromiseStatus, ReminderStatus
 from portal.types import Money, UTCDateTime, utcnow
@@ -121,7 +122,7 @@ class Reminder(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
     level_id: Mapped[int] = mapped_column(ForeignKey("reminder_levels.id"))
-    # Written only by portal.receivables.transitions.fire(); read through .status.
+    # Written only by portal.lifecycle.fire() (the REMINDER table); read through .status.
     _status: Mapped[ReminderStatus] = enum_column(ReminderStatus, name="status",
                                                   default=ReminderStatus.PENDING, index=True)
     due_on: Mapped[date] = mapped_column(Date)            # the IST day the run found it due
@@ -132,6 +133,7 @@ class Reminder(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     level: Mapped[ReminderLevel] = relationship()
+    case: Mapped[Case] = relationship()
 
     @property
     def status(self) -> ReminderStatus:
@@ -193,6 +195,8 @@ class Promise(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    case: Mapped[Case] = relationship()
 
     @property
     def status(self) -> PromiseStatus:

@@ -17,7 +17,7 @@ from portal.extensions import db
 from portal.receivables import evaluation
 from portal.receivables.models import Promise, Reminder, ReminderLevel
 from portal.receivables.states import PromiseStatus, ReminderStatus
-from portal.receivables.transitions import fire
+from portal.receivables.transitions import begin_promise, fire
 from portal.types import to_paisa, utcnow
 
 GRACE_DAYS = 2
@@ -60,11 +60,8 @@ def make(actor: Any, invoice: Invoice, amount: Any, promised_for: date | None, *
                       invoice_id=invoice.id, amount=value, promised_for=promised_for,
                       paid_before=paid_on_case(case.id), made_how=made_how,
                       by_id=getattr(actor, "id", None), link_id=link_id, note=note[:2000])
-    db.session.add(promise)
-    db.session.flush()
-    audit.record("promise.made", actor=actor, case=case, payload={
-        "promise_id": promise.id, "invoice": invoice.number, "amount": value,
-        "promised_for": promised_for, "made_how": made_how, "link_id": link_id})
+    begin_promise(promise, actor, {"invoice": invoice.number, "amount": value,
+                                   "promised_for": promised_for, "made_how": made_how, "link_id": link_id})
     for r in db.session.scalars(select(Reminder).where(
             Reminder.invoice_id == invoice.id,
             Reminder._status.in_([ReminderStatus.PENDING, ReminderStatus.SENDING]))):

@@ -1,15 +1,14 @@
 """The reminder and promise lifecycles: every status, every allowed transition and who may fire it.
 
-Pure Python (no Flask, no database), in the shape of the case's table (portal/cases/states.py);
-`portal.receivables.transitions.fire` is the only code that applies them.
+Pure tables on the kernel's `portal.lifecycle.Machine`; `portal.lifecycle.fire` is the only code
+that moves a reminder or a promise (portal.receivables.transitions passes it the machine).
 """
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 
 from portal.accounts.roles import Role
-from portal.errors import DomainError, NotPermitted
+from portal.lifecycle import Machine, transition
 
 
 class ReminderStatus(enum.StrEnum):
@@ -27,66 +26,21 @@ class PromiseStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-class IllegalTransition(DomainError):
-    """The action exists but not from the current status (the web says 409)."""
-
-
-class UnknownAction(IllegalTransition):
-    pass
-
-
-class TransitionNotPermitted(NotPermitted):
-    pass
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset
-    target: enum.StrEnum
-    roles: frozenset[Role]
-    label: str
-
-
-@dataclass(frozen=True)
-class Machine:
-    name: str
-    transitions: tuple[Transition, ...]
-
-    def transition_for(self, action: str) -> Transition:
-        for t in self.transitions:
-            if t.action == action:
-                return t
-        raise UnknownAction(f"There is no {self.name} action called “{action}”.")
-
-    def check(self, status, action: str, role: Role) -> Transition:
-        t = self.transition_for(action)
-        if status not in t.sources:
-            raise IllegalTransition(f"“{t.label}” is not possible while the {self.name} is "
-                                    f"{status.value}.")
-        if role not in t.roles:
-            raise TransitionNotPermitted(f"A {role.value} may not “{t.label.lower()}”.")
-        return t
-
-
 R, P = ReminderStatus, PromiseStatus
-C, D, SYS = Role.CREDITOR, Role.DEBTOR, Role.SYSTEM
+C, D, SYS = Role.CREDITOR.value, Role.DEBTOR.value, Role.SYSTEM.value
 
+# Reminders are produced by the run's INSERT ... ON CONFLICT DO NOTHING (evaluation.produce), which
+# starts each as PENDING and audits the batch: the unique constraint, not a begin(), is the guard.
+REMINDER = Machine("reminder", ReminderStatus, {R.PENDING}, (
+    transition("claim", {R.PENDING, R.SENDING}, R.SENDING, {SYS}, label="Start sending"),
+    transition("defer", R.SENDING, R.PENDING, {SYS}, label="Wait for the contact window"),
+    transition("mark_sent", R.SENDING, R.SENT, {SYS}, label="Sent"),
+    transition("fail", {R.PENDING, R.SENDING}, R.FAILED, {SYS}, label="Could not be sent"),
+    transition("skip", {R.PENDING, R.SENDING}, R.SKIPPED, {SYS, C, D}, label="Not needed any more"),
+), attr="_status", read_attr="status")
 
-def _t(action, sources, target, roles, label) -> Transition:
-    return Transition(action, frozenset(sources), target, frozenset(roles), label)
-
-
-REMINDER = Machine("reminder", (
-    _t("claim", {R.PENDING, R.SENDING}, R.SENDING, {SYS}, "Start sending"),
-    _t("defer", {R.SENDING}, R.PENDING, {SYS}, "Wait for the contact window"),
-    _t("mark_sent", {R.SENDING}, R.SENT, {SYS}, "Sent"),
-    _t("fail", {R.PENDING, R.SENDING}, R.FAILED, {SYS}, "Could not be sent"),
-    _t("skip", {R.PENDING, R.SENDING}, R.SKIPPED, {SYS, C}, "Not needed any more"),
-))
-
-PROMISE = Machine("promise", (
-    _t("keep", {P.OPEN}, P.KEPT, {SYS}, "Promise kept"),
-    _t("break", {P.OPEN}, P.BROKEN, {SYS}, "Promise broken"),
-    _t("cancel", {P.OPEN}, P.CANCELLED, {C}, "Cancel the promise"),
-))
+PROMISE = Machine("promise", PromiseStatus, {P.OPEN}, (
+    transition("keep", P.OPEN, P.KEPT, {SYS}, label="Promise kept"),
+    transition("break", P.OPEN, P.BROKEN, {SYS}, label="Promise broken"),
+    transition("cancel", P.OPEN, P.CANCELLED, {C}, label="Cancel the promise", manual=True),
+), attr="_status", read_attr="status")

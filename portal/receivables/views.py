@@ -10,7 +10,6 @@ from portal.accounts.models import Organization, User
 from portal.accounts.roles import Role
 from portal.cases.intake import today_ist
 from portal.cases.models import Case, Party
-from portal.database import commit, rollback
 from portal.extensions import db
 from portal.formfields import choices
 from portal.receivables import access, charts, policies, promises, queue, statement
@@ -25,6 +24,7 @@ from portal.receivables.forms import (
     PromiseForm,
 )
 from portal.receivables.models import InvoiceHold, Promise, Reminder
+from portal.receivables.refusals import on_form
 from portal.receivables.states import PromiseStatus
 from portal.web.filters import inr as amount_filter
 from portal.web.forms import require_fresh_form
@@ -38,7 +38,6 @@ def settings():
     debtors = db.session.scalars(select(Party).where(Party.id.in_(
         select(Case.debtor_party_id).where(Case.creditor_org_id == org_id)))
         .order_by(Party.legal_name).limit(500)).all()
-    commit()  # the default levels, seeded on the first visit
     return render_template("receivables/settings.html", policy=policy, debtors=debtors)
 
 
@@ -51,7 +50,6 @@ def set_enabled():
     if value not in ("on", "off"):
         abort(400, "Choose on or off.")
     policies.set_enabled(current_user, policies.policy_for(org_id), value == "on")
-    commit()
     flash("Reminders are on: the next run sends those due." if value == "on" else
           "Reminders are off: nothing more is sent.", "success")
     return redirect(url_for("receivables.settings"))
@@ -65,21 +63,13 @@ def edit_level(level_id: int):
     form = LevelForm(obj=level)
     if request.method == "GET":
         form.channels.data = level.channels.split(",")
-    if form.validate_on_submit():
-        try:
-            policies.update_level(current_user, level, offset_days=form.offset_days.data,
-                                  channels=form.channels.data or [],
-                                  include_interest=form.include_interest.data,
-                                  call_task=form.call_task.data, subject_en=form.subject_en.data,
-                                  body_en=form.body_en.data, subject_hi=form.subject_hi.data,
-                                  body_hi=form.body_hi.data)
-        except policies.PolicyInvalid as exc:
-            rollback()
-            getattr(form, exc.field).errors.append(str(exc))
-        else:
-            commit()
-            flash("Level saved.", "success")
-            return redirect(url_for("receivables.settings"))
+    if form.validate_on_submit() and on_form(form, lambda: policies.update_level(
+                current_user, level, offset_days=form.offset_days.data, channels=form.channels.data or [],
+                include_interest=form.include_interest.data, call_task=form.call_task.data,
+                subject_en=form.subject_en.data, body_en=form.body_en.data,
+                subject_hi=form.subject_hi.data, body_hi=form.body_hi.data)):
+        flash("Level saved.", "success")
+        return redirect(url_for("receivables.settings"))
     return render_template("receivables/level.html", form=form, level=level), 422 if form.errors else 200
 
 
@@ -123,7 +113,6 @@ def debtor(party_id: int):
     org_id = access.require_staff(current_user)
     party = access.debtor_of(org_id, party_id)
     page = _debtor_page(org_id, party)
-    commit()  # the debtor's settings row, made on first sight
     return page
 
 
@@ -135,16 +124,11 @@ def save_debtor_settings(party_id: int):
     form = DebtorSettingForm()
     if not form.validate_on_submit():
         return _debtor_page(org_id, party, setting_form=form, status=422)
-    try:
-        policies.update_setting(current_user, policies.setting_for(org_id, party.id),
-                                mode=form.mode.data, paused_until=form.paused_until.data,
-                                language=form.language.data,
-                                preferred_channel=form.preferred_channel.data or None, today=today_ist())
-    except policies.PolicyInvalid as exc:
-        rollback()
-        getattr(form, exc.field).errors.append(str(exc))
+    if not on_form(form, lambda: policies.update_setting(
+            current_user, policies.setting_for(org_id, party.id), mode=form.mode.data,
+            paused_until=form.paused_until.data, language=form.language.data,
+            preferred_channel=form.preferred_channel.data or None, today=today_ist())):
         return _debtor_page(org_id, party, setting_form=form, status=422)
-    commit()
     flash("Reminder settings saved.", "success")
     return redirect(url_for("receivables.debtor", party_id=party.id))
 
@@ -159,14 +143,10 @@ def record_promise(party_id: int):
     if not form.validate_on_submit():
         return _debtor_page(org_id, party, promise_form=form, status=422)
     invoice = access.invoice_of(org_id, party.id, form.invoice_id.data)
-    try:
-        promises.make(current_user, invoice, form.amount.data, form.promised_for.data,
-                      made_how="staff after a call", today=today_ist(), note=form.note.data or "")
-    except promises.PromiseInvalid as exc:
-        rollback()
-        getattr(form, exc.field).errors.append(str(exc))
+    if not on_form(form, lambda: promises.make(
+            current_user, invoice, form.amount.data, form.promised_for.data, made_how="staff after a call",
+            today=today_ist(), note=form.note.data or "")):
         return _debtor_page(org_id, party, promise_form=form, status=422)
-    commit()
     flash("Promise recorded: reminders for the invoice wait until it is decided.", "success")
     return redirect(url_for("receivables.debtor", party_id=party.id))
 
@@ -180,7 +160,6 @@ def cancel_promise(promise_id: int):
         abort(404)
     require_fresh_form()
     promises.cancel(current_user, promise)
-    commit()
     flash("Promise cancelled.", "success")
     return redirect(url_for("receivables.debtor", party_id=promise.party_id))
 
@@ -210,13 +189,8 @@ def allocate(party_id: int):
     if not form.validate_on_submit():
         return _debtor_page(org_id, party, allocate_form=form, status=422)
     owner = db.session.get(User, int(form.owner_id.data)) if form.owner_id.data else None
-    try:
-        queue.allocate(current_user, org_id, party.id, owner)
-    except queue.AllocationInvalid as exc:
-        rollback()
-        form.owner_id.errors.append(str(exc))
+    if not on_form(form, lambda: queue.allocate(current_user, org_id, party.id, owner), "owner_id"):
         return _debtor_page(org_id, party, allocate_form=form, status=422)
-    commit()
     flash(f"{party.legal_name} is now followed up by {owner.name if owner else 'nobody'}.", "success")
     return redirect(url_for("receivables.debtor", party_id=party.id))
 
@@ -229,13 +203,9 @@ def set_priority(party_id: int):
     form = PriorityForm()
     if not form.validate_on_submit():
         return _debtor_page(org_id, party, priority_form=form, status=422)
-    try:
-        queue.override(current_user, org_id, party.id, form.value.data, form.reason.data or "")
-    except queue.AllocationInvalid as exc:
-        rollback()
-        form.reason.errors.append(str(exc))
+    if not on_form(form, lambda: queue.override(current_user, org_id, party.id, form.value.data,
+                                                form.reason.data or ""), "reason"):
         return _debtor_page(org_id, party, priority_form=form, status=422)
-    commit()
     flash("Priority saved.", "success")
     return redirect(url_for("receivables.debtor", party_id=party.id))
 
@@ -250,12 +220,7 @@ def answer_dispute(hold_id: int):
     form = AnswerForm()
     if not form.validate_on_submit():
         return _today_page(org_id, True, answer_form=form, answering=hold.id, status=422)
-    try:
-        queue.resolve_dispute(current_user, hold, form.answer.data)
-    except queue.AllocationInvalid as exc:
-        rollback()
-        abort(409, str(exc))
-    commit()
+    queue.resolve_dispute(current_user, hold, form.answer.data)  # a refusal: 409 from the app's handler
     flash("Answer recorded: the invoice returns to the reminders.", "success")
     return redirect(url_for("receivables.today"))
 
