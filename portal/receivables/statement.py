@@ -17,10 +17,9 @@ from portal.extensions import db
 from portal.receivables.ledger import ZERO, InvoiceRow, outstanding
 from portal.receivables.models import InvoiceHold, Promise
 from portal.receivables.states import PromiseStatus
+from portal.tabular import export_cell
 
 CLOSED = (CaseStatus.PAID, CaseStatus.CLOSED, CaseStatus.WITHDRAWN)
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -72,9 +71,9 @@ def lines(org_id: int, party_id: int) -> list[Line]:
     return sorted(out, key=lambda line: (line.due_date, line.number))
 
 
-def neutralise(value: str) -> str:
-    """A cell a spreadsheet would run as a formula gets a leading apostrophe."""
-    return "'" + value if value.startswith(_FORMULA) else value
+def neutralise(value: object) -> object:
+    """A cell a spreadsheet would run as a formula gets a leading apostrophe (portal.tabular's rule)."""
+    return export_cell(value)
 
 
 def rows_to_csv(rows: list[list[str]]) -> bytes:
@@ -82,7 +81,7 @@ def rows_to_csv(rows: list[list[str]]) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf)
     for row in rows:
-        w.writerow([neutralise(str(cell)) for cell in row])
+        w.writerow([neutralise(cell) for cell in row])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
