@@ -1,5 +1,5 @@
 """The debtor's reminder link (/r/<token>): a one-time code to one of its own addresses first,
-then its open invoices with this creditor, the statement (CSV), and what it can do about each."""
+then its open invoices with this creditor, the statement (PDF, CSV), and what it can do about each."""
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
@@ -11,6 +11,7 @@ from portal.cases.models import ContactKind, Party
 from portal.extensions import db
 from portal.formfields import choices
 from portal.onetime_codes import CodeError, OneTimeCode, issue_and_send, mask, verify
+from portal.pdf import render_pdf
 from portal.receivables import access, links, responses, statement
 from portal.receivables.blueprint import bp
 from portal.receivables.forms import (
@@ -21,7 +22,7 @@ from portal.receivables.forms import (
     PaidForm,
 )
 from portal.receivables.refusals import on_form
-from portal.types import utcnow
+from portal.types import to_ist, utcnow
 from portal.web.boundary import keep_changes
 from portal.web.forms import require_fresh_form
 
@@ -125,6 +126,18 @@ def link_statement_csv(token: str):
     body = statement.to_csv(statement.lines(link.org_id, link.party_id), party.legal_name, org.legal_name)
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="statement-of-account.csv"'})
+
+
+@bp.get("/r/<token>/statement.pdf")
+def link_statement_pdf(token: str):
+    link = _require_open(token)
+    rows = statement.lines(link.org_id, link.party_id)
+    body = render_pdf("receivables/statement_pdf.html", rows=rows, issued_ist=to_ist(utcnow()),
+                      party=db.session.get(Party, link.party_id),
+                      creditor=db.session.get(Organization, link.org_id),
+                      total=sum((r.outstanding for r in rows), statement.ZERO))
+    return Response(body, mimetype="application/pdf",
+                    headers={"Content-Disposition": 'attachment; filename="statement-of-account.pdf"'})
 
 
 def _invoice_page(token, link, invoice, *, forms=None, status=200):

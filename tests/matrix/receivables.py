@@ -89,6 +89,7 @@ PUBLIC = {
     ("receivables.link_send_code", "POST"): _LINK,
     ("receivables.link_open", "POST"): _LINK,
     ("receivables.link_statement_csv", "GET"): _LINK + " (403 without it)",
+    ("receivables.link_statement_pdf", "GET"): _LINK + " (403 without it)",
     ("receivables.link_invoice", "GET"): _LINK + " (403 without it)",
     ("receivables.link_act", "POST"): _LINK + " (403 without it)",
 }

@@ -58,6 +58,7 @@ def test_nothing_shows_before_the_code(client, linked):
     page = client.get(f"/r/{token}").get_data(as_text=True)
     assert "L-2" not in page and "accounts@debtor.example.in" not in page  # masked, no invoices
     assert client.get(f"/r/{token}/statement.csv").status_code == 403
+    assert client.get(f"/r/{token}/statement.pdf").status_code == 403
     assert client.get(f"/r/{token}/invoice?id={case.invoices[0].id}").status_code == 403
     token_csrf = csrf_for(client)
     assert client.post(f"/r/{token}/invoices/{case.invoices[0].id}/acknowledge",
@@ -83,6 +84,8 @@ def test_the_debtor_sees_its_own_invoices_and_the_csv_statement(client, linked, 
     numbers = [r[1] for r in rows[2:-1]]
     assert numbers == ["L-2", "'=HYPERLINK(\"x\")"]  # oldest due first; the formula neutralised
     assert rows[-1][-3] == "123000.00"
+    pdf = client.get(f"/r/{token}/statement.pdf")
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
     assert client.get(f"/r/{token}/invoice?id={other.invoices[0].id}").status_code == 404  # not its invoice
     assert client.get(f"/r/{token}/invoice?id=999999").status_code == 404
     assert client.get(f"/r/{token}/invoice?id=x").status_code == 400
