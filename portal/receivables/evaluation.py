@@ -113,7 +113,7 @@ def scan(today: date, levels: dict[int, list[LevelPoint]],
         select(Payment.case_id, Payment.invoice_id, func.sum(Payment.amount))
         .join(Case, Case.id == Payment.case_id).group_by(Payment.case_id, Payment.invoice_id))).all()
     held = set(db.session.scalars(select(InvoiceHold.invoice_id).where(
-        InvoiceHold.org_id.in_(orgs), InvoiceHold.kind == "dispute",
+        InvoiceHold.org_id.in_(orgs), InvoiceHold.kind.in_(("dispute", "paid_in_books")),
         InvoiceHold.resolved_at.is_(None))))
     promised = set(db.session.scalars(select(Promise.invoice_id).where(
         Promise.org_id.in_(orgs), Promise._status == PromiseStatus.OPEN)))

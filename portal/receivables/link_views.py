@@ -155,9 +155,9 @@ def _invoice_page(token, link, invoice, *, forms=None, status=200):
             upi = qr = None
     return render_template(
         "receivables/link_invoice.html", token=token, invoice=invoice, row=row, upi=upi, qr=qr,
-        creditor=org, paid_form=forms.get("paid") or PaidForm(formdata=None),
-        promise_form=forms.get("promise") or DebtorPromiseForm(formdata=None),
-        dispute_form=forms.get("dispute") or DisputeForm(formdata=None)), status
+        creditor=org, paid_form=forms.get("paid") or PaidForm(formdata=None, prefix="paid"),
+        promise_form=forms.get("promise") or DebtorPromiseForm(formdata=None, prefix="promise"),
+        dispute_form=forms.get("dispute") or DisputeForm(formdata=None, prefix="dispute")), status
 
 
 @bp.get("/r/<token>/invoice")
@@ -181,7 +181,7 @@ def link_act(token: str, invoice_id: int, action: str):
         require_fresh_form()
         form = None
     else:
-        form = form_classes[action]()
+        form = form_classes[action](prefix=action)  # three forms on one page: ids stay unique
         if not form.validate_on_submit():
             return _invoice_page(token, link, invoice, forms={action: form}, status=422)
     today = today_ist()

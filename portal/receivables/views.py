@@ -12,6 +12,8 @@ from portal.cases.intake import today_ist
 from portal.cases.models import Case, Party
 from portal.extensions import db
 from portal.formfields import choices
+from portal.payments.models import PaymentReport, ReportStatus
+from portal.payments.services import confirm_report, reject_report
 from portal.receivables import access, charts, policies, promises, queue, statement
 from portal.receivables import portfolio as portfolio_figures
 from portal.receivables.blueprint import bp
@@ -100,7 +102,11 @@ def _debtor_page(org_id: int, party: Party, setting_form=None, promise_form=None
         Reminder.org_id == org_id, Reminder.party_id == party.id)
         .order_by(Reminder.id.desc()).limit(50)).all()
     numbers = {r.invoice_id: r.number for r in rows}
-    return render_template("receivables/debtor.html", party=party, rows=rows, setting_form=setting_form,
+    reports = db.session.scalars(select(PaymentReport).join(Case, Case.id == PaymentReport.case_id).where(
+        Case.creditor_org_id == org_id, Case.debtor_party_id == party.id,
+        PaymentReport.status == ReportStatus.REPORTED).order_by(PaymentReport.id)).all()
+    return render_template("receivables/debtor.html", reports=reports, party=party, rows=rows,
+                           setting_form=setting_form,
                            promise_form=promise_form, promises=open_promises, reminders=reminders,
                            numbers=numbers, record=promises.record_of(org_id, party.id),
                            open_status=PromiseStatus.OPEN, ranked=ranked, allocate_form=allocate_form,
@@ -251,3 +257,37 @@ def portfolio_csv():
     rows = portfolio_figures.csv_rows(portfolio_figures.build(org_id, today_ist()), figure)
     return Response(statement.rows_to_csv(rows), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="portfolio-{figure}.csv"'})
+
+
+def _report_of(org_id: int, report_id: int) -> PaymentReport:
+    report = db.session.get(PaymentReport, report_id)
+    if report is None or report.case.creditor_org_id != org_id:
+        abort(404)
+    return report
+
+
+@bp.post("/collections/reports/<int:report_id>/confirm")
+@login_required
+def confirm_payment(report_id: int):
+    """The debtor said it paid (through the reminder link): the creditor confirms the money arrived,
+    through portal.payments (a Payment, its receipt, the claim marked paid when nothing is left)."""
+    org_id = access.require_staff(current_user)
+    report = _report_of(org_id, report_id)
+    require_fresh_form()
+    payment = confirm_report(current_user, report, today_ist())  # a refusal: 409 from the app's handler
+    flash(f"Payment of {amount_filter(payment.amount)} confirmed; the debtor has its receipt.", "success")
+    return redirect(url_for("receivables.debtor", party_id=report.case.debtor_party_id))
+
+
+@bp.post("/collections/reports/<int:report_id>/reject")
+@login_required
+def reject_payment(report_id: int):
+    org_id = access.require_staff(current_user)
+    report = _report_of(org_id, report_id)
+    require_fresh_form()
+    reason = (request.form.get("reason") or "").strip()
+    if not reason or len(reason) > 500:
+        abort(422, "Say why you reject the report (at most 500 characters).")
+    reject_report(current_user, report, reason)
+    flash("Report rejected.", "success")
+    return redirect(url_for("receivables.debtor", party_id=report.case.debtor_party_id))

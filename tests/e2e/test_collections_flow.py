@@ -162,12 +162,17 @@ def test_reminder_promise_broken_next_level_paid_and_confirmed(open_page, live_s
     no_overflow(debtor)
 
     # 6. The creditor confirms it; the portfolio shows it collected and nothing outstanding.
-    creditor.goto(f"/cases/{claim['reference']}/payments")
+    creditor.goto(f"/collections/debtors/{claim['party_id']}")
     creditor.get_by_role("button", name=re.compile(r"Confirm ₹1,18,000\.00 with UTR 634512789012")).click()
+    expect(creditor.get_by_role("status")).to_contain_text("Payment of ₹1,18,000.00 confirmed")
     creditor.goto("/collections/portfolio")
     figures = creditor.locator("dl.figures")
     expect(figures).to_contain_text("Collected this month")
     expect(figures.locator("dd").nth(0)).to_have_text("₹0.00")
     expect(figures.locator("dd").nth(2)).to_have_text("₹1,18,000.00")
+    funnel = creditor.get_by_role("table", name="Debtors at each step after a reminder")
+    for step, count in (("Reminded", "1"), ("Opened the link", "1"), ("Responded", "1"), ("Promised", "1"),
+                        ("Paid", "1")):
+        expect(funnel.get_by_role("row", name=step, exact=False).first).to_contain_text(count)
     creditor.goto("/collections/today")
-    expect(creditor.get_by_text("Promises broken this week (1)")).to_be_visible()
+    expect(creditor.get_by_role("table")).to_contain_text("Nothing is owed.")  # paid: off the queue

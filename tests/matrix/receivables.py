@@ -4,9 +4,11 @@ reminder link (/r/<token>), which is public: its token and then a one-time code 
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from portal.cases.intake import today_ist
 from portal.extensions import db
+from portal.payments.models import PaymentReport, ReportStatus
 from portal.receivables.models import InvoiceHold, Promise
 from portal.receivables.policies import policy_for
 from tests.matrix.common import ALL_CREDITORS, CREDITORS, NOBODY, ORG_ADMINS, OTHER_ORG, Probe, allow
@@ -28,6 +30,15 @@ def _promise(w) -> int:
     db.session.add(p)
     db.session.flush()
     return p.id
+
+
+def _report(w) -> int:
+    case = w.case()
+    r = PaymentReport(case_id=case.id, amount=Decimal("1000.00"), utr="412345678901", paid_on=today_ist(),
+                      status=ReportStatus.REPORTED)
+    db.session.add(r)
+    db.session.flush()
+    return r.id
 
 
 def _dispute(w) -> int:
@@ -78,6 +89,12 @@ ROUTES = {
     ("receivables.set_priority", "POST"): Probe(
         lambda w: f"/collections/debtors/{_party(w)}/priority", allow(CREDITORS, 302),
         form=lambda w: {"value": "10", "reason": "asked to call"}, hidden_from=OTHER_ORG),
+    ("receivables.confirm_payment", "POST"): Probe(
+        lambda w: f"/collections/reports/{_report(w)}/confirm", allow(CREDITORS, 302), form=lambda w: {},
+        hidden_from=OTHER_ORG),
+    ("receivables.reject_payment", "POST"): Probe(
+        lambda w: f"/collections/reports/{_report(w)}/reject", allow(CREDITORS, 302),
+        form=lambda w: {"reason": "Not in our bank statement"}, hidden_from=OTHER_ORG),
     ("receivables.answer_dispute", "POST"): Probe(
         lambda w: f"/collections/disputes/{_dispute(w)}/answer", allow(CREDITORS, 302),
         form=lambda w: {"answer": "Replaced the goods"}, hidden_from=OTHER_ORG),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -199,3 +200,31 @@ def test_answering_a_dispute(client, auth, setup, db_session):
     token = csrf_for(client)
     assert client.post(f"/collections/disputes/{hold.id}/answer",
                        data={"answer": "x", "csrf_token": token}).status_code == 404
+
+
+def test_confirming_and_rejecting_what_the_debtor_reported(client, auth, setup, db_session):
+    from portal.payments.models import PaymentReport, ReportStatus
+
+    creditor, _, case = setup
+    reports = [PaymentReport(case_id=case.id, amount=Decimal("1000.00"), utr=f"41234567890{n}", paid_on=TODAY,
+                             status=ReportStatus.REPORTED) for n in (1, 2)]
+    db_session.add_all(reports)
+    db_session.flush()
+    auth.login_as(CreditorFactory())
+    token = csrf_for(client)
+    assert client.post(f"/collections/reports/{reports[0].id}/confirm", data={"csrf_token": token}).status_code == 404
+    auth.login_as(creditor)
+    token = csrf_for(client)
+    page = client.get(f"/collections/debtors/{case.debtor_party_id}").get_data(as_text=True)
+    assert "Confirm ₹1,000.00 with UTR 412345678901 was received" in page
+    assert client.post(f"/collections/reports/{reports[0].id}/confirm", data={}).status_code == 400
+    assert client.post(f"/collections/reports/{reports[0].id}/confirm", data={"csrf_token": token}).status_code == 302
+    assert client.post(f"/collections/reports/{reports[0].id}/confirm", data={"csrf_token": token}).status_code == 409
+    assert client.post(f"/collections/reports/{reports[1].id}/reject",
+                       data={"csrf_token": token, "reason": ""}).status_code == 422
+    assert client.post(f"/collections/reports/{reports[1].id}/reject",
+                       data={"csrf_token": token, "reason": "Not in our bank statement"}).status_code == 302
+    db_session.refresh(reports[0])
+    db_session.refresh(reports[1])
+    assert reports[0].status == ReportStatus.CONFIRMED and reports[1].status == ReportStatus.REJECTED
+    assert client.post("/collections/reports/999999/confirm", data={"csrf_token": token}).status_code == 404

@@ -104,28 +104,28 @@ def test_paid_promise_confirm_and_dispute(client, linked, outbox, db_session):
     url = f"/r/{token}/invoices/{first.id}"
     csrf = csrf_from(client.get(f"/r/{token}/invoice?id={first.id}"))
     assert client.post(url + "/refund", data={"csrf_token": csrf}).status_code == 404
-    bad = client.post(url + "/paid", data={"csrf_token": csrf, "amount": "100", "utr": "abc",
-                                           "paid_on": TODAY.isoformat()})
+    bad = client.post(url + "/paid", data={"csrf_token": csrf, "paid-amount": "100", "paid-utr": "abc",
+                                           "paid-paid_on": TODAY.isoformat()})
     assert bad.status_code == 422
-    good = client.post(url + "/paid", data={"csrf_token": csrf, "amount": "1000", "utr": "412345678901",
-                                            "paid_on": TODAY.isoformat()})
+    good = client.post(url + "/paid", data={"csrf_token": csrf, "paid-amount": "1000", "paid-utr": "412345678901",
+                                            "paid-paid_on": TODAY.isoformat()})
     assert good.status_code == 302
     report = db_session.scalar(select(PaymentReport).where(PaymentReport.case_id == case.id))
     assert report.amount == Decimal("1000.00") and report.debtor_link_id is None
-    assert client.post(url + "/promise", data={"csrf_token": csrf, "amount": "5000",
-                                               "promised_for": (TODAY - timedelta(days=1)).isoformat()}
+    assert client.post(url + "/promise", data={"csrf_token": csrf, "promise-amount": "5000",
+                                               "promise-promised_for": (TODAY - timedelta(days=1)).isoformat()}
                        ).status_code == 422
-    assert client.post(url + "/promise", data={"csrf_token": csrf, "amount": "4000",
-                                               "promised_for": (TODAY + timedelta(days=3)).isoformat()}
+    assert client.post(url + "/promise", data={"csrf_token": csrf, "promise-amount": "4000",
+                                               "promise-promised_for": (TODAY + timedelta(days=3)).isoformat()}
                        ).status_code == 302
     promise = db_session.scalar(select(Promise).where(Promise.invoice_id == first.id))
     assert "one-time code" in promise.made_how and promise.by_id is None
     assert client.post(url + "/acknowledge", data={"csrf_token": csrf}).status_code == 302
     assert client.post(url + "/acknowledge", data={"csrf_token": csrf}).status_code == 409  # once
     url2 = f"/r/{token}/invoices/{second.id}"
-    assert client.post(url2 + "/dispute", data={"csrf_token": csrf, "text": ""}).status_code == 422
+    assert client.post(url2 + "/dispute", data={"csrf_token": csrf, "dispute-text": ""}).status_code == 422
     assert client.post(url2 + "/dispute", data={"csrf_token": csrf,
-                                                "text": "Half the goods came damaged."}).status_code == 302
+                                                "dispute-text": "Half the goods came damaged."}).status_code == 302
     holds = {h.kind for h in db_session.scalars(select(InvoiceHold).where(InvoiceHold.party_id == case.debtor_party_id))}
     assert holds == {"acknowledged", "dispute"}
     # The disputed and the promised invoices leave the cadence.
