@@ -4,7 +4,7 @@ from flask import Flask
 
 
 def init_receivables(app: Flask) -> None:
-    from portal.receivables import link_views, views  # noqa: F401  (routes attach to the blueprint)
+    from portal.receivables import books_views, link_views, views  # noqa: F401  (routes on the blueprint)
     from portal.receivables.blueprint import bp
 
     app.register_blueprint(bp)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -98,3 +99,11 @@ class AnswerForm(FlaskForm):
     answer = TextAreaField("Your answer to the debtor's dispute", filters=[_strip],
                            validators=[InputRequired("Write the answer you gave the debtor."),
                                        Length(max=2000)])
+
+
+class BooksForm(FlaskForm):
+    source = SelectField("Where the file comes from", choices=choices([
+        ("tally", "Tally: Bills Receivable, exported as XML"),
+        ("zoho", "Zoho Books: Invoices, exported as CSV"),
+        ("erpnext", "ERPNext: Sales Invoice report, exported as CSV")]))
+    file = FileField("The exported file", validators=[FileRequired("Choose the file to upload.")])

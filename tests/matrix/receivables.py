@@ -63,6 +63,11 @@ ROUTES = {
                                             hidden_from=NOBODY),
     ("receivables.portfolio_csv", "GET"): Probe(lambda w: "/collections/portfolio.csv?figure=ageing",
                                                 allow(ALL_CREDITORS, 200), hidden_from=NOBODY),
+    ("receivables.import_books", "GET"): Probe(lambda w: "/collections/books", allow(ALL_CREDITORS, 200),
+                                               hidden_from=NOBODY),
+    # Without a file the form is refused (422) and nothing changes; tests/receivables/test_books.py uploads.
+    ("receivables.import_books", "POST"): Probe(lambda w: "/collections/books", allow(ALL_CREDITORS, 422),
+                                                form=lambda w: {"source": "zoho"}, hidden_from=NOBODY),
     ("receivables.set_enabled", "POST"): Probe(lambda w: "/collections/enabled", allow(ORG_ADMINS, 302),
                                                form=lambda w: {"enabled": "on"}, hidden_from=NOBODY),
     ("receivables.edit_level", "GET"): Probe(lambda w: f"/collections/levels/{_level(w)}",
