@@ -56,7 +56,7 @@ class Today:
     promises_due: list[tuple[Ranked, Promise]] = field(default_factory=list)
     promises_broken: list[tuple[Ranked, Promise]] = field(default_factory=list)
     disputes: list[tuple[Ranked, InvoiceHold, str]] = field(default_factory=list)
-    notice_level: list[tuple[Ranked, str]] = field(default_factory=list)
+    notice_level: list[tuple[Ranked, str, bool]] = field(default_factory=list)  # (…, reference, filed)
     limitation: list[tuple[Ranked, str, date]] = field(default_factory=list)
 
 
@@ -150,7 +150,9 @@ def today_for(org: Organization, user: User, today: date, *, everyone: bool = Fa
                    Reminder._status == ReminderStatus.SENT,
                    ReminderLevel.last_before_notice.is_(True))).all():
         if case_id in open_cases:
-            q.notice_level.append((ranked[party_id], open_cases[case_id].case_reference))
+            line = open_cases[case_id]
+            filed = line.case_status == CaseStatus.FILED
+            q.notice_level.append((ranked[party_id], line.case_reference, filed))
     party_of = {line.invoice_id: line.party_id for line in lines}
     for invoice_id, (deadline, number) in book.limitation_ends(lines, today).items():
         party_id = party_of[invoice_id]
