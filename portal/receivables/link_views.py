@@ -114,7 +114,7 @@ def link_open(token: str):
         keep_changes()  # the wrong try counts
         form.code.errors.append(str(exc))
         return _gate(link, code_form=form, status=exc.status)
-    link.last_used_at = utcnow()
+    responses.opened(link, row.masked_destination, request.headers.get("User-Agent", ""))
     session[SESSION_KEY] = {"link": link.id, "otp": row.id}
     return redirect(url_for("receivables.link_home", token=token))
 

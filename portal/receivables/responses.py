@@ -20,6 +20,7 @@ from portal.receivables import promises
 from portal.receivables.models import InvoiceHold, Reminder, ReminderLink
 from portal.receivables.states import ReminderStatus
 from portal.receivables.transitions import fire
+from portal.types import utcnow
 
 HOW = "debtor through the reminder link, after a one-time code"
 
@@ -47,6 +48,14 @@ def _hold(link: ReminderLink, invoice: Invoice, kind: str, text: str) -> Invoice
     db.session.add(hold)
     db.session.flush()
     return hold
+
+
+def opened(link: ReminderLink, destination: str, user_agent: str) -> None:
+    """The debtor opened its statement after the code (IT Act s.12: conduct acknowledging receipt)."""
+    link.last_used_at = utcnow()
+    audit.record("receivables.link_opened", actor=LinkDebtor(link.id), payload={
+        "reminder_link_id": link.id, "party_id": link.party_id, "code_sent_to": destination,
+        "user_agent": user_agent[:200]})
 
 
 def dispute(link: ReminderLink, invoice: Invoice, text: str) -> InvoiceHold:
