@@ -25,11 +25,13 @@ def celery_init_app(app: Flask) -> Celery:
         "receivables-reminders": {"task": "receivables.run_reminders", "schedule": 60 * 60.0},
         "receivables-promises": {"task": "receivables.check_promises", "schedule": 60 * 60.0},
         "import-staging-sweep": {"task": "portal.imports.sweep_staging", "schedule": 60 * 60.0},
+        "evidence-orphan-sweep": {"task": "evidence.sweep_orphans", "schedule": 6 * 60 * 60.0},
+        "notify-debtor-sweep": {"task": "portal.notifications.sweep_debtor_messages", "schedule": 15 * 60.0},
     }
     celery_app.set_default()
     celery_app.autodiscover_tasks(["portal"], related_name="tasks", force=True)
-    celery_app.autodiscover_tasks(["portal.imports", "notices.serving", "notices.bulk",
-                                   "arbitration.settlement", "arbitration.proceedings",
+    celery_app.autodiscover_tasks(["portal.imports", "portal.notifications", "evidence", "notices.serving",
+                                   "notices.bulk", "arbitration.settlement", "arbitration.proceedings",
                                    "portal.receivables"], related_name="tasks", force=True)
     app.extensions["celery"] = celery_app
     return celery_app

@@ -26,13 +26,7 @@ VALUE_OBJECTS = {
 }
 # Lifecycles still being moved onto a table (issue 15); each line goes when its package is done.
 PENDING: set[str] = {
-    "notices",
-
-    "arbitration",
-
     "portal/payments",
-
-    "portal/demo.py",
 }
 
 

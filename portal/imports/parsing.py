@@ -112,5 +112,5 @@ def _header(raw: list) -> list[str]:
 def template_csv() -> str:
     return tabular.csv_text(COLUMNS, [[
                 "Shree Garments LLP", "27AAPFU0939F1ZV", "", "accounts@shree.example", "9876543210",
-                "12 Peenya, Bengaluru 560058", "KT/25-26/0101", "2026-01-15", "2026-01-18", "45",
+                "Plot 12, MIDC Bhosari, Pune 411026", "KT/25-26/0101", "2026-01-15", "2026-01-18", "45",
                 "", "185000.00", "9250.00", "194250.00", "commercial", "18", ""]])

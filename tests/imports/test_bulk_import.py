@@ -13,7 +13,7 @@ from tests.conftest import csrf_from
 from tests.factories import AdvocateFactory, CreditorFactory, DebtorUserFactory
 
 GOOD = [
-    ["Shree Garments LLP", "27AAPFU0939F1ZV", "", "ap@shree.example", "9876543210", "Bengaluru",
+    ["Shree Garments LLP", "27AAPFU0939F1ZV", "", "ap@shree.example", "9876543210", "Pune",
      "A-1", "2026-01-10", "2026-01-12", "30", "", "100000", "18000", "118000", "commercial", "18"],
     ["Shree Garments LLP", "27AAPFU0939F1ZV", "", "", "", "", "A-2", "15/01/2026", "", "", "",
      "50,000.00", "9000", "", "commercial", ""],
@@ -64,7 +64,7 @@ def test_preview_then_confirm_groups_by_debtor(client, creditor, db_session):
     assert "2 cases" in html and "with 3 invoices" in html
     assert "check character" in html  # bad GSTIN, line 5
     assert "at least one e-mail address or mobile number" in html
-    assert "Write dates as YYYY-MM-DD" in html and "Write amounts as numbers" in html
+    assert "Write dates as YYYY-MM-DD" in html and "must be written in digits" in html
     assert n_cases(db_session, creditor.org_id) == 0  # nothing saved by the preview
     resp = confirm(client, preview)
     assert resp.status_code == 302
