@@ -8,3 +8,8 @@ def init_receivables(app: Flask) -> None:
     from portal.receivables.blueprint import bp
 
     app.register_blueprint(bp)
+    from notices.conduct import other_contacts
+    from portal.receivables.conduct import reminder_contacts_today
+
+    # One daily cap per debtor across notices, reminders and the rest (DOMAIN 28).
+    other_contacts.provide("reminders", reminder_contacts_today)

@@ -6,7 +6,8 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from notices.conduct import contact_policy, ist_day_bounds, next_contact_time, notice_contacts_today
+from notices.conduct import contact_policy, ist_day_bounds, next_contact_time
+from notices.conduct import contacts_today as all_contacts_today
 from portal.extensions import db
 from portal.receivables.models import ReminderMessage
 
@@ -19,8 +20,9 @@ def reminder_contacts_today(party_id: int, now: datetime) -> int:
 
 
 def contacts_today(party_id: int, now: datetime) -> int:
-    """Every message to this debtor on `now`'s IST day: notices' and reminders'."""
-    return notice_contacts_today(party_id, now) + reminder_contacts_today(party_id, now)
+    """Every message to this debtor on `now`'s IST day: notices', reminders' (provided to
+    notices.conduct.other_contacts at start-up) and any other package's that provides its count."""
+    return all_contacts_today(party_id, now)
 
 
 def allowance(org, party_id: int, now: datetime) -> tuple[int, datetime | None]:

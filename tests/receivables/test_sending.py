@@ -162,3 +162,15 @@ def test_reminder_text_matches_its_snapshot(offset, lang):
         path.write_text(text, encoding="utf-8")
     assert path.exists(), f"no snapshot {path}: run with SULAH_UPDATE_SNAPSHOTS=1 and review it"
     assert text == path.read_text(encoding="utf-8")
+
+
+def test_messages_other_packages_sent_today_count_against_the_cap(db_session, outbox, monkeypatch):
+    from notices.conduct import other_contacts
+
+    creditor, _ = creditor_with_reminders()
+    case = debtor_case(creditor, invoice("O-1", TODAY - timedelta(days=1)))
+    run_once(TODAY, queue_sending=False)
+    # As portal.notifications would provide its count: the debtor already had four messages today.
+    monkeypatch.setitem(other_contacts._parts, "notifications", lambda party_id, now: 4)
+    assert sending.send_for(creditor.org_id, case.debtor_party_id, NOON_IST) == "deferred"
+    assert outbox() == []

@@ -1,8 +1,8 @@
 """receivables: collections before the notice: reminder policies and levels, debtor settings, the
 reminders (unique per invoice and level), reminder messages and links, promises to pay, invoice holds
 
-Revision ID: r18_receivables
-Revises: q17_rate_source_wording
+Revision ID: s19_receivables
+Revises: r18_attention_items
 Create Date: 2026-12-06 19:08:22.292032
 
 """
@@ -10,8 +10,8 @@ from alembic import op
 import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
-revision = 'r18_receivables'
-down_revision = 'q17_rate_source_wording'
+revision = 's19_receivables'
+down_revision = 'r18_attention_items'
 branch_labels = None
 depends_on = None
 
