@@ -7,6 +7,11 @@ the same day (which must produce nothing), and prints the peak memory.
 
 The rows are written with bulk inserts (fixture set-up, not timed). Sending is not part of the run
 (workers send per debtor afterwards); nothing is queued.
+
+Measured on the 2-core development machine (PostgreSQL 15, load average ~6 from other work),
+6 Dec 2026: 100,000 invoices, 10,000 debtors: evaluation 4.96 s (plan 1.57 s, insert of 96,667
+reminders 3.32 s), a second run the same day 1.69 s producing nothing, peak RSS 253.5 MiB.
+Before the inserts travelled as arrays (executemany, RETURNING): 14.1 s idle, 22.8 s under load.
 """
 from __future__ import annotations
 
@@ -121,8 +126,9 @@ def main() -> None:
             started = time.perf_counter()
             second = run_once(today, queue_sending=False)
             second_s = time.perf_counter() - started
-            print(f"evaluation: {first_s:.2f} s, {first['created']:,} reminders produced "
-                  f"({first['due']:,} due, {first['debtors_waiting']:,} debtors to send to)")
+            print(f"evaluation: {first_s:.2f} s (plan {first['plan_s']} s, insert {first['insert_s']} s), "
+                  f"{first['created']:,} reminders produced ({first['due']:,} due, "
+                  f"{first['debtors_waiting']:,} debtors to send to)")
             print(f"second run the same day: {second_s:.2f} s, {second['created']:,} produced")
             if "--heap" in sys.argv:
                 print(f"Python heap peak: {tracemalloc.get_traced_memory()[1] / 2**20:.1f} MiB")

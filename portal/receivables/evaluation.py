@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, select, text
+from sqlalchemy.dialects import sqlite
 
 from portal import audit
 from portal.cases.models import Case, Invoice, Payment
@@ -35,6 +35,7 @@ from portal.receivables.models import (
     ReminderPolicy,
 )
 from portal.receivables.states import PromiseStatus, ReminderStatus
+from portal.types import utcnow
 
 # Claims not yet on the legal path: a notice in drafting or later ends the reminders.
 REMINDABLE = (CaseStatus.DRAFT, CaseStatus.FILED)
@@ -180,29 +181,43 @@ def still_followed(today: date, party_id: int) -> dict[int, Decimal]:
     return {c.invoice_id: c.outstanding for c in scan(today, enabled_levels(), {party_id})}
 
 
+# One statement per batch: the rows travel as five arrays (executemany sends a row at a time and
+# took 20 s for 100,000 rows under load; this takes well under one).
+_PG_PRODUCE = text(
+    "INSERT INTO reminders (org_id, party_id, case_id, invoice_id, level_id, status, due_on, detail, "
+    "created_at) SELECT o, p, c, i, l, :status, :due_on, '', :now FROM unnest(CAST(:o AS integer[]), "
+    "CAST(:p AS integer[]), CAST(:c AS integer[]), CAST(:i AS integer[]), CAST(:l AS integer[])) "
+    "AS t(o, p, c, i, l) ON CONFLICT (invoice_id, level_id) DO NOTHING RETURNING id")
+
+
+def _produce_pg(batch: list[Due], today: date) -> list[int]:
+    return list(db.session.scalars(_PG_PRODUCE, {
+        "o": [d.org_id for d in batch], "p": [d.party_id for d in batch], "c": [d.case_id for d in batch],
+        "i": [d.invoice_id for d in batch], "l": [d.level_id for d in batch],
+        "status": ReminderStatus.PENDING.value, "due_on": today, "now": utcnow()}))
+
+
 def batches(items: list[Due], size: int) -> Iterator[list[Due]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
 
 
-def produce(batch: list[Due], today: date) -> list[tuple[int, int]]:
+def produce(batch: list[Due], today: date) -> int:
     """Insert the batch, ignoring any (invoice, level) already there; flushes, never commits.
-    Returns (reminder id, party id) of the rows this call created."""
+    Returns how many rows this call created (a concurrent run's rows are not counted)."""
     if not batch:
-        return []
-    table = Reminder.__table__
-    dialect = db.session.get_bind().dialect.name
-    stmt = (postgresql.insert(table) if dialect == "postgresql" else
-            sqlite.insert(table) if dialect == "sqlite" else insert(table))
-    stmt = stmt.on_conflict_do_nothing(index_elements=["invoice_id", "level_id"]).returning(
-        table.c.id, table.c.party_id)
-    rows = db.session.execute(stmt, [
-        {"org_id": d.org_id, "party_id": d.party_id, "case_id": d.case_id, "invoice_id": d.invoice_id,
-         "level_id": d.level_id, "status": ReminderStatus.PENDING, "due_on": today, "detail": ""}
-        for d in batch]).all()
-    created = [(r[0], r[1]) for r in rows]
+        return 0
+    if db.session.get_bind().dialect.name == "postgresql":
+        created = _produce_pg(batch, today)
+    else:
+        table = Reminder.__table__
+        stmt = sqlite.insert(table).on_conflict_do_nothing(
+            index_elements=["invoice_id", "level_id"]).returning(table.c.id)
+        created = list(db.session.scalars(stmt, [
+            {"org_id": d.org_id, "party_id": d.party_id, "case_id": d.case_id, "invoice_id": d.invoice_id,
+             "level_id": d.level_id, "status": ReminderStatus.PENDING, "due_on": today, "detail": ""}
+            for d in batch]))
     if created:
         audit.record("receivables.reminders_produced", actor=None, payload={
-            "day": today, "count": len(created), "first_id": min(i for i, _ in created),
-            "last_id": max(i for i, _ in created)})
-    return created
+            "day": today, "count": len(created), "first_id": min(created), "last_id": max(created)})
+    return len(created)

@@ -81,7 +81,7 @@ def is_kept(promise: Promise) -> bool:
 
 
 def _resume(promise: Promise, today: date) -> int | None:
-    """The next level after the last produced for this invoice, due at once."""
+    """The next level after the last produced for this invoice, due at once; returns its level id."""
     policy_id = db.session.scalar(select(ReminderLevel.policy_id).join(
         Reminder, Reminder.level_id == ReminderLevel.id).where(Reminder.invoice_id == promise.invoice_id))
     done = db.session.scalar(select(func.max(ReminderLevel.offset_days)).join(
@@ -92,9 +92,9 @@ def _resume(promise: Promise, today: date) -> int | None:
     nxt = next((lv for lv in levels if done is None or lv.offset_days > done), None)
     if nxt is None:
         return None
-    created = evaluation.produce([evaluation.Due(promise.org_id, promise.party_id, promise.case_id,
-                                                 promise.invoice_id, nxt.id)], today)
-    return created[0][0] if created else None
+    evaluation.produce([evaluation.Due(promise.org_id, promise.party_id, promise.case_id,
+                                       promise.invoice_id, nxt.id)], today)
+    return nxt.id
 
 
 def decide_due(today: date) -> dict:
@@ -110,9 +110,9 @@ def decide_due(today: date) -> dict:
         elif today > promise.promised_for + timedelta(days=GRACE_DAYS):
             fire(promise, "break", None, case=case)
             promise.decided_at = utcnow()
-            reminder_id = _resume(promise, today)
+            level_id = _resume(promise, today)
             audit.record("promise.cadence_resumed", actor=None, case=case, payload={
-                "promise_id": promise.id, "reminder_id": reminder_id})
+                "promise_id": promise.id, "level_id": level_id})
             broken += 1
     return {"kept": kept, "broken": broken}
 

@@ -33,7 +33,7 @@ def test_two_runs_at_once_produce_each_reminder_once(committing_app):  # noqa: F
         barrier.wait()  # both have planned the same 20 before either inserts
         created = evaluation.produce(plan, TODAY)
         commit()
-        return len(created)
+        return created
 
     results = run_together(committing_app, [beat, beat])
     assert sorted(results) == [0, 20], results
