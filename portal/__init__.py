@@ -37,6 +37,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     from portal.notifications import init_notifications
     from portal.payments import init_payments
     from portal.rates import init_rates
+    from portal.receivables import init_receivables
     from portal.web import boundary, init_web
     from portal.web import errors as web_errors
 
@@ -56,6 +57,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     init_evidence(app)
     init_notifications(app)
     init_rates(app)
+    init_receivables(app)
     init_web(app)
     init_dev(app)
     web_errors.init_errors(app)

@@ -54,3 +54,13 @@ from portal.notifications.models import AttentionItem  # noqa: F401
 from portal.onetime_codes import OneTimeCode  # noqa: F401
 from portal.payments.models import GatewayEvent, GatewayLink, PaymentReport, Receipt  # noqa: F401
 from portal.rates.models import BankRate  # noqa: F401
+from portal.receivables.models import (  # noqa: F401
+    DebtorSetting,
+    InvoiceHold,
+    Promise,
+    Reminder,
+    ReminderLevel,
+    ReminderLink,
+    ReminderMessage,
+    ReminderPolicy,
+)

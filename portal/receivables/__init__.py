@@ -1,0 +1,15 @@
+"""Collections before the notice: follow-up levels, the reminder run, the debtor's reminder link,
+promises to pay, priorities, the work queue and the portfolio dashboard."""
+from flask import Flask
+
+
+def init_receivables(app: Flask) -> None:
+    from portal.receivables import books_views, link_views, views  # noqa: F401  (routes on the blueprint)
+    from portal.receivables.blueprint import bp
+
+    app.register_blueprint(bp)
+    from notices.conduct import other_contacts
+    from portal.receivables.conduct import reminder_contacts_today
+
+    # One daily cap per debtor across notices, reminders and the rest (DOMAIN 28).
+    other_contacts.provide("reminders", reminder_contacts_today)

@@ -1,0 +1,56 @@
+"""Who may see and do what in collections, in one place.
+
+Creditor staff (role creditor, in an organisation) see their own organisation's follow-up levels
+and debtors; only the organisation's administrator changes the levels. A debtor of another
+organisation is not found (404), as with cases. The debtor through a reminder link sees only that
+creditor's invoices to it.
+"""
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy import exists, select
+
+from portal.accounts.roles import Role
+from portal.cases.models import Case, Invoice, Party
+from portal.extensions import db
+from portal.receivables.models import ReminderLevel, ReminderLink, ReminderPolicy
+
+
+def require_staff(user, *, admin: bool = False) -> int:
+    """The organisation id of a creditor staff member; 403 for anyone else."""
+    if getattr(user, "role", None) != Role.CREDITOR or not getattr(user, "org_id", None):
+        abort(403, "Collections are for the creditor's staff.")
+    if admin and not user.is_org_admin:
+        abort(403, "Only the organisation's administrator changes the follow-up levels.")
+    return user.org_id
+
+
+def debtor_of(org_id: int, party_id: int) -> Party:
+    """The party if the organisation has a claim against it, else 404."""
+    party = db.session.get(Party, party_id)
+    if party is None or not db.session.scalar(select(exists().where(
+            Case.debtor_party_id == party_id, Case.creditor_org_id == org_id))):
+        abort(404)
+    return party
+
+
+def level_of(org_id: int, level_id: int) -> ReminderLevel:
+    level = db.session.get(ReminderLevel, level_id)
+    if level is None or db.session.get(ReminderPolicy, level.policy_id).org_id != org_id:
+        abort(404)
+    return level
+
+
+def invoice_for_link(link: ReminderLink, invoice_id: int) -> Invoice:
+    invoice = db.session.get(Invoice, invoice_id)
+    if invoice is None or invoice.case.creditor_org_id != link.org_id or \
+            invoice.case.debtor_party_id != link.party_id:
+        abort(404)
+    return invoice
+
+
+def invoice_of(org_id: int, party_id: int, invoice_id: int) -> Invoice:
+    invoice = db.session.get(Invoice, invoice_id)
+    if invoice is None or invoice.case.creditor_org_id != org_id or invoice.case.debtor_party_id != party_id:
+        abort(404)
+    return invoice

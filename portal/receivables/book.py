@@ -1,0 +1,100 @@
+"""An organisation's book of receivables read in a few queries: every invoice of its claims that
+have not ended, with what is still owed on it (payments applied as portal.receivables.ledger
+does), for the work queue, the priorities and the portfolio dashboard."""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from portal.cases.due_dates import DueDateError
+from portal.cases.interest import ComputationError
+from portal.cases.models import Case, ClaimType, Invoice, Party, Payment
+from portal.cases.reckoning import case_limitation
+from portal.cases.states import CaseStatus
+from portal.extensions import db
+from portal.receivables.ledger import ZERO, InvoiceRow, outstanding
+
+log = logging.getLogger(__name__)
+ENDED = (CaseStatus.CLOSED, CaseStatus.WITHDRAWN)
+# Only invoices at least this old can be near their three-year limitation: the full reckoning
+# (acknowledgements and part payments restart the clock) runs for their cases alone.
+LIMITATION_LOOK_DAYS = 3 * 365 - 180
+
+
+@dataclass(frozen=True)
+class Line:
+    party_id: int
+    case_id: int
+    case_reference: str
+    case_status: CaseStatus
+    msmed: bool
+    invoice_id: int
+    number: str
+    invoice_date: date
+    due_date: date
+    total: Decimal
+    outstanding: Decimal
+
+
+def lines(org_id: int, party_ids: set[int] | None = None) -> list[Line]:
+    scope = [Case.creditor_org_id == org_id, Case._status.notin_(ENDED)]
+    if party_ids is not None:
+        scope.append(Case.debtor_party_id.in_(party_ids))
+    invoices = db.session.execute(
+        select(Invoice.id, Invoice.case_id, Invoice.number, Invoice.invoice_date, Invoice.due_date,
+               Invoice.total, Case.debtor_party_id, Case.reference, Case._status, Case.claim_type)
+        .join(Case, Case.id == Invoice.case_id).where(*scope)).all()
+    paid = db.session.execute(
+        select(Payment.case_id, Payment.invoice_id, Payment.amount)
+        .join(Case, Case.id == Payment.case_id).where(*scope)).all()
+    named: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    unnamed: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for case_id, invoice_id, amount in paid:
+        if invoice_id is None:
+            unnamed[case_id] += amount
+        else:
+            named[case_id][invoice_id] += amount
+    by_case = defaultdict(list)
+    for row in invoices:
+        by_case[row.case_id].append(row)
+    out = []
+    for case_id, rows in by_case.items():
+        ids = {r.id for r in rows}
+        case_named = named.get(case_id, {})
+        spare = unnamed.get(case_id, ZERO) + sum((a for i, a in case_named.items() if i not in ids), ZERO)
+        left = outstanding([InvoiceRow(r.id, r.due_date, r.total) for r in rows], case_named, spare)
+        for r in rows:
+            out.append(Line(r.debtor_party_id, case_id, r.reference, CaseStatus(r._status),
+                            r.claim_type == ClaimType.MSMED_INVOICE, r.id, r.number, r.invoice_date,
+                            r.due_date, r.total, left[r.id]))
+    return out
+
+
+def names(party_ids: set[int]) -> dict[int, str]:
+    if not party_ids:
+        return {}
+    return dict(db.session.execute(select(Party.id, Party.legal_name).where(Party.id.in_(party_ids))).all())
+
+
+def limitation_ends(book: list[Line], today: date) -> dict[int, tuple[date, str]]:
+    """For invoices old enough to matter: invoice id -> (the last day to file, the invoice number)."""
+    old_cases = {line.case_id for line in book if line.outstanding > 0
+                 and line.due_date <= today - timedelta(days=LIMITATION_LOOK_DAYS)}
+    out = {}
+    for case_id in old_cases:
+        case = db.session.get(Case, case_id)
+        try:
+            statuses = case_limitation(case, today)
+        except (ComputationError, DueDateError) as exc:  # no alert for it, never a 500
+            log.warning("limitation of case %s cannot be reckoned: %s", case_id, exc)
+            continue
+        for inv in case.invoices:
+            status = statuses.get(inv.number)
+            if status is not None:
+                out[inv.id] = (status.deadline, inv.number)
+    return out

@@ -1,0 +1,122 @@
+"""Bringing the books in: each outstanding invoice of the export becomes an invoice of a draft claim
+(one claim per debtor and import), matched on the invoice number and the debtor's GSTIN (its name
+when the export has none, as Tally's Bills Receivable does). Importing the same books again creates
+nothing twice; an invoice the books show as paid stops its reminders."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from portal import audit
+from portal.cases.facts import CaseFacts, DebtorFacts, FactsInvalid, InvoiceFacts, check_facts
+from portal.cases.intake import create_cases
+from portal.cases.models import Case, ContactKind, Invoice, Party
+from portal.extensions import db
+from portal.receivables.books import BookInvoice, Source
+from portal.receivables.models import InvoiceHold, Reminder
+from portal.receivables.states import ReminderStatus
+from portal.receivables.transitions import fire
+
+PAID_IN_BOOKS = "paid_in_books"
+
+
+@dataclass
+class SyncReport:
+    created_cases: int = 0
+    created_invoices: int = 0
+    already_known: int = 0
+    marked_paid: int = 0
+    skipped_paid: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def _debtor_key(gstin: str | None, name: str) -> str:
+    return gstin or " ".join(name.lower().split())
+
+
+def _known(org_id: int) -> tuple[dict[tuple[str, str], Invoice], dict[str, Party]]:
+    rows = db.session.execute(
+        select(Invoice, Party).join(Case, Case.id == Invoice.case_id)
+        .join(Party, Party.id == Case.debtor_party_id).where(Case.creditor_org_id == org_id)).all()
+    invoices, parties = {}, {}
+    for invoice, party in rows:
+        for key in {_debtor_key(party.gstin, party.legal_name), _debtor_key(None, party.legal_name)}:
+            invoices[(invoice.number.strip().lower(), key)] = invoice
+            parties.setdefault(key, party)
+    return invoices, parties
+
+
+def _mark_paid(actor, invoice: Invoice, source: Source) -> bool:
+    if db.session.scalar(select(InvoiceHold.id).where(InvoiceHold.invoice_id == invoice.id,
+                                                      InvoiceHold.kind == PAID_IN_BOOKS)):
+        return False
+    case = invoice.case
+    db.session.add(InvoiceHold(org_id=case.creditor_org_id, party_id=case.debtor_party_id,
+                               invoice_id=invoice.id, kind=PAID_IN_BOOKS,
+                               text=f"Shown as paid in the {source.value} books",
+                               made_how=f"{source.value} import"))
+    for r in db.session.scalars(select(Reminder).where(
+            Reminder.invoice_id == invoice.id,
+            Reminder._status.in_([ReminderStatus.PENDING, ReminderStatus.SENDING]))):
+        r.claimed_until, r.detail = None, "Set aside: paid in the books."
+        fire(r, "skip", actor, payload={"why": "paid in the books"}, case=case)
+    return True
+
+
+def apply(actor, source: Source, rows: list[BookInvoice], today: date) -> SyncReport:
+    """Apply the export as `actor` (creditor staff); flushes, never commits."""
+    report = SyncReport()
+    known, parties = _known(actor.org_id)
+    new: dict[str, list[BookInvoice]] = defaultdict(list)
+    for row in rows:
+        keys = {_debtor_key(row.gstin, row.debtor), _debtor_key(None, row.debtor)}
+        match = next((known[(row.number.strip().lower(), k)] for k in keys
+                      if (row.number.strip().lower(), k) in known), None)
+        if match is not None:
+            if row.outstanding == 0:
+                report.marked_paid += _mark_paid(actor, match, source)
+            else:
+                report.already_known += 1
+            continue
+        if row.outstanding == 0:
+            report.skipped_paid += 1
+            continue
+        new[_debtor_key(row.gstin, row.debtor)].append(row)
+    facts_list = []
+    for key, group in new.items():
+        first = group[0]
+        emails = sorted({r.email for r in group if r.email})
+        mobiles: list[str] = []
+        party = parties.get(key) or parties.get(_debtor_key(None, first.debtor))
+        if party is not None:
+            emails = emails or party.addresses(ContactKind.EMAIL)
+            mobiles = party.addresses(ContactKind.MOBILE)
+        facts = CaseFacts(
+            debtor=DebtorFacts(first.debtor, gstin=first.gstin, emails=emails, mobiles=mobiles),
+            invoices=[InvoiceFacts(r.number, r.invoice_date, taxable_value=r.total, total=r.total,
+                                   due_date=r.due_date) for r in group],
+            summary=f"Outstanding invoices imported from {source.value}.")
+        try:
+            check_facts(facts, actor.organization, today)
+        except FactsInvalid as exc:
+            messages = "; ".join(m for ms in exc.errors.values() for m in ms)
+            report.problems.append(f"{first.debtor} (line {first.line}): {messages}")
+            continue
+        for r in group:
+            if r.outstanding < r.total:
+                report.problems.append(f"{first.debtor}, invoice {r.number}: the books show "
+                                       f"{r.outstanding} of {r.total} still owed; record the part "
+                                       "payment on the claim")
+        facts_list.append(facts)
+    if facts_list:
+        cases = create_cases(actor, facts_list, today=today)
+        report.created_cases = len(cases)
+        report.created_invoices = sum(len(c.invoices) for c in cases)
+    audit.record("receivables.books_imported", actor=actor, payload={
+        "source": source.value, "rows": len(rows), "cases": report.created_cases,
+        "invoices": report.created_invoices, "known": report.already_known,
+        "marked_paid": report.marked_paid, "problems": len(report.problems)})
+    return report

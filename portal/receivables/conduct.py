@@ -1,0 +1,35 @@
+"""The conduct rules for reminders (DOMAIN 24 and 28): the notice dispatcher's own contact window
+and daily cap, the cap counted across notices and reminders together."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from notices.conduct import contact_policy, ist_day_bounds, next_contact_time
+from notices.conduct import contacts_today as all_contacts_today
+from portal.extensions import db
+from portal.receivables.models import ReminderMessage
+
+
+def reminder_contacts_today(party_id: int, now: datetime) -> int:
+    start, end = ist_day_bounds(now)
+    return db.session.scalar(select(func.count(ReminderMessage.id)).where(
+        ReminderMessage.party_id == party_id, ReminderMessage.sent_at >= start,
+        ReminderMessage.sent_at < end)) or 0
+
+
+def contacts_today(party_id: int, now: datetime) -> int:
+    """Every message to this debtor on `now`'s IST day: notices', reminders' (provided to
+    notices.conduct.other_contacts at start-up) and any other package's that provides its count."""
+    return all_contacts_today(party_id, now)
+
+
+def allowance(org, party_id: int, now: datetime) -> tuple[int, datetime | None]:
+    """(messages that may go now, or 0 with the earliest time another may)."""
+    policy = contact_policy(org)
+    sent = contacts_today(party_id, now)
+    wait = next_contact_time(now, policy, sent)
+    if wait is not None:
+        return 0, wait
+    return policy.daily_cap - sent, None

@@ -1,0 +1,117 @@
+"""Each organisation's follow-up levels: the seeded default, turning reminders on and off, editing
+a level, and each debtor's settings."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy import select
+
+from portal import audit
+from portal.errors import DomainError
+from portal.extensions import db
+from portal.receivables.defaults import DEFAULT_LEVELS, PLACEHOLDERS
+from portal.receivables.models import (
+    Channel,
+    DebtorSetting,
+    Language,
+    Mode,
+    ReminderLevel,
+    ReminderPolicy,
+)
+
+_PLACEHOLDER = re.compile(r"\{(\w*)\}")
+
+
+class PolicyInvalid(DomainError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def policy_for(org_id: int) -> ReminderPolicy:
+    """The organisation's policy, seeded with the default levels the first time (off)."""
+    policy = db.session.scalar(select(ReminderPolicy).where(ReminderPolicy.org_id == org_id))
+    if policy is not None:
+        return policy
+    policy = ReminderPolicy(org_id=org_id, enabled=False)
+    for d in DEFAULT_LEVELS:
+        policy.levels.append(ReminderLevel(
+            offset_days=d.offset_days, tone=d.tone, channels=d.channels,
+            include_interest=d.include_interest, last_before_notice=d.last_before_notice,
+            call_task=d.call_task, subject_en=d.subject_en, body_en=d.body_en,
+            subject_hi=d.subject_hi, body_hi=d.body_hi))
+    db.session.add(policy)
+    db.session.flush()
+    return policy
+
+
+def set_enabled(actor, policy: ReminderPolicy, enabled: bool) -> None:
+    if policy.enabled == enabled:
+        return
+    policy.enabled = enabled
+    audit.record("receivables.policy_enabled" if enabled else "receivables.policy_disabled",
+                 actor=actor, payload={"org_id": policy.org_id, "policy_id": policy.id})
+
+
+def check_text(field: str, text: str) -> str:
+    for name in _PLACEHOLDER.findall(text):
+        if name not in PLACEHOLDERS:
+            raise PolicyInvalid(field, f"“{{{name}}}” is not a placeholder this text may use; use "
+                                       f"{', '.join('{' + p + '}' for p in sorted(PLACEHOLDERS))}.")
+    return text
+
+
+def update_level(actor, level: ReminderLevel, *, offset_days: int, channels: list[str],
+                 include_interest: bool, call_task: bool, subject_en: str, body_en: str,
+                 subject_hi: str, body_hi: str) -> None:
+    if not -30 <= offset_days <= 365:
+        raise PolicyInvalid("offset_days", "A level is between 30 days before and 365 days after "
+                                           "the due date.")
+    clash = db.session.scalar(select(ReminderLevel.id).where(
+        ReminderLevel.policy_id == level.policy_id, ReminderLevel.offset_days == offset_days,
+        ReminderLevel.id != level.id))
+    if clash:
+        raise PolicyInvalid("offset_days", "Another level already falls on that day.")
+    chosen = [Channel(c) for c in channels]
+    if not chosen:
+        raise PolicyInvalid("channels", "Choose at least one channel.")
+    if Channel.WHATSAPP in chosen and Channel.EMAIL not in chosen:
+        raise PolicyInvalid("channels", "WhatsApp goes only together with e-mail.")
+    for field, text in (("subject_en", subject_en), ("body_en", body_en), ("subject_hi", subject_hi),
+                        ("body_hi", body_hi)):
+        check_text(field, text)
+    before = {"offset_days": level.offset_days, "channels": level.channels}
+    level.offset_days, level.channels = offset_days, ",".join(c.value for c in chosen)
+    level.include_interest, level.call_task = include_interest, call_task
+    level.subject_en, level.body_en, level.subject_hi, level.body_hi = (
+        subject_en, body_en, subject_hi, body_hi)
+    audit.record("receivables.level_changed", actor=actor, payload={
+        "level_id": level.id, "before": before,
+        "after": {"offset_days": offset_days, "channels": level.channels}})
+
+
+def setting_for(org_id: int, party_id: int) -> DebtorSetting:
+    setting = db.session.scalar(select(DebtorSetting).where(
+        DebtorSetting.org_id == org_id, DebtorSetting.party_id == party_id))
+    if setting is None:
+        setting = DebtorSetting(org_id=org_id, party_id=party_id, mode=Mode.AUTOMATIC,
+                                language=Language.ENGLISH)
+        db.session.add(setting)
+        db.session.flush()
+    return setting
+
+
+def update_setting(actor, setting: DebtorSetting, *, mode: str, paused_until: date | None,
+                   language: str, preferred_channel: str | None, today: date) -> None:
+    if paused_until is not None and paused_until < today:
+        raise PolicyInvalid("paused_until", "A pause ends today or later.")
+    before = {"mode": setting.mode.value, "paused_until": setting.paused_until,
+              "language": setting.language.value}
+    setting.mode, setting.paused_until = Mode(mode), paused_until
+    setting.language = Language(language)
+    setting.preferred_channel = Channel(preferred_channel) if preferred_channel else None
+    audit.record("receivables.debtor_settings_changed", actor=actor, payload={
+        "party_id": setting.party_id, "before": before,
+        "after": {"mode": setting.mode.value, "paused_until": paused_until,
+                  "language": setting.language.value}})

@@ -1,0 +1,142 @@
+"""The creditor's portfolio: outstanding, ageing (overall and per debtor), DSO by countback,
+collections and recovery rate by month, the reminder and the legal funnels, the top debtors."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import func, select
+
+from portal.cases.models import Case, Invoice, Payment
+from portal.cases.states import CaseStatus
+from portal.extensions import db
+from portal.payments.models import PaymentReport
+from portal.receivables import book, figures
+from portal.receivables.models import InvoiceHold, Promise, Reminder, ReminderLink
+from portal.receivables.states import ReminderStatus
+
+S = CaseStatus
+NOTICE = frozenset(S) - {S.DRAFT, S.FILED, S.WITHDRAWN}
+SERVED = NOTICE - {S.NOTICE_DRAFTING, S.NOTICE_IN_REVIEW, S.NOTICE_SIGNED}
+RESOLVED = frozenset({S.SETTLED, S.AWARDED, S.DEFAULTED})
+PAID = frozenset({S.PAID, S.CLOSED})
+MONTHS = 6
+
+
+@dataclass
+class Portfolio:
+    outstanding: Decimal
+    ageing: dict[str, Decimal]
+    debtors: list[tuple[int, str, Decimal, dict[str, Decimal]]]   # top debtors with their ageing
+    dso: Decimal | None
+    monthly: list[tuple[date, Decimal, Decimal | None]]            # month, collected, recovery rate %
+    collected_this_month: Decimal
+    reminder_funnel: list[figures.Step]
+    legal_funnel: list[figures.Step]
+
+
+def _money(value) -> Decimal:
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
+def _receivable_at(org_id: int, day: date) -> Decimal:
+    live = [Case.creditor_org_id == org_id, Case._status != S.WITHDRAWN]
+    invoiced = db.session.scalar(select(func.sum(Invoice.total)).join(Case, Case.id == Invoice.case_id)
+                                 .where(*live, Invoice.invoice_date < day))
+    paid = db.session.scalar(select(func.sum(Payment.amount)).join(Case, Case.id == Payment.case_id)
+                             .where(*live, Payment.paid_on < day))
+    return _money(invoiced) - _money(paid)
+
+
+def build(org_id: int, today: date, top: int = 20) -> Portfolio:
+    lines = book.lines(org_id)
+    open_lines = [line for line in lines if line.outstanding > 0]
+    total = sum((line.outstanding for line in open_lines), figures.ZERO)
+    per_party: dict[int, list] = defaultdict(list)
+    for line in open_lines:
+        per_party[line.party_id].append((line.due_date, line.outstanding))
+    ranked = sorted(per_party.items(), key=lambda kv: -sum(a for _, a in kv[1]))[:top]
+    names = book.names({p for p, _ in ranked})
+    debtors = [(p, names.get(p, ""), sum((a for _, a in items), figures.ZERO), figures.ageing(items, today))
+               for p, items in ranked]
+
+    first = figures.month_start(today, 11)
+    sales: dict[date, Decimal] = defaultdict(lambda: figures.ZERO)
+    for invoice_date, amount in db.session.execute(
+            select(Invoice.invoice_date, Invoice.total).join(Case, Case.id == Invoice.case_id)
+            .where(Case.creditor_org_id == org_id, Case._status != S.WITHDRAWN,
+                   Invoice.invoice_date >= first)).all():
+        sales[figures.month_start(invoice_date)] += amount
+    dso = figures.dso_countback(total, sales, today)
+
+    start = figures.month_start(today, MONTHS - 1)
+    collected: dict[date, Decimal] = defaultdict(lambda: figures.ZERO)
+    for paid_on, amount in db.session.execute(
+            select(Payment.paid_on, Payment.amount).join(Case, Case.id == Payment.case_id)
+            .where(Case.creditor_org_id == org_id, Payment.paid_on >= start, Payment.paid_on <= today)).all():
+        collected[figures.month_start(paid_on)] += amount
+    monthly = []
+    for back in range(MONTHS - 1, -1, -1):
+        month = figures.month_start(today, back)
+        receivable = _receivable_at(org_id, month)
+        got = collected.get(month, figures.ZERO)
+        rate = ((got * 100 / receivable).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+                if receivable > 0 else None)
+        monthly.append((month, got, rate))
+
+    def parties(stmt) -> int:
+        return db.session.scalar(select(func.count()).select_from(stmt.distinct().subquery())) or 0
+
+    reminded = parties(select(Reminder.party_id).where(Reminder.org_id == org_id,
+                                                       Reminder._status == ReminderStatus.SENT))
+    opened = parties(select(ReminderLink.party_id).where(ReminderLink.org_id == org_id,
+                                                         ReminderLink.last_used_at.is_not(None)))
+    responded = len(set(db.session.scalars(select(InvoiceHold.party_id).where(
+        InvoiceHold.org_id == org_id, InvoiceHold.link_id.is_not(None)))) | set(db.session.scalars(
+        select(Promise.party_id).where(Promise.org_id == org_id, Promise.link_id.is_not(None)))) | set(
+        db.session.scalars(select(Case.debtor_party_id).join(PaymentReport, PaymentReport.case_id == Case.id)
+                           .where(Case.creditor_org_id == org_id))))
+    promised = parties(select(Promise.party_id).where(Promise.org_id == org_id))
+    reminded_ids = set(db.session.scalars(select(Reminder.party_id).where(
+        Reminder.org_id == org_id, Reminder._status == ReminderStatus.SENT)))
+    paid_up = len([p for p in reminded_ids if p not in per_party])
+    reminder_funnel = figures.funnel(("Reminded", "Opened the link", "Responded", "Promised", "Paid"),
+                                     (reminded, opened, responded, promised, paid_up))
+    statuses = dict(db.session.execute(select(Case._status, func.count(Case.id))
+                                       .where(Case.creditor_org_id == org_id).group_by(Case._status)).all())
+    counts = {S(k): v for k, v in statuses.items()}
+
+    def among(group) -> int:
+        return sum(v for k, v in counts.items() if k in group)
+
+    legal_funnel = figures.funnel(("Notice", "Served", "Settled or awarded", "Paid"),
+                                  (among(NOTICE), among(SERVED), among(RESOLVED | PAID), among(PAID)))
+    return Portfolio(total, figures.ageing(((line.due_date, line.outstanding) for line in open_lines), today),
+                     debtors, dso, monthly, collected.get(figures.month_start(today), figures.ZERO),
+                     reminder_funnel, legal_funnel)
+
+
+def csv_rows(p: Portfolio, figure: str) -> list[list[str]]:
+    if figure == "ageing":
+        return [["Bucket", "Outstanding (INR)"]] + [[b, f"{v:.2f}"] for b, v in p.ageing.items()]
+    if figure == "debtors":
+        return [["Debtor", "Outstanding (INR)", *figures.BUCKETS]] + [
+            [name, f"{total:.2f}", *(f"{v:.2f}" for v in buckets.values())]
+            for _, name, total, buckets in p.debtors]
+    if figure == "monthly":
+        return [["Month", "Collected (INR)", "Recovery rate (%)"]] + [
+            [f"{m:%Y-%m}", f"{c:.2f}", "" if r is None else f"{r}"] for m, c, r in p.monthly]
+    if figure == "funnel":
+        return [["Funnel", "Step", "Count"]] + [
+            ["reminders", s.label, str(s.count)] for s in p.reminder_funnel] + [
+            ["legal", s.label, str(s.count)] for s in p.legal_funnel]
+    if figure == "summary":
+        return [["Figure", "Value"], ["Outstanding (INR)", f"{p.outstanding:.2f}"],
+                ["DSO (countback, days)", "" if p.dso is None else f"{p.dso}"],
+                ["Collected this month (INR)", f"{p.collected_this_month:.2f}"]]
+    raise KeyError(figure)
+
+
+FIGURES = ("summary", "ageing", "debtors", "monthly", "funnel")

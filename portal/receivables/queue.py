@@ -1,0 +1,198 @@
+""""Today" for a member of the creditor's staff: calls to make, promises due and broken, disputes
+to answer, debtors at the last reminder before a notice, limitation alerts; every debtor ranked by
+its priority with the reasons. Debtors are allocated to one staff member each (audited)."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, or_, select
+
+from portal import audit
+from portal.accounts.models import Organization, User
+from portal.accounts.roles import Role
+from portal.cases.states import CaseStatus
+from portal.errors import DomainError
+from portal.extensions import db
+from portal.receivables import book
+from portal.receivables.models import (
+    DebtorSetting,
+    InvoiceHold,
+    Promise,
+    Reminder,
+    ReminderLevel,
+    ReminderLink,
+)
+from portal.receivables.policies import setting_for
+from portal.receivables.priority import DebtorFacts, Score, score
+from portal.receivables.states import PromiseStatus, ReminderStatus
+from portal.types import utcnow
+
+CALL_DAYS = 3          # a call task stays on the queue this many days after its reminder went
+BROKEN_DAYS = 7
+ALERT_DAYS = 90
+
+
+class AllocationInvalid(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class Ranked:
+    party_id: int
+    name: str
+    owner_id: int | None
+    outstanding: Decimal
+    days_overdue: int
+    score: Score
+
+
+@dataclass
+class Today:
+    ranked: list[Ranked] = field(default_factory=list)
+    calls: list[tuple[Ranked, str, datetime]] = field(default_factory=list)
+    promises_due: list[tuple[Ranked, Promise]] = field(default_factory=list)
+    promises_broken: list[tuple[Ranked, Promise]] = field(default_factory=list)
+    disputes: list[tuple[Ranked, InvoiceHold, str]] = field(default_factory=list)
+    notice_level: list[tuple[Ranked, str, bool]] = field(default_factory=list)  # (…, reference, filed)
+    limitation: list[tuple[Ranked, str, date]] = field(default_factory=list)
+
+
+def _counts(org_id: int, model, column, *where) -> dict:
+    rows = db.session.execute(select(model.party_id, column, func.count(model.id))
+                              .where(model.org_id == org_id, *where).group_by(model.party_id, column)).all()
+    out: dict = defaultdict(dict)
+    for party_id, key, n in rows:
+        out[party_id][key] = n
+    return out
+
+
+def rank(org: Organization, today: date, party_ids: set[int] | None = None,
+         lines: list[book.Line] | None = None) -> dict[int, Ranked]:
+    lines = lines if lines is not None else book.lines(org.id, party_ids)
+    limits = book.limitation_ends(lines, today)
+    per_party: dict[int, list[book.Line]] = defaultdict(list)
+    for line in lines:
+        if line.outstanding > 0:
+            per_party[line.party_id].append(line)
+    promises = _counts(org.id, Promise, Promise._status)
+    sent = _counts(org.id, Reminder, Reminder._status, Reminder._status == ReminderStatus.SENT)
+    responded = set(db.session.scalars(select(ReminderLink.party_id).where(
+        ReminderLink.org_id == org.id, ReminderLink.last_used_at.is_not(None))))
+    responded |= set(db.session.scalars(select(InvoiceHold.party_id).where(
+        InvoiceHold.org_id == org.id, InvoiceHold.link_id.is_not(None))))
+    settings = {s.party_id: s for s in db.session.scalars(
+        select(DebtorSetting).where(DebtorSetting.org_id == org.id))}
+    names = book.names(set(per_party))
+    out = {}
+    for party_id, open_lines in per_party.items():
+        counts = promises.get(party_id, {})
+        overdue = max(((today - line.due_date).days for line in open_lines), default=0)
+        ends = [limits[line.invoice_id][0] for line in open_lines if line.invoice_id in limits]
+        facts = DebtorFacts(
+            outstanding=sum((line.outstanding for line in open_lines), Decimal("0.00")),
+            days_overdue=max(overdue, 0),
+            promises_broken=counts.get(PromiseStatus.BROKEN.value, 0),
+            promises_kept=counts.get(PromiseStatus.KEPT.value, 0),
+            reminders_sent=sum(sent.get(party_id, {}).values()),
+            responded=party_id in responded,
+            msmed_interest_accruing=org.msmed_eligible and any(
+                line.msmed and line.due_date < today for line in open_lines),
+            limitation_ends=min(ends) if ends else None, today=today)
+        setting = settings.get(party_id)
+        out[party_id] = Ranked(party_id, names.get(party_id, ""), setting.owner_id if setting else None,
+                               facts.outstanding, facts.days_overdue,
+                               score(facts, override=setting.priority_override if setting else None,
+                                     override_reason=setting.priority_reason if setting else None))
+    return out
+
+
+def today_for(org: Organization, user: User, today: date, *, everyone: bool = False) -> Today:
+    """The queue of `user` (its debtors and those nobody owns), or the whole organisation's."""
+    lines = book.lines(org.id)
+    ranked = rank(org, today, lines=lines)
+    if not everyone:
+        ranked = {p: r for p, r in ranked.items() if r.owner_id in (None, user.id)}
+    q = Today(ranked=sorted(ranked.values(), key=lambda r: (-r.score.value, -r.outstanding)))
+    parties = set(ranked)
+    if not parties:
+        return q
+    since = utcnow() - timedelta(days=CALL_DAYS)
+    for party_id, offset, sent_at in db.session.execute(
+            select(Reminder.party_id, ReminderLevel.offset_days, func.max(Reminder.sent_at))
+            .join(ReminderLevel, ReminderLevel.id == Reminder.level_id)
+            .where(Reminder.org_id == org.id, Reminder._status == ReminderStatus.SENT,
+                   Reminder.sent_at >= since, ReminderLevel.call_task.is_(True),
+                   Reminder.party_id.in_(parties))
+            .group_by(Reminder.party_id, ReminderLevel.offset_days)).all():
+        q.calls.append((ranked[party_id], f"after the reminder {offset:+d} days from the due date", sent_at))
+    for p in db.session.scalars(select(Promise).where(
+            Promise.org_id == org.id, Promise.party_id.in_(parties), or_(
+                (Promise._status == PromiseStatus.OPEN) & (Promise.promised_for <= today + timedelta(days=1)),
+                (Promise._status == PromiseStatus.BROKEN)
+                & (Promise.decided_at >= utcnow() - timedelta(days=BROKEN_DAYS))))
+            .order_by(Promise.promised_for)):
+        bucket = q.promises_due if p.status == PromiseStatus.OPEN else q.promises_broken
+        bucket.append((ranked[p.party_id], p))
+    numbers = {line.invoice_id: line.number for line in lines}
+    for hold in db.session.scalars(select(InvoiceHold).where(
+            InvoiceHold.org_id == org.id, InvoiceHold.party_id.in_(parties), InvoiceHold.kind == "dispute",
+            InvoiceHold.resolved_at.is_(None)).order_by(InvoiceHold.created_at)):
+        q.disputes.append((ranked[hold.party_id], hold, numbers.get(hold.invoice_id, "")))
+    open_cases = {line.case_id: line for line in lines if line.outstanding > 0
+                  and line.case_status in (CaseStatus.DRAFT, CaseStatus.FILED)}
+    for party_id, case_id in db.session.execute(
+            select(Reminder.party_id, Reminder.case_id).distinct()
+            .join(ReminderLevel, ReminderLevel.id == Reminder.level_id)
+            .where(Reminder.org_id == org.id, Reminder.party_id.in_(parties),
+                   Reminder._status == ReminderStatus.SENT,
+                   ReminderLevel.last_before_notice.is_(True))).all():
+        if case_id in open_cases:
+            line = open_cases[case_id]
+            filed = line.case_status == CaseStatus.FILED
+            q.notice_level.append((ranked[party_id], line.case_reference, filed))
+    party_of = {line.invoice_id: line.party_id for line in lines}
+    for invoice_id, (deadline, number) in book.limitation_ends(lines, today).items():
+        party_id = party_of[invoice_id]
+        if party_id in ranked and (deadline - today).days <= ALERT_DAYS:
+            q.limitation.append((ranked[party_id], number, deadline))
+    q.limitation.sort(key=lambda t: t[2])
+    return q
+
+
+def allocate(actor: User, org_id: int, party_id: int, owner: User | None) -> DebtorSetting:
+    """Give the debtor to one staff member (or to nobody); audited with who had it before."""
+    if owner is not None and (owner.org_id != org_id or owner.role != Role.CREDITOR or not owner.active):
+        raise AllocationInvalid("Choose a member of your organisation's staff.")
+    setting = setting_for(org_id, party_id)
+    before = setting.owner_id
+    setting.owner_id = owner.id if owner else None
+    audit.record("receivables.debtor_allocated", actor=actor, payload={
+        "org_id": org_id, "party_id": party_id, "from": before, "to": setting.owner_id})
+    return setting
+
+
+def override(actor: User, org_id: int, party_id: int, value: int | None, reason: str) -> DebtorSetting:
+    if value is not None and not reason.strip():
+        raise AllocationInvalid("Give the reason for your own priority.")
+    if value is not None and not 0 <= value <= 1000:
+        raise AllocationInvalid("A priority is between 0 and 1000.")
+    setting = setting_for(org_id, party_id)
+    before = setting.priority_override
+    setting.priority_override = value
+    setting.priority_reason = reason.strip()[:500] if value is not None else None
+    audit.record("receivables.priority_overridden", actor=actor, payload={
+        "party_id": party_id, "from": before, "to": value, "reason": setting.priority_reason})
+    return setting
+
+
+def resolve_dispute(actor: User, hold: InvoiceHold, answer: str) -> None:
+    if not answer.strip():
+        raise AllocationInvalid("Write the answer you gave the debtor.")
+    if hold.resolved_at is not None:
+        raise AllocationInvalid("This dispute is already answered.")
+    hold.resolved_at, hold.resolution = utcnow(), answer.strip()[:2000]
+    audit.record("receivables.dispute_answered", actor=actor, payload={
+        "hold_id": hold.id, "invoice_id": hold.invoice_id, "party_id": hold.party_id})

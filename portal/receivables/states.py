@@ -1,0 +1,46 @@
+"""The reminder and promise lifecycles: every status, every allowed transition and who may fire it.
+
+Pure tables on the kernel's `portal.lifecycle.Machine`; `portal.lifecycle.fire` is the only code
+that moves a reminder or a promise (portal.receivables.transitions passes it the machine).
+"""
+from __future__ import annotations
+
+import enum
+
+from portal.accounts.roles import Role
+from portal.lifecycle import Machine, transition
+
+
+class ReminderStatus(enum.StrEnum):
+    PENDING = "pending"        # produced by the run, waiting for the contact window and the cap
+    SENDING = "sending"        # a worker holds it (lease in claimed_until)
+    SENT = "sent"
+    SKIPPED = "skipped"        # paid, disputed, promised or paused before it went out
+    FAILED = "failed"          # no address of the debtor's own, or every channel refused it
+
+
+class PromiseStatus(enum.StrEnum):
+    OPEN = "open"
+    KEPT = "kept"
+    BROKEN = "broken"
+    CANCELLED = "cancelled"
+
+
+R, P = ReminderStatus, PromiseStatus
+C, D, SYS = Role.CREDITOR.value, Role.DEBTOR.value, Role.SYSTEM.value
+
+# Reminders are produced by the run's INSERT ... ON CONFLICT DO NOTHING (evaluation.produce), which
+# starts each as PENDING and audits the batch: the unique constraint, not a begin(), is the guard.
+REMINDER = Machine("reminder", ReminderStatus, {R.PENDING}, (
+    transition("claim", {R.PENDING, R.SENDING}, R.SENDING, {SYS}, label="Start sending"),
+    transition("defer", R.SENDING, R.PENDING, {SYS}, label="Wait for the contact window"),
+    transition("mark_sent", R.SENDING, R.SENT, {SYS}, label="Sent"),
+    transition("fail", {R.PENDING, R.SENDING}, R.FAILED, {SYS}, label="Could not be sent"),
+    transition("skip", {R.PENDING, R.SENDING}, R.SKIPPED, {SYS, C, D}, label="Not needed any more"),
+), attr="_status", read_attr="status")
+
+PROMISE = Machine("promise", PromiseStatus, {P.OPEN}, (
+    transition("keep", P.OPEN, P.KEPT, {SYS}, label="Promise kept"),
+    transition("break", P.OPEN, P.BROKEN, {SYS}, label="Promise broken"),
+    transition("cancel", P.OPEN, P.CANCELLED, {C}, label="Cancel the promise", manual=True),
+), attr="_status", read_attr="status")
