@@ -128,6 +128,18 @@ def _fresh_rate_limits(request):
         limiter.reset()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_import_staging(request):
+    """Import staging is per organisation id; tests roll back, so ids come round again and one test's
+    staged file would otherwise sit in the next test's organisation folder."""
+    yield
+    if "app" in request.fixturenames:
+        import shutil
+
+        app = request.getfixturevalue("app")
+        shutil.rmtree(os.path.join(app.config["INSTANCE_PATH"], "imports"), ignore_errors=True)
+
+
 @pytest.fixture
 def outbox(smtp_sink):
     """Messages sent during this test, oldest first, parsed."""

@@ -249,11 +249,12 @@ ROUTES: dict[tuple[str, str], Probe] = {
     ("imports.upload", "POST"): Probe(
         lambda w: "/imports/", allow(ALL_CREDITORS, 200), hidden_from=NOBODY,
         form=lambda w: {"file": (io.BytesIO(template_csv().encode()), "invoices.csv")}),
-    ("imports.confirm", "POST"): Probe(lambda w: "/imports/confirm", allow(ALL_CREDITORS, 302),
-                                       form=World.staged_upload, hidden_from=NOBODY),
+    # A staged upload belongs to the organisation that uploaded it: another one gets 404.
+    ("imports.confirm", "POST"): Probe(lambda w: "/imports/confirm", allow(CREDITORS, 302),
+                                       form=World.staged_upload, hidden_from=OTHER_ORG),
     ("imports.error_report", "POST"): Probe(lambda w: "/imports/errors.csv",
-                                            allow(ALL_CREDITORS, 200), form=World.staged_upload,
-                                            hidden_from=NOBODY),
+                                            allow(CREDITORS, 200), form=World.staged_upload,
+                                            hidden_from=OTHER_ORG),
     ("imports.show_batch", "GET"): Probe(lambda w: f"/imports/{w.import_batch().id}",
                                          allow(CREDITORS, 200), hidden_from=OTHER_ORG),
     ("imports.template", "GET"): Probe(lambda w: "/imports/template.csv", allow(LOGGED_IN, 200),
