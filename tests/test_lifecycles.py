@@ -30,8 +30,6 @@ PENDING: set[str] = {
 
     "arbitration",
 
-    "portal/payments",
-
     "portal/demo.py",
 }
 

@@ -32,8 +32,6 @@ PENDING: set[str] = {
 
     "portal/imports",
 
-    "portal/payments",
-
     "portal/rates",
 }
 

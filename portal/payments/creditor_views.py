@@ -9,7 +9,6 @@ from portal import audit
 from portal.accounts.policy import Action, can, require
 from portal.cases.intake import today_ist
 from portal.cases.models import Case
-from portal.database import commit, rollback
 from portal.extensions import db
 from portal.payments.dues import DuesUnknown, amount_due
 from portal.payments.forms import RejectForm, UpiForm
@@ -49,12 +48,10 @@ def list_payments(reference: str):
 @bp.post("/cases/<reference>/payments/reports/<int:report_id>/confirm")
 @login_required
 def confirm(reference: str, report_id: int):
-
     case = load(reference, Action.CONFIRM_PAYMENT)
     report = load_report(case, report_id)
     require_fresh_form()
     payment = confirm_report(current_user, report, today_ist())
-    commit()
     paid = " Nothing more is due: the case is marked paid." if case.status.value == "paid" else ""
     flash(f"Payment of ₹{payment.amount:,.2f} confirmed; the debtor has its receipt.{paid}", "success")
     return redirect(url_for("payments.list_payments", reference=case.reference))
@@ -71,10 +68,8 @@ def reject(reference: str, report_id: int):
     try:
         reject_report(current_user, report, form.reason.data)
     except PaymentInvalid as exc:
-        rollback()
         form.reason.errors.append(str(exc))
         return render_list(case, reject_form=form, rejecting=report.id, status=422)
-    commit()
     flash("Report rejected. The debtor sees your reason on its payment page.", "success")
     return redirect(url_for("payments.list_payments", reference=case.reference))
 
@@ -89,7 +84,6 @@ def edit_upi():
         before, org.upi_vpa = org.upi_vpa, form.upi_vpa.data
         audit.record("org.upi_vpa_changed", actor=current_user, payload={
             "org_id": org.id, "from": before, "to": org.upi_vpa})
-        commit()
         flash("UPI ID saved. Debtors' payment pages now link to it." if org.upi_vpa else
               "UPI ID removed. Debtors' payment pages no longer show a UPI link.", "success")
         return redirect(url_for("payments.edit_upi"))

@@ -14,7 +14,6 @@ from portal.adapters.upi import UPI_MAX_AMOUNT, payment_uri, qr_svg
 from portal.cases.intake import today_ist
 from portal.cases.lookup import case_for as load
 from portal.cases.models import Case
-from portal.database import commit, rollback
 from portal.extensions import db, limiter
 from portal.payments.dues import DuesUnknown, amount_due
 from portal.payments.forms import OnlineForm, ReportForm
@@ -24,7 +23,6 @@ from portal.payments.receipts import receipt_pdf
 from portal.types import PAISA
 
 bp = Blueprint("payments", __name__)
-
 
 
 def gateway():
@@ -124,10 +122,8 @@ def report_payment(reference: str):
     try:
         report(current_user, case, form.amount.data, form.utr.data, form.paid_on.data, today_ist())
     except PaymentInvalid as exc:
-        rollback()
         getattr(form, exc.field).errors.append(str(exc))
         return render_pay(case, form=form, status=422)
-    commit()
     flash("Thank you. Your payment is reported; the creditor will confirm it when the money reaches "
           "its account, and your receipt will appear here.", "success")
     return redirect(url_for("payments.pay", reference=case.reference))
@@ -158,15 +154,11 @@ def pay_online(reference: str):
             link = create_link(current_user, case, amount, links, today_ist(),
                                url_for("payments.pay", reference=case.reference, _external=True))
         except PaymentInvalid as exc:
-            rollback()
             form.amount.errors.append(str(exc))
             return render_pay(case, online_form=form, status=422)
         except GatewayUnavailable as exc:
-            rollback()
             return render_pay(case, problem=str(exc), status=503)
-    url = link.short_url
-    commit()
-    return redirect(url)
+    return redirect(link.short_url)
 
 
 @bp.get("/cases/<reference>/payments/receipts/<int:receipt_id>.pdf")
