@@ -24,11 +24,7 @@ PENDING: set[str] = {
 
     "arbitration",
 
-    "portal/accounts",
-
     "portal/cases",
-
-    "portal/debtor",
 
     "portal/imports",
 
