@@ -23,12 +23,6 @@ PENDING: set[str] = {
     "evidence",
 
     "arbitration",
-
-    "portal/cases",
-
-    "portal/imports",
-
-    "portal/rates",
 }
 
 

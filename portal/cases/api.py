@@ -19,7 +19,6 @@ from portal.cases.facts import CaseFacts, DebtorFacts, FactsInvalid, InvoiceFact
 from portal.cases.interest import PartMonth, RateBasis
 from portal.cases.models import BuyerRelationship, ClaimType, PaymentMethod
 from portal.cases.views import load_case
-from portal.database import commit, rollback
 from portal.errors import DomainError
 from portal.identifiers import InvalidIdentifier, normalize_gstin, normalize_mobile, normalize_pan
 
@@ -155,10 +154,8 @@ def create_case():
             return jsonify(error="invalid", message=str(exc), errors={"advocate_email": [str(exc)]}), 422
     try:
         case = intake.create_case(current_user, case_in.to_facts(), advocate=advocate)
-    except FactsInvalid as exc:
-        rollback()
+    except FactsInvalid as exc:  # a 422: the boundary keeps nothing of it
         return jsonify(error="invalid", message="Some facts are not consistent.", errors=exc.errors), 422
-    commit()
     return jsonify(reference=case.reference, status=case.status.value,
                    url=url_for("cases.show_case", reference=case.reference),
                    facts_version=case.facts_version), 201

@@ -17,7 +17,6 @@ from portal.cases.models import Case
 from portal.cases.services import visible_cases
 from portal.cases.states import CaseStatus
 from portal.cases.transitions import fire
-from portal.database import commit
 from portal.extensions import db
 from portal.web.forms import require_fresh_form
 
@@ -163,7 +162,6 @@ def transition_case(reference: str, action: str):
             "the case page.", action=action, status=case.status)
     require_fresh_form()
     t = fire(case, action, current_user)
-    commit()
     flash(f"{t.label}: done. The case is now {case.status.value.replace('_', ' ')}.", "success")
     return redirect(url_for("cases.show_case", reference=reference))
 
