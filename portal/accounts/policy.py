@@ -81,6 +81,7 @@ class Action(enum.StrEnum):
     SIGN_MANDATE = "sign_mandate"  # the advocate countersigns a creditor's mandate (notices/mandates/)
     SERVE_NOTICE = "serve_notice"
     VIEW_DELIVERY = "view_delivery"
+    REVOKE_DEBTOR_LINK = "revoke_debtor_link"  # end a debtor's personal link (sent to a wrong address, say)
     RECORD_POSTAL_SERVICE = "record_postal_service"  # tracking and the returned A.D. card of a posted notice
     # Issue 6: the debtor's answer, payments, the ODR room, settlement.
     DEBTOR_VIEW = "debtor_view"                # the debtor's own page of its case: notice, evidence, dues
@@ -201,6 +202,9 @@ RULES: dict[Action, Rule] = {
     Action.VIEW_DELIVERY: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.ADMIN}),
                                "The delivery record is kept for the creditor, its advocate and the "
                                "institution; the debtor sees its notice through its own link."),
+    Action.REVOKE_DEBTOR_LINK: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE}),
+                                    "Only the creditor or its advocate revokes the debtor's personal "
+                                    "links."),
     Action.REQUEST_BULK_NOTICES: Rule(frozenset({Role.CREDITOR}),
                                       "Only the creditor's staff request notices in bulk.",
                                       needs_case=False, user_check=lambda u: u.org_id is not None),
