@@ -1,4 +1,5 @@
-"""JSON intake API: POST /api/cases creates a draft case; GET /api/cases/<ref> reads one back.
+"""JSON intake API: POST /api/cases creates a draft case; GET /api/cases/<ref> reads one back, with
+the case's position (portal.cases.position: what is owed today, the figure every page shows).
 
 Session-authenticated like the pages; send the CSRF token in the X-CSRFToken header.
 """
@@ -18,6 +19,7 @@ from portal.cases.assignment import find_engaged_advocate
 from portal.cases.facts import CaseFacts, DebtorFacts, FactsInvalid, InvoiceFacts, PaymentFacts
 from portal.cases.interest import PartMonth, RateBasis
 from portal.cases.models import BuyerRelationship, ClaimType, PaymentMethod
+from portal.cases.position import position
 from portal.cases.views import load_case
 from portal.errors import DomainError
 from portal.identifiers import InvalidIdentifier, normalize_gstin, normalize_mobile, normalize_pan
@@ -172,4 +174,5 @@ def get_case(reference: str):
     from portal.audit import canonical_json
 
     return jsonify(status=case.status.value, facts_version=case.facts_version,
-                   facts=json.loads(canonical_json(intake.snapshot(case))))
+                   facts=json.loads(canonical_json(intake.snapshot(case))),
+                   position=position(case, intake.today_ist()).as_dict())

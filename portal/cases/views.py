@@ -13,7 +13,10 @@ from portal.cases import states
 from portal.cases.assignment import engaged_advocates, last_decline
 from portal.cases.assignment_forms import AssignAdvocateForm, BulkAssignForm
 from portal.cases.hooks import case_page_parts
+from portal.cases.intake import today_ist
 from portal.cases.models import Case
+from portal.cases.position import position
+from portal.cases.reckoning import case_limitation
 from portal.cases.services import visible_cases
 from portal.cases.states import CaseStatus
 from portal.cases.transitions import actor_role, fire
@@ -49,22 +52,11 @@ def render_list(*, bulk_form=None, status: int = 200):
 
 
 def amount_due(case: Case):
-    """Today's computation and limitation per invoice, or the reason they cannot be computed."""
-    from portal.cases.due_dates import DueDateError
-    from portal.cases.intake import today_ist
-    from portal.cases.interest import ComputationError
-    from portal.cases.reckoning import case_limitation, compute_case
-    from portal.rates.services import rate_table
-    from portal.rates.table import RateMissing
-
-    if not case.invoices:
-        return None, None, None
-    today = today_ist()
-    try:
-        computation = compute_case(case, today, rate_table=rate_table())
-    except (ComputationError, DueDateError, RateMissing) as exc:
-        return None, None, str(exc)
-    return computation, case_limitation(case, today, computation), None
+    """The case's position today (the figures every page shows), the claim's limitation per invoice,
+    and why the claim cannot be computed (None when it can, or when it lists no invoices yet)."""
+    pos = position(case, today_ist())
+    limitation = case_limitation(case, pos.as_of, pos.computation) if pos.computation else None
+    return pos, limitation, pos.problem if case.invoices else None
 
 
 def render_case(case: Case, *, payment_form=None, ack_form=None, justification_form=None,
@@ -74,14 +66,14 @@ def render_case(case: Case, *, payment_form=None, ack_form=None, justification_f
 
     role = Role(current_user.role)
     actions = states.available(case, role)
-    computation, limitation, problem = amount_due(case)
+    pos, limitation, problem = amount_due(case)
     can_assign = can(current_user, Action.ASSIGN_ADVOCATE, case)
     if advocate_form is None and can_assign:
         advocate_form = AssignAdvocateForm(formdata=None, current=str(case.advocate_id or ""))
         advocate_form.advocate_id.offer(engaged_advocates(case.creditor_org_id), default=case.advocate)
     return render_template(
         "cases/show.html", case=case, actions=actions, confirm_first=states.CONFIRM_FIRST, form=FlaskForm(),
-        computation=computation, limitation=limitation, computation_problem=problem,
+        pos=pos, computation=pos.computation, limitation=limitation, computation_problem=problem,
         can_record=can(current_user, Action.RECORD_CASE_EVENT, case),
         can_edit=can(current_user, Action.EDIT_CASE, case),
         can_justify=can(current_user, Action.JUSTIFY_TIME_BAR, case),

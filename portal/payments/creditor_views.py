@@ -9,8 +9,8 @@ from portal import audit
 from portal.accounts.policy import Action, can, require
 from portal.cases.intake import today_ist
 from portal.cases.models import Case
+from portal.cases.position import position
 from portal.extensions import db
-from portal.payments.dues import DuesUnknown, amount_due
 from portal.payments.forms import RejectForm, UpiForm
 from portal.payments.models import PaymentReport, ReportStatus
 from portal.payments.services import PaymentInvalid, confirm_report, reject_report
@@ -20,13 +20,11 @@ from portal.web.forms import require_fresh_form
 
 def render_list(case: Case, *, reject_form: RejectForm | None = None, rejecting: int | None = None,
                 status: int = 200):
-    try:
-        due, problem = amount_due(case, today_ist()), None
-    except DuesUnknown as exc:
-        due, problem = None, str(exc)
+    pos = position(case, today_ist())
+    due, problem = pos.due, None if pos.due is not None else pos.problem
     receipts = {r.payment_id: r for r in case_receipts(case)}
     return render_template(
-        "payments/list.html", case=case, due=due, problem=problem, reports=case_reports(case),
+        "payments/list.html", case=case, pos=pos, due=due, problem=problem, reports=case_reports(case),
         payments=sorted(case.payments, key=lambda p: (p.paid_on, p.id), reverse=True), receipts=receipts,
         can_confirm=can(current_user, Action.CONFIRM_PAYMENT, case), pending=ReportStatus.REPORTED,
         reject_form=reject_form or RejectForm(formdata=None), rejecting=rejecting), status

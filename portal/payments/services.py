@@ -15,11 +15,12 @@ from sqlalchemy import exists, select
 from portal import audit, lifecycle
 from portal.adapters.upi import validate_utr
 from portal.cases.models import Case, Payment, PaymentMethod, PaymentSource
+from portal.cases.position import position
 from portal.cases.states import transition_for
 from portal.cases.transitions import fire
 from portal.errors import DomainError
 from portal.extensions import db
-from portal.payments.dues import amount_due
+from portal.payments.dues import amount_due, known
 from portal.payments.models import PaymentReport
 from portal.payments.receipts import issue
 from portal.payments.signals import payment_confirmed
@@ -151,8 +152,9 @@ def record(case: Case, amount: Decimal, paid_on: date, method: PaymentMethod, re
                       recorded_by_id=getattr(actor, "id", None), source=source, gateway_ref=gateway_ref)
     case.payments.append(payment)
     db.session.flush()
-    due_after = amount_due(case, today)
-    receipt = issue(case, payment, due_after, today, actor)
+    after = position(case, today)
+    due_after = known(after)
+    receipt = issue(case, payment, due_after, after, actor)
     audit.record("payment.confirmed", actor=actor, case=case, payload={
         "payment_id": payment.id, "amount": amount, "paid_on": paid_on, "method": method.value,
         "reference": reference, "source": source.value, "gateway_ref": gateway_ref,

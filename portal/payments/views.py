@@ -14,10 +14,10 @@ from portal.adapters.upi import UPI_MAX_AMOUNT, payment_uri, qr_svg
 from portal.cases.intake import today_ist
 from portal.cases.lookup import case_for as load
 from portal.cases.models import Case
+from portal.cases.position import position
 from portal.extensions import db, limiter
-from portal.payments.dues import DuesUnknown, amount_due
+from portal.payments.dues import amount_due
 from portal.payments.forms import OnlineForm, ReportForm
-from portal.payments.hooks import next_instalment
 from portal.payments.models import PaymentReport, Receipt
 from portal.payments.receipts import receipt_pdf
 from portal.types import PAISA
@@ -69,14 +69,12 @@ def case_receipts(case: Case) -> list[Receipt]:
 
 def render_pay(case: Case, *, form: ReportForm | None = None, online_form: OnlineForm | None = None,
                problem: str | None = None, status: int = 200):
-    try:
-        due, dues_problem = amount_due(case, today_ist()), None
-    except DuesUnknown as exc:
-        due, dues_problem = None, str(exc)
+    pos = position(case, today_ist())
+    due, dues_problem = pos.due, None if pos.due is not None else pos.problem
     amount, amount_problem, malformed = None, None, False
-    instalment = next_instalment(case, today_ist())  # under a settlement, suggest the next instalment
+    instalment = pos.instalment  # under a settlement, suggest the next instalment
     if due is not None:
-        asked = request.args.get("amount") or (f"{instalment.unpaid:.2f}" if instalment else None)
+        asked = request.args.get("amount") or (f"{instalment.amount:.2f}" if instalment else None)
         amount, amount_problem, malformed = requested_amount(asked, due)
     can_pay = due is not None and due > 0 and can(current_user, Action.REPORT_PAYMENT, case)
     upi = qr = None
@@ -94,7 +92,7 @@ def render_pay(case: Case, *, form: ReportForm | None = None, online_form: Onlin
     if malformed and status == 200:
         status = 422
     return render_template(
-        "payments/pay.html", case=case, due=due, amount=amount,
+        "payments/pay.html", case=case, pos=pos, due=due, amount=amount,
         problem=problem or amount_problem or dues_problem,
         can_pay=can_pay, vpa=vpa, upi=upi, qr=qr, upi_max=UPI_MAX_AMOUNT, form=form,
         online=can_pay and gateway_configured(),
