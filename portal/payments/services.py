@@ -99,8 +99,12 @@ def report_payment(actor: Any, case: Case, amount: Any, utr: str, paid_on: date 
     link_id = getattr(actor, "link_id", None)
     report = PaymentReport(case_id=case.id, amount=value, utr=utr, paid_on=paid_on,
                            reported_by_id=actor.id, debtor_link_id=link_id)
-    lifecycle.begin(REPORT, report, ReportStatus.REPORTED, actor, action="reported", case=case, payload={
-        "amount": value, "utr": utr, "paid_on": paid_on, "debtor_link_id": link_id})
+    # Its creation keeps its established event and payload (report_id), so begin() audits nothing.
+    lifecycle.begin(REPORT, report, ReportStatus.REPORTED, actor, action=None)
+    db.session.flush()
+    audit.record("payment.reported", actor=actor, case=case, payload={
+        "report_id": report.id, "amount": value, "utr": utr, "paid_on": paid_on,
+        "debtor_link_id": link_id})
     return report
 
 

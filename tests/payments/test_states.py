@@ -36,11 +36,12 @@ def test_report_then_confirm_is_audited_from_and_to(db_session):
     report = report_payment(debtor, case, "10000", "412345678901", today_ist(), today_ist())
     confirm_report(creditor, report, today_ist())
     events = [(e.action, e.data.get("from"), e.data.get("to")) for e in trail(case)]
-    assert events[:2] == [("payment.reported", None, "reported"),
+    assert events[:2] == [("payment.reported", None, None),
                           ("payment.report_confirmed", "reported", "confirmed")]
     assert "payment.confirmed" in [a for a, _, _ in events]
     reported, confirmed = trail(case)[:2]
-    assert reported.data["payment_report_id"] == report.id and reported.data["amount"] == "10000.00"
+    assert reported.data["report_id"] == report.id and reported.data["amount"] == "10000.00"
+    assert confirmed.data["payment_report_id"] == confirmed.data["report_id"] == report.id
     assert confirmed.actor_id == creditor.id and report.decided_by_id == creditor.id
     assert report.decided_at is not None and report.payment_id is not None
 
