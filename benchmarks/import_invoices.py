@@ -64,7 +64,7 @@ def main() -> None:
             tracemalloc.start()
         t0 = time.perf_counter()
         with src.open("rb") as fh:
-            staged = services.stage(fh, "invoices.csv")
+            staged = services.stage(fh, "invoices.csv", user.org_id)
         plan = services.plan_file(user, staged.path, staged.filename)
         t1 = time.perf_counter()
         batch, _ = services.confirm(user, staged.path, staged.filename, staged.sha256)

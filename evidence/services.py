@@ -11,6 +11,7 @@ from typing import BinaryIO
 from flask import current_app
 from sqlalchemy import select
 
+from evidence import orphans
 from evidence.models import Audience, Document, DocumentKind, DownloadLog, Side
 from evidence.storage import Storage, storage_from_config
 from evidence.uploads import Ingested, ingest
@@ -39,9 +40,10 @@ def store_pdf(pdf: bytes) -> str:
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(pdf)
-        store().put(Path(tmp), sha)
+        created = store().put(Path(tmp), sha)
     finally:
         Path(tmp).unlink(missing_ok=True)
+    orphans.forget_if_refused(store(), sha, bool(created))
     return sha
 
 
@@ -56,6 +58,7 @@ def add_document(actor: User, case: Case, stream: BinaryIO, filename: str, kind:
     `actor` may be the debtor's LinkGuest (no user id); the document records the uploader's side.
     `audience`: everyone on the case, or one side only (with the neutral and the admin)."""
     got: Ingested = ingest(stream, filename, store(), current_app.config["EVIDENCE_MAX_BYTES"])
+    orphans.forget_if_refused(store(), got.sha256, got.created)
     doc = Document(case_id=case.id, kind=kind, description=description.strip(),
                    original_filename=(filename or "")[:255], filename=got.filename,
                    content_type=got.kind.mime, size=got.size, sha256=got.sha256,

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, Protocol
 from urllib.parse import parse_qs, urlsplit
+
+log = logging.getLogger(__name__)
 
 
 class Storage(Protocol):
@@ -21,13 +25,22 @@ class Storage(Protocol):
         """A local folder for uploads in progress (same filesystem as the store where possible)."""
         ...
 
-    def put(self, local: Path, sha256: str) -> None:
-        """Store the file at `local` (whose SHA-256 the caller computed) under its hash."""
+    def put(self, local: Path, sha256: str) -> bool:
+        """Store the file at `local` (whose SHA-256 the caller computed) under its hash; True if
+        this call created the blob."""
         ...
 
     def exists(self, sha256: str) -> bool: ...
 
     def open(self, sha256: str) -> BinaryIO: ...
+
+    def discard(self, sha256: str) -> None:
+        """Remove a blob no record cites (never one a record cites: callers check)."""
+        ...
+
+    def blobs(self, older_than: float) -> Iterator[str]:
+        """Hashes of the blobs written before `older_than` (POSIX time), for the orphan sweep."""
+        ...
 
 
 def key_for(sha256: str) -> str:
@@ -52,10 +65,11 @@ class FilesystemStorage:
     def exists(self, sha256: str) -> bool:
         return self._path(sha256).exists()
 
-    def put(self, local: Path, sha256: str) -> None:
+    def put(self, local: Path, sha256: str) -> bool:
+        """Store the file under its hash; True if this call created the blob (False: it was there)."""
         target = self._path(sha256)
         if target.exists():
-            return
+            return False
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
         try:
@@ -65,13 +79,28 @@ class FilesystemStorage:
                 os.fsync(out.fileno())
             os.chmod(tmp, 0o444)
             # Fails if another writer got there first: never overwrite.
-            with contextlib.suppress(FileExistsError):
+            try:
                 os.link(tmp, target)
+            except FileExistsError:
+                return False
         finally:
             os.unlink(tmp)
+        return True
 
     def open(self, sha256: str) -> BinaryIO:
         return open(self._path(sha256), "rb")
+
+    def discard(self, sha256: str) -> None:
+        """Remove a blob that no record cites (a refused upload's, or an orphan the sweep found)."""
+        with contextlib.suppress(FileNotFoundError):
+            self._path(sha256).unlink()
+
+    def blobs(self, older_than: float) -> Iterator[str]:
+        """The hashes of blobs last written before `older_than` (a POSIX time)."""
+        for path in self.root.glob("??/??/*"):
+            with contextlib.suppress(FileNotFoundError):
+                if len(path.name) == 64 and path.stat().st_mtime < older_than:
+                    yield path.name
 
 
 class S3Storage:
@@ -100,14 +129,32 @@ class S3Storage:
             raise
         return True
 
-    def put(self, local: Path, sha256: str) -> None:
+    def put(self, local: Path, sha256: str) -> bool:
         if self.exists(sha256):
-            return
+            return False
         checksum = base64.b64encode(bytes.fromhex(sha256)).decode()
         with open(local, "rb") as body:
             # The store recomputes the SHA-256 and rejects the upload if a byte changed in transit.
             self.client.put_object(Bucket=self.bucket, Key=key_for(sha256), Body=body,
                                    ChecksumAlgorithm="SHA256", ChecksumSHA256=checksum)
+        return True
+
+    def discard(self, sha256: str) -> None:
+        """Remove an uncited blob; a bucket under object lock refuses, and keeps it (logged)."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=key_for(sha256))
+        except ClientError as exc:
+            log.warning("evidence store kept uncited blob %s: %s", sha256, exc)
+
+    def blobs(self, older_than: float) -> Iterator[str]:
+        paginator = self.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket):
+            for item in page.get("Contents", []):
+                name = item["Key"].rsplit("/", 1)[-1]
+                if len(name) == 64 and item["LastModified"].timestamp() < older_than:
+                    yield name
 
     def open(self, sha256: str) -> BinaryIO:
         return self.client.get_object(Bucket=self.bucket, Key=key_for(sha256))["Body"]

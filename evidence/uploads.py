@@ -10,11 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from evidence import active_content
 from evidence.filetypes import FileKind, detect
 from evidence.storage import Storage
 
 CHUNK = 64 * 1024
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
+                      | {f"{port}{n}" for port in ("COM", "LPT") for n in "0123456789¹²³"})
 
 
 class UploadRefused(ValueError):
@@ -27,17 +30,25 @@ class Ingested:
     size: int
     kind: FileKind
     filename: str
+    created: bool = True  # False: the store already held this content
 
 
 def sanitize_filename(raw: str, extension: str) -> str:
-    """A display name safe on every filesystem and in headers; keeps Devanagari and other scripts."""
+    """A display name safe on every filesystem and in headers; keeps Devanagari and other scripts.
+
+    Control and format characters (categories Cc and Cf, which include the bidirectional overrides
+    U+202A–U+202E and U+2066–U+2069: "invoice" + U+202E + "fdp.exe" displays as "invoiceexe.pdf") are removed;
+    Windows' reserved device names get a leading underscore.
+    """
     name = unicodedata.normalize("NFC", raw or "")
     name = re.split(r"[/\\]", name)[-1]
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
     name = _UNSAFE.sub("_", name).strip().lstrip(".")
     name = re.sub(r"\s+", " ", name)
     stem = name.rsplit(".", 1)[0] if "." in name else name
-    stem = stem[:120].strip() or "document"
+    stem = stem[:120].strip().rstrip(".") or "document"
+    if stem.split(".")[0].strip().upper() in _RESERVED:  # CON, NUL, COM1...: Windows cannot save these
+        stem = f"_{stem}"
     return f"{stem}.{extension}"
 
 
@@ -70,11 +81,12 @@ def ingest(stream: BinaryIO, filename: str, storage: Storage, max_bytes: int) ->
             raise UploadRefused("The file is empty.")
         try:
             kind = detect(tmp, head, filename or "")
+            active_content.check(tmp, head, kind.extension)
         except ValueError as exc:
             raise UploadRefused(str(exc)) from exc
         sha = digest.hexdigest()
-        storage.put(tmp, sha)
+        created = storage.put(tmp, sha)
         return Ingested(sha256=sha, size=size, kind=kind,
-                        filename=sanitize_filename(filename, kind.extension))
+                        filename=sanitize_filename(filename, kind.extension), created=bool(created))
     finally:
         tmp.unlink(missing_ok=True)

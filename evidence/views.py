@@ -11,8 +11,7 @@ from evidence.models import DocumentKind
 from evidence.uploads import UploadRefused
 from portal.accounts.policy import Action, can, require
 from portal.cases.views import load_case
-from portal.database import commit, rollback
-from portal.errors import DomainError
+from portal.web.boundary import attempt
 from portal.web.errors import error_response
 
 bp = Blueprint("evidence", __name__, url_prefix="/cases/<reference>/evidence")
@@ -21,7 +20,7 @@ bp = Blueprint("evidence", __name__, url_prefix="/cases/<reference>/evidence")
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(exc):
     # MAX_CONTENT_LENGTH refuses the body before any of it is read; say so in the evidence cap's terms.
-    rollback()
+    # (A 413: the request boundary rolls back.)
     limit = current_app.config["EVIDENCE_MAX_BYTES"] // (1024 * 1024)
     return error_response(413, "File too large", f"The file is larger than {limit} MB, the most one "
                           "piece of evidence may be. Nothing was stored. Split it or upload a smaller scan.")
@@ -50,11 +49,9 @@ def list_documents(reference: str):
         try:
             doc = services.add_document(current_user, case, f.stream, f.filename or "",
                                         DocumentKind(form.kind.data), form.description.data or "")
-        except UploadRefused as exc:
-            rollback()
+        except UploadRefused as exc:  # nothing was stored; the 422 rolls the request back
             form.file.errors.append(str(exc))
         else:
-            commit()
             flash(f"Stored {doc.filename} (SHA-256 {doc.sha256[:16]}…).", "success")
             return redirect(url_for("evidence.list_documents", reference=reference))
     return _page(case, form=form, status=422)
@@ -73,9 +70,9 @@ def download(reference: str, document_id: int):
     case = load_case(reference)
     require(current_user, Action.VIEW_EVIDENCE, case)
     doc = _document(case, document_id)
+    # Logged in the request's transaction, committed (by the boundary) before the file streams.
     services.record_download(current_user, case, doc, request.remote_addr or "",
                              request.user_agent.string or "")
-    commit()
     stream = services.store().open(doc.sha256)
     resp = Response(iter(lambda: stream.read(64 * 1024), b""), mimetype=doc.content_type)
     resp.call_on_close(stream.close)
@@ -101,13 +98,8 @@ def withdraw(reference: str, document_id: int):
     doc = _document(case, document_id)
     form = WithdrawForm()
     if form.validate_on_submit():
-        try:
-            services.withdraw(current_user, case, doc, form.reason.data)
-        except DomainError as exc:
-            rollback()
-            form.reason.errors.append(str(exc))
-        else:
-            commit()
+        attempt(lambda: services.withdraw(current_user, case, doc, form.reason.data), form.reason.errors)
+        if not form.reason.errors:
             flash(f"{doc.filename} was withdrawn. It stays on record, marked withdrawn.", "success")
             return redirect(url_for("evidence.list_documents", reference=reference))
     return _page(case, withdraw_form=form, status=409 if form.reason.data else 422)
@@ -120,8 +112,7 @@ def bundle(reference: str):
 
     case = load_case(reference)
     require(current_user, Action.EXPORT_BUNDLE, case)
-    spooled = build_bundle(current_user, case)
-    commit()
+    spooled = build_bundle(current_user, case)  # its export is logged; the boundary commits it
     resp = Response(iter(lambda: spooled.read(64 * 1024), b""), mimetype="application/zip")
     resp.call_on_close(spooled.close)
     resp.headers["Content-Disposition"] = f'attachment; filename="{case.reference}-bundle.zip"'

@@ -1,8 +1,15 @@
 """The notice's lifecycle, shared glue: drafting moves a notice through review to approval, signing
-makes it SIGNED, and serving, bulk notices and arbitration read it."""
+makes it SIGNED, and serving, bulk notices and arbitration read it.
+
+`NOTICE` is the table `portal.lifecycle.fire` applies; its actions are named after the audit events
+they write (`notice.submitted`, `notice.approved`, ...), which notifications key on.
+"""
 from __future__ import annotations
 
 import enum
+
+from portal.accounts.roles import Role
+from portal.lifecycle import Machine, transition
 
 
 class NoticeStatus(enum.StrEnum):
@@ -11,3 +18,25 @@ class NoticeStatus(enum.StrEnum):
     CHANGES_REQUESTED = "changes_requested"
     APPROVED = "approved"
     SIGNED = "signed"
+
+
+S = NoticeStatus
+C, A, SYS = Role.CREDITOR, Role.ADVOCATE, Role.SYSTEM
+
+NOTICE = Machine(
+    "notice", NoticeStatus,
+    # A notice is born drafting. An award's covering notice (arbitration/awards/serving.py) is born
+    # signed: it carries the already signed award through the dispatch pipeline, until served
+    # documents get rows of their own.
+    initial=frozenset({S.DRAFTING, S.SIGNED}),
+    transitions=(
+        # Every new version of the text, the first included; a returned notice is redrafted.
+        transition("version_drafted", {S.DRAFTING, S.CHANGES_REQUESTED}, S.DRAFTING, {C, A, SYS},
+                   label="Draft the notice"),
+        transition("submitted", S.DRAFTING, S.IN_REVIEW, {C, SYS}, label="Submit for review"),
+        transition("changes_requested", S.IN_REVIEW, S.CHANGES_REQUESTED, {A}, label="Return with comments"),
+        transition("approved", S.IN_REVIEW, S.APPROVED, {A}, label="Approve"),
+        transition("signed", S.APPROVED, S.SIGNED, {A, SYS}, label="Sign"),
+    ),
+    noun="the notice",
+)

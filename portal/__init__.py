@@ -7,6 +7,7 @@ import warnings
 from flask import Flask
 
 from portal.config import PROJECT_ROOT, Config
+from portal.web.json import ExactJSONProvider
 
 # cryptography 51 deprecates DSA and pyHanko (pyhanko/sign/signers/pdf_cms.py) still imports
 # DSAPrivateKey at import time; Sulah never signs with DSA. Scoped to pyHanko's modules, as in the
@@ -21,6 +22,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
                 static_folder=str(PROJECT_ROOT / "portal" / "static"),
                 instance_path=str(settings["INSTANCE_PATH"]))
     app.config.update(settings)
+    app.json = ExactJSONProvider(app)  # JSON fractions as Decimal: amounts keep their paise
 
     from arbitration import init_arbitration
     from evidence import init_evidence
@@ -32,6 +34,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     from portal.debtor import init_debtor
     from portal.dev import init_dev
     from portal.imports import init_imports
+    from portal.notifications import init_notifications
     from portal.payments import init_payments
     from portal.rates import init_rates
     from portal.web import boundary, init_web
@@ -51,6 +54,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     init_payments(app)
     init_arbitration(app)
     init_evidence(app)
+    init_notifications(app)
     init_rates(app)
     init_web(app)
     init_dev(app)

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from blinker import Namespace
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, event, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -23,6 +24,13 @@ from portal.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from portal.audit_check import VerifyReport
+
+_signals = Namespace()
+# Sent once per event, in the writer's transaction, after the event is flushed:
+# `recorded.send(event, case=case, actor=actor)`. Listeners (notifications) add rows in the same
+# transaction and queue side effects with after_commit; an exception in a listener aborts the
+# writer's transaction, so listeners must refuse nothing the writer has already done.
+recorded = _signals.signal("audit-recorded")
 
 GENESIS = "0" * 64
 GLOBAL_CHAIN = "global"
@@ -181,6 +189,9 @@ def record_many(entries: list[tuple[str, Any | None, dict | None]], *, actor: An
     session.execute(update(AuditHead), heads)  # ORM bulk UPDATE by primary key (executemany)
     session.add_all(events)
     session.flush()
+    if recorded.receivers:
+        for (_, case, _), ev in zip(entries, events, strict=True):
+            recorded.send(ev, case=case, actor=actor)
     return events
 
 

@@ -22,10 +22,15 @@ def celery_init_app(app: Flask) -> Celery:
         "notice-deadlines": {"task": "notices.check_deadlines", "schedule": 15 * 60.0},
         "settlement-instalments": {"task": "arbitration.track_instalments", "schedule": 60 * 60.0},
         "calendar-reminders": {"task": "arbitration.remind_calendar_steps", "schedule": 6 * 60 * 60.0},
+        "import-staging-sweep": {"task": "portal.imports.sweep_staging", "schedule": 60 * 60.0},
+        "evidence-orphan-sweep": {"task": "evidence.sweep_orphans", "schedule": 6 * 60 * 60.0},
+        "notify-debtor-sweep": {"task": "portal.notifications.sweep_debtor_messages", "schedule": 15 * 60.0},
     }
     celery_app.set_default()
     celery_app.autodiscover_tasks(["portal"], related_name="tasks", force=True)
-    celery_app.autodiscover_tasks(["notices.serving", "notices.bulk", "arbitration.settlement",
+    celery_app.autodiscover_tasks(["portal.imports", "portal.notifications", "evidence", "notices.serving",
+                                   "notices.bulk",
+                                   "arbitration.settlement",
                                    "arbitration.proceedings"], related_name="tasks", force=True)
     app.extensions["celery"] = celery_app
     return celery_app

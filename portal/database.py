@@ -15,9 +15,12 @@ from portal.config import PROJECT_ROOT
 from portal.extensions import db, migrate
 
 _PENDING = "sulah_after_commit"
+_UNDO = "sulah_on_rollback"
 # True while a Celery task or a state-changing request runs: its SQLite transactions BEGIN IMMEDIATE.
 _writes_expected: ContextVar[bool] = ContextVar("sulah_writes_expected", default=False)
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# True while a side connection only reads (e.g. during a rollback): its SQLite BEGIN stays deferred.
+_reads_only: ContextVar[bool] = ContextVar("sulah_reads_only", default=False)
 
 
 def init_database(app: Flask) -> None:
@@ -52,6 +55,8 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def _expects_writes() -> bool:
+    if _reads_only.get():
+        return False
     if _writes_expected.get():
         return True
     return has_request_context() and request.method not in _SAFE_METHODS
@@ -65,6 +70,16 @@ def expecting_writes() -> Iterator[None]:
         yield
     finally:
         _writes_expected.reset(token)
+
+
+@contextmanager
+def reading_only() -> Iterator[None]:
+    """SQLite transactions begun inside this block are deferred (readers never wait on a writer)."""
+    token = _reads_only.set(True)
+    try:
+        yield
+    finally:
+        _reads_only.reset(token)
 
 
 def after_commit(fn: Callable[[], None], key: str | None = None) -> None:
@@ -83,11 +98,18 @@ def after_commit(fn: Callable[[], None], key: str | None = None) -> None:
     info.setdefault(_PENDING, []).append(fn)
 
 
+def on_rollback(fn: Callable[[], None]) -> None:
+    """Run `fn` if the current transaction is rolled back (undo what it did outside the database,
+    e.g. remove a file it stored); dropped when it commits."""
+    db.session().info.setdefault(_UNDO, []).append(fn)
+
+
 def commit() -> None:
     """The transaction boundary: views and tasks commit here, then queued side effects run."""
     session = db.session()
     session.commit()
     session.info.pop(_PENDING + "_keys", None)
+    session.info.pop(_UNDO, None)
     for fn in session.info.pop(_PENDING, []):
         fn()
 
@@ -95,11 +117,17 @@ def commit() -> None:
 def rollback() -> None:
     session = db.session()
     session.rollback()
-    session.info.pop(_PENDING, None)
-    session.info.pop(_PENDING + "_keys", None)
+    _drop_pending(session)
 
 
 @event.listens_for(Session, "after_rollback")
 def _drop_pending(session: Session) -> None:
     session.info.pop(_PENDING, None)
     session.info.pop(_PENDING + "_keys", None)
+    for fn in session.info.pop(_UNDO, []):
+        fn()
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_undo(session: Session) -> None:
+    session.info.pop(_UNDO, None)

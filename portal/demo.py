@@ -222,14 +222,13 @@ def _signed_notice(creditor: User, advocate: User, case: Case, today: date):
 
 def _approve_and_sign(advocate: User, notice):
     from notices.signing.signatures import sign_notice
-    from notices.states import NoticeStatus
-    from portal import audit
+    from notices.states import NOTICE
+    from portal import lifecycle
     from portal.types import utcnow
 
-    case = notice.case
-    # Approved by the seed itself: the advocate's one spare TOTP step went to the Ganesh Traders notice.
-    notice.status, notice.approved_at = NoticeStatus.APPROVED, utcnow()
-    audit.record("notice.approved", actor=advocate, case=case, payload={
+    # Approved by the seed itself, in the advocate's name and marked as the seed's in the ledger (the
+    # advocate's one spare TOTP step went to the Ganesh Traders notice): the table's own transition.
+    lifecycle.fire(NOTICE, notice, "approved", advocate, changes={"approved_at": utcnow()}, payload={
         "notice_id": notice.id, "version": notice.current.version, "sha256": notice.current.sha256,
         "by": "demo seed"})
     sign_notice(advocate, notice)

@@ -186,7 +186,7 @@ class World(Parties):
         return batch
 
     def staged_upload(self) -> dict:
-        staged = import_services.stage(io.BytesIO(template_csv().encode()), "invoices.csv")
+        staged = import_services.stage(io.BytesIO(template_csv().encode()), "invoices.csv", self.org.id)
         return {"sha256": staged.sha256, "suffix": "csv", "filename": staged.filename}
 
     def document(self) -> Document:

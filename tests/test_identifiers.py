@@ -3,6 +3,7 @@ import pytest
 
 from portal.identifiers import (
     InvalidIdentifier,
+    gstin_address_mismatch,
     gstin_check_char,
     normalize_gstin,
     normalize_mobile,
@@ -123,8 +124,56 @@ def test_landlines_are_refused(raw):
         normalize_mobile(raw)
 
 
-@pytest.mark.parametrize("raw,message", [("12345", "not valid"), ("+91 1234", "not valid"),
+@pytest.mark.parametrize("raw,message", [("12345", "has 10 digits; this one has 5"),
+                                         ("+91 1234", "has 10 digits; this one has 4"),
                                          ("", "we can read"), ("call me", "we can read")])
 def test_nonsense_phone_numbers_are_refused(raw, message):
     with pytest.raises(InvalidIdentifier, match=message):
         normalize_mobile(raw)
+
+
+@pytest.mark.parametrize("raw,message", [
+    ("5123456789", "must start with 6, 7, 8 or 9"),
+    ("+91 51234 56789", "must start with 6, 7, 8 or 9"),
+    ("98765 4321", "has 10 digits; this one has 9"),
+    ("+44 20 7946 0958", "landline"),
+    ("+1 202 555", "not valid for its country"),
+])
+def test_phone_messages_say_what_is_wrong(raw, message):
+    with pytest.raises(InvalidIdentifier, match=message):
+        normalize_mobile(raw)
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("udyam-mh-33-0012345", "UDYAM-MH-33-0012345"),
+    ("UDYAM-KR-31-0000001", "UDYAM-KR-31-0000001"),
+    ("UDYAM-KA-03-0000001", "UDYAM-KA-03-0000001"),
+    ("UDYAM-RJ-50-0000001", "UDYAM-RJ-50-0000001"),  # Rajasthan had 50 districts in 2023-24
+    ("UDYAM-DL-01-0000001", "UDYAM-DL-01-0000001"),
+])
+def test_real_udyam_numbers_are_accepted(raw, expected):
+    assert normalize_udyam(raw) == expected
+
+
+@pytest.mark.parametrize("raw,message", [
+    ("UDYAM-ZZ-01-0000001", "not a state's code"),
+    ("UDYAM-MH-00-0000001", "Maharashtra has districts numbered 01 to 36"),
+    ("UDYAM-GA-03-0000001", "Goa has districts numbered 01 to 02"),
+    ("UDYAM-MH-3-0000001", "looks like"),
+])
+def test_udyam_state_and_district_must_be_real(raw, message):
+    with pytest.raises(InvalidIdentifier, match=message):
+        normalize_udyam(raw)
+
+
+@pytest.mark.parametrize("gstin,address,mismatch", [
+    ("27AAPFU0939F1ZV", "Plot 4, MIDC Bhosari, Pune, Maharashtra 411026", None),
+    ("27AAPFU0939F1ZV", "12 Peenya Industrial Area, Bengaluru, Karnataka 560058", "but the address is in Karnataka"),
+    ("27AAPFU0939F1ZV", "12 Peenya Industrial Area 560058", "PIN code 560058 is not in Maharashtra"),
+    ("27AAPFU0939F1ZV", "Shop 9, Station Road", None),  # no state or PIN: nothing to compare
+    ("29AAPFU0939F1ZR", "12 Peenya, Bangalore 560 058", None),
+    ("07AAPFU0939F1ZX", "Okhla Phase II, New Delhi 110020", None),
+])
+def test_gstin_state_agrees_with_the_address(gstin, address, mismatch):
+    found = gstin_address_mismatch(gstin, address)
+    assert (found is None) if mismatch is None else (mismatch in found)

@@ -10,6 +10,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from arbitration.awards.making import MAX_REASONS_CHARS, AwardFields
 from arbitration.awards.models import CostsBorneBy, PostInterestBasis
 from portal.formfields import choices
+from portal.web.forms import MoneyField
 
 MAX_MONEY = 10**11
 POST_CHOICES = [("", "Choose"),
@@ -20,9 +21,8 @@ COSTS_CHOICES = [("", "Choose"), (CostsBorneBy.RESPONDENT.value, "The respondent
                  (CostsBorneBy.SHARED.value, "Each party bears its own")]
 
 
-def _money(label: str) -> DecimalField:
-    return DecimalField(label, places=2, validators=[
-        Optional(), NumberRange(min=0, max=MAX_MONEY, message="An amount from 0 upwards.")])
+def _money(label: str) -> MoneyField:
+    return MoneyField(label, maximum=MAX_MONEY, validators=[Optional()])
 
 
 def _rate(label: str) -> DecimalField:

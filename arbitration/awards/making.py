@@ -13,11 +13,12 @@ from sqlalchemy import select
 
 from arbitration.awards import rules as award_rules
 from arbitration.awards.models import Award, AwardStatus, CostsBorneBy, PostInterestBasis
+from arbitration.awards.states import AWARD
 from arbitration.proceedings import neutral_keys
 from arbitration.settlement.models import AgreementStatus, SettlementAgreement
 from evidence.services import store, store_pdf
 from notices.signing.signatures import sign_now
-from portal import audit
+from portal import audit, lifecycle
 from portal.adapters.esign.base import Signer, SigningProvider, SignRequest
 from portal.cases.models import Case
 from portal.cases.states import CaseStatus
@@ -105,9 +106,8 @@ def start(actor, case: Case, *, consent: bool = False) -> Award:
                   agreement=_agreement_relied_on(case), seat=basis.seat if basis is not None else "",
                   principal=settlement.total if settlement else None, drafted_by_id=actor.id,
                   reasons="", challenge_note="", closing_note="", court_extension_days=0)
-    db.session.add(award)
-    db.session.flush()
-    audit.record("award.drafted", actor=actor, case=case, payload={"award_id": award.id, "consent": consent})
+    lifecycle.begin(AWARD, award, AwardStatus.DRAFT, actor, action="drafted", case=case,
+                    payload={"consent": consent})
     return award
 
 
@@ -147,10 +147,9 @@ def finalise(actor, award: Award) -> str:
     if reason:
         raise DomainError(reason)
     sha = store_pdf(render(award))
-    award.status, award.unsigned_pdf_sha256, award.finalised_at = AwardStatus.FINALISED, sha, utcnow()
-    db.session.flush()
-    audit.record("award.finalised", actor=actor, case=award.case,
-                 payload={"award_id": award.id, "sha256": sha})
+    lifecycle.fire(AWARD, award, "finalised", actor,
+                   changes={"unsigned_pdf_sha256": sha, "finalised_at": utcnow()},
+                   payload={"award_id": award.id, "sha256": sha})
     return sha
 
 
@@ -158,9 +157,9 @@ def reopen(actor, award: Award) -> None:
     """Back to the draft before signing, e.g. to correct a figure seen in the PDF."""
     if award.status != AwardStatus.FINALISED:
         raise DomainError("Only a finalised, unsigned award can go back to the draft.")
-    award.status, award.unsigned_pdf_sha256, award.finalised_at = AwardStatus.DRAFT, None, None
-    db.session.flush()
-    audit.record("award.reopened", actor=actor, case=award.case, payload={"award_id": award.id})
+    lifecycle.fire(AWARD, award, "reopened", actor,
+                   changes={"unsigned_pdf_sha256": None, "finalised_at": None},
+                   payload={"award_id": award.id})
 
 
 def read_pdf(sha256: str) -> bytes:
@@ -186,12 +185,10 @@ def sign(actor, award: Award, provider: SigningProvider | None = None) -> str:
                           signer=Signer(actor.name, actor.email, actor.id, "Sole arbitrator"),
                           reason=f"{title} in arbitration {case.reference} (A&C Act s.31)")
     sha = store_pdf(sign_now(provider, request, "The award was not signed.").signed_pdf)
-    award.status, award.signed_pdf_sha256, award.signed_at = AwardStatus.SIGNED, sha, utcnow()
-    db.session.flush()
     payload = {"award_id": award.id, "sha256": sha, "provider": provider.name, "consent": award.consent}
-    if award.consent:  # the case stays settled: its instalments still run, now under an award
-        audit.record("award.signed", actor=actor, case=case, payload=payload)
-    else:
+    lifecycle.fire(AWARD, award, "signed", actor, changes={"signed_pdf_sha256": sha, "signed_at": utcnow()},
+                   payload=payload)
+    if not award.consent:  # on agreed terms the case stays settled: its instalments still run
         fire(case, "make_award", actor, payload=payload)
     award_service.serve(actor, award)
     return sha

@@ -10,17 +10,11 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from arbitration.awards.states import AwardStatus
 from portal.accounts.models import User, enum_column
 from portal.cases.models import Case
 from portal.extensions import db
 from portal.types import Money, UTCDateTime, utcnow
-
-
-class AwardStatus(enum.StrEnum):
-    DRAFT = "draft"
-    FINALISED = "finalised"  # every s.31 element present; the PDF is fixed, awaiting the signature
-    SIGNED = "signed"
-    SERVED = "served"        # a signed copy went to each party
 
 
 class PostInterestBasis(enum.StrEnum):

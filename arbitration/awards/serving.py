@@ -18,11 +18,12 @@ from sqlalchemy import select
 
 from arbitration.awards import rules as award_rules
 from arbitration.awards.models import Award, AwardService, AwardSide, AwardStatus
+from arbitration.awards.states import AWARD
 from notices.models import Notice, NoticeKind, NoticeVersion
 from notices.serving import dispatch
 from notices.serving.models import ChannelKind, DeliveryEvent, Dispatch, EventKind, Purpose
-from notices.states import NoticeStatus
-from portal import audit
+from notices.states import NOTICE, NoticeStatus
+from portal import audit, lifecycle
 from portal.accounts.models import User
 from portal.adapters import mail
 from portal.cases.models import Case, ContactKind
@@ -45,7 +46,7 @@ def _award_notice(actor, award: Award) -> Notice:
     if award.notice_id is not None:
         return db.session.get(Notice, award.notice_id)
     case = award.case
-    notice = Notice(case_id=case.id, kind=NoticeKind.ARBITRAL_AWARD, status=NoticeStatus.SIGNED,
+    notice = Notice(case_id=case.id, kind=NoticeKind.ARBITRAL_AWARD,
                     facts_version=case.facts_version, created_by_id=actor.id,
                     verification_code="".join(secrets.choice(_CODE_ALPHABET) for _ in range(10)),
                     signed_at=award.signed_at, signed_pdf_sha256=award.signed_pdf_sha256)
@@ -55,7 +56,8 @@ def _award_notice(actor, award: Award) -> Notice:
     notice.versions.append(NoticeVersion(version=1, facts_version=case.facts_version, body_text=text,
                                          body_html=f"<p>{text}</p>", created_by_id=actor.id,
                                          sha256=hashlib.sha256(text.encode()).hexdigest()))
-    db.session.add(notice)
+    # Born signed (NOTICE.initial allows it for this carrier); its creation is part of "award.served".
+    lifecycle.begin(NOTICE, notice, NoticeStatus.SIGNED, actor, action=None, case=case)
     db.session.flush()
     award.notice_id = notice.id
     return notice
@@ -88,9 +90,7 @@ def serve(actor, award: Award) -> None:
             side=AwardSide.CLAIMANT, route="The claimant's Sulah account (e-mailed to "
             f"{', '.join(u.email for u in staff) or 'no one'})"[:200], received_at=award.signed_at))
         _tell_claimant(case, staff)
-    award.status = AwardStatus.SERVED
-    db.session.flush()
-    audit.record("award.served", actor=actor, case=case, payload={
+    lifecycle.fire(AWARD, award, "served", actor, case=case, payload={
         "award_id": award.id, "notice_id": notice.id, "dispatch_ids": [d.id for d in created]})
 
 

@@ -1,7 +1,8 @@
 """The award's page (/arbitration/<reference>/award): the acting arbitrator drafts, finalises and signs
 the award (or records an award on agreed terms, s.30); every party reads the signed award, its service
 and each side's s.34 window; the claimant's side records a challenge or a court's extension and closes
-the case after payment or the window. Thin: parse, authorize, call the service, commit, redirect."""
+the case after payment or the window. Thin: parse, authorize, call the service, redirect; the request
+boundary commits, and a refusal is answered by the page with its message (409)."""
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, url_for
@@ -18,8 +19,8 @@ from portal.accounts.policy import Action, can
 from portal.cases.intake import today_ist
 from portal.cases.lookup import case_for as load
 from portal.cases.models import Case
-from portal.database import commit, rollback
 from portal.errors import DomainError
+from portal.web.boundary import on_refusal
 from portal.web.forms import require_fresh_form
 
 VISIBLE_TO_PARTIES = (AwardStatus.SIGNED, AwardStatus.SERVED)
@@ -55,14 +56,17 @@ def render_page(case: Case, status: int = 200, **forms):
     return render_template("arbitration/award/show.html", **ctx), status
 
 
-def refused(case: Case, exc: DomainError, **forms):
-    rollback()
-    flash(str(exc), "error")
-    return render_page(case, 409, **forms)
+def refused(action: str, form_class: type[FlaskForm] | None = None, form_name: str = ""):
+    """How a refused step answers (with `on_refusal`, after the rollback): the award's page, 409, the
+    message flashed, and the posted form again when there was one."""
+    def render(exc: DomainError, reference: str):
+        flash(str(exc), "error")
+        forms = {form_name: form_class()} if form_class is not None else {}
+        return render_page(load(reference, action), 409, **forms)
+    return render
 
 
-def done(case: Case, message: str):
-    commit()
+def back_to_award(case: Case, message: str):
     flash(message, "success")
     return redirect(url_for("awards.show", reference=case.reference))
 
@@ -75,68 +79,60 @@ def show(reference: str):
 
 @bp.post("/<reference>/award/start")
 @login_required
+@on_refusal(refused(Action.DRAFT_AWARD))
 def start(reference: str):
     case = load(reference, Action.DRAFT_AWARD)
     require_fresh_form()
-    try:
-        awards.start(current_user, case, consent=case.status.value == "settled")
-    except DomainError as exc:
-        return refused(case, exc)
-    return done(case, "The draft award is open, filled in from the case. Complete it, then finalise it.")
+    awards.start(current_user, case, consent=case.status.value == "settled")
+    return back_to_award(case, "The draft award is open, filled in from the case. Complete it, then "
+                               "finalise it.")
 
 
 @bp.post("/<reference>/award")
 @login_required
+@on_refusal(refused(Action.DRAFT_AWARD, AwardForm, "award_form"))
 def update(reference: str):
     case = load(reference, Action.DRAFT_AWARD)
     award = existing(case)
     form = AwardForm()
     if not form.validate_on_submit():
         return render_page(case, 422, award_form=form)
-    try:
-        awards.update(current_user, award, form.values())
-    except DomainError as exc:
-        return refused(case, exc, award_form=form)
-    return done(case, "The draft award is saved.")
+    awards.update(current_user, award, form.values())
+    return back_to_award(case, "The draft award is saved.")
 
 
 @bp.post("/<reference>/award/finalise")
 @login_required
+@on_refusal(refused(Action.DRAFT_AWARD))
 def finalise(reference: str):
     case = load(reference, Action.DRAFT_AWARD)
     award = existing(case)
     require_fresh_form()
-    try:
-        awards.finalise(current_user, award)
-    except DomainError as exc:
-        return refused(case, exc)
-    return done(case, "The award is finalised. Read the PDF, then sign it.")
+    awards.finalise(current_user, award)
+    return back_to_award(case, "The award is finalised. Read the PDF, then sign it.")
 
 
 @bp.post("/<reference>/award/reopen")
 @login_required
+@on_refusal(refused(Action.DRAFT_AWARD))
 def reopen(reference: str):
     case = load(reference, Action.DRAFT_AWARD)
     award = existing(case)
     require_fresh_form()
-    try:
-        awards.reopen(current_user, award)
-    except DomainError as exc:
-        return refused(case, exc)
-    return done(case, "The award is a draft again.")
+    awards.reopen(current_user, award)
+    return back_to_award(case, "The award is a draft again.")
 
 
 @bp.post("/<reference>/award/sign")
 @login_required
+@on_refusal(refused(Action.DRAFT_AWARD))
 def sign(reference: str):
     case = load(reference, Action.DRAFT_AWARD)
     award = existing(case)
     require_fresh_form()
-    try:
-        awards.sign(current_user, award)
-    except DomainError as exc:
-        return refused(case, exc)
-    return done(case, "The award is signed and is being served on each party, with proof of delivery.")
+    awards.sign(current_user, award)
+    return back_to_award(case, "The award is signed and is being served on each party, with proof of "
+                               "delivery.")
 
 
 @bp.get("/<reference>/award.pdf")
@@ -154,44 +150,38 @@ def download(reference: str):
 
 @bp.post("/<reference>/award/challenge")
 @login_required
+@on_refusal(refused(Action.RECORD_AWARD_CHALLENGE, ChallengeForm, "challenge_form"))
 def challenge(reference: str):
     case = load(reference, Action.RECORD_AWARD_CHALLENGE)
     award = existing(case)
     form = ChallengeForm()
     if not form.validate_on_submit():
         return render_page(case, 422, challenge_form=form)
-    try:
-        award_service.record_challenge(current_user, award, form.filed_on.data, form.note.data, today_ist())
-    except DomainError as exc:
-        return refused(case, exc, challenge_form=form)
-    return done(case, "The s.34 challenge is recorded; the case stays open until the court decides.")
+    award_service.record_challenge(current_user, award, form.filed_on.data, form.note.data, today_ist())
+    return back_to_award(case, "The s.34 challenge is recorded; the case stays open until the court decides.")
 
 
 @bp.post("/<reference>/award/extension")
 @login_required
+@on_refusal(refused(Action.RECORD_AWARD_CHALLENGE, CourtExtensionForm, "extension_form"))
 def extension(reference: str):
     case = load(reference, Action.RECORD_AWARD_CHALLENGE)
     award = existing(case)
     form = CourtExtensionForm()
     if not form.validate_on_submit():
         return render_page(case, 422, extension_form=form)
-    try:
-        award_service.record_extension(current_user, award, form.days.data)
-    except DomainError as exc:
-        return refused(case, exc, extension_form=form)
-    return done(case, f"The court's extension of {form.days.data} days is recorded.")
+    award_service.record_extension(current_user, award, form.days.data)
+    return back_to_award(case, f"The court's extension of {form.days.data} days is recorded.")
 
 
 @bp.post("/<reference>/award/close")
 @login_required
+@on_refusal(refused(Action.CLOSE_ON_AWARD, CloseForm, "close_form"))
 def close(reference: str):
     case = load(reference, Action.CLOSE_ON_AWARD)
     award = existing(case)
     form = CloseForm()
     if not form.validate_on_submit():
         return render_page(case, 422, close_form=form)
-    try:
-        award_service.close(current_user, award, today_ist(), form.note.data or "")
-    except DomainError as exc:
-        return refused(case, exc, close_form=form)
-    return done(case, "The case is closed.")
+    award_service.close(current_user, award, today_ist(), form.note.data or "")
+    return back_to_award(case, "The case is closed.")

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from flask import render_template
 
-from arbitration.invocation.models import ArbitrationBasis, BasisKind, BasisStatus
+from arbitration.invocation.models import ArbitrationBasis, BasisKind
+from arbitration.invocation.states import BASIS, INVOCABLE, BasisStatus
 from evidence.services import find_document, store, store_pdf
-from portal import audit
+from portal import audit, lifecycle
 from portal import seal as platform_seal
 from portal.accounts.policy import Side, side_of
 from portal.cases.models import Case, ClaimType
-from portal.cases.states import OPEN_DISPUTE, CaseStatus
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.onetime_codes import CodeError, issue_and_send, verify
@@ -23,7 +23,6 @@ from portal.pdf import html_to_pdf
 from portal.types import utcnow
 
 CODE_PURPOSE = "submission_agreement"
-INVOCABLE = OPEN_DISPUTE | {CaseStatus.DEFAULTED}
 CLAUSE_MIN, CLAUSE_MAX = 20, 5000
 MAX_PAGE = 5000
 
@@ -80,13 +79,10 @@ def record_clause(actor, case: Case, *, document_id: int, page: int, clause_text
         raise DomainError("The quoted clause does not mention arbitration; quote the arbitration clause.")
     seat = _clean_seat(seat)
     _clear_for_new(actor, case)
-    basis = ArbitrationBasis(case=case, kind=BasisKind.CLAUSE, status=BasisStatus.IN_FORCE,
-                             document_id=doc.id, page=page, clause_text=text, seat=seat,
-                             recorded_by_id=actor.id)
-    db.session.add(basis)
-    db.session.flush()
-    audit.record("arbitration.basis_recorded", actor=actor, case=case, payload={
-        "basis_id": basis.id, "kind": basis.kind.value, "document_id": doc.id,
+    basis = ArbitrationBasis(case=case, kind=BasisKind.CLAUSE, document_id=doc.id, page=page,
+                             clause_text=text, seat=seat, recorded_by_id=actor.id)
+    lifecycle.begin(BASIS, basis, BasisStatus.IN_FORCE, actor, action="basis_recorded", case=case, payload={
+        "kind": BasisKind.CLAUSE.value, "document_id": doc.id,
         "document_sha256": doc.sha256, "page": page, "clause_text": text, "seat": seat})
     return basis
 
@@ -102,9 +98,10 @@ def propose_submission_agreement(actor, case: Case, *, seat: str) -> Arbitration
     """Sulah drafts a post-dispute submission agreement; both parties then accept it by code."""
     seat = _clean_seat(seat)
     _clear_for_new(actor, case)
-    basis = ArbitrationBasis(case=case, kind=BasisKind.SUBMISSION_AGREEMENT,
-                             status=BasisStatus.AWAITING_ACCEPTANCE, seat=seat, recorded_by_id=actor.id)
-    db.session.add(basis)
+    basis = ArbitrationBasis(case=case, kind=BasisKind.SUBMISSION_AGREEMENT, seat=seat,
+                             recorded_by_id=actor.id)
+    # Its creation is audited below, once the drafted agreement's hash is known.
+    lifecycle.begin(BASIS, basis, BasisStatus.AWAITING_ACCEPTANCE, actor, action=None)
     db.session.flush()
     basis.agreement_sha256 = store_pdf(render_submission_agreement(case, basis))
     audit.record("arbitration.submission_agreement_proposed", actor=actor, case=case, payload={
@@ -118,11 +115,8 @@ def choose_msmed_route(actor, case: Case) -> ArbitrationBasis:
         raise DomainError("The MSMED Act route is open only to a micro or small enterprise registered "
                           "on Udyam, for its invoices.")
     _clear_for_new(actor, case)
-    basis = ArbitrationBasis(case=case, kind=BasisKind.MSMED_REFERENCE, status=BasisStatus.STATUTORY,
-                             recorded_by_id=actor.id)
-    db.session.add(basis)
-    db.session.flush()
-    audit.record("arbitration.msmed_route_chosen", actor=actor, case=case, payload={"basis_id": basis.id})
+    basis = ArbitrationBasis(case=case, kind=BasisKind.MSMED_REFERENCE, recorded_by_id=actor.id)
+    lifecycle.begin(BASIS, basis, BasisStatus.STATUTORY, actor, action="msmed_route_chosen", case=case)
     return basis
 
 
@@ -202,9 +196,10 @@ def _complete_if_ready(basis: ArbitrationBasis) -> bool:
     pdf = render_submission_agreement(basis.case, basis, final=True, demo_seal=demo)
     sealed, _ = platform_seal.seal(pdf, reason=f"Submission agreement {basis.case.reference} accepted "
                                                "by both parties")
-    basis.sealed_sha256 = store_pdf(sealed)
-    basis.status = BasisStatus.IN_FORCE
-    audit.record("arbitration.submission_agreement_complete", actor=None, case=basis.case, payload={
-        "basis_id": basis.id, "agreement_sha256": basis.agreement_sha256,
-        "sealed_sha256": basis.sealed_sha256, "demo_seal": demo})
+    sealed_sha = store_pdf(sealed)
+    # accept_with_code holds the basis's row lock: no second lock here.
+    lifecycle.fire(BASIS, basis, "submission_agreement_complete", None, case=basis.case, lock=False,
+                   changes={"sealed_sha256": sealed_sha}, payload={
+                       "basis_id": basis.id, "agreement_sha256": basis.agreement_sha256,
+                       "sealed_sha256": sealed_sha, "demo_seal": demo})
     return True

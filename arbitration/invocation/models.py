@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
+from arbitration.invocation.states import BasisStatus
 from evidence.models import Document
 from portal.accounts.models import enum_column
 from portal.cases.models import Case
@@ -20,12 +21,6 @@ class BasisKind(enum.StrEnum):
     CLAUSE = "clause"
     SUBMISSION_AGREEMENT = "submission_agreement"
     MSMED_REFERENCE = "msmed_reference"
-
-
-class BasisStatus(enum.StrEnum):
-    AWAITING_ACCEPTANCE = "awaiting_acceptance"  # a submission agreement one party has not accepted
-    IN_FORCE = "in_force"                         # arbitration may be invoked on it
-    STATUTORY = "statutory"                       # MSMED: the dispute goes to the Council, not to Sulah
 
 
 class ArbitrationBasis(db.Model):

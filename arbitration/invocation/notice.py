@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from arbitration.invocation.states import INVOCABLE
 from notices.models import Notice, NoticeKind, NoticeLanguage, NoticeVersion
 from notices.serving.models import ChannelKind, DeliveryEvent, Dispatch, EventKind, Purpose
 from notices.states import NoticeStatus
@@ -87,7 +88,6 @@ RESPOND_WITHIN_DAYS = 30  # s.11(5): 30 days to agree on the arbitrator after th
 def draft_notice(actor: User, case: Case, today: date) -> Notice:
     """Draft the s.21 notice from the case (English); the advocate then reviews, approves and signs
     it on the notice's own pages, as for a demand notice."""
-    from arbitration.invocation.basis import INVOCABLE
     from notices.drafting.rendering import check_can_draft
     from notices.drafting.workflow import _add_version, _new_code
 

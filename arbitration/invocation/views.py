@@ -2,8 +2,9 @@
 it by code, or take the MSMED Act route with its export), the s.21 notice drafted from the case, and
 serving it, which moves the case into arbitration.
 
-Thin: parse, authorize with policy.require, call arbitration.invocation.basis / invocation, commit, redirect.
-The debtor (account or personal link) reads the page and accepts a submission agreement here.
+Thin: parse, authorize with policy.require, call arbitration.invocation.basis / invocation, redirect;
+the request boundary (portal/web/boundary.py) commits or rolls back. The debtor (account or personal
+link) reads the page and accepts a submission agreement here.
 """
 from __future__ import annotations
 
@@ -23,10 +24,10 @@ from portal.cases.intake import today_ist
 from portal.cases.lookup import case_for as load
 from portal.cases.models import Case, ClaimType
 from portal.cases.states import IllegalTransition
-from portal.database import commit, rollback
 from portal.errors import DomainError
 from portal.extensions import limiter
 from portal.onetime_codes import CodeError
+from portal.web.boundary import attempt, keep_changes, on_refusal
 from portal.web.forms import require_fresh_form
 
 
@@ -82,14 +83,10 @@ def record_clause(reference: str):
     form = _clause_form(case, ClauseForm())
     if not form.validate_on_submit():
         return render_page(case, clause_form=form, status=_invalid(form))
-    try:
-        bases.record_clause(current_user, case, document_id=form.document_id.data, page=form.page.data,
-                            clause_text=form.clause_text.data, seat=form.seat.data)
-    except DomainError as exc:
-        rollback()
-        form.form_errors.append(str(exc))
+    if attempt(lambda: bases.record_clause(
+            current_user, case, document_id=form.document_id.data, page=form.page.data,
+            clause_text=form.clause_text.data, seat=form.seat.data), form.form_errors) is None:
         return render_page(load(reference, Action.RECORD_ARBITRATION_BASIS), clause_form=form, status=422)
-    commit()
     flash("The arbitration clause is on record. Now draft the notice invoking arbitration.", "success")
     return redirect(url_for("invocation.show", reference=reference))
 
@@ -101,13 +98,9 @@ def propose_submission(reference: str):
     form = SeatForm()
     if not form.validate_on_submit():
         return render_page(case, seat_form=form, status=_invalid(form))
-    try:
-        bases.propose_submission_agreement(current_user, case, seat=form.seat.data)
-    except DomainError as exc:
-        rollback()
-        form.form_errors.append(str(exc))
+    if attempt(lambda: bases.propose_submission_agreement(current_user, case, seat=form.seat.data),
+               form.form_errors) is None:
         return render_page(load(reference, Action.RECORD_ARBITRATION_BASIS), seat_form=form, status=422)
-    commit()
     flash("The submission agreement is ready. Each party accepts it here with a one-time code.", "success")
     return redirect(url_for("invocation.show", reference=reference))
 
@@ -141,17 +134,12 @@ def send_code(reference: str):
     form = _send_form(basis, SendCodeForm())
     if not form.validate_on_submit():
         return render_page(case, send_form=form, status=_invalid(form))
-    try:
+    try:  # any other DomainError: 409, from the app's handler
         row = bases.send_code(basis, current_user, form.destination.data, request.remote_addr or "")
     except CodeError as exc:
-        rollback()
         form.form_errors.append(str(exc))
         return render_page(load(reference, Action.ACCEPT_SUBMISSION_AGREEMENT), send_form=form,
                            status=exc.status)
-    except DomainError as exc:
-        rollback()
-        abort(409, str(exc))
-    commit()
     flash(f"A code was sent to {row.masked_destination}.", "success")
     return redirect(url_for("invocation.show", reference=reference))
 
@@ -165,16 +153,12 @@ def accept(reference: str):
     form = CodeForm()
     if not form.validate_on_submit():
         return render_page(case, code_form=form, status=_invalid(form))
-    try:
+    try:  # any other DomainError: 409, from the app's handler
         complete = bases.accept_with_code(basis, current_user, form.code.data, request.remote_addr or "")
     except CodeError as exc:
-        commit()  # the wrong try counts
+        keep_changes()  # the wrong try counts
         form.code.errors.append(str(exc))
         return render_page(case, code_form=form, status=exc.status)
-    except DomainError as exc:
-        rollback()
-        abort(409, str(exc))
-    commit()
     flash("Both parties have accepted: the submission agreement is complete and sealed." if complete
           else "Your acceptance is recorded. The agreement is complete once the other party accepts.",
           "success")
@@ -186,12 +170,7 @@ def accept(reference: str):
 def choose_msmed(reference: str):
     case = load(reference, Action.RECORD_ARBITRATION_BASIS)
     require_fresh_form()
-    try:
-        bases.choose_msmed_route(current_user, case)
-    except DomainError as exc:
-        rollback()
-        abort(409, str(exc))
-    commit()
+    bases.choose_msmed_route(current_user, case)  # DomainError: 409
     flash("The MSMED Act route is chosen. Download the export and file it on the MSME ODR portal.", "success")
     return redirect(url_for("invocation.show", reference=reference))
 
@@ -203,12 +182,7 @@ def msmed_zip(reference: str):
     basis = bases.current(case)
     if basis is None or basis.kind != BasisKind.MSMED_REFERENCE:
         abort(404, "Choose the MSMED Act route first.")
-    try:
-        spooled = msmed_export.build(current_user, case, today_ist())
-    except DomainError as exc:
-        rollback()
-        abort(409, str(exc))
-    commit()
+    spooled = msmed_export.build(current_user, case, today_ist())  # DomainError: 409
     return Response(_stream(spooled), mimetype="application/zip", headers={
         "Content-Disposition": f'attachment; filename="msme-reference-{case.reference}.zip"'})
 
@@ -221,38 +195,39 @@ def _stream(spooled):
         spooled.close()
 
 
+def _draft_refused(exc: DomainError, reference: str):
+    flash(str(exc), "error")
+    return render_page(load(reference, Action.RECORD_ARBITRATION_BASIS), status=409)
+
+
 @bp.post("/<reference>/invocation/notice")
 @login_required
+@on_refusal(_draft_refused)
 def draft_notice(reference: str):
     case = load(reference, Action.RECORD_ARBITRATION_BASIS)
     require_fresh_form()
-    try:
-        notice = invocation.draft_notice(current_user, case, today_ist())
-    except DomainError as exc:
-        rollback()
-        flash(str(exc), "error")
-        return render_page(load(reference, Action.RECORD_ARBITRATION_BASIS), status=409)
-    commit()
+    notice = invocation.draft_notice(current_user, case, today_ist())
     flash("The notice invoking arbitration is drafted. Submit it to your advocate to approve and sign.",
           "success")
     return redirect(url_for("notices.show_notice", notice_id=notice.id))
 
 
+def _invoke_refused(exc: DomainError, reference: str):
+    form = InvokeForm()  # the posted choices again, with the refusal on the form
+    form.form_errors.append(str(exc))
+    status = 409 if isinstance(exc, IllegalTransition) else 422
+    return render_page(load(reference, Action.VIEW_ARBITRATION_BASIS), invoke_form=form, status=status)
+
+
 @bp.post("/<reference>/invocation/invoke")
 @login_required
+@on_refusal(_invoke_refused)
 def invoke(reference: str):
     case = load(reference, "transition:invoke_arbitration")
     form = InvokeForm()
     if not form.validate_on_submit():
         return render_page(case, invoke_form=form, status=_invalid(form))
-    try:
-        invocation.invoke(current_user, case, form.channels())
-    except DomainError as exc:
-        rollback()
-        form.form_errors.append(str(exc))
-        status = 409 if isinstance(exc, IllegalTransition) else 422
-        return render_page(load(reference, Action.VIEW_ARBITRATION_BASIS), invoke_form=form, status=status)
-    commit()
+    invocation.invoke(current_user, case, form.channels())
     flash("Arbitration is invoked: the notice is being served. The proceedings commence on the day the "
           "respondent receives it.", "success")
     return redirect(url_for("invocation.show", reference=reference))

@@ -21,9 +21,9 @@ from arbitration.odr.offers import (
     lock_case,
     refuse_if_agreement_pending,
 )
-from arbitration.odr.states import OPEN_BIDDING, BiddingStatus, MoveRefused, check_bidding
+from arbitration.odr.states import BIDDING, OPEN_BIDDING, BiddingStatus, MoveRefused, check_bidding, who
 from arbitration.settlement.terms import SettlementTerms
-from portal import audit
+from portal import audit, lifecycle
 from portal.accounts.policy import Side
 from portal.cases.models import Case
 from portal.cases.states import CaseStatus
@@ -76,44 +76,46 @@ def propose_bidding(case: Case, *, side: Side, actor: Any, rounds: int, gap_perc
     if open_agreement(case) is not None:
         raise MoveRefused("Blind bidding is already proposed or under way in this case.")
     agreement = BiddingAgreement(
-        case_id=case.id, side=side, status=BiddingStatus.PROPOSED, rounds=terms.rounds,
+        case_id=case.id, side=side, rounds=terms.rounds,
         gap_percent=terms.gap_percent, gap_amount=terms.gap_amount, current_round=1,
         pay_within_days=int(pay_within_days), proposed_by_id=getattr(actor, "id", None), created_at=utcnow())
     db.session.add(agreement)
     db.session.flush()
     # The gap and the rounds are agreed openly; they are not figures.
-    audit.record("bidding.proposed", actor=actor, case=case, payload={
+    lifecycle.begin(BIDDING, agreement, BiddingStatus.PROPOSED, actor, action="proposed", case=case, payload={
         "agreement": agreement.id, "side": side, "rounds": terms.rounds, "gap_percent": terms.gap_percent,
         "gap_amount": terms.gap_amount, "pay_within_days": agreement.pay_within_days})
     return agreement
 
 
-_DONE = {"agree": "agreed", "decline": "declined", "withdraw": "withdrawn"}
+def _fire(agreement: BiddingAgreement, action: str, side: Side | None, actor: Any, *,
+          payload: dict, changes: dict) -> None:
+    """Refused in the parties' words (check_bidding), then fired and audited as bidding.<action>.
+    The caller has locked the case and re-read the agreement (lock_case), hence lock=False."""
+    check_bidding(agreement, action, side)
+    lifecycle.fire(BIDDING, agreement, action, actor, role=who(agreement.side, side), lock=False,
+                   case=agreement.case, payload={"agreement": agreement.id, **payload}, changes=changes)
 
 
-def _move(agreement: BiddingAgreement, action: str, side: Side | None, actor: Any) -> BiddingAgreement:
+def _move(agreement: BiddingAgreement, action: str, side: Side, actor: Any) -> BiddingAgreement:
     now = utcnow()
     lock_case(agreement.case, agreement)
-    agreement.status = check_bidding(agreement, action, side, now).target
-    if agreement.status == BiddingStatus.ACTIVE:
-        agreement.agreed_at, agreement.agreed_by_id = now, getattr(actor, "id", None)
-    else:
-        agreement.ended_at = now
-    audit.record(f"bidding.{_DONE[action]}", actor=actor, case=agreement.case,
-                 payload={"agreement": agreement.id, "side": side})
+    changes = ({"agreed_at": now, "agreed_by_id": getattr(actor, "id", None)} if action == "agreed"
+               else {"ended_at": now})
+    _fire(agreement, action, side, actor, payload={"side": side}, changes=changes)
     return agreement
 
 
 def agree_bidding(agreement: BiddingAgreement, *, side: Side, actor: Any) -> BiddingAgreement:
-    return _move(agreement, "agree", Side(side), actor)
+    return _move(agreement, "agreed", Side(side), actor)
 
 
 def decline_bidding(agreement: BiddingAgreement, *, side: Side, actor: Any) -> BiddingAgreement:
-    return _move(agreement, "decline", Side(side), actor)
+    return _move(agreement, "declined", Side(side), actor)
 
 
 def withdraw_bidding(agreement: BiddingAgreement, *, side: Side, actor: Any) -> BiddingAgreement:
-    return _move(agreement, "withdraw", Side(side), actor)
+    return _move(agreement, "withdrawn", Side(side), actor)
 
 
 def submit_bid(agreement: BiddingAgreement, *, side: Side, amount: Decimal, actor: Any) -> RoundResult:
@@ -149,9 +151,7 @@ def submit_bid(agreement: BiddingAgreement, *, side: Side, amount: Decimal, acto
         audit.record("bidding.round_failed", actor=actor, case=case,
                      payload={"agreement": agreement.id, "round": round_no})
     elif outcome.result == RoundResult.EXHAUSTED:
-        agreement.status, agreement.ended_at = check_bidding(agreement, "exhaust", None, now).target, now
-        audit.record("bidding.exhausted", actor=actor, case=case,
-                     payload={"agreement": agreement.id, "round": round_no})
+        _fire(agreement, "exhausted", None, actor, payload={"round": round_no}, changes={"ended_at": now})
     elif outcome.result == RoundResult.SETTLED:
         _settle(agreement, outcome.amount, round_no, actor, now)
     db.session.flush()
@@ -162,10 +162,8 @@ def _settle(agreement: BiddingAgreement, amount: Decimal, round_no: int, actor: 
     from arbitration.settlement.agreements import create_agreement
 
     case = agreement.case
-    agreement.status = check_bidding(agreement, "settle", None, now).target
-    agreement.settled_amount, agreement.ended_at = amount, now
-    audit.record("bidding.settled", actor=actor, case=case,
-                 payload={"agreement": agreement.id, "round": round_no, "amount": amount})
+    _fire(agreement, "settled", None, actor, payload={"round": round_no, "amount": amount},
+          changes={"settled_amount": amount, "ended_at": now})
     lapse_open_negotiation(case, actor, now=now)
     today = to_ist(now).date()
     terms = SettlementTerms.lump_sum(amount, today + timedelta(days=agreement.pay_within_days), today=today)

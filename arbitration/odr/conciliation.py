@@ -7,9 +7,10 @@ from typing import Any
 from sqlalchemy import select
 
 from arbitration.odr import mail as room_mail
-from arbitration.odr.models.room import ConciliationRequest, RequestStatus
+from arbitration.odr.models.room import ConciliationRequest
 from arbitration.odr.room import actor_side
-from portal import audit
+from arbitration.odr.states import CONCILIATION_REQUEST, RequestStatus
+from portal import audit, lifecycle
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.cases.models import Case
@@ -47,8 +48,8 @@ def request_conciliator(actor: Any, case: Case, reason: str = "") -> Conciliatio
     req = ConciliationRequest(case_id=case.id, side=side, requested_by_id=actor.id, reason=reason)
     db.session.add(req)
     db.session.flush()
-    audit.record("odr.conciliation_requested", actor=actor, case=case,
-                 payload={"request_id": req.id, "side": side.value})
+    lifecycle.begin(CONCILIATION_REQUEST, req, RequestStatus.OPEN, actor, action="conciliation_requested",
+                    case=case, payload={"request_id": req.id, "side": side.value})
     return req
 
 
@@ -66,13 +67,17 @@ def appoint_neutral(actor: User, case: Case, neutral: User | None) -> None:
     case.neutral_id = neutral.id
     fire(case, "start_conciliation", actor, payload={"neutral_id": neutral.id})
     now = utcnow()
-    closed = []
-    for req in db.session.scalars(select(ConciliationRequest).where(
-            ConciliationRequest.case_id == case.id, ConciliationRequest.status == RequestStatus.OPEN)):
-        req.status, req.neutral_id, req.decided_by_id, req.decided_at = (
-            RequestStatus.APPOINTED, neutral.id, actor.id, now)
-        closed.append(req.id)
-    audit.record("odr.neutral_appointed", actor=actor, case=case,
-                 payload={"neutral_id": neutral.id, "previous_neutral_id": previous, "requests": closed})
+    payload = {"neutral_id": neutral.id, "previous_neutral_id": previous}
+    requests = list(db.session.scalars(select(ConciliationRequest).where(
+        ConciliationRequest.case_id == case.id, ConciliationRequest.status == RequestStatus.OPEN)
+        .order_by(ConciliationRequest.id)))
+    # The appointment answers each open request (one, normally: a second is refused), audited as
+    # "odr.neutral_appointed"; an appointment nobody asked for is recorded under the same name.
+    for req in requests:
+        lifecycle.fire(CONCILIATION_REQUEST, req, "neutral_appointed", actor, case=case,
+                       payload=payload | {"requests": [req.id]},
+                       changes={"neutral_id": neutral.id, "decided_by_id": actor.id, "decided_at": now})
+    if not requests:
+        audit.record("odr.neutral_appointed", actor=actor, case=case, payload=payload | {"requests": []})
     db.session.flush()
     room_mail.neutral_appointed(case, neutral)

@@ -15,6 +15,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from arbitration.odr.conciliation import MAX_REASON
 from arbitration.odr.room import MAX_BODY
 from arbitration.settlement.terms import MAX_INSTALMENTS, SettlementTerms, TermsError
+from portal import money
 from portal.formfields import choices
 from portal.types import IST
 
@@ -39,14 +40,11 @@ class AppointForm(FlaskForm):
 
 
 def parse_rupees(text: str | None) -> Decimal:
-    cleaned = (text or "").replace(",", "").replace("₹", "").replace("Rs.", "").strip()
+    """An offer's or a bid's amount, by the product's one money parser."""
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValidationError("Enter an amount in rupees, e.g. 45000 or 45,000.50.") from None
-    if not value.is_finite() or value <= 0 or value > Decimal("999999999999.99"):
-        raise ValidationError("Enter an amount in rupees, more than zero.")
-    return value
+        return money.parse_amount(text or "", minimum=money.PAISA)
+    except money.MoneyInvalid as exc:
+        raise ValidationError(str(exc)) from None
 
 
 class Rupees(StringField):

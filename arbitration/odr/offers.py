@@ -11,9 +11,21 @@ from typing import Any
 from sqlalchemy import select
 
 from arbitration.odr.models.offers import BiddingAgreement, Offer
-from arbitration.odr.states import OPEN_BIDDING, Move, MoveRefused, OfferStatus, check_bidding, check_offer
+from arbitration.odr.states import (
+    BIDDING,
+    OFFER,
+    OPEN_BIDDING,
+    PROPOSAL,
+    MoveRefused,
+    OfferStatus,
+    Who,
+    check_bidding,
+    check_offer,
+    offer_machine,
+    who,
+)
 from arbitration.settlement.terms import SettlementTerms, TermsError
-from portal import audit
+from portal import audit, lifecycle
 from portal.accounts.policy import Side
 from portal.cases.models import Case
 from portal.cases.states import CaseStatus
@@ -98,20 +110,21 @@ def make_offer(case: Case, *, side: Side, terms: SettlementTerms, actor: Any,
     if parent is not None:
         if parent.case_id != case.id:
             raise MoveRefused("That offer belongs to another case.")
-        _apply(parent, check_offer(parent, "counter", side, now), actor, now)
-        audit.record("offer.countered", actor=actor, case=case, payload={"offer": parent.id, "side": side})
+        _move(parent, "countered", side, actor, now, payload={"side": side})
     for old in live_offers(case):
         if old.side == side:
-            _apply(old, check_offer(old, "supersede", None, now), actor, now)
-            audit.record("offer.superseded", actor=actor, case=case, payload={"offer": old.id, "side": side})
-    offer = Offer(case_id=case.id, side=side, status=OfferStatus.LIVE,
-                  parent_id=parent.id if parent else None, total=terms.total, terms_json=terms.to_json(),
-                  note=note, valid_until=valid_until, made_by_id=getattr(actor, "id", None), created_at=now)
+            _move(old, "superseded", None, actor, now, payload={"side": side})
+    offer = Offer(case_id=case.id, side=side, parent_id=parent.id if parent else None, total=terms.total,
+                  terms_json=terms.to_json(), note=note, valid_until=valid_until,
+                  made_by_id=getattr(actor, "id", None), created_at=now)
     db.session.add(offer)
     db.session.flush()
-    audit.record("proposal.made" if side == Side.NEUTRAL else "offer.made", actor=actor, case=case, payload={
-        "offer": offer.id, "side": side, "total": terms.total, "instalments": len(terms.instalments),
-        "parent": parent.id if parent else None, "valid_until": valid_until})
+    machine = PROPOSAL if side == Side.NEUTRAL else OFFER
+    lifecycle.begin(machine, offer, OfferStatus.LIVE, actor, action="made",
+                    case=case, payload={
+                        "offer": offer.id, "side": side, "total": terms.total,
+                        "instalments": len(terms.instalments), "parent": parent.id if parent else None,
+                        "valid_until": valid_until})
     return offer
 
 
@@ -119,7 +132,7 @@ def accept_offer(offer: Offer, *, side: Side, actor: Any) -> Any | None:
     """Accept as `side`. Settles (returns the agreement) unless a proposal still awaits the other party."""
     now = utcnow()
     lock_case(offer.case, offer)
-    move = check_offer(offer, "accept", side, now)
+    check_offer(offer, "accepted", side)
     past = [p.due_on for p in offer.terms.instalments if p.due_on < to_ist(now).date()]
     if past:
         raise MoveRefused(f"A payment date in these terms ({past[0]:%d %b %Y}) has passed; "
@@ -134,9 +147,7 @@ def accept_offer(offer: Offer, *, side: Side, actor: Any) -> Any | None:
                          payload={"offer": offer.id, "side": side})
             db.session.flush()
             return None
-    _apply(offer, move, actor, now)
-    audit.record("proposal.accepted" if offer.is_proposal else "offer.accepted", actor=actor, case=offer.case,
-                 payload={"offer": offer.id, "side": side, "total": offer.total})
+    _move(offer, "accepted", side, actor, now, payload={"side": side, "total": offer.total})
     lapse_open_negotiation(offer.case, actor, now=now)
     from arbitration.settlement.agreements import create_agreement
 
@@ -147,18 +158,14 @@ def accept_offer(offer: Offer, *, side: Side, actor: Any) -> Any | None:
 def reject_offer(offer: Offer, *, side: Side, actor: Any) -> Offer:
     now = utcnow()
     lock_case(offer.case, offer)
-    _apply(offer, check_offer(offer, "reject", side, now), actor, now)
-    audit.record("proposal.rejected" if offer.is_proposal else "offer.rejected", actor=actor, case=offer.case,
-                 payload={"offer": offer.id, "side": side})
+    _move(offer, "rejected", side, actor, now, payload={"side": side})
     return offer
 
 
 def withdraw_offer(offer: Offer, *, side: Side, actor: Any) -> Offer:
     now = utcnow()
     lock_case(offer.case, offer)
-    _apply(offer, check_offer(offer, "withdraw", side, now), actor, now)
-    audit.record("proposal.withdrawn" if offer.is_proposal else "offer.withdrawn", actor=actor,
-                 case=offer.case, payload={"offer": offer.id, "side": side})
+    _move(offer, "withdrawn", side, actor, now, payload={"side": side})
     return offer
 
 
@@ -166,16 +173,21 @@ def lapse_open_negotiation(case: Case, actor: Any, *, now: datetime | None = Non
     """The case is settling: every live offer and any open bidding lapse (audited)."""
     now = now or utcnow()
     for offer in live_offers(case):
-        _apply(offer, check_offer(offer, "lapse", None, now), actor, now)
-        audit.record("offer.lapsed", actor=actor, case=case, payload={"offer": offer.id})
-    for agreement in db.session.scalars(select(BiddingAgreement).where(
-            BiddingAgreement.case_id == case.id, BiddingAgreement.status.in_(OPEN_BIDDING))):
-        agreement.status, agreement.ended_at = check_bidding(agreement, "lapse", None, now).target, now
-        audit.record("bidding.lapsed", actor=actor, case=case, payload={"agreement": agreement.id})
+        _move(offer, "lapsed", None, actor, now)
+    for agreement in list(db.session.scalars(select(BiddingAgreement).where(
+            BiddingAgreement.case_id == case.id, BiddingAgreement.status.in_(OPEN_BIDDING)))):
+        check_bidding(agreement, "lapsed", None)
+        lifecycle.fire(BIDDING, agreement, "lapsed", actor, role=Who.SYSTEM, case=case, lock=False,
+                       payload={"agreement": agreement.id}, changes={"ended_at": now})
     db.session.flush()
 
 
-def _apply(offer: Offer, move: Move, actor: Any, now: datetime) -> None:
-    offer.status = move.target
-    offer.decided_at = now
-    offer.decided_by_id = getattr(actor, "id", None)
+def _move(offer: Offer, action: str, side: Side | None, actor: Any, now: datetime, *,
+          payload: dict | None = None) -> None:
+    """Apply `action` to the offer as `side` (None: the system): refused in the parties' words by
+    check_offer, then fired (audited as offer.* or proposal.*). The caller has locked the case and
+    re-read the offer (lock_case), hence lock=False."""
+    check_offer(offer, action, side)
+    lifecycle.fire(offer_machine(offer, action), offer, action, actor, role=who(offer.side, side), lock=False,
+                   case=offer.case, payload={"offer": offer.id, **(payload or {})},
+                   changes={"decided_at": now, "decided_by_id": getattr(actor, "id", None)})

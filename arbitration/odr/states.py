@@ -1,16 +1,21 @@
-"""The life of an offer and of a blind-bidding agreement: statuses and the moves between them,
-who may make each move and when it is refused. Pure Python (no Flask, no database), like
-portal/cases/states.py; `arbitration.odr.offers` and `arbitration.odr.blind_bidding` apply these tables.
+"""The lifecycles of the ODR room: an offer (and the conciliator's proposal, the same row answered
+under its own audit names), a blind-bidding agreement, and a party's request for a conciliator.
+Pure tables for `portal.lifecycle`: `arbitration.odr.offers`, `blind_bidding` and `conciliation`
+fire them.
+
+Offers and biddings are answered by a side, not by a role: the "role" a transition names is who the
+actor is to the row (`Who`: the side that made it, the other side, or the system acting on a
+consequence). `check_offer`/`check_bidding` say in the parties' words why a move is refused (409).
 """
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
+from portal.accounts.roles import Role
 from portal.errors import DomainError
+from portal.lifecycle import IllegalTransition, Machine, Transition, transition
+from portal.types import utcnow
 
 
 class Who(enum.StrEnum):
@@ -39,61 +44,72 @@ class BiddingStatus(enum.StrEnum):
     LAPSED = "lapsed"        # the case settled another way while bidding was open
 
 
+class RequestStatus(enum.StrEnum):
+    OPEN = "open"
+    APPOINTED = "appointed"  # the institution appointed a neutral; conciliation started
+
+
 class MoveRefused(DomainError):
     """The move does not fit the offer's (or the bidding's) state; the web answers 409."""
 
 
-Guard = Callable[[Any, datetime], str | None]
-
-
-def not_expired(offer: Any, now: datetime) -> str | None:
-    if offer.valid_until is not None and offer.valid_until <= now:
+def not_expired(offer: Any) -> str | None:
+    if offer.valid_until is not None and offer.valid_until <= utcnow():
         return "This offer has expired and can no longer be accepted. Ask for a fresh offer."
     return None
 
 
-def made_by_a_party(offer: Any, now: datetime) -> str | None:
+def made_by_a_party(offer: Any) -> str | None:
     if offer.side == "neutral":
         return "A conciliator's proposal is accepted or rejected, not countered."
     return None
 
 
-@dataclass(frozen=True)
-class Move:
-    action: str
-    source: enum.StrEnum
-    target: enum.StrEnum
-    by: Who
-    guards: tuple[Guard, ...] = ()
-
-
-OFFER_MOVES: tuple[Move, ...] = (
-    Move("accept", OfferStatus.LIVE, OfferStatus.ACCEPTED, Who.OTHER, (not_expired,)),
-    Move("reject", OfferStatus.LIVE, OfferStatus.REJECTED, Who.OTHER),
-    Move("counter", OfferStatus.LIVE, OfferStatus.COUNTERED, Who.OTHER, (made_by_a_party,)),
-    Move("withdraw", OfferStatus.LIVE, OfferStatus.WITHDRAWN, Who.OWN),
-    Move("supersede", OfferStatus.LIVE, OfferStatus.SUPERSEDED, Who.SYSTEM),
-    Move("lapse", OfferStatus.LIVE, OfferStatus.LAPSED, Who.SYSTEM),
+OS, B, W = OfferStatus, BiddingStatus, Who
+# The answers a party gives, written under "offer.*" for a party's offer and "proposal.*" for the
+# conciliator's proposal (the audit names the notifications key on).
+_ANSWERS: tuple[Transition, ...] = (
+    transition("accepted", OS.LIVE, OS.ACCEPTED, {W.OTHER}, [not_expired], "Accept", manual=True),
+    transition("rejected", OS.LIVE, OS.REJECTED, {W.OTHER}, label="Reject", manual=True),
+    transition("withdrawn", OS.LIVE, OS.WITHDRAWN, {W.OWN}, label="Withdraw", manual=True),
 )
+OFFER = Machine("offer", OfferStatus, initial=frozenset({OS.LIVE}), noun="the offer", transitions=(
+    *_ANSWERS,
+    transition("countered", OS.LIVE, OS.COUNTERED, {W.OTHER}, [made_by_a_party], "Counter", manual=True),
+    # A proposal too is superseded by the conciliator's next one, and lapses, as "offer.*".
+    transition("superseded", OS.LIVE, OS.SUPERSEDED, {W.SYSTEM}, label="Supersede"),
+    transition("lapsed", OS.LIVE, OS.LAPSED, {W.SYSTEM}, label="Lapse"),
+))
+PROPOSAL = Machine("proposal", OfferStatus, initial=frozenset({OS.LIVE}), noun="the proposal",
+                   transitions=_ANSWERS)
 
-BIDDING_MOVES: tuple[Move, ...] = (
-    Move("agree", BiddingStatus.PROPOSED, BiddingStatus.ACTIVE, Who.OTHER),
-    Move("decline", BiddingStatus.PROPOSED, BiddingStatus.DECLINED, Who.OTHER),
-    Move("withdraw", BiddingStatus.PROPOSED, BiddingStatus.WITHDRAWN, Who.OWN),
-    Move("settle", BiddingStatus.ACTIVE, BiddingStatus.SETTLED, Who.SYSTEM),
-    Move("exhaust", BiddingStatus.ACTIVE, BiddingStatus.EXHAUSTED, Who.SYSTEM),
-    Move("lapse", BiddingStatus.PROPOSED, BiddingStatus.LAPSED, Who.SYSTEM),
-    Move("lapse", BiddingStatus.ACTIVE, BiddingStatus.LAPSED, Who.SYSTEM),
-)
+BIDDING = Machine("bidding", BiddingStatus, initial=frozenset({B.PROPOSED}), noun="the bidding",
+                  transitions=(
+    transition("agreed", B.PROPOSED, B.ACTIVE, {W.OTHER}, label="Agree", manual=True),
+    transition("declined", B.PROPOSED, B.DECLINED, {W.OTHER}, label="Decline", manual=True),
+    transition("withdrawn", B.PROPOSED, B.WITHDRAWN, {W.OWN}, label="Withdraw", manual=True),
+    transition("settled", B.ACTIVE, B.SETTLED, {W.SYSTEM}, label="Settle"),
+    transition("exhausted", B.ACTIVE, B.EXHAUSTED, {W.SYSTEM}, label="Exhaust"),
+    transition("lapsed", {B.PROPOSED, B.ACTIVE}, B.LAPSED, {W.SYSTEM}, label="Lapse"),
+))
 
-OPEN_BIDDING = frozenset({BiddingStatus.PROPOSED, BiddingStatus.ACTIVE})
+OPEN_BIDDING = BIDDING.sources("agreed", "settled")
 PARTY_SIDES = frozenset({"creditor", "debtor"})
 
-_WHAT = {"accept": "accepted", "reject": "rejected", "counter": "countered", "withdraw": "withdrawn",
-         "agree": "agreed to", "decline": "declined"}
+# A party asks the institution for a conciliator (its creation: "odr.conciliation_requested"); the
+# platform admin's appointment of a neutral answers every open request.
+CONCILIATION_REQUEST = Machine(
+    "conciliation_request", RequestStatus, initial=frozenset({RequestStatus.OPEN}), event="odr",
+    noun="the request", transitions=(
+        transition("neutral_appointed", RequestStatus.OPEN, RequestStatus.APPOINTED,
+                   {Role.ADMIN, Role.SYSTEM}, label="Appoint a neutral"),
+    ))
+
+_WHAT = {"agreed": "agreed to"}
 
 
-def _who(thing_side: str, actor_side: str | None) -> Who:
+def who(thing_side: str, actor_side: str | None) -> Who:
+    """What the actor is to the offer or bidding: its own side's, the other's, or the system."""
     if actor_side is None:
         return Who.SYSTEM
     if actor_side == thing_side:
@@ -101,33 +117,36 @@ def _who(thing_side: str, actor_side: str | None) -> Who:
     return Who.OTHER if actor_side in PARTY_SIDES else Who.SYSTEM
 
 
-def _check(moves: tuple[Move, ...], thing: Any, action: str, actor_side: str | None,
-           now: datetime, noun: str) -> Move:
-    candidates = [m for m in moves if m.action == action]
-    if not candidates:
+def _check(machine: Machine, thing: Any, action: str, actor_side: str | None, noun: str) -> Transition:
+    if action not in machine.actions:
         raise MoveRefused(f"There is no “{action}” for {noun}s.")
-    move = next((m for m in candidates if m.source == thing.status), None)
-    if move is None:
+    t = machine.transition_for(action)
+    if thing.status not in t.sources:
         raise MoveRefused(f"This {noun} is {thing.status.value.replace('_', ' ')}: "
                           f"it can no longer be {_WHAT.get(action, action)}.")
-    who = _who(thing.side, actor_side)
-    if who != move.by:
-        if move.by == Who.OWN:
+    actor = who(thing.side, actor_side)
+    if actor not in t.roles:
+        if Who.OWN in t.roles:
             raise MoveRefused(f"Only the side that made this {noun} can do that.")
-        if who == Who.OWN:
+        if actor == Who.OWN:
             raise MoveRefused(f"You cannot do that to your own {noun}; the other side decides.")
         raise MoveRefused(f"That is not yours to do on this {noun}.")
-    for guard in move.guards:
-        reason = guard(thing, now)
-        if reason:
-            raise MoveRefused(reason)
-    return move
+    try:
+        return machine.check(thing, action, actor)  # the guards
+    except IllegalTransition as exc:
+        raise MoveRefused(str(exc)) from None
 
 
-def check_offer(offer: Any, action: str, actor_side: str | None, now: datetime) -> Move:
-    """The move if the side (None: the system) may make `action` on the offer now, else MoveRefused."""
-    return _check(OFFER_MOVES, offer, action, actor_side, now, "offer")
+def offer_machine(offer: Any, action: str) -> Machine:
+    """Whose audit names an answer is written under: the proposal's, or the offer's."""
+    is_proposal = offer.side == "neutral"
+    return PROPOSAL if is_proposal and action in PROPOSAL.actions else OFFER
 
 
-def check_bidding(agreement: Any, action: str, actor_side: str | None, now: datetime) -> Move:
-    return _check(BIDDING_MOVES, agreement, action, actor_side, now, "bidding proposal")
+def check_offer(offer: Any, action: str, actor_side: str | None) -> Transition:
+    """The transition if the side (None: the system) may make `action` on the offer now, else MoveRefused."""
+    return _check(offer_machine(offer, action), offer, action, actor_side, "offer")
+
+
+def check_bidding(agreement: Any, action: str, actor_side: str | None) -> Transition:
+    return _check(BIDDING, agreement, action, actor_side, "bidding proposal")

@@ -2,12 +2,13 @@
 deposits and extensions. Each validates its own input; the services check the rules of the case."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     IntegerField,
     SelectField,
     StringField,
@@ -19,6 +20,8 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from arbitration.proceedings.clocks import Basis
 from arbitration.proceedings.conduct import PARTY_LABELS, STEP_LABELS
 from portal.formfields import choices
+from portal.money import PAISA
+from portal.web.forms import MoneyField
 
 PARTY_CHOICES = [(p.value, label) for p, label in PARTY_LABELS.items()]
 STEP_CHOICES = [(k.value, label) for k, label in STEP_LABELS.items()]
@@ -86,8 +89,8 @@ class OrderForm(FlaskForm):
 class FeeForm(FlaskForm):
     party = SelectField("Deposited by", choices=choices(PARTY_CHOICES), validators=[InputRequired()],
                         id="fee_party")
-    amount = DecimalField("Amount (₹)", places=2, validators=[
-        InputRequired("Give the amount."), NumberRange(min=0.01, max=10**11, message="A positive amount.")])
+    amount = MoneyField("Amount (₹)", minimum=PAISA, maximum=Decimal(10**11),
+                        validators=[InputRequired("Give the amount.")])
     received_on = DateField("Received on", validators=[InputRequired("Give the date received.")])
     reference = StringField("Reference (UTR, receipt no.)", validators=[InputRequired("Give a reference."),
                                                                          Length(max=100)])

@@ -9,15 +9,11 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from arbitration.settlement import pdf as settlement_pdf
-from arbitration.settlement.models import (
-    LIVE,
-    AgreementStatus,
-    SettlementAgreement,
-    SignerSide,
-)
+from arbitration.settlement.models import SettlementAgreement, SignerSide
+from arbitration.settlement.states import AGREEMENT, LIVE, AgreementStatus
 from arbitration.settlement.terms import SettlementTerms
 from evidence.services import store, store_pdf
-from portal import audit
+from portal import lifecycle
 from portal import seal as platform_seal
 from portal.cases.intake import today_ist
 from portal.cases.models import Case
@@ -77,7 +73,8 @@ def create_agreement(case: Case, terms: SettlementTerms, *, source: str, actor) 
                                     created_by_id=getattr(actor, "id", None))
     db.session.add(agreement)
     db.session.flush()
-    audit.record("settlement.created", actor=actor, case=case, payload={
+    lifecycle.begin(AGREEMENT, agreement, AgreementStatus.AWAITING_SIGNATURES, actor, action="created",
+                    case=case, payload={
         "agreement_id": agreement.id, "version": version, "source": source, "total": terms.total,
         "instalments": len(terms.instalments), "neutral_required": neutral_required, "sha256": sha})
     return agreement
@@ -101,8 +98,7 @@ def cancel(agreement: SettlementAgreement, actor, reason: str) -> None:
     reason = (reason or "").strip()
     if len(reason) < 5:
         raise DomainError("Say briefly why the agreement is cancelled.")
-    agreement.status = AgreementStatus.CANCELLED
-    audit.record("settlement.cancelled", actor=actor, case=agreement.case, payload={
+    lifecycle.fire(AGREEMENT, agreement, "cancelled", actor, payload={
         "agreement_id": agreement.id, "version": agreement.version, "reason": reason[:500]})
 
 
@@ -124,11 +120,11 @@ def complete_if_ready(agreement: SettlementAgreement) -> bool:
     sealed, _ = platform_seal.seal(pdf, reason=f"Settlement agreement {case.reference} "
                                                f"version {agreement.version}")
     sha = store_pdf(sealed)
-    agreement.final_pdf_sha256, agreement.completed_at = sha, utcnow()
-    agreement.status = AgreementStatus.SIGNED
     fire(case, "settle", None, payload={"agreement_id": agreement.id, "sha256": sha})
     rows = instalments.create_rows(agreement)
-    audit.record("settlement.signed", actor=None, case=case, payload={
+    # The caller holds the agreement's row lock (signing._locked): no second lock here.
+    lifecycle.fire(AGREEMENT, agreement, "signed", None, lock=False, changes={
+        "final_pdf_sha256": sha, "completed_at": utcnow()}, payload={
         "agreement_id": agreement.id, "version": agreement.version, "final_sha256": sha,
         "unsigned_sha256": agreement.unsigned_pdf_sha256, "demo_seal": demo, "instalments": len(rows),
         "methods": {s.side.value: s.method.value for s in signatures}})

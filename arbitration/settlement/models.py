@@ -14,17 +14,12 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from arbitration.settlement.states import LIVE, AgreementStatus  # noqa: F401  (LIVE re-exported)
 from arbitration.settlement.terms import SettlementTerms
 from portal.accounts.models import User, enum_column
 from portal.cases.models import Case
 from portal.extensions import db
 from portal.types import Money, UTCDateTime, utcnow
-
-
-class AgreementStatus(enum.StrEnum):
-    AWAITING_SIGNATURES = "awaiting_signatures"
-    SIGNED = "signed"         # every party (and the neutral) agreed; the case is settled
-    CANCELLED = "cancelled"   # withdrawn before it was complete; a new one may be made
 
 
 class SignerSide(enum.StrEnum):
@@ -39,9 +34,6 @@ class SignMethod(enum.StrEnum):
     DOCUSIGN = "docusign"
     OTP_ACCEPTANCE = "otp_acceptance"            # accepted electronically, not a digital signature
     NEUTRAL_AUTHENTICATION = "neutral_authentication"
-
-
-LIVE = (AgreementStatus.AWAITING_SIGNATURES, AgreementStatus.SIGNED)
 
 
 class SettlementAgreement(db.Model):

@@ -20,7 +20,7 @@ from arbitration.settlement.models import (
     SignerSide,
     SignMethod,
 )
-from portal import audit
+from portal import audit, lifecycle
 from portal.accounts.policy import Side, side_of
 from portal.adapters.esign.base import (
     Signer,
@@ -168,6 +168,7 @@ def start_ceremony(agreement: SettlementAgreement, actor, provider: SigningProvi
     `return_url(token)` is where the provider sends the signer back. DomainError when it may not."""
     from notices.signing.ceremonies import abandon_pending_for_settlement
     from notices.signing.models import SigningCeremony
+    from notices.signing.states import SETTLEMENT_CEREMONY, CeremonyStatus
 
     if provider.name not in PROVIDER_METHODS:
         raise DomainError("That provider signs at once; it has no ceremony to start.")
@@ -193,11 +194,10 @@ def start_ceremony(agreement: SettlementAgreement, actor, provider: SigningProvi
     ceremony = SigningCeremony(settlement_id=agreement.id, signer_side=side.value, provider=result.provider,
                                provider_ref=result.provider_ref, token=token, started_by_id=actor.id,
                                document_sha256=hashlib.sha256(request.pdf).hexdigest())
-    db.session.add(ceremony)
-    db.session.flush()
-    audit.record("settlement.signing_started", actor=actor, case=agreement.case, payload={
-        "agreement_id": agreement.id, "side": side.value, "provider": result.provider,
-        "provider_ref": result.provider_ref, "document_sha256": ceremony.document_sha256})
+    lifecycle.begin(SETTLEMENT_CEREMONY, ceremony, CeremonyStatus.PENDING, actor, action="signing_started",
+                    case=agreement.case, payload={
+                        "agreement_id": agreement.id, "side": side.value, "provider": result.provider,
+                        "provider_ref": result.provider_ref, "document_sha256": ceremony.document_sha256})
     return result, ceremony
 
 
@@ -208,7 +208,7 @@ def finish_ceremony(ceremony, provider: SigningProvider, callback: dict, *, via:
     cancelled, complete or already agreed by that side meanwhile abandons the ceremony: nothing is
     applied. SigningError and DomainError leave everything unchanged."""
     from notices.signing.signatures import signature_intact
-    from notices.signing.states import CeremonyStatus
+    from notices.signing.states import ENDED, SETTLEMENT_CEREMONY, CeremonyStatus
 
     if not ceremony.pending:
         raise DomainError("This signing attempt has already finished.")
@@ -221,11 +221,12 @@ def finish_ceremony(ceremony, provider: SigningProvider, callback: dict, *, via:
                "provider_ref": ceremony.provider_ref, "via": via, "detail": result.detail}
     reason = refusal(agreement, side) if result.status == SigningStatus.SIGNED else None
     if result.status != SigningStatus.SIGNED or reason:
-        ceremony.status = (CeremonyStatus.ABANDONED if reason else CeremonyStatus.DECLINED
-                           if result.status == SigningStatus.DECLINED else CeremonyStatus.FAILED)
-        ceremony.detail, ceremony.finished_at = (reason or result.detail or "")[:500], utcnow()
-        audit.record(f"settlement.signing_{ceremony.status.value}", actor=actor, case=agreement.case,
-                     payload=payload | ({"reason": reason} if reason else {}))
+        ended = (CeremonyStatus.ABANDONED if reason else CeremonyStatus.DECLINED
+                 if result.status == SigningStatus.DECLINED else CeremonyStatus.FAILED)
+        # The caller holds the ceremony's row lock. Audited as settlement.signing_<declined|failed|abandoned>.
+        lifecycle.fire(SETTLEMENT_CEREMONY, ceremony, ENDED[ended], actor, lock=False, case=agreement.case,
+                       payload=payload | ({"reason": reason} if reason else {}),
+                       changes={"detail": (reason or result.detail or "")[:500], "finished_at": utcnow()})
         return ceremony.status
     if not result.signed_pdf or not signature_intact(result.signed_pdf):
         raise DomainError("The provider returned a document without an intact signature; it was not kept.")
@@ -235,8 +236,10 @@ def finish_ceremony(ceremony, provider: SigningProvider, callback: dict, *, via:
     certificate = result.evidence.get("certificate_of_completion.pdf")
     if certificate:  # DocuSign's certificate of completion, kept beside the signed copy
         extra["certificate_sha256"] = settlement.store_pdf(certificate)
-    ceremony.status, ceremony.finished_at = CeremonyStatus.SIGNED, utcnow()
-    ceremony.signed_pdf_sha256, ceremony.detail = signed_sha, (result.detail or "")[:500]
+    lifecycle.fire(SETTLEMENT_CEREMONY, ceremony, "signing_completed", actor, lock=False, case=agreement.case,
+                   payload=payload | {"signed_sha256": signed_sha}, changes={
+                       "finished_at": utcnow(), "signed_pdf_sha256": signed_sha,
+                       "detail": (result.detail or "")[:500]})
     _record(agreement, actor, side, PROVIDER_METHODS[ceremony.provider], "", signed_sha256=signed_sha,
             detail=result.detail or ceremony.provider, extra=extra)
     return ceremony.status

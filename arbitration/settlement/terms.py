@@ -10,8 +10,9 @@ import calendar
 import json
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from portal import money
 from portal.types import to_paisa
 
 MAX_INSTALMENTS = 36
@@ -90,14 +91,9 @@ class SettlementTerms:
 
 def _money(value, what: str) -> Decimal:
     try:
-        amount = value if isinstance(value, Decimal) else Decimal(str(value).replace(",", "").strip())
-    except (InvalidOperation, ValueError):
-        raise TermsError(f"{what} is not an amount in rupees.") from None
-    if not amount.is_finite():
-        raise TermsError(f"{what} is not an amount in rupees.")
-    amount = to_paisa(amount)
-    if amount <= 0:
-        raise TermsError(f"{what} must be more than zero.")
+        amount = money.parse_amount(value, minimum=money.PAISA, what=what)
+    except money.MoneyInvalid as exc:
+        raise TermsError(str(exc)) from None
     return amount
 
 

@@ -1,7 +1,8 @@
 """The settlement agreement's pages: read, sign or accept, download; the instalment schedule.
 
-Thin: parse, authorize with policy.require, call arbitration.settlement.agreements / signing, commit,
-redirect. Works for a debtor with an account and for the debtor's personal-link session alike.
+Thin: parse, authorize with policy.require, call arbitration.settlement.agreements / signing,
+redirect; the request boundary commits. Works for a debtor with an account and for the debtor's
+personal-link session alike.
 """
 from __future__ import annotations
 
@@ -33,10 +34,10 @@ from portal.cases.intake import today_ist
 from portal.cases.lookup import case_for as load
 from portal.cases.models import Case
 from portal.cases.states import CaseStatus
-from portal.database import commit
 from portal.extensions import db, limiter
 from portal.onetime_codes import CodeError
 from portal.urls import public_url
+from portal.web.boundary import keep_changes
 from portal.web.forms import require_fresh_form
 
 
@@ -135,7 +136,6 @@ def send_code(reference: str):
     except CodeError as exc:
         form.destination.errors.append(str(exc))
         return render_page(case, send_form=form, status=exc.status)
-    commit()
     flash(f"We sent a 6-digit code to {row.masked_destination}. It is valid for a few minutes.", "success")
     return redirect(url_for("settlement.show", reference=case.reference) + "#enter-code")
 
@@ -152,10 +152,9 @@ def accept(reference: str):
     try:
         signing.accept_with_code(agreement, current_user, form.code.data, request.remote_addr or "")
     except CodeError as exc:
-        commit()  # the wrong try counts
+        keep_changes()  # the wrong try counts
         form.code.errors.append(str(exc))
         return render_page(case, code_form=form, status=exc.status)
-    commit()
     flash(_done_message(agreement), "success")
     return redirect(url_for("settlement.show", reference=case.reference))
 
@@ -168,7 +167,6 @@ def sign_dsc(reference: str):
     require_fresh_form()
     pin = (request.form.get("token_pin") or "")[:64] or None  # only for a key on a token
     signing.sign_with_dsc(agreement, current_user, request.remote_addr or "", pin=pin)  # DomainError: 409
-    commit()
     flash(_done_message(agreement), "success")
     return redirect(url_for("settlement.show", reference=case.reference))
 
@@ -190,7 +188,6 @@ def sign_with_provider(reference: str):
     result, _ = signing.start_ceremony(  # DomainError: 409
         agreement, current_user, provider_for(name),
         return_url=lambda token: public_url("notices.signing_return", token=token))
-    commit()
     return render_template(
         "signing_handover.html", reference=case.reference, label=NAMES[name],
         document=f"The settlement agreement in {case.reference} (version {agreement.version})",
@@ -212,7 +209,6 @@ def cancel(reference: str):
     if not form.validate_on_submit():
         return render_page(case, cancel_form=form, status=400 if form.csrf_token.errors else 422)
     settlement.cancel(agreement, current_user, form.reason.data)  # DomainError (signed already): 409
-    commit()
     flash("The agreement was cancelled. A new one can be made from accepted terms.", "success")
     return redirect(url_for("settlement.show", reference=case.reference))
 

@@ -11,7 +11,8 @@ from arbitration.odr.models.room import ConciliationRequest
 from arbitration.tribunal import conflicts, disclosure
 from arbitration.tribunal import mail as tribunal_mail
 from arbitration.tribunal.models import Appointment, AppointmentHow, AppointmentStatus
-from portal import audit
+from arbitration.tribunal.states import APPOINTMENT
+from portal import audit, lifecycle
 from portal.accounts.models import User
 from portal.accounts.policy import Side, side_of
 from portal.accounts.roles import Role
@@ -110,11 +111,10 @@ def _open_for_appointment(case: Case) -> None:
 
 
 def _lapse_proposals(actor: Any, case: Case) -> None:
-    for old in db.session.scalars(select(Appointment).where(
-            Appointment.case_id == case.id, Appointment.status == AppointmentStatus.PROPOSED)):
-        old.status = AppointmentStatus.REMOVED
-        audit.record("arbitration.proposal_lapsed", actor=actor, case=case,
-                     payload={"appointment_id": old.id})
+    for old in list(db.session.scalars(select(Appointment).where(
+            Appointment.case_id == case.id, Appointment.status == AppointmentStatus.PROPOSED))):
+        lifecycle.fire(APPOINTMENT, old, "proposal_lapsed", actor, case=case,
+                       payload={"appointment_id": old.id})
 
 
 def appoint_by_institution(actor: User, case: Case, neutral: User | None) -> Appointment:
@@ -126,12 +126,10 @@ def appoint_by_institution(actor: User, case: Case, neutral: User | None) -> App
     _lapse_proposals(actor, case)  # the parties did not agree: the institution's name replaces theirs
     now = utcnow()
     appointment = Appointment(case_id=case.id, neutral_id=neutral.id, how=AppointmentHow.INSTITUTION,
-                              status=AppointmentStatus.PROPOSED, agreed_by_id=actor.id, agreed_at=now,
-                              created_at=now, decline_reason="")
-    db.session.add(appointment)
-    db.session.flush()
-    audit.record("arbitration.arbitrator_nominated", actor=actor, case=case,
-                 payload={"appointment_id": appointment.id, "neutral_id": neutral.id, "how": "institution"})
+                              agreed_by_id=actor.id, agreed_at=now, created_at=now, decline_reason="")
+    lifecycle.begin(APPOINTMENT, appointment, AppointmentStatus.PROPOSED, actor,
+                    action="arbitrator_nominated",
+                    case=case, payload={"neutral_id": neutral.id, "how": "institution"})
     tribunal_mail.invited(appointment)
     return appointment
 
@@ -145,12 +143,10 @@ def propose(actor: Any, case: Case, neutral: User | None) -> Appointment:
     neutral = check_eligible(case, neutral)
     _lapse_proposals(actor, case)  # a counter-proposal replaces the name the other side put forward
     appointment = Appointment(case_id=case.id, neutral_id=neutral.id, how=AppointmentHow.AGREED,
-                              status=AppointmentStatus.PROPOSED, proposed_by_id=actor.id,
-                              proposed_by_side=side, created_at=utcnow(), decline_reason="")
-    db.session.add(appointment)
-    db.session.flush()
-    audit.record("arbitration.arbitrator_proposed", actor=actor, case=case,
-                 payload={"appointment_id": appointment.id, "neutral_id": neutral.id, "side": side.value})
+                              proposed_by_id=actor.id, proposed_by_side=side, created_at=utcnow(),
+                              decline_reason="")
+    lifecycle.begin(APPOINTMENT, appointment, AppointmentStatus.PROPOSED, actor, action="arbitrator_proposed",
+                    case=case, payload={"neutral_id": neutral.id, "side": side.value})
     disclosure.tell_parties(case, "an arbitrator is proposed", "email/tribunal_proposed.txt",
                             appointment=appointment)
     return appointment
@@ -188,15 +184,13 @@ def accept(actor: User, appointment: Appointment, raw_disclosure: dict[str, str]
     if problems:
         raise DisclosureIncomplete(problems)
     now = utcnow()
-    appointment.disclosure, appointment.disclosure_filed_at, appointment.answered_at = answers, now, now
-    appointment.status = AppointmentStatus.ACCEPTED
-    appointment.challenge_deadline = disclosure.deadline_from(now)
+    deadline = disclosure.deadline_from(now)
     previous, case.neutral_id = case.neutral_id, actor.id
-    db.session.flush()
-    audit.record("arbitration.arbitrator_accepted", actor=actor, case=case,
-                 payload={"appointment_id": appointment.id, "neutral_id": actor.id,
-                          "previous_neutral_id": previous, "how": appointment.how.value,
-                          "challenge_deadline": appointment.challenge_deadline.isoformat()})
+    lifecycle.fire(APPOINTMENT, appointment, "arbitrator_accepted", actor, case=case, changes={
+        "disclosure": answers, "disclosure_filed_at": now, "answered_at": now,
+        "challenge_deadline": deadline},
+        payload={"appointment_id": appointment.id, "neutral_id": actor.id, "previous_neutral_id": previous,
+                 "how": appointment.how.value, "challenge_deadline": deadline.isoformat()})
     disclosure.tell_parties(case, "the arbitral tribunal is constituted", "email/tribunal_constituted.txt",
                             appointment=appointment)
     return appointment
@@ -205,11 +199,9 @@ def accept(actor: User, appointment: Appointment, raw_disclosure: dict[str, str]
 def decline(actor: User, appointment: Appointment, reason: str) -> Appointment:
     if appointment.neutral_id != actor.id or not appointment.awaiting_neutral:
         raise DomainError("This appointment is not waiting for your answer.")
-    appointment.status, appointment.answered_at = AppointmentStatus.DECLINED, utcnow()
-    appointment.decline_reason = (reason or "").strip()[:1000]
-    db.session.flush()
-    audit.record("arbitration.arbitrator_declined", actor=actor, case=appointment.case,
-                 payload={"appointment_id": appointment.id})
+    lifecycle.fire(APPOINTMENT, appointment, "arbitrator_declined", actor, payload={
+        "appointment_id": appointment.id}, changes={
+        "answered_at": utcnow(), "decline_reason": (reason or "").strip()[:1000]})
     return appointment
 
 

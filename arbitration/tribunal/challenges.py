@@ -10,7 +10,8 @@ from arbitration.tribunal import disclosure
 from arbitration.tribunal import mail as tribunal_mail
 from arbitration.tribunal.appointments import current_appointment
 from arbitration.tribunal.models import AppointmentStatus, Challenge, ChallengeDecision
-from portal import audit
+from arbitration.tribunal.states import APPOINTMENT
+from portal import audit, lifecycle
 from portal.accounts.models import User
 from portal.accounts.policy import Side, side_of
 from portal.cases.models import Case
@@ -49,10 +50,9 @@ def file(actor: Any, case: Case, reasons: str) -> Challenge:
     challenge = Challenge(appointment=appointment, side=side, filed_by_id=actor.id, reasons=text,
                           filed_at=utcnow(), decision=ChallengeDecision.PENDING, decision_reasons="")
     db.session.add(challenge)
-    appointment.status = AppointmentStatus.CHALLENGED
     db.session.flush()
-    audit.record("arbitration.arbitrator_challenged", actor=actor, case=case,
-                 payload={"appointment_id": appointment.id, "challenge_id": challenge.id, "side": side.value})
+    lifecycle.fire(APPOINTMENT, appointment, "arbitrator_challenged", actor, case=case, payload={
+        "appointment_id": appointment.id, "challenge_id": challenge.id, "side": side.value})
     tribunal_mail.challenged(appointment)
     return challenge
 
@@ -69,14 +69,16 @@ def decide(actor: User, challenge: Challenge, *, upheld: bool, reasons: str) -> 
         raise DomainError(f"Keep the reasons under {MAX_REASONS} characters.")
     challenge.decision = ChallengeDecision.UPHELD if upheld else ChallengeDecision.REJECTED
     challenge.decision_reasons, challenge.decided_at = text, utcnow()
-    if upheld:  # the arbitrator withdraws; a substitute is appointed the same way (s.15(2))
-        appointment.status = AppointmentStatus.REMOVED
-        case.neutral_id = None
-    else:
-        appointment.status = AppointmentStatus.ACCEPTED
     db.session.flush()
+    # The decision is the challenge's own record (the notifications close on it); the appointment's
+    # move follows it. Upheld, the arbitrator withdraws; a substitute is appointed the same way (s.15(2)).
     audit.record("arbitration.challenge_decided", actor=actor, case=case,
                  payload={"challenge_id": challenge.id, "decision": challenge.decision.value})
+    lifecycle.fire(APPOINTMENT, appointment, "arbitrator_removed" if upheld else "challenge_rejected", actor,
+                   case=case, payload={"appointment_id": appointment.id, "challenge_id": challenge.id})
+    if upheld:
+        case.neutral_id = None
+    db.session.flush()
     disclosure.tell_parties(case, "the arbitrator decided the challenge",
                             "email/tribunal_challenge_decided.txt", challenge=challenge)
     return challenge

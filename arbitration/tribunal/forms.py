@@ -2,15 +2,18 @@
 arbitrator, the Sixth Schedule disclosure, continuing disclosure, a challenge and its decision."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from arbitration.tribunal.challenges import MAX_REASONS
 from arbitration.tribunal.conflicts import GROUND_LABELS
 from arbitration.tribunal.disclosure import MAX_ANSWER, SEVENTH_SCHEDULE_DECLARATION, SIXTH_SCHEDULE
 from arbitration.tribunal.models import Ground
 from portal.formfields import choices
+from portal.web.forms import MoneyField
 
 _Q = {q.key: q.text for q in SIXTH_SCHEDULE}
 def _strip(value):
@@ -25,8 +28,7 @@ class ProfileForm(FlaskForm):
     languages = StringField("Languages you conduct proceedings in (comma-separated)",
                             validators=[Length(max=200)])
     fee_schedule = TextAreaField("Fee schedule", validators=[Length(max=2000)])
-    base_fee = DecimalField("Fee per case (₹, optional)", places=2, validators=[
-        Optional(), NumberRange(min=0, max=10_000_000, message="Give a fee between ₹0 and ₹1,00,00,000.")])
+    base_fee = MoneyField("Fee per case (₹, optional)", maximum=Decimal("10000000"), validators=[Optional()])
     available = BooleanField("Available for new appointments")
     availability_note = StringField("Availability note", validators=[Length(max=300)])
 

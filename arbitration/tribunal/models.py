@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from arbitration.tribunal.states import AppointmentStatus
 from portal.accounts.models import User, enum_column
 from portal.accounts.policy import Side
 from portal.cases.models import Case
@@ -21,14 +22,6 @@ from portal.types import Money, UTCDateTime, utcnow
 class AppointmentHow(enum.StrEnum):
     INSTITUTION = "institution"  # the platform admin, acting as the arbitral institution
     AGREED = "agreed"            # one party proposed the name and the other agreed (s.11(2))
-
-
-class AppointmentStatus(enum.StrEnum):
-    PROPOSED = "proposed"        # awaiting the other party's agreement, or the neutral's answer
-    ACCEPTED = "accepted"        # disclosure filed and accepted: the tribunal is constituted
-    DECLINED = "declined"
-    CHALLENGED = "challenged"    # a s.13 challenge awaits the arbitrator's decision
-    REMOVED = "removed"          # a challenge was upheld (or the proposal lapsed)
 
 
 class Ground(enum.StrEnum):

@@ -15,12 +15,12 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from notices.bulk.models import NoticeBatch, NoticeBatchItem
-from notices.bulk.states import BatchItemStatus
+from notices.bulk.states import BATCH_ITEM, BatchItemStatus
 from notices.drafting import workflow as services
 from notices.drafting.rendering import render_notice_pdf
 from notices.models import Notice, NoticeLanguage
-from notices.states import NoticeStatus
-from portal import audit
+from notices.states import NOTICE, NoticeStatus
+from portal import audit, lifecycle
 from portal.accounts import twofactor
 from portal.accounts.models import User
 from portal.audit import AuditEvent
@@ -80,7 +80,9 @@ def request_notices(actor: User, case_ids: list[int], *, language: NoticeLanguag
     batch = NoticeBatch(org_id=actor.org_id, import_batch_id=import_batch.id if import_batch else None,
                         language=language, pay_within_days=pay_within_days,
                         submit_for_review=submit_for_review, created_by_id=actor.id,
-                        items=[NoticeBatchItem(case_id=cid) for cid in wanted])
+                        items=[lifecycle.begin(BATCH_ITEM, NoticeBatchItem(case_id=cid),
+                                               BatchItemStatus.QUEUED, actor, action=None)
+                               for cid in wanted])
     db.session.add(batch)
     db.session.flush()
     audit.record("notice_batch.requested", actor=actor, payload={
@@ -91,14 +93,15 @@ def request_notices(actor: User, case_ids: list[int], *, language: NoticeLanguag
 
 
 def _lock_item(item_id: int) -> NoticeBatchItem | None:
-    return db.session.scalar(select(NoticeBatchItem).where(NoticeBatchItem.id == item_id).with_for_update())
+    return db.session.scalar(select(NoticeBatchItem).where(NoticeBatchItem.id == item_id).with_for_update()
+                             .execution_options(populate_existing=True))
 
 
 def draft_item(item_id: int, today: date) -> NoticeBatchItem | None:
     """Draft one case's notice, pre-render its PDF (to validate and warm it), submit if asked.
     Returns None when the item is no longer queued (a retry after it was done)."""
     item = _lock_item(item_id)
-    if item is None or item.status != BatchItemStatus.QUEUED:
+    if item is None or item.status not in BATCH_ITEM.sources("item_drafted"):
         return None
     batch, actor = item.batch, item.batch.created_by
     notice = services.start_notice(actor, item.case, today, language=batch.language,
@@ -106,20 +109,22 @@ def draft_item(item_id: int, today: date) -> NoticeBatchItem | None:
     render_notice_pdf(notice.current.body_html)
     if batch.submit_for_review:
         services.submit(actor, notice)
-    item.status, item.notice_id, item.finished_at = BatchItemStatus.DRAFTED, notice.id, utcnow()
-    db.session.flush()
+    # lock=False: _lock_item locked and read the row.
+    lifecycle.fire(BATCH_ITEM, item, "item_drafted", actor, case=item.case, lock=False,
+                   payload={"batch_id": item.batch_id, "notice_id": notice.id},
+                   changes={"notice_id": notice.id, "finished_at": utcnow()})
     return item
 
 
 def mark_failed(item_id: int, reason: str) -> None:
     """Record why a case could not be drafted (after its own transaction was rolled back)."""
     item = _lock_item(item_id)
-    if item is None or item.status != BatchItemStatus.QUEUED:
+    if item is None or item.status not in BATCH_ITEM.sources("item_failed"):
         return
-    item.status, item.reason, item.finished_at = BatchItemStatus.FAILED, reason[:500], utcnow()
-    audit.record("notice_batch.item_failed", actor=item.batch.created_by, case=item.case,
-                 payload={"batch_id": item.batch_id, "reason": item.reason})
-    db.session.flush()
+    # lock=False: _lock_item locked and read the row.
+    lifecycle.fire(BATCH_ITEM, item, "item_failed", item.batch.created_by, case=item.case, lock=False,
+                   payload={"batch_id": item.batch_id, "reason": reason[:500]},
+                   changes={"reason": reason[:500], "finished_at": utcnow()})
 
 
 @dataclass
@@ -222,11 +227,10 @@ def approve_batch(advocate: User, batch: NoticeBatch, totp_code: str) -> list[No
         raise DomainError("That authentication code is not valid or was already used.")
     now = utcnow()
     for item in items:
-        item.notice.status, item.notice.approved_at = NoticeStatus.APPROVED, now
-    audit.record_many([("notice.approved", item.notice.case, {
-        "notice_id": item.notice.id, "version": item.notice.current.version,
-        "sha256": item.notice.current.sha256, "batch_id": batch.id,
-        "sampled": item.sampled_by_id == advocate.id}) for item in items], actor=advocate)
+        lifecycle.fire(NOTICE, item.notice, "approved", advocate, changes={"approved_at": now}, payload={
+            "notice_id": item.notice.id, "version": item.notice.current.version,
+            "sha256": item.notice.current.sha256, "batch_id": batch.id,
+            "sampled": item.sampled_by_id == advocate.id})
     audit.record("notice_batch.approved", actor=advocate, payload={
         "batch_id": batch.id, "approved": len(items), "sample": len(drawn)})
     return [item.notice for item in items]
@@ -234,7 +238,7 @@ def approve_batch(advocate: User, batch: NoticeBatch, totp_code: str) -> list[No
 
 def _check_approvable(advocate: User, notice: Notice) -> None:
     """services.approve's rules, less the TOTP code (checked once for the whole batch)."""
-    if notice.status != NoticeStatus.IN_REVIEW:
+    if notice.status not in NOTICE.sources("approved"):
         raise DomainError("Only a notice in review can be approved.")
     if notice.case.advocate_id != advocate.id:
         raise DomainError("Only the advocate assigned to the case can approve its notice.")

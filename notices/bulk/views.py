@@ -13,10 +13,10 @@ from notices.bulk.models import NoticeBatch, NoticeBatchItem
 from notices.drafting.forms import ApproveForm
 from notices.models import NoticeLanguage
 from portal.accounts.policy import Action, require
-from portal.database import after_commit, commit, rollback
-from portal.errors import DomainError
+from portal.database import after_commit
 from portal.extensions import db
 from portal.imports.models import ImportBatch
+from portal.web.boundary import attempt, keep_changes
 
 
 def _import_batch(import_id: int | None) -> ImportBatch | None:
@@ -59,17 +59,13 @@ def new_batch():
             chosen = [int(v) for v in request.form.getlist("case_id")]
         except ValueError:
             abort(400, "The selection of cases was not understood; reload the page and try again.")
-        try:
-            batch = bulk.request_notices(current_user, chosen, language=NoticeLanguage(form.language.data),
-                                         pay_within_days=form.pay_within_days.data,
-                                         submit_for_review=form.submit_for_review.data, import_batch=source)
-        except DomainError as exc:
-            rollback()
-            form.form_errors.append(str(exc))
-        else:
+        batch = attempt(lambda: bulk.request_notices(
+            current_user, chosen, language=NoticeLanguage(form.language.data),
+            pay_within_days=form.pay_within_days.data, submit_for_review=form.submit_for_review.data,
+            import_batch=source), form.form_errors)
+        if batch is not None:
             item_ids = [item.id for item in batch.items]
             after_commit(lambda: _queue(item_ids))
-            commit()
             flash(f"{len(item_ids)} notices requested; they are being drafted.", "success")
             return redirect(url_for("notice_batches.show_batch", batch_id=batch.id))
     imports = db.session.scalars(select(ImportBatch).where(ImportBatch.org_id == current_user.org_id)
@@ -123,13 +119,14 @@ def review_batch(batch_id: int):
 
 
 def _review_page(batch: NoticeBatch, form: ApproveForm, status: int = 200):
-    try:
-        sample = bulk.sample(current_user, batch)
-    except DomainError as exc:
-        rollback()
-        flash(str(exc), "info")
+    errors: list[str] = []
+    sample = attempt(lambda: bulk.sample(current_user, batch), errors)
+    if errors:
+        flash(errors[0], "info")
         return redirect(url_for("notice_batches.review_batches"))
-    commit()  # the draw is kept: reloading the page shows the same sample
+    # The draw is kept, after a refused approval too (whose own changes were undone): reloading the
+    # page shows the same sample.
+    keep_changes()
     pool = bulk.awaiting(current_user, batch, before=min(i.sampled_at for i in sample))
     return render_template("notices/bulk_review.html", batch=batch, sample=sample, pool=pool,
                            form=form), status
@@ -143,7 +140,6 @@ def open_sample(batch_id: int, item_id: int):
     if item is None or item.batch_id != batch.id or item.sampled_by_id != current_user.id:
         abort(404, "That notice is not in your sample of this batch.")
     bulk.view_sample(current_user, item)
-    commit()
     return render_template("notices/bulk_sample.html", batch=batch, item=item, notice=item.notice)
 
 
@@ -153,13 +149,8 @@ def approve_batch(batch_id: int):
     batch = _advocate_batch(batch_id)
     form = ApproveForm()
     if form.validate_on_submit():
-        try:
-            approved = bulk.approve_batch(current_user, batch, form.code.data)
-        except DomainError as exc:
-            rollback()
-            form.code.errors.append(str(exc))
-        else:
-            commit()
+        approved = attempt(lambda: bulk.approve_batch(current_user, batch, form.code.data), form.code.errors)
+        if approved is not None:
             flash(f"Approved {len(approved)} notices. Sign each from its page.", "success")
             return redirect(url_for("notice_batches.review_batches"))
     return _review_page(batch, form, status=422)

@@ -6,7 +6,6 @@ from decimal import Decimal
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    DecimalField,
     IntegerField,
     SelectField,
     StringField,
@@ -16,6 +15,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from notices.models import NoticeLanguage
 from portal.formfields import choices
+from portal.web.forms import MoneyField
 
 
 class DraftNoticeForm(FlaskForm):
@@ -27,8 +27,7 @@ class DraftNoticeForm(FlaskForm):
                                 validators=[Optional(), Length(min=6, max=10)])
     cheque_bank = StringField("Drawn on (bank and branch)", validators=[Optional(), Length(max=120)])
     cheque_date = DateField("Cheque date", validators=[Optional()])
-    cheque_amount = DecimalField("Cheque amount (₹)", places=2,
-                                 validators=[Optional(), NumberRange(min=Decimal("1"))])
+    cheque_amount = MoneyField("Cheque amount (₹)", minimum=Decimal("1"), validators=[Optional()])
     memo_date = DateField("Date of the bank's dishonour memo", validators=[Optional()])
     dishonour_reason = StringField("Reason on the memo", validators=[Optional(), Length(max=200)])
 

@@ -17,9 +17,8 @@ from portal.accounts.roles import Role
 from portal.cases.intake import today_ist
 from portal.cases.models import Case
 from portal.cases.views import load_case
-from portal.database import commit, rollback
-from portal.errors import DomainError
 from portal.extensions import db
+from portal.web.boundary import attempt
 from portal.web.forms import require_fresh_form
 
 
@@ -35,15 +34,10 @@ def new_notice(reference: str):
             cheque = services.ChequeDetails(form.cheque_number.data, form.cheque_bank.data,
                                             form.cheque_date.data, form.cheque_amount.data,
                                             form.memo_date.data, form.dishonour_reason.data)
-        try:
-            notice = services.start_notice(current_user, case, today_ist(),
-                                           language=NoticeLanguage(form.language.data),
-                                           pay_within_days=form.pay_within_days.data, cheque=cheque)
-        except DomainError as exc:
-            rollback()
-            form.form_errors.append(str(exc))
-        else:
-            commit()
+        notice = attempt(lambda: services.start_notice(
+            current_user, case, today_ist(), language=NoticeLanguage(form.language.data),
+            pay_within_days=form.pay_within_days.data, cheque=cheque), form.form_errors)
+        if notice is not None:
             flash("Draft notice prepared. Preview it, then submit it to your advocate.", "success")
             return redirect(url_for("notices.show_notice", notice_id=notice.id))
     return render_template("notices/new.html", form=form, case=case), 422 if form.errors else 200
@@ -69,13 +63,11 @@ def _act(notice_id: int, action: Action, fn, message: str):
     notice = load_notice(notice_id)
     require(current_user, action, notice.case)
     require_fresh_form()
-    try:
-        fn(notice)
-    except DomainError as exc:
-        rollback()
-        flash(str(exc), "error")
+    errors: list[str] = []
+    attempt(lambda: fn(notice), errors)
+    if errors:
+        flash(errors[0], "error")
         return notice_page(notice, status=409)
-    commit()
     flash(message, "success")
     return redirect(url_for("notices.show_notice", notice_id=notice_id))
 
@@ -100,16 +92,10 @@ def return_notice(notice_id: int):
     notice = load_notice(notice_id)
     require(current_user, Action.REVIEW_NOTICE, notice.case)
     form = CommentForm()
-    if form.validate_on_submit():
-        try:
-            services.request_changes(current_user, notice, form.comment.data)
-        except DomainError as exc:
-            rollback()
-            form.comment.errors.append(str(exc))
-        else:
-            commit()
-            flash("Returned to the creditor with your comments.", "success")
-            return redirect(url_for("notices.show_notice", notice_id=notice_id))
+    if form.validate_on_submit() and attempt(
+            lambda: services.request_changes(current_user, notice, form.comment.data), form.comment.errors):
+        flash("Returned to the creditor with your comments.", "success")
+        return redirect(url_for("notices.show_notice", notice_id=notice_id))
     return notice_page(notice, comment_form=form, status=422)
 
 
@@ -120,13 +106,8 @@ def approve_notice(notice_id: int):
     require(current_user, Action.REVIEW_NOTICE, notice.case)
     form = ApproveForm()
     if form.validate_on_submit():
-        try:
-            services.approve(current_user, notice, form.code.data)
-        except DomainError as exc:
-            rollback()
-            form.code.errors.append(str(exc))
-        else:
-            commit()
+        attempt(lambda: services.approve(current_user, notice, form.code.data), form.code.errors)
+        if not form.code.errors:
             flash("Approved. The notice is ready for your signature.", "success")
             return redirect(url_for("notices.show_notice", notice_id=notice_id))
     return notice_page(notice, approve_form=form, status=422)

@@ -1,7 +1,8 @@
 """Notice use-cases: draft, revise, submit for review, return with comments, approve, mandates.
 
 Services take the actor, flush and never commit. Case status moves only through
-portal.cases.transitions.fire; the notice's own review status follows it here.
+portal.cases.transitions.fire; the notice's own review status follows it here, through its table
+(`notices.states.NOTICE`) and `portal.lifecycle.fire`, which also writes the `notice.*` audit events.
 """
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from sqlalchemy import select
 from notices.drafting.rendering import check_can_draft, kind_for, render_notice_html
 from notices.mandates.models import Mandate
 from notices.models import DEMAND_KINDS, Notice, NoticeComment, NoticeKind, NoticeLanguage, NoticeVersion
-from notices.states import NoticeStatus
-from portal import audit
+from notices.states import NOTICE, NoticeStatus
+from portal import lifecycle
 from portal.accounts import twofactor
 from portal.accounts.models import User
 from portal.cases.models import Case
@@ -50,17 +51,19 @@ def active_notice(case: Case) -> Notice | None:
 
 
 def _add_version(actor: User, notice: Notice, today: date) -> NoticeVersion:
+    """Render a new version from the case's facts; a notice returned with comments is drafting again."""
+    NOTICE.check(notice, "version_drafted", lifecycle.role_of(actor))  # before the render's work
     rendered = render_notice_html(notice, notice.case, today)
     number = len(notice.versions) + 1
     version = NoticeVersion(notice=notice, version=number, facts_version=notice.case.facts_version,
                             body_html=rendered.html, body_text=rendered.text, sha256=rendered.sha256,
                             created_by_id=actor.id)
-    notice.facts_version = notice.case.facts_version
     db.session.add(version)
     db.session.flush()
-    audit.record("notice.version_drafted", actor=actor, case=notice.case, payload={
+    lifecycle.fire(NOTICE, notice, "version_drafted", actor, changes={
+        "facts_version": notice.case.facts_version}, payload={
         "notice_id": notice.id, "version": number, "sha256": rendered.sha256,
-        "facts_version": notice.facts_version})
+        "facts_version": notice.case.facts_version})
     return version
 
 
@@ -83,7 +86,8 @@ def start_notice(actor: User, case: Case, today: date, *, language: NoticeLangua
         notice.cheque_number, notice.cheque_bank = cheque.number, cheque.bank
         notice.cheque_date, notice.cheque_amount = cheque.cheque_date, cheque.amount
         notice.dishonour_memo_date, notice.dishonour_reason = cheque.memo_date, cheque.reason
-    db.session.add(notice)
+    # Created without an event of its own: its first version (notice.version_drafted) records it.
+    lifecycle.begin(NOTICE, notice, NoticeStatus.DRAFTING, actor, action=None)
     db.session.flush()
     _add_version(actor, notice, today)
     return notice
@@ -91,40 +95,34 @@ def start_notice(actor: User, case: Case, today: date, *, language: NoticeLangua
 
 def revise(actor: User, notice: Notice, today: date) -> NoticeVersion:
     """Redraft from the case's current facts (after the creditor corrected them)."""
-    if notice.status not in (NoticeStatus.DRAFTING, NoticeStatus.CHANGES_REQUESTED):
+    if notice.status not in NOTICE.sources("version_drafted"):
         raise DomainError("Only a draft, or one returned with comments, can be revised.")
     check_can_draft(notice.case, notice.kind, today, memo_date=notice.dishonour_memo_date)
-    notice.status = NoticeStatus.DRAFTING
     return _add_version(actor, notice, today)
 
 
 def submit(actor: User, notice: Notice) -> None:
-    if notice.status != NoticeStatus.DRAFTING:
+    if notice.status not in NOTICE.sources("submitted"):
         raise DomainError("Only a draft can be submitted for review.")
     payload = {"notice_id": notice.id, "version": notice.current.version}
-    if notice.kind in DEMAND_KINDS:
+    if notice.kind in DEMAND_KINDS:  # an s.21 notice leaves the case's status alone
         fire(notice.case, "submit_notice", actor, payload=payload)
-    else:  # an s.21 notice leaves the case's status alone (arbitration/invocation/notice.py)
-        audit.record("notice.submitted", actor=actor, case=notice.case, payload=payload)
-    notice.advocate_id = notice.case.advocate_id
-    notice.status = NoticeStatus.IN_REVIEW
-    notice.submitted_at = utcnow()
+    lifecycle.fire(NOTICE, notice, "submitted", actor, payload=payload, changes={
+        "advocate_id": notice.case.advocate_id, "submitted_at": utcnow()})
 
 
 def request_changes(actor: User, notice: Notice, comment: str) -> NoticeComment:
-    if notice.status != NoticeStatus.IN_REVIEW:
+    if notice.status not in NOTICE.sources("changes_requested"):
         raise DomainError("Only a notice in review can be returned.")
     text = comment.strip()
     if not text:
         raise DomainError("Say what should change.")
     if notice.kind in DEMAND_KINDS:
         fire(notice.case, "return_notice", actor, payload={"notice_id": notice.id})
-    notice.status = NoticeStatus.CHANGES_REQUESTED
     note = NoticeComment(notice=notice, version=notice.current.version, author_id=actor.id, body=text)
     db.session.add(note)
-    db.session.flush()
-    audit.record("notice.changes_requested", actor=actor, case=notice.case,
-                 payload={"notice_id": notice.id, "version": note.version, "comment": text})
+    lifecycle.fire(NOTICE, notice, "changes_requested", actor,
+                   payload={"notice_id": notice.id, "version": note.version, "comment": text})
     return note
 
 
@@ -145,7 +143,7 @@ def grant_mandate(actor: User, advocate: User) -> Mandate:
 
 def approve(actor: User, notice: Notice, totp_code: str) -> None:
     """The advocate approves the text; a fresh TOTP code is required at this moment."""
-    if notice.status != NoticeStatus.IN_REVIEW:
+    if notice.status not in NOTICE.sources("approved"):
         raise DomainError("Only a notice in review can be approved.")
     if notice.case.advocate_id != actor.id:
         raise DomainError("Only the advocate assigned to the case can approve its notice.")
@@ -156,7 +154,5 @@ def approve(actor: User, notice: Notice, totp_code: str) -> None:
                           or "The mandate to send notices is not in force.")
     if not twofactor.check_totp(actor, totp_code):
         raise DomainError("That authentication code is not valid or was already used.")
-    notice.status = NoticeStatus.APPROVED
-    notice.approved_at = utcnow()
-    audit.record("notice.approved", actor=actor, case=notice.case, payload={
+    lifecycle.fire(NOTICE, notice, "approved", actor, changes={"approved_at": utcnow()}, payload={
         "notice_id": notice.id, "version": notice.current.version, "sha256": notice.current.sha256})

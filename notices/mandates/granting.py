@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from evidence.services import store, store_pdf
 from notices.mandates.models import Mandate
-from notices.mandates.states import MandateStatus
-from portal import audit
+from notices.mandates.states import MANDATE, MandateStatus
+from portal import audit, lifecycle
 from portal import seal as platform_seal
 from portal.accounts import twofactor
 from portal.accounts.models import Engagement, User
@@ -105,8 +105,9 @@ def _accept(actor: User, advocate: User, ip: str, method: str, detail: dict) -> 
     text = render_template("notices/mandate.txt", org=org, advocate=advocate, signer=actor, on=now)
     mandate = Mandate(org_id=org.id, advocate_id=advocate.id, text=text, sha256="0" * 64,
                       signed_by_id=actor.id, signed_at=now, accepted_at=now, accepted_ip=ip[:45],
-                      method=method, status=MandateStatus.AWAITING_ADVOCATE)
-    db.session.add(mandate)
+                      method=method)
+    # Its creation is audited below as mandate.accepted, once the sealed PDF's hashes are known.
+    lifecycle.begin(MANDATE, mandate, MandateStatus.AWAITING_ADVOCATE, actor, action=None)
     db.session.flush()
     pdf = render_pdf("pdf/mandate.html", org=org, advocate=advocate, profile=advocate.advocate_profile,
                      acceptor=actor, accepted_at=now, method=method, ip=ip, number=mandate.id,
@@ -129,7 +130,7 @@ def countersign(actor: User, mandate: Mandate, provider: SigningProvider | None 
 
     if mandate.advocate_id != actor.id:
         raise DomainError("Only the advocate named in the mandate signs it.")
-    if mandate.revoked_at is not None or mandate.status != MandateStatus.AWAITING_ADVOCATE:
+    if mandate.revoked_at is not None or mandate.status not in MANDATE.sources("countersigned"):
         raise DomainError("This mandate is not waiting for your signature.")
     provider = provider or PadesProvider(advocate_key_material(actor, pin))
     profile = actor.advocate_profile
@@ -139,11 +140,11 @@ def countersign(actor: User, mandate: Mandate, provider: SigningProvider | None 
                           signer=Signer(actor.name, actor.email, actor.id, capacity),
                           reason=f"Mandate of {mandate.organization.legal_name} to issue and send notices")
     signed = sign_now(provider, request, "The signature was not completed.").signed_pdf
-    mandate.signed_pdf_sha256 = store_pdf(signed)
-    mandate.advocate_signed_at, mandate.status = utcnow(), MandateStatus.IN_FORCE
-    audit.record("mandate.countersigned", actor=actor, payload={
+    signed_sha = store_pdf(signed)
+    lifecycle.fire(MANDATE, mandate, "countersigned", actor, changes={
+        "signed_pdf_sha256": signed_sha, "advocate_signed_at": utcnow()}, payload={
         "mandate_id": mandate.id, "org_id": mandate.org_id, "sealed_sha256": mandate.sealed_pdf_sha256,
-        "sha256": mandate.signed_pdf_sha256, "provider": provider.name})
+        "sha256": signed_sha, "provider": provider.name})
     return mandate
 
 

@@ -13,10 +13,9 @@ from notices.signing.token_keys import uses_token
 from portal.accounts.models import Engagement, User
 from portal.accounts.policy import Action, require
 from portal.accounts.roles import Role
-from portal.database import commit, rollback
-from portal.errors import DomainError
 from portal.extensions import db, limiter
 from portal.onetime_codes import CodeError
+from portal.web.boundary import attempt, keep_changes, on_refusal
 from portal.web.forms import require_fresh_form
 
 
@@ -37,19 +36,20 @@ def _refused(advocate: User, message: str, status: int):
     return render_team(mandate_error=(advocate.id, message)), status
 
 
+def _refusal(exc, advocate_id: int):
+    """A refused code or acceptance, on the Team page (the request's changes are rolled back)."""
+    return _refused(db.session.get(User, advocate_id), str(exc), getattr(exc, "status", 409))
+
+
 @bp.post("/mandates/<int:advocate_id>/code")
 @login_required
 @limiter.limit("10 per hour")
+@on_refusal(_refusal)
 def send_mandate_code(advocate_id: int):
     """E-mail the administrator a one-time code to accept the mandate (no authentication app)."""
     advocate = _engaged_advocate(advocate_id)
     require_fresh_form()
-    try:
-        row = mandates.send_code(current_user, advocate, request.remote_addr or "")
-    except CodeError as exc:
-        rollback()
-        return _refused(advocate, str(exc), exc.status)
-    commit()
+    row = mandates.send_code(current_user, advocate, request.remote_addr or "")
     flash(f"Code sent to {row.masked_destination}. Enter it to accept the mandate.", "success")
     return redirect(url_for("accounts.team"))
 
@@ -57,6 +57,7 @@ def send_mandate_code(advocate_id: int):
 @bp.post("/mandates/<int:advocate_id>")
 @login_required
 @limiter.limit("20 per hour")
+@on_refusal(_refusal)
 def grant_mandate(advocate_id: int):
     """The organisation's administrator accepts the mandate for an engaged advocate with a code."""
     advocate = _engaged_advocate(advocate_id)
@@ -68,12 +69,8 @@ def grant_mandate(advocate_id: int):
     try:
         mandates.accept(current_user, advocate, form.code.data, request.remote_addr or "")
     except CodeError as exc:
-        commit()  # the wrong try counts (nothing else was stored)
+        keep_changes()  # the wrong try counts (nothing else was stored)
         return _refused(advocate, str(exc), exc.status)
-    except DomainError as exc:
-        rollback()
-        return _refused(advocate, str(exc), 409)
-    commit()
     flash(f"Mandate accepted and sealed. {advocate.name} must now countersign it with their digital "
           "signature certificate.", "success")
     return redirect(url_for("accounts.team"))
@@ -114,12 +111,10 @@ def sign_mandate(mandate_id: int):
         if form.csrf_token.errors:
             abort(400, "Your form had expired. Please try again.")
         return _mandates_page((mandate.id, "Check the PIN."), form), 422
-    try:
-        mandates.countersign(current_user, mandate, pin=form.pin.data or None)
-    except DomainError as exc:
-        rollback()
-        return _mandates_page((mandate_id, str(exc)), form), 422
-    commit()
+    errors: list[str] = []
+    attempt(lambda: mandates.countersign(current_user, mandate, pin=form.pin.data or None), errors)
+    if errors:
+        return _mandates_page((mandate_id, errors[0]), form), 422
     flash(f"Mandate of {mandate.organization.legal_name} signed: it is now in force.", "success")
     return redirect(url_for("notices.advocate_mandates"))
 

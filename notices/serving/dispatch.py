@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from notices.models import Notice
 from notices.serving.models import ChannelKind, Dispatch, EventKind, Purpose, ServiceTerms
-from notices.serving.states import DispatchStatus
+from notices.serving.states import DISPATCH, UNSENT, DispatchStatus
 from notices.states import NoticeStatus
-from portal import audit
+from portal import audit, lifecycle
 from portal.accounts.models import User
 from portal.cases.models import ContactKind
 from portal.database import after_commit
@@ -56,10 +56,11 @@ def follow_up(notice: Notice, purpose: Purpose, channels: tuple[ChannelKind, ...
         if key in known:
             continue
         known.add(key)
-        created.append(Dispatch(notice_id=notice.id, channel=d.channel, purpose=purpose, address=d.address,
-                                idempotency_key=key, designated=d.designated, created_by_id=d.created_by_id,
-                                bounce_token=secrets.token_hex(12), pixel_token=secrets.token_hex(12)))
-    db.session.add_all(created)
+        # Created without an event of its own: its `queued` timeline event below records it.
+        created.append(lifecycle.begin(DISPATCH, Dispatch(
+            notice_id=notice.id, channel=d.channel, purpose=purpose, address=d.address, idempotency_key=key,
+            designated=d.designated, created_by_id=d.created_by_id, bounce_token=secrets.token_hex(12),
+            pixel_token=secrets.token_hex(12)), DispatchStatus.QUEUED, None, action=None))
     db.session.flush()
     from notices.serving import timeline
 
@@ -113,8 +114,8 @@ def serve(actor: User, notice: Notice, channels: set[ChannelKind], *,
         dispatch = Dispatch(notice_id=notice.id, channel=channel, address=address, idempotency_key=key,
                             designated=designated, created_by_id=actor.id,
                             bounce_token=secrets.token_hex(12), pixel_token=secrets.token_hex(12))
-        db.session.add(dispatch)
-        created.append(dispatch)
+        # Created without an event of its own: its `queued` timeline event below records it.
+        created.append(lifecycle.begin(DISPATCH, dispatch, DispatchStatus.QUEUED, actor, action=None))
     if not created:
         raise DomainError("The notice has already been served on every address of those channels.")
     db.session.flush()
@@ -150,4 +151,4 @@ def _label(channel: ChannelKind) -> str:
 
 
 def is_live(dispatch: Dispatch) -> bool:
-    return dispatch.status in (DispatchStatus.QUEUED, DispatchStatus.SENDING)
+    return dispatch.status in UNSENT

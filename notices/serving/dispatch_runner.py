@@ -10,6 +10,10 @@
 A worker that dies between 1 and 3 leaves a claim that expires; the sweep (or the broker's
 redelivery) then sends again with the same Message-ID. The one window left is a crash after the
 provider accepted and before 3 commits; the lease only has to outlast the channel's timeout.
+
+Each status change goes through the dispatch's table (`notices.serving.states.DISPATCH`) with
+`lifecycle.fire(..., lock=False)`: `_locked` has already locked and re-read the row, in the
+debtor-then-dispatch order. These tasks are their own transaction boundary: they commit here.
 """
 from __future__ import annotations
 
@@ -26,7 +30,8 @@ from notices.serving.channels import Delivery, Sent, channel_for
 from notices.serving.contact_rules import ContactPolicy, ist_day_bounds, next_contact_time
 from notices.serving.dispatch import respond_by
 from notices.serving.models import ChannelKind, Dispatch, EventKind, ServiceTerms
-from notices.serving.states import DispatchStatus
+from notices.serving.states import DISPATCH, DispatchStatus
+from portal import lifecycle
 from portal.adapters.messaging import PermanentFailure, TransientFailure
 from portal.cases.models import Case, Party
 from portal.cases.states import CaseStatus
@@ -88,8 +93,7 @@ def contacts_today(party_id: int, now: datetime, excluding: int) -> int:
 def _claim(dispatch_id: int) -> Outcome | tuple[ChannelKind, Delivery]:
     dispatch = _locked(dispatch_id)
     now = utcnow()
-    if dispatch is None or dispatch.status in (DispatchStatus.SENT, DispatchStatus.FAILED,
-                                               DispatchStatus.CANCELLED):
+    if dispatch is None or dispatch.status not in DISPATCH.sources("claim"):  # sent, failed or cancelled
         rollback()
         return Outcome("done", detail=dispatch.status.value if dispatch else "no such dispatch")
     if dispatch.status == DispatchStatus.SENDING and dispatch.claimed_until > now:
@@ -110,7 +114,8 @@ def _claim(dispatch_id: int) -> Outcome | tuple[ChannelKind, Delivery]:
     policy = ContactPolicy.of(case.creditor)
     wait = next_contact_time(now, policy, contacts_today(case.debtor_party_id, now, dispatch.id))
     if wait is not None:
-        dispatch.status, dispatch.not_before = DispatchStatus.QUEUED, wait.astimezone(IST)
+        lifecycle.fire(DISPATCH, dispatch, "defer", None, lock=False,  # locked by _locked
+                       changes={"not_before": wait.astimezone(IST)}, payload={"until": wait.isoformat()})
         timeline.record(notice, EventKind.DEFERRED, source="sulah", dispatch=dispatch,
                         raw=f"deferred {dispatch.id} until {wait.isoformat()}".encode(),
                         detail=f"Outside the contact rules; next attempt {wait:%d %b %Y %H:%M} IST")
@@ -118,9 +123,10 @@ def _claim(dispatch_id: int) -> Outcome | tuple[ChannelKind, Delivery]:
         return Outcome("deferred", at=wait)
     from notices.serving.delivery import build_delivery
 
-    dispatch.status, dispatch.claimed_until = DispatchStatus.SENDING, now + timedelta(
-        seconds=cfg["DISPATCH_LEASE_SECONDS"])
-    dispatch.attempts += 1
+    until = now + timedelta(seconds=cfg["DISPATCH_LEASE_SECONDS"])
+    lifecycle.fire(DISPATCH, dispatch, "claim", None, lock=False,  # locked by _locked
+                   changes={"claimed_until": until, "attempts": dispatch.attempts + 1},
+                   payload={"attempt": dispatch.attempts + 1, "claimed_until": until.isoformat()})
     delivery = build_delivery(dispatch)
     kind = dispatch.channel
     commit()
@@ -140,11 +146,15 @@ def _whatsapp_waits_for_email(dispatch: Dispatch, now: datetime) -> Outcome | No
 
 def _finish(dispatch_id: int, sent: Sent) -> Outcome:
     dispatch = _locked(dispatch_id)
+    already = _finished_meanwhile(dispatch, "sent")
+    if already is not None:
+        return already
     now = utcnow()
     notice, case = dispatch.notice, dispatch.notice.case
-    dispatch.status, dispatch.sent_at, dispatch.claimed_until = DispatchStatus.SENT, now, None
-    dispatch.provider, dispatch.provider_message_id = sent.provider, sent.message_id
-    dispatch.last_error = None
+    lifecycle.fire(DISPATCH, dispatch, "sent", None, lock=False,  # locked by _locked
+                   changes={"sent_at": now, "claimed_until": None, "provider": sent.provider,
+                            "provider_message_id": sent.message_id, "last_error": None},
+                   payload={"provider": sent.provider, "provider_message_id": sent.message_id})
     terms = db.session.get(ServiceTerms, notice.id)
     if terms is not None and terms.first_dispatched_at is None:
         terms.first_dispatched_at, terms.respond_by = now, respond_by(now, notice.pay_within_days)
@@ -156,6 +166,16 @@ def _finish(dispatch_id: int, sent: Sent) -> Outcome:
     return Outcome("sent", detail=sent.message_id)
 
 
+def _finished_meanwhile(dispatch: Dispatch | None, action: str) -> Outcome | None:
+    """`done` (and nothing recorded) when another attempt already finished the dispatch: a worker
+    whose lease ran out comes back after the next one sent it (or it bounced, or was given up)."""
+    if dispatch is not None and dispatch.status in DISPATCH.sources(action):
+        return None
+    status = dispatch.status.value if dispatch else "no such dispatch"
+    rollback()
+    return Outcome("done", detail=status)
+
+
 def backoff(attempts: int) -> float:
     cfg = current_app.config
     exponential = cfg["DISPATCH_RETRY_BASE_SECONDS"] * 2 ** max(attempts - 1, 0)
@@ -165,10 +185,14 @@ def backoff(attempts: int) -> float:
 
 def _retry(dispatch_id: int, error: str) -> Outcome:
     dispatch = _locked(dispatch_id)
+    already = _finished_meanwhile(dispatch, "retry")
+    if already is not None:
+        return already
     delay = backoff(dispatch.attempts)
     at = utcnow() + timedelta(seconds=delay)
-    dispatch.status, dispatch.claimed_until, dispatch.last_error = DispatchStatus.QUEUED, None, error[:2000]
-    dispatch.not_before = at
+    lifecycle.fire(DISPATCH, dispatch, "retry", None, lock=False,  # locked by _locked
+                   changes={"claimed_until": None, "last_error": error[:2000], "not_before": at},
+                   payload={"attempt": dispatch.attempts, "error": error[:500], "next_at": at.isoformat()})
     timeline.record(dispatch.notice, EventKind.RETRY, source="sulah", dispatch=dispatch,
                     raw=f"attempt {dispatch.attempts} failed: {error}".encode(),
                     detail=f"Attempt {dispatch.attempts} failed ({error[:200]}); next in {delay:.0f} s")
@@ -178,7 +202,12 @@ def _retry(dispatch_id: int, error: str) -> Outcome:
 
 def _fail(dispatch_id: int, error: str) -> Outcome:
     dispatch = _locked(dispatch_id)
-    dispatch.status, dispatch.claimed_until, dispatch.last_error = DispatchStatus.FAILED, None, error[:2000]
+    already = _finished_meanwhile(dispatch, "fail")
+    if already is not None:
+        return already
+    lifecycle.fire(DISPATCH, dispatch, "fail", None, lock=False,  # locked by _locked
+                   changes={"claimed_until": None, "last_error": error[:2000]},
+                   payload={"error": error[:500]})
     timeline.record(dispatch.notice, EventKind.FAILED, source="sulah", dispatch=dispatch,
                     raw=f"failed {dispatch.id}: {error}".encode(), detail=error[:500])
     from notices.serving.delivery import tell_creditor_failed

@@ -88,6 +88,11 @@ class Dispatch(db.Model):
         return list(db.session.scalars(select(Dispatch).where(Dispatch.notice_id == self.notice_id)))
 
     @property
+    def case(self):
+        """The notice's case: where the dispatch's lifecycle events are audited."""
+        return self.notice.case
+
+    @property
     def unread(self) -> bool:
         """A WhatsApp message sent without a read receipt (DOMAIN 7 flags it)."""
         return self.channel == ChannelKind.WHATSAPP and self.status == DispatchStatus.SENT and not any(

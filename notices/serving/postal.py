@@ -18,7 +18,8 @@ from evidence.services import add_document
 from notices.serving import timeline
 from notices.serving.dispatch import respond_by
 from notices.serving.models import ChannelKind, DeliveryEvent, Dispatch, EventKind, ServiceTerms
-from notices.serving.states import DispatchStatus
+from notices.serving.states import DISPATCH
+from portal import lifecycle
 from portal.accounts.models import User
 from portal.cases.intake import today_ist
 from portal.cases.states import CaseStatus
@@ -142,7 +143,7 @@ def record_posting(actor: User, dispatch: Dispatch, article: str, service: Posta
     if posting_of(dispatch) is not None:
         raise DomainError(f"Article {dispatch.provider_message_id} was already recorded for this dispatch; "
                           "a recorded posting is not changed.")
-    if dispatch.status != DispatchStatus.QUEUED:
+    if dispatch.status not in DISPATCH.sources("posted"):
         raise DomainError(f"This postal dispatch is {dispatch.status.value}; a posting cannot be recorded.")
     try:
         service = PostalService(service)
@@ -162,8 +163,10 @@ def record_posting(actor: User, dispatch: Dispatch, article: str, service: Posta
         raise PostalInputError(f"Article {number} is already recorded for another notice. "
                                "Check the receipt.")
     at = _noon_ist(booked_on)
-    dispatch.status, dispatch.sent_at, dispatch.claimed_until = DispatchStatus.SENT, at, None
-    dispatch.provider, dispatch.provider_message_id, dispatch.last_error = PROVIDER, number, None
+    lifecycle.fire(DISPATCH, dispatch, "posted", actor, lock=False,  # locked above
+                   changes={"sent_at": at, "claimed_until": None, "provider": PROVIDER,
+                            "provider_message_id": number, "last_error": None},
+                   payload={"article_number": number, "booked_on": booked_on.isoformat()})
     terms = db.session.get(ServiceTerms, notice.id)
     if terms is not None and terms.first_dispatched_at is None:
         terms.first_dispatched_at, terms.respond_by = at, respond_by(at, notice.pay_within_days)

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from notices.serving import timeline
 from notices.serving.bounces import Bounce
 from notices.serving.models import ChannelKind, Dispatch, EventKind
-from notices.serving.states import DispatchStatus
+from notices.serving.states import DISPATCH
+from portal import lifecycle
 from portal.adapters.messaging import DeliveryStatus, StatusUpdate
 from portal.extensions import db
 
@@ -40,7 +41,7 @@ def status_updates(channel: ChannelKind, provider: str, updates: Sequence[Status
         if event is None:
             continue
         new += 1
-        if kind == EventKind.FAILED and dispatch.status != DispatchStatus.FAILED:
+        if kind == EventKind.FAILED:
             _fail(dispatch, f"The provider reported the message undeliverable: {update.detail or 'failed'}")
     return new
 
@@ -52,7 +53,7 @@ def bounce(b: Bounce, raw: bytes) -> bool:
     detail = f"{b.action} {b.status} {b.recipient}: {b.diagnostic}".strip()
     event = timeline.record(dispatch.notice, EventKind.BOUNCED, source="dsn", dispatch=dispatch, raw=raw,
                             provider_ref=b.status, detail=detail)
-    if event is not None and b.permanent and dispatch.status != DispatchStatus.FAILED:
+    if event is not None and b.permanent:
         _fail(dispatch, f"The e-mail bounced ({b.status}): {b.diagnostic or 'address rejected'}")
     return event is not None
 
@@ -70,5 +71,11 @@ def opened(pixel_token: str, user_agent: str) -> bool:
 def _fail(dispatch: Dispatch, reason: str) -> None:
     from notices.serving.delivery import tell_creditor_failed
 
-    dispatch.status, dispatch.last_error = DispatchStatus.FAILED, reason
+    # Locked and re-read first: a worker may be finishing the same dispatch.
+    db.session.flush()
+    db.session.refresh(dispatch, with_for_update={"key_share": True})
+    if dispatch.status not in DISPATCH.sources("undeliverable"):
+        return  # failed already (an earlier report, or the worker gave up)
+    lifecycle.fire(DISPATCH, dispatch, "undeliverable", None, lock=False,  # locked just above
+                   changes={"last_error": reason}, payload={"reason": reason[:500]})
     tell_creditor_failed(dispatch, reason)

@@ -1,7 +1,16 @@
-"""A dispatch's lifecycle: queued, claimed by a worker, then sent, failed or cancelled."""
+"""A dispatch's lifecycle: queued, claimed by a worker, then sent, failed or cancelled.
+
+`DISPATCH` is the table `portal.lifecycle.fire` applies (audit events `dispatch.<action>`; the
+delivery timeline's own events, `delivery.<kind>`, are written beside them by `timeline.record`).
+"""
 from __future__ import annotations
 
 import enum
+from typing import Any
+
+from portal.accounts.roles import Role
+from portal.lifecycle import Machine, transition
+from portal.types import utcnow
 
 
 class DispatchStatus(enum.StrEnum):
@@ -10,3 +19,37 @@ class DispatchStatus(enum.StrEnum):
     SENT = "sent"          # the provider accepted it: the sent-marker, with its message id
     FAILED = "failed"      # permanently: bad address, hard bounce, retries exhausted
     CANCELLED = "cancelled"
+
+
+S = DispatchStatus
+C, SYS = Role.CREDITOR, Role.SYSTEM
+# Not yet sent: a worker may still take it (a claim whose lease ran out is taken again).
+UNSENT = frozenset({S.QUEUED, S.SENDING})
+
+
+def claim_free(dispatch: Any) -> str | None:
+    """A dispatch being sent by a live worker is not claimed again until its lease runs out."""
+    if dispatch.status == S.SENDING and dispatch.claimed_until is not None \
+            and dispatch.claimed_until > utcnow():
+        return "Another worker is sending this dispatch."
+    return None
+
+
+DISPATCH = Machine(
+    "dispatch", DispatchStatus,
+    initial=frozenset({S.QUEUED}),
+    transitions=(
+        transition("claim", UNSENT, S.SENDING, {SYS}, [claim_free], label="Claim for sending"),
+        transition("defer", UNSENT, S.QUEUED, {SYS}, label="Defer to the contact window"),
+        transition("retry", UNSENT, S.QUEUED, {SYS}, label="Retry later"),
+        # The provider accepted it. From QUEUED too: a worker whose lease ran out may finish after
+        # another worker's attempt put the dispatch back in the queue.
+        transition("sent", UNSENT, S.SENT, {SYS}, label="Sent"),
+        transition("fail", UNSENT, S.FAILED, {SYS}, label="Give up"),
+        # Staff booked the notice at the post office (a postal dispatch is never claimed).
+        transition("posted", S.QUEUED, S.SENT, {C}, label="Record the posting"),
+        # A hard bounce or a provider's failure report, usually after it was sent.
+        transition("undeliverable", UNSENT | {S.SENT}, S.FAILED, {SYS}, label="Undeliverable"),
+    ),
+    noun="the dispatch",
+)

@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from notices.models import Notice
 from notices.signing.models import SigningCeremony
-from notices.signing.states import CeremonyStatus
+from notices.signing.states import CEREMONY, SETTLEMENT_CEREMONY, CeremonyStatus
+from portal import lifecycle
 from portal.extensions import db
 from portal.types import utcnow
 
@@ -35,8 +36,11 @@ def abandon_pending(notice: Notice, reason: str) -> None:
     """A new attempt (or a DSC signature) replaces any unfinished one; its late callback changes nothing."""
     for ceremony in db.session.scalars(select(SigningCeremony).where(
             SigningCeremony.notice_id == notice.id, SigningCeremony.status == CeremonyStatus.PENDING)
-            .with_for_update()):
-        ceremony.status, ceremony.detail, ceremony.finished_at = CeremonyStatus.ABANDONED, reason, utcnow()
+            .with_for_update().execution_options(populate_existing=True)):
+        # lock=False: the query above locked and re-read the row.
+        lifecycle.fire(CEREMONY, ceremony, "signing_abandoned", None, lock=False,
+                       payload={"notice_id": notice.id, "reason": reason},
+                       changes={"detail": reason, "finished_at": utcnow()})
 
 
 def latest_for_settlement(agreement, side: str) -> SigningCeremony | None:
@@ -49,5 +53,9 @@ def abandon_pending_for_settlement(agreement, side: str, reason: str) -> None:
     """As abandon_pending, for one side's attempts at a settlement agreement."""
     for ceremony in db.session.scalars(select(SigningCeremony).where(
             SigningCeremony.settlement_id == agreement.id, SigningCeremony.signer_side == side,
-            SigningCeremony.status == CeremonyStatus.PENDING).with_for_update()):
-        ceremony.status, ceremony.detail, ceremony.finished_at = CeremonyStatus.ABANDONED, reason, utcnow()
+            SigningCeremony.status == CeremonyStatus.PENDING)
+            .with_for_update().execution_options(populate_existing=True)):
+        # lock=False: the query above locked and re-read the row.
+        lifecycle.fire(SETTLEMENT_CEREMONY, ceremony, "signing_abandoned", None, lock=False,
+                       payload={"agreement_id": agreement.id, "side": side, "reason": reason},
+                       changes={"detail": reason, "finished_at": utcnow()})

@@ -52,5 +52,10 @@ class SigningCeremony(db.Model):
     started_by: Mapped[User] = relationship()
 
     @property
+    def case(self):
+        """The case of the notice or settlement agreement being signed (its events are audited there)."""
+        return self.notice.case if self.notice is not None else self.settlement.case
+
+    @property
     def pending(self) -> bool:
         return self.status == CeremonyStatus.PENDING

@@ -17,9 +17,9 @@ from notices.drafting.rendering import render_notice_pdf
 from notices.models import DEMAND_KINDS, Notice
 from notices.signing.ceremonies import abandon_pending
 from notices.signing.models import SigningCeremony
-from notices.signing.states import CeremonyStatus
-from notices.states import NoticeStatus
-from portal import audit
+from notices.signing.states import CEREMONY, ENDED, CeremonyStatus
+from notices.states import NOTICE
+from portal import audit, lifecycle
 from portal.accounts.models import User
 from portal.adapters.esign.base import (
     Signer,
@@ -31,7 +31,6 @@ from portal.adapters.esign.base import (
 )
 from portal.cases.transitions import fire
 from portal.errors import DomainError
-from portal.extensions import db
 from portal.types import utcnow
 
 
@@ -74,7 +73,7 @@ def sign_notice(actor: User, notice: Notice, provider: SigningProvider | None = 
 
 
 def require_signable(actor: User, notice: Notice) -> None:
-    if notice.status != NoticeStatus.APPROVED:
+    if notice.status not in NOTICE.sources("signed"):
         raise DomainError("Only an approved notice can be signed.")
     if notice.case.advocate_id != actor.id:
         raise DomainError("Only the advocate assigned to the case can sign its notice.")
@@ -102,12 +101,10 @@ def start_signing(actor: User, notice: Notice, provider: SigningProvider, *,
         return Started(result, sha256=_signed(actor, notice, result))
     if result.status != SigningStatus.PENDING or not result.provider_ref or not result.redirect_url:
         raise DomainError(result.detail or "The signature was not completed.")
-    ceremony = SigningCeremony(notice_id=notice.id, provider=result.provider,
+    ceremony = SigningCeremony(notice=notice, provider=result.provider,
                                provider_ref=result.provider_ref, token=token, started_by_id=actor.id,
                                document_sha256=hashlib.sha256(pdf).hexdigest())
-    db.session.add(ceremony)
-    db.session.flush()
-    audit.record("notice.signing_started", actor=actor, case=notice.case, payload={
+    lifecycle.begin(CEREMONY, ceremony, CeremonyStatus.PENDING, actor, action="signing_started", payload={
         "notice_id": notice.id, "version": notice.current.version, "provider": result.provider,
         "provider_ref": result.provider_ref, "document_sha256": ceremony.document_sha256})
     return Started(result, ceremony=ceremony)
@@ -128,20 +125,20 @@ def complete_ceremony(ceremony: SigningCeremony, provider: SigningProvider, call
     notice, actor = ceremony.notice, ceremony.started_by
     payload = {"notice_id": notice.id, "provider": ceremony.provider, "provider_ref": ceremony.provider_ref,
                "via": via, "detail": result.detail}
+    detail = (result.detail or "")[:500]
+    # lock=False: the caller already holds the ceremony's row lock, re-read (ceremonies.by_reference).
     if result.status != SigningStatus.SIGNED:
-        ceremony.status = (CeremonyStatus.DECLINED if result.status == SigningStatus.DECLINED
-                           else CeremonyStatus.FAILED)
-        ceremony.detail, ceremony.finished_at = (result.detail or "")[:500], utcnow()
-        audit.record(f"notice.signing_{ceremony.status.value}", actor=actor, case=notice.case,
-                     payload=payload)
+        ended = CeremonyStatus.DECLINED if result.status == SigningStatus.DECLINED else CeremonyStatus.FAILED
+        lifecycle.fire(CEREMONY, ceremony, ENDED[ended], actor, payload=payload, lock=False,
+                       changes={"detail": detail, "finished_at": utcnow()})
         return ceremony.status
-    if notice.status != NoticeStatus.APPROVED:
+    if notice.status not in NOTICE.sources("signed"):
         raise DomainError("This notice is no longer waiting for a signature.")
     if not result.signed_pdf or not signature_intact(result.signed_pdf):
         raise DomainError("The provider returned a document without an intact signature; it was not kept.")
-    ceremony.signed_pdf_sha256 = _signed(actor, notice, result, ceremony=ceremony, via=via)
-    ceremony.status, ceremony.finished_at = CeremonyStatus.SIGNED, utcnow()
-    ceremony.detail = (result.detail or "")[:500]
+    sha = _signed(actor, notice, result, ceremony=ceremony, via=via)
+    lifecycle.fire(CEREMONY, ceremony, "signing_completed", actor, payload=payload | {"sha256": sha},
+                   lock=False, changes={"signed_pdf_sha256": sha, "detail": detail, "finished_at": utcnow()})
     return ceremony.status
 
 
@@ -149,7 +146,7 @@ def _signed(actor: User, notice: Notice, result: SigningResult, *, ceremony: Sig
             via: str = "") -> str:
     """Keep the signed PDF, move the notice and the case on, freeze the evidence it cites, audit it."""
     sha = store_pdf(result.signed_pdf)
-    notice.status, notice.signed_at, notice.signed_pdf_sha256 = NoticeStatus.SIGNED, utcnow(), sha
+    NOTICE.check(notice, "signed", lifecycle.role_of(actor))  # before anything is kept on the case
     if notice.kind in DEMAND_KINDS:  # an s.21 notice leaves the case's status alone
         fire(notice.case, "sign_notice", actor, payload={"notice_id": notice.id, "sha256": sha,
                                                          "provider": result.provider})
@@ -160,7 +157,8 @@ def _signed(actor: User, notice: Notice, result: SigningResult, *, ceremony: Sig
     if ceremony is not None:
         payload |= {"provider_ref": ceremony.provider_ref, "document_sha256": ceremony.document_sha256,
                     "via": via}
-    audit.record("notice.signed", actor=actor, case=notice.case, payload=payload | evidence)
+    lifecycle.fire(NOTICE, notice, "signed", actor, payload=payload | evidence,
+                   changes={"signed_at": utcnow(), "signed_pdf_sha256": sha})
     return sha
 
 

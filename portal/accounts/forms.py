@@ -11,6 +11,7 @@ from portal.accounts.models import EnterpriseCategory
 from portal.accounts.roles import Role
 from portal.formfields import Normalized, choices, strong_password
 from portal.identifiers import (
+    gstin_address_mismatch,
     normalize_gstin,
     normalize_mobile,
     normalize_pan,
@@ -86,6 +87,11 @@ class SignupForm(PersonFields):
                     f.errors.append(message)
                     ok = False
         return ok
+
+    def validate_gstin(self, field):
+        mismatch = gstin_address_mismatch(field.data, self.address.data)
+        if mismatch:
+            raise ValidationError(mismatch)
 
     def validate_pan(self, field):
         if self.gstin.errors:  # the GSTIN is wrong already; one message is enough

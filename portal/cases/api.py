@@ -13,6 +13,7 @@ from flask import Blueprint, jsonify, request, url_for
 from flask_login import current_user
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
+from portal import money
 from portal.accounts.policy import Action, Denied, require
 from portal.cases import intake
 from portal.cases.assignment import find_engaged_advocate
@@ -27,7 +28,7 @@ from portal.identifiers import InvalidIdentifier, normalize_gstin, normalize_mob
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
-Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+Amount = money.api_money()  # the one money parser: no exponent, at most two decimals, a ceiling
 
 
 class Strict(BaseModel):

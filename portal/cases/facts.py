@@ -9,6 +9,7 @@ from portal.accounts.models import Organization
 from portal.cases.interest import PartMonth, RateBasis
 from portal.cases.models import BuyerRelationship, ClaimType, PaymentMethod
 from portal.errors import DomainError
+from portal.identifiers import gstin_address_mismatch
 from portal.types import to_paisa
 
 
@@ -85,6 +86,9 @@ def check_facts(facts: CaseFacts, org: Organization, today: date) -> None:
         err("debtor.legal_name", "Give the debtor's legal name.")
     if not (facts.debtor.emails or facts.debtor.mobiles):
         err("debtor.emails", "Give at least one e-mail address or mobile number for the debtor.")
+    mismatch = gstin_address_mismatch(facts.debtor.gstin, facts.debtor.postal_address)
+    if mismatch:
+        err("debtor.gstin", mismatch)
     if not facts.invoices:
         err("invoices", "Add at least one invoice.")
     seen: set[str] = set()

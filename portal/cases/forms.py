@@ -25,9 +25,9 @@ from portal.cases.interest import PartMonth, RateBasis
 from portal.cases.models import BuyerRelationship, ClaimType, PaymentMethod
 from portal.formfields import Normalized, choices
 from portal.identifiers import InvalidIdentifier, normalize_gstin, normalize_mobile, normalize_pan
+from portal.web.forms import MoneyField
 
-MONEY = [Optional(), NumberRange(min=0, max=Decimal("999999999999.99"),
-                                 message="Enter an amount in rupees, e.g. 118000.00")]
+MONEY = [Optional()]
 
 
 def _lines(raw: str | None) -> list[str]:
@@ -40,9 +40,9 @@ class InvoiceRow(Form):
     acceptance_date = DateField("Delivery / acceptance date", validators=[Optional()])
     credit_days = IntegerField("Agreed credit (days)", validators=[Optional(), NumberRange(0, 365)])
     due_date = DateField("Due date (if stated)", validators=[Optional()])
-    taxable_value = DecimalField("Taxable value (₹)", places=2, validators=MONEY)
-    gst_amount = DecimalField("GST (₹)", places=2, validators=MONEY)
-    total = DecimalField("Invoice total (₹)", places=2, validators=MONEY)
+    taxable_value = MoneyField("Taxable value (₹)", validators=MONEY)
+    gst_amount = MoneyField("GST (₹)", validators=MONEY)
+    total = MoneyField("Invoice total (₹)", validators=MONEY)
     objection_raised_on = DateField("Written objection raised on", validators=[Optional()])
     objection_removed_on = DateField("Objection removed on", validators=[Optional()])
 
@@ -58,7 +58,7 @@ class InvoiceRow(Form):
 
 
 class PaymentRow(Form):
-    amount = DecimalField("Amount received (₹)", places=2, validators=MONEY)
+    amount = MoneyField("Amount received (₹)", validators=MONEY)
     paid_on = DateField("Received on", validators=[Optional()])
     method = SelectField("How", choices=choices((m.value, m.value.upper() if len(m.value) <= 4 else
                                                   m.value.capitalize()) for m in PaymentMethod),

@@ -1,14 +1,14 @@
 """Small forms on the case page: a payment received, an acknowledgement, a time-bar justification."""
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
 
 from portal.cases.models import Case, PaymentMethod
 from portal.formfields import choices
+from portal.money import PAISA
+from portal.web.forms import MoneyField
 
 
 def _invoice_choices(case: Case, blank: str | None) -> list:
@@ -17,10 +17,8 @@ def _invoice_choices(case: Case, blank: str | None) -> list:
 
 
 class PaymentForm(FlaskForm):
-    amount = DecimalField("Amount received (₹)", places=2, validators=[
-        InputRequired("Give the amount received."),
-        NumberRange(min=Decimal("0.01"), max=Decimal("999999999999.99"),
-                    message="Enter an amount in rupees.")])
+    amount = MoneyField("Amount received (₹)", minimum=PAISA,
+                        validators=[InputRequired("Give the amount received.")])
     paid_on = DateField("Received on", validators=[InputRequired("Give the date it was received.")])
     method = SelectField("How", choices=choices((m.value, m.value.upper()) for m in PaymentMethod))
     reference = StringField("UTR / cheque no.", validators=[Optional(), Length(max=60)])

@@ -2,13 +2,10 @@
 invoices, what amounts, which call-back hours) are the services' (portal.debtor.responses)."""
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     DateField,
-    DecimalField,
     EmailField,
     IntegerField,
     PasswordField,
@@ -26,6 +23,8 @@ from portal.debtor import plans
 from portal.debtor.models import REASON_LABELS
 from portal.debtor.responses import MAX_NOTE, MAX_TEXT
 from portal.formfields import choices, strong_password
+from portal.money import PAISA
+from portal.web.forms import MoneyField
 
 REASON = RadioField("Why do you dispute it?", choices=choices(
     (r.value, label) for r, label in REASON_LABELS.items()),
@@ -80,9 +79,7 @@ class PlanForm(FlaskForm):
         validators=[InputRequired("Choose how often you will pay.")])
     first_due = DateField("First instalment due on", validators=[
         InputRequired("Give the date of the first instalment.")])
-    down_payment = DecimalField("Down payment today (optional, ₹)", places=2, validators=[
-        Optional(), NumberRange(min=Decimal("0.01"), max=Decimal("999999999999.99"),
-                                message="Enter an amount in rupees, e.g. 10000.00")])
+    down_payment = MoneyField("Down payment today (optional, ₹)", minimum=PAISA, validators=[Optional()])
     note = TextAreaField("A note to the creditor (optional)", filters=[_strip],
                          validators=[Length(max=MAX_NOTE)])
 

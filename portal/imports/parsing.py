@@ -1,13 +1,14 @@
-"""Reading an uploaded CSV or XLSX of unpaid invoices into rows of text, one dict per line."""
+"""Reading an uploaded CSV or XLSX of unpaid invoices into rows of text, one dict per line.
+
+The bytes are read by `portal.tabular`, which bounds what a hostile spreadsheet can cost."""
 from __future__ import annotations
 
-import csv
-import io
 import re
-import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
+
+from portal import tabular
 
 MAX_ROWS = 50_000
 
@@ -45,16 +46,61 @@ def _cell(value) -> str:
 
 
 def read_rows(path: Path, filename: str) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
-    """Return the recognised header and an iterator of (line number, row) pairs."""
+    """Return the recognised header and an iterator of (line number, row) pairs.
+
+    The file is read through `portal.tabular` (limits checked before and while parsing); a file with
+    a header and no rows is refused like an empty one.
+    """
     suffix = Path(filename).suffix.lower()
-    if suffix == ".xlsx":
-        return _read_xlsx(path)
-    if suffix in (".csv", ".txt"):
-        return _read_csv(path)
-    raise ImportFileError("Upload a .csv or .xlsx file (use the template).")
+    try:
+        if suffix == ".xlsx":
+            raw, close = tabular.xlsx_rows(path)
+        elif suffix in (".csv", ".txt"):
+            raw, close, _encoding = tabular.csv_rows(path)
+        else:
+            raise ImportFileError("Upload a .csv or .xlsx file (use the template).")
+    except tabular.SheetRefused as exc:
+        raise ImportFileError(str(exc)) from exc
+    try:
+        header = _header(list(next(raw, None) or []))
+        first = _next_row(raw, header, 1)
+    except (ImportFileError, tabular.SheetRefused) as exc:
+        close()
+        raise ImportFileError(str(exc)) from exc
+    if first is None:
+        close()
+        raise ImportFileError("The file has the column names but no rows of invoices under them.")
+    return header, _rows(raw, header, first, close)
+
+
+def _next_row(raw: Iterator, header: list[str], line: int) -> tuple[int, dict[str, str]] | None:
+    """The next non-blank row after `line`, as (its line number, {column: text}); None at the end."""
+    for values in raw:
+        line += 1
+        if line - 1 > MAX_ROWS:
+            raise ImportFileError(f"At most {MAX_ROWS:,} rows per file, please split it.")
+        cells = [tabular.check_cell(_cell(v), where=f"on line {line}") for v in values]
+        if any(cells):
+            return line, dict(zip(header, cells, strict=False))
+    return None
+
+
+def _rows(raw: Iterator, header: list[str], first: tuple[int, dict[str, str]], close):
+    try:
+        row: tuple[int, dict[str, str]] | None = first
+        while row is not None:
+            yield row
+            row = _next_row(raw, header, row[0])
+    except tabular.SheetRefused as exc:
+        raise ImportFileError(str(exc)) from exc
+    finally:
+        close()
 
 
 def _header(raw: list) -> list[str]:
+    if not any(_cell(h) for h in raw):
+        raise ImportFileError("The file is empty: its first row must name the columns. "
+                              "Download the template to see them.")
     header = [_column(_cell(h)) for h in raw]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
@@ -63,74 +109,8 @@ def _header(raw: list) -> list[str]:
     return header
 
 
-def _read_csv(path: Path):
-    raw = path.read_bytes()[:4096]
-    if b"\x00" in raw:
-        raise ImportFileError("This does not look like a CSV text file.")
-    fh = path.open(newline="", encoding="utf-8-sig", errors="strict")
-    try:
-        sample = fh.read(4096)
-        fh.seek(0)
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.reader(fh, dialect)
-        header = _header(next(reader, []))
-    except UnicodeDecodeError as exc:
-        fh.close()
-        raise ImportFileError("Save the CSV as UTF-8 (Excel: CSV UTF-8) and upload again.") from exc
-    except (csv.Error, ImportFileError):
-        fh.close()
-        raise
-
-    def rows():
-        try:
-            for n, values in enumerate(reader, start=2):
-                if n - 1 > MAX_ROWS:
-                    raise ImportFileError(f"At most {MAX_ROWS:,} rows per file, please split it.")
-                if any(v.strip() for v in values):
-                    yield n, dict(zip(header, (v.strip() for v in values), strict=False))
-        except UnicodeDecodeError as exc:
-            raise ImportFileError("Save the CSV as UTF-8 (Excel: CSV UTF-8) and upload again.") from exc
-        except csv.Error as exc:
-            raise ImportFileError(f"The CSV is malformed near line {reader.line_num}: {exc}.") from exc
-        finally:
-            fh.close()
-
-    return header, rows()
-
-
-def _read_xlsx(path: Path):
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFileError("This is not a readable .xlsx workbook.") from exc
-    ws = wb.worksheets[0]
-    it = ws.iter_rows(values_only=True)
-    header = _header(list(next(it, []) or []))
-
-    def rows():
-        try:
-            for n, values in enumerate(it, start=2):
-                if n - 1 > MAX_ROWS:
-                    raise ImportFileError(f"At most {MAX_ROWS:,} rows per file, please split it.")
-                cells = [_cell(v) for v in values]
-                if any(cells):
-                    yield n, dict(zip(header, cells, strict=False))
-        finally:
-            wb.close()
-
-    return header, rows()
-
-
 def template_csv() -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(COLUMNS)
-    w.writerow(["Shree Garments LLP", "27AAPFU0939F1ZV", "", "accounts@shree.example", "9876543210",
-                "12 Peenya, Bengaluru 560058", "KT/25-26/0101", "2026-01-15", "2026-01-18", "45",
-                "", "185000.00", "9250.00", "194250.00", "commercial", "18", ""])
-    return buf.getvalue()
+    return tabular.csv_text(COLUMNS, [[
+                "Shree Garments LLP", "27AAPFU0939F1ZV", "", "accounts@shree.example", "9876543210",
+                "Plot 12, MIDC Bhosari, Pune 411026", "KT/25-26/0101", "2026-01-15", "2026-01-18", "45",
+                "", "185000.00", "9250.00", "194250.00", "commercial", "18", ""]])

@@ -5,10 +5,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from portal import money
 from portal.accounts.models import Organization, User
 from portal.cases.assignment import engaged_advocates
 from portal.cases.facts import CaseFacts, DebtorFacts, FactsInvalid, InvoiceFacts, check_facts
@@ -68,14 +69,8 @@ def parse_date(raw: str) -> date:
 
 
 def parse_amount(raw: str) -> Decimal:
-    cleaned = raw.replace(",", "").replace("₹", "").replace("Rs.", "").strip()
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation as exc:
-        raise ValueError("Write amounts as numbers, e.g. 118000.00.") from exc
-    if not value.is_finite() or value < 0 or value > Decimal("999999999999.99"):
-        raise ValueError("That amount is out of range.")
-    return value
+    """An amount cell, by the product's one money parser (MoneyInvalid is a ValueError)."""
+    return money.parse_amount(raw, what="The amount")
 
 
 def debtor_key(gstin: str | None, name: str) -> str:

@@ -5,7 +5,9 @@ import hashlib
 import os
 import re
 import tempfile
+import time
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO
 
@@ -32,19 +34,28 @@ class Staged:
     path: Path
 
 
-def _folder() -> Path:
-    folder = Path(current_app.config["INSTANCE_PATH"]) / "imports"
+STAGING_LIFETIME = timedelta(days=1)
+
+
+def _root() -> Path:
+    return Path(current_app.config["INSTANCE_PATH"]) / "imports"
+
+
+def _folder(org_id: int) -> Path:
+    """Each organisation stages in its own folder: knowing a file's hash does not reach another's."""
+    folder = _root() / str(int(org_id))
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
-def stage(stream: BinaryIO, filename: str) -> Staged:
-    """Copy the upload to the staging folder in chunks, hashing as we go; refuse oversize files."""
+def stage(stream: BinaryIO, filename: str, org_id: int) -> Staged:
+    """Copy the upload to the organisation's staging folder in chunks, hashing as we go; refuse
+    oversize files. Nothing stays behind when the upload is refused."""
     suffix = Path(filename or "").suffix.lower()
     if suffix not in (".csv", ".xlsx", ".txt"):
         raise ImportFileError("Upload a .csv or .xlsx file (use the template).")
     digest, size = hashlib.sha256(), 0
-    fd, tmp = tempfile.mkstemp(dir=_folder(), suffix=".part")
+    fd, tmp = tempfile.mkstemp(dir=_folder(org_id), suffix=".part")
     try:
         with os.fdopen(fd, "wb") as out:
             while chunk := stream.read(64 * 1024):
@@ -56,7 +67,7 @@ def stage(stream: BinaryIO, filename: str) -> Staged:
                 out.write(chunk)
         if size == 0:
             raise ImportFileError("The file is empty.")
-        path = _folder() / f"{digest.hexdigest()}{suffix}"
+        path = _folder(org_id) / f"{digest.hexdigest()}{suffix}"
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -64,12 +75,41 @@ def stage(stream: BinaryIO, filename: str) -> Staged:
     return Staged(digest.hexdigest(), Path(filename).name[:255], path)
 
 
-def find_staged(sha256: str, suffix: str) -> Path | None:
+def find_staged(org_id: int, sha256: str, suffix: str) -> Path | None:
+    """The organisation's staged file, if it is there and younger than a day."""
     name = f"{sha256}.{suffix}"
     if not _STAGED.match(name):
         return None
-    path = _folder() / name
-    return path if path.exists() else None
+    path = _folder(org_id) / name
+    try:
+        age = time.time() - path.stat().st_mtime
+    except FileNotFoundError:
+        return None
+    return path if age < STAGING_LIFETIME.total_seconds() else None
+
+
+def plan_upload(actor: User, stream: BinaryIO, filename: str) -> tuple[Staged, ImportPlan]:
+    """Stage the upload and plan it; a file that cannot be read is removed again at once."""
+    staged = stage(stream, filename, actor.org_id)
+    try:
+        return staged, plan_file(actor, staged.path, staged.filename)
+    except BaseException:
+        staged.path.unlink(missing_ok=True)
+        raise
+
+
+def sweep_staging(now: float | None = None) -> int:
+    """Remove staged files (and interrupted .part copies) older than a day; returns how many."""
+    cutoff = (time.time() if now is None else now) - STAGING_LIFETIME.total_seconds()
+    removed = 0
+    for path in _root().glob("*/*") if _root().exists() else ():
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue
+    return removed
 
 
 def previous_batch(org_id: int, sha256: str) -> ImportBatch | None:

@@ -1,8 +1,6 @@
 """Bulk import pages: upload, preview with per-row errors, confirm, template and error report."""
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -13,6 +11,7 @@ from sqlalchemy import select
 from wtforms import HiddenField
 from wtforms.validators import InputRequired, Regexp
 
+from portal import tabular
 from portal.accounts.policy import Action, require
 from portal.errors import DomainError
 from portal.extensions import db
@@ -46,8 +45,7 @@ def upload():
     if form.validate_on_submit():
         f = form.file.data
         try:
-            staged = services.stage(f.stream, f.filename or "")
-            plan = services.plan_file(current_user, staged.path, staged.filename)
+            staged, plan = services.plan_upload(current_user, f.stream, f.filename or "")
         except ImportFileError as exc:
             form.file.errors.append(str(exc))
         else:
@@ -61,7 +59,7 @@ def upload():
 
 
 def _staged_from(form: ConfirmForm) -> Path:
-    path = services.find_staged(form.sha256.data, form.suffix.data)
+    path = services.find_staged(current_user.org_id, form.sha256.data, form.suffix.data)
     if path is None:
         abort(404, "That upload has expired. Please upload the file again.")
     return path
@@ -117,12 +115,8 @@ def error_report():
         plan = services.plan_file(current_user, path, form.filename.data)
     except ImportFileError as exc:
         abort(422, str(exc))
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(["line", "column", "problem"])
-    for e in plan.errors:
-        w.writerow([e.line, e.column, e.message])
-    for line, number in plan.duplicates:
-        w.writerow([line, "invoice_number", f"Invoice {number} was already imported; skipped."])
-    return Response(buf.getvalue(), mimetype="text/csv",
+    rows = [[e.line, e.column, e.message] for e in plan.errors]
+    rows += [[line, "invoice_number", f"Invoice {number} was already imported; skipped."]
+             for line, number in plan.duplicates]
+    return Response(tabular.csv_text(["line", "column", "problem"], rows), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=import-errors.csv"})

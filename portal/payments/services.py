@@ -7,12 +7,12 @@ Services take the actor explicitly (a LinkGuest debtor has no user id), flush an
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import exists, select
 
-from portal import audit, lifecycle
+from portal import audit, lifecycle, money
 from portal.adapters.upi import validate_utr
 from portal.cases.models import Case, Payment, PaymentMethod, PaymentSource
 from portal.cases.position import position
@@ -48,16 +48,10 @@ def lock(case: Case) -> None:
 
 def check_amount(amount: Any, due: Decimal, field: str = "amount") -> Decimal:
     """A positive rupee amount in whole paise, at most what is due."""
-    if isinstance(amount, str):
-        amount = amount.strip().replace(",", "")   # "1,18,000.00" as Indian readers write it
     try:
-        value = Decimal(amount)
-    except (InvalidOperation, TypeError, ValueError):
-        raise PaymentInvalid(field, "Enter the amount in rupees, e.g. 25000 or 25000.50.") from None
-    if not value.is_finite() or value <= 0:
-        raise PaymentInvalid(field, "The amount must be more than zero.")
-    if value != value.quantize(PAISA):
-        raise PaymentInvalid(field, "Give the amount to the paisa: at most two decimal places.")
+        value = money.parse_amount(amount, minimum=PAISA)
+    except money.MoneyInvalid as exc:
+        raise PaymentInvalid(field, str(exc)) from None
     if due <= 0:
         raise PaymentInvalid(field, "Nothing is due on this case now.")
     if value > due:

@@ -1,11 +1,16 @@
-"""Forms shared by every package: a button's POST (a form with nothing but its CSRF token), and the
-confirmation of an action that cannot be taken back (with the reason the audit trail keeps)."""
+"""Form pieces every package shares: the fresh-form check for plain buttons, the money field, and
+the confirmation of an action that cannot be taken back (with the reason the audit trail keeps)."""
 from __future__ import annotations
+
+from decimal import Decimal
 
 from flask import abort
 from flask_wtf import FlaskForm
-from wtforms import TextAreaField
+from wtforms import Field, TextAreaField
 from wtforms.validators import DataRequired, Length
+from wtforms.widgets import TextInput
+
+from portal.money import CEILING, MoneyInvalid, parse_amount
 
 REASON_MIN, REASON_MAX = 5, 1000
 
@@ -28,3 +33,32 @@ class ConfirmForm(FlaskForm):
         DataRequired("Give your reason: it is kept in the audit trail."),
         Length(min=REASON_MIN, max=REASON_MAX,
                message=f"Give your reason in {REASON_MIN} to {REASON_MAX} characters.")])
+
+
+class MoneyField(Field):
+    """An amount of rupees, parsed by `portal.money.parse_amount` (the same rules as the API and
+    imports); `.data` is a Decimal, or None when left blank (then Optional/InputRequired decide)."""
+
+    widget = TextInput()
+
+    def __init__(self, label: str | None = None, validators=None, *, minimum: Decimal = Decimal("0"),
+                 maximum: Decimal = CEILING, **kwargs) -> None:
+        render_kw = {"inputmode": "decimal", "autocomplete": "off", **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+        self.minimum, self.maximum = minimum, maximum
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return f"{self.data:.2f}" if isinstance(self.data, Decimal) else ""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        raw = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if not raw:
+            return
+        try:
+            self.data = parse_amount(raw, minimum=self.minimum, maximum=self.maximum,
+                                     what=f"The {(self.short_name or 'amount').replace('_', ' ')}")
+        except MoneyInvalid as exc:
+            raise ValueError(str(exc)) from None

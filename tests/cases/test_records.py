@@ -42,12 +42,13 @@ def test_record_payment(client, setup, db_session):
 
 
 @pytest.mark.parametrize("data,message", [
-    ({"amount": "0", "paid_on": "2026-03-01"}, "Enter an amount"),
+    ({"amount": "0", "paid_on": "2026-03-01"}, "must be more than zero"),
     ({"amount": "", "paid_on": "2026-03-01"}, "Give the amount"),
     ({"amount": "100", "paid_on": "2099-03-01"}, "cannot be in the future"),
     ({"amount": "100", "paid_on": "01-03-2026x"}, "Not a valid date"),
     ({"amount": "100", "paid_on": "2026-03-01", "invoice_id": "999999"}, "Not a valid choice"),
-    ({"amount": "1e400", "paid_on": "2026-03-01"}, "Enter an amount"),
+    ({"amount": "1e400", "paid_on": "2026-03-01"}, "not with an exponent"),
+    ({"amount": "100.555", "paid_on": "2026-03-01"}, "at most two decimal places"),
 ])
 def test_bad_payment_is_refused(client, setup, db_session, data, message):
     _, case, csrf = setup

@@ -78,7 +78,7 @@ def test_weekly_plans_split_the_paise_onto_the_last_instalment(client, claim, de
     ({"first_due": "31/12/2026"}, "Not a valid date"),
     ({"frequency": "daily"}, "Not a valid choice"),
     ({"down_payment": "177000"}, "pay in full instead"),
-    ({"down_payment": "-5"}, "Enter an amount in rupees"),
+    ({"down_payment": "-5"}, "cannot be negative"),
     ({"down_payment": "50", "first_due": today_ist().isoformat()}, "start the instalments from tomorrow"),
     ({"note": "x" * 1001}, "1000"),
 ])

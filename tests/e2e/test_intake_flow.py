@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from portal.accounts import services as accounts
 from portal.accounts.models import EnterpriseCategory
 from portal.database import commit
+from tests.pdfs import PDF
 
 pytestmark = pytest.mark.browser
 
@@ -78,7 +79,7 @@ def test_creditor_files_a_claim_and_sees_amount_due_and_limitation(open_page, li
     case_url = page.url
     page.get_by_role("link", name="Evidence documents").click()
     for name, kind, payload in [
-            ("IT-001 invoice.pdf", "Invoice", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
+            ("IT-001 invoice.pdf", "Invoice", PDF),
             ("ledger.csv", "Ledger", b"date,invoice,amount\n2026-01-05,IT/001,105000\n")]:
         page.get_by_label("File", exact=True).set_input_files(
             files=[{"name": name, "mimeType": "application/octet-stream", "buffer": payload}])

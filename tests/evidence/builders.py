@@ -10,7 +10,8 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from tests.pdfs import PDF  # noqa: F401  (a valid one-page PDF; others import it from here)
+
 CHUNK = 1024 * 1024
 
 

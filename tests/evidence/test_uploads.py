@@ -24,8 +24,7 @@ from tests.factories import (
     EngagementFactory,
     PartyFactory,
 )
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from tests.pdfs import PDF
 
 
 def xlsx_bytes():
@@ -44,14 +43,6 @@ def test_client_spool():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         gc.collect()
-
-
-@pytest.fixture
-def setup(db_session, auth, client):
-    creditor = CreditorFactory()
-    case = CaseFactory(creditor=creditor.organization, _status=CaseStatus.FILED)
-    auth.login_as(creditor)
-    return creditor, case
 
 
 def upload(client, case, data, name, kind="invoice"):

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from portal.cases.models import Case
 from portal.imports.parsing import COLUMNS
 from tests.factories import AdvocateFactory, EngagementFactory
-from tests.imports.test_bulk_import import GOOD, confirm, creditor, csv_bytes, upload  # noqa: F401 (fixture)
+from tests.imports.test_bulk_import import GOOD, confirm, csv_bytes, upload
 
 
 def with_advocate(row: list[str], email: str) -> list[str]:

@@ -13,7 +13,7 @@ from tests.conftest import csrf_from
 from tests.factories import AdvocateFactory, CreditorFactory, DebtorUserFactory
 
 GOOD = [
-    ["Shree Garments LLP", "27AAPFU0939F1ZV", "", "ap@shree.example", "9876543210", "Bengaluru",
+    ["Shree Garments LLP", "27AAPFU0939F1ZV", "", "ap@shree.example", "9876543210", "Pune",
      "A-1", "2026-01-10", "2026-01-12", "30", "", "100000", "18000", "118000", "commercial", "18"],
     ["Shree Garments LLP", "27AAPFU0939F1ZV", "", "", "", "", "A-2", "15/01/2026", "", "", "",
      "50,000.00", "9000", "", "commercial", ""],
@@ -57,13 +57,6 @@ def n_cases(session, org_id):
     return session.scalar(select(func.count(Case.id)).where(Case.creditor_org_id == org_id))
 
 
-@pytest.fixture
-def creditor(db_session, auth):
-    user = CreditorFactory(organization__udyam_number=None)
-    auth.login_as(user)
-    return user
-
-
 def test_preview_then_confirm_groups_by_debtor(client, creditor, db_session):
     preview = upload(client, csv_bytes(GOOD + BAD))
     assert preview.status_code == 200
@@ -71,7 +64,7 @@ def test_preview_then_confirm_groups_by_debtor(client, creditor, db_session):
     assert "2 cases" in html and "with 3 invoices" in html
     assert "check character" in html  # bad GSTIN, line 5
     assert "at least one e-mail address or mobile number" in html
-    assert "Write dates as YYYY-MM-DD" in html and "Write amounts as numbers" in html
+    assert "Write dates as YYYY-MM-DD" in html and "must be written in digits" in html
     assert n_cases(db_session, creditor.org_id) == 0  # nothing saved by the preview
     resp = confirm(client, preview)
     assert resp.status_code == 302
@@ -120,8 +113,8 @@ def test_xlsx_import(client, creditor, db_session):
     (b"", "a.csv", "The file is empty"),
     (b"\x7fELF\x02\x01\x01\x00\x00\x00", "a.csv", "does not look like a CSV"),
     (b"foo,bar\n1,2\n", "a.csv", "missing: debtor_name"),
-    ("debtor_name,invoice_number,invoice_date,taxable_value\nR\xe9sum\xe9,1,2026-01-01,5\n".encode("latin-1"),
-     "a.csv", "UTF-8"),
+    (b"debtor_name,invoice_number,invoice_date,taxable_value\nR\x81sum\x8d,1,2026-01-01,5\n",
+     "a.csv", "neither UTF-8 nor Windows-1252"),
     (b"PK\x03\x04garbage", "a.xlsx", "not a readable .xlsx"),
     (b"a,b", "a.exe", "Upload a .csv or .xlsx"),
 ])

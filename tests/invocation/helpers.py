@@ -15,9 +15,9 @@ from notices.signing.signatures import sign_notice
 from portal.cases.intake import today_ist
 from portal.cases.states import CaseStatus
 from tests.factories import AdvocateFactory, CaseFactory, CreditorFactory, EngagementFactory
+from tests.pdfs import PDF
 from tests.serving.helpers import ALWAYS, demo_pkcs12
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 CLAUSE = ("Any dispute arising out of this agreement shall be referred to arbitration by a sole "
           "arbitrator under the Arbitration and Conciliation Act, 1996.")
 

@@ -124,7 +124,8 @@ def test_cases_of_an_import_and_select_all(client, auth, parties, db_session):
     creditor, advocate = parties
     other = filed_case(creditor, advocate)
     auth.login_as(creditor)
-    staged = import_services.stage(__import__("io").BytesIO(template_csv().encode()), "invoices.csv")
+    staged = import_services.stage(__import__("io").BytesIO(template_csv().encode()), "invoices.csv",
+                                  creditor.org_id)
     batch, _ = import_services.confirm(creditor, staged.path, staged.filename, staged.sha256)
     imported = bulk.cases_of_import(batch)
     assert len(imported) == batch.cases_created >= 1 and other.id not in imported

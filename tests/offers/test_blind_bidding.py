@@ -102,8 +102,9 @@ def test_one_sealed_figure_per_side_and_round(room):
 
 
 @pytest.mark.parametrize("amount, message", [
-    ("200000.01", "cannot be more than the sum claimed"), ("0", "more than zero"), ("-5", "more than zero"),
-    ("NaN", "Enter an amount"), ("sNaN", "Enter an amount"), ("1e999", "more than zero"), ("", "Give your figure"),
+    ("200000.01", "cannot be more than the sum claimed"), ("0", "more than zero"), ("-5", "cannot be negative"),
+    ("NaN", "must be written in digits"), ("sNaN", "must be written in digits"),
+    ("1e999", "not with an exponent"), ("100.555", "at most two decimal places"), ("", "Give your figure"),
 ])
 def test_bad_figures_are_refused(room, amount, message):
     propose(room)

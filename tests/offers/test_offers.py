@@ -105,9 +105,9 @@ def test_an_expired_offer_cannot_be_accepted(room, outbox):
 @pytest.mark.parametrize("data, message", [
     (offer_form("200000.01"), "cannot be more than the sum claimed"),
     (offer_form("0"), "more than zero"),
-    (offer_form("NaN"), "Enter an amount in rupees"),
-    (offer_form("Infinity"), "Enter an amount in rupees"),
-    (offer_form("lots"), "Enter an amount in rupees"),
+    (offer_form("NaN"), "must be written in digits"),
+    (offer_form("Infinity"), "must be written in digits"),
+    (offer_form("lots"), "must be written in digits"),
     (offer_form("1000", pay_by="2020-01-01"), "cannot be in the past"),
     (offer_form("1000", pay_by="not a date"), "Not a valid date"),
     ({"kind": "lump_sum", "total": "1000"}, "Give the date of the payment"),

@@ -11,13 +11,15 @@ import pytest
 from arbitration.odr import blind_bidding, offers
 from arbitration.odr.bidding_rules import RoundResult
 from arbitration.odr.states import (
-    BIDDING_MOVES,
-    OFFER_MOVES,
+    BIDDING,
+    OFFER,
+    PROPOSAL,
     BiddingStatus,
     MoveRefused,
     OfferStatus,
     check_bidding,
     check_offer,
+    offer_machine,
 )
 from arbitration.settlement.terms import Instalment, SettlementTerms, TermsError
 from portal.accounts.policy import Side
@@ -112,40 +114,43 @@ def test_the_neutral_and_admin_views_carry_no_figures(app, db_session):
 def test_offer_moves_table():
     now = utcnow()
     live = SimpleNamespace(status=OfferStatus.LIVE, side=Side.CREDITOR, valid_until=None)
-    assert check_offer(live, "accept", Side.DEBTOR, now).target == OfferStatus.ACCEPTED
-    assert check_offer(live, "withdraw", Side.CREDITOR, now).target == OfferStatus.WITHDRAWN
-    assert check_offer(live, "supersede", None, now).target == OfferStatus.SUPERSEDED
-    for action, side in [("accept", Side.CREDITOR), ("withdraw", Side.DEBTOR), ("accept", Side.NEUTRAL),
-                         ("supersede", Side.CREDITOR), ("teleport", Side.DEBTOR)]:
+    assert check_offer(live, "accepted", Side.DEBTOR).target == OfferStatus.ACCEPTED
+    assert check_offer(live, "withdrawn", Side.CREDITOR).target == OfferStatus.WITHDRAWN
+    assert check_offer(live, "superseded", None).target == OfferStatus.SUPERSEDED
+    for action, side in [("accepted", Side.CREDITOR), ("withdrawn", Side.DEBTOR), ("accepted", Side.NEUTRAL),
+                         ("superseded", Side.CREDITOR), ("teleport", Side.DEBTOR)]:
         with pytest.raises(MoveRefused):
-            check_offer(live, action, side, now)
+            check_offer(live, action, side)
     expired = SimpleNamespace(status=OfferStatus.LIVE, side=Side.DEBTOR, valid_until=now - timedelta(seconds=1))
     with pytest.raises(MoveRefused, match="expired"):
-        check_offer(expired, "accept", Side.CREDITOR, now)
-    assert check_offer(expired, "reject", Side.CREDITOR, now).target == OfferStatus.REJECTED
+        check_offer(expired, "accepted", Side.CREDITOR)
+    assert check_offer(expired, "rejected", Side.CREDITOR).target == OfferStatus.REJECTED
     proposal = SimpleNamespace(status=OfferStatus.LIVE, side=Side.NEUTRAL, valid_until=None)
-    assert check_offer(proposal, "accept", Side.CREDITOR, now) and check_offer(proposal, "accept", Side.DEBTOR, now)
+    assert check_offer(proposal, "accepted", Side.CREDITOR) and check_offer(proposal, "accepted", Side.DEBTOR)
     with pytest.raises(MoveRefused, match="not countered"):
-        check_offer(proposal, "counter", Side.DEBTOR, now)
+        check_offer(proposal, "countered", Side.DEBTOR)
     for status in set(OfferStatus) - {OfferStatus.LIVE}:
         with pytest.raises(MoveRefused, match="no longer"):
-            check_offer(SimpleNamespace(status=status, side=Side.CREDITOR, valid_until=None), "accept",
-                        Side.DEBTOR, now)
-    assert {m.source for m in OFFER_MOVES} == {OfferStatus.LIVE}
+            check_offer(SimpleNamespace(status=status, side=Side.CREDITOR, valid_until=None), "accepted",
+                        Side.DEBTOR)
+    for machine in (OFFER, PROPOSAL):
+        assert {s for t in machine.transitions for s in t.sources} == {OfferStatus.LIVE}
+    # A proposal's answers are audited as proposal.*, its lapse and supersession as offer.*.
+    assert offer_machine(proposal, "accepted") is PROPOSAL and offer_machine(proposal, "lapsed") is OFFER
+    assert offer_machine(live, "accepted") is OFFER
 
 
 def test_bidding_moves_table():
-    now = utcnow()
     proposed = SimpleNamespace(status=BiddingStatus.PROPOSED, side=Side.DEBTOR)
-    assert check_bidding(proposed, "agree", Side.CREDITOR, now).target == BiddingStatus.ACTIVE
+    assert check_bidding(proposed, "agreed", Side.CREDITOR).target == BiddingStatus.ACTIVE
     with pytest.raises(MoveRefused):
-        check_bidding(proposed, "agree", Side.DEBTOR, now)
+        check_bidding(proposed, "agreed", Side.DEBTOR)
     with pytest.raises(MoveRefused):
-        check_bidding(proposed, "settle", None, now)
+        check_bidding(proposed, "settled", None)
     active = SimpleNamespace(status=BiddingStatus.ACTIVE, side=Side.DEBTOR)
-    assert check_bidding(active, "settle", None, now).target == BiddingStatus.SETTLED
-    assert check_bidding(active, "exhaust", None, now).target == BiddingStatus.EXHAUSTED
+    assert check_bidding(active, "settled", None).target == BiddingStatus.SETTLED
+    assert check_bidding(active, "exhausted", None).target == BiddingStatus.EXHAUSTED
     with pytest.raises(MoveRefused):
-        check_bidding(active, "settle", Side.CREDITOR, now)
-    ended = {m.target for m in BIDDING_MOVES} - {BiddingStatus.ACTIVE}
-    assert not {m.source for m in BIDDING_MOVES} & ended  # nothing moves out of an ended bidding
+        check_bidding(active, "settled", Side.CREDITOR)
+    ended = {t.target for t in BIDDING.transitions} - {BiddingStatus.ACTIVE}
+    assert not {s for t in BIDDING.transitions for s in t.sources} & ended  # nothing leaves an ended bidding

@@ -148,7 +148,7 @@ def test_the_neutral_keeps_its_listing_and_declarations(client, auth, db_session
     auth.login_as(w.neutral)
     bad = post(client, "/arbitration/panel/profile", {"expertise": "MSME", "languages": "English, Kannada",
                                                      "base_fee": "-5"})
-    assert bad.status_code == 422 and "between ₹0" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "cannot be negative" in bad.get_data(as_text=True)
     ok = post(client, "/arbitration/panel/profile", {"expertise": "MSME supply", "languages": "English, Kannada",
                                                     "fee_schedule": "₹20,000 a hearing", "base_fee": "50000",
                                                     "available": "y"})

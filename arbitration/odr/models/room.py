@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from arbitration.odr.states import RequestStatus
 from evidence.models import Document
 from portal.accounts.models import User, enum_column
 from portal.accounts.policy import Side
@@ -22,11 +23,6 @@ class Channel(enum.StrEnum):
     ROOM = "room"
     CAUCUS_CREDITOR = "caucus:creditor"
     CAUCUS_DEBTOR = "caucus:debtor"
-
-
-class RequestStatus(enum.StrEnum):
-    OPEN = "open"
-    APPOINTED = "appointed"  # the institution appointed a neutral; conciliation started
 
 
 class Message(db.Model):

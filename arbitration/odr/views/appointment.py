@@ -11,7 +11,6 @@ from arbitration.odr.forms import AppointForm
 from portal.accounts.models import User
 from portal.accounts.policy import Action, require
 from portal.cases.views import load_case
-from portal.database import commit
 from portal.extensions import db
 
 
@@ -32,7 +31,6 @@ def appoint_neutral(reference: str):
     if form.validate_on_submit():
         neutral = db.session.get(User, form.neutral_id.data)
         conciliation.appoint_neutral(current_user, case, neutral)
-        commit()
         flash(f"{neutral.name} is appointed conciliator for {case.reference}; conciliation has started.",
               "success")
         return redirect(url_for("odr.conciliation_requests"))

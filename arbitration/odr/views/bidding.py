@@ -15,7 +15,6 @@ from arbitration.odr.models.offers import BiddingAgreement
 from arbitration.odr.views.offers import acting_side, checked_form, load_case
 from portal.accounts.policy import Action, can, side_of
 from portal.cases.models import Case
-from portal.database import commit
 from portal.web.filters import inr
 
 RESULT_FLASH = {
@@ -81,7 +80,6 @@ def propose_bidding(reference: str):
             form.form_errors.append(str(exc))
         else:
             tell_creditor_side(case, side, "bidding")
-            commit()
             flash("Blind bidding proposed. It starts when the other side agrees.", "success")
             return redirect(url_for("offers.bidding", reference=case.reference))
     return render_bidding(case, proposal_form=form, status=422)
@@ -94,7 +92,6 @@ def _answer(reference: str, agreement_id: int, move, message: str):
     side = acting_side(case)
     move(agreement, side=side, actor=current_user)
     tell_creditor_side(case, side, "bidding")
-    commit()
     flash(message, "success")
     return redirect(url_for("offers.bidding", reference=case.reference))
 
@@ -132,7 +129,6 @@ def submit_bid(reference: str, agreement_id: int):
             form.amount.errors = [*form.amount.errors, str(exc)]
         else:
             tell_creditor_side(case, side, "bidding")
-            commit()
             if result == RoundResult.SETTLED:
                 flash(f"Settled at {inr(agreement.settled_amount)}, the midpoint of the two figures. "
                       "The settlement agreement is ready for signatures.", "success")

@@ -13,7 +13,7 @@ from arbitration.odr.views.room import conversation, post, reply_arg
 from portal.accounts.policy import Action, Side, require
 from portal.cases.models import Case
 from portal.cases.views import load_case
-from portal.database import commit
+from portal.web.boundary import keep_changes
 
 SIDE_OF_CAUCUS = {Channel.CAUCUS_CREDITOR: Side.CREDITOR, Channel.CAUCUS_DEBTOR: Side.DEBTOR}
 
@@ -36,7 +36,7 @@ def _caucus_page(case: Case, channel: Channel, form: MessageForm | None = None, 
         poll_url=url_for("odr.messages_json", reference=case.reference, caucus=side.value),
         post_url=url_for("odr.post_caucus_message", reference=case.reference),
         here=url_for("odr.caucus", reference=case.reference, side=side.value), can_post=True)
-    commit()  # the read marker moved
+    keep_changes()  # the read marker moved: kept even when the page answers a refused message (422)
     return page, status
 
 

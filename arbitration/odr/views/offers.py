@@ -1,6 +1,7 @@
 """The ODR room's offers page: a party's offers and counters, the conciliator's proposal, and the
 answers to them (accept, reject, withdraw). Blind bidding's pages share this blueprint
-(arbitration/odr/views/bidding.py). Thin: parse, authorize, call arbitration.odr.offers, commit, redirect."""
+(arbitration/odr/views/bidding.py). Thin: parse, authorize, call arbitration.odr.offers, redirect (the
+request boundary commits)."""
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -18,7 +19,6 @@ from portal.accounts.roles import Role
 from portal.cases.intake import today_ist
 from portal.cases.lookup import case_for as load_case
 from portal.cases.models import Case
-from portal.database import commit
 from portal.types import utcnow
 from portal.web.filters import inr
 from portal.web.forms import require_fresh_form
@@ -82,7 +82,6 @@ def _submit(case: Case, form: OfferForm, side: Side, parent: Offer | None, *, pr
             form.form_errors.append(str(exc))
         else:
             tell_creditor_side(case, side, "proposal" if proposal else "offer")
-            commit()
             what = "proposal" if proposal else ("counter-offer" if parent else "offer")
             flash(f"Your {what} of {inr(offer.total)} is on the table.", "success")
             return redirect(url_for("offers.list_offers", reference=case.reference))
@@ -122,7 +121,6 @@ def accept_offer(reference: str, offer_id: int):
     side = acting_side(case)
     agreement = service.accept_offer(offer, side=side, actor=current_user)
     tell_creditor_side(case, side, "answer")
-    commit()
     if agreement is None:
         flash("Your acceptance is recorded. The proposal settles once the other party accepts it too.",
               "success")
@@ -142,7 +140,6 @@ def reject_offer(reference: str, offer_id: int):
     side = acting_side(case)
     service.reject_offer(offer, side=side, actor=current_user)
     tell_creditor_side(case, side, "answer")
-    commit()
     flash("You rejected the offer. You can make one of your own.", "success")
     return redirect(url_for("offers.list_offers", reference=case.reference))
 
@@ -155,6 +152,5 @@ def withdraw_offer(reference: str, offer_id: int):
     offer = load_offer(case, offer_id)
     checked_form()
     service.withdraw_offer(offer, side=acting_side(case), actor=current_user)
-    commit()
     flash("Withdrawn.", "success")
     return redirect(url_for("offers.list_offers", reference=case.reference))

@@ -18,7 +18,8 @@ from portal.cases.models import Case
 from portal.cases.states import CaseStatus
 from portal.cases.transitions import fire
 from portal.cases.views import load_case
-from portal.database import commit, rollback
+from portal.extensions import db
+from portal.web.boundary import keep_changes
 from portal.web.errors import error_response
 from portal.web.forms import require_fresh_form
 
@@ -28,8 +29,7 @@ OPENABLE = frozenset({CaseStatus.NOTICE_SERVED, CaseStatus.RESPONDED})
 
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(exc):
-    # The body is refused before it is read; nothing was posted or stored.
-    rollback()
+    # The body is refused before it is read; nothing was posted or stored (the boundary rolls back).
     limit = current_app.config["EVIDENCE_MAX_BYTES"] // (1024 * 1024)
     return error_response(413, "File too large", f"The attachment is larger than {limit} MB. Nothing was "
                           "posted; send a smaller file.")
@@ -57,22 +57,19 @@ def attachment_of(form: MessageForm) -> room.Attachment | None:
 
 
 def post(form: MessageForm, case: Case, channel: Channel) -> Message | None:
-    """Validate and post; on refusal the reason is on the form and nothing is kept."""
+    """Validate and post; on refusal the reason is on the form and nothing of the post is kept (its
+    savepoint is undone; the page's read marker still moves)."""
     if not form.validate_on_submit():
         return None
     try:
-        message = room.post_message(current_user, case, channel, form.body.data or "",
-                                    reply_to_id=form.reply_to.data, attachment=attachment_of(form))
+        with db.session.begin_nested():
+            return room.post_message(current_user, case, channel, form.body.data or "",
+                                     reply_to_id=form.reply_to.data, attachment=attachment_of(form))
     except UploadRefused as exc:
-        rollback()
         form.attachment.errors = [str(exc)]
-        return None
     except room.MessageRefused as exc:
-        rollback()
         form.body.errors = [str(exc)]
-        return None
-    commit()
-    return message
+    return None
 
 
 def reply_arg() -> int | None:
@@ -102,7 +99,7 @@ def _room_page(case: Case, form: MessageForm | None = None, status: int = 200,
         conciliation_form=conciliation_form or ConciliationForm(formdata=None),
         can_request=pending is None and can(current_user, Action.REQUEST_CONCILIATION, case),
         can_appoint=can(current_user, Action.APPOINT_NEUTRAL, case))
-    commit()  # the read marker moved
+    keep_changes()  # the read marker moved: kept even when the page answers a refused message (422)
     return page, status
 
 
@@ -160,7 +157,6 @@ def messages_json(reference: str):
         room.mark_read(current_user, case, channel, items[-1].id)
     payload = {"messages": [as_json(case, m) for m in items],
                "last_id": items[-1].id if items else int(after)}
-    commit()
     return jsonify(payload)
 
 
@@ -171,7 +167,6 @@ def open_room(reference: str):
     require(current_user, OPEN_ROOM, case)
     require_fresh_form()
     fire(case, "open_negotiation", current_user)
-    commit()
     flash("The ODR room is open. Everything said here stays between the members of the room.", "success")
     return redirect(url_for("odr.room", reference=reference))
 
@@ -185,6 +180,5 @@ def request_conciliation(reference: str):
     if not form.validate_on_submit():
         return _room_page(case, status=422, conciliation_form=form)
     conciliation.request_conciliator(current_user, case, form.reason.data or "")
-    commit()
     flash("Your request for a conciliator was sent to the institution.", "success")
     return redirect(url_for("odr.room", reference=reference))

@@ -2,8 +2,9 @@
 clocks, hearings, orders and fees; the acting arbitrator sets and extends steps, closes the pleadings,
 records fees and extensions and starts the fast track; each party files against its own steps.
 
-Thin: parse, authorize with policy.require, call arbitration.proceedings.conduct, commit, redirect. Works
-for the debtor with an account and through its personal link alike. Hearings and orders: hearings.py.
+Thin: parse, authorize with policy.require, call arbitration.proceedings.conduct, redirect; the request
+boundary commits. Works for the debtor with an account and through its personal link alike. Hearings and
+orders: hearings.py.
 """
 from __future__ import annotations
 
@@ -28,9 +29,9 @@ from portal.accounts.policy import Action, can
 from portal.cases.intake import today_ist
 from portal.cases.lookup import case_for as load
 from portal.cases.models import Case
-from portal.database import commit, rollback
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.web.boundary import on_refusal
 from portal.web.forms import require_fresh_form
 
 
@@ -68,15 +69,18 @@ def _filed_on(value):
     return to_ist(value).date() if value else None
 
 
-def refused(case: Case, exc: DomainError, **forms):
-    """A rule of the case refused the step: nothing is kept; the page says why (409)."""
-    rollback()
-    flash(str(exc), "error")
-    return render_page(case, 409, **forms)
+def refused(action: str, form_class: type[FlaskForm] | None = None, form_name: str = ""):
+    """How a step a rule of the case refused answers (with `on_refusal`, after the rollback: nothing
+    is kept): the page says why (409), with the posted form again when there was one."""
+    def render(exc: DomainError, reference: str, **_ids):
+        flash(str(exc), "error")
+        forms = {form_name: form_class()} if form_class is not None else {}
+        return render_page(load(reference, action), 409, **forms)
+    return render
 
 
-def done(case: Case, message: str):
-    commit()
+def back(case: Case, message: str):
+    """The proceedings page again, with what was done."""
     flash(message, "success")
     return redirect(url_for("proceedings.show", reference=case.reference))
 
@@ -93,39 +97,36 @@ def show(reference: str):
 
 @bp.post("/<reference>/proceedings/steps")
 @login_required
+@on_refusal(refused(Action.CONDUCT_PROCEEDINGS, StepForm, "step_form"))
 def add_step(reference: str):
     case = load(reference, Action.CONDUCT_PROCEEDINGS)
     form = StepForm()
     if not form.validate_on_submit():
         return _bad_form(case, step_form=form)
     today = today_ist()
-    try:
-        proceedings.open_proceedings(current_user, case, proceedings.appointment_date(case, today))
-        step = proceedings.add_step(current_user, case, kind=StepKind(form.kind.data),
-                                    party=ProceedingParty(form.party.data), due_on=form.due_on.data,
-                                    title=form.title.data or "", today=today)
-    except DomainError as exc:
-        return refused(case, exc, step_form=form)
-    return done(case, f"{step.title} set for {step.due_on:%d %b %Y}.")
+    proceedings.open_proceedings(current_user, case, proceedings.appointment_date(case, today))
+    step = proceedings.add_step(current_user, case, kind=StepKind(form.kind.data),
+                                party=ProceedingParty(form.party.data), due_on=form.due_on.data,
+                                title=form.title.data or "", today=today)
+    return back(case, f"{step.title} set for {step.due_on:%d %b %Y}.")
 
 
 @bp.post("/<reference>/proceedings/steps/<int:step_id>/extend")
 @login_required
+@on_refusal(refused(Action.CONDUCT_PROCEEDINGS, ExtendStepForm, "extend_form"))
 def extend_step(reference: str, step_id: int):
     case = load(reference, Action.CONDUCT_PROCEEDINGS)
     step = load_step(case, step_id)
     form = ExtendStepForm()
     if not form.validate_on_submit():
         return _bad_form(case, extend_form=form)
-    try:
-        proceedings.extend_step(current_user, step, form.due_on.data, today_ist())
-    except DomainError as exc:
-        return refused(case, exc, extend_form=form)
-    return done(case, f"The deadline for {step.title} is now {step.due_on:%d %b %Y}.")
+    proceedings.extend_step(current_user, step, form.due_on.data, today_ist())
+    return back(case, f"The deadline for {step.title} is now {step.due_on:%d %b %Y}.")
 
 
 @bp.post("/<reference>/proceedings/steps/<int:step_id>/file")
 @login_required
+@on_refusal(refused(Action.TAKE_PART_IN_PROCEEDINGS, FileStepForm, "file_form"))
 def file_step(reference: str, step_id: int):
     from evidence.uploads import UploadRefused
 
@@ -137,73 +138,63 @@ def file_step(reference: str, step_id: int):
     try:
         proceedings.file_step(current_user, step, form.file.data.stream, form.file.data.filename or "",
                               form.description.data or "", today_ist())
-    except (DomainError, UploadRefused) as exc:
-        return refused(case, DomainError(str(exc)), file_form=form)
-    return done(case, f"{step.title} filed. Everyone in the case can now read it.")
+    except UploadRefused as exc:
+        raise DomainError(str(exc)) from None  # refused like a rule of the case: the page says why
+    return back(case, f"{step.title} filed. Everyone in the case can now read it.")
 
 
 @bp.post("/<reference>/proceedings/pleadings/close")
 @login_required
+@on_refusal(refused(Action.CONDUCT_PROCEEDINGS))
 def close_pleadings(reference: str):
     case = load(reference, Action.CONDUCT_PROCEEDINGS)
     require_fresh_form()
-    try:
-        proceedings.close_pleadings(current_user, case, today_ist())
-    except DomainError as exc:
-        return refused(case, exc)
-    return done(case, "The pleadings are closed; the twelve-month award period (s.29A) runs from today.")
+    proceedings.close_pleadings(current_user, case, today_ist())
+    return back(case, "The pleadings are closed; the twelve-month award period (s.29A) runs from today.")
 
 
 @bp.post("/<reference>/proceedings/fast-track/consent")
 @login_required
+@on_refusal(refused(Action.TAKE_PART_IN_PROCEEDINGS))
 def consent_fast_track(reference: str):
     case = load(reference, Action.TAKE_PART_IN_PROCEEDINGS)
     require_fresh_form()
-    try:
-        proceedings.consent_to_fast_track(current_user, case)
-    except DomainError as exc:
-        return refused(case, exc)
-    return done(case, "Your agreement to the fast track (s.29B) is recorded.")
+    proceedings.consent_to_fast_track(current_user, case)
+    return back(case, "Your agreement to the fast track (s.29B) is recorded.")
 
 
 @bp.post("/<reference>/proceedings/fast-track")
 @login_required
+@on_refusal(refused(Action.CONDUCT_PROCEEDINGS))
 def start_fast_track(reference: str):
     case = load(reference, Action.CONDUCT_PROCEEDINGS)
     require_fresh_form()
-    try:
-        proceedings.start_fast_track(current_user, case)
-    except DomainError as exc:
-        return refused(case, exc)
-    return done(case, "The case is on the fast track: documents only, the award within six months.")
+    proceedings.start_fast_track(current_user, case)
+    return back(case, "The case is on the fast track: documents only, the award within six months.")
 
 
 @bp.post("/<reference>/proceedings/fees")
 @login_required
+@on_refusal(refused(Action.CONDUCT_PROCEEDINGS, FeeForm, "fee_form"))
 def record_fee(reference: str):
     case = load(reference, Action.CONDUCT_PROCEEDINGS)
     form = FeeForm()
     if not form.validate_on_submit():
         return _bad_form(case, fee_form=form)
-    try:
-        deposit = proceedings.record_fee_deposit(
-            current_user, case, party=ProceedingParty(form.party.data), amount=form.amount.data,
-            received_on=form.received_on.data, reference=form.reference.data, today=today_ist())
-    except DomainError as exc:
-        return refused(case, exc, fee_form=form)
-    return done(case, f"Deposit of ₹{deposit.amount:,.2f} recorded.")
+    deposit = proceedings.record_fee_deposit(
+        current_user, case, party=ProceedingParty(form.party.data), amount=form.amount.data,
+        received_on=form.received_on.data, reference=form.reference.data, today=today_ist())
+    return back(case, f"Deposit of ₹{deposit.amount:,.2f} recorded.")
 
 
 @bp.post("/<reference>/proceedings/extensions")
 @login_required
+@on_refusal(refused(Action.CONDUCT_PROCEEDINGS, ExtensionForm, "extension_form"))
 def record_extension(reference: str):
     case = load(reference, Action.CONDUCT_PROCEEDINGS)
     form = ExtensionForm()
     if not form.validate_on_submit():
         return _bad_form(case, extension_form=form)
-    try:
-        proceedings.record_extension(current_user, case, form.months.data, clocks.Basis(form.basis.data),
-                                     form.note.data or "")
-    except DomainError as exc:
-        return refused(case, exc, extension_form=form)
-    return done(case, f"Extension of {form.months.data} months recorded.")
+    proceedings.record_extension(current_user, case, form.months.data, clocks.Basis(form.basis.data),
+                                 form.note.data or "")
+    return back(case, f"Extension of {form.months.data} months recorded.")

@@ -12,13 +12,13 @@ from arbitration.proceedings import hearings, procedural_orders
 from arbitration.proceedings.blueprint import bp
 from arbitration.proceedings.forms import HearingForm, MinutesForm, OrderForm
 from arbitration.proceedings.models import Hearing, ProceduralOrder
-from arbitration.proceedings.views.calendar import _bad_form, done, load, refused
+from arbitration.proceedings.views.calendar import _bad_form, back, load, refused
 from portal.accounts.policy import Action, can
 from portal.cases.models import Case
-from portal.database import rollback
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import IST
+from portal.web.boundary import on_refusal
 
 
 def load_hearing(case: Case, hearing_id: int) -> Hearing:
@@ -43,19 +43,17 @@ def hearing_page(case: Case, hearing: Hearing, form: MinutesForm | None = None, 
 
 @bp.post("/<reference>/proceedings/hearings")
 @login_required
+@on_refusal(refused(Action.CONDUCT_PROCEEDINGS, HearingForm, "hearing_form"))
 def schedule_hearing(reference: str):
     case = load(reference, Action.CONDUCT_PROCEEDINGS)
     form = HearingForm()
     if not form.validate_on_submit():
         return _bad_form(case, hearing_form=form)
     starts_at = datetime.combine(form.date.data, form.time.data, tzinfo=IST)
-    try:
-        hearing = hearings.schedule(current_user, case, starts_at=starts_at,
-                                    duration_minutes=form.duration_minutes.data,
-                                    video_link=form.video_link.data, agenda=form.agenda.data or "")
-    except DomainError as exc:
-        return refused(case, exc, hearing_form=form)
-    return done(case, f"Hearing scheduled for {starts_at:%d %b %Y, %H:%M} IST (no. {hearing.id}).")
+    hearing = hearings.schedule(current_user, case, starts_at=starts_at,
+                                duration_minutes=form.duration_minutes.data,
+                                video_link=form.video_link.data, agenda=form.agenda.data or "")
+    return back(case, f"Hearing scheduled for {starts_at:%d %b %Y, %H:%M} IST (no. {hearing.id}).")
 
 
 @bp.get("/<reference>/proceedings/hearings/<int:hearing_id>")
@@ -65,36 +63,37 @@ def show_hearing(reference: str, hearing_id: int):
     return hearing_page(case, load_hearing(case, hearing_id))
 
 
+def _minutes_refused(exc: DomainError, reference: str, hearing_id: int):
+    form = MinutesForm()  # what was posted, with why it was refused
+    form.form_errors.append(str(exc))
+    case = load(reference, Action.CONDUCT_PROCEEDINGS)
+    return hearing_page(case, load_hearing(case, hearing_id), form, 409)
+
+
 @bp.post("/<reference>/proceedings/hearings/<int:hearing_id>/minutes")
 @login_required
+@on_refusal(_minutes_refused)
 def record_minutes(reference: str, hearing_id: int):
     case = load(reference, Action.CONDUCT_PROCEEDINGS)
     hearing = load_hearing(case, hearing_id)
     form = MinutesForm()
     if not form.validate_on_submit():
         return hearing_page(case, hearing, form, 422)
-    try:
-        hearings.record_minutes(current_user, hearing, attendance=form.attendance(),
-                                minutes=form.minutes.data, finalise=bool(form.finalise.data))
-    except DomainError as exc:
-        rollback()
-        form.form_errors.append(str(exc))
-        return hearing_page(case, load_hearing(case, hearing_id), form, 409)
-    return done(case, "The minutes are final." if form.finalise.data else "Attendance and minutes saved.")
+    hearings.record_minutes(current_user, hearing, attendance=form.attendance(),
+                            minutes=form.minutes.data, finalise=bool(form.finalise.data))
+    return back(case, "The minutes are final." if form.finalise.data else "Attendance and minutes saved.")
 
 
 @bp.post("/<reference>/proceedings/orders")
 @login_required
+@on_refusal(refused(Action.CONDUCT_PROCEEDINGS, OrderForm, "order_form"))
 def issue_order(reference: str):
     case = load(reference, Action.CONDUCT_PROCEEDINGS)
     form = OrderForm()
     if not form.validate_on_submit():
         return _bad_form(case, order_form=form)
-    try:
-        order = procedural_orders.issue(current_user, case, form.text.data)
-    except DomainError as exc:
-        return refused(case, exc, order_form=form)
-    return done(case, f"Procedural Order No. {order.number} signed and issued.")
+    order = procedural_orders.issue(current_user, case, form.text.data)
+    return back(case, f"Procedural Order No. {order.number} signed and issued.")
 
 
 @bp.get("/<reference>/proceedings/orders/<int:number>.pdf")

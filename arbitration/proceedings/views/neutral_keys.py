@@ -9,8 +9,7 @@ from arbitration.proceedings import neutral_keys
 from arbitration.proceedings.blueprint import bp
 from notices.signing.forms import CertificateForm
 from portal.accounts.policy import Action, require
-from portal.database import commit, rollback
-from portal.errors import DomainError
+from portal.web.boundary import attempt
 
 
 @bp.route("/neutral/certificate", methods=["GET", "POST"])
@@ -21,13 +20,9 @@ def neutral_certificate():
     status = 200
     if form.validate_on_submit():
         data = form.pkcs12.data.stream.read(neutral_keys.MAX_PKCS12_BYTES + 1)
-        try:
-            subject = neutral_keys.install(current_user, data, form.passphrase.data)
-        except DomainError as exc:
-            rollback()
-            form.pkcs12.errors.append(str(exc))
-        else:
-            commit()
+        subject = attempt(lambda: neutral_keys.install(current_user, data, form.passphrase.data),
+                          form.pkcs12.errors)
+        if subject is not None:
             flash(f"Certificate for {subject} stored. It will sign your orders and awards.", "success")
             return redirect(url_for("proceedings.neutral_certificate"))
     if form.errors:

@@ -13,7 +13,6 @@ from arbitration.tribunal.blueprint import bp
 from arbitration.tribunal.forms import DeclineForm, DisclosureForm, ProfileForm, RelationshipForm
 from arbitration.tribunal.models import Appointment, Ground
 from portal.accounts.policy import Action, require
-from portal.database import commit
 from portal.web.forms import require_fresh_form
 
 
@@ -27,7 +26,6 @@ def edit_profile():
                              languages=form.languages.data or "", fee_schedule=form.fee_schedule.data or "",
                              base_fee=form.base_fee.data, available=bool(form.available.data),
                              availability_note=form.availability_note.data or "")
-        commit()
         flash("Your panel listing is saved.", "success")
         return redirect(url_for("tribunal.edit_profile"))
     return _profile_page(form, RelationshipForm(), 422 if form.is_submitted() else 200)
@@ -56,7 +54,6 @@ def declare_relationship():
     panel.declare(current_user, ground=Ground(rel_form.ground.data),
                   counterpart_name=rel_form.counterpart_name.data, gstin=rel_form.gstin.data or "",
                   pan=rel_form.pan.data or "", email=rel_form.email.data or "")
-    commit()
     flash("The relationship is declared; appointments it conflicts with are refused.", "success")
     return redirect(url_for("tribunal.edit_profile"))
 
@@ -69,7 +66,6 @@ def withdraw_relationship(relationship_id: int):
         abort(404, "No such declaration of yours.")  # another neutral's declarations stay hidden
     require_fresh_form()
     panel.withdraw_declaration(current_user, relationship_id)
-    commit()
     flash("The declaration is withdrawn.", "success")
     return redirect(url_for("tribunal.edit_profile"))
 
@@ -113,7 +109,6 @@ def invitation(appointment_id: int):
         except tribunal.DisclosureIncomplete as incomplete:
             problems = incomplete.problems
         else:
-            commit()
             flash(f"You are the arbitrator in {appointment.case.reference}; the parties are told.", "success")
             return redirect(url_for("tribunal.show", reference=appointment.case.reference))
     status = 422 if form.is_submitted() else 200
@@ -130,6 +125,5 @@ def decline(appointment_id: int):
     if not form.validate_on_submit():
         abort(400, "The form expired or the reason is too long; please try again.")
     tribunal.decline(current_user, appointment, form.reason.data or "")
-    commit()
     flash("You declined the appointment.", "success")
     return redirect(url_for("tribunal.invitations"))

@@ -3,8 +3,8 @@ s.12 disclosure and its updates, the s.13(2) challenge window in IST; the instit
 a party's proposal and the other party's agreement, a challenge and the arbitrator's decision.
 The neutral's panel listing and invitations are in panel.py, on the same blueprint.
 
-Thin: parse, authorize with policy.require, call a service, commit, redirect. Works for the debtor
-with an account and through its personal link alike."""
+Thin: parse, authorize with policy.require, call a service, redirect (the request boundary commits).
+Works for the debtor with an account and through its personal link alike."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -21,7 +21,6 @@ from portal.accounts.models import User
 from portal.accounts.policy import Action, can, require, side_of
 from portal.cases.lookup import case_for as load
 from portal.cases.models import Case
-from portal.database import commit
 from portal.extensions import db
 from portal.formfields import choices
 from portal.types import utcnow
@@ -94,7 +93,6 @@ def appoint(reference: str):
     if neutral is None:
         return page(case, 422, appoint_form=form)
     tribunal.appoint_by_institution(current_user, case, neutral)
-    commit()
     flash(f"{neutral.name} is asked to accept the appointment and file the disclosure.", "success")
     return redirect(url_for("tribunal.show", reference=case.reference))
 
@@ -108,7 +106,6 @@ def propose(reference: str):
     if neutral is None:
         return page(case, 422, propose_form=form)
     tribunal.propose(current_user, case, neutral)
-    commit()
     flash(f"You proposed {neutral.name}; the other party must agree before they are asked.", "success")
     return redirect(url_for("tribunal.show", reference=case.reference))
 
@@ -122,7 +119,6 @@ def agree(reference: str):
     if pending is None:
         abort(409, "There is no proposal waiting for your agreement.")
     tribunal.agree(current_user, pending)
-    commit()
     flash(f"You agreed to {pending.neutral.name}; they are asked to accept.", "success")
     return redirect(url_for("tribunal.show", reference=case.reference))
 
@@ -135,7 +131,6 @@ def update_disclosure(reference: str):
     if not form.validate_on_submit():
         return page(case, 422, update_form=form)
     disclosure.file_update(current_user, tribunal.current_appointment(case), form.circumstances.data)
-    commit()
     flash("Your disclosure is filed and the parties are told.", "success")
     return redirect(url_for("tribunal.show", reference=case.reference))
 
@@ -148,7 +143,6 @@ def challenge(reference: str):
     if not form.validate_on_submit():
         return page(case, 422, challenge_form=form)
     challenges.file(current_user, case, form.reasons.data)
-    commit()
     flash("Your challenge is filed; the arbitrator decides it first (s.13(2)).", "success")
     return redirect(url_for("tribunal.show", reference=case.reference))
 
@@ -165,7 +159,6 @@ def decide_challenge(reference: str):
         return page(case, 422, decision_form=form)
     done = challenges.decide(current_user, pending, upheld=form.decision.data == "upheld",
                              reasons=form.reasons.data)
-    commit()
     flash("The challenge is upheld: you have withdrawn." if done.decision == ChallengeDecision.UPHELD
           else "The challenge is rejected: the proceedings continue.", "success")
     return redirect(url_for("tribunal.show", reference=case.reference))

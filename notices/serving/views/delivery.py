@@ -12,9 +12,8 @@ from notices.serving.blueprint import bp
 from notices.serving.forms import ServeForm
 from notices.serving.pages import delivery_page
 from portal.accounts.policy import Action, require
-from portal.database import commit, rollback
-from portal.errors import DomainError
 from portal.extensions import db
+from portal.web.boundary import attempt
 
 
 def load(notice_id: int, action: Action) -> Notice:
@@ -38,14 +37,10 @@ def serve_notice(notice_id: int):
     form = ServeForm()
     if not form.validate_on_submit():
         abort(400, "Your form had expired. Please try again.")
-    try:
-        created = dispatching.serve(current_user, notice, form.channels(),
-                                    escalate_to_odr=form.escalate_to_odr.data)
-    except DomainError as exc:
-        rollback()
-        form.form_errors.append(str(exc))
+    created = attempt(lambda: dispatching.serve(current_user, notice, form.channels(),
+                                                escalate_to_odr=form.escalate_to_odr.data), form.form_errors)
+    if created is None:
         return delivery_page(notice, form, 422)
-    commit()
     flash(f"Service started: {len(created)} message(s) queued. Each goes out within the contact "
           "rules; the timeline below fills in as the providers answer.", "success")
     return redirect(url_for("serving.show_delivery", notice_id=notice.id))

@@ -16,7 +16,6 @@ from notices.serving.models import ChannelKind, DeliveryEvent, Dispatch
 from notices.serving.pages import delivery_page
 from notices.serving.postal import PostalInputError, PostalService, Posting
 from portal.accounts.policy import Action, can, require
-from portal.database import commit, rollback
 from portal.extensions import db
 
 
@@ -61,16 +60,15 @@ def load(dispatch_id: int, action: Action) -> Dispatch:
 
 
 def _refused(dispatch: Dispatch, name: str, form: FlaskForm, message: str | None = None):
-    """The delivery page again, with this form's errors: 422, nothing changed."""
-    rollback()
+    """The delivery page again, with this form's errors: 422, nothing changed (the refusals shown
+    here change nothing before they are raised, and the 422 rolls the request back)."""
     if message:
         form.form_errors.append(message)
     g.postal_forms = {name: form}
-    return delivery_page(db.session.get(Dispatch, dispatch.id).notice, ServeForm(formdata=None), 422)
+    return delivery_page(dispatch.notice, ServeForm(formdata=None), 422)
 
 
 def _done(dispatch: Dispatch, message: str):
-    commit()
     flash(message, "success")
     return redirect(url_for("serving.show_delivery", notice_id=dispatch.notice_id))
 

@@ -1,7 +1,7 @@
 """Endpoints providers call: SMS and WhatsApp status webhooks (each verified by the provider's
 signature scheme), inbound bounces (HMAC-signed), and the tracking pixel. No session, no CSRF:
 the signature is the authentication. A bad signature, a replay or an unknown message id is
-refused and changes nothing."""
+refused and changes nothing: an answer of 400 or more rolls the request back (portal/web/boundary.py)."""
 from __future__ import annotations
 
 import base64
@@ -15,7 +15,6 @@ from notices.serving import bounces, receipts
 from notices.serving.blueprint import webhooks_bp as bp
 from notices.serving.models import ChannelKind
 from portal.adapters.messaging import WebhookRejected
-from portal.database import commit, rollback
 from portal.extensions import csrf, limiter
 
 csrf.exempt(bp)
@@ -61,12 +60,9 @@ def status_webhook(channel: str, provider: str):
     try:
         new = receipts.status_updates(kind, provider, updates)
     except receipts.UnknownMessage as exc:
-        rollback()
         return jsonify(error=str(exc)), 404
     if updates and new == 0:
-        rollback()
         return jsonify(error="Already recorded: this webhook was replayed."), 409
-    commit()
     return jsonify(recorded=new)
 
 
@@ -110,12 +106,9 @@ def inbound_mail():
     except bounces.NotABounce as exc:
         return jsonify(error=str(exc)), 422
     except receipts.UnknownMessage as exc:
-        rollback()
         return jsonify(error=str(exc)), 404
     if not new:
-        rollback()
         return jsonify(error="Already recorded: this bounce was replayed."), 409
-    commit()
     return jsonify(recorded=1, permanent=bounce.permanent)
 
 
@@ -127,7 +120,5 @@ def pixel(token: str):
     try:
         receipts.opened(token, request.headers.get("User-Agent", ""))
     except receipts.UnknownMessage:
-        rollback()
         abort(404)
-    commit()
     return Response(PIXEL, mimetype="image/gif", headers={"Cache-Control": "no-store, private"})

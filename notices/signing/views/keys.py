@@ -9,9 +9,8 @@ from notices.signing.blueprint import bp
 from notices.signing.forms import CertificateForm, TokenKeyForm
 from notices.signing.token_keys import record_token
 from portal.accounts.roles import Role
-from portal.database import commit, rollback
-from portal.errors import DomainError
 from portal.extensions import limiter
+from portal.web.boundary import attempt
 
 
 @bp.route("/account/certificate", methods=["GET", "POST"])
@@ -25,13 +24,9 @@ def signing_certificate():
     form = CertificateForm()
     if form.validate_on_submit():
         data = form.pkcs12.data.stream.read(64 * 1024 + 1)
-        try:
-            subject = install_certificate(current_user, data, form.passphrase.data)
-        except DomainError as exc:
-            rollback()
-            form.pkcs12.errors.append(str(exc))
-        else:
-            commit()
+        subject = attempt(lambda: install_certificate(current_user, data, form.passphrase.data),
+                          form.pkcs12.errors)
+        if subject is not None:
             flash(f"Certificate for {subject} stored. It will sign the notices you approve.", "success")
             return redirect(url_for("notices.signing_certificate"))
     return certificate_page(form)
@@ -63,14 +58,9 @@ def signing_token():
         abort(403, "Only advocates sign notices with a DSC.")
     form = TokenKeyForm()
     if form.validate_on_submit():
-        try:
-            subject = record_token(current_user, current_app.config, form.token_label.data,
-                                   form.key_label.data, form.pin.data)
-        except DomainError as exc:
-            rollback()
-            form.form_errors.append(str(exc))
-        else:
-            commit()
+        subject = attempt(lambda: record_token(current_user, current_app.config, form.token_label.data,
+                                               form.key_label.data, form.pin.data), form.form_errors)
+        if subject is not None:
             flash(f"The key for {subject} on the token “{form.token_label.data.strip()}” will sign the "
                   "notices you approve; you will type its PIN at each signature.", "success")
             return redirect(url_for("notices.signing_certificate"))

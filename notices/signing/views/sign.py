@@ -31,11 +31,11 @@ from notices.signing.token_keys import uses_token
 from notices.states import NoticeStatus
 from portal.accounts.policy import Action, require
 from portal.adapters.esign.base import SigningError
-from portal.database import commit, rollback
 from portal.errors import DomainError
 from portal.extensions import csrf, limiter
 from portal.security import CSP
 from portal.urls import public_url
+from portal.web.boundary import attempt
 from portal.web.forms import require_fresh_form
 
 MAX_CALLBACK_BYTES = 1024 * 1024
@@ -72,16 +72,13 @@ def sign_notice(notice_id: int):
     if name == PADES and uses_token(current_user) and not pin:
         flash("Type the PIN of your token to sign with the key on it.", "error")
         return notice_page(notice, status=422)
-    try:
-        signing.require_signable(current_user, notice)
-        started = signing.start_signing(
-            current_user, notice, provider_for(name, current_user, pin=pin),
-            return_url=lambda token: public_url("notices.signing_return", token=token))
-    except DomainError as exc:
-        rollback()
-        flash(str(exc), "error")
+    errors: list[str] = []
+    started = attempt(lambda: signing.start_signing(
+        current_user, notice, provider_for(name, current_user, pin=pin),
+        return_url=lambda token: public_url("notices.signing_return", token=token)), errors)
+    if errors:
+        flash(errors[0], "error")
         return notice_page(notice, status=409)
-    commit()
     if started.ceremony is None:
         flash("Signed with your digital signature certificate. The notice is ready to serve.", "success")
         return redirect(url_for("notices.show_notice", notice_id=notice_id))
@@ -116,13 +113,11 @@ def esign_response():
         abort(404, "No eSign signature is waiting for this response.")
     if not ceremony.pending:
         abort(409, "This eSign signature has already finished; a response is used only once.")
+    what = ceremony_routing.document_name(ceremony)
     try:
         ceremony_routing.finish(ceremony, provider_for(AADHAAR), callback, via="esp_response")
-    except (SigningError, DomainError) as exc:
-        rollback()
-        abort(400, f"{exc} The {ceremony_routing.document_name(ceremony)} was not signed; "
-                   "open it and try again.")
-    commit()
+    except (SigningError, DomainError) as exc:  # a 400: the request's changes are rolled back
+        abort(400, f"{exc} The {what} was not signed; open it and try again.")
     # No flash: this request has no session, and starting one would replace the signer's.
     return redirect(ceremony_routing.page_url(ceremony), 303)
 
@@ -148,14 +143,19 @@ def signing_return(token: str):
     # the finisher keeps it only if it carries an intact signature.
     envelope = {"event": "envelope-completed", "data": {
         "envelopeId": ceremony.provider_ref, "envelopeSummary": {"status": "completed"}}}
-    try:
-        ceremony_routing.finish(ceremony, provider_for(DOCUSIGN), envelope, via="return_url")
-    except (SigningError, DomainError) as exc:
-        rollback()
-        flash(f"{exc} The {what} is not signed yet.", "error")
+    errors: list[str] = []
+    attempt(lambda: _finish(ceremony, envelope), errors)
+    if errors:  # undone (a savepoint), though the answer is a redirect
+        flash(f"{errors[0]} The {what} is not signed yet.", "error")
         return redirect(ceremony_routing.page_url(ceremony))
-    commit()
     return _back(ceremony)
+
+
+def _finish(ceremony, envelope: dict):
+    try:
+        return ceremony_routing.finish(ceremony, provider_for(DOCUSIGN), envelope, via="return_url")
+    except SigningError as exc:  # DocuSign could not be reached: said on the page like a refusal
+        raise DomainError(str(exc)) from exc
 
 
 def _back(ceremony):
@@ -197,15 +197,13 @@ def docusign_connect():
         if ceremony.status == CeremonyStatus.SIGNED and event == "envelope-completed":
             return jsonify(status="signed", changed=False)
         return jsonify(error=f"This signing attempt has already finished ({ceremony.status.value})."), 409
+    # An error answer rolls the request's changes back.
     try:
         status = ceremony_routing.finish(ceremony, provider, payload, via="connect")
     except SigningError as exc:
-        rollback()
         return jsonify(error=str(exc)), 502  # DocuSign could not be reached: Connect retries later
     except DomainError as exc:
-        rollback()
         return jsonify(error=str(exc)), 409
-    commit()
     return jsonify(status=status.value, changed=status != CeremonyStatus.PENDING)
 
 

@@ -1,0 +1,110 @@
+"""What an exhibit may not carry: PDF active content, a second file hidden inside, or HTML.
+
+An exhibit is opened by the other party, the advocate and the tribunal. A PDF that runs JavaScript
+when opened, launches a program, carries attached files or an XFA form can act on their machine or
+change what it shows after it was hashed; a file that is at once a valid image (or PDF) and a ZIP
+archive (a polyglot) shows one thing to the reader and hides another. Such files are refused with a
+message saying what to do (print the document to a new PDF), rather than silently cleaned: the
+hashed exhibit must be exactly the file its owner chose, so we never alter one.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pikepdf
+
+# Action types that run code, reach outside the document, or submit data somewhere.
+_ACTIVE_ACTIONS = {"/JavaScript": "JavaScript", "/Launch": "an action that launches a program",
+                   "/SubmitForm": "a form that submits data", "/ImportData": "an action that imports data",
+                   "/RichMediaExecute": "embedded media that runs"}
+_HTML = re.compile(rb"<\s*(!doctype\s+html|html|script|svg|iframe|body|object|embed)\b", re.IGNORECASE)
+_ADVICE = " Open it and print it to a new PDF (or scan the paper copy), then upload that."
+
+
+class ActiveContent(ValueError):
+    """The file carries something an exhibit may not; the message says what and what to do."""
+
+
+def _name(value: object) -> str:
+    return str(value) if isinstance(value, pikepdf.Name) else ""
+
+
+def _dictionaries(pdf: pikepdf.Pdf):
+    """Every dictionary in the file: the indirect objects and the direct ones nested inside them
+    (an annotation's action is often written inline)."""
+    stack = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary | pikepdf.Array | pikepdf.Stream)]
+    while stack:
+        obj = stack.pop()
+        values = list(obj.values()) if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream) else list(obj)
+        if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+            yield obj
+        stack.extend(v for v in values
+                     if isinstance(v, pikepdf.Dictionary | pikepdf.Array) and not v.is_indirect)
+
+
+def pdf_problem(path: Path) -> str | None:
+    """Why this PDF cannot be an exhibit, or None. Reads the object table, never decodes streams."""
+    try:
+        pdf = pikepdf.open(path)
+    except pikepdf.PasswordError:
+        return "This PDF is password-protected. Remove the password (print it to a new PDF) and upload again."
+    except pikepdf.PdfError:
+        return "This PDF is damaged and cannot be read." + _ADVICE
+    with pdf:
+        root = pdf.Root
+        if isinstance(root.get("/OpenAction"), pikepdf.Dictionary):  # an array is a page to open at
+            return "This PDF runs an action when it is opened." + _ADVICE
+        if "/AA" in root:
+            return "This PDF runs actions when it is opened or closed." + _ADVICE
+        names = root.get("/Names")
+        if isinstance(names, pikepdf.Dictionary):
+            if "/JavaScript" in names:
+                return "This PDF contains JavaScript." + _ADVICE
+            if "/EmbeddedFiles" in names:
+                return "This PDF carries attached files. Upload each attachment as its own exhibit."
+        acroform = root.get("/AcroForm")
+        if isinstance(acroform, pikepdf.Dictionary) and "/XFA" in acroform:
+            return "This PDF is an XFA form, whose content can change when it is opened." + _ADVICE
+        for obj in _dictionaries(pdf):
+            kind = _name(obj.get("/S"))
+            if kind in _ACTIVE_ACTIONS:
+                return f"This PDF contains {_ACTIVE_ACTIONS[kind]}." + _ADVICE
+            if "/JS" in obj:
+                return "This PDF contains JavaScript." + _ADVICE
+            if _name(obj.get("/Type")) in ("/EmbeddedFile", "/Filespec") and "/EF" in obj \
+                    or _name(obj.get("/Type")) == "/EmbeddedFile" \
+                    or _name(obj.get("/Subtype")) == "/FileAttachment":
+                return "This PDF carries attached files. Upload each attachment as its own exhibit."
+            if _name(obj.get("/Subtype")) == "/RichMedia":
+                return "This PDF embeds rich media that can run." + _ADVICE
+            if "/AA" in obj and _name(obj.get("/Type")) in ("/Page", "/Annot", ""):
+                return "This PDF runs actions when a page or field is used." + _ADVICE
+    return None
+
+
+def polyglot_problem(path: Path, head: bytes, extension: str) -> str | None:
+    """Why this file is more than the one kind it claims to be, or None."""
+    if extension in ("pdf", "png", "jpg") and zipfile.is_zipfile(path):
+        return (f"This {extension.upper()} file also contains a ZIP archive (it is two files in one), "
+                "so it is not accepted." + _ADVICE)
+    if extension in ("png", "jpg") and b"%PDF-" in head[:1024]:
+        return f"This {extension.upper()} file also contains a PDF, so it is not accepted." + _ADVICE
+    if extension != "eml" and _HTML.search(head[:1024]):
+        return ("This file contains web-page code (HTML), which a browser would run; it is not accepted "
+                "as an exhibit. Print the page to PDF and upload that.")
+    return None
+
+
+def check(path: Path, head: bytes, extension: str) -> None:
+    """Raise `ActiveContent` unless the file may be stored as an exhibit of this kind."""
+    problem = polyglot_problem(path, head, extension)
+    if problem is None and extension == "pdf":
+        problem = pdf_problem(path)
+    if problem is None and extension in ("xlsx", "docx"):
+        with zipfile.ZipFile(path) as zf:
+            if any(n.lower().endswith("vbaproject.bin") for n in zf.namelist()):
+                problem = "This Office file contains macros. Save it without macros (.xlsx or .docx) first."
+    if problem:
+        raise ActiveContent(problem)

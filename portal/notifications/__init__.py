@@ -1,0 +1,29 @@
+"""Everyone is told when it is their turn: each audited event that waits on a person opens an
+attention item for that person (shown on their dashboard) and tells them by e-mail, and the debtor
+by e-mail and SMS within the contact rules. Later events close the items. The table is rules.py.
+
+A feature at the top: it reads cases, notices and arbitration; nothing below imports it."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_login import current_user
+
+
+def init_notifications(app: Flask) -> None:
+    from portal import audit
+    from portal.notifications import access, opening, tasks  # noqa: F401  (tasks: registers the task)
+    from portal.notifications.views import bp
+    from portal.types import utcnow
+
+    audit.recorded.connect(opening.on_recorded, weak=False)
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def _attention():
+        def attention_items():
+            if not current_user.is_authenticated:
+                return []
+            return access.open_items(current_user, utcnow())
+
+        return {"attention_items": attention_items}
+

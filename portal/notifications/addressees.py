@@ -1,0 +1,56 @@
+"""Who an audience is on a given case: users with accounts, or the debtor party."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from portal.accounts.models import User
+from portal.accounts.roles import Role
+from portal.cases.models import Case, ContactKind
+from portal.extensions import db
+from portal.notifications.rules import Audience, Facts
+
+
+def _active(users) -> list[User]:
+    seen: dict[int, User] = {}
+    for user in users:
+        if user is not None and user.active and user.id not in seen:
+            seen[user.id] = user
+    return list(seen.values())
+
+
+def users_for(audience: Audience, case: Case, facts: Facts) -> list[User]:
+    """The people with accounts an audience names on this case (DEBTOR: see debtor_party_id)."""
+    match audience:
+        case Audience.CREDITOR:
+            # The case's filer and the organisation's administrators: whoever runs the claim.
+            filer = db.session.get(User, case.created_by_id)
+            admins = db.session.scalars(select(User).where(
+                User.org_id == case.creditor_org_id, User.role == Role.CREDITOR, User.is_org_admin.is_(True),
+                User.active.is_(True)).order_by(User.id))
+            return [u for u in _active([filer, *admins]) if u.role == Role.CREDITOR]
+        case Audience.ADVOCATE:
+            return _active([case.advocate])
+        case Audience.NEUTRAL:
+            neutral_id = facts.get("neutral_id") or case.neutral_id
+            return _active([db.session.get(User, neutral_id)]) if neutral_id else []
+        case Audience.ADMIN:
+            return list(db.session.scalars(select(User).where(
+                User.role == Role.ADMIN, User.active.is_(True)).order_by(User.id)))
+    return []
+
+
+def debtor_emails(case: Case) -> list[str]:
+    """The debtor's own e-mail addresses, the designated ones first (DOMAIN 5, 24)."""
+    return [c.value for c in sorted(case.debtor.contacts, key=lambda c: (not c.designated, c.id))
+            if c.kind == ContactKind.EMAIL]
+
+
+def debtor_mobile(case: Case) -> str | None:
+    mobiles = [c.value for c in sorted(case.debtor.contacts, key=lambda c: (not c.designated, c.id))
+               if c.kind == ContactKind.MOBILE]
+    return mobiles[0] if mobiles else None
+
+
+def debtor_has_account(case: Case) -> bool:
+    user = case.debtor.user
+    return user is not None and user.active and bool(user.email)

@@ -1,0 +1,161 @@
+"""Telling people: the notify e-mail (English, then Hindi) to users, queued after the commit; and the
+debtor's e-mail and SMS, sent by a task only inside the creditor's contact window and under the
+daily cap that notices.serving keeps (DOMAIN 24, 28)."""
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from flask import render_template
+from sqlalchemy import func, select
+
+from notices.serving.contact_rules import ContactPolicy, ist_day_bounds, next_contact_time
+from notices.serving.dispatch_runner import contacts_today
+from portal.accounts.models import User
+from portal.adapters import mail
+from portal.audit import AuditEvent
+from portal.cases.models import Case
+from portal.database import after_commit
+from portal.extensions import db
+from portal.notifications import addressees, rules
+from portal.notifications.facts import gather
+from portal.notifications.models import AttentionItem
+from portal.notifications.rules import Tell
+from portal.tasks import send_mail, send_sms
+from portal.types import utcnow
+from portal.urls import public_url
+from portal.web.filters import ist
+
+LANGUAGES = ("en", "hi")
+_DIGEST = "sulah_notify_digest"
+SMS_TEMPLATE = "attention"  # DLT: "Sulah: {#var#} (ref {#var#}). See {#var#}"
+
+
+def clock() -> datetime:
+    """Now; tests replace it to stand inside or outside the contact window."""
+    return utcnow()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One item as a mail tells it, in each language."""
+    what: dict[str, str]
+    may: dict[str, str]
+    due: str
+    url: str
+    item_id: int | None = None  # the item it tells of: closed before the commit, it is not mailed
+
+
+def entry(tell: Tell, facts: Mapping[str, Any], due: datetime | None, url: str) -> Entry:
+    due_text = ist(due)
+    texts = {lang: rules.words(tell, facts, lang, due_text) for lang in LANGUAGES}
+    return Entry({k: v[0] for k, v in texts.items()}, {k: v[1] for k, v in texts.items()}, due_text, url)
+
+
+def render(lang: str, *, name: str, entries: list[Entry]) -> str:
+    template = "email/notify_attention.txt" if lang == "en" else "email/notify_attention_hi.txt"
+    return render_template(template, name=name, entries=entries, lang=lang)
+
+
+def compose(name: str, entries: list[Entry]) -> tuple[str, str]:
+    """(subject, text): English, then Hindi; several items of one transaction in one mail."""
+    if len(entries) == 1:
+        what = entries[0].what["en"]
+        title = what if len(what) <= 140 else what[:139] + "…"
+    else:
+        title = f"{len(entries)} steps on Sulah wait for you"
+    return title, "\n\n".join(render(lang, name=name, entries=entries) for lang in LANGUAGES)
+
+
+def mail_user(user: User, tell: Tell, facts: Mapping[str, Any], due: datetime | None, args: dict,
+              item_id: int | None = None) -> None:
+    """Queue the item for `user`'s mail of this transaction, sent after the commit. A bulk action
+    (a batch of notices approved at once) makes one mail listing them, not one mail per case."""
+    session = db.session()
+    root = session.get_transaction()
+    held = session.info.get(_DIGEST)
+    if held is None or held[0] is not root:  # a new transaction: the last one's list went or was dropped
+        held = session.info[_DIGEST] = (root, {})
+        pending = held[1]
+        after_commit(lambda: _send(pending), key=_DIGEST)
+    name, entries = held[1].setdefault(user.email, (user.name, []))
+    entries.append(replace(entry(tell, facts, due, public_url(tell.endpoint, **args)), item_id=item_id))
+
+
+def forget(item_ids: set[int]) -> None:
+    """Items closed in the transaction that opened them (submitted, approved and signed in one go):
+    their mail, not yet sent, is dropped."""
+    held = db.session().info.get(_DIGEST)
+    if not item_ids or held is None or held[0] is not db.session().get_transaction():
+        return
+    for _name, entries in held[1].values():
+        entries[:] = [e for e in entries if e.item_id not in item_ids]
+
+
+def _send(pending: dict[str, tuple[str, list[Entry]]]) -> None:
+    """Runs after the commit: hands each mail to the worker (what mail.queue does after a commit)."""
+    for address, (name, entries) in pending.items():
+        if not entries:
+            continue
+        title, text = compose(name, entries)
+        send_mail.delay({"to": [address], "subject": title, "text": text, "html": None, "headers": {}})
+
+
+def _told_today(party_id: int, now: datetime) -> int:
+    start, end = ist_day_bounds(now)
+    return db.session.scalar(select(func.coalesce(func.sum(AttentionItem.told_channels), 0)).where(
+        AttentionItem.party_id == party_id, AttentionItem.told_at >= start, AttentionItem.told_at < end)) or 0
+
+
+def debtor_wait(case: Case, now: datetime) -> datetime | None:
+    """None when a message to the debtor may go now, else the earliest instant it may (IST-aware).
+    Counts the notices' dispatches and these messages against the one daily cap."""
+    used = contacts_today(case.debtor_party_id, now, excluding=0) + _told_today(case.debtor_party_id, now)
+    return next_contact_time(now, ContactPolicy.of(case.creditor), used)
+
+
+def deliver_to_debtor(item_id: int, now: datetime) -> tuple[str, datetime | None]:
+    """Send one debtor item's e-mail and SMS if the contact rules allow it now. Returns
+    ("sent" | "done" | "deferred", when to try again). Flushes; the caller commits."""
+    item = db.session.get(AttentionItem, item_id)
+    if item is None or item.resolved_at is not None or item.told_at is not None:
+        return "done", None
+    case = db.session.get(Case, item.case_id)
+    wait = debtor_wait(case, now)
+    if wait is not None:
+        return "deferred", wait
+    tell = next(t for t in rules.RULES[item.action] if t.kind == item.kind)
+    args = json.loads(item.link_args)
+    url = public_url(item.endpoint, **args)
+    facts = gather(db.session.get(AuditEvent, item.event_id), case)
+    sent = 0
+    emails = addressees.debtor_emails(case)
+    if emails:
+        title, text = compose(case.debtor.legal_name, [entry(tell, facts, item.due_at, url)])
+        mail.queue(mail.Message(to=emails, subject=title, text=text))
+        sent += 1
+    mobile = addressees.debtor_mobile(case)
+    if mobile:
+        _queue_sms(item, case, mobile, url)
+        sent += 1
+    item.told_at, item.told_channels = now, sent
+    db.session.flush()
+    return "sent", None
+
+
+def sms_text(reference: str, what: str, url: str) -> tuple[list[str], str]:
+    """The SMS's DLT variables and text: no figures, only that something waits and where."""
+    variables = [what[:60], reference, url]
+    text = render_template("sms/attention.txt", what=variables[0], reference=reference, url=url)
+    return variables, text.strip()
+
+
+def _queue_sms(item: AttentionItem, case: Case, phone: str, url: str) -> None:
+    short = rules.SMS_HEADLINES.get(item.kind, "a step in your case waits for you")
+    variables, text = sms_text(case.reference, short, url)
+    payload: dict[str, Any] = {"to": phone, "template": SMS_TEMPLATE, "variables": variables, "text": text,
+                               "idempotency_key": f"attention-{item.id}-{phone[-4:]}"}
+    after_commit(lambda: send_sms.delay(payload))

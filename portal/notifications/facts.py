@@ -1,0 +1,40 @@
+"""The facts a rule reads about one event: the payload's values and a few figures from the case's
+own records (a notice's days to pay, a settlement's first instalment), loaded here so the rules stay
+pure."""
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from sqlalchemy import select
+
+from arbitration.settlement.models import InstalmentRow
+from notices.models import Notice
+from portal.audit import AuditEvent
+from portal.cases.models import Case
+from portal.extensions import db
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def gather(event: AuditEvent, case: Case) -> dict[str, Any]:
+    payload = event.data
+    facts: dict[str, Any] = {k: _plain(v) for k, v in payload.items() if not isinstance(v, dict | list)}
+    facts.update(at=event.created_at, reference=case.reference, creditor=case.creditor.legal_name,
+                 debtor=case.debtor.legal_name, action=event.action)
+    if event.action == "bidding.agreed":
+        facts.setdefault("round", 1)
+    notice_id = payload.get("notice_id")
+    if notice_id is not None:
+        notice = db.session.get(Notice, notice_id)
+        if notice is not None:
+            facts["pay_within_days"] = notice.pay_within_days
+    if event.action == "settlement.signed" and payload.get("agreement_id"):
+        first = db.session.scalars(select(InstalmentRow).where(
+            InstalmentRow.agreement_id == payload["agreement_id"]).order_by(InstalmentRow.number).limit(1)
+        ).first()
+        if first is not None:
+            facts["first_due"] = first.due_on
+    return facts

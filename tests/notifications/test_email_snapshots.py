@@ -1,0 +1,78 @@
+"""Each notify e-mail this module sends, in English and in Hindi, rendered from fixed facts and
+compared with its stored text (tests/snapshots/email/notify_<kind>.<lang>.txt): a change of wording
+shows in review. SULAH_UPDATE_SNAPSHOTS=1 rewrites them."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from portal.notifications import delivery, rules
+from portal.notifications.rules import Mail
+
+SNAPSHOTS = Path(__file__).resolve().parents[1] / "snapshots" / "email"
+FACTS = {"reference": "SUL-2026-000042", "creditor": "Kaveri Looms Private Limited",
+         "debtor": "Narmada Apparel LLP", "round": 2, "number": 3, "instalment": 1}
+DUE = "20 Dec 2026, 17:00 IST"
+URL = "https://sulah.example/cases/SUL-2026-000042"
+
+
+def mailed_rules() -> dict[str, rules.Tell]:
+    """One rule per (kind, audience group) that this module mails, named for its snapshot."""
+    out = {}
+    for action, tells in rules.RULES.items():
+        for tell in tells:
+            if tell.mail not in (Mail.NEW, Mail.EXISTING_IF_ACCOUNT):
+                continue
+            who = "debtor" if tell.to == (rules.Audience.DEBTOR,) else "-".join(a.value for a in tell.to)
+            name = f"notify_{tell.kind}.{who}" if not action.startswith("debtor.") else \
+                f"notify_{tell.kind}.{action.split('.')[1]}.{who}"
+            out.setdefault(name, tell)
+    return out
+
+
+CASES = [(name, lang) for name in sorted(mailed_rules()) for lang in ("en", "hi")]
+
+
+@pytest.mark.parametrize(("name", "lang"), CASES)
+def test_notify_email_matches_its_snapshot(app, name, lang):
+    tell = mailed_rules()[name]
+    due = "" if tell.due is rules.no_due else DUE  # a rule with a clock shows its date
+    entry = delivery.Entry({k: rules.words(tell, FACTS, k, due)[0] for k in delivery.LANGUAGES},
+                           {k: rules.words(tell, FACTS, k, due)[1] for k in delivery.LANGUAGES}, due, URL)
+    with app.app_context():
+        text = delivery.render(lang, name="Meera Kulkarni", entries=[entry])
+    check(f"{name}.{lang}.txt", text)
+
+
+@pytest.mark.parametrize("lang", delivery.LANGUAGES)
+def test_several_items_of_one_transaction_make_one_mail(app, lang):
+    """A batch of notices approved at once: one mail listing each case, not one per case."""
+    tells = mailed_rules()
+    first = tells["notify_notice_approved.creditor"]
+    entries = [delivery.entry(first, {**FACTS, "reference": ref}, None, f"https://sulah.example/notices/{n}")
+               for n, ref in enumerate(("SUL-2026-000042", "SUL-2026-000043"), start=1)]
+    with app.app_context():
+        subject, _ = delivery.compose("Meera Kulkarni", entries)
+        text = delivery.render(lang, name="Meera Kulkarni", entries=entries)
+    assert subject == "2 steps on Sulah wait for you"
+    check(f"notify_digest.creditor.{lang}.txt", text)
+
+
+def check(snapshot: str, text: str) -> None:
+    path = SNAPSHOTS / snapshot
+    if os.environ.get("SULAH_UPDATE_SNAPSHOTS") == "1":
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"no snapshot {path}: run with SULAH_UPDATE_SNAPSHOTS=1 and review it"
+    assert text == path.read_text(encoding="utf-8")
+
+
+def test_every_event_the_issue_names_has_a_rule():
+    named = {"case.submit_notice", "notice.changes_requested", "notice.approved", "notice.signed",
+             "case.serve_notice", "debtor.dispute", "offer.made", "bidding.agreed", "bidding.round_failed",
+             "settlement.created", "settlement.signed", "settlement.instalment_reminder",
+             "settlement.instalment_defaulted", "arbitration.arbitrator_accepted",
+             "arbitration.hearing_scheduled", "arbitration.procedural_order", "award.served"}
+    assert named <= set(rules.RULES)
+    assert len(CASES) >= 2 * 15
