@@ -17,20 +17,7 @@ from portal.web import boundary
 ROOT = Path(__file__).resolve().parents[1]
 VIEW_FILE = re.compile(r"(^|/)(views|pages|api|blueprint|page)\.py$|_views\.py$|/views/[^/]+\.py$")
 # Packages whose views still end their own transaction (issue 15); each line goes when it is done.
-PENDING: set[str] = {
-
-    "portal/accounts",
-
-    "portal/cases",
-
-    "portal/debtor",
-
-    "portal/imports",
-
-    "portal/payments",
-
-    "portal/rates",
-}
+PENDING: set[str] = set()
 
 
 def view_files():

@@ -17,6 +17,7 @@ from portal.cases.models import Case
 from portal.cases.states import (
     ACTIONS,
     ADVOCATE_CHANGEABLE,
+    CASE,
     CaseStatus,
     not_permitted_message,
     transition_for,
@@ -36,8 +37,8 @@ SERVABLE_STATUSES = frozenset({CaseStatus.NOTICE_SIGNED, CaseStatus.NOTICE_SERVE
 # The debtor answers the notice while the claim is open and not yet in the ODR room's hands.
 RESPONSE_STATUSES = frozenset({CaseStatus.NOTICE_SERVED, CaseStatus.RESPONDED, CaseStatus.IN_NEGOTIATION,
                                CaseStatus.IN_CONCILIATION})
-# Money can change hands from service until the case is paid or ended.
-PAYABLE_STATUSES = SERVED_STATUSES - frozenset({CaseStatus.PAID, CaseStatus.CLOSED})
+# Money can change hands from service for as long as the case can still be marked paid.
+PAYABLE_STATUSES = SERVED_STATUSES & CASE.sources("mark_paid")
 # The ODR room: talking and offering while it is open (s.30: also during arbitration) ...
 ROOM_OPEN_STATUSES = frozenset({CaseStatus.IN_NEGOTIATION, CaseStatus.IN_CONCILIATION,
                                 CaseStatus.IN_ARBITRATION})
@@ -51,9 +52,8 @@ PROCEEDINGS_STATUSES = frozenset({CaseStatus.IN_ARBITRATION, CaseStatus.AWARDED,
 AWARD_STATUSES = frozenset({CaseStatus.IN_ARBITRATION, CaseStatus.AWARDED, CaseStatus.SETTLED,
                             CaseStatus.PAID, CaseStatus.CLOSED})
 EVERY_PARTY = frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR, Role.NEUTRAL, Role.ADMIN})
-# Arbitration is invoked from an open dispute or a defaulted settlement (states.py invoke_arbitration).
-INVOCABLE_STATUSES = frozenset({CaseStatus.NOTICE_SERVED, CaseStatus.RESPONDED, CaseStatus.IN_NEGOTIATION,
-                                CaseStatus.IN_CONCILIATION, CaseStatus.DEFAULTED})
+# Arbitration is invoked from an open dispute or a defaulted settlement: the table says where.
+INVOCABLE_STATUSES = CASE.sources("invoke_arbitration")
 TRANSITION_PREFIX = "transition:"
 
 
@@ -81,6 +81,7 @@ class Action(enum.StrEnum):
     SIGN_MANDATE = "sign_mandate"  # the advocate countersigns a creditor's mandate (notices/mandates/)
     SERVE_NOTICE = "serve_notice"
     VIEW_DELIVERY = "view_delivery"
+    REVOKE_DEBTOR_LINK = "revoke_debtor_link"  # end a debtor's personal link (sent to a wrong address, say)
     RECORD_POSTAL_SERVICE = "record_postal_service"  # tracking and the returned A.D. card of a posted notice
     # Issue 6: the debtor's answer, payments, the ODR room, settlement.
     DEBTOR_VIEW = "debtor_view"                # the debtor's own page of its case: notice, evidence, dues
@@ -201,6 +202,9 @@ RULES: dict[Action, Rule] = {
     Action.VIEW_DELIVERY: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.ADMIN}),
                                "The delivery record is kept for the creditor, its advocate and the "
                                "institution; the debtor sees its notice through its own link."),
+    Action.REVOKE_DEBTOR_LINK: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE}),
+                                    "Only the creditor or its advocate revokes the debtor's personal "
+                                    "links."),
     Action.REQUEST_BULK_NOTICES: Rule(frozenset({Role.CREDITOR}),
                                       "Only the creditor's staff request notices in bulk.",
                                       needs_case=False, user_check=lambda u: u.org_id is not None),

@@ -22,10 +22,9 @@ from portal.accounts.hooks import team_page_parts
 from portal.accounts.models import Engagement, EnterpriseCategory, Invitation, User
 from portal.accounts.policy import Action, require
 from portal.accounts.roles import Role
-from portal.database import commit, rollback
-from portal.errors import DomainError
 from portal.extensions import db, limiter
 from portal.urls import safe_next
+from portal.web.boundary import attempt, keep_changes
 
 bp = Blueprint("accounts", __name__)
 _PENDING = "pending_2fa_user"
@@ -71,7 +70,6 @@ def _finish_login(user: User):
         session["_flashes"] = flashes
     login_user(user)
     services.record_login(user)
-    commit()
     if user.needs_totp_setup:
         flash("Your role requires two-factor authentication. Set it up to continue.", "info")
         return redirect(url_for("accounts.totp_setup"))
@@ -97,8 +95,8 @@ def login():
             if user is None:
                 form.form_errors.append("That e-mail and password do not match an account.")
         if user is not None and user.totp_enabled:
+            # The redirect commits a password rehash, if argon2's parameters changed.
             session[_PENDING], session[_PENDING_AT] = user.id, int(time.time())
-            commit()  # a password rehash, if argon2's parameters changed
             return redirect(url_for("accounts.login_2fa", next=safe_next(request.args.get("next"))))
         if user is not None:
             return _finish_login(user)
@@ -117,7 +115,8 @@ def login_2fa():
     if form.validate_on_submit():
         if twofactor.verify_second_factor(user, form.code.data):
             return _finish_login(user)
-        rollback()
+        # A 422: nothing of the refused try is kept (a wrong code claims no time-step); the
+        # attempts are counted by the rate limits above.
         form.code.errors.append("That code is not valid or was already used. "
                                 "Enter the current code from your app, or an unused recovery code.")
     return render_template("accounts/login_2fa.html", form=form), _status(form)
@@ -145,12 +144,8 @@ def signup():
             upi_vpa=form.upi_vpa.data)
         person = services.PersonDetails(name=form.name.data, email=form.email.data,
                                         password=form.password.data, phone=form.phone.data)
-        try:
-            user = services.sign_up(org, person)
-        except DomainError as exc:
-            rollback()
-            form.form_errors.append(str(exc))
-        else:
+        user = attempt(lambda: services.sign_up(org, person), form.form_errors)
+        if user is not None:
             flash(f"Welcome to Sulah, {user.name}.", "success")
             return _finish_login(user)
     return render_template("accounts/signup.html", form=form), _status(form)
@@ -163,14 +158,12 @@ def totp_setup():
     if user.totp_enabled:
         return render_template("accounts/totp_enabled.html")
     if twofactor.start_setup(user):
-        commit()
+        keep_changes()  # the secret the page shows is kept, even when the answer is a wrong code's 422
     form = TotpConfirmForm()
     if form.validate_on_submit():
         codes = twofactor.confirm_setup(user, form.code.data)
         if codes is not None:
-            commit()
             return render_template("accounts/recovery_codes.html", codes=codes)
-        rollback()
         form.code.errors.append("That code did not match. Check the time on your phone and retry.")
     uri = twofactor.provisioning_uri(user)
     return render_template("accounts/totp_setup.html", form=form, secret=user.totp_secret,
@@ -184,13 +177,9 @@ def team():
     form = InviteForm()
     if form.validate_on_submit():
         email = services.normalize_email(form.email.data)
-        try:
-            invitation = services.invite(current_user, email, Role(form.role.data))
-        except DomainError as exc:
-            rollback()
-            form.email.errors.append(str(exc))
-        else:
-            commit()
+        invitation = attempt(lambda: services.invite(current_user, email, Role(form.role.data)),
+                             form.email.errors)
+        if not form.email.errors:  # invite() returns None when it engaged an existing advocate
             flash(f"Invitation sent to {email}." if invitation is not None else
                   f"{email} already has a Sulah advocate account and is now engaged by your "
                   "organisation.", "success")
@@ -220,14 +209,10 @@ def accept_invitation(token: str):
     if form.validate_on_submit():
         person = services.PersonDetails(name=form.name.data, email=inv.email,
                                         password=form.password.data, phone=form.phone.data)
-        try:
-            user = services.accept_invitation(token, person,
-                                              enrolment_number=form.enrolment_number.data,
-                                              bar_council_state=form.bar_council_state.data)
-        except DomainError as exc:
-            rollback()
-            form.form_errors.append(str(exc))
-        else:
+        user = attempt(lambda: services.accept_invitation(
+            token, person, enrolment_number=form.enrolment_number.data,
+            bar_council_state=form.bar_council_state.data), form.form_errors)
+        if user is not None:
             # Whoever was signed in on this browser is replaced by the new account.
             logout_user()
             return _finish_login(user)
@@ -241,7 +226,6 @@ def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
-        commit()
         flash("If that address has an account, we have e-mailed a reset link. "
               f"It works once, within {services.reset_minutes()} minutes.", "info")
         return redirect(url_for("accounts.login"))
@@ -256,7 +240,6 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         services.reset_password(token, form.password.data)
-        commit()
         flash("Your password has been changed. Please log in.", "success")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form), _status(form)

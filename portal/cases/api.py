@@ -1,4 +1,5 @@
-"""JSON intake API: POST /api/cases creates a draft case; GET /api/cases/<ref> reads one back.
+"""JSON intake API: POST /api/cases creates a draft case; GET /api/cases/<ref> reads one back, with
+the case's position (portal.cases.position: what is owed today, the figure every page shows).
 
 Session-authenticated like the pages; send the CSRF token in the X-CSRFToken header.
 """
@@ -19,8 +20,8 @@ from portal.cases.assignment import find_engaged_advocate
 from portal.cases.facts import CaseFacts, DebtorFacts, FactsInvalid, InvoiceFacts, PaymentFacts
 from portal.cases.interest import PartMonth, RateBasis
 from portal.cases.models import BuyerRelationship, ClaimType, PaymentMethod
+from portal.cases.position import position
 from portal.cases.views import load_case
-from portal.database import commit, rollback
 from portal.errors import DomainError
 from portal.identifiers import InvalidIdentifier, normalize_gstin, normalize_mobile, normalize_pan
 
@@ -156,10 +157,8 @@ def create_case():
             return jsonify(error="invalid", message=str(exc), errors={"advocate_email": [str(exc)]}), 422
     try:
         case = intake.create_case(current_user, case_in.to_facts(), advocate=advocate)
-    except FactsInvalid as exc:
-        rollback()
+    except FactsInvalid as exc:  # a 422: the boundary keeps nothing of it
         return jsonify(error="invalid", message="Some facts are not consistent.", errors=exc.errors), 422
-    commit()
     return jsonify(reference=case.reference, status=case.status.value,
                    url=url_for("cases.show_case", reference=case.reference),
                    facts_version=case.facts_version), 201
@@ -176,4 +175,5 @@ def get_case(reference: str):
     from portal.audit import canonical_json
 
     return jsonify(status=case.status.value, facts_version=case.facts_version,
-                   facts=json.loads(canonical_json(intake.snapshot(case))))
+                   facts=json.loads(canonical_json(intake.snapshot(case))),
+                   position=position(case, intake.today_ist()).as_dict())

@@ -11,9 +11,8 @@ from portal.cases.assignment_forms import AssignAdvocateForm, BulkAssignForm, De
 from portal.cases.models import Case
 from portal.cases.services import visible_cases
 from portal.cases.views import bp, load_case, render_case, render_list
-from portal.database import commit, rollback
-from portal.errors import DomainError
 from portal.extensions import db
+from portal.web.boundary import attempt
 
 
 @bp.post("/<reference>/advocate")
@@ -32,13 +31,10 @@ def assign_advocate(reference: str):
         form.current.data = str(case.advocate_id or "")
         return render_case(case, advocate_form=form, status=409)
     advocate = form.advocate_id.advocate
-    try:
-        changed = assignment.assign_advocate(current_user, case, advocate)
-    except DomainError as exc:
-        rollback()
-        form.advocate_id.errors.append(str(exc))
+    changed = attempt(lambda: assignment.assign_advocate(current_user, case, advocate),
+                      form.advocate_id.errors)
+    if form.advocate_id.errors:
         return render_case(case, advocate_form=form, status=409)
-    commit()
     flash(f"{advocate.name} is now the advocate of {reference} and has been e-mailed." if changed else
           f"{advocate.name} already was the advocate of {reference}; nothing changed.",
           "success" if changed else "info")
@@ -63,11 +59,9 @@ def assign_selected():
     advocate = form.advocate_id.advocate
     result = assignment.assign_many(current_user, permitted, advocate)
     refused += [f"{case.reference}: {reason}" for case, reason in result.refused]
-    if not result.assigned and not result.unchanged:
-        rollback()
+    if not result.assigned and not result.unchanged:  # a 409: the boundary keeps nothing of it
         form.form_errors.extend(["No case was assigned."] + refused)
         return render_list(bulk_form=form, status=409)
-    commit()
     if result.assigned:
         flash(f"{advocate.name} is now the advocate of {len(result.assigned)} "
               f"case{'s' if len(result.assigned) != 1 else ''} and has been e-mailed: "
@@ -87,13 +81,8 @@ def decline_case(reference: str):
     require(current_user, Action.DECLINE_CASE, case)
     form = DeclineForm()
     if form.validate_on_submit():
-        try:
-            assignment.decline(current_user, case, form.reason.data)
-        except DomainError as exc:
-            rollback()
-            form.reason.errors.append(str(exc))
-        else:
-            commit()
+        attempt(lambda: assignment.decline(current_user, case, form.reason.data), form.reason.errors)
+        if not form.reason.errors:
             flash(f"You declined {reference}. {case.creditor.legal_name} has been told your reason.",
                   "success")
             return redirect(url_for("cases.list_cases"))

@@ -1,6 +1,7 @@
 """What the case pages and services ask of the packages above cases, through hooks they provide at
-start-up (see portal.hooks): the case page's sections, and recording a payment once a notice is
-served (the payments package: receipts, instalments, the case marked paid)."""
+start-up (see portal.hooks): the case page's sections, recording a payment once a notice is served
+(the payments package: receipts, instalments, the case marked paid), and what a signed settlement
+still asks for (the settlement: it replaces the claim in the case's position, portal.cases.position)."""
 from __future__ import annotations
 
 from portal.hooks import Hook, Parts
@@ -10,3 +11,10 @@ case_page_parts: Parts = Parts("cases.case_page_parts")
 
 # (case, amount, paid_on, method, reference, actor, today) -> Payment, once the recovery has begun.
 record_recovery_payment: Hook = Hook("cases.record_recovery_payment", provided_by="portal.payments")
+
+# (case) -> Decimal | None: the signed settlement's outstanding balance, or None when none governs.
+# Declared here, with the position that reads it; portal.payments.hooks names the same objects.
+settlement_outstanding: Hook = Hook("payments.settlement_outstanding", provided_by="arbitration.settlement")
+
+# (case, today) -> the next unpaid instalment (with .unpaid and .row.due_on), or None.
+next_instalment: Hook = Hook("payments.next_instalment", provided_by="arbitration.settlement")

@@ -10,8 +10,8 @@ from portal.cases.assignment import engaged_advocates, usual_advocate
 from portal.cases.facts import FactsInvalid
 from portal.cases.forms import CaseForm, NewCaseForm
 from portal.cases.views import bp, load_case
-from portal.database import commit, rollback
 from portal.errors import DomainError
+from portal.extensions import db
 
 
 def _grow(form: CaseForm) -> bool:
@@ -41,15 +41,13 @@ def new_case():
         return _render(form)
     if form.validate_on_submit():
         try:
-            case = intake.create_case(current_user, form.to_facts(), advocate=form.advocate_id.advocate)
+            with db.session.begin_nested():  # as boundary.attempt: a refusal undoes only this
+                case = intake.create_case(current_user, form.to_facts(), advocate=form.advocate_id.advocate)
         except FactsInvalid as exc:
-            rollback()
             form.apply_errors(exc.errors)
         except DomainError as exc:
-            rollback()
             form.form_errors.append(str(exc))
         else:
-            commit()
             who = f" {case.advocate.name} is its advocate and has been told." if case.advocate else ""
             flash(f"Case {case.reference} saved as a draft.{who} Check it, add evidence, then file it.",
                   "success")
@@ -70,15 +68,13 @@ def edit_case(reference: str):
         return _render(form, case)
     if form.validate_on_submit():
         try:
-            intake.update_case(current_user, case, form.to_facts())
+            with db.session.begin_nested():  # as boundary.attempt, keeping FactsInvalid's field errors
+                intake.update_case(current_user, case, form.to_facts())
         except FactsInvalid as exc:
-            rollback()
             form.apply_errors(exc.errors)
         except DomainError as exc:
-            rollback()
             form.form_errors.append(str(exc))
         else:
-            commit()
             flash(f"Saved. This is version {case.facts_version} of the case facts.", "success")
             return redirect(url_for("cases.show_case", reference=reference))
     return _render(form, case, 422)

@@ -12,9 +12,9 @@ from portal.cases.models import PaymentMethod
 from portal.cases.record_forms import AcknowledgementForm, JustificationForm, PaymentForm
 from portal.cases.services import record_payment
 from portal.cases.views import bp, load_case, render_case
-from portal.database import commit, rollback
 from portal.errors import DomainError
 from portal.types import to_paisa
+from portal.web.boundary import attempt
 
 
 def _invoice_id(raw: str | None) -> int | None:
@@ -22,7 +22,6 @@ def _invoice_id(raw: str | None) -> int | None:
 
 
 def _done(reference: str, message: str):
-    commit()
     flash(message, "success")
     return redirect(url_for("cases.show_case", reference=reference))
 
@@ -34,7 +33,7 @@ def add_payment(reference: str):
     require(current_user, Action.RECORD_CASE_EVENT, case)
     form = PaymentForm().for_case(case)
     if form.validate_on_submit():
-        try:
+        def save() -> None:
             if form.paid_on.data > today_ist():
                 raise DomainError("A payment date cannot be in the future.")
             inv = _invoice_id(form.invoice_id.data)
@@ -49,10 +48,9 @@ def add_payment(reference: str):
             else:
                 record_payment(current_user, case, form.amount.data, form.paid_on.data,
                                PaymentMethod(form.method.data), form.reference.data or "", invoice_id=inv)
-        except DomainError as exc:
-            rollback()
-            form.amount.errors.append(str(exc))
-        else:
+
+        attempt(save, form.amount.errors)
+        if not form.amount.errors:
             return _done(reference, "Payment recorded. The amount due and limitation are updated.")
     return render_case(case, payment_form=form, status=422)
 
@@ -64,14 +62,10 @@ def add_acknowledgement(reference: str):
     require(current_user, Action.RECORD_CASE_EVENT, case)
     form = AcknowledgementForm().for_case(case)
     if form.validate_on_submit():
-        try:
-            records.record_acknowledgement(current_user, case, form.acknowledged_on.data,
-                                           form.description.data, _invoice_id(form.invoice_id.data),
-                                           today_ist())
-        except DomainError as exc:
-            rollback()
-            form.acknowledged_on.errors.append(str(exc))
-        else:
+        attempt(lambda: records.record_acknowledgement(
+            current_user, case, form.acknowledged_on.data, form.description.data,
+            _invoice_id(form.invoice_id.data), today_ist()), form.acknowledged_on.errors)
+        if not form.acknowledged_on.errors:
             return _done(reference, "Acknowledgement recorded; limitation restarts from its date.")
     return render_case(case, ack_form=form, status=422)
 
@@ -83,12 +77,8 @@ def justify(reference: str):
     require(current_user, Action.JUSTIFY_TIME_BAR, case)
     form = JustificationForm().for_case(case)
     if form.validate_on_submit():
-        try:
-            records.justify_time_bar(current_user, case, int(form.invoice_id.data),
-                                     form.justification.data)
-        except DomainError as exc:
-            rollback()
-            form.justification.errors.append(str(exc))
-        else:
+        attempt(lambda: records.justify_time_bar(current_user, case, int(form.invoice_id.data),
+                                                 form.justification.data), form.justification.errors)
+        if not form.justification.errors:
             return _done(reference, "Justification recorded.")
     return render_case(case, justification_form=form, status=422)

@@ -96,6 +96,10 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t("withdraw", ANY_LIVE, S.WITHDRAWN, {C}, label="Withdraw the claim", manual=True),
 )
 
+# Actions that cannot be taken back: the case page asks first, on a page of their own, for a reason
+# that the audit event keeps (issue 16, item 7). Never a one-click button.
+CONFIRM_FIRST = frozenset({"withdraw", "mark_paid"})
+
 CASE = Machine("case", CaseStatus, initial=frozenset({S.DRAFT}), transitions=TRANSITIONS,
                attr="_status", read_attr="status", noun="the case",
                case_attr="")

@@ -13,13 +13,15 @@ from portal.cases import states
 from portal.cases.assignment import engaged_advocates, last_decline
 from portal.cases.assignment_forms import AssignAdvocateForm, BulkAssignForm
 from portal.cases.hooks import case_page_parts
+from portal.cases.intake import today_ist
 from portal.cases.models import Case
+from portal.cases.position import position
+from portal.cases.reckoning import case_limitation
 from portal.cases.services import visible_cases
 from portal.cases.states import CaseStatus
-from portal.cases.transitions import fire
-from portal.database import commit
+from portal.cases.transitions import actor_role, fire
 from portal.extensions import db
-from portal.web.forms import require_fresh_form
+from portal.web.forms import ConfirmForm, require_fresh_form
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -50,22 +52,11 @@ def render_list(*, bulk_form=None, status: int = 200):
 
 
 def amount_due(case: Case):
-    """Today's computation and limitation per invoice, or the reason they cannot be computed."""
-    from portal.cases.due_dates import DueDateError
-    from portal.cases.intake import today_ist
-    from portal.cases.interest import ComputationError
-    from portal.cases.reckoning import case_limitation, compute_case
-    from portal.rates.services import rate_table
-    from portal.rates.table import RateMissing
-
-    if not case.invoices:
-        return None, None, None
-    today = today_ist()
-    try:
-        computation = compute_case(case, today, rate_table=rate_table())
-    except (ComputationError, DueDateError, RateMissing) as exc:
-        return None, None, str(exc)
-    return computation, case_limitation(case, today, computation), None
+    """The case's position today (the figures every page shows), the claim's limitation per invoice,
+    and why the claim cannot be computed (None when it can, or when it lists no invoices yet)."""
+    pos = position(case, today_ist())
+    limitation = case_limitation(case, pos.as_of, pos.computation) if pos.computation else None
+    return pos, limitation, pos.problem if case.invoices else None
 
 
 def render_case(case: Case, *, payment_form=None, ack_form=None, justification_form=None,
@@ -75,14 +66,14 @@ def render_case(case: Case, *, payment_form=None, ack_form=None, justification_f
 
     role = Role(current_user.role)
     actions = states.available(case, role)
-    computation, limitation, problem = amount_due(case)
+    pos, limitation, problem = amount_due(case)
     can_assign = can(current_user, Action.ASSIGN_ADVOCATE, case)
     if advocate_form is None and can_assign:
         advocate_form = AssignAdvocateForm(formdata=None, current=str(case.advocate_id or ""))
         advocate_form.advocate_id.offer(engaged_advocates(case.creditor_org_id), default=case.advocate)
     return render_template(
-        "cases/show.html", case=case, actions=actions, form=FlaskForm(),
-        computation=computation, limitation=limitation, computation_problem=problem,
+        "cases/show.html", case=case, actions=actions, confirm_first=states.CONFIRM_FIRST, form=FlaskForm(),
+        pos=pos, computation=pos.computation, limitation=limitation, computation_problem=problem,
         can_record=can(current_user, Action.RECORD_CASE_EVENT, case),
         can_edit=can(current_user, Action.EDIT_CASE, case),
         can_justify=can(current_user, Action.JUSTIFY_TIME_BAR, case),
@@ -161,11 +152,40 @@ def transition_case(reference: str, action: str):
         raise states.IllegalTransition(
             f"“{states.transition_for(action).label}” happens through its own workflow, not from "
             "the case page.", action=action, status=case.status)
+    if action in states.CONFIRM_FIRST:  # never one click: the page that asks first, with a reason
+        states.check(case, action, actor_role(current_user))
+        return redirect(url_for("cases.confirm_transition", reference=reference, action=action))
     require_fresh_form()
     t = fire(case, action, current_user)
-    commit()
     flash(f"{t.label}: done. The case is now {case.status.value.replace('_', ' ')}.", "success")
     return redirect(url_for("cases.show_case", reference=reference))
+
+
+@bp.route("/<reference>/actions/<action>/confirm", methods=["GET", "POST"])
+@login_required
+def confirm_transition(reference: str, action: str):
+    """Withdraw the claim, mark it paid: a page that says what follows and asks for the reason;
+    its POST fires the transition with the reason in the audit event."""
+    case = load_case(reference)
+    require(current_user, f"transition:{action}", case)
+    if action not in states.CONFIRM_FIRST:
+        abort(404, "This action needs no confirmation page.")
+    t = states.check(case, action, actor_role(current_user))   # 409 with why, before asking
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        fire(case, action, current_user, payload={"reason": form.reason.data})
+        flash(f"{t.label}: done. The case is now {case.status.value.replace('_', ' ')}.", "success")
+        return redirect(url_for("cases.show_case", reference=reference))
+    return render_template("cases/confirm_action.html", case=case, transition=t, form=form,
+                           consequence=CONSEQUENCES[action]), 422 if form.errors else 200
+
+
+CONSEQUENCES = {
+    "withdraw": "The claim ends here: no notice, reminder or payment request goes out on it any more, and "
+                "it cannot be reopened. To claim again you would file a new case.",
+    "mark_paid": "The case is recorded as paid in full: the debtor is no longer asked to pay and the amount "
+                 "due is no longer shown as owed. Record any money received on the case page first.",
+}
 
 
 @bp.get("/<reference>/audit")

@@ -6,6 +6,8 @@ from flask import Flask
 def init_debtor(app: Flask) -> None:
     from portal.debtor.account_views import bp as account_bp
     from portal.debtor.case_views import bp as case_bp
+    from portal.debtor.link_views import bp as links_bp
+    from portal.debtor.link_views import case_part as links_part
     from portal.debtor.response_views import bp as respond_bp
     from portal.debtor.views import bp
 
@@ -13,6 +15,7 @@ def init_debtor(app: Flask) -> None:
     app.register_blueprint(account_bp)
     app.register_blueprint(case_bp)
     app.register_blueprint(respond_bp)
+    app.register_blueprint(links_bp)
     from portal.accounts.hooks import load_link_session
     from portal.cases.hooks import case_page_parts
     from portal.debtor.access import load_guest
@@ -25,3 +28,4 @@ def init_debtor(app: Flask) -> None:
     from portal.debtor.responses import responses_for
 
     case_page_parts.provide("answers", lambda _user, case: responses_for(case))
+    case_page_parts.provide("debtor_links", links_part)

@@ -7,13 +7,13 @@ from flask_login import current_user, login_required, login_user
 
 from portal.accounts import services as account_services
 from portal.accounts.policy import Action, require
-from portal.database import commit, rollback
 from portal.debtor import account
 from portal.debtor.case_views import load
 from portal.debtor.forms import AccountForm
 from portal.errors import DomainError
 from portal.extensions import limiter
 from portal.onetime_codes import CodeError, mask
+from portal.web.boundary import keep_changes
 
 bp = Blueprint("debtor_account", __name__)
 
@@ -57,20 +57,16 @@ def create_account(reference: str):
         try:
             row = account.send_code(current_user, case, form.email.data, ip)
         except CodeError as exc:
-            rollback()
             form.email.errors.append(str(exc))
             return _page(case, form, exc.status)
-        commit()
         return _page(case, form, code_sent_to=row.masked_destination)
     except CodeError as exc:
-        commit()  # the wrong try counts
+        keep_changes()  # the wrong try counts, though the answer is a 4xx
         form.code.errors.append(str(exc))
         return _page(case, form, exc.status, code_sent_to=mask(form.email.data))
     except DomainError as exc:
-        rollback()
         form.form_errors.append(str(exc))
         return _page(case, form, 409)
-    commit()
     # From now on the debtor signs in with its account: a fresh session, as a normal login makes.
     flashes = session.get("_flashes")
     session.clear()
@@ -78,7 +74,6 @@ def create_account(reference: str):
         session["_flashes"] = flashes
     login_user(user)
     account_services.record_login(user)
-    commit()
     flash("Your account is ready. Next time, log in with your e-mail and password to see every case "
           "against your business.", "success")
     return redirect(url_for("debtor_account.my_cases"))

@@ -14,7 +14,6 @@ from notices.states import NoticeStatus
 from portal.accounts.policy import Action
 from portal.cases.lookup import case_for
 from portal.cases.models import Case
-from portal.database import commit
 from portal.debtor import responses
 from portal.extensions import db
 from portal.web.forms import require_fresh_form
@@ -73,6 +72,5 @@ def acknowledge(reference: str, notice_id: int):
                             raw=f"acknowledged notice {notice.id} by {current_user.get_id()}".encode())
     if event is not None:  # the first press only; a second one changes nothing
         responses.acknowledge(current_user, case, notice)
-    commit()
     flash("Thank you. Your acknowledgement is recorded with the time.", "success")
     return redirect(url_for("debtor_case.home", reference=case.reference))

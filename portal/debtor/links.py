@@ -9,7 +9,9 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from portal import audit
 from portal.debtor.models import DebtorLink
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import utcnow
 
@@ -49,3 +51,23 @@ def revoke_for_notice(notice_id: int) -> int:
     for link in links:
         link.revoked_at = utcnow()
     return len(links)
+
+
+def of_case(case_id: int) -> list[DebtorLink]:
+    """The case's personal links, newest first (for the creditor's side of the case page)."""
+    return list(db.session.scalars(select(DebtorLink).where(DebtorLink.case_id == case_id)
+                                   .order_by(DebtorLink.created_at.desc(), DebtorLink.id.desc())))
+
+
+def revoke(actor, link: DebtorLink, reason: str) -> None:
+    """End one link at once (sent to a wrong address, say): its token opens nothing any more and a
+    session opened with it ends at its next request. The reason is kept in the audit trail."""
+    db.session.refresh(link, with_for_update={"key_share": True})  # two revocations: one wins
+    if link.revoked_at is not None:
+        raise DomainError("This link was already revoked.")
+    if not is_live(link):
+        raise DomainError("This link has expired already: it opens nothing.")
+    link.revoked_at = utcnow()
+    audit.record("debtor_link.revoked", actor=actor, case=link.case, payload={
+        "link_id": link.id, "notice_id": link.notice_id, "dispatch_id": link.dispatch_id,
+        "reason": reason})

@@ -1,7 +1,7 @@
 """What the debtor's page of a case shows, gathered in one place: the notices with their
-verification status and deadlines, the evidence shared with the debtor, the amount due today with
-its computation (the same numbers the creditor sees), the answers given so far, and which answers
-are open now."""
+verification status and deadlines, the evidence shared with the debtor, the case's position today
+(portal.cases.position: the same figures the creditor and every receipt show; under a settlement its
+balance and next instalment), the answers given so far, and which answers are open now."""
 from __future__ import annotations
 
 from typing import Any
@@ -13,9 +13,10 @@ from notices.serving import timeline
 from notices.serving.models import EventKind, ServiceTerms
 from notices.signing.verification import PublicRecord, public_record
 from portal.accounts.policy import Action, can
+from portal.cases.intake import today_ist
 from portal.cases.models import Case
+from portal.cases.position import position
 from portal.debtor import responses
-from portal.errors import DomainError
 from portal.extensions import db
 
 
@@ -24,20 +25,10 @@ def verification(notice: Notice) -> PublicRecord | None:
     return public_record(notice.verification_code) if notice.verification_code else None
 
 
-def amount_due(case: Case):
-    """(computation, None) or (None, why it cannot be computed)."""
-    if not case.invoices:
-        return None, "The claim lists no invoices."
-    try:
-        return responses.dues(case), None
-    except DomainError as exc:
-        return None, str(exc)
-
-
 def context(user: Any, case: Case, notices: list[Notice]) -> dict:
     from evidence.services import documents_for
 
-    computation, problem = amount_due(case)
+    pos = position(case, today_ist())
     terms = {n.id: db.session.get(ServiceTerms, n.id) for n in notices}
     respond_by = sorted(t.respond_by for t in terms.values() if t is not None and t.respond_by)
     return {
@@ -48,7 +39,7 @@ def context(user: Any, case: Case, notices: list[Notice]) -> dict:
         "records": {n.id: verification(n) for n in notices},
         "documents": (documents_for(case, include_withdrawn=False, viewer=user)
                       if can(user, Action.VIEW_EVIDENCE, case) else []),
-        "computation": computation, "computation_problem": problem,
+        "pos": pos, "computation": pos.computation, "computation_problem": pos.problem,
         "responses": responses.responses_for(case),
         "can_respond": can(user, Action.RESPOND_TO_NOTICE, case),
         "pay_enabled": responses.pay_page_enabled() and can(user, Action.REPORT_PAYMENT, case),

@@ -1,5 +1,6 @@
 """The debtor's answers, one page each: dispute, admit part, propose a plan, ask for a call back;
-and "pay in full", a single button. Thin: parse, authorize, call portal.debtor.responses, commit.
+and "pay in full", a single button. Thin: parse, authorize, call portal.debtor.responses (the
+request boundary commits; a refused answer's 4xx keeps nothing).
 
 Works for a debtor with an account and for the LinkGuest of a personal link alike. A stranger to
 the case gets 404, the creditor's side 403, an answer after the claim is decided 409.
@@ -20,7 +21,6 @@ from notices.serving.contact_rules import ContactPolicy
 from portal.accounts.policy import Action, require
 from portal.cases.intake import today_ist
 from portal.cases.models import Case
-from portal.database import commit, rollback
 from portal.debtor import callbacks, plans, responses
 from portal.debtor.case_views import load
 from portal.debtor.forms import AdmitPartForm, CallbackForm, DisputeForm, PlanForm, invoice_label
@@ -38,7 +38,6 @@ limiter.limit("30 per hour", methods=["POST"])(bp)
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(exc):
     # The whole request is refused before any of it is read; say what to do in the debtor's terms.
-    rollback()
     limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
     return error_response(413, "Files too large", f"Together your documents are larger than {limit} MB. "
                           "Nothing was recorded. Send fewer or smaller files (a phone photo of each page "
@@ -72,11 +71,6 @@ def _render(template: str, case: Case, form, status: int = 200, **more):
     return render_template(f"debtor/{template}", case=case, form=form, **more), status
 
 
-def _refused(form, message: str) -> None:
-    rollback()
-    form.form_errors.append(message)
-
-
 @bp.route("/dispute", methods=["GET", "POST"])
 @login_required
 def dispute(reference: str):
@@ -93,9 +87,8 @@ def dispute(reference: str):
                               invoice_ids=form.invoices.data or [], files=files,
                               file_kind=DocumentKind(form.file_kind.data))
         except (responses.ResponseInvalid, UploadRefused) as exc:
-            _refused(form, str(exc))
+            form.form_errors.append(str(exc))
         else:
-            commit()
             flash("Your dispute is recorded and the creditor has been told. It now goes to online "
                   "dispute resolution, where you can talk and make offers.", "success")
             return redirect(_room_or_home(case))
@@ -124,9 +117,8 @@ def admit_part(reference: str):
             response = responses.admit_part(current_user, case, admitted_ids=form.admitted.data or [],
                                             reason=form.reason.data, text=form.explanation.data)
         except responses.ResponseInvalid as exc:
-            _refused(form, str(exc))
+            form.form_errors.append(str(exc))
         else:
-            commit()
             from portal.web.filters import inr
 
             pay = " You can pay it below." if responses.pay_page_enabled() else ""
@@ -156,9 +148,8 @@ def propose_plan(reference: str):
         try:
             responses.propose_plan(current_user, case, plan, form.note.data, today=today)
         except (TermsError, responses.ResponseInvalid) as exc:
-            _refused(form, str(exc))
+            form.form_errors.append(str(exc))
         else:
-            commit()
             flash("Your plan is recorded and put to the creditor as your offer. You will hear when "
                   "it answers.", "success")
             return redirect(_room_or_home(case))
@@ -186,9 +177,8 @@ def call_back(reference: str):
             response = responses.call_back(current_user, case, day=form.day.data, start=form.slot.data,
                                            phone=form.phone.data, note=form.note.data)
         except (callbacks.CallbackRefused, responses.ResponseInvalid) as exc:
-            _refused(form, str(exc))
+            form.form_errors.append(str(exc))
         else:
-            commit()
             flash(f"Recorded: the creditor is asked to call {response.callback_phone} on "
                   f"{response.slot_label}.", "success")
             return redirect(_home(case) + "#responses")
@@ -201,7 +191,6 @@ def pay_in_full(reference: str):
     case = _case(reference)
     require_fresh_form()
     response = responses.pay_in_full(current_user, case)
-    commit()
     if responses.pay_page_enabled():
         amount = str(response.admitted_amount)
         return redirect(url_for("payments.pay", reference=case.reference, amount=amount))

@@ -21,7 +21,9 @@ from portal.accounts.models import User
 from portal.accounts.policy import RESPONSE_STATUSES
 from portal.adapters import mail
 from portal.cases.amounts import Computation
+from portal.cases.intake import today_ist
 from portal.cases.models import Case
+from portal.cases.position import position
 from portal.cases.states import CaseStatus
 from portal.cases.transitions import fire
 from portal.debtor import callbacks, plans
@@ -53,19 +55,12 @@ def responses_for(case: Case) -> list[DebtorResponse]:
 
 
 def dues(case: Case) -> Computation:
-    """The amount due today, exactly as the creditor's case page computes it."""
-    from portal.cases.due_dates import DueDateError
-    from portal.cases.intake import today_ist
-    from portal.cases.interest import ComputationError
-    from portal.cases.reckoning import compute_case
-    from portal.rates.services import rate_table
-    from portal.rates.table import RateMissing
-
-    try:
-        return compute_case(case, today_ist(), rate_table=rate_table())
-    except (ComputationError, DueDateError, RateMissing) as exc:
-        raise DomainError(f"The amount due cannot be computed just now ({exc}). Please try again "
-                          "later or ask for a call back.") from exc
+    """The claim's computation today, from the case's position (the figures every page shows)."""
+    pos = position(case, today_ist())
+    if pos.computation is None:
+        raise DomainError(f"The amount due cannot be computed just now ({pos.problem}) Please try again "
+                          "later or ask for a call back.")
+    return pos.computation
 
 
 def _reason(value: Any) -> DisputeReason:
@@ -183,7 +178,6 @@ def propose_plan(actor: Any, case: Case, plan: plans.PlanRequest, note: str | No
     ODR room. Raises TermsError (bad plan), ResponseInvalid or DomainError."""
     from arbitration.odr.offers import claim_ceiling, make_offer
     from portal.accounts.policy import Side
-    from portal.cases.intake import today_ist
 
     ensure_open(case)
     note = (note or "").strip()

@@ -12,11 +12,11 @@ from wtforms.validators import InputRequired, Length
 
 from notices.models import Notice
 from portal.accounts.policy import Action, can
-from portal.database import commit
 from portal.debtor import access, links
 from portal.debtor.models import DebtorLink
 from portal.extensions import db, limiter
 from portal.onetime_codes import CodeError, OneTimeCode
+from portal.web.boundary import keep_changes
 
 bp = Blueprint("debtor", __name__)
 
@@ -82,7 +82,6 @@ def send_code(token: str):
     except CodeError as exc:
         form.destination.errors.append(str(exc))
         return _page(token, link, send_form=form, status=exc.status)
-    commit()
     flash(f"We sent a 6-digit code to {row.masked_destination}. It is valid for a few minutes.", "success")
     return redirect(url_for("debtor.open_notice", token=token) + "#enter-code")
 
@@ -98,9 +97,8 @@ def check_code(token: str):
         guest = access.open_with_code(link, form.code.data, request.remote_addr or "",
                                       request.headers.get("User-Agent", ""))
     except CodeError as exc:
-        commit()  # the wrong try counts
+        keep_changes()  # the wrong try counts, though the answer is a 4xx
         form.code.errors.append(str(exc))
         return _page(token, link, code_form=form, status=exc.status)
-    commit()
     login_user(guest)
     return redirect(url_for("debtor_case.home", reference=link.case.reference))

@@ -13,7 +13,6 @@ from wtforms.validators import InputRequired, Regexp
 
 from portal import tabular
 from portal.accounts.policy import Action, require
-from portal.database import commit, rollback
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.imports import services
@@ -75,12 +74,13 @@ def confirm():
         abort(400, "The confirmation was incomplete. Please upload the file again.")
     path = _staged_from(form)
     try:
-        batch, _plan = services.confirm(current_user, path, form.filename.data[:255], form.sha256.data)
+        # A savepoint, as boundary.attempt: the refusal answers with a redirect (which commits), so
+        # the refused import's own changes are undone here.
+        with db.session.begin_nested():
+            batch, _plan = services.confirm(current_user, path, form.filename.data[:255], form.sha256.data)
     except (DomainError, ImportFileError) as exc:
-        rollback()
         flash(str(exc), "info")
         return redirect(url_for("imports.upload"))
-    commit()
     flash(f"Imported {batch.cases_created} cases with {batch.invoices_created} invoices "
           f"({batch.rows_skipped} rows left out).", "success")
     return redirect(url_for("imports.show_batch", batch_id=batch.id))

@@ -9,9 +9,8 @@ from portal import audit
 from portal.accounts.policy import Action, can, require
 from portal.cases.intake import today_ist
 from portal.cases.models import Case
-from portal.database import commit, rollback
+from portal.cases.position import position
 from portal.extensions import db
-from portal.payments.dues import DuesUnknown, amount_due
 from portal.payments.forms import RejectForm, UpiForm
 from portal.payments.models import PaymentReport, ReportStatus
 from portal.payments.services import PaymentInvalid, confirm_report, reject_report
@@ -21,13 +20,11 @@ from portal.web.forms import require_fresh_form
 
 def render_list(case: Case, *, reject_form: RejectForm | None = None, rejecting: int | None = None,
                 status: int = 200):
-    try:
-        due, problem = amount_due(case, today_ist()), None
-    except DuesUnknown as exc:
-        due, problem = None, str(exc)
+    pos = position(case, today_ist())
+    due, problem = pos.due, None if pos.due is not None else pos.problem
     receipts = {r.payment_id: r for r in case_receipts(case)}
     return render_template(
-        "payments/list.html", case=case, due=due, problem=problem, reports=case_reports(case),
+        "payments/list.html", case=case, pos=pos, due=due, problem=problem, reports=case_reports(case),
         payments=sorted(case.payments, key=lambda p: (p.paid_on, p.id), reverse=True), receipts=receipts,
         can_confirm=can(current_user, Action.CONFIRM_PAYMENT, case), pending=ReportStatus.REPORTED,
         reject_form=reject_form or RejectForm(formdata=None), rejecting=rejecting), status
@@ -49,12 +46,10 @@ def list_payments(reference: str):
 @bp.post("/cases/<reference>/payments/reports/<int:report_id>/confirm")
 @login_required
 def confirm(reference: str, report_id: int):
-
     case = load(reference, Action.CONFIRM_PAYMENT)
     report = load_report(case, report_id)
     require_fresh_form()
     payment = confirm_report(current_user, report, today_ist())
-    commit()
     paid = " Nothing more is due: the case is marked paid." if case.status.value == "paid" else ""
     flash(f"Payment of ₹{payment.amount:,.2f} confirmed; the debtor has its receipt.{paid}", "success")
     return redirect(url_for("payments.list_payments", reference=case.reference))
@@ -71,10 +66,8 @@ def reject(reference: str, report_id: int):
     try:
         reject_report(current_user, report, form.reason.data)
     except PaymentInvalid as exc:
-        rollback()
         form.reason.errors.append(str(exc))
         return render_list(case, reject_form=form, rejecting=report.id, status=422)
-    commit()
     flash("Report rejected. The debtor sees your reason on its payment page.", "success")
     return redirect(url_for("payments.list_payments", reference=case.reference))
 
@@ -89,7 +82,6 @@ def edit_upi():
         before, org.upi_vpa = org.upi_vpa, form.upi_vpa.data
         audit.record("org.upi_vpa_changed", actor=current_user, payload={
             "org_id": org.id, "from": before, "to": org.upi_vpa})
-        commit()
         flash("UPI ID saved. Debtors' payment pages now link to it." if org.upi_vpa else
               "UPI ID removed. Debtors' payment pages no longer show a UPI link.", "success")
         return redirect(url_for("payments.edit_upi"))

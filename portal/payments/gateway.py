@@ -9,14 +9,15 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from portal import audit
+from portal import lifecycle
 from portal.adapters.razorpay_links import GatewayError, PaymentEvent, RazorpayLinks
 from portal.cases.models import Case, ContactKind, Payment, PaymentMethod, PaymentSource
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.payments.dues import amount_due
-from portal.payments.models import GatewayEvent, GatewayLink, LinkStatus
+from portal.payments.models import GatewayEvent, GatewayLink
 from portal.payments.services import PaymentInvalid, check_amount, lock, record
+from portal.payments.states import LINK, LinkStatus
 from portal.types import to_ist, utcnow
 
 LINK_DAYS = 7             # a link lives a week: the amount due grows with interest after that
@@ -66,14 +67,9 @@ def create_link(actor: Any, case: Case, amount: Any, gateway: RazorpayLinks, tod
                                  + (" (please try again in a few minutes)" if exc.transient else "")
                                  + ". You can still pay by UPI or bank transfer.") from exc
     row = GatewayLink(case_id=case.id, provider=gateway.name, link_id=link.id, reference_id=reference,
-                      short_url=link.short_url, amount=value, status=LinkStatus.CREATED,
-                      created_by_id=actor.id)
-    db.session.add(row)
-    db.session.flush()
-    audit.record("payment.link_created", actor=actor, case=case, payload={
-        "gateway_link_id": row.id, "provider": gateway.name, "link_id": link.id,
-        "reference_id": reference, "amount": value})
-    return row
+                      short_url=link.short_url, amount=value, created_by_id=actor.id)
+    return lifecycle.begin(LINK, row, LinkStatus.CREATED, actor, action="link_created", case=case, payload={
+        "provider": gateway.name, "link_id": link.id, "reference_id": reference, "amount": value})
 
 
 def event_key(header_value: str | None, body: bytes) -> str:
@@ -97,6 +93,8 @@ def record_webhook(provider: str, event: PaymentEvent, event_id: str, today: dat
                                                        GatewayLink.link_id == (event.link_id or "")))
     if link is None or (event.reference_id and event.reference_id != link.reference_id):
         raise WebhookRefused(404, "No payment link of ours has that id and reference.")
+    case = link.case
+    lock(case)  # deliveries for one case in turn; what a concurrent one recorded is read below
     seen = db.session.scalar(select(Payment).where(Payment.gateway_ref == event.payment_id))
     if seen is not None:
         _remember(provider, event, event_id, seen.id)
@@ -104,17 +102,18 @@ def record_webhook(provider: str, event: PaymentEvent, event_id: str, today: dat
     if event.amount != Decimal(link.amount):
         raise WebhookRefused(422, f"The payment is for {event.amount} rupees but the link was for "
                                   f"{link.amount}.")
-    if link.status != LinkStatus.CREATED:
-        raise WebhookRefused(409, "That payment link was already paid by another payment.")
     # Not checked against today's due: the gateway has taken the money, so it is recorded even if a
     # UPI payment confirmed meanwhile left less due (the reckoning shows the excess as unapplied).
-    case = link.case
-    lock(case)
+    try:  # the link's table says a link is paid once
+        lifecycle.fire(LINK, link, "link_paid", None, case=case, payload={
+            "event_id": event_id, "gateway_ref": event.payment_id})
+    except lifecycle.IllegalTransition:
+        raise WebhookRefused(409, "That payment link was already paid by another payment.") from None
     method = PaymentMethod.UPI if event.method == "upi" else PaymentMethod.OTHER
     payment = record(case, event.amount, to_ist(event.at).date(), method, event.utr or event.payment_id,
                      PaymentSource.GATEWAY, None, today, gateway_ref=event.payment_id,
                      details={"gateway_link_id": link.id, "event_id": event_id, "vpa": event.vpa})
-    link.status, link.payment_id = LinkStatus.PAID, payment.id
+    link.payment_id = payment.id
     _remember(provider, event, event_id, payment.id)
     return "recorded"
 

@@ -1,11 +1,11 @@
 """What payments asks of the settlement (above it), through hooks the settlement provides at start-up
-(see portal.hooks): once a settlement governs, what it still asks for and its next instalment."""
+(see portal.hooks): once a settlement governs, what it still asks for and its next instalment.
+
+The hooks are declared with the case's position (portal.cases.hooks), the one place that reads them
+for every page; they keep their names here, where the settlement provides them.
+"""
 from __future__ import annotations
 
-from portal.hooks import Hook
+from portal.cases.hooks import next_instalment, settlement_outstanding
 
-# (case) -> Decimal | None: the settlement's outstanding balance, or None when no settlement governs.
-settlement_outstanding: Hook = Hook("payments.settlement_outstanding", provided_by="arbitration.settlement")
-
-# (case, today) -> the next unpaid instalment (with .unpaid and .due_on), or None.
-next_instalment: Hook = Hook("payments.next_instalment", provided_by="arbitration.settlement")
+__all__ = ["next_instalment", "settlement_outstanding"]

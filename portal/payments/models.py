@@ -2,7 +2,6 @@
 Razorpay payment links and the webhook events already handled, and the receipt of every payment."""
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -12,18 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import enum_column
 from portal.cases.models import Case, Payment
 from portal.extensions import db
+from portal.payments.states import LinkStatus, ReportStatus
 from portal.types import Money, UTCDateTime, utcnow
-
-
-class ReportStatus(enum.StrEnum):
-    REPORTED = "reported"
-    CONFIRMED = "confirmed"
-    REJECTED = "rejected"
-
-
-class LinkStatus(enum.StrEnum):
-    CREATED = "created"
-    PAID = "paid"
 
 
 class PaymentReport(db.Model):

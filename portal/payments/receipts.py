@@ -2,7 +2,6 @@
 store under its SHA-256, numbered per case, and audited with its hash."""
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +10,7 @@ from sqlalchemy import func, select
 from evidence.services import store_pdf
 from portal import audit
 from portal.cases.models import Case, Payment, PaymentSource
+from portal.cases.position import Position
 from portal.extensions import db
 from portal.payments.models import Receipt
 from portal.types import to_ist, utcnow
@@ -22,23 +22,23 @@ _HOW = {
 }
 
 
-
-
-def render(receipt: Receipt, case: Case, payment: Payment, due_after: Decimal, as_of: date) -> bytes:
+def render(receipt: Receipt, case: Case, payment: Payment, due_after: Decimal, after: Position) -> bytes:
     from portal.pdf import render_pdf
 
     return render_pdf("pdf/receipt.html", receipt=receipt, case=case, payment=payment,
-                      due_after=due_after, as_of=as_of, issued_ist=to_ist(receipt.issued_at),
+                      due_after=due_after, as_of=after.as_of, after=after,
+                      issued_ist=to_ist(receipt.issued_at),
                       method_label=payment.method.value.upper(), how_recorded=_HOW[payment.source])
 
 
-def issue(case: Case, payment: Payment, due_after: Decimal, as_of: date, actor: Any | None) -> Receipt:
+def issue(case: Case, payment: Payment, due_after: Decimal, after: Position, actor: Any | None) -> Receipt:
     """Number, render, store and audit the receipt of `payment` (the case is locked by the caller,
-    so two receipts of one case cannot take the same number)."""
+    so two receipts of one case cannot take the same number). `after` is the case's position with
+    the payment counted, `due_after` its amount due: the figures every page shows."""
     count = db.session.scalar(select(func.count(Receipt.id)).where(Receipt.case_id == case.id)) or 0
     receipt = Receipt(case_id=case.id, payment_id=payment.id, number=f"{case.reference}-R{count + 1:03d}",
                       sha256="", issued_at=utcnow())
-    receipt.sha256 = store_pdf(render(receipt, case, payment, due_after, as_of))
+    receipt.sha256 = store_pdf(render(receipt, case, payment, due_after, after))
     db.session.add(receipt)
     db.session.flush()
     audit.record("payment.receipt_issued", actor=actor, case=case, payload={

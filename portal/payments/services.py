@@ -12,17 +12,19 @@ from typing import Any
 
 from sqlalchemy import exists, select
 
-from portal import audit, money
+from portal import audit, lifecycle, money
 from portal.adapters.upi import validate_utr
 from portal.cases.models import Case, Payment, PaymentMethod, PaymentSource
+from portal.cases.position import position
 from portal.cases.states import transition_for
 from portal.cases.transitions import fire
 from portal.errors import DomainError
 from portal.extensions import db
-from portal.payments.dues import amount_due
-from portal.payments.models import PaymentReport, ReportStatus
+from portal.payments.dues import amount_due, known
+from portal.payments.models import PaymentReport
 from portal.payments.receipts import issue
 from portal.payments.signals import payment_confirmed
+from portal.payments.states import REPORT, ReportStatus
 from portal.types import PAISA, utcnow
 
 REASON_MIN, REASON_MAX = 5, 1000
@@ -88,20 +90,23 @@ def report_payment(actor: Any, case: Case, amount: Any, utr: str, paid_on: date 
     value = check_amount(amount, amount_due(case, today))
     if utr_used(case, utr):
         raise PaymentInvalid("utr", f"A payment with reference {utr} is already on record for this case.")
+    link_id = getattr(actor, "link_id", None)
     report = PaymentReport(case_id=case.id, amount=value, utr=utr, paid_on=paid_on,
-                           status=ReportStatus.REPORTED, reported_by_id=actor.id,
-                           debtor_link_id=getattr(actor, "link_id", None))
-    db.session.add(report)
+                           reported_by_id=actor.id, debtor_link_id=link_id)
+    # Its creation keeps its established event and payload (report_id), so begin() audits nothing.
+    lifecycle.begin(REPORT, report, ReportStatus.REPORTED, actor, action=None)
     db.session.flush()
     audit.record("payment.reported", actor=actor, case=case, payload={
         "report_id": report.id, "amount": value, "utr": utr, "paid_on": paid_on,
-        "debtor_link_id": report.debtor_link_id})
+        "debtor_link_id": link_id})
     return report
 
 
-def _decidable(report: PaymentReport) -> None:
-    db.session.refresh(report)   # after the case lock: another request may just have decided it
-    if report.status != ReportStatus.REPORTED:
+def _decidable(report: PaymentReport, action: str) -> None:
+    """Refuse a report already decided (re-read after the case lock: another request may just have
+    decided it) in the creditor's words, before the amount is checked; `fire` checks the rest."""
+    db.session.refresh(report)
+    if report.status not in REPORT.sources(action):
         raise DomainError(f"This payment report was already {report.status.value}.")
 
 
@@ -109,12 +114,14 @@ def confirm_report(actor: Any, report: PaymentReport, today: date) -> Payment:
     """The creditor confirms the money reached it: a Payment, its receipt, perhaps the case paid."""
     case = report.case
     lock(case)
-    _decidable(report)
+    _decidable(report, "report_confirmed")
     due = amount_due(case, today)
     if report.amount > due:
         raise DomainError(f"The report is for {report.amount:,.2f} rupees but only {due:,.2f} is due now. "
                           "Reject it and record what you received on the case page instead.")
-    report.status, report.decided_by_id, report.decided_at = ReportStatus.CONFIRMED, actor.id, utcnow()
+    lifecycle.fire(REPORT, report, "report_confirmed", actor, payload={
+        "report_id": report.id, "amount": report.amount, "utr": report.utr},
+        changes={"decided_by_id": actor.id, "decided_at": utcnow()})
     payment = record(case, report.amount, report.paid_on, method_for(report.utr), report.utr,
                      PaymentSource.DEBTOR_REPORT, actor, today, details={"report_id": report.id})
     report.payment_id = payment.id
@@ -128,11 +135,10 @@ def reject_report(actor: Any, report: PaymentReport, reason: str) -> None:
         raise PaymentInvalid("reason", f"Say why, in {REASON_MIN} to {REASON_MAX} characters: the debtor "
                                        "will see it.")
     lock(report.case)
-    _decidable(report)
-    report.status, report.reason = ReportStatus.REJECTED, reason
-    report.decided_by_id, report.decided_at = actor.id, utcnow()
-    audit.record("payment.report_rejected", actor=actor, case=report.case, payload={
-        "report_id": report.id, "amount": report.amount, "utr": report.utr, "reason": reason})
+    _decidable(report, "report_rejected")
+    lifecycle.fire(REPORT, report, "report_rejected", actor, payload={
+        "report_id": report.id, "amount": report.amount, "utr": report.utr, "reason": reason},
+        changes={"reason": reason, "decided_by_id": actor.id, "decided_at": utcnow()})
 
 
 def record(case: Case, amount: Decimal, paid_on: date, method: PaymentMethod, reference: str,
@@ -144,8 +150,9 @@ def record(case: Case, amount: Decimal, paid_on: date, method: PaymentMethod, re
                       recorded_by_id=getattr(actor, "id", None), source=source, gateway_ref=gateway_ref)
     case.payments.append(payment)
     db.session.flush()
-    due_after = amount_due(case, today)
-    receipt = issue(case, payment, due_after, today, actor)
+    after = position(case, today)
+    due_after = known(after)
+    receipt = issue(case, payment, due_after, after, actor)
     audit.record("payment.confirmed", actor=actor, case=case, payload={
         "payment_id": payment.id, "amount": amount, "paid_on": paid_on, "method": method.value,
         "reference": reference, "source": source.value, "gateway_ref": gateway_ref,

@@ -14,17 +14,15 @@ from portal.adapters.upi import UPI_MAX_AMOUNT, payment_uri, qr_svg
 from portal.cases.intake import today_ist
 from portal.cases.lookup import case_for as load
 from portal.cases.models import Case
-from portal.database import commit, rollback
+from portal.cases.position import position
 from portal.extensions import db, limiter
-from portal.payments.dues import DuesUnknown, amount_due
+from portal.payments.dues import amount_due
 from portal.payments.forms import OnlineForm, ReportForm
-from portal.payments.hooks import next_instalment
 from portal.payments.models import PaymentReport, Receipt
 from portal.payments.receipts import receipt_pdf
 from portal.types import PAISA
 
 bp = Blueprint("payments", __name__)
-
 
 
 def gateway():
@@ -71,14 +69,12 @@ def case_receipts(case: Case) -> list[Receipt]:
 
 def render_pay(case: Case, *, form: ReportForm | None = None, online_form: OnlineForm | None = None,
                problem: str | None = None, status: int = 200):
-    try:
-        due, dues_problem = amount_due(case, today_ist()), None
-    except DuesUnknown as exc:
-        due, dues_problem = None, str(exc)
+    pos = position(case, today_ist())
+    due, dues_problem = pos.due, None if pos.due is not None else pos.problem
     amount, amount_problem, malformed = None, None, False
-    instalment = next_instalment(case, today_ist())  # under a settlement, suggest the next instalment
+    instalment = pos.instalment  # under a settlement, suggest the next instalment
     if due is not None:
-        asked = request.args.get("amount") or (f"{instalment.unpaid:.2f}" if instalment else None)
+        asked = request.args.get("amount") or (f"{instalment.amount:.2f}" if instalment else None)
         amount, amount_problem, malformed = requested_amount(asked, due)
     can_pay = due is not None and due > 0 and can(current_user, Action.REPORT_PAYMENT, case)
     upi = qr = None
@@ -96,7 +92,7 @@ def render_pay(case: Case, *, form: ReportForm | None = None, online_form: Onlin
     if malformed and status == 200:
         status = 422
     return render_template(
-        "payments/pay.html", case=case, due=due, amount=amount,
+        "payments/pay.html", case=case, pos=pos, due=due, amount=amount,
         problem=problem or amount_problem or dues_problem,
         can_pay=can_pay, vpa=vpa, upi=upi, qr=qr, upi_max=UPI_MAX_AMOUNT, form=form,
         online=can_pay and gateway_configured(),
@@ -124,10 +120,8 @@ def report_payment(reference: str):
     try:
         report(current_user, case, form.amount.data, form.utr.data, form.paid_on.data, today_ist())
     except PaymentInvalid as exc:
-        rollback()
         getattr(form, exc.field).errors.append(str(exc))
         return render_pay(case, form=form, status=422)
-    commit()
     flash("Thank you. Your payment is reported; the creditor will confirm it when the money reaches "
           "its account, and your receipt will appear here.", "success")
     return redirect(url_for("payments.pay", reference=case.reference))
@@ -158,15 +152,11 @@ def pay_online(reference: str):
             link = create_link(current_user, case, amount, links, today_ist(),
                                url_for("payments.pay", reference=case.reference, _external=True))
         except PaymentInvalid as exc:
-            rollback()
             form.amount.errors.append(str(exc))
             return render_pay(case, online_form=form, status=422)
         except GatewayUnavailable as exc:
-            rollback()
             return render_pay(case, problem=str(exc), status=503)
-    url = link.short_url
-    commit()
-    return redirect(url)
+    return redirect(link.short_url)
 
 
 @bp.get("/cases/<reference>/payments/receipts/<int:receipt_id>.pdf")

@@ -9,8 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.adapters.messaging import WebhookRejected
 from portal.cases.intake import today_ist
-from portal.database import commit, rollback
-from portal.extensions import csrf, limiter
+from portal.extensions import csrf, db, limiter
 from portal.payments.gateway import WebhookRefused, event_key, record_webhook
 from portal.payments.views import bp, gateway
 
@@ -34,16 +33,14 @@ def razorpay_webhook():
             return jsonify(error=str(exc)), 400
     if event is None:
         return jsonify(result="ignored")
+    event_id = event_key(request.headers.get("X-Razorpay-Event-Id"), body)
     try:
-        event_id = event_key(request.headers.get("X-Razorpay-Event-Id"), body)
-        outcome = record_webhook(links.name, event, event_id, today_ist())
+        with db.session.begin_nested():
+            outcome = record_webhook(links.name, event, event_id, today_ist())
     except WebhookRefused as exc:
-        rollback()
-        return jsonify(error=str(exc)), exc.status
+        return jsonify(error=str(exc)), exc.status  # a 4xx: the boundary keeps nothing
     except IntegrityError:
-        # The same event or payment recorded by a concurrent delivery a moment ago.
-        rollback()
+        # The same event or payment recorded by a concurrent delivery a moment ago: the savepoint
+        # is undone and the 200 commits nothing.
         return jsonify(result="duplicate")
-    if outcome == "recorded" or outcome == "duplicate":
-        commit()
     return jsonify(result=outcome)

@@ -5,7 +5,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from portal.accounts.policy import Action, require
-from portal.database import commit, rollback
 from portal.extensions import db
 from portal.rates import services
 from portal.rates.forms import BankRateForm
@@ -33,13 +32,12 @@ def add_rate():
     form = BankRateForm()
     if form.validate_on_submit():
         try:
-            row = services.add_rate(current_user, form.parsed_date, form.parsed_rate,
-                                    form.source_note.data)
+            with db.session.begin_nested():  # as boundary.attempt, keeping the errors' fields
+                row = services.add_rate(current_user, form.parsed_date, form.parsed_rate,
+                                        form.source_note.data)
         except services.RateInvalid as exc:
-            rollback()
             form.attach(exc.errors)
         else:
-            commit()
             flash(f"Bank Rate {row.rate_percent}% from {row.effective_from:%d %b %Y} added.",
                   "success")
             return redirect(url_for("rates.list_rates"))
@@ -60,13 +58,12 @@ def edit_rate(rate_id: int):
         form = BankRateForm()
         if form.validate_on_submit():
             try:
-                changed = services.change_rate(current_user, row, form.parsed_date,
-                                               form.parsed_rate, form.source_note.data)
+                with db.session.begin_nested():  # as boundary.attempt, keeping the errors' fields
+                    changed = services.change_rate(current_user, row, form.parsed_date,
+                                                   form.parsed_rate, form.source_note.data)
             except services.RateInvalid as exc:
-                rollback()
                 form.attach(exc.errors)
             else:
-                commit()
                 flash("Bank Rate updated." if changed else "Nothing was changed.", "success")
                 return redirect(url_for("rates.list_rates"))
         return render_template("rates/edit.html", row=row, form=form), 422

@@ -59,6 +59,8 @@ EXPECTED = [
     (Action.SERVE_NOTICE, S.NOTICE_IN_REVIEW, set()),
     (Action.SERVE_NOTICE, S.CLOSED, set()),
     (Action.VIEW_DELIVERY, S.NOTICE_SERVED, CREDITORS | {"advocate", "admin"}),
+    (Action.REVOKE_DEBTOR_LINK, S.NOTICE_SERVED, CREDITORS | {"advocate"}),
+    (Action.REVOKE_DEBTOR_LINK, S.WITHDRAWN, CREDITORS | {"advocate"}),
     (Action.RECORD_POSTAL_SERVICE, S.SETTLED, CREDITORS),
     (Action.RECORD_POSTAL_SERVICE, S.CLOSED, set()),
     (Action.REQUEST_BULK_NOTICES, None, CREDITORS),

@@ -132,6 +132,17 @@ def test_setup_keeps_the_same_secret_until_confirmed(client, auth, case):
     assert first == second
 
 
+def test_a_wrong_first_code_keeps_the_secret_the_page_shows(client, auth, case, db_session):
+    """The secret made by a POST is kept although the wrong code's answer is a 422."""
+    user = without_totp(Role.ADVOCATE, case)
+    auth.login_as(user)
+    wrong = client.post("/account/2fa", data={"csrf_token": csrf_for(client), "code": "000000"})
+    assert wrong.status_code == 422 and "That code did not match." in page_text(wrong)
+    db_session.refresh(user)
+    assert user.totp_secret and user.totp_secret in wrong.get_data(as_text=True)
+    assert not user.totp_enabled
+
+
 @pytest.fixture
 def advocate(db_session, case):
     user = AdvocateFactory(email="rohan@law.example")

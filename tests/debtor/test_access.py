@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from notices.serving import dispatch as dispatching
 from notices.serving.models import ChannelKind, DeliveryEvent, EventKind
+from portal.audit import AuditEvent
 from portal.database import commit
 from portal.debtor.models import DebtorLink
 from portal.extensions import db
@@ -82,6 +83,10 @@ def test_wrong_codes_are_counted_then_the_code_dies(client, served, outbox):
     wrong = "000000" if good != "000000" else "111111"
     first = enter(client, token, wrong)
     assert first.status_code == 422 and "4 tries left" in first.get_data(as_text=True)
+    # The refusal is a 4xx, yet the request boundary kept the counted try and its audit event.
+    assert db.session.scalars(select(OneTimeCode)).one().attempts == 1
+    assert db.session.scalar(select(func.count(AuditEvent.id)).where(
+        AuditEvent.action == "one_time_code.refused")) == 1
     assert enter(client, token, "12ab56").status_code == 422
     for _ in range(2):
         enter(client, token, wrong)

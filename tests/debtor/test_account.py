@@ -10,6 +10,7 @@ from portal.accounts.roles import Role
 from portal.audit import AuditEvent
 from portal.cases.states import CaseStatus
 from portal.extensions import db
+from portal.onetime_codes import OneTimeCode
 from tests.debtor.claims import as_guest, post_form, served_claim
 from tests.debtor.guest import code_from
 from tests.factories import CaseFactory, DebtorUserFactory
@@ -71,6 +72,9 @@ def test_another_address_is_proven_by_a_code_first(client, claim, outbox):
     wrong = "000000" if code != "000000" else "111111"
     bad = post_form(client, path, account_form(email="accounts@debtor.example", code=wrong))
     assert bad.status_code == 422 and users("accounts@debtor.example") == []
+    # The wrong try is counted although the answer is a 4xx (the request boundary keeps it).
+    pending = db.session.scalar(select(OneTimeCode).where(OneTimeCode.purpose == "debtor_account"))
+    assert pending.attempts == 1 and "4 tries left" in bad.get_data(as_text=True)
     done = post_form(client, path, account_form(email="accounts@debtor.example", code=code))
     assert done.status_code == 302
     (user,) = users("accounts@debtor.example")

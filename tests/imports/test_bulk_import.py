@@ -160,3 +160,23 @@ def test_batch_of_other_org_is_hidden(client, auth, creditor, db_session):
     assert client.get(f"/imports/{batch.id}").status_code == 200
     auth.login_as(CreditorFactory())
     assert client.get(f"/imports/{batch.id}").status_code == 404
+
+
+def test_a_refused_import_keeps_nothing_though_it_answers_with_a_redirect(client, creditor, db_session,
+                                                                          monkeypatch):
+    """The refusal is a redirect (which the request boundary commits): the import's own changes are
+    undone by its savepoint, so no case of a half-made import survives."""
+    from portal.errors import DomainError
+    from portal.imports import services
+
+    real = services.confirm
+
+    def half_then_refused(*args, **kwargs):
+        real(*args, **kwargs)   # the cases are made and flushed ...
+        raise DomainError("Refused after the cases were made.")   # ... then the import is refused
+
+    monkeypatch.setattr(services, "confirm", half_then_refused)
+    resp = confirm(client, upload(client, csv_bytes(GOOD)))
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/imports/")
+    assert n_cases(db_session, creditor.org_id) == 0
+    assert db_session.scalar(select(func.count(ImportBatch.id))) == 0

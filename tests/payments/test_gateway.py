@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from portal.audit import AuditEvent
 from portal.cases.models import Payment, PaymentMethod, PaymentSource
 from portal.cases.states import CaseStatus
 from portal.extensions import db
@@ -90,6 +91,13 @@ def test_the_webhook_records_the_payment_once_and_marks_the_case_paid(client, au
         "result": "duplicate"}
     assert len(payments_of(case)) == 1 and count(Receipt, case_id=case.id) == 1
     assert count(GatewayEvent) >= 2
+    # The link's table audits its creation and its payment, once each, on the case's chain.
+    trail = db.session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id,
+                                                        AuditEvent.action.like("payment.link_%"))
+                                  .order_by(AuditEvent.seq)).all()
+    assert [(e.action, e.data.get("to"), e.data["gateway_link_id"]) for e in trail] == [
+        ("payment.link_created", "created", link.id), ("payment.link_paid", "paid", link.id)]
+    assert trail[1].data["gateway_ref"] == payment.gateway_ref and trail[1].actor_id is None
 
 
 def test_a_part_payment_online_reduces_the_due(client, auth, db_session, fake):
