@@ -5,9 +5,7 @@ interest) and the case bundle from evidence/ (documents, index, s.63 certificate
 """
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import shutil
 import tempfile
@@ -15,7 +13,7 @@ import zipfile
 from datetime import date
 
 from evidence.bundle import build_bundle
-from portal import audit
+from portal import audit, tabular
 from portal.cases.models import Case, ClaimType
 from portal.cases.reckoning import compute_case
 from portal.errors import DomainError
@@ -78,12 +76,9 @@ def summary(case: Case, today: date) -> dict:
 
 
 def _csv(data: dict) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=INVOICE_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in data["invoices"]:
-        writer.writerow({k: row[k] or "" for k in INVOICE_COLUMNS})
-    return out.getvalue()
+    """The invoices for the council's portal, every cell neutralised (portal.tabular)."""
+    return tabular.csv_text(INVOICE_COLUMNS, [[row[k] or "" for k in INVOICE_COLUMNS]
+                                              for row in data["invoices"]])
 
 
 def build(actor, case: Case, today: date) -> tempfile.SpooledTemporaryFile:
