@@ -4,7 +4,7 @@ fee deposits. Services take an explicit actor, flush, never commit; who may call
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import BinaryIO
 
 from sqlalchemy import func, select
@@ -23,7 +23,7 @@ from arbitration.proceedings.models import (
 )
 from evidence.models import Audience, DocumentKind
 from evidence.services import add_document
-from portal import audit
+from portal import audit, money
 from portal.accounts.policy import Side, side_of
 from portal.cases.models import Case
 from portal.cases.states import CaseStatus
@@ -240,11 +240,16 @@ def fees_for(case: Case) -> list[FeeDeposit]:
 def record_fee_deposit(actor, case: Case, *, party: ProceedingParty, amount: Decimal, received_on: date,
                        reference: str, today: date) -> FeeDeposit:
     _require_running(case)
-    amount = Decimal(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    if amount <= 0:
-        raise DomainError("A deposit is a positive amount.")
+    try:
+        amount = money.parse_amount(amount, minimum=money.PAISA, what="The deposit")
+    except money.MoneyInvalid as exc:
+        raise DomainError(str(exc)) from None
     if received_on > today:
         raise DomainError("A deposit cannot be received in the future.")
+    began = to_ist(case.created_at).date()
+    if received_on < began:
+        raise DomainError(f"A deposit for this arbitration cannot be received before the case began "
+                          f"({began:%d %b %Y}).")
     deposit = FeeDeposit(case_id=case.id, party=party, amount=amount, received_on=received_on,
                          reference=reference.strip()[:100], recorded_by_id=actor.id)
     db.session.add(deposit)

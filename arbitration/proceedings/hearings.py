@@ -48,6 +48,8 @@ def schedule(actor, case: Case, *, starts_at: datetime, duration_minutes: int, v
                           "without hearings.")
     if starts_at <= now:
         raise DomainError("A hearing is scheduled for a time in the future.")
+    if starts_at > now + timedelta(days=2 * 365):  # the mandate runs 12 months (+6): s.29A
+        raise DomainError("A hearing cannot be set more than two years ahead; check the year.")
     if not 15 <= duration_minutes <= 8 * 60:
         raise DomainError("A hearing lasts between 15 minutes and 8 hours.")
     hearing = Hearing(case_id=case.id, starts_at=starts_at, duration_minutes=duration_minutes,

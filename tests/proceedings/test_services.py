@@ -12,6 +12,7 @@ from arbitration.proceedings.models import ProceedingParty, StepKind
 from evidence.models import Audience, Document
 from notices.signing.signatures import signature_intact
 from portal.audit import AuditEvent
+from portal.cases.intake import today_ist
 from portal.cases.states import CaseStatus
 from portal.errors import DomainError
 from portal.extensions import db
@@ -104,17 +105,21 @@ def test_extensions_by_consent_are_capped_and_a_court_order_is_named(db_session)
     assert row.clock == "s29A" and len(proceedings.extensions_for(a.case)) == 2
 
 
-def test_fee_deposits_are_rounded_positive_and_not_in_the_future(db_session):
+def test_fee_deposits_are_exact_positive_and_not_in_the_future(db_session):
     a = opened(arbitration_case())
-    deposit = proceedings.record_fee_deposit(a.neutral, a.case, party=C, amount=Decimal("15000.005"),
-                                             received_on=TODAY, reference=" UTR123 ", today=TODAY)
+    today = today_ist()  # a deposit is dated within the case's own timeline, which starts now
+    with pytest.raises(DomainError, match="at most two decimal places"):  # refused, never rounded
+        proceedings.record_fee_deposit(a.neutral, a.case, party=C, amount=Decimal("15000.005"),
+                                       received_on=today, reference="x", today=today)
+    deposit = proceedings.record_fee_deposit(a.neutral, a.case, party=C, amount=Decimal("15000.01"),
+                                             received_on=today, reference=" UTR123 ", today=today)
     assert deposit.amount == Decimal("15000.01") and deposit.reference == "UTR123"
-    with pytest.raises(DomainError, match="positive"):
-        proceedings.record_fee_deposit(a.neutral, a.case, party=R, amount=Decimal("0.004"), received_on=TODAY,
-                                       reference="x", today=TODAY)
+    with pytest.raises(DomainError, match="more than zero"):
+        proceedings.record_fee_deposit(a.neutral, a.case, party=R, amount=Decimal("0.00"), received_on=today,
+                                       reference="x", today=today)
     with pytest.raises(DomainError, match="future"):
         proceedings.record_fee_deposit(a.neutral, a.case, party=R, amount=Decimal("10"),
-                                       received_on=TODAY + timedelta(days=1), reference="x", today=TODAY)
+                                       received_on=today + timedelta(days=1), reference="x", today=today)
 
 
 def test_fast_track_needs_both_consents_and_then_refuses_hearings(db_session):
@@ -200,3 +205,15 @@ def test_only_a_neutral_keeps_a_key_and_a_bad_file_is_refused(db_session):
     pkcs12, passphrase = neutral_keys.key_material(a.neutral)(None)
     assert passphrase == b"pw" and pkcs12
     assert datetime.now(UTC) >= neutral_keys.key_of(a.neutral).installed_at
+
+
+def test_dates_are_checked_against_the_case_timeline(db_session):
+    """Issue 18, item 8: a deposit is not received before the case began, and a hearing is not set
+    years ahead by a mistyped year."""
+    a = opened(arbitration_case())
+    with pytest.raises(DomainError, match="before the case began"):
+        proceedings.record_fee_deposit(a.neutral, a.case, party=C, amount="1000",
+                                       received_on=TODAY - timedelta(days=800), reference="UTR1", today=TODAY)
+    with pytest.raises(DomainError, match="more than two years ahead"):
+        hearings.schedule(a.neutral, a.case, starts_at=utcnow() + timedelta(days=3650), duration_minutes=60,
+                          video_link="https://meet.example/x", agenda="Evidence")
