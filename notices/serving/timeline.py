@@ -41,8 +41,10 @@ class ProviderIdentity:
 
 def _seen(notice: Notice, kind: EventKind, dispatch_id: int | None, sha: str, source: str,
           identity: ProviderIdentity | None) -> bool:
-    same = [DeliveryEvent.notice_id == notice.id, DeliveryEvent.kind == kind, DeliveryEvent.payload_sha256 == sha,
-            DeliveryEvent.dispatch_id.is_(None) if dispatch_id is None else DeliveryEvent.dispatch_id == dispatch_id]
+    same_dispatch = (DeliveryEvent.dispatch_id.is_(None) if dispatch_id is None
+                     else DeliveryEvent.dispatch_id == dispatch_id)
+    same = [DeliveryEvent.notice_id == notice.id, DeliveryEvent.kind == kind,
+            DeliveryEvent.payload_sha256 == sha, same_dispatch]
     if db.session.scalar(select(DeliveryEvent.id).where(*same)) is not None:
         return True
     if identity is None:
