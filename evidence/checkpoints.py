@@ -191,5 +191,8 @@ def verify_checkpoints(session: Session) -> tuple[int, list[str]]:
                                 .execution_options(populate_existing=True)))
     if not rows:
         return 0, []
-    seal_cert = _seal_certificate()
+    try:
+        seal_cert = _seal_certificate()
+    except (SealError, SigningError) as exc:
+        return len(rows), [f"the {len(rows)} checkpoint(s) cannot be checked: {exc}"]
     return len(rows), [problem for row in rows if (problem := check(session, row, seal_cert))]

@@ -218,3 +218,12 @@ def test_with_a_tsa_the_checkpoint_carries_an_rfc3161_timestamp(app, ledger, db_
     assert audit.verify().ok
     assert hashlib.sha256(json.dumps(stored_document(checkpoint), indent=1, sort_keys=True).encode()) \
         .hexdigest() == checkpoint.document_sha256
+
+
+def test_without_the_seal_key_the_checkpoints_are_reported_unchecked(app, ledger, db_session, monkeypatch):
+    checkpoints.seal_head("daily")
+    monkeypatch.setitem(app.config, "PLATFORM_SEAL_PKCS12", "/nonexistent/seal.p12")
+    [problem] = audit.verify().contradictions
+    assert problem == ("the 1 checkpoint(s) cannot be checked: The platform seal certificate "
+                       "(PLATFORM_SEAL_PKCS12) cannot be read.")
+    assert cli_verify(app).exit_code == 1
