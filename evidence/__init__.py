@@ -26,6 +26,14 @@ __all__ = ["CITATION_CHECKS", "Document", "DocumentKind", "DownloadLog", "Upload
 
 
 def init_evidence(app: Flask) -> None:
+    from evidence.checkpoints import verify_checkpoints
+    from evidence.tasks import on_recorded
     from evidence.views import bp
+    from portal import audit, audit_check
 
+    # A served award or notice seals the ledger's head after its commit; `flask audit verify` and
+    # the nightly check compare the ledger with every sealed checkpoint (evidence/checkpoints.py).
+    audit.recorded.connect(on_recorded, weak=False)
+    if verify_checkpoints not in audit_check.WITNESSES:
+        audit_check.WITNESSES.append(verify_checkpoints)
     app.register_blueprint(bp)

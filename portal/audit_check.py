@@ -6,6 +6,7 @@ and reads timestamps raw, so a value edited into something unreadable is reporte
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -15,6 +16,12 @@ from sqlalchemy.orm import Session
 from portal.audit import GENESIS, GLOBAL_CHAIN, AuditEvent, AuditHead, chain_hash, entry_json
 
 CASE_PREFIX = "case:"
+# Checks of the ledger against witnesses kept outside the database, registered by the package that
+# keeps them (evidence/checkpoints.py: the sealed checkpoints). Each takes the session and returns
+# (how many it checked, what it found wrong); a ledger rewritten and rehashed wholesale passes the
+# chain walk but not these.
+Witness = Callable[[Session], tuple[int, list[str]]]
+WITNESSES: list[Witness] = []
 
 
 @dataclass(frozen=True)
@@ -44,14 +51,16 @@ class VerifyReport:
     chains: int = 0
     breaks: list[Break] = field(default_factory=list)
     head_hash: str = GENESIS  # the global chain's last hash: record it elsewhere to anchor the ledger
+    witnessed: int = 0        # checkpoints checked against the ledger
+    contradictions: list[str] = field(default_factory=list)  # what the witnesses found wrong
 
     @property
     def ok(self) -> bool:
-        return not self.breaks
+        return not self.breaks and not self.contradictions
 
     @property
     def problems(self) -> list[str]:
-        return [str(b) for b in self.breaks]
+        return [str(b) for b in self.breaks] + self.contradictions
 
 
 LEDGER_COLUMNS = (AuditEvent.id, AuditEvent.seq, AuditEvent.case_id, AuditEvent.case_seq, AuditEvent.actor_id,
@@ -155,6 +164,10 @@ def verify_chains(session: Session) -> VerifyReport:
         walks.append(orphan)
     report.chains = len(walks)
     report.breaks = _with_case_references(session, [w.broken for w in walks if w.broken])
+    for witness in WITNESSES:
+        checked, contradictions = witness(session)
+        report.witnessed += checked
+        report.contradictions += contradictions
     return report
 
 

@@ -22,6 +22,7 @@ from arbitration.tribunal.models import (  # noqa: F401
     DisclosureUpdate,
     PanelListing,
 )
+from evidence.checkpoints import AuditCheckpoint  # noqa: F401
 from evidence.models import Document, DownloadLog  # noqa: F401
 from notices.bulk.models import NoticeBatch, NoticeBatchItem  # noqa: F401
 from notices.mandates.models import Mandate  # noqa: F401

@@ -44,15 +44,15 @@ def send_sms(self, message: dict) -> str:
 
 @shared_task(name="portal.tasks.verify_audit_ledger")
 def verify_audit_ledger() -> dict:
-    """Nightly: walk the ledger. The logged head hash is a witness outside the database: a ledger
-    rewritten wholesale later would no longer end in a hash seen here."""
+    """Nightly: walk the ledger and check it against the sealed checkpoints (kept outside the
+    database: a ledger rewritten and rehashed wholesale no longer has the hashes they sealed)."""
     from portal import audit
 
     report = audit.verify()
     if report.ok:
-        log.info("audit ledger intact: %d events, %d chains, global head %s",
-                 report.checked, report.chains, report.head_hash)
+        log.info("audit ledger intact: %d events, %d chains, %d checkpoints, global head %s",
+                 report.checked, report.chains, report.witnessed, report.head_hash)
     else:
         log.error("audit ledger broken: %s", "; ".join(report.problems))
     return {"ok": report.ok, "checked": report.checked, "chains": report.chains,
-            "head": report.head_hash, "problems": report.problems}
+            "checkpoints": report.witnessed, "head": report.head_hash, "problems": report.problems}

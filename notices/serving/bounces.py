@@ -21,6 +21,7 @@ class Bounce:
     status: str           # e.g. "5.1.1"
     recipient: str
     diagnostic: str
+    message_id: str = ""  # the report's own Message-ID: the same DSN delivered twice carries the same one
 
     @property
     def permanent(self) -> bool:
@@ -54,5 +55,6 @@ def parse(envelope_recipient: str, raw: bytes) -> Bounce:
         recipient = str(first.get("Final-Recipient", "")).split(";", 1)[-1].strip()
         return Bounce(token=token, action=str(first.get("Action", "")).strip().lower(),
                       status=str(first.get("Status", "")).strip(), recipient=recipient,
-                      diagnostic=str(first.get("Diagnostic-Code", "")).split(";", 1)[-1].strip()[:500])
+                      diagnostic=str(first.get("Diagnostic-Code", "")).split(";", 1)[-1].strip()[:500],
+                      message_id=str(msg.get("Message-ID", "")).strip()[:200])
     raise NotABounce("The report has no per-recipient delivery status.")

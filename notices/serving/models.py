@@ -103,8 +103,12 @@ class DeliveryEvent(db.Model):
     """One fact of the timeline, with its source and the SHA-256 of the raw bytes it came from."""
 
     __tablename__ = "delivery_events"
-    # A provider resending the same webhook (or an attacker replaying it) adds nothing.
-    __table_args__ = (UniqueConstraint("dispatch_id", "kind", "payload_sha256"),)
+    # A provider resending the same webhook (or an attacker replaying it) adds nothing. Provider
+    # reports are the same fact when they name the same message and status (a resend may carry a new
+    # timestamp, so a new payload hash), or repeat the provider's own event id.
+    __table_args__ = (UniqueConstraint("dispatch_id", "kind", "payload_sha256"),
+                      UniqueConstraint("source", "provider_message_id", "provider_status"),
+                      UniqueConstraint("source", "provider_event_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
@@ -117,6 +121,10 @@ class DeliveryEvent(db.Model):
     detail: Mapped[str] = mapped_column(Text, default="")
     payload_sha256: Mapped[str] = mapped_column(String(64))
     raw: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The provider's identity of a status report (None for Sulah's own events, the pixel, the link).
+    provider_message_id: Mapped[str | None] = mapped_column(String(200))
+    provider_status: Mapped[str | None] = mapped_column(String(60))
+    provider_event_id: Mapped[str | None] = mapped_column(String(200))
 
     dispatch: Mapped[Dispatch | None] = relationship(back_populates="events")
 

@@ -11,6 +11,7 @@ from notices.serving import timeline
 from notices.serving.bounces import Bounce
 from notices.serving.models import ChannelKind, Dispatch, EventKind
 from notices.serving.states import DISPATCH
+from notices.serving.timeline import ProviderIdentity
 from portal import lifecycle
 from portal.adapters.messaging import DeliveryStatus, StatusUpdate
 from portal.extensions import db
@@ -36,8 +37,11 @@ def status_updates(channel: ChannelKind, provider: str, updates: Sequence[Status
     new = 0
     for dispatch, update in found:
         kind = _KIND[update.status]
+        # A resent status (WhatsApp re-sends with a new timestamp) names the same message and status.
+        identity = ProviderIdentity(update.message_id, update.status.value, update.extra.get("event_id"))
         event = timeline.record(dispatch.notice, kind, source=provider, dispatch=dispatch, raw=update.raw,
-                                occurred_at=update.at, provider_ref=update.message_id, detail=update.detail)
+                                occurred_at=update.at, provider_ref=update.message_id, detail=update.detail,
+                                identity=identity)
         if event is None:
             continue
         new += 1
@@ -51,8 +55,11 @@ def bounce(b: Bounce, raw: bytes) -> bool:
     if dispatch is None:
         raise UnknownMessage("No dispatch has that bounce address.")
     detail = f"{b.action} {b.status} {b.recipient}: {b.diagnostic}".strip()
+    # One report per (bounce address, action and status): a copy of the same DSN, or the same
+    # verdict again, is the same fact; the report's Message-ID is its own event id.
+    identity = ProviderIdentity(b.token, f"{b.action} {b.status}".strip(), b.message_id or None)
     event = timeline.record(dispatch.notice, EventKind.BOUNCED, source="dsn", dispatch=dispatch, raw=raw,
-                            provider_ref=b.status, detail=detail)
+                            provider_ref=b.status, detail=detail, identity=identity)
     if event is not None and b.permanent:
         _fail(dispatch, f"The e-mail bounced ({b.status}): {b.diagnostic or 'address rejected'}")
     return event is not None

@@ -1,14 +1,18 @@
 """Recording delivery events: each with its UTC time, source and the SHA-256 of the raw bytes it
 came from, written to the delivery timeline and the audit ledger in the same transaction.
 
-A second event with the same (dispatch, kind, payload hash) is a replay and records nothing.
+A second event with the same (dispatch, kind, payload hash) is a replay and records nothing; so is a
+provider's report with the same identity (provider, message id, status; or the provider's own event
+id) as one recorded before, whatever else in its payload (a new timestamp) changed.
 """
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 
 from notices.models import Notice
 from notices.serving.models import DeliveryEvent, Dispatch, EventKind
@@ -20,24 +24,62 @@ from portal.types import utcnow
 RAW_LIMIT = 256 * 1024  # larger payloads keep only their hash
 
 
+@dataclass(frozen=True)
+class ProviderIdentity:
+    """Who a provider's report is about and what it says, in the provider's own terms."""
+
+    message_id: str
+    status: str                   # e.g. "delivered"; a bounce's "failed 5.1.1"
+    event_id: str | None = None   # the provider's id of this report, where it sends one
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message_id", self.message_id[:200])
+        object.__setattr__(self, "status", self.status[:60])
+        if self.event_id is not None:
+            object.__setattr__(self, "event_id", self.event_id[:200] or None)
+
+
+def _seen(notice: Notice, kind: EventKind, dispatch_id: int | None, sha: str, source: str,
+          identity: ProviderIdentity | None) -> bool:
+    same_dispatch = (DeliveryEvent.dispatch_id.is_(None) if dispatch_id is None
+                     else DeliveryEvent.dispatch_id == dispatch_id)
+    same = [DeliveryEvent.notice_id == notice.id, DeliveryEvent.kind == kind,
+            DeliveryEvent.payload_sha256 == sha, same_dispatch]
+    if db.session.scalar(select(DeliveryEvent.id).where(*same)) is not None:
+        return True
+    if identity is None:
+        return False
+    names = [(DeliveryEvent.provider_message_id == identity.message_id)
+             & (DeliveryEvent.provider_status == identity.status)]
+    if identity.event_id:
+        names.append(DeliveryEvent.provider_event_id == identity.event_id)
+    return db.session.scalar(select(DeliveryEvent.id).where(DeliveryEvent.source == source, or_(*names))
+                             .limit(1)) is not None
+
+
 def record(notice: Notice, kind: EventKind, *, source: str, raw: bytes, dispatch: Dispatch | None = None,
            occurred_at: datetime | None = None, provider_ref: str | None = None, detail: str = "",
-           actor=None) -> DeliveryEvent | None:
-    """Add one event; returns None (and changes nothing) when the same payload was recorded before."""
+           actor=None, identity: ProviderIdentity | None = None) -> DeliveryEvent | None:
+    """Add one event; returns None (and changes nothing) when the same payload, or a provider report
+    with the same identity, was recorded before."""
     sha = hashlib.sha256(raw).hexdigest()
     dispatch_id = dispatch.id if dispatch is not None else None
-    seen = db.session.scalar(select(DeliveryEvent.id).where(
-        DeliveryEvent.notice_id == notice.id, DeliveryEvent.dispatch_id.is_(dispatch_id)
-        if dispatch_id is None else DeliveryEvent.dispatch_id == dispatch_id,
-        DeliveryEvent.kind == kind, DeliveryEvent.payload_sha256 == sha))
-    if seen is not None:
+    if _seen(notice, kind, dispatch_id, sha, source, identity):
         return None
     event = DeliveryEvent(notice_id=notice.id, dispatch_id=dispatch_id, kind=kind,
                           occurred_at=occurred_at or utcnow(), source=source, provider_ref=provider_ref,
                           detail=detail[:2000], payload_sha256=sha,
                           raw=raw if len(raw) <= RAW_LIMIT else None)
-    db.session.add(event)
-    db.session.flush()
+    if identity is not None:
+        event.provider_message_id, event.provider_status = identity.message_id, identity.status
+        event.provider_event_id = identity.event_id
+    try:
+        # Two deliveries of one report at once: the unique constraints let one in; the other is a replay.
+        with db.session.begin_nested():
+            db.session.add(event)
+            db.session.flush()
+    except IntegrityError:
+        return None
     audit.record(f"delivery.{kind.value}", actor=actor, case=notice.case, payload={
         "notice_id": notice.id, "dispatch_id": dispatch_id,
         "channel": dispatch.channel.value if dispatch is not None else None,

@@ -132,7 +132,8 @@ def _gateway_update(report: Mapping, body: bytes) -> StatusUpdate:
         error = " ".join(str(error.get(k, "")) for k in ("code", "message")).strip()
     return StatusUpdate(message_id=str(report["message_id"]), status=_GATEWAY_STATUS[report["status"]],
                         at=datetime.fromtimestamp(int(report["timestamp"]), UTC), raw=body,
-                        detail=str(error), extra={k: str(report[k]) for k in ("client_ref",) if k in report})
+                        detail=str(error),
+                        extra={k: str(report[k]) for k in ("client_ref", "event_id") if k in report})
 
 
 _TWILIO_STATUS = {"accepted": DeliveryStatus.ACCEPTED, "scheduled": DeliveryStatus.ACCEPTED,

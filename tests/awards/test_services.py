@@ -12,6 +12,7 @@ from arbitration.awards import making as awards
 from arbitration.awards import serving as award_service
 from arbitration.awards.models import AwardSide, AwardStatus
 from arbitration.settlement.models import AgreementStatus, SettlementAgreement
+from evidence.checkpoints import AuditCheckpoint
 from notices.models import Notice, NoticeKind
 from notices.serving.models import DeliveryProof, Dispatch
 from notices.serving.states import DispatchStatus
@@ -78,6 +79,7 @@ def test_sign_make_serve_with_proof_then_close_after_s34(db_session, outbox):
     assert any(p.get_content() == signed for p in debtor_mail.iter_attachments())
     assert any(a.staff.email in m["To"] and "signed award" in m["Subject"] for m in mails)
     assert {"case.make_award", "award.served", "delivery.dispatched", "delivery.proof_issued"} <= ledger(a.case)
+    assert any(c.reason == "award served" for c in db.session.scalars(select(AuditCheckpoint)))
 
     # The claimant received it when signed; the respondent's e-mail address is not a designated one,
     # so its receipt waits for a sign of retrieval.

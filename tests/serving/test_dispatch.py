@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from evidence.checkpoints import AuditCheckpoint
 from notices.serving import dispatch as dispatching
 from notices.serving import dispatch_runner
 from notices.serving.models import (
@@ -65,6 +66,11 @@ def test_email_goes_out_once_with_pdf_link_and_pixel(db_session, outbox):
     assert (terms.respond_by - terms.first_dispatched_at.date()).days in (15, 16)  # IST calendar day
     ledger = {e.action for e in db.session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id))}
     assert {"delivery.queued", "delivery.dispatched", "case.serve_notice", "delivery.proof_issued"} <= ledger
+    # The served notice sealed the ledger's head once its transaction committed.
+    served_seq = db.session.scalar(select(AuditEvent.seq).where(AuditEvent.case_id == case.id,
+                                                                 AuditEvent.action == "case.serve_notice"))
+    assert any(c.reason == "notice served" and c.seq >= served_seq
+               for c in db.session.scalars(select(AuditCheckpoint)))
     assert db.session.scalar(select(DeliveryProof).where(DeliveryProof.notice_id == notice.id))
     # Running the task again (a retry, a duplicate delivery by the broker) sends nothing.
     assert dispatch_runner.run(dispatch.id).result == "done"

@@ -33,7 +33,7 @@ from portal.adapters.esign.keys import (
 from portal.types import IST, utcnow
 
 __all__ = ["BYTES_RESERVED", "DEMO_WARNING", "FIELD_NAME", "CachedKeySigner", "PadesProvider",
-           "TsaSettings", "load_signer"]
+           "TsaSettings", "load_signer", "timestamper_for"]
 
 FIELD_NAME = "AdvocateSignature"
 BYTES_RESERVED = 16 * 1024
@@ -66,7 +66,7 @@ class TsaSettings:
 
 
 @functools.lru_cache(maxsize=8)
-def _timestamper(tsa: TsaSettings) -> HTTPTimeStamper:
+def timestamper_for(tsa: TsaSettings) -> HTTPTimeStamper:
     # Basic auth as a ready header: aiohttp 3.14 deprecates the BasicAuth object pyHanko would build.
     headers = {}
     if tsa.username:
@@ -125,7 +125,7 @@ class PadesProvider:
             field_name=FIELD_NAME, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
             reason=request.reason, location=request.location, name=request.signer.name)
         pdf_signer = signers.PdfSigner(
-            meta, signer=key.signer, timestamper=_timestamper(tsa) if tsa else None,
+            meta, signer=key.signer, timestamper=timestamper_for(tsa) if tsa else None,
             stamp_style=TextStampStyle(stamp_text=stamp),
             new_field_spec=fields.SigFieldSpec(FIELD_NAME, on_page=-1, box=(300, 30, 565, 120)))
         params = {"signer": request.signer.name, "capacity": request.signer.capacity or "Advocate",
