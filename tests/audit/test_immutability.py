@@ -56,7 +56,8 @@ def test_legacy_query_update_and_delete_are_refused(ledger, db_session):
 @pytest.mark.parametrize("sql,operation", [
     ("UPDATE audit_events SET payload = '{}' WHERE id = :id", "UPDATE"),
     ("DELETE FROM audit_events WHERE id = :id", "DELETE"),
-    ("TRUNCATE audit_events", "TRUNCATE"),
+    # CASCADE: other tables (attention items, checkpoints) point at events; the trigger still refuses.
+    ("TRUNCATE audit_events CASCADE", "TRUNCATE"),
 ])
 def test_postgresql_refuses_raw_changes(ledger, db_session, sql, operation):
     refusal = f"audit_events is append-only: {operation} refused"

@@ -1,7 +1,7 @@
 """ledger checkpoints outside the database (audit_checkpoints); delivery events de-duplicated by the
 provider's identity (provider, message id, status; and its own event id)
 
-Revision ID: s19_ledger_checkpoints
+Revision ID: t20_ledger_checkpoints
 Revises: r18_attention_items
 Create Date: 2026-12-06 20:30:00
 
@@ -10,8 +10,8 @@ from alembic import op
 import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
-revision = 's19_ledger_checkpoints'
-down_revision = 'r18_attention_items'
+revision = 't20_ledger_checkpoints'
+down_revision = 's19_receivables'
 branch_labels = None
 depends_on = None
 
