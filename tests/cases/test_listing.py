@@ -303,3 +303,10 @@ def test_nobody_sees_another_organisations_cases(client, auth, w):
         assert mine.reference not in text(resp) and theirs.reference not in text(resp)
         csv_resp = get(client, auth, outsider, format="csv")
         assert mine.reference not in text(csv_resp)
+
+
+def test_the_dashboard_still_lists_recent_cases_with_the_shared_table(client, auth, w):
+    case = w.case(debtor=w.party("Dashboard Debtor"), advocate=w.rao)
+    auth.login_as(w.staff)
+    body = text(client.get("/dashboard"))
+    assert case.reference in body and "Dashboard Debtor" in body and "Adv. Nandini Rao" in body
