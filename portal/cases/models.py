@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -114,6 +115,8 @@ class ReferenceCounter(db.Model):
 
 class Case(db.Model):
     __tablename__ = "cases"
+    # The case list's keyset pages (a creditor's cases, newest first); migration t20.
+    __table_args__ = (Index("ix_cases_creditor_org_id_created_at_id", "creditor_org_id", "created_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)

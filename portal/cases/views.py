@@ -1,7 +1,7 @@
 """Case list, case page, status actions and the case's audit trail."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -9,7 +9,7 @@ from sqlalchemy import select
 from portal import audit
 from portal.accounts.policy import Action, can, require
 from portal.accounts.roles import Role
-from portal.cases import states
+from portal.cases import listing, states
 from portal.cases.assignment import engaged_advocates, last_decline
 from portal.cases.assignment_forms import AssignAdvocateForm, BulkAssignForm
 from portal.cases.hooks import case_page_parts
@@ -21,6 +21,8 @@ from portal.cases.services import visible_cases
 from portal.cases.states import CaseStatus
 from portal.cases.transitions import actor_role, fire
 from portal.extensions import db
+from portal.tabular import csv_text
+from portal.types import to_ist
 from portal.web.forms import ConfirmForm, require_fresh_form
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -37,18 +39,47 @@ def load_case(reference: str) -> Case:
 @login_required
 def list_cases():
     require(current_user, Action.VIEW_CASE)
-    return render_list()
+    try:
+        query = listing.parse(request.args)
+    except listing.BadListQuery as exc:
+        abort(400, str(exc))
+    if request.args.get("format") == "csv":
+        return export_csv(query)
+    return render_list(query=query)
 
 
-def render_list(*, bulk_form=None, status: int = 200):
-    """The case list; a creditor ticks cases to assign them an advocate (the form comes back here
-    with its errors)."""
-    cases = db.session.scalars(visible_cases(current_user).limit(200)).all()
+def export_csv(query: listing.ListQuery) -> Response:
+    """The filtered list as CSV (every cell neutralised against spreadsheet formulas)."""
+    today = today_ist()
+    rows = listing.export_rows(db.session, visible_cases(current_user), query, today)
+    body = csv_text(
+        ["Reference", "Debtor", "GSTIN", "Status", "Advocate", "Invoiced (INR)", "Outstanding (INR)",
+         "Oldest unpaid due date", "Ageing", "Opened (IST)"],
+        ([r.case.reference, r.debtor_name, r.debtor_gstin or "", r.case.status.value, r.advocate_name or "",
+          str(r.invoiced), str(r.outstanding), r.oldest_due.isoformat() if r.oldest_due else "",
+          listing.bucket_label(r.oldest_due, r.outstanding, today),
+          to_ist(r.case.created_at).strftime("%Y-%m-%d %H:%M")] for r in rows))
+    return Response("\ufeff" + body, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="cases-{today.isoformat()}.csv"'})
+
+
+def render_list(*, bulk_form=None, status: int = 200, query: listing.ListQuery | None = None):
+    """The case list (searched, filtered, sorted, a page of 50); a creditor ticks cases to assign them
+    an advocate (the form comes back here with its errors)."""
+    query = query or listing.ListQuery()
+    today = today_ist()
+    visible = visible_cases(current_user)
+    page = listing.page(db.session, visible, query, today)
+    debtors, advocates = listing.choices(db.session, visible)
     if bulk_form is None and can(current_user, Action.ASSIGN_ADVOCATES):
         bulk_form = BulkAssignForm(formdata=None)
         bulk_form.advocate_id.offer(engaged_advocates(current_user.org_id))
     ticked = set(bulk_form.case_ids) if bulk_form is not None and bulk_form.cases.data else set()
-    return render_template("cases/list.html", cases=cases, bulk_form=bulk_form, ticked=ticked), status
+    return render_template(
+        "cases/list.html", page=page, cases=page.rows, query=query, debtors=debtors, advocates=advocates,
+        statuses=list(CaseStatus), sorts=listing.SORTS, ageing=listing.AGEING, today=today,
+        bucket_label=listing.bucket_label, filtered=bool(query.params()),
+        bulk_form=bulk_form, ticked=ticked), status
 
 
 def amount_due(case: Case):

@@ -1,0 +1,324 @@
+"""The case list's search, filters, sort and keyset pagination, all in SQL: one statement returns a
+page of cases with their debtor, advocate and money figures, whatever the number of cases.
+
+"Outstanding" here is the principal still unpaid (invoiced minus payments received), the figure a
+list can compute in SQL; the case page shows the full position with interest. An invoice is unpaid
+while the payments recorded against it are less than its total; the ageing bucket is that of the
+case's oldest unpaid invoice's due date (cases with nothing outstanding have no bucket).
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import Numeric, Select, and_, cast, func, literal, or_, select
+from sqlalchemy.orm import aliased
+
+from portal.accounts.models import User
+from portal.cases.models import Case, Invoice, Party, Payment
+from portal.cases.states import CaseStatus
+
+PAGE_SIZE = 50
+EXPORT_LIMIT = 50_000
+MAX_QUERY = 100
+
+SORTS = {"newest": "Newest first", "oldest": "Oldest first", "amount": "Outstanding, largest first",
+         "debtor": "Debtor name, A–Z"}
+AGEING = {"not_due": "Not yet due", "1_30": "1–30 days overdue", "31_60": "31–60 days overdue",
+          "61_90": "61–90 days overdue", "90_plus": "Over 90 days overdue"}
+
+
+class BadListQuery(ValueError):
+    """A filter, sort or cursor value the list cannot use; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    q: str = ""
+    status: CaseStatus | None = None
+    debtor_id: int | None = None
+    advocate_id: int | None = None
+    ageing: str | None = None
+    min_due: Decimal | None = None
+    max_due: Decimal | None = None
+    sort: str = "newest"
+    after: str | None = None
+    before: str | None = None
+
+    def params(self, **override) -> dict[str, str]:
+        """The query string that reproduces this list (for links), without empty values."""
+        values = {"q": self.q, "status": self.status.value if self.status else "",
+                  "debtor": self.debtor_id or "", "advocate": self.advocate_id or "",
+                  "ageing": self.ageing or "", "min_due": self.min_due if self.min_due is not None else "",
+                  "max_due": self.max_due if self.max_due is not None else "",
+                  "sort": self.sort if self.sort != "newest" else ""}
+        values.update(override)
+        return {k: str(v) for k, v in values.items() if v not in ("", None)}
+
+
+def _int(args, name: str, label: str) -> int | None:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 12:
+        raise BadListQuery(f"The {label} filter must be chosen from the list (got “{raw[:40]}”).")
+    return int(raw)
+
+
+def _money(args, name: str, label: str) -> Decimal | None:
+    raw = (args.get(name) or "").strip().replace(",", "")
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise BadListQuery(f"The {label} must be an amount in rupees, like 150000 "
+                           f"(got “{raw[:40]}”).") from None
+    if not value.is_finite() or value < 0 or value >= Decimal("1e12"):
+        raise BadListQuery(f"The {label} must be an amount between 0 and 99,99,99,99,999.99.")
+    return value.quantize(Decimal("0.01"))
+
+
+def parse(args) -> ListQuery:
+    """The list's query from the request's arguments; BadListQuery for a value it cannot use."""
+    q = (args.get("q") or "").strip()
+    if len(q) > MAX_QUERY:
+        raise BadListQuery(f"The search can be at most {MAX_QUERY} characters.")
+    status = None
+    if raw := (args.get("status") or "").strip():
+        try:
+            status = CaseStatus(raw)
+        except ValueError:
+            raise BadListQuery(f"There is no case status “{raw[:40]}”.") from None
+    ageing = (args.get("ageing") or "").strip() or None
+    if ageing is not None and ageing not in AGEING:
+        raise BadListQuery(f"There is no ageing bucket “{ageing[:40]}”.")
+    sort = (args.get("sort") or "").strip() or "newest"
+    if sort not in SORTS:
+        raise BadListQuery(f"The list cannot be sorted by “{sort[:40]}”.")
+    min_due = _money(args, "min_due", "smallest outstanding")
+    max_due = _money(args, "max_due", "largest outstanding")
+    if min_due is not None and max_due is not None and min_due > max_due:
+        raise BadListQuery("The smallest outstanding amount is more than the largest.")
+    after, before = args.get("after") or None, args.get("before") or None
+    if after and before:
+        raise BadListQuery("A page is either after or before another, not both.")
+    query = ListQuery(q=q, status=status, debtor_id=_int(args, "debtor", "debtor"),
+                      advocate_id=_int(args, "advocate", "advocate"), ageing=ageing,
+                      min_due=min_due, max_due=max_due, sort=sort, after=after, before=before)
+    if after:
+        _decode(after, sort)
+    if before:
+        _decode(before, sort)
+    return query
+
+
+# --- the figures, as correlated subqueries (each uses the index on case_id) -------------------------
+
+def _invoiced():
+    return (select(func.coalesce(func.sum(Invoice.total), 0)).where(Invoice.case_id == Case.id)
+            .correlate(Case).scalar_subquery())
+
+
+def _paid():
+    return (select(func.coalesce(func.sum(Payment.amount), 0)).where(Payment.case_id == Case.id)
+            .correlate(Case).scalar_subquery())
+
+
+def _oldest_unpaid_due():
+    paid_on_invoice = (select(func.coalesce(func.sum(Payment.amount), 0))
+                       .where(Payment.invoice_id == Invoice.id).correlate(Invoice).scalar_subquery())
+    return (select(func.min(Invoice.due_date))
+            .where(Invoice.case_id == Case.id, paid_on_invoice < Invoice.total)
+            .correlate(Case).scalar_subquery())
+
+
+def _outstanding():
+    # Rounded to paise so a cursor's decimal value compares equal to the row it came from (SQLite sums
+    # in binary floating point).
+    return func.round(cast(_invoiced() - _paid(), Numeric(14, 2)), 2)
+
+
+def _sort_key(sort: str, debtor):
+    return {"newest": (Case.created_at, False), "oldest": (Case.created_at, True),
+            "amount": (_outstanding(), False), "debtor": (debtor.legal_name, True)}[sort]
+
+
+# --- cursors ---------------------------------------------------------------------------------------
+
+def _encode(sort: str, value, case_id: int) -> str:
+    if isinstance(value, datetime):
+        value = value.isoformat()
+    elif isinstance(value, (Decimal, float, int)):
+        value = str(Decimal(str(value)).quantize(Decimal("0.01")))
+    raw = json.dumps([sort, value, case_id], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(token: str, sort: str):
+    """(value, case id) of a cursor made for this sort; BadListQuery for anything else."""
+    bad = BadListQuery("The page link is not valid (it may be from another search); "
+                       "start from the first page.")
+    if len(token) > 400:
+        raise bad
+    try:
+        data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        made_for, value, case_id = data
+        if made_for != sort or not isinstance(case_id, int) or isinstance(case_id, bool):
+            raise bad
+        if sort in ("newest", "oldest"):
+            value = datetime.fromisoformat(value)
+            if value.tzinfo is None:
+                raise bad
+        elif sort == "amount":
+            value = Decimal(value)
+            if not value.is_finite():
+                raise bad
+        elif not isinstance(value, str):
+            raise bad
+    except (ValueError, TypeError, binascii.Error, InvalidOperation, UnicodeDecodeError):
+        raise bad from None
+    return value, case_id
+
+
+# --- the statement ---------------------------------------------------------------------------------
+
+def statement(visible: Select, query: ListQuery, today: date) -> tuple[Select, bool]:
+    """The filtered, ordered rows (Case, reference figures...) and whether they come in reverse
+    (a "previous page" is read backwards, then turned round)."""
+    debtor, advocate = aliased(Party), aliased(User)
+    outstanding = _outstanding()
+    stmt = (visible.order_by(None)
+            .join(debtor, debtor.id == Case.debtor_party_id)
+            .outerjoin(advocate, advocate.id == Case.advocate_id)
+            .add_columns(debtor.legal_name.label("debtor_name"), debtor.gstin.label("debtor_gstin"),
+                         advocate.name.label("advocate_name"), _invoiced().label("invoiced"),
+                         outstanding.label("outstanding"), _oldest_unpaid_due().label("oldest_due")))
+    if query.q:
+        stmt = stmt.where(or_(
+            Case.reference.icontains(query.q, autoescape=True),
+            debtor.legal_name.icontains(query.q, autoescape=True),
+            debtor.gstin.icontains(query.q, autoescape=True),
+            select(Invoice.id).where(Invoice.case_id == Case.id,
+                                     Invoice.number.icontains(query.q, autoescape=True))
+            .correlate(Case).exists()))
+    if query.status is not None:
+        stmt = stmt.where(Case._status == query.status)
+    if query.debtor_id is not None:
+        stmt = stmt.where(Case.debtor_party_id == query.debtor_id)
+    if query.advocate_id is not None:
+        stmt = stmt.where(Case.advocate_id == query.advocate_id)
+    if query.min_due is not None:
+        stmt = stmt.where(outstanding >= literal(query.min_due, Numeric(14, 2)))
+    if query.max_due is not None:
+        stmt = stmt.where(outstanding <= literal(query.max_due, Numeric(14, 2)))
+    if query.ageing is not None:
+        stmt = stmt.where(outstanding > 0, _ageing_clause(_oldest_unpaid_due(), query.ageing, today))
+
+    key, ascending = _sort_key(query.sort, debtor)
+    backwards = query.before is not None
+    token = query.before or query.after
+    if token:
+        value, case_id = _decode(token, query.sort)
+        if query.sort == "amount":
+            value = literal(value, Numeric(14, 2))
+        forward = ascending != backwards  # the direction rows are read in
+        if forward:
+            stmt = stmt.where(or_(key > value, and_(key == value, Case.id > case_id)))
+        else:
+            stmt = stmt.where(or_(key < value, and_(key == value, Case.id < case_id)))
+    read_ascending = ascending != backwards
+    order = (key.asc(), Case.id.asc()) if read_ascending else (key.desc(), Case.id.desc())
+    return stmt.order_by(*order), backwards
+
+
+def _ageing_clause(due, bucket: str, today: date):
+    def days_ago(n: int) -> date:
+        return today - timedelta(days=n)
+    return {"not_due": due >= today,
+            "1_30": and_(due < today, due >= days_ago(30)),
+            "31_60": and_(due < days_ago(30), due >= days_ago(60)),
+            "61_90": and_(due < days_ago(60), due >= days_ago(90)),
+            "90_plus": due < days_ago(90)}[bucket]
+
+
+@dataclass(frozen=True)
+class Row:
+    case: Case
+    debtor_name: str
+    debtor_gstin: str | None
+    advocate_name: str | None
+    invoiced: Decimal
+    outstanding: Decimal
+    oldest_due: date | None
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Row]
+    next_cursor: str | None
+    prev_cursor: str | None
+
+
+def _row(r) -> Row:
+    def money(v) -> Decimal:
+        return Decimal(str(v or 0)).quantize(Decimal("0.01"))
+    oldest = r.oldest_due
+    if isinstance(oldest, str):  # SQLite returns MIN() over a date column untyped
+        oldest = date.fromisoformat(oldest)
+    return Row(r[0], r.debtor_name, r.debtor_gstin, r.advocate_name, money(r.invoiced),
+               money(r.outstanding), oldest)
+
+
+def _key_value(sort: str, row: Row):
+    return {"newest": row.case.created_at, "oldest": row.case.created_at, "amount": row.outstanding,
+            "debtor": row.debtor_name}[sort]
+
+
+def page(session, visible: Select, query: ListQuery, today: date, size: int = PAGE_SIZE) -> Page:
+    """One page of rows (one SQL statement) and the cursors of the pages either side."""
+    stmt, backwards = statement(visible, query, today)
+    rows = [_row(r) for r in session.execute(stmt.limit(size + 1))]
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+    if not rows:
+        return Page([], None, None)
+    first, last = rows[0], rows[-1]
+    has_next = more if not backwards else True
+    has_prev = (more if backwards else query.after is not None)
+    return Page(rows,
+                _encode(query.sort, _key_value(query.sort, last), last.case.id) if has_next else None,
+                _encode(query.sort, _key_value(query.sort, first), first.case.id) if has_prev else None)
+
+
+def export_rows(session, visible: Select, query: ListQuery, today: date):
+    """Every row of the filtered list (from the first page, up to EXPORT_LIMIT), for the CSV."""
+    stmt, _ = statement(visible, ListQuery(**{**query.__dict__, "after": None, "before": None}), today)
+    return [_row(r) for r in session.execute(stmt.limit(EXPORT_LIMIT))]
+
+
+def bucket_label(oldest_due: date | None, outstanding: Decimal, today: date) -> str:
+    if oldest_due is None or outstanding <= 0:
+        return ""
+    days = (today - oldest_due).days
+    key = ("not_due" if days <= 0 else "1_30" if days <= 30 else "31_60" if days <= 60
+           else "61_90" if days <= 90 else "90_plus")
+    return AGEING[key]
+
+
+def choices(session, visible: Select) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The debtors and advocates of the user's cases, for the filter menus (at most 1,000 each)."""
+    ids = visible.order_by(None).with_only_columns(Case.id)
+    debtors = session.execute(select(Party.id, Party.legal_name).where(
+        Party.id.in_(select(Case.debtor_party_id).where(Case.id.in_(ids))))
+        .order_by(Party.legal_name, Party.id).limit(1000)).all()
+    advocates = session.execute(select(User.id, User.name).where(
+        User.id.in_(select(Case.advocate_id).where(Case.id.in_(ids))))
+        .order_by(User.name, User.id).limit(1000)).all()
+    return [tuple(d) for d in debtors], [tuple(a) for a in advocates]
