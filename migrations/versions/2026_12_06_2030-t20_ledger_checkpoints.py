@@ -2,7 +2,7 @@
 provider's identity (provider, message id, status; and its own event id)
 
 Revision ID: t20_ledger_checkpoints
-Revises: r18_attention_items
+Revises: s19_receivables
 Create Date: 2026-12-06 20:30:00
 
 """

@@ -1,15 +1,15 @@
 """cases: index (creditor_org_id, created_at, id) for the case list's keyset pages
 
-Revision ID: t20_case_list_index
-Revises: s19_receivables
+Revision ID: u21_case_list_index
+Revises: t20_ledger_checkpoints
 Create Date: 2026-12-06 20:30:00
 
 """
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = 't20_case_list_index'
-down_revision = 's19_receivables'
+revision = 'u21_case_list_index'
+down_revision = 't20_ledger_checkpoints'
 branch_labels = None
 depends_on = None
 
