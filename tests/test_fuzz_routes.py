@@ -264,3 +264,22 @@ def test_junk_from_every_principal(app, client, auth, db_session, endpoint, meth
         lets_in = probe.ok.get(actor, 403) < 400
         fuzz_as(app, client, actor, method, path, strategy, as_json=as_json,
                 examples=ALLOWED_EXAMPLES if lets_in else REFUSED_EXAMPLES)
+
+
+def test_a_whole_number_too_long_for_a_float_is_refused_not_a_crash(app):
+    """What the fuzzing found: WTForms' NumberRange turned a 400-digit number into a float (500)."""
+    from flask_wtf import FlaskForm
+    from wtforms.validators import InputRequired, NumberRange
+
+    from portal.web.forms import IntegerField
+
+    class Rounds(FlaskForm):
+        rounds = IntegerField("Rounds", validators=[InputRequired(), NumberRange(1, 10)])
+
+    with app.test_request_context(method="POST", data={"rounds": "9" * 400}):
+        form = Rounds(meta={"csrf": False})
+        assert not form.validate()
+        assert form.rounds.errors[0] == "Enter a whole number of at most 12 digits."
+    with app.test_request_context(method="POST", data={"rounds": "7"}):
+        form = Rounds(meta={"csrf": False})
+        assert form.validate() and form.rounds.data == 7

@@ -1,8 +1,10 @@
-"""Form pieces every package shares: the fresh-form check for plain buttons, and the money field."""
+"""Form pieces every package shares: the fresh-form check for plain buttons, the money field, and a
+whole-number field that refuses numbers too long to mean anything."""
 from __future__ import annotations
 
 from decimal import Decimal
 
+import wtforms
 from flask import abort
 from flask_wtf import FlaskForm
 from wtforms import Field
@@ -15,6 +17,19 @@ def require_fresh_form() -> None:
     """400 unless the POST carries a valid CSRF token (the page was open too long, or came from elsewhere)."""
     if not FlaskForm().validate_on_submit():
         abort(400, "Your form had expired. Please open the page again.")
+
+
+class IntegerField(wtforms.IntegerField):
+    """WTForms' IntegerField, refusing a number longer than any form here needs: WTForms' own
+    NumberRange turns the value into a float and fails (a 500) past about 308 digits."""
+
+    MAX_DIGITS = 12
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist and len(str(valuelist[0]).strip().lstrip("+-")) > self.MAX_DIGITS:
+            self.data = None
+            raise ValueError(f"Enter a whole number of at most {self.MAX_DIGITS} digits.")
+        super().process_formdata(valuelist)
 
 
 class MoneyField(Field):
