@@ -4,13 +4,13 @@ extension, and the close. Each validates its own input's type and range."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from arbitration.awards.making import MAX_REASONS_CHARS, AwardFields
 from arbitration.awards.models import CostsBorneBy, PostInterestBasis
 from portal.formfields import choices
-from portal.web.forms import MoneyField
+from portal.web.forms import IntegerField, MoneyField
 
 MAX_MONEY = 10**11
 POST_CHOICES = [("", "Choose"),

@@ -3,11 +3,12 @@ the one-time code to accept it, and the channels the s.21 notice is served by.""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from arbitration.invocation import basis as bases
 from notices.serving.models import ChannelKind
+from portal.web.forms import IntegerField
 
 
 class ClauseForm(FlaskForm):

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from arbitration.odr.conciliation import MAX_REASON
@@ -18,6 +18,7 @@ from arbitration.settlement.terms import MAX_INSTALMENTS, SettlementTerms, Terms
 from portal import money
 from portal.formfields import choices
 from portal.types import IST
+from portal.web.forms import IntegerField
 
 
 class MessageForm(FlaskForm):

@@ -9,7 +9,6 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -21,7 +20,7 @@ from arbitration.proceedings.clocks import Basis
 from arbitration.proceedings.conduct import PARTY_LABELS, STEP_LABELS
 from portal.formfields import choices
 from portal.money import PAISA
-from portal.web.forms import MoneyField
+from portal.web.forms import IntegerField, MoneyField
 
 PARTY_CHOICES = [(p.value, label) for p, label in PARTY_LABELS.items()]
 STEP_CHOICES = [(k.value, label) for k, label in STEP_LABELS.items()]

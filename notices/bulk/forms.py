@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField
+from wtforms import BooleanField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
 from notices.models import NoticeLanguage
 from portal.formfields import choices
+from portal.web.forms import IntegerField
 
 
 class BulkRequestForm(FlaskForm):

@@ -6,7 +6,6 @@ from decimal import Decimal
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -15,7 +14,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from notices.models import NoticeLanguage
 from portal.formfields import choices
-from portal.web.forms import MoneyField
+from portal.web.forms import IntegerField, MoneyField
 
 
 class DraftNoticeForm(FlaskForm):

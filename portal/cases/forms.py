@@ -11,7 +11,6 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -25,7 +24,7 @@ from portal.cases.interest import PartMonth, RateBasis
 from portal.cases.models import BuyerRelationship, ClaimType, PaymentMethod
 from portal.formfields import Normalized, choices
 from portal.identifiers import InvalidIdentifier, normalize_gstin, normalize_mobile, normalize_pan
-from portal.web.forms import MoneyField
+from portal.web.forms import IntegerField, MoneyField
 
 MONEY = [Optional()]
 

@@ -7,7 +7,6 @@ from flask_wtf.file import MultipleFileField
 from wtforms import (
     DateField,
     EmailField,
-    IntegerField,
     PasswordField,
     RadioField,
     SelectField,
@@ -24,7 +23,7 @@ from portal.debtor.models import REASON_LABELS
 from portal.debtor.responses import MAX_NOTE, MAX_TEXT
 from portal.formfields import choices, strong_password
 from portal.money import PAISA
-from portal.web.forms import MoneyField
+from portal.web.forms import IntegerField, MoneyField
 
 REASON = RadioField("Why do you dispute it?", choices=choices(
     (r.value, label) for r, label in REASON_LABELS.items()),

@@ -1,9 +1,11 @@
-"""Form pieces every package shares: the fresh-form check for plain buttons, the money field, and
-the confirmation of an action that cannot be taken back (with the reason the audit trail keeps)."""
+"""Form pieces every package shares: the fresh-form check for plain buttons, the money field, a
+whole-number field that refuses numbers too long to mean anything, and the confirmation of an action
+that cannot be taken back (with the reason the audit trail keeps)."""
 from __future__ import annotations
 
 from decimal import Decimal
 
+import wtforms
 from flask import abort
 from flask_wtf import FlaskForm
 from wtforms import Field, TextAreaField
@@ -33,6 +35,19 @@ class ConfirmForm(FlaskForm):
         DataRequired("Give your reason: it is kept in the audit trail."),
         Length(min=REASON_MIN, max=REASON_MAX,
                message=f"Give your reason in {REASON_MIN} to {REASON_MAX} characters.")])
+
+
+class IntegerField(wtforms.IntegerField):
+    """WTForms' IntegerField, refusing a number longer than any form here needs: WTForms' own
+    NumberRange turns the value into a float and fails (a 500) past about 308 digits."""
+
+    MAX_DIGITS = 12
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist and len(str(valuelist[0]).strip().lstrip("+-")) > self.MAX_DIGITS:
+            self.data = None
+            raise ValueError(f"Enter a whole number of at most {self.MAX_DIGITS} digits.")
+        super().process_formdata(valuelist)
 
 
 class MoneyField(Field):
