@@ -71,13 +71,15 @@ def parse_amount(raw: Any, *, minimum: Decimal = Decimal("0"), maximum: Decimal 
                            "write 3,40,000 or 340,000 or 340000.")
     if not (_PLAIN.match(text.replace(",", ""))):
         raise MoneyInvalid(f"{what} must be written in digits, e.g. 45000 or 45,000.50.")
+    whole, _, fraction = text.replace(",", "").partition(".")
+    if len(fraction.rstrip("0")) > 2:
+        raise MoneyInvalid(f"{what} can have at most two decimal places (paise): 100.55, not 100.555.")
+    if len(whole.lstrip("0")) > len(str(int(maximum))):  # before Decimal's precision can overflow
+        raise MoneyInvalid(f"{what} cannot be more than {_rupees(maximum)}; check the digits.")
     try:
-        value = Decimal(text.replace(",", ""))
+        value = Decimal(f"{whole or '0'}.{fraction[:2] or '0'}").quantize(PAISA)
     except InvalidOperation:
         raise MoneyInvalid(f"{what} must be written in digits, e.g. 45000 or 45,000.50.") from None
-    if value != value.quantize(PAISA):
-        raise MoneyInvalid(f"{what} can have at most two decimal places (paise): 100.55, not 100.555.")
-    value = value.quantize(PAISA)
     if negative and value:
         raise MoneyInvalid(f"{what} cannot be negative.")
     if value < minimum:

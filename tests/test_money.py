@@ -13,7 +13,7 @@ from tests.conftest import csrf_from
 
 
 @pytest.mark.parametrize("raw,expected", [
-    ("340000", "340000.00"), ("3,40,000.50", "340000.50"), ("340,000.5", "340000.50"),
+    ("340000", "340000.00"), ("3,40,000.50", "340000.50"), ("100.550", "100.55"), ("0007", "7.00"), ("340,000.5", "340000.50"),
     ("₹ 45,000", "45000.00"), ("Rs. 100", "100.00"), ("INR 12,34,56,789.10", "123456789.10"),
     (12, "12.00"), (Decimal("45000.5"), "45000.50"), ("0", "0.00"), ("  7.25 ", "7.25"),
 ])
@@ -29,6 +29,7 @@ def test_amounts_people_write_are_read_exactly(raw, expected):
     ("Infinity", "written in digits"), ("", "missing"), (None, "missing"), (True, "missing"),
     (1.5, "decimal number or text"), ("1.2.3", "written in digits"),
     ("100000000000", "cannot be more than ₹99,99,99,99,999.99"),
+    ("9" * 400, "cannot be more than"), ("1." + "0" * 3 + "1", "at most two decimal places"),
 ])
 def test_what_is_refused_says_which_rule(raw, message):
     with pytest.raises(MoneyInvalid, match=message):

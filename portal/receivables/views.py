@@ -223,6 +223,8 @@ def answer_dispute(hold_id: int):
     hold = db.session.get(InvoiceHold, hold_id)
     if hold is None or hold.org_id != org_id or hold.kind != "dispute":
         abort(404)
+    if hold.resolved_at is not None:  # answered already: its form is no longer on the page
+        abort(409, "This dispute has been answered already.")
     form = AnswerForm()
     if not form.validate_on_submit():
         return _today_page(org_id, True, answer_form=form, answering=hold.id, status=422)
