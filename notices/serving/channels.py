@@ -34,6 +34,10 @@ class Delivery:
     bounce_address: str
     pdf: bytes
     pdf_name: str
+    # What is served: "notice" (a party's notice) or "award" (the tribunal's, A&C s.31(5)), which
+    # has its own words, subject and attachment name, in the arbitrator's name (`signatory`).
+    document: str = "notice"
+    signatory: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,7 @@ _SUBJECTS = {
     # No colon right after the first word: Python's header folder then starts a folded line.
     "reminder": "Reminder of legal notice {d.reference}: payment due by {d.respond_by}",
     "odr_invite": "Legal notice {d.reference} - invitation to resolve the claim online",
+    "award": "Arbitral award in arbitration {d.reference}, delivered by the arbitral tribunal",
 }
 
 
@@ -72,12 +77,13 @@ class EmailChannel:
         em = EmailMessage()
         em["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
         em["To"] = d.address
-        em["Subject"] = _SUBJECTS[d.purpose].format(d=d)
+        words = "award" if d.document == "award" else d.purpose
+        em["Subject"] = _SUBJECTS[words].format(d=d)
         em["Date"] = formatdate(localtime=False)
         em["Message-ID"] = _message_id(d.idempotency_key)
         em["X-Sulah-Dispatch"] = str(d.dispatch_id)
-        em.set_content(render_template(f"email/{d.purpose}_served.txt", d=d))
-        em.add_alternative(render_template(f"email/{d.purpose}_served.html", d=d), subtype="html")
+        em.set_content(render_template(f"email/{words}_served.txt", d=d))
+        em.add_alternative(render_template(f"email/{words}_served.html", d=d), subtype="html")
         if d.purpose == "notice":
             em.add_attachment(d.pdf, maintype="application", subtype="pdf", filename=d.pdf_name)
         return em

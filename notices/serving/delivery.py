@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, render_template
 
 from evidence.services import store
+from notices.models import NoticeKind
 from notices.serving.hooks import issue_debtor_link
 from notices.serving.models import Dispatch, ServiceTerms
 from portal.accounts.models import User
@@ -27,6 +28,7 @@ def build_delivery(dispatch: Dispatch):
     from portal.types import utcnow
 
     notice, case = dispatch.notice, dispatch.notice.case
+    award = notice.kind == NoticeKind.ARBITRAL_AWARD  # the tribunal's document, not a party's notice
     _link, token = issue_debtor_link(case.id, notice.id, dispatch.id)
     with store().open(notice.signed_pdf_sha256) as fh:
         pdf = fh.read()
@@ -40,7 +42,9 @@ def build_delivery(dispatch: Dispatch):
         respond_by=f"{due:%d %B %Y} (IST)", link_url=public_url(f"/n/{token}"),
         verify_url=public_url(f"/verify/{notice.verification_code}"),
         pixel_url=public_url(f"/t/{dispatch.pixel_token}.gif"), bounce_address=bounce_address(dispatch),
-        pdf=pdf, pdf_name=f"legal-notice-{case.reference}.pdf")
+        pdf=pdf, pdf_name=f"{'arbitral-award' if award else 'legal-notice'}-{case.reference}.pdf",
+        document="award" if award else "notice",
+        signatory=(case.neutral.name if award and case.neutral else ""))
 
 
 def tell_creditor_failed(dispatch: Dispatch, error: str) -> None:

@@ -77,6 +77,12 @@ def test_sign_make_serve_with_proof_then_close_after_s34(db_session, outbox):
     mails = outbox()
     debtor_mail = next(m for m in mails if "debtor@example.in" in m["To"])
     assert any(p.get_content() == signed for p in debtor_mail.iter_attachments())
+    # The tribunal's award in its own words, never a creditor's notice asking for payment (issue 16.5).
+    assert debtor_mail["Subject"].startswith("Arbitral award in arbitration")
+    body = debtor_mail.get_body(("plain",)).get_content()
+    assert "sole arbitrator" in body and "section 34" in body
+    assert "legal notice" not in (body + debtor_mail["Subject"]).lower() and "asks for payment" not in body
+    assert [p.get_filename() for p in debtor_mail.iter_attachments()] == [f"arbitral-award-{a.case.reference}.pdf"]
     assert any(a.staff.email in m["To"] and "signed award" in m["Subject"] for m in mails)
     assert {"case.make_award", "award.served", "delivery.dispatched", "delivery.proof_issued"} <= ledger(a.case)
     assert any(c.reason == "award served" for c in db.session.scalars(select(AuditCheckpoint)))

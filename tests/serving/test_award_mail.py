@@ -1,0 +1,39 @@
+"""The award's e-mail to the respondent (A&C s.31(5)), rendered from fixed data and compared with the
+stored text (tests/snapshots/email/award_served.txt): a change of wording shows in review.
+SULAH_UPDATE_SNAPSHOTS=1 rewrites it."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import render_template
+
+from notices.serving.channels import Delivery, EmailChannel
+
+SNAPSHOT = Path(__file__).resolve().parents[1] / "snapshots" / "email" / "award_served.txt"
+AWARD = Delivery(
+    dispatch_id=7, purpose="notice", idempotency_key="k" * 40, address="accounts@narmada.example",
+    reference="SUL-2026-000042", creditor="Kaveri Looms Private Limited", advocate="",
+    respond_by="", link_url="https://sulah.example/n/TOKEN", verify_url="https://sulah.example/verify/ABCD234567",
+    pixel_url="https://sulah.example/t/p.gif", bounce_address="bounces+x@sulah.example", pdf=b"%PDF-1.7 award",
+    pdf_name="arbitral-award-SUL-2026-000042.pdf", document="award", signatory="Justice (Retd.) A. Menon")
+
+
+def test_the_award_mail_matches_its_snapshot(app):
+    with app.app_context():
+        text = render_template("email/award_served.txt", d=AWARD)
+    if os.environ.get("SULAH_UPDATE_SNAPSHOTS") == "1":
+        SNAPSHOT.write_text(text, encoding="utf-8")
+    assert text == SNAPSHOT.read_text(encoding="utf-8")
+
+
+def test_the_award_mail_is_the_tribunals_with_the_award_attached(app):
+    with app.test_request_context():
+        message = EmailChannel().build(AWARD)
+    assert message["Subject"] == ("Arbitral award in arbitration SUL-2026-000042, delivered by the "
+                                  "arbitral tribunal")
+    text = message.get_body(("plain",)).get_content()
+    assert "Justice (Retd.) A. Menon, the sole arbitrator" in text
+    assert "legal notice" not in text.lower() and "payment by" not in text
+    [attachment] = message.iter_attachments()
+    assert attachment.get_filename() == "arbitral-award-SUL-2026-000042.pdf"
