@@ -31,6 +31,7 @@ from playwright.sync_api import Locator, Page, expect
 from portal.adapters.esign.democert import make_demo_pkcs12
 from portal.types import IST
 from tests.e2e.conftest import ARTIFACTS
+from tests.pdfs import minimal_pdf
 
 pytestmark = pytest.mark.browser
 
@@ -127,26 +128,6 @@ def fill_instalments(scope: Locator | Page, total: str, count: int, first_due) -
     scope.get_by_label("Total (₹)").fill(total)
     scope.get_by_label("Number of instalments").fill(str(count))
     scope.get_by_label("First instalment on").fill(first_due.isoformat())
-
-
-def minimal_pdf(text: str) -> bytes:
-    """A small valid one-page PDF (hand-written objects, correct xref offsets)."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
-               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-               b"/Resources << /Font << /F1 5 0 R >> >> >>",
-               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for n, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
 
 
 def test_cold_start_from_sign_up_to_the_first_instalment_paid(open_page, live_server, business_hours,
