@@ -30,12 +30,18 @@ Pure Python (no Flask, no database); money is Decimal throughout. The definition
    already added at earlier rests, then interest accrued since the last rest, then principal. Money
    left after everything owed at that date is paid is reported as `unapplied` (a credit), never
    netted against later interest.
-7. Rounding. Each line's interest is worked out to 50 significant digits from paisa-exact
+7. Rounding (the case's `Rounding` setting). EACH_REST, the default: each line's interest is worked out to 50 significant digits from paisa-exact
    balances and rounded once, to the paisa, half away from zero (ROUND_HALF_UP). The rounded figure
    is what joins the balance, so every balance shown is exact, every line satisfies
    closing = opening + interest - payment applied, and every total is exactly the sum of its
    lines. Against the unrounded product P_0.(1+r_1)...(1+r_n) the result differs by at most half a
-   paisa a month.
+   paisa a month. AT_END: interest is carried to 50 significant digits through every rest and
+   payment, and each invoice's amounts due are rounded to the paisa once, at the end (principal
+   outstanding and the total each rounded; interest outstanding is their difference, so the parts
+   still add up). Lines are printed rounded and may differ from the total by a paisa.
+3a. Rate basis FROZEN_FIRST_DAY: the rate in force on the start (the first day of interest).
+4a. Part month THIRTY_DAY: a part carries the month's rate x days / 30, and the days counted in one
+   month never exceed 30 (a month split by payments carries at most one month's interest).
 Payments dated after `today` are left out (with a note): the computation is as known on `today`.
 """
 from __future__ import annotations
@@ -57,6 +63,7 @@ from portal.cases.interest import (
     LineKind,
     PartMonth,
     RateBasis,
+    Rounding,
     paisa,
     percent,
     rupees,
@@ -66,7 +73,7 @@ from portal.rates.table import RateMissing, RatePoint, RateTable
 __all__ = ["AllocationPart", "Computation", "ComputationError", "ComputationLine",
            "DEFAULT_SETTINGS", "InterestScheme", "InterestSettings", "InterestTerms",
            "InvoiceComputation", "InvoiceDebt", "LineKind", "PartMonth", "PaymentAllocation",
-           "PaymentMade", "RateBasis", "RateMissing", "compute"]
+           "PaymentMade", "RateBasis", "RateMissing", "Rounding", "compute"]
 
 DEFAULT_SETTINGS = InterestSettings()
 UNCONFIRMED_MARK = "to be confirmed"
@@ -210,26 +217,37 @@ def _summarise(ledger: InvoiceLedger, notes: list[str]) -> InvoiceComputation:
     if ledger.start > ledger.today:
         notes.append(f"Not yet due on {ledger.today:%d %b %Y}: interest runs from "
                      f"{ledger.start:%d %b %Y}.")
+    if ledger.settings.rounding == Rounding.AT_END:
+        # Rule 7, AT_END: one rounding of the exact figures; the parts are then made to add up.
+        total_due = paisa(ledger.amount - to_principal + interest - to_interest)
+        principal_outstanding = paisa(ledger.amount - to_principal)
+        interest, to_interest = paisa(interest), paisa(to_interest)
+        to_principal = ledger.amount - principal_outstanding
+        interest_outstanding = total_due - principal_outstanding
+        to_interest = interest - interest_outstanding
+    else:
+        principal_outstanding = ledger.amount - to_principal
+        interest_outstanding = interest - to_interest
+        total_due = principal_outstanding + interest_outstanding
     return InvoiceComputation(
         number=ledger.number, amount=ledger.amount, due_date=ledger.due_date,
         interest_from=ledger.start, lines=lines, interest=interest, paid_to_interest=to_interest,
-        paid_to_principal=to_principal, principal_outstanding=ledger.amount - to_principal,
-        interest_outstanding=interest - to_interest,
-        total_due=ledger.amount - to_principal + interest - to_interest, notes=tuple(notes))
+        paid_to_principal=to_principal, principal_outstanding=principal_outstanding,
+        interest_outstanding=interest_outstanding, total_due=total_due, notes=tuple(notes))
 
 
 def _basis_notes(terms: InterestTerms, settings: InterestSettings) -> list[str]:
-    basis, part = settings.describe()
+    basis, part, rounding = settings.describe()
     match terms.scheme:
         case InterestScheme.MSMED_S16:
             return ["MSMED Act s.16: compound interest with monthly rests at three times the RBI "
-                    "Bank Rate, from the day after the due date.", basis, part]
+                    "Bank Rate, from the day after the due date.", basis, part, rounding]
         case InterestScheme.COMPOUND_MONTHLY:
             return [f"Compound interest with monthly rests at {percent(terms.annual_rate)} a year "
-                    f"({terms.rate_source or 'contractual rate'}).", part]
+                    f"({terms.rate_source or 'contractual rate'}).", part, rounding]
         case InterestScheme.SIMPLE:
             return [f"Simple interest at {percent(terms.annual_rate)} a year "
-                    f"({terms.rate_source or 'stated rate'}), actual days / 365."]
+                    f"({terms.rate_source or 'stated rate'}), actual days / 365.", rounding]
     return ["No interest is claimed."]
 
 
@@ -274,4 +292,4 @@ def compute(invoices: Iterable[InvoiceDebt], payments: Iterable[PaymentMade], to
         paid_to_principal=total("paid_to_principal"),
         principal_outstanding=total("principal_outstanding"),
         interest_outstanding=total("interest_outstanding"), total_due=total("total_due"),
-        unapplied=sum((a.unapplied for a in allocations), ZERO), notes=tuple(notes))
+        unapplied=paisa(sum((a.unapplied for a in allocations), ZERO)), notes=tuple(notes))

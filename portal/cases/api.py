@@ -18,7 +18,7 @@ from portal.accounts.policy import Action, Denied, require
 from portal.cases import intake
 from portal.cases.assignment import find_engaged_advocate
 from portal.cases.facts import CaseFacts, DebtorFacts, FactsInvalid, InvoiceFacts, PaymentFacts
-from portal.cases.interest import PartMonth, RateBasis
+from portal.cases.interest import PartMonth, RateBasis, Rounding
 from portal.cases.models import BuyerRelationship, ClaimType, PaymentMethod
 from portal.cases.position import position
 from portal.cases.views import load_case
@@ -116,6 +116,7 @@ class CaseIn(Strict):
     stated_interest_rate: Annotated[Decimal, Field(ge=0, le=36)] | None = None
     rate_basis: RateBasis = RateBasis.FLOATING
     part_month: PartMonth = PartMonth.PRO_RATA_DAYS
+    rounding: Rounding = Rounding.EACH_REST
     summary: Annotated[str, StringConstraints(max_length=4000)] = ""
     # An advocate the organisation has engaged, assigned at once (optional).
     advocate_email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=254)] | None = None

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from portal.accounts.models import Organization
-from portal.cases.interest import PartMonth, RateBasis
+from portal.cases.interest import PartMonth, RateBasis, Rounding
 from portal.cases.models import BuyerRelationship, ClaimType, PaymentMethod
 from portal.errors import DomainError
 from portal.identifiers import gstin_address_mismatch
@@ -61,6 +61,7 @@ class CaseFacts:
     stated_interest_rate: Decimal | None = None
     rate_basis: RateBasis = RateBasis.FLOATING
     part_month: PartMonth = PartMonth.PRO_RATA_DAYS
+    rounding: Rounding = Rounding.EACH_REST
     summary: str = ""
 
     def as_dict(self) -> dict:

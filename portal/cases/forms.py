@@ -20,7 +20,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from portal.cases.assignment_forms import AdvocateField
 from portal.cases.facts import CaseFacts, DebtorFacts, InvoiceFacts, PaymentFacts
-from portal.cases.interest import PartMonth, RateBasis
+from portal.cases.interest import PartMonth, RateBasis, Rounding
 from portal.cases.models import BuyerRelationship, ClaimType, PaymentMethod
 from portal.formfields import Normalized, choices
 from portal.identifiers import InvalidIdentifier, normalize_gstin, normalize_mobile, normalize_pan
@@ -110,10 +110,18 @@ class CaseForm(FlaskForm):
     rate_basis = SelectField("Bank Rate used for MSMED interest", default=RateBasis.FLOATING.value,
                              choices=choices([
                                  (RateBasis.FLOATING.value, "Floating: the rate in force each month"),
-                                 (RateBasis.FROZEN.value, "Frozen: the rate on the due date")]))
-    part_month = SelectField("An incomplete last month", default=PartMonth.PRO_RATA_DAYS.value,
-                             choices=choices([(PartMonth.PRO_RATA_DAYS.value, "Charge it pro rata by days"),
+                                 (RateBasis.FROZEN.value, "Frozen: the rate on the due date"),
+                                 (RateBasis.FROZEN_FIRST_DAY.value,
+                                  "Frozen: the rate on the first day of interest")]))
+    part_month = SelectField("An incomplete month", default=PartMonth.PRO_RATA_DAYS.value,
+                             choices=choices([(PartMonth.PRO_RATA_DAYS.value,
+                                               "Pro rata by the actual days of that month"),
+                                              (PartMonth.THIRTY_DAY.value,
+                                               "Pro rata by a 30-day month"),
                                               (PartMonth.IGNORE.value, "Charge complete months only")]))
+    rounding = SelectField("Rounding to the paisa", default=Rounding.EACH_REST.value,
+                           choices=choices([(Rounding.EACH_REST.value, "At each monthly rest"),
+                                            (Rounding.AT_END.value, "Once, at the end")]))
     summary = TextAreaField("What happened (short)", validators=[Length(max=4000)])
     invoices = FieldList(FormField(InvoiceRow), min_entries=3, max_entries=200)
     payments = FieldList(FormField(PaymentRow), min_entries=1, max_entries=200)
@@ -169,6 +177,7 @@ class CaseForm(FlaskForm):
             has_arbitration_clause=self.has_arbitration_clause.data,
             stated_interest_rate=self.stated_interest_rate.data,
             rate_basis=RateBasis(self.rate_basis.data), part_month=PartMonth(self.part_month.data),
+            rounding=Rounding(self.rounding.data),
             summary=self.summary.data or "")
 
     def apply_errors(self, errors: dict[str, list[str]]) -> None:
@@ -204,6 +213,7 @@ class CaseForm(FlaskForm):
         self.has_arbitration_clause.data = facts.has_arbitration_clause
         self.stated_interest_rate.data, self.summary.data = facts.stated_interest_rate, facts.summary
         self.rate_basis.data, self.part_month.data = facts.rate_basis.value, facts.part_month.value
+        self.rounding.data = facts.rounding.value
         while len(self.invoices.entries):
             self.invoices.pop_entry()
         for inv in facts.invoices + [None]:

@@ -97,6 +97,7 @@ def _apply_terms(case: Case, facts: CaseFacts) -> None:
     case.has_arbitration_clause = facts.has_arbitration_clause
     case.stated_interest_rate = facts.stated_interest_rate
     case.rate_basis, case.part_month = facts.rate_basis, facts.part_month
+    case.rounding = facts.rounding
     case.summary = facts.summary.strip()
 
 
@@ -113,7 +114,8 @@ def snapshot(case: Case) -> dict:
                   "agreement_date": case.agreement_date, "agreed_credit_days": case.agreed_credit_days,
                   "has_arbitration_clause": case.has_arbitration_clause,
                   "stated_interest_rate": case.stated_interest_rate,
-                  "rate_basis": case.rate_basis.value, "part_month": case.part_month.value},
+                  "rate_basis": case.rate_basis.value, "part_month": case.part_month.value,
+                  "rounding": case.rounding.value},
         "invoices": [{"number": i.number, "invoice_date": i.invoice_date,
                       "acceptance_date": i.acceptance_date, "due_date": i.due_date,
                       "credit_days": i.credit_days, "taxable_value": i.taxable_value,
@@ -233,4 +235,4 @@ def facts_from_case(case: Case) -> CaseFacts:
         has_written_agreement=case.has_written_agreement, agreement_date=case.agreement_date,
         agreed_credit_days=case.agreed_credit_days, has_arbitration_clause=case.has_arbitration_clause,
         stated_interest_rate=case.stated_interest_rate, rate_basis=case.rate_basis,
-        part_month=case.part_month, summary=case.summary)
+        part_month=case.part_month, rounding=case.rounding, summary=case.summary)

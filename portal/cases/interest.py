@@ -34,32 +34,63 @@ class InterestScheme(enum.StrEnum):
 
 
 class RateBasis(enum.StrEnum):
+    """Which day's Bank Rate MSMED s.16 multiplies. The Act says "the bank rate notified by the
+    Reserve Bank" without fixing the day; councils and courts use each of these."""
+
     FLOATING = "floating"  # the Bank Rate in force on the day each monthly period opens
     FROZEN = "frozen"  # the Bank Rate in force on the due date, for every month
+    FROZEN_FIRST_DAY = "frozen_first_day"  # in force on the first day of interest (due date + 1)
 
 
 class PartMonth(enum.StrEnum):
     PRO_RATA_DAYS = "pro_rata_days"  # an incomplete month: month's rate × days / days in it
+    THIRTY_DAY = "thirty_day"  # an incomplete month: month's rate × days / 30 (at most 30 a month)
     IGNORE = "ignore"  # only complete months carry interest
+
+
+class Rounding(enum.StrEnum):
+    EACH_REST = "each_rest"  # each line's interest rounded to the paisa; the rounded figure compounds
+    AT_END = "at_end"  # carried unrounded; the amounts due rounded to the paisa once, at the end
+
+
+THIRTY = 30
+
+_BASIS_TEXT = {
+    RateBasis.FLOATING: "Floating rate: each month uses the Bank Rate in force on the day that "
+                        "month opens.",
+    RateBasis.FROZEN: "Frozen rate: every month uses the Bank Rate in force on the due date.",
+    RateBasis.FROZEN_FIRST_DAY: "Frozen rate: every month uses the Bank Rate in force on the "
+                                "first day of interest (the day after the due date).",
+}
+_PART_TEXT = {
+    PartMonth.PRO_RATA_DAYS: "Part month: an incomplete month carries that month's rate for the "
+                             "days elapsed out of the actual days in that month (28 to 31).",
+    PartMonth.THIRTY_DAY: "Part month: an incomplete month carries that month's rate for the days "
+                          "elapsed out of a 30-day month (at most 30 days in any month).",
+    PartMonth.IGNORE: "Part month: only complete months carry interest; an incomplete month "
+                      "carries none.",
+}
+_ROUNDING_TEXT = {
+    Rounding.EACH_REST: "Rounding: each line's interest is rounded to the paisa (half up) and the "
+                        "rounded figure joins the balance at the monthly rest.",
+    Rounding.AT_END: "Rounding: interest is carried unrounded and the amounts due are rounded to "
+                     "the paisa (half up) once, at the end; lines are shown rounded, so they may "
+                     "differ from the totals by a paisa.",
+}
 
 
 @dataclass(frozen=True)
 class InterestSettings:
-    """The choices on which courts differ; printed with every computation."""
+    """The choices on which courts differ; each is a per-case setting printed with every
+    computation (issue: interest treatments as explicit settings)."""
 
     rate_basis: RateBasis = RateBasis.FLOATING
     part_month: PartMonth = PartMonth.PRO_RATA_DAYS
+    rounding: Rounding = Rounding.EACH_REST
 
-    def describe(self) -> tuple[str, str]:
-        basis = ("Floating rate: each month uses the Bank Rate in force on the day that month "
-                 "opens." if self.rate_basis == RateBasis.FLOATING else
-                 "Frozen rate: every month uses the Bank Rate in force on the due date.")
-        part = ("Part month: the last, incomplete month carries simple interest at that "
-                "month's rate for the days elapsed out of the days in that month."
-                if self.part_month == PartMonth.PRO_RATA_DAYS else
-                "Part month: only complete months carry interest; an incomplete month carries "
-                "none.")
-        return basis, part
+    def describe(self) -> tuple[str, str, str]:
+        return (_BASIS_TEXT[self.rate_basis], _PART_TEXT[self.part_month],
+                _ROUNDING_TEXT[self.rounding])
 
 
 @dataclass(frozen=True)
@@ -186,10 +217,14 @@ class InvoiceLedger:
                 else:
                     self._monthly(end)
 
+    def _round(self, value: Decimal) -> Decimal:
+        """A line's interest: to the paisa now (EACH_REST), or kept exact until the end."""
+        return paisa(value) if self.settings.rounding == Rounding.EACH_REST else +value
+
     def _simple(self, end: date) -> None:
         days = (end - self.cursor).days + 1
         rate = self.terms.annual_rate
-        interest = paisa(self.principal * rate / 100 * days / DAYS_IN_YEAR)
+        interest = self._round(self.principal * rate / 100 * days / DAYS_IN_YEAR)
         text = (f"{_d(self.cursor)} to {_d(end)}: {days} days at {percent(rate)} a year "
                 f"({self.terms.rate_source or 'stated rate'}), simple interest on principal "
                 f"{rupees(self.principal)} × {days}/{DAYS_IN_YEAR}")
@@ -202,7 +237,8 @@ class InvoiceLedger:
             return self.terms.annual_rate, None, None
         if self.rate_table is None:
             raise ComputationError("MSMED interest needs the bank-rate table.")
-        on = opens if self.settings.rate_basis == RateBasis.FLOATING else self.due_date
+        on = {RateBasis.FLOATING: opens, RateBasis.FROZEN: self.due_date,
+              RateBasis.FROZEN_FIRST_DAY: self.start}[self.settings.rate_basis]
         point = self.rate_table.rate_on(on)
         self.rates_used[point.effective_from] = point
         return point.rate_percent * MSMED_MULTIPLIER, point, on
@@ -216,7 +252,9 @@ class InvoiceLedger:
         base = self.principal + self.capitalised
         whole = self.cursor == opens and seg_end == last_day
         if point is not None:
-            when = "on the due date, " if self.settings.rate_basis == RateBasis.FROZEN else "on "
+            when = {RateBasis.FROZEN: "on the due date, ",
+                    RateBasis.FROZEN_FIRST_DAY: "on the first day of interest, "}.get(
+                self.settings.rate_basis, "on ")
             rate_text = (f"Bank Rate {percent(point.rate_percent)} (in force {when}{_d(on)}) × "
                          f"{MSMED_MULTIPLIER} = {percent(annual)} a year")
         else:
@@ -224,14 +262,20 @@ class InvoiceLedger:
         head = (f"Month {self.month}{'' if whole else ' (part)'}, {_d(self.cursor)} to "
                 f"{_d(seg_end)}: {rate_text}")
         if whole:
-            interest = paisa(base * annual / 1200)
+            interest = self._round(base * annual / 1200)
             text = f"{head}; {percent(annual / 12)} for the month on {rupees(base)}"
         elif self.settings.part_month == PartMonth.IGNORE and last_day > self.today:
             interest = ZERO
             text = (f"{head}; {days} of {month_days} days of a month not complete on "
                     f"{_d(self.today)}: no interest (complete months only)")
+        elif self.settings.part_month == PartMonth.THIRTY_DAY:
+            # Each day is 1/30 of the month; a month split by payments counts at most 30 days.
+            counted = max(0, min(days, THIRTY - (self.cursor - opens).days))
+            interest = self._round(base * annual / 1200 * counted / THIRTY)
+            text = (f"{head}; {percent(annual / 12)} for the month × {counted}/{THIRTY} days "
+                    f"on {rupees(base)}")
         else:
-            interest = paisa(base * annual / 1200 * days / month_days)
+            interest = self._round(base * annual / 1200 * days / month_days)
             text = (f"{head}; {percent(annual / 12)} for the month × {days}/{month_days} days "
                     f"on {rupees(base)}")
         self._line(LineKind.MONTH if whole else LineKind.MONTH_PART, seg_end, days, self.month,

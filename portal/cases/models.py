@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Organization, User, enum_column
-from portal.cases.interest import PartMonth, RateBasis
+from portal.cases.interest import PartMonth, RateBasis, Rounding
 from portal.cases.states import CaseStatus
 from portal.extensions import db
 from portal.types import Money, UTCDateTime, utcnow
@@ -142,6 +142,8 @@ class Case(db.Model):
     # Where courts differ on s.16 interest, the case records the choice and the notice shows it.
     rate_basis: Mapped[RateBasis] = enum_column(RateBasis, default=RateBasis.FLOATING)
     part_month: Mapped[PartMonth] = enum_column(PartMonth, default=PartMonth.PRO_RATA_DAYS)
+    rounding: Mapped[Rounding] = enum_column(Rounding, default=Rounding.EACH_REST,
+                                             server_default=Rounding.EACH_REST.value)
     facts_version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

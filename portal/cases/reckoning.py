@@ -37,8 +37,9 @@ def interest_terms(case: Case) -> InterestTerms:
 
 
 def case_settings(case: Case) -> InterestSettings:
-    """The case's own choice where courts differ (floating or frozen rate, part months)."""
-    return InterestSettings(rate_basis=case.rate_basis, part_month=case.part_month)
+    """The case's own choice where courts differ (rate basis, part months, rounding)."""
+    return InterestSettings(rate_basis=case.rate_basis, part_month=case.part_month,
+                            rounding=case.rounding)
 
 
 def compute_case(case: Case, today: date, settings: InterestSettings | None = None,
