@@ -7,20 +7,25 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from html.parser import HTMLParser
 
 import qrcode
 import qrcode.image.svg
 from flask import current_app, render_template
 
-from notices.drafting.wording import WORDING
+from notices.drafting.wording import WORDING, service_modes
 from notices.models import Notice, NoticeKind
-from portal.cases.models import Case, ClaimType
+from portal.cases.due_dates import OBJECTION_WINDOW_DAYS
+from portal.cases.models import Case, ClaimType, ContactKind
 from portal.cases.reckoning import case_limitation, compute_case
 from portal.errors import DomainError
 from portal.rates.services import rate_table
 
 NI138_NOTICE_DAYS = 30
+# Commercial Courts Act 2015 s.2(1)(i) read with s.12: a "commercial dispute" of a "specified value"
+# of at least three lakh rupees; only such a suit needs s.12A pre-institution mediation.
+SPECIFIED_VALUE = Decimal("300000.00")
 BODY = "pdf/notice/{kind}.{lang}.html"
 
 
@@ -97,8 +102,39 @@ def context(notice: Notice, case: Case, issued_on: date) -> dict:
     return {"notice": notice, "case": case, "advocate": notice.advocate or case.advocate,
             "computation": computation, "issued_on": issued_on,
             "t": WORDING[notice.language.value], "cheque_amount": notice.cheque_amount,
+            "mode": _mode_line(notice, case), "objections": _objections(case),
+            "specified_value_reached": computation.total_due >= SPECIFIED_VALUE,
             "verify_url": verify_url(notice), "qr_data_uri": qr_data_uri(verify_url(notice)),
             "body_template": BODY.format(kind=notice.kind.value, lang=notice.language.value)}
+
+
+@dataclass(frozen=True)
+class Objection:
+    """A buyer's written objection to an invoice, as the MSMED notice must recite it (s.2(b))."""
+
+    number: str
+    raised_on: date
+    removed_on: date | None
+    in_time: bool  # within 15 days of delivery: it moved acceptance to its removal
+
+
+def _objections(case: Case) -> list[Objection]:
+    found = []
+    for inv in case.invoices:
+        if inv.objection_raised_on is None:
+            continue
+        delivery = inv.acceptance_date or inv.invoice_date
+        in_time = inv.objection_raised_on <= delivery + timedelta(days=OBJECTION_WINDOW_DAYS)
+        found.append(Objection(inv.number, inv.objection_raised_on, inv.objection_removed_on,
+                               in_time))
+    return found
+
+
+def _mode_line(notice: Notice, case: Case) -> str:
+    kinds = {c.kind for c in case.debtor.contacts}
+    return service_modes(WORDING[notice.language.value], email=ContactKind.EMAIL in kinds,
+                         mobile=ContactKind.MOBILE in kinds,
+                         post=bool((case.debtor.postal_address or "").strip()))
 
 
 def render_notice_html(notice: Notice, case: Case, issued_on: date) -> Rendered:

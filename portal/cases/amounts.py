@@ -30,8 +30,8 @@ Pure Python (no Flask, no database); money is Decimal throughout. The definition
    already added at earlier rests, then interest accrued since the last rest, then principal. Money
    left after everything owed at that date is paid is reported as `unapplied` (a credit), never
    netted against later interest.
-7. Rounding (the case's `Rounding` setting). EACH_REST, the default: each line's interest is worked out to 50 significant digits from paisa-exact
-   balances and rounded once, to the paisa, half away from zero (ROUND_HALF_UP). The rounded figure
+7. Rounding (the case's `Rounding` setting). EACH_REST, the default: each line's interest is
+   worked out to 50 significant digits from paisa-exact balances and rounded once, to the paisa, half away from zero (ROUND_HALF_UP). The rounded figure
    is what joins the balance, so every balance shown is exact, every line satisfies
    closing = opening + interest - payment applied, and every total is exactly the sum of its
    lines. Against the unrounded product P_0.(1+r_1)...(1+r_n) the result differs by at most half a
@@ -150,6 +150,14 @@ class Computation:
     @property
     def lines(self) -> tuple[ComputationLine, ...]:
         return tuple(line for inv in self.invoices for line in inv.lines)
+
+    def bank_rate_from(self, line: ComputationLine) -> date | None:
+        """The date from which the Bank Rate behind `line` was in force (its notification's
+        effective date), printed beside each month so the debtor can check it against the RBI."""
+        if line.bank_rate_on is None:
+            return None
+        points = [p for p in self.rates_used if p.effective_from <= line.bank_rate_on]
+        return max(points, key=lambda p: p.effective_from).effective_from if points else None
 
     def as_dict(self) -> dict:
         """JSON-ready (Decimal and dates as strings) for freezing into a notice's record."""
