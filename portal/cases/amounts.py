@@ -30,15 +30,16 @@ Pure Python (no Flask, no database); money is Decimal throughout. The definition
    already added at earlier rests, then interest accrued since the last rest, then principal. Money
    left after everything owed at that date is paid is reported as `unapplied` (a credit), never
    netted against later interest.
-7. Rounding (the case's `Rounding` setting). EACH_REST, the default: each line's interest is
-   worked out to 50 significant digits from paisa-exact balances and rounded once, to the paisa,
-   half away from zero (ROUND_HALF_UP). The rounded figure is what joins the balance, so every
-   balance shown is exact, every line satisfies closing = opening + interest - payment applied,
-   and every total is exactly the sum of its lines. Against the unrounded product P_0.(1+r_1)...(1+r_n) the result differs by at most half a
-   paisa a month. AT_END: interest is carried to 50 significant digits through every rest and
-   payment, and each invoice's amounts due are rounded to the paisa once, at the end (principal
-   outstanding and the total each rounded; interest outstanding is their difference, so the parts
-   still add up). Lines are printed rounded and may differ from the total by a paisa.
+7. Rounding (the case's `Rounding` setting). EACH_REST, the default: each line's interest is worked
+   out to 50 significant digits from paisa-exact balances and rounded once, to the paisa, half away
+   from zero (ROUND_HALF_UP). The rounded figure is what joins the balance, so every balance shown
+   is exact, every line satisfies closing = opening + interest - payment applied, and every total
+   is exactly the sum of its lines. Against the unrounded product P_0.(1+r_1)...(1+r_n) the result
+   differs by at most half a paisa a month. AT_END: interest is carried to 50 significant digits
+   through every rest and payment, and each invoice's amounts due are rounded to the paisa once, at
+   the end (principal outstanding and the total each rounded; interest outstanding is their
+   difference, so the parts still add up). Lines are printed rounded and may differ from the total
+   by a paisa.
 3a. Rate basis FROZEN_FIRST_DAY: the rate in force on the start (the first day of interest).
 4a. Part month THIRTY_DAY: a part carries the month's rate x days / 30, and the days counted in one
    month never exceed 30 (a month split by payments carries at most one month's interest).
