@@ -28,11 +28,12 @@ def celery_init_app(app: Flask) -> Celery:
         "import-staging-sweep": {"task": "portal.imports.sweep_staging", "schedule": 60 * 60.0},
         "evidence-orphan-sweep": {"task": "evidence.sweep_orphans", "schedule": 6 * 60 * 60.0},
         "notify-debtor-sweep": {"task": "portal.notifications.sweep_debtor_messages", "schedule": 15 * 60.0},
+        "limitation-alerts-daily": {"task": "portal.cases.alert_limitation", "schedule": 24 * 3600.0},
     }
     celery_app.set_default()
     celery_app.autodiscover_tasks(["portal"], related_name="tasks", force=True)
-    celery_app.autodiscover_tasks(["portal.imports", "portal.notifications", "evidence", "notices.serving",
-                                   "notices.bulk", "arbitration.settlement", "arbitration.proceedings",
+    celery_app.autodiscover_tasks(["portal.cases", "portal.imports", "portal.notifications", "evidence",
+                                   "notices.serving", "notices.bulk", "arbitration.settlement", "arbitration.proceedings",
                                    "portal.receivables"], related_name="tasks", force=True)
     app.extensions["celery"] = celery_app
     return celery_app

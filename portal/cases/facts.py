@@ -134,14 +134,18 @@ def _check_invoice(inv: InvoiceFacts, path: str, today: date, seen: set[str], er
         err(f"{path}.gst_amount", "GST cannot be negative.")
     if inv.total is not None and to_paisa(inv.total) != to_paisa(inv.taxable_value + inv.gst_amount):
         err(f"{path}.total", "The total must equal the taxable value plus GST.")
-    if inv.acceptance_date and inv.acceptance_date < inv.invoice_date:
-        err(f"{path}.acceptance_date", "Acceptance (delivery) cannot be before the invoice date.")
+    # A delivery before the invoice date is allowed: services are often invoiced after they were
+    # rendered, and MSMED s.2(b) counts acceptance from the rendering itself.
     if inv.acceptance_date and inv.acceptance_date > today:
         err(f"{path}.acceptance_date", "The acceptance date cannot be in the future.")
     if inv.credit_days is not None and not (0 <= inv.credit_days <= 365):
         err(f"{path}.credit_days", "The credit period must be between 0 and 365 days.")
     if inv.due_date and inv.due_date < inv.invoice_date:
         err(f"{path}.due_date", "The due date cannot be before the invoice date.")
+    if inv.objection_raised_on and inv.acceptance_date and (
+            inv.objection_raised_on < inv.acceptance_date):
+        err(f"{path}.objection_raised_on",
+            "An objection to goods or services cannot be dated before their delivery.")
     if inv.objection_removed_on and not inv.objection_raised_on:
         err(f"{path}.objection_raised_on", "Give the date the objection was raised.")
     if inv.objection_raised_on and inv.objection_removed_on and (

@@ -55,6 +55,19 @@ def compute_case(case: Case, today: date, settings: InterestSettings | None = No
         today, terms=terms or interest_terms(case), settings=settings, rate_table=rate_table)
 
 
+def credit_period_agreed(case: Case, inv) -> bool:
+    """Whether Limitation Act Art. 15 (a fixed period of credit, from its expiry) applies rather
+    than Art. 14 (from delivery). The period must be agreed by both parties: a credit period the
+    seller printed on its own invoice is not an agreement (so it is only agreed when the case
+    records an agreed period, or a written agreement stands behind the invoice's). Under MSMED
+    s.15 an agreed date counts only when it is in writing, as the due date itself does."""
+    if case.claim_type == ClaimType.MSMED_INVOICE:
+        return case.has_written_agreement and (
+            inv.credit_days is not None or case.agreed_credit_days is not None)
+    return case.agreed_credit_days is not None or (
+        case.has_written_agreement and inv.credit_days is not None)
+
+
 def case_limitation(case: Case, today: date, computation: Computation | None = None, *,
                     near_days: int = DEFAULT_NEAR_DAYS) -> dict[str, LimitationStatus]:
     """Each invoice's limitation status, keyed by invoice number.
@@ -74,12 +87,8 @@ def case_limitation(case: Case, today: date, computation: Computation | None = N
                 LimitationEvent(allocation.paid_on, EventKind.PART_PAYMENT, label))
     statuses = {}
     for inv in case.invoices:
-        # Under MSMED a credit period counts only if agreed in writing (as the due date does).
-        credit_fixed = case.claim_type != ClaimType.MSMED_INVOICE or (
-            case.has_written_agreement
-            and (inv.credit_days is not None or case.agreed_credit_days is not None))
         start = period_start(inv.due_date, delivery_date=inv.acceptance_date or inv.invoice_date,
-                             credit_period_fixed=credit_fixed)
+                             credit_period_fixed=credit_period_agreed(case, inv))
         acks = [LimitationEvent(a.acknowledged_on, EventKind.ACKNOWLEDGEMENT, a.description or "")
                 for a in case.acknowledgements if a.invoice_id in (None, inv.id)]
         statuses[inv.number] = limitation_status(start, acks + paid.get(inv.number, []), today,

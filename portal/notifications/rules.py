@@ -439,6 +439,20 @@ RULES: dict[str, tuple[Tell, ...]] = {
              "awards.show", due=s34_window, mail=Mail.EXISTING, existing_mail="award_served_claimant.txt",
              lapses=True),
     ),
+    # ── limitation (Limitation Act 1963; portal.cases.limitation_alerts, 90, 30 and 7 days) ──
+    "case.limitation_alert": (Tell(
+        "limitation_near", CREDITOR_SIDE,
+        Words("Invoice {invoice} in {reference} (against {debtor}) becomes time-barred after "
+              "{due}: {days_left} days are left to file the claim.",
+              "{reference} ({debtor} के विरुद्ध) का बिल {invoice} {due} के बाद कालातीत हो जाएगा: "
+              "दावा दायर करने के लिए {days_left} दिन बचे हैं।"),
+        Words("Before {due}, take the next legal step (refer it to the council or invoke "
+              "arbitration), or record the debtor's signed acknowledgement or a part payment it "
+              "acknowledged in writing, which starts a fresh period (ss.18 and 19).",
+              "{due} से पहले अगला कानूनी कदम उठाएँ (परिषद को संदर्भित करें या मध्यस्थता आरंभ करें), "
+              "या देनदार की हस्ताक्षरित पावती अथवा लिखित रूप में स्वीकार किया गया आंशिक भुगतान दर्ज "
+              "करें, जिससे नई अवधि आरंभ होती है (धारा 18 और 19)।"),
+        "cases.show_case", due=fact("deadline"), lapses=True),),
 }
 
 DEBTOR_ANSWERS = {
@@ -509,7 +523,8 @@ CLOSES: dict[str, tuple[Closes, ...]] = {
     "payment.report_rejected": (Closes(frozenset({"payment_to_confirm"})),),
     "case.cure_default": (Closes(frozenset({"instalment_missed"})),),
     "case.invoke_arbitration": (
-        Closes(frozenset({"instalment_missed", "debtor_responded", "bidding_closed"})),),
+        Closes(frozenset({"instalment_missed", "debtor_responded", "bidding_closed",
+                          "limitation_near"})),),
     "odr.neutral_appointed": (Closes(frozenset({"conciliation_request"})),),
     "arbitration.arbitrator_nominated": (Closes(frozenset({"tribunal_awaiting"})),),
     "arbitration.arbitrator_accepted": (Closes(frozenset({"tribunal_awaiting", "tribunal_invitation"})),),

@@ -262,3 +262,32 @@ def test_case_page_shows_amount_due_and_limitation(client, auth, db_session):
     assert "Total due" in html and "How it is computed" in html
     assert "Month 1:" in html  # line-by-line monthly rests
     assert "Limitation:" in html and "Until" in html
+
+
+def test_objection_dated_before_delivery_is_refused(client, auth, db_session):
+    creditor = CreditorFactory()
+    auth.login_as(creditor)
+    page = client.get("/cases/new")
+    before = counts(db_session)
+    # Delivered 12 Jan 2026; an "objection" of 11 Jan objects to nothing yet delivered.
+    resp = client.post("/cases/new", data=msmed_form(
+        csrf_from(page), **{"invoices-0-objection_raised_on": "2026-01-11",
+                            "invoices-0-objection_removed_on": "2026-01-20"}))
+    assert resp.status_code == 422
+    assert "cannot be dated before their delivery" in resp.get_data(as_text=True)
+    assert counts(db_session) == before
+
+
+def test_services_rendered_before_the_invoice_date_are_accepted(client, auth, db_session):
+    creditor = CreditorFactory()
+    auth.login_as(creditor)
+    page = client.get("/cases/new")
+    # Invoice dated 10 Jan 2026 for services rendered (delivered) on 2 Jan; no agreement: MSMED
+    # s.15 makes it due 15 days from acceptance on 2 Jan, i.e. 17 Jan.
+    resp = client.post("/cases/new", data=msmed_form(
+        csrf_from(page), has_written_agreement=None, agreement_date=None, agreed_credit_days=None,
+        **{"invoices-0-acceptance_date": "2026-01-02"}))
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:3000]
+    case = db_session.scalar(select(Case).where(Case.creditor_org_id == creditor.org_id))
+    assert case.invoices[0].acceptance_date.isoformat() == "2026-01-02"
+    assert case.invoices[0].due_date.isoformat() == "2026-01-17"

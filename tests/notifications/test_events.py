@@ -101,6 +101,9 @@ EVENTS = {
                     {**_to(CREDITOR_SIDE, "hearing_set"), "debtor": "hearing_set"}, set()),
     "order made": ("arbitration.procedural_order", "neutral", {"order_id": 1, "number": 2},
                    {**_to(CREDITOR_SIDE, "order_made"), "debtor": "order_made"}, set()),
+    "limitation near": ("case.limitation_alert", None, {"invoice": "INV-1", "threshold": 30,
+                                                        "deadline": "2027-01-04", "days_left": 29},
+                        _to(CREDITOR_SIDE, "limitation_near"), set(CREDITOR_SIDE)),
     "award served": ("award.served", "neutral", {"award_id": 1, "notice_id": None},
                      {**_to(CREDITOR_SIDE, "award_served"), "debtor": "award_served"}, set()),
 }
