@@ -34,6 +34,7 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.autodiscover_tasks(["portal"], related_name="tasks", force=True)
     celery_app.autodiscover_tasks(["portal.cases", "portal.imports", "portal.notifications", "evidence",
                                    "notices.serving", "notices.bulk", "arbitration.settlement",
-                                   "arbitration.proceedings", "portal.receivables"], related_name="tasks", force=True)
+                                   "arbitration.proceedings", "portal.receivables"],
+                                  related_name="tasks", force=True)
     app.extensions["celery"] = celery_app
     return celery_app
