@@ -13,6 +13,8 @@ from __future__ import annotations
 import importlib
 import io
 import pkgutil
+from datetime import date
+from decimal import Decimal
 
 import pyotp
 import pytest
@@ -75,6 +77,18 @@ class World(Parties):
             self.give_advocate_a_dsc()
             self.mandate_in_force()
         return notice
+
+    def payment(self):
+        """A part payment on the FILED case, with no written acknowledgement by the payer yet."""
+        from portal.cases.models import Payment, PaymentMethod
+
+        case = self.case()
+        payment = Payment(case=case, amount=Decimal("1000.00"), paid_on=date(2026, 3, 1),
+                          method=PaymentMethod.NEFT, reference="UTR-M1",
+                          recorded_by_id=self.creditor_admin.id)
+        db.session.add(payment)
+        db.session.flush()
+        return payment
 
     def mandate_in_force(self) -> None:
         """The organisation's mandate to the advocate, in force as one given before signed mandates
@@ -234,6 +248,10 @@ ROUTES: dict[tuple[str, str], Probe] = {
     ("cases.add_acknowledgement", "POST"): Probe(
         case_url(suffix="/acknowledgements"), allow(CREDITORS, 302),
         form=lambda w: {"acknowledged_on": "2026-03-01", "description": "Signed ledger confirmation"}),
+    ("cases.acknowledge_payment", "POST"): Probe(
+        case_url(suffix="/payment-acknowledgements"), allow(CREDITORS, 302),
+        form=lambda w: {"payment_id": str(w.payment().id),
+                        "document": "Debtor's signed letter of 2 Mar 2026 enclosing the cheque"}),
     ("cases.justify", "POST"): Probe(
         case_url(suffix="/justifications"), allow(CREDITORS | {"advocate"}, 302),
         form=lambda w: {"invoice_id": str(w.case().invoices[0].id),

@@ -1,5 +1,6 @@
 """Interest treatments as explicit case settings: a frozen rate fixed on the first day of interest,
-a part month pro rata by a 30-day month, and rounding once at the end.
+a part month pro rata by a 30-day month, and rounding once at the end; the payer's written
+acknowledgement of a part payment (Limitation Act s.19).
 
 Revision ID: v22_legal_interest_treatments
 Revises: u21_case_list_index
@@ -30,9 +31,13 @@ def upgrade():
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.add_column(sa.Column('rounding', sa.Enum('each_rest', 'at_end', name='rounding', native_enum=False, create_constraint=True, length=32), server_default='each_rest', nullable=False))
         _checks(batch_op, NEW)
+    with op.batch_alter_table('payments', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('payer_acknowledgement', sa.String(length=500), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('payments', schema=None) as batch_op:
+        batch_op.drop_column('payer_acknowledgement')
     op.execute("UPDATE cases SET rate_basis = 'frozen' WHERE rate_basis = 'frozen_first_day'")
     op.execute("UPDATE cases SET part_month = 'pro_rata_days' WHERE part_month = 'thirty_day'")
     with op.batch_alter_table('cases', schema=None) as batch_op:

@@ -11,7 +11,9 @@ Pure Python (no Flask, no database). The rules as encoded:
   s.4 (the court closed on the last day) is not applied: Sulah never counts on it.
 - s.18 (a written acknowledgement signed by the debtor) and s.19 (a part payment by the debtor)
   made on or before the last day each start a fresh three-year period from their own date, counted
-  the same way. One made after the period has expired revives nothing.
+  the same way. One made after the period has expired revives nothing. A part payment counts only
+  with the payer's own written acknowledgement of it (s.19 proviso); the creditor records the
+  document against the payment.
 - An invoice is `near` its deadline when 0 to `near_days` (default 90) days remain.
 """
 from __future__ import annotations
@@ -44,6 +46,9 @@ class LimitationEvent:
     on: date
     kind: EventKind
     description: str = ""
+    # s.19 proviso: a part payment counts only when "an acknowledgement of the payment appears in
+    # the handwriting of, or in a writing signed by, the person making the payment".
+    written: bool = True
 
 
 @dataclass(frozen=True)
@@ -134,7 +139,12 @@ def limitation_status(start: LimitationStart | date, events: Iterable[Limitation
                 else "A part payment (s.19)")
         label = f"{what} on {_d(ev.on)}{f' ({ev.description})' if ev.description else ''}"
         fresh = years_later(ev.on)
-        if ev.on > today:
+        if ev.kind == EventKind.PART_PAYMENT and not ev.written:
+            steps.append(LimitationStep(ev.on, ev.kind.value, False, deadline, (
+                f"{label} does not start a fresh period: s.19 counts a part payment only when the "
+                "payer acknowledges it in its own handwriting or in a writing it signed. Record "
+                "that document to count it.")))
+        elif ev.on > today:
             steps.append(LimitationStep(ev.on, ev.kind.value, False, deadline,
                                         f"{label} is dated after {_d(today)} and is not counted."))
         elif ev.on > deadline:

@@ -218,6 +218,9 @@ class Payment(db.Model):
     # The gateway's own payment id (Razorpay pay_...): one payment is recorded once, however often
     # its webhook arrives.
     gateway_ref: Mapped[str | None] = mapped_column(String(60), unique=True)
+    # The payer's own written acknowledgement of this payment (Limitation Act s.19 proviso): the
+    # document, as the creditor describes it. Without one the payment does not extend limitation.
+    payer_acknowledgement: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="payments")

@@ -79,12 +79,21 @@ def case_limitation(case: Case, today: date, computation: Computation | None = N
     if computation is None:
         computation = compute_case(case, today, terms=InterestTerms(InterestScheme.NONE))
     paid: dict[str, list[LimitationEvent]] = {}
+    # Which payments the payer acknowledged in writing (s.19), matched to the computation's own
+    # allocations by date, amount and reference.
+    written: dict[tuple, list[bool]] = {}
+    for p in sorted(case.payments, key=lambda p: (p.paid_on, p.id or 0)):
+        written.setdefault((p.paid_on, p.amount, p.reference or ""), []).append(
+            bool(p.payer_acknowledgement))
     for allocation in computation.payments:
         label = rupees(allocation.amount) + (f", {allocation.reference}"
                                              if allocation.reference else "")
+        flags = written.get((allocation.paid_on, allocation.amount, allocation.reference), [])
+        is_written = flags.pop(0) if flags else False
         for part in allocation.parts:
             paid.setdefault(part.invoice_number, []).append(
-                LimitationEvent(allocation.paid_on, EventKind.PART_PAYMENT, label))
+                LimitationEvent(allocation.paid_on, EventKind.PART_PAYMENT, label,
+                                written=is_written))
     statuses = {}
     for inv in case.invoices:
         start = period_start(inv.due_date, delivery_date=inv.acceptance_date or inv.invoice_date,

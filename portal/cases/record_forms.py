@@ -8,6 +8,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from portal.cases.models import Case, PaymentMethod
 from portal.formfields import choices
 from portal.money import PAISA
+from portal.web.filters import inr
 from portal.web.forms import MoneyField
 
 
@@ -39,6 +40,20 @@ class AcknowledgementForm(FlaskForm):
 
     def for_case(self, case: Case) -> AcknowledgementForm:
         self.invoice_id.choices = _invoice_choices(case, "The whole debt")
+        return self
+
+
+class PaymentAcknowledgementForm(FlaskForm):
+    payment_id = SelectField("Payment", validators=[InputRequired("Choose the payment.")])
+    document = TextAreaField("The payer's written acknowledgement of it (who signed, date, what it "
+                             "says)", validators=[InputRequired("Describe the document."),
+                                                  Length(max=500)])
+
+    def for_case(self, case: Case) -> PaymentAcknowledgementForm:
+        self.payment_id.choices = choices(
+            (str(p.id), f"{inr(p.amount)} on {p.paid_on:%d %b %Y}"
+                        f"{f' ({p.reference})' if p.reference else ''}")
+            for p in case.payments if not p.payer_acknowledgement)
         return self
 
 

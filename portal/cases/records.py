@@ -1,11 +1,12 @@
-"""Events recorded on a case after intake: acknowledgements of debt and time-bar justifications."""
+"""Events recorded on a case after intake: acknowledgements of debt and of part payments, and
+time-bar justifications."""
 from __future__ import annotations
 
 from datetime import date
 
 from portal import audit
 from portal.accounts.models import User
-from portal.cases.models import Acknowledgement, Case, Invoice
+from portal.cases.models import Acknowledgement, Case, Invoice, Payment
 from portal.errors import DomainError
 from portal.extensions import db
 
@@ -35,6 +36,25 @@ def record_acknowledgement(actor: User, case: Case, on: date, description: str,
         "acknowledgement_id": ack.id, "on": on, "invoice": inv.number if inv else None,
         "description": ack.description})
     return ack
+
+
+def acknowledge_payment(actor: User, case: Case, payment_id: int | None,
+                        description: str) -> Payment:
+    """Record the payer's written acknowledgement of a part payment (Limitation Act s.19 proviso:
+    in its handwriting or in a writing it signed), so the payment starts a fresh period."""
+    payment = next((p for p in case.payments if p.id == payment_id), None)
+    if payment is None:
+        raise DomainError("That payment is not part of this case.")
+    if payment.payer_acknowledgement:
+        raise DomainError("That payment's acknowledgement is already recorded.")
+    text = description.strip()
+    if len(text) < 10:
+        raise DomainError("Describe the document: who signed it, its date and what it says.")
+    payment.payer_acknowledgement = text
+    audit.record("case.payment_acknowledged", actor=actor, case=case, payload={
+        "payment_id": payment.id, "amount": payment.amount, "paid_on": payment.paid_on,
+        "document": text})
+    return payment
 
 
 def justify_time_bar(actor: User, case: Case, invoice_id: int, justification: str) -> Invoice:

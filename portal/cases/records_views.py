@@ -9,7 +9,12 @@ from portal.cases import records
 from portal.cases.hooks import record_recovery_payment
 from portal.cases.intake import today_ist
 from portal.cases.models import PaymentMethod
-from portal.cases.record_forms import AcknowledgementForm, JustificationForm, PaymentForm
+from portal.cases.record_forms import (
+    AcknowledgementForm,
+    JustificationForm,
+    PaymentAcknowledgementForm,
+    PaymentForm,
+)
 from portal.cases.services import record_payment
 from portal.cases.views import bp, load_case, render_case
 from portal.errors import DomainError
@@ -82,3 +87,18 @@ def justify(reference: str):
         if not form.justification.errors:
             return _done(reference, "Justification recorded.")
     return render_case(case, justification_form=form, status=422)
+
+
+@bp.post("/<reference>/payment-acknowledgements")
+@login_required
+def acknowledge_payment(reference: str):
+    case = load_case(reference)
+    require(current_user, Action.RECORD_CASE_EVENT, case)
+    form = PaymentAcknowledgementForm().for_case(case)
+    if form.validate_on_submit():
+        attempt(lambda: records.acknowledge_payment(current_user, case, _invoice_id(form.payment_id.data),
+                                                    form.document.data), form.document.errors)
+        if not form.document.errors:
+            return _done(reference, "The payer's acknowledgement is recorded; the payment now counts "
+                                    "for limitation (s.19).")
+    return render_case(case, payment_ack_form=form, status=422)

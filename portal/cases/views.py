@@ -91,9 +91,14 @@ def amount_due(case: Case):
 
 
 def render_case(case: Case, *, payment_form=None, ack_form=None, justification_form=None,
-                advocate_form=None, status: int = 200):
+                advocate_form=None, payment_ack_form=None, status: int = 200):
     """The case page; action forms come back here with their errors (status 422)."""
-    from portal.cases.record_forms import AcknowledgementForm, JustificationForm, PaymentForm
+    from portal.cases.record_forms import (
+        AcknowledgementForm,
+        JustificationForm,
+        PaymentAcknowledgementForm,
+        PaymentForm,
+    )
 
     role = Role(current_user.role)
     actions = states.available(case, role)
@@ -110,6 +115,7 @@ def render_case(case: Case, *, payment_form=None, ack_form=None, justification_f
         can_justify=can(current_user, Action.JUSTIFY_TIME_BAR, case),
         payment_form=payment_form or PaymentForm(formdata=None).for_case(case),
         ack_form=ack_form or AcknowledgementForm(formdata=None).for_case(case),
+        payment_ack_form=payment_ack_form or PaymentAcknowledgementForm(formdata=None).for_case(case),
         justification_form=justification_form or JustificationForm(formdata=None).for_case(case),
         odr_links=odr_links(case), **case_page_parts.collect(current_user, case),
         can_assign=can_assign, advocate_form=advocate_form,

@@ -26,7 +26,8 @@ def case(db_session):
     clerk = UserFactory()
     case.payments.append(Payment(amount=D("2000.00"), paid_on=date(2025, 3, 15),
                                  method=PaymentMethod.NEFT, reference="UTR 9",
-                                 recorded_by_id=clerk.id))
+                                 recorded_by_id=clerk.id,
+                                 payer_acknowledgement="the buyer's signed remittance advice"))
     db_session.flush()
     case.acknowledgements.append(Acknowledgement(
         acknowledged_on=date(2025, 4, 1), invoice_id=case.invoices[1].id,
@@ -74,6 +75,16 @@ def test_limitation_per_invoice_counts_its_own_payments_and_acknowledgements(cas
     later = case_limitation(case, date(2028, 3, 20))
     assert later["A"].state == LimitationState.TIME_BARRED
     assert later["B"].state == LimitationState.NEAR
+
+
+def test_a_part_payment_without_the_payers_writing_does_not_extend_limitation(case):
+    # Limitation Act s.19 proviso: the same payment, with no written acknowledgement by the payer,
+    # leaves A's period at three years from delivery, 31 Jan 2028, and says why.
+    case.payments[0].payer_acknowledgement = None
+    status = case_limitation(case, TODAY, compute_case(case, TODAY, rate_table=rates.rate_table()))
+    assert status["A"].deadline == date(2028, 1, 31)
+    assert not status["A"].steps[1].extends
+    assert "s.19 counts a part payment only when the payer acknowledges it" in status["A"].steps[1].text
 
 
 def test_the_partial_shows_every_line_and_the_totals(app, case):

@@ -103,3 +103,32 @@ def test_wrong_party_cannot_record(client, auth, db_session, who):
     resp = client.post(f"/cases/{case.reference}/payments", data={
         "csrf_token": csrf_from(page), "amount": "10", "paid_on": "2026-03-01", "method": "upi"})
     assert resp.status_code == expected
+
+
+def test_the_payers_acknowledgement_of_a_payment_is_recorded_once(client, setup, db_session):
+    _, case, csrf = setup
+    client.post(f"/cases/{case.reference}/payments", data={
+        "csrf_token": csrf, "amount": "5000.00", "paid_on": "2026-03-01", "method": "neft",
+        "reference": "UTR7"})
+    pay = db_session.scalar(select(Payment).where(Payment.case_id == case.id))
+    page = client.get(f"/cases/{case.reference}").get_data(as_text=True)
+    assert "does not extend limitation (s.19)" in page
+    assert "written acknowledgement of a payment</summary>" in page
+    url = f"/cases/{case.reference}/payment-acknowledgements"
+    short = client.post(url, data={"csrf_token": csrf, "payment_id": str(pay.id), "document": "ok"})
+    assert short.status_code == 422 and "Describe the document" in short.get_data(as_text=True)
+    wrong = client.post(url, data={"csrf_token": csrf, "payment_id": "999999",
+                                   "document": "Signed letter of 2 Mar 2026"})
+    assert wrong.status_code == 422
+    assert db_session.get(Payment, pay.id).payer_acknowledgement is None
+    done = client.post(url, data={"csrf_token": csrf, "payment_id": str(pay.id),
+                                  "document": "Buyer's signed letter of 2 Mar 2026 confirming it"})
+    assert done.status_code == 302
+    assert db_session.get(Payment, pay.id).payer_acknowledgement.startswith("Buyer's signed letter")
+    event = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "case.payment_acknowledged"))
+    assert event.data["payment_id"] == pay.id
+    page = client.get(f"/cases/{case.reference}").get_data(as_text=True)
+    assert "Acknowledged by the payer in writing: Buyer&#39;s signed letter" in page
+    again = client.post(url, data={"csrf_token": csrf, "payment_id": str(pay.id),
+                                   "document": "Another signed letter of 3 Mar 2026"})
+    assert again.status_code == 422  # no longer offered: the choice is refused
