@@ -29,6 +29,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     from notices import init_notices
     from portal import cli, database, security
     from portal.accounts import init_accounts
+    from portal.apikeys import init_apikeys
     from portal.cases import init_cases
     from portal.celery import celery_init_app
     from portal.debtor import init_debtor
@@ -48,6 +49,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     boundary.init_boundary(app)  # first registered, so it ends the request after every other hook
     security.init_security(app)
     init_accounts(app)
+    init_apikeys(app)
     init_cases(app)
     init_imports(app)
     init_notices(app)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from blinker import Namespace
+from flask import g, has_request_context
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, event, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -137,6 +138,13 @@ def _advance(session: Session, chain: str, by: int = 1) -> tuple[int, str]:
     return row[0], row[1]
 
 
+def _api_key_id() -> int | None:
+    """The API key this request came with (portal.apikeys sets it): every event it causes names it."""
+    if not has_request_context():
+        return None
+    return getattr(g, "api_key_id", None)
+
+
 def record(action: str, *, actor: Any | None, case: Any | None = None,
            payload: dict | None = None, session: Session | None = None) -> AuditEvent:
     """Append an event in the caller's transaction (flushes, never commits)."""
@@ -149,7 +157,9 @@ def record_many(entries: list[tuple[str, Any | None, dict | None]], *, actor: An
     session = session or db.session
     # Refuse a bad payload before any head moves: a caller that catches the error must not
     # commit a head that points past the last event.
-    payloads = [canonical_json(payload or {}) for _, _, payload in entries]
+    via_key = _api_key_id()
+    payloads = [canonical_json(({"api_key_id": via_key} | (payload or {})) if via_key else (payload or {}))
+                for _, _, payload in entries]
     if any(case is not None and case.id is None for _, case, _ in entries):
         session.flush()
     created_at = utcnow()

@@ -136,6 +136,8 @@ class Config:
         # Reverse proxies in front of the app; their X-Forwarded-For gives the client address.
         self.PROXY_HOPS = int(env.get("PROXY_HOPS", 0))
         self.RATELIMIT_HEADERS_ENABLED = True
+        # Calls to /api/ per key (or signed-in user, or address): RFC 6585 429 beyond it.
+        self.API_RATE_LIMIT = env.get("SULAH_API_RATE_LIMIT", "600/minute")
         self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", "5 per minute;30 per hour")
 
         secure = _bool("SESSION_COOKIE_SECURE", not self.DEVELOPMENT)

@@ -38,6 +38,7 @@ from portal.accounts.models import (  # noqa: F401
     RecoveryCode,
     User,
 )
+from portal.apikeys.models import ApiKey, IdempotentResult  # noqa: F401
 from portal.audit import AuditEvent, AuditHead  # noqa: F401
 from portal.cases.models import (  # noqa: F401
     Acknowledgement,

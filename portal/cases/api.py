@@ -1,7 +1,10 @@
 """JSON intake API: POST /api/cases creates a draft case; GET /api/cases/<ref> reads one back, with
 the case's position (portal.cases.position: what is owed today, the figure every page shows).
 
-Session-authenticated like the pages; send the CSRF token in the X-CSRFToken header.
+Authenticated by an organisation's API key (`Authorization: Bearer sk_...`, portal.apikeys: scopes,
+a rate limit per key, the key's id in the audit trail) or by the browser session, which must send
+its CSRF token in the X-CSRFToken header. POST takes an Idempotency-Key. Errors are RFC 9457
+problem+json.
 """
 from __future__ import annotations
 
@@ -9,12 +12,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_login import current_user
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from portal import money
 from portal.accounts.policy import Action, Denied, require
+from portal.apikeys import guard_api_request, idempotent, rate_limit_key
 from portal.cases import intake
 from portal.cases.assignment import find_engaged_advocate
 from portal.cases.facts import CaseFacts, DebtorFacts, FactsInvalid, InvoiceFacts, PaymentFacts
@@ -23,9 +27,14 @@ from portal.cases.models import BuyerRelationship, ClaimType, PaymentMethod
 from portal.cases.position import position
 from portal.cases.views import load_case
 from portal.errors import DomainError
+from portal.extensions import csrf, limiter
 from portal.identifiers import InvalidIdentifier, normalize_gstin, normalize_mobile, normalize_pan
+from portal.web.errors import problem
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+csrf.exempt(bp)  # guard_api_request checks the token for a session; a key needs none
+bp.before_request(guard_api_request)
+limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_limit_key)(bp)
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 Amount = money.api_money()  # the one money parser: no exponent, at most two decimals, a ceiling
@@ -139,27 +148,32 @@ def _errors(exc: ValidationError) -> dict[str, list[str]]:
 
 
 @bp.post("/cases")
+@idempotent
 def create_case():
     if not current_user.is_authenticated:
         raise Denied(401, "Log in first.")
     require(current_user, Action.CREATE_CASE)
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        return jsonify(error="invalid_json", message="Send a JSON object describing the case."), 400
+        return problem(400, "Invalid JSON", "Send a JSON object describing the case.",
+                       code="invalid_json")
     try:
         case_in = CaseIn.model_validate(body)
     except ValidationError as exc:
-        return jsonify(error="invalid", message="Some fields are not valid.", errors=_errors(exc)), 422
+        return problem(422, "Invalid case", "Some fields are not valid.", errors=_errors(exc),
+                       code="invalid")
     advocate = None
     if case_in.advocate_email:
         try:
             advocate = find_engaged_advocate(current_user.org_id, case_in.advocate_email)
         except DomainError as exc:  # no such address, or not an advocate the organisation engaged
-            return jsonify(error="invalid", message=str(exc), errors={"advocate_email": [str(exc)]}), 422
+            return problem(422, "Invalid case", str(exc), errors={"advocate_email": [str(exc)]},
+                           code="invalid")
     try:
         case = intake.create_case(current_user, case_in.to_facts(), advocate=advocate)
     except FactsInvalid as exc:  # a 422: the boundary keeps nothing of it
-        return jsonify(error="invalid", message="Some facts are not consistent.", errors=exc.errors), 422
+        return problem(422, "Invalid case", "Some facts are not consistent.", errors=exc.errors,
+                       code="invalid")
     return jsonify(reference=case.reference, status=case.status.value,
                    url=url_for("cases.show_case", reference=case.reference),
                    facts_version=case.facts_version), 201

@@ -22,7 +22,29 @@ def wants_json() -> bool:
         request.accept_mimetypes.best == "application/json")
 
 
+PROBLEM_TYPE = "application/problem+json"
+
+
+def problem(status: int, title: str, detail: str, *, errors: dict[str, list[str]] | None = None,
+            code: str | None = None):
+    """An RFC 9457 problem document. `errors` (field -> messages) is also listed as
+    `invalid_params` [{name, reason}]; `error` and `message` repeat the code and detail for clients
+    written before problem+json."""
+    body: dict = {"type": "about:blank", "title": title, "status": status, "detail": detail,
+                  "error": code or title, "message": detail}
+    if errors:
+        body["errors"] = errors
+        body["invalid_params"] = [{"name": name, "reason": reason}
+                                  for name, reasons in errors.items() for reason in reasons]
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = PROBLEM_TYPE
+    return response
+
+
 def error_response(status: int, title: str, message: str):
+    if request.path.startswith("/api/"):
+        return problem(status, title, message)
     if wants_json():
         return jsonify({"error": title, "message": message}), status
     return render_template("errors/error.html", status=status, title=title, message=message), status
