@@ -256,6 +256,7 @@ ROUTES: dict[tuple[str, str], Probe] = {
         case_url(suffix="/justifications"), allow(CREDITORS | {"advocate"}, 302),
         form=lambda w: {"invoice_id": str(w.case().invoices[0].id),
                         "justification": "The debtor acknowledged the debt in writing in 2025."}),
+    ("api.list_cases", "GET"): Probe(lambda w: "/api/cases", allow(LOGGED_IN, 200), hidden_from=NOBODY),
     ("api.get_case", "GET"): Probe(lambda w: f"/api/cases/{w.case().reference}", allow(VIEWERS, 200)),
     ("api.create_case", "POST"): Probe(
         lambda w: "/api/cases", allow(ALL_CREDITORS, 201), hidden_from=NOBODY,

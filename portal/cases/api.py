@@ -19,15 +19,16 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from portal import money
 from portal.accounts.policy import Action, Denied, require
 from portal.apikeys import guard_api_request, idempotent, rate_limit_key
-from portal.cases import intake
+from portal.cases import intake, listing
 from portal.cases.assignment import find_engaged_advocate
 from portal.cases.facts import CaseFacts, DebtorFacts, FactsInvalid, InvoiceFacts, PaymentFacts
 from portal.cases.interest import PartMonth, RateBasis, Rounding
 from portal.cases.models import BuyerRelationship, ClaimType, PaymentMethod
 from portal.cases.position import position
+from portal.cases.services import visible_cases
 from portal.cases.views import load_case
 from portal.errors import DomainError
-from portal.extensions import csrf, limiter
+from portal.extensions import csrf, db, limiter
 from portal.identifiers import InvalidIdentifier, normalize_gstin, normalize_mobile, normalize_pan
 from portal.web.errors import problem
 
@@ -37,6 +38,7 @@ bp.before_request(guard_api_request)
 limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_limit_key)(bp)
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+MAX_LIMIT = 200
 Amount = money.api_money()  # the one money parser: no exponent, at most two decimals, a ceiling
 
 
@@ -177,6 +179,45 @@ def create_case():
     return jsonify(reference=case.reference, status=case.status.value,
                    url=url_for("cases.show_case", reference=case.reference),
                    facts_version=case.facts_version), 201
+
+
+@bp.get("/cases")
+def list_cases():
+    """The caller's cases, newest first, with the case list's filters (q, status, debtor, advocate,
+    ageing, min_due, max_due, sort) and keyset pagination: follow `next` (or `prev`) until it is
+    null. `limit` is 1 to 200 (default 50). One SQL statement a page, whatever the number of cases."""
+    if not current_user.is_authenticated:
+        raise Denied(401, "Log in first.")
+    try:
+        query = listing.parse(request.args)
+        limit = _limit(request.args.get("limit"))
+    except listing.BadListQuery as exc:
+        return problem(400, "Invalid list query", str(exc), code="invalid_query")
+    today = intake.today_ist()
+    page = listing.page(db.session, visible_cases(current_user), query, today, size=limit)
+
+    def link(cursor: str | None, direction: str) -> str | None:
+        if cursor is None:
+            return None
+        return url_for("api.list_cases", **query.params(**{direction: cursor}), limit=limit)
+
+    return jsonify(
+        cases=[{"reference": r.case.reference, "status": r.case.status.value,
+                "claim_type": r.case.claim_type.value, "created_at": r.case.created_at.isoformat(),
+                "debtor": {"legal_name": r.debtor_name, "gstin": r.debtor_gstin},
+                "advocate": r.advocate_name, "invoiced": r.invoiced,
+                "principal_outstanding": r.outstanding,
+                "oldest_unpaid_due": r.oldest_due.isoformat() if r.oldest_due else None,
+                "url": url_for("api.get_case", reference=r.case.reference)} for r in page.rows],
+        next=link(page.next_cursor, "after"), prev=link(page.prev_cursor, "before"))
+
+
+def _limit(raw: str | None) -> int:
+    if raw in (None, ""):
+        return listing.PAGE_SIZE
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        raise listing.BadListQuery(f"limit must be a whole number from 1 to {MAX_LIMIT}.")
+    return int(raw)
 
 
 @bp.get("/cases/<reference>")

@@ -184,3 +184,27 @@ def test_a_browser_session_still_needs_its_csrf_token(client, auth, admin, db_se
     resp = client.post("/api/cases", json=api_body())
     assert resp.status_code == 400 and resp.mimetype == PROBLEM
     assert n(db_session, Case) == 0
+
+
+def test_the_list_pages_through_the_organisations_cases_with_a_key(client, auth, admin, db_session):
+    token = make_key(client, auth, admin, "read")
+    mine = [CaseFactory(creditor=admin.organization) for _ in range(5)]
+    CaseFactory()  # another organisation's: never listed
+    seen, url = [], "/api/cases?limit=2"
+    while url:
+        resp = client.get(url, headers=bearer(token))
+        assert resp.status_code == 200, resp.json
+        assert len(resp.json["cases"]) <= 2
+        seen += [c["reference"] for c in resp.json["cases"]]
+        url = resp.json["next"]
+    assert sorted(seen) == sorted(c.reference for c in mine) and len(seen) == 5
+    first = client.get("/api/cases?limit=5", headers=bearer(token)).json["cases"][0]
+    assert first["invoiced"] == "118000.00" and first["debtor"]["legal_name"]
+
+
+@pytest.mark.parametrize("query", ["limit=0", "limit=201", "limit=x", "after=garbage",
+                                   "status=nonsense", "sort=sideways"])
+def test_a_bad_list_query_is_a_400_problem(client, auth, admin, db_session, query):
+    token = make_key(client, auth, admin, "read")
+    resp = client.get(f"/api/cases?{query}", headers=bearer(token))
+    assert resp.status_code == 400 and resp.mimetype == PROBLEM and resp.json["detail"]
