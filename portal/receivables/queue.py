@@ -3,7 +3,6 @@ to answer, debtors at the last reminder before a notice, limitation alerts; ever
 its priority with the reasons. Debtors are allocated to one staff member each (audited)."""
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -16,17 +15,16 @@ from portal.accounts.roles import Role
 from portal.cases.states import CaseStatus
 from portal.errors import DomainError
 from portal.extensions import db
-from portal.receivables import book
+from portal.receivables import book, scoring
 from portal.receivables.models import (
     DebtorSetting,
     InvoiceHold,
     Promise,
     Reminder,
     ReminderLevel,
-    ReminderLink,
 )
 from portal.receivables.policies import setting_for
-from portal.receivables.priority import DebtorFacts, Score, score
+from portal.receivables.priority import Score, score
 from portal.receivables.states import PromiseStatus, ReminderStatus
 from portal.types import utcnow
 
@@ -60,47 +58,15 @@ class Today:
     limitation: list[tuple[Ranked, str, date]] = field(default_factory=list)
 
 
-def _counts(org_id: int, model, column, *where) -> dict:
-    rows = db.session.execute(select(model.party_id, column, func.count(model.id))
-                              .where(model.org_id == org_id, *where).group_by(model.party_id, column)).all()
-    out: dict = defaultdict(dict)
-    for party_id, key, n in rows:
-        out[party_id][key] = n
-    return out
-
-
 def rank(org: Organization, today: date, party_ids: set[int] | None = None,
          lines: list[book.Line] | None = None) -> dict[int, Ranked]:
     lines = lines if lines is not None else book.lines(org.id, party_ids)
-    limits = book.limitation_ends(lines, today)
-    per_party: dict[int, list[book.Line]] = defaultdict(list)
-    for line in lines:
-        if line.outstanding > 0:
-            per_party[line.party_id].append(line)
-    promises = _counts(org.id, Promise, Promise._status)
-    sent = _counts(org.id, Reminder, Reminder._status, Reminder._status == ReminderStatus.SENT)
-    responded = set(db.session.scalars(select(ReminderLink.party_id).where(
-        ReminderLink.org_id == org.id, ReminderLink.last_used_at.is_not(None))))
-    responded |= set(db.session.scalars(select(InvoiceHold.party_id).where(
-        InvoiceHold.org_id == org.id, InvoiceHold.link_id.is_not(None))))
+    per_party = scoring.facts(org, today, lines, "party", party_ids)
     settings = {s.party_id: s for s in db.session.scalars(
         select(DebtorSetting).where(DebtorSetting.org_id == org.id))}
     names = book.names(set(per_party))
     out = {}
-    for party_id, open_lines in per_party.items():
-        counts = promises.get(party_id, {})
-        overdue = max(((today - line.due_date).days for line in open_lines), default=0)
-        ends = [limits[line.invoice_id][0] for line in open_lines if line.invoice_id in limits]
-        facts = DebtorFacts(
-            outstanding=sum((line.outstanding for line in open_lines), Decimal("0.00")),
-            days_overdue=max(overdue, 0),
-            promises_broken=counts.get(PromiseStatus.BROKEN.value, 0),
-            promises_kept=counts.get(PromiseStatus.KEPT.value, 0),
-            reminders_sent=sum(sent.get(party_id, {}).values()),
-            responded=party_id in responded,
-            msmed_interest_accruing=org.msmed_eligible and any(
-                line.msmed and line.due_date < today for line in open_lines),
-            limitation_ends=min(ends) if ends else None, today=today)
+    for party_id, facts in per_party.items():
         setting = settings.get(party_id)
         out[party_id] = Ranked(party_id, names.get(party_id, ""), setting.owner_id if setting else None,
                                facts.outstanding, facts.days_overdue,
