@@ -4,10 +4,10 @@ its priority with the reasons. Debtors are allocated to one staff member each (a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from portal import audit
 from portal.accounts.models import Organization, User
@@ -16,6 +16,7 @@ from portal.cases.states import CaseStatus
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.receivables import book, scoring
+from portal.receivables.calls import Call, open_calls
 from portal.receivables.models import (
     DebtorSetting,
     InvoiceHold,
@@ -28,7 +29,6 @@ from portal.receivables.priority import Score, score
 from portal.receivables.states import PromiseStatus, ReminderStatus
 from portal.types import utcnow
 
-CALL_DAYS = 3          # a call task stays on the queue this many days after its reminder went
 BROKEN_DAYS = 7
 ALERT_DAYS = 90
 
@@ -50,7 +50,7 @@ class Ranked:
 @dataclass
 class Today:
     ranked: list[Ranked] = field(default_factory=list)
-    calls: list[tuple[Ranked, str, datetime]] = field(default_factory=list)
+    calls: list[tuple[Ranked, Call]] = field(default_factory=list)
     promises_due: list[tuple[Ranked, Promise]] = field(default_factory=list)
     promises_broken: list[tuple[Ranked, Promise]] = field(default_factory=list)
     disputes: list[tuple[Ranked, InvoiceHold, str]] = field(default_factory=list)
@@ -78,22 +78,17 @@ def rank(org: Organization, today: date, party_ids: set[int] | None = None,
 def today_for(org: Organization, user: User, today: date, *, everyone: bool = False) -> Today:
     """The queue of `user` (its debtors and those nobody owns), or the whole organisation's."""
     lines = book.lines(org.id)
-    ranked = rank(org, today, lines=lines)
+    ranked = everyone_ranked = rank(org, today, lines=lines)
     if not everyone:
         ranked = {p: r for p, r in ranked.items() if r.owner_id in (None, user.id)}
     q = Today(ranked=sorted(ranked.values(), key=lambda r: (-r.score.value, -r.outstanding)))
+    # A call the level names a staff member for is theirs, whoever follows the debtor up.
+    for call in open_calls(org.id, {p: r.owner_id for p, r in everyone_ranked.items()}, utcnow()):
+        if everyone or call.caller_id in (None, user.id):
+            q.calls.append((everyone_ranked[call.party_id], call))
     parties = set(ranked)
     if not parties:
         return q
-    since = utcnow() - timedelta(days=CALL_DAYS)
-    for party_id, offset, sent_at in db.session.execute(
-            select(Reminder.party_id, ReminderLevel.offset_days, func.max(Reminder.sent_at))
-            .join(ReminderLevel, ReminderLevel.id == Reminder.level_id)
-            .where(Reminder.org_id == org.id, Reminder._status == ReminderStatus.SENT,
-                   Reminder.sent_at >= since, ReminderLevel.call_task.is_(True),
-                   Reminder.party_id.in_(parties))
-            .group_by(Reminder.party_id, ReminderLevel.offset_days)).all():
-        q.calls.append((ranked[party_id], f"after the reminder {offset:+d} days from the due date", sent_at))
     for p in db.session.scalars(select(Promise).where(
             Promise.org_id == org.id, Promise.party_id.in_(parties), or_(
                 (Promise._status == PromiseStatus.OPEN) & (Promise.promised_for <= today + timedelta(days=1)),
