@@ -166,6 +166,10 @@ def test_reminder_promise_broken_next_level_paid_and_confirmed(open_page, live_s
     open_link(debtor, mailbox, link)
     expect(debtor.locator("main")).to_contain_text("₹59,000.00")
     shot(debtor, "04-debtor-statement", "collections")
+    debtor.get_by_role("link", name="हिन्दी").click()  # the page in Hindi, then back
+    expect(debtor.locator("h1")).to_have_text(f"{DEBTOR}: {CREDITOR} के साथ आपका खाता")
+    shot(debtor, "04-debtor-statement-hi", "collections")
+    debtor.get_by_role("link", name="English").click()
     debtor.get_by_role("link", name=re.compile("Pay, promise or dispute")).click()
     debtor.get_by_label("Amount you will pay (₹)").fill("59000")
     debtor.get_by_label("You will pay by").fill(due.isoformat())
