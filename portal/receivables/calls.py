@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import func, select
 
 from portal import audit
+from portal.cases.models import Case
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.receivables.models import CallOutcome, Reminder, ReminderCall, ReminderLevel
@@ -87,7 +88,13 @@ def record(actor, call: Call, outcome: str, note: str, org_id: int) -> ReminderC
                        reminder_id=call.reminder_id, outcome=value, note=note.strip()[:2000], by_id=actor.id)
     db.session.add(row)
     db.session.flush()
-    audit.record("receivables.call_recorded", actor=actor, payload={
-        "party_id": call.party_id, "level_id": call.level_id, "reminder_id": call.reminder_id,
-        "outcome": value.value, "call_id": row.id})
+    # On each claim whose reminder asked for this call: its "Needs your attention" item closes.
+    case_ids = db.session.scalars(select(Reminder.case_id).distinct().where(
+        Reminder.party_id == call.party_id, Reminder.level_id == call.level_id,
+        Reminder._status == ReminderStatus.SENT, Reminder.sent_at >= call.sent_at - timedelta(days=CALL_DAYS))
+        .order_by(Reminder.case_id)).all()
+    for case_id in case_ids:
+        audit.record("receivables.call_recorded", actor=actor, case=db.session.get(Case, case_id), payload={
+            "party_id": call.party_id, "level_id": call.level_id, "reminder_id": call.reminder_id,
+            "outcome": value.value, "call_id": row.id})
     return row

@@ -157,3 +157,18 @@ def test_the_level_names_only_its_own_staff_as_caller(client, auth, called):
     assert client.post(f"/collections/levels/{level.id}", data=form).status_code == 302
     assert level.call_user_id is None
     assert "A call to make." in text(client.get("/collections/"))
+
+
+def test_the_call_waits_in_the_named_persons_attention_list_until_recorded(called):
+    from portal.notifications.models import AttentionItem
+
+    creditor, kavya, level, case = called
+    items = db.session.scalars(select(AttentionItem).where(AttentionItem.kind == "collections_call")).all()
+    assert [(i.user_id, i.case_id, i.resolved_at, i.endpoint) for i in items] == [
+        (kavya.id, case.id, None, "receivables.today")]
+    assert items[0].what == f"A reminder that asks for a call went to {case.debtor.legal_name} ({case.reference})."
+    assert items[0].lapses and items[0].due_at is not None
+    call = calls.open_calls(creditor.org_id, {case.debtor_party_id: None}, utcnow())[0]
+    calls.record(kavya, call, "reached", "", creditor.org_id)
+    db.session.flush()
+    assert items[0].resolved_at is not None and items[0].resolved_by == "receivables.call_recorded"
