@@ -122,7 +122,8 @@ def test_reminder_promise_broken_next_level_paid_and_confirmed(open_page, live_s
     due = day0 + timedelta(days=3)
     mailbox = open_page()
 
-    # 1. The creditor signs up and brings its books in: one invoice of ₹59,000 (within UPI's ₹1,00,000 a payment), due in three days.
+    # 1. The creditor signs up and brings its books in: one invoice of ₹59,000 (within UPI's limit of
+    #    ₹1,00,000 a payment), due in three days.
     creditor = open_page()
     creditor.set_viewport_size(DESKTOP)
     sign_up(creditor, business=CREDITOR, address="14 GIDC Estate, Vatva, Ahmedabad 382445",
