@@ -18,3 +18,11 @@ settlement_outstanding: Hook = Hook("payments.settlement_outstanding", provided_
 
 # (case, today) -> the next unpaid instalment (with .unpaid and .row.due_on), or None.
 next_instalment: Hook = Hook("payments.next_instalment", provided_by="arbitration.settlement")
+
+# Columns a package above cases adds to the case list: (user, case ids of the page, today) -> value,
+# e.g. collections' priority per case ({case id: score}); the template shows what it is given.
+case_list_parts: Parts = Parts("cases.case_list_parts")
+
+# (owner user id) -> SQL condition on Case: its debtor is followed up by that staff member (the case
+# list's staff-owner filter; debtors are allocated to staff in collections).
+debtor_owned_by: Hook = Hook("cases.debtor_owned_by", provided_by="portal.receivables")

@@ -19,6 +19,8 @@ from sqlalchemy import Numeric, Select, and_, cast, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from portal.accounts.models import User
+from portal.accounts.roles import Role
+from portal.cases.hooks import debtor_owned_by
 from portal.cases.models import Case, Invoice, Party, Payment
 from portal.cases.states import CaseStatus
 
@@ -42,6 +44,7 @@ class ListQuery:
     status: CaseStatus | None = None
     debtor_id: int | None = None
     advocate_id: int | None = None
+    owner_id: int | None = None       # the staff member who follows the debtor up (collections)
     ageing: str | None = None
     min_due: Decimal | None = None
     max_due: Decimal | None = None
@@ -53,6 +56,7 @@ class ListQuery:
         """The query string that reproduces this list (for links), without empty values."""
         values = {"q": self.q, "status": self.status.value if self.status else "",
                   "debtor": self.debtor_id or "", "advocate": self.advocate_id or "",
+                  "owner": self.owner_id or "",
                   "ageing": self.ageing or "", "min_due": self.min_due if self.min_due is not None else "",
                   "max_due": self.max_due if self.max_due is not None else "",
                   "sort": self.sort if self.sort != "newest" else ""}
@@ -108,7 +112,8 @@ def parse(args) -> ListQuery:
     if after and before:
         raise BadListQuery("A page is either after or before another, not both.")
     query = ListQuery(q=q, status=status, debtor_id=_int(args, "debtor", "debtor"),
-                      advocate_id=_int(args, "advocate", "advocate"), ageing=ageing,
+                      advocate_id=_int(args, "advocate", "advocate"),
+                      owner_id=_int(args, "owner", "staff owner"), ageing=ageing,
                       min_due=min_due, max_due=max_due, sort=sort, after=after, before=before)
     if after:
         _decode(after, sort)
@@ -212,6 +217,8 @@ def statement(visible: Select, query: ListQuery, today: date) -> tuple[Select, b
         stmt = stmt.where(Case.debtor_party_id == query.debtor_id)
     if query.advocate_id is not None:
         stmt = stmt.where(Case.advocate_id == query.advocate_id)
+    if query.owner_id is not None:
+        stmt = stmt.where(debtor_owned_by(query.owner_id))
     if query.min_due is not None:
         stmt = stmt.where(outstanding >= literal(query.min_due, Numeric(14, 2)))
     if query.max_due is not None:
@@ -322,3 +329,11 @@ def choices(session, visible: Select) -> tuple[list[tuple[int, str]], list[tuple
         User.id.in_(select(Case.advocate_id).where(Case.id.in_(ids))))
         .order_by(User.name, User.id).limit(1000)).all()
     return [tuple(d) for d in debtors], [tuple(a) for a in advocates]
+
+
+def owner_choices(session, user) -> list[tuple[int, str]]:
+    """The creditor's staff, for the staff-owner filter (its own staff only; nobody else's)."""
+    if user.role != Role.CREDITOR or not user.org_id:
+        return []
+    return [tuple(u) for u in session.execute(select(User.id, User.name).where(
+        User.org_id == user.org_id, User.role == Role.CREDITOR).order_by(User.name, User.id).limit(1000))]

@@ -12,7 +12,7 @@ from portal.accounts.roles import Role
 from portal.cases import listing, states
 from portal.cases.assignment import engaged_advocates, last_decline
 from portal.cases.assignment_forms import AssignAdvocateForm, BulkAssignForm
-from portal.cases.hooks import case_page_parts
+from portal.cases.hooks import case_list_parts, case_page_parts
 from portal.cases.intake import today_ist
 from portal.cases.models import Case
 from portal.cases.position import position
@@ -71,12 +71,14 @@ def render_list(*, bulk_form=None, status: int = 200, query: listing.ListQuery |
     visible = visible_cases(current_user)
     page = listing.page(db.session, visible, query, today)
     debtors, advocates = listing.choices(db.session, visible)
+    owners = listing.owner_choices(db.session, current_user)
     if bulk_form is None and can(current_user, Action.ASSIGN_ADVOCATES):
         bulk_form = BulkAssignForm(formdata=None)
         bulk_form.advocate_id.offer(engaged_advocates(current_user.org_id))
     ticked = set(bulk_form.case_ids) if bulk_form is not None and bulk_form.cases.data else set()
     return render_template(
         "cases/list.html", page=page, cases=page.rows, query=query, debtors=debtors, advocates=advocates,
+        owners=owners, **case_list_parts.collect(current_user, [r.case.id for r in page.rows], today),
         statuses=list(CaseStatus), sorts=listing.SORTS, ageing=listing.AGEING, today=today,
         bucket_label=listing.bucket_label, filtered=bool(query.params()),
         bulk_form=bulk_form, ticked=ticked), status

@@ -28,6 +28,12 @@ def users_for(audience: Audience, case: Case, facts: Facts) -> list[User]:
                 User.org_id == case.creditor_org_id, User.role == Role.CREDITOR, User.is_org_admin.is_(True),
                 User.active.is_(True)).order_by(User.id))
             return [u for u in _active([filer, *admins]) if u.role == Role.CREDITOR]
+        case Audience.STAFF:
+            staff = db.session.get(User, facts["staff_id"]) if facts.get("staff_id") else None
+            if staff is not None and staff.active and staff.role == Role.CREDITOR \
+                    and staff.org_id == case.creditor_org_id:
+                return [staff]
+            return users_for(Audience.CREDITOR, case, facts)
         case Audience.ADVOCATE:
             return _active([case.advocate])
         case Audience.NEUTRAL:

@@ -24,11 +24,12 @@ class Audience(enum.StrEnum):
     DEBTOR = "debtor"        # the debtor party (its account, or its personal link)
     NEUTRAL = "neutral"      # the conciliator or arbitrator (appointed, or invited)
     ADMIN = "admin"          # the platform's administrators
+    STAFF = "staff"          # the creditor's staff member the event names (staff_id), else as CREDITOR
 
 
 # Which side of the table each audience sits on: an event's payload "side" names the actor's side.
 SIDE = {Audience.CREDITOR: "creditor", Audience.ADVOCATE: "creditor", Audience.DEBTOR: "debtor",
-        Audience.NEUTRAL: "neutral", Audience.ADMIN: "admin"}
+        Audience.NEUTRAL: "neutral", Audience.ADMIN: "admin", Audience.STAFF: "creditor"}
 
 
 class Mail(enum.StrEnum):
@@ -181,6 +182,16 @@ BIDDING_SEAL = Words("Seal your figure for this round. Neither side sees the oth
                      "इस दौर के लिए अपनी राशि सील करें। कोई पक्ष दूसरे की राशि नहीं देखता।")
 
 RULES: dict[str, tuple[Tell, ...]] = {
+    # ── collections before the notice ──
+    # A reminder at a level that asks for a call went out: the call is the named person's (the level's
+    # caller, else the debtor's owner) until its outcome is recorded on the Today list.
+    "reminder.mark_sent": (Tell(
+        "collections_call", (Audience.STAFF,),
+        Words("A reminder that asks for a call went to {debtor} ({reference}).",
+              "{debtor} ({reference}) को ऐसा अनुस्मारक भेजा गया है जिसके बाद फ़ोन करना है।"),
+        Words("Call them and record what came of the call on your Today list by {due}.",
+              "उन्हें फ़ोन करें और {due} तक अपनी आज की सूची में कॉल का नतीजा दर्ज करें।"),
+        "receivables.today", (), due=fact("call_by"), when=lambda f: bool(f.get("call")), lapses=True),),
     # ── the legal notice ──
     "case.submit_notice": (NOTICE_REVIEW,),
     "notice.submitted": (NOTICE_REVIEW,),   # an s.21 notice (the case's status stays)
@@ -511,6 +522,7 @@ CLOSES: dict[str, tuple[Closes, ...]] = {
     "bidding.agreed": (Closes(frozenset({"bidding_proposed"})),),
     "bidding.declined": (Closes(frozenset({"bidding_proposed"})),),
     "bidding.withdrawn": (Closes(BIDDING_KINDS),),
+    "receivables.call_recorded": (Closes(frozenset({"collections_call"})),),
     "bidding.lapsed": (Closes(BIDDING_KINDS),),
     "bidding.figure_sealed": (Closes(frozenset({"bidding_round"}), same_side=True),),
     "bidding.exhausted": (Closes(BIDDING_KINDS),),

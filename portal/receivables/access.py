@@ -13,7 +13,9 @@ from sqlalchemy import exists, select
 from portal.accounts.roles import Role
 from portal.cases.models import Case, Invoice, Party
 from portal.extensions import db
-from portal.receivables.models import ReminderLevel, ReminderLink, ReminderPolicy
+from portal.receivables.calls import Call, open_calls
+from portal.receivables.models import DebtorSetting, ReminderLevel, ReminderLink, ReminderPolicy
+from portal.types import utcnow
 
 
 def require_staff(user, *, admin: bool = False) -> int:
@@ -54,3 +56,17 @@ def invoice_of(org_id: int, party_id: int, invoice_id: int) -> Invoice:
     if invoice is None or invoice.case.creditor_org_id != org_id or invoice.case.debtor_party_id != party_id:
         abort(404)
     return invoice
+
+
+def call_for(user, org_id: int, party_id: int, level_id: int) -> Call:
+    """The open call about this debtor after this level's reminder: 404 when there is none (recorded
+    already, or too old), 403 when the level names another member of the staff (or the debtor is
+    someone else's) and the user is not the organisation's administrator."""
+    owner = db.session.scalar(select(DebtorSetting.owner_id).where(DebtorSetting.org_id == org_id,
+                                                                   DebtorSetting.party_id == party_id))
+    call = next((c for c in open_calls(org_id, {party_id: owner}, utcnow()) if c.level_id == level_id), None)
+    if call is None:
+        abort(404, "There is no open call about this debtor at this level.")
+    if call.caller_id not in (None, user.id) and not user.is_org_admin:
+        abort(403, "This call is for another member of the staff.")
+    return call

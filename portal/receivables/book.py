@@ -41,10 +41,12 @@ class Line:
     outstanding: Decimal
 
 
-def lines(org_id: int, party_ids: set[int] | None = None) -> list[Line]:
+def lines(org_id: int, party_ids: set[int] | None = None, *, case_ids: set[int] | None = None) -> list[Line]:
     scope = [Case.creditor_org_id == org_id, Case._status.notin_(ENDED)]
     if party_ids is not None:
         scope.append(Case.debtor_party_id.in_(party_ids))
+    if case_ids is not None:
+        scope.append(Case.id.in_(case_ids))
     invoices = db.session.execute(
         select(Invoice.id, Invoice.case_id, Invoice.number, Invoice.invoice_date, Invoice.due_date,
                Invoice.total, Case.debtor_party_id, Case.reference, Case._status, Case.claim_type)

@@ -7,6 +7,7 @@ from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -16,6 +17,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.formfields import choices
+from portal.receivables.calls import OUTCOMES
 from portal.receivables.models import Channel, Language, Mode
 
 
@@ -30,7 +32,8 @@ class LevelForm(FlaskForm):
                                    choices=choices((c.value, c.value.capitalize()) for c in Channel),
                                    option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
     include_interest = BooleanField("State the MSMED interest accrued so far")
-    call_task = BooleanField("Add a call to the debtor's owner's work queue")
+    call_task = BooleanField("Add a call to the work queue after this reminder")
+    call_user_id = SelectField("Who makes the call", validators=[Optional()])
     subject_en = StringField("Subject (English)", filters=[_strip],
                              validators=[InputRequired(), Length(max=200)])
     body_en = TextAreaField("Message (English)", validators=[InputRequired(), Length(max=5000)])
@@ -107,3 +110,12 @@ class BooksForm(FlaskForm):
         ("zoho", "Zoho Books: Invoices, exported as CSV"),
         ("erpnext", "ERPNext: Sales Invoice report, exported as CSV")]))
     file = FileField("The exported file", validators=[FileRequired("Choose the file to upload.")])
+
+
+class CallForm(FlaskForm):
+    """What came of one call; one per call on the Today page (each with its own prefix)."""
+
+    outcome = RadioField("What came of the call",
+                         choices=choices((o.value, label) for o, label in OUTCOMES.items()),
+                         validators=[InputRequired("Choose what came of the call.")])
+    note = TextAreaField("Note (optional)", filters=[_strip], validators=[Optional(), Length(max=2000)])

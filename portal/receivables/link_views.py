@@ -3,6 +3,7 @@ then its open invoices with this creditor, the statement (PDF, CSV), and what it
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from sqlalchemy import select
 
 from portal.accounts.models import Organization
 from portal.adapters.upi import payment_uri, qr_svg
@@ -21,6 +22,8 @@ from portal.receivables.forms import (
     DisputeForm,
     PaidForm,
 )
+from portal.receivables.link_words import LANGUAGES, day, localise, words
+from portal.receivables.models import DebtorSetting
 from portal.receivables.refusals import on_form
 from portal.types import to_ist, utcnow
 from portal.web.boundary import keep_changes
@@ -28,6 +31,7 @@ from portal.web.forms import require_fresh_form
 
 PURPOSE = "reminder_link"
 SESSION_KEY = "reminder_link"
+LANG_KEY = "reminder_link_lang"
 
 
 def _subject(link) -> str:
@@ -39,6 +43,33 @@ def _link(token: str):
     if link is None:
         abort(404, "This link is not valid any more. Ask the creditor for a new one.")
     return link
+
+
+def _lang(link) -> str:
+    """?lang= switches (and is remembered for this browser); else the debtor's language in the
+    creditor's settings; else English."""
+    chosen = request.args.get("lang")
+    if chosen in LANGUAGES:
+        session[LANG_KEY] = chosen
+        return chosen
+    if session.get(LANG_KEY) in LANGUAGES:
+        return session[LANG_KEY]
+    setting = db.session.scalar(select(DebtorSetting.language).where(
+        DebtorSetting.org_id == link.org_id, DebtorSetting.party_id == link.party_id))
+    return setting.value if setting is not None else "en"
+
+
+def _page(template: str, link, status: int = 200, **context):
+    """Render a link page in the debtor's language, with the switch to the other one."""
+    lang = _lang(link)
+    others = {k: v for k, v in request.args.items() if k != "lang"}
+    switch = [(code, name, url_for(request.endpoint, **request.view_args, **others, lang=code))
+              for code, name in LANGUAGES.items()]
+    for form in context.values():
+        if hasattr(form, "validate_on_submit"):
+            localise(form, lang)
+    return render_template(template, lang=lang, w=words(lang), day=lambda d: day(d, lang), switch=switch,
+                           **context), status
 
 
 def _destinations(party: Party) -> list[tuple[str, str]]:
@@ -56,12 +87,14 @@ def _opened(link) -> bool:
 
 def _gate(link, *, code_form=None, request_form=None, status=200):
     options = _destinations(db.session.get(Party, link.party_id))
+    w = words(_lang(link))
     request_form = request_form or CodeRequestForm(formdata=None)
-    request_form.destination.choices = choices((i, f"{'E-mail' if ch == 'email' else 'SMS'} to {mask(a)}")
-                                               for i, (ch, a) in enumerate(options))
-    return render_template("receivables/link_gate.html", request_form=request_form,
-                           code_form=code_form or CodeForm(formdata=None), token=request.view_args["token"],
-                           creditor=db.session.get(Organization, link.org_id)), status
+    request_form.destination.choices = choices(
+        (i, w["by_email" if ch == "email" else "by_sms"].format(address=mask(a)))
+        for i, (ch, a) in enumerate(options))
+    return _page("receivables/link_gate.html", link, status, request_form=request_form,
+                 code_form=code_form or CodeForm(formdata=None), token=request.view_args["token"],
+                 creditor=db.session.get(Organization, link.org_id))
 
 
 def _require_open(token: str):
@@ -77,10 +110,10 @@ def link_home(token: str):
     if not _opened(link):
         return _gate(link)
     rows = statement.lines(link.org_id, link.party_id)
-    return render_template("receivables/link_home.html", rows=rows, token=token,
-                           creditor=db.session.get(Organization, link.org_id),
-                           party=db.session.get(Party, link.party_id),
-                           total=sum((r.outstanding for r in rows), statement.ZERO))
+    return _page("receivables/link_home.html", link, rows=rows, token=token,
+                 creditor=db.session.get(Organization, link.org_id),
+                 party=db.session.get(Party, link.party_id),
+                 total=sum((r.outstanding for r in rows), statement.ZERO))
 
 
 @bp.post("/r/<token>/code")
@@ -98,7 +131,7 @@ def link_send_code(token: str):
     except CodeError as exc:
         form.destination.errors.append(str(exc))
         return _gate(link, request_form=form, status=exc.status)
-    flash(f"A code is on its way to {mask(address)}.", "success")
+    flash(words(_lang(link))["code_sent"].format(address=mask(address)), "success")
     return redirect(url_for("receivables.link_home", token=token))
 
 
@@ -153,11 +186,11 @@ def _invoice_page(token, link, invoice, *, forms=None, status=200):
             qr = qr_svg(upi)
         except ValueError:  # over UPI's limit, or a payee the apps would refuse: no UPI button
             upi = qr = None
-    return render_template(
-        "receivables/link_invoice.html", token=token, invoice=invoice, row=row, upi=upi, qr=qr,
+    return _page(
+        "receivables/link_invoice.html", link, status, token=token, invoice=invoice, row=row, upi=upi, qr=qr,
         creditor=org, paid_form=forms.get("paid") or PaidForm(formdata=None, prefix="paid"),
         promise_form=forms.get("promise") or DebtorPromiseForm(formdata=None, prefix="promise"),
-        dispute_form=forms.get("dispute") or DisputeForm(formdata=None, prefix="dispute")), status
+        dispute_form=forms.get("dispute") or DisputeForm(formdata=None, prefix="dispute"))
 
 
 @bp.get("/r/<token>/invoice")
@@ -185,18 +218,14 @@ def link_act(token: str, invoice_id: int, action: str):
         if not form.validate_on_submit():
             return _invoice_page(token, link, invoice, forms={action: form}, status=422)
     today = today_ist()
-    run, message = {
-        "paid": (lambda: responses.paid(link, invoice, form.amount.data, form.utr.data, form.paid_on.data,
-                                        today),
-                 "Thank you: the creditor will confirm the payment and send you a receipt."),
-        "promise": (lambda: responses.promise(link, invoice, form.amount.data, form.promised_for.data, today),
-                    "Thank you: reminders for this invoice wait until the date you gave."),
-        "dispute": (lambda: responses.dispute(link, invoice, form.text.data),
-                    "Thank you: the creditor will look at what you wrote. No reminders for this invoice "
-                    "meanwhile."),
-        "acknowledge": (lambda: responses.acknowledge(link, invoice),
-                        "Thank you: your confirmation of the balance is recorded."),
+    run = {
+        "paid": lambda: responses.paid(link, invoice, form.amount.data, form.utr.data, form.paid_on.data,
+                                       today),
+        "promise": lambda: responses.promise(link, invoice, form.amount.data, form.promised_for.data, today),
+        "dispute": lambda: responses.dispute(link, invoice, form.text.data),
+        "acknowledge": lambda: responses.acknowledge(link, invoice),
     }[action]
+    message = words(_lang(link))[f"done_{action}"]
     if form is None:
         run()  # a refusal (already on record) is answered 409 by the app's handler
     elif not on_form(form, run):

@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.accounts.models import enum_column
+from portal.accounts.models import User, enum_column
 from portal.cases.models import Case
 from portal.extensions import db
 from portal.receivables.states import PromiseStatus, ReminderStatus
@@ -32,6 +32,13 @@ class Tone(enum.StrEnum):
 class Language(enum.StrEnum):
     ENGLISH = "en"
     HINDI = "hi"
+
+
+class CallOutcome(enum.StrEnum):
+    REACHED = "reached"              # spoke to the debtor, no promise
+    PROMISED = "promised"            # the debtor promised a date (recorded as a Promise besides)
+    NO_ANSWER = "no_answer"          # the call comes back on the queue the next day
+    WRONG_NUMBER = "wrong_number"
 
 
 class Mode(enum.StrEnum):
@@ -75,6 +82,7 @@ class ReminderLevel(db.Model):
     body_hi: Mapped[str] = mapped_column(Text)
 
     policy: Mapped[ReminderPolicy] = relationship(back_populates="levels")
+    call_user: Mapped[User | None] = relationship()
 
     @property
     def channel_list(self) -> list[Channel]:
@@ -221,3 +229,21 @@ class InvoiceHold(db.Model):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolution: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReminderCall(db.Model):
+    """What came of a call a follow-up level asked for (after its reminder went to the debtor),
+    recorded by the staff member who made it. A call is open until one is recorded after the
+    reminder; "no answer" brings it back the next day while the call is still on the queue."""
+
+    __tablename__ = "reminder_calls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), index=True)
+    level_id: Mapped[int] = mapped_column(ForeignKey("reminder_levels.id"))
+    reminder_id: Mapped[int] = mapped_column(ForeignKey("reminders.id"), index=True)
+    outcome: Mapped[CallOutcome] = enum_column(CallOutcome)
+    note: Mapped[str] = mapped_column(Text, default="")
+    by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

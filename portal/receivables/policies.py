@@ -8,6 +8,8 @@ from datetime import date
 from sqlalchemy import select
 
 from portal import audit
+from portal.accounts.models import User
+from portal.accounts.roles import Role
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.receivables.defaults import DEFAULT_LEVELS, PLACEHOLDERS
@@ -64,7 +66,7 @@ def check_text(field: str, text: str) -> str:
 
 def update_level(actor, level: ReminderLevel, *, offset_days: int, channels: list[str],
                  include_interest: bool, call_task: bool, subject_en: str, body_en: str,
-                 subject_hi: str, body_hi: str) -> None:
+                 subject_hi: str, body_hi: str, call_user: User | None = None) -> None:
     if not -30 <= offset_days <= 365:
         raise PolicyInvalid("offset_days", "A level is between 30 days before and 365 days after "
                                            "the due date.")
@@ -81,14 +83,22 @@ def update_level(actor, level: ReminderLevel, *, offset_days: int, channels: lis
     for field, text in (("subject_en", subject_en), ("body_en", body_en), ("subject_hi", subject_hi),
                         ("body_hi", body_hi)):
         check_text(field, text)
-    before = {"offset_days": level.offset_days, "channels": level.channels}
+    if call_user is not None and (call_user.org_id != level.policy.org_id or call_user.role != Role.CREDITOR
+                                  or not call_user.active):
+        raise PolicyInvalid("call_user_id", "Choose a member of your organisation's staff.")
+    if call_user is not None and not call_task:
+        raise PolicyInvalid("call_user_id", "Tick the call first, or leave the caller empty.")
+    before = {"offset_days": level.offset_days, "channels": level.channels,
+              "call_user_id": level.call_user_id}
     level.offset_days, level.channels = offset_days, ",".join(c.value for c in chosen)
     level.include_interest, level.call_task = include_interest, call_task
+    level.call_user_id = call_user.id if call_user is not None else None
     level.subject_en, level.body_en, level.subject_hi, level.body_hi = (
         subject_en, body_en, subject_hi, body_hi)
     audit.record("receivables.level_changed", actor=actor, payload={
         "level_id": level.id, "before": before,
-        "after": {"offset_days": offset_days, "channels": level.channels}})
+        "after": {"offset_days": offset_days, "channels": level.channels,
+                  "call_user_id": level.call_user_id}})
 
 
 def setting_for(org_id: int, party_id: int) -> DebtorSetting:

@@ -1,9 +1,11 @@
-"""Which debtor to call first: a transparent score from a table of rules, each with its reason in
-words (DOMAIN 31: an internal aid, from the debtor's own account with this creditor only, never
+"""Which debtor, and which case, to work on first: a transparent score from a table of rules, each with
+its reason in words (DOMAIN 31: an internal aid, from the debtor's own account with this creditor only, never
 shown to the debtor). Pure Python: the facts come in, the score and its reasons go out.
 
-The creditor may override a debtor's score with its own figure and a reason; the override replaces
-the score and its reason is shown instead.
+The same table scores a debtor (the facts of all its open claims with this creditor) and a case (the
+facts of that claim alone; portal.receivables.scoring gathers both). The creditor may override a
+debtor's score with its own figure and a reason; the override replaces the score and its reason is
+shown instead.
 """
 from __future__ import annotations
 
@@ -16,7 +18,9 @@ from portal.cases.interest import rupees
 
 
 @dataclass(frozen=True)
-class DebtorFacts:
+class Facts:
+    """About one debtor (all its open claims with the creditor) or one case."""
+
     outstanding: Decimal
     days_overdue: int                  # the oldest open invoice's days past its due date (0 if none)
     promises_broken: int
@@ -26,13 +30,14 @@ class DebtorFacts:
     msmed_interest_accruing: bool
     limitation_ends: date | None       # the earliest limitation date of its open invoices
     today: date
+    at_notice_level: bool = False      # the last reminder before a notice has gone
 
 
 @dataclass(frozen=True)
 class Rule:
     name: str
-    points: Callable[[DebtorFacts], int]
-    reason: Callable[[DebtorFacts], str]
+    points: Callable[[Facts], int]
+    reason: Callable[[Facts], str]
 
 
 @dataclass(frozen=True)
@@ -42,7 +47,7 @@ class Score:
     overridden: bool = False
 
 
-def _amount(f: DebtorFacts) -> int:
+def _amount(f: Facts) -> int:
     if f.outstanding >= Decimal("1000000"):
         return 30
     if f.outstanding >= Decimal("100000"):
@@ -50,12 +55,12 @@ def _amount(f: DebtorFacts) -> int:
     return 5 if f.outstanding > 0 else 0
 
 
-def _overdue(f: DebtorFacts) -> int:
+def _overdue(f: Facts) -> int:
     d = f.days_overdue
     return 25 if d > 90 else 15 if d > 30 else 5 if d > 0 else 0
 
 
-def _days_to_limitation(f: DebtorFacts) -> int | None:
+def _days_to_limitation(f: Facts) -> int | None:
     return None if f.limitation_ends is None else (f.limitation_ends - f.today).days
 
 
@@ -74,10 +79,12 @@ RULES: tuple[Rule, ...] = (
          lambda f: "MSMED interest accruing"),
     Rule("limitation", lambda f: 40 if (_days_to_limitation(f) or 10**6) <= 90 else 0,
          lambda f: f"limitation ends on {f.limitation_ends:%d %b %Y}"),
+    Rule("notice_level", lambda f: 15 if f.at_notice_level else 0,
+         lambda f: "the last reminder before a legal notice has gone"),
 )
 
 
-def score(facts: DebtorFacts, *, override: int | None = None, override_reason: str | None = None) -> Score:
+def score(facts: Facts, *, override: int | None = None, override_reason: str | None = None) -> Score:
     if override is not None:
         return Score(override, (f"set by the creditor: {override_reason or 'no reason given'}",), True)
     value, reasons = 0, []

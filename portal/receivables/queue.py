@@ -3,12 +3,11 @@ to answer, debtors at the last reminder before a notice, limitation alerts; ever
 its priority with the reasons. Debtors are allocated to one staff member each (audited)."""
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from portal import audit
 from portal.accounts.models import Organization, User
@@ -16,21 +15,20 @@ from portal.accounts.roles import Role
 from portal.cases.states import CaseStatus
 from portal.errors import DomainError
 from portal.extensions import db
-from portal.receivables import book
+from portal.receivables import book, scoring
+from portal.receivables.calls import Call, open_calls
 from portal.receivables.models import (
     DebtorSetting,
     InvoiceHold,
     Promise,
     Reminder,
     ReminderLevel,
-    ReminderLink,
 )
 from portal.receivables.policies import setting_for
-from portal.receivables.priority import DebtorFacts, Score, score
+from portal.receivables.priority import Score, score
 from portal.receivables.states import PromiseStatus, ReminderStatus
 from portal.types import utcnow
 
-CALL_DAYS = 3          # a call task stays on the queue this many days after its reminder went
 BROKEN_DAYS = 7
 ALERT_DAYS = 90
 
@@ -52,7 +50,7 @@ class Ranked:
 @dataclass
 class Today:
     ranked: list[Ranked] = field(default_factory=list)
-    calls: list[tuple[Ranked, str, datetime]] = field(default_factory=list)
+    calls: list[tuple[Ranked, Call]] = field(default_factory=list)
     promises_due: list[tuple[Ranked, Promise]] = field(default_factory=list)
     promises_broken: list[tuple[Ranked, Promise]] = field(default_factory=list)
     disputes: list[tuple[Ranked, InvoiceHold, str]] = field(default_factory=list)
@@ -60,47 +58,15 @@ class Today:
     limitation: list[tuple[Ranked, str, date]] = field(default_factory=list)
 
 
-def _counts(org_id: int, model, column, *where) -> dict:
-    rows = db.session.execute(select(model.party_id, column, func.count(model.id))
-                              .where(model.org_id == org_id, *where).group_by(model.party_id, column)).all()
-    out: dict = defaultdict(dict)
-    for party_id, key, n in rows:
-        out[party_id][key] = n
-    return out
-
-
 def rank(org: Organization, today: date, party_ids: set[int] | None = None,
          lines: list[book.Line] | None = None) -> dict[int, Ranked]:
     lines = lines if lines is not None else book.lines(org.id, party_ids)
-    limits = book.limitation_ends(lines, today)
-    per_party: dict[int, list[book.Line]] = defaultdict(list)
-    for line in lines:
-        if line.outstanding > 0:
-            per_party[line.party_id].append(line)
-    promises = _counts(org.id, Promise, Promise._status)
-    sent = _counts(org.id, Reminder, Reminder._status, Reminder._status == ReminderStatus.SENT)
-    responded = set(db.session.scalars(select(ReminderLink.party_id).where(
-        ReminderLink.org_id == org.id, ReminderLink.last_used_at.is_not(None))))
-    responded |= set(db.session.scalars(select(InvoiceHold.party_id).where(
-        InvoiceHold.org_id == org.id, InvoiceHold.link_id.is_not(None))))
+    per_party = scoring.facts(org, today, lines, "party", party_ids)
     settings = {s.party_id: s for s in db.session.scalars(
         select(DebtorSetting).where(DebtorSetting.org_id == org.id))}
     names = book.names(set(per_party))
     out = {}
-    for party_id, open_lines in per_party.items():
-        counts = promises.get(party_id, {})
-        overdue = max(((today - line.due_date).days for line in open_lines), default=0)
-        ends = [limits[line.invoice_id][0] for line in open_lines if line.invoice_id in limits]
-        facts = DebtorFacts(
-            outstanding=sum((line.outstanding for line in open_lines), Decimal("0.00")),
-            days_overdue=max(overdue, 0),
-            promises_broken=counts.get(PromiseStatus.BROKEN.value, 0),
-            promises_kept=counts.get(PromiseStatus.KEPT.value, 0),
-            reminders_sent=sum(sent.get(party_id, {}).values()),
-            responded=party_id in responded,
-            msmed_interest_accruing=org.msmed_eligible and any(
-                line.msmed and line.due_date < today for line in open_lines),
-            limitation_ends=min(ends) if ends else None, today=today)
+    for party_id, facts in per_party.items():
         setting = settings.get(party_id)
         out[party_id] = Ranked(party_id, names.get(party_id, ""), setting.owner_id if setting else None,
                                facts.outstanding, facts.days_overdue,
@@ -112,22 +78,17 @@ def rank(org: Organization, today: date, party_ids: set[int] | None = None,
 def today_for(org: Organization, user: User, today: date, *, everyone: bool = False) -> Today:
     """The queue of `user` (its debtors and those nobody owns), or the whole organisation's."""
     lines = book.lines(org.id)
-    ranked = rank(org, today, lines=lines)
+    ranked = everyone_ranked = rank(org, today, lines=lines)
     if not everyone:
         ranked = {p: r for p, r in ranked.items() if r.owner_id in (None, user.id)}
     q = Today(ranked=sorted(ranked.values(), key=lambda r: (-r.score.value, -r.outstanding)))
+    # A call the level names a staff member for is theirs, whoever follows the debtor up.
+    for call in open_calls(org.id, {p: r.owner_id for p, r in everyone_ranked.items()}, utcnow()):
+        if everyone or call.caller_id in (None, user.id):
+            q.calls.append((everyone_ranked[call.party_id], call))
     parties = set(ranked)
     if not parties:
         return q
-    since = utcnow() - timedelta(days=CALL_DAYS)
-    for party_id, offset, sent_at in db.session.execute(
-            select(Reminder.party_id, ReminderLevel.offset_days, func.max(Reminder.sent_at))
-            .join(ReminderLevel, ReminderLevel.id == Reminder.level_id)
-            .where(Reminder.org_id == org.id, Reminder._status == ReminderStatus.SENT,
-                   Reminder.sent_at >= since, ReminderLevel.call_task.is_(True),
-                   Reminder.party_id.in_(parties))
-            .group_by(Reminder.party_id, ReminderLevel.offset_days)).all():
-        q.calls.append((ranked[party_id], f"after the reminder {offset:+d} days from the due date", sent_at))
     for p in db.session.scalars(select(Promise).where(
             Promise.org_id == org.id, Promise.party_id.in_(parties), or_(
                 (Promise._status == PromiseStatus.OPEN) & (Promise.promised_for <= today + timedelta(days=1)),

@@ -22,6 +22,7 @@ from portal.cases.models import Case, ClaimType, ContactKind, Invoice, Party
 from portal.database import commit, rollback
 from portal.extensions import db
 from portal.receivables import conduct, evaluation, links, messages
+from portal.receivables.calls import CALL_DAYS
 from portal.receivables.models import Channel, Language, Reminder, ReminderMessage
 from portal.receivables.policies import setting_for
 from portal.receivables.states import ReminderStatus
@@ -203,10 +204,14 @@ def finish(org_id: int, party_id: int, ids: list[int], sent: list[tuple[Outgoing
     now = utcnow()
     mine = [r for r in reminders if r.status == ReminderStatus.SENDING]
     if sent:
+        owner = setting_for(org_id, party_id).owner_id
         for r in mine:
             r.sent_at, r.claimed_until, r.detail = now, None, ""
-            fire(r, "mark_sent", None, payload={"channels": [o.channel.value for o, _ in sent]},
-                 case=db.session.get(Case, r.case_id))
+            payload = {"channels": [o.channel.value for o, _ in sent]}
+            if r.level.call_task:  # who is to call, and by when (portal.notifications opens the item)
+                payload.update(call=True, staff_id=r.level.call_user_id or owner,
+                               call_by=(now + timedelta(days=CALL_DAYS)).isoformat())
+            fire(r, "mark_sent", None, payload=payload, case=db.session.get(Case, r.case_id))
         for out, message_id in sent:
             db.session.add(ReminderMessage(org_id=org_id, party_id=party_id, channel=out.channel,
                                            address=out.address, language=language,

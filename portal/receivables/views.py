@@ -14,18 +14,19 @@ from portal.extensions import db
 from portal.formfields import choices
 from portal.payments.models import PaymentReport, ReportStatus
 from portal.payments.services import confirm_report, reject_report
-from portal.receivables import access, charts, policies, promises, queue, statement
+from portal.receivables import access, calls, charts, link_words, policies, promises, queue, statement
 from portal.receivables import portfolio as portfolio_figures
 from portal.receivables.blueprint import bp
 from portal.receivables.forms import (
     AllocateForm,
     AnswerForm,
+    CallForm,
     DebtorSettingForm,
     LevelForm,
     PriorityForm,
     PromiseForm,
 )
-from portal.receivables.models import InvoiceHold, Promise, Reminder
+from portal.receivables.models import CallOutcome, InvoiceHold, Promise, Reminder
 from portal.receivables.refusals import on_form
 from portal.receivables.states import PromiseStatus
 from portal.web.filters import inr as amount_filter
@@ -63,22 +64,26 @@ def edit_level(level_id: int):
     org_id = access.require_staff(current_user, admin=True)
     level = access.level_of(org_id, level_id)
     form = LevelForm(obj=level)
+    form.call_user_id.choices = _staff_choices(org_id, "The debtor's owner (anyone when nobody follows it)")
     if request.method == "GET":
         form.channels.data = level.channels.split(",")
+        form.call_user_id.data = str(level.call_user_id or "")
+    caller = form.call_user_id.data
     if form.validate_on_submit() and on_form(form, lambda: policies.update_level(
                 current_user, level, offset_days=form.offset_days.data, channels=form.channels.data or [],
                 include_interest=form.include_interest.data, call_task=form.call_task.data,
                 subject_en=form.subject_en.data, body_en=form.body_en.data,
-                subject_hi=form.subject_hi.data, body_hi=form.body_hi.data)):
+                subject_hi=form.subject_hi.data, body_hi=form.body_hi.data,
+                call_user=db.session.get(User, int(caller)) if caller else None)):
         flash("Level saved.", "success")
         return redirect(url_for("receivables.settings"))
     return render_template("receivables/level.html", form=form, level=level), 422 if form.errors else 200
 
 
-def _staff_choices(org_id: int):
+def _staff_choices(org_id: int, nobody: str = "Nobody"):
     staff = db.session.scalars(select(User).where(User.org_id == org_id, User.role == Role.CREDITOR,
                                                   User.active.is_(True)).order_by(User.name)).all()
-    return choices([("", "Nobody")] + [(str(u.id), f"{u.name} ({u.email})") for u in staff])
+    return choices([("", nobody)] + [(str(u.id), f"{u.name} ({u.email})") for u in staff])
 
 
 def _debtor_page(org_id: int, party: Party, setting_form=None, promise_form=None, status=200, *,
@@ -110,7 +115,7 @@ def _debtor_page(org_id: int, party: Party, setting_form=None, promise_form=None
                            promise_form=promise_form, promises=open_promises, reminders=reminders,
                            numbers=numbers, record=promises.record_of(org_id, party.id),
                            open_status=PromiseStatus.OPEN, ranked=ranked, allocate_form=allocate_form,
-                           priority_form=priority_form), status
+                           priority_form=priority_form, w=link_words.words("en")), status
 
 
 @bp.get("/collections/debtors/<int:party_id>")
@@ -171,11 +176,13 @@ def cancel_promise(promise_id: int):
 
 
 def _today_page(org_id: int, everyone: bool, *, answer_form=None, answering: int | None = None,
-                status: int = 200):
+                call_form=None, calling: tuple[int, int] | None = None, status: int = 200):
     work = queue.today_for(db.session.get(Organization, org_id), current_user, today_ist(), everyone=everyone)
     owners = {u.id: u.name for u in db.session.scalars(select(User).where(User.org_id == org_id))}
     return render_template("receivables/today.html", q=work, everyone=everyone, owners=owners,
-                           answer_form=answer_form or AnswerForm(formdata=None), answering=answering), status
+                           answer_form=answer_form or AnswerForm(formdata=None), answering=answering,
+                           call_form=call_form or CallForm(formdata=None), calling=calling,
+                           outcomes=calls.OUTCOMES), status
 
 
 @bp.get("/collections/today")
@@ -183,6 +190,24 @@ def _today_page(org_id: int, everyone: bool, *, answer_form=None, answering: int
 def today():
     org_id = access.require_staff(current_user)
     return _today_page(org_id, request.args.get("all") == "1")
+
+
+@bp.post("/collections/debtors/<int:party_id>/calls/<int:level_id>")
+@login_required
+def record_call(party_id: int, level_id: int):
+    """What came of a call the level asked for; "promised" goes on to the debtor's promise form."""
+    org_id = access.require_staff(current_user)
+    party = access.debtor_of(org_id, party_id)
+    call = access.call_for(current_user, org_id, party.id, level_id)
+    form = CallForm()
+    if not form.validate_on_submit():
+        return _today_page(org_id, True, call_form=form, calling=(party.id, level_id), status=422)
+    calls.record(current_user, call, form.outcome.data, form.note.data or "", org_id)
+    if form.outcome.data == CallOutcome.PROMISED.value:
+        flash(f"Call recorded. Now record {party.legal_name}'s promise: amount and date.", "success")
+        return redirect(url_for("receivables.debtor", party_id=party.id, _anchor="promise"))
+    flash(f"Call to {party.legal_name} recorded.", "success")
+    return redirect(url_for("receivables.today"))
 
 
 @bp.post("/collections/debtors/<int:party_id>/owner")

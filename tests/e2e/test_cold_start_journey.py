@@ -49,12 +49,12 @@ COMMENT = "Record the Rs 10,000 they paid by NEFT against KVC/25-26/0187 before 
 PHONE = {"width": 390, "height": 844}
 
 
-def shot(page: Page, name: str) -> None:
+def shot(page: Page, name: str, journey: str = "cold-start") -> None:
     """A full-page screenshot of a main step, kept in test-results/ for a look at the layout; nothing
     may widen the page past the viewport (on a phone, the page would scroll sideways)."""
     ARTIFACTS.mkdir(exist_ok=True)
     width = page.viewport_size["width"]
-    page.screenshot(path=str(ARTIFACTS / f"cold-start-{name}-{width}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{journey}-{name}-{width}.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{name} overflows {width} px"
 
 
@@ -91,6 +91,22 @@ def ask_code(mailbox: Page, to: str, purpose: str, request) -> str:
     body = open_new_mail(mailbox, to, "Your Sulah code", seen=seen)
     expect(body).to_contain_text(purpose)
     return re.search(r"is (\d{6})", body.inner_text()).group(1)
+
+
+def sign_up(page: Page, *, business: str, address: str, name: str, email: str, mobile: str, upi: str) -> None:
+    """A business signs up on /signup (its first user is its administrator) and lands on its dashboard."""
+    page.goto("/signup")
+    page.get_by_label("Business legal name").fill(business)
+    page.get_by_label("Registered address").fill(address)
+    page.get_by_label("Your full name").fill(name)
+    page.get_by_label("Work e-mail").fill(email)
+    page.get_by_label("Mobile number").fill(mobile)
+    page.get_by_label("UPI ID for receiving payments").fill(upi)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Repeat the password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(re.compile(r"/dashboard$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Welcome, {name}")
 
 
 class Authenticator:
@@ -138,18 +154,8 @@ def test_cold_start_from_sign_up_to_the_first_instalment_paid(open_page, live_se
     # 1. The creditor signs up, with its UPI ID for debtors' payments.
     creditor = open_page()
     creditor.set_viewport_size({"width": 1280, "height": 900})
-    creditor.goto("/signup")
-    creditor.get_by_label("Business legal name").fill(CREDITOR)
-    creditor.get_by_label("Registered address").fill("22 Cotton Market Road, Guntur 522004")
-    creditor.get_by_label("Your full name").fill("Priya Reddy")
-    creditor.get_by_label("Work e-mail").fill(CREDITOR_EMAIL)
-    creditor.get_by_label("Mobile number").fill("98480 11223")
-    creditor.get_by_label("UPI ID for receiving payments").fill(UPI_VPA)
-    creditor.get_by_label("Password", exact=True).fill(PASSWORD)
-    creditor.get_by_label("Repeat the password").fill(PASSWORD)
-    creditor.get_by_role("button", name="Create account").click()
-    expect(creditor).to_have_url(re.compile(r"/dashboard$"))
-    expect(creditor.get_by_role("heading", level=1)).to_have_text("Welcome, Priya Reddy")
+    sign_up(creditor, business=CREDITOR, address="22 Cotton Market Road, Guntur 522004", name="Priya Reddy",
+            email=CREDITOR_EMAIL, mobile="98480 11223", upi=UPI_VPA)
 
     # 2. The administrator invites the advocate from the Team page.
     creditor.get_by_role("link", name="Team").click()

@@ -1,178 +1,227 @@
-"""In Chromium: collections before the notice, end to end on the real app.
+"""In Chromium, from an EMPTY database and through the screens alone: collections before the notice.
 
-The creditor turns reminders on; the reminder run (the beat task, called directly) sends the +7
-level; the debtor, on a phone (390x844), opens the personal link from the mail, passes the one-time
-code and promises to pay; the promise breaks (the promise check, called directly) and the +15 level
-goes out; the debtor reports the payment with its UTR through the new link; the creditor confirms
-it, and the portfolio shows the money collected and nothing outstanding.
+A creditor signs up, brings its books in (a Zoho Books invoice export uploaded on the import screen)
+and turns reminders on. The reminder run (the hourly beat task, run on the live app's Celery as the
+beat would run it) sends the first level, three days before the due date. The debtor, on a phone
+(390x844), opens the personal link from that e-mail (read on the dev outbox page, as a person reads
+their mailbox), passes the one-time code and promises to pay on the due date. The clock moves past the
+date and the grace period; the promise check (beat) breaks the promise and the next run sends the next
+level. The debtor reports a UPI payment with its UTR through the new link; the creditor confirms it;
+the portfolio's figures move from everything outstanding and nothing collected to the opposite.
 
-The creditor's claim is seeded (tests/e2e/test_intake_flow.py covers entering one); everything
-after that happens on screens, except the two scheduled tasks.
+No seed, factory, fixture row or service call: only the screens, the two beat tasks, and the app's
+clock (the `clock` fixture) moved forward as the days of the story pass.
 """
 from __future__ import annotations
 
 import re
+import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
-from decimal import Decimal
-from email import message_from_bytes, policy
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from portal.cases.intake import today_ist
-from portal.cases.models import ContactKind, Invoice, PartyContact
-from portal.cases.states import CaseStatus
-from portal.database import commit
-from tests.factories import PASSWORD
-from tests.serving.helpers import ALWAYS
+import portal.cases.intake
+import portal.types
+from portal.types import IST
+from tests.e2e.test_cold_start_journey import ask_code, open_new_mail, shot, sign_up
+from tests.e2e.test_proceedings_flow import on_thread
 
 pytestmark = pytest.mark.browser
-DEBTOR_EMAIL = "accounts@journey-debtor.example"
+
+CREDITOR = "Narmada Polymers Private Limited"
+CREDITOR_EMAIL = "meera@narmada-polymers.example"
+DEBTOR = "Sabarmati Packaging LLP"
+DEBTOR_EMAIL = "payables@sabarmati-packaging.example"
+INVOICE = "NP/26-27/0312"
+UTR = "634598120477"
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+ZOHO_HEADER = ("Invoice Date,Invoice ID,Invoice Number,Invoice Status,Customer ID,Customer Name,GST Treatment,"
+               "GST Identification Number (GSTIN),Place of Supply,Due Date,Currency Code,Exchange Rate,"
+               "SubTotal,Total,Balance,Email,Notes")
 
 
-def in_app(live_server, fn):
-    """Run `fn` in the live app's context on a thread of its own (Playwright's loop owns this one)."""
-    def run():
-        with live_server.app_context():
-            out = fn()
-            commit()
-            return out
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
+class Clock:
+    """The app's clock for the story: noon IST on the first day (inside every contact window), then
+    `days` later as the story moves on; it ticks with the wall clock in between.
 
+    Every module of the app that reads the time through portal.types.utcnow or
+    portal.cases.intake.today_ist (imported by name) reads this clock instead, so the pages, the
+    beat tasks, the sender's contact window and the one-time codes agree on what day it is. Nothing
+    else is changed: what happens on each day is the app's own doing."""
 
-def newest_mail(live_server, to: str, subject: str, *, after: int = 0, timeout: float = 20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = []
-        for path in sorted(live_server.outbox.glob("*.eml")):
-            msg = message_from_bytes(path.read_bytes(), policy=policy.default)
-            if to in str(msg["To"]) and subject in str(msg["Subject"]):
-                found.append(msg)
-        if len(found) > after:
-            return found[-1], len(found)
-        time.sleep(0.2)
-    raise AssertionError(f"no mail to {to} about {subject!r}")
+    PACKAGES = ("portal", "notices", "evidence", "arbitration")
 
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.start = datetime.now(IST).replace(hour=12, minute=0, second=0, microsecond=0)
+        self.started, self.days = time.monotonic(), 0
+        real_now, real_today = portal.types.utcnow, portal.cases.intake.today_ist
+        for name, module in list(sys.modules.items()):
+            if module is None or name.split(".")[0] not in self.PACKAGES:
+                continue
+            if getattr(module, "utcnow", None) is real_now:
+                monkeypatch.setattr(module, "utcnow", self.now)
+            if getattr(module, "today_ist", None) is real_today:
+                monkeypatch.setattr(module, "today_ist", self.today)
 
-def no_overflow(page: Page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    def now(self) -> datetime:
+        elapsed = timedelta(days=self.days, seconds=time.monotonic() - self.started)
+        return (self.start + elapsed).astimezone(UTC)
 
+    def today(self):
+        return self.now().astimezone(IST).date()
 
-def open_link(page: Page, live_server, link: str) -> None:
-    page.goto(link)
-    expect(page.locator("h1")).to_contain_text("Your statement of account")
-    no_overflow(page)
-    seen = code_mails(live_server)
-    page.get_by_role("button", name="Send me the code").click()
-    mail, _ = newest_mail(live_server, DEBTOR_EMAIL, "Your Sulah code", after=seen)
-    code = re.search(r"is (\d{6})", mail.get_body(("plain",)).get_content()).group(1)
-    page.get_by_label("The 6-digit code").fill(code)
-    page.get_by_role("button", name="Open").click()
-    expect(page.locator("h1")).to_contain_text("your account with")
-
-
-def code_mails(live_server) -> int:
-    count = 0
-    for path in live_server.outbox.glob("*.eml"):
-        msg = message_from_bytes(path.read_bytes(), policy=policy.default)
-        count += DEBTOR_EMAIL in str(msg["To"]) and "Your Sulah code" in str(msg["Subject"])
-    return count
+    def move_to_day(self, days: int) -> None:
+        self.days = days
 
 
 @pytest.fixture
-def claim(live_server):
-    from tests.factories import CaseFactory, CreditorFactory, PartyFactory
-
-    def set_up():
-        creditor = CreditorFactory(email="journey.owner@e2e.example")
-        for key, value in ALWAYS.items():
-            setattr(creditor.organization, key, value)
-        party = PartyFactory(created_by_org_id=creditor.org_id, legal_name="Journey Traders LLP", contacts=[
-            PartyContact(kind=ContactKind.EMAIL, value=DEBTOR_EMAIL, source="test", designated=True)])
-        due = today_ist() - timedelta(days=8)
-        case = CaseFactory(creditor=creditor.organization, debtor=party, _status=CaseStatus.FILED,
-                           created_by_id=creditor.id, invoices=[Invoice(
-                               number="JT/2026/041", invoice_date=due - timedelta(days=30), due_date=due,
-                               taxable_value=Decimal("100000.00"), gst_amount=Decimal("18000.00"),
-                               total=Decimal("118000.00"))])
-        return {"email": creditor.email, "org_id": creditor.org_id, "party_id": party.id,
-                "reference": case.reference}
-    return in_app(live_server, set_up)
+def clock(monkeypatch) -> Clock:
+    return Clock(monkeypatch)
 
 
-def test_reminder_promise_broken_next_level_paid_and_confirmed(open_page, live_server, claim):
-    from portal.receivables import promises, sending
-    from portal.receivables.tasks import run_once
+def run_beat(live_server, task: str) -> dict:
+    """Run a beat task as the scheduler would: queued on the live app's Celery (eager in tests, so the
+    sending it queues after its commit runs too)."""
+    return on_thread(live_server, lambda: live_server.app.extensions["celery"].tasks[task].delay().get())
 
-    # 1. The creditor turns reminders on.
+
+def open_link(debtor: Page, mailbox: Page, link: str) -> None:
+    """The debtor opens its personal link and passes the one-time code sent to its own address."""
+    debtor.goto(link)
+    expect(debtor.locator("h1")).to_have_text(f"Your statement of account with {CREDITOR}")
+    shot(debtor, "03-debtor-gate", "collections")
+    code = ask_code(mailbox, DEBTOR_EMAIL, "open your statement of account",
+                    debtor.get_by_role("button", name="Send me the code").click)
+    debtor.get_by_label("The 6-digit code").fill(code)
+    debtor.get_by_role("button", name="Open").click()
+    expect(debtor.locator("h1")).to_have_text(f"{DEBTOR}: your account with {CREDITOR}")
+
+
+def figures(page: Page) -> dict[str, str]:
+    """The portfolio's headline figures, by their labels."""
+    page.goto("/collections/portfolio")
+    dl = page.locator("dl.figures")
+    return dict(zip(dl.locator("dt").all_inner_texts(), dl.locator("dd").all_inner_texts(), strict=True))
+
+
+def funnel(page: Page) -> dict[str, str]:
+    rows = page.get_by_role("table", name="Debtors at each step after a reminder").locator("tbody tr")
+    return {r.locator("td").nth(0).inner_text(): r.locator("td").nth(1).inner_text() for r in rows.all()}
+
+
+def ageing(page: Page) -> dict[str, str]:
+    rows = page.get_by_role("table", name="Outstanding by days past the due date").locator("tbody tr")
+    return {r.locator("td").nth(0).inner_text(): r.locator("td").nth(1).inner_text() for r in rows.all()}
+
+
+def test_reminder_promise_broken_next_level_paid_and_confirmed(open_page, live_server, clock, tmp_path):
+    day0 = clock.today()
+    due = day0 + timedelta(days=3)
+    mailbox = open_page()
+
+    # 1. The creditor signs up and brings its books in: one invoice of ₹59,000 (within UPI's limit of
+    #    ₹1,00,000 a payment), due in three days.
     creditor = open_page()
-    creditor.goto("/login")
-    creditor.get_by_label("E-mail").fill(claim["email"])
-    creditor.get_by_label("Password").fill(PASSWORD)
-    creditor.get_by_role("button", name="Log in").click()
+    creditor.set_viewport_size(DESKTOP)
+    sign_up(creditor, business=CREDITOR, address="14 GIDC Estate, Vatva, Ahmedabad 382445",
+            name="Meera Shah", email=CREDITOR_EMAIL, mobile="98250 44120", upi="narmadapolymers@okaxis")
+    books = tmp_path / "Invoice.csv"
+    books.write_text(ZOHO_HEADER + "\n" + (
+        f"{day0 - timedelta(days=27)},1794000000300001,{INVOICE},Sent,1794000000090001,{DEBTOR},business_gst,"
+        f"24ABFFS4821K1Z6,GJ,{due},INR,1.00,50000.00,59000.00,59000.00,{DEBTOR_EMAIL},\n"))
     creditor.get_by_role("link", name="Collections").click()
     expect(creditor.locator("h1")).to_have_text("Today")
+    creditor.get_by_role("link", name="Bring your books in").click()
+    creditor.get_by_label("Where the file comes from").select_option(label="Zoho Books: Invoices, exported as CSV")
+    creditor.get_by_label("The exported file").set_input_files(str(books))
+    creditor.get_by_role("button", name="Import").click()
+    result = creditor.get_by_role("status")
+    expect(result).to_contain_text("Imported from Zoho Books")
+    expect(result).to_contain_text("1 new invoice in 1 new draft claim.")
+    shot(creditor, "01-books-imported", "collections")
+
+    before = figures(creditor)
+    assert before["Outstanding"] == "₹59,000.00"
+    assert before["Collected this month"] == "₹0.00"
+    assert ageing(creditor)["Not yet due"] == "₹59,000.00"
+    assert funnel(creditor)["Reminded"] == "0"
+
+    # 2. It turns reminders on; the reminder run sends the first level (three days before the due date).
     creditor.get_by_role("link", name="Reminders and debtors").click()
     creditor.get_by_role("button", name="Turn reminders on").click()
     expect(creditor.locator("#state")).to_have_text("Reminders are on")
+    shot(creditor, "02-reminders-on", "collections")
+    assert run_beat(live_server, "receivables.run_reminders")["created"] == 1
+    first = open_new_mail(mailbox, DEBTOR_EMAIL, f"Payment due soon: {CREDITOR}")
+    expect(first).to_contain_text(INVOICE)
+    expect(first).to_contain_text("₹59,000.00")
+    link = re.search(r"http://\S+/r/[A-Za-z0-9_-]+", first.inner_text()).group(0)
+    assert run_beat(live_server, "receivables.run_reminders")["created"] == 0  # the next hour: nothing twice
 
-    # 2. The reminder run sends the +7 level (the beat task and the worker, called directly).
-    today = today_ist()
-    created = in_app(live_server, lambda: run_once(today, queue_sending=False))
-    assert created["created"] == 1
-    assert in_app(live_server, lambda: sending.send_for(claim["org_id"], claim["party_id"])) == "sent"
-    mail, seen = newest_mail(live_server, DEBTOR_EMAIL, "Second reminder")
-    body = mail.get_body(("plain",)).get_content()
-    assert "JT/2026/041" in body and "₹1,18,000.00" in body
-    link = re.search(r"http://\S+/r/[A-Za-z0-9_-]+", body).group(0)
-
-    # 3. The debtor, on a phone, opens the link and promises to pay in two days.
+    # 3. The debtor, on a phone, opens the link and promises to pay on the due date.
     debtor = open_page()
     debtor.set_viewport_size(PHONE)
-    open_link(debtor, live_server, link)
-    expect(debtor.get_by_text("₹1,18,000.00").first).to_be_visible()
+    open_link(debtor, mailbox, link)
+    expect(debtor.locator("main")).to_contain_text("₹59,000.00")
+    shot(debtor, "04-debtor-statement", "collections")
+    debtor.get_by_role("link", name="हिन्दी").click()  # the page in Hindi, then back
+    expect(debtor.locator("h1")).to_have_text(f"{DEBTOR}: {CREDITOR} के साथ आपका खाता")
+    shot(debtor, "04-debtor-statement-hi", "collections")
+    debtor.get_by_role("link", name="English").click()
     debtor.get_by_role("link", name=re.compile("Pay, promise or dispute")).click()
-    no_overflow(debtor)
-    debtor.get_by_label("Amount you will pay (₹)").fill("118000")
-    debtor.get_by_label("You will pay by").fill((today + timedelta(days=2)).isoformat())
+    debtor.get_by_label("Amount you will pay (₹)").fill("59000")
+    debtor.get_by_label("You will pay by").fill(due.isoformat())
+    shot(debtor, "05-debtor-invoice", "collections")
     debtor.get_by_role("button", name="Promise").click()
     expect(debtor.get_by_role("status")).to_contain_text("reminders for this invoice wait")
 
-    # 4. The promise breaks (the promise check, called directly, after the date and grace); the
-    #    cadence resumes at the next level, +15, with the MSMED-free firm wording.
-    broken_on = today + timedelta(days=3 + promises.GRACE_DAYS)
-    assert in_app(live_server, lambda: promises.decide_due(broken_on)) == {"kept": 0, "broken": 1}
-    assert in_app(live_server, lambda: sending.send_for(claim["org_id"], claim["party_id"])) == "sent"
-    mail, _ = newest_mail(live_server, DEBTOR_EMAIL, "Overdue invoices and interest")
-    second_link = re.search(r"http://\S+/r/[A-Za-z0-9_-]+", mail.get_body(("plain",)).get_content()).group(0)
+    # 4. Six days later nothing has come: the promise check breaks the promise (its date and the two
+    #    days' grace have passed) and the run sends the next level, the day after the due date.
+    clock.move_to_day(6)
+    assert run_beat(live_server, "receivables.check_promises") == {"kept": 0, "broken": 1}
+    run_beat(live_server, "receivables.run_reminders")
+    second = open_new_mail(mailbox, DEBTOR_EMAIL, f"Payment reminder: {CREDITOR}")
+    expect(second).to_contain_text("fell due yesterday")
+    second_link = re.search(r"http://\S+/r/[A-Za-z0-9_-]+", second.inner_text()).group(0)
     assert second_link != link
+    creditor.goto("/collections/today")
+    expect(creditor.get_by_role("region", name=re.compile("Promises broken"))).to_contain_text(DEBTOR)
+    shot(creditor, "06-today-promise-broken", "collections")
+    middle = figures(creditor)
+    assert middle["Outstanding"] == "₹59,000.00"
+    assert ageing(creditor)["1–30 days"] == "₹59,000.00"
 
-    # 5. The debtor pays and reports the UTR through the new link.
-    open_link(debtor, live_server, second_link)
+    # 5. The debtor pays by UPI and reports the UTR through the new link.
+    open_link(debtor, mailbox, second_link)
     debtor.get_by_role("link", name=re.compile("Pay, promise or dispute")).click()
-    debtor.get_by_label("Amount you paid (₹)").fill("118000")
-    debtor.get_by_label("UPI or bank transaction reference (UTR)").fill("634512789012")
-    debtor.get_by_label("Date you paid").fill(today.isoformat())
+    upi = debtor.get_by_role("link", name=re.compile("with a UPI app"))
+    assert upi.get_attribute("href").startswith("upi://pay?pa=narmadapolymers@okaxis&")
+    debtor.get_by_label("Amount you paid (₹)").fill("59000")
+    debtor.get_by_label("UPI or bank transaction reference (UTR)").fill(UTR)
+    debtor.get_by_label("Date you paid").fill(clock.today().isoformat())
     debtor.get_by_role("button", name="Tell the creditor").click()
     expect(debtor.get_by_role("status")).to_contain_text("the creditor will confirm the payment")
-    no_overflow(debtor)
+    shot(debtor, "07-debtor-reported", "collections")
 
-    # 6. The creditor confirms it; the portfolio shows it collected and nothing outstanding.
-    creditor.goto(f"/collections/debtors/{claim['party_id']}")
-    creditor.get_by_role("button", name=re.compile(r"Confirm ₹1,18,000\.00 with UTR 634512789012")).click()
-    expect(creditor.get_by_role("status")).to_contain_text("Payment of ₹1,18,000.00 confirmed")
-    creditor.goto("/collections/portfolio")
-    figures = creditor.locator("dl.figures")
-    expect(figures).to_contain_text("Collected this month")
-    expect(figures.locator("dd").nth(0)).to_have_text("₹0.00")
-    expect(figures.locator("dd").nth(2)).to_have_text("₹1,18,000.00")
-    funnel = creditor.get_by_role("table", name="Debtors at each step after a reminder")
-    for step, count in (("Reminded", "1"), ("Opened the link", "1"), ("Responded", "1"), ("Promised", "1"),
-                        ("Paid", "1")):
-        expect(funnel.get_by_role("row", name=step, exact=False).first).to_contain_text(count)
+    # 6. The creditor confirms it from the debtor's page; the figures move.
+    creditor.goto("/collections/")
+    creditor.get_by_role("link", name=DEBTOR).click()
+    creditor.get_by_role("button", name=re.compile(rf"Confirm ₹59,000\.00 with UTR {UTR}")).click()
+    expect(creditor.get_by_role("status")).to_contain_text("Payment of ₹59,000.00 confirmed")
+    shot(creditor, "08-debtor-page-confirmed", "collections")
+    after = figures(creditor)
+    assert after["Outstanding"] == "₹0.00"
+    assert after["Collected this month"] == "₹59,000.00"
+    assert set(ageing(creditor).values()) == {"₹0.00"}
+    month = creditor.get_by_role("table", name=re.compile("^Collected each month")).locator("tbody tr").last
+    expect(month).to_have_text(re.compile(rf"{clock.today():%b %Y}\s*₹59,000\.00\s*100\.0%"))
+    assert funnel(creditor) == {"Reminded": "1", "Opened the link": "1", "Responded": "1", "Promised": "1",
+                                "Paid": "1"}
+    shot(creditor, "09-portfolio-after", "collections")
+    creditor.set_viewport_size(PHONE)
+    shot(creditor, "10-portfolio-after", "collections")
     creditor.goto("/collections/today")
-    expect(creditor.get_by_role("table")).to_contain_text("Nothing is owed.")  # paid: off the queue
+    expect(creditor.get_by_role("table")).to_contain_text("Nothing is owed.")

@@ -9,8 +9,10 @@ from decimal import Decimal
 from portal.cases.intake import today_ist
 from portal.extensions import db
 from portal.payments.models import PaymentReport, ReportStatus
-from portal.receivables.models import InvoiceHold, Promise
+from portal.receivables.models import InvoiceHold, Promise, Reminder
 from portal.receivables.policies import policy_for
+from portal.receivables.states import ReminderStatus
+from portal.types import utcnow
 from tests.matrix.common import ALL_CREDITORS, CREDITORS, NOBODY, ORG_ADMINS, OTHER_ORG, Probe, allow
 
 
@@ -48,6 +50,17 @@ def _dispute(w) -> int:
     db.session.add(h)
     db.session.flush()
     return h.id
+
+
+def _call(w) -> str:
+    """A reminder at a level that asks for a call (the default +7) went to the debtor a moment ago."""
+    case = w.case()
+    level = next(lv for lv in policy_for(w.creditor_admin.org_id).levels if lv.call_task)
+    db.session.add(Reminder(org_id=case.creditor_org_id, party_id=case.debtor_party_id, case_id=case.id,
+                            invoice_id=case.invoices[0].id, level_id=level.id, _status=ReminderStatus.SENT,
+                            due_on=today_ist(), sent_at=utcnow()))
+    db.session.flush()
+    return f"/collections/debtors/{case.debtor_party_id}/calls/{level.id}"
 
 
 LEVEL_FORM = {"offset_days": "2", "channels": "email", "subject_en": "Reminder: {creditor}",
@@ -88,6 +101,10 @@ ROUTES = {
     ("receivables.cancel_promise", "POST"): Probe(
         lambda w: f"/collections/promises/{_promise(w)}/cancel", allow(CREDITORS, 302), form=lambda w: {},
         hidden_from=OTHER_ORG),
+    # Anyone of the staff when the level names nobody and nobody follows the debtor up; a call the
+    # level names another person for is 403 (tests/receivables/test_calls.py).
+    ("receivables.record_call", "POST"): Probe(_call, allow(CREDITORS, 302), form=lambda w: {"outcome": "reached"},
+                                               hidden_from=OTHER_ORG),
     ("receivables.allocate", "POST"): Probe(
         lambda w: f"/collections/debtors/{_party(w)}/owner", {"creditor_admin": 302},
         form=lambda w: {"owner_id": str(w.creditor_staff.id)}, hidden_from=OTHER_ORG),

@@ -5,10 +5,10 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from portal.receivables.priority import DebtorFacts, score
+from portal.receivables.priority import Facts, score
 
 TODAY = date(2026, 12, 7)
-QUIET = DebtorFacts(outstanding=Decimal("50000"), days_overdue=10, promises_broken=0, promises_kept=0,
+QUIET = Facts(outstanding=Decimal("50000"), days_overdue=10, promises_broken=0, promises_kept=0,
                     reminders_sent=1, responded=False, msmed_interest_accruing=False, limitation_ends=None,
                     today=TODAY)
 
@@ -43,3 +43,9 @@ def test_the_creditors_override_replaces_the_score():
     s = score(QUIET, override=99, override_reason="owner is a friend of the family; call personally")
     assert s.value == 99 and s.overridden
     assert s.reasons == ("set by the creditor: owner is a friend of the family; call personally",)
+
+
+def test_the_last_reminder_before_a_notice_adds_to_the_score():
+    s = score(replace(QUIET, at_notice_level=True))
+    assert s.value == 10 + 15
+    assert s.reasons[-1] == "the last reminder before a legal notice has gone (+15)"

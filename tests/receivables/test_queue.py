@@ -27,7 +27,7 @@ def test_calls_notice_level_limitation_and_promises(db_session, outbox):
         (at_notice.debtor.legal_name, at_notice.reference, True)]
     assert [r.party_id for r, _, _ in q.limitation] == [old.debtor_party_id]
     assert [p.invoice_id for _, p in q.promises_due] == [promised.invoices[0].id]
-    assert [(r.party_id, why) for r, why, _ in q.calls] == [
+    assert [(r.party_id, call.why) for r, call in q.calls] == [
         (at_notice.debtor_party_id, "after the reminder +30 days from the due date")]
     top = q.ranked[0]
     assert top.party_id == old.debtor_party_id and any("limitation ends" in r for r in top.score.reasons)

@@ -1,0 +1,48 @@
+"""What collections adds to the case pages (through portal.cases.hooks): each case's priority with
+its reasons, for the creditor's own staff only (DOMAIN 31: an internal aid, never shown to the
+debtor, its advocate or a neutral), and the case list's staff-owner filter."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import exists, select
+
+from portal.accounts.models import Organization
+from portal.accounts.roles import Role
+from portal.cases.intake import today_ist
+from portal.cases.models import Case
+from portal.extensions import db
+from portal.receivables import scoring
+from portal.receivables.models import DebtorSetting
+from portal.receivables.priority import Score
+
+
+def _staff_org(user) -> Organization | None:
+    if getattr(user, "role", None) != Role.CREDITOR or not getattr(user, "org_id", None):
+        return None
+    return db.session.get(Organization, user.org_id)
+
+
+def case_priority(user, case: Case) -> Score | None:
+    org = _staff_org(user)
+    if org is None or case.creditor_org_id != org.id:
+        return None
+    return scoring.case_scores(org, today_ist(), {case.id}).get(case.id)
+
+
+def list_priorities(user, case_ids: list[int], today: date) -> dict[int, Score]:
+    """The page's cases of the user's own organisation, scored; {} for anyone but its staff."""
+    org = _staff_org(user)
+    if org is None or not case_ids:
+        return {}
+    own = set(db.session.scalars(select(Case.id).where(Case.id.in_(case_ids),
+                                                       Case.creditor_org_id == org.id)))
+    return scoring.case_scores(org, today, own)
+
+
+def debtor_owned_by(owner_id: int):
+    """Cases whose debtor the creditor has allocated to this staff member (one owner per debtor): an
+    EXISTS on the settings' (party_id) index, which PostgreSQL runs as a nested loop beside the list's
+    index-ordered scan of cases, stopping after a page (benchmarks/case_list.py)."""
+    return exists().where(DebtorSetting.org_id == Case.creditor_org_id,
+                          DebtorSetting.party_id == Case.debtor_party_id, DebtorSetting.owner_id == owner_id)

@@ -1,0 +1,93 @@
+"""The facts the priority rules read (portal.receivables.priority), gathered per debtor or per case
+from the book of receivables in a few grouped queries: promises kept and broken, reminders sent,
+whether the debtor answered, the last level before a notice, MSMED interest and limitation."""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from sqlalchemy import func, select
+
+from portal.accounts.models import Organization
+from portal.extensions import db
+from portal.receivables import book
+from portal.receivables.models import InvoiceHold, Promise, Reminder, ReminderLevel, ReminderLink
+from portal.receivables.priority import Facts, Score, score
+from portal.receivables.states import PromiseStatus, ReminderStatus
+
+By = Literal["party", "case"]
+
+
+def _only(column, keys: set[int] | None) -> list:
+    return [] if keys is None else [column.in_(keys)]
+
+
+def _grouped(org_id: int, model, by: By, keys: set[int] | None, column, *where) -> dict[int, dict]:
+    key = getattr(model, f"{by}_id")
+    rows = db.session.execute(select(key, column, func.count(model.id))
+                              .where(model.org_id == org_id, *_only(key, keys), *where)
+                              .group_by(key, column)).all()
+    out: dict[int, dict] = defaultdict(dict)
+    for k, value, n in rows:
+        out[k][value] = n
+    return out
+
+
+def _responded_parties(org_id: int, parties: set[int]) -> set[int]:
+    """Debtors that opened a reminder link after its code, or answered through it."""
+    opened = set(db.session.scalars(select(ReminderLink.party_id).where(
+        ReminderLink.org_id == org_id, ReminderLink.party_id.in_(parties),
+        ReminderLink.last_used_at.is_not(None))))
+    return opened | set(db.session.scalars(select(InvoiceHold.party_id).where(
+        InvoiceHold.org_id == org_id, InvoiceHold.party_id.in_(parties), InvoiceHold.link_id.is_not(None))))
+
+
+def _at_notice_level(org_id: int, by: By, keys: set[int] | None) -> set[int]:
+    key = getattr(Reminder, f"{by}_id")
+    return set(db.session.scalars(select(key).distinct()
+                                  .join(ReminderLevel, ReminderLevel.id == Reminder.level_id)
+                                  .where(Reminder.org_id == org_id, *_only(key, keys),
+                                         Reminder._status == ReminderStatus.SENT,
+                                         ReminderLevel.last_before_notice.is_(True))))
+
+
+def facts(org: Organization, today: date, lines: Iterable[book.Line], by: By,
+          keys: set[int] | None = None) -> dict[int, Facts]:
+    """The facts of each debtor (by="party") or case (by="case") with something still owed; `keys`
+    narrows the queries to those debtors or cases when `lines` holds no others."""
+    lines = list(lines)
+    limits = book.limitation_ends(lines, today)
+    groups: dict[int, list[book.Line]] = defaultdict(list)
+    for line in lines:
+        if line.outstanding > 0:
+            groups[line.party_id if by == "party" else line.case_id].append(line)
+    promises = _grouped(org.id, Promise, by, keys, Promise._status)
+    sent = _grouped(org.id, Reminder, by, keys, Reminder._status, Reminder._status == ReminderStatus.SENT)
+    responded = _responded_parties(org.id, {line.party_id for line in lines})
+    notice = _at_notice_level(org.id, by, keys)
+    out = {}
+    for key, open_lines in groups.items():
+        counts = promises.get(key, {})
+        ends = [limits[line.invoice_id][0] for line in open_lines if line.invoice_id in limits]
+        out[key] = Facts(
+            outstanding=sum((line.outstanding for line in open_lines), Decimal("0.00")),
+            days_overdue=max(0, max((today - line.due_date).days for line in open_lines)),
+            promises_broken=counts.get(PromiseStatus.BROKEN.value, 0),
+            promises_kept=counts.get(PromiseStatus.KEPT.value, 0),
+            reminders_sent=sum(sent.get(key, {}).values()),
+            responded=open_lines[0].party_id in responded,
+            msmed_interest_accruing=org.msmed_eligible and any(
+                line.msmed and line.due_date < today for line in open_lines),
+            limitation_ends=min(ends) if ends else None, today=today, at_notice_level=key in notice)
+    return out
+
+
+def case_scores(org: Organization, today: date, case_ids: set[int]) -> dict[int, Score]:
+    """Each listed case's score with its reasons; cases with nothing owed (or ended) have none."""
+    if not case_ids:
+        return {}
+    return {case_id: score(f) for case_id, f in
+            facts(org, today, book.lines(org.id, case_ids=case_ids), "case", case_ids).items()}
