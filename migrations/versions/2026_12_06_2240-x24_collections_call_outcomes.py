@@ -1,7 +1,7 @@
 """receivables: reminder_calls, what came of each call a follow-up level asked for
 
-Revision ID: v22_collections_call_outcomes
-Revises: u21_case_list_index
+Revision ID: x24_collections_call_outcomes
+Revises: w23_api_keys
 Create Date: 2026-12-06 22:00:00
 
 """
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = 'v22_collections_call_outcomes'
-down_revision = 'u21_case_list_index'
+revision = 'x24_collections_call_outcomes'
+down_revision = 'w23_api_keys'
 branch_labels = None
 depends_on = None
 
