@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, SelectField, StringField
-from wtforms.validators import InputRequired, Length
+from wtforms import BooleanField, DateField, DateTimeLocalField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, Optional
 
 from notices.serving.models import ChannelKind
-from notices.serving.postal import PostalService
+from notices.serving.postal import PostalService, TrackedOutcome
 from portal.formfields import choices
 
 
@@ -33,6 +33,12 @@ class PostingForm(FlaskForm):
 class TrackingForm(FlaskForm):
     file = FileField("Tracking record (PDF or screenshot)",
                      validators=[FileRequired("Choose a file to upload.")])
+    outcome = SelectField("Its last entry", choices=choices(
+        (o.value, label) for o, label in ((TrackedOutcome.IN_TRANSIT, "In transit"),
+                                          (TrackedOutcome.DELIVERED, "Item delivered"),
+                                          (TrackedOutcome.RETURNED, "Item returned to sender"))))
+    scanned_at = DateTimeLocalField("Date and time of that entry, as the tracking record shows it (IST)",
+                                    format="%Y-%m-%dT%H:%M", validators=[Optional()])
 
 
 class ReturnedCardForm(FlaskForm):

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -115,6 +116,9 @@ class DeliveryEvent(db.Model):
     dispatch_id: Mapped[int | None] = mapped_column(ForeignKey("dispatches.id"), index=True)
     kind: Mapped[EventKind] = enum_column(EventKind)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # False when the source gave a day and no time of day (an A.D. card's date, a booking receipt):
+    # `occurred_at` then holds noon IST of that day and documents show the day only (BSA s.63).
+    time_known: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     source: Mapped[str] = mapped_column(String(60))
     provider_ref: Mapped[str | None] = mapped_column(String(200))
@@ -150,7 +154,10 @@ class ServiceTerms(db.Model):
 
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), primary_key=True)
     first_dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # The last calendar day (IST) to pay: dispatch date in IST + the notice's days to pay.
+    # When the debtor first received the notice (IT Act s.13(2), notices/serving/receipt.py); None
+    # while no receipt is proven, and then no clock runs.
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last calendar day (IST) to pay: the IST day of receipt + the days to pay (receipt.py).
     respond_by: Mapped[date | None] = mapped_column(Date)
     escalate_to_odr: Mapped[bool] = mapped_column(Boolean, default=False)
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -50,6 +50,8 @@ DISPATCH = Machine(
         transition("posted", S.QUEUED, S.SENT, {C}, label="Record the posting"),
         # A hard bounce or a provider's failure report, usually after it was sent.
         transition("undeliverable", UNSENT | {S.SENT}, S.FAILED, {SYS}, label="Undeliverable"),
+        # Staff uploaded a tracking record showing the posted article came back undelivered.
+        transition("returned", S.SENT, S.FAILED, {C}, label="Record the article's return"),
     ),
     noun="the dispatch",
 )
