@@ -40,13 +40,17 @@ def served_notice(case: Case) -> Notice | None:
     return next((n for n in invocation_notices(case) if n.status == NoticeStatus.SIGNED), None)
 
 
+def receipt_of(case: Case) -> receipt.Receipt | None:
+    """Whether, when and how the respondent received the signed s.21 notice (None: none signed)."""
+    notice = served_notice(case)
+    return receipt.for_notice(notice) if notice is not None else None
+
+
 def received_at(case: Case):
     """The moment (UTC) the respondent received the signed s.21 notice, or None while no receipt is
     proven (a bounce, or only our relay's acceptance): then the arbitration has not commenced."""
-    notice = served_notice(case)
-    if notice is None:
-        return None
-    return receipt.for_notice(notice).at
+    found = receipt_of(case)
+    return found.at if found is not None else None
 
 
 def commenced_on(case: Case) -> date | None:

@@ -36,7 +36,8 @@ class TrackingForm(FlaskForm):
     outcome = SelectField("Its last entry", choices=choices(
         (o.value, label) for o, label in ((TrackedOutcome.IN_TRANSIT, "In transit"),
                                           (TrackedOutcome.DELIVERED, "Item delivered"),
-                                          (TrackedOutcome.RETURNED, "Item returned to sender"))))
+                                          (TrackedOutcome.RETURNED, "Item returned to sender"))),
+                          default=TrackedOutcome.IN_TRANSIT.value)
     scanned_at = DateTimeLocalField("Date and time of that entry, as the tracking record shows it (IST)",
                                     format="%Y-%m-%dT%H:%M", validators=[Optional()])
 

@@ -30,6 +30,7 @@ from portal.pdf import html_to_pdf
 from portal.types import IST, utcnow
 
 PROVIDER = "india_post"
+CARD_RETURNED = "A.D. card returned"
 _S10 = re.compile(r"([A-Z]{2})(\d{8})(\d)IN")
 _WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
 
@@ -131,7 +132,8 @@ def tracking_records(dispatch: Dispatch) -> list[DeliveryEvent]:
 
 
 def returned_card(dispatch: Dispatch) -> DeliveryEvent | None:
-    found = _events(dispatch, EventKind.DELIVERED)
+    """The card's own delivery event (a delivery scan on a tracking record is another)."""
+    found = [e for e in _events(dispatch, EventKind.DELIVERED) if e.detail.startswith(CARD_RETURNED)]
     return found[0] if found else None
 
 
@@ -252,7 +254,7 @@ def attach_returned_card(actor: User, dispatch: Dispatch, stream: BinaryIO, file
     if delivered_on < posting.booked_on:
         raise PostalInputError(f"The delivery date is before the notice was posted "
                                f"({posting.booked_on:%d %b %Y}). Enter the date on the card.")
-    detail = f"A.D. card returned, signed by the addressee on {delivered_on:%d %b %Y}"
+    detail = f"{CARD_RETURNED}, signed by the addressee on {delivered_on:%d %b %Y}"
     doc = add_document(actor, dispatch.notice.case, stream, filename, DocumentKind.DELIVERY_PROOF,
                        f"{detail}; article {posting.article_number}")
     # The card carries a date and no time: the event keeps the day only (shown without a time).

@@ -265,7 +265,8 @@ RULES: dict[str, tuple[Tell, ...]] = {
               "registered post.",
               "यह तामील नहीं हुआ है और इससे कोई अवधि नहीं चलती। इसे किसी अन्य माध्यम से या रजिस्टर्ड डाक से "
               "फिर से भेजें।"),
-        "serving.show_delivery", ("notice_id",)),),
+        "serving.show_delivery", ("notice_id",), mail=Mail.EXISTING,
+        existing_mail="dispatch_failed.txt (one per failed channel, offering service on another)"),),
     # ── the debtor's answer ── (debtor.<kind>: one rule per response kind, below)
     # ── negotiation ──
     "offer.made": (
