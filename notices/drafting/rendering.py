@@ -6,7 +6,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from html.parser import HTMLParser
 
 import qrcode

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from notices.models import Notice
 from notices.serving import dispatch as dispatching
-from notices.serving import proof, timeline
+from notices.serving import proof, receipt, timeline
 from notices.serving.contact_rules import ContactPolicy, describe
 from notices.serving.forms import ServeForm
 from notices.serving.models import ServiceTerms
@@ -20,6 +20,6 @@ def delivery_page(notice: Notice, form: ServeForm, status: int = 200):
     return render_template(
         "notices/delivery.html", notice=notice, case=notice.case, form=form, terms=terms,
         dispatches=dispatching.dispatches_for(notice, None), events=timeline.events_for(notice),
-        latest_proof=proof.latest(notice.id), rules=describe(ContactPolicy.of(notice.case.creditor)),
+        latest_proof=proof.latest(notice.id), receipt=receipt.for_notice(notice), rules=describe(ContactPolicy.of(notice.case.creditor)),
         can_serve=notice.status == NoticeStatus.SIGNED and can(current_user, Action.SERVE_NOTICE,
                                                                 notice.case)), status

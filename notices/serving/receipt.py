@@ -94,18 +94,30 @@ class Receipt:
     @property
     def how(self) -> str:
         """The evidence in words, for the case page and the certificate."""
+        return self._words("en")
+
+    @property
+    def how_hi(self) -> str:
+        return self._words("hi")
+
+    def _words(self, lang: str) -> str:
         e = self.evidence
         if e is None:
             return ""
-        where = f" ({e.channel.value} to {e.address})" if e.channel is not None else ""
-        delivered = ("postal delivery to the addressee" if e.channel == ChannelKind.POST
-                     else "delivery reported to the addressee's resource")
-        return {
-            EventKind.DELIVERED: delivered,
-            EventKind.READ: "a read receipt", EventKind.OPENED: "the message was opened",
-            EventKind.VIEWED: "the debtor opened the notice through its personal link",
-            EventKind.ACKNOWLEDGED: "the debtor acknowledged receiving the notice",
-        }[e.kind] + where
+        key = "post" if e.kind == EventKind.DELIVERED and e.channel == ChannelKind.POST else e.kind.value
+        where = f" ({e.channel.value} → {e.address})" if e.channel is not None else ""
+        return HOW[key][0 if lang == "en" else 1] + where
+
+
+HOW = {
+    "delivered": ("delivery reported to the addressee's resource", "पाने वाले के संसाधन में डिलीवरी की सूचना"),
+    "post": ("postal delivery to the addressee", "पाने वाले को डाक से डिलीवरी"),
+    "read": ("a read receipt", "पढ़ने की रसीद"),
+    "opened": ("the message was opened", "संदेश खोला गया"),
+    "viewed": ("the debtor opened the notice through its personal link",
+               "देनदार ने अपनी व्यक्तिगत लिंक से नोटिस खोला"),
+    "acknowledged": ("the debtor acknowledged receiving the notice", "देनदार ने नोटिस की प्राप्ति स्वीकार की"),
+}
 
 
 def counts(s: Sighting, anything_designated: bool) -> bool:
@@ -185,7 +197,7 @@ def settle(notice: Notice, kind: EventKind) -> None:
     terms.received_at = found.at
     payload = {"notice_id": notice.id, "received_at": found.at.isoformat(),
                "evidence": found.evidence.kind.value, "dispatch_id": found.evidence.dispatch_id,
-               "how": found.how}
+               "how": found.how, "how_hi": found.how_hi}
     if notice.kind in DEMAND_KINDS:
         terms.respond_by = pay_by(found.day, days_to_pay(notice))
         payload["respond_by"] = terms.respond_by.isoformat()

@@ -238,9 +238,9 @@ RULES: dict[str, tuple[Tell, ...]] = {
                    "{due} तक भुगतान करें, आंशिक स्वीकार करें, किस्तों का प्रस्ताव दें या दावे पर आपत्ति करें।"),
              "debtor_case.home", due=fact("respond_by"), when=has("respond_by"), mail=Mail.EXISTING,
              existing_mail="notice_served.txt (the served notice itself, through its dispatch)"),
-        Tell("notice_served", (C,),
+        Tell("notice_received", (C,),
              Words("{debtor} received the notice in {reference}: {how}.",
-                   "{debtor} को {reference} का नोटिस प्राप्त हुआ: {how}।"),
+                   "{debtor} को {reference} का नोटिस प्राप्त हुआ: {how_hi}।"),
              Words("The debtor has until {due} to answer; you will be told when it does. "
                    "Record any payment it makes.",
                    "देनदार के पास उत्तर देने के लिए {due} तक का समय है; उत्तर आने पर आपको बताया जाएगा। "
@@ -521,8 +521,11 @@ CLOSES: dict[str, tuple[Closes, ...]] = {
     "case.submit_notice": (Closes(frozenset({"notice_redraft"})),),
     "notice.submitted": (Closes(frozenset({"notice_redraft"})),),
     "notice.service_requested": (Closes(frozenset({"notice_serve", "notice_reserve"})),),
-    "notice.service_failed": (Closes(frozenset({"notice_answer", "notice_served", "cheque_complaint"})),),
-    **{f"debtor.{k}": (Closes(frozenset({"notice_answer", "notice_served"})),) for k in DEBTOR_ANSWERS},
+    "notice.service_failed": (Closes(frozenset({"notice_answer", "notice_served", "notice_received",
+                                                "cheque_complaint"})),),
+    **{f"debtor.{k}": (Closes(frozenset({"notice_answer", "notice_served", "notice_received"})),)
+       for k in DEBTOR_ANSWERS},
+    "notice.received": (Closes(frozenset({"notice_served", "notice_reserve"})),),
     "offer.made": (Closes(OFFER_KINDS | {"debtor_responded", "bidding_closed"}, same_side=True),),
     "offer.accepted": (Closes(OFFER_KINDS),),
     "offer.rejected": (Closes(OFFER_KINDS, same_side=True),),
