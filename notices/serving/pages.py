@@ -20,6 +20,7 @@ def delivery_page(notice: Notice, form: ServeForm, status: int = 200):
     return render_template(
         "notices/delivery.html", notice=notice, case=notice.case, form=form, terms=terms,
         dispatches=dispatching.dispatches_for(notice, None), events=timeline.events_for(notice),
-        latest_proof=proof.latest(notice.id), receipt=receipt.for_notice(notice), rules=describe(ContactPolicy.of(notice.case.creditor)),
+        latest_proof=proof.latest(notice.id), receipt=receipt.for_notice(notice),
+        rules=describe(ContactPolicy.of(notice.case.creditor)),
         can_serve=notice.status == NoticeStatus.SIGNED and can(current_user, Action.SERVE_NOTICE,
                                                                 notice.case)), status
