@@ -46,3 +46,15 @@ class ReturnedCardForm(FlaskForm):
     file = FileField("Scan of the signed card", validators=[FileRequired("Choose a file to upload.")])
     delivered_on = DateField("Delivered on (as written on the card)",
                              validators=[InputRequired("Enter the date the addressee wrote on the card.")])
+
+
+class ExpertRequestForm(FlaskForm):
+    expert_name = StringField("The expert's name", validators=[
+        InputRequired("Name the expert who will give Part B."), Length(max=200)])
+    qualification = StringField("Qualification (e.g. Examiner of Electronic Evidence notified under IT Act "
+                                "s.79A)", validators=[Optional(), Length(max=300)])
+
+
+class ExpertCertificateForm(FlaskForm):
+    file = FileField("The expert's signed Part B certificate (PDF)",
+                     validators=[FileRequired("Choose a file to upload.")])

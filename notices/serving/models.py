@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from notices.models import Notice
-from notices.serving.states import DispatchStatus
+from notices.serving.states import DispatchStatus, ExpertCertificateStatus
 from portal.accounts.models import enum_column
 from portal.extensions import db
 from portal.types import UTCDateTime, utcnow
@@ -166,3 +166,29 @@ class ServiceTerms(db.Model):
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     notice: Mapped[Notice] = relationship()
+
+
+class ExpertCertificate(db.Model):
+    """Part B of the BSA 2023 s.63 certificate for a notice's delivery proof: asked of an expert, then
+    the expert's signed certificate uploaded (an evidence document) and attached to the proof."""
+
+    __tablename__ = "expert_certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
+    status: Mapped[ExpertCertificateStatus] = enum_column(ExpertCertificateStatus,
+                                                          default=ExpertCertificateStatus.REQUESTED)
+    expert_name: Mapped[str] = mapped_column(String(200))
+    expert_qualification: Mapped[str] = mapped_column(String(300), default="")
+    proof_version: Mapped[int] = mapped_column(Integer)   # the certificate version the expert examines
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    attached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    notice: Mapped[Notice] = relationship()
+
+    @property
+    def case(self):
+        return self.notice.case

@@ -55,3 +55,19 @@ DISPATCH = Machine(
     ),
     noun="the dispatch",
 )
+
+
+class ExpertCertificateStatus(enum.StrEnum):
+    REQUESTED = "requested"   # the creditor asked an expert for Part B of the s.63 certificate
+    ATTACHED = "attached"     # the expert's signed Part B is uploaded and attached to the proof
+
+
+EXPERT_CERTIFICATE = Machine(
+    "part_b", ExpertCertificateStatus,
+    initial=frozenset({ExpertCertificateStatus.REQUESTED}),
+    transitions=(
+        transition("attached", ExpertCertificateStatus.REQUESTED, ExpertCertificateStatus.ATTACHED,
+                   {C, Role.ADVOCATE}, label="Attach the expert's certificate"),
+    ),
+    noun="the expert's certificate",
+)

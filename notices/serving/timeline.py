@@ -102,3 +102,8 @@ def _refresh_proof_after_commit(notice_id: int) -> None:
 def events_for(notice: Notice) -> list[DeliveryEvent]:
     return list(db.session.scalars(select(DeliveryEvent).where(DeliveryEvent.notice_id == notice.id)
                                    .order_by(DeliveryEvent.occurred_at, DeliveryEvent.id)))
+
+
+def refresh_proof_after_commit(notice_id: int) -> None:
+    """A new delivery-proof version after the commit, for a change that is not a delivery event."""
+    _refresh_proof_after_commit(notice_id)

@@ -267,6 +267,15 @@ RULES: dict[str, tuple[Tell, ...]] = {
               "फिर से भेजें।"),
         "serving.show_delivery", ("notice_id",), mail=Mail.EXISTING,
         existing_mail="dispatch_failed.txt (one per failed channel, offering service on another)"),),
+    "part_b.requested": (Tell(
+        "part_b_upload", CREDITOR_SIDE,
+        Words("Part B of the evidence certificate for the delivery proof in {reference} is asked of "
+              "{expert}.",
+              "{reference} के डिलीवरी प्रमाण के साक्ष्य प्रमाणपत्र का भाग ख {expert} से माँगा गया है।"),
+        Words("Send the expert the delivery-proof certificate; upload the expert's signed Part B when it "
+              "comes back.",
+              "विशेषज्ञ को डिलीवरी-प्रमाण प्रमाणपत्र भेजें; विशेषज्ञ का हस्ताक्षरित भाग ख लौटने पर अपलोड करें।"),
+        "serving.show_delivery", ("notice_id",), mail=Mail.NONE),),
     # ── the debtor's answer ── (debtor.<kind>: one rule per response kind, below)
     # ── negotiation ──
     "offer.made": (
@@ -526,6 +535,7 @@ CLOSES: dict[str, tuple[Closes, ...]] = {
     **{f"debtor.{k}": (Closes(frozenset({"notice_answer", "notice_served", "notice_received"})),)
        for k in DEBTOR_ANSWERS},
     "notice.received": (Closes(frozenset({"notice_served", "notice_reserve"})),),
+    "part_b.attached": (Closes(frozenset({"part_b_upload"})),),
     "offer.made": (Closes(OFFER_KINDS | {"debtor_responded", "bidding_closed"}, same_side=True),),
     "offer.accepted": (Closes(OFFER_KINDS),),
     "offer.rejected": (Closes(OFFER_KINDS, same_side=True),),
