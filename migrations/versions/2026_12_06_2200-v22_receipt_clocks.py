@@ -2,7 +2,7 @@
 cheque's presentation date and the day the payee received the bank's return memo (NI s.138), and the
 expert's Part B certificates (BSA s.63) of a delivery proof
 
-Revision ID: v22_receipt_receipt_and_cheque_dates
+Revision ID: v22_receipt_clocks
 Revises: u21_case_list_index
 Create Date: 2026-12-06 22:00:00
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = 'v22_receipt_receipt_and_cheque_dates'
+revision = 'v22_receipt_clocks'
 down_revision = 'u21_case_list_index'
 branch_labels = None
 depends_on = None
