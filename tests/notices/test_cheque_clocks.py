@@ -99,17 +99,6 @@ def test_the_30_days_run_from_receipt_of_the_memo_and_the_drawer_always_has_15(d
     assert ("within thirty days" in text) if language == NoticeLanguage.ENGLISH else ("तीस दिनों" in text)
 
 
-def test_a_memo_received_31_days_ago_is_too_late_to_draft(db_session, parties):
-    creditor, _adv, case = parties
-    today = today_ist()
-    details = services.ChequeDetails("123456", "SBI Pune", today - timedelta(days=50), 10000,
-                                     today - timedelta(days=32), "Funds insufficient",
-                                     presented_on=today - timedelta(days=35),
-                                     memo_received_on=today - timedelta(days=31))
-    with pytest.raises(DomainError, match="within 30 days of receiving the return memo"):
-        services.start_notice(creditor, case, today, cheque=details)
-
-
 @pytest.fixture
 def cheque_notice(db_session, outbox):
     """A signed s.138 notice whose payee received the return memo 30 days ago (the last day to send)."""
