@@ -6,6 +6,7 @@ Other packages import only the names below. A package whose signed records cite 
 from flask import Flask
 
 from evidence.bundle import build_bundle
+from evidence.certificate import CertificateIncomplete, PartA, part_a, system_description
 from evidence.models import Document, DocumentKind, DownloadLog
 from evidence.services import (
     CITATION_CHECKS,
@@ -20,9 +21,10 @@ from evidence.services import (
 )
 from evidence.uploads import UploadRefused
 
-__all__ = ["CITATION_CHECKS", "Document", "DocumentKind", "DownloadLog", "UploadRefused", "add_document",
-           "build_bundle", "cited_by_signed_notice", "documents_for", "find_document", "freeze",
-           "init_evidence", "record_download", "store", "withdraw"]
+__all__ = ["CITATION_CHECKS", "CertificateIncomplete", "Document", "DocumentKind", "DownloadLog", "PartA",
+           "UploadRefused", "add_document", "build_bundle", "cited_by_signed_notice", "documents_for",
+           "find_document", "freeze", "init_evidence", "part_a", "record_download", "store",
+           "system_description", "withdraw"]
 
 
 def init_evidence(app: Flask) -> None:

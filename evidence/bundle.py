@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import socket
 import tempfile
 import zipfile
 
-from flask import current_app, render_template
+from flask import render_template
 
+from evidence.certificate import system_description
 from evidence.models import Audience
 from evidence.services import documents_for, store
 from portal import audit
@@ -29,7 +29,7 @@ def build_bundle(actor: User, case: Case) -> tempfile.SpooledTemporaryFile:
     now = utcnow()
     rows = [{"n": n, "doc": d, "path": _entry_name(n, d.filename)} for n, d in enumerate(docs, 1)]
     context = {"case": case, "rows": rows, "actor": actor, "generated_at": now,
-               "generated_ist": to_ist(now), "system": _system_description()}
+               "generated_ist": to_ist(now), "system": system_description()}
     index_pdf = html_to_pdf(render_template("pdf/bundle_index.html", **context))
     certificate_pdf = html_to_pdf(render_template("pdf/certificate_s63.html", **context))
     hashes = [(r["doc"].sha256, r["path"]) for r in rows]
@@ -53,10 +53,3 @@ def build_bundle(actor: User, case: Case) -> tempfile.SpooledTemporaryFile:
         "zip_sha256": digest.hexdigest(), "documents": [h for h, _ in hashes[:-2]],
         "index_sha256": hashes[-2][0], "certificate_sha256": hashes[-1][0]})
     return spooled
-
-
-def _system_description() -> str:
-    kind = "S3-compatible object store" if current_app.config["EVIDENCE_STORE"].startswith("s3") \
-        else "content-addressed file store"
-    return (f"Sulah platform, application server {socket.gethostname()}, documents kept in a "
-            f"write-once {kind} keyed by SHA-256, with a hash-chained audit ledger")

@@ -56,6 +56,10 @@ class Notice(db.Model):
     cheque_date: Mapped[date | None] = mapped_column(Date)
     cheque_amount: Mapped[Decimal | None] = mapped_column(Money)
     dishonour_memo_date: Mapped[date | None] = mapped_column(Date)
+    # NI s.138(a): presented within the cheque's validity; s.138(b): the notice within 30 days of the
+    # payee receiving the bank's information (the return memo), which is what the 30 days count from.
+    cheque_presented_on: Mapped[date | None] = mapped_column(Date)
+    memo_received_on: Mapped[date | None] = mapped_column(Date)
     dishonour_reason: Mapped[str | None] = mapped_column(String(200))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -153,12 +153,18 @@ class Config:
         self.PASSWORD_RESET_MAX_AGE = int(env.get("PASSWORD_RESET_MAX_AGE", 3600))
         self.INVITATION_DAYS = int(env.get("INVITATION_DAYS", 7))
         self.PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
-        # Who signs Part A of the BSA s.63 certificate on delivery proofs: the platform operator.
+        # Who signs Part A of the BSA s.63 certificate on delivery proofs (evidence/certificate.py): the
+        # platform operator, its signatory and designation, the place, and the system as it is run
+        # (e.g. "Sulah 3.2 on AWS Mumbai (ap-south-1): ECS service sulah-web, RDS PostgreSQL sulah-prod").
+        # Production must set every one: a certificate is never sealed with a blank. Development has
+        # demonstration values that say so.
+        demo = {"address": "Demonstration address, Pune 411001", "signatory": "Demonstration Signatory",
+                "designation": "Director (demonstration)", "place": "Pune (demonstration)",
+                "system": "Sulah development instance (demonstration, not a production system)"}
         self.PLATFORM_OPERATOR = {
             "name": env.get("PLATFORM_OPERATOR_NAME", "Sulah Technologies Private Limited"),
-            "address": env.get("PLATFORM_OPERATOR_ADDRESS", "Registered office address to be set "
-                                                            "(PLATFORM_OPERATOR_ADDRESS)"),
-            "signatory": env.get("PLATFORM_OPERATOR_SIGNATORY", ""),
+            **{key: env.get(f"PLATFORM_OPERATOR_{key.upper()}", value if self.DEVELOPMENT else "")
+               for key, value in demo.items()},
         }
         self._signing_config(env)
         # Settlements (portal/seal.py, arbitration/settlement/instalments.py): the platform's PAdES seal

@@ -162,6 +162,12 @@ class World(Parties):
         proof.refresh(notice.id)
         return notice
 
+    def expert_request(self):
+        """Part B of the s.63 certificate asked of an expert on the proven notice's delivery proof."""
+        from notices.serving import part_b
+
+        return part_b.request(self.creditor_admin, self.proven_notice(), "Dr. Asha Rao", "Examiner (s.79A)")
+
     def posted_dispatch(self, *, recorded: bool = False):
         """The signed notice served by registered post; `recorded`: its article number is recorded."""
         from notices.serving import postal
@@ -346,6 +352,12 @@ ROUTES: dict[tuple[str, str], Probe] = {
                                             allow(CREDITORS, 302), form=lambda w: {"email": "y"}),
     ("serving.delivery_proof", "GET"): Probe(lambda w: f"/notices/{w.proven_notice().id}/delivery-proof.pdf",
                                              allow(CREDITORS | {"advocate", "admin"}, 200)),
+    ("serving.request_expert_certificate", "POST"): Probe(
+        lambda w: f"/notices/{w.proven_notice().id}/expert-certificates", allow(CREDITORS | {"advocate"}, 302),
+        form=lambda w: {"expert_name": "Dr. Asha Rao"}),
+    ("serving.attach_expert_certificate", "POST"): Probe(
+        lambda w: f"/expert-certificates/{w.expert_request().id}", allow(CREDITORS | {"advocate"}, 302),
+        form=lambda w: {"file": (io.BytesIO(b"Part B certificate, signed.\n"), "part-b.txt")}),
     # Registered / speed post (the advocate may print the pack; only the creditor records the posting)
     ("postal.download_pack", "GET"): Probe(lambda w: f"/dispatches/{w.posted_dispatch().id}/post-pack.pdf",
                                            allow(CREDITORS | {"advocate", "admin"}, 200)),

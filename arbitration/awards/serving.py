@@ -14,14 +14,13 @@ import secrets
 from datetime import date
 
 from flask import current_app, render_template
-from sqlalchemy import select
 
 from arbitration.awards import rules as award_rules
 from arbitration.awards.models import Award, AwardService, AwardSide, AwardStatus
 from arbitration.awards.states import AWARD
 from notices.models import Notice, NoticeKind, NoticeVersion
-from notices.serving import dispatch
-from notices.serving.models import ChannelKind, DeliveryEvent, Dispatch, EventKind, Purpose
+from notices.serving import dispatch, receipt
+from notices.serving.models import ChannelKind
 from notices.states import NOTICE, NoticeStatus
 from portal import audit, lifecycle
 from portal.accounts.models import User
@@ -34,8 +33,6 @@ from portal.extensions import db
 from portal.types import IST
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-RECEIPT_EVENTS = (EventKind.DELIVERED, EventKind.READ, EventKind.OPENED, EventKind.VIEWED,
-                  EventKind.ACKNOWLEDGED)
 ENFORCEMENT_NOTE = ("The time for making an application to set the award aside under section 34 has "
                     "expired and no such application was recorded; the award is enforceable under the "
                     "Code of Civil Procedure, 1908 as if it were a decree of the court (section 36).")
@@ -120,18 +117,8 @@ def received_at(award: Award, side: AwardSide):
         return None
     if service.received_at is not None or side == AwardSide.CLAIMANT or award.notice_id is None:
         return service.received_at
-    rows = db.session.execute(
-        select(DeliveryEvent, Dispatch).outerjoin(Dispatch, Dispatch.id == DeliveryEvent.dispatch_id)
-        .where(DeliveryEvent.notice_id == award.notice_id)
-        .order_by(DeliveryEvent.occurred_at, DeliveryEvent.id)).all()
-    for event, sent in rows:
-        if sent is not None and sent.purpose != Purpose.NOTICE:
-            continue
-        designated_email = (event.kind == EventKind.DISPATCHED and sent is not None and sent.designated
-                            and sent.channel == ChannelKind.EMAIL)  # s.13(2)(a)(i)
-        if event.kind in RECEIPT_EVENTS or designated_email:
-            return event.occurred_at
-    return None
+    # The respondent's copy went through the dispatch pipeline: receipt, not dispatch, starts s.34(3).
+    return receipt.for_notice(db.session.get(Notice, award.notice_id)).at
 
 
 def windows(award: Award) -> list[tuple[AwardSide, date | None, award_rules.ChallengeWindow | None]]:

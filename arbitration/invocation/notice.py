@@ -2,10 +2,9 @@
 ARBITRATION_INVOCATION, so the advocate's review, signature, service and delivery proof are the
 notices pipeline's own; and the date the arbitration commenced (A&C s.21), read from its delivery.
 
-Receipt (IT Act s.13(2)): a message to an address the respondent designated is received when it
-enters that resource, i.e. on the receiving server's acceptance ("dispatched"); elsewhere, when the
-respondent retrieves it, shown by a delivery receipt, a read receipt, an open of the personal link
-or an acknowledgement. A returned postal acknowledgement card is recorded as "delivered".
+Receipt (IT Act s.13(2)) is decided by notices/serving/receipt.py: our relay's acceptance proves
+dispatch only; a bounced e-mail is not received, and with no other channel the arbitration has not
+commenced (and limitation is not stopped under s.43).
 """
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ from sqlalchemy import select
 
 from arbitration.invocation.states import INVOCABLE
 from notices.models import Notice, NoticeKind, NoticeLanguage, NoticeVersion
-from notices.serving.models import ChannelKind, DeliveryEvent, Dispatch, EventKind, Purpose
+from notices.serving import receipt
 from notices.states import NoticeStatus
 from portal import audit
 from portal.accounts.models import User
@@ -24,10 +23,6 @@ from portal.cases.transitions import fire
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import IST
-
-# Events that show the record reached the respondent wherever it was sent.
-RECEIPT_EVENTS = (EventKind.DELIVERED, EventKind.READ, EventKind.OPENED, EventKind.VIEWED,
-                  EventKind.ACKNOWLEDGED)
 
 
 def invocation_notices(case: Case) -> list[Notice]:
@@ -45,33 +40,17 @@ def served_notice(case: Case) -> Notice | None:
     return next((n for n in invocation_notices(case) if n.status == NoticeStatus.SIGNED), None)
 
 
-def _counts_as_receipt(event: DeliveryEvent, dispatch: Dispatch | None, anything_designated: bool) -> bool:
-    if event.kind in RECEIPT_EVENTS:
-        return True
-    if event.kind != EventKind.DISPATCHED or dispatch is None or dispatch.channel != ChannelKind.EMAIL:
-        return False
-    # s.13(2)(a)(i): entering the designated resource is receipt, even unread; s.13(2)(b): with
-    # nothing designated, entering the addressee's resource is. Mail to an undesignated address
-    # when another was designated counts only once retrieved (s.13(2)(a)(ii)).
-    return dispatch.designated or not anything_designated
+def receipt_of(case: Case) -> receipt.Receipt | None:
+    """Whether, when and how the respondent received the signed s.21 notice (None: none signed)."""
+    notice = served_notice(case)
+    return receipt.for_notice(notice) if notice is not None else None
 
 
 def received_at(case: Case):
-    """The earliest moment (UTC) the respondent received the signed s.21 notice, or None."""
-    notice = served_notice(case)
-    if notice is None:
-        return None
-    rows = db.session.execute(
-        select(DeliveryEvent, Dispatch).outerjoin(Dispatch, Dispatch.id == DeliveryEvent.dispatch_id)
-        .where(DeliveryEvent.notice_id == notice.id)
-        .order_by(DeliveryEvent.occurred_at, DeliveryEvent.id)).all()
-    anything_designated = any(c.designated for c in case.debtor.contacts)
-    for event, dispatch in rows:
-        if dispatch is not None and dispatch.purpose != Purpose.NOTICE:
-            continue  # a reminder reaching the respondent is not the notice itself
-        if _counts_as_receipt(event, dispatch, anything_designated):
-            return event.occurred_at
-    return None
+    """The moment (UTC) the respondent received the signed s.21 notice, or None while no receipt is
+    proven (a bounce, or only our relay's acceptance): then the arbitration has not commenced."""
+    found = receipt_of(case)
+    return found.at if found is not None else None
 
 
 def commenced_on(case: Case) -> date | None:

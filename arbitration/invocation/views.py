@@ -48,6 +48,7 @@ def render_page(case: Case, *, status: int = 200, **forms):
     basis = bases.current(case)
     ctx = {"case": case, "basis": basis, "buttons": FlaskForm(),
            "notice": invocation.current_notice(case), "commenced_on": invocation.commenced_on(case),
+           "receipt": invocation.receipt_of(case),
            "may_record": can(current_user, Action.RECORD_ARBITRATION_BASIS, case),
            "may_invoke": can(current_user, "transition:invoke_arbitration", case),
            "msmed_open": case.claim_type == ClaimType.MSMED_INVOICE and case.creditor.msmed_eligible,

@@ -27,13 +27,16 @@ class DraftNoticeForm(FlaskForm):
     cheque_bank = StringField("Drawn on (bank and branch)", validators=[Optional(), Length(max=120)])
     cheque_date = DateField("Cheque date", validators=[Optional()])
     cheque_amount = MoneyField("Cheque amount (₹)", minimum=Decimal("1"), validators=[Optional()])
+    presented_on = DateField("Date the cheque was presented to the bank", validators=[Optional()])
     memo_date = DateField("Date of the bank's dishonour memo", validators=[Optional()])
+    memo_received_on = DateField("Date your client received the return memo", validators=[Optional()])
     dishonour_reason = StringField("Reason on the memo", validators=[Optional(), Length(max=200)])
 
     def validate_cheque_number(self, field):
         if field.data:
             missing = [f.label.text for f in (self.cheque_bank, self.cheque_date, self.cheque_amount,
-                                              self.memo_date, self.dishonour_reason) if not f.data]
+                                              self.presented_on, self.memo_date, self.memo_received_on,
+                                              self.dishonour_reason) if not f.data]
             if missing:
                 raise ValidationError("For a cheque notice also give: " + ", ".join(missing) + ".")
             if not field.data.isdigit():

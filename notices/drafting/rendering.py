@@ -14,6 +14,7 @@ import qrcode
 import qrcode.image.svg
 from flask import current_app, render_template
 
+from notices import cheque
 from notices.drafting.wording import WORDING, service_modes
 from notices.models import Notice, NoticeKind
 from portal.cases.due_dates import OBJECTION_WINDOW_DAYS
@@ -22,7 +23,6 @@ from portal.cases.reckoning import case_limitation, compute_case
 from portal.errors import DomainError
 from portal.rates.services import rate_table
 
-NI138_NOTICE_DAYS = 30
 # Commercial Courts Act 2015 s.2(1)(i) read with s.12: a "commercial dispute" of a "specified value"
 # of at least three lakh rupees; only such a suit needs s.12A pre-institution mediation.
 SPECIFIED_VALUE = Decimal("300000.00")
@@ -35,18 +35,22 @@ def kind_for(case: Case) -> NoticeKind:
         case.claim_type, NoticeKind.COMMERCIAL_DEMAND)
 
 
-def check_can_draft(case: Case, kind: NoticeKind, today: date, *, memo_date: date | None = None) -> None:
-    """Refuse a notice the law or the facts do not allow yet, saying why."""
+def check_can_draft(case: Case, kind: NoticeKind, today: date, *,
+                    cheque_dates: tuple[date, date | None, date | None, date | None] | None = None) -> None:
+    """Refuse a notice the law or the facts do not allow yet, saying why. `cheque_dates`: the cheque's
+    date, its presentation, the return memo's date and the day the payee received the memo."""
     if kind == NoticeKind.MSMED_DEMAND and not case.creditor.msmed_eligible:
         raise DomainError("An MSMED Act notice needs the creditor's Udyam registration as a micro "
                           "or small enterprise.")
     if kind == NoticeKind.CHEQUE_DISHONOUR:
-        if memo_date is None:
-            raise DomainError("Give the date of the bank's dishonour memo.")
-        last_day = memo_date + timedelta(days=NI138_NOTICE_DAYS)
-        if today > last_day:
-            raise DomainError(f"The NI Act s.138 notice had to go within {NI138_NOTICE_DAYS} days of "
-                              f"the dishonour memo, by {last_day:%d %b %Y}; it can no longer be drafted.")
+        cheque_date, presented_on, memo_date, memo_received_on = cheque_dates or (None, None, None, None)
+        if cheque_date is None or memo_date is None:
+            raise DomainError("Give the cheque's date and the date of the bank's dishonour memo.")
+        # The recitals ("presented within its validity", "within thirty days of receipt of the
+        # information") must hold on these dates (NI s.138 provisos (a) and (b)).
+        problems = cheque.recital_problems(cheque_date, presented_on, memo_date, memo_received_on, today)
+        if problems:
+            raise DomainError(" ".join(problems))
     statuses = case_limitation(case, today)
     barred = [inv.number for inv in case.invoices
               if statuses[inv.number].time_barred and not inv.time_bar_justification]

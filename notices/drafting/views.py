@@ -33,7 +33,9 @@ def new_notice(reference: str):
         if form.cheque_number.data:
             cheque = services.ChequeDetails(form.cheque_number.data, form.cheque_bank.data,
                                             form.cheque_date.data, form.cheque_amount.data,
-                                            form.memo_date.data, form.dishonour_reason.data)
+                                            form.memo_date.data, form.dishonour_reason.data,
+                                            presented_on=form.presented_on.data,
+                                            memo_received_on=form.memo_received_on.data)
         notice = attempt(lambda: services.start_notice(
             current_user, case, today_ist(), language=NoticeLanguage(form.language.data),
             pay_within_days=form.pay_within_days.data, cheque=cheque), form.form_errors)

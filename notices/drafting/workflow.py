@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from notices.cheque import DAYS_TO_PAY as NI138_DAYS_TO_PAY
 from notices.drafting.rendering import check_can_draft, kind_for, render_notice_html
 from notices.mandates.models import Mandate
 from notices.models import DEMAND_KINDS, Notice, NoticeComment, NoticeKind, NoticeLanguage, NoticeVersion
@@ -38,6 +39,12 @@ class ChequeDetails:
     amount: Decimal
     memo_date: date
     reason: str
+    presented_on: date | None = None       # NI s.138 proviso (a): within the cheque's validity
+    memo_received_on: date | None = None   # proviso (b): the 30 days to send the notice run from here
+
+    @property
+    def dates(self) -> tuple[date, date | None, date, date | None]:
+        return self.cheque_date, self.presented_on, self.memo_date, self.memo_received_on
 
 
 def _new_code() -> str:
@@ -74,7 +81,9 @@ def start_notice(actor: User, case: Case, today: date, *, language: NoticeLangua
     kind = NoticeKind.CHEQUE_DISHONOUR if cheque else kind_for(case)
     if not 7 <= pay_within_days <= 60:
         raise DomainError("Give between 7 and 60 days to pay (15 is usual).")
-    check_can_draft(case, kind, today, memo_date=cheque.memo_date if cheque else None)
+    if cheque:
+        pay_within_days = NI138_DAYS_TO_PAY  # s.138 proviso (c): always fifteen days from receipt
+    check_can_draft(case, kind, today, cheque_dates=cheque.dates if cheque else None)
     if case.status == CaseStatus.FILED:
         fire(case, "start_notice", actor)
     elif case.status != CaseStatus.NOTICE_DRAFTING:
@@ -86,6 +95,7 @@ def start_notice(actor: User, case: Case, today: date, *, language: NoticeLangua
         notice.cheque_number, notice.cheque_bank = cheque.number, cheque.bank
         notice.cheque_date, notice.cheque_amount = cheque.cheque_date, cheque.amount
         notice.dishonour_memo_date, notice.dishonour_reason = cheque.memo_date, cheque.reason
+        notice.cheque_presented_on, notice.memo_received_on = cheque.presented_on, cheque.memo_received_on
     # Created without an event of its own: its first version (notice.version_drafted) records it.
     lifecycle.begin(NOTICE, notice, NoticeStatus.DRAFTING, actor, action=None)
     db.session.flush()
@@ -97,7 +107,8 @@ def revise(actor: User, notice: Notice, today: date) -> NoticeVersion:
     """Redraft from the case's current facts (after the creditor corrected them)."""
     if notice.status not in NOTICE.sources("version_drafted"):
         raise DomainError("Only a draft, or one returned with comments, can be revised.")
-    check_can_draft(notice.case, notice.kind, today, memo_date=notice.dishonour_memo_date)
+    check_can_draft(notice.case, notice.kind, today, cheque_dates=(
+        notice.cheque_date, notice.cheque_presented_on, notice.dishonour_memo_date, notice.memo_received_on))
     return _add_version(actor, notice, today)
 
 

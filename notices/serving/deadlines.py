@@ -1,5 +1,7 @@
-"""The notice period, checked by Celery beat. Days are IST calendar days: a notice dispatched at
-23:30 IST on 1 December with 15 days to pay must be paid by the end of 16 December IST.
+"""The notice period, checked by Celery beat. It runs from receipt, not dispatch (IT Act s.13(2);
+`ServiceTerms.respond_by` is set by notices/serving/receipt.py, and stays empty while no receipt is
+proven, so nothing here runs for a notice that never arrived). Days are IST calendar days: a notice
+received at 23:30 IST on 1 December with 15 days to pay must be paid by the end of 16 December IST.
 
 - REMINDER_DAYS_BEFORE days before the last day, a reminder goes to the addresses the notice
   reached (through the dispatch pipeline, so the contact window and the daily cap apply).
@@ -13,8 +15,9 @@ from datetime import date, datetime, timedelta
 from flask import current_app, render_template
 from sqlalchemy import select
 
-from notices.serving.dispatch import follow_up
+from notices.serving.dispatch import dispatches_for, follow_up
 from notices.serving.models import ChannelKind, Purpose, ServiceTerms
+from notices.serving.states import DispatchStatus
 from portal import audit
 from portal.accounts.models import User
 from portal.adapters import mail
@@ -43,13 +46,22 @@ def check(now: datetime | None = None) -> dict:
             continue  # answered, paid or moved on: no reminder, no escalation
         if terms.reminder_sent_at is None and terms.respond_by - timedelta(days=days_before) <= today \
                 <= terms.respond_by:
-            follow_up(terms.notice, Purpose.REMINDER, REMIND_ON)
-            terms.reminder_sent_at = now
-            report["reminders"] += 1
+            # Marked only when a reminder was queued: none goes where the notice itself never went.
+            if follow_up(terms.notice, Purpose.REMINDER, REMIND_ON):
+                terms.reminder_sent_at = now
+                report["reminders"] += 1
         elif today > terms.respond_by and terms.escalate_to_odr:
+            if not _reached_by_email(terms.notice):
+                continue  # no invitation could go: the creditor decides (the case page says so)
             escalate(terms, now)
             report["escalated"] += 1
     return report
+
+
+def _reached_by_email(notice) -> bool:
+    """The ODR invitation goes by e-mail to an address the notice went to and did not bounce from."""
+    return any(d.channel == ChannelKind.EMAIL and d.status == DispatchStatus.SENT
+               for d in dispatches_for(notice))
 
 
 def escalate(terms: ServiceTerms, now: datetime) -> None:

@@ -6,6 +6,7 @@ from flask import current_app, render_template
 
 from evidence.services import store
 from notices.models import NoticeKind
+from notices.serving import receipt
 from notices.serving.hooks import issue_debtor_link
 from notices.serving.models import Dispatch, ServiceTerms
 from portal.accounts.models import User
@@ -17,6 +18,11 @@ def public_url(path: str) -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
 
 
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def bounce_address(dispatch: Dispatch) -> str:
     return f"bounces+{dispatch.bounce_token}@{current_app.config['MAIL_BOUNCE_DOMAIN']}"
 
@@ -24,8 +30,6 @@ def bounce_address(dispatch: Dispatch) -> str:
 def build_delivery(dispatch: Dispatch):
     """The plain values a channel needs; issues this attempt's personal link (flushes)."""
     from notices.serving.channels import Delivery
-    from notices.serving.dispatch import respond_by
-    from portal.types import utcnow
 
     notice, case = dispatch.notice, dispatch.notice.case
     award = notice.kind == NoticeKind.ARBITRAL_AWARD  # the tribunal's document, not a party's notice
@@ -33,13 +37,16 @@ def build_delivery(dispatch: Dispatch):
     with store().open(notice.signed_pdf_sha256) as fh:
         pdf = fh.read()
     terms = db.session.get(ServiceTerms, notice.id)
-    due = terms.respond_by if terms and terms.respond_by else respond_by(utcnow(), notice.pay_within_days)
+    # The period runs from receipt (IT Act s.13(2), receipt.py): a date once receipt is proven (a
+    # reminder), until then the day counted from the debtor's own receipt (the notice itself).
+    due = f"{terms.respond_by:%d %B %Y} (IST)" if terms and terms.respond_by else \
+        f"the {ordinal(receipt.days_to_pay(notice))} day after you receive it"
     return Delivery(
         dispatch_id=dispatch.id, purpose=dispatch.purpose.value, idempotency_key=dispatch.idempotency_key,
         address=dispatch.address,
         reference=case.reference, creditor=case.creditor.legal_name,
         advocate=notice.advocate.name if notice.advocate else "the creditor's advocate",
-        respond_by=f"{due:%d %B %Y} (IST)", link_url=public_url(f"/n/{token}"),
+        respond_by=due, link_url=public_url(f"/n/{token}"),
         verify_url=public_url(f"/verify/{notice.verification_code}"),
         pixel_url=public_url(f"/t/{dispatch.pixel_token}.gif"), bounce_address=bounce_address(dispatch),
         pdf=pdf, pdf_name=f"{'arbitral-award' if award else 'legal-notice'}-{case.reference}.pdf",

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 
-from notices.models import Notice
+from notices import cheque
+from notices.models import Notice, NoticeKind
 from notices.serving.models import ChannelKind, Dispatch, EventKind, Purpose, ServiceTerms
 from notices.serving.states import DISPATCH, UNSENT, DispatchStatus
 from notices.states import NoticeStatus
@@ -90,6 +91,8 @@ def serve(actor: User, notice: Notice, channels: set[ChannelKind], *,
     has_email = ChannelKind.EMAIL in channels or any(d.channel == ChannelKind.EMAIL for d in existing)
     if ChannelKind.WHATSAPP in channels and not has_email:
         raise DomainError("WhatsApp is never sent alone: serve by e-mail too, the same day.")
+    if notice.kind == NoticeKind.CHEQUE_DISHONOUR:
+        _check_cheque_service(notice, channels | {d.channel for d in existing})
     planned: list[tuple[ChannelKind, str, bool]] = []
     for channel in sorted(channels):
         found = _addresses(notice, channel)
@@ -133,16 +136,25 @@ def serve(actor: User, notice: Notice, channels: set[ChannelKind], *,
     return created
 
 
+def _check_cheque_service(notice: Notice, channels: set[ChannelKind]) -> None:
+    """NI s.138 proviso (b): the notice is sent within 30 days of receiving the return memo, checked
+    when it is served, not only when drafted; and never by e-mail alone (DOMAIN 8, 15: courts split on
+    e-mail-only s.138 notices, and only registered post carries the presumption of service)."""
+    if notice.memo_received_on is not None:
+        last = cheque.notice_last_day(notice.memo_received_on)
+        if datetime.now(IST).date() > last:
+            raise DomainError(f"An NI Act s.138 notice must be sent within {cheque.NOTICE_DAYS} days of "
+                              f"receiving the bank's return memo, by {last:%d %b %Y}; that period has ended.")
+    if ChannelKind.POST not in channels:
+        raise DomainError("An NI Act s.138 notice is never served by e-mail or messages alone: choose "
+                          "registered post as well.")
+
+
 def queue(dispatch_id: int, eta: datetime | None = None) -> None:
     from notices.serving.tasks import send_dispatch
 
     after_commit(lambda: send_dispatch.apply_async((dispatch_id,), eta=eta),
                  key=f"dispatch:{dispatch_id}")
-
-
-def respond_by(dispatched_at: datetime, days: int):
-    """The last day to pay: the IST calendar day of dispatch plus `days` calendar days."""
-    return dispatched_at.astimezone(IST).date() + timedelta(days=days)
 
 
 def _label(channel: ChannelKind) -> str:

@@ -25,10 +25,9 @@ from flask import current_app
 from sqlalchemy import func, or_, select, update
 
 from notices.models import Notice
-from notices.serving import timeline
+from notices.serving import receipt, timeline
 from notices.serving.channels import Delivery, Sent, channel_for
 from notices.serving.contact_rules import ContactPolicy, ist_day_bounds, next_contact_time
-from notices.serving.dispatch import respond_by
 from notices.serving.models import ChannelKind, Dispatch, EventKind, ServiceTerms
 from notices.serving.states import DISPATCH, DispatchStatus
 from portal import lifecycle
@@ -157,7 +156,7 @@ def _finish(dispatch_id: int, sent: Sent) -> Outcome:
                    payload={"provider": sent.provider, "provider_message_id": sent.message_id})
     terms = db.session.get(ServiceTerms, notice.id)
     if terms is not None and terms.first_dispatched_at is None:
-        terms.first_dispatched_at, terms.respond_by = now, respond_by(now, notice.pay_within_days)
+        terms.first_dispatched_at = now  # dispatch (IT Act s.13(1)); the period runs from receipt
     if case.status == CaseStatus.NOTICE_SIGNED:
         fire(case, "serve_notice", None, payload={"notice_id": notice.id, "dispatch_id": dispatch.id})
     timeline.record(notice, EventKind.DISPATCHED, source=sent.provider, dispatch=dispatch, raw=sent.raw,
@@ -213,5 +212,6 @@ def _fail(dispatch_id: int, error: str) -> Outcome:
     from notices.serving.delivery import tell_creditor_failed
 
     tell_creditor_failed(dispatch, error)
+    receipt.after_failure(dispatch)
     commit()
     return Outcome("failed", detail=error)

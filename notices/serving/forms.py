@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, SelectField, StringField
-from wtforms.validators import InputRequired, Length
+from wtforms import BooleanField, DateField, DateTimeLocalField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, Optional
 
 from notices.serving.models import ChannelKind
-from notices.serving.postal import PostalService
+from notices.serving.postal import PostalService, TrackedOutcome
 from portal.formfields import choices
 
 
@@ -33,9 +33,28 @@ class PostingForm(FlaskForm):
 class TrackingForm(FlaskForm):
     file = FileField("Tracking record (PDF or screenshot)",
                      validators=[FileRequired("Choose a file to upload.")])
+    outcome = SelectField("Its last entry", choices=choices(
+        (o.value, label) for o, label in ((TrackedOutcome.IN_TRANSIT, "In transit"),
+                                          (TrackedOutcome.DELIVERED, "Item delivered"),
+                                          (TrackedOutcome.RETURNED, "Item returned to sender"))),
+                          default=TrackedOutcome.IN_TRANSIT.value)
+    scanned_at = DateTimeLocalField("Date and time of that entry, as the tracking record shows it (IST)",
+                                    format="%Y-%m-%dT%H:%M", validators=[Optional()])
 
 
 class ReturnedCardForm(FlaskForm):
     file = FileField("Scan of the signed card", validators=[FileRequired("Choose a file to upload.")])
     delivered_on = DateField("Delivered on (as written on the card)",
                              validators=[InputRequired("Enter the date the addressee wrote on the card.")])
+
+
+class ExpertRequestForm(FlaskForm):
+    expert_name = StringField("The expert's name", validators=[
+        InputRequired("Name the expert who will give Part B."), Length(max=200)])
+    qualification = StringField("Qualification (e.g. Examiner of Electronic Evidence notified under IT Act "
+                                "s.79A)", validators=[Optional(), Length(max=300)])
+
+
+class ExpertCertificateForm(FlaskForm):
+    file = FileField("The expert's signed Part B certificate (PDF)",
+                     validators=[FileRequired("Choose a file to upload.")])

@@ -14,11 +14,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from notices.models import Notice
-from notices.serving.states import DispatchStatus
+from notices.serving.states import DispatchStatus, ExpertCertificateStatus
 from portal.accounts.models import enum_column
 from portal.extensions import db
 from portal.types import UTCDateTime, utcnow
@@ -115,6 +116,9 @@ class DeliveryEvent(db.Model):
     dispatch_id: Mapped[int | None] = mapped_column(ForeignKey("dispatches.id"), index=True)
     kind: Mapped[EventKind] = enum_column(EventKind)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # False when the source gave a day and no time of day (an A.D. card's date, a booking receipt):
+    # `occurred_at` then holds noon IST of that day and documents show the day only (BSA s.63).
+    time_known: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     source: Mapped[str] = mapped_column(String(60))
     provider_ref: Mapped[str | None] = mapped_column(String(200))
@@ -150,7 +154,10 @@ class ServiceTerms(db.Model):
 
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), primary_key=True)
     first_dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # The last calendar day (IST) to pay: dispatch date in IST + the notice's days to pay.
+    # When the debtor first received the notice (IT Act s.13(2), notices/serving/receipt.py); None
+    # while no receipt is proven, and then no clock runs.
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last calendar day (IST) to pay: the IST day of receipt + the days to pay (receipt.py).
     respond_by: Mapped[date | None] = mapped_column(Date)
     escalate_to_odr: Mapped[bool] = mapped_column(Boolean, default=False)
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -159,3 +166,29 @@ class ServiceTerms(db.Model):
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     notice: Mapped[Notice] = relationship()
+
+
+class ExpertCertificate(db.Model):
+    """Part B of the BSA 2023 s.63 certificate for a notice's delivery proof: asked of an expert, then
+    the expert's signed certificate uploaded (an evidence document) and attached to the proof."""
+
+    __tablename__ = "expert_certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
+    status: Mapped[ExpertCertificateStatus] = enum_column(ExpertCertificateStatus,
+                                                          default=ExpertCertificateStatus.REQUESTED)
+    expert_name: Mapped[str] = mapped_column(String(200))
+    expert_qualification: Mapped[str] = mapped_column(String(300), default="")
+    proof_version: Mapped[int] = mapped_column(Integer)   # the certificate version the expert examines
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    attached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    notice: Mapped[Notice] = relationship()
+
+    @property
+    def case(self):
+        return self.notice.case

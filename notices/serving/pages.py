@@ -6,20 +6,27 @@ from flask_login import current_user
 
 from notices.models import Notice
 from notices.serving import dispatch as dispatching
-from notices.serving import proof, timeline
+from notices.serving import proof, receipt, timeline
 from notices.serving.contact_rules import ContactPolicy, describe
-from notices.serving.forms import ServeForm
+from notices.serving.forms import ExpertCertificateForm, ExpertRequestForm, ServeForm
 from notices.serving.models import ServiceTerms
 from notices.states import NoticeStatus
 from portal.accounts.policy import Action, can
 from portal.extensions import db
 
 
-def delivery_page(notice: Notice, form: ServeForm, status: int = 200):
+def delivery_page(notice: Notice, form: ServeForm, status: int = 200, *,
+                  expert_form: ExpertRequestForm | None = None,
+                  upload_form: ExpertCertificateForm | None = None):
     terms = db.session.get(ServiceTerms, notice.id)
     return render_template(
         "notices/delivery.html", notice=notice, case=notice.case, form=form, terms=terms,
         dispatches=dispatching.dispatches_for(notice, None), events=timeline.events_for(notice),
-        latest_proof=proof.latest(notice.id), rules=describe(ContactPolicy.of(notice.case.creditor)),
+        latest_proof=proof.latest(notice.id), receipt=receipt.for_notice(notice),
+        expert_certificates=proof.expert_certificates(notice),
+        may_ask_expert=can(current_user, Action.REQUEST_EXPERT_CERTIFICATE, notice.case),
+        expert_form=expert_form or ExpertRequestForm(formdata=None),
+        upload_form=upload_form or ExpertCertificateForm(formdata=None),
+        rules=describe(ContactPolicy.of(notice.case.creditor)),
         can_serve=notice.status == NoticeStatus.SIGNED and can(current_user, Action.SERVE_NOTICE,
                                                                 notice.case)), status

@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from evidence.models import Document, DocumentKind
 from evidence.services import add_document
-from notices.serving import timeline
-from notices.serving.dispatch import respond_by
+from notices import cheque
+from notices.serving import receipt, timeline
 from notices.serving.models import ChannelKind, DeliveryEvent, Dispatch, EventKind, ServiceTerms
 from notices.serving.states import DISPATCH
 from portal import lifecycle
@@ -30,6 +30,7 @@ from portal.pdf import html_to_pdf
 from portal.types import IST, utcnow
 
 PROVIDER = "india_post"
+CARD_RETURNED = "A.D. card returned"
 _S10 = re.compile(r"([A-Z]{2})(\d{8})(\d)IN")
 _WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
 
@@ -131,7 +132,8 @@ def tracking_records(dispatch: Dispatch) -> list[DeliveryEvent]:
 
 
 def returned_card(dispatch: Dispatch) -> DeliveryEvent | None:
-    found = _events(dispatch, EventKind.DELIVERED)
+    """The card's own delivery event (a delivery scan on a tracking record is another)."""
+    found = [e for e in _events(dispatch, EventKind.DELIVERED) if e.detail.startswith(CARD_RETURNED)]
     return found[0] if found else None
 
 
@@ -157,6 +159,12 @@ def record_posting(actor: User, dispatch: Dispatch, article: str, service: Posta
     if booked_on < signed_on:
         raise PostalInputError(f"The booking date is before the notice was signed "
                                f"({signed_on:%d %b %Y}). Enter the date on the receipt.")
+    last = cheque.notice_last_day(notice.memo_received_on) if notice.memo_received_on else None
+    if last is not None and booked_on > last:
+        raise PostalInputError(
+            f"Posted on {booked_on:%d %b %Y}, after {last:%d %b %Y}: "
+            f"an NI Act s.138 notice must be sent within {cheque.NOTICE_DAYS} days of receiving the return "
+            "memo (proviso (b)). Check the date on the receipt.")
     clash = db.session.scalar(select(Dispatch.id).where(
         Dispatch.provider == PROVIDER, Dispatch.provider_message_id == number, Dispatch.id != dispatch.id))
     if clash is not None:
@@ -169,29 +177,69 @@ def record_posting(actor: User, dispatch: Dispatch, article: str, service: Posta
                    payload={"article_number": number, "booked_on": booked_on.isoformat()})
     terms = db.session.get(ServiceTerms, notice.id)
     if terms is not None and terms.first_dispatched_at is None:
-        terms.first_dispatched_at, terms.respond_by = at, respond_by(at, notice.pay_within_days)
+        terms.first_dispatched_at = at  # dispatch (IT Act s.13(1)); the period runs from receipt
     if case.status == CaseStatus.NOTICE_SIGNED:
         fire(case, "serve_notice", actor, payload={"notice_id": notice.id, "dispatch_id": dispatch.id})
     raw = json.dumps({"article_number": number, "booked_on": booked_on.isoformat(),
                       "dispatch_id": dispatch.id, "service": service.value},
                      sort_keys=True, separators=(",", ":")).encode()
     return timeline.record(notice, EventKind.DISPATCHED, source=PROVIDER, dispatch=dispatch, raw=raw,
-                           occurred_at=at, provider_ref=number, actor=actor,
+                           occurred_at=at, time_known=False, provider_ref=number, actor=actor,
                            detail=f"{service.label}, article {number}, booked on {booked_on:%d %b %Y}")
 
 
-def attach_tracking(actor: User, dispatch: Dispatch, stream: BinaryIO, filename: str) -> Document:
-    """The India Post tracking record (a screenshot or PDF of the consignment's history)."""
+class TrackedOutcome(enum.StrEnum):
+    """What the tracking record shows at its last entry."""
+
+    IN_TRANSIT = "in_transit"
+    DELIVERED = "delivered"    # "Item Delivered": the delivery scan, receipt (IT Act aside: s.27 GCA)
+    RETURNED = "returned"      # "Item Returned" / refused / addressee moved: not received by post
+
+
+def attach_tracking(actor: User, dispatch: Dispatch, stream: BinaryIO, filename: str,
+                    outcome: TrackedOutcome | str = TrackedOutcome.IN_TRANSIT,
+                    scanned_at: datetime | None = None) -> Document:
+    """The India Post tracking record (a screenshot or PDF of the consignment's history), and what
+    its last entry shows with the tracker's own date and time (`scanned_at`, IST as the tracker
+    prints it): a delivery scan is receipt, a return means the post failed. Never a made-up time."""
     posting = _posted(dispatch)
+    outcome = TrackedOutcome(outcome)
+    if outcome != TrackedOutcome.IN_TRANSIT:
+        if scanned_at is None:
+            raise PostalInputError("Enter the date and time the tracking record shows for that entry.")
+        scanned_at = scanned_at if scanned_at.tzinfo else scanned_at.replace(tzinfo=IST)
+        if scanned_at > utcnow():
+            raise PostalInputError("That time is in the future. Enter it as the tracking record shows it.")
+        if scanned_at.astimezone(IST).date() < posting.booked_on:
+            raise PostalInputError(f"That entry is before the article was booked "
+                                   f"({posting.booked_on:%d %b %Y}).")
     doc = add_document(actor, dispatch.notice.case, stream, filename, DocumentKind.CORRESPONDENCE,
                        f"India Post tracking record, article {posting.article_number}")
+    raw = f"{doc.sha256} {doc.filename}".encode()
     event = timeline.record(dispatch.notice, EventKind.RECORDED, source=PROVIDER, dispatch=dispatch,
-                            raw=f"{doc.sha256} {doc.filename}".encode(), provider_ref=posting.article_number,
-                            actor=actor,
+                            raw=raw, provider_ref=posting.article_number, actor=actor,
                             detail=f"Tracking record uploaded: {doc.filename} (document {doc.id})")
     if event is None:
         raise DomainError("This tracking record is already attached to the dispatch.")
+    if outcome == TrackedOutcome.DELIVERED:
+        timeline.record(dispatch.notice, EventKind.DELIVERED, source=PROVIDER, dispatch=dispatch, raw=raw,
+                        occurred_at=scanned_at, provider_ref=posting.article_number, actor=actor,
+                        detail=f"Delivery scan of article {posting.article_number} on the tracking record "
+                               f"(document {doc.id})")
+    elif outcome == TrackedOutcome.RETURNED:
+        _returned(actor, dispatch, posting, doc, raw, scanned_at)
     return doc
+
+
+def _returned(actor: User, dispatch: Dispatch, posting: Posting, doc: Document, raw: bytes,
+              at: datetime) -> None:
+    reason = f"Article {posting.article_number} was returned undelivered (tracking record, document {doc.id})"
+    timeline.record(dispatch.notice, EventKind.FAILED, source=PROVIDER, dispatch=dispatch, raw=raw,
+                    occurred_at=at, provider_ref=posting.article_number, actor=actor, detail=reason)
+    if dispatch.status in DISPATCH.sources("returned"):
+        lifecycle.fire(DISPATCH, dispatch, "returned", actor, changes={"last_error": reason},
+                       payload={"reason": reason})
+        receipt.after_failure(dispatch)
 
 
 def attach_returned_card(actor: User, dispatch: Dispatch, stream: BinaryIO, filename: str,
@@ -206,11 +254,13 @@ def attach_returned_card(actor: User, dispatch: Dispatch, stream: BinaryIO, file
     if delivered_on < posting.booked_on:
         raise PostalInputError(f"The delivery date is before the notice was posted "
                                f"({posting.booked_on:%d %b %Y}). Enter the date on the card.")
-    detail = f"A.D. card returned, signed by the addressee on {delivered_on:%d %b %Y}"
+    detail = f"{CARD_RETURNED}, signed by the addressee on {delivered_on:%d %b %Y}"
     doc = add_document(actor, dispatch.notice.case, stream, filename, DocumentKind.DELIVERY_PROOF,
                        f"{detail}; article {posting.article_number}")
+    # The card carries a date and no time: the event keeps the day only (shown without a time).
     timeline.record(dispatch.notice, EventKind.DELIVERED, source=PROVIDER, dispatch=dispatch,
                     raw=f"{doc.sha256} {doc.filename}".encode(), occurred_at=_noon_ist(delivered_on),
+                    time_known=False,
                     provider_ref=posting.article_number, actor=actor, detail=f"{detail} (document {doc.id})")
     return doc
 
@@ -235,5 +285,6 @@ def _events(dispatch: Dispatch, kind: EventKind) -> list[DeliveryEvent]:
 
 
 def _noon_ist(day: date) -> datetime:
-    """A day staff gave without a time: noon IST, never later than now."""
+    """A day staff gave without a time: noon IST (never later than now) as the day's position in the
+    timeline; the event says `time_known=False` and documents show only the day."""
     return min(datetime.combine(day, time(12), tzinfo=IST).astimezone(UTC), utcnow())

@@ -1,16 +1,20 @@
 """The delivery-proof certificate: a PDF per notice with the signed notice's hash, every dispatch,
-the full timeline in IST with provider ids and payload hashes, and a BSA 2023 s.63 certificate
-(Part A) pre-filled for the platform operator. Rebuilt when events arrive; each version carries the
-platform's PAdES seal (portal/seal.py), is stored write-once and its hash goes into the ledger."""
+the places of dispatch and receipt and whether receipt is proven (IT Act s.13), the full timeline in
+IST with provider ids and payload hashes, and a BSA 2023 s.63 certificate (Part A) completed for the
+platform operator from its settings before it is sealed. Rebuilt when events arrive; each version
+carries the platform's PAdES seal (portal/seal.py), is stored write-once and its hash goes into the
+ledger."""
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import render_template
 from sqlalchemy import select
 
+import evidence
 from notices.models import Notice
-from notices.serving import timeline
+from notices.serving import receipt, timeline
 from notices.serving.dispatch import dispatches_for
-from notices.serving.models import DeliveryProof
+from notices.serving.models import DeliveryProof, ExpertCertificate
+from notices.serving.states import ExpertCertificateStatus
 from portal import audit
 from portal.extensions import db
 from portal.pdf import html_to_pdf
@@ -24,14 +28,24 @@ def latest(notice_id: int) -> DeliveryProof | None:
 
 
 def render(notice: Notice, version: int) -> bytes:
-    from evidence.bundle import _system_description
-
+    """The certificate; CertificateIncomplete (nothing rendered) while a Part A setting is missing."""
+    part_a = evidence.part_a()
     events = timeline.events_for(notice)
+    debtor = notice.case.debtor
     html = render_template(
         "pdf/delivery_proof.html", notice=notice, case=notice.case, version=version,
         dispatches=dispatches_for(notice), events=events, generated_ist=utcnow().astimezone(IST),
-        operator=current_app.config["PLATFORM_OPERATOR"], system=_system_description())
+        part_a=part_a, receipt=receipt.for_notice(notice),
+        part_b=[c for c in expert_certificates(notice) if c.status == ExpertCertificateStatus.ATTACHED],
+        # IT Act s.13(3): dispatched where the originator has its place of business, received where
+        # the addressee has its own; s.13(4): wherever the computer resources are.
+        place_of_receipt=(debtor.place_of_business or debtor.postal_address or "").strip())
     return html_to_pdf(html)
+
+
+def expert_certificates(notice: Notice) -> list[ExpertCertificate]:
+    return list(db.session.scalars(select(ExpertCertificate).where(ExpertCertificate.notice_id == notice.id)
+                                   .order_by(ExpertCertificate.id)))
 
 
 def refresh(notice_id: int) -> str | None:
@@ -43,8 +57,10 @@ def refresh(notice_id: int) -> str | None:
         return None
     count = len(timeline.events_for(notice))
     previous = latest(notice_id)
-    if previous is not None and previous.events_count == count:
-        return None
+    attached = [c.attached_at for c in expert_certificates(notice) if c.attached_at is not None]
+    if previous is not None and previous.events_count == count and not any(
+            at > previous.created_at for at in attached):
+        return None  # nothing new: no event, no expert's certificate attached since
     version = previous.version + 1 if previous else 1
     reason = f"Delivery proof of notice {notice.case.reference}/N{notice.id}, version {version}"
     sealed, _demo = seal(render(notice, version), reason=reason)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 
-from notices.serving import timeline
+from notices.serving import receipt, timeline
 from notices.serving.bounces import Bounce
 from notices.serving.models import ChannelKind, Dispatch, EventKind
 from notices.serving.states import DISPATCH
@@ -58,7 +58,10 @@ def bounce(b: Bounce, raw: bytes) -> bool:
     # One report per (bounce address, action and status): a copy of the same DSN, or the same
     # verdict again, is the same fact; the report's Message-ID is its own event id.
     identity = ProviderIdentity(b.token, f"{b.action} {b.status}".strip(), b.message_id or None)
-    event = timeline.record(dispatch.notice, EventKind.BOUNCED, source="dsn", dispatch=dispatch, raw=raw,
+    # A DSN saying "delivered" is the receiving server's own report that the record entered the
+    # addressee's mailbox (IT Act s.13(2)); any other action is a bounce or a delay.
+    kind = EventKind.DELIVERED if b.action == "delivered" else EventKind.BOUNCED
+    event = timeline.record(dispatch.notice, kind, source="dsn", dispatch=dispatch, raw=raw,
                             provider_ref=b.status, detail=detail, identity=identity)
     if event is not None and b.permanent:
         _fail(dispatch, f"The e-mail bounced ({b.status}): {b.diagnostic or 'address rejected'}")
@@ -86,3 +89,4 @@ def _fail(dispatch: Dispatch, reason: str) -> None:
     lifecycle.fire(DISPATCH, dispatch, "undeliverable", None, lock=False,  # locked just above
                    changes={"last_error": reason}, payload={"reason": reason[:500]})
     tell_creditor_failed(dispatch, reason)
+    receipt.after_failure(dispatch)  # every channel failed: not served, and no clock runs

@@ -50,6 +50,24 @@ DISPATCH = Machine(
         transition("posted", S.QUEUED, S.SENT, {C}, label="Record the posting"),
         # A hard bounce or a provider's failure report, usually after it was sent.
         transition("undeliverable", UNSENT | {S.SENT}, S.FAILED, {SYS}, label="Undeliverable"),
+        # Staff uploaded a tracking record showing the posted article came back undelivered.
+        transition("returned", S.SENT, S.FAILED, {C}, label="Record the article's return"),
     ),
     noun="the dispatch",
+)
+
+
+class ExpertCertificateStatus(enum.StrEnum):
+    REQUESTED = "requested"   # the creditor asked an expert for Part B of the s.63 certificate
+    ATTACHED = "attached"     # the expert's signed Part B is uploaded and attached to the proof
+
+
+EXPERT_CERTIFICATE = Machine(
+    "part_b", ExpertCertificateStatus,
+    initial=frozenset({ExpertCertificateStatus.REQUESTED}),
+    transitions=(
+        transition("attached", ExpertCertificateStatus.REQUESTED, ExpertCertificateStatus.ATTACHED,
+                   {C, Role.ADVOCATE}, label="Attach the expert's certificate"),
+    ),
+    noun="the expert's certificate",
 )

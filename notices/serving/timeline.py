@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from notices.models import Notice
+from notices.serving import receipt
 from notices.serving.models import DeliveryEvent, Dispatch, EventKind
 from portal import audit
 from portal.database import after_commit
@@ -59,7 +60,8 @@ def _seen(notice: Notice, kind: EventKind, dispatch_id: int | None, sha: str, so
 
 def record(notice: Notice, kind: EventKind, *, source: str, raw: bytes, dispatch: Dispatch | None = None,
            occurred_at: datetime | None = None, provider_ref: str | None = None, detail: str = "",
-           actor=None, identity: ProviderIdentity | None = None) -> DeliveryEvent | None:
+           actor=None, identity: ProviderIdentity | None = None,
+           time_known: bool = True) -> DeliveryEvent | None:
     """Add one event; returns None (and changes nothing) when the same payload, or a provider report
     with the same identity, was recorded before."""
     sha = hashlib.sha256(raw).hexdigest()
@@ -67,7 +69,8 @@ def record(notice: Notice, kind: EventKind, *, source: str, raw: bytes, dispatch
     if _seen(notice, kind, dispatch_id, sha, source, identity):
         return None
     event = DeliveryEvent(notice_id=notice.id, dispatch_id=dispatch_id, kind=kind,
-                          occurred_at=occurred_at or utcnow(), source=source, provider_ref=provider_ref,
+                          occurred_at=occurred_at or utcnow(), time_known=time_known, source=source,
+                          provider_ref=provider_ref,
                           detail=detail[:2000], payload_sha256=sha,
                           raw=raw if len(raw) <= RAW_LIMIT else None)
     if identity is not None:
@@ -85,6 +88,7 @@ def record(notice: Notice, kind: EventKind, *, source: str, raw: bytes, dispatch
         "channel": dispatch.channel.value if dispatch is not None else None,
         "event_id": event.id, "source": source, "provider_ref": provider_ref,
         "occurred_at": event.occurred_at.isoformat(), "payload_sha256": sha})
+    receipt.settle(notice, kind)  # a clock that runs from receipt starts here (IT Act s.13(2))
     _refresh_proof_after_commit(notice.id)
     return event
 
@@ -98,3 +102,8 @@ def _refresh_proof_after_commit(notice_id: int) -> None:
 def events_for(notice: Notice) -> list[DeliveryEvent]:
     return list(db.session.scalars(select(DeliveryEvent).where(DeliveryEvent.notice_id == notice.id)
                                    .order_by(DeliveryEvent.occurred_at, DeliveryEvent.id)))
+
+
+def refresh_proof_after_commit(notice_id: int) -> None:
+    """A new delivery-proof version after the commit, for a change that is not a delivery event."""
+    _refresh_proof_after_commit(notice_id)

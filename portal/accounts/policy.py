@@ -83,6 +83,7 @@ class Action(enum.StrEnum):
     VIEW_DELIVERY = "view_delivery"
     REVOKE_DEBTOR_LINK = "revoke_debtor_link"  # end a debtor's personal link (sent to a wrong address, say)
     RECORD_POSTAL_SERVICE = "record_postal_service"  # tracking and the returned A.D. card of a posted notice
+    REQUEST_EXPERT_CERTIFICATE = "request_expert_certificate"  # BSA s.63 Part B on a delivery proof
     # Issue 6: the debtor's answer, payments, the ODR room, settlement.
     DEBTOR_VIEW = "debtor_view"                # the debtor's own page of its case: notice, evidence, dues
     DEBTOR_CASES = "debtor_cases"              # the debtor's list of every case against its business
@@ -199,6 +200,9 @@ RULES: dict[Action, Rule] = {
     Action.RECORD_POSTAL_SERVICE: Rule(frozenset({Role.CREDITOR}),
                                        "Only the creditor records the postal service of its notice, on an "
                                        "open case.", statuses=frozenset(CaseStatus) - CLOSED_STATUSES),
+    Action.REQUEST_EXPERT_CERTIFICATE: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE}),
+                                            "Only the creditor or its advocate asks an expert for Part B "
+                                            "and attaches it."),
     Action.VIEW_DELIVERY: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.ADMIN}),
                                "The delivery record is kept for the creditor, its advocate and the "
                                "institution; the debtor sees its notice through its own link."),

@@ -77,6 +77,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t("return_notice", S.NOTICE_IN_REVIEW, S.NOTICE_DRAFTING, {A}, label="Return with comments"),
     _t("sign_notice", S.NOTICE_IN_REVIEW, S.NOTICE_SIGNED, {A, SYS}, label="Approve and sign"),
     _t("serve_notice", S.NOTICE_SIGNED, S.NOTICE_SERVED, {SYS, C}, label="Notice served"),
+    # Every channel to the debtor failed or bounced, and no receipt is proven: the notice was not
+    # served after all, and nothing runs from it (IT Act s.13; notices/serving/receipt.py).
+    _t("service_failed", S.NOTICE_SERVED, S.NOTICE_SIGNED, {SYS}, label="Service failed on every channel"),
     _t("record_response", S.NOTICE_SERVED, S.RESPONDED, {D, SYS}, label="Debtor responded"),
     _t("open_negotiation", {S.NOTICE_SERVED, S.RESPONDED}, S.IN_NEGOTIATION, {C, A, D, SYS},
        label="Open the ODR room"),

@@ -10,7 +10,7 @@ import calendar
 import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from portal.types import IST
@@ -113,17 +113,13 @@ def fact(name: str) -> Callable[[Facts], datetime | None]:
     return lambda facts: _instant(facts.get(name))
 
 
-def respond_by(facts: Facts) -> datetime | None:
-    """A served notice: the IST day of service plus the notice's days to pay (notices.serving)."""
-    days = facts.get("pay_within_days")
-    if days is None:
-        return None
-    return end_of_ist_day(facts["at"].astimezone(IST).date() + timedelta(days=int(days)))
-
-
 def s34_window(facts: Facts) -> datetime:
     """A challenge to the award within 3 months of receiving it (A&C s.34(3)); counted from service."""
     return add_months(facts["at"], 3)
+
+
+def has(name: str) -> Callable[[Facts], bool]:
+    return lambda facts: facts.get(name) not in (None, "")
 
 
 def side_is(*sides: str) -> Callable[[Facts], bool]:
@@ -223,23 +219,74 @@ RULES: dict[str, tuple[Tell, ...]] = {
         Words("Serve it: choose the channels (e-mail, SMS, WhatsApp, post) and send it.",
               "इसे भेजें: माध्यम चुनें (ई-मेल, एसएमएस, व्हाट्सऐप, डाक) और भेजें।"),
         "serving.show_delivery", ("notice_id",)),),
+    # Dispatch is not receipt (IT Act s.13): the period to pay is told when receipt is proven.
     "case.serve_notice": (
+        Tell("notice_answer", (D,),
+             Words("{creditor} served a legal notice on you in {reference}.",
+                   "{creditor} ने {reference} में आपको कानूनी नोटिस भेजा है।"),
+             Words("Pay, admit part, propose a plan or dispute the claim within {pay_within_days} days of "
+                   "receiving it.",
+                   "इसे प्राप्त करने के {pay_within_days} दिनों के भीतर भुगतान करें, आंशिक स्वीकार करें, "
+                   "किस्तों का प्रस्ताव दें या दावे पर आपत्ति करें।"),
+             "debtor_case.home", mail=Mail.EXISTING,
+             existing_mail="notice_served.txt (the served notice itself, through its dispatch)"),
+        Tell("notice_served", (C,),
+             Words("The notice in {reference} was sent to {debtor}.",
+                   "{reference} का नोटिस {debtor} को भेज दिया गया है।"),
+             Words("The debtor has {pay_within_days} days from receiving it to answer. The period starts "
+                   "when receipt is shown (a delivery or read receipt, the debtor opening it, postal "
+                   "delivery); you will be told. Record any payment it makes.",
+                   "देनदार के पास इसे प्राप्त करने से {pay_within_days} दिन उत्तर देने के लिए हैं। अवधि तब "
+                   "शुरू होती है जब प्राप्ति दिखे (डिलीवरी या पढ़ने की रसीद, देनदार का इसे खोलना, डाक से "
+                   "डिलीवरी); आपको बताया जाएगा। किया गया कोई भी भुगतान दर्ज करें।"),
+             "cases.show_case"),
+    ),
+    "notice.received": (
         Tell("notice_answer", (D,),
              Words("{creditor} served a legal notice on you in {reference}.",
                    "{creditor} ने {reference} में आपको कानूनी नोटिस भेजा है।"),
              Words("Pay, admit part, propose a plan or dispute the claim by {due}.",
                    "{due} तक भुगतान करें, आंशिक स्वीकार करें, किस्तों का प्रस्ताव दें या दावे पर आपत्ति करें।"),
-             "debtor_case.home", due=respond_by, mail=Mail.EXISTING,
+             "debtor_case.home", due=fact("respond_by"), when=has("respond_by"), mail=Mail.EXISTING,
              existing_mail="notice_served.txt (the served notice itself, through its dispatch)"),
-        Tell("notice_served", (C,),
-             Words("The notice in {reference} was served on {debtor}.",
-                   "{reference} का नोटिस {debtor} को भेज दिया गया है।"),
+        Tell("notice_received", (C,),
+             Words("{debtor} received the notice in {reference}: {how}.",
+                   "{debtor} को {reference} का नोटिस प्राप्त हुआ: {how_hi}।"),
              Words("The debtor has until {due} to answer; you will be told when it does. "
                    "Record any payment it makes.",
                    "देनदार के पास उत्तर देने के लिए {due} तक का समय है; उत्तर आने पर आपको बताया जाएगा। "
                    "किया गया कोई भी भुगतान दर्ज करें।"),
-             "cases.show_case", due=respond_by, lapses=True),
+             "cases.show_case", due=fact("respond_by"), when=has("respond_by"), lapses=True),
+        Tell("cheque_complaint", CREDITOR_SIDE,
+             Words("The drawer received the cheque notice in {reference}; the fifteen days to pay end on "
+                   "{pay_by_text} (NI Act s.138(c)).",
+                   "{reference} में चेक नोटिस आहर्ता को प्राप्त हुआ; भुगतान के पंद्रह दिन {pay_by_text} को "
+                   "समाप्त होते हैं (परक्राम्य लिखत अधिनियम धारा 138(ग))।"),
+             Words("If the cheque amount is not paid by then, the complaint under section 138 may be filed "
+                   "from {complaint_from_text} and must be filed by {due} (s.142(1)(b)).",
+                   "यदि तब तक चेक की राशि नहीं चुकाई जाती, तो धारा 138 की शिकायत {complaint_from_text} से "
+                   "दायर की जा सकती है और {due} तक दायर करनी होगी (धारा 142(1)(ख))।"),
+             "cases.show_case", due=fact("complaint_by"), when=has("complaint_by"), lapses=True),
     ),
+    "notice.service_failed": (Tell(
+        "notice_reserve", (C,),
+        Words("The notice in {reference} reached no one: every channel to {debtor} failed or bounced.",
+              "{reference} का नोटिस किसी तक नहीं पहुँचा: {debtor} तक हर माध्यम विफल रहा या लौट आया।"),
+        Words("It is not served and no period runs from it. Serve it again on another channel or by "
+              "registered post.",
+              "यह तामील नहीं हुआ है और इससे कोई अवधि नहीं चलती। इसे किसी अन्य माध्यम से या रजिस्टर्ड डाक से "
+              "फिर से भेजें।"),
+        "serving.show_delivery", ("notice_id",), mail=Mail.EXISTING,
+        existing_mail="dispatch_failed.txt (one per failed channel, offering service on another)"),),
+    "part_b.requested": (Tell(
+        "part_b_upload", CREDITOR_SIDE,
+        Words("Part B of the evidence certificate for the delivery proof in {reference} is asked of "
+              "{expert}.",
+              "{reference} के डिलीवरी प्रमाण के साक्ष्य प्रमाणपत्र का भाग ख {expert} से माँगा गया है।"),
+        Words("Send the expert the delivery-proof certificate; upload the expert's signed Part B when it "
+              "comes back.",
+              "विशेषज्ञ को डिलीवरी-प्रमाण प्रमाणपत्र भेजें; विशेषज्ञ का हस्ताक्षरित भाग ख लौटने पर अपलोड करें।"),
+        "serving.show_delivery", ("notice_id",), mail=Mail.NONE),),
     # ── the debtor's answer ── (debtor.<kind>: one rule per response kind, below)
     # ── negotiation ──
     "offer.made": (
@@ -507,8 +554,13 @@ CLOSES: dict[str, tuple[Closes, ...]] = {
     "notice.signed": (Closes(frozenset({"notice_review", "notice_sign", "notice_approved"})),),
     "case.submit_notice": (Closes(frozenset({"notice_redraft"})),),
     "notice.submitted": (Closes(frozenset({"notice_redraft"})),),
-    "notice.service_requested": (Closes(frozenset({"notice_serve"})),),
-    **{f"debtor.{k}": (Closes(frozenset({"notice_answer", "notice_served"})),) for k in DEBTOR_ANSWERS},
+    "notice.service_requested": (Closes(frozenset({"notice_serve", "notice_reserve"})),),
+    "notice.service_failed": (Closes(frozenset({"notice_answer", "notice_served", "notice_received",
+                                                "cheque_complaint"})),),
+    **{f"debtor.{k}": (Closes(frozenset({"notice_answer", "notice_served", "notice_received"})),)
+       for k in DEBTOR_ANSWERS},
+    "notice.received": (Closes(frozenset({"notice_served", "notice_reserve"})),),
+    "part_b.attached": (Closes(frozenset({"part_b_upload"})),),
     "offer.made": (Closes(OFFER_KINDS | {"debtor_responded", "bidding_closed"}, same_side=True),),
     "offer.accepted": (Closes(OFFER_KINDS),),
     "offer.rejected": (Closes(OFFER_KINDS, same_side=True),),

@@ -24,6 +24,7 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import IST
 from tests.awards.helpers import awarding_case, complete_fields, validates_with_pyhanko
+from tests.serving.helpers import delivered
 
 
 def ledger(case) -> set[str]:
@@ -87,15 +88,15 @@ def test_sign_make_serve_with_proof_then_close_after_s34(db_session, outbox):
     assert {"case.make_award", "award.served", "delivery.dispatched", "delivery.proof_issued"} <= ledger(a.case)
     assert any(c.reason == "award served" for c in db.session.scalars(select(AuditCheckpoint)))
 
-    # The claimant received it when signed; the respondent's e-mail address is not a designated one,
-    # so its receipt waits for a sign of retrieval.
+    # The claimant received it when signed; the respondent's copy was only dispatched (our relay's
+    # 250, IT Act s.13(1)): its receipt waits for a delivery report or a sign of retrieval.
     (claimant, _), (respondent, _) = [(d, w) for _side, d, w in award_service.windows(award)]
     assert claimant == award.signed_at.astimezone(IST).date() and respondent is None
     today = claimant
     with pytest.raises(DomainError, match="respondent's receipt"):
         award_service.close(a.staff, award, today)
-    dispatch.designated = True  # s.13(2)(a)(i): entering the designated address is receipt
-    db.session.flush()
+    dispatch.designated = True
+    delivered(notice)  # s.13(2)(a)(i): the DSN shows it entered the designated address: receipt
     _side, received, window = award_service.windows(award)[1]
     assert received == claimant and window.closes_on > received + timedelta(days=88)
     with pytest.raises(DomainError, match="s.34 window is open"):

@@ -35,6 +35,7 @@ EXPECTED_ROLES = {
     "return_notice": {A},
     "sign_notice": {A, SYS},
     "serve_notice": {SYS, C},
+    "service_failed": {SYS},
     "record_response": {D, SYS},
     "open_negotiation": {C, A, D, SYS},
     "start_conciliation": {ADM, SYS},

@@ -20,7 +20,7 @@ from portal.cases.states import CaseStatus
 from portal.extensions import db
 from portal.types import utcnow
 from tests.e2e.test_proceedings_flow import P12_PASSPHRASE, file_submission, log_in, on_thread
-from tests.e2e.test_serving_flow import mail_to
+from tests.e2e.test_serving_flow import debtor_opens_the_notice, mail_to
 from tests.invocation.helpers import CLAUSE, PDF
 from tests.serving.helpers import ALWAYS, demo_pkcs12
 
@@ -118,6 +118,11 @@ def test_from_invocation_to_a_served_and_proved_award(open_page, live_server, di
     creditor.get_by_label("E-mail, with the signed notice attached").check()
     creditor.get_by_role("button", name="Serve the notice and invoke arbitration").click()
     expect(creditor.get_by_role("status").first).to_contain_text("Arbitration is invoked")
+    # Sent is not received (IT Act s.13): the arbitration commences when the respondent receives it,
+    # here by opening the notice through the link in its mail.
+    expect(creditor.locator("body")).to_contain_text("its receipt is not proven yet")
+    debtor_opens_the_notice(open_page, live_server, DEBTOR_MAIL, ref)
+    creditor.reload()
     expect(creditor.locator("body")).to_contain_text("The arbitration commenced on")
     mail = mail_to(live_server, DEBTOR_MAIL)
     assert mail is not None, "the s.21 notice never reached the SMTP sink"

@@ -18,7 +18,7 @@ from evidence.services import add_document
 from notices.drafting import workflow as services
 from portal.cases.states import CaseStatus
 from portal.database import commit
-from tests.e2e.test_serving_flow import log_in, mail_to
+from tests.e2e.test_serving_flow import debtor_opens_the_notice, log_in, mail_to
 from tests.invocation.helpers import CLAUSE, PDF
 from tests.serving.helpers import ALWAYS, demo_pkcs12
 
@@ -91,6 +91,11 @@ def test_clause_notice_signature_and_invocation(open_page, live_server, disputed
     creditor.get_by_label("E-mail, with the signed notice attached").check()
     creditor.get_by_role("button", name="Serve the notice and invoke arbitration").click()
     expect(creditor.get_by_role("status").first).to_contain_text("Arbitration is invoked")
+    # Sent is not received (IT Act s.13): the arbitration commences when the respondent receives it,
+    # here by opening the notice through the link in its mail.
+    expect(creditor.locator("body")).to_contain_text("its receipt is not proven yet")
+    debtor_opens_the_notice(open_page, live_server, "accounts@invoke-debtor.example", ref)
+    creditor.reload()
     expect(creditor.locator("body")).to_contain_text("The arbitration commenced on")
 
     mail = mail_to(live_server, "accounts@invoke-debtor.example")

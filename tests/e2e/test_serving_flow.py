@@ -82,6 +82,24 @@ def code_sent_to(live_server, address: str, timeout: float = 30.0) -> str:
     raise AssertionError(f"no code mail to {address}")
 
 
+def debtor_opens_the_notice(open_page, live_server, address: str, reference: str):
+    """The debtor follows the personal link in its mail and opens the notice with the code sent to it:
+    the view is receipt (IT Act s.12, s.13(2)). Returns the debtor's page."""
+    mail = mail_to(live_server, address)
+    assert mail is not None, "the notice never reached the SMTP sink"
+    link = re.search(r"http://\S+/n/[A-Za-z0-9_-]+", mail.get_body(("plain",)).get_content()).group(0)
+    debtor = open_page()
+    debtor.set_viewport_size({"width": 390, "height": 844})  # a phone
+    debtor.goto(link)
+    expect(debtor.locator("h1")).to_contain_text(reference)
+    debtor.get_by_role("button", name="Send me the code").click()
+    expect(debtor.get_by_role("status").first).to_contain_text("We sent a 6-digit code")
+    debtor.get_by_label("Code", exact=True).fill(code_sent_to(live_server, address))
+    debtor.get_by_role("button", name="Open the notice").click()
+    expect(debtor.locator("h1")).to_contain_text(reference)
+    return debtor
+
+
 def test_sign_serve_view_acknowledge_and_prove(open_page, live_server, approved, tmp_path):
     advocate = open_page()
     log_in(advocate, approved["advocate"], approved["secret"])
@@ -102,17 +120,8 @@ def test_sign_serve_view_acknowledge_and_prove(open_page, live_server, approved,
     mail = mail_to(live_server, "accounts@serve-debtor.example")
     assert mail is not None, "the notice never reached the SMTP sink"
     assert any(p.get_content_type() == "application/pdf" for p in mail.iter_attachments())
-    link = re.search(r"http://\S+/n/[A-Za-z0-9_-]+", mail.get_body(("plain",)).get_content()).group(0)
-
-    debtor = open_page()
-    debtor.set_viewport_size({"width": 390, "height": 844})  # a phone
-    debtor.goto(link)
-    expect(debtor.locator("h1")).to_contain_text(approved["reference"])
-    debtor.get_by_role("button", name="Send me the code").click()
-    expect(debtor.get_by_role("status").first).to_contain_text("We sent a 6-digit code")
-    debtor.get_by_label("Code", exact=True).fill(code_sent_to(live_server, "accounts@serve-debtor.example"))
-    debtor.get_by_role("button", name="Open the notice").click()
-    expect(debtor.locator("h1")).to_contain_text(approved["reference"])
+    debtor = debtor_opens_the_notice(open_page, live_server, "accounts@serve-debtor.example",
+                                     approved["reference"])
     debtor.get_by_role("button", name="I have received this notice").click()
     expect(debtor.get_by_role("status").first).to_contain_text("acknowledgement is recorded")
 

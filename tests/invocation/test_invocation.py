@@ -13,8 +13,10 @@ from sqlalchemy import select
 from arbitration.invocation import basis as bases
 from arbitration.invocation import notice as invocation
 from notices.models import NoticeKind
-from notices.serving import timeline
-from notices.serving.models import ChannelKind, DeliveryEvent, DeliveryProof, EventKind
+from notices.serving import receipt, receipts, timeline
+from notices.serving.bounces import Bounce
+from notices.serving.models import ChannelKind, DeliveryEvent, DeliveryProof, EventKind, ServiceTerms
+from notices.serving.states import DispatchStatus
 from notices.states import NoticeStatus
 from portal.audit import AuditEvent
 from portal.cases.intake import today_ist
@@ -23,6 +25,7 @@ from portal.database import commit
 from portal.errors import DomainError
 from portal.extensions import db
 from tests.invocation.helpers import clause_basis, disputed_case, signed_invocation
+from tests.serving.helpers import delivered
 
 S = CaseStatus
 
@@ -95,10 +98,14 @@ def test_invoking_serves_the_notice_and_commencement_follows_receipt(db_session,
     pdf = next(p for p in mails[0].iter_attachments() if p.get_content_type() == "application/pdf")
     assert hashlib.sha256(pdf.get_content()).hexdigest() == notice.signed_pdf_sha256
     assert db.session.scalar(select(DeliveryProof).where(DeliveryProof.notice_id == notice.id))
-    # The debtor's only address is not designated, and none is: entering its server is receipt (s.13(2)(b)).
-    dispatched = db.session.scalar(select(DeliveryEvent).where(
-        DeliveryEvent.notice_id == notice.id, DeliveryEvent.kind == EventKind.DISPATCHED))
-    assert invocation.received_at(case) == dispatched.occurred_at
+    # Our relay's 250 is dispatch (IT Act s.13(1)), not receipt: nothing has commenced yet.
+    assert db.session.scalar(select(DeliveryEvent).where(
+        DeliveryEvent.notice_id == notice.id, DeliveryEvent.kind == EventKind.DISPATCHED)) is not None
+    assert invocation.received_at(case) is None and invocation.commenced_on(case) is None
+    # The debtor's only address is not designated, and none is: the DSN saying it entered its mailbox
+    # is receipt (s.13(2)(b)).
+    report = delivered(notice)
+    assert invocation.received_at(case) == report.occurred_at
     assert invocation.commenced_on(case) == today_ist()
     ledger = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "case.invoke_arbitration"))
     assert ledger.data["notice_id"] == notice.id and ledger.data["basis_kind"] == "clause"
@@ -139,7 +146,7 @@ def test_mail_to_an_undesignated_address_is_received_only_when_retrieved(db_sess
     assert invocation.commenced_on(case) == date(2026, 11, 25)
 
 
-def test_mail_entering_the_designated_address_is_received_on_dispatch(db_session):
+def test_mail_entering_the_designated_address_is_received_when_delivered_there(db_session):
     creditor, advocate, case = disputed_case()
     case.debtor.contacts[0].designated = True
     clause_basis(creditor, case)
@@ -147,7 +154,36 @@ def test_mail_entering_the_designated_address_is_received_on_dispatch(db_session
     designated = _dispatch(notice, designated=True)
     timeline.record(notice, EventKind.DISPATCHED, source="smtp", dispatch=designated, raw=b"250 ok",
                     occurred_at=datetime(2026, 11, 26, 5, 0, tzinfo=UTC))
+    assert invocation.commenced_on(case) is None  # dispatch only (s.13(1))
+    # Delivered into the designated mailbox at 23:50 IST on the 26th, unread: received that day (s.13(2)(a)(i)).
+    timeline.record(notice, EventKind.DELIVERED, source="dsn", dispatch=designated, raw=b"delivered 2.0.0",
+                    occurred_at=datetime(2026, 11, 26, 18, 20, tzinfo=UTC))
     assert invocation.commenced_on(case) == date(2026, 11, 26)
+
+
+def test_a_bounced_email_with_no_other_channel_is_not_received_and_starts_no_clock(db_session, outbox):
+    """Issue 17.1: served by e-mail only on 24 Nov 2026; the relay accepted it (250) at 10:00 IST and a
+    permanent DSN (5.1.1) came back at 10:05 IST. The respondent never received the s.21 notice: the
+    arbitration has not commenced and limitation is not stopped (s.43)."""
+    creditor, advocate, case = disputed_case()
+    clause_basis(creditor, case)
+    notice = signed_invocation(creditor, advocate, case)
+    only = _dispatch(notice, designated=False)
+    timeline.record(notice, EventKind.DISPATCHED, source="smtp", dispatch=only, raw=b"250 2.0.0 queued",
+                    occurred_at=datetime(2026, 11, 24, 4, 30, tzinfo=UTC))
+    only.status = DispatchStatus.SENT
+    dsn = Bounce(token=only.bounce_token, action="failed", status="5.1.1", recipient="other@example.in",
+                 diagnostic="smtp; 550 5.1.1 no such user", message_id="<dsn-1@mx.example.in>")
+    assert receipts.bounce(dsn, b"multipart/report 5.1.1")
+    db.session.refresh(only)
+    assert only.status == DispatchStatus.FAILED
+    found = invocation.receipt_of(case)
+    assert found.state == receipt.State.FAILED and found.failed == ((ChannelKind.EMAIL, "other@example.in"),)
+    assert invocation.received_at(case) is None and invocation.commenced_on(case) is None
+    assert db.session.get(ServiceTerms, notice.id) is None or \
+        db.session.get(ServiceTerms, notice.id).received_at is None
+    assert "notice.service_failed" in set(db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.case_id == case.id)))
 
 
 def test_an_unsigned_draft_has_no_commencement(db_session):

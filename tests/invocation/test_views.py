@@ -28,6 +28,7 @@ from tests.invocation.helpers import (
     disputed_case,
     signed_invocation,
 )
+from tests.serving.helpers import delivered
 
 S = CaseStatus
 
@@ -104,7 +105,13 @@ def test_serving_the_signed_notice_invokes_arbitration(client, auth, db_session,
     assert case.status == S.IN_ARBITRATION
     assert any("debtor@example.in" in m["To"] for m in outbox())
     body = client.get(page_url(case)).get_data(as_text=True)
+    # Sent, not yet shown received (IT Act s.13): no commencement date yet.
+    assert "The arbitration commenced on" not in body and "its receipt is not proven yet" in body
+    delivered(notice)
+    commit()
+    body = client.get(page_url(case)).get_data(as_text=True)
     assert "The arbitration commenced on" in body and f"N{notice.id}" in body
+    assert "delivery reported to the addressee" in body
 
 
 def test_submission_agreement_accepted_by_the_creditor_and_the_debtor_s_link(client, auth, db_session, outbox):

@@ -99,10 +99,12 @@ def test_cheque_notice_refused_after_30_days(db_session, parties):
     creditor, _, case = parties
     today = today_ist()
     cheque = services.ChequeDetails("123456", "SBI Pune", today - timedelta(days=50), 10000,
-                                    today - timedelta(days=31), "Funds insufficient")
+                                    today - timedelta(days=31), "Funds insufficient",
+                                    presented_on=today - timedelta(days=33),
+                                    memo_received_on=today - timedelta(days=31))
     with pytest.raises(DomainError, match="within 30 days"):
         services.start_notice(creditor, case, today, cheque=cheque)
-    cheque.memo_date = today - timedelta(days=30)
+    cheque.memo_received_on = today - timedelta(days=30)
     notice = services.start_notice(creditor, case, today, cheque=cheque)
     assert "Section 138" in notice.current.body_text
 

@@ -13,7 +13,10 @@ from portal.notifications.rules import Mail
 
 SNAPSHOTS = Path(__file__).resolve().parents[1] / "snapshots" / "email"
 FACTS = {"reference": "SUL-2026-000042", "creditor": "Kaveri Looms Private Limited",
-         "debtor": "Narmada Apparel LLP", "round": 2, "number": 3, "instalment": 1,
+         "debtor": "Narmada Apparel LLP", "round": 2, "number": 3, "instalment": 1, "pay_within_days": 15,
+         "how": "delivery reported to the addressee's resource (email → accounts@narmada.example)",
+         "how_hi": "पाने वाले के संसाधन में डिलीवरी की सूचना (email → accounts@narmada.example)",
+         "pay_by_text": "17 Dec 2026", "complaint_from_text": "18 Dec 2026",
          "invoice": "KT/24-25/118", "days_left": 30}
 DUE = "20 Dec 2026, 17:00 IST"
 URL = "https://sulah.example/cases/SUL-2026-000042"

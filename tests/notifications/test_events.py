@@ -4,7 +4,7 @@ services record them (same action names and payload keys); the services' own flo
 test_flows.py."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import url_for
@@ -50,6 +50,15 @@ EVENTS = {
                       _to(CREDITOR, "notice_serve"), set(CREDITOR)),
     "notice served": ("case.serve_notice", None, {"notice_id": None},
                       {**_to(CREDITOR, "notice_served"), "debtor": "notice_answer"}, set(CREDITOR)),
+    "notice received": ("notice.received", None, {"notice_id": None, "respond_by": "2026-12-17",
+                                                  "how": "a read receipt (email to a@debtor.in)"},
+                        {**_to(CREDITOR, "notice_received"), "debtor": "notice_answer"}, set(CREDITOR)),
+    "cheque notice received": ("notice.received", None, {
+        "notice_id": None, "complaint_from": "2026-12-18", "complaint_by": "2027-01-18",
+        "pay_by_text": "17 Dec 2026", "complaint_from_text": "18 Dec 2026"},
+        _to(CREDITOR_SIDE, "cheque_complaint"), set(CREDITOR_SIDE)),
+    "every channel failed": ("notice.service_failed", None, {"notice_id": None, "channels": ["email to a@b.in"]},
+                             _to(CREDITOR, "notice_reserve"), set()),
     "debtor disputed": ("debtor.dispute", None, {"response_id": 1, "reason": "quality"},
                         _to(CREDITOR_SIDE, "debtor_responded"), {"advocate"}),
     "debtor admitted part": ("debtor.admit_part", None, {"response_id": 1, "admitted_amount": "5000.00"},
@@ -144,14 +153,18 @@ def test_each_event_tells_whoever_must_act_and_no_one_else(app, db_session, outb
             assert url_for(item.endpoint, **item.link_values).startswith("/")
 
 
-def test_served_notice_gives_the_debtor_its_days_to_pay(db_session, outbox):
+def test_the_debtor_s_days_to_pay_run_from_receipt(db_session, outbox):
+    """Dispatch tells the debtor the number of days; receipt (IT Act s.13(2)) gives the date."""
     w = world(CaseStatus.NOTICE_SIGNED)
     notice = signed_notice_record(w.case)
     notice.pay_within_days = 15
     record("case.serve_notice", w.case, None, notice_id=notice.id, dispatch_id=1)
     answer = next(i for i in items(w.case) if i.party_id)
-    assert answer.due_at is not None and 15 <= (answer.due_at - utcnow()).days <= 16
-    assert "Pay, admit part, propose a plan or dispute the claim by " in answer.may
+    assert answer.due_at is None and "within 15 days of receiving it" in answer.may
+    record("notice.received", w.case, None, notice_id=notice.id, respond_by="2026-12-17", how="a read receipt")
+    answer = next(i for i in items(w.case) if i.party_id)
+    assert answer.due_at == datetime(2026, 12, 17, 18, 29, tzinfo=UTC)  # 23:59 IST
+    assert "Pay, admit part, propose a plan or dispute the claim by 17 Dec 2026" in answer.may
 
 
 def test_the_debtor_is_told_only_inside_the_contact_window(app, db_session, outbox, monkeypatch):

@@ -42,3 +42,20 @@ def signed_notice(*, mobile: str | None = "+919812345678", window: dict | None =
     services.approve(advocate, notice, pyotp.TOTP(advocate.totp_secret).now())
     sign_notice(advocate, notice)
     return creditor, advocate, case, notice
+
+
+def delivered(notice, at=None, channel=None):
+    """The receiving side's report that the notice entered the debtor's resource (a DSN "delivered"
+    or a provider's delivered receipt) on its first dispatch of `channel` (e-mail by default):
+    IT Act s.13(2) receipt, which starts the period to pay."""
+    from sqlalchemy import select
+
+    from notices.serving import timeline
+    from notices.serving.models import ChannelKind, Dispatch, EventKind, Purpose
+    from portal.extensions import db
+
+    dispatch = db.session.scalar(select(Dispatch).where(
+        Dispatch.notice_id == notice.id, Dispatch.purpose == Purpose.NOTICE,
+        Dispatch.channel == (channel or ChannelKind.EMAIL)).order_by(Dispatch.id).limit(1))
+    return timeline.record(notice, EventKind.DELIVERED, source="dsn", dispatch=dispatch,
+                           raw=f"delivered {dispatch.id} {at}".encode(), occurred_at=at)

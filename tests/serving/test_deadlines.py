@@ -13,14 +13,24 @@ from notices.serving.models import ChannelKind, Dispatch, Purpose, ServiceTerms
 from portal.cases.states import CaseStatus
 from portal.database import commit
 from portal.extensions import db
-from tests.serving.helpers import signed_notice
+from tests.serving.helpers import delivered, signed_notice
 
 
-def test_respond_by_counts_ist_calendar_days():
-    # 23:30 IST on 1 Dec is 18:00 UTC: the IST date is what counts.
-    assert dispatching.respond_by(datetime(2026, 12, 1, 18, 0, tzinfo=UTC), 15) == date(2026, 12, 16)
-    # 00:30 IST on 2 Dec is 19:00 UTC on 1 Dec.
-    assert dispatching.respond_by(datetime(2026, 12, 1, 19, 0, tzinfo=UTC), 15) == date(2026, 12, 17)
+def test_the_period_runs_from_the_ist_day_of_receipt(db_session, outbox):
+    """Hand-worked: dispatched 10:00 IST on 1 Dec 2026; the DSN "delivered" arrives 23:45 IST on 2 Dec
+    (18:15 UTC). Receipt is the 2nd (IST); 15 days excluding that day: pay by 17 Dec 2026."""
+    creditor, _adv, _case, notice = signed_notice(mobile=None)
+    dispatching.serve(creditor, notice, {ChannelKind.EMAIL})
+    commit()
+    terms = db.session.get(ServiceTerms, notice.id)
+    assert terms.respond_by is None  # dispatched, not received: no clock
+    delivered(notice, datetime(2026, 12, 2, 18, 15, tzinfo=UTC))
+    assert terms.received_at == datetime(2026, 12, 2, 18, 15, tzinfo=UTC)
+    assert terms.respond_by == date(2026, 12, 17)
+    # A read receipt reported later but stamped earlier (19:00 IST on 2 Dec) moves receipt back; the
+    # IST day is the same, so the last day stays 17 Dec.
+    delivered(notice, datetime(2026, 12, 2, 13, 30, tzinfo=UTC))
+    assert terms.received_at == datetime(2026, 12, 2, 13, 30, tzinfo=UTC) and terms.respond_by == date(2026, 12, 17)
 
 
 @pytest.mark.parametrize("utc, sent_today, expected", [
@@ -39,6 +49,8 @@ def test_contact_window_edges(utc, sent_today, expected):
 def served(db_session, outbox):
     creditor, advocate, case, notice = signed_notice(mobile=None)
     dispatching.serve(creditor, notice, {ChannelKind.EMAIL}, escalate_to_odr=True)
+    commit()
+    delivered(notice)  # receipt (IT Act s.13(2)) starts the period
     commit()
     return creditor, case, notice, db.session.get(ServiceTerms, notice.id)
 

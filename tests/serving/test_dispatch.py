@@ -63,7 +63,8 @@ def test_email_goes_out_once_with_pdf_link_and_pixel(db_session, outbox):
     assert b"250" in dispatched.raw and dispatched.payload_sha256 == hashlib.sha256(dispatched.raw).hexdigest()
     assert case.status == CaseStatus.NOTICE_SERVED
     terms = db.session.get(ServiceTerms, notice.id)
-    assert (terms.respond_by - terms.first_dispatched_at.date()).days in (15, 16)  # IST calendar day
+    # Dispatch is not receipt (IT Act s.13): the relay's 250 starts no period to pay.
+    assert terms.first_dispatched_at is not None and terms.received_at is None and terms.respond_by is None
     ledger = {e.action for e in db.session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id))}
     assert {"delivery.queued", "delivery.dispatched", "case.serve_notice", "delivery.proof_issued"} <= ledger
     # The served notice sealed the ledger's head once its transaction committed.

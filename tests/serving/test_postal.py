@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import subprocess
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -15,11 +15,13 @@ from notices.serving import dispatch as dispatching
 from notices.serving import postal
 from notices.serving.models import ChannelKind, DeliveryEvent, Dispatch, EventKind, ServiceTerms
 from notices.serving.states import DispatchStatus
+from portal.audit import AuditEvent
 from portal.cases.intake import today_ist
 from portal.cases.states import CaseStatus
 from portal.database import commit
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.types import IST
 from tests.conftest import csrf_for, csrf_from
 from tests.factories import CreditorFactory, DebtorUserFactory
 from tests.serving.helpers import signed_notice
@@ -113,7 +115,7 @@ def test_full_postal_flow(client, auth, posted, tmp_path):
     assert db.session.get(type(case), case.id).status == CaseStatus.NOTICE_SERVED
     terms = db.session.get(ServiceTerms, notice.id)
     assert terms.first_dispatched_at is not None
-    assert terms.respond_by == today_ist() + timedelta(days=notice.pay_within_days)
+    assert terms.respond_by is None  # posted is dispatched, not received: no period runs yet
     (sent,) = events(dispatch, EventKind.DISPATCHED)
     assert sent.source == "india_post" and sent.provider_ref == "RK123456785IN"
     assert json.loads(sent.raw) == {"article_number": "RK123456785IN", "booked_on": today_ist().isoformat(),
@@ -123,19 +125,26 @@ def test_full_postal_flow(client, auth, posted, tmp_path):
 
     page = client.get(f"/notices/{notice.id}/delivery")
     resp = client.post(f"/dispatches/{dispatch.id}/tracking", content_type="multipart/form-data", data={
-        "csrf_token": csrf_from(page),
+        "csrf_token": csrf_from(page), "outcome": "delivered", "scanned_at": f"{today_ist()}T00:00",
         "file": (io.BytesIO(b"RK123456785IN Item Delivered, Bengaluru GPO\n"), "tracking.txt")})
     assert resp.status_code == 302
     (tracked,) = events(dispatch, EventKind.RECORDED)
     assert tracked.source == "india_post" and "tracking.txt" in tracked.detail
+    # The delivery scan, at the tracker's own time (00:00 IST), is receipt: the period starts that day.
+    (scan,) = events(dispatch, EventKind.DELIVERED)
+    scanned = datetime.combine(today_ist(), time(0), IST)
+    assert scan.occurred_at == scanned and scan.time_known
+    db.session.refresh(terms)
+    assert terms.received_at == scanned
+    assert terms.respond_by == today_ist() + timedelta(days=notice.pay_within_days)
 
     page = client.get(f"/notices/{notice.id}/delivery")
     resp = client.post(f"/dispatches/{dispatch.id}/returned-card", content_type="multipart/form-data", data={
         "csrf_token": csrf_from(page), "file": (io.BytesIO(PNG), "ad-card.png"),
         "delivered_on": today_ist().isoformat()})
     assert resp.status_code == 302
-    (delivered,) = events(dispatch, EventKind.DELIVERED)
-    assert delivered.source == "india_post"
+    delivered = events(dispatch, EventKind.DELIVERED)[-1]
+    assert delivered.source == "india_post" and not delivered.time_known  # the card gives a day only
     assert f"A.D. card returned, signed by the addressee on {today_ist():%d %b %Y}" in delivered.detail
 
     docs = {d.filename: d for d in db.session.scalars(select(Document).where(Document.case_id == case.id))}
@@ -264,3 +273,26 @@ def test_only_postal_dispatches_have_postal_routes(client, auth, db_session):
     auth.login_as(creditor)
     assert client.get(f"/dispatches/{email.id}/post-pack.pdf").status_code == 404
     assert client.get("/dispatches/999999/post-pack.pdf").status_code == 404
+
+
+def test_a_returned_article_on_the_only_channel_leaves_the_notice_unserved(db_session, posted):
+    """Issue 23.3: the post came back, nothing else went: the case is "notice signed" again, no period
+    runs, and the creditor is offered service on another channel."""
+    creditor, _advocate, case, notice, dispatch = posted
+    postal.record_posting(creditor, dispatch, "RK123456785IN", "registered_post", today_ist())
+    assert case.status == CaseStatus.NOTICE_SERVED
+    with pytest.raises(postal.PostalInputError, match="date and time"):
+        postal.attach_tracking(creditor, dispatch, io.BytesIO(b"returned"), "t.txt", "returned")
+    returned_at = datetime.combine(today_ist(), time(0), IST)
+    postal.attach_tracking(creditor, dispatch, io.BytesIO(b"RK123456785IN Item Returned"), "tracking.txt",
+                           postal.TrackedOutcome.RETURNED, returned_at.replace(tzinfo=None))
+    db.session.refresh(dispatch)
+    assert dispatch.status == DispatchStatus.FAILED and "returned undelivered" in dispatch.last_error
+    (failed,) = events(dispatch, EventKind.FAILED)
+    assert failed.occurred_at == returned_at  # the tracker's time, not ours
+    assert case.status == CaseStatus.NOTICE_SIGNED
+    terms = db.session.get(ServiceTerms, notice.id)
+    assert terms.received_at is None and terms.respond_by is None
+    actions = [e.action for e in db.session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id)
+                                                    .order_by(AuditEvent.seq))]
+    assert actions[-2:] == ["case.service_failed", "notice.service_failed"]

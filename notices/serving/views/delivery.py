@@ -7,9 +7,10 @@ from flask_login import current_user, login_required
 
 from notices.models import Notice
 from notices.serving import dispatch as dispatching
-from notices.serving import proof
+from notices.serving import part_b, proof
 from notices.serving.blueprint import bp
-from notices.serving.forms import ServeForm
+from notices.serving.forms import ExpertCertificateForm, ExpertRequestForm, ServeForm
+from notices.serving.models import ExpertCertificate
 from notices.serving.pages import delivery_page
 from portal.accounts.policy import Action, require
 from portal.extensions import db
@@ -60,3 +61,37 @@ def delivery_proof(notice_id: int):
     name = f"delivery-proof-{notice.case.reference}-v{latest.version}.pdf"
     return Response(data, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.post("/notices/<int:notice_id>/expert-certificates")
+@login_required
+def request_expert_certificate(notice_id: int):
+    notice = load(notice_id, Action.REQUEST_EXPERT_CERTIFICATE)
+    form = ExpertRequestForm()
+    if not form.validate_on_submit():
+        return delivery_page(notice, ServeForm(formdata=None), 422, expert_form=form)
+    done = attempt(lambda: part_b.request(current_user, notice, form.expert_name.data,
+                                          form.qualification.data), form.form_errors)
+    if done is None:
+        return delivery_page(notice, ServeForm(formdata=None), 422, expert_form=form)
+    flash("Part B requested: send the expert the latest delivery-proof certificate, then upload the "
+          "expert's signed certificate here.", "success")
+    return redirect(url_for("serving.show_delivery", notice_id=notice.id))
+
+
+@bp.post("/expert-certificates/<int:certificate_id>")
+@login_required
+def attach_expert_certificate(certificate_id: int):
+    certificate = db.session.get(ExpertCertificate, certificate_id)
+    if certificate is None:
+        abort(404, "No such request for an expert's certificate.")
+    notice = load(certificate.notice_id, Action.REQUEST_EXPERT_CERTIFICATE)
+    form = ExpertCertificateForm()
+    if not form.validate_on_submit():
+        return delivery_page(notice, ServeForm(formdata=None), 422, upload_form=form)
+    done = attempt(lambda: part_b.attach(current_user, certificate, form.file.data.stream,
+                                         form.file.data.filename or ""), form.form_errors)
+    if done is None:
+        return delivery_page(notice, ServeForm(formdata=None), 422, upload_form=form)
+    flash("The expert's certificate is attached; the next version of the delivery proof names it.", "success")
+    return redirect(url_for("serving.show_delivery", notice_id=notice.id))

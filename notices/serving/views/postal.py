@@ -113,8 +113,8 @@ def upload_tracking(dispatch_id: int):
         return _refused(dispatch, "tracking", form)
     try:
         doc = postal.attach_tracking(current_user, dispatch, form.file.data.stream,
-                                     form.file.data.filename or "")
-    except UploadRefused as exc:
+                                     form.file.data.filename or "", form.outcome.data, form.scanned_at.data)
+    except (UploadRefused, PostalInputError) as exc:
         return _refused(dispatch, "tracking", form, str(exc))
     return _done(dispatch, f"Tracking record {doc.filename} stored with the evidence and added to the "
                            "timeline.")
