@@ -66,7 +66,8 @@ def neutral_appointed(case: Case, neutral: User) -> None:
     mail.queue(mail.Message(
         to=[neutral.email], subject=f"{case.reference}: you are appointed conciliator",
         text=render_template("email/odr_neutral_appointed.txt", case=case, neutral=neutral,
-                             url=public_url("odr.room", reference=case.reference))))
+                             url=public_url("odr.room", reference=case.reference),
+                             accept_url=public_url("odr.accept_conciliation", reference=case.reference))))
 
 
 def tell_creditor_side(case: Case, actor_side: Side | None, kind: str) -> None:

@@ -8,8 +8,10 @@ from datetime import datetime, timedelta
 
 from flask import render_template
 
-from arbitration.tribunal.models import Appointment, DisclosureUpdate
-from portal import audit
+from arbitration.tribunal import conflicts
+from arbitration.tribunal.models import Appointment, AppointmentStatus, DisclosureUpdate
+from arbitration.tribunal.states import APPOINTMENT
+from portal import audit, lifecycle
 from portal.accounts.models import User
 from portal.adapters import mail
 from portal.cases.models import Case
@@ -107,7 +109,27 @@ def file_update(actor: User, appointment: Appointment, circumstances: str) -> Di
                           "challenge_deadline": appointment.challenge_deadline.isoformat()})
     tell_parties(appointment.case, "A new disclosure by the arbitrator",
                  "email/tribunal_disclosure_update.txt", appointment=appointment, update=update)
+    end_if_ineligible(actor, appointment)
     return update
+
+
+def end_if_ineligible(actor: User, appointment: Appointment) -> bool:
+    """Run the Seventh Schedule check again (at each disclosure update, each declared relationship and
+    before the award is signed): a relationship with a party or its counsel makes the arbitrator
+    ineligible (s.12(5)) and its mandate terminates (s.14(1)(a)); a substitute is appointed (s.15(2)).
+    Returns whether the mandate ended."""
+    case = appointment.case
+    if appointment.status not in (AppointmentStatus.ACCEPTED, AppointmentStatus.CHALLENGED):
+        return False
+    found = conflicts.conflicts(case, appointment.neutral)
+    if not found:
+        return False
+    grounds = list(dict.fromkeys(c.message for c in found))
+    lifecycle.fire(APPOINTMENT, appointment, "arbitrator_ineligible", actor, case=case,
+                   payload={"appointment_id": appointment.id, "grounds": grounds})
+    tell_parties(case, "the arbitrator's mandate has ended", "email/tribunal_ineligible.txt",
+                            appointment=appointment, grounds=grounds)
+    return True
 
 
 def party_addresses(case: Case) -> list[str]:

@@ -364,6 +364,20 @@ RULES: dict[str, tuple[Tell, ...]] = {
         Words("A conciliator is requested in {reference}.", "{reference} में सुलहकर्ता की माँग की गई है।"),
         Words("Appoint a conciliator from the panel.", "पैनल से एक सुलहकर्ता नियुक्त करें।"),
         "odr.conciliation_requests", ()),),
+    "odr.neutral_appointed": (Tell(
+        "conciliator_accept", (N,),
+        Words("You are appointed conciliator in {reference}.",
+              "आपको {reference} में सुलहकर्ता नियुक्त किया गया है।"),
+        Words("File your disclosure of independence and impartiality and accept before you act (s.67(1)).",
+              "कार्य करने से पहले अपनी स्वतंत्रता और निष्पक्षता का प्रकटीकरण भरें और नियुक्ति स्वीकार करें (धारा 67(1))।"),
+        "odr.accept_conciliation", mail=Mail.EXISTING, existing_mail="odr_neutral_appointed.txt"),),
+    "odr.conciliator_accepted": tuple(Tell(
+        "conciliator_ready", to,
+        Words("The conciliator in {reference} has filed its disclosure and accepted the appointment.",
+              "{reference} में सुलहकर्ता ने अपना प्रकटीकरण भर दिया है और नियुक्ति स्वीकार कर ली है।"),
+        Words("You may speak to the conciliator alone in your private session, and answer its proposals.",
+              "आप अपने निजी सत्र में सुलहकर्ता से अकेले बात कर सकते हैं और उसके प्रस्तावों का उत्तर दे सकते हैं।"),
+        "odr.room", lapses=False) for to in (CREDITOR_SIDE, (D,))),
     "case.invoke_arbitration": (Tell(
         "tribunal_awaiting", (ADM,),
         Words("Arbitration is invoked in {reference}; no tribunal is constituted yet.",
@@ -511,6 +525,7 @@ CLOSES: dict[str, tuple[Closes, ...]] = {
     "case.invoke_arbitration": (
         Closes(frozenset({"instalment_missed", "debtor_responded", "bidding_closed"})),),
     "odr.neutral_appointed": (Closes(frozenset({"conciliation_request"})),),
+    "odr.conciliator_accepted": (Closes(frozenset({"conciliator_accept"})),),
     "arbitration.arbitrator_nominated": (Closes(frozenset({"tribunal_awaiting"})),),
     "arbitration.arbitrator_accepted": (Closes(frozenset({"tribunal_awaiting", "tribunal_invitation"})),),
     "arbitration.arbitrator_declined": (Closes(frozenset({"tribunal_invitation"})),),
