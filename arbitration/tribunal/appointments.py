@@ -150,10 +150,10 @@ def propose(actor: Any, case: Case, neutral: User | None) -> Appointment:
     appointment = Appointment(case_id=case.id, neutral_id=neutral.id, how=AppointmentHow.AGREED,
                               proposed_by_id=actor.id, proposed_by_side=side, created_at=utcnow(),
                               decline_reason="")
+    # The other side is told by the notifications ("arbitration.arbitrator_proposed").
     lifecycle.begin(APPOINTMENT, appointment, AppointmentStatus.PROPOSED, actor, action="arbitrator_proposed",
-                    case=case, payload={"neutral_id": neutral.id, "side": side.value})
-    disclosure.tell_parties(case, "an arbitrator is proposed", "email/tribunal_proposed.txt",
-                            appointment=appointment)
+                    case=case, payload={"neutral_id": neutral.id, "neutral_name": neutral.name,
+                                        "side": side.value})
     return appointment
 
 
@@ -196,10 +196,9 @@ def accept(actor: User, appointment: Appointment, raw_disclosure: dict[str, str]
         "disclosure": answers, "disclosure_filed_at": now, "answered_at": now,
         "challenge_deadline": deadline},
         payload={"appointment_id": appointment.id, "neutral_id": actor.id, "previous_neutral_id": previous,
-                 "how": appointment.how.value, "challenge_deadline": deadline.isoformat()})
-    disclosure.tell_parties(case, "the arbitral tribunal is constituted", "email/tribunal_constituted.txt",
-                            appointment=appointment)
-    return appointment
+                 "neutral_name": actor.name, "how": appointment.how.value,
+                 "challenge_deadline": deadline.isoformat()})
+    return appointment  # the parties are told by the notifications ("arbitration.arbitrator_accepted")
 
 
 def note_notice_received(actor: User, appointment: Appointment, at: datetime | None = None) -> None:

@@ -393,30 +393,80 @@ RULES: dict[str, tuple[Tell, ...]] = {
               "छठी अनुसूची का प्रकटीकरण भरें और स्वीकार करें, या अस्वीकार करें।"),
         "tribunal.invitation", ("appointment_id",), mail=Mail.EXISTING,
              existing_mail="tribunal_invited.txt"),),
+    # A party proposes a name; the other party is told (no party appoints alone, s.11(2)).
+    "arbitration.arbitrator_proposed": tuple(Tell(
+        "tribunal_proposal", to,
+        Words(f"{{{proposer}}} proposed {{neutral_name}} as sole arbitrator in {{reference}}.",
+              f"{{reference}} में {{{proposer}}} ने {{neutral_name}} को एकमात्र मध्यस्थ के रूप में प्रस्तावित किया है।"),
+        Words("Agree to the name or propose another: it stands only if both parties agree (s.11(2)).",
+              "नाम पर सहमति दें या दूसरा नाम प्रस्तावित करें: नाम तभी मान्य है जब दोनों पक्ष सहमत हों (धारा 11(2))।"),
+        "tribunal.show", when=side_is(proposer))
+        for to, proposer in (((D,), "creditor"), (CREDITOR_SIDE, "debtor"))),
     "arbitration.arbitrator_challenged": (Tell(
         "tribunal_challenge", (N,),
         Words("A party challenges your appointment in {reference}.",
               "{reference} में एक पक्ष ने आपकी नियुक्ति को चुनौती दी है।"),
         Words("Withdraw, or decide the challenge with reasons (s.13).",
               "हट जाएँ, या कारणों सहित चुनौती पर निर्णय दें (धारा 13)।"),
-        "tribunal.show", mail=Mail.EXISTING, existing_mail="tribunal_challenged.txt"),),
+        "tribunal.show"),),
+    "arbitration.disclosure_updated": tuple(Tell(
+        "tribunal_disclosure", to,
+        Words("The arbitrator in {reference} disclosed a new circumstance (s.12(2)).",
+              "{reference} में मध्यस्थ ने एक नई परिस्थिति का प्रकटीकरण किया है (धारा 12(2))।"),
+        Words("Read it. You may challenge the arbitrator on it until {due} (s.13(2)).",
+              "इसे पढ़ें। आप इसके आधार पर {due} तक मध्यस्थ को चुनौती दे सकते हैं (धारा 13(2))।"),
+        "tribunal.show", due=fact("challenge_deadline"), lapses=True) for to in (CREDITOR_SIDE, (D,))),
+    "arbitration.challenge_decided": tuple(Tell(
+        "tribunal_challenge_decided", to,
+        Words(f"The arbitrator {verb} the challenge in {{reference}}.",
+              f"{{reference}} में मध्यस्थ ने चुनौती {verb_hi}।"),
+        may, "tribunal.show", when=lambda f, d=decision: f.get("decision") == d, lapses=lapses)
+        for to in (CREDITOR_SIDE, (D,))
+        for decision, verb, verb_hi, may, lapses in (
+            ("upheld", "upheld", "स्वीकार की और पद छोड़ दिया",
+             Words("A substitute arbitrator is appointed the way the first was (s.15(2)).",
+                   "पहले की तरह ही एक स्थानापन्न मध्यस्थ नियुक्त किया जाएगा (धारा 15(2))।"), False),
+            ("rejected", "rejected", "अस्वीकार की",
+             Words("The proceedings continue; the challenge may be raised again in an application to set "
+                   "aside the award (s.13(5), s.34).",
+                   "कार्यवाही जारी है; चुनौती पंचाट को रद्द कराने के आवेदन में फिर उठाई जा सकती है "
+                   "(धारा 13(5), धारा 34)।"), True))),
+    "arbitration.arbitrator_ineligible": (
+        *(Tell("tribunal_ended", to,
+               Words("The arbitrator's mandate in {reference} has ended: a Seventh Schedule relationship "
+                     "with a party or its counsel makes the arbitrator ineligible (s.12(5), s.14(1)(a)).",
+                     "{reference} में मध्यस्थ का अधिदेश समाप्त हो गया है: किसी पक्ष या उसके अधिवक्ता से सातवीं "
+                     "अनुसूची का संबंध मध्यस्थ को अपात्र बनाता है (धारा 12(5), 14(1)(क))।"),
+               Words("A substitute arbitrator is appointed the way the first was (s.15(2)).",
+                     "पहले की तरह ही एक स्थानापन्न मध्यस्थ नियुक्त किया जाएगा (धारा 15(2))।"),
+               "tribunal.show") for to in (CREDITOR_SIDE, (D,))),
+        Tell("tribunal_awaiting", (ADM,),
+             Words("The arbitrator's mandate in {reference} has ended (s.12(5)); no tribunal stands.",
+                   "{reference} में मध्यस्थ का अधिदेश समाप्त हो गया है (धारा 12(5)); कोई अधिकरण नहीं है।"),
+             Words("A substitute is appointed as the first was (s.15(2)): by the parties' agreement, or by "
+                   "the institution only where it may appoint.",
+                   "स्थानापन्न पहले की तरह नियुक्त होगा (धारा 15(2)): पक्षों की सहमति से, या संस्था द्वारा "
+                   "केवल वहाँ जहाँ वह नियुक्त कर सकती है।"),
+             "tribunal.awaiting", ())),
     "arbitration.arbitrator_accepted": (
         Tell("tribunal_constituted", (D,),
-             Words("The arbitral tribunal in {reference} is constituted.",
-                   "{reference} में मध्यस्थ अधिकरण गठित हो गया है।"),
+             Words("The arbitral tribunal in {reference} is constituted: {neutral_name} accepted as sole "
+                   "arbitrator and filed the disclosure (s.12(1)).",
+                   "{reference} में मध्यस्थ अधिकरण गठित हो गया है: {neutral_name} ने एकमात्र मध्यस्थ के रूप में "
+                   "नियुक्ति स्वीकार की और प्रकटीकरण भरा (धारा 12(1))।"),
              Words("Read the arbitrator's disclosure. You may challenge the appointment until {due} "
                    "(s.13(2)).",
                    "मध्यस्थ का प्रकटीकरण पढ़ें। आप {due} तक नियुक्ति को चुनौती दे सकते हैं (धारा 13(2))।"),
-             "tribunal.show", due=fact("challenge_deadline"), mail=Mail.EXISTING_IF_ACCOUNT,
-             existing_mail="tribunal_constituted.txt", lapses=True),
+             "tribunal.show", due=fact("challenge_deadline"), lapses=True),
         Tell("tribunal_constituted", CREDITOR_SIDE,
-             Words("The arbitral tribunal in {reference} is constituted.",
-                   "{reference} में मध्यस्थ अधिकरण गठित हो गया है।"),
+             Words("The arbitral tribunal in {reference} is constituted: {neutral_name} accepted as sole "
+                   "arbitrator and filed the disclosure (s.12(1)).",
+                   "{reference} में मध्यस्थ अधिकरण गठित हो गया है: {neutral_name} ने एकमात्र मध्यस्थ के रूप में "
+                   "नियुक्ति स्वीकार की और प्रकटीकरण भरा (धारा 12(1))।"),
              Words("Read the arbitrator's disclosure. You may challenge the appointment until {due} "
                    "(s.13(2)).",
                    "मध्यस्थ का प्रकटीकरण पढ़ें। आप {due} तक नियुक्ति को चुनौती दे सकते हैं (धारा 13(2))।"),
-             "tribunal.show", due=fact("challenge_deadline"), mail=Mail.EXISTING,
-             existing_mail="tribunal_constituted.txt", lapses=True),
+             "tribunal.show", due=fact("challenge_deadline"), lapses=True),
     ),
     "arbitration.hearing_scheduled": tuple(Tell(
         "hearing_set", to,
@@ -484,6 +534,11 @@ SMS_HEADLINES = {
     "settlement_to_sign": "a settlement agreement is ready to sign",
     "settlement_complete": "your settlement agreement is complete",
     "tribunal_constituted": "the arbitral tribunal is constituted",
+    "tribunal_proposal": "an arbitrator is proposed for your agreement",
+    "tribunal_disclosure": "the arbitrator disclosed a new circumstance",
+    "tribunal_challenge_decided": "the arbitrator decided the challenge",
+    "tribunal_ended": "the arbitrator's mandate has ended",
+    "conciliator_ready": "the conciliator has accepted",
 }
 
 # Which events close which open items (besides a newer item of the same kind for the same person).
@@ -526,10 +581,12 @@ CLOSES: dict[str, tuple[Closes, ...]] = {
         Closes(frozenset({"instalment_missed", "debtor_responded", "bidding_closed"})),),
     "odr.neutral_appointed": (Closes(frozenset({"conciliation_request"})),),
     "odr.conciliator_accepted": (Closes(frozenset({"conciliator_accept"})),),
-    "arbitration.arbitrator_nominated": (Closes(frozenset({"tribunal_awaiting"})),),
-    "arbitration.arbitrator_accepted": (Closes(frozenset({"tribunal_awaiting", "tribunal_invitation"})),),
+    "arbitration.arbitrator_nominated": (Closes(frozenset({"tribunal_awaiting", "tribunal_proposal"})),),
+    "arbitration.arbitrator_agreed": (Closes(frozenset({"tribunal_proposal"})),),
+    "arbitration.arbitrator_accepted": (Closes(frozenset({"tribunal_awaiting", "tribunal_invitation",
+                                                          "tribunal_proposal", "tribunal_ended"})),),
     "arbitration.arbitrator_declined": (Closes(frozenset({"tribunal_invitation"})),),
-    "arbitration.proposal_lapsed": (Closes(frozenset({"tribunal_invitation"})),),
+    "arbitration.proposal_lapsed": (Closes(frozenset({"tribunal_invitation", "tribunal_proposal"})),),
     "arbitration.challenge_decided": (Closes(frozenset({"tribunal_challenge"})),),
 }
 # The case is over: nothing about it waits on anyone.

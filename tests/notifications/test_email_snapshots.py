@@ -13,7 +13,8 @@ from portal.notifications.rules import Mail
 
 SNAPSHOTS = Path(__file__).resolve().parents[1] / "snapshots" / "email"
 FACTS = {"reference": "SUL-2026-000042", "creditor": "Kaveri Looms Private Limited",
-         "debtor": "Narmada Apparel LLP", "round": 2, "number": 3, "instalment": 1}
+         "debtor": "Narmada Apparel LLP", "round": 2, "number": 3, "instalment": 1, "side": "creditor",
+         "neutral_name": "Justice (Retd.) A. Menon"}
 DUE = "20 Dec 2026, 17:00 IST"
 URL = "https://sulah.example/cases/SUL-2026-000042"
 

@@ -96,12 +96,32 @@ EVENTS = {
     "arbitrator nominated": ("arbitration.arbitrator_nominated", "admin", {"appointment_id": 1, "neutral_id": None,
                                                                           "how": "institution"},
                              {"neutral": "tribunal_invitation"}, set()),
+    "arbitrator proposed by the creditor": (
+        "arbitration.arbitrator_proposed", "filer", {"neutral_name": "Justice (retd.) Meera Rao", "side": "creditor"},
+        {"debtor": "tribunal_proposal"}, {"debtor"}),
+    "arbitrator proposed by the debtor": (
+        "arbitration.arbitrator_proposed", None, {"neutral_name": "Justice (retd.) Meera Rao", "side": "debtor"},
+        _to(CREDITOR_SIDE, "tribunal_proposal"), set(CREDITOR_SIDE)),
     "arbitrator challenged": ("arbitration.arbitrator_challenged", None, {"appointment_id": 1},
-                              {"neutral": "tribunal_challenge"}, set()),
+                              {"neutral": "tribunal_challenge"}, {"neutral"}),
     "tribunal constituted": ("arbitration.arbitrator_accepted", "neutral", {"appointment_id": 1,
+                                                                           "neutral_name": "Meera Rao",
                                                                            "challenge_deadline": SOON},
                              {**_to(CREDITOR_SIDE, "tribunal_constituted"), "debtor": "tribunal_constituted"},
-                             {"debtor"}),
+                             {*CREDITOR_SIDE, "debtor"}),
+    "disclosure updated": ("arbitration.disclosure_updated", "neutral", {"appointment_id": 1, "update_id": 1,
+                                                                        "challenge_deadline": SOON},
+                           {**_to(CREDITOR_SIDE, "tribunal_disclosure"), "debtor": "tribunal_disclosure"},
+                           {*CREDITOR_SIDE, "debtor"}),
+    "challenge upheld": ("arbitration.challenge_decided", "neutral", {"challenge_id": 1, "decision": "upheld"},
+                         {**_to(CREDITOR_SIDE, "tribunal_challenge_decided"),
+                          "debtor": "tribunal_challenge_decided"}, {*CREDITOR_SIDE, "debtor"}),
+    "challenge rejected": ("arbitration.challenge_decided", "neutral", {"challenge_id": 1, "decision": "rejected"},
+                           {**_to(CREDITOR_SIDE, "tribunal_challenge_decided"),
+                            "debtor": "tribunal_challenge_decided"}, {*CREDITOR_SIDE, "debtor"}),
+    "arbitrator ineligible": ("arbitration.arbitrator_ineligible", "neutral", {"appointment_id": 1},
+                              {**_to(CREDITOR_SIDE, "tribunal_ended"), "debtor": "tribunal_ended",
+                               "admin": "tribunal_awaiting"}, {*CREDITOR_SIDE, "debtor", "admin"}),
     "hearing set": ("arbitration.hearing_scheduled", "neutral", {"hearing_id": 1, "starts_at": SOON},
                     {**_to(CREDITOR_SIDE, "hearing_set"), "debtor": "hearing_set"}, set()),
     "order made": ("arbitration.procedural_order", "neutral", {"order_id": 1, "number": 2},
@@ -182,13 +202,15 @@ def test_the_daily_cap_holds_the_debtor_messages(app, db_session, outbox, monkey
     assert [m["To"] for m in outbox()].count("accounts@debtor.example.in") == 1
 
 
-def test_tribunal_constituted_is_not_mailed_twice_to_a_debtor_with_an_account(app, db_session, outbox, monkeypatch):
+def test_tribunal_constituted_is_mailed_once_to_a_debtor_with_an_account(app, db_session, outbox, monkeypatch):
+    """The tribunal's own mail (tribunal_constituted.txt) is folded into the notifications: one mail."""
     in_window(monkeypatch)
     w = world()
-    w.case.debtor.user_id = DebtorUserFactory().id  # tribunal_constituted.txt reaches this account
+    w.case.debtor.user_id = DebtorUserFactory().id
     record("arbitration.arbitrator_accepted", w.case, w.neutral, appointment_id=1, challenge_deadline=SOON)
     assert who(w, items(w.case))["debtor"] == "tribunal_constituted"
-    assert mailed(w, outbox()) == set()
+    assert "debtor" in mailed(w, outbox())
+    assert len([m for m in outbox() if "tribunal" in m["Subject"] and "debtor" in m["To"]]) == 1
 
 
 def test_no_mail_to_the_person_who_acted(db_session, outbox):
