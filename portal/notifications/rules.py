@@ -168,7 +168,7 @@ def _offer(kind: str, to: tuple[Audience, ...], mail: Mail, when: Callable[[Fact
         what = Words(what.en.replace("The other side", "{creditor}"),
                      what.hi.replace("दूसरे पक्ष", "{creditor}"))
     return Tell(kind, to, what, may, "offers.list_offers", due=fact("valid_until"), when=when, mail=mail,
-                existing_mail="odr_offer_news.txt" if mail == Mail.EXISTING else "", not_actor_side=True)
+                not_actor_side=True)
 
 
 def _both(first: bool) -> Callable[[Facts], bool]:
@@ -232,9 +232,9 @@ RULES: dict[str, tuple[Tell, ...]] = {
     # ── the debtor's answer ── (debtor.<kind>: one rule per response kind, below)
     # ── negotiation ──
     "offer.made": (
-        _offer("offer_received", CREDITOR_SIDE, Mail.EXISTING,
+        _offer("offer_received", CREDITOR_SIDE, Mail.NEW,
                lambda f: side_is("debtor")(f) and first_offer(f)),
-        _offer("counter_offer_received", CREDITOR_SIDE, Mail.EXISTING,
+        _offer("counter_offer_received", CREDITOR_SIDE, Mail.NEW,
                lambda f: side_is("debtor")(f) and counter(f)),
         _offer("offer_received", (D,), Mail.NEW, lambda f: side_is("creditor")(f) and first_offer(f)),
         _offer("counter_offer_received", (D,), Mail.NEW, lambda f: side_is("creditor")(f) and counter(f)),
@@ -244,8 +244,7 @@ RULES: dict[str, tuple[Tell, ...]] = {
              Words("The conciliator proposed settlement terms in {reference}.",
                    "{reference} में सुलहकर्ता ने समझौते की शर्तें प्रस्तावित की हैं।"),
              Words("Accept or decline the proposal{until}.", "प्रस्ताव स्वीकार या अस्वीकार करें{until_hi}।"),
-             "offers.list_offers", due=fact("valid_until"), mail=Mail.EXISTING,
-                  existing_mail="odr_offer_news.txt"),
+             "offers.list_offers", due=fact("valid_until")),
         Tell("proposal_received", (D,),
              Words("The conciliator proposed settlement terms in {reference}.",
                    "{reference} में सुलहकर्ता ने समझौते की शर्तें प्रस्तावित की हैं।"),
@@ -258,8 +257,7 @@ RULES: dict[str, tuple[Tell, ...]] = {
                    "{reference} में देनदार ने गोपनीय बोली का प्रस्ताव दिया है।"),
              Words("Agree to the terms (rounds and gap) or decline them.",
                    "शर्तों (दौर और अंतर) पर सहमति दें या अस्वीकार करें।"),
-             "offers.bidding", when=side_is("debtor"), mail=Mail.EXISTING,
-                  existing_mail="odr_offer_news.txt"),
+             "offers.bidding", when=side_is("debtor")),
         Tell("bidding_proposed", (D,),
              Words("{creditor} proposed blind bidding in {reference}.",
                    "{creditor} ने {reference} में गोपनीय बोली का प्रस्ताव दिया है।"),
@@ -268,8 +266,7 @@ RULES: dict[str, tuple[Tell, ...]] = {
              "offers.bidding", when=side_is("creditor")),
     ),
     "bidding.agreed": (
-        Tell("bidding_round", CREDITOR_SIDE, BIDDING_ROUND, BIDDING_SEAL, "offers.bidding",
-             mail=Mail.EXISTING, existing_mail="odr_offer_news.txt (when the debtor agreed)"),
+        Tell("bidding_round", CREDITOR_SIDE, BIDDING_ROUND, BIDDING_SEAL, "offers.bidding"),
         Tell("bidding_round", (D,), BIDDING_ROUND, BIDDING_SEAL, "offers.bidding"),
     ),
     "bidding.round_failed": (
@@ -278,8 +275,7 @@ RULES: dict[str, tuple[Tell, ...]] = {
                    "{reference} में गोपनीय बोली का दौर {round} बिना समझौते के बंद हुआ।"),
              Words("The next round is open: seal your figure for it.",
                    "अगला दौर खुला है: उसके लिए अपनी राशि सील करें।"),
-             "offers.bidding", mail=Mail.EXISTING,
-                  existing_mail="odr_offer_news.txt (when the debtor sealed last)"),
+             "offers.bidding"),
         Tell("bidding_round", (D,),
              Words("Blind bidding round {round} in {reference} closed without a deal.",
                    "{reference} में गोपनीय बोली का दौर {round} बिना समझौते के बंद हुआ।"),
@@ -293,8 +289,7 @@ RULES: dict[str, tuple[Tell, ...]] = {
                    "{reference} में गोपनीय बोली अंतिम दौर के बाद बिना समझौते के समाप्त हुई।"),
              Words("You may make an offer, ask for a conciliator or invoke arbitration.",
                    "आप प्रस्ताव दे सकते हैं, सुलहकर्ता माँग सकते हैं या मध्यस्थता (आर्बिट्रेशन) शुरू कर सकते हैं।"),
-             "offers.list_offers", mail=Mail.EXISTING,
-                  existing_mail="odr_offer_news.txt (when the debtor sealed last)"),
+             "offers.list_offers"),
         Tell("bidding_closed", (D,),
              Words("Blind bidding in {reference} ended after its last round without a deal.",
                    "{reference} में गोपनीय बोली अंतिम दौर के बाद बिना समझौते के समाप्त हुई।"),
@@ -302,6 +297,48 @@ RULES: dict[str, tuple[Tell, ...]] = {
                    "आप प्रस्ताव दे सकते हैं या सुलहकर्ता माँग सकते हैं।"),
              "offers.list_offers"),
     ),
+    # The debtor's answers on the creditor's own offers and on bidding (the room's news, told here).
+    "offer.accepted": (Tell(
+        "offer_answered", CREDITOR_SIDE,
+        Words("{debtor} accepted your offer in {reference}.",
+              "{debtor} ने {reference} में आपका प्रस्ताव स्वीकार किया है।"),
+        Words("The settlement agreement is prepared for both sides to sign.",
+              "समझौता-पत्र दोनों पक्षों के हस्ताक्षर के लिए तैयार किया जाता है।"),
+        "settlement.show", when=side_is("debtor")),),
+    "offer.rejected": (Tell(
+        "offer_answered", CREDITOR_SIDE,
+        Words("{debtor} declined your offer in {reference}.",
+              "{debtor} ने {reference} में आपका प्रस्ताव अस्वीकार किया है।"),
+        Words("You may make another offer, ask for a conciliator or invoke arbitration.",
+              "आप दूसरा प्रस्ताव दे सकते हैं, सुलहकर्ता माँग सकते हैं या मध्यस्थता शुरू कर सकते हैं।"),
+        "offers.list_offers", when=side_is("debtor")),),
+    "proposal.accepted_by_party": (Tell(
+        "proposal_received", CREDITOR_SIDE,
+        Words("{debtor} accepted the conciliator's proposal in {reference}.",
+              "{debtor} ने {reference} में सुलहकर्ता का प्रस्ताव स्वीकार किया है।"),
+        Words("Accept it too to settle, or decline it{until}.",
+              "समझौते के लिए आप भी इसे स्वीकार करें, या अस्वीकार करें{until_hi}।"),
+        "offers.list_offers", when=side_is("debtor")),),
+    "bidding.figure_sealed": (Tell(
+        "bidding_round", CREDITOR_SIDE,
+        Words("{debtor} sealed its figure for blind bidding round {round} in {reference}.",
+              "{reference} में {debtor} ने गोपनीय बोली के दौर {round} के लिए अपनी राशि सील की है।"),
+        BIDDING_SEAL, "offers.bidding", when=side_is("debtor")),),
+    **{f"bidding.{action}": (Tell(
+        "bidding_closed", CREDITOR_SIDE,
+        Words(f"{{debtor}} {en} in {{reference}}.", f"{{reference}} में {{debtor}} ने {hi}।"),
+        Words("You may make an offer, ask for a conciliator or invoke arbitration.",
+              "आप प्रस्ताव दे सकते हैं, सुलहकर्ता माँग सकते हैं या मध्यस्थता (आर्बिट्रेशन) शुरू कर सकते हैं।"),
+        "offers.list_offers", when=side_is("debtor")),)
+       for action, en, hi in (("declined", "declined blind bidding", "गोपनीय बोली अस्वीकार की है"),
+                              ("withdrawn", "withdrew its blind-bidding proposal",
+                               "अपना गोपनीय बोली का प्रस्ताव वापस ले लिया है"))},
+    "bidding.settled": (Tell(
+        "bidding_closed", CREDITOR_SIDE,
+        Words("Blind bidding in {reference} settled in round {round}.",
+              "{reference} में गोपनीय बोली दौर {round} में समझौते पर पहुँची।"),
+        Words("The settlement agreement is ready to sign.", "समझौता-पत्र हस्ताक्षर के लिए तैयार है।"),
+        "settlement.show"),),
     # ── settlement ──
     "settlement.created": (
         Tell("settlement_to_sign", (C,),
@@ -553,7 +590,8 @@ CLOSES: dict[str, tuple[Closes, ...]] = {
     "notice.submitted": (Closes(frozenset({"notice_redraft"})),),
     "notice.service_requested": (Closes(frozenset({"notice_serve"})),),
     **{f"debtor.{k}": (Closes(frozenset({"notice_answer", "notice_served"})),) for k in DEBTOR_ANSWERS},
-    "offer.made": (Closes(OFFER_KINDS | {"debtor_responded", "bidding_closed"}, same_side=True),),
+    "offer.made": (Closes(OFFER_KINDS | {"debtor_responded", "bidding_closed", "offer_answered"},
+                          same_side=True),),
     "offer.accepted": (Closes(OFFER_KINDS),),
     "offer.rejected": (Closes(OFFER_KINDS, same_side=True),),
     "offer.withdrawn": (Closes(OFFER_KINDS),),
@@ -572,7 +610,7 @@ CLOSES: dict[str, tuple[Closes, ...]] = {
     "bidding.settled": (Closes(BIDDING_KINDS | OFFER_KINDS),),
     "settlement.agreed": (Closes(frozenset({"settlement_to_sign"}), same_side=True),),
     "settlement.cancelled": (Closes(frozenset({"settlement_to_sign"})),),
-    "settlement.signed": (Closes(frozenset({"settlement_to_sign"})),),
+    "settlement.signed": (Closes(frozenset({"settlement_to_sign", "offer_answered", "bidding_closed"})),),
     "payment.reported": (Closes(frozenset({"instalment_due"})),),  # only the debtor has one
     "payment.confirmed": (Closes(frozenset({"payment_to_confirm", "instalment_due"})),),
     "payment.report_rejected": (Closes(frozenset({"payment_to_confirm"})),),
