@@ -123,7 +123,18 @@ def test_from_invocation_to_a_served_and_proved_award(open_page, live_server, di
     assert mail is not None, "the s.21 notice never reached the SMTP sink"
     assert any(p.get_content_type() == "application/pdf" for p in mail.iter_attachments())
 
-    # 4. The institution appoints the listed neutral.
+    # 4. The clause names no appointing authority: the page says the court appoints under s.11(5)/(6)
+    # unless both parties agree in writing that the institution does; both agree, then it appoints.
+    creditor.goto(f"/arbitration/{ref}/tribunal")
+    expect(creditor.get_by_text(re.compile(r"section 11\(5\)"))).to_be_visible()
+    expect(creditor.get_by_role("link", name=re.compile("Download the s.11 application bundle"))).to_be_visible()
+    creditor.get_by_role("button", name="Agree in writing that the institution appoints").click()
+    expect(creditor.get_by_role("status").first).to_contain_text("the institution appoints is recorded")
+    debtor = open_page()
+    log_in(debtor, dispute["debtor"])
+    debtor.goto(f"/arbitration/{ref}/tribunal")
+    debtor.get_by_role("button", name="Agree in writing that the institution appoints").click()
+    expect(debtor.get_by_role("status").first).to_contain_text("the institution appoints is recorded")
     admin = open_page()
     log_in(admin, dispute["admin"], dispute["admin_totp"])
     admin.get_by_role("link", name="Arbitrations awaiting a tribunal").click()
@@ -165,8 +176,6 @@ def test_from_invocation_to_a_served_and_proved_award(open_page, live_server, di
 
     # 7. The pleadings: the creditor's statement of claim, the debtor's defence.
     file_submission(creditor, ref, "Statement of claim", "claim.txt", b"Statement of claim: Rs 1,18,000 unpaid.\n")
-    debtor = open_page()
-    log_in(debtor, dispute["debtor"])
     file_submission(debtor, ref, "Statement of defence", "defence.txt", b"Defence: the pepper was damp.\n")
 
     # 8. A hearing is scheduled, held and minuted.
