@@ -100,8 +100,10 @@ def add_step(actor, case: Case, *, kind: StepKind, party: ProceedingParty, due_o
                         title=(title or "").strip()[:200] or STEP_LABELS[kind])
     db.session.add(step)
     db.session.flush()
+    # The party is told its date by the notifications: the notice of its time (s.23(1), s.25).
     audit.record("arbitration.step_set", actor=actor, case=case, payload={
-        "step_id": step.id, "kind": kind.value, "party": party.value, "due_on": due_on.isoformat()})
+        "step_id": step.id, "kind": kind.value, "party": party.value, "title": step.title,
+        "due_on": due_on.isoformat()})
     return step
 
 
@@ -115,7 +117,8 @@ def extend_step(actor, step: CalendarStep, new_due_on: date, today: date) -> Non
     old, step.due_on, step.last_reminded_on = step.due_on, new_due_on, None
     db.session.flush()
     audit.record("arbitration.step_extended", actor=actor, case=step_case(step), payload={
-        "step_id": step.id, "from": old.isoformat(), "to": new_due_on.isoformat()})
+        "step_id": step.id, "party": step.party.value, "title": step.title, "from": old.isoformat(),
+        "to": new_due_on.isoformat(), "due_on": new_due_on.isoformat()})
 
 
 def step_case(step: CalendarStep) -> Case:
@@ -143,7 +146,7 @@ def file_step(actor, step: CalendarStep, stream: BinaryIO, filename: str, descri
     db.session.flush()
     audit.record("arbitration.step_filed", actor=actor, case=case, payload={
         "step_id": step.id, "kind": step.kind.value, "party": step.party.value, "document_id": doc.id,
-        "sha256": doc.sha256})
+        "sha256": doc.sha256, "side": "creditor" if step.party == ProceedingParty.CLAIMANT else "debtor"})
 
 
 def pleadings_closed_on(case: Case, proceedings: Proceedings | None) -> date | None:

@@ -505,6 +505,18 @@ RULES: dict[str, tuple[Tell, ...]] = {
                    "मध्यस्थ का प्रकटीकरण पढ़ें। आप {due} तक नियुक्ति को चुनौती दे सकते हैं (धारा 13(2))।"),
              "tribunal.show", due=fact("challenge_deadline"), lapses=True),
     ),
+    # A calendar step is the party's notice of its time (s.23(1)); without it no default under s.25.
+    **{action: tuple(Tell(
+        "step_due", to,
+        Words("The arbitrator set the date for your {title} in {reference}.",
+              "{reference} में मध्यस्थ ने आपके {title} की तिथि तय की है।"),
+        Words("File it on the proceedings page by {due}. If it is not filed in time without sufficient "
+              "cause, the arbitrator may proceed without it (s.25).",
+              "इसे {due} तक कार्यवाही के पृष्ठ पर दाखिल करें। बिना पर्याप्त कारण के समय पर दाखिल न होने पर "
+              "मध्यस्थ इसके बिना आगे बढ़ सकते हैं (धारा 25)।"),
+        "proceedings.show", due=fact("due_on"), when=lambda f, p=party: f.get("party") == p)
+        for to, party in ((CREDITOR_SIDE, "claimant"), ((D,), "respondent")))
+       for action in ("arbitration.step_set", "arbitration.step_extended")},
     "arbitration.hearing_scheduled": tuple(Tell(
         "hearing_set", to,
         Words("The arbitrator set a hearing in {reference}.", "{reference} में मध्यस्थ ने सुनवाई तय की है।"),
@@ -576,6 +588,7 @@ SMS_HEADLINES = {
     "tribunal_challenge_decided": "the arbitrator decided the challenge",
     "tribunal_ended": "the arbitrator's mandate has ended",
     "conciliator_ready": "the conciliator has accepted",
+    "step_due": "a filing date is set in your arbitration",
 }
 
 # Which events close which open items (besides a newer item of the same kind for the same person).
@@ -626,6 +639,7 @@ CLOSES: dict[str, tuple[Closes, ...]] = {
     "arbitration.arbitrator_declined": (Closes(frozenset({"tribunal_invitation"})),),
     "arbitration.proposal_lapsed": (Closes(frozenset({"tribunal_invitation", "tribunal_proposal"})),),
     "arbitration.challenge_decided": (Closes(frozenset({"tribunal_challenge"})),),
+    "arbitration.step_filed": (Closes(frozenset({"step_due"}), same_side=True),),
 }
 # The case is over: nothing about it waits on anyone.
 ENDS_CASE = frozenset({"case.withdraw", "case.close", "case.mark_paid"})

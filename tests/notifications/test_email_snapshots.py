@@ -14,7 +14,7 @@ from portal.notifications.rules import Mail
 SNAPSHOTS = Path(__file__).resolve().parents[1] / "snapshots" / "email"
 FACTS = {"reference": "SUL-2026-000042", "creditor": "Kaveri Looms Private Limited",
          "debtor": "Narmada Apparel LLP", "round": 2, "number": 3, "instalment": 1, "side": "creditor",
-         "neutral_name": "Justice (Retd.) A. Menon"}
+         "neutral_name": "Justice (Retd.) A. Menon", "title": "Statement of defence"}
 DUE = "20 Dec 2026, 17:00 IST"
 URL = "https://sulah.example/cases/SUL-2026-000042"
 

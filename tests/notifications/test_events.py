@@ -139,6 +139,12 @@ EVENTS = {
     "arbitrator ineligible": ("arbitration.arbitrator_ineligible", "neutral", {"appointment_id": 1},
                               {**_to(CREDITOR_SIDE, "tribunal_ended"), "debtor": "tribunal_ended",
                                "admin": "tribunal_awaiting"}, {*CREDITOR_SIDE, "debtor", "admin"}),
+    "defence date set": ("arbitration.step_set", "neutral", {"step_id": 1, "kind": "defence", "party": "respondent",
+                                                            "title": "Statement of defence", "due_on": "2026-12-30"},
+                         {"debtor": "step_due"}, {"debtor"}),
+    "claim date extended": ("arbitration.step_extended", "neutral", {
+        "step_id": 1, "party": "claimant", "title": "Statement of claim", "due_on": "2026-12-30"},
+        _to(CREDITOR_SIDE, "step_due"), set(CREDITOR_SIDE)),
     "hearing set": ("arbitration.hearing_scheduled", "neutral", {"hearing_id": 1, "starts_at": SOON},
                     {**_to(CREDITOR_SIDE, "hearing_set"), "debtor": "hearing_set"}, set()),
     "order made": ("arbitration.procedural_order", "neutral", {"order_id": 1, "number": 2},

@@ -232,3 +232,21 @@ def test_dates_are_checked_against_the_case_timeline(db_session):
     with pytest.raises(DomainError, match="more than two years ahead"):
         hearings.schedule(a.neutral, a.case, starts_at=utcnow() + timedelta(days=3650), duration_minutes=60,
                           video_link="https://meet.example/x", agenda="Evidence")
+
+
+def test_each_party_is_told_its_date_and_filing_closes_it(db_session, outbox):
+    """The step is the party's notice of its time (s.23(1)); without it there is no default (s.25)."""
+    from portal.notifications.models import AttentionItem
+
+    a = opened(arbitration_case())
+    step(a, StepKind.STATEMENT_OF_CLAIM, C, 7)
+    defence = step(a, StepKind.DEFENCE, R, 14)
+
+    def open_items():
+        return {(i.party_id is not None, i.what) for i in db.session.scalars(select(AttentionItem).where(
+            AttentionItem.kind == "step_due", AttentionItem.resolved_at.is_(None)))}
+
+    assert (True, f"The arbitrator set the date for your Statement of defence in {a.case.reference}.") in open_items()
+    assert (False, f"The arbitrator set the date for your Statement of claim in {a.case.reference}.") in open_items()
+    proceedings.file_step(a.debtor, defence, upload("Defence.\n"), "defence.txt", "", TODAY)
+    assert {debtor for debtor, _ in open_items()} == {False}  # the claimant's own date still waits
