@@ -415,13 +415,33 @@ RULES: dict[str, tuple[Tell, ...]] = {
         Words("You may speak to the conciliator alone in your private session, and answer its proposals.",
               "आप अपने निजी सत्र में सुलहकर्ता से अकेले बात कर सकते हैं और उसके प्रस्तावों का उत्तर दे सकते हैं।"),
         "odr.room", lapses=False) for to in (CREDITOR_SIDE, (D,))),
-    "case.invoke_arbitration": (Tell(
+    # s.11: the institution is told to appoint only where it may; otherwise the parties are told to agree
+    # on a name (or that the institution appoints), failing which the court appoints.
+    "case.invoke_arbitration": (
+        Tell("tribunal_awaiting", (ADM,),
+             Words("Arbitration is invoked in {reference}; no tribunal is constituted yet.",
+                   "{reference} में मध्यस्थता शुरू की गई है; अभी अधिकरण गठित नहीं हुआ है।"),
+             Words("Appoint an arbitrator from the roster, unless the parties choose one together.",
+                   "सूची से मध्यस्थ नियुक्त करें, जब तक पक्ष मिलकर किसी को न चुनें।"),
+             "tribunal.awaiting", (), when=lambda f: bool(f.get("institution_may_appoint"))),
+        *(Tell("tribunal_choose", to,
+               Words("Arbitration is invoked in {reference}; the agreement names no appointing authority.",
+                     "{reference} में मध्यस्थता शुरू की गई है; समझौते में कोई नियुक्ति प्राधिकारी नामित नहीं है।"),
+               Words("Agree on the sole arbitrator with the other party (propose a name), or both agree "
+                     "that the institution appoints; otherwise the court appoints on an application under "
+                     "s.11(5).",
+                     "दूसरे पक्ष के साथ एकमात्र मध्यस्थ पर सहमति बनाएँ (नाम प्रस्तावित करें), या दोनों सहमत हों कि संस्था "
+                     "नियुक्त करे; अन्यथा धारा 11(5) के आवेदन पर न्यायालय नियुक्त करता है।"),
+               "tribunal.show", when=lambda f: not f.get("institution_may_appoint"))
+          for to in (CREDITOR_SIDE, (D,))),
+    ),
+    "arbitration.institution_consent": (Tell(
         "tribunal_awaiting", (ADM,),
-        Words("Arbitration is invoked in {reference}; no tribunal is constituted yet.",
-              "{reference} में मध्यस्थता शुरू की गई है; अभी अधिकरण गठित नहीं हुआ है।"),
+        Words("Both parties in {reference} agreed in writing that the institution appoints the arbitrator.",
+              "{reference} में दोनों पक्षों ने लिखित रूप में सहमति दी है कि संस्था मध्यस्थ नियुक्त करे।"),
         Words("Appoint an arbitrator from the roster, unless the parties choose one together.",
               "सूची से मध्यस्थ नियुक्त करें, जब तक पक्ष मिलकर किसी को न चुनें।"),
-        "tribunal.awaiting", ()),),
+        "tribunal.awaiting", (), when=lambda f: bool(f.get("institution_may_appoint"))),),
     "arbitration.arbitrator_nominated": (Tell(
         "tribunal_invitation", (N,),
         Words("You are asked to act as arbitrator in {reference}.",
@@ -484,7 +504,7 @@ RULES: dict[str, tuple[Tell, ...]] = {
                    "the institution only where it may appoint.",
                    "स्थानापन्न पहले की तरह नियुक्त होगा (धारा 15(2)): पक्षों की सहमति से, या संस्था द्वारा "
                    "केवल वहाँ जहाँ वह नियुक्त कर सकती है।"),
-             "tribunal.awaiting", ())),
+             "tribunal.awaiting", (), when=lambda f: bool(f.get("institution_may_appoint")))),
     "arbitration.arbitrator_accepted": (
         Tell("tribunal_constituted", (D,),
              Words("The arbitral tribunal in {reference} is constituted: {neutral_name} accepted as sole "
@@ -589,6 +609,7 @@ SMS_HEADLINES = {
     "tribunal_ended": "the arbitrator's mandate has ended",
     "conciliator_ready": "the conciliator has accepted",
     "step_due": "a filing date is set in your arbitration",
+    "tribunal_choose": "the arbitrator is to be chosen",
 }
 
 # Which events close which open items (besides a newer item of the same kind for the same person).
@@ -632,10 +653,13 @@ CLOSES: dict[str, tuple[Closes, ...]] = {
         Closes(frozenset({"instalment_missed", "debtor_responded", "bidding_closed"})),),
     "odr.neutral_appointed": (Closes(frozenset({"conciliation_request"})),),
     "odr.conciliator_accepted": (Closes(frozenset({"conciliator_accept"})),),
-    "arbitration.arbitrator_nominated": (Closes(frozenset({"tribunal_awaiting", "tribunal_proposal"})),),
-    "arbitration.arbitrator_agreed": (Closes(frozenset({"tribunal_proposal"})),),
+    "arbitration.arbitrator_nominated": (Closes(frozenset({"tribunal_awaiting", "tribunal_proposal",
+                                                           "tribunal_choose"})),),
+    "arbitration.institution_consent": (Closes(frozenset({"tribunal_choose"}), same_side=True),),
+    "arbitration.arbitrator_agreed": (Closes(frozenset({"tribunal_proposal", "tribunal_choose"})),),
     "arbitration.arbitrator_accepted": (Closes(frozenset({"tribunal_awaiting", "tribunal_invitation",
-                                                          "tribunal_proposal", "tribunal_ended"})),),
+                                                          "tribunal_proposal", "tribunal_ended",
+                                                          "tribunal_choose"})),),
     "arbitration.arbitrator_declined": (Closes(frozenset({"tribunal_invitation"})),),
     "arbitration.proposal_lapsed": (Closes(frozenset({"tribunal_invitation", "tribunal_proposal"})),),
     "arbitration.challenge_decided": (Closes(frozenset({"tribunal_challenge"})),),

@@ -108,8 +108,10 @@ EVENTS = {
     "conciliator accepted": ("odr.conciliator_accepted", "neutral", {"acceptance_id": 1, "side": "neutral"},
                              {**_to(CREDITOR_SIDE, "conciliator_ready"), "debtor": "conciliator_ready"},
                              {*CREDITOR_SIDE, "debtor"}),
+    # No agreement names the institution in the world's case: the parties choose, or the court (s.11).
     "arbitration invoked": ("case.invoke_arbitration", "filer", {"from": "responded", "to": "in_arbitration"},
-                            {"admin": "tribunal_awaiting"}, {"admin"}),
+                            {**_to(CREDITOR_SIDE, "tribunal_choose"), "debtor": "tribunal_choose"},
+                            {"advocate", "org_admin", "debtor"}),
     "arbitrator nominated": ("arbitration.arbitrator_nominated", "admin", {"appointment_id": 1, "neutral_id": None,
                                                                           "how": "institution"},
                              {"neutral": "tribunal_invitation"}, set()),
@@ -137,8 +139,8 @@ EVENTS = {
                            {**_to(CREDITOR_SIDE, "tribunal_challenge_decided"),
                             "debtor": "tribunal_challenge_decided"}, {*CREDITOR_SIDE, "debtor"}),
     "arbitrator ineligible": ("arbitration.arbitrator_ineligible", "neutral", {"appointment_id": 1},
-                              {**_to(CREDITOR_SIDE, "tribunal_ended"), "debtor": "tribunal_ended",
-                               "admin": "tribunal_awaiting"}, {*CREDITOR_SIDE, "debtor", "admin"}),
+                              {**_to(CREDITOR_SIDE, "tribunal_ended"), "debtor": "tribunal_ended"},
+                              {*CREDITOR_SIDE, "debtor"}),
     "defence date set": ("arbitration.step_set", "neutral", {"step_id": 1, "kind": "defence", "party": "respondent",
                                                             "title": "Statement of defence", "due_on": "2026-12-30"},
                          {"debtor": "step_due"}, {"debtor"}),
@@ -263,3 +265,23 @@ def test_the_sweep_finds_debtor_messages_still_owed(app, db_session, outbox, mon
     in_window(monkeypatch, hour=10)
     assert tasks.tell_debtor.run(item.id)["result"] == "sent"
     assert tasks.owed_ids(utcnow()) == [] and mailed(w, outbox()) == {"debtor", "advocate"}
+
+
+def test_the_institution_is_told_to_appoint_only_where_it_may(app, db_session, outbox, monkeypatch):
+    """s.11: once both parties agreed in writing that the institution appoints, the second consent (or
+    invoking, or a mandate ended) opens the admin's item; without that, only the parties are told."""
+    from arbitration.tribunal.models import InstitutionConsent
+    from portal.accounts.policy import Side
+    from portal.extensions import db
+
+    in_window(monkeypatch)
+    w = world()
+    record("arbitration.institution_consent", w.case, w.filer, consent_id=1, side="creditor")
+    assert "admin" not in who(w, items(w.case))
+    for side in Side.CREDITOR, Side.DEBTOR:
+        db.session.add(InstitutionConsent(case_id=w.case.id, side=side, given_by_name="x", statement="Agreed."))
+    db.session.flush()
+    record("arbitration.institution_consent", w.case, None, consent_id=2, side="debtor")
+    assert who(w, items(w.case))["admin"] == "tribunal_awaiting"
+    record("case.invoke_arbitration", w.case, w.filer, **{"from": "responded", "to": "in_arbitration"})
+    assert "tribunal_choose" not in who(w, items(w.case)).values()
