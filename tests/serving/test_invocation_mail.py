@@ -62,7 +62,7 @@ def test_invoking_serves_the_request_in_its_own_words(db_session, outbox):
     signed_invocation(creditor, advocate, case)
     invocation.invoke(creditor, case, {ChannelKind.EMAIL})
     commit()  # the dispatch goes out after the commit
-    (sent,) = [m for m in outbox() if "debtor@example.in" in m["To"]]
+    (sent,) = [m for m in outbox() if "debtor@example.in" in m["To"] and m["Subject"].startswith("Request")]
     assert sent["Subject"].startswith("Request to refer the dispute to arbitration")
     assert "not a demand for payment" in sent.get_body(("plain",)).get_content()
     assert [p.get_filename() for p in sent.iter_attachments()] == [f"request-for-arbitration-{case.reference}.pdf"]
