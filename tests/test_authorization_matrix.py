@@ -90,7 +90,7 @@ class World(Parties):
         db.session.flush()
         return payment
 
-    def mandate_in_force(self) -> None:
+    def mandate_in_force(self):
         """The organisation's mandate to the advocate, in force as one given before signed mandates
         (migration p16 keeps those): who may act is what these cells test, not the mandate's
         ceremony (tests/notices/test_mandates.py), whose PDF rendering, seal and countersignature
@@ -98,11 +98,13 @@ class World(Parties):
         from notices.mandates.models import Mandate
         from notices.mandates.states import MandateStatus
 
-        db.session.add(Mandate(org_id=self.creditor_admin.org_id, advocate_id=self.advocate.id,
-                               text="Mandate to issue and send notices", sha256="0" * 64,
-                               signed_by_id=self.creditor_admin.id, signed_at=utcnow(),
-                               method=LEGACY_MANDATE, status=MandateStatus.IN_FORCE, accepted_at=utcnow()))
+        mandate = Mandate(org_id=self.creditor_admin.org_id, advocate_id=self.advocate.id,
+                          text="Mandate to issue and send notices", sha256="0" * 64,
+                          signed_by_id=self.creditor_admin.id, signed_at=utcnow(),
+                          method=LEGACY_MANDATE, status=MandateStatus.IN_FORCE, accepted_at=utcnow())
+        db.session.add(mandate)
         db.session.flush()
+        return mandate
 
     def give_advocate_a_dsc(self) -> None:
         """The advocate holds a demo DSC (one key for every cell: RSA generation and PKCS#12
@@ -387,6 +389,12 @@ ROUTES: dict[tuple[str, str], Probe] = {
                                           {"creditor_admin": 200, "advocate": 200},
                                           hidden_from=frozenset({"other_creditor", "unengaged_advocate",
                                                                  "unassigned_advocate"})),
+    # Revoking a mandate asks first and takes the reason (issue 16, item 7).
+    ("notices.revoke_mandate", "GET"): Probe(lambda w: f"/mandates/{w.mandate_in_force().id}/revoke",
+                                             {"creditor_admin": 200}, hidden_from=OTHER_ORG),
+    ("notices.revoke_mandate", "POST"): Probe(lambda w: f"/mandates/{w.mandate_in_force().id}/revoke",
+                                              {"creditor_admin": 302}, hidden_from=OTHER_ORG,
+                                              form=lambda w: {"reason": "We have engaged another advocate."}),
     # Bulk notices (the creditor's request and progress; the advocate's sampled batch approval)
     ("notice_batches.new_batch", "GET"): Probe(lambda w: "/notices/batches/new", allow(ALL_CREDITORS, 200),
                                                hidden_from=NOBODY),

@@ -14,8 +14,9 @@ from sqlalchemy import select
 from arbitration.awards import rules as award_rules
 from arbitration.awards.models import Award, AwardStatus, CostsBorneBy, PostInterestBasis
 from arbitration.awards.states import AWARD
-from arbitration.proceedings import neutral_keys
+from arbitration.proceedings import conduct, neutral_keys
 from arbitration.settlement.models import AgreementStatus, SettlementAgreement
+from arbitration.tribunal import conflicts
 from evidence.services import store, store_pdf
 from notices.signing.signatures import sign_now
 from portal import audit, lifecycle
@@ -194,6 +195,14 @@ def sign(actor, award: Award, provider: SigningProvider | None = None) -> str:
         raise DomainError("The settlement this award records is no longer in force.")
     if not award.consent and case.status != CaseStatus.IN_ARBITRATION:
         raise DomainError("The arbitration is not running.")
+    # Due process and the mandate (A&C s.18, s.23-s.25, s.29A): no award while the pleadings are open,
+    # before the respondent's time for its defence ran (or its default was recorded under s.25), or
+    # after the mandate lapsed without a court's extension. An award on agreed terms (s.30) records
+    # the parties' own settlement and is not held back by the pleadings.
+    refusal = None if award.consent else conduct.mandate_refusal(case, today_ist())
+    if refusal:
+        raise DomainError(refusal)
+    conflicts.check(case, actor)  # s.12(5): the Seventh Schedule check again, parties and counsel
     if award.award_date != today_ist():
         raise DomainError(f"The award is dated {award.award_date:%d %b %Y} but would be signed today "
                           f"({today_ist():%d %b %Y}): reopen it, date it today and finalise it again.")

@@ -9,3 +9,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.register_blueprint(offers_bp)
+    from arbitration.odr.conciliation import may_act
+    from portal.accounts import policy
+
+    policy.conciliator_may_act.provide(may_act)

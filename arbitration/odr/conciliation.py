@@ -1,5 +1,8 @@
 """Conciliation: a party asks the institution for a conciliator; the platform admin appoints a user
-with the NEUTRAL role, which starts conciliation (and opens the private sessions)."""
+with the NEUTRAL role, which starts conciliation. Like an arbitrator (A&C s.12(1)), the conciliator
+then discloses, in the Sixth Schedule's form, anything that could raise doubts about its independence
+and impartiality (s.67(1): it assists the parties independently and impartially) and accepts; only
+then does it act (private sessions, proposals, authenticating the settlement, s.73-s.74)."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,13 +10,17 @@ from typing import Any
 from sqlalchemy import select
 
 from arbitration.odr import mail as room_mail
-from arbitration.odr.models.room import ConciliationRequest
+from arbitration.odr.models.room import ConciliationRequest, ConciliatorAcceptance
 from arbitration.odr.room import actor_side
 from arbitration.odr.states import CONCILIATION_REQUEST, RequestStatus
+from arbitration.tribunal import conflicts, disclosure
+from arbitration.tribunal.appointments import DisclosureIncomplete
+from arbitration.tribunal.appointments import may_act as tribunal_may_act
 from portal import audit, lifecycle
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.cases.models import Case
+from portal.cases.states import CaseStatus
 from portal.cases.transitions import fire
 from portal.errors import DomainError
 from portal.extensions import db
@@ -60,9 +67,11 @@ def neutrals() -> list[User]:
 
 
 def appoint_neutral(actor: User, case: Case, neutral: User | None) -> None:
-    """Appoint `neutral` to the case and start conciliation; closes the case's open requests."""
+    """Appoint `neutral` to the case and start conciliation; closes the case's open requests. The
+    conciliator acts once it has disclosed and accepted (`accept`)."""
     if neutral is None or neutral.role != Role.NEUTRAL or not neutral.active:
         raise DomainError("Only an active user registered as a neutral can be appointed.")
+    conflicts.check(case, neutral)  # a declared tie to a party or its counsel refuses it (as for arbitrators)
     previous = case.neutral_id
     case.neutral_id = neutral.id
     fire(case, "start_conciliation", actor, payload={"neutral_id": neutral.id})
@@ -81,3 +90,39 @@ def appoint_neutral(actor: User, case: Case, neutral: User | None) -> None:
         audit.record("odr.neutral_appointed", actor=actor, case=case, payload=payload | {"requests": []})
     db.session.flush()
     room_mail.neutral_appointed(case, neutral)
+
+
+def acceptance(case: Case, neutral_id: int | None) -> ConciliatorAcceptance | None:
+    if neutral_id is None:
+        return None
+    return db.session.scalar(select(ConciliatorAcceptance).where(
+        ConciliatorAcceptance.case_id == case.id, ConciliatorAcceptance.neutral_id == neutral_id))
+
+
+def may_act(case: Case, user: Any) -> bool:
+    """The neutral on the case acts once it has disclosed and accepted as conciliator; an arbitrator
+    acts on its own accepted appointment (arbitration.tribunal), which also answers here."""
+    user_id = getattr(user, "id", None)
+    if case is None or user_id is None or case.neutral_id != user_id:
+        return False
+    return acceptance(case, user_id) is not None or tribunal_may_act(case, user)
+
+
+def accept(actor: User, case: Case, raw_disclosure: dict[str, str]) -> ConciliatorAcceptance:
+    """The appointed conciliator files its disclosure and accepts; the parties are told (the
+    notifications listen to "odr.conciliator_accepted")."""
+    if case.neutral_id != actor.id or case.status != CaseStatus.IN_CONCILIATION:
+        raise DomainError("You are not the conciliator appointed in this case.")
+    if acceptance(case, actor.id) is not None:
+        raise DomainError("You have already disclosed and accepted in this case.")
+    conflicts.check(case, actor)
+    answers, problems = disclosure.validate(raw_disclosure)
+    if problems:
+        raise DisclosureIncomplete(problems)
+    row = ConciliatorAcceptance(case_id=case.id, neutral_id=actor.id, disclosure=answers,
+                                accepted_at=utcnow())
+    db.session.add(row)
+    db.session.flush()
+    audit.record("odr.conciliator_accepted", actor=actor, case=case,
+                 payload={"acceptance_id": row.id, "neutral_id": actor.id, "side": "neutral"})
+    return row

@@ -1,8 +1,9 @@
 """E-mail from the ODR room to people with an account when something waits for them: a new message
 after they had read everything in that conversation (one mail per unread stretch, never one per
-message), a conciliator's appointment, and (to the creditor's filer and advocate) a move on offers
-or blind bidding. Mails say that there is something, never what, the terms or a figure: the room is
-confidential. The debtor is not mailed from here; contact with the debtor follows the conduct rules
+message) and a conciliator's appointment. Moves on offers and blind bidding are told by
+portal.notifications (its rules react to the "offer.*", "proposal.*" and "bidding.*" audit events).
+Mails say that there is something, never what, the terms or a figure: the room is confidential.
+The debtor is not mailed from here; contact with the debtor follows the conduct rules
 (quiet hours, caps) kept by the notices package, and the debtor sees each result on its page."""
 from __future__ import annotations
 
@@ -17,16 +18,6 @@ from portal.extensions import db
 from portal.urls import public_url
 
 CREDITOR_CHANNELS = frozenset({Channel.ROOM, Channel.CAUCUS_CREDITOR})
-
-# What an offers mail says moved, and on which page: (subject, verb, endpoint).
-NEWS = {
-    "offer": ("a new offer in the ODR room", "made an offer", "offers.list_offers"),
-    "proposal": ("the conciliator's proposal", "made a proposal to both parties", "offers.list_offers"),
-    "answer": ("your offer was answered", "answered your offer", "offers.list_offers"),
-    "bidding": ("blind bidding", "moved in blind bidding", "offers.bidding"),
-}
-WHO = {Side.DEBTOR: "The debtor", Side.NEUTRAL: "The conciliator"}
-
 
 def _people(*ids: int | None) -> list[User]:
     users = (db.session.get(User, i) for i in dict.fromkeys(ids) if i is not None)
@@ -66,17 +57,5 @@ def neutral_appointed(case: Case, neutral: User) -> None:
     mail.queue(mail.Message(
         to=[neutral.email], subject=f"{case.reference}: you are appointed conciliator",
         text=render_template("email/odr_neutral_appointed.txt", case=case, neutral=neutral,
-                             url=public_url("odr.room", reference=case.reference))))
-
-
-def tell_creditor_side(case: Case, actor_side: Side | None, kind: str) -> None:
-    """Queue (after commit) one short mail to each of the creditor's people with an account."""
-    if actor_side == Side.CREDITOR or actor_side is None:
-        return  # they did it themselves and saw the result on the page
-    subject, did, endpoint = NEWS[kind]
-    url = public_url(endpoint, reference=case.reference)
-    for user in _people(case.created_by_id, case.advocate_id):
-        mail.queue(mail.Message(
-            to=[user.email], subject=f"{case.reference}: {subject}",
-            text=render_template("email/odr_offer_news.txt", case=case, user=user,
-                                 who=WHO.get(actor_side, "The other side"), did=did, url=url)))
+                             url=public_url("odr.room", reference=case.reference),
+                             accept_url=public_url("odr.accept_conciliation", reference=case.reference))))

@@ -1,7 +1,8 @@
 """The statutory clocks of an arbitration, pure (no Flask, no database): dates in, dates and warnings out.
 
 s.23(4): the statement of claim and defence are complete within six months of the arbitrator's
-receiving notice of the appointment (we take the date the arbitrator accepted). s.29A(1): the award
+receiving notice of the appointment (the day it received the written notice, recorded on the
+appointment; not its acceptance). s.29A(1): the award
 within twelve months of the pleadings closing; s.29A(3): the parties may extend by consent, by at
 most six months in all; s.29A(4)-(5): beyond that only a court extends. s.29B: by the parties'
 agreement a fast track on documents only, the award within six months of the tribunal entering upon
@@ -74,11 +75,12 @@ def _state(due: date, done_on: date | None, today: date) -> tuple[ClockState, in
 
 
 def pleadings_clock(appointed_on: date | None, closed_on: date | None, today: date) -> Clock:
-    """s.23(4): six months from the arbitrator's acceptance to the pleadings being complete."""
+    """s.23(4): six months from the arbitrator's receiving notice of its appointment to the pleadings
+    being complete."""
     label = "Pleadings complete (s.23(4), six months)"
     if appointed_on is None:
         return Clock("s23_4", label, None, None, ClockState.NOT_STARTED, None,
-                     "Starts when the arbitrator accepts the appointment.")
+                     "Starts when the arbitrator receives written notice of the appointment.")
     due = add_months(appointed_on, PLEADINGS_MONTHS)
     state, left = _state(due, closed_on, today)
     return Clock("s23_4", label, appointed_on, due, state, left)

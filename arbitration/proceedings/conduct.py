@@ -10,6 +10,7 @@ from typing import BinaryIO
 from sqlalchemy import func, select
 
 from arbitration.proceedings import clocks
+from arbitration.proceedings.clocks import ClockState
 from arbitration.proceedings.models import (
     PLEADING_KINDS,
     CalendarStep,
@@ -43,18 +44,23 @@ def party_of(actor, case: Case) -> ProceedingParty | None:
         side_of(actor, case))
 
 
-def accepted_on(case: Case) -> date | None:
-    """The IST day the arbitrator accepted, as the tribunal records it (None: no standing appointment)."""
+def notice_received_on(case: Case) -> date | None:
+    """s.23(4): the IST day the arbitrator received written notice of its appointment (the first
+    opening of its invitation), not the day it accepted; rows older than that record fall back to the
+    acceptance. None: no standing appointment."""
     from arbitration.tribunal.appointments import current_appointment
 
     appointment = current_appointment(case)
-    answered_at = appointment.answered_at if appointment is not None else None
-    return to_ist(answered_at).date() if answered_at else None
+    if appointment is None:
+        return None
+    received = appointment.notice_received_at or appointment.answered_at
+    return to_ist(received).date() if received else None
 
 
 def appointment_date(case: Case, today: date) -> date:
-    """When the arbitrator entered upon the reference: its acceptance, else the day proceedings open."""
-    return accepted_on(case) or today
+    """When the s.23(4) period starts: the arbitrator's receipt of the notice of appointment, else
+    the day proceedings open."""
+    return notice_received_on(case) or today
 
 
 def proceedings_for(case: Case) -> Proceedings | None:
@@ -94,8 +100,10 @@ def add_step(actor, case: Case, *, kind: StepKind, party: ProceedingParty, due_o
                         title=(title or "").strip()[:200] or STEP_LABELS[kind])
     db.session.add(step)
     db.session.flush()
+    # The party is told its date by the notifications: the notice of its time (s.23(1), s.25).
     audit.record("arbitration.step_set", actor=actor, case=case, payload={
-        "step_id": step.id, "kind": kind.value, "party": party.value, "due_on": due_on.isoformat()})
+        "step_id": step.id, "kind": kind.value, "party": party.value, "title": step.title,
+        "due_on": due_on.isoformat()})
     return step
 
 
@@ -109,7 +117,8 @@ def extend_step(actor, step: CalendarStep, new_due_on: date, today: date) -> Non
     old, step.due_on, step.last_reminded_on = step.due_on, new_due_on, None
     db.session.flush()
     audit.record("arbitration.step_extended", actor=actor, case=step_case(step), payload={
-        "step_id": step.id, "from": old.isoformat(), "to": new_due_on.isoformat()})
+        "step_id": step.id, "party": step.party.value, "title": step.title, "from": old.isoformat(),
+        "to": new_due_on.isoformat(), "due_on": new_due_on.isoformat()})
 
 
 def step_case(step: CalendarStep) -> Case:
@@ -137,7 +146,7 @@ def file_step(actor, step: CalendarStep, stream: BinaryIO, filename: str, descri
     db.session.flush()
     audit.record("arbitration.step_filed", actor=actor, case=case, payload={
         "step_id": step.id, "kind": step.kind.value, "party": step.party.value, "document_id": doc.id,
-        "sha256": doc.sha256})
+        "sha256": doc.sha256, "side": "creditor" if step.party == ProceedingParty.CLAIMANT else "debtor"})
 
 
 def pleadings_closed_on(case: Case, proceedings: Proceedings | None) -> date | None:
@@ -153,16 +162,47 @@ def pleadings_closed_on(case: Case, proceedings: Proceedings | None) -> date | N
     return max(to_ist(s.filed_at).date() for s in pleadings)
 
 
+def default_refusal(case: Case, today: date) -> str | None:
+    """Why the pleadings cannot be closed on a default under s.25 today, or None.
+
+    s.25(b): when the respondent fails to communicate its defence within the time set (s.23(1)),
+    without sufficient cause, the tribunal continues without treating that as an admission. That
+    needs the respondent's defence step set (its setting is the notice: the notifications tell the
+    respondent its date, the calendar reminder repeats it) and its date passed. s.25(a): a claimant
+    that does not file its claim ends the proceedings; that is a termination, not a default here."""
+    steps = [s for s in steps_for(case) if s.kind in PLEADING_KINDS]
+    defence = [s for s in steps if s.kind == StepKind.DEFENCE and s.party == ProceedingParty.RESPONDENT]
+    if not defence:
+        return ("Set the respondent's statement of defence in the calendar first: a default can be "
+                "recorded only after the respondent had notice of its time (A&C s.23(1), s.25).")
+    if not any(s.kind == StepKind.STATEMENT_OF_CLAIM and s.filed_at is not None for s in steps):
+        return ("The claimant has not filed its statement of claim: under s.25(a) that ends the "
+                "proceedings; the pleadings are not closed on it.")
+    running = [s for s in steps if s.filed_at is None and s.due_on >= today]
+    if running:
+        first = min(running, key=lambda s: s.due_on)
+        return (f"The time for the {first.title.lower()} runs until {first.due_on:%d %b %Y}: the pleadings "
+                "cannot be closed on a default before it has run (s.25).")
+    return None
+
+
 def close_pleadings(actor, case: Case, today: date) -> None:
-    """s.25: a party that does not plead by its date does not hold the proceedings up;
-    the arbitrator closes the pleadings and the s.29A clock starts."""
+    """s.25: a party that does not plead by its date, after notice of it, does not hold the
+    proceedings up; the arbitrator records the default and the s.29A clock starts."""
     _require_running(case)
     proceedings = proceedings_for(case)
     if proceedings is None or pleadings_closed_on(case, proceedings) is not None:
         raise DomainError("The pleadings are already complete." if proceedings else "Set the calendar first.")
+    refusal = default_refusal(case, today)
+    if refusal:
+        raise DomainError(refusal)
+    defaulted = [s for s in steps_for(case) if s.kind in PLEADING_KINDS and s.filed_at is None]
     proceedings.pleadings_closed_on = today
     db.session.flush()
-    audit.record("arbitration.pleadings_closed", actor=actor, case=case, payload={"on": today.isoformat()})
+    audit.record("arbitration.pleadings_closed", actor=actor, case=case, payload={
+        "on": today.isoformat(), "s25_default": [
+            {"step_id": s.id, "kind": s.kind.value, "party": s.party.value, "due_on": s.due_on.isoformat()}
+            for s in defaulted]})
 
 
 def extensions_for(case: Case) -> list[ClockExtension]:
@@ -189,15 +229,41 @@ def record_extension(actor, case: Case, months: int, basis: clocks.Basis, note: 
     return row
 
 
+def awarded_on(case: Case) -> date | None:
+    """s.29A: the award is made on the day it is signed, as the award itself records it (its date,
+    fixed at signing), not a case timestamp that moves with later status changes."""
+    from arbitration.awards.models import Award
+
+    award = db.session.scalar(select(Award).where(Award.case_id == case.id, Award.signed_at.is_not(None)))
+    return to_ist(award.signed_at).date() if award is not None else None
+
+
 def case_clocks(case: Case, today: date) -> list[clocks.Clock]:
     proceedings = proceedings_for(case)
-    awarded_on = (to_ist(case.status_changed_at).date()
-                  if case.status in (CaseStatus.AWARDED, CaseStatus.CLOSED) else None)
-    return clocks.clocks(appointed_on=proceedings.appointed_on if proceedings else accepted_on(case),
+    return clocks.clocks(appointed_on=proceedings.appointed_on if proceedings else notice_received_on(case),
                          pleadings_closed_on=pleadings_closed_on(case, proceedings),
                          extensions=[clocks.Extension(e.months, e.basis) for e in extensions_for(case)],
-                         awarded_on=awarded_on, fast_track=bool(proceedings and proceedings.fast_track),
+                         awarded_on=awarded_on(case), fast_track=bool(proceedings and proceedings.fast_track),
                          today=today)
+
+
+def mandate_refusal(case: Case, today: date) -> str | None:
+    """Why the arbitrator may not make an award (other than on agreed terms) today, or None.
+
+    The pleadings must be complete, or closed on a default recorded under s.25 after the respondent's
+    time ran (due process, s.18, s.24(3)); and the mandate must stand: twelve months from the pleadings
+    (s.29A(1)), plus at most six by consent (s.29A(3)), then only by a court's extension (s.29A(4)-(5));
+    on the fast track, six months (s.29B(4), extended the same way, s.29B(5))."""
+    proceedings = proceedings_for(case)
+    if proceedings is None or pleadings_closed_on(case, proceedings) is None:
+        return ("The pleadings are still open: the award is made only after the statement of claim and "
+                "the defence are complete, or after the respondent's time for its defence has run and you "
+                "record its default (s.23, s.25).")
+    for clock in case_clocks(case, today):
+        if clock.key in ("s29A", "s29B") and clock.state == ClockState.OVERDUE:
+            return (f"The period for the award ended on {clock.due_on:%d %b %Y}: the mandate has terminated "
+                    "(s.29A(4)). Record the court's order extending it before signing the award.")
+    return None
 
 
 def consent_to_fast_track(actor, case: Case) -> None:

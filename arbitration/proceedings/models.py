@@ -44,7 +44,8 @@ class Proceedings(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
-    appointed_on: Mapped[date] = mapped_column(Date)  # the arbitrator's acceptance: starts s.23(4)
+    # s.23(4) runs from here: the day the arbitrator received written notice of its appointment.
+    appointed_on: Mapped[date] = mapped_column(Date)
     # Set by the arbitrator when a party does not plead by its date (s.25): the s.29A clock starts.
     pleadings_closed_on: Mapped[date | None] = mapped_column(Date)
     fast_track: Mapped[bool] = mapped_column(Boolean, default=False)

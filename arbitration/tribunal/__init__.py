@@ -12,3 +12,6 @@ def init_app(app: Flask) -> None:
     from portal.accounts import policy
 
     policy.tribunal_may_act.provide(may_act)
+    from arbitration.tribunal.authority import institution_may_appoint
+
+    policy.institution_may_appoint.provide(institution_may_appoint)

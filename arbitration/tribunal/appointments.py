@@ -3,12 +3,13 @@ arbitration part calls), and the appointment services (institutional appointment
 by one party and agreed by the other, the neutral's acceptance with its s.12 disclosure)."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from arbitration.odr.models.room import ConciliationRequest
-from arbitration.tribunal import conflicts, disclosure
+from arbitration.tribunal import authority, conflicts, disclosure
 from arbitration.tribunal import mail as tribunal_mail
 from arbitration.tribunal.models import Appointment, AppointmentHow, AppointmentStatus
 from arbitration.tribunal.states import APPOINTMENT
@@ -46,7 +47,10 @@ def may_act(case: Case, user: Any) -> bool:
         return False
     appointment = current_appointment(case)
     return (appointment is not None and appointment.neutral_id == user.id
-            and appointment.disclosure_filed_at is not None)
+            and appointment.disclosure_filed_at is not None
+            # s.12(5): a Seventh Schedule relationship (with a party or its counsel) that arises or comes
+            # to light later makes the arbitrator ineligible at once; it cannot act (s.14(1)(a)).
+            and not conflicts.conflicts(case, user))
 
 
 def cases_awaiting_tribunal() -> list[tuple[Case, Appointment | None]]:
@@ -121,6 +125,7 @@ def appoint_by_institution(actor: User, case: Case, neutral: User | None) -> App
     """The platform admin, as the arbitral institution, names the arbitrator; the neutral must accept."""
     if actor.role != Role.ADMIN:
         raise DomainError("Only the institution appoints without the parties' agreement.")
+    authority.check_may_appoint(case)  # s.11: only where the parties made it the appointing authority
     _open_for_appointment(case)
     neutral = check_eligible(case, neutral)
     _lapse_proposals(actor, case)  # the parties did not agree: the institution's name replaces theirs
@@ -145,10 +150,10 @@ def propose(actor: Any, case: Case, neutral: User | None) -> Appointment:
     appointment = Appointment(case_id=case.id, neutral_id=neutral.id, how=AppointmentHow.AGREED,
                               proposed_by_id=actor.id, proposed_by_side=side, created_at=utcnow(),
                               decline_reason="")
+    # The other side is told by the notifications ("arbitration.arbitrator_proposed").
     lifecycle.begin(APPOINTMENT, appointment, AppointmentStatus.PROPOSED, actor, action="arbitrator_proposed",
-                    case=case, payload={"neutral_id": neutral.id, "side": side.value})
-    disclosure.tell_parties(case, "an arbitrator is proposed", "email/tribunal_proposed.txt",
-                            appointment=appointment)
+                    case=case, payload={"neutral_id": neutral.id, "neutral_name": neutral.name,
+                                        "side": side.value})
     return appointment
 
 
@@ -184,16 +189,29 @@ def accept(actor: User, appointment: Appointment, raw_disclosure: dict[str, str]
     if problems:
         raise DisclosureIncomplete(problems)
     now = utcnow()
+    note_notice_received(actor, appointment, at=now)  # answering proves receipt of the notice, at the latest
     deadline = disclosure.deadline_from(now)
     previous, case.neutral_id = case.neutral_id, actor.id
     lifecycle.fire(APPOINTMENT, appointment, "arbitrator_accepted", actor, case=case, changes={
         "disclosure": answers, "disclosure_filed_at": now, "answered_at": now,
         "challenge_deadline": deadline},
         payload={"appointment_id": appointment.id, "neutral_id": actor.id, "previous_neutral_id": previous,
-                 "how": appointment.how.value, "challenge_deadline": deadline.isoformat()})
-    disclosure.tell_parties(case, "the arbitral tribunal is constituted", "email/tribunal_constituted.txt",
-                            appointment=appointment)
-    return appointment
+                 "neutral_name": actor.name, "how": appointment.how.value,
+                 "challenge_deadline": deadline.isoformat()})
+    return appointment  # the parties are told by the notifications ("arbitration.arbitrator_accepted")
+
+
+def note_notice_received(actor: User, appointment: Appointment, at: datetime | None = None) -> None:
+    """s.23(4) runs from the arbitrator's receipt of written notice of its appointment: the first time
+    the invited neutral opens the invitation in its own account (IT Act s.13(2)(a)(ii): it retrieved
+    the record). Recorded once; later openings change nothing."""
+    if (appointment.neutral_id != actor.id or not appointment.awaiting_neutral
+            or appointment.notice_received_at is not None):
+        return
+    appointment.notice_received_at = at or utcnow()
+    db.session.flush()
+    audit.record("arbitration.appointment_notice_received", actor=actor, case=appointment.case, payload={
+        "appointment_id": appointment.id, "received_at": appointment.notice_received_at.isoformat()})
 
 
 def decline(actor: User, appointment: Appointment, reason: str) -> Appointment:

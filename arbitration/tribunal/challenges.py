@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from arbitration.tribunal import disclosure
-from arbitration.tribunal import mail as tribunal_mail
 from arbitration.tribunal.appointments import current_appointment
 from arbitration.tribunal.models import AppointmentStatus, Challenge, ChallengeDecision
 from arbitration.tribunal.states import APPOINTMENT
@@ -53,8 +51,7 @@ def file(actor: Any, case: Case, reasons: str) -> Challenge:
     db.session.flush()
     lifecycle.fire(APPOINTMENT, appointment, "arbitrator_challenged", actor, case=case, payload={
         "appointment_id": appointment.id, "challenge_id": challenge.id, "side": side.value})
-    tribunal_mail.challenged(appointment)
-    return challenge
+    return challenge  # the arbitrator is told by the notifications ("arbitration.arbitrator_challenged")
 
 
 def decide(actor: User, challenge: Challenge, *, upheld: bool, reasons: str) -> Challenge:
@@ -79,6 +76,4 @@ def decide(actor: User, challenge: Challenge, *, upheld: bool, reasons: str) -> 
     if upheld:
         case.neutral_id = None
     db.session.flush()
-    disclosure.tell_parties(case, "the arbitrator decided the challenge",
-                            "email/tribunal_challenge_decided.txt", challenge=challenge)
-    return challenge
+    return challenge  # the parties are told by the notifications ("arbitration.challenge_decided")

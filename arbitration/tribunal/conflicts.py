@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from arbitration.tribunal.models import DeclaredRelationship, Ground
+from notices.models import Notice
 from portal.accounts.models import User
 from portal.cases.models import Case
 from portal.errors import DomainError
@@ -64,8 +65,13 @@ def counterparts(case: Case) -> list[Counterpart]:
     if case.debtor.user is not None:
         found.append(Counterpart("the debtor's representative", case.debtor.user.name,
                                  email=case.debtor.user.email))
-    if case.advocate is not None:
-        found.append(Counterpart("the creditor's advocate", case.advocate.name, email=case.advocate.email))
+    # Each party's counsel: the advocate on the case now, and any advocate who signed a notice in it
+    # (counsel replaced mid-case still counts: Seventh Schedule items 2-4 speak of a party's counsel).
+    counsel = [case.advocate] if case.advocate is not None else []
+    signed = db.session.scalars(select(User).join(Notice, Notice.advocate_id == User.id)
+                                .where(Notice.case_id == case.id).distinct())
+    counsel += [u for u in signed if u not in counsel]
+    found += [Counterpart("the creditor's advocate", u.name, email=u.email) for u in counsel]
     return found
 
 

@@ -6,17 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import render_template
-
-from arbitration.tribunal.models import Appointment, DisclosureUpdate
-from portal import audit
+from arbitration.tribunal import conflicts
+from arbitration.tribunal.models import Appointment, AppointmentStatus, DisclosureUpdate
+from arbitration.tribunal.states import APPOINTMENT
+from portal import audit, lifecycle
 from portal.accounts.models import User
-from portal.adapters import mail
-from portal.cases.models import Case
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import utcnow
-from portal.urls import public_url
 
 CHALLENGE_DAYS = 15  # s.13(2): fifteen days from becoming aware of the constitution or a circumstance
 MAX_ANSWER = 4000
@@ -105,19 +102,22 @@ def file_update(actor: User, appointment: Appointment, circumstances: str) -> Di
     audit.record("arbitration.disclosure_updated", actor=actor, case=appointment.case,
                  payload={"appointment_id": appointment.id, "update_id": update.id,
                           "challenge_deadline": appointment.challenge_deadline.isoformat()})
-    tell_parties(appointment.case, "A new disclosure by the arbitrator",
-                 "email/tribunal_disclosure_update.txt", appointment=appointment, update=update)
+    end_if_ineligible(actor, appointment)  # the parties are told of both by the notifications
     return update
 
 
-def party_addresses(case: Case) -> list[str]:
-    """The parties' account holders: the creditor's filer and advocate, and the debtor's user if any."""
-    people = [db.session.get(User, case.created_by_id), case.advocate, case.debtor.user]
-    return list(dict.fromkeys(u.email for u in people if u is not None and u.active and u.email))
-
-
-def tell_parties(case: Case, subject: str, template: str, **values) -> None:
-    url = public_url("tribunal.show", reference=case.reference)
-    for address in party_addresses(case):
-        mail.queue(mail.Message(to=[address], subject=f"{case.reference}: {subject}",
-                                text=render_template(template, case=case, url=url, **values)))
+def end_if_ineligible(actor: User, appointment: Appointment) -> bool:
+    """Run the Seventh Schedule check again (at each disclosure update, each declared relationship and
+    before the award is signed): a relationship with a party or its counsel makes the arbitrator
+    ineligible (s.12(5)) and its mandate terminates (s.14(1)(a)); a substitute is appointed (s.15(2)).
+    Returns whether the mandate ended."""
+    case = appointment.case
+    if appointment.status not in (AppointmentStatus.ACCEPTED, AppointmentStatus.CHALLENGED):
+        return False
+    found = conflicts.conflicts(case, appointment.neutral)
+    if not found:
+        return False
+    grounds = list(dict.fromkeys(c.message for c in found))
+    lifecycle.fire(APPOINTMENT, appointment, "arbitrator_ineligible", actor, case=case,
+                   payload={"appointment_id": appointment.id, "grounds": grounds})
+    return True  # the parties and the institution are told by the notifications

@@ -1,5 +1,6 @@
-"""E-mail around the tribunal: the neutral's invitation to accept an appointment, and a challenge
-waiting for the arbitrator's decision. (Mails to the parties go through disclosure.tell_parties.)"""
+"""E-mail around the tribunal: the neutral's invitation to accept an appointment, the written notice of
+appointment from whose receipt s.23(4) runs. Everything else the tribunal's steps tell people goes
+through portal.notifications (its rules react to the "arbitration.*" audit events)."""
 from __future__ import annotations
 
 from flask import render_template
@@ -16,11 +17,3 @@ def invited(appointment: Appointment) -> None:
         to=[neutral.email], subject=f"{case.reference}: you are asked to act as arbitrator",
         text=render_template("email/tribunal_invited.txt", case=case, neutral=neutral,
                              appointment=appointment, url=url)))
-
-
-def challenged(appointment: Appointment) -> None:
-    neutral, case = appointment.neutral, appointment.case
-    url = public_url("tribunal.show", reference=case.reference)
-    mail.queue(mail.Message(
-        to=[neutral.email], subject=f"{case.reference}: a party challenges your appointment",
-        text=render_template("email/tribunal_challenged.txt", case=case, neutral=neutral, url=url)))

@@ -8,7 +8,7 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from arbitration.tribunal.states import AppointmentStatus
@@ -97,6 +97,10 @@ class Appointment(db.Model):
     disclosure: Mapped[dict | None] = mapped_column(JSON)
     disclosure_filed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # s.23(4): the six months for the pleadings run from the day the arbitrator *received written
+    # notice* of the appointment, not from its acceptance: the first time it opened the invitation in
+    # its own account (IT Act s.13(2)(a)(ii), retrieval), at the latest when it answered.
+    notice_received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decline_reason: Mapped[str] = mapped_column(Text, default="")
     # s.13(2): 15 days from the constitution or from the latest disclosed circumstance.
     challenge_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -114,6 +118,24 @@ class Appointment(db.Model):
     @property
     def awaiting_neutral(self) -> bool:
         return self.status == AppointmentStatus.PROPOSED and self.agreed_at is not None
+
+
+class InstitutionConsent(db.Model):
+    """One party's written agreement, given after the dispute arose, that the institution (the
+    platform's admin) appoints the arbitrator where the arbitration agreement names no appointing
+    authority. Without both sides' consent (or an agreement naming the institution) appointment is
+    for the court under A&C s.11(5)/(6) (Perkins Eastman 2019; CORE 2024)."""
+
+    __tablename__ = "arbitral_institution_consents"
+    __table_args__ = (UniqueConstraint("case_id", "side"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    side: Mapped[Side] = enum_column(Side)
+    given_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # NULL: the debtor's link
+    given_by_name: Mapped[str] = mapped_column(String(200))
+    statement: Mapped[str] = mapped_column(Text)  # the words the party agreed to, as shown to it
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class DisclosureUpdate(db.Model):

@@ -8,7 +8,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 
-from arbitration.tribunal.models import DeclaredRelationship, Ground, PanelListing
+from arbitration.tribunal import disclosure
+from arbitration.tribunal.models import (
+    Appointment,
+    AppointmentStatus,
+    DeclaredRelationship,
+    Ground,
+    PanelListing,
+)
 from portal import audit
 from portal.accounts.models import NeutralProfile, User
 from portal.accounts.roles import Role
@@ -73,6 +80,12 @@ def declare(actor: User, *, ground: Ground, counterpart_name: str, gstin: str = 
     db.session.flush()
     audit.record("arbitration.relationship_declared", actor=actor,
                  payload={"relationship_id": rel.id, "ground": ground.value, "name": name})
+    # A declaration is a disclosure too (s.12(2)): the Seventh Schedule check runs again on every case
+    # the neutral sits in, and a match ends that mandate.
+    for appointment in db.session.scalars(select(Appointment).where(
+            Appointment.neutral_id == actor.id,
+            Appointment.status.in_((AppointmentStatus.ACCEPTED, AppointmentStatus.CHALLENGED)))):
+        disclosure.end_if_ineligible(actor, appointment)
     return rel
 
 

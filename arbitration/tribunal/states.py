@@ -16,7 +16,7 @@ class AppointmentStatus(enum.StrEnum):
     ACCEPTED = "accepted"        # disclosure filed and accepted: the tribunal is constituted
     DECLINED = "declined"
     CHALLENGED = "challenged"    # a s.13 challenge awaits the arbitrator's decision
-    REMOVED = "removed"          # a challenge was upheld (or the proposal lapsed)
+    REMOVED = "removed"          # a challenge was upheld, the arbitrator became ineligible, or lapsed
 
 
 S = AppointmentStatus
@@ -37,4 +37,8 @@ APPOINTMENT = Machine(
         # s.13: upheld, the arbitrator withdraws and the mandate ends (s.14, s.15); rejected, it stands.
         _t("arbitrator_removed", S.CHALLENGED, S.REMOVED, ARBITRATOR, label="Uphold the challenge"),
         _t("challenge_rejected", S.CHALLENGED, S.ACCEPTED, ARBITRATOR, label="Reject the challenge"),
+        # s.12(5), s.14(1)(a): a Seventh Schedule relationship found by the check run again at a
+        # disclosure update, a declaration or before the award is signed ends the mandate.
+        _t("arbitrator_ineligible", {S.ACCEPTED, S.CHALLENGED}, S.REMOVED, ARBITRATOR | {Role.ADMIN},
+           label="End the mandate (ineligible)"),
     ))

@@ -16,7 +16,7 @@ from portal.accounts.roles import Role
 from portal.extensions import db, limiter
 from portal.onetime_codes import CodeError
 from portal.web.boundary import attempt, keep_changes, on_refusal
-from portal.web.forms import require_fresh_form
+from portal.web.forms import ConfirmForm, require_fresh_form
 
 
 def _engaged_advocate(advocate_id: int) -> User:
@@ -136,3 +136,22 @@ def mandate_pdf(mandate_id: int):
     name = f"mandate-{mandate.id}{'' if mandate.in_force else '-awaiting-advocate'}.pdf"
     return Response(mandates.read_pdf(mandate.pdf_sha256), mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.route("/mandates/<int:mandate_id>/revoke", methods=["GET", "POST"])
+@login_required
+def revoke_mandate(mandate_id: int):
+    """The organisation's administrator revokes a mandate, after a page that asks first and takes the
+    reason (issue 16, item 7)."""
+    require(current_user, Action.MANAGE_ORG)
+    mandate = _load(mandate_id)  # a revoked one is gone (404)
+    if mandate.org_id != current_user.org_id:
+        abort(404, "No such mandate.")
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        mandates.revoke(current_user, mandate, form.reason.data)
+        flash(f"Mandate revoked: {mandate.advocate.name} can no longer approve or sign notices for "
+              f"{mandate.organization.legal_name}. Notices already served stay served.", "success")
+        return redirect(url_for("accounts.team"))
+    status = 422 if form.errors else 200
+    return render_template("notices/revoke_mandate.html", mandate=mandate, form=form), status

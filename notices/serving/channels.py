@@ -34,10 +34,12 @@ class Delivery:
     bounce_address: str
     pdf: bytes
     pdf_name: str
-    # What is served: "notice" (a party's notice) or "award" (the tribunal's, A&C s.31(5)), which
-    # has its own words, subject and attachment name, in the arbitrator's name (`signatory`).
+    # What is served: "notice" (a party's demand notice), "invocation" (the invoking party's request
+    # that the dispute be referred to arbitration, A&C s.21) or "award" (the tribunal's, s.31(5)); each
+    # has its own words, subject and attachment name; the award in the arbitrator's name (`signatory`).
     document: str = "notice"
     signatory: str = ""
+    language: str = "en"  # the notice's language: the s.21 request's e-mail is in it too
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,19 @@ _SUBJECTS = {
     "reminder": "Reminder of legal notice {d.reference}: payment due by {d.respond_by}",
     "odr_invite": "Legal notice {d.reference} - invitation to resolve the claim online",
     "award": "Arbitral award in arbitration {d.reference}, delivered by the arbitral tribunal",
+    "invocation": "Request to refer the dispute to arbitration, {d.reference}, from {d.creditor}",
+    "invocation_hi": "मध्यस्थता हेतु विवाद भेजने का अनुरोध (धारा 21), {d.reference}, {d.creditor} की ओर से",
 }
+
+
+def words_of(d: Delivery) -> str:
+    """Which words a served document goes with: its own for the award and the s.21 request (in the
+    notice's language), the dispatch purpose's for a party's notice, reminder or invitation."""
+    if d.document == "award":
+        return "award"
+    if d.document == "invocation":
+        return "invocation_hi" if d.language == "hi" else "invocation"
+    return d.purpose
 
 
 def _message_id(key: str) -> str:
@@ -77,7 +91,7 @@ class EmailChannel:
         em = EmailMessage()
         em["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
         em["To"] = d.address
-        words = "award" if d.document == "award" else d.purpose
+        words = words_of(d)
         em["Subject"] = _SUBJECTS[words].format(d=d)
         em["Date"] = formatdate(localtime=False)
         em["Message-ID"] = _message_id(d.idempotency_key)

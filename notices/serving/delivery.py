@@ -33,6 +33,9 @@ def build_delivery(dispatch: Dispatch):
 
     notice, case = dispatch.notice, dispatch.notice.case
     award = notice.kind == NoticeKind.ARBITRAL_AWARD  # the tribunal's document, not a party's notice
+    invocation = notice.kind == NoticeKind.ARBITRATION_INVOCATION  # a request to refer, not a demand
+    document = "award" if award else "invocation" if invocation else "notice"
+    pdf_names = {"award": "arbitral-award", "invocation": "request-for-arbitration", "notice": "legal-notice"}
     _link, token = issue_debtor_link(case.id, notice.id, dispatch.id)
     with store().open(notice.signed_pdf_sha256) as fh:
         pdf = fh.read()
@@ -49,9 +52,8 @@ def build_delivery(dispatch: Dispatch):
         respond_by=due, link_url=public_url(f"/n/{token}"),
         verify_url=public_url(f"/verify/{notice.verification_code}"),
         pixel_url=public_url(f"/t/{dispatch.pixel_token}.gif"), bounce_address=bounce_address(dispatch),
-        pdf=pdf, pdf_name=f"{'arbitral-award' if award else 'legal-notice'}-{case.reference}.pdf",
-        document="award" if award else "notice",
-        signatory=(case.neutral.name if award and case.neutral else ""))
+        pdf=pdf, pdf_name=f"{pdf_names[document]}-{case.reference}.pdf", document=document,
+        signatory=(case.neutral.name if award and case.neutral else ""), language=notice.language.value)
 
 
 def tell_creditor_failed(dispatch: Dispatch, error: str) -> None:

@@ -99,6 +99,7 @@ class Action(enum.StrEnum):
     CAUCUS = "caucus"                          # private channel between the neutral and one side
     PROPOSE_AS_NEUTRAL = "propose_as_neutral"
     SIGN_SETTLEMENT = "sign_settlement"        # each party signs; the neutral authenticates
+    ACCEPT_CONCILIATION = "accept_conciliation"  # the appointed conciliator discloses and accepts
     VIEW_SETTLEMENT = "view_settlement"
     # Issue 7: the arbitral proceedings (calendar, clocks, hearings, procedural orders, fees).
     VIEW_PROCEEDINGS = "view_proceedings"
@@ -114,6 +115,8 @@ class Action(enum.StrEnum):
     BROWSE_PANEL = "browse_panel"
     VIEW_TRIBUNAL = "view_tribunal"
     APPOINT_ARBITRATOR = "appoint_arbitrator"        # the platform admin, acting as the institution
+    CONSENT_TO_INSTITUTION = "consent_to_institution"  # a party agrees in writing the institution appoints
+    S11_BUNDLE = "s11_bundle"                        # the facts of a s.11(5)/(6) application, for a party
     PROPOSE_ARBITRATOR = "propose_arbitrator"        # a party proposes, the other party agrees
     ANSWER_APPOINTMENT = "answer_appointment"        # the invited neutral (its own invitations only)
     UPDATE_DISCLOSURE = "update_disclosure"          # continuing disclosure, s.12(2)
@@ -129,6 +132,15 @@ class Action(enum.StrEnum):
 # who acts (appointed, disclosed, accepted); the award records a settlement reached in it (s.30).
 tribunal_may_act: Hook = Hook("policy.tribunal_may_act", provided_by="arbitration.tribunal")
 may_record_settlement: Hook = Hook("policy.may_record_settlement", provided_by="arbitration.awards")
+# s.11: the institution appoints only where the agreement names it, or both parties agreed in writing.
+institution_may_appoint: Hook = Hook("policy.institution_may_appoint", provided_by="arbitration.tribunal")
+# A conciliator acts (caucus, proposals, authentication) only once it has disclosed and accepted.
+conciliator_may_act: Hook = Hook("policy.conciliator_may_act", provided_by="arbitration.odr")
+
+
+def _neutral_accepted(user: User, case: Case) -> bool:
+    """For a neutral, that it accepted the conciliation; the parties are not held by this check."""
+    return user.role != Role.NEUTRAL or conciliator_may_act(case, user)
 
 
 @dataclass(frozen=True)
@@ -233,8 +245,9 @@ RULES: dict[Action, Rule] = {
     Action.VIEW_ODR_ROOM: Rule(EVERY_PARTY,
                                "The ODR room opens when negotiation starts.", statuses=ROOM_VISIBLE_STATUSES),
     Action.TAKE_PART_IN_ROOM: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR, Role.NEUTRAL}),
-                                   "Only the parties and the neutral write in the ODR room while it is open.",
-                                   statuses=ROOM_OPEN_STATUSES),
+                                   "Only the parties and the neutral write in the ODR room while it is open; "
+                                   "the conciliator once it has disclosed and accepted.",
+                                   statuses=ROOM_OPEN_STATUSES, case_check=_neutral_accepted),
     Action.NEGOTIATE: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR}),
                            "Only the parties make, answer and bid on offers, while the room is open.",
                            statuses=ROOM_OPEN_STATUSES),
@@ -244,14 +257,23 @@ RULES: dict[Action, Rule] = {
     Action.APPOINT_NEUTRAL: Rule(frozenset({Role.ADMIN}), "Only the institution appoints a neutral.",
                                  statuses=frozenset({CaseStatus.IN_NEGOTIATION})),
     Action.CAUCUS: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR, Role.NEUTRAL}),
-                        "Private sessions are between the conciliator and one party, during conciliation.",
-                        statuses=frozenset({CaseStatus.IN_CONCILIATION})),
-    Action.PROPOSE_AS_NEUTRAL: Rule(frozenset({Role.NEUTRAL}), "Only the conciliator makes a proposal.",
-                                    statuses=frozenset({CaseStatus.IN_CONCILIATION})),
+                        "Private sessions are between the conciliator and one party, during conciliation, "
+                        "once the conciliator has disclosed and accepted.",
+                        statuses=frozenset({CaseStatus.IN_CONCILIATION}), case_check=_neutral_accepted),
+    Action.PROPOSE_AS_NEUTRAL: Rule(frozenset({Role.NEUTRAL}),
+                                    "Only the conciliator makes a proposal, once it has disclosed and "
+                                    "accepted.",
+                                    statuses=frozenset({CaseStatus.IN_CONCILIATION}),
+                                    case_check=_neutral_accepted),
+    Action.ACCEPT_CONCILIATION: Rule(frozenset({Role.NEUTRAL}),
+                                     "Only the appointed conciliator discloses and accepts, during "
+                                     "conciliation.",
+                                     statuses=frozenset({CaseStatus.IN_CONCILIATION})),
     # The advocate may sign on the creditor's behalf (with its DSC).
     Action.SIGN_SETTLEMENT: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR, Role.NEUTRAL}),
-                                 "Only the parties sign the settlement (the conciliator authenticates it).",
-                                 statuses=ROOM_OPEN_STATUSES),
+                                 "Only the parties sign the settlement (the conciliator authenticates it, "
+                                 "once it has disclosed and accepted).",
+                                 statuses=ROOM_OPEN_STATUSES, case_check=_neutral_accepted),
     Action.VIEW_SETTLEMENT: Rule(EVERY_PARTY,
                                  "Not allowed.", statuses=ROOM_VISIBLE_STATUSES),
     Action.VIEW_PROCEEDINGS: Rule(EVERY_PARTY, "The proceedings open when the case goes to arbitration.",
@@ -282,9 +304,21 @@ RULES: dict[Action, Rule] = {
                               "Not allowed.", needs_case=False),
     Action.VIEW_TRIBUNAL: Rule(EVERY_PARTY, "The tribunal is formed once the case goes to arbitration.",
                                statuses=PROCEEDINGS_STATUSES),
-    Action.APPOINT_ARBITRATOR: Rule(frozenset({Role.ADMIN}), "Only the institution appoints an arbitrator "
-                                    "on its own, while the case is in arbitration.",
-                                    statuses=frozenset({CaseStatus.IN_ARBITRATION})),
+    Action.APPOINT_ARBITRATOR: Rule(frozenset({Role.ADMIN}),
+                                    "The institution appoints an arbitrator only while the case is in "
+                                    "arbitration, and only where the arbitration agreement names it or both "
+                                    "parties agreed in writing that it appoints (s.11); otherwise the "
+                                    "appointment is for the court under s.11(5)/(6).",
+                                    statuses=frozenset({CaseStatus.IN_ARBITRATION}),
+                                    case_check=lambda u, c: institution_may_appoint(c)),
+    Action.CONSENT_TO_INSTITUTION: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR}),
+                                        "Only a party agrees that the institution appoints, while the case "
+                                        "is in arbitration.",
+                                        statuses=frozenset({CaseStatus.IN_ARBITRATION})),
+    Action.S11_BUNDLE: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR}),
+                            "The s.11 application bundle is for the parties, while no tribunal is "
+                            "constituted in the arbitration.",
+                            statuses=frozenset({CaseStatus.IN_ARBITRATION})),
     Action.PROPOSE_ARBITRATOR: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR}),
                                     "Only the parties propose and agree on an arbitrator, while the case "
                                     "is in arbitration.", statuses=frozenset({CaseStatus.IN_ARBITRATION})),

@@ -9,10 +9,14 @@ from typing import Any
 from sqlalchemy import select
 
 from arbitration.settlement.models import InstalmentRow
+from arbitration.tribunal.authority import institution_may_appoint
 from notices.models import Notice
 from portal.audit import AuditEvent
 from portal.cases.models import Case
 from portal.extensions import db
+
+INSTITUTION_FACT = frozenset({"case.invoke_arbitration", "arbitration.institution_consent",
+                              "arbitration.arbitrator_ineligible"})
 
 
 def _plain(value: Any) -> Any:
@@ -24,6 +28,9 @@ def gather(event: AuditEvent, case: Case) -> dict[str, Any]:
     facts: dict[str, Any] = {k: _plain(v) for k, v in payload.items() if not isinstance(v, dict | list)}
     facts.update(at=event.created_at, reference=case.reference, creditor=case.creditor.legal_name,
                  debtor=case.debtor.legal_name, action=event.action)
+    if event.action in INSTITUTION_FACT:
+        # s.11: whether the institution may appoint here (the agreement names it, or both agreed).
+        facts["institution_may_appoint"] = institution_may_appoint(case)
     if event.action == "bidding.agreed":
         facts.setdefault("round", 1)
     notice_id = payload.get("notice_id")

@@ -165,7 +165,7 @@ def _offer(kind: str, to: tuple[Audience, ...], mail: Mail, when: Callable[[Fact
         what = Words(what.en.replace("The other side", "{creditor}"),
                      what.hi.replace("दूसरे पक्ष", "{creditor}"))
     return Tell(kind, to, what, may, "offers.list_offers", due=fact("valid_until"), when=when, mail=mail,
-                existing_mail="odr_offer_news.txt" if mail == Mail.EXISTING else "", not_actor_side=True)
+                not_actor_side=True)
 
 
 def _both(first: bool) -> Callable[[Facts], bool]:
@@ -290,9 +290,9 @@ RULES: dict[str, tuple[Tell, ...]] = {
     # ── the debtor's answer ── (debtor.<kind>: one rule per response kind, below)
     # ── negotiation ──
     "offer.made": (
-        _offer("offer_received", CREDITOR_SIDE, Mail.EXISTING,
+        _offer("offer_received", CREDITOR_SIDE, Mail.NEW,
                lambda f: side_is("debtor")(f) and first_offer(f)),
-        _offer("counter_offer_received", CREDITOR_SIDE, Mail.EXISTING,
+        _offer("counter_offer_received", CREDITOR_SIDE, Mail.NEW,
                lambda f: side_is("debtor")(f) and counter(f)),
         _offer("offer_received", (D,), Mail.NEW, lambda f: side_is("creditor")(f) and first_offer(f)),
         _offer("counter_offer_received", (D,), Mail.NEW, lambda f: side_is("creditor")(f) and counter(f)),
@@ -302,8 +302,7 @@ RULES: dict[str, tuple[Tell, ...]] = {
              Words("The conciliator proposed settlement terms in {reference}.",
                    "{reference} में सुलहकर्ता ने समझौते की शर्तें प्रस्तावित की हैं।"),
              Words("Accept or decline the proposal{until}.", "प्रस्ताव स्वीकार या अस्वीकार करें{until_hi}।"),
-             "offers.list_offers", due=fact("valid_until"), mail=Mail.EXISTING,
-                  existing_mail="odr_offer_news.txt"),
+             "offers.list_offers", due=fact("valid_until")),
         Tell("proposal_received", (D,),
              Words("The conciliator proposed settlement terms in {reference}.",
                    "{reference} में सुलहकर्ता ने समझौते की शर्तें प्रस्तावित की हैं।"),
@@ -316,8 +315,7 @@ RULES: dict[str, tuple[Tell, ...]] = {
                    "{reference} में देनदार ने गोपनीय बोली का प्रस्ताव दिया है।"),
              Words("Agree to the terms (rounds and gap) or decline them.",
                    "शर्तों (दौर और अंतर) पर सहमति दें या अस्वीकार करें।"),
-             "offers.bidding", when=side_is("debtor"), mail=Mail.EXISTING,
-                  existing_mail="odr_offer_news.txt"),
+             "offers.bidding", when=side_is("debtor")),
         Tell("bidding_proposed", (D,),
              Words("{creditor} proposed blind bidding in {reference}.",
                    "{creditor} ने {reference} में गोपनीय बोली का प्रस्ताव दिया है।"),
@@ -326,8 +324,7 @@ RULES: dict[str, tuple[Tell, ...]] = {
              "offers.bidding", when=side_is("creditor")),
     ),
     "bidding.agreed": (
-        Tell("bidding_round", CREDITOR_SIDE, BIDDING_ROUND, BIDDING_SEAL, "offers.bidding",
-             mail=Mail.EXISTING, existing_mail="odr_offer_news.txt (when the debtor agreed)"),
+        Tell("bidding_round", CREDITOR_SIDE, BIDDING_ROUND, BIDDING_SEAL, "offers.bidding"),
         Tell("bidding_round", (D,), BIDDING_ROUND, BIDDING_SEAL, "offers.bidding"),
     ),
     "bidding.round_failed": (
@@ -336,8 +333,7 @@ RULES: dict[str, tuple[Tell, ...]] = {
                    "{reference} में गोपनीय बोली का दौर {round} बिना समझौते के बंद हुआ।"),
              Words("The next round is open: seal your figure for it.",
                    "अगला दौर खुला है: उसके लिए अपनी राशि सील करें।"),
-             "offers.bidding", mail=Mail.EXISTING,
-                  existing_mail="odr_offer_news.txt (when the debtor sealed last)"),
+             "offers.bidding"),
         Tell("bidding_round", (D,),
              Words("Blind bidding round {round} in {reference} closed without a deal.",
                    "{reference} में गोपनीय बोली का दौर {round} बिना समझौते के बंद हुआ।"),
@@ -351,8 +347,7 @@ RULES: dict[str, tuple[Tell, ...]] = {
                    "{reference} में गोपनीय बोली अंतिम दौर के बाद बिना समझौते के समाप्त हुई।"),
              Words("You may make an offer, ask for a conciliator or invoke arbitration.",
                    "आप प्रस्ताव दे सकते हैं, सुलहकर्ता माँग सकते हैं या मध्यस्थता (आर्बिट्रेशन) शुरू कर सकते हैं।"),
-             "offers.list_offers", mail=Mail.EXISTING,
-                  existing_mail="odr_offer_news.txt (when the debtor sealed last)"),
+             "offers.list_offers"),
         Tell("bidding_closed", (D,),
              Words("Blind bidding in {reference} ended after its last round without a deal.",
                    "{reference} में गोपनीय बोली अंतिम दौर के बाद बिना समझौते के समाप्त हुई।"),
@@ -360,6 +355,48 @@ RULES: dict[str, tuple[Tell, ...]] = {
                    "आप प्रस्ताव दे सकते हैं या सुलहकर्ता माँग सकते हैं।"),
              "offers.list_offers"),
     ),
+    # The debtor's answers on the creditor's own offers and on bidding (the room's news, told here).
+    "offer.accepted": (Tell(
+        "offer_answered", CREDITOR_SIDE,
+        Words("{debtor} accepted your offer in {reference}.",
+              "{debtor} ने {reference} में आपका प्रस्ताव स्वीकार किया है।"),
+        Words("The settlement agreement is prepared for both sides to sign.",
+              "समझौता-पत्र दोनों पक्षों के हस्ताक्षर के लिए तैयार किया जाता है।"),
+        "settlement.show", when=side_is("debtor")),),
+    "offer.rejected": (Tell(
+        "offer_answered", CREDITOR_SIDE,
+        Words("{debtor} declined your offer in {reference}.",
+              "{debtor} ने {reference} में आपका प्रस्ताव अस्वीकार किया है।"),
+        Words("You may make another offer, ask for a conciliator or invoke arbitration.",
+              "आप दूसरा प्रस्ताव दे सकते हैं, सुलहकर्ता माँग सकते हैं या मध्यस्थता शुरू कर सकते हैं।"),
+        "offers.list_offers", when=side_is("debtor")),),
+    "proposal.accepted_by_party": (Tell(
+        "proposal_received", CREDITOR_SIDE,
+        Words("{debtor} accepted the conciliator's proposal in {reference}.",
+              "{debtor} ने {reference} में सुलहकर्ता का प्रस्ताव स्वीकार किया है।"),
+        Words("Accept it too to settle, or decline it{until}.",
+              "समझौते के लिए आप भी इसे स्वीकार करें, या अस्वीकार करें{until_hi}।"),
+        "offers.list_offers", when=side_is("debtor")),),
+    "bidding.figure_sealed": (Tell(
+        "bidding_round", CREDITOR_SIDE,
+        Words("{debtor} sealed its figure for blind bidding round {round} in {reference}.",
+              "{reference} में {debtor} ने गोपनीय बोली के दौर {round} के लिए अपनी राशि सील की है।"),
+        BIDDING_SEAL, "offers.bidding", when=side_is("debtor")),),
+    **{f"bidding.{action}": (Tell(
+        "bidding_closed", CREDITOR_SIDE,
+        Words(f"{{debtor}} {en} in {{reference}}.", f"{{reference}} में {{debtor}} ने {hi}।"),
+        Words("You may make an offer, ask for a conciliator or invoke arbitration.",
+              "आप प्रस्ताव दे सकते हैं, सुलहकर्ता माँग सकते हैं या मध्यस्थता (आर्बिट्रेशन) शुरू कर सकते हैं।"),
+        "offers.list_offers", when=side_is("debtor")),)
+       for action, en, hi in (("declined", "declined blind bidding", "गोपनीय बोली अस्वीकार की है"),
+                              ("withdrawn", "withdrew its blind-bidding proposal",
+                               "अपना गोपनीय बोली का प्रस्ताव वापस ले लिया है"))},
+    "bidding.settled": (Tell(
+        "bidding_closed", CREDITOR_SIDE,
+        Words("Blind bidding in {reference} settled in round {round}.",
+              "{reference} में गोपनीय बोली दौर {round} में समझौते पर पहुँची।"),
+        Words("The settlement agreement is ready to sign.", "समझौता-पत्र हस्ताक्षर के लिए तैयार है।"),
+        "settlement.show"),),
     # ── settlement ──
     "settlement.created": (
         Tell("settlement_to_sign", (C,),
@@ -422,13 +459,47 @@ RULES: dict[str, tuple[Tell, ...]] = {
         Words("A conciliator is requested in {reference}.", "{reference} में सुलहकर्ता की माँग की गई है।"),
         Words("Appoint a conciliator from the panel.", "पैनल से एक सुलहकर्ता नियुक्त करें।"),
         "odr.conciliation_requests", ()),),
-    "case.invoke_arbitration": (Tell(
+    "odr.neutral_appointed": (Tell(
+        "conciliator_accept", (N,),
+        Words("You are appointed conciliator in {reference}.",
+              "आपको {reference} में सुलहकर्ता नियुक्त किया गया है।"),
+        Words("File your disclosure of independence and impartiality and accept before you act (s.67(1)).",
+              "कार्य करने से पहले अपनी स्वतंत्रता और निष्पक्षता का प्रकटीकरण भरें और नियुक्ति स्वीकार करें (धारा 67(1))।"),
+        "odr.accept_conciliation", mail=Mail.EXISTING, existing_mail="odr_neutral_appointed.txt"),),
+    "odr.conciliator_accepted": tuple(Tell(
+        "conciliator_ready", to,
+        Words("The conciliator in {reference} has filed its disclosure and accepted the appointment.",
+              "{reference} में सुलहकर्ता ने अपना प्रकटीकरण भर दिया है और नियुक्ति स्वीकार कर ली है।"),
+        Words("You may speak to the conciliator alone in your private session, and answer its proposals.",
+              "आप अपने निजी सत्र में सुलहकर्ता से अकेले बात कर सकते हैं और उसके प्रस्तावों का उत्तर दे सकते हैं।"),
+        "odr.room", lapses=False) for to in (CREDITOR_SIDE, (D,))),
+    # s.11: the institution is told to appoint only where it may; otherwise the parties are told to agree
+    # on a name (or that the institution appoints), failing which the court appoints.
+    "case.invoke_arbitration": (
+        Tell("tribunal_awaiting", (ADM,),
+             Words("Arbitration is invoked in {reference}; no tribunal is constituted yet.",
+                   "{reference} में मध्यस्थता शुरू की गई है; अभी अधिकरण गठित नहीं हुआ है।"),
+             Words("Appoint an arbitrator from the roster, unless the parties choose one together.",
+                   "सूची से मध्यस्थ नियुक्त करें, जब तक पक्ष मिलकर किसी को न चुनें।"),
+             "tribunal.awaiting", (), when=lambda f: bool(f.get("institution_may_appoint"))),
+        *(Tell("tribunal_choose", to,
+               Words("Arbitration is invoked in {reference}; the agreement names no appointing authority.",
+                     "{reference} में मध्यस्थता शुरू की गई है; समझौते में कोई नियुक्ति प्राधिकारी नामित नहीं है।"),
+               Words("Agree on the sole arbitrator with the other party (propose a name), or both agree "
+                     "that the institution appoints; otherwise the court appoints on an application under "
+                     "s.11(5).",
+                     "दूसरे पक्ष के साथ एकमात्र मध्यस्थ पर सहमति बनाएँ (नाम प्रस्तावित करें), या दोनों सहमत हों कि संस्था "
+                     "नियुक्त करे; अन्यथा धारा 11(5) के आवेदन पर न्यायालय नियुक्त करता है।"),
+               "tribunal.show", when=lambda f: not f.get("institution_may_appoint"))
+          for to in (CREDITOR_SIDE, (D,))),
+    ),
+    "arbitration.institution_consent": (Tell(
         "tribunal_awaiting", (ADM,),
-        Words("Arbitration is invoked in {reference}; no tribunal is constituted yet.",
-              "{reference} में मध्यस्थता शुरू की गई है; अभी अधिकरण गठित नहीं हुआ है।"),
+        Words("Both parties in {reference} agreed in writing that the institution appoints the arbitrator.",
+              "{reference} में दोनों पक्षों ने लिखित रूप में सहमति दी है कि संस्था मध्यस्थ नियुक्त करे।"),
         Words("Appoint an arbitrator from the roster, unless the parties choose one together.",
               "सूची से मध्यस्थ नियुक्त करें, जब तक पक्ष मिलकर किसी को न चुनें।"),
-        "tribunal.awaiting", ()),),
+        "tribunal.awaiting", (), when=lambda f: bool(f.get("institution_may_appoint"))),),
     "arbitration.arbitrator_nominated": (Tell(
         "tribunal_invitation", (N,),
         Words("You are asked to act as arbitrator in {reference}.",
@@ -437,31 +508,93 @@ RULES: dict[str, tuple[Tell, ...]] = {
               "छठी अनुसूची का प्रकटीकरण भरें और स्वीकार करें, या अस्वीकार करें।"),
         "tribunal.invitation", ("appointment_id",), mail=Mail.EXISTING,
              existing_mail="tribunal_invited.txt"),),
+    # A party proposes a name; the other party is told (no party appoints alone, s.11(2)).
+    "arbitration.arbitrator_proposed": tuple(Tell(
+        "tribunal_proposal", to,
+        Words(f"{{{proposer}}} proposed {{neutral_name}} as sole arbitrator in {{reference}}.",
+              f"{{reference}} में {{{proposer}}} ने {{neutral_name}} को एकमात्र मध्यस्थ के रूप में प्रस्तावित किया है।"),
+        Words("Agree to the name or propose another: it stands only if both parties agree (s.11(2)).",
+              "नाम पर सहमति दें या दूसरा नाम प्रस्तावित करें: नाम तभी मान्य है जब दोनों पक्ष सहमत हों (धारा 11(2))।"),
+        "tribunal.show", when=side_is(proposer))
+        for to, proposer in (((D,), "creditor"), (CREDITOR_SIDE, "debtor"))),
     "arbitration.arbitrator_challenged": (Tell(
         "tribunal_challenge", (N,),
         Words("A party challenges your appointment in {reference}.",
               "{reference} में एक पक्ष ने आपकी नियुक्ति को चुनौती दी है।"),
         Words("Withdraw, or decide the challenge with reasons (s.13).",
               "हट जाएँ, या कारणों सहित चुनौती पर निर्णय दें (धारा 13)।"),
-        "tribunal.show", mail=Mail.EXISTING, existing_mail="tribunal_challenged.txt"),),
+        "tribunal.show"),),
+    "arbitration.disclosure_updated": tuple(Tell(
+        "tribunal_disclosure", to,
+        Words("The arbitrator in {reference} disclosed a new circumstance (s.12(2)).",
+              "{reference} में मध्यस्थ ने एक नई परिस्थिति का प्रकटीकरण किया है (धारा 12(2))।"),
+        Words("Read it. You may challenge the arbitrator on it until {due} (s.13(2)).",
+              "इसे पढ़ें। आप इसके आधार पर {due} तक मध्यस्थ को चुनौती दे सकते हैं (धारा 13(2))।"),
+        "tribunal.show", due=fact("challenge_deadline"), lapses=True) for to in (CREDITOR_SIDE, (D,))),
+    "arbitration.challenge_decided": tuple(Tell(
+        "tribunal_challenge_decided", to,
+        Words(f"The arbitrator {verb} the challenge in {{reference}}.",
+              f"{{reference}} में मध्यस्थ ने चुनौती {verb_hi}।"),
+        may, "tribunal.show", when=lambda f, d=decision: f.get("decision") == d, lapses=lapses)
+        for to in (CREDITOR_SIDE, (D,))
+        for decision, verb, verb_hi, may, lapses in (
+            ("upheld", "upheld", "स्वीकार की और पद छोड़ दिया",
+             Words("A substitute arbitrator is appointed the way the first was (s.15(2)).",
+                   "पहले की तरह ही एक स्थानापन्न मध्यस्थ नियुक्त किया जाएगा (धारा 15(2))।"), False),
+            ("rejected", "rejected", "अस्वीकार की",
+             Words("The proceedings continue; the challenge may be raised again in an application to set "
+                   "aside the award (s.13(5), s.34).",
+                   "कार्यवाही जारी है; चुनौती पंचाट को रद्द कराने के आवेदन में फिर उठाई जा सकती है "
+                   "(धारा 13(5), धारा 34)।"), True))),
+    "arbitration.arbitrator_ineligible": (
+        *(Tell("tribunal_ended", to,
+               Words("The arbitrator's mandate in {reference} has ended: a Seventh Schedule relationship "
+                     "with a party or its counsel makes the arbitrator ineligible (s.12(5), s.14(1)(a)).",
+                     "{reference} में मध्यस्थ का अधिदेश समाप्त हो गया है: किसी पक्ष या उसके अधिवक्ता से सातवीं "
+                     "अनुसूची का संबंध मध्यस्थ को अपात्र बनाता है (धारा 12(5), 14(1)(क))।"),
+               Words("A substitute arbitrator is appointed the way the first was (s.15(2)).",
+                     "पहले की तरह ही एक स्थानापन्न मध्यस्थ नियुक्त किया जाएगा (धारा 15(2))।"),
+               "tribunal.show") for to in (CREDITOR_SIDE, (D,))),
+        Tell("tribunal_awaiting", (ADM,),
+             Words("The arbitrator's mandate in {reference} has ended (s.12(5)); no tribunal stands.",
+                   "{reference} में मध्यस्थ का अधिदेश समाप्त हो गया है (धारा 12(5)); कोई अधिकरण नहीं है।"),
+             Words("A substitute is appointed as the first was (s.15(2)): by the parties' agreement, or by "
+                   "the institution only where it may appoint.",
+                   "स्थानापन्न पहले की तरह नियुक्त होगा (धारा 15(2)): पक्षों की सहमति से, या संस्था द्वारा "
+                   "केवल वहाँ जहाँ वह नियुक्त कर सकती है।"),
+             "tribunal.awaiting", (), when=lambda f: bool(f.get("institution_may_appoint")))),
     "arbitration.arbitrator_accepted": (
         Tell("tribunal_constituted", (D,),
-             Words("The arbitral tribunal in {reference} is constituted.",
-                   "{reference} में मध्यस्थ अधिकरण गठित हो गया है।"),
+             Words("The arbitral tribunal in {reference} is constituted: {neutral_name} accepted as sole "
+                   "arbitrator and filed the disclosure (s.12(1)).",
+                   "{reference} में मध्यस्थ अधिकरण गठित हो गया है: {neutral_name} ने एकमात्र मध्यस्थ के रूप में "
+                   "नियुक्ति स्वीकार की और प्रकटीकरण भरा (धारा 12(1))।"),
              Words("Read the arbitrator's disclosure. You may challenge the appointment until {due} "
                    "(s.13(2)).",
                    "मध्यस्थ का प्रकटीकरण पढ़ें। आप {due} तक नियुक्ति को चुनौती दे सकते हैं (धारा 13(2))।"),
-             "tribunal.show", due=fact("challenge_deadline"), mail=Mail.EXISTING_IF_ACCOUNT,
-             existing_mail="tribunal_constituted.txt", lapses=True),
+             "tribunal.show", due=fact("challenge_deadline"), lapses=True),
         Tell("tribunal_constituted", CREDITOR_SIDE,
-             Words("The arbitral tribunal in {reference} is constituted.",
-                   "{reference} में मध्यस्थ अधिकरण गठित हो गया है।"),
+             Words("The arbitral tribunal in {reference} is constituted: {neutral_name} accepted as sole "
+                   "arbitrator and filed the disclosure (s.12(1)).",
+                   "{reference} में मध्यस्थ अधिकरण गठित हो गया है: {neutral_name} ने एकमात्र मध्यस्थ के रूप में "
+                   "नियुक्ति स्वीकार की और प्रकटीकरण भरा (धारा 12(1))।"),
              Words("Read the arbitrator's disclosure. You may challenge the appointment until {due} "
                    "(s.13(2)).",
                    "मध्यस्थ का प्रकटीकरण पढ़ें। आप {due} तक नियुक्ति को चुनौती दे सकते हैं (धारा 13(2))।"),
-             "tribunal.show", due=fact("challenge_deadline"), mail=Mail.EXISTING,
-             existing_mail="tribunal_constituted.txt", lapses=True),
+             "tribunal.show", due=fact("challenge_deadline"), lapses=True),
     ),
+    # A calendar step is the party's notice of its time (s.23(1)); without it no default under s.25.
+    **{action: tuple(Tell(
+        "step_due", to,
+        Words("The arbitrator set the date for your {title} in {reference}.",
+              "{reference} में मध्यस्थ ने आपके {title} की तिथि तय की है।"),
+        Words("File it on the proceedings page by {due}. If it is not filed in time without sufficient "
+              "cause, the arbitrator may proceed without it (s.25).",
+              "इसे {due} तक कार्यवाही के पृष्ठ पर दाखिल करें। बिना पर्याप्त कारण के समय पर दाखिल न होने पर "
+              "मध्यस्थ इसके बिना आगे बढ़ सकते हैं (धारा 25)।"),
+        "proceedings.show", due=fact("due_on"), when=lambda f, p=party: f.get("party") == p)
+        for to, party in ((CREDITOR_SIDE, "claimant"), ((D,), "respondent")))
+       for action in ("arbitration.step_set", "arbitration.step_extended")},
     "arbitration.hearing_scheduled": tuple(Tell(
         "hearing_set", to,
         Words("The arbitrator set a hearing in {reference}.", "{reference} में मध्यस्थ ने सुनवाई तय की है।"),
@@ -542,6 +675,13 @@ SMS_HEADLINES = {
     "settlement_to_sign": "a settlement agreement is ready to sign",
     "settlement_complete": "your settlement agreement is complete",
     "tribunal_constituted": "the arbitral tribunal is constituted",
+    "tribunal_proposal": "an arbitrator is proposed for your agreement",
+    "tribunal_disclosure": "the arbitrator disclosed a new circumstance",
+    "tribunal_challenge_decided": "the arbitrator decided the challenge",
+    "tribunal_ended": "the arbitrator's mandate has ended",
+    "conciliator_ready": "the conciliator has accepted",
+    "step_due": "a filing date is set in your arbitration",
+    "tribunal_choose": "the arbitrator is to be chosen",
 }
 
 # Which events close which open items (besides a newer item of the same kind for the same person).
@@ -561,7 +701,8 @@ CLOSES: dict[str, tuple[Closes, ...]] = {
        for k in DEBTOR_ANSWERS},
     "notice.received": (Closes(frozenset({"notice_served", "notice_reserve"})),),
     "part_b.attached": (Closes(frozenset({"part_b_upload"})),),
-    "offer.made": (Closes(OFFER_KINDS | {"debtor_responded", "bidding_closed"}, same_side=True),),
+    "offer.made": (Closes(OFFER_KINDS | {"debtor_responded", "bidding_closed", "offer_answered"},
+                          same_side=True),),
     "offer.accepted": (Closes(OFFER_KINDS),),
     "offer.rejected": (Closes(OFFER_KINDS, same_side=True),),
     "offer.withdrawn": (Closes(OFFER_KINDS),),
@@ -581,7 +722,7 @@ CLOSES: dict[str, tuple[Closes, ...]] = {
     "bidding.settled": (Closes(BIDDING_KINDS | OFFER_KINDS),),
     "settlement.agreed": (Closes(frozenset({"settlement_to_sign"}), same_side=True),),
     "settlement.cancelled": (Closes(frozenset({"settlement_to_sign"})),),
-    "settlement.signed": (Closes(frozenset({"settlement_to_sign"})),),
+    "settlement.signed": (Closes(frozenset({"settlement_to_sign", "offer_answered", "bidding_closed"})),),
     "payment.reported": (Closes(frozenset({"instalment_due"})),),  # only the debtor has one
     "payment.confirmed": (Closes(frozenset({"payment_to_confirm", "instalment_due"})),),
     "payment.report_rejected": (Closes(frozenset({"payment_to_confirm"})),),
@@ -590,11 +731,18 @@ CLOSES: dict[str, tuple[Closes, ...]] = {
         Closes(frozenset({"instalment_missed", "debtor_responded", "bidding_closed",
                           "limitation_near"})),),
     "odr.neutral_appointed": (Closes(frozenset({"conciliation_request"})),),
-    "arbitration.arbitrator_nominated": (Closes(frozenset({"tribunal_awaiting"})),),
-    "arbitration.arbitrator_accepted": (Closes(frozenset({"tribunal_awaiting", "tribunal_invitation"})),),
+    "odr.conciliator_accepted": (Closes(frozenset({"conciliator_accept"})),),
+    "arbitration.arbitrator_nominated": (Closes(frozenset({"tribunal_awaiting", "tribunal_proposal",
+                                                           "tribunal_choose"})),),
+    "arbitration.institution_consent": (Closes(frozenset({"tribunal_choose"}), same_side=True),),
+    "arbitration.arbitrator_agreed": (Closes(frozenset({"tribunal_proposal", "tribunal_choose"})),),
+    "arbitration.arbitrator_accepted": (Closes(frozenset({"tribunal_awaiting", "tribunal_invitation",
+                                                          "tribunal_proposal", "tribunal_ended",
+                                                          "tribunal_choose"})),),
     "arbitration.arbitrator_declined": (Closes(frozenset({"tribunal_invitation"})),),
-    "arbitration.proposal_lapsed": (Closes(frozenset({"tribunal_invitation"})),),
+    "arbitration.proposal_lapsed": (Closes(frozenset({"tribunal_invitation", "tribunal_proposal"})),),
     "arbitration.challenge_decided": (Closes(frozenset({"tribunal_challenge"})),),
+    "arbitration.step_filed": (Closes(frozenset({"step_due"}), same_side=True),),
 }
 # The case is over: nothing about it waits on anyone.
 ENDS_CASE = frozenset({"case.withdraw", "case.close", "case.mark_paid"})

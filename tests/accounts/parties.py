@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from arbitration.odr.models.room import ConciliatorAcceptance
 from portal.accounts.models import User
 from portal.cases.models import Case
 from portal.cases.states import CaseStatus
+from portal.extensions import db
 from tests.factories import (
     AdminFactory,
     AdvocateFactory,
@@ -103,8 +105,15 @@ class Parties:
             self._cases[status] = self.new_case(status)
         return self._cases[status]
 
-    def new_case(self, status: CaseStatus = CaseStatus.FILED) -> Case:
+    def new_case(self, status: CaseStatus = CaseStatus.FILED, *, conciliator_accepted: bool = True) -> Case:
+        """With `conciliator_accepted`, the neutral has filed its disclosure and accepted as conciliator
+        (so it may act in the room); tests of that gate pass False."""
         party = PartyFactory(created_by_org_id=self.org.id, user_id=self.debtor.id)
-        return CaseFactory(creditor=self.org, debtor=party, _status=status,
+        case = CaseFactory(creditor=self.org, debtor=party, _status=status,
                            created_by_id=self.creditor_admin.id, advocate_id=self.advocate.id,
                            neutral_id=self.neutral.id, stated_interest_rate=18)
+        if conciliator_accepted:
+            db.session.add(ConciliatorAcceptance(case_id=case.id, neutral_id=self.neutral.id,
+                                                 disclosure={"name": self.neutral.name}))
+            db.session.flush()
+        return case

@@ -3,7 +3,7 @@ hour (so dispatches go at once), a complete set of award fields, and pyHanko's v
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -12,20 +12,28 @@ from pyhanko_certvalidator import ValidationContext
 
 from arbitration.awards.making import AwardFields
 from arbitration.awards.models import CostsBorneBy, PostInterestBasis
+from arbitration.proceedings.models import Proceedings
 from portal.adapters.esign.pades import load_signer
 from portal.cases.intake import today_ist
 from portal.cases.states import CaseStatus
+from portal.extensions import db
 from tests.proceedings.helpers import _P12, arbitration_case, give_key
 
 ALWAYS = {"contact_from_minute": 0, "contact_until_minute": 24 * 60, "daily_contact_cap": 50}
 
 
-def awarding_case(status: CaseStatus = CaseStatus.IN_ARBITRATION):
+def awarding_case(status: CaseStatus = CaseStatus.IN_ARBITRATION, *, pleadings_closed: bool = True):
+    """A case in arbitration ready for its award: the pleadings closed a month ago (unless told
+    otherwise), well inside the s.29A year."""
     a = arbitration_case(status)
     for key, value in ALWAYS.items():
         setattr(a.case.creditor, key, value)
     a.case.created_by_id = a.staff.id
     give_key(a.neutral)
+    today = today_ist()
+    db.session.add(Proceedings(case_id=a.case.id, appointed_on=today - timedelta(days=90), fast_track=False,
+                               pleadings_closed_on=today - timedelta(days=30) if pleadings_closed else None))
+    db.session.flush()
     return a
 
 

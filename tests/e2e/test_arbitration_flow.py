@@ -20,12 +20,23 @@ from portal.cases.states import CaseStatus
 from portal.extensions import db
 from portal.types import utcnow
 from tests.e2e.test_proceedings_flow import P12_PASSPHRASE, file_submission, log_in, on_thread
-from tests.e2e.test_serving_flow import debtor_opens_the_notice, mail_to
+from tests.e2e.test_serving_flow import debtor_opens_the_notice
 from tests.invocation.helpers import CLAUSE, PDF
 from tests.serving.helpers import ALWAYS, demo_pkcs12
 
 pytestmark = pytest.mark.browser
 DEBTOR_MAIL = "accounts@story-debtor.example"
+
+
+def s21_mail_to(live_server, address: str):
+    """The served s.21 request among the mails to `address` (its own subject, A&C s.21)."""
+    from email import message_from_bytes, policy
+
+    for path in sorted(live_server.outbox.glob("*.eml")):
+        msg = message_from_bytes(path.read_bytes(), policy=policy.default)
+        if address in str(msg["To"]) and str(msg["Subject"]).startswith("Request to refer"):
+            return msg
+    return None
 
 
 @pytest.fixture
@@ -124,11 +135,23 @@ def test_from_invocation_to_a_served_and_proved_award(open_page, live_server, di
     debtor_opens_the_notice(open_page, live_server, DEBTOR_MAIL, ref)
     creditor.reload()
     expect(creditor.locator("body")).to_contain_text("The arbitration commenced on")
-    mail = mail_to(live_server, DEBTOR_MAIL)
+    mail = s21_mail_to(live_server, DEBTOR_MAIL)  # the debtor may also be told to agree on the arbitrator
     assert mail is not None, "the s.21 notice never reached the SMTP sink"
+    assert "not a demand for payment" in mail.get_body(("plain",)).get_content()
     assert any(p.get_content_type() == "application/pdf" for p in mail.iter_attachments())
 
-    # 4. The institution appoints the listed neutral.
+    # 4. The clause names no appointing authority: the page says the court appoints under s.11(5)/(6)
+    # unless both parties agree in writing that the institution does; both agree, then it appoints.
+    creditor.goto(f"/arbitration/{ref}/tribunal")
+    expect(creditor.get_by_text(re.compile(r"section 11\(5\)"))).to_be_visible()
+    expect(creditor.get_by_role("link", name=re.compile("Download the s.11 application bundle"))).to_be_visible()
+    creditor.get_by_role("button", name="Agree in writing that the institution appoints").click()
+    expect(creditor.get_by_role("status").first).to_contain_text("the institution appoints is recorded")
+    debtor = open_page()
+    log_in(debtor, dispute["debtor"])
+    debtor.goto(f"/arbitration/{ref}/tribunal")
+    debtor.get_by_role("button", name="Agree in writing that the institution appoints").click()
+    expect(debtor.get_by_role("status").first).to_contain_text("the institution appoints is recorded")
     admin = open_page()
     log_in(admin, dispute["admin"], dispute["admin_totp"])
     admin.get_by_role("link", name="Arbitrations awaiting a tribunal").click()
@@ -170,8 +193,6 @@ def test_from_invocation_to_a_served_and_proved_award(open_page, live_server, di
 
     # 7. The pleadings: the creditor's statement of claim, the debtor's defence.
     file_submission(creditor, ref, "Statement of claim", "claim.txt", b"Statement of claim: Rs 1,18,000 unpaid.\n")
-    debtor = open_page()
-    log_in(debtor, dispute["debtor"])
     file_submission(debtor, ref, "Statement of defence", "defence.txt", b"Defence: the pepper was damp.\n")
 
     # 8. A hearing is scheduled, held and minuted.

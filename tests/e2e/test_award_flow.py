@@ -49,6 +49,13 @@ def arbitration(live_server):
         db.session.add(Appointment(case_id=case.id, neutral_id=neutral.id, how=AppointmentHow.INSTITUTION,
                                    status=AppointmentStatus.ACCEPTED, disclosure={"circumstances": "None."},
                                    disclosure_filed_at=now, answered_at=now, agreed_at=now))
+        # The pleadings closed a month ago (s.23): the award may be made (s.25, s.29A).
+        from datetime import timedelta
+
+        from arbitration.proceedings.models import Proceedings
+
+        db.session.add(Proceedings(case_id=case.id, appointed_on=today_ist() - timedelta(days=90), fast_track=False,
+                                   pleadings_closed_on=today_ist() - timedelta(days=30)))
         p12 = make_demo_pkcs12(neutral.name, P12_PASSPHRASE.encode())
         neutral_keys.install(neutral, p12, P12_PASSPHRASE)
         commit()

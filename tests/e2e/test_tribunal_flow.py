@@ -30,6 +30,13 @@ def dispute(live_server):
         party = PartyFactory(created_by_org_id=creditor.org_id, legal_name="Godavari Castings")
         case = CaseFactory(creditor=creditor.organization, debtor=party, _status=CaseStatus.IN_ARBITRATION,
                            created_by_id=creditor.id)
+        # Both parties agreed in writing that the institution appoints (s.11; tests/tribunal covers
+        # the court route and the consent screens).
+        from arbitration.tribunal.models import InstitutionConsent
+        from portal.accounts.policy import Side
+
+        for side in Side.CREDITOR, Side.DEBTOR:
+            db.session.add(InstitutionConsent(case_id=case.id, side=side, given_by_name="e2e", statement="Agreed."))
         commit()
         return {"creditor": creditor.email, "admin": admin.email, "admin_totp": admin.totp_secret,
                 "neutral": neutral.email, "neutral_totp": neutral.totp_secret, "name": neutral.name, "neutral_id": neutral.id,

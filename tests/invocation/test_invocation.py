@@ -93,7 +93,9 @@ def test_invoking_serves_the_notice_and_commencement_follows_receipt(db_session,
     invocation.invoke(creditor, case, {ChannelKind.EMAIL})
     commit()  # eager Celery: the dispatch goes out after the commit
     assert case.status == S.IN_ARBITRATION
-    mails = [m for m in outbox() if "debtor@example.in" in m["To"]]
+    # The served request itself (the debtor is also told, separately, to agree on the arbitrator).
+    mails = [m for m in outbox() if "debtor@example.in" in m["To"] and "arbitration" in m["Subject"]
+             and m["Subject"].startswith("Request to refer")]
     assert len(mails) == 1
     pdf = next(p for p in mails[0].iter_attachments() if p.get_content_type() == "application/pdf")
     assert hashlib.sha256(pdf.get_content()).hexdigest() == notice.signed_pdf_sha256
@@ -214,4 +216,5 @@ def test_a_notice_already_served_from_its_delivery_page_is_not_served_twice(db_s
     invocation.invoke(creditor, case, set())
     commit()
     assert case.status == S.IN_ARBITRATION
-    assert len([m for m in outbox() if "debtor@example.in" in m["To"]]) == 1
+    assert len([m for m in outbox() if "debtor@example.in" in m["To"]
+                and m["Subject"].startswith("Request to refer")]) == 1

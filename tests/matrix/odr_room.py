@@ -29,6 +29,14 @@ ROUTES = {
         form=lambda w: {"body": "Only for the conciliator.", "side": "debtor"}),
     ("odr.conciliation_requests", "GET"): Probe(lambda w: "/admin/conciliation-requests", {"admin": 200},
                                                 hidden_from=NOBODY),
+    # The appointed conciliator discloses and accepts before acting; the world's neutral has accepted in
+    # the world's case (the page shows it; answering again is a 409), a fresh case awaits its answer.
+    ("odr.accept_conciliation", "GET"): Probe(odr(S.IN_CONCILIATION, "/conciliator"), {"neutral": 200}),
+    ("odr.accept_conciliation", "POST"): Probe(
+        lambda w: f"/odr/{w.new_case(S.IN_CONCILIATION, conciliator_accepted=False).reference}/conciliator",
+        {"neutral": 302}, form=lambda w: {
+            "name": "N", "contact": "n@example.in", "experience": "Ten conciliations.", "ongoing": "0",
+            "relationships": "no", "time": "no", "seventh_schedule": "y"}),
     ("odr.appoint_neutral", "GET"): Probe(odr(S.IN_NEGOTIATION, "/appoint"), {"admin": 200}),
     ("odr.appoint_neutral", "POST"): Probe(odr(S.IN_NEGOTIATION, "/appoint"), {"admin": 302},
                                            form=lambda w: {"neutral_id": str(w.neutral.id)}),

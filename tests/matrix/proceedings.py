@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from arbitration.proceedings import conduct as proceedings
 from arbitration.proceedings import hearings, procedural_orders
-from arbitration.proceedings.models import ProceduralOrder, ProceedingParty, StepKind
+from arbitration.proceedings.models import CalendarStep, ProceduralOrder, ProceedingParty, StepKind
 from arbitration.tribunal import appointments as tribunal
 from arbitration.tribunal.models import Appointment, AppointmentHow, AppointmentStatus
 from evidence.services import store_pdf
@@ -35,6 +35,19 @@ def running(w):
                                    disclosure_filed_at=utcnow(), answered_at=utcnow(), agreed_at=utcnow()))
         db.session.flush()
     proceedings.open_proceedings(w.neutral, case, today_ist())
+    return case
+
+
+def defaulted(w):
+    """The claim filed; the respondent's time for its defence ran yesterday with nothing filed (s.25)."""
+    case = running(w)
+    yesterday = today_ist() - timedelta(days=1)
+    db.session.add_all([
+        CalendarStep(case_id=case.id, kind=StepKind.STATEMENT_OF_CLAIM, party=ProceedingParty.CLAIMANT,
+                     title="Statement of claim", due_on=yesterday, filed_at=utcnow()),
+        CalendarStep(case_id=case.id, kind=StepKind.DEFENCE, party=ProceedingParty.RESPONDENT,
+                     title="Statement of defence", due_on=yesterday)])
+    db.session.flush()
     return case
 
 
@@ -80,7 +93,8 @@ ROUTES = {
         lambda w: f"/arbitration/{w.case(S.IN_ARBITRATION).reference}/proceedings/steps/{step(w).id}/file",
         allow(CLAIMANT_SIDE, 302, debtor=409),
         form=lambda w: {"file": (io.BytesIO(b"Statement of claim.\n"), "claim.txt")}),
-    ("proceedings.close_pleadings", "POST"): Probe(url("/pleadings/close"), allow(ARBITRATOR, 302)),
+    ("proceedings.close_pleadings", "POST"): Probe(
+        lambda w: f"/arbitration/{defaulted(w).reference}/proceedings/pleadings/close", allow(ARBITRATOR, 302)),
     ("proceedings.consent_fast_track", "POST"): Probe(url("/fast-track/consent"), allow(PARTIES, 302)),
     ("proceedings.start_fast_track", "POST"): Probe(url("/fast-track"), allow(ARBITRATOR, 409)),  # no consents
     ("proceedings.record_fee", "POST"): Probe(url("/fees"), allow(ARBITRATOR, 302), form=lambda w: {

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from arbitration.tribunal import appointments as tribunal
-from arbitration.tribunal import panel
+from arbitration.tribunal import authority, panel
 from arbitration.tribunal.models import Appointment, AppointmentHow, AppointmentStatus, Challenge, Ground
 from portal.accounts.policy import Side
 from portal.cases.states import CaseStatus
@@ -53,6 +53,15 @@ def constituted(w, *, challenged: bool = False):
     return case
 
 
+def consented(w):
+    """Both parties agreed in writing that the institution appoints (s.11), so the admin may."""
+    case = arb(w)
+    if not authority.both_consented(case):
+        authority.give_consent(w.creditor_admin, case)
+        authority.give_consent(w.debtor, case)
+    return case
+
+
 def proposed(w):
     case = arb(w)
     if tribunal.pending_appointment(case) is None:
@@ -86,8 +95,11 @@ ROUTES = {
     ("tribunal.awaiting", "GET"): Probe(lambda w: f"/arbitration/tribunals/awaiting?{proposed(w).id}", {"admin": 200},
                                         hidden_from=NOBODY),
     ("tribunal.show", "GET"): Probe(url(), allow(VIEWERS, 200)),
-    ("tribunal.appoint", "POST"): Probe(url("/appoint"), {"admin": 302},
+    ("tribunal.appoint", "POST"): Probe(url("/appoint", consented), {"admin": 302},
                                         form=lambda w: {"neutral_id": fresh_neutral(w)}),
+    ("tribunal.consent_institution", "POST"): Probe(url("/institution-consent"), allow(PARTIES, 302)),
+    # No agreement names the institution in the world's case: the court appoints, the parties get the bundle.
+    ("tribunal.s11_bundle", "GET"): Probe(url("/s11-application.zip"), allow(PARTIES, 200)),
     ("tribunal.propose", "POST"): Probe(url("/propose"), allow(PARTIES, 302),
                                         form=lambda w: {"neutral_id": fresh_neutral(w)}),
     # The creditor's side proposed: it cannot also agree (409); the debtor agrees.

@@ -230,3 +230,31 @@ def test_mandates_given_before_stay_in_force_through_the_migration(app, database
         downgrade(revision="o15_settlement_ceremonies")
         with db.engine.connect() as conn:
             assert conn.execute(sa.text("SELECT count(*) FROM mandates")).scalar() == 1
+
+
+def test_revoking_a_mandate_asks_first_takes_the_reason_and_is_audited(client, auth, parties, db_session):
+    creditor, advocate, case = parties
+    give_dsc(advocate)
+    mandate = mandates.grant(creditor, advocate)
+    db.session.commit()
+    auth.login_as(creditor)
+    team = client.get("/team").get_data(as_text=True)
+    assert f"/mandates/{mandate.id}/revoke" in team  # a link to the page that asks, not a button
+    page = client.get(f"/mandates/{mandate.id}/revoke")
+    assert page.status_code == 200 and "Revoke this mandate?" in page.get_data(as_text=True)
+    db.session.refresh(mandate)
+    assert mandate.in_force  # asking changed nothing
+    empty = client.post(f"/mandates/{mandate.id}/revoke", data={"csrf_token": csrf_from(page), "reason": " "})
+    assert empty.status_code == 422 and "Give your reason" in empty.get_data(as_text=True)
+    db.session.refresh(mandate)
+    assert mandate.in_force
+    done = client.post(f"/mandates/{mandate.id}/revoke",
+                       data={"csrf_token": csrf_from(page), "reason": "We have engaged another advocate."})
+    assert done.status_code == 302 and done.headers["Location"].endswith("/team")
+    db.session.refresh(mandate)
+    assert mandate.revoked_at is not None and not mandate.in_force
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "mandate.revoked"))
+    assert event.data["reason"] == "We have engaged another advocate." and event.actor_id == creditor.id
+    assert client.get(f"/mandates/{mandate.id}/revoke").status_code == 404  # gone: nothing to revoke
+    with pytest.raises(Exception, match="administrator has not yet accepted"):
+        services.approve(advocate, in_review(creditor, case), pyotp.TOTP(advocate.totp_secret).now())

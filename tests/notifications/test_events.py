@@ -64,9 +64,9 @@ EVENTS = {
     "debtor admitted part": ("debtor.admit_part", None, {"response_id": 1, "admitted_amount": "5000.00"},
                              _to(CREDITOR_SIDE, "debtor_responded"), {"advocate"}),
     "debtor's offer": ("offer.made", None, {"offer": 1, "side": "debtor", "parent": None, "valid_until": SOON},
-                       _to(CREDITOR_SIDE, "offer_received"), set()),
+                       _to(CREDITOR_SIDE, "offer_received"), set(CREDITOR_SIDE)),
     "debtor's counter-offer": ("offer.made", None, {"offer": 2, "side": "debtor", "parent": 1, "valid_until": SOON},
-                               _to(CREDITOR_SIDE, "counter_offer_received"), set()),
+                               _to(CREDITOR_SIDE, "counter_offer_received"), set(CREDITOR_SIDE)),
     "creditor's offer": ("offer.made", "filer", {"offer": 1, "side": "creditor", "parent": None},
                          {"debtor": "offer_received"}, {"debtor"}),
     "creditor's counter-offer": ("offer.made", "filer", {"offer": 2, "side": "creditor", "parent": 1,
@@ -74,17 +74,34 @@ EVENTS = {
                                  {"debtor": "counter_offer_received"}, {"debtor"}),
     "conciliator's proposal": ("proposal.made", "neutral", {"offer": 3, "side": "neutral", "parent": None},
                                {**_to(CREDITOR_SIDE, "proposal_received"), "debtor": "proposal_received"},
-                               {"debtor"}),
+                               {*CREDITOR_SIDE, "debtor"}),
     "blind bidding proposed by the creditor": ("bidding.proposed", "filer", {"agreement": 1, "side": "creditor"},
                                                {"debtor": "bidding_proposed"}, {"debtor"}),
     "blind bidding proposed by the debtor": ("bidding.proposed", None, {"agreement": 1, "side": "debtor"},
-                                             _to(CREDITOR_SIDE, "bidding_proposed"), set()),
+                                             _to(CREDITOR_SIDE, "bidding_proposed"), set(CREDITOR_SIDE)),
     "bidding round opened": ("bidding.agreed", None, {"agreement": 1, "side": "debtor"},
-                             {**_to(CREDITOR_SIDE, "bidding_round"), "debtor": "bidding_round"}, set()),
+                             {**_to(CREDITOR_SIDE, "bidding_round"), "debtor": "bidding_round"}, set(CREDITOR_SIDE)),
     "bidding round closed": ("bidding.round_failed", None, {"agreement": 1, "round": 1},
-                             {**_to(CREDITOR_SIDE, "bidding_round"), "debtor": "bidding_round"}, {"debtor"}),
+                             {**_to(CREDITOR_SIDE, "bidding_round"), "debtor": "bidding_round"},
+                             {*CREDITOR_SIDE, "debtor"}),
     "bidding exhausted": ("bidding.exhausted", None, {"agreement": 1, "round": 3},
-                          {**_to(CREDITOR_SIDE, "bidding_closed"), "debtor": "bidding_closed"}, {"debtor"}),
+                          {**_to(CREDITOR_SIDE, "bidding_closed"), "debtor": "bidding_closed"},
+                          {*CREDITOR_SIDE, "debtor"}),
+    "debtor accepted the creditor's offer": ("offer.accepted", None, {"offer": 1, "side": "debtor", "total": "1.00"},
+                                             _to(CREDITOR_SIDE, "offer_answered"), set(CREDITOR_SIDE)),
+    "debtor declined the creditor's offer": ("offer.rejected", None, {"offer": 1, "side": "debtor"},
+                                             _to(CREDITOR_SIDE, "offer_answered"), set(CREDITOR_SIDE)),
+    "creditor declined the debtor's offer": ("offer.rejected", "filer", {"offer": 1, "side": "creditor"}, {}, set()),
+    "debtor accepted the proposal": ("proposal.accepted_by_party", None, {"offer": 3, "side": "debtor"},
+                                     _to(CREDITOR_SIDE, "proposal_received"), set(CREDITOR_SIDE)),
+    "debtor sealed its figure": ("bidding.figure_sealed", None, {"agreement": 1, "round": 1, "side": "debtor"},
+                                 _to(CREDITOR_SIDE, "bidding_round"), set(CREDITOR_SIDE)),
+    "debtor declined bidding": ("bidding.declined", None, {"agreement": 1, "side": "debtor"},
+                                _to(CREDITOR_SIDE, "bidding_closed"), set(CREDITOR_SIDE)),
+    "debtor withdrew bidding": ("bidding.withdrawn", None, {"agreement": 1, "side": "debtor"},
+                                _to(CREDITOR_SIDE, "bidding_closed"), set(CREDITOR_SIDE)),
+    "bidding settled": ("bidding.settled", None, {"agreement": 1, "round": 2, "amount": "1.00"},
+                        _to(CREDITOR_SIDE, "bidding_closed"), set(CREDITOR_SIDE)),
     "instalment due": ("settlement.instalment_reminder", None, {"agreement_id": 1, "instalment": 1,
                                                                 "due_on": "2026-12-10"},
                        {"debtor": "instalment_due"}, set()),
@@ -95,17 +112,50 @@ EVENTS = {
                          _to(CREDITOR, "payment_to_confirm"), set(CREDITOR)),
     "conciliation requested": ("odr.conciliation_requested", "filer", {"request_id": 1},
                                {"admin": "conciliation_request"}, {"admin"}),
+    "conciliator appointed": ("odr.neutral_appointed", "admin", {"requests": [1]},
+                              {"neutral": "conciliator_accept"}, set()),
+    "conciliator accepted": ("odr.conciliator_accepted", "neutral", {"acceptance_id": 1, "side": "neutral"},
+                             {**_to(CREDITOR_SIDE, "conciliator_ready"), "debtor": "conciliator_ready"},
+                             {*CREDITOR_SIDE, "debtor"}),
+    # No agreement names the institution in the world's case: the parties choose, or the court (s.11).
     "arbitration invoked": ("case.invoke_arbitration", "filer", {"from": "responded", "to": "in_arbitration"},
-                            {"admin": "tribunal_awaiting"}, {"admin"}),
+                            {**_to(CREDITOR_SIDE, "tribunal_choose"), "debtor": "tribunal_choose"},
+                            {"advocate", "org_admin", "debtor"}),
     "arbitrator nominated": ("arbitration.arbitrator_nominated", "admin", {"appointment_id": 1, "neutral_id": None,
                                                                           "how": "institution"},
                              {"neutral": "tribunal_invitation"}, set()),
+    "arbitrator proposed by the creditor": (
+        "arbitration.arbitrator_proposed", "filer", {"neutral_name": "Justice (retd.) Meera Rao", "side": "creditor"},
+        {"debtor": "tribunal_proposal"}, {"debtor"}),
+    "arbitrator proposed by the debtor": (
+        "arbitration.arbitrator_proposed", None, {"neutral_name": "Justice (retd.) Meera Rao", "side": "debtor"},
+        _to(CREDITOR_SIDE, "tribunal_proposal"), set(CREDITOR_SIDE)),
     "arbitrator challenged": ("arbitration.arbitrator_challenged", None, {"appointment_id": 1},
-                              {"neutral": "tribunal_challenge"}, set()),
+                              {"neutral": "tribunal_challenge"}, {"neutral"}),
     "tribunal constituted": ("arbitration.arbitrator_accepted", "neutral", {"appointment_id": 1,
+                                                                           "neutral_name": "Meera Rao",
                                                                            "challenge_deadline": SOON},
                              {**_to(CREDITOR_SIDE, "tribunal_constituted"), "debtor": "tribunal_constituted"},
-                             {"debtor"}),
+                             {*CREDITOR_SIDE, "debtor"}),
+    "disclosure updated": ("arbitration.disclosure_updated", "neutral", {"appointment_id": 1, "update_id": 1,
+                                                                        "challenge_deadline": SOON},
+                           {**_to(CREDITOR_SIDE, "tribunal_disclosure"), "debtor": "tribunal_disclosure"},
+                           {*CREDITOR_SIDE, "debtor"}),
+    "challenge upheld": ("arbitration.challenge_decided", "neutral", {"challenge_id": 1, "decision": "upheld"},
+                         {**_to(CREDITOR_SIDE, "tribunal_challenge_decided"),
+                          "debtor": "tribunal_challenge_decided"}, {*CREDITOR_SIDE, "debtor"}),
+    "challenge rejected": ("arbitration.challenge_decided", "neutral", {"challenge_id": 1, "decision": "rejected"},
+                           {**_to(CREDITOR_SIDE, "tribunal_challenge_decided"),
+                            "debtor": "tribunal_challenge_decided"}, {*CREDITOR_SIDE, "debtor"}),
+    "arbitrator ineligible": ("arbitration.arbitrator_ineligible", "neutral", {"appointment_id": 1},
+                              {**_to(CREDITOR_SIDE, "tribunal_ended"), "debtor": "tribunal_ended"},
+                              {*CREDITOR_SIDE, "debtor"}),
+    "defence date set": ("arbitration.step_set", "neutral", {"step_id": 1, "kind": "defence", "party": "respondent",
+                                                            "title": "Statement of defence", "due_on": "2026-12-30"},
+                         {"debtor": "step_due"}, {"debtor"}),
+    "claim date extended": ("arbitration.step_extended", "neutral", {
+        "step_id": 1, "party": "claimant", "title": "Statement of claim", "due_on": "2026-12-30"},
+        _to(CREDITOR_SIDE, "step_due"), set(CREDITOR_SIDE)),
     "hearing set": ("arbitration.hearing_scheduled", "neutral", {"hearing_id": 1, "starts_at": SOON},
                     {**_to(CREDITOR_SIDE, "hearing_set"), "debtor": "hearing_set"}, set()),
     "order made": ("arbitration.procedural_order", "neutral", {"order_id": 1, "number": 2},
@@ -193,13 +243,15 @@ def test_the_daily_cap_holds_the_debtor_messages(app, db_session, outbox, monkey
     assert [m["To"] for m in outbox()].count("accounts@debtor.example.in") == 1
 
 
-def test_tribunal_constituted_is_not_mailed_twice_to_a_debtor_with_an_account(app, db_session, outbox, monkeypatch):
+def test_tribunal_constituted_is_mailed_once_to_a_debtor_with_an_account(app, db_session, outbox, monkeypatch):
+    """The tribunal's own mail (tribunal_constituted.txt) is folded into the notifications: one mail."""
     in_window(monkeypatch)
     w = world()
-    w.case.debtor.user_id = DebtorUserFactory().id  # tribunal_constituted.txt reaches this account
+    w.case.debtor.user_id = DebtorUserFactory().id
     record("arbitration.arbitrator_accepted", w.case, w.neutral, appointment_id=1, challenge_deadline=SOON)
     assert who(w, items(w.case))["debtor"] == "tribunal_constituted"
-    assert mailed(w, outbox()) == set()
+    assert "debtor" in mailed(w, outbox())
+    assert len([m for m in outbox() if "tribunal" in m["Subject"] and "debtor" in m["To"]]) == 1
 
 
 def test_no_mail_to_the_person_who_acted(db_session, outbox):
@@ -229,3 +281,23 @@ def test_the_sweep_finds_debtor_messages_still_owed(app, db_session, outbox, mon
     in_window(monkeypatch, hour=10)
     assert tasks.tell_debtor.run(item.id)["result"] == "sent"
     assert tasks.owed_ids(utcnow()) == [] and mailed(w, outbox()) == {"debtor", "advocate"}
+
+
+def test_the_institution_is_told_to_appoint_only_where_it_may(app, db_session, outbox, monkeypatch):
+    """s.11: once both parties agreed in writing that the institution appoints, the second consent (or
+    invoking, or a mandate ended) opens the admin's item; without that, only the parties are told."""
+    from arbitration.tribunal.models import InstitutionConsent
+    from portal.accounts.policy import Side
+    from portal.extensions import db
+
+    in_window(monkeypatch)
+    w = world()
+    record("arbitration.institution_consent", w.case, w.filer, consent_id=1, side="creditor")
+    assert "admin" not in who(w, items(w.case))
+    for side in Side.CREDITOR, Side.DEBTOR:
+        db.session.add(InstitutionConsent(case_id=w.case.id, side=side, given_by_name="x", statement="Agreed."))
+    db.session.flush()
+    record("arbitration.institution_consent", w.case, None, consent_id=2, side="debtor")
+    assert who(w, items(w.case))["admin"] == "tribunal_awaiting"
+    record("case.invoke_arbitration", w.case, w.filer, **{"from": "responded", "to": "in_arbitration"})
+    assert "tribunal_choose" not in who(w, items(w.case)).values()

@@ -57,7 +57,7 @@ def test_offer_counter_and_acceptance_make_the_settlement_agreement(room, outbox
     assert first.status == OfferStatus.COUNTERED and second.parent_id == first.id
     assert second.side == "debtor" and second.made_by_id is None  # the link guest has no user row
     assert [p.amount for p in second.terms.instalments] == [Decimal("50000.00")] * 3
-    news = [m for m in outbox() if "a new offer" in m["Subject"]]
+    news = [m for m in outbox() if "counter-offer" in m["Subject"]]
     assert {m["To"] for m in news} == {room.creditor_admin.email, room.advocate.email}
     assert all("1,50,000" not in m.get_content() and "150000" not in m.get_content() for m in news)
 
@@ -190,5 +190,5 @@ def test_the_conciliator_replaces_or_withdraws_its_own_proposal(app, client, db_
     assert room.post("guest", f"/offers/{second.id}/withdraw", outbox=outbox).status_code == 409
     assert room.post("neutral", f"/offers/{second.id}/withdraw").status_code == 302
     assert offers(room)[1].status == OfferStatus.WITHDRAWN
-    assert {m["To"] for m in outbox() if "proposal" in m["Subject"]} == {room.creditor_admin.email,
-                                                                          room.advocate.email}
+    told = {m["To"] for m in outbox() if "proposed settlement terms" in m["Subject"]}
+    assert told == {room.creditor_admin.email, room.advocate.email}

@@ -1,6 +1,6 @@
 """The proceedings' services: the calendar and filings (late ones refused until extended), pleadings
 closing and the clocks, extensions, fees, the fast track, hearings and minutes, signed orders."""
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -82,13 +82,28 @@ def test_steps_need_a_running_arbitration_and_a_future_date(db_session):
         step(a, StepKind.DOCUMENTS, C, 3)
 
 
-def test_the_arbitrator_closes_the_pleadings_when_a_party_defaults(db_session):
+def test_the_arbitrator_records_a_default_only_after_the_defence_time_ran(db_session):
+    """s.25(b) after notice: the defence step set (23 Nov 2026, due 7 Dec), the claim filed; the default is
+    refused on 7 Dec (its last day) and recorded on 8 Dec, naming the step; s.29A runs from 8 Dec."""
     a = arbitration_case()
     with pytest.raises(DomainError, match="Set the calendar"):
         proceedings.close_pleadings(a.neutral, a.case, TODAY)
     opened(a)
-    proceedings.close_pleadings(a.neutral, a.case, TODAY)
-    assert proceedings.case_clocks(a.case, TODAY)[1].due_on == TODAY.replace(year=2027)
+    with pytest.raises(DomainError, match="respondent's statement of defence in the calendar first"):
+        proceedings.close_pleadings(a.neutral, a.case, TODAY)
+    claim, defence = step(a, StepKind.STATEMENT_OF_CLAIM, C, 7), step(a, StepKind.DEFENCE, R, 14)
+    with pytest.raises(DomainError, match=r"s\.25\(a\)"):  # no claim filed: that ends the proceedings
+        proceedings.close_pleadings(a.neutral, a.case, TODAY + timedelta(days=20))
+    proceedings.file_step(a.advocate, claim, upload(), "claim.txt", "", TODAY)
+    last_day = date(2026, 12, 7)
+    assert defence.due_on == last_day
+    with pytest.raises(DomainError, match="runs until 07 Dec 2026"):
+        proceedings.close_pleadings(a.neutral, a.case, last_day)
+    proceedings.close_pleadings(a.neutral, a.case, last_day + timedelta(days=1))
+    assert proceedings.case_clocks(a.case, TODAY)[1].due_on == date(2027, 12, 8)
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "arbitration.pleadings_closed")).one()
+    assert event.data["s25_default"] == [{"step_id": defence.id, "kind": "defence", "party": "respondent",
+                                          "due_on": "2026-12-07"}]
     with pytest.raises(DomainError, match="already complete"):
         proceedings.close_pleadings(a.neutral, a.case, TODAY)
 
@@ -217,3 +232,21 @@ def test_dates_are_checked_against_the_case_timeline(db_session):
     with pytest.raises(DomainError, match="more than two years ahead"):
         hearings.schedule(a.neutral, a.case, starts_at=utcnow() + timedelta(days=3650), duration_minutes=60,
                           video_link="https://meet.example/x", agenda="Evidence")
+
+
+def test_each_party_is_told_its_date_and_filing_closes_it(db_session, outbox):
+    """The step is the party's notice of its time (s.23(1)); without it there is no default (s.25)."""
+    from portal.notifications.models import AttentionItem
+
+    a = opened(arbitration_case())
+    step(a, StepKind.STATEMENT_OF_CLAIM, C, 7)
+    defence = step(a, StepKind.DEFENCE, R, 14)
+
+    def open_items():
+        return {(i.party_id is not None, i.what) for i in db.session.scalars(select(AttentionItem).where(
+            AttentionItem.kind == "step_due", AttentionItem.resolved_at.is_(None)))}
+
+    assert (True, f"The arbitrator set the date for your Statement of defence in {a.case.reference}.") in open_items()
+    assert (False, f"The arbitrator set the date for your Statement of claim in {a.case.reference}.") in open_items()
+    proceedings.file_step(a.debtor, defence, upload("Defence.\n"), "defence.txt", "", TODAY)
+    assert {debtor for debtor, _ in open_items()} == {False}  # the claimant's own date still waits

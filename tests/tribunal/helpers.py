@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from arbitration.tribunal.models import InstitutionConsent
 from portal.accounts.models import User
+from portal.accounts.policy import Side
 from portal.audit import AuditEvent
 from portal.cases.models import Case
 from portal.cases.states import CaseStatus
@@ -32,7 +34,8 @@ class World:
     admin: User
 
 
-def world(status: CaseStatus = CaseStatus.IN_ARBITRATION) -> World:
+def world(status: CaseStatus = CaseStatus.IN_ARBITRATION, *, institution: bool = True) -> World:
+    """With `institution`, both parties have agreed in writing that the institution appoints (s.11)."""
     case = CaseFactory()
     staff = CreditorFactory(organization=case.creditor)
     advocate, debtor = AdvocateFactory(), DebtorUserFactory()
@@ -41,6 +44,11 @@ def world(status: CaseStatus = CaseStatus.IN_ARBITRATION) -> World:
     case.created_by_id = staff.id
     case._status = status
     db.session.flush()
+    if institution:
+        for side, user in ((Side.CREDITOR, staff), (Side.DEBTOR, debtor)):
+            db.session.add(InstitutionConsent(case_id=case.id, side=side, given_by_id=user.id,
+                                              given_by_name=user.name, statement="We agree."))
+        db.session.flush()
     return World(case, staff, advocate, debtor, neutral, AdminFactory())
 
 

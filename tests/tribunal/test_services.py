@@ -39,7 +39,10 @@ def test_institution_appoints_and_the_neutral_accepts_with_its_disclosure(app, d
     assert appointment.disclosure["relationships"] == {"answer": "no", "details": ""}
     assert timedelta(days=14, hours=23) < appointment.challenge_deadline - utcnow() <= timedelta(days=15)
     assert tribunal.may_act(w.case, w.neutral)
-    assert actions(w.case)[-2:] == ["arbitration.arbitrator_nominated", "arbitration.arbitrator_accepted"]
+    # Never opened before answering: the answer itself proves the notice of appointment arrived (s.23(4)).
+    assert appointment.notice_received_at == appointment.answered_at
+    assert actions(w.case)[-3:] == ["arbitration.arbitrator_nominated", "arbitration.appointment_notice_received",
+                                    "arbitration.arbitrator_accepted"]
     # Post-award acts stay the arbitrator's; outside arbitration nobody acts.
     w.case._status = S.AWARDED
     assert tribunal.may_act(w.case, w.neutral)

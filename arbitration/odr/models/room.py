@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from arbitration.odr.states import RequestStatus
@@ -79,3 +79,18 @@ class ConciliationRequest(db.Model):
 
     case: Mapped[Case] = relationship()
     neutral: Mapped[User | None] = relationship(foreign_keys=[neutral_id])
+
+
+class ConciliatorAcceptance(db.Model):
+    """The appointed conciliator's disclosure of its independence and impartiality (A&C s.67(1); the
+    Sixth Schedule form the arbitrator files under s.12(1), used for conciliation too) and its
+    acceptance. Until it is on record the conciliator does not act in the case."""
+
+    __tablename__ = "conciliator_acceptances"
+    __table_args__ = (UniqueConstraint("case_id", "neutral_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    neutral_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    disclosure: Mapped[dict] = mapped_column(JSON)
+    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -10,7 +10,6 @@ from arbitration.odr import blind_bidding as service
 from arbitration.odr.bidding_rules import RoundResult
 from arbitration.odr.blueprint import offers_bp as bp
 from arbitration.odr.forms import BiddingProposalForm, BidForm
-from arbitration.odr.mail import tell_creditor_side
 from arbitration.odr.models.offers import BiddingAgreement
 from arbitration.odr.views.offers import acting_side, checked_form, load_case
 from portal.accounts.policy import Action, can, side_of
@@ -79,7 +78,6 @@ def propose_bidding(reference: str):
         except service.BiddingError as exc:
             form.form_errors.append(str(exc))
         else:
-            tell_creditor_side(case, side, "bidding")
             flash("Blind bidding proposed. It starts when the other side agrees.", "success")
             return redirect(url_for("offers.bidding", reference=case.reference))
     return render_bidding(case, proposal_form=form, status=422)
@@ -91,7 +89,6 @@ def _answer(reference: str, agreement_id: int, move, message: str):
     checked_form()
     side = acting_side(case)
     move(agreement, side=side, actor=current_user)
-    tell_creditor_side(case, side, "bidding")
     flash(message, "success")
     return redirect(url_for("offers.bidding", reference=case.reference))
 
@@ -128,7 +125,6 @@ def submit_bid(reference: str, agreement_id: int):
         except service.BiddingError as exc:
             form.amount.errors = [*form.amount.errors, str(exc)]
         else:
-            tell_creditor_side(case, side, "bidding")
             if result == RoundResult.SETTLED:
                 flash(f"Settled at {inr(agreement.settled_amount)}, the midpoint of the two figures. "
                       "The settlement agreement is ready for signatures.", "success")

@@ -10,7 +10,6 @@ from flask_login import current_user, login_required
 from arbitration.odr import offers as service
 from arbitration.odr.blueprint import offers_bp as bp
 from arbitration.odr.forms import OfferForm
-from arbitration.odr.mail import tell_creditor_side
 from arbitration.odr.models.offers import Offer
 from arbitration.odr.states import OfferStatus
 from arbitration.settlement.terms import TermsError
@@ -81,7 +80,6 @@ def _submit(case: Case, form: OfferForm, side: Side, parent: Offer | None, *, pr
         except TermsError as exc:
             form.form_errors.append(str(exc))
         else:
-            tell_creditor_side(case, side, "proposal" if proposal else "offer")
             what = "proposal" if proposal else ("counter-offer" if parent else "offer")
             flash(f"Your {what} of {inr(offer.total)} is on the table.", "success")
             return redirect(url_for("offers.list_offers", reference=case.reference))
@@ -120,7 +118,6 @@ def accept_offer(reference: str, offer_id: int):
     checked_form()
     side = acting_side(case)
     agreement = service.accept_offer(offer, side=side, actor=current_user)
-    tell_creditor_side(case, side, "answer")
     if agreement is None:
         flash("Your acceptance is recorded. The proposal settles once the other party accepts it too.",
               "success")
@@ -139,7 +136,6 @@ def reject_offer(reference: str, offer_id: int):
     checked_form()
     side = acting_side(case)
     service.reject_offer(offer, side=side, actor=current_user)
-    tell_creditor_side(case, side, "answer")
     flash("You rejected the offer. You can make one of your own.", "success")
     return redirect(url_for("offers.list_offers", reference=case.reference))
 

@@ -98,7 +98,10 @@ def _room_page(case: Case, form: MessageForm | None = None, status: int = 200,
         pending_request=pending,
         conciliation_form=conciliation_form or ConciliationForm(formdata=None),
         can_request=pending is None and can(current_user, Action.REQUEST_CONCILIATION, case),
-        can_appoint=can(current_user, Action.APPOINT_NEUTRAL, case))
+        can_appoint=can(current_user, Action.APPOINT_NEUTRAL, case),
+        conciliator_accepted=conciliation.acceptance(case, case.neutral_id) is not None,
+        must_accept=(can(current_user, Action.ACCEPT_CONCILIATION, case)
+                     and conciliation.acceptance(case, current_user.id) is None))
     keep_changes()  # the read marker moved: kept even when the page answers a refused message (422)
     return page, status
 

@@ -100,6 +100,7 @@ def _own_invitation(appointment_id: int) -> Appointment:
 @login_required
 def invitation(appointment_id: int):
     appointment = _own_invitation(appointment_id)
+    tribunal.note_notice_received(current_user, appointment)  # s.23(4) runs from this receipt
     form = DisclosureForm(data=None if request.method == "POST" else {
         "name": current_user.name, "contact": current_user.email})
     problems: list[str] = []

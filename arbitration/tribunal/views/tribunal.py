@@ -7,18 +7,22 @@ Thin: parse, authorize with policy.require, call a service, redirect (the reques
 Works for the debtor with an account and through its personal link alike."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+import io
+
+from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from arbitration.tribunal import appointments as tribunal
-from arbitration.tribunal import challenges, disclosure, panel
+from arbitration.tribunal import authority, challenges, disclosure, panel
+from arbitration.tribunal import s11_bundle as s11_bundle_files
 from arbitration.tribunal.blueprint import bp
 from arbitration.tribunal.disclosure import SIXTH_SCHEDULE
 from arbitration.tribunal.forms import ChallengeForm, DecisionForm, DisclosureUpdateForm, NeutralChoiceForm
 from arbitration.tribunal.models import ChallengeDecision
 from portal.accounts.models import User
-from portal.accounts.policy import Action, can, require, side_of
+from portal.accounts.policy import Action, Side, can, require, side_of
+from portal.cases.intake import today_ist
 from portal.cases.lookup import case_for as load
 from portal.cases.models import Case
 from portal.extensions import db
@@ -55,8 +59,16 @@ def page(case: Case, status: int = 200, **forms):
         forms["challenge_form"] = ChallengeForm()
     pending = tribunal.pending_appointment(case)
     side = getattr(side_of(current_user, case), "value", None)
+    consents = authority.consents(case)
+    if (can(current_user, Action.CONSENT_TO_INSTITUTION, case) and current is None and side
+            and Side(side) not in consents and not authority.named_in_agreement(case)):
+        forms.setdefault("consent_form", FlaskForm())
     return render_template(
         "arbitration/tribunal/show.html", case=case, current=current, pending=pending,
+        institution_basis=authority.basis_of_authority(case), court_route=authority.COURT_ROUTE,
+        consents=consents, consent_statement=authority.CONSENT_STATEMENT,
+        bundle=(current is None and not authority.institution_may_appoint(case)
+                and can(current_user, Action.S11_BUNDLE, case)),
         history=tribunal.appointments_for(case), questions=SIXTH_SCHEDULE, acting=acting,
         pending_challenge=pending_challenge, window_open=window_open, side=side,
         may_agree=bool(pending and pending.awaiting_party and side and side != pending.proposed_by_side.value
@@ -68,7 +80,9 @@ def page(case: Case, status: int = 200, **forms):
 @login_required
 def awaiting():
     require(current_user, Action.ADMIN_PLATFORM)
-    return render_template("arbitration/tribunal/awaiting.html", rows=tribunal.cases_awaiting_tribunal())
+    rows = tribunal.cases_awaiting_tribunal()
+    return render_template("arbitration/tribunal/awaiting.html", rows=rows,
+                           may_appoint={case.id: authority.institution_may_appoint(case) for case, _ in rows})
 
 
 @bp.get("/<reference>/tribunal")
@@ -95,6 +109,28 @@ def appoint(reference: str):
     tribunal.appoint_by_institution(current_user, case, neutral)
     flash(f"{neutral.name} is asked to accept the appointment and file the disclosure.", "success")
     return redirect(url_for("tribunal.show", reference=case.reference))
+
+
+@bp.post("/<reference>/tribunal/institution-consent")
+@login_required
+def consent_institution(reference: str):
+    case = load(reference, Action.CONSENT_TO_INSTITUTION)
+    require_fresh_form()
+    authority.give_consent(current_user, case)
+    flash("Your side's written agreement that the institution appoints is recorded.", "success")
+    return redirect(url_for("tribunal.show", reference=case.reference))
+
+
+@bp.get("/<reference>/tribunal/s11-application.zip")
+@login_required
+def s11_bundle(reference: str):
+    case = load(reference, Action.S11_BUNDLE)
+    if authority.institution_may_appoint(case) or tribunal.current_appointment(case) is not None:
+        abort(409, "The institution may appoint in this case (or the tribunal is constituted): "
+                   "there is no application to the court to prepare.")
+    data = s11_bundle_files.build(case, today_ist())
+    return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True,
+                     download_name=f"s11-application-{case.reference}.zip")
 
 
 @bp.post("/<reference>/tribunal/propose")
