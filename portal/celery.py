@@ -39,6 +39,7 @@ def celery_init_app(app: Flask) -> Celery:
         "audit-verify-nightly": {"task": "portal.tasks.verify_audit_ledger", "schedule": 24 * 3600.0},
         "ledger-checkpoint-daily": {"task": "evidence.seal_ledger_checkpoint", "schedule": 24 * 3600.0},
         "dispatch-sweep": {"task": "notices.sweep_dispatches", "schedule": 60.0},
+        "stale-proof-sweep": {"task": "notices.sweep_stale_proofs", "schedule": 60.0},
         "notice-deadlines": {"task": "notices.check_deadlines", "schedule": 15 * 60.0},
         "settlement-instalments": {"task": "arbitration.track_instalments", "schedule": 60 * 60.0},
         "calendar-reminders": {"task": "arbitration.remind_calendar_steps", "schedule": 6 * 60 * 60.0},

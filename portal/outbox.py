@@ -95,9 +95,10 @@ def relay(limit: int = 500) -> dict:
             (OutboxMessage.published_at <= grace)
             & or_(OutboxMessage.eta.is_(None), OutboxMessage.eta <= grace)))
         .order_by(OutboxMessage.id).limit(limit)))
-    db.session.execute(delete(OutboxMessage).where(OutboxMessage.done_at <= now - timedelta(days=7)))
     _end()
     published = _publish(ids)
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.done_at <= now - timedelta(days=7)))
+    commit()
     return {"due": len(ids), "published": published}
 
 

@@ -81,6 +81,18 @@ def refresh_delivery_proof(notice_id: int) -> str | None:
     return sha
 
 
+@shared_task(name="notices.sweep_stale_proofs")
+def sweep_stale_proofs() -> int:
+    """Beat: a certificate behind its timeline (its refresh was lost or gave up) is refreshed."""
+    from notices.serving import proof
+
+    ids = proof.stale(utcnow())
+    for notice_id in ids:
+        outbox.enqueue(refresh_delivery_proof, notice_id, key=f"proof:{notice_id}")
+    commit()
+    return len(ids)
+
+
 @shared_task(name="notices.check_deadlines")
 def check_deadlines() -> dict:
     from notices.serving import deadlines
