@@ -35,7 +35,8 @@ class OutboxMessage(db.Model):
     """One task to publish: its name, its JSON arguments and when it may run."""
 
     __tablename__ = "outbox_messages"
-    __table_args__ = (Index("ix_outbox_messages_pending", "done_at", "published_at"),)
+    __table_args__ = (Index("ix_outbox_messages_pending", "done_at", "published_at"),
+                      Index("ix_outbox_messages_key", "key"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task: Mapped[str] = mapped_column(String(120))
@@ -100,6 +101,16 @@ def relay(limit: int = 500) -> dict:
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.done_at <= now - timedelta(days=7)))
     commit()
     return {"due": len(ids), "published": published}
+
+
+def waiting(keys: list[str]) -> set[str]:
+    """Those of `keys` with a row that has not started yet (nor been given up): a sweep need not add
+    another, the relay sees to it. A row that started and did not finish may have lost its worker."""
+    if not keys:
+        return set()
+    return set(db.session.scalars(select(OutboxMessage.key).where(
+        OutboxMessage.key.in_(keys), OutboxMessage.done_at.is_(None), OutboxMessage.started_at.is_(None),
+        OutboxMessage.runs < current_app.config["OUTBOX_MAX_RUNS"])))
 
 
 def pending_count() -> int:

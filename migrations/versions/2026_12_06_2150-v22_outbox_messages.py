@@ -34,6 +34,7 @@ def upgrade():
     )
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_messages_pending', ['done_at', 'published_at'], unique=False)
+        batch_op.create_index('ix_outbox_messages_key', ['key'], unique=False)
 
     with op.batch_alter_table('dispatches', schema=None) as batch_op:
         batch_op.add_column(sa.Column('accepted_at', sa.DateTime(timezone=True), nullable=True))
@@ -48,6 +49,7 @@ def downgrade():
         batch_op.drop_column('accepted_at')
 
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.drop_index('ix_outbox_messages_key')
         batch_op.drop_index('ix_outbox_messages_pending')
 
     op.drop_table('outbox_messages')

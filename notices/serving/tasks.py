@@ -31,7 +31,7 @@ def send_dispatch(self, dispatch_id: int) -> dict:
         # Queued again with an ETA; the sweep picks up anything lost on the way (or not queued:
         # the database that refused the settling may refuse this too).
         try:
-            outbox.enqueue(send_dispatch, dispatch_id, eta=outcome.at)
+            outbox.enqueue(send_dispatch, dispatch_id, eta=outcome.at, key=f"dispatch:{dispatch_id}")
             commit()
         except SQLAlchemyError as exc:
             rollback()
@@ -61,10 +61,13 @@ def due_dispatch_ids(now=None, limit: int = 500) -> list[int]:
 
 @shared_task(name="notices.sweep_dispatches")
 def sweep_dispatches() -> int:
-    """Every minute (beat): queue what is due. Duplicated tasks are harmless (the claim decides)."""
-    ids = due_dispatch_ids()
+    """Every minute (beat): queue what is due and not already waiting in the outbox. Duplicated tasks
+    are harmless (the claim decides), but need not pile up."""
+    keys = {dispatch_id: f"dispatch:{dispatch_id}" for dispatch_id in due_dispatch_ids()}
+    waiting = outbox.waiting(list(keys.values()))
+    ids = [dispatch_id for dispatch_id, key in keys.items() if key not in waiting]
     for dispatch_id in ids:
-        outbox.enqueue(send_dispatch, dispatch_id)
+        outbox.enqueue(send_dispatch, dispatch_id, key=keys[dispatch_id])
     commit()
     return len(ids)
 
@@ -86,9 +89,11 @@ def sweep_stale_proofs() -> int:
     """Beat: a certificate behind its timeline (its refresh was lost or gave up) is refreshed."""
     from notices.serving import proof
 
-    ids = proof.stale(utcnow())
+    keys = {notice_id: f"proof:{notice_id}" for notice_id in proof.stale(utcnow())}
+    waiting = outbox.waiting(list(keys.values()))
+    ids = [notice_id for notice_id, key in keys.items() if key not in waiting]
     for notice_id in ids:
-        outbox.enqueue(refresh_delivery_proof, notice_id, key=f"proof:{notice_id}")
+        outbox.enqueue(refresh_delivery_proof, notice_id, key=keys[notice_id])
     commit()
     return len(ids)
 
