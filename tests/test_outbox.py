@@ -174,6 +174,19 @@ def test_relay_publishes_again_what_the_broker_lost(app, db_session, outbox):
     assert row.runs == 1 and row.done_at is not None
 
 
+def test_each_further_publication_waits_twice_as_long(app, db_session):
+    grace = app.config["OUTBOX_REPUBLISH_SECONDS"]
+    with broker_down(app):
+        mail.queue(message())
+        commit()
+        (row,) = rows()
+        for publications, waited, due in ((1, 1.5, 1), (2, 1.5, 0), (2, 2.5, 1), (3, 3.5, 0), (3, 4.5, 1)):
+            db.session.execute(update(OutboxMessage).values(
+                publications=publications, published_at=utcnow() - timedelta(seconds=grace * waited)))
+            commit()
+            assert box.relay()["due"] == due, (publications, waited)
+
+
 def test_serving_writes_one_send_task_per_dispatch(db_session):
     """The row names the dispatch; the dispatch's own claim decides whether it is sent."""
     from notices.serving import dispatch as dispatching

@@ -63,11 +63,7 @@ def due_dispatch_ids(now=None, limit: int = 500) -> list[int]:
 def sweep_dispatches() -> int:
     """Every minute (beat): queue what is due and not already waiting in the outbox. Duplicated tasks
     are harmless (the claim decides), but need not pile up."""
-    keys = {dispatch_id: f"dispatch:{dispatch_id}" for dispatch_id in due_dispatch_ids()}
-    waiting = outbox.waiting(list(keys.values()))
-    ids = [dispatch_id for dispatch_id, key in keys.items() if key not in waiting]
-    for dispatch_id in ids:
-        outbox.enqueue(send_dispatch, dispatch_id, key=keys[dispatch_id])
+    ids = outbox.enqueue_missing(send_dispatch, due_dispatch_ids(), "dispatch")
     commit()
     return len(ids)
 
@@ -89,11 +85,7 @@ def sweep_stale_proofs() -> int:
     """Beat: a certificate behind its timeline (its refresh was lost or gave up) is refreshed."""
     from notices.serving import proof
 
-    keys = {notice_id: f"proof:{notice_id}" for notice_id in proof.stale(utcnow())}
-    waiting = outbox.waiting(list(keys.values()))
-    ids = [notice_id for notice_id, key in keys.items() if key not in waiting]
-    for notice_id in ids:
-        outbox.enqueue(refresh_delivery_proof, notice_id, key=keys[notice_id])
+    ids = outbox.enqueue_missing(refresh_delivery_proof, proof.stale(utcnow()), "proof")
     commit()
     return len(ids)
 

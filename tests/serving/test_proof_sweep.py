@@ -27,7 +27,8 @@ from tests.fakes.redis_server import PrivateRedis
 from tests.fakes.smtp_servers import MisbehavingSmtp
 from tests.scratch_db import scratch_app, scratch_database
 from tests.serving.helpers import signed_notice
-from tests.serving.test_faults import celery_current, serve_debtors, start_worker_process
+from tests.serving.test_faults import celery_current, serve_debtors, wait_until
+from tests.workers import start_worker_process
 
 
 def current(notice_id: int) -> bool:
@@ -73,7 +74,7 @@ def test_broker_lost_mid_batch_every_notice_goes_once_and_every_certificate_catc
                 ids = serve_debtors(6)
                 worker = start_worker_process(url, queue, smtp.port, tmp_path / "instance", tmp_path / "w.log",
                                               broker=broker.url, extra_env={"OUTBOX_LEASE_SECONDS": "5"})
-                _wait(lambda: len(smtp.behaviour.received) >= 1, 90, "the first notice sent", tmp_path)
+                wait_until(lambda: len(smtp.behaviour.received) >= 1, 90, "the first notice sent")
                 broker.restart_empty()  # what it held is gone
                 lost_at = time.monotonic()
                 assert len(smtp.behaviour.received) < 6, "the batch had finished before the broker was lost"
@@ -121,11 +122,3 @@ def _all_current(dispatch_ids) -> bool:
     rollback()
     return ok
 
-
-def _wait(predicate, timeout: float, what: str, folder) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {what}: {(folder / 'w.log').read_text(errors='replace')[-3000:]}")
