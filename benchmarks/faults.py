@@ -328,6 +328,8 @@ def outbox_figures() -> str:
 
 
 def run_scenario(scenario: Scenario, template: str, n: int, folder: Path, instance: Path) -> dict:
+    from sqlalchemy.exc import SQLAlchemyError
+
     from portal import audit
     from portal.extensions import db
     from tests.fakes.redis_server import PrivateRedis
@@ -358,7 +360,10 @@ def run_scenario(scenario: Scenario, template: str, n: int, folder: Path, instan
             while time.monotonic() - started < TIMEOUT:
                 tick += 1
                 beat(tick)
-                done, sent, current = settled(ids)
+                try:
+                    done, sent, current = settled(ids)
+                except SQLAlchemyError:  # our own connection was terminated: look again next tick
+                    db.session.remove()
                 if done and (fault_thread is None or not fault_thread.is_alive()):
                     break
                 time.sleep(2)
