@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Index, String, Text, delete, func, or_, select, update
+from sqlalchemy import Index, String, Text, delete, func, inspect, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -130,6 +130,17 @@ def enqueue_missing(task: Any, ids: list[int], prefix: str) -> list[int]:
     for item in missing:
         enqueue(task, item, key=keys[item])
     return missing
+
+
+_installed: set[str] = set()
+
+
+def installed() -> bool:
+    """The outbox's table exists (checked until it does, then remembered for the process)."""
+    url = str(db.engine.url)
+    if url not in _installed and inspect(db.engine).has_table(OutboxMessage.__tablename__):
+        _installed.add(url)
+    return url in _installed
 
 
 def pending_count() -> int:
