@@ -9,8 +9,9 @@ from sqlalchemy.exc import OperationalError
 
 from evidence import checkpoints, orphans
 from evidence.services import store
+from portal import outbox
 from portal.audit import AuditEvent
-from portal.database import after_commit, commit
+from portal.database import commit
 from portal.seal import SealError
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ def on_recorded(event: AuditEvent, *, case: Any | None = None, actor: Any | None
     after its transaction commits (one per transaction, however many it served); never inside it."""
     reason = checkpoints.SEALED_AFTER.get(event.action)
     if reason is not None:
-        after_commit(lambda: seal_ledger_checkpoint.delay(reason), key="ledger-checkpoint")
+        outbox.enqueue(seal_ledger_checkpoint, reason, key="ledger-checkpoint")
 
 
 # Sealing reads the committed head and adds one index row, so a lock conflict is simply tried again.

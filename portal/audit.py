@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 _signals = Namespace()
 # Sent once per event, in the writer's transaction, after the event is flushed:
 # `recorded.send(event, case=case, actor=actor)`. Listeners (notifications) add rows in the same
-# transaction and queue side effects with after_commit; an exception in a listener aborts the
+# transaction and write side effects to the outbox (portal/outbox.py); an exception in a listener aborts the
 # writer's transaction, so listeners must refuse nothing the writer has already done.
 recorded = _signals.signal("audit-recorded")
 

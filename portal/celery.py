@@ -1,10 +1,15 @@
 """Celery bound to the Flask app: every task runs inside an app context."""
 from __future__ import annotations
 
+import logging
+
 from celery import Celery, Task
 from flask import Flask
 
+from portal import outbox
 from portal.database import expecting_writes
+
+log = logging.getLogger(__name__)
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -12,14 +17,29 @@ def celery_init_app(app: Flask) -> Celery:
         def __call__(self, *args, **kwargs):
             # Tasks write: on the embedded SQLite their transactions begin IMMEDIATE.
             with app.app_context(), expecting_writes():
-                return self.run(*args, **kwargs)
+                message_id = outbox.row_id(self.request.id)
+                if message_id is None:  # the beat's own schedule
+                    return self.run(*args, **kwargs)
+                # Published from the outbox: run once per row, however often it was published.
+                if not outbox.claim(message_id):
+                    log.info("%s: outbox message %s has run or is running; skipped", self.name, message_id)
+                    return None
+                try:
+                    result = self.run(*args, **kwargs)
+                except BaseException as exc:
+                    outbox.finished(message_id, exc)
+                    raise
+                outbox.finished(message_id)
+                return result
 
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(app.config["CELERY"])
     celery_app.conf.beat_schedule = {
+        "outbox-relay": {"task": "portal.tasks.relay_outbox", "schedule": 15.0},
         "audit-verify-nightly": {"task": "portal.tasks.verify_audit_ledger", "schedule": 24 * 3600.0},
         "ledger-checkpoint-daily": {"task": "evidence.seal_ledger_checkpoint", "schedule": 24 * 3600.0},
         "dispatch-sweep": {"task": "notices.sweep_dispatches", "schedule": 60.0},
+        "stale-proof-sweep": {"task": "notices.sweep_stale_proofs", "schedule": 60.0},
         "notice-deadlines": {"task": "notices.check_deadlines", "schedule": 15 * 60.0},
         "settlement-instalments": {"task": "arbitration.track_instalments", "schedule": 60 * 60.0},
         "calendar-reminders": {"task": "arbitration.remind_calendar_steps", "schedule": 6 * 60 * 60.0},

@@ -88,6 +88,14 @@ class Config:
         # Serving notices: a claim on a dispatch lasts this long before another worker may retry it;
         # transient failures back off exponentially from the base, with jitter, up to the cap.
         self.DISPATCH_LEASE_SECONDS = float(env.get("DISPATCH_LEASE_SECONDS", 300))
+        # The outbox (portal/outbox.py): a published task that has not run after this long is
+        # published again; a run holds its row this long; a row is given up after this many runs.
+        self.OUTBOX_REPUBLISH_SECONDS = float(env.get("OUTBOX_REPUBLISH_SECONDS", 300))
+        self.OUTBOX_LEASE_SECONDS = float(env.get("OUTBOX_LEASE_SECONDS", 600))
+        self.OUTBOX_MAX_RUNS = int(env.get("OUTBOX_MAX_RUNS", 10))
+        # A delivery-proof certificate still behind its timeline this long after the last event is
+        # refreshed by the sweep (beat, every minute): current within this plus a minute.
+        self.PROOF_STALE_SECONDS = float(env.get("PROOF_STALE_SECONDS", 120))
         self.DISPATCH_RETRY_BASE_SECONDS = float(env.get("DISPATCH_RETRY_BASE_SECONDS", 30))
         self.DISPATCH_RETRY_CAP_SECONDS = float(env.get("DISPATCH_RETRY_CAP_SECONDS", 3600))
         self.DISPATCH_MAX_ATTEMPTS = int(env.get("DISPATCH_MAX_ATTEMPTS", 10))

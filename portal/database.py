@@ -15,7 +15,10 @@ from portal.config import PROJECT_ROOT
 from portal.extensions import db, migrate
 
 _PENDING = "sulah_after_commit"
+# Session.info names starting with this belong to one transaction: dropped at its commit or rollback.
+TRANSACTION_PREFIX = "sulah_txn:"
 _UNDO = "sulah_on_rollback"
+_BEFORE = "sulah_before_commit"
 # True while a Celery task or a state-changing request runs: its SQLite transactions BEGIN IMMEDIATE.
 _writes_expected: ContextVar[bool] = ContextVar("sulah_writes_expected", default=False)
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -98,6 +101,13 @@ def after_commit(fn: Callable[[], None], key: str | None = None) -> None:
     info.setdefault(_PENDING, []).append(fn)
 
 
+def before_commit(fn: Callable[[], None]) -> None:
+    """Run `fn` just before the current transaction commits through `commit()`; what it writes
+    commits with the rest (a mail composed from everything the transaction did goes into the
+    outbox with it). Dropped on rollback."""
+    db.session().info.setdefault(_BEFORE, []).append(fn)
+
+
 def on_rollback(fn: Callable[[], None]) -> None:
     """Run `fn` if the current transaction is rolled back (undo what it did outside the database,
     e.g. remove a file it stored); dropped when it commits."""
@@ -107,9 +117,13 @@ def on_rollback(fn: Callable[[], None]) -> None:
 def commit() -> None:
     """The transaction boundary: views and tasks commit here, then queued side effects run."""
     session = db.session()
+    while hooks := session.info.pop(_BEFORE, []):
+        for fn in hooks:
+            fn()
     session.commit()
     session.info.pop(_PENDING + "_keys", None)
     session.info.pop(_UNDO, None)
+    _drop_transaction_names(session)
     for fn in session.info.pop(_PENDING, []):
         fn()
 
@@ -123,9 +137,16 @@ def rollback() -> None:
 @event.listens_for(Session, "after_rollback")
 def _drop_pending(session: Session) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_BEFORE, None)
     session.info.pop(_PENDING + "_keys", None)
+    _drop_transaction_names(session)
     for fn in session.info.pop(_UNDO, []):
         fn()
+
+
+def _drop_transaction_names(session: Session) -> None:
+    for name in [n for n in session.info if isinstance(n, str) and n.startswith(TRANSACTION_PREFIX)]:
+        del session.info[name]
 
 
 @event.listens_for(Session, "after_commit")

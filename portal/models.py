@@ -54,6 +54,7 @@ from portal.debtor.models import DebtorLink, DebtorResponse  # noqa: F401
 from portal.imports.models import ImportBatch  # noqa: F401
 from portal.notifications.models import AttentionItem  # noqa: F401
 from portal.onetime_codes import OneTimeCode  # noqa: F401
+from portal.outbox import OutboxMessage  # noqa: F401
 from portal.payments.models import GatewayEvent, GatewayLink, PaymentReport, Receipt  # noqa: F401
 from portal.rates.models import BankRate  # noqa: F401
 from portal.receivables.models import (  # noqa: F401

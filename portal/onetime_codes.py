@@ -16,9 +16,8 @@ from flask import current_app
 from sqlalchemy import ForeignKey, String, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal import audit
+from portal import audit, outbox
 from portal.adapters import mail
-from portal.database import after_commit
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import UTCDateTime, utcnow
@@ -104,11 +103,9 @@ def issue_and_send(purpose: str, subject: str, channel: str, destination: str, *
     if channel == "email":
         mail.queue(mail.Message(to=[destination], subject=f"Your Sulah code: {code}", text=text))
     else:
-        from portal.tasks import send_sms
-
         payload = {"to": destination, "template": "one_time_code", "variables": [code, str(minutes)],
                    "text": text, "idempotency_key": f"otp-{row.id}"}
-        after_commit(lambda: send_sms.delay(payload))
+        outbox.enqueue("portal.tasks.send_sms", payload)
     return row
 
 

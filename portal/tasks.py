@@ -42,6 +42,16 @@ def send_sms(self, message: dict) -> str:
         raise self.retry(exc=exc) from exc
 
 
+@shared_task(name="portal.tasks.relay_outbox")
+def relay_outbox() -> dict:
+    """Beat: publish what the outbox holds (the broker was down, or lost what it was given)."""
+    from portal import outbox
+
+    if not outbox.installed():  # a new instance whose database is still being migrated
+        return {"due": 0, "published": 0}
+    return outbox.relay()
+
+
 @shared_task(name="portal.tasks.verify_audit_ledger")
 def verify_audit_ledger() -> dict:
     """Nightly: walk the ledger and check it against the sealed checkpoints (kept outside the

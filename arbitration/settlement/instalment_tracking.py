@@ -12,12 +12,12 @@ from flask import current_app, render_template
 from arbitration.settlement import instalments
 from arbitration.settlement.models import InstalmentRow
 from notices.serving.contact_rules import ContactPolicy, next_contact_time
-from portal import audit
+from portal import audit, outbox
 from portal.accounts.models import User
 from portal.adapters import mail
 from portal.cases.models import Case, ContactKind
 from portal.cases.states import CaseStatus
-from portal.database import after_commit, commit, rollback
+from portal.database import commit, rollback
 from portal.extensions import db
 from portal.types import to_ist
 
@@ -75,8 +75,6 @@ def remind(row: InstalmentRow, now: datetime) -> bool:
 
 def _queue_sms(phone: str, row: InstalmentRow, amount) -> None:
     """The reminder by SMS, after commit through the SMS task (its DLT template: settlement_reminder)."""
-    from portal.tasks import send_sms
-
     case = row.agreement.case
     variables = [f"{amount:,.2f}", case.creditor.legal_name[:30], case.reference, f"{row.due_on:%d %b %Y}",
                  _url(case)]
@@ -84,7 +82,7 @@ def _queue_sms(phone: str, row: InstalmentRow, amount) -> None:
                            reference=variables[2], due=variables[3], url=variables[4]).strip()
     payload = {"to": phone, "template": "settlement_reminder", "variables": variables, "text": text,
                "idempotency_key": f"settlement-reminder-{row.id}-{phone[-4:]}"}
-    after_commit(lambda: send_sms.delay(payload))
+    outbox.enqueue("portal.tasks.send_sms", payload)
 
 
 def default(row: InstalmentRow, now: datetime) -> bool:

@@ -12,8 +12,8 @@ from notices.bulk.forms import BulkRequestForm
 from notices.bulk.models import NoticeBatch, NoticeBatchItem
 from notices.drafting.forms import ApproveForm
 from notices.models import NoticeLanguage
+from portal import outbox
 from portal.accounts.policy import Action, require
-from portal.database import after_commit
 from portal.extensions import db
 from portal.imports.models import ImportBatch
 from portal.web.boundary import attempt, keep_changes
@@ -65,7 +65,8 @@ def new_batch():
             import_batch=source), form.form_errors)
         if batch is not None:
             item_ids = [item.id for item in batch.items]
-            after_commit(lambda: _queue(item_ids))
+            for item_id in item_ids:  # drafted by the worker once this request commits
+                outbox.enqueue("notices.draft_batch_item", item_id)
             flash(f"{len(item_ids)} notices requested; they are being drafted.", "success")
             return redirect(url_for("notice_batches.show_batch", batch_id=batch.id))
     imports = db.session.scalars(select(ImportBatch).where(ImportBatch.org_id == current_user.org_id)
@@ -73,13 +74,6 @@ def new_batch():
     return render_template("notices/bulk_new.html", form=form, cases=cases[:bulk.MAX_CASES],
                            more=len(cases) > bulk.MAX_CASES, imports=imports, source=source,
                            select_all=request.args.get("all") == "1"), 422 if form.errors else 200
-
-
-def _queue(item_ids: list[int]) -> None:
-    from notices.bulk.tasks import draft_batch_item
-
-    for item_id in item_ids:
-        draft_batch_item.delay(item_id)
 
 
 @bp.get("/")

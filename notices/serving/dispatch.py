@@ -18,10 +18,9 @@ from notices.models import Notice, NoticeKind
 from notices.serving.models import ChannelKind, Dispatch, EventKind, Purpose, ServiceTerms
 from notices.serving.states import DISPATCH, UNSENT, DispatchStatus
 from notices.states import NoticeStatus
-from portal import audit, lifecycle
+from portal import audit, lifecycle, outbox
 from portal.accounts.models import User
 from portal.cases.models import ContactKind
-from portal.database import after_commit
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import IST
@@ -151,10 +150,8 @@ def _check_cheque_service(notice: Notice, channels: set[ChannelKind]) -> None:
 
 
 def queue(dispatch_id: int, eta: datetime | None = None) -> None:
-    from notices.serving.tasks import send_dispatch
-
-    after_commit(lambda: send_dispatch.apply_async((dispatch_id,), eta=eta),
-                 key=f"dispatch:{dispatch_id}")
+    """Send the dispatch through the worker once this transaction commits (the outbox holds it)."""
+    outbox.enqueue("notices.send_dispatch", dispatch_id, eta=eta, key=f"dispatch:{dispatch_id}")
 
 
 def _label(channel: ChannelKind) -> str:

@@ -4,12 +4,16 @@
    or claimed by a live worker; defer it to the contact window or past the daily cap; otherwise
    mark it SENDING until `now + lease`, issue the personal link, commit.
 2. Send, outside any transaction, through the channel.
-3. Finish (one transaction): SENT with the provider's message id and the `dispatched` event; or
-   back to QUEUED with a `retry` event; or FAILED, and the creditor is told.
+3. Accept (one small transaction, right after the send): the provider's acceptance (time, reply,
+   message id) on the dispatch row alone; nothing that waits on the case, the debtor or the ledger.
+4. Settle (its own transaction, tried again): SENT, the notice served and the `dispatched` event,
+   all dated from the recorded acceptance. Or, instead of 3 and 4: back to QUEUED with a `retry`
+   event; or FAILED, and the creditor is told.
 
-A worker that dies between 1 and 3 leaves a claim that expires; the sweep (or the broker's
-redelivery) then sends again with the same Message-ID. The one window left is a crash after the
-provider accepted and before 3 commits; the lease only has to outlast the channel's timeout.
+A dispatch with a recorded acceptance is never sent again: a later claim (the sweep, a duplicate
+task) only settles it, with the first acceptance's time. A worker that dies between 1 and 3 leaves
+a claim that expires; the sweep (or the broker's redelivery) then sends again with the same
+Message-ID and the same personal link. The one window left is the single UPDATE of step 3.
 
 Each status change goes through the dispatch's table (`notices.serving.states.DISPATCH`) with
 `lifecycle.fire(..., lock=False)`: `_locked` has already locked and re-read the row, in the
@@ -17,12 +21,15 @@ debtor-then-dispatch order. These tasks are their own transaction boundary: they
 """
 from __future__ import annotations
 
+import logging
 import random
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from notices.models import Notice
 from notices.serving import receipt, timeline
@@ -39,10 +46,16 @@ from portal.database import commit, rollback
 from portal.extensions import db
 from portal.types import IST, utcnow
 
+log = logging.getLogger(__name__)
+# Settling is tried this many times at once (then by the sweep); so is recording an acceptance,
+# which must not be lost: without it the dispatch would be sent again.
+SETTLE_TRIES = 3
+ACCEPT_TRIES = 6
+
 
 @dataclass(frozen=True)
 class Outcome:
-    result: str                    # sent | done | busy | deferred | retry | failed
+    result: str                    # sent | accepted | done | busy | deferred | retry | failed
     at: datetime | None = None     # when to look again (busy, deferred, retry)
     detail: str = ""
 
@@ -58,7 +71,8 @@ def run(dispatch_id: int) -> Outcome:
         return _retry(dispatch_id, str(exc))
     except PermanentFailure as exc:
         return _fail(dispatch_id, str(exc))
-    return _finish(dispatch_id, sent)
+    _accept(dispatch_id, sent)
+    return settle(dispatch_id)
 
 
 def _locked(dispatch_id: int) -> Dispatch | None:
@@ -95,6 +109,9 @@ def _claim(dispatch_id: int) -> Outcome | tuple[ChannelKind, Delivery]:
     if dispatch is None or dispatch.status not in DISPATCH.sources("claim"):  # sent, failed or cancelled
         rollback()
         return Outcome("done", detail=dispatch.status.value if dispatch else "no such dispatch")
+    if dispatch.accepted_at is not None:  # the provider has it: never send again, only settle
+        rollback()
+        return settle(dispatch_id)
     if dispatch.status == DispatchStatus.SENDING and dispatch.claimed_until > now:
         until = dispatch.claimed_until
         rollback()
@@ -143,26 +160,69 @@ def _whatsapp_waits_for_email(dispatch: Dispatch, now: datetime) -> Outcome | No
     return Outcome("failed", detail="WhatsApp is never sent alone, and no e-mail of this notice went out.")
 
 
-def _finish(dispatch_id: int, sent: Sent) -> Outcome:
+def _accept(dispatch_id: int, sent: Sent) -> None:
+    """Record the provider's acceptance at once, in a transaction of its own that touches only this
+    dispatch's row (not the debtor, the case or the ledger's head, which others may hold)."""
+    values = {"accepted_at": utcnow(), "provider": sent.provider, "provider_message_id": sent.message_id,
+              "accepted_reply": sent.raw, "accepted_detail": sent.detail[:2000]}
+    for attempt in range(1, ACCEPT_TRIES + 1):
+        try:
+            db.session.execute(update(Dispatch).where(Dispatch.id == dispatch_id,
+                                                      Dispatch.accepted_at.is_(None)).values(**values))
+            commit()
+            return
+        except SQLAlchemyError as exc:
+            _quiet_rollback()
+            if attempt == ACCEPT_TRIES:
+                raise
+            log.warning("dispatch %s: recording the acceptance failed (%s); trying again", dispatch_id, exc)
+            time.sleep(0.5 * attempt)
+
+
+def settle(dispatch_id: int) -> Outcome:
+    """Mark an accepted dispatch SENT, serve the notice and record `dispatched`, from the recorded
+    acceptance. Tried again at once a few times; after that the sweep settles it."""
+    for attempt in range(1, SETTLE_TRIES + 1):
+        try:
+            return _settle(dispatch_id)
+        except SQLAlchemyError as exc:
+            _quiet_rollback()
+            log.warning("dispatch %s: settling attempt %d failed: %s", dispatch_id, attempt, exc)
+            time.sleep(0.2 * 2 ** attempt)
+    return Outcome("accepted", at=utcnow() + timedelta(seconds=30), detail="settled later by the sweep")
+
+
+def _quiet_rollback() -> None:
+    try:
+        rollback()
+    except SQLAlchemyError:  # the connection is gone; the pool gives the next attempt a new one
+        db.session.remove()
+
+
+def _settle(dispatch_id: int) -> Outcome:
     dispatch = _locked(dispatch_id)
     already = _finished_meanwhile(dispatch, "sent")
     if already is not None:
         return already
-    now = utcnow()
+    at = dispatch.accepted_at
+    if at is None:  # not accepted: nothing to settle (a claim sends it)
+        rollback()
+        return Outcome("done", detail="not accepted")
     notice, case = dispatch.notice, dispatch.notice.case
     lifecycle.fire(DISPATCH, dispatch, "sent", None, lock=False,  # locked by _locked
-                   changes={"sent_at": now, "claimed_until": None, "provider": sent.provider,
-                            "provider_message_id": sent.message_id, "last_error": None},
-                   payload={"provider": sent.provider, "provider_message_id": sent.message_id})
+                   changes={"sent_at": at, "claimed_until": None, "last_error": None},
+                   payload={"provider": dispatch.provider, "accepted_at": at.isoformat(),
+                            "provider_message_id": dispatch.provider_message_id})
     terms = db.session.get(ServiceTerms, notice.id)
     if terms is not None and terms.first_dispatched_at is None:
-        terms.first_dispatched_at = now  # dispatch (IT Act s.13(1)); the period runs from receipt
+        terms.first_dispatched_at = at  # dispatch (IT Act s.13(1)); the period runs from receipt
     if case.status == CaseStatus.NOTICE_SIGNED:
         fire(case, "serve_notice", None, payload={"notice_id": notice.id, "dispatch_id": dispatch.id})
-    timeline.record(notice, EventKind.DISPATCHED, source=sent.provider, dispatch=dispatch, raw=sent.raw,
-                    occurred_at=now, provider_ref=sent.message_id, detail=sent.detail)
+    timeline.record(notice, EventKind.DISPATCHED, source=dispatch.provider, dispatch=dispatch,
+                    raw=dispatch.accepted_reply or b"", occurred_at=at,
+                    provider_ref=dispatch.provider_message_id, detail=dispatch.accepted_detail or "")
     commit()
-    return Outcome("sent", detail=sent.message_id)
+    return Outcome("sent", detail=dispatch.provider_message_id or "")
 
 
 def _finished_meanwhile(dispatch: Dispatch | None, action: str) -> Outcome | None:

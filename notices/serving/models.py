@@ -78,6 +78,11 @@ class Dispatch(db.Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The provider's acceptance, committed on its own right after the send: a dispatch that has one
+    # is never sent again, and it is marked sent (and the notice served) from it.
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_reply: Mapped[bytes | None] = mapped_column(LargeBinary)
+    accepted_detail: Mapped[str | None] = mapped_column(Text)
 
     notice: Mapped[Notice] = relationship()
     events: Mapped[list[DeliveryEvent]] = relationship(

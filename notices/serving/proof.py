@@ -6,14 +6,16 @@ carries the platform's PAdES seal (portal/seal.py), is stored write-once and its
 ledger."""
 from __future__ import annotations
 
-from flask import render_template
-from sqlalchemy import select
+from datetime import datetime, timedelta
+
+from flask import current_app, render_template
+from sqlalchemy import func, select
 
 import evidence
 from notices.models import Notice
 from notices.serving import receipt, timeline
 from notices.serving.dispatch import dispatches_for
-from notices.serving.models import DeliveryProof, ExpertCertificate
+from notices.serving.models import DeliveryEvent, DeliveryProof, ExpertCertificate
 from notices.serving.states import ExpertCertificateStatus
 from portal import audit
 from portal.extensions import db
@@ -25,6 +27,23 @@ from portal.types import IST, utcnow
 def latest(notice_id: int) -> DeliveryProof | None:
     return db.session.scalar(select(DeliveryProof).where(DeliveryProof.notice_id == notice_id)
                              .order_by(DeliveryProof.version.desc()).limit(1))
+
+
+def stale(now: datetime, limit: int = 500) -> list[int]:
+    """Notices whose latest certificate counts fewer events than their timeline holds, the last
+    event older than PROOF_STALE_SECONDS (its own refresh had that long to run)."""
+    quiet = now - timedelta(seconds=current_app.config["PROOF_STALE_SECONDS"])
+    events = (select(DeliveryEvent.notice_id, func.count(DeliveryEvent.id).label("n"),
+                     func.max(DeliveryEvent.recorded_at).label("last"))
+              .group_by(DeliveryEvent.notice_id).subquery())
+    proofs = (select(DeliveryProof.notice_id, func.max(DeliveryProof.events_count).label("n"))
+              .group_by(DeliveryProof.notice_id).subquery())
+    return list(db.session.scalars(
+        select(events.c.notice_id).join(Notice, Notice.id == events.c.notice_id)
+        .outerjoin(proofs, proofs.c.notice_id == events.c.notice_id)
+        .where(Notice.signed_pdf_sha256.is_not(None), events.c.last <= quiet,
+               events.c.n > func.coalesce(proofs.c.n, 0))
+        .order_by(events.c.notice_id).limit(limit)))
 
 
 def render(notice: Notice, version: int) -> bytes:

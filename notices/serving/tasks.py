@@ -7,11 +7,13 @@ from datetime import timedelta
 
 from celery import shared_task
 from sqlalchemy import or_, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from notices.serving.dispatch import WORKER_CHANNELS
 from notices.serving.models import Dispatch
 from notices.serving.states import DispatchStatus
+from portal import outbox
+from portal.database import commit, rollback
 from portal.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -24,17 +26,24 @@ def send_dispatch(self, dispatch_id: int) -> dict:
     from notices.serving import dispatch_runner
 
     outcome = dispatch_runner.run(dispatch_id)
-    if outcome.result in ("retry", "busy") and outcome.at is not None and not self.request.is_eager:
-        # Retries are re-queued with an ETA; the sweep picks up anything that is lost on the way.
-        send_dispatch.apply_async((dispatch_id,), eta=outcome.at)
+    if outcome.result in ("retry", "busy", "accepted") and outcome.at is not None \
+            and not self.request.is_eager:
+        # Queued again with an ETA; the sweep picks up anything lost on the way (or not queued:
+        # the database that refused the settling may refuse this too).
+        try:
+            outbox.enqueue(send_dispatch, dispatch_id, eta=outcome.at, key=f"dispatch:{dispatch_id}")
+            commit()
+        except SQLAlchemyError as exc:
+            rollback()
+            log.warning("dispatch %s: not queued again (%s); the sweep will find it", dispatch_id, exc)
     log.info("dispatch %s: %s %s", dispatch_id, outcome.result, outcome.detail)
     return {"dispatch_id": dispatch_id, "result": outcome.result,
             "at": outcome.at.isoformat() if outcome.at else None}
 
 
 def due_dispatch_ids(now=None, limit: int = 500) -> list[int]:
-    """QUEUED dispatches whose time has come, and SENDING ones whose claim has expired (the
-    worker holding them died)."""
+    """QUEUED dispatches whose time has come, SENDING ones whose claim has expired (the worker
+    holding them died), and accepted ones not yet marked sent (their settling failed)."""
     from portal.extensions import db
 
     now = now or utcnow()
@@ -44,16 +53,18 @@ def due_dispatch_ids(now=None, limit: int = 500) -> list[int]:
             or_((Dispatch.status == DispatchStatus.QUEUED)
                 & (or_(Dispatch.not_before.is_(None), Dispatch.not_before <= now))
                 & (Dispatch.created_at <= now - timedelta(seconds=30)),
-                (Dispatch.status == DispatchStatus.SENDING) & (Dispatch.claimed_until <= now)))
+                (Dispatch.status == DispatchStatus.SENDING) & (Dispatch.claimed_until <= now),
+                Dispatch.status.in_((DispatchStatus.QUEUED, DispatchStatus.SENDING))
+                & (Dispatch.accepted_at <= now - timedelta(seconds=30))))
         .order_by(Dispatch.id).limit(limit)))
 
 
 @shared_task(name="notices.sweep_dispatches")
 def sweep_dispatches() -> int:
-    """Every minute (beat): queue what is due. Duplicated tasks are harmless (the claim decides)."""
-    ids = due_dispatch_ids()
-    for dispatch_id in ids:
-        send_dispatch.delay(dispatch_id)
+    """Every minute (beat): queue what is due and not already waiting in the outbox. Duplicated tasks
+    are harmless (the claim decides), but need not pile up."""
+    ids = outbox.enqueue_missing(send_dispatch, due_dispatch_ids(), "dispatch")
+    commit()
     return len(ids)
 
 
@@ -63,17 +74,25 @@ def sweep_dispatches() -> int:
              retry_backoff=1, retry_backoff_max=30, retry_jitter=True, max_retries=8)
 def refresh_delivery_proof(notice_id: int) -> str | None:
     from notices.serving import proof
-    from portal.database import commit
 
     sha = proof.refresh(notice_id)
     commit()
     return sha
 
 
+@shared_task(name="notices.sweep_stale_proofs")
+def sweep_stale_proofs() -> int:
+    """Beat: a certificate behind its timeline (its refresh was lost or gave up) is refreshed."""
+    from notices.serving import proof
+
+    ids = outbox.enqueue_missing(refresh_delivery_proof, proof.stale(utcnow()), "proof")
+    commit()
+    return len(ids)
+
+
 @shared_task(name="notices.check_deadlines")
 def check_deadlines() -> dict:
     from notices.serving import deadlines
-    from portal.database import commit
 
     report = deadlines.check(utcnow())
     commit()

@@ -17,8 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from notices.models import Notice
 from notices.serving import receipt
 from notices.serving.models import DeliveryEvent, Dispatch, EventKind
-from portal import audit
-from portal.database import after_commit
+from portal import audit, outbox
 from portal.extensions import db
 from portal.types import utcnow
 
@@ -89,14 +88,9 @@ def record(notice: Notice, kind: EventKind, *, source: str, raw: bytes, dispatch
         "event_id": event.id, "source": source, "provider_ref": provider_ref,
         "occurred_at": event.occurred_at.isoformat(), "payload_sha256": sha})
     receipt.settle(notice, kind)  # a clock that runs from receipt starts here (IT Act s.13(2))
-    _refresh_proof_after_commit(notice.id)
+    # One refresh per notice per transaction, run once this one commits.
+    outbox.enqueue("notices.refresh_delivery_proof", notice.id, key=f"proof:{notice.id}")
     return event
-
-
-def _refresh_proof_after_commit(notice_id: int) -> None:
-    from notices.serving.tasks import refresh_delivery_proof
-
-    after_commit(lambda: refresh_delivery_proof.delay(notice_id), key=f"proof:{notice_id}")
 
 
 def events_for(notice: Notice) -> list[DeliveryEvent]:
@@ -106,4 +100,4 @@ def events_for(notice: Notice) -> list[DeliveryEvent]:
 
 def refresh_proof_after_commit(notice_id: int) -> None:
     """A new delivery-proof version after the commit, for a change that is not a delivery event."""
-    _refresh_proof_after_commit(notice_id)
+    outbox.enqueue("notices.refresh_delivery_proof", notice_id, key=f"proof:{notice_id}")

@@ -50,13 +50,12 @@ def send(msg: Message) -> str:
 
 
 def queue(msg: Message) -> None:
-    """Send after the current transaction commits, through the worker."""
-    from portal.database import after_commit
-    from portal.tasks import send_mail
+    """Send through the worker once the current transaction commits (written to the outbox in it)."""
+    from portal import outbox
 
     payload = {"to": msg.to, "subject": msg.subject, "text": msg.text, "html": msg.html,
                "headers": msg.headers}
-    after_commit(lambda: send_mail.delay(payload))
+    outbox.enqueue("portal.tasks.send_mail", payload)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,13 @@
 """Issuing and resolving the debtor's personal links. The token travels only inside the message;
-the database keeps its SHA-256, so a leaked database opens no case."""
+the database keeps its SHA-256, so a leaked database opens no case.
+
+A dispatch has one link: its token is derived from the app's secret and the dispatch, so a resend
+of the same dispatch (a lost sent-marker) carries the same link instead of a second live one."""
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import secrets
 from datetime import timedelta
 
@@ -22,9 +27,23 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _dispatch_token(dispatch_id: int) -> str:
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    digest = hmac.new(key, f"debtor-link|dispatch|{dispatch_id}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:TOKEN_BYTES]).decode().rstrip("=")
+
+
 def issue(case_id: int, notice_id: int, dispatch_id: int | None) -> tuple[DebtorLink, str]:
-    """A new link; returns the row and the token (shown once, never stored)."""
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    """The link and its token (never stored): a new one, or for a dispatch the one it was given
+    the first time it was sent."""
+    if dispatch_id is not None:
+        token = _dispatch_token(dispatch_id)
+        existing = db.session.scalar(select(DebtorLink).where(DebtorLink.token_sha256 == token_hash(token)))
+        if existing is not None:
+            return existing, token
+    else:
+        token = secrets.token_urlsafe(TOKEN_BYTES)
     link = DebtorLink(token_sha256=token_hash(token), case_id=case_id, notice_id=notice_id,
                       dispatch_id=dispatch_id,
                       expires_at=utcnow() + timedelta(days=current_app.config["DEBTOR_LINK_DAYS"]))

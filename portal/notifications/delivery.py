@@ -14,17 +14,17 @@ from sqlalchemy import func, select
 
 from notices.serving.contact_rules import ContactPolicy, ist_day_bounds, next_contact_time
 from notices.serving.dispatch_runner import contacts_today
+from portal import outbox
 from portal.accounts.models import User
 from portal.adapters import mail
 from portal.audit import AuditEvent
 from portal.cases.models import Case
-from portal.database import after_commit
+from portal.database import before_commit
 from portal.extensions import db
 from portal.notifications import addressees, rules
 from portal.notifications.facts import gather
 from portal.notifications.models import AttentionItem
 from portal.notifications.rules import Tell
-from portal.tasks import send_mail, send_sms
 from portal.types import utcnow
 from portal.urls import public_url
 from portal.web.filters import ist
@@ -80,7 +80,7 @@ def mail_user(user: User, tell: Tell, facts: Mapping[str, Any], due: datetime | 
     if held is None or held[0] is not root:  # a new transaction: the last one's list went or was dropped
         held = session.info[_DIGEST] = (root, {})
         pending = held[1]
-        after_commit(lambda: _send(pending), key=_DIGEST)
+        before_commit(lambda: _send(pending))
     name, entries = held[1].setdefault(user.email, (user.name, []))
     entries.append(replace(entry(tell, facts, due, public_url(tell.endpoint, **args)), item_id=item_id))
 
@@ -96,12 +96,12 @@ def forget(item_ids: set[int]) -> None:
 
 
 def _send(pending: dict[str, tuple[str, list[Entry]]]) -> None:
-    """Runs after the commit: hands each mail to the worker (what mail.queue does after a commit)."""
+    """Runs just before the commit: each mail goes into the outbox with the rest of the transaction."""
     for address, (name, entries) in pending.items():
         if not entries:
             continue
         title, text = compose(name, entries)
-        send_mail.delay({"to": [address], "subject": title, "text": text, "html": None, "headers": {}})
+        mail.queue(mail.Message(to=[address], subject=title, text=text))
 
 
 def _told_today(party_id: int, now: datetime) -> int:
@@ -158,4 +158,4 @@ def _queue_sms(item: AttentionItem, case: Case, phone: str, url: str) -> None:
     variables, text = sms_text(case.reference, short, url)
     payload: dict[str, Any] = {"to": phone, "template": SMS_TEMPLATE, "variables": variables, "text": text,
                                "idempotency_key": f"attention-{item.id}-{phone[-4:]}"}
-    after_commit(lambda: send_sms.delay(payload))
+    outbox.enqueue("portal.tasks.send_sms", payload)

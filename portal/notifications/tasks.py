@@ -8,7 +8,8 @@ from datetime import timedelta
 from celery import shared_task
 from sqlalchemy import select
 
-from portal.database import after_commit, commit, expecting_writes, rollback
+from portal import outbox
+from portal.database import commit, expecting_writes
 from portal.extensions import db
 from portal.notifications import delivery
 from portal.notifications.models import AttentionItem
@@ -20,16 +21,17 @@ log = logging.getLogger(__name__)
 
 
 def tell_debtor_after_commit(item_id: int) -> None:
-    after_commit(lambda: tell_debtor.delay(item_id))
+    """Tell the debtor through the worker once this transaction commits (the outbox holds it)."""
+    outbox.enqueue(tell_debtor, item_id)
 
 
 @shared_task(name="portal.notifications.tell_debtor", bind=True, max_retries=None)
 def tell_debtor(self, item_id: int) -> dict:
     with expecting_writes():
         result, at = delivery.deliver_to_debtor(item_id, delivery.clock())
+        if result == "deferred" and at is not None and not self.request.is_eager:
+            outbox.enqueue(tell_debtor, item_id, eta=at)
         commit()
-    if result == "deferred" and at is not None and not self.request.is_eager:
-        tell_debtor.apply_async((item_id,), eta=at)
     log.info("attention item %s to the debtor: %s", item_id, result)
     return {"item_id": item_id, "result": result, "at": at.isoformat() if at else None}
 
@@ -47,7 +49,7 @@ def owed_ids(now, limit: int = 200) -> list[int]:
 def sweep_debtor_messages() -> dict:
     """Beat: queue each owed debtor message again; tell_debtor sends it once the contact rules allow."""
     ids = owed_ids(utcnow())
-    rollback()  # a read: end it before the tasks run (eagerly, in tests)
     for item_id in ids:
-        tell_debtor.delay(item_id)
+        outbox.enqueue(tell_debtor, item_id)
+    commit()
     return {"queued": len(ids)}

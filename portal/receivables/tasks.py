@@ -9,7 +9,8 @@ from datetime import date
 from celery import shared_task
 from sqlalchemy import or_, select
 
-from portal.database import after_commit, commit
+from portal import outbox
+from portal.database import commit
 from portal.extensions import db
 from portal.receivables import evaluation, sending
 from portal.receivables.models import Reminder
@@ -36,7 +37,7 @@ def run_once(today: date, *, queue_sending: bool = True, batch_size: int = BATCH
     if queue_sending and pairs:
         for start in range(0, len(pairs), SEND_CHUNK):
             chunk = pairs[start:start + SEND_CHUNK]
-            after_commit(lambda chunk=chunk: send_reminders.delay(chunk))
+            outbox.enqueue(send_reminders, chunk)
         commit()
     return {"due": len(due), "created": created, "debtors_waiting": len(pairs),
             "plan_s": round(planned - started, 2), "insert_s": round(inserted - planned, 2)}

@@ -1,8 +1,8 @@
 """The request boundary: one transaction per request, ended here and nowhere else.
 
 A view parses, authorizes, calls a use-case and renders; it never commits or rolls back.
-- A response below 400 (a page, a redirect, a download) commits the request's changes once, then
-  runs what the use-cases queued with `after_commit` (mail, tasks).
+- A response below 400 (a page, a redirect, a download) commits the request's changes once, with
+  the mail and tasks the use-cases wrote to the outbox (portal/outbox.py), then publishes those.
 - Any other response, and any exception, rolls everything back (the error handlers in
   `portal/web/errors.py` roll back before they render, and so does this boundary).
 - A refusal that must still leave a trace (a failed sign-in attempt counted, a one-time code's

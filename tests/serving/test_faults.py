@@ -7,7 +7,6 @@ import contextlib
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from types import SimpleNamespace
@@ -21,13 +20,13 @@ from notices.serving import dispatch as dispatching
 from notices.serving.models import ChannelKind, Dispatch
 from notices.serving.states import DispatchStatus
 from notices.serving.tasks import sweep_dispatches
-from portal.config import PROJECT_ROOT
 from portal.database import commit
 from portal.extensions import db
 from tests.celery_apps import keep_celery_current
 from tests.fakes.smtp_servers import MisbehavingSmtp
 from tests.scratch_db import scratch_app, scratch_database
 from tests.serving.helpers import signed_notice
+from tests.workers import start_worker_process
 
 pytestmark = [pytest.mark.redis,
               # Celery 5.7's Redis result backend still calls redis-py's deprecated setex.
@@ -112,21 +111,6 @@ def test_smtp_down_for_a_while_then_every_notice_goes_out_once(stack):
         time.sleep(1.0)  # let any duplicate or late retry run: it must find the dispatch sent
     for i in range(3):
         assert len(smtp.behaviour.messages_to(f"debtor{i}@example.in")) == 1
-
-
-def start_worker_process(url: str, queue: str, smtp_port: int, instance, log_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CELERY_", "MAIL_"))}
-    env.update(SULAH_INSTANCE=str(instance), SULAH_ENV="development", DATABASE_URL=url,
-               CELERY_BROKER_URL=os.environ.get("SULAH_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
-               CELERY_RESULT_BACKEND="", CELERY_QUEUE=queue, MAIL_PORT=str(smtp_port),
-               EVIDENCE_STORE=f"fs:{instance / 'evidence'}", DISPATCH_LEASE_SECONDS="3",
-               PYTHONUNBUFFERED="1")
-    command = [sys.executable, "-m", "celery", "--app", "wsgi:celery", "worker", "--pool", "prefork",
-               "--concurrency", "1", "--loglevel", "INFO", "-Q", queue, "--without-gossip",
-               "--without-mingle", "--without-heartbeat", "--hostname", f"{uuid.uuid4().hex[:8]}@%h"]
-    with log_path.open("ab") as log:  # the child keeps its own descriptor
-        return subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
 
 
 def test_worker_killed_mid_dispatch_still_sends_exactly_once(stack, tmp_path):
