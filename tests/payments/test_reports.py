@@ -172,7 +172,7 @@ def test_reject_keeps_the_report_with_the_reason_and_records_nothing(client, aut
 @pytest.mark.parametrize(("fields", "message"), [
     ({"amount": "0"}, "more than zero"), ({"amount": "-100"}, "cannot be negative"),
     ({"amount": "ten"}, "must be written in digits"), ({"amount": "100.005"}, "at most two decimal"),
-    ({"amount": "40000.01"}, "more than the 40,000.00 rupees due"), ({"amount": "Infinity"}, "must be written in digits"),
+    ({"amount": "40000.01"}, "more than the ₹40,000.00 due"), ({"amount": "Infinity"}, "must be written in digits"),
     ({"utr": "12345"}, "is not a transaction reference"), ({"utr": "000000000000"}, "all zeros"),
     ({"utr": ""}, "12-digit UTR"), ({"paid_on": "2031-01-01"}, "cannot be in the future"),
     ({"paid_on": "2026-01-01"}, "before the first invoice"), ({"paid_on": "yesterday"}, "Not a valid date"),
