@@ -20,6 +20,7 @@ from werkzeug.serving import make_server
 
 from portal import config as portal_config
 from portal import create_app
+from portal.database import commit
 from portal.dev import smtp_sink
 from portal.extensions import db, limiter
 from tests.celery_apps import keep_celery_current
@@ -101,7 +102,7 @@ def serving(tmp_path_factory, name: str = "live", prepare: Callable[[], None] | 
 
 
 def _in_own_thread(app: Flask, prepare: Callable[[], None]) -> None:
-    """Run `prepare` in the app's context and commit, in a thread of its own: Playwright's sync API
+    """Run `prepare` in the app's context and commit as the CLI does, in a thread of its own: Playwright's sync API
     keeps an event loop running in the test's thread, where signing (asyncio.run) cannot start one."""
     failure: list[BaseException] = []
 
@@ -110,7 +111,7 @@ def _in_own_thread(app: Flask, prepare: Callable[[], None]) -> None:
             with app.app_context():
                 app.extensions["celery"].set_current()
                 prepare()
-                db.session.commit()
+                commit()  # and what waits on the commit: the seed's notices go out by e-mail
         except BaseException as exc:  # re-raised in the test's thread
             failure.append(exc)
 
