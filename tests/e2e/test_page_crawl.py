@@ -179,7 +179,8 @@ def check(page: Page, crawl: Crawl, url: str, width: int) -> None:
 
 def screenshot(page: Page, crawl: Crawl, n: int, url: str, width: int) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", urlsplit(url).path).strip("-")[:80] or "home"
+    path = re.sub(r"^/n/[^/]+", "/personal-link", urlsplit(url).path)  # no token in a file name
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-")[:80] or "home"
     page.screenshot(path=str(SHOTS / f"{crawl.role}-{n:02d}-{slug}-{width}.png"), full_page=True)
 
 
