@@ -15,6 +15,8 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator
 
+from portal.formatting import rupees
+
 PAISA = Decimal("0.01")
 # ₹99,99,99,99,999.99: more than any MSME claim; each field may set a lower ceiling.
 CEILING = Decimal("99999999999.99")
@@ -26,19 +28,6 @@ _INTERNATIONAL = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 
 class MoneyInvalid(ValueError):
     """The amount was refused; the message says which rule it broke and is safe to show."""
-
-
-def _rupees(value: Decimal) -> str:
-    """₹ and Indian grouping for a message (the kernel's own; pages use the |inr filter)."""
-    whole, _, paise = f"{value:.2f}".partition(".")
-    head, tail = whole[:-3], whole[-3:]
-    groups = []
-    while len(head) > 2:
-        groups.insert(0, head[-2:])
-        head = head[:-2]
-    if head:
-        groups.insert(0, head)
-    return "₹" + ",".join([*groups, tail]) + "." + paise
 
 
 def parse_amount(raw: Any, *, minimum: Decimal = Decimal("0"), maximum: Decimal = CEILING,
@@ -75,7 +64,7 @@ def parse_amount(raw: Any, *, minimum: Decimal = Decimal("0"), maximum: Decimal 
     if len(fraction.rstrip("0")) > 2:
         raise MoneyInvalid(f"{what} can have at most two decimal places (paise): 100.55, not 100.555.")
     if len(whole.lstrip("0")) > len(str(int(maximum))):  # before Decimal's precision can overflow
-        raise MoneyInvalid(f"{what} cannot be more than {_rupees(maximum)}; check the digits.")
+        raise MoneyInvalid(f"{what} cannot be more than {rupees(maximum)}; check the digits.")
     try:
         value = Decimal(f"{whole or '0'}.{fraction[:2] or '0'}").quantize(PAISA)
     except InvalidOperation:
@@ -84,9 +73,9 @@ def parse_amount(raw: Any, *, minimum: Decimal = Decimal("0"), maximum: Decimal 
         raise MoneyInvalid(f"{what} cannot be negative.")
     if value < minimum:
         raise MoneyInvalid(f"{what} must be more than zero." if minimum == PAISA
-                           else f"{what} must be at least {_rupees(minimum)}.")
+                           else f"{what} must be at least {rupees(minimum)}.")
     if value > maximum:
-        raise MoneyInvalid(f"{what} cannot be more than {_rupees(maximum)}; check the digits.")
+        raise MoneyInvalid(f"{what} cannot be more than {rupees(maximum)}; check the digits.")
     return value
 
 

@@ -37,3 +37,37 @@ def test_favicon_is_linked_and_served(client):
     icon = client.get("/static/favicon.svg")
     icon.close()
     assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+
+
+def test_hindi_pages_group_the_same_way():
+    from portal.formatting import rupees
+
+    assert rupees(Decimal("340000"), "hi") == "₹3,40,000.00"
+
+
+def test_no_python_message_formats_money_with_western_grouping():
+    """Messages (refusals, flashes) name amounts through portal.formatting.rupees, never '{x:,.2f}'."""
+    from portal.config import PROJECT_ROOT
+
+    offenders = [str(p.relative_to(PROJECT_ROOT)) for package in ("portal", "notices", "arbitration", "evidence")
+                 for p in (PROJECT_ROOT / package).rglob("*.py") if ":,.2f}" in p.read_text(encoding="utf-8")]
+    assert offenders == []
+
+
+@pytest.mark.parametrize(("stored", "shown"), [
+    ("msmed_invoice", "MSMED invoice (delayed payment to a micro or small enterprise)"), ("neft", "NEFT"),
+    ("notice_signed", "notice signed"), ("email", "e-mail"), ("odr_invite", "invitation to online dispute resolution"),
+])
+def test_stored_values_read_as_words(stored, shown):
+    from portal.web.labels import label
+
+    assert label(stored) == shown
+
+
+def test_delivery_events_read_as_sentences():
+    from portal.web.labels import event_sentence
+
+    assert event_sentence("accepted", "email", "a@b.example") == \
+        "Accepted by the receiving mail server for a@b.example."
+    assert event_sentence("queued", "sms", "+919800000000") == "Waiting to be sent by SMS to +919800000000."
+    assert event_sentence("viewed") == "The debtor opened the notice through the personal link."

@@ -14,6 +14,8 @@ import enum
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from portal.formatting import rupees
+
 PAISA = Decimal("0.01")
 
 
@@ -57,7 +59,7 @@ def check_figure(amount: Decimal, ceiling: Decimal) -> Decimal:
     if amount <= 0:
         raise ValueError("The amount must be more than zero.")
     if amount > ceiling:
-        raise ValueError(f"The amount cannot be more than the sum claimed (₹{ceiling:,.2f}).")
+        raise ValueError(f"The amount cannot be more than the sum claimed ({rupees(ceiling)}).")
     return amount
 
 

@@ -12,7 +12,7 @@ from flask import current_app, render_template
 from arbitration.settlement import instalments
 from arbitration.settlement.models import InstalmentRow
 from notices.serving.contact_rules import ContactPolicy, next_contact_time
-from portal import audit, outbox
+from portal import audit, formatting, outbox
 from portal.accounts.models import User
 from portal.adapters import mail
 from portal.cases.models import Case, ContactKind
@@ -76,8 +76,8 @@ def remind(row: InstalmentRow, now: datetime) -> bool:
 def _queue_sms(phone: str, row: InstalmentRow, amount) -> None:
     """The reminder by SMS, after commit through the SMS task (its DLT template: settlement_reminder)."""
     case = row.agreement.case
-    variables = [f"{amount:,.2f}", case.creditor.legal_name[:30], case.reference, f"{row.due_on:%d %b %Y}",
-                 _url(case)]
+    variables = [formatting.amount(amount), case.creditor.legal_name[:30], case.reference,
+                 f"{row.due_on:%d %b %Y}", _url(case)]
     text = render_template("sms/settlement_reminder.txt", amount=variables[0], creditor=variables[1],
                            reference=variables[2], due=variables[3], url=variables[4]).strip()
     payload = {"to": phone, "template": "settlement_reminder", "variables": variables, "text": text,

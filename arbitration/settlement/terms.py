@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from portal import money
+from portal.formatting import rupees
 from portal.types import to_paisa
 
 MAX_INSTALMENTS = 36
@@ -40,7 +41,7 @@ class SettlementTerms:
         instalments on distinct dates from today on, in date order, adding up to the total exactly."""
         total = _money(total, "The total")
         if ceiling is not None and total > ceiling:
-            raise TermsError(f"The total cannot be more than the sum claimed (₹{ceiling:,.2f}).")
+            raise TermsError(f"The total cannot be more than the sum claimed ({rupees(ceiling)}).")
         if not schedule:
             raise TermsError("Give at least one payment date.")
         if len(schedule) > MAX_INSTALMENTS:
@@ -52,8 +53,8 @@ class SettlementTerms:
         if len(set(dates)) != len(dates):
             raise TermsError("Two instalments fall on the same date.")
         if sum((p.amount for p in parts), Decimal("0")) != total:
-            raise TermsError(f"The instalments add up to ₹{sum(p.amount for p in parts):,.2f}, "
-                             f"not the total of ₹{total:,.2f}.")
+            raise TermsError(f"The instalments add up to {rupees(sum(p.amount for p in parts))}, "
+                             f"not the total of {rupees(total)}.")
         return cls(total, tuple(sorted(parts, key=lambda p: p.due_on)))
 
     @classmethod

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
+from portal.formatting import rupees
 from portal.rates.table import RatePoint, RateTable
 
 ZERO = Decimal("0.00")
@@ -147,18 +148,6 @@ def add_months(day: date, months: int) -> date:
 
 def paisa(value: Decimal) -> Decimal:
     return value.quantize(PAISA, rounding=ROUND_HALF_UP)
-
-
-def rupees(value: Decimal) -> str:
-    """₹1,23,456.78 (Indian digit grouping) for descriptions."""
-    whole, frac = f"{abs(paisa(value)):.2f}".split(".")
-    head, tail = whole[:-3], whole[-3:]
-    groups = []
-    while len(head) > 2:
-        groups.insert(0, head[-2:])
-        head = head[:-2]
-    grouped = ",".join(([head] if head else []) + groups + [tail])
-    return f"{'-' if value < 0 else ''}₹{grouped}.{frac}"
 
 
 def percent(value: Decimal) -> str:

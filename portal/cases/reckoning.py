@@ -13,7 +13,6 @@ from portal.cases.amounts import (
     PaymentMade,
     compute,
 )
-from portal.cases.interest import rupees
 from portal.cases.limitation import (
     DEFAULT_NEAR_DAYS,
     EventKind,
@@ -23,6 +22,7 @@ from portal.cases.limitation import (
     period_start,
 )
 from portal.cases.models import Case, ClaimType
+from portal.formatting import rupees
 from portal.rates.table import RateTable
 
 

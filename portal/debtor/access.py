@@ -93,7 +93,7 @@ def open_with_code(link: DebtorLink, code: str, ip: str, user_agent: str) -> Lin
 
 def guest(link: DebtorLink, row: OneTimeCode) -> LinkGuest:
     return LinkGuest(link_id=link.id, link_case_id=link.case_id, otp_id=row.id,
-                     destination=row.masked_destination)
+                     destination=row.masked_destination, debtor_name=link.case.debtor.legal_name)
 
 
 def load_guest(session_id: str) -> LinkGuest | None:

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from arbitration.settlement.terms import SettlementTerms, TermsError, _add_months
+from portal.formatting import rupees
 from portal.types import to_paisa
 
 MIN_INSTALMENTS = 2
@@ -62,7 +63,7 @@ def build_terms(total: Decimal, plan: PlanRequest, today: date) -> SettlementTer
     if down < 0:
         raise TermsError("The down payment cannot be negative.")
     if down >= total:
-        raise TermsError(f"The down payment covers the whole amount (₹{total:,.2f}): pay in full instead.")
+        raise TermsError(f"The down payment covers the whole amount ({rupees(total)}): pay in full instead.")
     rest = total - down
     each = to_paisa(rest / plan.count)
     amounts = [each] * (plan.count - 1) + [rest - each * (plan.count - 1)]

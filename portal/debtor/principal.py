@@ -20,6 +20,7 @@ class LinkGuest:
     link_case_id: int
     otp_id: int
     destination: str  # the address the code went to, masked: "r•••@example.in"
+    debtor_name: str = ""  # the case's debtor as the claim names it: what the page header shows
 
     role = Role.DEBTOR
     id = None  # no user row: audit events record actor_id NULL, actor_role "debtor"
@@ -31,6 +32,10 @@ class LinkGuest:
     org_id = None
     name = "The debtor (through the personal link)"
     email = ""
+
+    @property
+    def display_name(self) -> str:
+        return self.debtor_name or "You"
 
     def get_id(self) -> str:
         return f"{SESSION_PREFIX}{self.link_id}:{self.otp_id}"

@@ -11,6 +11,7 @@ from portal.cases.intake import today_ist
 from portal.cases.models import Case
 from portal.cases.position import position
 from portal.extensions import db
+from portal.formatting import rupees
 from portal.payments.forms import RejectForm, UpiForm
 from portal.payments.models import PaymentReport, ReportStatus
 from portal.payments.services import PaymentInvalid, confirm_report, reject_report
@@ -51,7 +52,7 @@ def confirm(reference: str, report_id: int):
     require_fresh_form()
     payment = confirm_report(current_user, report, today_ist())
     paid = " Nothing more is due: the case is marked paid." if case.status.value == "paid" else ""
-    flash(f"Payment of ₹{payment.amount:,.2f} confirmed; the debtor has its receipt.{paid}", "success")
+    flash(f"Payment of {rupees(payment.amount)} confirmed; the debtor has its receipt.{paid}", "success")
     return redirect(url_for("payments.list_payments", reference=case.reference))
 
 

@@ -20,6 +20,7 @@ from portal.cases.states import transition_for
 from portal.cases.transitions import fire
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.formatting import rupees
 from portal.payments.dues import amount_due, known
 from portal.payments.models import PaymentReport
 from portal.payments.receipts import issue
@@ -55,7 +56,7 @@ def check_amount(amount: Any, due: Decimal, field: str = "amount") -> Decimal:
     if due <= 0:
         raise PaymentInvalid(field, "Nothing is due on this case now.")
     if value > due:
-        raise PaymentInvalid(field, f"That is more than the {due:,.2f} rupees due today.")
+        raise PaymentInvalid(field, f"That is more than the {rupees(due)} due today.")
     return value.quantize(PAISA)
 
 
@@ -117,7 +118,7 @@ def confirm_report(actor: Any, report: PaymentReport, today: date) -> Payment:
     _decidable(report, "report_confirmed")
     due = amount_due(case, today)
     if report.amount > due:
-        raise DomainError(f"The report is for {report.amount:,.2f} rupees but only {due:,.2f} is due now. "
+        raise DomainError(f"The report is for {rupees(report.amount)} but only {rupees(due)} is due now. "
                           "Reject it and record what you received on the case page instead.")
     lifecycle.fire(REPORT, report, "report_confirmed", actor, payload={
         "report_id": report.id, "amount": report.amount, "utr": report.utr},

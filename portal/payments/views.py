@@ -16,6 +16,7 @@ from portal.cases.lookup import case_for as load
 from portal.cases.models import Case
 from portal.cases.position import position
 from portal.extensions import db, limiter
+from portal.formatting import rupees
 from portal.payments.dues import amount_due
 from portal.payments.forms import OnlineForm, ReportForm
 from portal.payments.models import PaymentReport, Receipt
@@ -53,7 +54,7 @@ def requested_amount(raw: str | None, due: Decimal) -> tuple[Decimal, str | None
     if not value.is_finite() or value <= 0 or value != value.quantize(PAISA):
         return due, "The amount must be more than zero, to the paisa; showing the full amount due.", True
     if value > due:
-        return due, f"{value:,.2f} is more than is due today; showing the amount due today.", False
+        return due, f"{rupees(value)} is more than is due today; showing the amount due today.", False
     return value, None, False
 
 
@@ -83,7 +84,7 @@ def render_pay(case: Case, *, form: ReportForm | None = None, online_form: Onlin
         try:
             upi = payment_uri(vpa, case.creditor.legal_name, amount, case.reference,
                               f"Claim {case.reference}")
-            qr = qr_svg(upi, f"UPI QR code to pay {amount:,.2f} rupees to {case.creditor.legal_name}")
+            qr = qr_svg(upi, f"UPI QR code to pay {rupees(amount)} to {case.creditor.legal_name}")
         except ValueError as exc:   # a VPA saved before validation, or a name UPI cannot carry
             current_app.logger.warning("no UPI link for %s: %s", case.reference, exc)
     shown = f"{amount:.2f}" if amount else ""

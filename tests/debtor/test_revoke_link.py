@@ -50,7 +50,7 @@ def test_revoking_asks_then_ends_the_link_and_its_session(client, auth, served, 
 
     auth.login_as(creditor)
     page = text(client.get(f"/cases/{case.reference}"))
-    assert "The debtor's personal links" in page and "debtor@example.in (email)" in page
+    assert "The debtor's personal links" in page and "debtor@example.in (e-mail)" in page
     assert f'<a class="button danger" href="{revoke_url(case, link)}">Revoke…</a>' in page
     ask = client.get(revoke_url(case, link))
     assert ask.status_code == 200 and "Revoke this personal link?" in text(ask)

@@ -9,6 +9,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from werkzeug.serving import make_server
 
 from portal import config as portal_config
 from portal import create_app
+from portal.database import commit
 from portal.dev import smtp_sink
 from portal.extensions import db, limiter
 from tests.celery_apps import keep_celery_current
@@ -57,9 +59,12 @@ def _with_own_celery(app: Flask) -> Callable:
     return wsgi
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[LiveServer]:
-    instance = tmp_path_factory.mktemp("live-instance")
+@contextmanager
+def serving(tmp_path_factory, name: str = "live", prepare: Callable[[], None] | None = None
+            ) -> Iterator[LiveServer]:
+    """A freshly migrated app served from a background thread; `prepare` runs in its app context
+    (and commits) before the first request, e.g. to seed demo data."""
+    instance = tmp_path_factory.mktemp(f"{name}-instance")
     mail_port = _free_port()
     sink = smtp_sink.start(instance / "outbox", port=mail_port)
 
@@ -81,7 +86,9 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     server = make_server("127.0.0.1", 0, _with_own_celery(app), threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"
     app.config["PUBLIC_BASE_URL"] = url  # links in e-mails point at this server
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    if prepare is not None:
+        _in_own_thread(app, prepare)
+    thread = threading.Thread(target=server.serve_forever, name=f"{name}-server", daemon=True)
     thread.start()
     try:
         yield LiveServer(app=app, url=url, outbox=instance / "outbox")
@@ -92,6 +99,34 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         sink.stop()
         with app.app_context():
             db.engine.dispose()
+
+
+def _in_own_thread(app: Flask, prepare: Callable[[], None]) -> None:
+    """Run `prepare` in the app's context and commit as the CLI does, in a thread of its own: Playwright's sync API
+    keeps an event loop running in the test's thread, where signing (asyncio.run) cannot start one."""
+    failure: list[BaseException] = []
+
+    def run():
+        try:
+            with app.app_context():
+                app.extensions["celery"].set_current()
+                prepare()
+                commit()  # and what waits on the commit: the seed's notices go out by e-mail
+        except BaseException as exc:  # re-raised in the test's thread
+            failure.append(exc)
+
+    with keep_celery_current():
+        thread = threading.Thread(target=run, name="prepare")
+        thread.start()
+        thread.join()
+    if failure:
+        raise failure[0]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[LiveServer]:
+    with serving(tmp_path_factory) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -48,7 +48,9 @@ def test_offer_counter_and_acceptance_make_the_settlement_agreement(room, outbox
     assert page.status_code == 200 and "₹1,80,000.00" in html and "Final invoice only." in html
     assert f"counter={first.id}" in html
     form = room.client("guest").get(f"/odr/{room.ref}/offers?counter={first.id}")
-    assert "Counter-offer to #" in form.get_data(as_text=True)
+    # Offers are counted per case from 1, whatever their row id.
+    assert "Counter-offer to offer 1 (" in form.get_data(as_text=True)
+    assert "Offer 1 from" in html
 
     countered = room.post("guest", f"/offers/{first.id}/counter", {
         "kind": "instalments", "total": "1,50,000", "instalments": "3", "first_due": "2026-12-10"})

@@ -54,7 +54,7 @@ def test_pay_page_has_the_exact_upi_link_and_an_svg_qr(client, auth, db_session)
     link = (f"upi://pay?pa=creditor@okhdfc&pn=Kaveri%20Looms%20%26%20Sons&am=40000.00&cu=INR&tr={ref}"
             f"&tn=Claim%20{case.reference}")
     assert f'href="{html.escape(link)}"' in body
-    assert '<svg' in body and 'role="img"' in body and "<title>UPI QR code to pay 40,000.00 rupees" in body
+    assert '<svg' in body and 'role="img"' in body and "<title>UPI QR code to pay ₹40,000.00 to" in body
     assert "http" not in body.split('<div class="qr">')[1].split("</div>")[0].replace(
         "http://www.w3.org/2000/svg", "")  # the QR is inline, nothing fetched
 
@@ -172,7 +172,7 @@ def test_reject_keeps_the_report_with_the_reason_and_records_nothing(client, aut
 @pytest.mark.parametrize(("fields", "message"), [
     ({"amount": "0"}, "more than zero"), ({"amount": "-100"}, "cannot be negative"),
     ({"amount": "ten"}, "must be written in digits"), ({"amount": "100.005"}, "at most two decimal"),
-    ({"amount": "40000.01"}, "more than the 40,000.00 rupees due"), ({"amount": "Infinity"}, "must be written in digits"),
+    ({"amount": "40000.01"}, "more than the ₹40,000.00 due"), ({"amount": "Infinity"}, "must be written in digits"),
     ({"utr": "12345"}, "is not a transaction reference"), ({"utr": "000000000000"}, "all zeros"),
     ({"utr": ""}, "12-digit UTR"), ({"paid_on": "2031-01-01"}, "cannot be in the future"),
     ({"paid_on": "2026-01-01"}, "before the first invoice"), ({"paid_on": "yesterday"}, "Not a valid date"),
@@ -204,7 +204,7 @@ def test_confirming_more_than_is_due_is_refused(client, auth, db_session):
     base = f"/cases/{case.reference}/payments/reports"
     assert post(client, f"{base}/{the_report(case, '412345678901').id}/confirm").status_code == 302
     over = post(client, f"{base}/{the_report(case, '412345678902').id}/confirm")
-    assert over.status_code == 409 and "only 10,000.00 is due" in over.get_data(as_text=True)
+    assert over.status_code == 409 and "only ₹10,000.00 is due" in over.get_data(as_text=True)
     assert len(payments_of(case)) == 1
 
 

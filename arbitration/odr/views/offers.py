@@ -47,8 +47,11 @@ def render_offers(case: Case, *, form: OfferForm | None = None, counter: Offer |
     may_offer = can(current_user, Action.NEGOTIATE, case)
     may_propose = can(current_user, Action.PROPOSE_AS_NEUTRAL, case)
     everything = service.offers_for(case)
+    # People count a case's offers from 1, in the order they were made; the row id is no number to show.
+    numbers = {o.id: n for n, o in enumerate(sorted(everything, key=lambda o: o.id), start=1)}
     return render_template(
         "arbitration/offers.html", case=case, section="offers", viewer=side_of(current_user, case),
+        numbers=numbers,
         live=[o for o in everything if o.status == OfferStatus.LIVE],
         past=[o for o in everything if o.status != OfferStatus.LIVE], now=utcnow(),
         ceiling=service.claim_ceiling(case), may_offer=may_offer, may_propose=may_propose,

@@ -31,6 +31,7 @@ from portal.cases.lookup import case_for as load
 from portal.cases.models import Case
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.formatting import rupees
 from portal.web.boundary import on_refusal
 from portal.web.forms import require_fresh_form
 
@@ -184,7 +185,7 @@ def record_fee(reference: str):
     deposit = proceedings.record_fee_deposit(
         current_user, case, party=ProceedingParty(form.party.data), amount=form.amount.data,
         received_on=form.received_on.data, reference=form.reference.data, today=today_ist())
-    return back(case, f"Deposit of ₹{deposit.amount:,.2f} recorded.")
+    return back(case, f"Deposit of {rupees(deposit.amount)} recorded.")
 
 
 @bp.post("/<reference>/proceedings/extensions")
