@@ -6,6 +6,12 @@
 # PostgreSQL and Redis tests skip with a reason on a laptop without them and fail when CI=true.
 # Each pass runs in parallel under pytest-xdist (PYTEST_WORKERS, default one per core); every worker
 # has its own database, ports and queues (tests/conftest.py).
+# Tests that use no database at all (no `database_url` among their fixtures: pure rules, parsers,
+# adapters against fakes, PDF and signature checks) run in the SQLite pass only: the engine cannot
+# change their result. The PostgreSQL pass lists them as deselected (tests/conftest.py,
+# uses_the_database); SULAH_TEST_EVERY_PASS=1 runs them there too.
+# The browser run collects tests/e2e only, where every browser test lives (tests/conftest.py fails
+# the collection of a browser test anywhere else), instead of importing the whole suite to find them.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,7 +47,10 @@ browser_log=$(mktemp)
 trap 'rm -f "$browser_log"' EXIT
 (
     failed=()
-    run_pass "sqlite (browser)" env SULAH_TEST_DB=sqlite "$pytest" -m browser "${args[@]}"
+    # Narrowed runs keep their own paths (a path outside tests/e2e then selects no browser test).
+    browser_paths=()
+    ((narrowed)) || browser_paths=(tests/e2e)
+    run_pass "sqlite (browser)" env SULAH_TEST_DB=sqlite "$pytest" -m browser "${browser_paths[@]}" "${args[@]}"
     ((${#failed[@]} == 0))
 ) > "$browser_log" 2>&1 &
 browser_pid=$!

@@ -6,6 +6,7 @@ import os
 import socket
 from types import SimpleNamespace
 
+import argon2
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
@@ -15,6 +16,7 @@ from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from portal import create_app
+from portal.accounts import passwords
 from portal.config import TestConfig
 from portal.dev import smtp_sink as sink
 from portal.extensions import db
@@ -23,6 +25,17 @@ PG_URL = os.environ.get("SULAH_TEST_PG_URL", "postgresql+psycopg://postgres@127.
 REDIS_URL = os.environ.get("SULAH_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 BACKEND = os.environ.get("SULAH_TEST_DB", "sqlite")
+# SULAH_TEST_EVERY_PASS=1 runs the tests that use no database in the PostgreSQL pass too.
+IN_EVERY_PASS = os.environ.get("SULAH_TEST_EVERY_PASS", "") == "1"
+
+# Argon2 at production cost (64 MiB, three passes, four lanes) is about 0.25 s of CPU a hash or a
+# check: every form login, sign-up, reset and invitation paid it, and each worker twice at import.
+# The tests prove what is hashed and checked, not how hard the hash is to break, so they use
+# argon2-cffi's cheapest Argon2id parameters (same algorithm and encoding). Set before anything
+# hashes (tests/factories.py hashes its password at import). Subprocesses (the Celery worker, the
+# dev-stack commands) are separate interpreters and keep the production parameters.
+passwords._hasher = argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+passwords._DUMMY = passwords._hasher.hash("not-a-real-password")
 
 
 def service_unavailable(what: str, reason: str) -> None:
@@ -47,10 +60,34 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def uses_the_database(item) -> bool:
+    """Whether the test reaches the session's database (SQLite or PostgreSQL): directly or through
+    any fixture, every way in goes through `database_url` (app, db_session, client, auth, the
+    scratch databases). A test without it gives the same result on either engine."""
+    return "database_url" in getattr(item, "fixturenames", ()) or "postgres" in item.keywords
+
+
+E2E = os.path.join(os.path.dirname(__file__), "e2e")
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects: sees the browser tests in every pass
 def pytest_collection_modifyitems(config, items):
+    astray = [item.nodeid for item in items
+              if item.get_closest_marker("browser") and not str(item.path).startswith(E2E + os.sep)]
+    if astray:
+        raise pytest.UsageError(f"browser tests belong in tests/e2e/ (the browser run of "
+                                f"scripts/test-passes.sh collects only there): {astray}")
     for item in items:
         if "postgres" in item.keywords and BACKEND != "postgresql":
             item.add_marker(pytest.mark.skip(reason="runs in the PostgreSQL pass (make test runs it)"))
+    if BACKEND == "postgresql" and not IN_EVERY_PASS:
+        # The PostgreSQL pass is for what the engine can change; tests that never reach a database
+        # (pure rules, parsers, adapters with fakes, PDFs and signatures) already ran in the SQLite
+        # pass and would give the same result here (scripts/test-passes.sh).
+        engine_free = [item for item in items if not uses_the_database(item)]
+        if engine_free:
+            config.hook.pytest_deselected(items=engine_free)
+            items[:] = [item for item in items if uses_the_database(item)]
     # Browser tests last: Playwright's sync API keeps an event loop running in the main thread for
     # the session-wide browser, and code under test that calls asyncio.run() (pyHanko) cannot
     # run while it is open.
