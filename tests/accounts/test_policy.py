@@ -63,6 +63,7 @@ EXPECTED = [
     (Action.REVOKE_DEBTOR_LINK, S.WITHDRAWN, CREDITORS | {"advocate"}),
     (Action.RECORD_POSTAL_SERVICE, S.SETTLED, CREDITORS),
     (Action.RECORD_POSTAL_SERVICE, S.CLOSED, set()),
+    (Action.REQUEST_EXPERT_CERTIFICATE, S.NOTICE_SERVED, CREDITORS | {"advocate"}),
     (Action.REQUEST_BULK_NOTICES, None, CREDITORS),
     (Action.REVIEW_NOTICE_BATCH, None, {"advocate", "unengaged_advocate", "unassigned_advocate"}),
     (Action.SIGN_MANDATE, None, {"advocate", "unengaged_advocate", "unassigned_advocate"}),
