@@ -48,9 +48,14 @@ def attach(actor: User, certificate: ExpertCertificate, stream: BinaryIO, filena
     if certificate.status not in EXPERT_CERTIFICATE.sources("attached"):
         raise DomainError("This expert's certificate is already attached.")
     notice = certificate.notice
-    doc = evidence.add_document(actor, notice.case, stream, filename, evidence.DocumentKind.DELIVERY_PROOF,
-                                f"BSA s.63 Part B certificate of {certificate.expert_name} on the delivery "
-                                f"proof of notice N{notice.id}, version {certificate.proof_version}")
+    try:
+        doc = evidence.add_document(actor, notice.case, stream, filename,
+                                    evidence.DocumentKind.DELIVERY_PROOF,
+                                    f"BSA s.63 Part B certificate of {certificate.expert_name} on the "
+                                    f"delivery proof of notice N{notice.id}, version "
+                                    f"{certificate.proof_version}")
+    except evidence.UploadRefused as exc:  # nothing was kept; say why on the page
+        raise DomainError(str(exc)) from exc
     lifecycle.fire(EXPERT_CERTIFICATE, certificate, "attached", actor, case=notice.case,
                    changes={"document_id": doc.id, "sha256": doc.sha256, "attached_at": utcnow()},
                    payload={"notice_id": notice.id, "document_id": doc.id, "sha256": doc.sha256})
