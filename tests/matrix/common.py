@@ -3,11 +3,13 @@
 tests/test_authorization_matrix.py gathers them all."""
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from portal.cases.states import CaseStatus
+from portal.extensions import db, limiter
 from tests.accounts.parties import ACTORS, CREDITORS, RIGHT_PARTIES, STRANGERS
 
 S = CaseStatus
@@ -41,3 +43,34 @@ def allow(actors, status: int, **more: int) -> dict[str, int]:
 
 def case_url(status: S = S.FILED, suffix: str = "") -> Callable[[Any], str]:
     return lambda w: f"/cases/{w.case(status).reference}{suffix}"
+
+
+@contextmanager
+def undone(client) -> Iterator[None]:
+    """Whatever happens inside, requests included, is rolled back afterwards, and the client is
+    signed out: one route's world (its case, notice, users) is built once and tried by each user
+    in turn, each seeing it as it was built (tests/conftest.py's `db_session` holds the connection
+    every session of the test, the requests' included, works in)."""
+    db.session.commit()
+    savepoint = db.session.get_bind().begin_nested()
+    limiter.reset()  # a throttle (429) would hide the handler behind it
+    try:
+        yield
+    finally:
+        db.session.rollback()
+        savepoint.rollback()
+        with client.session_transaction() as sess:
+            sess.clear()
+
+
+def warm(world, probe: Probe, actors) -> str:
+    """Build, before any `undone` block, everything the probe and the users need that the world
+    keeps (its users, its one case per status): built inside a block, it would be rolled back while
+    the world still held it. Gives the probe's path (built once: it may build what it names)."""
+    for actor in actors:
+        world.user(actor)
+    path = probe.path(world)
+    for build in (probe.form, probe.json):
+        if build is not None:
+            build(world)
+    return path
