@@ -9,10 +9,10 @@ bidirectional characters, huge strings, numbers with exponents and many decimals
 out-of-range dates, files with junk content and names, and in JSON values of the wrong type. A valid
 CSRF token goes with each request, so the handler itself is reached.
 
-Bounded for every CI run: a few examples for a user the route lets in, one for each user it
-refuses (the refusal comes before the form is read); a fixed seed per route and user (no example
-database), so every run sends the same junk; no shrinking (the failing example is printed as
-generated). A refusal may keep a row only where the view says so (KEPT_ON_REFUSAL).
+Bounded for every CI run: a few examples for each user the route lets in, one for the signed-out
+visitor and one for a user it refuses (the refusal comes before the form is read: `_fuzzers`); a
+fixed seed per route and user (no example database), so every run sends the same junk; no
+shrinking (the failing example is printed as generated). A refusal may keep a row only where the view says so (KEPT_ON_REFUSAL).
 """
 from __future__ import annotations
 
@@ -38,8 +38,9 @@ from tests.test_authorization_matrix import ROUTES, World
 pytestmark = pytest.mark.skipif(os.environ.get("SULAH_TEST_DB", "sqlite") != "postgresql",
                                 reason="runs in the PostgreSQL pass (make test runs it)")
 
-ALLOWED_EXAMPLES = 5  # per user the route lets in
-REFUSED_EXAMPLES = 1  # per user it refuses (anonymous included)
+ALLOWED_EXAMPLES = 5  # for the first user the route lets in
+OTHER_ALLOWED_EXAMPLES = 3  # for each other user it lets in
+REFUSED_EXAMPLES = 1  # for the signed-out visitor and for one signed-in user it refuses
 MISSING = object()  # the field is left out of the request
 
 # Text a person (or a script) might paste: NUL and other C0/C1 controls, bidirectional overrides and
@@ -265,11 +266,22 @@ def test_junk_from_every_principal(app, client, auth, db_session, endpoint, meth
     as_json = probe.json is not None
     base = probe.json(world) if as_json else (probe.form(world) if probe.form else {})
     strategy = json_junk_body(base) if as_json else form_junk(base)
-    for actor in ACTORS:
+    for actor, examples in _fuzzers(probe):
         _sign_in(client, auth, world.user(actor))
-        lets_in = probe.ok.get(actor, 403) < 400
-        fuzz_as(app, client, actor, method, path, strategy, as_json=as_json,
-                examples=ALLOWED_EXAMPLES if lets_in else REFUSED_EXAMPLES)
+        fuzz_as(app, client, actor, method, path, strategy, as_json=as_json, examples=examples)
+
+
+def _fuzzers(probe) -> list[tuple[str, int]]:
+    """Who sends junk to the route, and how many examples: the most to the first user it lets in,
+    fewer to the others it lets in (the same handler, reached with other rights), and one each to
+    the signed-out visitor and the first signed-in user it refuses. The policy refuses before the
+    form is read (the matrix proves who is refused, with a valid request); one junk request from a
+    refused user checks that order still holds."""
+    allowed = [a for a in ACTORS if probe.ok.get(a, 403) < 400]
+    refused = [a for a in ACTORS if a not in allowed]
+    chosen = [(actor, ALLOWED_EXAMPLES if i == 0 else OTHER_ALLOWED_EXAMPLES) for i, actor in enumerate(allowed)]
+    signed_in_refused = [a for a in refused if a != "anonymous"][:1]
+    return chosen + [(a, REFUSED_EXAMPLES) for a in refused if a == "anonymous" or a in signed_in_refused]
 
 
 def test_a_whole_number_too_long_for_a_float_is_refused_not_a_crash(app):
