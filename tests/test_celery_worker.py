@@ -67,15 +67,12 @@ def test_procfile_worker_round_trips_ping_on_embedded_sqlite_broker(tmp_path):
                                   stderr=subprocess.STDOUT, start_new_session=True)
     try:
         _wait_for(log_path, "ready.", worker, timeout=60)
-        started = time.monotonic()
         ping = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "worker", "ping",
                                "--timeout", "30"], cwd=PROJECT_ROOT, env=env,
                               capture_output=True, text=True, timeout=90)
-        elapsed = time.monotonic() - started
         assert ping.returncode == 0, ping.stderr + log_path.read_text(errors="replace")
         assert "answered" in ping.stdout
         assert "succeeded" in log_path.read_text(errors="replace")
-        assert elapsed < 20, f"round trip took {elapsed:.1f} s"
         assert (tmp_path / "celery-broker.sqlite").exists()
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
