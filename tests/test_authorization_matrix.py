@@ -32,9 +32,9 @@ from portal.imports import services as import_services
 from portal.imports.models import ImportBatch
 from portal.imports.parsing import template_csv
 from portal.rates.models import BankRate
-from portal.types import utcnow
 from tests.accounts.parties import ACTORS, CREDITORS, Parties
 from tests.conftest import csrf_for
+from tests.factories import mandate_in_force
 from tests.matrix.common import (
     ADVOCATES,
     ALL_CREDITORS,
@@ -53,10 +53,6 @@ from tests.matrix.common import (
 
 S = CaseStatus
 _DEMO_P12: dict[str, bytes] = {}  # one generated key for every cell (RSA generation is slow)
-
-
-# How migration p16 describes a mandate given before signed mandates (still in force).
-LEGACY_MANDATE = "accepted online (before signed mandates)"
 
 
 def demo_p12(name: str) -> bytes:
@@ -93,20 +89,9 @@ class World(Parties):
         return payment
 
     def mandate_in_force(self):
-        """The organisation's mandate to the advocate, in force as one given before signed mandates
-        (migration p16 keeps those): who may act is what these cells test, not the mandate's
-        ceremony (tests/notices/test_mandates.py), whose PDF rendering, seal and countersignature
-        cost about 0.4 s a cell."""
-        from notices.mandates.models import Mandate
-        from notices.mandates.states import MandateStatus
-
-        mandate = Mandate(org_id=self.creditor_admin.org_id, advocate_id=self.advocate.id,
-                          text="Mandate to issue and send notices", sha256="0" * 64,
-                          signed_by_id=self.creditor_admin.id, signed_at=utcnow(),
-                          method=LEGACY_MANDATE, status=MandateStatus.IN_FORCE, accepted_at=utcnow())
-        db.session.add(mandate)
-        db.session.flush()
-        return mandate
+        """The organisation's mandate to the advocate, in force (tests.factories.mandate_in_force):
+        who may act is what these cells test, not the mandate's ceremony."""
+        return mandate_in_force(self.creditor_admin, self.advocate)
 
     def give_advocate_a_dsc(self) -> None:
         """The advocate holds a demo DSC (one key for every cell: RSA generation and PKCS#12

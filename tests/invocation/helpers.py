@@ -14,7 +14,13 @@ from notices.drafting import workflow as services
 from notices.signing.signatures import sign_notice
 from portal.cases.intake import today_ist
 from portal.cases.states import CaseStatus
-from tests.factories import AdvocateFactory, CaseFactory, CreditorFactory, EngagementFactory
+from tests.factories import (
+    AdvocateFactory,
+    CaseFactory,
+    CreditorFactory,
+    EngagementFactory,
+    mandate_in_force,
+)
 from tests.pdfs import PDF
 from tests.serving.helpers import ALWAYS, demo_pkcs12
 
@@ -49,7 +55,7 @@ def signed_invocation(creditor, advocate, case):
     """The s.21 notice drafted, submitted, approved and signed (the basis must be in force)."""
     notice = invocation.draft_notice(creditor, case, today_ist())
     services.submit(creditor, notice)
-    services.grant_mandate(creditor, advocate)
+    mandate_in_force(creditor, advocate)
     services.approve(advocate, notice, pyotp.TOTP(advocate.totp_secret).now())
     sign_notice(advocate, notice)
     return notice

@@ -10,7 +10,13 @@ from notices.signing.signatures import sign_notice
 from portal.cases.intake import today_ist
 from portal.cases.models import ContactKind, PartyContact
 from portal.cases.states import CaseStatus
-from tests.factories import AdvocateFactory, CaseFactory, CreditorFactory, EngagementFactory
+from tests.factories import (
+    AdvocateFactory,
+    CaseFactory,
+    CreditorFactory,
+    EngagementFactory,
+    mandate_in_force,
+)
 
 ALWAYS = {"contact_from_minute": 0, "contact_until_minute": 24 * 60, "daily_contact_cap": 50}
 
@@ -38,7 +44,7 @@ def signed_notice(*, mobile: str | None = "+919812345678", window: dict | None =
     advocate.advocate_profile.signing_passphrase = "pw"
     notice = services.start_notice(creditor, case, today_ist())
     services.submit(creditor, notice)
-    services.grant_mandate(creditor, advocate)
+    mandate_in_force(creditor, advocate)
     services.approve(advocate, notice, pyotp.TOTP(advocate.totp_secret).now())
     sign_notice(advocate, notice)
     return creditor, advocate, case, notice
