@@ -15,9 +15,10 @@ from portal.apikeys.idempotency import idempotent
 from portal.apikeys.services import SCOPES
 from portal.errors import Denied
 
-__all__ = ["SCOPES", "guard_api_request", "idempotent", "init_apikeys", "rate_limit_key"]
+__all__ = ["ENDPOINT_SCOPE", "SCOPES", "guard_api_request", "idempotent", "init_apikeys", "rate_limit_key"]
 
-# The scope each kind of request needs when it comes with a key; an endpoint may name its own.
+# The scope each kind of request needs when it comes with a key; an endpoint may name its own
+# ("" for a public one, such as the API's own description).
 METHOD_SCOPE = {"GET": "read", "HEAD": "read", "OPTIONS": "read"}
 ENDPOINT_SCOPE: dict[str, str] = {}
 
@@ -59,7 +60,7 @@ def guard_api_request() -> None:
             csrf.protect()
         return
     needed = ENDPOINT_SCOPE.get(request.endpoint or "", METHOD_SCOPE.get(request.method, "write"))
-    if needed not in key.scope_set:
+    if needed and needed not in key.scope_set:
         raise Denied(403, f"This API key does not have the '{needed}' scope.")
 
 
