@@ -10,6 +10,7 @@ import evidence
 from portal.accounts.policy import Action
 from portal.api import schemas as s
 from portal.api.blueprint import bp
+from portal.apikeys import body_stream
 from portal.api.http import BadInput, answer, caller, field_errors
 from portal.api.spec import operation
 from portal.api.views.cases import case_for
@@ -60,7 +61,7 @@ def upload_document(reference: str):
             args.update({k: v for k, v in request.form.items() if k in ("kind", "description")})
             stream = part.stream
         else:
-            stream = request.stream
+            stream = body_stream()
         meta = s.UploadQuery.model_validate(args)
     except ValidationError as exc:
         raise BadInput(422, "Invalid upload", "Some parameters are not valid.", field_errors(exc)) from exc
