@@ -5,8 +5,8 @@ Idempotency-Key handling.
 
 The door: `init_apikeys`, `guard_api_request` (an API blueprint's before_request), `idempotent`,
 `body_stream` (a POST's body after the Idempotency-Key fingerprint read it), `ENDPOINT_SCOPE` (a
-route's own scope), `rate_limit_key`, `SCOPES`. Sits just above accounts: the cases API imports it, it imports no
-feature above accounts."""
+route's own scope), `rate_limit_key`, `SCOPES`. Sits just above accounts: the cases API imports
+it, it imports no feature above accounts."""
 from __future__ import annotations
 
 from flask import Flask, g, request
@@ -16,7 +16,8 @@ from portal.apikeys.idempotency import body_stream, idempotent
 from portal.apikeys.services import SCOPES
 from portal.errors import Denied
 
-__all__ = ["ENDPOINT_SCOPE", "SCOPES", "body_stream", "guard_api_request", "idempotent", "init_apikeys", "rate_limit_key"]
+__all__ = ["ENDPOINT_SCOPE", "SCOPES", "body_stream", "guard_api_request", "idempotent", "init_apikeys",
+           "rate_limit_key"]
 
 # The scope each kind of request needs when it comes with a key; an endpoint may name its own
 # ("" for a public one, such as the API's own description).

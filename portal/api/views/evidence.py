@@ -10,10 +10,10 @@ import evidence
 from portal.accounts.policy import Action
 from portal.api import schemas as s
 from portal.api.blueprint import bp
-from portal.apikeys import body_stream
 from portal.api.http import BadInput, answer, caller, field_errors
 from portal.api.spec import operation
 from portal.api.views.cases import case_for
+from portal.apikeys import body_stream
 
 CHUNK = 64 * 1024
 
