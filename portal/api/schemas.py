@@ -9,6 +9,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from evidence import DocumentKind
+
 Money = Annotated[Decimal, Field(description="Rupees, a decimal string with two places")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
 
@@ -157,9 +159,12 @@ class DocumentList(Out):
     documents: list[Document]
 
 
+DocumentKindName = Literal[tuple(k.value for k in DocumentKind)]
+
+
 class UploadQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    kind: str = Field(description="What the document is: invoice, purchase_order, contract, ...")
+    kind: DocumentKindName = Field(description="What the document is")
     filename: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)] = Field(
         description="The file's name (a raw-body upload carries none of its own)")
     description: Annotated[str, StringConstraints(max_length=1000)] = ""

@@ -68,13 +68,8 @@ def upload_document(reference: str):
     except RequestEntityTooLarge as exc:
         raise BadInput(413, "File too large", "The file is larger than the most one upload may be.") from exc
     try:
-        kind = evidence.DocumentKind(meta.kind)
-    except ValueError:
-        kinds = ", ".join(k.value for k in evidence.DocumentKind)
-        raise BadInput(422, "Invalid upload", f"kind must be one of: {kinds}.",
-                       {"kind": [f"kind must be one of: {kinds}."]}) from None
-    try:
-        doc = evidence.add_document(caller(), case, stream, meta.filename, kind, meta.description)
+        doc = evidence.add_document(caller(), case, stream, meta.filename,
+                                     evidence.DocumentKind(meta.kind), meta.description)
     except evidence.UploadRefused as exc:
         raise BadInput(422, "Upload refused", str(exc), {"file": [str(exc)]}) from exc
     return answer(_document(case, doc), 201)
