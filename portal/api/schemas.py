@@ -10,8 +10,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from evidence import DocumentKind
+from portal import money
 
 Money = Annotated[Decimal, Field(description="Rupees, a decimal string with two places")]
+AmountIn = money.api_money(minimum=Decimal("0.01"))  # the one money parser: no exponent, two places
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
 
 
@@ -201,6 +203,13 @@ class NoticeList(Out):
     notices: list[Notice]
 
 
+class ServeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    channels: list[Literal["email", "sms", "whatsapp", "post"]] = Field(min_length=1, max_length=4)
+    escalate_to_odr: bool = Field(False, description="Move the case into online dispute resolution "
+                                  "if the period to pay ends without an answer")
+
+
 class Dispatch(Out):
     id: int
     channel: str
@@ -327,6 +336,14 @@ class Promise(Out):
     made_how: str
     created_at: datetime
     decided_at: datetime | None
+
+
+class PromiseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    invoice_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+    amount: AmountIn
+    promised_for: date
+    note: Annotated[str, StringConstraints(max_length=2000)] = ""
 
 
 class PromiseList(Out):

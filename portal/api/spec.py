@@ -159,7 +159,7 @@ def build(problem_model: type[BaseModel], *, server_url: str = "/") -> dict:
             content = {"application/json": {"schema": comps.ref(op.answer)}}
         else:
             content = None
-        ok: dict[str, Any] = {"description": "OK" if op.status == 200 else "Created"}
+        ok: dict[str, Any] = {"description": {201: "Created", 202: "Accepted"}.get(op.status, "OK")}
         if content:
             ok["content"] = content
         if op.method == "POST":

@@ -19,6 +19,7 @@ from portal.apikeys import ENDPOINT_SCOPE
 from portal.apikeys import services as keys
 from portal.apikeys.models import IdempotentResult
 from portal.audit import AuditEvent
+from portal.cases.intake import today_ist
 from portal.cases.models import Case, Payment
 from portal.cases.states import CaseStatus
 from portal.debtor.models import DebtorResponse, ResponseKind
@@ -61,7 +62,7 @@ def test_the_document_validates_and_has_every_route(app, doc):
     validate(doc)  # OpenAPI 3.1, by openapi-spec-validator
     assert doc["openapi"] == "3.1.0"
     rules = v1_rules(app)
-    assert len(rules) == 26
+    assert len(rules) == 28
     for rule, method in rules:
         op = doc["paths"][openapi_path(rule.rule)][method.lower()]
         assert op["x-scope"] == ENDPOINT_SCOPE[rule.endpoint], rule.endpoint
@@ -176,6 +177,8 @@ SCOPED = [  # (method, path on the FILED case, body, the scope it needs)
     ("GET", "/cases/{ref}/evidence/{doc}/file", None, "evidence"),
     ("POST", "/cases/{ref}/notices", {"pay_within_days": 15}, "notices"),
     ("GET", "/notices/{notice}/signed.pdf", None, "notices"),
+    ("POST", "/notices/{notice}/service", {"channels": ["email"]}, "notices"),
+    ("POST", "/cases/{ref}/promises", "promise", "write"),
 ]
 
 
@@ -185,7 +188,7 @@ def test_each_route_needs_its_scope(client, w, db_session, method, path, body, s
     notice = w.signed_notice() if "{notice}" in path else None
     url = V1 + path.format(ref=case.reference, doc=w.document().id if "{doc}" in path else "",
                            notice=notice.id if notice else "")
-    payload = api_body() if body == "case" else body
+    payload = api_body() if body == "case" else promise_body(case) if body == "promise" else body
     others = [s for s in keys.SCOPES if s != scope]
     before = db_session.scalar(select(func.count()).select_from(AuditEvent))
     refused = client.open(url, method=method, json=payload, headers=bearer(w.creditor_admin, *others))
@@ -194,7 +197,7 @@ def test_each_route_needs_its_scope(client, w, db_session, method, path, body, s
     after = db_session.scalar(select(func.count()).select_from(AuditEvent))
     assert after == before + 1  # the key's creation only: the refusal changed nothing
     allowed = client.open(url, method=method, json=payload, headers=bearer(w.creditor_admin, scope))
-    assert allowed.status_code in (200, 201), allowed.get_data(as_text=True)[:500]
+    assert allowed.status_code in (200, 201, 202), allowed.get_data(as_text=True)[:500]
     allowed.close()
 
 
@@ -215,8 +218,13 @@ def test_another_organisations_key_finds_nothing(client, w, app):
         assert resp.status_code == 404 and resp.mimetype == PROBLEM, (url, resp.status_code)
         assert client.open(url, method=method, json=body, headers=forged).status_code == 401
         tried += 1
-    assert tried == 22
+    assert tried == 24
     assert db.session.get(Case, notice.case.id).status != CaseStatus.WITHDRAWN
+
+
+def promise_body(case, **over):
+    return {"invoice_number": case.invoices[0].number, "amount": "100.00",
+            "promised_for": today_ist().isoformat(), **over}
 
 
 BAD = [  # (path, body, a field named in invalid_params)
@@ -230,15 +238,25 @@ BAD = [  # (path, body, a field named in invalid_params)
      "invoice_number"),
     ("/cases/{ref}/notices", {"pay_within_days": 400, "surprise": 1}, "pay_within_days"),
     ("/cases/{ref}/evidence?kind=bogus&filename=a.txt", None, "kind"),
+    ("/cases/{ref}/promises", {"invoice_number": "NOPE", "amount": "1.00", "promised_for": "2026-03-01"},
+     "invoice_number"),
+    ("/cases/{ref}/promises", "past promise", "promised_for"),
+    ("/cases/{ref}/promises", "huge promise", "amount"),
+    ("/notices/{notice}/service", {"channels": ["pigeon"]}, "channels.0"),
+    ("/notices/{notice}/service", {"channels": ["sms"]}, "channels"),  # the debtor has no mobile
 ]
 
 
 @pytest.mark.parametrize("path,body,field", BAD, ids=[f"{p} {f}" for p, _b, f in BAD])
 def test_bad_input_is_a_problem_with_invalid_params(client, w, db_session, path, body, field):
     case = w.case()
+    notice = w.signed_notice() if "{notice}" in path else None
     headers = bearer(w.creditor_admin, *keys.SCOPES)
+    if isinstance(body, str):
+        body = {"past promise": promise_body(case, promised_for="2020-01-01"),
+                "huge promise": promise_body(case, amount="99999999.00")}[body]
     counts = [db_session.scalar(select(func.count()).select_from(m)) for m in (Case, Payment, AuditEvent)]
-    url = V1 + path.format(ref=case.reference)
+    url = V1 + path.format(ref=case.reference, notice=notice.id if notice else "")
     resp = (client.post(url, data=b"hello\n", headers=headers) if body is None
             else client.post(url, json=body, headers=headers))
     assert resp.status_code == 422 and resp.mimetype == PROBLEM, resp.json
@@ -251,10 +269,11 @@ def test_bad_input_is_a_problem_with_invalid_params(client, w, db_session, path,
 
 def test_a_bad_query_is_a_400_problem(client, w):
     headers = bearer(w.creditor_admin, "read")
-    for query in ("limit=0", "limit=x", "status=nonsense", "min_due=lots", "colour=red"):
+    for query in ("limit=0", "limit=x", "status=nonsense", "min_due=lots", "colour=red", "debtor=x"):
         resp = client.get(f"{V1}/cases?{query}", headers=headers)
         assert resp.status_code == 400 and resp.mimetype == PROBLEM, query
-        assert resp.json["detail"], query
+        names = {p["name"] for p in resp.json["invalid_params"]}
+        assert names == {query.split("=")[0]}, (query, resp.json)
 
 
 IDEMPOTENT = [
@@ -263,14 +282,18 @@ IDEMPOTENT = [
     ("/cases/{ref}/payments", {"amount": "10.00", "paid_on": "2026-03-01"}, "write"),
     ("/cases/{ref}/notices", {"pay_within_days": 15}, "notices"),
     ("/cases/{ref}/evidence?kind=ledger&filename=l.txt", b"Ledger line\n", "evidence"),
+    ("/cases/{ref}/promises", "promise", "write"),
+    ("/notices/{notice}/service", {"channels": ["email"]}, "notices"),
 ]
 
 
 @pytest.mark.parametrize("path,body,scope", IDEMPOTENT, ids=[p for p, _b, _s in IDEMPOTENT])
 def test_every_post_honours_idempotency_key(client, w, db_session, path, body, scope):
     case = w.case()
+    notice = w.signed_notice() if "{notice}" in path else None
     headers = {**bearer(w.creditor_admin, scope), "Idempotency-Key": f"k-{path}"}
-    url = V1 + path.format(ref=case.reference)
+    url = V1 + path.format(ref=case.reference, notice=notice.id if notice else "")
+    body = promise_body(case) if body == "promise" else body
 
     def send(payload):
         if isinstance(payload, bytes):
@@ -278,7 +301,7 @@ def test_every_post_honours_idempotency_key(client, w, db_session, path, body, s
         return client.post(url, json=api_body() if payload == "case" else payload, headers=headers)
 
     first = send(body)
-    assert first.status_code in (200, 201), first.json
+    assert first.status_code in (200, 201, 202), first.json
     events = db_session.scalar(select(func.count()).select_from(AuditEvent))
     again = send(body)
     assert again.status_code == first.status_code and again.json == first.json
@@ -287,6 +310,7 @@ def test_every_post_honours_idempotency_key(client, w, db_session, path, body, s
     other = send(b"Another ledger\n" if isinstance(body, bytes) else
                  (api_body(summary="other") if body == "case" else {**body, "reason": "Another reason."}
                   if "reason" in body else {**body, "pay_within_days": 20} if "pay_within_days" in body
+                  else {**body, "escalate_to_odr": True} if "channels" in body
                   else {**body, "amount": "11.00"}))
     assert other.status_code == 409 and other.mimetype == PROBLEM
     assert db_session.scalar(select(func.count()).select_from(IdempotentResult)) == 1

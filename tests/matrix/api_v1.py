@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+from portal.cases.intake import today_ist
 from tests.matrix.common import ALL_CREDITORS, CREDITORS, LOGGED_IN, NOBODY, VIEWERS, Probe, allow
 
 V1 = "/api/v1"
@@ -52,6 +53,8 @@ ROUTES = {
                                                allow(NOTICE_READERS, 200)),
     ("api_v1.notice_service", "GET"): Probe(lambda w: f"{V1}/notices/{w.signed_notice().id}/service",
                                             allow(NOTICE_READERS, 200)),
+    ("api_v1.serve_notice", "POST"): Probe(lambda w: f"{V1}/notices/{w.signed_notice().id}/service",
+                                           allow(CREDITORS, 202), json=lambda w: {"channels": ["email"]}),
     ("api_v1.delivery_proofs", "GET"): Probe(
         lambda w: f"{V1}/notices/{w.proven_notice().id}/delivery-proof", allow(NOTICE_READERS, 200)),
     ("api_v1.delivery_proof_pdf", "GET"): Probe(
@@ -61,6 +64,10 @@ ROUTES = {
     ("api_v1.settlement", "GET"): Probe(case_path("/settlement"), allow(VIEWERS, 200)),
     ("api_v1.list_reminders", "GET"): Probe(case_path("/reminders"), allow(CREDITORS, 200)),
     ("api_v1.list_promises", "GET"): Probe(case_path("/promises"), allow(CREDITORS, 200)),
+    ("api_v1.record_promise", "POST"): Probe(
+        case_path("/promises"), allow(CREDITORS, 201),
+        json=lambda w: {"invoice_number": w.case().invoices[0].number, "amount": "100.00",
+                        "promised_for": today_ist().isoformat()}),
 }
 
 PUBLIC = {

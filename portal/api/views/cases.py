@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from flask import url_for
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -24,6 +24,7 @@ from portal.cases.facts import FactsInvalid
 from portal.cases.models import Invoice, Payment, PaymentMethod
 from portal.cases.position import position
 from portal.cases.services import record_payment, visible_cases
+from portal.cases.states import CaseStatus
 from portal.cases.transitions import fire
 from portal.cases.views import load_case
 from portal.errors import DomainError
@@ -37,14 +38,14 @@ class CaseListQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     q: str | None = Field(None, description="Reference, debtor name or GSTIN", max_length=200)
-    status: str | None = Field(None, description="A case status (draft, filed, ...)", max_length=40)
+    status: Literal[tuple(c.value for c in CaseStatus)] | None = Field(None, description="A case status")
     debtor: str | None = Field(None, description="The debtor party's id", max_length=20)
     advocate: str | None = Field(None, description="The advocate's user id", max_length=20)
     owner: str | None = Field(None, description="The staff member following the debtor up", max_length=20)
-    ageing: str | None = Field(None, description="not_due, 1_30, 31_60, 61_90, 90_plus", max_length=10)
+    ageing: Literal[tuple(listing.AGEING)] | None = Field(None, description="Days overdue, a band")
     min_due: str | None = Field(None, description="Least principal outstanding, rupees", max_length=30)
     max_due: str | None = Field(None, description="Most principal outstanding, rupees", max_length=30)
-    sort: str | None = Field(None, description="newest, oldest, amount, debtor", max_length=20)
+    sort: Literal[tuple(listing.SORTS)] | None = None
     after: str | None = Field(None, description="The cursor from `next`", max_length=500)
     before: str | None = Field(None, description="The cursor from `prev`", max_length=500)
     limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = listing.PAGE_SIZE
@@ -99,10 +100,16 @@ def list_cases():
     user = caller()
     args = query(CaseListQuery)
     raw = {k: v for k, v in args.model_dump(exclude={"limit"}).items() if v not in (None, "")}
+    errors = {}
+    for name in {"debtor", "advocate", "owner", "min_due", "max_due"} & raw.keys():  # each alone, to name it
+        try:
+            listing.parse({name: raw[name]})
+        except listing.BadListQuery as exc:
+            errors[name] = [str(exc)]
     try:
         parsed = listing.parse(raw)
     except listing.BadListQuery as exc:
-        raise BadInput(400, "Invalid list query", str(exc)) from exc
+        raise BadInput(400, "Invalid query", str(exc), errors or {"query": [str(exc)]}) from exc
     page = listing.page(db.session, visible_cases(user), parsed, intake.today_ist(), size=args.limit)
 
     def link(cursor: str | None, direction: str) -> str | None:

@@ -6,10 +6,13 @@ from sqlalchemy import select
 
 from portal.api import schemas as s
 from portal.api.blueprint import bp
-from portal.api.http import answer, caller
+from portal.api.http import BadInput, answer, body, caller
 from portal.api.spec import operation
 from portal.api.views.cases import case_for
+from portal.cases.intake import today_ist
+from portal.cases.models import Invoice
 from portal.extensions import db
+from portal.receivables import promises
 from portal.receivables.access import require_staff
 from portal.receivables.models import Promise, Reminder
 
@@ -39,7 +42,32 @@ def list_promises(reference: str):
     case = staff_case(reference)
     rows = db.session.scalars(select(Promise).where(Promise.case_id == case.id)
                               .order_by(Promise.created_at, Promise.id))
-    return answer(s.PromiseList(promises=[
-        s.Promise(id=p.id, invoice_id=p.invoice_id, amount=p.amount, promised_for=p.promised_for,
-                  status=p.status.value, made_how=p.made_how, created_at=p.created_at,
-                  decided_at=p.decided_at) for p in rows]))
+    return answer(s.PromiseList(promises=[_promise(p) for p in rows]))
+
+
+def _promise(p: Promise) -> s.Promise:
+    return s.Promise(id=p.id, invoice_id=p.invoice_id, amount=p.amount, promised_for=p.promised_for,
+                     status=p.status.value, made_how=p.made_how, created_at=p.created_at,
+                     decided_at=p.decided_at)
+
+
+@operation(bp, "/cases/<reference>/promises", "POST", summary="Record a promise to pay", scope="write",
+           tag="Reminders and promises", body=s.PromiseIn, answer=s.Promise, status=201)
+def record_promise(reference: str):
+    """A promise the debtor made to the creditor's staff (on a call, say): the invoice's waiting
+    reminders are set aside until it is kept or broken. One open promise per invoice."""
+    case = staff_case(reference)
+    got = body(s.PromiseIn)
+    invoice = db.session.scalar(select(Invoice).where(Invoice.case_id == case.id,
+                                                      Invoice.number == got.invoice_number))
+    if invoice is None:
+        raise BadInput(422, "Invalid promise", "No invoice of this case has that number.",
+                       {"invoice_number": ["No invoice of this case has that number."]})
+    try:
+        with db.session.begin_nested():
+            promise = promises.make(caller(), invoice, got.amount, got.promised_for,
+                                    made_how="staff, recorded through the API", today=today_ist(),
+                                    note=got.note)
+    except promises.PromiseInvalid as exc:
+        raise BadInput(422, "Invalid promise", str(exc), {exc.field: [str(exc)]}) from exc
+    return answer(_promise(promise), 201)

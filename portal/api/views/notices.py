@@ -9,8 +9,9 @@ from sqlalchemy import select
 from evidence import store
 from notices.drafting import workflow
 from notices.models import Notice, NoticeLanguage
+from notices.serving import dispatch as dispatching
 from notices.serving import proof
-from notices.serving.models import DeliveryEvent, DeliveryProof, Dispatch, ServiceTerms
+from notices.serving.models import ChannelKind, DeliveryEvent, DeliveryProof, Dispatch, ServiceTerms
 from notices.states import NoticeStatus
 from portal.accounts.policy import Action, require
 from portal.api import schemas as s
@@ -19,6 +20,7 @@ from portal.api.http import BadInput, answer, body, caller
 from portal.api.spec import operation
 from portal.api.views.cases import case_for
 from portal.cases.intake import today_ist
+from portal.errors import DomainError
 from portal.extensions import db
 
 
@@ -97,7 +99,10 @@ def notice_service(notice_id: int):
     """Each dispatch (e-mail, SMS, WhatsApp, post) and each event of the delivery timeline, with
     the SHA-256 of the provider's raw report; `received_at` is receipt under IT Act s.13 where one
     is proven (the relay's acceptance is dispatch, not receipt)."""
-    notice = notice_for(notice_id, Action.VIEW_DELIVERY)
+    return _service(notice_for(notice_id, Action.VIEW_DELIVERY))
+
+
+def _service(notice: Notice, status: int = 200):
     terms = db.session.get(ServiceTerms, notice.id)
     dispatches = db.session.scalars(select(Dispatch).where(Dispatch.notice_id == notice.id)
                                     .order_by(Dispatch.id))
@@ -112,7 +117,27 @@ def notice_service(notice_id: int):
         events=[s.DeliveryEvent(id=e.id, dispatch_id=e.dispatch_id, kind=e.kind.value,
                                 occurred_at=e.occurred_at, time_known=e.time_known,
                                 recorded_at=e.recorded_at, source=e.source, detail=e.detail,
-                                payload_sha256=e.payload_sha256) for e in events]))
+                                payload_sha256=e.payload_sha256) for e in events]), status)
+
+
+@operation(bp, "/notices/<int:notice_id>/service", "POST", summary="Serve a signed notice",
+           scope="notices", tag="Service and delivery", body=s.ServeIn, answer=s.Service, status=202)
+def serve_notice(notice_id: int):
+    """Queue the notice on the chosen channels to every address of the debtor's on the case, within
+    the contact rules (quiet hours, caps): WhatsApp only together with e-mail; a cheque-dishonour
+    notice by post as well. A channel already served is not sent again. A 409 until the notice is
+    signed."""
+    notice = notice_for(notice_id, Action.SERVE_NOTICE)
+    got = body(s.ServeIn)
+    if notice.status != NoticeStatus.SIGNED:
+        raise DomainError("Only a signed notice can be served.")
+    try:
+        with db.session.begin_nested():
+            dispatching.serve(caller(), notice, {ChannelKind(c) for c in got.channels},
+                              escalate_to_odr=got.escalate_to_odr)
+    except DomainError as exc:
+        raise BadInput(422, "Cannot serve so", str(exc), {"channels": [str(exc)]}) from exc
+    return _service(notice, 202)
 
 
 @operation(bp, "/notices/<int:notice_id>/delivery-proof", "GET", summary="Delivery-proof certificates",
