@@ -34,7 +34,6 @@ class Operation:
     status: int = 200
     produces: str | None = None      # a file answer (application/pdf, or the document's own type)
     upload: bool = False             # a raw-body upload (the file streamed as the request body)
-    upload_query: type[BaseModel] | None = None
     description: str = ""
     errors: tuple[int, ...] = field(default=(401, 403, 404))
 

@@ -163,10 +163,15 @@ def test_evidence_streams_in_and_out(client, w, db_session):
     downloads = db_session.scalar(select(func.count()).select_from(AuditEvent)
                                   .where(AuditEvent.action == "evidence.downloaded"))
     assert downloads == 1
+    retry = {**headers, "Idempotency-Key": "upload-1"}
     refused = client.post(f"{V1}/cases/{case.reference}/evidence?kind=ledger&filename=run.exe",
-                          data=b"MZ\x90\x00" + b"\x00" * 60, headers=headers)
+                          data=b"MZ\x90\x00" + b"\x00" * 60, headers=retry)
     assert refused.status_code == 422 and refused.mimetype == PROBLEM
     assert refused.json["invalid_params"][0]["name"] == "file"
+    # A refusal is not kept: the same key with a corrected request is carried out.
+    fixed = client.post(f"{V1}/cases/{case.reference}/evidence?kind=ledger&filename=ledger2.txt",
+                        data=b"Second ledger\n", headers=retry)
+    assert fixed.status_code == 201 and "Idempotent-Replayed" not in fixed.headers
 
 
 SCOPED = [  # (method, path on the FILED case, body, the scope it needs)

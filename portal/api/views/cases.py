@@ -60,7 +60,7 @@ class PaymentRecordIn(BaseModel):
     invoice_number: Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)] | None = None
 
 
-def case_for(reference: str, action: Action = Action.VIEW_CASE):
+def case_for(reference: str, action: Action | str = Action.VIEW_CASE):
     case = load_case(reference)
     require(caller(), action, case)
     return case
@@ -149,8 +149,7 @@ def get_case(reference: str):
 def withdraw_case(reference: str):
     """The claim ends: no notice, reminder or payment request goes out on it any more. The reason
     is kept in the audit trail. A 409 when the case is already closed or withdrawn."""
-    case = case_for(reference)
-    require(caller(), "transition:withdraw", case)
+    case = case_for(reference, "transition:withdraw")
     reason = body(s.WithdrawIn).reason
     fire(case, "withdraw", caller(), payload={"reason": reason})
     return answer(s.CaseStatusOut(reference=case.reference, status=case.status.value))

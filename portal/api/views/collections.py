@@ -64,10 +64,9 @@ def record_promise(reference: str):
         raise BadInput(422, "Invalid promise", "No invoice of this case has that number.",
                        {"invoice_number": ["No invoice of this case has that number."]})
     try:
-        with db.session.begin_nested():
-            promise = promises.make(caller(), invoice, got.amount, got.promised_for,
-                                    made_how="staff, recorded through the API", today=today_ist(),
-                                    note=got.note)
+        promise = promises.make(caller(), invoice, got.amount, got.promised_for,
+                                made_how="staff, recorded through the API", today=today_ist(),
+                                note=got.note)
     except promises.PromiseInvalid as exc:
         raise BadInput(422, "Invalid promise", str(exc), {exc.field: [str(exc)]}) from exc
     return answer(_promise(promise), 201)

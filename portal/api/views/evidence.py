@@ -2,6 +2,8 @@
 download (logged, streamed back)."""
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Response, request, url_for
 from pydantic import ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -95,6 +97,7 @@ def download_document(reference: str, document_id: int):
     resp.call_on_close(stream.close)
     resp.headers["Content-Length"] = str(doc.size)
     resp.headers["X-Content-SHA256"] = doc.sha256
-    resp.headers["Content-Disposition"] = f'attachment; filename="{doc.filename}"'
+    resp.headers["Content-Disposition"] = (f"attachment; filename=\"{doc.filename}\"; "
+                                           f"filename*=UTF-8''{quote(doc.filename)}")
     resp.headers["X-Content-Type-Options"] = "nosniff"
     return resp

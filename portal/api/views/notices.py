@@ -132,10 +132,9 @@ def serve_notice(notice_id: int):
     if notice.status != NoticeStatus.SIGNED:
         raise DomainError("Only a signed notice can be served.")
     try:
-        with db.session.begin_nested():
-            dispatching.serve(caller(), notice, {ChannelKind(c) for c in got.channels},
-                              escalate_to_odr=got.escalate_to_odr)
-    except DomainError as exc:
+        dispatching.serve(caller(), notice, {ChannelKind(c) for c in got.channels},
+                          escalate_to_odr=got.escalate_to_odr)
+    except DomainError as exc:  # the handler rolls back whatever serve had flushed
         raise BadInput(422, "Cannot serve so", str(exc), {"channels": [str(exc)]}) from exc
     return _service(notice, 202)
 
