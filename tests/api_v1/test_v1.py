@@ -206,6 +206,27 @@ def test_each_route_needs_its_scope(client, w, db_session, method, path, body, s
     allowed.close()
 
 
+def test_every_route_refuses_a_key_without_its_scope(client, w, app, db_session):
+    """For each route, a key holding every other scope: 403 problem+json naming the scope, and
+    nothing written (the refusal comes before the view)."""
+    notice = w.signed_notice()
+    values = {"reference": notice.case.reference, "notice_id": notice.id, "document_id": w.document().id}
+    lacking = {scope: bearer(w.creditor_admin, *(set(keys.SCOPES) - {scope})) for scope in keys.SCOPES}
+    events = db_session.scalar(select(func.count()).select_from(AuditEvent))
+    tried = 0
+    for rule, method in v1_rules(app):
+        scope = ENDPOINT_SCOPE[rule.endpoint]
+        if not scope:  # the document and its page are public
+            continue
+        url = openapi_path(rule.rule).format(**values)
+        resp = client.open(url, method=method, json={}, headers=lacking[scope])
+        assert resp.status_code == 403 and resp.mimetype == PROBLEM, (url, resp.status_code)
+        assert f"'{scope}' scope" in resp.json["detail"]
+        tried += 1
+    assert tried == 26
+    assert db_session.scalar(select(func.count()).select_from(AuditEvent)) == events
+
+
 def test_another_organisations_key_finds_nothing(client, w, app):
     """Every route with a case or notice in its URL: 404 for another organisation's key, 401 for a
     key that is not one."""
@@ -225,6 +246,8 @@ def test_another_organisations_key_finds_nothing(client, w, app):
         tried += 1
     assert tried == 24
     assert db.session.get(Case, notice.case.id).status != CaseStatus.WITHDRAWN
+    listed = client.get(f"{V1}/cases", headers=stranger).json
+    assert listed["cases"] == [] and listed["next"] is None
 
 
 def promise_body(case, **over):
