@@ -72,7 +72,7 @@ class CasePage(Out):
     prev: str | None = None
 
 
-class Case(Out):
+class CaseDetail(Out):
     reference: str
     status: str
     claim_type: str
@@ -180,7 +180,7 @@ class NoticeDraftIn(BaseModel):
     pay_within_days: Annotated[int, Field(ge=7, le=60)] = 15
 
 
-class Notice(Out):
+class NoticeDetail(Out):
     id: int
     case_reference: str
     kind: str
@@ -200,7 +200,7 @@ class Notice(Out):
 
 
 class NoticeList(Out):
-    notices: list[Notice]
+    notices: list[NoticeDetail]
 
 
 class ServeIn(BaseModel):
@@ -210,7 +210,7 @@ class ServeIn(BaseModel):
                                   "if the period to pay ends without an answer")
 
 
-class Dispatch(Out):
+class DispatchDetail(Out):
     id: int
     channel: str
     purpose: str
@@ -239,7 +239,7 @@ class Service(Out):
     first_dispatched_at: datetime | None
     received_at: datetime | None = Field(description="Receipt under IT Act s.13 where proven; null if not")
     respond_by: date | None
-    dispatches: list[Dispatch]
+    dispatches: list[DispatchDetail]
     events: list[DeliveryEvent]
 
 
@@ -272,7 +272,7 @@ class DebtorResponseList(Out):
     responses: list[DebtorResponse]
 
 
-class Offer(Out):
+class OfferDetail(Out):
     id: int
     side: str
     status: str
@@ -286,7 +286,7 @@ class Offer(Out):
 
 
 class OfferList(Out):
-    offers: list[Offer]
+    offers: list[OfferDetail]
 
 
 class Instalment(Out):
@@ -314,7 +314,7 @@ class SettlementList(Out):
 
 # ---- collections (portal/receivables) -------------------------------------------------------------
 
-class Reminder(Out):
+class ReminderDetail(Out):
     id: int
     invoice_id: int
     status: str
@@ -324,10 +324,10 @@ class Reminder(Out):
 
 
 class ReminderList(Out):
-    reminders: list[Reminder]
+    reminders: list[ReminderDetail]
 
 
-class Promise(Out):
+class PromiseDetail(Out):
     id: int
     invoice_id: int
     amount: Money
@@ -347,4 +347,4 @@ class PromiseIn(BaseModel):
 
 
 class PromiseList(Out):
-    promises: list[Promise]
+    promises: list[PromiseDetail]

@@ -31,7 +31,7 @@ class Operation:
     query: type[BaseModel] | None = None
     body: type[BaseModel] | None = None
     answer: type[BaseModel] | None = None
-    status: int = 200
+    ok_status: int = 200
     produces: str | None = None      # a file answer (application/pdf, or the document's own type)
     upload: bool = False             # a raw-body upload (the file streamed as the request body)
     description: str = ""
@@ -54,7 +54,7 @@ def operation(bp: Blueprint, rule: str, method: str, *, summary: str, scope: str
         extra = (400, 409, 422) if method == "POST" else (400,) if query else ()
         OPERATIONS.append(Operation(
             endpoint=endpoint, rule=bp.url_prefix + rule, method=method, summary=summary, scope=scope,
-            tag=tag, query=query, body=body, answer=answer, status=status, produces=produces,
+            tag=tag, query=query, body=body, answer=answer, ok_status=status, produces=produces,
             upload=upload, description=(view.__doc__ or "").strip(),
             errors=tuple(sorted(set(errors) | set(extra) | {401, 429}))))
         return view
@@ -158,12 +158,12 @@ def build(problem_model: type[BaseModel], *, server_url: str = "/") -> dict:
             content = {"application/json": {"schema": comps.ref(op.answer)}}
         else:
             content = None
-        ok: dict[str, Any] = {"description": {201: "Created", 202: "Accepted"}.get(op.status, "OK")}
+        ok: dict[str, Any] = {"description": {201: "Created", 202: "Accepted"}.get(op.ok_status, "OK")}
         if content:
             ok["content"] = content
         if op.method == "POST":
             ok["headers"] = {"Idempotent-Replayed": {"$ref": "#/components/headers/Idempotent-Replayed"}}
-        entry["responses"][str(op.status)] = ok
+        entry["responses"][str(op.ok_status)] = ok
         for code in op.errors:
             entry["responses"][str(code)] = {"description": _REASONS.get(code, "Refused"),
                                              "content": {PROBLEM: {"schema": problem_ref}}}

@@ -128,12 +128,12 @@ def list_cases():
 
 
 @operation(bp, "/cases/<reference>", "GET", summary="Read a case", scope="read", tag="Cases",
-           answer=s.Case)
+           answer=s.CaseDetail)
 def get_case(reference: str):
     """Its facts and the amount due today (the figure every page shows)."""
     case = case_for(reference)
     ref = case.reference
-    return answer(s.Case(
+    return answer(s.CaseDetail(
         reference=ref, status=case.status.value, claim_type=case.claim_type.value,
         created_at=case.created_at, facts_version=case.facts_version, debtor=_summary(case),
         advocate=case.advocate.name if case.advocate else None,

@@ -31,8 +31,8 @@ def list_reminders(reference: str):
     rows = db.session.scalars(select(Reminder).where(Reminder.case_id == case.id)
                               .order_by(Reminder.due_on, Reminder.id))
     return answer(s.ReminderList(reminders=[
-        s.Reminder(id=r.id, invoice_id=r.invoice_id, status=r.status.value, due_on=r.due_on,
-                   sent_at=r.sent_at, detail=r.detail) for r in rows]))
+        s.ReminderDetail(id=r.id, invoice_id=r.invoice_id, status=r.status.value, due_on=r.due_on,
+                         sent_at=r.sent_at, detail=r.detail) for r in rows]))
 
 
 @operation(bp, "/cases/<reference>/promises", "GET", summary="Promises to pay", scope="read",
@@ -45,14 +45,14 @@ def list_promises(reference: str):
     return answer(s.PromiseList(promises=[_promise(p) for p in rows]))
 
 
-def _promise(p: Promise) -> s.Promise:
-    return s.Promise(id=p.id, invoice_id=p.invoice_id, amount=p.amount, promised_for=p.promised_for,
-                     status=p.status.value, made_how=p.made_how, created_at=p.created_at,
-                     decided_at=p.decided_at)
+def _promise(p: Promise) -> s.PromiseDetail:
+    return s.PromiseDetail(id=p.id, invoice_id=p.invoice_id, amount=p.amount,
+                           promised_for=p.promised_for, status=p.status.value, made_how=p.made_how,
+                           created_at=p.created_at, decided_at=p.decided_at)
 
 
 @operation(bp, "/cases/<reference>/promises", "POST", summary="Record a promise to pay", scope="write",
-           tag="Reminders and promises", body=s.PromiseIn, answer=s.Promise, status=201)
+           tag="Reminders and promises", body=s.PromiseIn, answer=s.PromiseDetail, status=201)
 def record_promise(reference: str):
     """A promise the debtor made to the creditor's staff (on a call, say): the invoice's waiting
     reminders are set aside until it is kept or broken. One open promise per invoice."""

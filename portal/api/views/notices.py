@@ -24,9 +24,9 @@ from portal.errors import DomainError
 from portal.extensions import db
 
 
-def _notice(notice: Notice) -> s.Notice:
+def _notice(notice: Notice) -> s.NoticeDetail:
     signed = notice.status == NoticeStatus.SIGNED
-    return s.Notice(
+    return s.NoticeDetail(
         id=notice.id, case_reference=notice.case.reference, kind=notice.kind.value,
         language=notice.language.value, status=notice.status.value,
         pay_within_days=notice.pay_within_days, facts_version=notice.facts_version,
@@ -63,7 +63,7 @@ def list_notices(reference: str):
 
 
 @operation(bp, "/cases/<reference>/notices", "POST", summary="Draft a demand notice", scope="notices",
-           tag="Notices", body=s.NoticeDraftIn, answer=s.Notice, status=201)
+           tag="Notices", body=s.NoticeDraftIn, answer=s.NoticeDetail, status=201)
 def draft_notice(reference: str):
     """The notice is drafted from the case's facts (the kind follows the claim: MSMED or
     commercial), for the creditor to submit to its advocate, who reviews, approves and signs it
@@ -77,7 +77,7 @@ def draft_notice(reference: str):
 
 
 @operation(bp, "/notices/<int:notice_id>", "GET", summary="A notice's status", scope="read",
-           tag="Notices", answer=s.Notice)
+           tag="Notices", answer=s.NoticeDetail)
 def get_notice(notice_id: int):
     """Its status, versions, the verification code printed on it (checked by anyone at /verify)."""
     return answer(_notice(notice_for(notice_id)))
@@ -111,9 +111,10 @@ def _service(notice: Notice, status: int = 200):
     return answer(s.Service(
         notice_id=notice.id, first_dispatched_at=terms.first_dispatched_at if terms else None,
         received_at=terms.received_at if terms else None, respond_by=terms.respond_by if terms else None,
-        dispatches=[s.Dispatch(id=d.id, channel=d.channel.value, purpose=d.purpose.value, address=d.address,
-                               designated=d.designated, status=d.status.value, attempts=d.attempts,
-                               sent_at=d.sent_at, accepted_at=d.accepted_at) for d in dispatches],
+        dispatches=[s.DispatchDetail(id=d.id, channel=d.channel.value, purpose=d.purpose.value,
+                                     address=d.address, designated=d.designated, status=d.status.value,
+                                     attempts=d.attempts, sent_at=d.sent_at, accepted_at=d.accepted_at)
+                    for d in dispatches],
         events=[s.DeliveryEvent(id=e.id, dispatch_id=e.dispatch_id, kind=e.kind.value,
                                 occurred_at=e.occurred_at, time_known=e.time_known,
                                 recorded_at=e.recorded_at, source=e.source, detail=e.detail,

@@ -38,9 +38,10 @@ def list_offers(reference: str):
     case = case_for(reference)
     rows = db.session.scalars(select(Offer).where(Offer.case_id == case.id).order_by(Offer.id))
     return answer(s.OfferList(offers=[
-        s.Offer(id=o.id, side=o.side.value, status=o.status.value, parent_id=o.parent_id, total=o.total,
-                terms=json.loads(o.terms_json), note=o.note, valid_until=o.valid_until,
-                created_at=o.created_at, decided_at=o.decided_at) for o in rows]))
+        s.OfferDetail(id=o.id, side=o.side.value, status=o.status.value, parent_id=o.parent_id,
+                      total=o.total, terms=json.loads(o.terms_json), note=o.note,
+                      valid_until=o.valid_until, created_at=o.created_at, decided_at=o.decided_at)
+        for o in rows]))
 
 
 @operation(bp, "/cases/<reference>/settlement", "GET", summary="Settlement status", scope="read",
