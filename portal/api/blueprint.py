@@ -6,7 +6,6 @@ from flask import Blueprint, current_app
 
 from portal.api.http import BadInput
 from portal.apikeys import guard_api_request, rate_limit_key
-from portal.database import rollback
 from portal.extensions import csrf, limiter
 from portal.web.errors import problem
 
@@ -18,7 +17,7 @@ limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_limit_
 
 @bp.errorhandler(BadInput)
 def _bad_input(exc: BadInput):
-    rollback()
+    # A 4xx: the request boundary (portal/web/boundary.py) rolls back whatever the view had flushed.
     return problem(exc.status, exc.title, exc.detail, errors=exc.errors or None,
                    code="invalid" if exc.errors else "bad_request")
 

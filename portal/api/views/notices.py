@@ -135,7 +135,7 @@ def serve_notice(notice_id: int):
     try:
         dispatching.serve(caller(), notice, {ChannelKind(c) for c in got.channels},
                           escalate_to_odr=got.escalate_to_odr)
-    except DomainError as exc:  # the handler rolls back whatever serve had flushed
+    except DomainError as exc:  # a 4xx: the request boundary rolls back what serve had flushed
         raise BadInput(422, "Cannot serve so", str(exc), {"channels": [str(exc)]}) from exc
     return _service(notice, 202)
 
