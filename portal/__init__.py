@@ -29,6 +29,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     from notices import init_notices
     from portal import cli, database, security
     from portal.accounts import init_accounts
+    from portal.api import init_api
     from portal.apikeys import init_apikeys
     from portal.cases import init_cases
     from portal.celery import celery_init_app
@@ -60,6 +61,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     init_notifications(app)
     init_rates(app)
     init_receivables(app)
+    init_api(app)  # /api/v1: above every feature it describes
     init_web(app)
     init_dev(app)
     web_errors.init_errors(app)

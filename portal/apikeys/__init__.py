@@ -4,20 +4,23 @@ limited per key, and named in the audit trail of every change they make. Also th
 Idempotency-Key handling.
 
 The door: `init_apikeys`, `guard_api_request` (an API blueprint's before_request), `idempotent`,
-`rate_limit_key`, `SCOPES`. Sits just above accounts: the cases API imports it, it imports no
-feature above accounts."""
+`body_stream` (a POST's body after the Idempotency-Key fingerprint read it), `ENDPOINT_SCOPE` (a
+route's own scope), `rate_limit_key`, `SCOPES`. Sits just above accounts: the cases API imports
+it, it imports no feature above accounts."""
 from __future__ import annotations
 
 from flask import Flask, g, request
 from flask_login import current_user
 
-from portal.apikeys.idempotency import idempotent
+from portal.apikeys.idempotency import body_stream, idempotent
 from portal.apikeys.services import SCOPES
 from portal.errors import Denied
 
-__all__ = ["SCOPES", "guard_api_request", "idempotent", "init_apikeys", "rate_limit_key"]
+__all__ = ["ENDPOINT_SCOPE", "SCOPES", "body_stream", "guard_api_request", "idempotent", "init_apikeys",
+           "rate_limit_key"]
 
-# The scope each kind of request needs when it comes with a key; an endpoint may name its own.
+# The scope each kind of request needs when it comes with a key; an endpoint may name its own
+# ("" for a public one, such as the API's own description).
 METHOD_SCOPE = {"GET": "read", "HEAD": "read", "OPTIONS": "read"}
 ENDPOINT_SCOPE: dict[str, str] = {}
 
@@ -59,7 +62,7 @@ def guard_api_request() -> None:
             csrf.protect()
         return
     needed = ENDPOINT_SCOPE.get(request.endpoint or "", METHOD_SCOPE.get(request.method, "write"))
-    if needed not in key.scope_set:
+    if needed and needed not in key.scope_set:
         raise Denied(403, f"This API key does not have the '{needed}' scope.")
 
 

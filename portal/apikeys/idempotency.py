@@ -5,11 +5,12 @@ change it reports, so a refusal can be corrected and sent again under the same k
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, BinaryIO
 
-from flask import g, make_response, request
+from flask import after_this_request, g, make_response, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -28,12 +29,35 @@ def caller() -> str:
     return f"key:{key.id}" if key is not None else f"user:{current_user.id}"
 
 
+PARSED_BODIES = frozenset({"application/json", "multipart/form-data", "application/x-www-form-urlencoded"})
+CHUNK = 64 * 1024
+SPOOL_IN_MEMORY = 1024 * 1024
+
+
 def _fingerprint() -> str:
+    """The SHA-256 of the method, path, query and body. A JSON or form body is small and read
+    whole; any other body (a file streamed as the request) is hashed as it is copied to a spooled
+    temporary file, which `body_stream()` hands to the view instead of the spent request stream."""
     h = hashlib.sha256()
-    for part in (request.method, request.path, request.get_data(cache=True)):
+    for part in (request.method, request.path, request.query_string):
         h.update(part if isinstance(part, bytes) else part.encode())
         h.update(b"\0")
+    if request.mimetype in PARSED_BODIES:
+        h.update(request.get_data(cache=True))
+        return h.hexdigest()
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 (closed with the request)
+    for chunk in iter(lambda: request.stream.read(CHUNK), b""):
+        h.update(chunk)
+        spool.write(chunk)
+    spool.seek(0)
+    g.idempotent_body = spool
+    after_this_request(lambda response: (spool.close(), response)[1])
     return h.hexdigest()
+
+
+def body_stream() -> BinaryIO:
+    """The request's body as a stream, whether or not an Idempotency-Key already read it."""
+    return g.get("idempotent_body") or request.stream
 
 
 def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:

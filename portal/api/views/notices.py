@@ -1,0 +1,163 @@
+"""Notices: draft one from the case's facts, read its status and verification code, download the
+signed PDF; its service (dispatches and delivery events) and the delivery-proof certificate.
+Review, approval and signing are the advocate's, with a second factor: no route here does them."""
+from __future__ import annotations
+
+from flask import Response, url_for
+from sqlalchemy import select
+
+from evidence import store
+from notices.drafting import workflow
+from notices.models import Notice, NoticeLanguage
+from notices.serving import dispatch as dispatching
+from notices.serving import proof
+from notices.serving.models import ChannelKind, DeliveryEvent, DeliveryProof, Dispatch, ServiceTerms
+from notices.states import NoticeStatus
+from portal.accounts.policy import Action, require
+from portal.api import schemas as s
+from portal.api.blueprint import bp
+from portal.api.http import BadInput, answer, body, caller
+from portal.api.spec import operation
+from portal.api.views.cases import case_for
+from portal.cases.intake import today_ist
+from portal.errors import DomainError
+from portal.extensions import db
+
+
+def _notice(notice: Notice) -> s.NoticeDetail:
+    signed = notice.status == NoticeStatus.SIGNED
+    return s.NoticeDetail(
+        id=notice.id, case_reference=notice.case.reference, kind=notice.kind.value,
+        language=notice.language.value, status=notice.status.value,
+        pay_within_days=notice.pay_within_days, facts_version=notice.facts_version,
+        versions=len(notice.versions), verification_code=notice.verification_code,
+        verify_url=url_for("notices.verify", code=notice.verification_code),
+        created_at=notice.created_at, submitted_at=notice.submitted_at, approved_at=notice.approved_at,
+        signed_at=notice.signed_at, signed_pdf_sha256=notice.signed_pdf_sha256,
+        signed_pdf_url=url_for("api_v1.signed_notice_pdf", notice_id=notice.id) if signed else None)
+
+
+def notice_for(notice_id: int, action: Action = Action.VIEW_NOTICE_DRAFT) -> Notice:
+    notice = db.session.get(Notice, notice_id)
+    if notice is None:
+        raise BadInput(404, "Not found", "No such notice.")
+    require(caller(), action, notice.case)
+    return notice
+
+
+def _pdf(sha256: str, name: str) -> Response:
+    with store().open(sha256) as fh:
+        data = fh.read()
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "X-Content-SHA256": sha256})
+
+
+@operation(bp, "/cases/<reference>/notices", "GET", summary="A case's notices", scope="read",
+           tag="Notices", answer=s.NoticeList)
+def list_notices(reference: str):
+    """The creditor's side and the advocate see every notice; the debtor sees a served notice on
+    its own pages, not here."""
+    case = case_for(reference, Action.VIEW_NOTICE_DRAFT)
+    rows = db.session.scalars(select(Notice).where(Notice.case_id == case.id).order_by(Notice.id))
+    return answer(s.NoticeList(notices=[_notice(n) for n in rows]))
+
+
+@operation(bp, "/cases/<reference>/notices", "POST", summary="Draft a demand notice", scope="notices",
+           tag="Notices", body=s.NoticeDraftIn, answer=s.NoticeDetail, status=201)
+def draft_notice(reference: str):
+    """The notice is drafted from the case's facts (the kind follows the claim: MSMED or
+    commercial), for the creditor to submit to its advocate, who reviews, approves and signs it
+    with a second factor. A cheque-dishonour notice is drafted on the case's page. A 409 when the
+    case already has a notice in drafting or review, or is not filed."""
+    case = case_for(reference, Action.DRAFT_NOTICE)
+    got = body(s.NoticeDraftIn)
+    notice = workflow.start_notice(caller(), case, today_ist(), language=NoticeLanguage(got.language),
+                                   pay_within_days=got.pay_within_days)
+    return answer(_notice(notice), 201)
+
+
+@operation(bp, "/notices/<int:notice_id>", "GET", summary="A notice's status", scope="read",
+           tag="Notices", answer=s.NoticeDetail)
+def get_notice(notice_id: int):
+    """Its status, versions, the verification code printed on it (checked by anyone at /verify)."""
+    return answer(_notice(notice_for(notice_id)))
+
+
+@operation(bp, "/notices/<int:notice_id>/signed.pdf", "GET", summary="The signed notice",
+           scope="notices", tag="Notices", produces="application/pdf")
+def signed_notice_pdf(notice_id: int):
+    """The PDF as the advocate signed it (PAdES), byte for byte; 404 until it is signed."""
+    notice = notice_for(notice_id)
+    if notice.status != NoticeStatus.SIGNED or not notice.signed_pdf_sha256:
+        raise BadInput(404, "Not signed", "This notice has not been signed yet.")
+    return _pdf(notice.signed_pdf_sha256, f"notice-{notice.case.reference}.pdf")
+
+
+@operation(bp, "/notices/<int:notice_id>/service", "GET", summary="Service and delivery events",
+           scope="read", tag="Service and delivery", answer=s.Service)
+def notice_service(notice_id: int):
+    """Each dispatch (e-mail, SMS, WhatsApp, post) and each event of the delivery timeline, with
+    the SHA-256 of the provider's raw report; `received_at` is receipt under IT Act s.13 where one
+    is proven (the relay's acceptance is dispatch, not receipt)."""
+    return _service(notice_for(notice_id, Action.VIEW_DELIVERY))
+
+
+def _service(notice: Notice, status: int = 200):
+    terms = db.session.get(ServiceTerms, notice.id)
+    dispatches = db.session.scalars(select(Dispatch).where(Dispatch.notice_id == notice.id)
+                                    .order_by(Dispatch.id))
+    events = db.session.scalars(select(DeliveryEvent).where(DeliveryEvent.notice_id == notice.id)
+                                .order_by(DeliveryEvent.occurred_at, DeliveryEvent.id))
+    return answer(s.Service(
+        notice_id=notice.id, first_dispatched_at=terms.first_dispatched_at if terms else None,
+        received_at=terms.received_at if terms else None, respond_by=terms.respond_by if terms else None,
+        dispatches=[s.DispatchDetail(id=d.id, channel=d.channel.value, purpose=d.purpose.value,
+                                     address=d.address, designated=d.designated, status=d.status.value,
+                                     attempts=d.attempts, sent_at=d.sent_at, accepted_at=d.accepted_at)
+                    for d in dispatches],
+        events=[s.DeliveryEvent(id=e.id, dispatch_id=e.dispatch_id, kind=e.kind.value,
+                                occurred_at=e.occurred_at, time_known=e.time_known,
+                                recorded_at=e.recorded_at, source=e.source, detail=e.detail,
+                                payload_sha256=e.payload_sha256) for e in events]), status)
+
+
+@operation(bp, "/notices/<int:notice_id>/service", "POST", summary="Serve a signed notice",
+           scope="notices", tag="Service and delivery", body=s.ServeIn, answer=s.Service, status=202)
+def serve_notice(notice_id: int):
+    """Queue the notice on the chosen channels to every address of the debtor's on the case, within
+    the contact rules (quiet hours, caps): WhatsApp only together with e-mail; a cheque-dishonour
+    notice by post as well. A channel already served is not sent again. A 409 until the notice is
+    signed."""
+    notice = notice_for(notice_id, Action.SERVE_NOTICE)
+    got = body(s.ServeIn)
+    if notice.status != NoticeStatus.SIGNED:
+        raise DomainError("Only a signed notice can be served.")
+    try:
+        dispatching.serve(caller(), notice, {ChannelKind(c) for c in got.channels},
+                          escalate_to_odr=got.escalate_to_odr)
+    except DomainError as exc:  # a 4xx: the request boundary rolls back what serve had flushed
+        raise BadInput(422, "Cannot serve so", str(exc), {"channels": [str(exc)]}) from exc
+    return _service(notice, 202)
+
+
+@operation(bp, "/notices/<int:notice_id>/delivery-proof", "GET", summary="Delivery-proof certificates",
+           scope="read", tag="Service and delivery", answer=s.DeliveryProofList)
+def delivery_proofs(notice_id: int):
+    """Every version of the BSA s.63 certificate of service, newest last; a new version is issued
+    as delivery events arrive."""
+    notice = notice_for(notice_id, Action.VIEW_DELIVERY)
+    rows = list(db.session.scalars(select(DeliveryProof).where(DeliveryProof.notice_id == notice.id)
+                                   .order_by(DeliveryProof.version)))
+    return answer(s.DeliveryProofList(
+        notice_id=notice.id, certificates=[s.DeliveryProof.model_validate(r) for r in rows],
+        latest_pdf_url=url_for("api_v1.delivery_proof_pdf", notice_id=notice.id) if rows else None))
+
+
+@operation(bp, "/notices/<int:notice_id>/delivery-proof.pdf", "GET", summary="The latest certificate",
+           scope="notices", tag="Service and delivery", produces="application/pdf")
+def delivery_proof_pdf(notice_id: int):
+    notice = notice_for(notice_id, Action.VIEW_DELIVERY)
+    latest = proof.latest(notice.id)
+    if latest is None:
+        raise BadInput(404, "No certificate yet", "The certificate is issued once the notice is served.")
+    return _pdf(latest.sha256, f"delivery-proof-{notice.case.reference}-v{latest.version}.pdf")
