@@ -41,6 +41,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     from portal.receivables import init_receivables
     from portal.web import boundary, init_web
     from portal.web import errors as web_errors
+    from portal.webhooks import init_webhooks
 
     _quiet_libraries()
     import portal.models  # noqa: F401  (registers every feature's mapped classes)
@@ -60,6 +61,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     init_notifications(app)
     init_rates(app)
     init_receivables(app)
+    init_webhooks(app)
     init_web(app)
     init_dev(app)
     web_errors.init_errors(app)
