@@ -101,3 +101,20 @@ def test_development_allows_a_local_http_receiver():
     assert resolve_public("93.184.215.14", 443, allow_private=False) == "93.184.215.14"
     with pytest.raises(UnsafeAddress):
         resolve_public("192.168.1.10", 443, allow_private=False)
+
+
+def test_the_readme_verification_example_accepts_our_signature_and_refuses_a_forgery():
+    import time
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    section = readme[readme.index("## Webhooks"):]
+    code = section[section.index("```python") + len("```python"):]
+    code = code[:code.index("```")]
+    namespace: dict = {}
+    exec(code, namespace)  # noqa: S102  (the README's own example, run as a reader would)
+    secret = signing.new_secret()
+    headers = signing.headers([signing.new_secret(), secret], "evt_1", int(time.time()), BODY)
+    namespace["verify"](secret, headers, BODY)
+    with pytest.raises(ValueError, match="bad signature"):
+        namespace["verify"](secret, headers, BODY.replace(b"served", b"signed"))
