@@ -233,3 +233,53 @@ def test_another_organisations_events_are_not_sent(admin, receiver, db_session):
     other = CreditorFactory(is_org_admin=True)
     serve(signed_case(other))
     assert receiver.requests == []
+
+
+def test_the_real_serving_path_sends_served_then_received(receiver, db_session):
+    """A notice signed by its advocate, served by e-mail through the dispatch pipeline (the mail sink
+    accepts it), then a delivery report proves receipt: two signed events, in that order."""
+    from notices.serving import dispatch
+    from notices.serving.models import ChannelKind
+    from tests.serving.helpers import delivered, signed_notice
+
+    creditor, _advocate, case, notice = signed_notice()
+    _endpoint, secret = services.register(creditor, receiver.url, ["notice.served", "notice.received"])
+    commit()
+    dispatch.serve(creditor, notice, {ChannelKind.EMAIL})
+    commit()
+    delivered(notice)
+    commit()
+    bodies = [json.loads(r["body"]) for r in receiver.requests]
+    assert [b["type"] for b in bodies] == ["notice.served", "notice.received"]
+    assert all(b["data"]["case"]["reference"] == case.reference for b in bodies)
+    for sent in receiver.requests:
+        signing.verify(secret, sent["headers"], sent["body"], now=int(utcnow().timestamp()))
+
+
+@pytest.mark.parametrize("form, message", [
+    ({"url": "javascript:alert(1)", "event_types": ["notice.served"]}, "must start with https://"),
+    ({"url": "http://[::1", "event_types": ["notice.served"]}, "not a web address"),
+    ({"url": "http://127.0.0.1:1/x", "event_types": ["no.such"]}, "is not a valid choice"),
+    ({"url": "http://127.0.0.1:1/x\x00", "event_types": ["notice.served"]}, "no spaces"),
+    ({"url": "http://127.0.0.1:1/x", "event_types": ["notice.served"], "description": "a\u202eb"}, "one line"),
+    ({"url": "", "event_types": []}, "Give the endpoint"),
+])
+def test_junk_is_refused_with_its_reason_and_nothing_stored(client, auth, admin, db_session, form, message):
+    auth.login_as(admin)
+    page = client.get("/account/webhooks")
+    resp = client.post("/account/webhooks", data={"csrf_token": csrf_from(page), **form})
+    assert resp.status_code == 422 and message in resp.get_data(as_text=True)
+    assert services.endpoints_of_org(admin.org_id) == []
+
+
+def test_another_organisation_cannot_see_or_replay_a_delivery(client, auth, admin, receiver, db_session):
+    endpoint, _ = services.register(admin, receiver.url, ["notice.served"])
+    serve(signed_case(admin))
+    delivery = the_delivery()
+    other = CreditorFactory(is_org_admin=True)
+    auth.login_as(other)
+    page = client.get("/account/webhooks")
+    assert client.get(f"/account/webhooks/{endpoint.id}").status_code == 404
+    resp = client.post(f"/account/webhooks/{endpoint.id}/deliveries/{delivery.id}/replay",
+                       data={"csrf_token": csrf_from(page)})
+    assert resp.status_code == 404 and len(receiver.requests) == 1
