@@ -59,6 +59,11 @@ def _money(value) -> str:
     return f"{value:.2f}"
 
 
+def _printed_day(iso: str | None) -> str:
+    """An ISO date from the JSON as the PDFs print it: 07 Dec 2026."""
+    return date.fromisoformat(iso).strftime("%d %b %Y") if iso else "—"
+
+
 def demand_notice(case: Case) -> Notice:
     notice = db.session.scalar(db.select(Notice).where(
         Notice.case_id == case.id, Notice.kind == NoticeKind.MSMED_DEMAND,
@@ -130,7 +135,8 @@ def build(actor, case: Case, today: date) -> tempfile.SpooledTemporaryFile:
         "evidence": evidence_rows,
     })
     context = {"case": case, "data": data, "computation": computation, "notice": notice,
-               "service": service, "certificate": certificate, "prepared_ist": to_ist(utcnow())}
+               "service": service, "certificate": certificate, "prepared_ist": to_ist(utcnow()),
+               "day": _printed_day}
     files["01-supplier-and-buyer.pdf"] = render_pdf("pdf/filing/parties.html", **context)
     files["02-invoices.csv"] = _csv(INVOICE_COLUMNS, data["invoices"]).encode()
     files["03-s16-computation.pdf"] = render_pdf("pdf/filing/computation.html", **context)
