@@ -110,6 +110,8 @@ class Config:
         self.WEBHOOK_RETRY_CAP_SECONDS = float(env.get("WEBHOOK_RETRY_CAP_SECONDS", 4 * 3600))
         self.WEBHOOK_RETRY_WINDOW_HOURS = float(env.get("WEBHOOK_RETRY_WINDOW_HOURS", 24))
         self.WEBHOOK_ROTATION_OVERLAP_HOURS = float(env.get("WEBHOOK_ROTATION_OVERLAP_HOURS", 24))
+        # The endpoint page's log of events, deliveries and attempts is kept this long once ended.
+        self.WEBHOOK_KEEP_DAYS = int(env.get("WEBHOOK_KEEP_DAYS", 30))
         self.DEBTOR_LINK_DAYS = int(env.get("DEBTOR_LINK_DAYS", 120))
         # One-time codes (portal/onetime_codes.py): the debtor's link, accepting a settlement.
         self.ONE_TIME_CODE_MINUTES = int(env.get("ONE_TIME_CODE_MINUTES", 10))

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 
 from portal import audit, crypto, lifecycle, outbox
 from portal.adapters import webhook_http
@@ -239,7 +239,29 @@ def due_ids(now: datetime, limit: int = 500) -> list[int]:
 
 
 def sweep(now: datetime | None = None) -> list[int]:
-    """The beat's retry: queue every delivery that is due and has no task waiting."""
-    queued = outbox.enqueue_missing(DELIVER_TASK, due_ids(now or utcnow()), KEY_PREFIX)
+    """The beat's retry: queue every delivery that is due and has no task waiting; forget events
+    whose deliveries all ended more than WEBHOOK_KEEP_DAYS ago."""
+    now = now or utcnow()
+    queued = outbox.enqueue_missing(DELIVER_TASK, due_ids(now), KEY_PREFIX)
+    commit()
+    prune(now)
     commit()
     return queued
+
+
+def prune(now: datetime) -> int:
+    """Delete old events with their deliveries and attempts (replays included), none of them pending.
+    The audit ledger keeps what happened; this is the page's log."""
+    cutoff = now - timedelta(days=current_app.config["WEBHOOK_KEEP_DAYS"])
+    still_pending = select(WebhookDelivery.event_id).where(WebhookDelivery.status == DeliveryStatus.PENDING)
+    old = list(db.session.scalars(select(WebhookEvent.id).where(
+        WebhookEvent.created_at < cutoff, WebhookEvent.id.not_in(still_pending)).limit(1000)))
+    if not old:
+        return 0
+    deliveries = select(WebhookDelivery.id).where(WebhookDelivery.event_id.in_(old))
+    db.session.execute(delete(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(deliveries)))
+    db.session.execute(update(WebhookDelivery).where(WebhookDelivery.event_id.in_(old))
+                       .values(replay_of_id=None).execution_options(synchronize_session=False))
+    db.session.execute(delete(WebhookDelivery).where(WebhookDelivery.event_id.in_(old)))
+    db.session.execute(delete(WebhookEvent).where(WebhookEvent.id.in_(old)))
+    return len(old)

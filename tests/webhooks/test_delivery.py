@@ -283,3 +283,22 @@ def test_another_organisation_cannot_see_or_replay_a_delivery(client, auth, admi
     resp = client.post(f"/account/webhooks/{endpoint.id}/deliveries/{delivery.id}/replay",
                        data={"csrf_token": csrf_from(page)})
     assert resp.status_code == 404 and len(receiver.requests) == 1
+
+
+def test_the_sweep_forgets_ended_deliveries_after_the_keep_days(client, auth, admin, receiver, db_session):
+    endpoint, _ = services.register(admin, receiver.url, ["notice.served"])
+    serve(signed_case(admin))
+    delivered_one = the_delivery()
+    services.replay(admin, delivered_one)
+    commit()
+    receiver.answers = [500]  # the second event is still being retried: it stays
+    serve(signed_case(admin))
+    pending = the_delivery()
+    pending_id = pending.id
+    assert pending.status == DeliveryStatus.PENDING
+    later = utcnow() + timedelta(days=31)
+    services.sweep(now=later)
+    left = db.session.scalars(select(WebhookDelivery.id)).all()
+    assert left == [pending_id]  # the delivered event went with its replay and attempts
+    assert db.session.scalar(select(func.count()).select_from(WebhookEvent)) == 1
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "webhook_delivery.delivered"))
