@@ -57,6 +57,17 @@ def register(actor, url: str, types: list[str], description: str = "") -> tuple[
     return endpoint, secret
 
 
+def change(actor, endpoint: WebhookEndpoint, url: str, types: list[str], description: str = "") -> None:
+    """A new address, description or choice of events; the secret stays. Events already raised keep
+    going to the endpoint's address as it is when each attempt is made."""
+    url, chosen, description = _check(url, types, description)
+    before = {"url": endpoint.url, "event_types": endpoint.event_types}
+    endpoint.url, endpoint.event_types, endpoint.description = url, chosen, description
+    db.session.flush()
+    audit.record("webhook_endpoint.updated", actor=actor, payload={
+        "webhook_endpoint_id": endpoint.id, "before": before, "url": url, "event_types": chosen})
+
+
 def rotate_secret(actor, endpoint: WebhookEndpoint, now: datetime | None = None) -> str:
     """A new secret; the one it replaces keeps signing for the overlap, so the receiver can switch
     without losing a delivery. Rotating again within the overlap retires the older one at once."""

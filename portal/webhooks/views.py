@@ -29,10 +29,14 @@ def _index(form: EndpointForm | None = None, *, created: tuple | None = None, st
                            event_types=EVENT_TYPES), status
 
 
-def _show(endpoint, *, secret: str | None = None, errors: list[str] | None = None, status: int = 200):
+def _show(endpoint, *, secret: str | None = None, errors: list[str] | None = None,
+          form: EndpointForm | None = None, status: int = 200):
+    if form is None:
+        form = EndpointForm(formdata=None, data={"url": endpoint.url, "description": endpoint.description,
+                                                 "event_types": sorted(endpoint.type_set)})
     return render_template("webhooks/endpoint.html", endpoint=endpoint, secret=secret,
                            deliveries=services.recent_deliveries(endpoint), errors=errors or [],
-                           confirm=ConfirmForm(formdata=None), event_types=EVENT_TYPES,
+                           confirm=ConfirmForm(formdata=None), form=form, event_types=EVENT_TYPES,
                            now=utcnow()), status
 
 
@@ -60,6 +64,20 @@ def create():
 @login_required
 def show(endpoint_id: int):
     return _show(_endpoint(endpoint_id))
+
+
+@bp.post("/<int:endpoint_id>")
+@login_required
+def edit(endpoint_id: int):
+    endpoint = _endpoint(endpoint_id)
+    form = EndpointForm()
+    if form.validate_on_submit():
+        attempt(lambda: services.change(current_user, endpoint, form.url.data, form.event_types.data,
+                                        form.description.data or ""), form.url.errors)
+        if not form.url.errors:
+            flash("The endpoint is changed; its signing secret is the same.", "success")
+            return redirect(url_for("outbound_webhooks.show", endpoint_id=endpoint.id))
+    return _show(endpoint, form=form, status=422)
 
 
 @bp.post("/<int:endpoint_id>/rotate")

@@ -39,6 +39,9 @@ ROUTES = {
         form=lambda w: {"url": URL, "description": "ERP", "event_types": ["notice.served", "offer.made"]}),
     ("outbound_webhooks.show", "GET"): Probe(endpoint_url(), allow({"creditor_admin"}, 200),
                                              hidden_from=OTHER_ORG),
+    ("outbound_webhooks.edit", "POST"): Probe(
+        endpoint_url(), allow({"creditor_admin"}, 302), hidden_from=OTHER_ORG,
+        form=lambda w: {"url": URL + "/v2", "description": "ERP", "event_types": ["payment.confirmed"]}),
     ("outbound_webhooks.rotate", "POST"): Probe(endpoint_url("/rotate"), allow({"creditor_admin"}, 200),
                                                 hidden_from=OTHER_ORG),
     ("outbound_webhooks.set_active", "POST"): Probe(endpoint_url("/disable"), allow({"creditor_admin"}, 302),

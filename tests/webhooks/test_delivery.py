@@ -302,3 +302,22 @@ def test_the_sweep_forgets_ended_deliveries_after_the_keep_days(client, auth, ad
     assert left == [pending_id]  # the delivered event went with its replay and attempts
     assert db.session.scalar(select(func.count()).select_from(WebhookEvent)) == 1
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "webhook_delivery.delivered"))
+
+
+def test_the_administrator_changes_the_events_and_keeps_the_secret(client, auth, admin, receiver, db_session):
+    endpoint, secret = services.register(admin, receiver.url, ["payment.confirmed"])
+    auth.login_as(admin)
+    page = client.get(f"/account/webhooks/{endpoint.id}")
+    bad = client.post(f"/account/webhooks/{endpoint.id}", data={
+        "csrf_token": csrf_from(page), "url": "https://exa mple.com/x", "event_types": ["notice.served"]})
+    assert bad.status_code == 422 and "no spaces" in bad.get_data(as_text=True)
+    assert services.endpoint_of_org(admin.org_id, endpoint.id).event_types == "payment.confirmed"
+    resp = client.post(f"/account/webhooks/{endpoint.id}", data={
+        "csrf_token": csrf_from(page), "url": receiver.url, "event_types": ["notice.served"]})
+    assert resp.status_code == 302
+    serve(signed_case(admin))
+    sent = receiver.requests[-1]
+    assert json.loads(sent["body"])["type"] == "notice.served"
+    signing.verify(secret, sent["headers"], sent["body"], now=int(utcnow().timestamp()))
+    changed = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "webhook_endpoint.updated"))
+    assert changed.data["before"]["event_types"] == "payment.confirmed"
