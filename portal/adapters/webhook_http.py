@@ -97,6 +97,8 @@ def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float, allo
         return HttpResult(None, took(), "", str(exc))
     except TimeoutError:
         return HttpResult(None, took(), "", f"No answer within {timeout:g} s (timed out).")
+    except ConnectionRefusedError:
+        return HttpResult(None, took(), "", "The receiver refused the connection (nothing listens there).")
     except ssl.SSLError as exc:
         return HttpResult(None, took(), "", f"TLS failed: {exc.reason or exc}")
     except (OSError, http.client.HTTPException) as exc:

@@ -106,7 +106,7 @@ def endpoint_of_org(org_id: int, endpoint_id: int) -> WebhookEndpoint | None:
     return endpoint if endpoint is not None and endpoint.org_id == org_id else None
 
 
-def recent_deliveries(endpoint: WebhookEndpoint, limit: int = 50) -> list[WebhookDelivery]:
+def recent_deliveries(endpoint: WebhookEndpoint, limit: int = 20) -> list[WebhookDelivery]:
     return list(db.session.scalars(select(WebhookDelivery).where(
         WebhookDelivery.endpoint_id == endpoint.id).order_by(WebhookDelivery.id.desc()).limit(limit)))
 
