@@ -42,6 +42,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     from portal.receivables import init_receivables
     from portal.web import boundary, init_web
     from portal.web import errors as web_errors
+    from portal.webhooks import init_webhooks
 
     _quiet_libraries()
     import portal.models  # noqa: F401  (registers every feature's mapped classes)
@@ -62,6 +63,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     init_rates(app)
     init_receivables(app)
     init_api(app)  # /api/v1: above every feature it describes
+    init_webhooks(app)
     init_web(app)
     init_dev(app)
     web_errors.init_errors(app)

@@ -49,12 +49,13 @@ def celery_init_app(app: Flask) -> Celery:
         "evidence-orphan-sweep": {"task": "evidence.sweep_orphans", "schedule": 6 * 60 * 60.0},
         "notify-debtor-sweep": {"task": "portal.notifications.sweep_debtor_messages", "schedule": 15 * 60.0},
         "limitation-alerts-daily": {"task": "portal.cases.alert_limitation", "schedule": 24 * 3600.0},
+        "webhook-retries": {"task": "portal.webhooks.sweep", "schedule": 30.0},
     }
     celery_app.set_default()
     celery_app.autodiscover_tasks(["portal"], related_name="tasks", force=True)
     celery_app.autodiscover_tasks(["portal.cases", "portal.imports", "portal.notifications", "evidence",
                                    "notices.serving", "notices.bulk", "arbitration.settlement",
-                                   "arbitration.proceedings", "portal.receivables"],
+                                   "arbitration.proceedings", "portal.receivables", "portal.webhooks"],
                                   related_name="tasks", force=True)
     app.extensions["celery"] = celery_app
     return celery_app

@@ -99,6 +99,19 @@ class Config:
         self.DISPATCH_RETRY_BASE_SECONDS = float(env.get("DISPATCH_RETRY_BASE_SECONDS", 30))
         self.DISPATCH_RETRY_CAP_SECONDS = float(env.get("DISPATCH_RETRY_CAP_SECONDS", 3600))
         self.DISPATCH_MAX_ATTEMPTS = int(env.get("DISPATCH_MAX_ATTEMPTS", 10))
+        # Outbound webhooks (portal/webhooks): production calls only https URLs on public addresses;
+        # development (and the tests) may call http and private addresses such as 127.0.0.1.
+        self.WEBHOOK_ALLOW_HTTP = _bool("WEBHOOK_ALLOW_HTTP", self.DEVELOPMENT)
+        self.WEBHOOK_ALLOW_PRIVATE = _bool("WEBHOOK_ALLOW_PRIVATE", self.DEVELOPMENT)
+        self.WEBHOOK_TIMEOUT_SECONDS = float(env.get("WEBHOOK_TIMEOUT_SECONDS", 10))
+        # Retries double from the base up to the cap, for this long after the event; after a secret
+        # is rotated the previous one also signs for the overlap.
+        self.WEBHOOK_RETRY_BASE_SECONDS = float(env.get("WEBHOOK_RETRY_BASE_SECONDS", 30))
+        self.WEBHOOK_RETRY_CAP_SECONDS = float(env.get("WEBHOOK_RETRY_CAP_SECONDS", 4 * 3600))
+        self.WEBHOOK_RETRY_WINDOW_HOURS = float(env.get("WEBHOOK_RETRY_WINDOW_HOURS", 24))
+        self.WEBHOOK_ROTATION_OVERLAP_HOURS = float(env.get("WEBHOOK_ROTATION_OVERLAP_HOURS", 24))
+        # The endpoint page's log of events, deliveries and attempts is kept this long once ended.
+        self.WEBHOOK_KEEP_DAYS = int(env.get("WEBHOOK_KEEP_DAYS", 30))
         self.DEBTOR_LINK_DAYS = int(env.get("DEBTOR_LINK_DAYS", 120))
         # One-time codes (portal/onetime_codes.py): the debtor's link, accepting a settlement.
         self.ONE_TIME_CODE_MINUTES = int(env.get("ONE_TIME_CODE_MINUTES", 10))

@@ -121,6 +121,7 @@ def seed() -> DemoLogins:
     admin = _ensure(Role.ADMIN, DEMO_EMAILS[Role.ADMIN], "Platform Admin")
     debtor = _ensure(Role.DEBTOR, "accounts@shree-garments.example", "Shree Garments (accounts)")
     db.session.flush()
+    _demo_webhook(creditor)
     if not db.session.scalar(select(Case.id).where(Case.creditor_org_id == creditor.org_id)):
         _demo_cases(creditor, advocate, debtor)
     logins = DemoLogins(accounts=[("creditor", creditor.email), ("advocate", advocate.email),
@@ -130,6 +131,19 @@ def seed() -> DemoLogins:
         f"{r.value} {s}" for r, s in DEMO_TOTP.items()) + \
         "\n  Current codes: flask --app wsgi demo codes"
     return logins
+
+
+def _demo_webhook(creditor: User) -> None:
+    """An endpoint for every event type at an address where nothing listens (the discard port), so
+    the Webhooks page shows deliveries, their failed attempts and the retries; point it at a receiver
+    of your own to watch signed events arrive."""
+    from portal import webhooks
+    from portal.webhooks import services as webhook_services
+
+    if webhook_services.endpoints_of_org(creditor.org_id):
+        return
+    webhook_services.register(creditor, "http://127.0.0.1:9/sulah-demo", list(webhooks.EVENT_TYPES),
+                              "Demo: nothing listens here; change it to your own receiver")
 
 
 def _demo_cases(creditor: User, advocate: User, debtor_user: User) -> None:

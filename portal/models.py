@@ -67,3 +67,9 @@ from portal.receivables.models import (  # noqa: F401
     ReminderMessage,
     ReminderPolicy,
 )
+from portal.webhooks.models import (  # noqa: F401
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)

@@ -1,24 +1,16 @@
-"""The MSMED Act statutory route (s.18): a ZIP to file on the government's MSME ODR portal and for
-the Facilitation Council's reference, holding a JSON and a CSV summary in the fields the
-application asks for (supplier with its Udyam registration, buyer, invoices, amounts, s.16
-interest) and the case bundle from evidence/ (documents, index, s.63 certificate, hashes).
+"""The MSMED Act statutory route (s.18): the fields the MSME ODR portal's application asks for
+(supplier with its Udyam registration, buyer, invoices, amounts, s.16 interest), as plain JSON
+values, and the invoices as a neutralised CSV. The filing pack (filing_pack.py) builds on them.
 """
 from __future__ import annotations
 
-import hashlib
-import json
-import shutil
-import tempfile
-import zipfile
 from datetime import date
 
-from evidence.bundle import build_bundle
-from portal import audit, tabular
+from portal import tabular
 from portal.cases.models import Case, ClaimType
 from portal.cases.reckoning import compute_case
 from portal.errors import DomainError
 from portal.rates.services import rate_table
-from portal.types import utcnow
 
 INVOICE_COLUMNS = ("invoice_number", "invoice_date", "acceptance_date", "due_date", "amount",
                    "principal_outstanding", "interest_s16", "interest_outstanding", "total_due")
@@ -79,27 +71,3 @@ def _csv(data: dict) -> str:
     """The invoices for the council's portal, every cell neutralised (portal.tabular)."""
     return tabular.csv_text(INVOICE_COLUMNS, [[row[k] or "" for k in INVOICE_COLUMNS]
                                               for row in data["invoices"]])
-
-
-def build(actor, case: Case, today: date) -> tempfile.SpooledTemporaryFile:
-    """The export ZIP, spooled; the caller streams and closes it. Audited with its hash."""
-    data = summary(case, today)
-    spooled = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-    bundle = build_bundle(actor, case)
-    try:
-        with zipfile.ZipFile(spooled, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            zf.writestr("msme-reference.json", json.dumps(data, indent=2, ensure_ascii=False))
-            zf.writestr("invoices.csv", _csv(data))
-            with zf.open("case-bundle.zip", "w", force_zip64=True) as dst:
-                shutil.copyfileobj(bundle, dst, 1024 * 1024)
-    finally:
-        bundle.close()
-    spooled.seek(0)
-    digest = hashlib.sha256()
-    while chunk := spooled.read(1024 * 1024):
-        digest.update(chunk)
-    spooled.seek(0)
-    audit.record("arbitration.msmed_exported", actor=actor, case=case, payload={
-        "zip_sha256": digest.hexdigest(), "total_due": data["amounts"]["total_due"],
-        "generated_at": utcnow().isoformat()})
-    return spooled

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from arbitration.invocation import basis as bases
-from arbitration.invocation import msmed_export
+from arbitration.invocation import filing_pack
 from arbitration.invocation import notice as invocation
 from arbitration.invocation.blueprint import bp
 from arbitration.invocation.forms import ClauseForm, CodeForm, InvokeForm, SeatForm, SendCodeForm
@@ -183,9 +183,9 @@ def msmed_zip(reference: str):
     basis = bases.current(case)
     if basis is None or basis.kind != BasisKind.MSMED_REFERENCE:
         abort(404, "Choose the MSMED Act route first.")
-    spooled = msmed_export.build(current_user, case, today_ist())  # DomainError: 409
+    spooled = filing_pack.build(current_user, case, today_ist())  # DomainError: 409
     return Response(_stream(spooled), mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="msme-reference-{case.reference}.zip"'})
+        "Content-Disposition": f'attachment; filename="msme-odr-filing-{case.reference}.zip"'})
 
 
 def _stream(spooled):

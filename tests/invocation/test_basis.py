@@ -4,8 +4,6 @@ MSMED Act route and its export for the MSME ODR portal."""
 from __future__ import annotations
 
 import io
-import json
-import zipfile
 from datetime import date
 from decimal import Decimal
 
@@ -148,17 +146,9 @@ def test_the_msmed_route_is_only_for_a_registered_micro_or_small_supplier(db_ses
     assert not basis.in_force  # no arbitration on Sulah on this basis
 
 
-def test_the_msmed_export_has_the_portal_fields_and_the_bundle(db_session):
+def test_the_msmed_summary_has_the_portal_fields(db_session):
     creditor, _adv, case = msmed_case()
-    agreement_document(creditor, case)
-    spooled = msmed_export.build(creditor, case, date(2026, 11, 23))
-    with zipfile.ZipFile(spooled) as zf:
-        names = set(zf.namelist())
-        data = json.loads(zf.read("msme-reference.json"))
-        rows = zf.read("invoices.csv").decode().splitlines()
-        with zipfile.ZipFile(io.BytesIO(zf.read("case-bundle.zip"))) as bundle:
-            inner = set(bundle.namelist())
-    assert names == {"msme-reference.json", "invoices.csv", "case-bundle.zip"}
+    data = msmed_export.summary(case, date(2026, 11, 23))
     assert data["supplier"]["udyam_number"] == "UDYAM-MH-26-0012345"
     assert data["supplier"]["enterprise_category"] == "micro"
     assert data["buyer"]["name"] == case.debtor.legal_name and data["buyer"]["email"] == ["debtor@example.in"]
@@ -167,7 +157,4 @@ def test_the_msmed_export_has_the_portal_fields_and_the_bundle(db_session):
     total = Decimal(amounts["principal_outstanding"]) + Decimal(amounts["interest_outstanding"])
     assert Decimal(amounts["total_due"]) == total and Decimal(amounts["interest_s16"]) > 0
     assert data["bank_rates_used"]
-    assert rows[0].startswith("invoice_number,invoice_date") and len(rows) == 1 + len(case.invoices)
-    assert {"index.pdf", "certificate-s63.pdf", "hashes.sha256"} <= inner
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "arbitration.msmed_exported"))
-    spooled.close()
+    # The whole filing pack, with the notice, is tested in tests/invocation/test_filing_pack.py.
