@@ -1,6 +1,7 @@
 """Column types shared by every package: UTC timestamps, money, encrypted secrets."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
@@ -12,8 +13,20 @@ PAISA = Decimal("0.01")
 IST = ZoneInfo("Asia/Kolkata")
 
 
+_clock: Callable[[], datetime] | None = None
+
+
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now, in UTC: the wall clock, or the clock `set_clock` installed. Every package reads the time
+    through here (and `portal.cases.today_ist` through this), so one call moves them all."""
+    return _clock() if _clock is not None else datetime.now(UTC)
+
+
+def set_clock(clock: Callable[[], datetime] | None) -> None:
+    """Let `clock` tell the time to the whole process (None: the wall clock again). For a story told
+    over days in one run (a browser journey that lets a reminder fall due); it must give aware UTC."""
+    global _clock
+    _clock = clock
 
 
 def to_ist(value: datetime) -> datetime:

@@ -15,14 +15,12 @@ clock (the `clock` fixture) moved forward as the days of the story pass.
 from __future__ import annotations
 
 import re
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 
-import portal.cases.intake
 import portal.types
 from portal.types import IST
 from tests.e2e.test_cold_start_journey import ask_code, open_new_mail, shot, sign_up
@@ -45,26 +43,14 @@ ZOHO_HEADER = ("Invoice Date,Invoice ID,Invoice Number,Invoice Status,Customer I
 
 class Clock:
     """The app's clock for the story: noon IST on the first day (inside every contact window), then
-    `days` later as the story moves on; it ticks with the wall clock in between.
+    `days` later as the story moves on; it ticks with the wall clock in between. Installed as the
+    process's clock (portal.types.set_clock), so the pages, the beat tasks, the sender's contact
+    window and the one-time codes agree on what day it is. Nothing else is changed: what happens on
+    each day is the app's own doing."""
 
-    Every module of the app that reads the time through portal.types.utcnow or
-    portal.cases.intake.today_ist (imported by name) reads this clock instead, so the pages, the
-    beat tasks, the sender's contact window and the one-time codes agree on what day it is. Nothing
-    else is changed: what happens on each day is the app's own doing."""
-
-    PACKAGES = ("portal", "notices", "evidence", "arbitration")
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(self) -> None:
         self.start = datetime.now(IST).replace(hour=12, minute=0, second=0, microsecond=0)
         self.started, self.days = time.monotonic(), 0
-        real_now, real_today = portal.types.utcnow, portal.cases.intake.today_ist
-        for name, module in list(sys.modules.items()):
-            if module is None or name.split(".")[0] not in self.PACKAGES:
-                continue
-            if getattr(module, "utcnow", None) is real_now:
-                monkeypatch.setattr(module, "utcnow", self.now)
-            if getattr(module, "today_ist", None) is real_today:
-                monkeypatch.setattr(module, "today_ist", self.today)
 
     def now(self) -> datetime:
         elapsed = timedelta(days=self.days, seconds=time.monotonic() - self.started)
@@ -78,8 +64,11 @@ class Clock:
 
 
 @pytest.fixture
-def clock(monkeypatch) -> Clock:
-    return Clock(monkeypatch)
+def clock():
+    story = Clock()
+    portal.types.set_clock(story.now)
+    yield story
+    portal.types.set_clock(None)
 
 
 def run_beat(live_server, task: str) -> dict:
