@@ -3,6 +3,8 @@ bidding, conciliation), settlement (the agreement and its instalments), invocati
 s.21 notice), tribunal, proceedings and awards. Each registers its own blueprints in init_app."""
 from flask import Flask
 
+from arbitration import permissions  # noqa: F401  (registers the package's actions with the policy)
+
 
 def init_arbitration(app: Flask) -> None:
     from arbitration import awards, invocation, odr, proceedings, settlement, tribunal

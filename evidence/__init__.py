@@ -5,6 +5,7 @@ Other packages import only the names below. A package whose signed records cite 
 """
 from flask import Flask
 
+from evidence import permissions  # noqa: F401  (registers the package's actions with the policy)
 from evidence.bundle import build_bundle
 from evidence.certificate import CertificateIncomplete, PartA, part_a, system_description
 from evidence.models import Document, DocumentKind, DownloadLog

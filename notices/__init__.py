@@ -2,6 +2,8 @@
 delivery, mandates and bulk notices, each in its own sub-package."""
 from flask import Flask
 
+from notices import permissions  # noqa: F401  (registers the package's actions with the policy)
+
 
 def init_notices(app: Flask) -> None:
     from notices import bulk, drafting, mandates, serving, signing

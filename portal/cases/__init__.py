@@ -1,6 +1,8 @@
 """Claims: parties, cases, invoices, payments, the state machine, intake and the case pages."""
 from flask import Flask
 
+from portal.cases import permissions  # noqa: F401  (registers the package's actions with the policy)
+
 
 def init_cases(app: Flask) -> None:
     from portal.cases import (  # noqa: F401  (routes attach to the blueprints)

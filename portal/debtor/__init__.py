@@ -2,6 +2,8 @@
 responses, and the debtor's own account."""
 from flask import Flask
 
+from portal.debtor import permissions  # noqa: F401  (registers the package's actions with the policy)
+
 
 def init_debtor(app: Flask) -> None:
     from portal.debtor.account_views import bp as account_bp

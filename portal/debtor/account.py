@@ -82,8 +82,8 @@ def create(guest: LinkGuest, case: Case, *, name: str, email: str, password: str
 
 def cases_of(user) -> list[Case]:
     """The cases the debtor may open: those it can see whose notice has been served."""
-    from portal.accounts.policy import SERVED_STATUSES
     from portal.cases.services import visible_cases
+    from portal.cases.windows import SERVED_STATUSES
 
     return list(db.session.scalars(visible_cases(user).where(Case._status.in_(SERVED_STATUSES)).limit(200)))
 

@@ -18,7 +18,6 @@ from sqlalchemy import select
 from evidence.models import Audience, DocumentKind
 from portal import audit
 from portal.accounts.models import User
-from portal.accounts.policy import RESPONSE_STATUSES
 from portal.adapters import mail
 from portal.cases.amounts import Computation
 from portal.cases.intake import today_ist
@@ -26,6 +25,7 @@ from portal.cases.models import Case
 from portal.cases.position import position
 from portal.cases.states import CaseStatus
 from portal.cases.transitions import fire
+from portal.cases.windows import RESPONSE_STATUSES
 from portal.debtor import callbacks, plans
 from portal.debtor.models import KIND_LABELS, REASON_LABELS, DebtorResponse, DisputeReason, ResponseKind
 from portal.errors import DomainError

@@ -2,6 +2,8 @@
 links, receipts."""
 from flask import Flask
 
+from portal.payments import permissions  # noqa: F401  (registers the package's actions with the policy)
+
 
 def init_payments(app: Flask) -> None:
     from portal.payments import creditor_views, webhook_views  # noqa: F401  (routes on the same blueprint)
