@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -61,6 +62,22 @@ def mask(destination: str) -> str:
         local, _, domain = destination.partition("@")
         return f"{local[:1]}•••@{domain}"
     return f"{destination[:3]}•••••{destination[-5:]}" if len(destination) > 8 else "•••"
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a one-time code may be sent."""
+
+    channel: str       # how the code travels: "email" or "sms"
+    address: str
+
+    @property
+    def masked(self) -> str:
+        return mask(self.address)
+
+    @property
+    def label(self) -> str:
+        return f"{'E-mail' if self.channel == 'email' else 'SMS'} to {self.masked}"
 
 
 def _digest(purpose: str, subject: str, code: str) -> str:

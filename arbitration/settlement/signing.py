@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from arbitration.settlement import agreements as settlement
 from arbitration.settlement import mail as settlement_mail
+from arbitration.settlement.hooks import link_destinations
 from arbitration.settlement.models import (
     AgreementStatus,
     SettlementAgreement,
@@ -30,10 +31,9 @@ from portal.adapters.esign.base import (
     SignRequest,
 )
 from portal.cases.models import ContactKind
-from portal.debtor.access import Destination
 from portal.errors import DomainError
 from portal.extensions import db
-from portal.onetime_codes import CodeError, issue_and_send, verify
+from portal.onetime_codes import CodeError, Destination, issue_and_send, verify
 from portal.types import utcnow
 
 PURPOSE = "settlement_acceptance"
@@ -80,13 +80,9 @@ def _locked(agreement: SettlementAgreement) -> SettlementAgreement:
 
 def destinations(agreement: SettlementAgreement, actor) -> list[Destination]:
     """Where this actor's code may go: its own address, never another party's."""
-    from portal.debtor import access
-    from portal.debtor.models import DebtorLink
-
     link_id = getattr(actor, "link_id", None)
     if link_id is not None:  # the debtor through its personal link: where the notice reached it
-        link = db.session.get(DebtorLink, link_id)
-        return access.destinations(link) if link is not None else []
+        return link_destinations(link_id)
     out = [Destination("email", actor.email)] if actor.email else []
     if side_for(actor, agreement) == SignerSide.DEBTOR:  # a debtor's account: also its addresses on the case
         contacts = sorted(agreement.case.debtor.contacts, key=lambda c: not c.designated)

@@ -20,13 +20,16 @@ def init_debtor(app: Flask) -> None:
     app.register_blueprint(links_bp)
     from portal.accounts.hooks import load_link_session
     from portal.cases.hooks import case_page_parts
-    from portal.debtor.access import load_guest
+    from portal.debtor import access
 
-    load_link_session.provide(load_guest)
+    load_link_session.provide(access.load_guest)
     from notices.serving.hooks import issue_debtor_link
     from portal.debtor import links
 
     issue_debtor_link.provide(links.issue)
+    from arbitration.settlement.hooks import link_destinations
+
+    link_destinations.provide(access.destinations_for_link)
     from portal.debtor.responses import responses_for
 
     case_page_parts.provide("answers", lambda _user, case: responses_for(case))

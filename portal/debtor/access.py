@@ -7,7 +7,6 @@ falls back to the debtor's addresses on the case. The debtor picks one; it is sh
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
@@ -22,24 +21,10 @@ from portal.debtor import links
 from portal.debtor.models import DebtorLink
 from portal.debtor.principal import LinkGuest, parse_session_id
 from portal.extensions import db
-from portal.onetime_codes import OneTimeCode, issue_and_send, mask, verify
+from portal.onetime_codes import Destination, OneTimeCode, issue_and_send, verify
 from portal.types import utcnow
 
 PURPOSE = "debtor_link"
-
-
-@dataclass(frozen=True)
-class Destination:
-    channel: str       # how the code travels: "email" or "sms"
-    address: str
-
-    @property
-    def masked(self) -> str:
-        return mask(self.address)
-
-    @property
-    def label(self) -> str:
-        return f"{'E-mail' if self.channel == 'email' else 'SMS'} to {self.masked}"
 
 
 def subject(link: DebtorLink) -> str:
@@ -63,6 +48,13 @@ def destinations(link: DebtorLink) -> list[Destination]:
             seen.add(d)
             unique.append(d)
     return unique
+
+
+def destinations_for_link(link_id: int) -> list[Destination]:
+    """destinations() of a link by its id; none when the link is gone (settlement signing asks this
+    through arbitration.settlement.hooks.link_destinations)."""
+    link = db.session.get(DebtorLink, link_id)
+    return destinations(link) if link is not None else []
 
 
 def send_code(link: DebtorLink, choice: int, ip: str) -> OneTimeCode:
