@@ -9,7 +9,7 @@ from portal.accounts.policy import (
     institution_may_appoint,
     may_record_settlement,
     neutral_accepted,
-    register,
+    register_actions,
     tribunal_may_act,
 )
 from portal.accounts.roles import Role
@@ -23,7 +23,7 @@ from portal.cases.windows import (
     SERVED_STATUSES,
 )
 
-register({
+register_actions({
     Action.VIEW_ODR_ROOM: Rule(EVERY_PARTY,
                                "The ODR room opens when negotiation starts.", statuses=ROOM_VISIBLE_STATUSES),
     Action.TAKE_PART_IN_ROOM: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR, Role.NEUTRAL}),

@@ -4,12 +4,12 @@ from __future__ import annotations
 from portal.accounts.policy import (
     Action,
     Rule,
-    register,
+    register_actions,
 )
 from portal.accounts.roles import LOGIN_ROLES, Role
 from portal.cases.windows import OPEN_STATUSES, SERVED_STATUSES
 
-register({
+register_actions({
     Action.VIEW_EVIDENCE: Rule(
         frozenset(LOGIN_ROLES), "The debtor sees the evidence once the notice is served.",
         case_check=lambda u, c: u.role != Role.DEBTOR or c.status in SERVED_STATUSES),

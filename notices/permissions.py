@@ -4,12 +4,12 @@ from __future__ import annotations
 from portal.accounts.policy import (
     Action,
     Rule,
-    register,
+    register_actions,
 )
 from portal.accounts.roles import Role
 from portal.cases.windows import OPEN_STATUSES, SERVABLE_STATUSES
 
-register({
+register_actions({
     Action.DRAFT_NOTICE: Rule(frozenset({Role.CREDITOR}),
                               "Only the creditor drafts and submits its notices."),
     Action.VIEW_NOTICE_DRAFT: Rule(

@@ -68,7 +68,7 @@ def draft_notice(actor: User, case: Case, today: date) -> Notice:
     """Draft the s.21 notice from the case (English); the advocate then reviews, approves and signs
     it on the notice's own pages, as for a demand notice."""
     from notices.drafting.rendering import check_can_draft
-    from notices.drafting.workflow import _add_version, _new_code
+    from notices.drafting.workflow import add_version, new_verification_code
 
     if case.status not in INVOCABLE:
         raise DomainError("Arbitration is invoked from an open dispute or a settlement in default.")
@@ -84,10 +84,11 @@ def draft_notice(actor: User, case: Case, today: date) -> Notice:
     check_can_draft(case, NoticeKind.ARBITRATION_INVOCATION, today)
     notice = Notice(case=case, kind=NoticeKind.ARBITRATION_INVOCATION, language=NoticeLanguage.ENGLISH,
                     advocate_id=case.advocate_id, pay_within_days=RESPOND_WITHIN_DAYS,
-                    facts_version=case.facts_version, verification_code=_new_code(), created_by_id=actor.id)
+                    facts_version=case.facts_version, verification_code=new_verification_code(),
+                    created_by_id=actor.id)
     db.session.add(notice)
     db.session.flush()
-    version: NoticeVersion = _add_version(actor, notice, today)
+    version: NoticeVersion = add_version(actor, notice, today)
     audit.record("arbitration.invocation_drafted", actor=actor, case=case, payload={
         "notice_id": notice.id, "basis_id": basis.id, "basis_kind": basis.kind.value,
         "sha256": version.sha256})

@@ -3,7 +3,7 @@
 Views call `require(...)`. A user with no relationship to a case gets 404 (its existence is not
 revealed); one who may see it but not act gets 403. This module is the mechanism only: what each
 action needs (its `Rule`) is registered by the package that owns the action, in its `permissions`
-module, which its `__init__` imports (`register`); the case package registers its lifecycle
+module, which its `__init__` imports (`register_actions`); the case package registers its lifecycle
 (`register_case_lifecycle`). `RULES` is the table they fill. Accounts knows no feature above it.
 """
 from __future__ import annotations
@@ -135,7 +135,7 @@ RULES: dict[Action, Rule] = {}
 _lifecycle: list[CaseLifecycle] = []
 
 
-def register(rules: Mapping[Action, Rule]) -> None:
+def register_actions(rules: Mapping[Action, Rule]) -> None:
     """A package declares the rules of its own actions (once each: a second, different rule for the
     same action is a programming error)."""
     for action, rule in rules.items():
@@ -162,7 +162,7 @@ def neutral_accepted(user: User, case: Case) -> bool:
 
 EVERY_PARTY = frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR, Role.NEUTRAL, Role.ADMIN})
 
-register({
+register_actions({
     Action.VIEW_CASE: Rule(frozenset(LOGIN_ROLES), "Not allowed.", needs_case=False),
     Action.MANAGE_ORG: Rule(frozenset({Role.CREDITOR}),
                             "Only your organisation's administrator can do that.", needs_case=False,

@@ -6,7 +6,7 @@ from portal.accounts.policy import (
     Action,
     CaseLifecycle,
     Rule,
-    register,
+    register_actions,
     register_case_lifecycle,
 )
 from portal.accounts.roles import Role
@@ -14,7 +14,7 @@ from portal.cases.states import ACTIONS, ADVOCATE_CHANGEABLE, not_permitted_mess
 from portal.cases.windows import EDITABLE_STATUSES, HIDDEN_FROM_DEBTOR, OPEN_STATUSES
 from portal.errors import Denied
 
-register({
+register_actions({
     Action.EDIT_CASE: Rule(
         frozenset({Role.CREDITOR}),
         "Only the creditor may edit a case, and only before its notice goes for review.",

@@ -4,12 +4,12 @@ from __future__ import annotations
 from portal.accounts.policy import (
     Action,
     Rule,
-    register,
+    register_actions,
 )
 from portal.accounts.roles import Role
 from portal.cases.windows import RESPONSE_STATUSES, SERVED_STATUSES
 
-register({
+register_actions({
     Action.DEBTOR_CASES: Rule(frozenset({Role.DEBTOR}), "This page lists the cases against a debtor's "
                               "business.", needs_case=False),
     Action.DEBTOR_VIEW: Rule(frozenset({Role.DEBTOR}), "This page is the debtor's view of the case.",

@@ -5,13 +5,13 @@ from portal.accounts.policy import (
     EVERY_PARTY,
     Action,
     Rule,
-    register,
+    register_actions,
 )
 from portal.accounts.roles import Role
 from portal.cases.states import CaseStatus
 from portal.cases.windows import PAYABLE_STATUSES, SERVED_STATUSES
 
-register({
+register_actions({
     Action.REPORT_PAYMENT: Rule(frozenset({Role.DEBTOR}), "Only the debtor reports its payments, while "
                                 "an amount is due.", statuses=PAYABLE_STATUSES),
     Action.CONFIRM_PAYMENT: Rule(frozenset({Role.CREDITOR}),
