@@ -37,7 +37,7 @@ def _load_key() -> None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return
-    from portal.accounts.roles import Role
+    from portal.accounts import Role
     from portal.apikeys import services
 
     key = services.authenticate(token.strip())

@@ -3,6 +3,9 @@ responses, and the debtor's own account."""
 from flask import Flask
 
 from portal.debtor import permissions  # noqa: F401  (registers the package's actions with the policy)
+from portal.debtor.links import TOKEN_BYTES, token_hash
+
+__all__ = ["TOKEN_BYTES", "init_debtor", "token_hash"]
 
 
 def init_debtor(app: Flask) -> None:
@@ -18,16 +21,16 @@ def init_debtor(app: Flask) -> None:
     app.register_blueprint(case_bp)
     app.register_blueprint(respond_bp)
     app.register_blueprint(links_bp)
-    from portal.accounts.hooks import load_link_session
-    from portal.cases.hooks import case_page_parts
+    from portal.accounts import load_link_session
+    from portal.cases import case_page_parts
     from portal.debtor import access
 
     load_link_session.provide(access.load_guest)
-    from notices.serving.hooks import issue_debtor_link
+    from notices import issue_debtor_link
     from portal.debtor import links
 
     issue_debtor_link.provide(links.issue)
-    from arbitration.settlement.hooks import link_destinations
+    from arbitration import link_destinations
 
     link_destinations.provide(access.destinations_for_link)
     from portal.debtor.responses import responses_for

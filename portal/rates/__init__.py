@@ -1,9 +1,11 @@
 """Platform reference rates: the dated RBI Bank Rate table behind MSMED Act s.16 interest."""
 from flask import Flask
 
+from portal.rates.seed import seed_bank_rates
+from portal.rates.services import rate_table
 from portal.rates.table import RateMissing, RatePoint, RateTable
 
-__all__ = ["RateMissing", "RatePoint", "RateTable", "init_rates"]
+__all__ = ["RateMissing", "RatePoint", "RateTable", "init_rates", "rate_table", "seed_bank_rates"]
 
 
 def init_rates(app: Flask) -> None:

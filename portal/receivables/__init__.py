@@ -8,12 +8,12 @@ def init_receivables(app: Flask) -> None:
     from portal.receivables.blueprint import bp
 
     app.register_blueprint(bp)
-    from notices.conduct import other_contacts
+    from notices import other_contacts
     from portal.receivables.conduct import reminder_contacts_today
 
     # One daily cap per debtor across notices, reminders and the rest (DOMAIN 28).
     other_contacts.provide("reminders", reminder_contacts_today)
-    from portal.cases.hooks import case_list_parts, case_page_parts, debtor_owned_by
+    from portal.cases import case_list_parts, case_page_parts, debtor_owned_by
     from portal.receivables import case_parts
 
     case_page_parts.provide("case_priority", case_parts.case_priority)
