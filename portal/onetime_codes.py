@@ -18,7 +18,7 @@ from sqlalchemy import ForeignKey, String, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal import audit, outbox
-from portal.adapters import mail
+from portal.adapters import MailMessage, queue_mail
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import UTCDateTime, utcnow
@@ -118,7 +118,7 @@ def issue_and_send(purpose: str, subject: str, channel: str, destination: str, *
     text = (f"Your Sulah code to {what} is {code}. It expires in {minutes} minutes. "
             "Do not share it: Sulah never asks for it by phone.")
     if channel == "email":
-        mail.queue(mail.Message(to=[destination], subject=f"Your Sulah code: {code}", text=text))
+        queue_mail(MailMessage(to=[destination], subject=f"Your Sulah code: {code}", text=text))
     else:
         payload = {"to": destination, "template": "one_time_code", "variables": [code, str(minutes)],
                    "text": text, "idempotency_key": f"otp-{row.id}"}

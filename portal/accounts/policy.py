@@ -22,7 +22,7 @@ from portal.extensions import db
 from portal.hooks import Hook
 
 if TYPE_CHECKING:
-    from portal.cases.models import Case
+    from portal.cases import Case
 
 TRANSITION_PREFIX = "transition:"
 

@@ -1,15 +1,7 @@
 """The case package's own actions, and its lifecycle, registered with the policy mechanism."""
 from __future__ import annotations
 
-from portal.accounts.models import User
-from portal.accounts.policy import (
-    Action,
-    CaseLifecycle,
-    Rule,
-    register_actions,
-    register_case_lifecycle,
-)
-from portal.accounts.roles import Role
+from portal.accounts import Action, CaseLifecycle, Role, Rule, User, register_actions, register_case_lifecycle
 from portal.cases.states import ACTIONS, ADVOCATE_CHANGEABLE, not_permitted_message, transition_for
 from portal.cases.windows import EDITABLE_STATUSES, HIDDEN_FROM_DEBTOR, OPEN_STATUSES
 from portal.errors import Denied

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, url_for
 from flask_login import current_user, login_required
 
-from portal.accounts.policy import Action, require
+from portal.accounts import Action, require
 from portal.cases import records
 from portal.cases.hooks import record_recovery_payment
 from portal.cases.intake import today_ist
