@@ -1,13 +1,8 @@
 """Who may see, add, withdraw and export evidence: registered with the policy mechanism."""
 from __future__ import annotations
 
-from portal.accounts.policy import (
-    Action,
-    Rule,
-    register_actions,
-)
-from portal.accounts.roles import LOGIN_ROLES, Role
-from portal.cases.windows import OPEN_STATUSES, SERVED_STATUSES
+from portal.accounts import LOGIN_ROLES, Action, Role, Rule, register_actions
+from portal.cases import OPEN_STATUSES, SERVED_STATUSES
 
 register_actions({
     Action.VIEW_EVIDENCE: Rule(

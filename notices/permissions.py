@@ -1,13 +1,8 @@
 """Who may draft, review, sign, serve and follow a notice: registered with the policy mechanism."""
 from __future__ import annotations
 
-from portal.accounts.policy import (
-    Action,
-    Rule,
-    register_actions,
-)
-from portal.accounts.roles import Role
-from portal.cases.windows import OPEN_STATUSES, SERVABLE_STATUSES
+from portal.accounts import Action, Role, Rule, register_actions
+from portal.cases import OPEN_STATUSES, SERVABLE_STATUSES
 
 register_actions({
     Action.DRAFT_NOTICE: Rule(frozenset({Role.CREDITOR}),

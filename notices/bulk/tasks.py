@@ -15,7 +15,7 @@ def draft_batch_item(item_id: int) -> str:
     """One case in its own transaction: a refusal (time-barred, no advocate...) or an unexpected
     error is recorded on the item and does not stop the other cases of the batch."""
     from notices.bulk import batches as bulk
-    from portal.cases.intake import today_ist
+    from portal.cases import today_ist
     from portal.database import commit, rollback
 
     try:

@@ -19,11 +19,8 @@ from notices.mandates.models import Mandate
 from notices.models import DEMAND_KINDS, Notice, NoticeComment, NoticeKind, NoticeLanguage, NoticeVersion
 from notices.states import NOTICE, NoticeStatus
 from portal import lifecycle
-from portal.accounts import twofactor
-from portal.accounts.models import User
-from portal.cases.models import Case
-from portal.cases.states import CaseStatus
-from portal.cases.transitions import fire
+from portal.accounts import User, check_totp
+from portal.cases import Case, CaseStatus, fire
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import utcnow
@@ -164,7 +161,7 @@ def approve(actor: User, notice: Notice, totp_code: str) -> None:
 
         raise DomainError(mandates.missing_step(notice.case.creditor_org_id, actor.id)
                           or "The mandate to send notices is not in force.")
-    if not twofactor.check_totp(actor, totp_code):
+    if not check_totp(actor, totp_code):
         raise DomainError("That authentication code is not valid or was already used.")
     lifecycle.fire(NOTICE, notice, "approved", actor, changes={"approved_at": utcnow()}, payload={
         "notice_id": notice.id, "version": notice.current.version, "sha256": notice.current.sha256})

@@ -69,7 +69,7 @@ def expert_certificates(notice: Notice) -> list[ExpertCertificate]:
 
 def refresh(notice_id: int) -> str | None:
     """A new version when events arrived since the last one; returns its SHA-256 (or None)."""
-    from evidence.services import store_pdf
+    from evidence import store_pdf
 
     notice = db.session.get(Notice, notice_id)
     if notice is None or notice.signed_pdf_sha256 is None:

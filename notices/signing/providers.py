@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
-from portal.accounts.models import User
-from portal.adapters.esign.base import SigningProvider
+from portal.accounts import User
+from portal.adapters import SigningProvider
 
 PADES, AADHAAR, DOCUSIGN = "pades_dsc", "aadhaar_esign", "docusign"
 LABELS = {
@@ -57,7 +57,7 @@ def provider_for(name: str, actor: User | None = None, *, pin: str | None = None
     (with `pin` when that DSC is on a token)."""
     if name == PADES:
         from notices.signing.signatures import advocate_key_material
-        from portal.adapters.esign.pades import PadesProvider
+        from portal.adapters import PadesProvider
 
         return PadesProvider(advocate_key_material(actor, pin))
     config = current_app.config
@@ -71,10 +71,10 @@ def provider_for(name: str, actor: User | None = None, *, pin: str | None = None
 
 def _build(name: str, config: Mapping) -> SigningProvider:
     if name == AADHAAR:
-        from portal.adapters.esign.aadhaar import AadhaarESignProvider
+        from portal.adapters import AadhaarESignProvider
 
         return AadhaarESignProvider.from_config(config)
-    from portal.adapters.esign.docusign import DocuSignProvider, DocuSignSettings
+    from portal.adapters import DocuSignProvider, DocuSignSettings
 
     return DocuSignProvider(DocuSignSettings.from_config(config))
 

@@ -29,8 +29,8 @@ from notices.signing.providers import (
 from notices.signing.states import CeremonyStatus
 from notices.signing.token_keys import uses_token
 from notices.states import NoticeStatus
-from portal.accounts.policy import Action, require
-from portal.adapters.esign.base import SigningError
+from portal.accounts import Action, require
+from portal.adapters import SigningError
 from portal.errors import DomainError
 from portal.extensions import csrf, limiter
 from portal.security import CSP
@@ -102,7 +102,7 @@ def esign_response():
     if AADHAAR not in enabled_providers(current_app.config):
         abort(404, "Aadhaar eSign is not offered here.")
     callback = request.form.to_dict()
-    from portal.adapters.esign.aadhaar import transaction_of
+    from portal.adapters import transaction_of
 
     try:
         txn = transaction_of(callback)
@@ -176,7 +176,7 @@ def docusign_connect():
         return jsonify(error="Body too large."), 413
     if DOCUSIGN not in enabled_providers(current_app.config):
         return jsonify(error="DocuSign is not configured here."), 404
-    from portal.adapters.esign.docusign import connect_envelope_id, verify_connect_hmac
+    from portal.adapters import connect_envelope_id, verify_connect_hmac
 
     provider = provider_for(DOCUSIGN)
     body = request.get_data(cache=False)
@@ -210,7 +210,7 @@ def docusign_connect():
 @bp.get("/notices/<int:notice_id>/signed.pdf")
 @login_required
 def signed_pdf(notice_id: int):
-    from evidence.services import store
+    from evidence import store
 
     notice = load_notice(notice_id)
     if notice.status != NoticeStatus.SIGNED:
