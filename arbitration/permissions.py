@@ -2,9 +2,10 @@
 award: registered with the policy mechanism."""
 from __future__ import annotations
 
-from portal.accounts.policy import (
+from portal.accounts import (
     EVERY_PARTY,
     Action,
+    Role,
     Rule,
     institution_may_appoint,
     may_record_settlement,
@@ -12,15 +13,14 @@ from portal.accounts.policy import (
     register_actions,
     tribunal_may_act,
 )
-from portal.accounts.roles import Role
-from portal.cases.states import CaseStatus
-from portal.cases.windows import (
+from portal.cases import (
     AWARD_STATUSES,
     INVOCABLE_STATUSES,
     PROCEEDINGS_STATUSES,
     ROOM_OPEN_STATUSES,
     ROOM_VISIBLE_STATUSES,
     SERVED_STATUSES,
+    CaseStatus,
 )
 
 register_actions({

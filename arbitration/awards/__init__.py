@@ -8,7 +8,7 @@ def init_app(app: Flask) -> None:
     from arbitration.awards.views import bp
 
     app.register_blueprint(bp)
-    from arbitration.awards.making import may_record_settlement
-    from portal.accounts import policy
+    from arbitration.awards import making
+    from portal.accounts import may_record_settlement
 
-    policy.may_record_settlement.provide(may_record_settlement)
+    may_record_settlement.provide(making.may_record_settlement)

@@ -12,12 +12,11 @@ import tempfile
 import zipfile
 from datetime import date
 
-from evidence.bundle import build_bundle
+from evidence import build_bundle
 from portal import audit, tabular
-from portal.cases.models import Case, ClaimType
-from portal.cases.reckoning import compute_case
+from portal.cases import Case, ClaimType, compute_case
 from portal.errors import DomainError
-from portal.rates.services import rate_table
+from portal.rates import rate_table
 from portal.types import utcnow
 
 INVOICE_COLUMNS = ("invoice_number", "invoice_date", "acceptance_date", "due_date", "amount",

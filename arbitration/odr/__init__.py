@@ -10,6 +10,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(offers_bp)
     from arbitration.odr.conciliation import may_act
-    from portal.accounts import policy
+    from portal.accounts import conciliator_may_act
 
-    policy.conciliator_may_act.provide(may_act)
+    conciliator_may_act.provide(may_act)

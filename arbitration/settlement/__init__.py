@@ -10,14 +10,14 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     instalments.subscribe()  # confirmed payments move settled cases on (cure_default, mark_paid)
-    from portal.payments.hooks import next_instalment, settlement_outstanding
+    from portal.cases import next_instalment, settlement_outstanding
 
     # Once a settlement governs, payments ask it what is still due and which instalment comes next.
     settlement_outstanding.provide(instalments.outstanding)
     next_instalment.provide(instalments.next_unpaid)
     from arbitration.settlement import signing
     from arbitration.settlement.models import AgreementStatus
-    from notices.signing.hooks import finish_settlement_ceremony, settlement_complete
+    from notices import finish_settlement_ceremony, settlement_complete
 
     # Aadhaar eSign and DocuSign ceremonies may sign a settlement agreement; the settlement finishes them.
     finish_settlement_ceremony.provide(signing.finish_ceremony)

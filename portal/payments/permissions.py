@@ -1,15 +1,8 @@
 """Who reports, confirms and sees payments: registered with the policy mechanism."""
 from __future__ import annotations
 
-from portal.accounts.policy import (
-    EVERY_PARTY,
-    Action,
-    Rule,
-    register_actions,
-)
-from portal.accounts.roles import Role
-from portal.cases.states import CaseStatus
-from portal.cases.windows import PAYABLE_STATUSES, SERVED_STATUSES
+from portal.accounts import EVERY_PARTY, Action, Role, Rule, register_actions
+from portal.cases import PAYABLE_STATUSES, SERVED_STATUSES, CaseStatus
 
 register_actions({
     Action.REPORT_PAYMENT: Rule(frozenset({Role.DEBTOR}), "Only the debtor reports its payments, while "
