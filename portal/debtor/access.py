@@ -12,11 +12,8 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from notices.models import Notice
-from notices.serving import timeline
-from notices.serving.models import ChannelKind, Dispatch, EventKind
-from notices.serving.states import DispatchStatus
-from portal.cases.models import ContactKind
+from notices import ChannelKind, Dispatch, DispatchStatus, EventKind, Notice, record_delivery_event
+from portal.cases import ContactKind
 from portal.debtor import links
 from portal.debtor.models import DebtorLink
 from portal.debtor.principal import LinkGuest, parse_session_id
@@ -75,7 +72,7 @@ def open_with_code(link: DebtorLink, code: str, ip: str, user_agent: str) -> Lin
     row = verify(PURPOSE, subject(link), code, ip=ip, case=link.case)
     notice = db.session.get(Notice, link.notice_id)
     dispatch = db.session.get(Dispatch, link.dispatch_id) if link.dispatch_id else None
-    timeline.record(notice, EventKind.VIEWED, source="debtor_link", dispatch=dispatch,
+    record_delivery_event(notice, EventKind.VIEWED, source="debtor_link", dispatch=dispatch,
                     detail=f"Opened after the one-time code sent to {row.masked_destination}. "
                            f"{user_agent[:200]}",
                     raw=f"viewed link {link.id} code {row.id}".encode())

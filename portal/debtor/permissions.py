@@ -1,13 +1,8 @@
 """The debtor's own pages and answers: registered with the policy mechanism."""
 from __future__ import annotations
 
-from portal.accounts.policy import (
-    Action,
-    Rule,
-    register_actions,
-)
-from portal.accounts.roles import Role
-from portal.cases.windows import RESPONSE_STATUSES, SERVED_STATUSES
+from portal.accounts import Action, Role, Rule, register_actions
+from portal.cases import RESPONSE_STATUSES, SERVED_STATUSES
 
 register_actions({
     Action.DEBTOR_CASES: Rule(frozenset({Role.DEBTOR}), "This page lists the cases against a debtor's "

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from arbitration.settlement.terms import SettlementTerms, TermsError, add_months
+from arbitration import SettlementTerms, TermsError, add_months
 from portal.formatting import rupees
 from portal.types import to_paisa
 
