@@ -20,7 +20,7 @@ from arbitration.tribunal import conflicts
 from evidence import store, store_pdf
 from notices import sign_now
 from portal import audit, lifecycle
-from portal.adapters import Signer, SigningProvider, SignRequest
+from portal.adapters import PadesProvider, Signer, SigningProvider, SignRequest
 from portal.cases import Case, CaseStatus, fire, today_ist
 from portal.errors import DomainError
 from portal.extensions import db
@@ -183,7 +183,6 @@ def read_pdf(sha256: str) -> bytes:
 def sign(actor, award: Award, provider: SigningProvider | None = None) -> str:
     """Sign the finalised PDF as the arbitrator, make the award and serve it on each party."""
     from arbitration.awards import serving as award_service
-    from portal.adapters import PadesProvider
 
     if award.status != AwardStatus.FINALISED:
         raise DomainError("Finalise the award before signing it.")

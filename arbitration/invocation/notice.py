@@ -20,7 +20,12 @@ from notices import (
     NoticeStatus,
     NoticeVersion,
     Receipt,
+    add_version,
+    check_can_draft,
+    dispatches_for,
+    new_verification_code,
     receipt_for_notice,
+    serve_notice,
 )
 from portal import audit
 from portal.accounts import User
@@ -72,7 +77,6 @@ RESPOND_WITHIN_DAYS = 30  # s.11(5): 30 days to agree on the arbitrator after th
 def draft_notice(actor: User, case: Case, today: date) -> Notice:
     """Draft the s.21 notice from the case (English); the advocate then reviews, approves and signs
     it on the notice's own pages, as for a demand notice."""
-    from notices import add_version, check_can_draft, new_verification_code
 
     if case.status not in INVOCABLE:
         raise DomainError("Arbitration is invoked from an open dispute or a settlement in default.")
@@ -102,7 +106,6 @@ def draft_notice(actor: User, case: Case, today: date) -> Notice:
 def invoke(actor: User, case: Case, channels) -> Notice:
     """Serve the signed s.21 notice (unless it was served already from its delivery page) and move
     the case into arbitration; the proceedings commence when the respondent receives it."""
-    from notices import dispatches_for, serve_notice
 
     notice = served_notice(case)
     if notice is None:

@@ -11,7 +11,7 @@ from arbitration.proceedings.models import ProceduralOrder
 from evidence import store_pdf
 from notices import sign_now
 from portal import audit
-from portal.adapters import Signer, SigningProvider, SignRequest
+from portal.adapters import PadesProvider, Signer, SigningProvider, SignRequest
 from portal.cases import Case, CaseStatus
 from portal.errors import DomainError
 from portal.extensions import db
@@ -34,7 +34,6 @@ def render(case: Case, arbitrator, number: int, text: str, issued_at) -> bytes:
 
 def issue(actor, case: Case, text: str, provider: SigningProvider | None = None) -> ProceduralOrder:
     """Number, render and sign the order as `actor` (the acting arbitrator); keep it; audit it."""
-    from portal.adapters import PadesProvider
 
     if case.status != CaseStatus.IN_ARBITRATION:
         raise DomainError("The arbitration is not running.")

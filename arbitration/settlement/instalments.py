@@ -18,6 +18,7 @@ from arbitration.settlement.models import AgreementStatus, InstalmentRow, Settle
 from portal import audit
 from portal.cases import Case, CaseStatus, Payment, fire, today_ist
 from portal.extensions import db
+from portal.payments import payment_confirmed
 from portal.types import to_ist
 
 ZERO = Decimal("0.00")
@@ -132,7 +133,6 @@ def on_payment_confirmed(case: Case, payment=None, actor=None, **_kw) -> None:
 
 def subscribe() -> None:
     """Listen for confirmed payments (idempotent: blinker keeps one connection per receiver)."""
-    from portal.payments import payment_confirmed
 
     payment_confirmed.connect(on_payment_confirmed, weak=False)
 

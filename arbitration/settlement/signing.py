@@ -21,9 +21,17 @@ from arbitration.settlement.models import (
     SignerSide,
     SignMethod,
 )
+from notices import (
+    SETTLEMENT_CEREMONY,
+    CeremonyStatus,
+    SigningCeremony,
+    abandon_pending_for_settlement,
+    advocate_key_material,
+    sign_now,
+)
 from portal import audit, lifecycle
 from portal.accounts import Side, side_of
-from portal.adapters import Signer, SigningError, SigningProvider, SigningStatus, SignRequest
+from portal.adapters import PadesProvider, Signer, SigningError, SigningProvider, SigningStatus, SignRequest
 from portal.cases import ContactKind
 from portal.errors import DomainError
 from portal.extensions import db
@@ -114,8 +122,6 @@ def sign_with_dsc(agreement: SettlementAgreement, actor, ip: str,
                   provider: SigningProvider | None = None, *, pin: str | None = None) -> Signature:
     """Sign the agreement's PDF at once with the actor's DSC (the creditor's advocate): its stored
     PKCS#12, or the key on its token opened with `pin`."""
-    from notices import advocate_key_material, sign_now
-    from portal.adapters import PadesProvider
 
     agreement = _locked(agreement)
     side = side_for(actor, agreement)
@@ -156,7 +162,6 @@ def start_ceremony(agreement: SettlementAgreement, actor, provider: SigningProvi
                    return_url: Callable[[str], str]):
     """Start this side's signature at the provider's site; returns (SigningResult, SigningCeremony).
     `return_url(token)` is where the provider sends the signer back. DomainError when it may not."""
-    from notices import SETTLEMENT_CEREMONY, CeremonyStatus, SigningCeremony, abandon_pending_for_settlement
 
     if provider.name not in PROVIDER_METHODS:
         raise DomainError("That provider signs at once; it has no ceremony to start.")

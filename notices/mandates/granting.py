@@ -14,7 +14,7 @@ from notices.mandates.states import MANDATE, MandateStatus
 from portal import audit, lifecycle
 from portal import seal as platform_seal
 from portal.accounts import Engagement, User, check_totp
-from portal.adapters import Signer, SigningProvider, SignRequest
+from portal.adapters import PadesProvider, Signer, SigningProvider, SignRequest, make_demo_pkcs12
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.onetime_codes import CodeError, issue_and_send, verify
@@ -125,7 +125,6 @@ def countersign(actor: User, mandate: Mandate, provider: SigningProvider | None 
                 pin: str | None = None) -> Mandate:
     """The advocate signs the sealed mandate with its DSC (PAdES, after the seal): now in force."""
     from notices.signing.signatures import advocate_key_material, sign_now
-    from portal.adapters import PadesProvider
 
     if mandate.advocate_id != actor.id:
         raise DomainError("Only the advocate named in the mandate signs it.")
@@ -192,7 +191,6 @@ def _seed_provider(advocate: User) -> SigningProvider:
 
 @functools.cache
 def _demo_pkcs12(name: str) -> bytes:  # RSA generation is slow: one per name per process
-    from portal.adapters import make_demo_pkcs12
 
     return make_demo_pkcs12(name, b"demo")
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 
 from portal.accounts import User
-from portal.adapters import SigningProvider
+from portal.adapters import DocuSignProvider, DocuSignSettings, SigningProvider
 
 PADES, AADHAAR, DOCUSIGN = "pades_dsc", "aadhaar_esign", "docusign"
 LABELS = {
@@ -74,7 +74,6 @@ def _build(name: str, config: Mapping) -> SigningProvider:
         from portal.adapters import AadhaarESignProvider
 
         return AadhaarESignProvider.from_config(config)
-    from portal.adapters import DocuSignProvider, DocuSignSettings
 
     return DocuSignProvider(DocuSignSettings.from_config(config))
 

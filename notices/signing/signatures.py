@@ -20,7 +20,16 @@ from notices.signing.states import CEREMONY, ENDED, CeremonyStatus
 from notices.states import NOTICE
 from portal import audit, lifecycle
 from portal.accounts import User
-from portal.adapters import Signer, SigningError, SigningProvider, SigningResult, SigningStatus, SignRequest
+from portal.adapters import (
+    PadesProvider,
+    Signer,
+    SigningError,
+    SigningProvider,
+    SigningResult,
+    SigningStatus,
+    SignRequest,
+    load_signer,
+)
 from portal.cases import fire
 from portal.errors import DomainError
 from portal.types import utcnow
@@ -54,7 +63,6 @@ def sign_notice(actor: User, notice: Notice, provider: SigningProvider | None = 
                 pin: str | None = None) -> str:
     """Sign now with the advocate's DSC (default PAdES provider; `pin` opens a key on a token);
     returns the signed PDF's SHA-256."""
-    from portal.adapters import PadesProvider
 
     require_signable(actor, notice)
     started = start_signing(actor, notice, provider or PadesProvider(advocate_key_material(actor, pin)),
@@ -208,7 +216,6 @@ def install_certificate(advocate: User, pkcs12: bytes, passphrase: str) -> str:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
 
-    from portal.adapters import load_signer
 
     if not pkcs12 or len(pkcs12) > 64 * 1024:
         raise DomainError("That is not a PKCS#12 certificate file (it is empty or too large).")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Flask, g, request
 from flask_login import current_user
 
+from portal.accounts import Role
 from portal.apikeys.idempotency import idempotent
 from portal.apikeys.services import SCOPES
 from portal.errors import Denied
@@ -37,7 +38,6 @@ def _load_key() -> None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return
-    from portal.accounts import Role
     from portal.apikeys import services
 
     key = services.authenticate(token.strip())

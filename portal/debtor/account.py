@@ -10,7 +10,7 @@ import hashlib
 
 from portal import audit
 from portal.accounts import EMAIL_TAKEN, Role, User, find_user_by_email, hash_password, normalize_email
-from portal.cases import Case, Party
+from portal.cases import SERVED_STATUSES, Case, Party, visible_cases
 from portal.debtor.principal import LinkGuest
 from portal.errors import DomainError
 from portal.extensions import db
@@ -79,7 +79,6 @@ def create(guest: LinkGuest, case: Case, *, name: str, email: str, password: str
 
 def cases_of(user) -> list[Case]:
     """The cases the debtor may open: those it can see whose notice has been served."""
-    from portal.cases import SERVED_STATUSES, visible_cases
 
     return list(db.session.scalars(visible_cases(user).where(Case._status.in_(SERVED_STATUSES)).limit(200)))
 

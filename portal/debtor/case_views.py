@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from evidence import store
 from notices import EventKind, Notice, NoticeStatus, record_delivery_event
 from portal.accounts import Action
 from portal.cases import Case, case_for
@@ -48,7 +49,6 @@ def home(reference: str):
 @bp.get("/d/<reference>/notices/<int:notice_id>.pdf")
 @login_required
 def notice_pdf(reference: str, notice_id: int):
-    from evidence import store
 
     notice = served_notice(load(reference), notice_id)
     with store().open(notice.signed_pdf_sha256) as fh:

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import current_app
 
+from evidence import documents_for
 from notices import EventKind, Notice, PublicRecord, ServiceTerms, delivery_events_for, public_record
 from portal.accounts import Action, can
 from portal.cases import Case, case_position, today_ist
@@ -21,7 +22,6 @@ def verification(notice: Notice) -> PublicRecord | None:
 
 
 def context(user: Any, case: Case, notices: list[Notice]) -> dict:
-    from evidence import documents_for
 
     pos = case_position(case, today_ist())
     terms = {n.id: db.session.get(ServiceTerms, n.id) for n in notices}

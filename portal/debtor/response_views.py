@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import BuildError
 
-from arbitration import TermsError
+from arbitration import TermsError, claim_ceiling
 from evidence import DocumentKind, UploadRefused
 from notices import ContactPolicy
 from portal.accounts import Action, require
@@ -129,7 +129,6 @@ def admit_part(reference: str):
 @bp.route("/plan", methods=["GET", "POST"])
 @login_required
 def propose_plan(reference: str):
-    from arbitration import claim_ceiling
 
     case = _case(reference)
     form = PlanForm()

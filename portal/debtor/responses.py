@@ -15,9 +15,11 @@ from typing import Any, BinaryIO
 from flask import current_app, render_template
 from sqlalchemy import select
 
-from evidence import Audience, DocumentKind
+from arbitration import claim_ceiling, make_offer
+from evidence import Audience, DocumentKind, add_document
+from notices import ContactPolicy
 from portal import audit
-from portal.accounts import User
+from portal.accounts import Side, User
 from portal.adapters import MailMessage, queue_mail
 from portal.cases import RESPONSE_STATUSES, Case, CaseStatus, Computation, case_position, fire, today_ist
 from portal.debtor import callbacks, plans
@@ -127,7 +129,6 @@ def dispute(actor: Any, case: Case, *, reason: Any, text: str | None, invoice_id
             ) -> DebtorResponse:
     """Dispute the chosen invoices; counter-evidence goes through the evidence pipeline for all to
     see; the dispute goes on to the ODR room. Raises ResponseInvalid, UploadRefused or DomainError."""
-    from evidence import add_document
 
     ensure_open(case)
     why, explanation = _reason(reason), _text(text)
@@ -170,8 +171,6 @@ def propose_plan(actor: Any, case: Case, plan: plans.PlanRequest, note: str | No
                  *, today: date | None = None) -> DebtorResponse:
     """Offer to pay the amount due in instalments; the plan becomes the debtor's live offer in the
     ODR room. Raises TermsError (bad plan), ResponseInvalid or DomainError."""
-    from arbitration import claim_ceiling, make_offer
-    from portal.accounts import Side
 
     ensure_open(case)
     note = (note or "").strip()
@@ -206,7 +205,6 @@ def call_back(actor: Any, case: Case, *, day: date, start: str, phone: str, note
               now: datetime | None = None) -> DebtorResponse:
     """Ask the creditor to call in a slot inside its contact window (and the house's 08:00-19:00
     IST). Raises CallbackRefused (bad slot or number), ResponseInvalid or DomainError."""
-    from notices import ContactPolicy
 
     ensure_open(case)
     slot = callbacks.slot(day, start, ContactPolicy.of(case.creditor), now or utcnow())

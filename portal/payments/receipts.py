@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from evidence import store_pdf
+from evidence import store, store_pdf
 from portal import audit
 from portal.cases import Case, Payment, PaymentSource, Position
 from portal.extensions import db
@@ -47,7 +47,6 @@ def issue(case: Case, payment: Payment, due_after: Decimal, after: Position, act
 
 
 def receipt_pdf(receipt: Receipt) -> bytes:
-    from evidence import store
 
     with store().open(receipt.sha256) as fh:
         return fh.read()

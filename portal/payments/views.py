@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from portal.accounts import Action, can
-from portal.adapters import UPI_MAX_AMOUNT, payment_uri, qr_svg
+from portal.adapters import UPI_MAX_AMOUNT, payment_gateway, payment_uri, qr_svg
 from portal.cases import Case, case_position, today_ist
 from portal.cases import case_for as load
 from portal.extensions import db, limiter
@@ -26,7 +26,6 @@ bp = Blueprint("payments", __name__)
 
 def gateway():
     """The configured payment gateway, or None (UPI and bank transfer only)."""
-    from portal.adapters import payment_gateway
 
     try:
         return payment_gateway(current_app.config)

@@ -17,9 +17,10 @@ from sqlalchemy import or_, select, update
 
 from portal.accounts import Organization
 from portal.adapters import MailMessage, OutgoingMessage, PermanentFailure, TransientFailure, send_mail
-from portal.cases import Case, ClaimType, ContactKind, Invoice, Party
+from portal.cases import Case, ClaimType, ContactKind, Invoice, Party, compute_case
 from portal.database import commit, rollback
 from portal.extensions import db
+from portal.rates import rate_table
 from portal.receivables import conduct, evaluation, links, messages
 from portal.receivables.calls import CALL_DAYS
 from portal.receivables.models import Channel, Language, Reminder, ReminderMessage
@@ -99,8 +100,6 @@ def _channels(reminders: list[Reminder], party: Party, preferred: Channel | None
 
 
 def _interest(case_ids: set[int], numbers: set[str], today: date) -> Decimal | None:
-    from portal.cases import compute_case
-    from portal.rates import rate_table
 
     total = Decimal("0.00")
     table = rate_table()

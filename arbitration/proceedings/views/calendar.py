@@ -25,6 +25,7 @@ from arbitration.proceedings.forms import (
     StepForm,
 )
 from arbitration.proceedings.models import CalendarStep, ProceedingParty, StepKind
+from evidence import UploadRefused
 from portal.accounts import Action, can
 from portal.cases import Case, today_ist
 from portal.cases import case_for as load
@@ -128,7 +129,6 @@ def extend_step(reference: str, step_id: int):
 @login_required
 @on_refusal(refused(Action.TAKE_PART_IN_PROCEEDINGS, FileStepForm, "file_form"))
 def file_step(reference: str, step_id: int):
-    from evidence import UploadRefused
 
     case = load(reference, Action.TAKE_PART_IN_PROCEEDINGS)
     step = load_step(case, step_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, url_for
 from flask_login import current_user, login_required
 
+from evidence import store
 from notices.models import Notice
 from notices.serving import dispatch as dispatching
 from notices.serving import part_b, proof
@@ -50,7 +51,6 @@ def serve_notice(notice_id: int):
 @bp.get("/notices/<int:notice_id>/delivery-proof.pdf")
 @login_required
 def delivery_proof(notice_id: int):
-    from evidence import store
 
     notice = load(notice_id, Action.VIEW_DELIVERY)
     latest = proof.latest(notice.id)

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from evidence import store
 from notices.drafting.pages import load_notice, notice_page
 from notices.signing import ceremonies, ceremony_routing
 from notices.signing import signatures as signing
@@ -30,7 +31,7 @@ from notices.signing.states import CeremonyStatus
 from notices.signing.token_keys import uses_token
 from notices.states import NoticeStatus
 from portal.accounts import Action, require
-from portal.adapters import SigningError
+from portal.adapters import SigningError, connect_envelope_id, transaction_of, verify_connect_hmac
 from portal.errors import DomainError
 from portal.extensions import csrf, limiter
 from portal.security import CSP
@@ -102,7 +103,6 @@ def esign_response():
     if AADHAAR not in enabled_providers(current_app.config):
         abort(404, "Aadhaar eSign is not offered here.")
     callback = request.form.to_dict()
-    from portal.adapters import transaction_of
 
     try:
         txn = transaction_of(callback)
@@ -176,7 +176,6 @@ def docusign_connect():
         return jsonify(error="Body too large."), 413
     if DOCUSIGN not in enabled_providers(current_app.config):
         return jsonify(error="DocuSign is not configured here."), 404
-    from portal.adapters import connect_envelope_id, verify_connect_hmac
 
     provider = provider_for(DOCUSIGN)
     body = request.get_data(cache=False)
@@ -210,7 +209,6 @@ def docusign_connect():
 @bp.get("/notices/<int:notice_id>/signed.pdf")
 @login_required
 def signed_pdf(notice_id: int):
-    from evidence import store
 
     notice = load_notice(notice_id)
     if notice.status != NoticeStatus.SIGNED:
