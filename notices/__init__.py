@@ -29,12 +29,11 @@ from notices.signing.hooks import finish_settlement_ceremony, settlement_complet
 from notices.signing.models import SigningCeremony
 from notices.signing.providers import LABELS as PROVIDER_LABELS
 from notices.signing.providers import NAMES as PROVIDER_NAMES
-from notices.signing.providers import enabled_providers, provider_for
+from notices.signing.providers import HandOverPolicy, enabled_providers, provider_for
 from notices.signing.signatures import advocate_key_material, sign_notice, sign_now, signature_intact
 from notices.signing.states import ENDED as CEREMONY_ENDED
 from notices.signing.states import SETTLEMENT_CEREMONY, CeremonyStatus
 from notices.signing.verification import PublicRecord, public_record
-from notices.signing.views.sign import HandOverPolicy
 from notices.states import NOTICE, NoticeStatus
 
 __all__ = ["CEREMONY_ENDED", "CeremonyStatus", "CertificateForm", "ChannelKind", "ContactPolicy", "Dispatch",

@@ -5,13 +5,14 @@ DocuSign's token and connection pool), so each is built once per app and configu
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from urllib.parse import urlsplit
 
 from flask import current_app
 
 from portal.accounts import User
 from portal.adapters import DocuSignProvider, DocuSignSettings, SigningProvider
+from portal.security import CSP
 
 PADES, AADHAAR, DOCUSIGN = "pades_dsc", "aadhaar_esign", "docusign"
 LABELS = {
@@ -92,3 +93,19 @@ def form_targets(config: Mapping) -> list[str]:
         return []
     parts = urlsplit(config["ESIGN_ESP_URL"])
     return [f"{parts.scheme}://{parts.netloc}"]
+
+
+class HandOverPolicy(Mapping):
+    """The site's CSP, except that the hand-over page may post its form to the eSign Service Provider."""
+
+    def _policy(self) -> dict:
+        return CSP | {"form-action": " ".join(["'self'", *form_targets(current_app.config)])}
+
+    def __getitem__(self, key):
+        return self._policy()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._policy())
+
+    def __len__(self) -> int:
+        return len(self._policy())

@@ -7,7 +7,6 @@ with the pending store's one-time take(), or Connect's HMAC, is their authentica
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
 
 from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -23,8 +22,8 @@ from notices.signing.providers import (
     LABELS,
     NAMES,
     PADES,
+    HandOverPolicy,
     enabled_providers,
-    form_targets,
     provider_for,
 )
 from notices.signing.states import CeremonyStatus
@@ -34,28 +33,11 @@ from portal.accounts import Action, require
 from portal.adapters import SigningError, connect_envelope_id, transaction_of, verify_connect_hmac
 from portal.errors import DomainError
 from portal.extensions import csrf, limiter
-from portal.security import CSP
 from portal.urls import public_url
 from portal.web.boundary import attempt
 from portal.web.forms import require_fresh_form
 
 MAX_CALLBACK_BYTES = 1024 * 1024
-
-
-class HandOverPolicy(Mapping):
-    """The site's CSP, except that the hand-over page may post its form to the eSign Service Provider."""
-
-    def _policy(self) -> dict:
-        return CSP | {"form-action": " ".join(["'self'", *form_targets(current_app.config)])}
-
-    def __getitem__(self, key):
-        return self._policy()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._policy())
-
-    def __len__(self) -> int:
-        return len(self._policy())
 
 
 @bp.post("/notices/<int:notice_id>/sign")
