@@ -24,6 +24,7 @@ __all__ = ["InstalmentRow", "SettlementAgreement", "SettlementTerms", "TermsErro
 
 
 def init_arbitration(app: Flask) -> None:
+    # Imported here, when the app is created: the door stays light for workers and other packages.
     from arbitration import awards, invocation, odr, proceedings, settlement, tribunal
 
     for part in (odr, settlement, proceedings, invocation, awards, tribunal):

@@ -30,6 +30,7 @@ __all__ = ["Audience", "CITATION_CHECKS", "CertificateIncomplete", "Document", "
 
 
 def init_evidence(app: Flask) -> None:
+    # Imported here, when the app is created: the door stays light for workers and other packages.
     from evidence.checkpoints import verify_checkpoints
     from evidence.tasks import on_recorded
     from evidence.views import bp

@@ -51,6 +51,7 @@ __all__ = ["CEREMONY_ENDED", "CeremonyStatus", "CertificateForm", "ChannelKind",
 
 
 def init_notices(app: Flask) -> None:
+    # Imported here, when the app is created: the door stays light for workers and other packages.
     from notices import bulk, drafting, mandates, serving, signing
 
     # The signing and mandate pages route on drafting's `notices` blueprint, and Flask refuses routes

@@ -5,6 +5,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the `odr` and `offers` blueprints."""
+    # Imported here, when the app is created: the door stays light for workers and other packages.
     from arbitration.odr.views import bp, offers_bp
 
     app.register_blueprint(bp)

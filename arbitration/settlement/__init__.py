@@ -5,6 +5,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the `settlement` blueprint and listen for confirmed payments."""
+    # Imported here, when the app is created: the door stays light for workers and other packages.
     from arbitration.settlement import instalments
     from arbitration.settlement.views import bp
 

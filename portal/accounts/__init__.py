@@ -62,6 +62,7 @@ TOTP_SETUP_MESSAGE = "Set up two-factor authentication before working on cases."
 
 
 def init_accounts(app: Flask) -> None:
+    # Imported here, when the app is created: the door stays light for workers and other packages.
     from portal.accounts.hooks import load_link_session
     from portal.accounts.models import User
     from portal.accounts.views import bp

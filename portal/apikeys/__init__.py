@@ -24,6 +24,7 @@ ENDPOINT_SCOPE: dict[str, str] = {}
 
 
 def init_apikeys(app: Flask) -> None:
+    # Imported here, when the app is created: the door stays light for workers and other packages.
     from portal.apikeys.views import bp
 
     app.register_blueprint(bp)

@@ -62,6 +62,7 @@ __all__ = ["AWARD_STATUSES", "CASE", "Case", "CaseFacts", "CaseStatus", "ClaimTy
 
 
 def init_cases(app: Flask) -> None:
+    # Imported here, when the app is created: the door stays light for workers and other packages.
     from portal.cases import (  # noqa: F401  (routes attach to the blueprints)
         api,
         assignment_views,

@@ -9,6 +9,7 @@ __all__ = ["TOKEN_BYTES", "init_debtor", "token_hash"]
 
 
 def init_debtor(app: Flask) -> None:
+    # Imported here, when the app is created: the door stays light for workers and other packages.
     from portal.debtor.account_views import bp as account_bp
     from portal.debtor.case_views import bp as case_bp
     from portal.debtor.link_views import bp as links_bp

@@ -12,6 +12,7 @@ __all__ = ["PaymentReport", "ReportStatus", "confirm_report", "init_payments", "
 
 
 def init_payments(app: Flask) -> None:
+    # Imported here, when the app is created: the door stays light for workers and other packages.
     from portal.payments import creditor_views, webhook_views  # noqa: F401  (routes on the same blueprint)
     from portal.payments.views import bp
 
@@ -20,6 +21,7 @@ def init_payments(app: Flask) -> None:
 
 
 def _provide_hooks() -> None:
+    # Imported here, when the app is created: the door stays light for workers and other packages.
     from portal.cases import PaymentSource, record_recovery_payment
     from portal.payments import services
 

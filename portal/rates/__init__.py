@@ -9,6 +9,7 @@ __all__ = ["RateMissing", "RatePoint", "RateTable", "init_rates", "rate_table", 
 
 
 def init_rates(app: Flask) -> None:
+    # Imported here, when the app is created: the door stays light for workers and other packages.
     from portal.rates.views import bp
 
     app.register_blueprint(bp)

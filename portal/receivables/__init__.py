@@ -4,6 +4,7 @@ from flask import Flask
 
 
 def init_receivables(app: Flask) -> None:
+    # Imported here, when the app is created: the door stays light for workers and other packages.
     from portal.receivables import books_views, link_views, views  # noqa: F401  (routes on the blueprint)
     from portal.receivables.blueprint import bp
 
