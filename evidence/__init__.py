@@ -5,9 +5,10 @@ Other packages import only the names below. A package whose signed records cite 
 """
 from flask import Flask
 
+from evidence import permissions  # noqa: F401  (registers the package's actions with the policy)
 from evidence.bundle import build_bundle
 from evidence.certificate import CertificateIncomplete, PartA, part_a, system_description
-from evidence.models import Document, DocumentKind, DownloadLog
+from evidence.models import Audience, Document, DocumentKind, DownloadLog
 from evidence.services import (
     CITATION_CHECKS,
     add_document,
@@ -17,17 +18,19 @@ from evidence.services import (
     freeze,
     record_download,
     store,
+    store_pdf,
     withdraw,
 )
 from evidence.uploads import UploadRefused
 
-__all__ = ["CITATION_CHECKS", "CertificateIncomplete", "Document", "DocumentKind", "DownloadLog", "PartA",
-           "UploadRefused", "add_document", "build_bundle", "cited_by_signed_notice", "documents_for",
-           "find_document", "freeze", "init_evidence", "part_a", "record_download", "store",
-           "system_description", "withdraw"]
+__all__ = ["Audience", "CITATION_CHECKS", "CertificateIncomplete", "Document", "DocumentKind", "DownloadLog",
+           "PartA", "UploadRefused", "add_document", "build_bundle", "cited_by_signed_notice",
+           "documents_for", "find_document", "freeze", "init_evidence", "part_a", "record_download", "store",
+           "store_pdf", "system_description", "withdraw"]
 
 
 def init_evidence(app: Flask) -> None:
+    # Imported here, when the app is created: the door stays light for workers and other packages.
     from evidence.checkpoints import verify_checkpoints
     from evidence.tasks import on_recorded
     from evidence.views import bp

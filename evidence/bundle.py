@@ -13,8 +13,8 @@ from evidence.certificate import system_description
 from evidence.models import Audience
 from evidence.services import documents_for, store
 from portal import audit
-from portal.accounts.models import User
-from portal.cases.models import Case
+from portal.accounts import User
+from portal.cases import Case
 from portal.pdf import html_to_pdf
 from portal.types import to_ist, utcnow
 

@@ -30,12 +30,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from evidence import orphans
 from evidence.services import store
-from portal.accounts.models import User
-from portal.accounts.roles import Role
-from portal.adapters import mail
-from portal.adapters.esign.base import SigningError
-from portal.adapters.esign.keys import load_signer
-from portal.adapters.esign.pades import TsaSettings, timestamper_for
+from portal.accounts import Role, User
+from portal.adapters import MailMessage, SigningError, TsaSettings, load_signer, queue_mail, timestamper_for
 from portal.audit import GLOBAL_CHAIN, AuditEvent, AuditHead, canonical_json
 from portal.extensions import db
 from portal.seal import SealError, seal_key
@@ -123,7 +119,7 @@ def mail_head(checkpoint: AuditCheckpoint) -> int:
         sealed_at = checkpoint.created_at.astimezone(IST).strftime("%d %b %Y, %H:%M IST")
         text = render_template("email/ledger_checkpoint.txt", checkpoint=checkpoint, user=admin,
                                sealed_at=sealed_at)
-        mail.queue(mail.Message(to=[admin.email], subject=f"Sulah ledger checkpoint #{checkpoint.seq}",
+        queue_mail(MailMessage(to=[admin.email], subject=f"Sulah ledger checkpoint #{checkpoint.seq}",
                                 text=text))
         count += 1
     return count

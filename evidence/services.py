@@ -16,9 +16,8 @@ from evidence.models import Audience, Document, DocumentKind, DownloadLog, Side
 from evidence.storage import Storage, storage_from_config
 from evidence.uploads import Ingested, ingest
 from portal import audit
-from portal.accounts.models import User
-from portal.accounts.roles import Role
-from portal.cases.models import Case
+from portal.accounts import Role, User
+from portal.cases import Case
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import utcnow

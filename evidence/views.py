@@ -9,8 +9,8 @@ from evidence import services
 from evidence.forms import UploadForm, WithdrawForm
 from evidence.models import DocumentKind
 from evidence.uploads import UploadRefused
-from portal.accounts.policy import Action, can, require
-from portal.cases.views import load_case
+from portal.accounts import Action, can, require
+from portal.cases import load_case
 from portal.web.boundary import attempt
 from portal.web.errors import error_response
 

@@ -1,9 +1,65 @@
 """Legal notices: drafting and advocate review, signing and public verification, service with proof of
-delivery, mandates and bulk notices, each in its own sub-package."""
+delivery, mandates and bulk notices, each in its own sub-package.
+
+The door: other packages import the names in `__all__` from `notices`, never its modules."""
 from flask import Flask
+
+from notices import permissions  # noqa: F401  (registers the package's actions with the policy)
+from notices.conduct import contact_policy, contacts_today, other_contacts
+from notices.drafting.rendering import check_can_draft
+from notices.drafting.workflow import add_version, grant_mandate, new_verification_code, start_notice
+from notices.drafting.workflow import approve as approve_notice
+from notices.drafting.workflow import submit as submit_notice
+from notices.models import Notice, NoticeKind, NoticeLanguage, NoticeVersion
+from notices.serving.contact_rules import ContactPolicy, ist_day_bounds, next_contact_time
+from notices.serving.dispatch import dispatches_for
+from notices.serving.dispatch import serve as serve_notice
+from notices.serving.dispatch_runner import contacts_today as notice_contacts_today
+from notices.serving.hooks import issue_debtor_link
+from notices.serving.models import (
+    ChannelKind,
+    DeliveryEvent,
+    DeliveryProof,
+    Dispatch,
+    EventKind,
+    ServiceTerms,
+)
+from notices.serving.postal import record_posting, s10_check_digit
+from notices.serving.proof import latest
+from notices.serving.receipt import Receipt
+from notices.serving.receipt import for_notice as receipt_for_notice
+from notices.serving.states import DispatchStatus
+from notices.serving.timeline import events_for as delivery_events_for
+from notices.serving.timeline import record as record_delivery_event
+from notices.signing.ceremonies import abandon_pending_for_settlement, latest_for_settlement
+from notices.signing.forms import CertificateForm
+from notices.signing.hooks import finish_settlement_ceremony, settlement_complete
+from notices.signing.models import SigningCeremony
+from notices.signing.providers import LABELS as PROVIDER_LABELS
+from notices.signing.providers import NAMES as PROVIDER_NAMES
+from notices.signing.providers import HandOverPolicy, enabled_providers, provider_for
+from notices.signing.signatures import advocate_key_material, sign_notice, sign_now, signature_intact
+from notices.signing.states import ENDED as CEREMONY_ENDED
+from notices.signing.states import SETTLEMENT_CEREMONY, CeremonyStatus
+from notices.signing.verification import PublicRecord, public_record
+from notices.states import NOTICE, NoticeStatus
+
+__all__ = ["CEREMONY_ENDED", "CeremonyStatus", "CertificateForm", "ChannelKind", "ContactPolicy",
+           "DeliveryEvent", "DeliveryProof", "Dispatch", "DispatchStatus", "EventKind", "HandOverPolicy",
+           "NOTICE", "Notice", "NoticeKind", "NoticeLanguage", "NoticeStatus", "NoticeVersion",
+           "PROVIDER_LABELS", "PROVIDER_NAMES", "PublicRecord", "Receipt", "SETTLEMENT_CEREMONY",
+           "ServiceTerms", "SigningCeremony", "abandon_pending_for_settlement", "add_version",
+           "advocate_key_material", "approve_notice", "check_can_draft", "contact_policy", "contacts_today",
+           "delivery_events_for", "dispatches_for", "enabled_providers", "finish_settlement_ceremony",
+           "grant_mandate", "init_notices", "issue_debtor_link", "ist_day_bounds", "latest",
+           "latest_for_settlement", "new_verification_code", "next_contact_time", "notice_contacts_today",
+           "other_contacts", "provider_for", "public_record", "receipt_for_notice", "record_delivery_event",
+           "record_posting", "s10_check_digit", "serve_notice", "settlement_complete", "sign_notice",
+           "sign_now", "signature_intact", "start_notice", "submit_notice"]
 
 
 def init_notices(app: Flask) -> None:
+    # Imported here, when the app is created: the door stays light for workers and other packages.
     from notices import bulk, drafting, mandates, serving, signing
 
     # The signing and mandate pages route on drafting's `notices` blueprint, and Flask refuses routes
@@ -14,11 +70,11 @@ def init_notices(app: Flask) -> None:
     bulk.init_app(app)
     serving.init_app(app)
     from notices.drafting.case_section import summaries
-    from portal.cases.hooks import case_page_parts
+    from portal.cases import case_page_parts
 
     case_page_parts.provide("notice_summaries", summaries)
     from notices.mandates import granting
-    from portal.accounts.hooks import team_page_parts
+    from portal.accounts import team_page_parts
 
     # The Team page shows each engaged advocate's mandate and how the administrator accepts one.
     team_page_parts.provide("mandates", lambda _actor, org, advocates: {

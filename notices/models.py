@@ -11,8 +11,8 @@ from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from notices.states import NoticeStatus
-from portal.accounts.models import User, enum_column
-from portal.cases.models import Case
+from portal.accounts import User, enum_column
+from portal.cases import Case
 from portal.extensions import db
 from portal.types import Money, UTCDateTime, utcnow
 

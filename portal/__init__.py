@@ -24,6 +24,8 @@ def create_app(config: Config | dict | None = None) -> Flask:
     app.config.update(settings)
     app.json = ExactJSONProvider(app)  # JSON fractions as Decimal: amounts keep their paise
 
+    # Imported when the app is created: every feature imports this package (`portal`) first, so
+    # importing them at the top of this module would be a cycle.
     from arbitration import init_arbitration
     from evidence import init_evidence
     from notices import init_notices

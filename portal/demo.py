@@ -8,18 +8,22 @@ from decimal import Decimal
 import pyotp
 from sqlalchemy import select
 
-from portal.accounts import services as accounts
-from portal.accounts.models import EnterpriseCategory, User
-from portal.accounts.passwords import hash_password
-from portal.accounts.roles import Role
-from portal.cases import intake
-from portal.cases import services as cases
-from portal.cases.facts import CaseFacts, DebtorFacts, InvoiceFacts, PaymentFacts
-from portal.cases.intake import today_ist
-from portal.cases.models import Case, ClaimType, PaymentMethod
-from portal.cases.transitions import fire
+from portal.accounts import EnterpriseCategory, OrgDetails, PersonDetails, Role, User, hash_password, sign_up
+from portal.cases import (
+    Case,
+    CaseFacts,
+    ClaimType,
+    DebtorFacts,
+    InvoiceFacts,
+    PaymentFacts,
+    PaymentMethod,
+    assign_advocate,
+    create_case,
+    fire,
+    today_ist,
+)
 from portal.extensions import db
-from portal.rates.seed import seed_bank_rates
+from portal.rates import seed_bank_rates
 
 DEMO_DSC_PASSPHRASE = "demo-dsc"  # noqa: S105  (the demo advocate's self-signed certificate)
 PASSWORD = "Demo-Pass-2026"  # noqa: S105  (published demo logins, printed by `make run`)
@@ -79,21 +83,21 @@ def seed() -> DemoLogins:
     seed_bank_rates()
     creditor = _user("owner@kaveri-textiles.example")
     if creditor is None:
-        creditor = accounts.sign_up(
-            accounts.OrgDetails(legal_name="Kaveri Textiles Private Limited",
+        creditor = sign_up(
+            OrgDetails(legal_name="Kaveri Textiles Private Limited",
                                 address="Plot 14, MIDC Bhiwandi, Thane 421302, Maharashtra",
                                 gstin="27AAPFU0939F1ZV", pan="AAPFU0939F",
                                 udyam_number="UDYAM-MH-33-0012345",
                                 udyam_registered_on=date(2021, 4, 1),
                                 enterprise_category=EnterpriseCategory.SMALL,
                                 upi_vpa="kaveritextiles@okaxis"),
-            accounts.PersonDetails(name="Meera Kulkarni", email="owner@kaveri-textiles.example",
+            PersonDetails(name="Meera Kulkarni", email="owner@kaveri-textiles.example",
                                    password=PASSWORD, phone="+919876543210"))
     advocate = _ensure(Role.ADVOCATE, DEMO_EMAILS[Role.ADVOCATE], "Adv. Rohan Deshpande",
                        phone="+919812345678")
     if advocate.advocate_profile is None:
-        from portal.accounts.models import AdvocateProfile, Engagement
-        from portal.adapters.esign.democert import make_demo_pkcs12
+        from portal.accounts import AdvocateProfile, Engagement
+        from portal.adapters import make_demo_pkcs12
 
         # A self-signed demo DSC: notices it signs say DEMONSTRATION SIGNATURE on their stamp.
         advocate.advocate_profile = AdvocateProfile(
@@ -105,18 +109,18 @@ def seed() -> DemoLogins:
     if neutral.neutral_profile is None:
         from decimal import Decimal
 
-        from arbitration.tribunal import panel
+        from arbitration import update_panel_profile
 
         db.session.flush()
-        panel.update_profile(neutral, expertise="Commercial contracts, MSME disputes",
+        update_panel_profile(neutral, expertise="Commercial contracts, MSME disputes",
                              languages="English, Hindi, Malayalam",
                              fee_schedule="Sole arbitrator, documents only or up to two hearings",
                              base_fee=Decimal("45000.00"), available=True, availability_note="")
-        from arbitration.proceedings import neutral_keys
-        from portal.adapters.esign.democert import make_demo_pkcs12
+        from arbitration import install_neutral_key
+        from portal.adapters import make_demo_pkcs12
 
         # A self-signed demo DSC for procedural orders and the award (stamped DEMONSTRATION).
-        neutral_keys.install(neutral, make_demo_pkcs12(neutral.name, DEMO_DSC_PASSPHRASE.encode()),
+        install_neutral_key(neutral, make_demo_pkcs12(neutral.name, DEMO_DSC_PASSPHRASE.encode()),
                              DEMO_DSC_PASSPHRASE)
     admin = _ensure(Role.ADMIN, DEMO_EMAILS[Role.ADMIN], "Platform Admin")
     debtor = _ensure(Role.DEBTOR, "accounts@shree-garments.example", "Shree Garments (accounts)")
@@ -155,16 +159,16 @@ def _demo_cases(creditor: User, advocate: User, debtor_user: User) -> None:
                              acceptance_date=today - timedelta(days=d - 3), credit_days=45,
                              taxable_value=Decimal(v), gst_amount=Decimal(v) * Decimal("0.05"))
                 for n, d, v in [(101, 240, "185000.00"), (117, 200, "92500.00"), (131, 150, "240000.00")]]
-    case = intake.create_case(creditor, CaseFacts(
+    case = create_case(creditor, CaseFacts(
         debtor=debtor, invoices=invoices, claim_type=ClaimType.MSMED_INVOICE,
         payments=[PaymentFacts(amount=Decimal("50000.00"), paid_on=today - timedelta(days=120),
                                method=PaymentMethod.NEFT, reference="UTR SBIN0000123456")],
         has_written_agreement=True, agreement_date=today - timedelta(days=260), agreed_credit_days=45,
         summary="Fabric supplied against PO SG/PO/2025/88; unpaid after delivery."))
     case.debtor.user_id = debtor_user.id
-    cases.assign_advocate(creditor, case, advocate)
+    assign_advocate(creditor, case, advocate)
     fire(case, "file", creditor)
-    intake.create_case(creditor, CaseFacts(
+    create_case(creditor, CaseFacts(
         debtor=DebtorFacts(legal_name="Lotus Fashion House", emails=["lotus@fashion.example"]),
         invoices=[InvoiceFacts(number="KT/25-26/0150", invoice_date=today - timedelta(days=60),
                                due_date=today - timedelta(days=15), taxable_value=Decimal("45000.00"),
@@ -181,11 +185,11 @@ def _approved_notice(creditor: User, advocate: User, today: date) -> None:
     page, and watch the mail reach /dev/outbox."""
     import time
 
-    from notices.drafting import workflow as notices
+    from notices import approve_notice, grant_mandate, start_notice, submit_notice
 
     # The demo shows serving at once whatever the hour; real organisations keep 08:00-19:00 IST.
     creditor.organization.contact_from_minute, creditor.organization.contact_until_minute = 0, 24 * 60
-    case = intake.create_case(creditor, CaseFacts(
+    case = create_case(creditor, CaseFacts(
         debtor=DebtorFacts(legal_name="Ganesh Traders", postal_address="7 Tilak Road, Pune 411002",
                            emails=["accounts@ganesh-traders.example"], mobiles=["+919822001100"]),
         invoices=[InvoiceFacts(number="KT/25-26/0099", invoice_date=today - timedelta(days=120),
@@ -194,22 +198,21 @@ def _approved_notice(creditor: User, advocate: User, today: date) -> None:
         claim_type=ClaimType.MSMED_INVOICE, has_written_agreement=True,
         agreement_date=today - timedelta(days=150), agreed_credit_days=30,
         summary="Yarn supplied; invoice unpaid. Notice approved, waiting for the advocate's signature."))
-    cases.assign_advocate(creditor, case, advocate)
+    assign_advocate(creditor, case, advocate)
     fire(case, "file", creditor)
-    notice = notices.start_notice(creditor, case, today)
-    notices.submit(creditor, notice)
-    notices.grant_mandate(creditor, advocate)
+    notice = start_notice(creditor, case, today)
+    submit_notice(creditor, notice)
+    grant_mandate(creditor, advocate)
     # The previous time-step's code: the advocate's own login may then use the current one.
-    notices.approve(advocate, notice, pyotp.TOTP(DEMO_TOTP[Role.ADVOCATE]).at(time.time() - 30))
+    approve_notice(advocate, notice, pyotp.TOTP(DEMO_TOTP[Role.ADVOCATE]).at(time.time() - 30))
 
 
 def _served_notice(creditor: User, advocate: User, today: date) -> None:
     """A case whose signed notice is served by e-mail as soon as the worker starts: the debtor opens
     the link from /dev/outbox, asks for the one-time code (the next mail there) and answers."""
-    from notices.serving import dispatch
-    from notices.serving.models import ChannelKind
+    from notices import ChannelKind, serve_notice
 
-    case = intake.create_case(creditor, CaseFacts(
+    case = create_case(creditor, CaseFacts(
         debtor=DebtorFacts(legal_name="Sai Fabrics", postal_address="21 Ring Road, Surat 395002",
                            emails=["accounts@sai-fabrics.example"], mobiles=["+919898001122"]),
         invoices=[InvoiceFacts(number=f"KT/25-26/{n:04d}", invoice_date=today - timedelta(days=d),
@@ -220,23 +223,22 @@ def _served_notice(creditor: User, advocate: User, today: date) -> None:
         agreement_date=today - timedelta(days=160), agreed_credit_days=30,
         summary="Grey fabric supplied; two invoices unpaid. Notice signed and served by e-mail."))
     notice = _signed_notice(creditor, advocate, case, today)
-    dispatch.serve(creditor, notice, {ChannelKind.EMAIL}, escalate_to_odr=True)
+    serve_notice(creditor, notice, {ChannelKind.EMAIL}, escalate_to_odr=True)
 
 
 def _signed_notice(creditor: User, advocate: User, case: Case, today: date):
     """File the case, then draft, submit, approve and sign its notice."""
-    from notices.drafting import workflow as notices
+    from notices import start_notice, submit_notice
 
-    cases.assign_advocate(creditor, case, advocate)
+    assign_advocate(creditor, case, advocate)
     fire(case, "file", creditor)
-    notice = notices.start_notice(creditor, case, today)
-    notices.submit(creditor, notice)
+    notice = start_notice(creditor, case, today)
+    submit_notice(creditor, notice)
     return _approve_and_sign(advocate, notice)
 
 
 def _approve_and_sign(advocate: User, notice):
-    from notices.signing.signatures import sign_notice
-    from notices.states import NOTICE
+    from notices import NOTICE, sign_notice
     from portal import lifecycle
     from portal.types import utcnow
 
@@ -252,13 +254,11 @@ def _approve_and_sign(advocate: User, notice):
 def _negotiating_case(creditor: User, advocate: User, debtor_user: User, today: date) -> None:
     """A claim served by speed post and in the ODR room, with the creditor's offer of instalments on
     the table: log in as the demo debtor to answer it, counter it or accept it."""
-    from arbitration.odr.offers import make_offer
-    from arbitration.settlement.terms import SettlementTerms
-    from notices.serving import dispatch, postal
-    from notices.serving.models import ChannelKind
-    from portal.accounts.policy import Side
+    from arbitration import SettlementTerms, make_offer
+    from notices import ChannelKind, record_posting, s10_check_digit, serve_notice
+    from portal.accounts import Side
 
-    case = intake.create_case(creditor, CaseFacts(
+    case = create_case(creditor, CaseFacts(
         debtor=DebtorFacts(legal_name="Shree Garments LLP", gstin="29AAGCS1234F1Z5",
                            postal_address="12, 4th Cross, Peenya Industrial Area, Bengaluru 560058",
                            emails=["accounts@shree-garments.example"]),
@@ -270,9 +270,9 @@ def _negotiating_case(creditor: User, advocate: User, debtor_user: User, today: 
         summary="Shirting fabric supplied; the buyer says two rolls were short. In negotiation."))
     case.debtor.user_id = debtor_user.id
     notice = _signed_notice(creditor, advocate, case, today)
-    (posted,) = dispatch.serve(creditor, notice, {ChannelKind.POST})
+    (posted,) = serve_notice(creditor, notice, {ChannelKind.POST})
     serial = "40211937"
-    postal.record_posting(creditor, posted, f"EM{serial}{postal.s10_check_digit(serial)}IN", "speed_post",
+    record_posting(creditor, posted, f"EM{serial}{s10_check_digit(serial)}IN", "speed_post",
                           today)
     fire(case, "open_negotiation", debtor_user)
     make_offer(case, side=Side.CREDITOR, actor=creditor, note="Interest waived if paid on this schedule.",
@@ -295,16 +295,18 @@ def _arbitration_case(creditor: User, advocate: User, debtor_user: User, today: 
     appoint the demo neutral, then as the neutral to file the disclosure and accept."""
     import io
 
-    from arbitration.invocation import basis
-    from arbitration.invocation import notice as invocation
-    from evidence.models import DocumentKind
-    from evidence.services import add_document
-    from notices.drafting import workflow as notices
-    from notices.serving import dispatch, postal
-    from notices.serving.models import ChannelKind
+    from arbitration import draft_s21_notice, invoke_arbitration, record_clause
+    from evidence import DocumentKind, add_document
+    from notices import (
+        ChannelKind,
+        record_posting,
+        s10_check_digit,
+        serve_notice,
+        submit_notice,
+    )
     from portal.pdf import html_to_pdf
 
-    case = intake.create_case(creditor, CaseFacts(
+    case = create_case(creditor, CaseFacts(
         debtor=DebtorFacts(legal_name="Mahalaxmi Stores", postal_address="3 Station Road, Nagpur 440001",
                            emails=["accounts@mahalaxmi-stores.example"]),
         invoices=[InvoiceFacts(number="KT/25-26/0088", invoice_date=today - timedelta(days=200),
@@ -314,15 +316,15 @@ def _arbitration_case(creditor: User, advocate: User, debtor_user: User, today: 
         agreement_date=today - timedelta(days=400), agreed_credit_days=30,
         summary="Suiting fabric supplied; the buyer disputes the quality and will not pay. Talks failed."))
     demand = _signed_notice(creditor, advocate, case, today)
-    (posted,) = dispatch.serve(creditor, demand, {ChannelKind.POST})
+    (posted,) = serve_notice(creditor, demand, {ChannelKind.POST})
     serial = "40211945"
-    postal.record_posting(creditor, posted, f"EM{serial}{postal.s10_check_digit(serial)}IN", "speed_post",
+    record_posting(creditor, posted, f"EM{serial}{s10_check_digit(serial)}IN", "speed_post",
                           today)
     fire(case, "open_negotiation", creditor)
     agreement = add_document(creditor, case, io.BytesIO(html_to_pdf(AGREEMENT_HTML)),
                              "supply-agreement.pdf", DocumentKind.AGREEMENT)
-    basis.record_clause(creditor, case, document_id=agreement.id, page=1, clause_text=CLAUSE, seat="Mumbai")
-    notice = invocation.draft_notice(creditor, case, today)
-    notices.submit(creditor, notice)
+    record_clause(creditor, case, document_id=agreement.id, page=1, clause_text=CLAUSE, seat="Mumbai")
+    notice = draft_s21_notice(creditor, case, today)
+    submit_notice(creditor, notice)
     _approve_and_sign(advocate, notice)
-    invocation.invoke(creditor, case, {ChannelKind.EMAIL})
+    invoke_arbitration(creditor, case, {ChannelKind.EMAIL})

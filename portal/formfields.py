@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 from wtforms.validators import ValidationError
 
-from portal.accounts.passwords import MIN_LENGTH
+from portal.accounts import MIN_LENGTH
 from portal.identifiers import InvalidIdentifier
 
 

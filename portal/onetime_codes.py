@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -17,7 +18,7 @@ from sqlalchemy import ForeignKey, String, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal import audit, outbox
-from portal.adapters import mail
+from portal.adapters import MailMessage, queue_mail
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import UTCDateTime, utcnow
@@ -63,6 +64,22 @@ def mask(destination: str) -> str:
     return f"{destination[:3]}•••••{destination[-5:]}" if len(destination) > 8 else "•••"
 
 
+@dataclass(frozen=True)
+class Destination:
+    """Where a one-time code may be sent."""
+
+    channel: str       # how the code travels: "email" or "sms"
+    address: str
+
+    @property
+    def masked(self) -> str:
+        return mask(self.address)
+
+    @property
+    def label(self) -> str:
+        return f"{'E-mail' if self.channel == 'email' else 'SMS'} to {self.masked}"
+
+
 def _digest(purpose: str, subject: str, code: str) -> str:
     key = current_app.config["SECRET_KEY"]
     key = key.encode() if isinstance(key, str) else key
@@ -101,7 +118,7 @@ def issue_and_send(purpose: str, subject: str, channel: str, destination: str, *
     text = (f"Your Sulah code to {what} is {code}. It expires in {minutes} minutes. "
             "Do not share it: Sulah never asks for it by phone.")
     if channel == "email":
-        mail.queue(mail.Message(to=[destination], subject=f"Your Sulah code: {code}", text=text))
+        queue_mail(MailMessage(to=[destination], subject=f"Your Sulah code: {code}", text=text))
     else:
         payload = {"to": destination, "template": "one_time_code", "variables": [code, str(minutes)],
                    "text": text, "idempotency_key": f"otp-{row.id}"}

@@ -17,9 +17,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.stamp import TextStampStyle
 
-from portal.adapters.esign.base import SigningError
-from portal.adapters.esign.democert import make_demo_pkcs12
-from portal.adapters.esign.keys import load_signer
+from portal.adapters import SigningError, load_signer, make_demo_pkcs12
 from portal.config import instance_secret
 from portal.errors import DomainError
 from portal.types import IST, utcnow

@@ -7,7 +7,7 @@ import socket
 
 from celery import shared_task
 
-from portal.adapters import mail
+from portal import adapters
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ def ping(nonce: str) -> dict:
 @shared_task(name="portal.tasks.send_mail", bind=True, max_retries=5, autoretry_for=(OSError,),
              retry_backoff=True, retry_jitter=True)
 def send_mail(self, message: dict) -> str:
-    return mail.send(mail.Message(**message))
+    return adapters.send_mail(adapters.MailMessage(**message))
 
 
 @shared_task(name="portal.tasks.send_sms", bind=True, max_retries=5, retry_backoff=True, retry_jitter=True)
@@ -32,8 +32,7 @@ def send_sms(self, message: dict) -> str:
     """A short transactional SMS (a one-time code) through the configured gateway."""
     from flask import current_app
 
-    from portal.adapters.messaging import OutgoingMessage, TransientFailure
-    from portal.adapters.sms import sms_gateway
+    from portal.adapters import OutgoingMessage, TransientFailure, sms_gateway
 
     outgoing = OutgoingMessage(**{**message, "variables": tuple(message["variables"])})
     try:

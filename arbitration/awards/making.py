@@ -17,14 +17,11 @@ from arbitration.awards.states import AWARD
 from arbitration.proceedings import conduct, neutral_keys
 from arbitration.settlement.models import AgreementStatus, SettlementAgreement
 from arbitration.tribunal import conflicts
-from evidence.services import store, store_pdf
-from notices.signing.signatures import sign_now
+from evidence import store, store_pdf
+from notices import sign_now
 from portal import audit, lifecycle
-from portal.adapters.esign.base import Signer, SigningProvider, SignRequest
-from portal.cases.intake import today_ist
-from portal.cases.models import Case
-from portal.cases.states import CaseStatus
-from portal.cases.transitions import fire
+from portal.adapters import PadesProvider, Signer, SigningProvider, SignRequest
+from portal.cases import Case, CaseStatus, fire, today_ist
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.pdf import render_pdf
@@ -186,7 +183,6 @@ def read_pdf(sha256: str) -> bytes:
 def sign(actor, award: Award, provider: SigningProvider | None = None) -> str:
     """Sign the finalised PDF as the arbitrator, make the award and serve it on each party."""
     from arbitration.awards import serving as award_service
-    from portal.adapters.esign.pades import PadesProvider
 
     if award.status != AwardStatus.FINALISED:
         raise DomainError("Finalise the award before signing it.")

@@ -11,8 +11,8 @@ from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from arbitration.awards.states import AwardStatus
-from portal.accounts.models import User, enum_column
-from portal.cases.models import Case
+from portal.accounts import User, enum_column
+from portal.cases import Case
 from portal.extensions import db
 from portal.types import Money, UTCDateTime, utcnow
 

@@ -18,16 +18,20 @@ from flask import current_app, render_template
 from arbitration.awards import rules as award_rules
 from arbitration.awards.models import Award, AwardService, AwardSide, AwardStatus
 from arbitration.awards.states import AWARD
-from notices.models import Notice, NoticeKind, NoticeVersion
-from notices.serving import dispatch, receipt
-from notices.serving.models import ChannelKind
-from notices.states import NOTICE, NoticeStatus
+from notices import (
+    NOTICE,
+    ChannelKind,
+    Notice,
+    NoticeKind,
+    NoticeStatus,
+    NoticeVersion,
+    receipt_for_notice,
+    serve_notice,
+)
 from portal import audit, lifecycle
-from portal.accounts.models import User
-from portal.adapters import mail
-from portal.cases.models import Case, ContactKind
-from portal.cases.states import CaseStatus
-from portal.cases.transitions import fire
+from portal.accounts import User
+from portal.adapters import MailMessage, queue_mail
+from portal.cases import Case, CaseStatus, ContactKind, fire
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import IST
@@ -80,7 +84,7 @@ def serve(actor, award: Award) -> None:
     case = award.case
     channels = _channels(case)
     notice = _award_notice(actor, award)
-    created = dispatch.serve(actor, notice, channels)
+    created = serve_notice(actor, notice, channels)
     sides = {s.side for s in award.services}
     if AwardSide.RESPONDENT not in sides:
         route = ", ".join(sorted(f"{d.channel.value} to {d.address}" for d in created))
@@ -106,7 +110,7 @@ def _tell_claimant(case: Case, people: list[User]) -> None:
     if not people:
         return
     url = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + f"/arbitration/{case.reference}/award"
-    mail.queue(mail.Message(to=[u.email for u in people], subject=f"{case.reference}: the signed award",
+    queue_mail(MailMessage(to=[u.email for u in people], subject=f"{case.reference}: the signed award",
                             text=render_template("email/award_served_claimant.txt", case=case, url=url)))
 
 
@@ -118,7 +122,7 @@ def received_at(award: Award, side: AwardSide):
     if service.received_at is not None or side == AwardSide.CLAIMANT or award.notice_id is None:
         return service.received_at
     # The respondent's copy went through the dispatch pipeline: receipt, not dispatch, starts s.34(3).
-    return receipt.for_notice(db.session.get(Notice, award.notice_id)).at
+    return receipt_for_notice(db.session.get(Notice, award.notice_id)).at
 
 
 def windows(award: Award) -> list[tuple[AwardSide, date | None, award_rules.ChallengeWindow | None]]:

@@ -15,10 +15,9 @@ from arbitration.awards import serving as award_service
 from arbitration.awards.blueprint import bp
 from arbitration.awards.forms import AwardForm, ChallengeForm, CloseForm, CourtExtensionForm
 from arbitration.awards.models import Award, AwardStatus
-from portal.accounts.policy import Action, can
-from portal.cases.intake import today_ist
-from portal.cases.lookup import case_for as load
-from portal.cases.models import Case
+from portal.accounts import Action, can
+from portal.cases import Case, today_ist
+from portal.cases import case_for as load
 from portal.errors import DomainError
 from portal.web.boundary import on_refusal
 from portal.web.forms import require_fresh_form

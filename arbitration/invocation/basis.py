@@ -11,11 +11,11 @@ from flask import render_template
 
 from arbitration.invocation.models import ArbitrationBasis, BasisKind
 from arbitration.invocation.states import BASIS, INVOCABLE, BasisStatus
-from evidence.services import find_document, store, store_pdf
+from evidence import find_document, store, store_pdf
 from portal import audit, lifecycle
 from portal import seal as platform_seal
-from portal.accounts.policy import Side, side_of
-from portal.cases.models import Case, ClaimType
+from portal.accounts import Side, side_of
+from portal.cases import Case, ClaimType
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.onetime_codes import CodeError, issue_and_send, verify

@@ -22,17 +22,14 @@ import zipfile
 from datetime import date
 
 from arbitration.invocation.msmed_export import INVOICE_COLUMNS, summary
-from evidence.bundle import build_bundle
-from evidence.services import store
-from notices.models import Notice, NoticeKind
-from notices.serving import proof, receipt
+from evidence import build_bundle, store
+from notices import Notice, NoticeKind, latest, receipt_for_notice
 from portal import audit, tabular
-from portal.cases.models import Case
-from portal.cases.reckoning import compute_case
+from portal.cases import Case, compute_case
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.pdf import render_pdf
-from portal.rates.services import rate_table
+from portal.rates import rate_table
 from portal.types import to_ist, utcnow
 
 PACK_VERSION = "1"
@@ -97,8 +94,8 @@ def build(actor, case: Case, today: date) -> tempfile.SpooledTemporaryFile:
     data = summary(case, today)  # refuses a case that is not a registered MSE's MSMED claim
     notice = demand_notice(case)
     computation = compute_case(case, today, rate_table=rate_table())
-    service = receipt.for_notice(notice)
-    certificate = proof.latest(notice.id)
+    service = receipt_for_notice(notice)
+    certificate = latest(notice.id)
     with store().open(notice.signed_pdf_sha256) as fh:
         notice_pdf = fh.read()
     certificate_pdf = None

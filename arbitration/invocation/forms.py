@@ -7,7 +7,7 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from arbitration.invocation import basis as bases
-from notices.serving.models import ChannelKind
+from notices import ChannelKind
 from portal.web.forms import IntegerField
 
 

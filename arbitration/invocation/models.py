@@ -10,9 +10,9 @@ from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from arbitration.invocation.states import BasisStatus
-from evidence.models import Document
-from portal.accounts.models import enum_column
-from portal.cases.models import Case
+from evidence import Document
+from portal.accounts import enum_column
+from portal.cases import Case
 from portal.extensions import db
 from portal.types import UTCDateTime, utcnow
 

@@ -7,10 +7,9 @@ from __future__ import annotations
 from datetime import date
 
 from portal import tabular
-from portal.cases.models import Case, ClaimType
-from portal.cases.reckoning import compute_case
+from portal.cases import Case, ClaimType, compute_case
 from portal.errors import DomainError
-from portal.rates.services import rate_table
+from portal.rates import rate_table
 
 INVOICE_COLUMNS = ("invoice_number", "invoice_date", "acceptance_date", "due_date", "amount",
                    "principal_outstanding", "interest_s16", "interest_outstanding", "total_due")

@@ -13,13 +13,23 @@ from datetime import date
 from sqlalchemy import select
 
 from arbitration.invocation.states import INVOCABLE
-from notices.models import Notice, NoticeKind, NoticeLanguage, NoticeVersion
-from notices.serving import receipt
-from notices.states import NoticeStatus
+from notices import (
+    Notice,
+    NoticeKind,
+    NoticeLanguage,
+    NoticeStatus,
+    NoticeVersion,
+    Receipt,
+    add_version,
+    check_can_draft,
+    dispatches_for,
+    new_verification_code,
+    receipt_for_notice,
+    serve_notice,
+)
 from portal import audit
-from portal.accounts.models import User
-from portal.cases.models import Case
-from portal.cases.transitions import fire
+from portal.accounts import User
+from portal.cases import Case, fire
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import IST
@@ -40,10 +50,10 @@ def served_notice(case: Case) -> Notice | None:
     return next((n for n in invocation_notices(case) if n.status == NoticeStatus.SIGNED), None)
 
 
-def receipt_of(case: Case) -> receipt.Receipt | None:
+def receipt_of(case: Case) -> Receipt | None:
     """Whether, when and how the respondent received the signed s.21 notice (None: none signed)."""
     notice = served_notice(case)
-    return receipt.for_notice(notice) if notice is not None else None
+    return receipt_for_notice(notice) if notice is not None else None
 
 
 def received_at(case: Case):
@@ -67,8 +77,6 @@ RESPOND_WITHIN_DAYS = 30  # s.11(5): 30 days to agree on the arbitrator after th
 def draft_notice(actor: User, case: Case, today: date) -> Notice:
     """Draft the s.21 notice from the case (English); the advocate then reviews, approves and signs
     it on the notice's own pages, as for a demand notice."""
-    from notices.drafting.rendering import check_can_draft
-    from notices.drafting.workflow import _add_version, _new_code
 
     if case.status not in INVOCABLE:
         raise DomainError("Arbitration is invoked from an open dispute or a settlement in default.")
@@ -84,10 +92,11 @@ def draft_notice(actor: User, case: Case, today: date) -> Notice:
     check_can_draft(case, NoticeKind.ARBITRATION_INVOCATION, today)
     notice = Notice(case=case, kind=NoticeKind.ARBITRATION_INVOCATION, language=NoticeLanguage.ENGLISH,
                     advocate_id=case.advocate_id, pay_within_days=RESPOND_WITHIN_DAYS,
-                    facts_version=case.facts_version, verification_code=_new_code(), created_by_id=actor.id)
+                    facts_version=case.facts_version, verification_code=new_verification_code(),
+                    created_by_id=actor.id)
     db.session.add(notice)
     db.session.flush()
-    version: NoticeVersion = _add_version(actor, notice, today)
+    version: NoticeVersion = add_version(actor, notice, today)
     audit.record("arbitration.invocation_drafted", actor=actor, case=case, payload={
         "notice_id": notice.id, "basis_id": basis.id, "basis_kind": basis.kind.value,
         "sha256": version.sha256})
@@ -97,7 +106,6 @@ def draft_notice(actor: User, case: Case, today: date) -> Notice:
 def invoke(actor: User, case: Case, channels) -> Notice:
     """Serve the signed s.21 notice (unless it was served already from its delivery page) and move
     the case into arbitration; the proceedings commence when the respondent receives it."""
-    from notices.serving import dispatch
 
     notice = served_notice(case)
     if notice is None:
@@ -106,8 +114,8 @@ def invoke(actor: User, case: Case, channels) -> Notice:
     if basis is None or not basis.in_force:
         raise DomainError("The arbitration agreement relied on is no longer on record.")
     created = []
-    if not dispatch.dispatches_for(notice):
-        created = dispatch.serve(actor, notice, set(channels))
+    if not dispatches_for(notice):
+        created = serve_notice(actor, notice, set(channels))
     fire(case, "invoke_arbitration", actor, payload={
         "notice_id": notice.id, "basis_id": basis.id, "basis_kind": basis.kind.value,
         "signed_pdf_sha256": notice.signed_pdf_sha256, "dispatch_ids": [d.id for d in created]})

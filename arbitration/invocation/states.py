@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import enum
 
-from portal.accounts.roles import Role
-from portal.cases.states import CASE
+from portal.accounts import Role
+from portal.cases import CASE
 from portal.lifecycle import Machine, transition
 
 

@@ -18,14 +18,13 @@ from arbitration.invocation import notice as invocation
 from arbitration.invocation.blueprint import bp
 from arbitration.invocation.forms import ClauseForm, CodeForm, InvokeForm, SeatForm, SendCodeForm
 from arbitration.invocation.models import BasisKind, BasisStatus
-from evidence.services import documents_for
-from portal.accounts.policy import Action, can
-from portal.cases.intake import today_ist
-from portal.cases.lookup import case_for as load
-from portal.cases.models import Case, ClaimType
-from portal.cases.states import IllegalTransition
+from evidence import documents_for
+from portal.accounts import Action, can
+from portal.cases import Case, ClaimType, today_ist
+from portal.cases import case_for as load
 from portal.errors import DomainError
 from portal.extensions import limiter
+from portal.lifecycle import IllegalTransition
 from portal.onetime_codes import CodeError
 from portal.web.boundary import attempt, keep_changes, on_refusal
 from portal.web.forms import require_fresh_form

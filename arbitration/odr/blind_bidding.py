@@ -24,9 +24,8 @@ from arbitration.odr.offers import (
 from arbitration.odr.states import BIDDING, OPEN_BIDDING, BiddingStatus, MoveRefused, check_bidding, who
 from arbitration.settlement.terms import SettlementTerms
 from portal import audit, lifecycle
-from portal.accounts.policy import Side
-from portal.cases.models import Case
-from portal.cases.states import CaseStatus
+from portal.accounts import Side
+from portal.cases import Case, CaseStatus
 from portal.extensions import db
 from portal.types import to_ist, utcnow
 

@@ -17,11 +17,8 @@ from arbitration.tribunal import conflicts, disclosure
 from arbitration.tribunal.appointments import DisclosureIncomplete
 from arbitration.tribunal.appointments import may_act as tribunal_may_act
 from portal import audit, lifecycle
-from portal.accounts.models import User
-from portal.accounts.roles import Role
-from portal.cases.models import Case
-from portal.cases.states import CaseStatus
-from portal.cases.transitions import fire
+from portal.accounts import Role, User
+from portal.cases import Case, CaseStatus, fire
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import utcnow

@@ -10,10 +10,9 @@ from __future__ import annotations
 from flask import render_template
 
 from arbitration.odr.models.room import Channel, Message
-from portal.accounts.models import User
-from portal.accounts.policy import Side
-from portal.adapters import mail
-from portal.cases.models import Case
+from portal.accounts import Side, User
+from portal.adapters import MailMessage, queue_mail
+from portal.cases import Case
 from portal.extensions import db
 from portal.urls import public_url
 
@@ -48,13 +47,13 @@ def message_posted(case: Case, message: Message) -> None:
         # The neutral chooses between the sessions by `side`; a party's own session ignores it.
         values = {"side": message.channel.value.split(":")[1]} if private else {}
         url = public_url(endpoint, reference=case.reference, **values)
-        mail.queue(mail.Message(
+        queue_mail(MailMessage(
             to=[user.email], subject=f"{case.reference}: a new message in {where}",
             text=render_template("email/odr_new_message.txt", case=case, user=user, where=where, url=url)))
 
 
 def neutral_appointed(case: Case, neutral: User) -> None:
-    mail.queue(mail.Message(
+    queue_mail(MailMessage(
         to=[neutral.email], subject=f"{case.reference}: you are appointed conciliator",
         text=render_template("email/odr_neutral_appointed.txt", case=case, neutral=neutral,
                              url=public_url("odr.room", reference=case.reference),

@@ -26,9 +26,8 @@ from arbitration.odr.states import (
 )
 from arbitration.settlement.terms import SettlementTerms, TermsError
 from portal import audit, lifecycle
-from portal.accounts.policy import Side
-from portal.cases.models import Case
-from portal.cases.states import CaseStatus
+from portal.accounts import Side
+from portal.cases import Case, CaseStatus
 from portal.extensions import db
 from portal.types import to_ist, utcnow
 from portal.web.filters import inr

@@ -10,11 +10,10 @@ from sqlalchemy.exc import IntegrityError
 
 from arbitration.odr import mail as room_mail
 from arbitration.odr.models.room import Channel, Message, ReadMarker
-from evidence import services as evidence
-from evidence.models import Audience, DocumentKind
+from evidence import Audience, DocumentKind, add_document
 from portal import audit
-from portal.accounts.policy import Side, side_of
-from portal.cases.models import Case
+from portal.accounts import Side, side_of
+from portal.cases import Case
 from portal.extensions import db
 from portal.types import utcnow
 
@@ -110,7 +109,7 @@ def post_message(actor: Any, case: Case, channel: Channel, body: str, *, reply_t
     parent = _reply_target(case, channel, reply_to_id)
     document = None
     if attachment is not None:
-        document = evidence.add_document(actor, case, attachment.stream, attachment.filename,
+        document = add_document(actor, case, attachment.stream, attachment.filename,
                                          DocumentKind.CORRESPONDENCE, f"Attached to a message in the ODR "
                                          f"{'room' if channel == Channel.ROOM else 'private session'}",
                                          audience=AUDIENCE_OF_CHANNEL[channel])

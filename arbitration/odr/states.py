@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from portal.accounts.roles import Role
+from portal.accounts import Role
 from portal.errors import DomainError
 from portal.lifecycle import IllegalTransition, Machine, Transition, transition
 from portal.types import utcnow

@@ -22,12 +22,10 @@ from arbitration.proceedings.models import (
     StepDocument,
     StepKind,
 )
-from evidence.models import Audience, DocumentKind
-from evidence.services import add_document
+from evidence import Audience, DocumentKind, add_document
 from portal import audit, money
-from portal.accounts.policy import Side, side_of
-from portal.cases.models import Case
-from portal.cases.states import CaseStatus
+from portal.accounts import Side, side_of
+from portal.cases import Case, CaseStatus
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import to_ist, utcnow

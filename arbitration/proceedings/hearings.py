@@ -12,8 +12,7 @@ from arbitration.proceedings import mail as proceedings_mail
 from arbitration.proceedings.conduct import proceedings_for
 from arbitration.proceedings.models import Attendance, Hearing
 from portal import audit
-from portal.cases.models import Case
-from portal.cases.states import CaseStatus
+from portal.cases import Case, CaseStatus
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import utcnow

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import current_app, render_template
 
 from arbitration.proceedings.models import Hearing, ProceduralOrder, ProceedingParty
-from portal.accounts.models import User
-from portal.adapters import mail
-from portal.cases.models import Case, ContactKind
+from portal.accounts import User
+from portal.adapters import MailMessage, queue_mail
+from portal.cases import Case, ContactKind
 from portal.extensions import db
 
 
@@ -30,7 +30,7 @@ def _to_both(case: Case, subject: str, template: str, **context) -> int:
         to = recipients(case, party)
         if to:
             text = render_template(template, case=case, url=page_url(case), **context)
-            mail.queue(mail.Message(to=to, subject=f"{case.reference}: {subject}", text=text))
+            queue_mail(MailMessage(to=to, subject=f"{case.reference}: {subject}", text=text))
             sent += len(to)
     return sent
 

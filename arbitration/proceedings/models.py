@@ -11,7 +11,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from arbitration.proceedings.clocks import Basis
-from portal.accounts.models import User, enum_column
+from portal.accounts import User, enum_column
 from portal.extensions import db
 from portal.types import EncryptedBytes, EncryptedText, Money, UTCDateTime, utcnow
 

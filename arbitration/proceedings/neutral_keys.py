@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from arbitration.proceedings.models import NeutralSigningKey
 from portal import audit
-from portal.accounts.models import User
-from portal.accounts.roles import Role
-from portal.adapters.esign.base import SigningError
+from portal.accounts import Role, User
+from portal.adapters import SigningError, load_signer
 from portal.errors import DomainError
 from portal.extensions import db
 
@@ -33,7 +32,6 @@ def install(neutral: User, pkcs12: bytes, passphrase: str) -> str:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
 
-    from portal.adapters.esign.pades import load_signer
 
     if neutral.role != Role.NEUTRAL:
         raise DomainError("Only a neutral keeps a signing key here.")

@@ -8,12 +8,11 @@ from sqlalchemy import func, select
 from arbitration.proceedings import mail as proceedings_mail
 from arbitration.proceedings import neutral_keys
 from arbitration.proceedings.models import ProceduralOrder
-from evidence.services import store_pdf
-from notices.signing.signatures import sign_now
+from evidence import store_pdf
+from notices import sign_now
 from portal import audit
-from portal.adapters.esign.base import Signer, SigningProvider, SignRequest
-from portal.cases.models import Case
-from portal.cases.states import CaseStatus
+from portal.adapters import PadesProvider, Signer, SigningProvider, SignRequest
+from portal.cases import Case, CaseStatus
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.pdf import render_pdf
@@ -35,7 +34,6 @@ def render(case: Case, arbitrator, number: int, text: str, issued_at) -> bytes:
 
 def issue(actor, case: Case, text: str, provider: SigningProvider | None = None) -> ProceduralOrder:
     """Number, render and sign the order as `actor` (the acting arbitrator); keep it; audit it."""
-    from portal.adapters.esign.pades import PadesProvider
 
     if case.status != CaseStatus.IN_ARBITRATION:
         raise DomainError("The arbitration is not running.")

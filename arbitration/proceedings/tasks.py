@@ -14,9 +14,8 @@ from arbitration.proceedings.conduct import PARTY_LABELS
 from arbitration.proceedings.mail import page_url, recipients
 from arbitration.proceedings.models import CalendarStep
 from portal import audit
-from portal.adapters import mail
-from portal.cases.models import Case
-from portal.cases.states import CaseStatus
+from portal.adapters import MailMessage, queue_mail
+from portal.cases import Case, CaseStatus
 from portal.database import commit, rollback
 from portal.extensions import db
 from portal.types import to_ist, utcnow
@@ -43,7 +42,7 @@ def remind(step: CalendarStep, today: date) -> bool:
         text = render_template("email/proceedings_step_reminder.txt", case=case, step=step,
                                party=PARTY_LABELS[step.party], today=today, url=url)
         subject = f"{case.reference}: {step.title} due on {step.due_on:%d %b %Y}"
-        mail.queue(mail.Message(to=to, subject=subject, text=text))
+        queue_mail(MailMessage(to=to, subject=subject, text=text))
     step.last_reminded_on = today
     audit.record("arbitration.step_reminder", actor=None, case=case, payload={
         "step_id": step.id, "due_on": step.due_on.isoformat(), "sent_to": len(to)})

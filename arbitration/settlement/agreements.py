@@ -12,13 +12,10 @@ from arbitration.settlement import pdf as settlement_pdf
 from arbitration.settlement.models import SettlementAgreement, SignerSide
 from arbitration.settlement.states import AGREEMENT, LIVE, AgreementStatus
 from arbitration.settlement.terms import SettlementTerms
-from evidence.services import store, store_pdf
+from evidence import store, store_pdf
 from portal import lifecycle
 from portal import seal as platform_seal
-from portal.cases.intake import today_ist
-from portal.cases.models import Case
-from portal.cases.states import CaseStatus
-from portal.cases.transitions import fire
+from portal.cases import Case, CaseStatus, fire, today_ist
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import utcnow

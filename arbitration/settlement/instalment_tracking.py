@@ -11,12 +11,11 @@ from flask import current_app, render_template
 
 from arbitration.settlement import instalments
 from arbitration.settlement.models import InstalmentRow
-from notices.serving.contact_rules import ContactPolicy, next_contact_time
+from notices import ContactPolicy, next_contact_time
 from portal import audit, formatting, outbox
-from portal.accounts.models import User
-from portal.adapters import mail
-from portal.cases.models import Case, ContactKind
-from portal.cases.states import CaseStatus
+from portal.accounts import User
+from portal.adapters import MailMessage, queue_mail
+from portal.cases import Case, CaseStatus, ContactKind
 from portal.database import commit, rollback
 from portal.extensions import db
 from portal.types import to_ist
@@ -58,7 +57,7 @@ def remind(row: InstalmentRow, now: datetime) -> bool:
     state = next(s for s in instalments.schedule(row.agreement, today) if s.row.id == row.id)
     to = debtor_emails(case)
     if to:
-        mail.queue(mail.Message(to=to, subject=f"{case.reference}: instalment {row.number} due on "
+        queue_mail(MailMessage(to=to, subject=f"{case.reference}: instalment {row.number} due on "
                                                f"{row.due_on:%d %b %Y}",
                                 text=render_template("email/settlement_reminder.txt", case=case, row=row,
                                                      state=state, grace_days=instalments.grace_days(),
@@ -97,7 +96,7 @@ def default(row: InstalmentRow, now: datetime) -> bool:
                            url=_url(case))
     for to in (debtor_emails(case), creditor_emails(case)):
         if to:
-            mail.queue(mail.Message(to=to, subject=f"{case.reference}: the settlement is in default",
+            queue_mail(MailMessage(to=to, subject=f"{case.reference}: the settlement is in default",
                                     text=text))
     return True
 

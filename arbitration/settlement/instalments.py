@@ -16,10 +16,9 @@ from sqlalchemy import select
 
 from arbitration.settlement.models import AgreementStatus, InstalmentRow, SettlementAgreement
 from portal import audit
-from portal.cases.models import Case, Payment
-from portal.cases.states import CaseStatus
-from portal.cases.transitions import fire
+from portal.cases import Case, CaseStatus, Payment, fire, today_ist
 from portal.extensions import db
+from portal.payments import payment_confirmed
 from portal.types import to_ist
 
 ZERO = Decimal("0.00")
@@ -129,14 +128,11 @@ def reevaluate(case: Case, today: date) -> str | None:
 
 
 def on_payment_confirmed(case: Case, payment=None, actor=None, **_kw) -> None:
-    from portal.cases.intake import today_ist
-
     reevaluate(case, today_ist())
 
 
 def subscribe() -> None:
     """Listen for confirmed payments (idempotent: blinker keeps one connection per receiver)."""
-    from portal.payments.signals import payment_confirmed
 
     payment_confirmed.connect(on_payment_confirmed, weak=False)
 

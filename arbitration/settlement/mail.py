@@ -7,8 +7,8 @@ from __future__ import annotations
 from flask import render_template
 
 from arbitration.settlement.models import AgreementStatus, SettlementAgreement, SignerSide
-from portal.accounts.models import User
-from portal.adapters import mail
+from portal.accounts import User
+from portal.adapters import MailMessage, queue_mail
 from portal.extensions import db
 from portal.urls import public_url
 
@@ -22,7 +22,7 @@ def _send(agreement: SettlementAgreement, people: list[User], subject: str, news
     case = agreement.case
     url = public_url("settlement.show", reference=case.reference)
     for user in people:
-        mail.queue(mail.Message(to=[user.email], subject=f"{case.reference}: {subject}", text=render_template(
+        queue_mail(MailMessage(to=[user.email], subject=f"{case.reference}: {subject}", text=render_template(
             "email/settlement_news.txt", case=case, user=user, news=news, url=url)))
 
 

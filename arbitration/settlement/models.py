@@ -16,8 +16,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from arbitration.settlement.states import LIVE, AgreementStatus  # noqa: F401  (LIVE re-exported)
 from arbitration.settlement.terms import SettlementTerms
-from portal.accounts.models import User, enum_column
-from portal.cases.models import Case
+from portal.accounts import User, enum_column
+from portal.cases import Case
 from portal.extensions import db
 from portal.types import Money, UTCDateTime, utcnow
 

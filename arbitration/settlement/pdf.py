@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from arbitration.settlement.terms import SettlementTerms
-from portal.cases.models import Case
-from portal.cases.states import CaseStatus
+from portal.cases import Case, CaseStatus
 from portal.pdf import render_pdf
 from portal.types import to_ist, utcnow
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from arbitration.settlement import agreements as settlement
 from arbitration.settlement import mail as settlement_mail
+from arbitration.settlement.hooks import link_destinations
 from arbitration.settlement.models import (
     AgreementStatus,
     SettlementAgreement,
@@ -20,20 +21,21 @@ from arbitration.settlement.models import (
     SignerSide,
     SignMethod,
 )
-from portal import audit, lifecycle
-from portal.accounts.policy import Side, side_of
-from portal.adapters.esign.base import (
-    Signer,
-    SigningError,
-    SigningProvider,
-    SigningStatus,
-    SignRequest,
+from notices import (
+    SETTLEMENT_CEREMONY,
+    CeremonyStatus,
+    SigningCeremony,
+    abandon_pending_for_settlement,
+    advocate_key_material,
+    sign_now,
 )
-from portal.cases.models import ContactKind
-from portal.debtor.access import Destination
+from portal import audit, lifecycle
+from portal.accounts import Side, side_of
+from portal.adapters import PadesProvider, Signer, SigningError, SigningProvider, SigningStatus, SignRequest
+from portal.cases import ContactKind
 from portal.errors import DomainError
 from portal.extensions import db
-from portal.onetime_codes import CodeError, issue_and_send, verify
+from portal.onetime_codes import CodeError, Destination, issue_and_send, verify
 from portal.types import utcnow
 
 PURPOSE = "settlement_acceptance"
@@ -80,13 +82,9 @@ def _locked(agreement: SettlementAgreement) -> SettlementAgreement:
 
 def destinations(agreement: SettlementAgreement, actor) -> list[Destination]:
     """Where this actor's code may go: its own address, never another party's."""
-    from portal.debtor import access
-    from portal.debtor.models import DebtorLink
-
     link_id = getattr(actor, "link_id", None)
     if link_id is not None:  # the debtor through its personal link: where the notice reached it
-        link = db.session.get(DebtorLink, link_id)
-        return access.destinations(link) if link is not None else []
+        return link_destinations(link_id)
     out = [Destination("email", actor.email)] if actor.email else []
     if side_for(actor, agreement) == SignerSide.DEBTOR:  # a debtor's account: also its addresses on the case
         contacts = sorted(agreement.case.debtor.contacts, key=lambda c: not c.designated)
@@ -124,8 +122,6 @@ def sign_with_dsc(agreement: SettlementAgreement, actor, ip: str,
                   provider: SigningProvider | None = None, *, pin: str | None = None) -> Signature:
     """Sign the agreement's PDF at once with the actor's DSC (the creditor's advocate): its stored
     PKCS#12, or the key on its token opened with `pin`."""
-    from notices.signing.signatures import advocate_key_material, sign_now
-    from portal.adapters.esign.pades import PadesProvider
 
     agreement = _locked(agreement)
     side = side_for(actor, agreement)
@@ -166,9 +162,6 @@ def start_ceremony(agreement: SettlementAgreement, actor, provider: SigningProvi
                    return_url: Callable[[str], str]):
     """Start this side's signature at the provider's site; returns (SigningResult, SigningCeremony).
     `return_url(token)` is where the provider sends the signer back. DomainError when it may not."""
-    from notices.signing.ceremonies import abandon_pending_for_settlement
-    from notices.signing.models import SigningCeremony
-    from notices.signing.states import SETTLEMENT_CEREMONY, CeremonyStatus
 
     if provider.name not in PROVIDER_METHODS:
         raise DomainError("That provider signs at once; it has no ceremony to start.")
@@ -207,8 +200,7 @@ def finish_ceremony(ceremony, provider: SigningProvider, callback: dict, *, via:
     The caller holds the ceremony's row lock, so a replayed callback finds it finished. An agreement
     cancelled, complete or already agreed by that side meanwhile abandons the ceremony: nothing is
     applied. SigningError and DomainError leave everything unchanged."""
-    from notices.signing.signatures import signature_intact
-    from notices.signing.states import ENDED, SETTLEMENT_CEREMONY, CeremonyStatus
+    from notices import CEREMONY_ENDED, SETTLEMENT_CEREMONY, CeremonyStatus, signature_intact
 
     if not ceremony.pending:
         raise DomainError("This signing attempt has already finished.")
@@ -224,8 +216,8 @@ def finish_ceremony(ceremony, provider: SigningProvider, callback: dict, *, via:
         ended = (CeremonyStatus.ABANDONED if reason else CeremonyStatus.DECLINED
                  if result.status == SigningStatus.DECLINED else CeremonyStatus.FAILED)
         # The caller holds the ceremony's row lock. Audited as settlement.signing_<declined|failed|abandoned>.
-        lifecycle.fire(SETTLEMENT_CEREMONY, ceremony, ENDED[ended], actor, lock=False, case=agreement.case,
-                       payload=payload | ({"reason": reason} if reason else {}),
+        lifecycle.fire(SETTLEMENT_CEREMONY, ceremony, CEREMONY_ENDED[ended], actor, lock=False,
+                       case=agreement.case, payload=payload | ({"reason": reason} if reason else {}),
                        changes={"detail": (reason or result.detail or "")[:500], "finished_at": utcnow()})
         return ceremony.status
     if not result.signed_pdf or not signature_intact(result.signed_pdf):

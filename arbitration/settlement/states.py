@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import enum
 
-from portal.accounts.roles import Role
+from portal.accounts import Role
 from portal.lifecycle import Machine, transition
 
 

@@ -72,7 +72,7 @@ class SettlementTerms:
         amounts = [each] * (count - 1) + [total - each * (count - 1)]
         if amounts[-1] <= 0:
             raise TermsError("The total is too small for that many instalments.")
-        dates = [_add_months(first_due, i * every_months) for i in range(count)]
+        dates = [add_months(first_due, i * every_months) for i in range(count)]
         return cls.build(total, list(zip(dates, amounts, strict=True)), today=today)
 
     @property
@@ -98,7 +98,7 @@ def _money(value, what: str) -> Decimal:
     return amount
 
 
-def _add_months(start: date, months: int) -> date:
+def add_months(start: date, months: int) -> date:
     """The same day `months` later, or the month's last day when it is shorter (31 Jan + 1 = 28/29 Feb)."""
     year, month = divmod(start.month - 1 + months, 12)
     year += start.year

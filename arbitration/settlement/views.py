@@ -26,14 +26,17 @@ from arbitration.settlement import agreements as settlement
 from arbitration.settlement import instalments, signing
 from arbitration.settlement.blueprint import bp
 from arbitration.settlement.models import AgreementStatus, SettlementAgreement, SignerSide
-from notices.signing.ceremonies import latest_for_settlement
-from notices.signing.providers import LABELS, NAMES, enabled_providers, provider_for
-from notices.signing.views.sign import HandOverPolicy
-from portal.accounts.policy import Action, can
-from portal.cases.intake import today_ist
-from portal.cases.lookup import case_for as load
-from portal.cases.models import Case
-from portal.cases.states import CaseStatus
+from notices import (
+    PROVIDER_LABELS,
+    PROVIDER_NAMES,
+    HandOverPolicy,
+    enabled_providers,
+    latest_for_settlement,
+    provider_for,
+)
+from portal.accounts import Action, can
+from portal.cases import Case, CaseStatus, today_ist
+from portal.cases import case_for as load
 from portal.extensions import db, limiter
 from portal.onetime_codes import CodeError
 from portal.urls import public_url
@@ -97,7 +100,7 @@ def _provider_choices(agreement: SettlementAgreement, side) -> dict:
     offered = _offered()
     if not offered or side == SignerSide.NEUTRAL or getattr(current_user, "link_id", None) is not None:
         return {"providers": []}
-    return {"providers": [(n, LABELS[n]) for n in offered], "last_ceremony": latest_for_settlement(
+    return {"providers": [(n, PROVIDER_LABELS[n]) for n in offered], "last_ceremony": latest_for_settlement(
         agreement, side.value)}
 
 
@@ -184,12 +187,13 @@ def sign_with_provider(reference: str):
     offered = _offered()
     if name not in offered:
         abort(400, f"“{name}” is not a signing method offered here."
-                   + (" Choose one of: " + ", ".join(LABELS[n] for n in offered) + "." if offered else ""))
+                   + (" Choose one of: " + ", ".join(PROVIDER_LABELS[n] for n in offered) + "."
+                      if offered else ""))
     result, _ = signing.start_ceremony(  # DomainError: 409
         agreement, current_user, provider_for(name),
         return_url=lambda token: public_url("notices.signing_return", token=token))
     return render_template(
-        "signing_handover.html", reference=case.reference, label=NAMES[name],
+        "signing_handover.html", reference=case.reference, label=PROVIDER_NAMES[name],
         document=f"The settlement agreement in {case.reference} (version {agreement.version})",
         back=(url_for("settlement.show", reference=case.reference), "Back to the settlement"),
         url=result.redirect_url, fields=result.redirect_form)

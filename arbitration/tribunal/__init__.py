@@ -5,13 +5,13 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the `tribunal` blueprint."""
+    # Imported here, when the app is created: the door stays light for workers and other packages.
     from arbitration.tribunal.views import bp
 
     app.register_blueprint(bp)
+    from arbitration.tribunal import authority
     from arbitration.tribunal.appointments import may_act
-    from portal.accounts import policy
+    from portal.accounts import institution_may_appoint, tribunal_may_act
 
-    policy.tribunal_may_act.provide(may_act)
-    from arbitration.tribunal.authority import institution_may_appoint
-
-    policy.institution_may_appoint.provide(institution_may_appoint)
+    tribunal_may_act.provide(may_act)
+    institution_may_appoint.provide(authority.institution_may_appoint)

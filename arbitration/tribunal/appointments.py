@@ -14,11 +14,8 @@ from arbitration.tribunal import mail as tribunal_mail
 from arbitration.tribunal.models import Appointment, AppointmentHow, AppointmentStatus
 from arbitration.tribunal.states import APPOINTMENT
 from portal import audit, lifecycle
-from portal.accounts.models import User
-from portal.accounts.policy import Side, side_of
-from portal.accounts.roles import Role
-from portal.cases.models import Case
-from portal.cases.states import CaseStatus
+from portal.accounts import Role, Side, User, side_of
+from portal.cases import Case, CaseStatus
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import utcnow

@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from arbitration.tribunal.models import InstitutionConsent
 from portal import audit
-from portal.accounts.policy import Side, side_of
-from portal.cases.models import Case
+from portal.accounts import Side, side_of
+from portal.cases import Case
 from portal.errors import DomainError
 from portal.extensions import db
 

@@ -10,9 +10,8 @@ from arbitration.tribunal.appointments import current_appointment
 from arbitration.tribunal.models import AppointmentStatus, Challenge, ChallengeDecision
 from arbitration.tribunal.states import APPOINTMENT
 from portal import audit, lifecycle
-from portal.accounts.models import User
-from portal.accounts.policy import Side, side_of
-from portal.cases.models import Case
+from portal.accounts import Side, User, side_of
+from portal.cases import Case
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import IST, utcnow

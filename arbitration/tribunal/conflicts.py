@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from arbitration.tribunal.models import DeclaredRelationship, Ground
-from notices.models import Notice
-from portal.accounts.models import User
-from portal.cases.models import Case
+from notices import Notice
+from portal.accounts import User
+from portal.cases import Case
 from portal.errors import DomainError
 from portal.extensions import db
 

@@ -10,7 +10,7 @@ from arbitration.tribunal import conflicts
 from arbitration.tribunal.models import Appointment, AppointmentStatus, DisclosureUpdate
 from arbitration.tribunal.states import APPOINTMENT
 from portal import audit, lifecycle
-from portal.accounts.models import User
+from portal.accounts import User
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import utcnow

@@ -6,14 +6,14 @@ from __future__ import annotations
 from flask import render_template
 
 from arbitration.tribunal.models import Appointment
-from portal.adapters import mail
+from portal.adapters import MailMessage, queue_mail
 from portal.urls import public_url
 
 
 def invited(appointment: Appointment) -> None:
     neutral, case = appointment.neutral, appointment.case
     url = public_url("tribunal.invitation", appointment_id=appointment.id)
-    mail.queue(mail.Message(
+    queue_mail(MailMessage(
         to=[neutral.email], subject=f"{case.reference}: you are asked to act as arbitrator",
         text=render_template("email/tribunal_invited.txt", case=case, neutral=neutral,
                              appointment=appointment, url=url)))

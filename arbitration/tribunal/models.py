@@ -12,9 +12,8 @@ from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from arbitration.tribunal.states import AppointmentStatus
-from portal.accounts.models import User, enum_column
-from portal.accounts.policy import Side
-from portal.cases.models import Case
+from portal.accounts import Side, User, enum_column
+from portal.cases import Case
 from portal.extensions import db
 from portal.types import Money, UTCDateTime, utcnow
 

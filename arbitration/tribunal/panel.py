@@ -17,8 +17,7 @@ from arbitration.tribunal.models import (
     PanelListing,
 )
 from portal import audit
-from portal.accounts.models import NeutralProfile, User
-from portal.accounts.roles import Role
+from portal.accounts import NeutralProfile, Role, User
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import utcnow

@@ -15,8 +15,8 @@ from datetime import date, datetime, timedelta
 from arbitration.invocation.notice import commenced_on, received_at, served_notice
 from arbitration.tribunal import appointments, authority
 from arbitration.tribunal.models import Appointment, AppointmentHow
-from evidence.services import store
-from portal.cases.models import Case
+from evidence import store
+from portal.cases import Case
 from portal.pdf import render_pdf
 from portal.types import to_ist
 

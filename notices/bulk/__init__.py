@@ -4,6 +4,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    # Imported here, when the app is created: the door stays light for workers and other packages.
     import notices.bulk.tasks  # noqa: F401  (registers the bulk drafting task)
     from notices.bulk.views import bp
 

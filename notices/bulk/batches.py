@@ -21,14 +21,12 @@ from notices.drafting.rendering import render_notice_pdf
 from notices.models import Notice, NoticeLanguage
 from notices.states import NOTICE, NoticeStatus
 from portal import audit, lifecycle
-from portal.accounts import twofactor
-from portal.accounts.models import User
+from portal.accounts import User, check_totp
 from portal.audit import AuditEvent
-from portal.cases.models import Case
-from portal.cases.states import CaseStatus
+from portal.cases import Case, CaseStatus
 from portal.errors import DomainError
 from portal.extensions import db
-from portal.imports.models import ImportBatch
+from portal.imports import ImportBatch
 from portal.types import utcnow
 
 MAX_CASES = 1000
@@ -223,7 +221,7 @@ def approve_batch(advocate: User, batch: NoticeBatch, totp_code: str) -> list[No
         raise DomainError("No notice of this batch is waiting for your approval.")
     for item in items:
         _check_approvable(advocate, item.notice)
-    if not twofactor.check_totp(advocate, totp_code):
+    if not check_totp(advocate, totp_code):
         raise DomainError("That authentication code is not valid or was already used.")
     now = utcnow()
     for item in items:

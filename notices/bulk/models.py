@@ -8,8 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from notices.bulk.states import BatchItemStatus
 from notices.models import Notice, NoticeLanguage
-from portal.accounts.models import User, enum_column
-from portal.cases.models import Case
+from portal.accounts import User, enum_column
+from portal.cases import Case
 from portal.extensions import db
 from portal.types import UTCDateTime, utcnow
 

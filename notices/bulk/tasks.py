@@ -5,6 +5,7 @@ import logging
 
 from celery import shared_task
 
+from portal.cases import today_ist
 from portal.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -15,7 +16,6 @@ def draft_batch_item(item_id: int) -> str:
     """One case in its own transaction: a refusal (time-barred, no advocate...) or an unexpected
     error is recorded on the item and does not stop the other cases of the batch."""
     from notices.bulk import batches as bulk
-    from portal.cases.intake import today_ist
     from portal.database import commit, rollback
 
     try:

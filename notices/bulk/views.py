@@ -13,9 +13,9 @@ from notices.bulk.models import NoticeBatch, NoticeBatchItem
 from notices.drafting.forms import ApproveForm
 from notices.models import NoticeLanguage
 from portal import outbox
-from portal.accounts.policy import Action, require
+from portal.accounts import Action, require
 from portal.extensions import db
-from portal.imports.models import ImportBatch
+from portal.imports import ImportBatch
 from portal.web.boundary import attempt, keep_changes
 
 

@@ -11,7 +11,7 @@ from notices.serving import proof, receipt, timeline
 from notices.serving.models import DeliveryEvent, DeliveryProof
 from notices.serving.receipt import Receipt
 from notices.states import NoticeStatus
-from portal.accounts.policy import Action, can
+from portal.accounts import Action, can
 from portal.extensions import db
 
 

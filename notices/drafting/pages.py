@@ -9,8 +9,7 @@ from flask_wtf import FlaskForm
 
 from notices.drafting.forms import ApproveForm, CommentForm
 from notices.models import Notice
-from portal.accounts.policy import Action, require
-from portal.accounts.roles import Role
+from portal.accounts import Action, Role, require
 from portal.extensions import db
 
 

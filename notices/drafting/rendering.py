@@ -17,11 +17,9 @@ from flask import current_app, render_template
 from notices import cheque
 from notices.drafting.wording import WORDING, service_modes
 from notices.models import Notice, NoticeKind
-from portal.cases.due_dates import OBJECTION_WINDOW_DAYS
-from portal.cases.models import Case, ClaimType, ContactKind
-from portal.cases.reckoning import case_limitation, compute_case
+from portal.cases import OBJECTION_WINDOW_DAYS, Case, ClaimType, ContactKind, case_limitation, compute_case
 from portal.errors import DomainError
-from portal.rates.services import rate_table
+from portal.rates import rate_table
 
 # Commercial Courts Act 2015 s.2(1)(i) read with s.12: a "commercial dispute" of a "specified value"
 # of at least three lakh rupees; only such a suit needs s.12A pre-institution mediation.

@@ -12,11 +12,8 @@ from notices.drafting.pages import load_notice, notice_page
 from notices.drafting.rendering import render_notice_pdf
 from notices.models import Notice, NoticeLanguage
 from notices.states import NoticeStatus
-from portal.accounts.policy import Action, require
-from portal.accounts.roles import Role
-from portal.cases.intake import today_ist
-from portal.cases.models import Case
-from portal.cases.views import load_case
+from portal.accounts import Action, Role, require
+from portal.cases import Case, load_case, today_ist
 from portal.extensions import db
 from portal.web.boundary import attempt
 from portal.web.forms import require_fresh_form

@@ -19,11 +19,8 @@ from notices.mandates.models import Mandate
 from notices.models import DEMAND_KINDS, Notice, NoticeComment, NoticeKind, NoticeLanguage, NoticeVersion
 from notices.states import NOTICE, NoticeStatus
 from portal import lifecycle
-from portal.accounts import twofactor
-from portal.accounts.models import User
-from portal.cases.models import Case
-from portal.cases.states import CaseStatus
-from portal.cases.transitions import fire
+from portal.accounts import User, check_totp
+from portal.cases import Case, CaseStatus, fire
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import utcnow
@@ -47,7 +44,8 @@ class ChequeDetails:
         return self.cheque_date, self.presented_on, self.memo_date, self.memo_received_on
 
 
-def _new_code() -> str:
+def new_verification_code() -> str:
+    """A fresh public verification code for a notice (printed on it, checked on the verification page)."""
     return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))
 
 
@@ -57,7 +55,7 @@ def active_notice(case: Case) -> Notice | None:
                              .order_by(Notice.id.desc()).limit(1))
 
 
-def _add_version(actor: User, notice: Notice, today: date) -> NoticeVersion:
+def add_version(actor: User, notice: Notice, today: date) -> NoticeVersion:
     """Render a new version from the case's facts; a notice returned with comments is drafting again."""
     NOTICE.check(notice, "version_drafted", lifecycle.role_of(actor))  # before the render's work
     rendered = render_notice_html(notice, notice.case, today)
@@ -90,7 +88,7 @@ def start_notice(actor: User, case: Case, today: date, *, language: NoticeLangua
         raise DomainError("A notice can be drafted once the claim is filed.")
     notice = Notice(case=case, kind=kind, language=language, advocate_id=case.advocate_id,
                     pay_within_days=pay_within_days, facts_version=case.facts_version,
-                    verification_code=_new_code(), created_by_id=actor.id)
+                    verification_code=new_verification_code(), created_by_id=actor.id)
     if cheque:
         notice.cheque_number, notice.cheque_bank = cheque.number, cheque.bank
         notice.cheque_date, notice.cheque_amount = cheque.cheque_date, cheque.amount
@@ -99,7 +97,7 @@ def start_notice(actor: User, case: Case, today: date, *, language: NoticeLangua
     # Created without an event of its own: its first version (notice.version_drafted) records it.
     lifecycle.begin(NOTICE, notice, NoticeStatus.DRAFTING, actor, action=None)
     db.session.flush()
-    _add_version(actor, notice, today)
+    add_version(actor, notice, today)
     return notice
 
 
@@ -109,7 +107,7 @@ def revise(actor: User, notice: Notice, today: date) -> NoticeVersion:
         raise DomainError("Only a draft, or one returned with comments, can be revised.")
     check_can_draft(notice.case, notice.kind, today, cheque_dates=(
         notice.cheque_date, notice.cheque_presented_on, notice.dishonour_memo_date, notice.memo_received_on))
-    return _add_version(actor, notice, today)
+    return add_version(actor, notice, today)
 
 
 def submit(actor: User, notice: Notice) -> None:
@@ -163,7 +161,7 @@ def approve(actor: User, notice: Notice, totp_code: str) -> None:
 
         raise DomainError(mandates.missing_step(notice.case.creditor_org_id, actor.id)
                           or "The mandate to send notices is not in force.")
-    if not twofactor.check_totp(actor, totp_code):
+    if not check_totp(actor, totp_code):
         raise DomainError("That authentication code is not valid or was already used.")
     lifecycle.fire(NOTICE, notice, "approved", actor, changes={"approved_at": utcnow()}, payload={
         "notice_id": notice.id, "version": notice.current.version, "sha256": notice.current.sha256})

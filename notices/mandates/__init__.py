@@ -5,4 +5,5 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Add the mandate routes to the `notices` blueprint, which notices.drafting registers."""
+    # Imported here, when the app is created: the door stays light for workers and other packages.
     import notices.mandates.views  # noqa: F401

@@ -8,14 +8,13 @@ import functools
 from flask import current_app, render_template
 from sqlalchemy import select
 
-from evidence.services import store, store_pdf
+from evidence import store, store_pdf
 from notices.mandates.models import Mandate
 from notices.mandates.states import MANDATE, MandateStatus
 from portal import audit, lifecycle
 from portal import seal as platform_seal
-from portal.accounts import twofactor
-from portal.accounts.models import Engagement, User
-from portal.adapters.esign.base import Signer, SigningProvider, SignRequest
+from portal.accounts import Engagement, User, check_totp
+from portal.adapters import PadesProvider, Signer, SigningProvider, SignRequest, make_demo_pkcs12
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.onetime_codes import CodeError, issue_and_send, verify
@@ -90,7 +89,7 @@ def accept(actor: User, advocate: User, code: str, ip: str) -> Mandate:
     CodeError for a wrong or expired code (nothing is stored; the caller commits so the try counts)."""
     _check_can_accept(actor, advocate)
     if uses_totp(actor):
-        if not twofactor.check_totp(actor, code):
+        if not check_totp(actor, code):
             raise CodeError("That authentication code is not valid or was already used.")
         method, detail = TOTP_METHOD, {}
     else:
@@ -126,7 +125,6 @@ def countersign(actor: User, mandate: Mandate, provider: SigningProvider | None 
                 pin: str | None = None) -> Mandate:
     """The advocate signs the sealed mandate with its DSC (PAdES, after the seal): now in force."""
     from notices.signing.signatures import advocate_key_material, sign_now
-    from portal.adapters.esign.pades import PadesProvider
 
     if mandate.advocate_id != actor.id:
         raise DomainError("Only the advocate named in the mandate signs it.")
@@ -178,7 +176,7 @@ def grant(actor: User, advocate: User) -> Mandate:
 
 
 def _seed_provider(advocate: User) -> SigningProvider:
-    from portal.adapters.esign.pades import PadesProvider
+    from portal.adapters import PadesProvider
 
     profile = advocate.advocate_profile
     if profile is not None and profile.signing_pkcs12 is not None:
@@ -193,7 +191,6 @@ def _seed_provider(advocate: User) -> SigningProvider:
 
 @functools.cache
 def _demo_pkcs12(name: str) -> bytes:  # RSA generation is slow: one per name per process
-    from portal.adapters.esign.democert import make_demo_pkcs12
 
     return make_demo_pkcs12(name, b"demo")
 

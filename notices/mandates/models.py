@@ -7,7 +7,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from notices.mandates.states import MandateStatus
-from portal.accounts.models import Organization, User, enum_column
+from portal.accounts import Organization, User, enum_column
 from portal.extensions import db
 from portal.types import UTCDateTime, utcnow
 

@@ -10,9 +10,7 @@ from notices.mandates.blueprint import bp
 from notices.mandates.forms import MandateAcceptForm, MandateSignForm
 from notices.mandates.models import Mandate
 from notices.signing.token_keys import uses_token
-from portal.accounts.models import Engagement, User
-from portal.accounts.policy import Action, require
-from portal.accounts.roles import Role
+from portal.accounts import Action, Engagement, Role, User, render_team, require
 from portal.extensions import db, limiter
 from portal.onetime_codes import CodeError
 from portal.web.boundary import attempt, keep_changes, on_refusal
@@ -31,7 +29,6 @@ def _engaged_advocate(advocate_id: int) -> User:
 
 
 def _refused(advocate: User, message: str, status: int):
-    from portal.accounts.views import render_team
 
     return render_team(mandate_error=(advocate.id, message)), status
 

@@ -4,6 +4,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    # Imported here, when the app is created: the door stays light for workers and other packages.
     from notices.serving.views import bp, postal_bp, webhooks_bp
 
     app.register_blueprint(bp)

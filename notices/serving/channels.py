@@ -14,8 +14,14 @@ from typing import Protocol
 from flask import current_app, render_template
 
 from notices.serving.models import ChannelKind
-from portal.adapters import mail
-from portal.adapters.messaging import OutgoingMessage, PermanentFailure, TransientFailure
+from portal.adapters import (
+    OutgoingMessage,
+    PermanentFailure,
+    SmtpPermanent,
+    SmtpTransient,
+    TransientFailure,
+    deliver_mail,
+)
 
 
 @dataclass(frozen=True)
@@ -104,10 +110,10 @@ class EmailChannel:
 
     def send(self, d: Delivery) -> Sent:
         try:
-            receipt = mail.deliver(self.build(d), envelope_from=d.bounce_address, recipient=d.address)
-        except mail.SmtpPermanent as exc:
+            receipt = deliver_mail(self.build(d), envelope_from=d.bounce_address, recipient=d.address)
+        except SmtpPermanent as exc:
             raise PermanentFailure(f"The mail server refused {d.address}: {exc}") from exc
-        except mail.SmtpTransient as exc:
+        except SmtpTransient as exc:
             raise TransientFailure(str(exc)) from exc
         raw = f"{receipt.server} {receipt.code} {receipt.reply}".encode()
         return Sent("smtp", receipt.message_id, raw, f"{receipt.code} {receipt.reply}")
@@ -140,11 +146,11 @@ def channel_for(kind: ChannelKind) -> Channel:
     if kind == ChannelKind.EMAIL:
         return EmailChannel()
     if kind == ChannelKind.SMS:
-        from portal.adapters.sms import sms_gateway
+        from portal.adapters import sms_gateway
 
         return GatewayChannel(kind, sms_gateway(current_app.config))
     if kind == ChannelKind.WHATSAPP:
-        from portal.adapters.whatsapp import whatsapp_gateway
+        from portal.adapters import whatsapp_gateway
 
         return GatewayChannel(kind, whatsapp_gateway(current_app.config))
     raise PermanentFailure(f"Channel {kind.value} is not sent by a worker.")

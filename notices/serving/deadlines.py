@@ -19,10 +19,9 @@ from notices.serving.dispatch import dispatches_for, follow_up
 from notices.serving.models import ChannelKind, Purpose, ServiceTerms
 from notices.serving.states import DispatchStatus
 from portal import audit
-from portal.accounts.models import User
-from portal.adapters import mail
-from portal.cases.states import CaseStatus
-from portal.cases.transitions import fire
+from portal.accounts import User
+from portal.adapters import MailMessage, queue_mail
+from portal.cases import CaseStatus, fire
 from portal.extensions import db
 from portal.types import IST, utcnow
 
@@ -74,7 +73,7 @@ def escalate(terms: ServiceTerms, now: datetime) -> None:
     requester = db.session.get(User, terms.requested_by_id)
     if requester is not None:
         url = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + f"/cases/{case.reference}"
-        mail.queue(mail.Message(
+        queue_mail(MailMessage(
             to=[requester.email], subject=f"{case.reference}: moved to online dispute resolution",
             text=render_template("email/odr_opened_creditor.txt", case=case, terms=terms, url=url)))
     audit.record("notice.escalated_to_odr", actor=None, case=case,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import current_app, render_template
 
-from evidence.services import store
+from evidence import store
 from notices.models import NoticeKind
 from notices.serving import receipt
 from notices.serving.hooks import issue_debtor_link
 from notices.serving.models import Dispatch, ServiceTerms
-from portal.accounts.models import User
-from portal.adapters import mail
+from portal.accounts import User
+from portal.adapters import MailMessage, queue_mail
 from portal.extensions import db
 
 
@@ -64,6 +64,6 @@ def tell_creditor_failed(dispatch: Dispatch, error: str) -> None:
         return
     text = render_template("email/dispatch_failed.txt", case=case, dispatch=dispatch, error=error,
                            url=public_url(f"/notices/{dispatch.notice_id}/delivery"))
-    mail.queue(mail.Message(to=[requester.email], text=text,
+    queue_mail(MailMessage(to=[requester.email], text=text,
                             subject=f"{case.reference}: the notice could not be served by "
                                     f"{dispatch.channel.value}"))

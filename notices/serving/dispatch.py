@@ -19,8 +19,8 @@ from notices.serving.models import ChannelKind, Dispatch, EventKind, Purpose, Se
 from notices.serving.states import DISPATCH, UNSENT, DispatchStatus
 from notices.states import NoticeStatus
 from portal import audit, lifecycle, outbox
-from portal.accounts.models import User
-from portal.cases.models import ContactKind
+from portal.accounts import User
+from portal.cases import ContactKind
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import IST

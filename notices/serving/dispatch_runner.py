@@ -38,10 +38,8 @@ from notices.serving.contact_rules import ContactPolicy, ist_day_bounds, next_co
 from notices.serving.models import ChannelKind, Dispatch, EventKind, ServiceTerms
 from notices.serving.states import DISPATCH, DispatchStatus
 from portal import lifecycle
-from portal.adapters.messaging import PermanentFailure, TransientFailure
-from portal.cases.models import Case, Party
-from portal.cases.states import CaseStatus
-from portal.cases.transitions import fire
+from portal.adapters import PermanentFailure, TransientFailure
+from portal.cases import Case, CaseStatus, Party, fire
 from portal.database import commit, rollback
 from portal.extensions import db
 from portal.types import IST, utcnow

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from notices.models import Notice
 from notices.serving.states import DispatchStatus, ExpertCertificateStatus
-from portal.accounts.models import enum_column
+from portal.accounts import enum_column
 from portal.extensions import db
 from portal.types import UTCDateTime, utcnow
 

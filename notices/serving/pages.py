@@ -11,7 +11,7 @@ from notices.serving.contact_rules import ContactPolicy, describe
 from notices.serving.forms import ExpertCertificateForm, ExpertRequestForm, ServeForm
 from notices.serving.models import ServiceTerms
 from notices.states import NoticeStatus
-from portal.accounts.policy import Action, can
+from portal.accounts import Action, can
 from portal.extensions import db
 
 

@@ -13,7 +13,7 @@ from notices.serving import proof, timeline
 from notices.serving.models import ExpertCertificate
 from notices.serving.states import EXPERT_CERTIFICATE, ExpertCertificateStatus
 from portal import lifecycle
-from portal.accounts.models import User
+from portal.accounts import User
 from portal.errors import DomainError
 from portal.types import utcnow
 

@@ -13,17 +13,14 @@ from typing import BinaryIO
 from flask import render_template
 from sqlalchemy import select
 
-from evidence.models import Document, DocumentKind
-from evidence.services import add_document
+from evidence import Document, DocumentKind, add_document
 from notices import cheque
 from notices.serving import receipt, timeline
 from notices.serving.models import ChannelKind, DeliveryEvent, Dispatch, EventKind, ServiceTerms
 from notices.serving.states import DISPATCH
 from portal import lifecycle
-from portal.accounts.models import User
-from portal.cases.intake import today_ist
-from portal.cases.states import CaseStatus
-from portal.cases.transitions import fire
+from portal.accounts import User
+from portal.cases import CaseStatus, fire, today_ist
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.pdf import html_to_pdf

@@ -12,6 +12,7 @@ from flask import current_app, render_template
 from sqlalchemy import func, select
 
 import evidence
+from evidence import store_pdf
 from notices.models import Notice
 from notices.serving import receipt, timeline
 from notices.serving.dispatch import dispatches_for
@@ -69,7 +70,6 @@ def expert_certificates(notice: Notice) -> list[ExpertCertificate]:
 
 def refresh(notice_id: int) -> str | None:
     """A new version when events arrived since the last one; returns its SHA-256 (or None)."""
-    from evidence.services import store_pdf
 
     notice = db.session.get(Notice, notice_id)
     if notice is None or notice.signed_pdf_sha256 is None:

@@ -33,8 +33,7 @@ from notices.models import DEMAND_KINDS, Notice, NoticeKind
 from notices.serving.models import ChannelKind, DeliveryEvent, Dispatch, EventKind, Purpose, ServiceTerms
 from notices.serving.states import DispatchStatus
 from portal import audit
-from portal.cases.states import CaseStatus
-from portal.cases.transitions import fire
+from portal.cases import CaseStatus, fire
 from portal.extensions import db
 from portal.types import IST
 

@@ -13,7 +13,7 @@ from notices.serving.models import ChannelKind, Dispatch, EventKind
 from notices.serving.states import DISPATCH
 from notices.serving.timeline import ProviderIdentity
 from portal import lifecycle
-from portal.adapters.messaging import DeliveryStatus, StatusUpdate
+from portal.adapters import DeliveryStatus, StatusUpdate
 from portal.extensions import db
 
 _KIND = {DeliveryStatus.ACCEPTED: EventKind.ACCEPTED, DeliveryStatus.DELIVERED: EventKind.DELIVERED,

@@ -7,8 +7,8 @@ from flask import abort, url_for
 from notices.signing.hooks import finish_settlement_ceremony, settlement_complete
 from notices.signing.models import SigningCeremony
 from notices.signing.states import CeremonyStatus
-from portal.accounts.policy import Action, require
-from portal.adapters.esign.base import SigningProvider
+from portal.accounts import Action, require
+from portal.adapters import SigningProvider
 
 
 def finish(ceremony: SigningCeremony, provider: SigningProvider, callback: dict, *,

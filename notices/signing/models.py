@@ -15,12 +15,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from notices.models import Notice
 from notices.signing.states import CeremonyStatus
-from portal.accounts.models import User, enum_column
+from portal.accounts import User, enum_column
 from portal.extensions import db
 from portal.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
-    from arbitration.settlement.models import SettlementAgreement
+    from arbitration import SettlementAgreement
 
 
 class SigningCeremony(db.Model):

@@ -5,13 +5,14 @@ DocuSign's token and connection pool), so each is built once per app and configu
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from urllib.parse import urlsplit
 
 from flask import current_app
 
-from portal.accounts.models import User
-from portal.adapters.esign.base import SigningProvider
+from portal.accounts import User
+from portal.adapters import DocuSignProvider, DocuSignSettings, SigningProvider
+from portal.security import CSP
 
 PADES, AADHAAR, DOCUSIGN = "pades_dsc", "aadhaar_esign", "docusign"
 LABELS = {
@@ -57,7 +58,7 @@ def provider_for(name: str, actor: User | None = None, *, pin: str | None = None
     (with `pin` when that DSC is on a token)."""
     if name == PADES:
         from notices.signing.signatures import advocate_key_material
-        from portal.adapters.esign.pades import PadesProvider
+        from portal.adapters import PadesProvider
 
         return PadesProvider(advocate_key_material(actor, pin))
     config = current_app.config
@@ -71,10 +72,9 @@ def provider_for(name: str, actor: User | None = None, *, pin: str | None = None
 
 def _build(name: str, config: Mapping) -> SigningProvider:
     if name == AADHAAR:
-        from portal.adapters.esign.aadhaar import AadhaarESignProvider
+        from portal.adapters import AadhaarESignProvider
 
         return AadhaarESignProvider.from_config(config)
-    from portal.adapters.esign.docusign import DocuSignProvider, DocuSignSettings
 
     return DocuSignProvider(DocuSignSettings.from_config(config))
 
@@ -93,3 +93,19 @@ def form_targets(config: Mapping) -> list[str]:
         return []
     parts = urlsplit(config["ESIGN_ESP_URL"])
     return [f"{parts.scheme}://{parts.netloc}"]
+
+
+class HandOverPolicy(Mapping):
+    """The site's CSP, except that the hand-over page may post its form to the eSign Service Provider."""
+
+    def _policy(self) -> dict:
+        return CSP | {"form-action": " ".join(["'self'", *form_targets(current_app.config)])}
+
+    def __getitem__(self, key):
+        return self._policy()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._policy())
+
+    def __len__(self) -> int:
+        return len(self._policy())

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from evidence.models import DocumentKind
-from evidence.services import add_document, documents_for, freeze, store_pdf
+from evidence import DocumentKind, add_document, documents_for, freeze, store_pdf
 from notices.drafting.rendering import render_notice_pdf
 from notices.models import DEMAND_KINDS, Notice
 from notices.signing.ceremonies import abandon_pending
@@ -20,16 +19,18 @@ from notices.signing.models import SigningCeremony
 from notices.signing.states import CEREMONY, ENDED, CeremonyStatus
 from notices.states import NOTICE
 from portal import audit, lifecycle
-from portal.accounts.models import User
-from portal.adapters.esign.base import (
+from portal.accounts import User
+from portal.adapters import (
+    PadesProvider,
     Signer,
     SigningError,
     SigningProvider,
     SigningResult,
     SigningStatus,
     SignRequest,
+    load_signer,
 )
-from portal.cases.transitions import fire
+from portal.cases import fire
 from portal.errors import DomainError
 from portal.types import utcnow
 
@@ -62,7 +63,6 @@ def sign_notice(actor: User, notice: Notice, provider: SigningProvider | None = 
                 pin: str | None = None) -> str:
     """Sign now with the advocate's DSC (default PAdES provider; `pin` opens a key on a token);
     returns the signed PDF's SHA-256."""
-    from portal.adapters.esign.pades import PadesProvider
 
     require_signable(actor, notice)
     started = start_signing(actor, notice, provider or PadesProvider(advocate_key_material(actor, pin)),
@@ -216,7 +216,6 @@ def install_certificate(advocate: User, pkcs12: bytes, passphrase: str) -> str:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
 
-    from portal.adapters.esign.pades import load_signer
 
     if not pkcs12 or len(pkcs12) > 64 * 1024:
         raise DomainError("That is not a PKCS#12 certificate file (it is empty or too large).")

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from portal import audit
-from portal.accounts.models import User
-from portal.adapters.esign.base import SigningError
-from portal.adapters.esign.tokens import Pkcs11Key
+from portal.accounts import User
+from portal.adapters import Pkcs11Key, SigningError
 from portal.errors import DomainError
 
 TOKEN_LABEL_MAX = 32  # bytes: CK_TOKEN_INFO.label is a fixed 32-byte field

@@ -6,7 +6,55 @@ import secrets
 from flask import Flask, flash, redirect, request, url_for
 from flask_login import current_user
 
+from portal.accounts.hooks import load_link_session, team_page_parts
+from portal.accounts.models import (
+    AdvocateProfile,
+    Engagement,
+    EnterpriseCategory,
+    NeutralProfile,
+    Organization,
+    User,
+    enum_column,
+)
+from portal.accounts.passwords import MIN_LENGTH, hash_password
+from portal.accounts.policy import (
+    EVERY_PARTY,
+    Action,
+    CaseLifecycle,
+    Rule,
+    Side,
+    can,
+    conciliator_may_act,
+    institution_may_appoint,
+    may_record_settlement,
+    neutral_accepted,
+    register_actions,
+    register_case_lifecycle,
+    require,
+    side_of,
+    tribunal_may_act,
+)
+from portal.accounts.roles import LOGIN_ROLES, Role
+from portal.accounts.services import (
+    EMAIL_TAKEN,
+    OrgDetails,
+    PersonDetails,
+    find_user_by_email,
+    normalize_email,
+    record_login,
+    sign_up,
+)
+from portal.accounts.twofactor import check_totp
+from portal.accounts.views import render_team
 from portal.extensions import db, login_manager
+
+__all__ = ["Action", "AdvocateProfile", "CaseLifecycle", "EMAIL_TAKEN", "EVERY_PARTY", "Engagement",
+           "EnterpriseCategory", "LOGIN_ROLES", "MIN_LENGTH", "NeutralProfile", "OrgDetails", "Organization",
+           "PersonDetails", "Role", "Rule", "Side", "User", "can", "check_totp", "conciliator_may_act",
+           "enum_column", "find_user_by_email", "hash_password", "init_accounts", "institution_may_appoint",
+           "load_link_session", "may_record_settlement", "neutral_accepted", "normalize_email",
+           "record_login", "register_actions", "register_case_lifecycle", "render_team", "require", "side_of",
+           "sign_up", "team_page_parts", "tribunal_may_act"]
 
 # Endpoints a signed-in user who still owes two-factor setup may reach.
 _TOTP_SETUP_OPEN = {"accounts.totp_setup", "accounts.logout", "static", "web.health"}
@@ -14,6 +62,7 @@ TOTP_SETUP_MESSAGE = "Set up two-factor authentication before working on cases."
 
 
 def init_accounts(app: Flask) -> None:
+    # Imported here, when the app is created: the door stays light for workers and other packages.
     from portal.accounts.hooks import load_link_session
     from portal.accounts.models import User
     from portal.accounts.views import bp

@@ -1,59 +1,29 @@
 """Authorization, in one place: may this user do this to this case (or organisation)?
 
 Views call `require(...)`. A user with no relationship to a case gets 404 (its existence is not
-revealed); one who may see it but not act gets 403. What each action needs is one table, RULES.
+revealed); one who may see it but not act gets 403. This module is the mechanism only: what each
+action needs (its `Rule`) is registered by the package that owns the action, in its `permissions`
+module, which its `__init__` imports (`register_actions`); the case package registers its lifecycle
+(`register_case_lifecycle`). `RULES` is the table they fill. Accounts knows no feature above it.
 """
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import exists, select
 
 from portal.accounts.models import Engagement, User
 from portal.accounts.roles import LOGIN_ROLES, Role
-from portal.cases.models import Case
-from portal.cases.states import (
-    ACTIONS,
-    ADVOCATE_CHANGEABLE,
-    CASE,
-    CaseStatus,
-    not_permitted_message,
-    transition_for,
-)
 from portal.errors import Denied
 from portal.extensions import db
 from portal.hooks import Hook
 
-EDITABLE_STATUSES = frozenset({CaseStatus.DRAFT, CaseStatus.FILED, CaseStatus.NOTICE_DRAFTING})
-CLOSED_STATUSES = frozenset({CaseStatus.CLOSED, CaseStatus.WITHDRAWN})
-# A debtor sees the creditor's evidence once the notice citing it has been served.
-SERVED_STATUSES = frozenset(CaseStatus) - EDITABLE_STATUSES - frozenset(
-    {CaseStatus.NOTICE_IN_REVIEW, CaseStatus.NOTICE_SIGNED, CaseStatus.WITHDRAWN})
-# A signed notice can be served (or served again on more addresses) while talks are open.
-SERVABLE_STATUSES = frozenset({CaseStatus.NOTICE_SIGNED, CaseStatus.NOTICE_SERVED, CaseStatus.RESPONDED,
-                               CaseStatus.IN_NEGOTIATION, CaseStatus.IN_CONCILIATION})
-# The debtor answers the notice while the claim is open and not yet in the ODR room's hands.
-RESPONSE_STATUSES = frozenset({CaseStatus.NOTICE_SERVED, CaseStatus.RESPONDED, CaseStatus.IN_NEGOTIATION,
-                               CaseStatus.IN_CONCILIATION})
-# Money can change hands from service for as long as the case can still be marked paid.
-PAYABLE_STATUSES = SERVED_STATUSES & CASE.sources("mark_paid")
-# The ODR room: talking and offering while it is open (s.30: also during arbitration) ...
-ROOM_OPEN_STATUSES = frozenset({CaseStatus.IN_NEGOTIATION, CaseStatus.IN_CONCILIATION,
-                                CaseStatus.IN_ARBITRATION})
-# ... and readable afterwards, as the record of what was said and agreed.
-ROOM_VISIBLE_STATUSES = ROOM_OPEN_STATUSES | frozenset(
-    {CaseStatus.SETTLED, CaseStatus.DEFAULTED, CaseStatus.PAID, CaseStatus.AWARDED, CaseStatus.CLOSED})
-# The arbitral proceedings: run while in arbitration, readable afterwards as the record.
-PROCEEDINGS_STATUSES = frozenset({CaseStatus.IN_ARBITRATION, CaseStatus.AWARDED, CaseStatus.SETTLED,
-                                  CaseStatus.PAID, CaseStatus.CLOSED})
-# The award's page: drafted in arbitration (or, on agreed terms, once settled), read afterwards.
-AWARD_STATUSES = frozenset({CaseStatus.IN_ARBITRATION, CaseStatus.AWARDED, CaseStatus.SETTLED,
-                            CaseStatus.PAID, CaseStatus.CLOSED})
-EVERY_PARTY = frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR, Role.NEUTRAL, Role.ADMIN})
-# Arbitration is invoked from an open dispute or a defaulted settlement: the table says where.
-INVOCABLE_STATUSES = CASE.sources("invoke_arbitration")
+if TYPE_CHECKING:
+    from portal.cases import Case
+
 TRANSITION_PREFIX = "transition:"
 
 
@@ -138,216 +108,68 @@ institution_may_appoint: Hook = Hook("policy.institution_may_appoint", provided_
 conciliator_may_act: Hook = Hook("policy.conciliator_may_act", provided_by="arbitration.odr")
 
 
-def _neutral_accepted(user: User, case: Case) -> bool:
-    """For a neutral, that it accepted the conciliation; the parties are not held by this check."""
-    return user.role != Role.NEUTRAL or conciliator_may_act(case, user)
-
-
 @dataclass(frozen=True)
 class Rule:
-    """Who may take an action: roles, the case statuses it is open in, any condition on the user."""
+    """Who may take an action: roles, the case statuses it is open in (None: any), any condition on
+    the user or the case."""
 
     roles: frozenset[Role]
     message: str
     needs_case: bool = True
-    statuses: frozenset[CaseStatus] = frozenset(CaseStatus)
+    statuses: frozenset[str] | None = None
     user_check: Callable[[User], bool] | None = None
     case_check: Callable[[User, Case], bool] | None = None
 
 
-RULES: dict[Action, Rule] = {
+@dataclass(frozen=True)
+class CaseLifecycle:
+    """What the case package tells the mechanism: the statuses in which a debtor's account does not
+    see its case yet, and the check of a `transition:<action>` on the case's state table (it raises
+    Denied: 404 for an unknown action, 403 for a role the transition does not allow)."""
+
+    hidden_from_debtor: frozenset[str]
+    check_transition: Callable[[User, str], None]
+
+
+RULES: dict[Action, Rule] = {}
+_lifecycle: list[CaseLifecycle] = []
+
+
+def register_actions(rules: Mapping[Action, Rule]) -> None:
+    """A package declares the rules of its own actions (once each: a second, different rule for the
+    same action is a programming error)."""
+    for action, rule in rules.items():
+        if RULES.get(action, rule) != rule:
+            raise ValueError(f"policy: {action} is already registered with another rule")
+        RULES[action] = rule
+
+
+def register_case_lifecycle(lifecycle: CaseLifecycle) -> None:
+    """The case package declares its lifecycle (portal.cases.permissions)."""
+    _lifecycle[:] = [lifecycle]
+
+
+def _case_lifecycle() -> CaseLifecycle:
+    if not _lifecycle:
+        raise LookupError("policy: no case lifecycle registered (import portal.cases)")
+    return _lifecycle[0]
+
+
+def neutral_accepted(user: User, case: Case) -> bool:
+    """For a neutral, that it accepted the conciliation; the parties are not held by this check."""
+    return user.role != Role.NEUTRAL or conciliator_may_act(case, user)
+
+
+EVERY_PARTY = frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR, Role.NEUTRAL, Role.ADMIN})
+
+register_actions({
     Action.VIEW_CASE: Rule(frozenset(LOGIN_ROLES), "Not allowed.", needs_case=False),
-    Action.EDIT_CASE: Rule(
-        frozenset({Role.CREDITOR}),
-        "Only the creditor may edit a case, and only before its notice goes for review.",
-        statuses=EDITABLE_STATUSES),
-    Action.RECORD_CASE_EVENT: Rule(
-        frozenset({Role.CREDITOR}),
-        "Only the creditor records payments and acknowledgements on an open case.",
-        statuses=frozenset(CaseStatus) - CLOSED_STATUSES),
-    Action.JUSTIFY_TIME_BAR: Rule(
-        frozenset({Role.CREDITOR, Role.ADVOCATE}),
-        "Only the creditor or its advocate can justify a time-barred invoice, "
-        "before the notice goes for review.", statuses=EDITABLE_STATUSES),
-    Action.ASSIGN_ADVOCATE: Rule(
-        frozenset({Role.CREDITOR}),
-        "Only the creditor's staff assign the case's advocate, while the case is open and its notice "
-        "is not with the advocate for review.", statuses=ADVOCATE_CHANGEABLE),
-    Action.ASSIGN_ADVOCATES: Rule(frozenset({Role.CREDITOR}), "Only the creditor's staff assign advocates.",
-                                  needs_case=False, user_check=lambda u: u.org_id is not None),
-    Action.DECLINE_CASE: Rule(
-        frozenset({Role.ADVOCATE}),
-        "Only the advocate assigned to the case can decline it, while the case is open and its notice "
-        "is not in review (return the notice first).", statuses=ADVOCATE_CHANGEABLE,
-        case_check=lambda u, c: c.advocate_id == u.id),
-    Action.VIEW_AUDIT: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.ADMIN, Role.NEUTRAL}),
-                            "The audit trail is not shown to this role."),
-    Action.CREATE_CASE: Rule(frozenset({Role.CREDITOR}), "Only creditor staff can file claims.",
-                             needs_case=False, user_check=lambda u: u.org_id is not None),
     Action.MANAGE_ORG: Rule(frozenset({Role.CREDITOR}),
                             "Only your organisation's administrator can do that.", needs_case=False,
                             user_check=lambda u: u.org_id is not None and bool(u.is_org_admin)),
     Action.ADMIN_PLATFORM: Rule(frozenset({Role.ADMIN}), "Platform administrators only.",
                                 needs_case=False),
-    Action.DRAFT_NOTICE: Rule(frozenset({Role.CREDITOR}),
-                              "Only the creditor drafts and submits its notices."),
-    Action.VIEW_NOTICE_DRAFT: Rule(
-        frozenset({Role.CREDITOR, Role.ADVOCATE, Role.ADMIN}),
-        "Draft notices and the advocate's comments are privileged between the creditor and its counsel."),
-    Action.VIEW_EVIDENCE: Rule(
-        frozenset(LOGIN_ROLES), "The debtor sees the evidence once the notice is served.",
-        case_check=lambda u, c: u.role != Role.DEBTOR or c.status in SERVED_STATUSES),
-    Action.UPLOAD_EVIDENCE: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE}),
-                                 "Only the creditor or its advocate adds evidence to an open case.",
-                                 statuses=frozenset(CaseStatus) - CLOSED_STATUSES),
-    Action.WITHDRAW_EVIDENCE: Rule(frozenset({Role.CREDITOR}),
-                                   "Only the creditor withdraws its evidence, on an open case.",
-                                   statuses=frozenset(CaseStatus) - CLOSED_STATUSES),
-    Action.EXPORT_BUNDLE: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.ADMIN}),
-                               "Only the creditor, its advocate or the institution exports the bundle."),
-    Action.SERVE_NOTICE: Rule(frozenset({Role.CREDITOR}),
-                              "Only the creditor serves its signed notice, while the case is open.",
-                              statuses=SERVABLE_STATUSES),
-    # The card can come back after talks have ended (settled, in arbitration): still the creditor's evidence.
-    Action.RECORD_POSTAL_SERVICE: Rule(frozenset({Role.CREDITOR}),
-                                       "Only the creditor records the postal service of its notice, on an "
-                                       "open case.", statuses=frozenset(CaseStatus) - CLOSED_STATUSES),
-    Action.REQUEST_EXPERT_CERTIFICATE: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE}),
-                                            "Only the creditor or its advocate asks an expert for Part B "
-                                            "and attaches it."),
-    Action.VIEW_DELIVERY: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.ADMIN}),
-                               "The delivery record is kept for the creditor, its advocate and the "
-                               "institution; the debtor sees its notice through its own link."),
-    Action.REVOKE_DEBTOR_LINK: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE}),
-                                    "Only the creditor or its advocate revokes the debtor's personal "
-                                    "links."),
-    Action.REQUEST_BULK_NOTICES: Rule(frozenset({Role.CREDITOR}),
-                                      "Only the creditor's staff request notices in bulk.",
-                                      needs_case=False, user_check=lambda u: u.org_id is not None),
-    Action.REVIEW_NOTICE_BATCH: Rule(frozenset({Role.ADVOCATE}), "Only advocates review batches of notices.",
-                                     needs_case=False),
-    Action.SIGN_MANDATE: Rule(frozenset({Role.ADVOCATE}), "Only the advocate named in a mandate signs it.",
-                              needs_case=False),
-    Action.DEBTOR_CASES: Rule(frozenset({Role.DEBTOR}), "This page lists the cases against a debtor's "
-                              "business.", needs_case=False),
-    Action.DEBTOR_VIEW: Rule(frozenset({Role.DEBTOR}), "This page is the debtor's view of the case.",
-                             statuses=SERVED_STATUSES),
-    Action.RESPOND_TO_NOTICE: Rule(frozenset({Role.DEBTOR}),
-                                   "Only the debtor answers the notice, while the claim is open.",
-                                   statuses=RESPONSE_STATUSES),
-    Action.REPORT_PAYMENT: Rule(frozenset({Role.DEBTOR}), "Only the debtor reports its payments, while "
-                                "an amount is due.", statuses=PAYABLE_STATUSES),
-    Action.CONFIRM_PAYMENT: Rule(frozenset({Role.CREDITOR}),
-                                 "Only the creditor confirms what it received.",
-                                 statuses=PAYABLE_STATUSES | frozenset({CaseStatus.PAID})),
-    Action.VIEW_PAYMENTS: Rule(EVERY_PARTY,
-                               "Not allowed.", statuses=SERVED_STATUSES),
-    Action.VIEW_ODR_ROOM: Rule(EVERY_PARTY,
-                               "The ODR room opens when negotiation starts.", statuses=ROOM_VISIBLE_STATUSES),
-    Action.TAKE_PART_IN_ROOM: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR, Role.NEUTRAL}),
-                                   "Only the parties and the neutral write in the ODR room while it is open; "
-                                   "the conciliator once it has disclosed and accepted.",
-                                   statuses=ROOM_OPEN_STATUSES, case_check=_neutral_accepted),
-    Action.NEGOTIATE: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR}),
-                           "Only the parties make, answer and bid on offers, while the room is open.",
-                           statuses=ROOM_OPEN_STATUSES),
-    Action.REQUEST_CONCILIATION: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR}),
-                                      "Either party may ask for a conciliator while they negotiate.",
-                                      statuses=frozenset({CaseStatus.IN_NEGOTIATION})),
-    Action.APPOINT_NEUTRAL: Rule(frozenset({Role.ADMIN}), "Only the institution appoints a neutral.",
-                                 statuses=frozenset({CaseStatus.IN_NEGOTIATION})),
-    Action.CAUCUS: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR, Role.NEUTRAL}),
-                        "Private sessions are between the conciliator and one party, during conciliation, "
-                        "once the conciliator has disclosed and accepted.",
-                        statuses=frozenset({CaseStatus.IN_CONCILIATION}), case_check=_neutral_accepted),
-    Action.PROPOSE_AS_NEUTRAL: Rule(frozenset({Role.NEUTRAL}),
-                                    "Only the conciliator makes a proposal, once it has disclosed and "
-                                    "accepted.",
-                                    statuses=frozenset({CaseStatus.IN_CONCILIATION}),
-                                    case_check=_neutral_accepted),
-    Action.ACCEPT_CONCILIATION: Rule(frozenset({Role.NEUTRAL}),
-                                     "Only the appointed conciliator discloses and accepts, during "
-                                     "conciliation.",
-                                     statuses=frozenset({CaseStatus.IN_CONCILIATION})),
-    # The advocate may sign on the creditor's behalf (with its DSC).
-    Action.SIGN_SETTLEMENT: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR, Role.NEUTRAL}),
-                                 "Only the parties sign the settlement (the conciliator authenticates it, "
-                                 "once it has disclosed and accepted).",
-                                 statuses=ROOM_OPEN_STATUSES, case_check=_neutral_accepted),
-    Action.VIEW_SETTLEMENT: Rule(EVERY_PARTY,
-                                 "Not allowed.", statuses=ROOM_VISIBLE_STATUSES),
-    Action.VIEW_PROCEEDINGS: Rule(EVERY_PARTY, "The proceedings open when the case goes to arbitration.",
-                                  statuses=PROCEEDINGS_STATUSES),
-    Action.CONDUCT_PROCEEDINGS: Rule(
-        frozenset({Role.NEUTRAL}), "Only the arbitrator, once it has accepted and filed its disclosure, "
-        "conducts the proceedings.", statuses=frozenset({CaseStatus.IN_ARBITRATION}),
-        case_check=lambda u, c: tribunal_may_act(c, u)),
-    Action.TAKE_PART_IN_PROCEEDINGS: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR}),
-                                          "Only the parties file in the arbitration, while it runs.",
-                                          statuses=frozenset({CaseStatus.IN_ARBITRATION})),
-    Action.MANAGE_NEUTRAL_KEY: Rule(frozenset({Role.NEUTRAL}), "Only neutrals keep a signing key here.",
-                                    needs_case=False),
-    Action.VIEW_ARBITRATION_BASIS: Rule(EVERY_PARTY, "The basis of an arbitration is shown once the notice "
-                                        "is served.", statuses=SERVED_STATUSES),
-    Action.RECORD_ARBITRATION_BASIS: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE}),
-                                          "Only the creditor or its advocate records the basis, before "
-                                          "arbitration is invoked.", statuses=INVOCABLE_STATUSES),
-    Action.ACCEPT_SUBMISSION_AGREEMENT: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR}),
-                                             "Only the parties accept a submission agreement, before "
-                                             "arbitration is invoked.", statuses=INVOCABLE_STATUSES),
-    Action.REVIEW_NOTICE: Rule(frozenset({Role.ADVOCATE}),
-                               "Only the advocate assigned to the case reviews its notice.",
-                               case_check=lambda u, c: c.advocate_id == u.id),
-    Action.EDIT_PANEL_PROFILE: Rule(frozenset({Role.NEUTRAL}), "Only neutrals keep a panel listing.",
-                                    needs_case=False),
-    Action.BROWSE_PANEL: Rule(frozenset({Role.ADMIN, Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR}),
-                              "Not allowed.", needs_case=False),
-    Action.VIEW_TRIBUNAL: Rule(EVERY_PARTY, "The tribunal is formed once the case goes to arbitration.",
-                               statuses=PROCEEDINGS_STATUSES),
-    Action.APPOINT_ARBITRATOR: Rule(frozenset({Role.ADMIN}),
-                                    "The institution appoints an arbitrator only while the case is in "
-                                    "arbitration, and only where the arbitration agreement names it or both "
-                                    "parties agreed in writing that it appoints (s.11); otherwise the "
-                                    "appointment is for the court under s.11(5)/(6).",
-                                    statuses=frozenset({CaseStatus.IN_ARBITRATION}),
-                                    case_check=lambda u, c: institution_may_appoint(c)),
-    Action.CONSENT_TO_INSTITUTION: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR}),
-                                        "Only a party agrees that the institution appoints, while the case "
-                                        "is in arbitration.",
-                                        statuses=frozenset({CaseStatus.IN_ARBITRATION})),
-    Action.S11_BUNDLE: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR}),
-                            "The s.11 application bundle is for the parties, while no tribunal is "
-                            "constituted in the arbitration.",
-                            statuses=frozenset({CaseStatus.IN_ARBITRATION})),
-    Action.PROPOSE_ARBITRATOR: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR}),
-                                    "Only the parties propose and agree on an arbitrator, while the case "
-                                    "is in arbitration.", statuses=frozenset({CaseStatus.IN_ARBITRATION})),
-    Action.ANSWER_APPOINTMENT: Rule(frozenset({Role.NEUTRAL}), "Only the neutral asked answers an "
-                                    "appointment.", needs_case=False),
-    Action.UPDATE_DISCLOSURE: Rule(frozenset({Role.NEUTRAL}),
-                                   "Only the acting arbitrator files a disclosure.",
-                                   statuses=frozenset({CaseStatus.IN_ARBITRATION, CaseStatus.AWARDED}),
-                                   case_check=lambda u, c: tribunal_may_act(c, u)),
-    Action.CHALLENGE_ARBITRATOR: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR}),
-                                      "Only a party challenges the arbitrator, while the case is in "
-                                      "arbitration.", statuses=frozenset({CaseStatus.IN_ARBITRATION})),
-    Action.DECIDE_CHALLENGE: Rule(frozenset({Role.NEUTRAL}),
-                                  "Only the acting arbitrator decides a challenge.",
-                                  statuses=frozenset({CaseStatus.IN_ARBITRATION}),
-                                  case_check=lambda u, c: tribunal_may_act(c, u)),
-    Action.VIEW_AWARD: Rule(EVERY_PARTY, "The award is made in the arbitration.", statuses=AWARD_STATUSES),
-    # s.30: a settlement signed during the arbitration leaves the case SETTLED; its arbitrator records it.
-    Action.DRAFT_AWARD: Rule(frozenset({Role.NEUTRAL}), "Only the acting arbitrator makes the award.",
-                             statuses=frozenset({CaseStatus.IN_ARBITRATION, CaseStatus.SETTLED}),
-                             case_check=lambda u, c: tribunal_may_act(c, u) or may_record_settlement(c, u)),
-    Action.RECORD_AWARD_CHALLENGE: Rule(frozenset({Role.CREDITOR, Role.ADVOCATE, Role.ADMIN}),
-                                        "Only the claimant's side or the institution records a s.34 "
-                                        "challenge, once the award is made.",
-                                        statuses=frozenset({CaseStatus.AWARDED})),
-    Action.CLOSE_ON_AWARD: Rule(frozenset({Role.CREDITOR, Role.ADMIN}),
-                                "Only the claimant or the institution closes an awarded case.",
-                                statuses=frozenset({CaseStatus.AWARDED, CaseStatus.PAID})),
-}
+})
 
 
 class Side(enum.StrEnum):
@@ -387,7 +209,7 @@ def can_view_case(user: User, case: Case) -> bool:
             if link_case_id is not None:  # a personal link opens its own case and no other
                 return case.id == link_case_id
             return (user.id is not None and case.debtor.user_id == user.id
-                    and case.status != CaseStatus.DRAFT)
+                    and case.status not in _case_lifecycle().hidden_from_debtor)
         case Role.NEUTRAL:
             return case.neutral_id == user.id
     return False
@@ -413,14 +235,17 @@ def require(user: User, action: Action | str, case: Case | None = None) -> None:
     if isinstance(action, str) and action.startswith(TRANSITION_PREFIX):
         _require_transition(user, action.removeprefix(TRANSITION_PREFIX), case)
         return
-    rule = RULES[Action(action)]
+    action = Action(action)
+    if action not in RULES:
+        raise LookupError(f"policy: no package registered a rule for {action}")
+    rule = RULES[action]
     if case is None and rule.needs_case:
         raise TypeError(f"policy: {action} is decided on a case; none was given")
     if case is not None and not can_view_case(user, case):
         raise Denied(404, "No such case.")
     if user.role not in rule.roles or (rule.user_check and not rule.user_check(user)):
         raise Denied(403, rule.message)
-    if case is not None and case.status not in rule.statuses:
+    if case is not None and rule.statuses is not None and case.status not in rule.statuses:
         raise Denied(403, rule.message)
     if case is not None and rule.case_check and not rule.case_check(user, case):
         raise Denied(403, rule.message)
@@ -431,8 +256,4 @@ def _require_transition(user: User, action: str, case: Case | None) -> None:
         raise TypeError(f"policy: transition {action} is decided on a case; none was given")
     if not can_view_case(user, case):
         raise Denied(404, "No such case.")
-    if action not in ACTIONS:
-        raise Denied(404, f"There is no case action called “{action}”.")
-    t = transition_for(action)
-    if user.role not in t.roles:
-        raise Denied(403, not_permitted_message(user.role, t))
+    _case_lifecycle().check_transition(user, action)

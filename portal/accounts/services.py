@@ -20,7 +20,7 @@ from portal.accounts.models import (
 )
 from portal.accounts.passwords import hash_password, needs_rehash, verify_password
 from portal.accounts.roles import Role
-from portal.adapters import mail
+from portal.adapters import MailMessage, queue_mail
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.identifiers import pan_from_gstin
@@ -147,7 +147,7 @@ def invite(actor: User, email: str, role: Role) -> Invitation | None:
                                                       "role": role.value})
     ctx = {"org": org, "inviter": actor, "role": role, "days": days,
            "link": public_url("accounts.accept_invitation", token=token)}
-    mail.queue(mail.Message(to=[email], subject=f"{org.legal_name} invites you to Sulah",
+    queue_mail(MailMessage(to=[email], subject=f"{org.legal_name} invites you to Sulah",
                             text=render_template("email/invitation.txt", **ctx),
                             html=render_template("email/invitation.html", **ctx)))
     return inv
@@ -224,7 +224,7 @@ def request_password_reset(email: str) -> None:
     ctx = {"user": user, "minutes": reset_minutes(),
            "link": public_url("accounts.reset_password", token=tokens.make_reset_token(user))}
     audit.record("user.password_reset_requested", actor=user, payload={})
-    mail.queue(mail.Message(to=[user.email], subject="Reset your Sulah password",
+    queue_mail(MailMessage(to=[user.email], subject="Reset your Sulah password",
                             text=render_template("email/password_reset.txt", **ctx),
                             html=render_template("email/password_reset.html", **ctx)))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import Flask, g, request
 from flask_login import current_user
 
+from portal.accounts import Role
 from portal.apikeys.idempotency import body_stream, idempotent
 from portal.apikeys.services import SCOPES
 from portal.errors import Denied
@@ -26,6 +27,7 @@ ENDPOINT_SCOPE: dict[str, str] = {}
 
 
 def init_apikeys(app: Flask) -> None:
+    # Imported here, when the app is created: the door stays light for workers and other packages.
     from portal.apikeys.views import bp
 
     app.register_blueprint(bp)
@@ -40,7 +42,6 @@ def _load_key() -> None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return
-    from portal.accounts.roles import Role
     from portal.apikeys import services
 
     key = services.authenticate(token.strip())

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.accounts.models import Organization, User, enum_column
+from portal.accounts import Organization, User, enum_column
 from portal.apikeys.states import ApiKeyStatus
 from portal.extensions import db
 from portal.types import UTCDateTime, utcnow

@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from portal import audit, lifecycle
-from portal.accounts.models import User
+from portal.accounts import User
 from portal.apikeys.models import ApiKey
 from portal.apikeys.states import API_KEY, ApiKeyStatus
 from portal.errors import DomainError

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from portal.accounts.policy import Action, require
+from portal.accounts import Action, require
 from portal.apikeys import services
 from portal.apikeys.forms import NewKeyForm, RevokeKeyForm
 from portal.web.boundary import attempt

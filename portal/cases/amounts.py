@@ -69,7 +69,7 @@ from portal.cases.interest import (
     percent,
     rupees,
 )
-from portal.rates.table import RateMissing, RatePoint, RateTable
+from portal.rates import RateMissing, RatePoint, RateTable
 
 __all__ = ["AllocationPart", "Computation", "ComputationError", "ComputationLine",
            "DEFAULT_SETTINGS", "InterestScheme", "InterestSettings", "InterestTerms",

@@ -17,7 +17,7 @@ from flask_login import current_user
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from portal import money
-from portal.accounts.policy import Action, Denied, require
+from portal.accounts import Action, require
 from portal.apikeys import guard_api_request, idempotent, rate_limit_key
 from portal.cases import intake, listing
 from portal.cases.assignment import find_engaged_advocate
@@ -27,7 +27,7 @@ from portal.cases.models import BuyerRelationship, ClaimType, PaymentMethod
 from portal.cases.position import position
 from portal.cases.services import visible_cases
 from portal.cases.views import load_case
-from portal.errors import DomainError
+from portal.errors import Denied, DomainError
 from portal.extensions import csrf, db, limiter
 from portal.identifiers import InvalidIdentifier, normalize_gstin, normalize_mobile, normalize_pan
 from portal.web.errors import problem

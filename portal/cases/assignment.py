@@ -15,9 +15,8 @@ from flask import render_template
 from sqlalchemy import select
 
 from portal import audit
-from portal.accounts.models import Engagement, User
-from portal.accounts.roles import Role
-from portal.adapters import mail
+from portal.accounts import Engagement, Role, User
+from portal.adapters import MailMessage, queue_mail
 from portal.audit import AuditEvent
 from portal.cases.models import Case
 from portal.cases.states import ADVOCATE_CHANGEABLE
@@ -213,7 +212,7 @@ def tell_advocate(actor: User, advocate: User, cases: list[Case]) -> None:
     subject = (f"{org.legal_name} assigned you {cases[0].reference}" if len(cases) == 1 else
                f"{org.legal_name} assigned you {len(cases)} cases")
     text = render_template("email/case_assigned.txt", advocate=advocate, actor=actor, org=org, items=items)
-    mail.queue(mail.Message(to=[advocate.email], subject=subject, text=text))
+    queue_mail(MailMessage(to=[advocate.email], subject=subject, text=text))
 
 
 def tell_creditor_declined(case: Case, advocate: User, reason: str, user_ids: list[int | None]) -> None:
@@ -224,5 +223,5 @@ def tell_creditor_declined(case: Case, advocate: User, reason: str, user_ids: li
         return
     text = render_template("email/case_declined.txt", case=case, advocate=advocate, reason=reason,
                            url=public_url("cases.show_case", reference=case.reference))
-    mail.queue(mail.Message(to=to, subject=f"{case.reference}: {advocate.name} declined the case",
+    queue_mail(MailMessage(to=to, subject=f"{case.reference}: {advocate.name} declined the case",
                             text=text))

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from portal.accounts.models import User
+from portal.accounts import User
 from portal.cases.assignment import MAX_REASON
 from portal.formfields import choices
 

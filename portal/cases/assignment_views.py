@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from portal.accounts.policy import Action, can, require
+from portal.accounts import Action, can, require
 from portal.cases import assignment
 from portal.cases.assignment_forms import AssignAdvocateForm, BulkAssignForm, DeclineForm
 from portal.cases.models import Case

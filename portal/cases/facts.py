@@ -5,7 +5,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from portal.accounts.models import Organization
+from portal.accounts import Organization
 from portal.cases.interest import PartMonth, RateBasis, Rounding
 from portal.cases.models import BuyerRelationship, ClaimType, PaymentMethod
 from portal.errors import DomainError

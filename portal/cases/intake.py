@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from portal import audit
-from portal.accounts.models import User
+from portal.accounts import User
 from portal.audit import canonical_json
 from portal.cases.assignment import assign_new_cases
 from portal.cases.due_dates import invoice_due, msmed_due_date

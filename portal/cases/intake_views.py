@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from portal.accounts.policy import Action, require
+from portal.accounts import Action, require
 from portal.cases import intake
 from portal.cases.assignment import engaged_advocates, usual_advocate
 from portal.cases.facts import FactsInvalid

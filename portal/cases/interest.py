@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
 from portal.formatting import rupees
-from portal.rates.table import RatePoint, RateTable
+from portal.rates import RatePoint, RateTable
 
 ZERO = Decimal("0.00")
 PAISA = Decimal("0.01")

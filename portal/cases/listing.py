@@ -18,8 +18,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import Numeric, Select, and_, cast, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
-from portal.accounts.models import User
-from portal.accounts.roles import Role
+from portal.accounts import Role, User
 from portal.cases.hooks import debtor_owned_by
 from portal.cases.models import Case, Invoice, Party, Payment
 from portal.cases.states import CaseStatus

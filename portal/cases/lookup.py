@@ -5,7 +5,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.accounts.policy import Action, require
+from portal.accounts import Action, require
 from portal.cases.models import Case
 from portal.extensions import db
 

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.accounts.models import Organization, User, enum_column
+from portal.accounts import Organization, User, enum_column
 from portal.cases.interest import PartMonth, RateBasis, Rounding
 from portal.cases.states import CaseStatus
 from portal.extensions import db

@@ -18,8 +18,7 @@ from portal.cases.hooks import next_instalment, settlement_outstanding
 from portal.cases.interest import ComputationError
 from portal.cases.models import Case
 from portal.cases.reckoning import compute_case
-from portal.rates.services import rate_table
-from portal.rates.table import RateMissing
+from portal.rates import RateMissing, rate_table
 from portal.types import to_paisa
 
 ZERO = Decimal("0.00")

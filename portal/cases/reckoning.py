@@ -23,7 +23,7 @@ from portal.cases.limitation import (
 )
 from portal.cases.models import Case, ClaimType
 from portal.formatting import rupees
-from portal.rates.table import RateTable
+from portal.rates import RateTable
 
 
 def interest_terms(case: Case) -> InterestTerms:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from portal import audit
-from portal.accounts.models import User
+from portal.accounts import User
 from portal.cases.models import Acknowledgement, Case, Invoice, Payment
 from portal.errors import DomainError
 from portal.extensions import db

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, url_for
 from flask_login import current_user, login_required
 
-from portal.accounts.policy import PAYABLE_STATUSES, Action, require
+from portal.accounts import Action, require
 from portal.cases import records
 from portal.cases.hooks import record_recovery_payment
 from portal.cases.intake import today_ist
@@ -17,6 +17,7 @@ from portal.cases.record_forms import (
 )
 from portal.cases.services import record_payment
 from portal.cases.views import bp, load_case, render_case
+from portal.cases.windows import PAYABLE_STATUSES
 from portal.errors import DomainError
 from portal.types import to_paisa
 from portal.web.boundary import attempt

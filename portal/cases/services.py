@@ -7,8 +7,7 @@ from decimal import Decimal
 from sqlalchemy import Select, select
 
 from portal import audit
-from portal.accounts.models import Engagement, User
-from portal.accounts.roles import Role
+from portal.accounts import Engagement, Role, User
 from portal.cases.assignment import assign_advocate  # noqa: F401  (its home is assignment.py)
 from portal.cases.models import Case, Party, Payment, PaymentMethod
 from portal.extensions import db

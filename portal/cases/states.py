@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from portal.accounts.roles import Role
+from portal.accounts import Role
 from portal.lifecycle import (  # noqa: F401  (re-exported: the case's refusals)
     IllegalTransition,
     Machine,

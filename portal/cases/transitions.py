@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from portal import lifecycle
-from portal.accounts.roles import Role
+from portal.accounts import Role
 from portal.cases.models import Case
 from portal.cases.states import CASE, Transition
 

@@ -7,8 +7,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from portal import audit
-from portal.accounts.policy import Action, can, require
-from portal.accounts.roles import Role
+from portal.accounts import Action, Role, can, require
 from portal.cases import listing, states
 from portal.cases.assignment import engaged_advocates, last_decline
 from portal.cases.assignment_forms import AssignAdvocateForm, BulkAssignForm

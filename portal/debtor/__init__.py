@@ -2,8 +2,15 @@
 responses, and the debtor's own account."""
 from flask import Flask
 
+from portal.debtor import permissions  # noqa: F401  (registers the package's actions with the policy)
+from portal.debtor.links import TOKEN_BYTES, token_hash
+from portal.debtor.models import DebtorResponse
+
+__all__ = ["DebtorResponse", "TOKEN_BYTES", "init_debtor", "token_hash"]
+
 
 def init_debtor(app: Flask) -> None:
+    # Imported here, when the app is created: the door stays light for workers and other packages.
     from portal.debtor.account_views import bp as account_bp
     from portal.debtor.case_views import bp as case_bp
     from portal.debtor.link_views import bp as links_bp
@@ -16,15 +23,18 @@ def init_debtor(app: Flask) -> None:
     app.register_blueprint(case_bp)
     app.register_blueprint(respond_bp)
     app.register_blueprint(links_bp)
-    from portal.accounts.hooks import load_link_session
-    from portal.cases.hooks import case_page_parts
-    from portal.debtor.access import load_guest
+    from portal.accounts import load_link_session
+    from portal.cases import case_page_parts
+    from portal.debtor import access
 
-    load_link_session.provide(load_guest)
-    from notices.serving.hooks import issue_debtor_link
+    load_link_session.provide(access.load_guest)
+    from notices import issue_debtor_link
     from portal.debtor import links
 
     issue_debtor_link.provide(links.issue)
+    from arbitration import link_destinations
+
+    link_destinations.provide(access.destinations_for_link)
     from portal.debtor.responses import responses_for
 
     case_page_parts.provide("answers", lambda _user, case: responses_for(case))

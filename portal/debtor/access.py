@@ -7,39 +7,21 @@ falls back to the debtor's addresses on the case. The debtor picks one; it is sh
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
-from notices.models import Notice
-from notices.serving import timeline
-from notices.serving.models import ChannelKind, Dispatch, EventKind
-from notices.serving.states import DispatchStatus
-from portal.cases.models import ContactKind
+from notices import ChannelKind, Dispatch, DispatchStatus, EventKind, Notice, record_delivery_event
+from portal.cases import ContactKind
 from portal.debtor import links
 from portal.debtor.models import DebtorLink
 from portal.debtor.principal import LinkGuest, parse_session_id
 from portal.extensions import db
-from portal.onetime_codes import OneTimeCode, issue_and_send, mask, verify
+from portal.onetime_codes import Destination, OneTimeCode, issue_and_send, verify
 from portal.types import utcnow
 
 PURPOSE = "debtor_link"
-
-
-@dataclass(frozen=True)
-class Destination:
-    channel: str       # how the code travels: "email" or "sms"
-    address: str
-
-    @property
-    def masked(self) -> str:
-        return mask(self.address)
-
-    @property
-    def label(self) -> str:
-        return f"{'E-mail' if self.channel == 'email' else 'SMS'} to {self.masked}"
 
 
 def subject(link: DebtorLink) -> str:
@@ -65,6 +47,13 @@ def destinations(link: DebtorLink) -> list[Destination]:
     return unique
 
 
+def destinations_for_link(link_id: int) -> list[Destination]:
+    """destinations() of a link by its id; none when the link is gone (settlement signing asks this
+    through arbitration.settlement.hooks.link_destinations)."""
+    link = db.session.get(DebtorLink, link_id)
+    return destinations(link) if link is not None else []
+
+
 def send_code(link: DebtorLink, choice: int, ip: str) -> OneTimeCode:
     """Send a code to destinations(link)[choice]; CodeError when throttled or the choice is bad."""
     from portal.onetime_codes import CodeError
@@ -83,7 +72,7 @@ def open_with_code(link: DebtorLink, code: str, ip: str, user_agent: str) -> Lin
     row = verify(PURPOSE, subject(link), code, ip=ip, case=link.case)
     notice = db.session.get(Notice, link.notice_id)
     dispatch = db.session.get(Dispatch, link.dispatch_id) if link.dispatch_id else None
-    timeline.record(notice, EventKind.VIEWED, source="debtor_link", dispatch=dispatch,
+    record_delivery_event(notice, EventKind.VIEWED, source="debtor_link", dispatch=dispatch,
                     detail=f"Opened after the one-time code sent to {row.masked_destination}. "
                            f"{user_agent[:200]}",
                     raw=f"viewed link {link.id} code {row.id}".encode())

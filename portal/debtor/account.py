@@ -9,11 +9,8 @@ from __future__ import annotations
 import hashlib
 
 from portal import audit
-from portal.accounts.models import User
-from portal.accounts.passwords import hash_password
-from portal.accounts.roles import Role
-from portal.accounts.services import EMAIL_TAKEN, find_user_by_email, normalize_email
-from portal.cases.models import Case, Party
+from portal.accounts import EMAIL_TAKEN, Role, User, find_user_by_email, hash_password, normalize_email
+from portal.cases import SERVED_STATUSES, Case, Party, visible_cases
 from portal.debtor.principal import LinkGuest
 from portal.errors import DomainError
 from portal.extensions import db
@@ -82,8 +79,6 @@ def create(guest: LinkGuest, case: Case, *, name: str, email: str, password: str
 
 def cases_of(user) -> list[Case]:
     """The cases the debtor may open: those it can see whose notice has been served."""
-    from portal.accounts.policy import SERVED_STATUSES
-    from portal.cases.services import visible_cases
 
     return list(db.session.scalars(visible_cases(user).where(Case._status.in_(SERVED_STATUSES)).limit(200)))
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user
 
-from portal.accounts import services as account_services
-from portal.accounts.policy import Action, require
+from portal.accounts import Action, record_login, require
 from portal.debtor import account
 from portal.debtor.case_views import load
 from portal.debtor.forms import AccountForm
@@ -73,7 +72,7 @@ def create_account(reference: str):
     if flashes:
         session["_flashes"] = flashes
     login_user(user)
-    account_services.record_login(user)
+    record_login(user)
     flash("Your account is ready. Next time, log in with your e-mail and password to see every case "
           "against your business.", "success")
     return redirect(url_for("debtor_account.my_cases"))

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 import phonenumbers
 
-from notices.serving.contact_rules import ContactPolicy
+from notices import ContactPolicy
 from portal.types import IST
 
 SLOT_MINUTES = 60

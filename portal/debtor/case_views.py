@@ -7,13 +7,10 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from notices.models import Notice
-from notices.serving import timeline
-from notices.serving.models import EventKind
-from notices.states import NoticeStatus
-from portal.accounts.policy import Action
-from portal.cases.lookup import case_for
-from portal.cases.models import Case
+from evidence import store
+from notices import EventKind, Notice, NoticeStatus, record_delivery_event
+from portal.accounts import Action
+from portal.cases import Case, case_for
 from portal.debtor import responses
 from portal.extensions import db
 from portal.web.forms import require_fresh_form
@@ -52,7 +49,6 @@ def home(reference: str):
 @bp.get("/d/<reference>/notices/<int:notice_id>.pdf")
 @login_required
 def notice_pdf(reference: str, notice_id: int):
-    from evidence.services import store
 
     notice = served_notice(load(reference), notice_id)
     with store().open(notice.signed_pdf_sha256) as fh:
@@ -67,7 +63,7 @@ def acknowledge(reference: str, notice_id: int):
     case = load(reference)
     notice = served_notice(case, notice_id)
     require_fresh_form()
-    event = timeline.record(notice, EventKind.ACKNOWLEDGED, source="debtor", actor=current_user,
+    event = record_delivery_event(notice, EventKind.ACKNOWLEDGED, source="debtor", actor=current_user,
                             detail="The debtor pressed “I have received this notice”.",
                             raw=f"acknowledged notice {notice.id} by {current_user.get_id()}".encode())
     if event is not None:  # the first press only; a second one changes nothing

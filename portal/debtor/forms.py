@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.validators import Email, EqualTo, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from evidence.models import DocumentKind
+from evidence import DocumentKind
 from portal.debtor import plans
 from portal.debtor.models import REASON_LABELS
 from portal.debtor.responses import MAX_NOTE, MAX_TEXT

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from notices.serving.models import Dispatch
-from portal.accounts.policy import Action, can
-from portal.cases.lookup import case_for
+from notices import Dispatch
+from portal.accounts import Action, can
+from portal.cases import case_for
 from portal.debtor import links
 from portal.debtor.models import DebtorLink
 from portal.errors import DomainError

@@ -10,9 +10,9 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from arbitration.settlement.terms import SettlementTerms
-from portal.accounts.models import enum_column
-from portal.cases.models import Case
+from arbitration import SettlementTerms
+from portal.accounts import enum_column
+from portal.cases import Case
 from portal.extensions import db
 from portal.types import Money, UTCDateTime, to_ist, utcnow
 

@@ -8,14 +8,10 @@ from typing import Any
 
 from flask import current_app
 
-from notices.models import Notice
-from notices.serving import timeline
-from notices.serving.models import EventKind, ServiceTerms
-from notices.signing.verification import PublicRecord, public_record
-from portal.accounts.policy import Action, can
-from portal.cases.intake import today_ist
-from portal.cases.models import Case
-from portal.cases.position import position
+from evidence import documents_for
+from notices import EventKind, Notice, PublicRecord, ServiceTerms, delivery_events_for, public_record
+from portal.accounts import Action, can
+from portal.cases import Case, case_position, today_ist
 from portal.debtor import responses
 from portal.extensions import db
 
@@ -26,16 +22,15 @@ def verification(notice: Notice) -> PublicRecord | None:
 
 
 def context(user: Any, case: Case, notices: list[Notice]) -> dict:
-    from evidence.services import documents_for
 
-    pos = position(case, today_ist())
+    pos = case_position(case, today_ist())
     terms = {n.id: db.session.get(ServiceTerms, n.id) for n in notices}
     respond_by = sorted(t.respond_by for t in terms.values() if t is not None and t.respond_by)
     return {
         "terms": terms,
         "respond_by": respond_by[0] if respond_by else None,
         "acknowledged": {n.id for n in notices
-                         if any(e.kind == EventKind.ACKNOWLEDGED for e in timeline.events_for(n))},
+                         if any(e.kind == EventKind.ACKNOWLEDGED for e in delivery_events_for(n))},
         "records": {n.id: verification(n) for n in notices},
         "documents": (documents_for(case, include_withdrawn=False, viewer=user)
                       if can(user, Action.VIEW_EVIDENCE, case) else []),

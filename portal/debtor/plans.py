@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from arbitration.settlement.terms import SettlementTerms, TermsError, _add_months
+from arbitration import SettlementTerms, TermsError, add_months
 from portal.formatting import rupees
 from portal.types import to_paisa
 
@@ -49,7 +49,7 @@ def check(plan: PlanRequest, today: date) -> None:
 def due_dates(plan: PlanRequest) -> list[date]:
     if plan.frequency == Frequency.WEEKLY:
         return [plan.first_due + timedelta(weeks=i) for i in range(plan.count)]
-    return [_add_months(plan.first_due, i) for i in range(plan.count)]
+    return [add_months(plan.first_due, i) for i in range(plan.count)]
 
 
 def build_terms(total: Decimal, plan: PlanRequest, today: date) -> SettlementTerms:

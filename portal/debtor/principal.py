@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from portal.accounts.roles import Role
+from portal.accounts import Role
 
 SESSION_PREFIX = "link:"
 

@@ -14,13 +14,11 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import BuildError
 
-from arbitration.settlement.terms import TermsError
-from evidence.models import DocumentKind
-from evidence.uploads import UploadRefused
-from notices.serving.contact_rules import ContactPolicy
-from portal.accounts.policy import Action, require
-from portal.cases.intake import today_ist
-from portal.cases.models import Case
+from arbitration import TermsError, claim_ceiling
+from evidence import DocumentKind, UploadRefused
+from notices import ContactPolicy
+from portal.accounts import Action, require
+from portal.cases import Case, today_ist
 from portal.debtor import callbacks, plans, responses
 from portal.debtor.case_views import load
 from portal.debtor.forms import AdmitPartForm, CallbackForm, DisputeForm, PlanForm, invoice_label
@@ -131,7 +129,6 @@ def admit_part(reference: str):
 @bp.route("/plan", methods=["GET", "POST"])
 @login_required
 def propose_plan(reference: str):
-    from arbitration.odr.offers import claim_ceiling
 
     case = _case(reference)
     form = PlanForm()

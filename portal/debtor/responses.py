@@ -15,17 +15,13 @@ from typing import Any, BinaryIO
 from flask import current_app, render_template
 from sqlalchemy import select
 
-from evidence.models import Audience, DocumentKind
+from arbitration import claim_ceiling, make_offer
+from evidence import Audience, DocumentKind, add_document
+from notices import ContactPolicy
 from portal import audit
-from portal.accounts.models import User
-from portal.accounts.policy import RESPONSE_STATUSES
-from portal.adapters import mail
-from portal.cases.amounts import Computation
-from portal.cases.intake import today_ist
-from portal.cases.models import Case
-from portal.cases.position import position
-from portal.cases.states import CaseStatus
-from portal.cases.transitions import fire
+from portal.accounts import Side, User
+from portal.adapters import MailMessage, queue_mail
+from portal.cases import RESPONSE_STATUSES, Case, CaseStatus, Computation, case_position, fire, today_ist
 from portal.debtor import callbacks, plans
 from portal.debtor.models import KIND_LABELS, REASON_LABELS, DebtorResponse, DisputeReason, ResponseKind
 from portal.errors import DomainError
@@ -56,7 +52,7 @@ def responses_for(case: Case) -> list[DebtorResponse]:
 
 def dues(case: Case) -> Computation:
     """The claim's computation today, from the case's position (the figures every page shows)."""
-    pos = position(case, today_ist())
+    pos = case_position(case, today_ist())
     if pos.computation is None:
         raise DomainError(f"The amount due cannot be computed just now ({pos.problem}) Please try again "
                           "later or ask for a call back.")
@@ -118,7 +114,7 @@ def _tell_creditor(case: Case, response: DebtorResponse) -> None:
                            invoices={i.id: i.number for i in case.invoices},
                            url=public_url("cases.show_case", reference=case.reference))
     subject = f"{case.reference}: the debtor answered ({KIND_LABELS[response.kind].lower()})"
-    mail.queue(mail.Message(to=[filer.email], subject=subject, text=text))
+    queue_mail(MailMessage(to=[filer.email], subject=subject, text=text))
 
 
 def acknowledge(actor: Any, case: Case, notice: Any) -> DebtorResponse:
@@ -133,7 +129,6 @@ def dispute(actor: Any, case: Case, *, reason: Any, text: str | None, invoice_id
             ) -> DebtorResponse:
     """Dispute the chosen invoices; counter-evidence goes through the evidence pipeline for all to
     see; the dispute goes on to the ODR room. Raises ResponseInvalid, UploadRefused or DomainError."""
-    from evidence.services import add_document
 
     ensure_open(case)
     why, explanation = _reason(reason), _text(text)
@@ -176,8 +171,6 @@ def propose_plan(actor: Any, case: Case, plan: plans.PlanRequest, note: str | No
                  *, today: date | None = None) -> DebtorResponse:
     """Offer to pay the amount due in instalments; the plan becomes the debtor's live offer in the
     ODR room. Raises TermsError (bad plan), ResponseInvalid or DomainError."""
-    from arbitration.odr.offers import claim_ceiling, make_offer
-    from portal.accounts.policy import Side
 
     ensure_open(case)
     note = (note or "").strip()
@@ -212,7 +205,6 @@ def call_back(actor: Any, case: Case, *, day: date, start: str, phone: str, note
               now: datetime | None = None) -> DebtorResponse:
     """Ask the creditor to call in a slot inside its contact window (and the house's 08:00-19:00
     IST). Raises CallbackRefused (bad slot or number), ResponseInvalid or DomainError."""
-    from notices.serving.contact_rules import ContactPolicy
 
     ensure_open(case)
     slot = callbacks.slot(day, start, ContactPolicy.of(case.creditor), now or utcnow())

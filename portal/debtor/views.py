@@ -10,8 +10,8 @@ from sqlalchemy import select
 from wtforms import RadioField, StringField
 from wtforms.validators import InputRequired, Length
 
-from notices.models import Notice
-from portal.accounts.policy import Action, can
+from notices import Notice
+from portal.accounts import Action, can
 from portal.debtor import access, links
 from portal.debtor.models import DebtorLink
 from portal.extensions import db, limiter

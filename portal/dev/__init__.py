@@ -3,6 +3,7 @@ from flask import Flask
 
 
 def init_dev(app: Flask) -> None:
+    # Imported here, when the app is created: the door stays light for workers and other packages.
     if not app.config.get("DEV_OUTBOX_ENABLED"):
         return
     from portal.dev.views import bp

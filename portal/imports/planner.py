@@ -10,10 +10,19 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from portal import money
-from portal.accounts.models import Organization, User
-from portal.cases.assignment import engaged_advocates
-from portal.cases.facts import CaseFacts, DebtorFacts, FactsInvalid, InvoiceFacts, check_facts
-from portal.cases.models import Case, ClaimType, Invoice, Party
+from portal.accounts import Organization, User
+from portal.cases import (
+    Case,
+    CaseFacts,
+    ClaimType,
+    DebtorFacts,
+    FactsInvalid,
+    Invoice,
+    InvoiceFacts,
+    Party,
+    check_facts,
+    engaged_advocates,
+)
 from portal.extensions import db
 from portal.identifiers import InvalidIdentifier, normalize_gstin, normalize_mobile, normalize_pan
 

@@ -15,8 +15,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from portal import audit
-from portal.accounts.models import User
-from portal.cases.intake import create_cases, today_ist
+from portal.accounts import User
+from portal.cases import create_cases, today_ist
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.imports.models import ImportBatch

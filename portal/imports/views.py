@@ -12,7 +12,7 @@ from wtforms import HiddenField
 from wtforms.validators import InputRequired, Regexp
 
 from portal import tabular
-from portal.accounts.policy import Action, require
+from portal.accounts import Action, require
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.imports import services

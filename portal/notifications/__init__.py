@@ -10,6 +10,7 @@ from flask_login import current_user
 
 
 def init_notifications(app: Flask) -> None:
+    # Imported here, when the app is created: the door stays light for workers and other packages.
     from portal import audit
     from portal.notifications import access, opening, tasks  # noqa: F401  (tasks: registers the task)
     from portal.notifications.views import bp

@@ -7,9 +7,8 @@ from typing import Any
 
 from sqlalchemy import Select, and_, or_, select
 
-from portal.accounts.roles import Role
-from portal.cases.models import Case
-from portal.cases.services import visible_cases
+from portal.accounts import Role
+from portal.cases import Case, visible_cases
 from portal.extensions import db
 from portal.notifications.models import AttentionItem
 

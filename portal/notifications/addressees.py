@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from portal.accounts.models import User
-from portal.accounts.roles import Role
-from portal.cases.models import Case, ContactKind
+from portal.accounts import Role, User
+from portal.cases import Case, ContactKind
 from portal.extensions import db
 from portal.notifications.rules import Audience, Facts
 

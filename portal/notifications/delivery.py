@@ -12,13 +12,12 @@ from typing import Any
 from flask import render_template
 from sqlalchemy import func, select
 
-from notices.serving.contact_rules import ContactPolicy, ist_day_bounds, next_contact_time
-from notices.serving.dispatch_runner import contacts_today
+from notices import ContactPolicy, ist_day_bounds, next_contact_time, notice_contacts_today
 from portal import outbox
-from portal.accounts.models import User
-from portal.adapters import mail
+from portal.accounts import User
+from portal.adapters import MailMessage, queue_mail
 from portal.audit import AuditEvent
-from portal.cases.models import Case
+from portal.cases import Case
 from portal.database import before_commit
 from portal.extensions import db
 from portal.notifications import addressees, rules
@@ -101,7 +100,7 @@ def _send(pending: dict[str, tuple[str, list[Entry]]]) -> None:
         if not entries:
             continue
         title, text = compose(name, entries)
-        mail.queue(mail.Message(to=[address], subject=title, text=text))
+        queue_mail(MailMessage(to=[address], subject=title, text=text))
 
 
 def _told_today(party_id: int, now: datetime) -> int:
@@ -113,7 +112,8 @@ def _told_today(party_id: int, now: datetime) -> int:
 def debtor_wait(case: Case, now: datetime) -> datetime | None:
     """None when a message to the debtor may go now, else the earliest instant it may (IST-aware).
     Counts the notices' dispatches and these messages against the one daily cap."""
-    used = contacts_today(case.debtor_party_id, now, excluding=0) + _told_today(case.debtor_party_id, now)
+    used = (notice_contacts_today(case.debtor_party_id, now, excluding=0)
+            + _told_today(case.debtor_party_id, now))
     return next_contact_time(now, ContactPolicy.of(case.creditor), used)
 
 
@@ -135,7 +135,7 @@ def deliver_to_debtor(item_id: int, now: datetime) -> tuple[str, datetime | None
     emails = addressees.debtor_emails(case)
     if emails:
         title, text = compose(case.debtor.legal_name, [entry(tell, facts, item.due_at, url)])
-        mail.queue(mail.Message(to=emails, subject=title, text=text))
+        queue_mail(MailMessage(to=emails, subject=title, text=text))
         sent += 1
     mobile = addressees.debtor_mobile(case)
     if mobile:

@@ -8,11 +8,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from arbitration.settlement.models import InstalmentRow
-from arbitration.tribunal.authority import institution_may_appoint
-from notices.models import Notice
+from arbitration import InstalmentRow, institution_may_appoint
+from notices import Notice
 from portal.audit import AuditEvent
-from portal.cases.models import Case
+from portal.cases import Case
 from portal.extensions import db
 
 INSTITUTION_FACT = frozenset({"case.invoke_arbitration", "arbitration.institution_consent",

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from portal.audit import AuditEvent
-from portal.cases.models import Case
+from portal.cases import Case
 from portal.extensions import db
 from portal.notifications import addressees, delivery, rules, tasks
 from portal.notifications.facts import gather

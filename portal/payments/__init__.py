@@ -2,8 +2,17 @@
 links, receipts."""
 from flask import Flask
 
+from portal.payments import permissions  # noqa: F401  (registers the package's actions with the policy)
+from portal.payments.models import PaymentReport, ReportStatus
+from portal.payments.services import confirm_report, reject_report, report_payment
+from portal.payments.signals import payment_confirmed
+
+__all__ = ["PaymentReport", "ReportStatus", "confirm_report", "init_payments", "payment_confirmed",
+           "reject_report", "report_payment"]
+
 
 def init_payments(app: Flask) -> None:
+    # Imported here, when the app is created: the door stays light for workers and other packages.
     from portal.payments import creditor_views, webhook_views  # noqa: F401  (routes on the same blueprint)
     from portal.payments.views import bp
 
@@ -12,8 +21,8 @@ def init_payments(app: Flask) -> None:
 
 
 def _provide_hooks() -> None:
-    from portal.cases.hooks import record_recovery_payment
-    from portal.cases.models import PaymentSource
+    # Imported here, when the app is created: the door stays light for workers and other packages.
+    from portal.cases import PaymentSource, record_recovery_payment
     from portal.payments import services
 
     @record_recovery_payment.provide

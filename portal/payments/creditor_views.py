@@ -6,10 +6,8 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from portal import audit
-from portal.accounts.policy import Action, can, require
-from portal.cases.intake import today_ist
-from portal.cases.models import Case
-from portal.cases.position import position
+from portal.accounts import Action, can, require
+from portal.cases import Case, case_position, today_ist
 from portal.extensions import db
 from portal.formatting import rupees
 from portal.payments.forms import RejectForm, UpiForm
@@ -21,7 +19,7 @@ from portal.web.forms import require_fresh_form
 
 def render_list(case: Case, *, reject_form: RejectForm | None = None, rejecting: int | None = None,
                 status: int = 200):
-    pos = position(case, today_ist())
+    pos = case_position(case, today_ist())
     due, problem = pos.due, None if pos.due is not None else pos.problem
     receipts = {r.payment_id: r for r in case_receipts(case)}
     return render_template(

@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from portal.cases.models import Case
-from portal.cases.position import Position, position
+from portal.cases import Case, Position, case_position
 from portal.errors import DomainError
 
 ZERO = Decimal("0.00")
@@ -32,4 +31,4 @@ def amount_due(case: Case, today: date) -> Decimal:
     every confirmed report or gateway payment), interest first, then principal. Reported payments
     not yet confirmed count for nothing. Money paid beyond the claim is a credit, not a negative due.
     """
-    return known(position(case, today))
+    return known(case_position(case, today))

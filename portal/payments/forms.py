@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from portal.adapters.upi import validate_vpa
+from portal.adapters import validate_vpa
 
 
 def _strip(value):

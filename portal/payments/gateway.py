@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from portal import lifecycle
-from portal.adapters.razorpay_links import GatewayError, PaymentEvent, RazorpayLinks
-from portal.cases.models import Case, ContactKind, Payment, PaymentMethod, PaymentSource
+from portal.adapters import GatewayError, PaymentEvent, RazorpayLinks
+from portal.cases import Case, ContactKind, Payment, PaymentMethod, PaymentSource
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.payments.dues import amount_due

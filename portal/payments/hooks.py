@@ -6,6 +6,6 @@ for every page; they keep their names here, where the settlement provides them.
 """
 from __future__ import annotations
 
-from portal.cases.hooks import next_instalment, settlement_outstanding
+from portal.cases import next_instalment, settlement_outstanding
 
 __all__ = ["next_instalment", "settlement_outstanding"]

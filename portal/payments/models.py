@@ -8,8 +8,8 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.accounts.models import enum_column
-from portal.cases.models import Case, Payment
+from portal.accounts import enum_column
+from portal.cases import Case, Payment
 from portal.extensions import db
 from portal.payments.states import LinkStatus, ReportStatus
 from portal.types import Money, UTCDateTime, utcnow

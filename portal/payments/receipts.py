@@ -7,10 +7,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from evidence.services import store_pdf
+from evidence import store, store_pdf
 from portal import audit
-from portal.cases.models import Case, Payment, PaymentSource
-from portal.cases.position import Position
+from portal.cases import Case, Payment, PaymentSource, Position
 from portal.extensions import db
 from portal.payments.models import Receipt
 from portal.types import to_ist, utcnow
@@ -48,7 +47,6 @@ def issue(case: Case, payment: Payment, due_after: Decimal, after: Position, act
 
 
 def receipt_pdf(receipt: Receipt) -> bytes:
-    from evidence.services import store
 
     with store().open(receipt.sha256) as fh:
         return fh.read()

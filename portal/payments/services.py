@@ -13,11 +13,8 @@ from typing import Any
 from sqlalchemy import exists, select
 
 from portal import audit, lifecycle, money
-from portal.adapters.upi import validate_utr
-from portal.cases.models import Case, Payment, PaymentMethod, PaymentSource
-from portal.cases.position import position
-from portal.cases.states import transition_for
-from portal.cases.transitions import fire
+from portal.adapters import validate_utr
+from portal.cases import Case, Payment, PaymentMethod, PaymentSource, case_position, fire, transition_for
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.formatting import rupees
@@ -151,7 +148,7 @@ def record(case: Case, amount: Decimal, paid_on: date, method: PaymentMethod, re
                       recorded_by_id=getattr(actor, "id", None), source=source, gateway_ref=gateway_ref)
     case.payments.append(payment)
     db.session.flush()
-    after = position(case, today)
+    after = case_position(case, today)
     due_after = known(after)
     receipt = issue(case, payment, due_after, after, actor)
     audit.record("payment.confirmed", actor=actor, case=case, payload={

@@ -9,12 +9,10 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from portal.accounts.policy import Action, can
-from portal.adapters.upi import UPI_MAX_AMOUNT, payment_uri, qr_svg
-from portal.cases.intake import today_ist
-from portal.cases.lookup import case_for as load
-from portal.cases.models import Case
-from portal.cases.position import position
+from portal.accounts import Action, can
+from portal.adapters import UPI_MAX_AMOUNT, payment_gateway, payment_uri, qr_svg
+from portal.cases import Case, case_position, today_ist
+from portal.cases import case_for as load
 from portal.extensions import db, limiter
 from portal.formatting import rupees
 from portal.payments.dues import amount_due
@@ -28,7 +26,6 @@ bp = Blueprint("payments", __name__)
 
 def gateway():
     """The configured payment gateway, or None (UPI and bank transfer only)."""
-    from portal.adapters.razorpay_links import payment_gateway
 
     try:
         return payment_gateway(current_app.config)
@@ -70,7 +67,7 @@ def case_receipts(case: Case) -> list[Receipt]:
 
 def render_pay(case: Case, *, form: ReportForm | None = None, online_form: OnlineForm | None = None,
                problem: str | None = None, status: int = 200):
-    pos = position(case, today_ist())
+    pos = case_position(case, today_ist())
     due, dues_problem = pos.due, None if pos.due is not None else pos.problem
     amount, amount_problem, malformed = None, None, False
     instalment = pos.instalment  # under a settlement, suggest the next instalment

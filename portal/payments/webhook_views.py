@@ -7,8 +7,8 @@ from __future__ import annotations
 from flask import abort, jsonify, request
 from sqlalchemy.exc import IntegrityError
 
-from portal.adapters.messaging import WebhookRejected
-from portal.cases.intake import today_ist
+from portal.adapters import WebhookRejected
+from portal.cases import today_ist
 from portal.extensions import csrf, db, limiter
 from portal.payments.gateway import WebhookRefused, event_key, record_webhook
 from portal.payments.views import bp, gateway

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit
-from portal.accounts.models import User
+from portal.accounts import User
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.rates.models import BankRate

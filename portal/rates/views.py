@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from portal.accounts.policy import Action, require
+from portal.accounts import Action, require
 from portal.extensions import db
 from portal.rates import services
 from portal.rates.forms import BankRateForm

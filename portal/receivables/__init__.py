@@ -2,18 +2,25 @@
 promises to pay, priorities, the work queue and the portfolio dashboard."""
 from flask import Flask
 
+from portal.receivables.access import require_staff
+from portal.receivables.models import Promise, Reminder
+from portal.receivables.promises import PromiseInvalid, make
+
+__all__ = ["Promise", "PromiseInvalid", "Reminder", "init_receivables", "make", "require_staff"]
+
 
 def init_receivables(app: Flask) -> None:
+    # Imported here, when the app is created: the door stays light for workers and other packages.
     from portal.receivables import books_views, link_views, views  # noqa: F401  (routes on the blueprint)
     from portal.receivables.blueprint import bp
 
     app.register_blueprint(bp)
-    from notices.conduct import other_contacts
+    from notices import other_contacts
     from portal.receivables.conduct import reminder_contacts_today
 
     # One daily cap per debtor across notices, reminders and the rest (DOMAIN 28).
     other_contacts.provide("reminders", reminder_contacts_today)
-    from portal.cases.hooks import case_list_parts, case_page_parts, debtor_owned_by
+    from portal.cases import case_list_parts, case_page_parts, debtor_owned_by
     from portal.receivables import case_parts
 
     case_page_parts.provide("case_priority", case_parts.case_priority)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from flask import abort
 from sqlalchemy import exists, select
 
-from portal.accounts.roles import Role
-from portal.cases.models import Case, Invoice, Party
+from portal.accounts import Role
+from portal.cases import Case, Invoice, Party
 from portal.extensions import db
 from portal.receivables.calls import Call, open_calls
 from portal.receivables.models import DebtorSetting, ReminderLevel, ReminderLink, ReminderPolicy

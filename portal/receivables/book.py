@@ -11,11 +11,17 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from portal.cases.due_dates import DueDateError
-from portal.cases.interest import ComputationError
-from portal.cases.models import Case, ClaimType, Invoice, Party, Payment
-from portal.cases.reckoning import case_limitation
-from portal.cases.states import CaseStatus
+from portal.cases import (
+    Case,
+    CaseStatus,
+    ClaimType,
+    ComputationError,
+    DueDateError,
+    Invoice,
+    Party,
+    Payment,
+    case_limitation,
+)
 from portal.extensions import db
 from portal.receivables.ledger import ZERO, InvoiceRow, outstanding
 

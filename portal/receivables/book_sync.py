@@ -11,9 +11,18 @@ from datetime import date
 from sqlalchemy import select
 
 from portal import audit
-from portal.cases.facts import CaseFacts, DebtorFacts, FactsInvalid, InvoiceFacts, check_facts
-from portal.cases.intake import create_cases
-from portal.cases.models import Case, ContactKind, Invoice, Party
+from portal.cases import (
+    Case,
+    CaseFacts,
+    ContactKind,
+    DebtorFacts,
+    FactsInvalid,
+    Invoice,
+    InvoiceFacts,
+    Party,
+    check_facts,
+    create_cases,
+)
 from portal.extensions import db
 from portal.receivables.books import BookInvoice, Source
 from portal.receivables.models import InvoiceHold, Reminder

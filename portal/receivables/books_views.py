@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import render_template
 from flask_login import current_user, login_required
 
-from portal.cases.intake import today_ist
+from portal.cases import today_ist
 from portal.receivables import access, book_sync, books
 from portal.receivables.blueprint import bp
 from portal.receivables.forms import BooksForm

@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import func, select
 
 from portal import audit
-from portal.cases.models import Case
+from portal.cases import Case
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.receivables.models import CallOutcome, Reminder, ReminderCall, ReminderLevel

@@ -7,10 +7,8 @@ from datetime import date
 
 from sqlalchemy import exists, select
 
-from portal.accounts.models import Organization
-from portal.accounts.roles import Role
-from portal.cases.intake import today_ist
-from portal.cases.models import Case
+from portal.accounts import Organization, Role
+from portal.cases import Case, today_ist
 from portal.extensions import db
 from portal.receivables import scoring
 from portal.receivables.models import DebtorSetting

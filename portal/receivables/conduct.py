@@ -6,8 +6,8 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from notices.conduct import contact_policy, ist_day_bounds, next_contact_time
-from notices.conduct import contacts_today as all_contacts_today
+from notices import contact_policy, ist_day_bounds, next_contact_time
+from notices import contacts_today as all_contacts_today
 from portal.extensions import db
 from portal.receivables.models import ReminderMessage
 

@@ -21,8 +21,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.dialects import sqlite
 
 from portal import audit
-from portal.cases.models import Case, Invoice, Payment
-from portal.cases.states import CaseStatus
+from portal.cases import Case, CaseStatus, Invoice, Payment
 from portal.extensions import db
 from portal.receivables.ledger import ZERO, InvoiceRow, outstanding
 from portal.receivables.models import (

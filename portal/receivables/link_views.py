@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
-from portal.accounts.models import Organization
-from portal.adapters.upi import payment_uri, qr_svg
-from portal.cases.intake import today_ist
-from portal.cases.models import ContactKind, Party
+from portal.accounts import Organization
+from portal.adapters import payment_uri, qr_svg
+from portal.cases import ContactKind, Party, today_ist
 from portal.extensions import db
 from portal.formfields import choices
 from portal.onetime_codes import CodeError, OneTimeCode, issue_and_send, mask, verify

@@ -10,7 +10,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from portal.debtor.links import TOKEN_BYTES, token_hash
+from portal.debtor import TOKEN_BYTES, token_hash
 from portal.extensions import db
 from portal.receivables.models import ReminderLink
 from portal.types import utcnow

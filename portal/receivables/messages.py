@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from portal.cases.interest import rupees
+from portal.formatting import rupees
 from portal.receivables.defaults import INTEREST_LINE, MSEFC_LINE, SMS_TEXT
 from portal.receivables.models import Language, ReminderLevel
 

@@ -10,8 +10,8 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.accounts.models import User, enum_column
-from portal.cases.models import Case
+from portal.accounts import User, enum_column
+from portal.cases import Case
 from portal.extensions import db
 from portal.receivables.states import PromiseStatus, ReminderStatus
 from portal.types import Money, UTCDateTime, utcnow

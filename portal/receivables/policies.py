@@ -8,8 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from portal import audit
-from portal.accounts.models import User
-from portal.accounts.roles import Role
+from portal.accounts import Role, User
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.receivables.defaults import DEFAULT_LEVELS, PLACEHOLDERS

@@ -9,10 +9,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, select
 
-from portal.cases.models import Case, Invoice, Payment
-from portal.cases.states import CaseStatus
+from portal.cases import Case, CaseStatus, Invoice, Payment
 from portal.extensions import db
-from portal.payments.models import PaymentReport
+from portal.payments import PaymentReport
 from portal.receivables import book, figures
 from portal.receivables.models import InvoiceHold, Promise, Reminder, ReminderLink
 from portal.receivables.states import ReminderStatus

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from portal.cases.interest import rupees
+from portal.formatting import rupees
 
 
 @dataclass(frozen=True)

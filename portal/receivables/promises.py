@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from portal import audit
-from portal.cases.models import Case, Invoice, Payment
+from portal.cases import Case, Invoice, Payment
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.receivables import evaluation

@@ -10,9 +10,8 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 
 from portal import audit
-from portal.accounts.models import Organization, User
-from portal.accounts.roles import Role
-from portal.cases.states import CaseStatus
+from portal.accounts import Organization, Role, User
+from portal.cases import CaseStatus
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.receivables import book, scoring

@@ -11,11 +11,11 @@ from datetime import date
 from sqlalchemy import select
 
 from portal import audit
-from portal.accounts.roles import Role
-from portal.cases.models import Invoice
+from portal.accounts import Role
+from portal.cases import Invoice
 from portal.errors import DomainError
 from portal.extensions import db
-from portal.payments.services import report_payment
+from portal.payments import report_payment
 from portal.receivables import promises
 from portal.receivables.models import InvoiceHold, Reminder, ReminderLink
 from portal.receivables.states import ReminderStatus

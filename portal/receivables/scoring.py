@@ -11,7 +11,7 @@ from typing import Literal
 
 from sqlalchemy import func, select
 
-from portal.accounts.models import Organization
+from portal.accounts import Organization
 from portal.extensions import db
 from portal.receivables import book
 from portal.receivables.models import InvoiceHold, Promise, Reminder, ReminderLevel, ReminderLink

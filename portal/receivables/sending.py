@@ -15,12 +15,12 @@ from decimal import Decimal
 from flask import current_app
 from sqlalchemy import or_, select, update
 
-from portal.accounts.models import Organization
-from portal.adapters import mail
-from portal.adapters.messaging import OutgoingMessage, PermanentFailure, TransientFailure
-from portal.cases.models import Case, ClaimType, ContactKind, Invoice, Party
+from portal.accounts import Organization
+from portal.adapters import MailMessage, OutgoingMessage, PermanentFailure, TransientFailure, send_mail
+from portal.cases import Case, ClaimType, ContactKind, Invoice, Party, compute_case
 from portal.database import commit, rollback
 from portal.extensions import db
+from portal.rates import rate_table
 from portal.receivables import conduct, evaluation, links, messages
 from portal.receivables.calls import CALL_DAYS
 from portal.receivables.models import Channel, Language, Reminder, ReminderMessage
@@ -100,8 +100,6 @@ def _channels(reminders: list[Reminder], party: Party, preferred: Channel | None
 
 
 def _interest(case_ids: set[int], numbers: set[str], today: date) -> Decimal | None:
-    from portal.cases.reckoning import compute_case
-    from portal.rates.services import rate_table
 
     total = Decimal("0.00")
     table = rate_table()
@@ -184,13 +182,13 @@ def deliver(out: Outgoing) -> str:
     """Hand one message to its adapter; returns the provider's message id."""
     if out.channel == Channel.EMAIL:
         try:
-            return mail.send(mail.Message(to=[out.address], subject=out.subject, text=out.text))
+            return send_mail(MailMessage(to=[out.address], subject=out.subject, text=out.text))
         except OSError as exc:  # smtplib's errors are OSErrors
             raise TransientFailure(str(exc)) from exc
     if out.channel == Channel.SMS:
-        from portal.adapters.sms import sms_gateway as gateway
+        from portal.adapters import sms_gateway as gateway
     else:
-        from portal.adapters.whatsapp import whatsapp_gateway as gateway
+        from portal.adapters import whatsapp_gateway as gateway
     receipt = gateway(current_app.config).send(OutgoingMessage(
         to=out.address, template="collection_reminder", variables=out.sms_variables, text=out.text,
         idempotency_key=out.key))

@@ -11,8 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from portal.cases.models import Case, Invoice, Payment
-from portal.cases.states import CaseStatus
+from portal.cases import Case, CaseStatus, Invoice, Payment
 from portal.extensions import db
 from portal.receivables.ledger import ZERO, InvoiceRow, outstanding
 from portal.receivables.models import InvoiceHold, Promise

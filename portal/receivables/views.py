@@ -6,14 +6,11 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from portal.accounts.models import Organization, User
-from portal.accounts.roles import Role
-from portal.cases.intake import today_ist
-from portal.cases.models import Case, Party
+from portal.accounts import Organization, Role, User
+from portal.cases import Case, Party, today_ist
 from portal.extensions import db
 from portal.formfields import choices
-from portal.payments.models import PaymentReport, ReportStatus
-from portal.payments.services import confirm_report, reject_report
+from portal.payments import PaymentReport, ReportStatus, confirm_report, reject_report
 from portal.receivables import access, calls, charts, link_words, policies, promises, queue, statement
 from portal.receivables import portfolio as portfolio_figures
 from portal.receivables.blueprint import bp

@@ -5,8 +5,8 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
-from portal.accounts.roles import Role
-from portal.cases.services import visible_cases
+from portal.accounts import Role
+from portal.cases import visible_cases
 from portal.extensions import db
 
 bp = Blueprint("web", __name__)

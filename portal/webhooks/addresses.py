@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from portal.adapters.webhook_http import UnsafeAddress, resolve_public
+from portal.adapters import UnsafeAddress, resolve_public
 from portal.errors import DomainError
 
 MAX_URL = 500

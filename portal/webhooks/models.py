@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.accounts.models import User, enum_column
+from portal.accounts import User, enum_column
 from portal.extensions import db
 from portal.types import UTCDateTime, utcnow
 from portal.webhooks.states import DeliveryStatus, EndpointStatus

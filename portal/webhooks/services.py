@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import delete, or_, select, update
 
 from portal import audit, crypto, lifecycle, outbox
-from portal.adapters import webhook_http
+from portal.adapters import post
 from portal.database import commit, rollback
 from portal.errors import DomainError
 from portal.extensions import db
@@ -215,7 +215,7 @@ def deliver(delivery_id: int, now: datetime | None = None) -> WebhookAttempt | N
     url, number = endpoint.url, delivery.attempts + 1
     rollback()  # nothing is held open while the receiver answers
     started = utcnow()
-    result = webhook_http.post(url, body, headers, timeout=cfg["WEBHOOK_TIMEOUT_SECONDS"],
+    result = post(url, body, headers, timeout=cfg["WEBHOOK_TIMEOUT_SECONDS"],
                                allow_private=cfg["WEBHOOK_ALLOW_PRIVATE"])
     delivery = db.session.get(WebhookDelivery, delivery_id)
     error = result.error

@@ -3,6 +3,7 @@
 import pytest
 from flask_login import AnonymousUserMixin
 
+import portal.models  # noqa: F401  (every package registers its actions when it is imported)
 from portal.accounts.policy import RULES, Action, Denied, can, require
 from portal.accounts.roles import Role
 from portal.cases.states import TRANSITIONS, CaseStatus

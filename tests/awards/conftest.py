@@ -2,7 +2,7 @@
 act (arbitration/tribunal/appointments.py decides it; its own tests cover that). These tests take it as given."""
 import pytest
 
-from portal.accounts import policy
+from arbitration import permissions
 
 
 @pytest.fixture
@@ -12,5 +12,6 @@ def acting(monkeypatch):
     def may_act(case, user) -> bool:
         return user.id is not None and user.id == case.neutral_id and case.id in accepted
 
-    monkeypatch.setattr(policy, "tribunal_may_act", may_act)
+    # The arbitration registers the rules that ask the tribunal (arbitration/permissions.py).
+    monkeypatch.setattr(permissions, "tribunal_may_act", may_act)
     return accepted

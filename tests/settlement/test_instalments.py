@@ -111,7 +111,7 @@ def test_default_after_grace_then_cure(db_session, outbox, monkeypatch):
     to = [m["To"] for m in outbox() if "in default" in m["Subject"]]
     assert any("debtor@example.in" in t for t in to) and len(to) == 2
     assert instalment_tracking.run(ist(date(2026, 12, 19), 10))["defaulted"] == 0  # once only
-    monkeypatch.setattr("portal.cases.intake.today_ist", lambda: date(2026, 12, 20))
+    monkeypatch.setattr("arbitration.settlement.instalments.today_ist", lambda: date(2026, 12, 20))
     pay(case, staff, "19999.99", paid_on=date(2026, 12, 20))
     assert case.status == CaseStatus.DEFAULTED
     pay(case, staff, "0.01", paid_on=date(2026, 12, 20))

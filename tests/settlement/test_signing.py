@@ -72,7 +72,7 @@ def test_both_parties_accept_by_code_and_the_case_settles(db_session, fixed_code
 
 def test_the_neutral_authenticates_last_when_one_took_part(db_session, fixed_code, tmp_path, monkeypatch):
     queued = []
-    monkeypatch.setattr("arbitration.settlement.mail.mail.queue", queued.append)
+    monkeypatch.setattr("arbitration.settlement.mail.queue_mail", queued.append)
     case, staff = room_case(CaseStatus.IN_CONCILIATION, neutral=True)
     agreement = agreement_for(case, staff)
     assert settlement.required_sides(agreement)[-1] == SignerSide.NEUTRAL

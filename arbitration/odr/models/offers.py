@@ -10,9 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from arbitration.odr.states import BiddingStatus, OfferStatus
 from arbitration.settlement.terms import SettlementTerms
-from portal.accounts.models import enum_column
-from portal.accounts.policy import Side
-from portal.cases.models import Case
+from portal.accounts import Side, enum_column
+from portal.cases import Case
 from portal.extensions import db
 from portal.types import Money, UTCDateTime, utcnow
 

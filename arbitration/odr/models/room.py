@@ -9,10 +9,9 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from arbitration.odr.states import RequestStatus
-from evidence.models import Document
-from portal.accounts.models import User, enum_column
-from portal.accounts.policy import Side
-from portal.cases.models import Case
+from evidence import Document
+from portal.accounts import Side, User, enum_column
+from portal.cases import Case
 from portal.extensions import db
 from portal.types import UTCDateTime, utcnow
 

@@ -8,9 +8,8 @@ from flask_login import current_user, login_required
 from arbitration.odr import conciliation
 from arbitration.odr.blueprint import bp
 from arbitration.odr.forms import AppointForm
-from portal.accounts.models import User
-from portal.accounts.policy import Action, require
-from portal.cases.views import load_case
+from portal.accounts import Action, User, require
+from portal.cases import load_case
 from portal.extensions import db
 
 

@@ -12,8 +12,8 @@ from arbitration.odr.blueprint import offers_bp as bp
 from arbitration.odr.forms import BiddingProposalForm, BidForm
 from arbitration.odr.models.offers import BiddingAgreement
 from arbitration.odr.views.offers import acting_side, checked_form, load_case
-from portal.accounts.policy import Action, can, side_of
-from portal.cases.models import Case
+from portal.accounts import Action, can, side_of
+from portal.cases import Case
 from portal.web.filters import inr
 
 RESULT_FLASH = {

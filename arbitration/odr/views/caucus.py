@@ -10,9 +10,8 @@ from arbitration.odr.blueprint import bp
 from arbitration.odr.forms import MessageForm
 from arbitration.odr.models.room import Channel
 from arbitration.odr.views.room import conversation, post, reply_arg
-from portal.accounts.policy import Action, Side, require
-from portal.cases.models import Case
-from portal.cases.views import load_case
+from portal.accounts import Action, Side, require
+from portal.cases import Case, load_case
 from portal.web.boundary import keep_changes
 
 SIDE_OF_CAUCUS = {Channel.CAUCUS_CREDITOR: Side.CREDITOR, Channel.CAUCUS_DEBTOR: Side.DEBTOR}

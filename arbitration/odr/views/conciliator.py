@@ -11,8 +11,8 @@ from arbitration.odr.blueprint import bp
 from arbitration.tribunal.appointments import DisclosureIncomplete
 from arbitration.tribunal.conflicts import conflicts
 from arbitration.tribunal.forms import DisclosureForm
-from portal.accounts.policy import Action
-from portal.cases.lookup import case_for as load
+from portal.accounts import Action
+from portal.cases import case_for as load
 
 
 @bp.route("/odr/<reference>/conciliator", methods=["GET", "POST"])

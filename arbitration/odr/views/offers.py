@@ -13,11 +13,9 @@ from arbitration.odr.forms import OfferForm
 from arbitration.odr.models.offers import Offer
 from arbitration.odr.states import OfferStatus
 from arbitration.settlement.terms import TermsError
-from portal.accounts.policy import Action, Side, can, side_of
-from portal.accounts.roles import Role
-from portal.cases.intake import today_ist
-from portal.cases.lookup import case_for as load_case
-from portal.cases.models import Case
+from portal.accounts import Action, Role, Side, can, side_of
+from portal.cases import Case, today_ist
+from portal.cases import case_for as load_case
 from portal.types import utcnow
 from portal.web.filters import inr
 from portal.web.forms import require_fresh_form

@@ -12,12 +12,9 @@ from arbitration.odr import conciliation, room
 from arbitration.odr.blueprint import bp
 from arbitration.odr.forms import ConciliationForm, MessageForm
 from arbitration.odr.models.room import Channel, Message
-from evidence.uploads import UploadRefused
-from portal.accounts.policy import Action, can, require
-from portal.cases.models import Case
-from portal.cases.states import CaseStatus
-from portal.cases.transitions import fire
-from portal.cases.views import load_case
+from evidence import UploadRefused
+from portal.accounts import Action, can, require
+from portal.cases import Case, CaseStatus, fire, load_case
 from portal.extensions import db
 from portal.web.boundary import keep_changes
 from portal.web.errors import error_response

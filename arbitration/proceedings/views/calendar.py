@@ -25,10 +25,10 @@ from arbitration.proceedings.forms import (
     StepForm,
 )
 from arbitration.proceedings.models import CalendarStep, ProceedingParty, StepKind
-from portal.accounts.policy import Action, can
-from portal.cases.intake import today_ist
-from portal.cases.lookup import case_for as load
-from portal.cases.models import Case
+from evidence import UploadRefused
+from portal.accounts import Action, can
+from portal.cases import Case, today_ist
+from portal.cases import case_for as load
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.formatting import rupees
@@ -129,7 +129,6 @@ def extend_step(reference: str, step_id: int):
 @login_required
 @on_refusal(refused(Action.TAKE_PART_IN_PROCEEDINGS, FileStepForm, "file_form"))
 def file_step(reference: str, step_id: int):
-    from evidence.uploads import UploadRefused
 
     case = load(reference, Action.TAKE_PART_IN_PROCEEDINGS)
     step = load_step(case, step_id)

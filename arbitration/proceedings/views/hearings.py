@@ -13,8 +13,9 @@ from arbitration.proceedings.blueprint import bp
 from arbitration.proceedings.forms import HearingForm, MinutesForm, OrderForm
 from arbitration.proceedings.models import Hearing, ProceduralOrder
 from arbitration.proceedings.views.calendar import _bad_form, back, load, refused
-from portal.accounts.policy import Action, can
-from portal.cases.models import Case
+from evidence import store
+from portal.accounts import Action, can
+from portal.cases import Case
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import IST
@@ -99,7 +100,6 @@ def issue_order(reference: str):
 @bp.get("/<reference>/proceedings/orders/<int:number>.pdf")
 @login_required
 def order_pdf(reference: str, number: int):
-    from evidence.services import store
 
     case = load(reference, Action.VIEW_PROCEEDINGS)
     order = db.session.scalar(select(ProceduralOrder).where(ProceduralOrder.case_id == case.id,

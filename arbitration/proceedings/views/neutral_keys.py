@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 
 from arbitration.proceedings import neutral_keys
 from arbitration.proceedings.blueprint import bp
-from notices.signing.forms import CertificateForm
-from portal.accounts.policy import Action, require
+from notices import CertificateForm
+from portal.accounts import Action, require
 from portal.web.boundary import attempt
 
 

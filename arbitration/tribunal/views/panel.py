@@ -12,7 +12,7 @@ from arbitration.tribunal import conflicts, panel
 from arbitration.tribunal.blueprint import bp
 from arbitration.tribunal.forms import DeclineForm, DisclosureForm, ProfileForm, RelationshipForm
 from arbitration.tribunal.models import Appointment, Ground
-from portal.accounts.policy import Action, require
+from portal.accounts import Action, require
 from portal.web.forms import require_fresh_form
 
 

@@ -20,11 +20,9 @@ from arbitration.tribunal.blueprint import bp
 from arbitration.tribunal.disclosure import SIXTH_SCHEDULE
 from arbitration.tribunal.forms import ChallengeForm, DecisionForm, DisclosureUpdateForm, NeutralChoiceForm
 from arbitration.tribunal.models import ChallengeDecision
-from portal.accounts.models import User
-from portal.accounts.policy import Action, Side, can, require, side_of
-from portal.cases.intake import today_ist
-from portal.cases.lookup import case_for as load
-from portal.cases.models import Case
+from portal.accounts import Action, Side, User, can, require, side_of
+from portal.cases import Case, today_ist
+from portal.cases import case_for as load
 from portal.extensions import db
 from portal.formfields import choices
 from portal.types import utcnow

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, url_for
 from flask_login import current_user, login_required
 
+from evidence import store
 from notices.models import Notice
 from notices.serving import dispatch as dispatching
 from notices.serving import part_b, proof
@@ -12,7 +13,7 @@ from notices.serving.blueprint import bp
 from notices.serving.forms import ExpertCertificateForm, ExpertRequestForm, ServeForm
 from notices.serving.models import ExpertCertificate
 from notices.serving.pages import delivery_page
-from portal.accounts.policy import Action, require
+from portal.accounts import Action, require
 from portal.extensions import db
 from portal.web.boundary import attempt
 
@@ -50,7 +51,6 @@ def serve_notice(notice_id: int):
 @bp.get("/notices/<int:notice_id>/delivery-proof.pdf")
 @login_required
 def delivery_proof(notice_id: int):
-    from evidence.services import store
 
     notice = load(notice_id, Action.VIEW_DELIVERY)
     latest = proof.latest(notice.id)

@@ -8,14 +8,14 @@ from flask import Response, abort, flash, g, redirect, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from evidence.uploads import UploadRefused
+from evidence import UploadRefused
 from notices.serving import postal
 from notices.serving.blueprint import postal_bp as bp
 from notices.serving.forms import PostingForm, ReturnedCardForm, ServeForm, TrackingForm
 from notices.serving.models import ChannelKind, DeliveryEvent, Dispatch
 from notices.serving.pages import delivery_page
 from notices.serving.postal import PostalInputError, PostalService, Posting
-from portal.accounts.policy import Action, can, require
+from portal.accounts import Action, can, require
 from portal.extensions import db
 
 

@@ -14,7 +14,7 @@ from flask import Response, abort, current_app, jsonify, request
 from notices.serving import bounces, receipts
 from notices.serving.blueprint import webhooks_bp as bp
 from notices.serving.models import ChannelKind
-from portal.adapters.messaging import WebhookRejected
+from portal.adapters import WebhookRejected, verify_subscription, whatsapp_gateway
 from portal.extensions import csrf, limiter
 
 csrf.exempt(bp)
@@ -26,10 +26,9 @@ INBOUND_SKEW_SECONDS = 300
 
 def _gateway(channel: ChannelKind):
     if channel == ChannelKind.SMS:
-        from portal.adapters.sms import sms_gateway
+        from portal.adapters import sms_gateway
 
         return sms_gateway(current_app.config)
-    from portal.adapters.whatsapp import whatsapp_gateway
 
     return whatsapp_gateway(current_app.config)
 
@@ -69,7 +68,6 @@ def status_webhook(channel: str, provider: str):
 @bp.get("/webhooks/whatsapp/<provider>")
 def whatsapp_verify(provider: str):
     """The Graph API's subscription handshake (hub.mode, hub.verify_token, hub.challenge)."""
-    from portal.adapters.whatsapp import verify_subscription
 
     gateway = _gateway(ChannelKind.WHATSAPP)
     if provider != gateway.name:

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from notices.signing.blueprint import bp
 from notices.signing.forms import CertificateForm, TokenKeyForm
 from notices.signing.token_keys import record_token
-from portal.accounts.roles import Role
+from portal.accounts import Role
 from portal.extensions import limiter
 from portal.web.boundary import attempt
 

@@ -7,11 +7,11 @@ with the pending store's one-time take(), or Connect's HMAC, is their authentica
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
 
 from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from evidence import store
 from notices.drafting.pages import load_notice, notice_page
 from notices.signing import ceremonies, ceremony_routing
 from notices.signing import signatures as signing
@@ -22,39 +22,22 @@ from notices.signing.providers import (
     LABELS,
     NAMES,
     PADES,
+    HandOverPolicy,
     enabled_providers,
-    form_targets,
     provider_for,
 )
 from notices.signing.states import CeremonyStatus
 from notices.signing.token_keys import uses_token
 from notices.states import NoticeStatus
-from portal.accounts.policy import Action, require
-from portal.adapters.esign.base import SigningError
+from portal.accounts import Action, require
+from portal.adapters import SigningError, connect_envelope_id, transaction_of, verify_connect_hmac
 from portal.errors import DomainError
 from portal.extensions import csrf, limiter
-from portal.security import CSP
 from portal.urls import public_url
 from portal.web.boundary import attempt
 from portal.web.forms import require_fresh_form
 
 MAX_CALLBACK_BYTES = 1024 * 1024
-
-
-class HandOverPolicy(Mapping):
-    """The site's CSP, except that the hand-over page may post its form to the eSign Service Provider."""
-
-    def _policy(self) -> dict:
-        return CSP | {"form-action": " ".join(["'self'", *form_targets(current_app.config)])}
-
-    def __getitem__(self, key):
-        return self._policy()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._policy())
-
-    def __len__(self) -> int:
-        return len(self._policy())
 
 
 @bp.post("/notices/<int:notice_id>/sign")
@@ -102,7 +85,6 @@ def esign_response():
     if AADHAAR not in enabled_providers(current_app.config):
         abort(404, "Aadhaar eSign is not offered here.")
     callback = request.form.to_dict()
-    from portal.adapters.esign.aadhaar import transaction_of
 
     try:
         txn = transaction_of(callback)
@@ -176,7 +158,6 @@ def docusign_connect():
         return jsonify(error="Body too large."), 413
     if DOCUSIGN not in enabled_providers(current_app.config):
         return jsonify(error="DocuSign is not configured here."), 404
-    from portal.adapters.esign.docusign import connect_envelope_id, verify_connect_hmac
 
     provider = provider_for(DOCUSIGN)
     body = request.get_data(cache=False)
@@ -210,7 +191,6 @@ def docusign_connect():
 @bp.get("/notices/<int:notice_id>/signed.pdf")
 @login_required
 def signed_pdf(notice_id: int):
-    from evidence.services import store
 
     notice = load_notice(notice_id)
     if notice.status != NoticeStatus.SIGNED:

@@ -12,21 +12,34 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import select
 
 from portal import audit, money
-from portal.accounts.policy import Action, require
+from portal.accounts import Action, require
 from portal.api import schemas as s
 from portal.api.blueprint import bp
 from portal.api.http import BadInput, answer, body, caller, query
 from portal.api.spec import operation
-from portal.cases import intake, listing
-from portal.cases.api import CaseIn
-from portal.cases.assignment import find_engaged_advocate
-from portal.cases.facts import FactsInvalid
-from portal.cases.models import Invoice, Payment, PaymentMethod
-from portal.cases.position import position
-from portal.cases.services import record_payment, visible_cases
-from portal.cases.states import CaseStatus
-from portal.cases.transitions import fire
-from portal.cases.views import load_case
+from portal.cases import (
+    AGEING,
+    PAGE_SIZE,
+    SORTS,
+    BadListQuery,
+    CaseIn,
+    CaseStatus,
+    FactsInvalid,
+    Invoice,
+    Payment,
+    PaymentMethod,
+    case_position,
+    case_snapshot,
+    find_engaged_advocate,
+    fire,
+    load_case,
+    parse_list_query,
+    record_payment,
+    today_ist,
+    visible_cases,
+)
+from portal.cases import create_case as register_case
+from portal.cases import page as list_page
 from portal.errors import DomainError
 from portal.extensions import db
 
@@ -42,13 +55,13 @@ class CaseListQuery(BaseModel):
     debtor: str | None = Field(None, description="The debtor party's id", max_length=20)
     advocate: str | None = Field(None, description="The advocate's user id", max_length=20)
     owner: str | None = Field(None, description="The staff member following the debtor up", max_length=20)
-    ageing: Literal[tuple(listing.AGEING)] | None = Field(None, description="Days overdue, a band")
+    ageing: Literal[tuple(AGEING)] | None = Field(None, description="Days overdue, a band")
     min_due: str | None = Field(None, description="Least principal outstanding, rupees", max_length=30)
     max_due: str | None = Field(None, description="Most principal outstanding, rupees", max_length=30)
-    sort: Literal[tuple(listing.SORTS)] | None = None
+    sort: Literal[tuple(SORTS)] | None = None
     after: str | None = Field(None, description="The cursor from `next`", max_length=500)
     before: str | None = Field(None, description="The cursor from `prev`", max_length=500)
-    limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = listing.PAGE_SIZE
+    limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = PAGE_SIZE
 
 
 class PaymentRecordIn(BaseModel):
@@ -85,7 +98,7 @@ def create_case():
         except DomainError as exc:
             raise BadInput(422, "Invalid case", str(exc), {"advocate_email": [str(exc)]}) from exc
     try:
-        case = intake.create_case(user, case_in.to_facts(), advocate=advocate)
+        case = register_case(user, case_in.to_facts(), advocate=advocate)
     except FactsInvalid as exc:
         raise BadInput(422, "Invalid case", "Some facts are not consistent.", exc.errors) from exc
     return answer(s.CaseCreated(reference=case.reference, status=case.status.value,
@@ -103,14 +116,14 @@ def list_cases():
     errors = {}
     for name in {"debtor", "advocate", "owner", "min_due", "max_due"} & raw.keys():  # each alone, to name it
         try:
-            listing.parse({name: raw[name]})
-        except listing.BadListQuery as exc:
+            parse_list_query({name: raw[name]})
+        except BadListQuery as exc:
             errors[name] = [str(exc)]
     try:
-        parsed = listing.parse(raw)
-    except listing.BadListQuery as exc:
+        parsed = parse_list_query(raw)
+    except BadListQuery as exc:
         raise BadInput(400, "Invalid query", str(exc), errors or {"query": [str(exc)]}) from exc
-    page = listing.page(db.session, visible_cases(user), parsed, intake.today_ist(), size=args.limit)
+    page = list_page(db.session, visible_cases(user), parsed, today_ist(), size=args.limit)
 
     def link(cursor: str | None, direction: str) -> str | None:
         if cursor is None:
@@ -137,8 +150,8 @@ def get_case(reference: str):
         reference=ref, status=case.status.value, claim_type=case.claim_type.value,
         created_at=case.created_at, facts_version=case.facts_version, debtor=_summary(case),
         advocate=case.advocate.name if case.advocate else None,
-        facts=json.loads(audit.canonical_json(intake.snapshot(case))),
-        position=json.loads(audit.canonical_json(position(case, intake.today_ist()).as_dict())),
+        facts=json.loads(audit.canonical_json(case_snapshot(case))),
+        position=json.loads(audit.canonical_json(case_position(case, today_ist()).as_dict())),
         links={name: url_for(f"api_v1.{name}", reference=ref) for name in (
             "list_invoices", "list_payments", "list_documents", "list_notices", "list_responses",
             "list_offers", "settlement", "list_reminders", "list_promises", "list_audit_events")}))
@@ -191,7 +204,7 @@ def record_case_payment(reference: str):
         if invoice_id is None:
             raise BadInput(422, "Invalid payment", "No invoice of this case has that number.",
                            {"invoice_number": ["No invoice of this case has that number."]})
-    if got.paid_on > intake.today_ist():
+    if got.paid_on > today_ist():
         raise BadInput(422, "Invalid payment", "A payment cannot be dated in the future.",
                        {"paid_on": ["A payment cannot be dated in the future."]})
     payment = record_payment(caller(), case, got.amount, got.paid_on, got.method, got.reference,

@@ -9,12 +9,9 @@ from portal.api.blueprint import bp
 from portal.api.http import BadInput, answer, body, caller
 from portal.api.spec import operation
 from portal.api.views.cases import case_for
-from portal.cases.intake import today_ist
-from portal.cases.models import Invoice
+from portal.cases import Invoice, today_ist
 from portal.extensions import db
-from portal.receivables import promises
-from portal.receivables.access import require_staff
-from portal.receivables.models import Promise, Reminder
+from portal.receivables import Promise, PromiseInvalid, Reminder, make, require_staff
 
 
 def staff_case(reference: str):
@@ -64,9 +61,9 @@ def record_promise(reference: str):
         raise BadInput(422, "Invalid promise", "No invoice of this case has that number.",
                        {"invoice_number": ["No invoice of this case has that number."]})
     try:
-        promise = promises.make(caller(), invoice, got.amount, got.promised_for,
+        promise = make(caller(), invoice, got.amount, got.promised_for,
                                 made_how="staff, recorded through the API", today=today_ist(),
                                 note=got.note)
-    except promises.PromiseInvalid as exc:
+    except PromiseInvalid as exc:
         raise BadInput(422, "Invalid promise", str(exc), {exc.field: [str(exc)]}) from exc
     return answer(_promise(promise), 201)

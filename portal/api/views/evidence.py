@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 import evidence
-from portal.accounts.policy import Action
+from portal.accounts import Action
 from portal.api import schemas as s
 from portal.api.blueprint import bp
 from portal.api.http import BadInput, answer, caller, field_errors

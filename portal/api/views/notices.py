@@ -7,19 +7,26 @@ from flask import Response, url_for
 from sqlalchemy import select
 
 from evidence import store
-from notices.drafting import workflow
-from notices.models import Notice, NoticeLanguage
-from notices.serving import dispatch as dispatching
-from notices.serving import proof
-from notices.serving.models import ChannelKind, DeliveryEvent, DeliveryProof, Dispatch, ServiceTerms
-from notices.states import NoticeStatus
-from portal.accounts.policy import Action, require
+from notices import (
+    ChannelKind,
+    DeliveryEvent,
+    DeliveryProof,
+    Dispatch,
+    Notice,
+    NoticeLanguage,
+    NoticeStatus,
+    ServiceTerms,
+    start_notice,
+)
+from notices import latest as latest_proof
+from notices import serve_notice as serve_signed_notice
+from portal.accounts import Action, require
 from portal.api import schemas as s
 from portal.api.blueprint import bp
 from portal.api.http import BadInput, answer, body, caller
 from portal.api.spec import operation
 from portal.api.views.cases import case_for
-from portal.cases.intake import today_ist
+from portal.cases import today_ist
 from portal.errors import DomainError
 from portal.extensions import db
 
@@ -71,7 +78,7 @@ def draft_notice(reference: str):
     case already has a notice in drafting or review, or is not filed."""
     case = case_for(reference, Action.DRAFT_NOTICE)
     got = body(s.NoticeDraftIn)
-    notice = workflow.start_notice(caller(), case, today_ist(), language=NoticeLanguage(got.language),
+    notice = start_notice(caller(), case, today_ist(), language=NoticeLanguage(got.language),
                                    pay_within_days=got.pay_within_days)
     return answer(_notice(notice), 201)
 
@@ -133,7 +140,7 @@ def serve_notice(notice_id: int):
     if notice.status != NoticeStatus.SIGNED:
         raise DomainError("Only a signed notice can be served.")
     try:
-        dispatching.serve(caller(), notice, {ChannelKind(c) for c in got.channels},
+        serve_signed_notice(caller(), notice, {ChannelKind(c) for c in got.channels},
                           escalate_to_odr=got.escalate_to_odr)
     except DomainError as exc:  # a 4xx: the request boundary rolls back what serve had flushed
         raise BadInput(422, "Cannot serve so", str(exc), {"channels": [str(exc)]}) from exc
@@ -157,7 +164,7 @@ def delivery_proofs(notice_id: int):
            scope="notices", tag="Service and delivery", produces="application/pdf")
 def delivery_proof_pdf(notice_id: int):
     notice = notice_for(notice_id, Action.VIEW_DELIVERY)
-    latest = proof.latest(notice.id)
+    latest = latest_proof(notice.id)
     if latest is None:
         raise BadInput(404, "No certificate yet", "The certificate is issued once the notice is served.")
     return _pdf(latest.sha256, f"delivery-proof-{notice.case.reference}-v{latest.version}.pdf")

@@ -6,14 +6,13 @@ import json
 
 from sqlalchemy import select
 
-from arbitration.odr.models.offers import Offer
-from arbitration.settlement.models import InstalmentRow, SettlementAgreement
+from arbitration import InstalmentRow, Offer, SettlementAgreement
 from portal.api import schemas as s
 from portal.api.blueprint import bp
 from portal.api.http import answer
 from portal.api.spec import operation
 from portal.api.views.cases import case_for
-from portal.debtor.models import DebtorResponse
+from portal.debtor import DebtorResponse
 from portal.extensions import db
 
 
