@@ -120,15 +120,25 @@ class GatewayChannel:
         self.kind, self.gateway = kind, gateway
 
     def send(self, d: Delivery) -> Sent:
-        variables = (d.creditor, d.reference, d.respond_by, d.link_url)
-        text = render_template(f"sms/{d.purpose}_served.txt", d=d).strip()
+        template, variables = sms_template(d)
+        text = render_template(f"sms/{template}.txt", d=d).strip()
         is_whatsapp = self.kind == ChannelKind.WHATSAPP and d.purpose == "notice"
         receipt = self.gateway.send(OutgoingMessage(
-            to=d.address, template=f"{d.purpose}_served", variables=variables, text=text,
+            to=d.address, template=template, variables=variables, text=text,
             idempotency_key=d.idempotency_key,
             document=d.pdf if is_whatsapp else None, document_name=d.pdf_name if is_whatsapp else None,
             status_callback_url=_callback_url(self.kind, self.gateway.name)))
         return Sent(self.gateway.name, receipt.message_id, receipt.raw)
+
+
+def sms_template(d: Delivery) -> tuple[str, tuple[str, ...]]:
+    """The DLT template a message goes out under, and its variables in the registered order. The s.21
+    request has its own registration (a request to refer, no date to pay; DOMAIN 26), in English or
+    Hindi like its e-mail; a party's notice, reminder or invitation has its purpose's."""
+    if d.purpose == "notice" and d.document == "invocation":
+        name = "invocation_hi_served" if d.language == "hi" else "invocation_served"
+        return name, (d.creditor, d.reference, d.link_url)
+    return f"{d.purpose}_served", (d.creditor, d.reference, d.respond_by, d.link_url)
 
 
 def _callback_url(kind: ChannelKind, provider: str) -> str:
