@@ -164,6 +164,19 @@ class World(Parties):
         proof.refresh(notice.id)
         return notice
 
+    def served_document(self):
+        """A signed award served as a document of its own, with a delivery-proof certificate."""
+        from evidence.services import store_pdf
+        from notices.serving import documents, proof, timeline
+        from notices.serving.models import EventKind
+
+        document = documents.create(self.advocate, self.case(), documents.DocumentKind.AWARD, 1,
+                                    sender="the arbitral tribunal", signatory="A. Menon", signed_at=utcnow(),
+                                    signed_pdf_sha256=store_pdf(b"%PDF-1.7 award\n%%EOF\n"))
+        timeline.record(document, EventKind.ACKNOWLEDGED, source="sulah", raw=b"matrix")
+        proof.refresh(f"d{document.id}")
+        return document
+
     def expert_request(self):
         """Part B of the s.63 certificate asked of an expert on the proven notice's delivery proof."""
         from notices.serving import part_b
@@ -354,6 +367,11 @@ ROUTES: dict[tuple[str, str], Probe] = {
                                             allow(CREDITORS, 302), form=lambda w: {"email": "y"}),
     ("serving.delivery_proof", "GET"): Probe(lambda w: f"/notices/{w.proven_notice().id}/delivery-proof.pdf",
                                              allow(CREDITORS | {"advocate", "admin"}, 200)),
+    ("serving.show_document_delivery", "GET"): Probe(lambda w: f"/served/{w.served_document().id}/delivery",
+                                                     allow(CREDITORS | {"advocate", "admin"}, 200)),
+    ("serving.document_delivery_proof", "GET"): Probe(
+        lambda w: f"/served/{w.served_document().id}/delivery-proof.pdf",
+        allow(CREDITORS | {"advocate", "admin"}, 200)),
     ("serving.request_expert_certificate", "POST"): Probe(
         lambda w: f"/notices/{w.proven_notice().id}/expert-certificates", allow(CREDITORS | {"advocate"}, 302),
         form=lambda w: {"expert_name": "Dr. Asha Rao"}),

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from notices.models import Notice
 from notices.serving import timeline
+from notices.serving.documents import ServedDocument
 from notices.serving.models import ChannelKind, Dispatch, EventKind
 from notices.serving.states import DispatchStatus
 from portal.cases.models import ContactKind
@@ -49,7 +50,8 @@ def subject(link: DebtorLink) -> str:
 def destinations(link: DebtorLink) -> list[Destination]:
     """Where a code for this link may go, the link's own address first, without repeats."""
     served = list(db.session.scalars(select(Dispatch).where(
-        Dispatch.notice_id == link.notice_id, Dispatch.status == DispatchStatus.SENT,
+        (Dispatch.document_id == link.document_id) if link.document_id is not None
+        else (Dispatch.notice_id == link.notice_id), Dispatch.status == DispatchStatus.SENT,
         Dispatch.channel.in_([ChannelKind.EMAIL, ChannelKind.SMS, ChannelKind.WHATSAPP]))
         .order_by(Dispatch.id)))
     served.sort(key=lambda d: d.id != link.dispatch_id)
@@ -81,7 +83,8 @@ def open_with_code(link: DebtorLink, code: str, ip: str, user_agent: str) -> Lin
     """Check the code (CodeError if wrong); record that the debtor opened the notice through the
     link after proving it holds the address: the strongest proof of service."""
     row = verify(PURPOSE, subject(link), code, ip=ip, case=link.case)
-    notice = db.session.get(Notice, link.notice_id)
+    notice = db.session.get(ServedDocument, link.document_id) if link.document_id is not None \
+        else db.session.get(Notice, link.notice_id)
     dispatch = db.session.get(Dispatch, link.dispatch_id) if link.dispatch_id else None
     timeline.record(notice, EventKind.VIEWED, source="debtor_link", dispatch=dispatch,
                     detail=f"Opened after the one-time code sent to {row.masked_destination}. "
