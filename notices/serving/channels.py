@@ -62,6 +62,7 @@ _SUBJECTS = {
     "reminder": "Reminder of legal notice {d.reference}: payment due by {d.respond_by}",
     "odr_invite": "Legal notice {d.reference} - invitation to resolve the claim online",
     "award": "Arbitral award in arbitration {d.reference}, delivered by the arbitral tribunal",
+    "award_hi": "मध्यस्थता {d.reference} में मध्यस्थ पंचाट, मध्यस्थ अधिकरण द्वारा प्रेषित",
     "invocation": "Request to refer the dispute to arbitration, {d.reference}, from {d.creditor}",
     "invocation_hi": "मध्यस्थता हेतु विवाद भेजने का अनुरोध (धारा 21), {d.reference}, {d.creditor} की ओर से",
 }
@@ -69,9 +70,10 @@ _SUBJECTS = {
 
 def words_of(d: Delivery) -> str:
     """Which words a served document goes with: its own for the award and the s.21 request (in the
-    notice's language), the dispatch purpose's for a party's notice, reminder or invitation."""
+    language of the document or notice), the dispatch purpose's for a party's notice, reminder or
+    invitation."""
     if d.document == "award":
-        return "award"
+        return "award_hi" if d.language == "hi" else "award"
     if d.document == "invocation":
         return "invocation_hi" if d.language == "hi" else "invocation"
     return d.purpose

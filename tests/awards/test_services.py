@@ -188,3 +188,17 @@ def test_only_the_accepted_arbitrator_records_a_settlement_award(db_session):
     assert not can(a.staff, Action.DRAFT_AWARD, a.case)
     a.case._status = CaseStatus.PAID
     assert not awards.may_record_settlement(a.case, a.neutral)
+
+
+def test_the_award_goes_in_the_language_the_respondent_was_addressed_in(db_session, outbox):
+    from notices.models import NoticeLanguage
+    from tests.debtor.guest import signed_notice_record
+
+    a = awarding_case()
+    signed_notice_record(a.case).language = NoticeLanguage.HINDI  # the s.21 request went in Hindi
+    award = made_award(a)
+    document = db.session.get(ServedDocument, award.served_document_id)
+    assert document.language == "hi"
+    debtor_mail = next(m for m in outbox() if "debtor@example.in" in m["To"])
+    assert debtor_mail["Subject"].startswith("मध्यस्थता") and "मध्यस्थ पंचाट" in debtor_mail["Subject"]
+    assert [p.get_filename() for p in debtor_mail.iter_attachments()] == [f"arbitral-award-{a.case.reference}.pdf"]
