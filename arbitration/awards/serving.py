@@ -13,12 +13,10 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app, render_template
-from sqlalchemy import select
 
 from arbitration.awards import rules as award_rules
 from arbitration.awards.models import Award, AwardService, AwardSide, AwardStatus
 from arbitration.awards.states import AWARD
-from notices.models import Notice
 from notices.serving import dispatch, documents, receipt
 from notices.serving.documents import DocumentKind, ServedDocument
 from notices.serving.models import ChannelKind
@@ -45,19 +43,11 @@ def _award_document(actor, award: Award) -> ServedDocument:
     arbitrator = case.neutral.name if case.neutral else ""
     document = documents.create(
         actor, case, DocumentKind.AWARD, award.id, sender="the arbitral tribunal", signatory=arbitrator,
-        signed_at=award.signed_at, signed_pdf_sha256=award.signed_pdf_sha256, language=_language(case))
+        signed_at=award.signed_at, signed_pdf_sha256=award.signed_pdf_sha256,
+        language=documents.addressed_language(case))
     db.session.flush()
     award.served_document_id = document.id
     return document
-
-
-def _language(case: Case) -> str:
-    """The award's covering message goes in the language the respondent was last addressed in: that
-    of the case's latest signed notice (the s.21 request or the demand), else English."""
-    language = db.session.scalar(
-        select(Notice.language).where(Notice.case_id == case.id, Notice.signed_at.is_not(None))
-        .order_by(Notice.signed_at.desc(), Notice.id.desc()).limit(1))
-    return str(language or "en")
 
 
 def _channels(case: Case) -> set[ChannelKind]:

@@ -35,11 +35,13 @@ class Delivery:
     pdf: bytes
     pdf_name: str
     # What is served: "notice" (a party's demand notice), "invocation" (the invoking party's request
-    # that the dispute be referred to arbitration, A&C s.21) or "award" (the tribunal's, s.31(5)); each
-    # has its own words, subject and attachment name; the award in the arbitrator's name (`signatory`).
+    # that the dispute be referred to arbitration, A&C s.21), "award" (the tribunal's, s.31(5)) or
+    # "procedural_order" (the tribunal's directions); each has its own words, subject and attachment
+    # name; the tribunal's in the arbitrator's name (`signatory`).
     document: str = "notice"
     signatory: str = ""
-    language: str = "en"  # the notice's language: the s.21 request's e-mail is in it too
+    language: str = "en"  # the notice's or document's language: its e-mail is in it too
+    title: str = ""  # a served document's own title ("Procedural Order No. 2")
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ _SUBJECTS = {
     "odr_invite": "Legal notice {d.reference} - invitation to resolve the claim online",
     "award": "Arbitral award in arbitration {d.reference}, delivered by the arbitral tribunal",
     "award_hi": "मध्यस्थता {d.reference} में मध्यस्थ पंचाट, मध्यस्थ अधिकरण द्वारा प्रेषित",
+    "order": "{d.title} in arbitration {d.reference}, from the arbitral tribunal",
+    "order_hi": "मध्यस्थता {d.reference} में प्रक्रियात्मक आदेश ({d.title}), मध्यस्थ अधिकरण की ओर से",
     "invocation": "Request to refer the dispute to arbitration, {d.reference}, from {d.creditor}",
     "invocation_hi": "मध्यस्थता हेतु विवाद भेजने का अनुरोध (धारा 21), {d.reference}, {d.creditor} की ओर से",
 }
@@ -72,8 +76,9 @@ def words_of(d: Delivery) -> str:
     """Which words a served document goes with: its own for the award and the s.21 request (in the
     language of the document or notice), the dispatch purpose's for a party's notice, reminder or
     invitation."""
-    if d.document == "award":
-        return "award_hi" if d.language == "hi" else "award"
+    if d.document in ("award", "procedural_order"):
+        words = "award" if d.document == "award" else "order"
+        return f"{words}_hi" if d.language == "hi" else words
     if d.document == "invocation":
         return "invocation_hi" if d.language == "hi" else "invocation"
     return d.purpose

@@ -69,7 +69,7 @@ def _document_delivery(dispatch: Dispatch):
         verify_url=public_url(f"/verify/{document.verification_code}"),
         pixel_url=public_url(f"/t/{dispatch.pixel_token}.gif"), bounce_address=bounce_address(dispatch),
         pdf=_pdf(document.signed_pdf_sha256), pdf_name=document.pdf_name, document=document.kind.value,
-        signatory=document.signatory, language=document.language)
+        signatory=document.signatory, language=document.language, title=document.title)
 
 
 def _pdf(sha256: str) -> bytes:

@@ -66,7 +66,12 @@ class ServedDocument(db.Model):
 
     @property
     def pdf_name(self) -> str:
-        return f"{TITLES[self.kind][1]}-{self.case.reference}.pdf"
+        """"arbitral-award-SUL-2026-000042.pdf"; an order by its number, "procedural-order-no-2-...". """
+        stem = TITLES[self.kind][1]
+        numbered = self.title.lower().startswith("procedural order no. ")
+        if self.kind == DocumentKind.PROCEDURAL_ORDER and numbered:
+            stem += "-no-" + self.title.rsplit(" ", 1)[-1]
+        return f"{stem}-{self.case.reference}.pdf"
 
     @property
     def label(self) -> str:
@@ -85,6 +90,17 @@ def create(actor, case: Case, kind: DocumentKind, source_id: int, *, sender: str
         verification_code="".join(secrets.choice(_CODE_ALPHABET) for _ in range(10)))
     return lifecycle.begin(SERVED_DOCUMENT, document, ServedDocumentStatus.READY, actor, case=case, payload={
         "kind": kind.value, "source_id": source_id, "sha256": signed_pdf_sha256})
+
+
+def addressed_language(case: Case) -> str:
+    """The language the respondent was last addressed in: that of the case's latest signed notice
+    (the s.21 request or the demand), else English. A document's covering message goes in it."""
+    from notices.models import Notice
+
+    language = db.session.scalar(
+        select(Notice.language).where(Notice.case_id == case.id, Notice.signed_at.is_not(None))
+        .order_by(Notice.signed_at.desc(), Notice.id.desc()).limit(1))
+    return str(language or "en")
 
 
 def of_source(kind: DocumentKind, source_id: int) -> ServedDocument | None:

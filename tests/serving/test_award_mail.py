@@ -54,3 +54,33 @@ def test_the_award_mail_is_the_tribunals_with_the_award_attached(app):
     assert "legal notice" not in text.lower() and "payment by" not in text
     [attachment] = message.iter_attachments()
     assert attachment.get_filename() == "arbitral-award-SUL-2026-000042.pdf"
+
+
+ORDER = dataclasses.replace(AWARD, document="procedural_order", title="Procedural Order No. 2",
+                            pdf_name="procedural-order-no-2-SUL-2026-000042.pdf")
+ORDER_FILES = {"en": ("email/order_served.txt", "order_served.txt"),
+               "hi": ("email/order_hi_served.txt", "order_served.hi.txt")}
+
+
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_the_procedural_order_mail_matches_its_snapshot(app, lang):
+    template, name = ORDER_FILES[lang]
+    with app.app_context():
+        text = render_template(template, d=dataclasses.replace(ORDER, language=lang))
+    path = SNAPSHOTS / name
+    if os.environ.get("SULAH_UPDATE_SNAPSHOTS") == "1":
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("lang", "subject"), [
+    ("en", "Procedural Order No. 2 in arbitration SUL-2026-000042, from the arbitral tribunal"),
+    ("hi", "मध्यस्थता SUL-2026-000042 में प्रक्रियात्मक आदेश (Procedural Order No. 2), मध्यस्थ अधिकरण की ओर से")])
+def test_the_order_mail_is_the_tribunals_with_the_order_attached(app, lang, subject):
+    with app.test_request_context():
+        message = EmailChannel().build(dataclasses.replace(ORDER, language=lang))
+    assert message["Subject"] == subject
+    text = message.get_body(("plain",)).get_content()
+    assert "Justice (Retd.) A. Menon" in text and "legal notice" not in text.lower()
+    [attachment] = message.iter_attachments()
+    assert attachment.get_filename() == "procedural-order-no-2-SUL-2026-000042.pdf"
