@@ -76,7 +76,8 @@ def send_code(link: DebtorLink, choice: int, ip: str) -> OneTimeCode:
         raise CodeError("Choose where to send the code.", status=400)
     dest = options[choice]
     return issue_and_send(PURPOSE, subject(link), dest.channel, dest.address, ip=ip, case=link.case,
-                          what=f"open the legal notice {link.case.reference}")
+                          what=(f"open the legal notice {link.case.reference}" if link.document_id is None
+                                else f"open the arbitral document {link.case.reference}"))
 
 
 def open_with_code(link: DebtorLink, code: str, ip: str, user_agent: str) -> LinkGuest:
