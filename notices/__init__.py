@@ -15,6 +15,8 @@ from notices.serving.contact_rules import ContactPolicy, ist_day_bounds, next_co
 from notices.serving.dispatch import dispatches_for
 from notices.serving.dispatch import serve as serve_notice
 from notices.serving.dispatch_runner import contacts_today as notice_contacts_today
+from notices.serving.documents import DocumentKind, ServedDocument, addressed_language
+from notices.serving.documents import create as create_served_document
 from notices.serving.hooks import issue_debtor_link
 from notices.serving.models import (
     ChannelKind,
@@ -45,11 +47,12 @@ from notices.signing.verification import PublicRecord, public_record
 from notices.states import NOTICE, NoticeStatus
 
 __all__ = ["CEREMONY_ENDED", "CeremonyStatus", "CertificateForm", "ChannelKind", "ContactPolicy",
-           "DeliveryEvent", "DeliveryProof", "Dispatch", "DispatchStatus", "EventKind", "HandOverPolicy",
-           "NOTICE", "Notice", "NoticeKind", "NoticeLanguage", "NoticeStatus", "NoticeVersion",
-           "PROVIDER_LABELS", "PROVIDER_NAMES", "PublicRecord", "Receipt", "SETTLEMENT_CEREMONY",
-           "ServiceTerms", "SigningCeremony", "abandon_pending_for_settlement", "add_version",
-           "advocate_key_material", "approve_notice", "check_can_draft", "contact_policy", "contacts_today",
+           "DeliveryEvent", "DeliveryProof", "Dispatch", "DispatchStatus", "DocumentKind", "EventKind",
+           "HandOverPolicy", "NOTICE", "Notice", "NoticeKind", "NoticeLanguage", "NoticeStatus",
+           "NoticeVersion", "PROVIDER_LABELS", "PROVIDER_NAMES", "PublicRecord", "Receipt",
+           "SETTLEMENT_CEREMONY", "ServedDocument", "ServiceTerms", "SigningCeremony",
+           "abandon_pending_for_settlement", "add_version", "addressed_language", "advocate_key_material",
+           "approve_notice", "check_can_draft", "contact_policy", "contacts_today", "create_served_document",
            "delivery_events_for", "dispatches_for", "enabled_providers", "finish_settlement_ceremony",
            "grant_mandate", "init_notices", "issue_debtor_link", "ist_day_bounds", "latest",
            "latest_for_settlement", "new_verification_code", "next_contact_time", "notice_contacts_today",

@@ -24,9 +24,8 @@ class NoticeKind(enum.StrEnum):
     # A&C s.21 notice invoking arbitration: reviewed, signed and served like a demand notice, but
     # it does not move the case through the demand-notice statuses (arbitration/invocation/notice.py).
     ARBITRATION_INVOCATION = "arbitration_invocation"
-    # A&C s.31(5): the signed award served on the respondent through the same pipeline; never
-    # drafted or reviewed as a notice (arbitration/awards/making.py creates it already signed).
-    ARBITRAL_AWARD = "arbitral_award"
+    # (An award is served as a document of its own, notices/serving/documents.py; the former
+    # "arbitral_award" notices were moved there by migration zb28_served_documents.)
 
 
 DEMAND_KINDS = frozenset({NoticeKind.MSMED_DEMAND, NoticeKind.COMMERCIAL_DEMAND, NoticeKind.CHEQUE_DISHONOUR})

@@ -25,10 +25,9 @@ C, A, SYS = Role.CREDITOR, Role.ADVOCATE, Role.SYSTEM
 
 NOTICE = Machine(
     "notice", NoticeStatus,
-    # A notice is born drafting. An award's covering notice (arbitration/awards/serving.py) is born
-    # signed: it carries the already signed award through the dispatch pipeline, until served
-    # documents get rows of their own.
-    initial=frozenset({S.DRAFTING, S.SIGNED}),
+    # A notice is born drafting. (An award is no notice: it is a served document of its own,
+    # notices/serving/documents.py.)
+    initial=frozenset({S.DRAFTING}),
     transitions=(
         # Every new version of the text, the first included; a returned notice is redrafted.
         transition("version_drafted", {S.DRAFTING, S.CHANGES_REQUESTED}, S.DRAFTING, {C, A, SYS},

@@ -129,7 +129,8 @@ class Config:
         self.SMS_SENDER = env.get("SMS_SENDER", "SULAHN")  # the DLT sender header
         self.SMS_DLT_ENTITY_ID = env.get("SMS_DLT_ENTITY_ID")
         # {"notice_served": "<DLT template id>" or {"id": ..., "text": "<registered text, {#var#}>"},
-        #  "reminder_served": ..., "odr_invite_served": ...}  (portal/adapters/dlt.py)
+        #  "reminder_served": ..., "odr_invite_served": ..., "invocation_served": ...,
+        #  "invocation_hi_served": ...}  (portal/adapters/dlt.py)
         self.SMS_DLT_TEMPLATES = json.loads(env.get("SMS_DLT_TEMPLATES", "{}"))
         self.SMS_URL_WHITELIST = [d.strip() for d in env.get(
             "SMS_URL_WHITELIST", urlsplit(env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")).hostname or "")

@@ -1,4 +1,5 @@
-"""Platform-wide Celery tasks: the worker health check, outgoing mail, the nightly ledger check."""
+"""Platform-wide Celery tasks: the worker health check, outgoing mail, SMS and WhatsApp, the nightly
+ledger check."""
 from __future__ import annotations
 
 import logging
@@ -37,6 +38,21 @@ def send_sms(self, message: dict) -> str:
     outgoing = OutgoingMessage(**{**message, "variables": tuple(message["variables"])})
     try:
         return sms_gateway(current_app.config).send(outgoing).message_id
+    except TransientFailure as exc:
+        raise self.retry(exc=exc) from exc
+
+
+@shared_task(name="portal.tasks.send_whatsapp", bind=True, max_retries=5, retry_backoff=True,
+             retry_jitter=True)
+def send_whatsapp(self, message: dict) -> str:
+    """A short WhatsApp template message (a debtor's attention item) through the configured provider."""
+    from flask import current_app
+
+    from portal.adapters import OutgoingMessage, TransientFailure, whatsapp_gateway
+
+    outgoing = OutgoingMessage(**{**message, "variables": tuple(message["variables"])})
+    try:
+        return whatsapp_gateway(current_app.config).send(outgoing).message_id
     except TransientFailure as exc:
         raise self.retry(exc=exc) from exc
 

@@ -32,6 +32,7 @@ from portal.imports import services as import_services
 from portal.imports.models import ImportBatch
 from portal.imports.parsing import template_csv
 from portal.rates.models import BankRate
+from portal.types import utcnow
 from tests.accounts.parties import ACTORS, CREDITORS, Parties
 from tests.conftest import csrf_for
 from tests.factories import mandate_in_force
@@ -150,6 +151,19 @@ class World(Parties):
         notice = self.signed_notice()
         proof.refresh(notice.id)
         return notice
+
+    def served_document(self):
+        """A signed award served as a document of its own, with a delivery-proof certificate."""
+        from evidence.services import store_pdf
+        from notices.serving import documents, proof, timeline
+        from notices.serving.models import EventKind
+
+        document = documents.create(self.advocate, self.case(), documents.DocumentKind.AWARD, 1,
+                                    sender="the arbitral tribunal", signatory="A. Menon", signed_at=utcnow(),
+                                    signed_pdf_sha256=store_pdf(b"%PDF-1.7 award\n%%EOF\n"))
+        timeline.record(document, EventKind.ACKNOWLEDGED, source="sulah", raw=b"matrix")
+        proof.refresh(f"d{document.id}")
+        return document
 
     def expert_request(self):
         """Part B of the s.63 certificate asked of an expert on the proven notice's delivery proof."""
@@ -341,6 +355,11 @@ ROUTES: dict[tuple[str, str], Probe] = {
                                             allow(CREDITORS, 302), form=lambda w: {"email": "y"}),
     ("serving.delivery_proof", "GET"): Probe(lambda w: f"/notices/{w.proven_notice().id}/delivery-proof.pdf",
                                              allow(CREDITORS | {"advocate", "admin"}, 200)),
+    ("serving.show_document_delivery", "GET"): Probe(lambda w: f"/served/{w.served_document().id}/delivery",
+                                                     allow(CREDITORS | {"advocate", "admin"}, 200)),
+    ("serving.document_delivery_proof", "GET"): Probe(
+        lambda w: f"/served/{w.served_document().id}/delivery-proof.pdf",
+        allow(CREDITORS | {"advocate", "admin"}, 200)),
     ("serving.request_expert_certificate", "POST"): Probe(
         lambda w: f"/notices/{w.proven_notice().id}/expert-certificates", allow(CREDITORS | {"advocate"}, 302),
         form=lambda w: {"expert_name": "Dr. Asha Rao"}),

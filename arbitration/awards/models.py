@@ -64,8 +64,8 @@ class Award(db.Model):
     costs_borne_by: Mapped[CostsBorneBy | None] = enum_column(CostsBorneBy, nullable=True)
     unsigned_pdf_sha256: Mapped[str | None] = mapped_column(String(64))
     signed_pdf_sha256: Mapped[str | None] = mapped_column(String(64))
-    # The notice of kind ARBITRAL_AWARD that carries the signed copy through the dispatch pipeline.
-    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"))
+    # The signed copy served on the respondent (notices/serving/documents.py, kind "award").
+    served_document_id: Mapped[int | None] = mapped_column(ForeignKey("served_documents.id"))
     # s.34(3) proviso: a court may allow 30 more days; Sulah only records that it did.
     court_extension_days: Mapped[int] = mapped_column(Integer, default=0)
     challenge_filed_on: Mapped[date | None] = mapped_column(Date)

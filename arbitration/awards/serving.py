@@ -1,16 +1,15 @@
 """Serving the signed award on each party (A&C s.31(5)), the s.34 challenge window that runs from each
 party's receipt, and closing the case afterwards (s.36: enforceable as a decree) or on payment.
 
-The respondent's copy goes through the notices dispatch pipeline, which is bound to Notice rows: the
-signed award travels as a Notice of kind ARBITRAL_AWARD, created already signed, so it gets the
-pipeline's contact rules, delivery timeline and delivery-proof certificate unchanged. The claimant
+The respondent's copy is a served document in its own right (notices/serving/documents.py, kind
+"award"), sent in the tribunal's name with its own words and attachment name through the dispatch
+pipeline: the contact rules, the delivery timeline, the receipt rule and the delivery-proof
+certificate, as for a notice, with no Notice row posing as one. The claimant
 takes part through its Sulah account (its designated resource, IT Act s.13(2)(a)): the signed copy
 is placed there and its staff are told by e-mail, so it is received when signed and served.
 """
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import date
 
 from flask import current_app, render_template
@@ -19,12 +18,11 @@ from arbitration.awards import rules as award_rules
 from arbitration.awards.models import Award, AwardService, AwardSide, AwardStatus
 from arbitration.awards.states import AWARD
 from notices import (
-    NOTICE,
     ChannelKind,
-    Notice,
-    NoticeKind,
-    NoticeStatus,
-    NoticeVersion,
+    DocumentKind,
+    ServedDocument,
+    addressed_language,
+    create_served_document,
     receipt_for_notice,
     serve_notice,
 )
@@ -36,36 +34,24 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import IST
 
-_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 ENFORCEMENT_NOTE = ("The time for making an application to set the award aside under section 34 has "
                     "expired and no such application was recorded; the award is enforceable under the "
                     "Code of Civil Procedure, 1908 as if it were a decree of the court (section 36).")
 
 
-def _award_notice(actor, award: Award) -> Notice:
-    """The carrier of the signed award through the dispatch pipeline (one per award)."""
-    if award.notice_id is not None:
-        return db.session.get(Notice, award.notice_id)
+def _award_document(actor, award: Award) -> ServedDocument:
+    """The signed award as a served document (one per award), in the tribunal's name."""
+    if award.served_document_id is not None:
+        return db.session.get(ServedDocument, award.served_document_id)
     case = award.case
-    notice = Notice(case_id=case.id, kind=NoticeKind.ARBITRAL_AWARD,
-                    facts_version=case.facts_version, created_by_id=actor.id,
-                    verification_code="".join(secrets.choice(_CODE_ALPHABET) for _ in range(10)),
-                    signed_at=award.signed_at, signed_pdf_sha256=award.signed_pdf_sha256)
-    text = (f"Signed arbitral award in case {case.reference} between {award.claimant} (claimant) and "
-            f"{award.respondent} (respondent), signed by the sole arbitrator; SHA-256 of the signed PDF "
-            f"{award.signed_pdf_sha256}.")
-    # The HTML comes from an autoescaped template: a party's name is text, never markup.
-    html = render_template("arbitration/award/_carrier.html", reference=case.reference,
-                           claimant=award.claimant, respondent=award.respondent,
-                           sha256=award.signed_pdf_sha256)
-    notice.versions.append(NoticeVersion(version=1, facts_version=case.facts_version, body_text=text,
-                                         body_html=html, created_by_id=actor.id,
-                                         sha256=hashlib.sha256(text.encode()).hexdigest()))
-    # Born signed (NOTICE.initial allows it for this carrier); its creation is part of "award.served".
-    lifecycle.begin(NOTICE, notice, NoticeStatus.SIGNED, actor, action=None, case=case)
+    arbitrator = case.neutral.name if case.neutral else ""
+    document = create_served_document(
+        actor, case, DocumentKind.AWARD, award.id, sender="the arbitral tribunal", signatory=arbitrator,
+        signed_at=award.signed_at, signed_pdf_sha256=award.signed_pdf_sha256,
+        language=addressed_language(case))
     db.session.flush()
-    award.notice_id = notice.id
-    return notice
+    award.served_document_id = document.id
+    return document
 
 
 def _channels(case: Case) -> set[ChannelKind]:
@@ -83,8 +69,8 @@ def serve(actor, award: Award) -> None:
         raise DomainError("Only a signed award, not yet served, can be served.")
     case = award.case
     channels = _channels(case)
-    notice = _award_notice(actor, award)
-    created = serve_notice(actor, notice, channels)
+    document = _award_document(actor, award)
+    created = serve_notice(actor, document, channels)
     sides = {s.side for s in award.services}
     if AwardSide.RESPONDENT not in sides:
         route = ", ".join(sorted(f"{d.channel.value} to {d.address}" for d in created))
@@ -96,7 +82,7 @@ def serve(actor, award: Award) -> None:
             f"{', '.join(u.email for u in staff) or 'no one'})"[:200], received_at=award.signed_at))
         _tell_claimant(case, staff)
     lifecycle.fire(AWARD, award, "served", actor, case=case, payload={
-        "award_id": award.id, "notice_id": notice.id, "dispatch_ids": [d.id for d in created]})
+        "award_id": award.id, "served_document_id": document.id, "dispatch_ids": [d.id for d in created]})
 
 
 def _claimant_people(case: Case) -> list[User]:
@@ -119,10 +105,10 @@ def received_at(award: Award, side: AwardSide):
     service = next((s for s in award.services if s.side == side), None)
     if service is None:
         return None
-    if service.received_at is not None or side == AwardSide.CLAIMANT or award.notice_id is None:
+    if service.received_at is not None or side == AwardSide.CLAIMANT or award.served_document_id is None:
         return service.received_at
     # The respondent's copy went through the dispatch pipeline: receipt, not dispatch, starts s.34(3).
-    return receipt_for_notice(db.session.get(Notice, award.notice_id)).at
+    return receipt_for_notice(db.session.get(ServedDocument, award.served_document_id)).at
 
 
 def windows(award: Award) -> list[tuple[AwardSide, date | None, award_rules.ChallengeWindow | None]]:

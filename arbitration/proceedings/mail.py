@@ -24,9 +24,9 @@ def recipients(case: Case, party: ProceedingParty) -> list[str]:
     return [u.email for u in (creator, case.advocate) if u is not None and u.email]
 
 
-def _to_both(case: Case, subject: str, template: str, **context) -> int:
+def _to_both(case: Case, subject: str, template: str, *, respondent: bool = True, **context) -> int:
     sent = 0
-    for party in ProceedingParty:
+    for party in ProceedingParty if respondent else (ProceedingParty.CLAIMANT,):
         to = recipients(case, party)
         if to:
             text = render_template(template, case=case, url=page_url(case), **context)
@@ -39,5 +39,8 @@ def hearing_scheduled(case: Case, hearing: Hearing) -> int:
     return _to_both(case, "arbitration hearing scheduled", "email/proceedings_hearing.txt", hearing=hearing)
 
 
-def order_issued(case: Case, order: ProceduralOrder) -> int:
-    return _to_both(case, f"Procedural Order No. {order.number}", "email/proceedings_order.txt", order=order)
+def order_issued(case: Case, order: ProceduralOrder, *, respondent: bool = True) -> int:
+    """The claimant's people, and the respondent only when the order was not served on it as a
+    document of its own (arbitration/proceedings/procedural_orders.py)."""
+    return _to_both(case, f"Procedural Order No. {order.number}", "email/proceedings_order.txt",
+                    respondent=respondent, order=order)

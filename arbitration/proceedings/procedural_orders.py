@@ -1,6 +1,8 @@
 """Procedural orders: the arbitrator's text, numbered in the case, rendered to PDF
 (templates/pdf/procedural_order.html), signed with the arbitrator's own DSC (PAdES) and kept write-once
-in the document store; the ledger records the signed PDF's SHA-256."""
+in the document store; the ledger records the signed PDF's SHA-256. The respondent is served the
+signed order as a document in its own right (notices/serving/documents.py) in the tribunal's name,
+with its delivery timeline and certificate; the claimant's people are e-mailed."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -9,10 +11,17 @@ from arbitration.proceedings import mail as proceedings_mail
 from arbitration.proceedings import neutral_keys
 from arbitration.proceedings.models import ProceduralOrder
 from evidence import store_pdf
-from notices import sign_now
+from notices import (
+    ChannelKind,
+    DocumentKind,
+    addressed_language,
+    create_served_document,
+    serve_notice,
+    sign_now,
+)
 from portal import audit
 from portal.adapters import PadesProvider, Signer, SigningProvider, SignRequest
-from portal.cases import Case, CaseStatus
+from portal.cases import Case, CaseStatus, ContactKind
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.pdf import render_pdf
@@ -59,5 +68,24 @@ def issue(actor, case: Case, text: str, provider: SigningProvider | None = None)
     db.session.flush()
     audit.record("arbitration.procedural_order", actor=actor, case=case, payload={
         "order_id": order.id, "number": number, "sha256": sha, "provider": provider.name})
-    proceedings_mail.order_issued(case, order)
+    served = _serve_on_respondent(actor, case, order)
+    proceedings_mail.order_issued(case, order, respondent=not served)
     return order
+
+
+def _serve_on_respondent(actor, case: Case, order: ProceduralOrder) -> bool:
+    """Serve the signed order on the respondent through the dispatch pipeline (e-mail, else post);
+    False when the respondent has neither on the case (it then sees the order on its pages only)."""
+    debtor = case.debtor
+    if any(c.kind == ContactKind.EMAIL for c in debtor.contacts):
+        channels = {ChannelKind.EMAIL}
+    elif (debtor.postal_address or "").strip():
+        channels = {ChannelKind.POST}
+    else:
+        return False
+    document = create_served_document(
+        actor, case, DocumentKind.PROCEDURAL_ORDER, order.id, sender="the arbitral tribunal",
+        signatory=actor.name, signed_at=order.issued_at, signed_pdf_sha256=order.signed_pdf_sha256,
+        title=f"Procedural Order No. {order.number}", language=addressed_language(case))
+    serve_notice(actor, document, channels)
+    return True

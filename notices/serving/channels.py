@@ -41,11 +41,13 @@ class Delivery:
     pdf: bytes
     pdf_name: str
     # What is served: "notice" (a party's demand notice), "invocation" (the invoking party's request
-    # that the dispute be referred to arbitration, A&C s.21) or "award" (the tribunal's, s.31(5)); each
-    # has its own words, subject and attachment name; the award in the arbitrator's name (`signatory`).
+    # that the dispute be referred to arbitration, A&C s.21), "award" (the tribunal's, s.31(5)) or
+    # "procedural_order" (the tribunal's directions); each has its own words, subject and attachment
+    # name; the tribunal's in the arbitrator's name (`signatory`).
     document: str = "notice"
     signatory: str = ""
-    language: str = "en"  # the notice's language: the s.21 request's e-mail is in it too
+    language: str = "en"  # the notice's or document's language: its e-mail is in it too
+    title: str = ""  # a served document's own title ("Procedural Order No. 2")
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,9 @@ _SUBJECTS = {
     "reminder": "Reminder of legal notice {d.reference}: payment due by {d.respond_by}",
     "odr_invite": "Legal notice {d.reference} - invitation to resolve the claim online",
     "award": "Arbitral award in arbitration {d.reference}, delivered by the arbitral tribunal",
+    "award_hi": "मध्यस्थता {d.reference} में मध्यस्थ पंचाट, मध्यस्थ अधिकरण द्वारा प्रेषित",
+    "order": "{d.title} in arbitration {d.reference}, from the arbitral tribunal",
+    "order_hi": "मध्यस्थता {d.reference} में प्रक्रियात्मक आदेश ({d.title}), मध्यस्थ अधिकरण की ओर से",
     "invocation": "Request to refer the dispute to arbitration, {d.reference}, from {d.creditor}",
     "invocation_hi": "मध्यस्थता हेतु विवाद भेजने का अनुरोध (धारा 21), {d.reference}, {d.creditor} की ओर से",
 }
@@ -75,9 +80,11 @@ _SUBJECTS = {
 
 def words_of(d: Delivery) -> str:
     """Which words a served document goes with: its own for the award and the s.21 request (in the
-    notice's language), the dispatch purpose's for a party's notice, reminder or invitation."""
-    if d.document == "award":
-        return "award"
+    language of the document or notice), the dispatch purpose's for a party's notice, reminder or
+    invitation."""
+    if d.document in ("award", "procedural_order"):
+        words = "award" if d.document == "award" else "order"
+        return f"{words}_hi" if d.language == "hi" else words
     if d.document == "invocation":
         return "invocation_hi" if d.language == "hi" else "invocation"
     return d.purpose
@@ -126,15 +133,25 @@ class GatewayChannel:
         self.kind, self.gateway = kind, gateway
 
     def send(self, d: Delivery) -> Sent:
-        variables = (d.creditor, d.reference, d.respond_by, d.link_url)
-        text = render_template(f"sms/{d.purpose}_served.txt", d=d).strip()
+        template, variables = sms_template(d)
+        text = render_template(f"sms/{template}.txt", d=d).strip()
         is_whatsapp = self.kind == ChannelKind.WHATSAPP and d.purpose == "notice"
         receipt = self.gateway.send(OutgoingMessage(
-            to=d.address, template=f"{d.purpose}_served", variables=variables, text=text,
+            to=d.address, template=template, variables=variables, text=text,
             idempotency_key=d.idempotency_key,
             document=d.pdf if is_whatsapp else None, document_name=d.pdf_name if is_whatsapp else None,
             status_callback_url=_callback_url(self.kind, self.gateway.name)))
         return Sent(self.gateway.name, receipt.message_id, receipt.raw)
+
+
+def sms_template(d: Delivery) -> tuple[str, tuple[str, ...]]:
+    """The DLT template a message goes out under, and its variables in the registered order. The s.21
+    request has its own registration (a request to refer, no date to pay; DOMAIN 26), in English or
+    Hindi like its e-mail; a party's notice, reminder or invitation has its purpose's."""
+    if d.purpose == "notice" and d.document == "invocation":
+        name = "invocation_hi_served" if d.language == "hi" else "invocation_served"
+        return name, (d.creditor, d.reference, d.link_url)
+    return f"{d.purpose}_served", (d.creditor, d.reference, d.respond_by, d.link_url)
 
 
 def _callback_url(kind: ChannelKind, provider: str) -> str:

@@ -31,14 +31,13 @@ def build_delivery(dispatch: Dispatch):
     """The plain values a channel needs; issues this attempt's personal link (flushes)."""
     from notices.serving.channels import Delivery
 
+    if dispatch.document_id is not None:
+        return _document_delivery(dispatch)
     notice, case = dispatch.notice, dispatch.notice.case
-    award = notice.kind == NoticeKind.ARBITRAL_AWARD  # the tribunal's document, not a party's notice
     invocation = notice.kind == NoticeKind.ARBITRATION_INVOCATION  # a request to refer, not a demand
-    document = "award" if award else "invocation" if invocation else "notice"
-    pdf_names = {"award": "arbitral-award", "invocation": "request-for-arbitration", "notice": "legal-notice"}
+    document = "invocation" if invocation else "notice"
+    pdf_names = {"invocation": "request-for-arbitration", "notice": "legal-notice"}
     _link, token = issue_debtor_link(case.id, notice.id, dispatch.id)
-    with store().open(notice.signed_pdf_sha256) as fh:
-        pdf = fh.read()
     terms = db.session.get(ServiceTerms, notice.id)
     # The period runs from receipt (IT Act s.13(2), receipt.py): a date once receipt is proven (a
     # reminder), until then the day counted from the debtor's own receipt (the notice itself).
@@ -52,18 +51,43 @@ def build_delivery(dispatch: Dispatch):
         respond_by=due, link_url=public_url(f"/n/{token}"),
         verify_url=public_url(f"/verify/{notice.verification_code}"),
         pixel_url=public_url(f"/t/{dispatch.pixel_token}.gif"), bounce_address=bounce_address(dispatch),
-        pdf=pdf, pdf_name=f"{pdf_names[document]}-{case.reference}.pdf", document=document,
-        signatory=(case.neutral.name if award and case.neutral else ""), language=notice.language.value)
+        pdf=_pdf(notice.signed_pdf_sha256), pdf_name=f"{pdf_names[document]}-{case.reference}.pdf",
+        document=document, language=notice.language.value)
+
+
+def _document_delivery(dispatch: Dispatch):
+    """A served document goes with its own words and attachment name, in its maker's name (the
+    tribunal's for an award), never as a party's notice asking for payment."""
+    from notices.serving.channels import Delivery
+
+    document, case = dispatch.document, dispatch.document.case
+    _link, token = issue_debtor_link(case.id, None, dispatch.id, document_id=document.id)
+    return Delivery(
+        dispatch_id=dispatch.id, purpose=dispatch.purpose.value, idempotency_key=dispatch.idempotency_key,
+        address=dispatch.address, reference=case.reference, creditor=case.creditor.legal_name,
+        advocate="", respond_by="", link_url=public_url(f"/n/{token}"),
+        verify_url=public_url(f"/verify/{document.verification_code}"),
+        pixel_url=public_url(f"/t/{dispatch.pixel_token}.gif"), bounce_address=bounce_address(dispatch),
+        pdf=_pdf(document.signed_pdf_sha256), pdf_name=document.pdf_name, document=document.kind.value,
+        signatory=document.signatory, language=document.language, title=document.title)
+
+
+def _pdf(sha256: str) -> bytes:
+    with store().open(sha256) as fh:
+        return fh.read()
 
 
 def tell_creditor_failed(dispatch: Dispatch, error: str) -> None:
     """Mail the staff member who requested service (after commit)."""
-    case = dispatch.notice.case
+    case = dispatch.served.case
     requester = db.session.get(User, dispatch.created_by_id)
     if requester is None:
         return
+    path = f"/notices/{dispatch.notice_id}/delivery" if dispatch.notice_id is not None \
+        else f"/served/{dispatch.document_id}/delivery"
+    what = "the notice" if dispatch.notice_id is not None else f"the {dispatch.document.title.lower()}"
     text = render_template("email/dispatch_failed.txt", case=case, dispatch=dispatch, error=error,
-                           url=public_url(f"/notices/{dispatch.notice_id}/delivery"))
+                           url=public_url(path), what=what)
     queue_mail(MailMessage(to=[requester.email], text=text,
-                            subject=f"{case.reference}: the notice could not be served by "
-                                    f"{dispatch.channel.value}"))
+                           subject=f"{case.reference}: {what} could not be served by "
+                                   f"{dispatch.channel.value}"))

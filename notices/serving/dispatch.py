@@ -1,5 +1,6 @@
-"""Serving a signed notice: the creditor picks channels, Sulah plans one dispatch per (channel,
-address) from the debtor's contacts and queues one task for each after the commit.
+"""Serving a signed notice or a served document: the creditor (or the tribunal) picks channels, Sulah
+plans one dispatch per (channel, address) from the debtor's contacts and queues one task for each
+after the commit.
 
 Rules: only a signed notice is served; WhatsApp never goes alone (e-mail goes the same day,
 DOMAIN 7); the debtor's own addresses only (DOMAIN 24); the same notice never goes twice to the
@@ -16,7 +17,8 @@ from sqlalchemy import select
 from notices import cheque
 from notices.models import Notice, NoticeKind
 from notices.serving.models import ChannelKind, Dispatch, EventKind, Purpose, ServiceTerms
-from notices.serving.states import DISPATCH, UNSENT, DispatchStatus
+from notices.serving.states import DISPATCH, SERVED_DOCUMENT, UNSENT, DispatchStatus, ServedDocumentStatus
+from notices.serving.subject import Served, is_document, key, owner, same
 from notices.states import NoticeStatus
 from portal import audit, lifecycle, outbox
 from portal.accounts import User
@@ -30,16 +32,17 @@ _CONTACT_KIND = {ChannelKind.EMAIL: ContactKind.EMAIL, ChannelKind.SMS: ContactK
                  ChannelKind.WHATSAPP: ContactKind.MOBILE}
 
 
-def idempotency_key(notice_id: int, channel: ChannelKind, address: str,
+def idempotency_key(notice_id: int | str, channel: ChannelKind, address: str,
                     purpose: Purpose = Purpose.NOTICE) -> str:
+    """`notice_id`: a notice's id, or a served document's key ("d3")."""
     text = f"{notice_id}|{channel.value}|{address.lower()}"
     if purpose != Purpose.NOTICE:
         text += f"|{purpose.value}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def dispatches_for(notice: Notice, purpose: Purpose | None = Purpose.NOTICE) -> list[Dispatch]:
-    query = select(Dispatch).where(Dispatch.notice_id == notice.id).order_by(Dispatch.id)
+def dispatches_for(notice: Served, purpose: Purpose | None = Purpose.NOTICE) -> list[Dispatch]:
+    query = select(Dispatch).where(same(Dispatch, notice)).order_by(Dispatch.id)
     if purpose is not None:
         query = query.where(Dispatch.purpose == purpose)
     return list(db.session.scalars(query))
@@ -72,17 +75,24 @@ def follow_up(notice: Notice, purpose: Purpose, channels: tuple[ChannelKind, ...
     return created
 
 
-def _addresses(notice: Notice, channel: ChannelKind) -> list[tuple[str, bool]]:
+def _addresses(notice: Served, channel: ChannelKind) -> list[tuple[str, bool]]:
     party = notice.case.debtor
     if channel == ChannelKind.POST:
         return [(party.postal_address.strip(), True)] if party.postal_address.strip() else []
     return [(c.value, c.designated) for c in party.contacts if c.kind == _CONTACT_KIND[channel]]
 
 
-def serve(actor: User, notice: Notice, channels: set[ChannelKind], *,
+def _key(served: Served) -> int | str:
+    return key(served) if is_document(served) else served.id
+
+
+def serve(actor: User, notice: Served, channels: set[ChannelKind], *,
           escalate_to_odr: bool = False) -> list[Dispatch]:
     """Plan the dispatches and queue them; returns the new ones (existing pairs are skipped)."""
-    if notice.status != NoticeStatus.SIGNED:
+    if is_document(notice):
+        if notice.status == ServedDocumentStatus.RECEIVED:
+            raise DomainError("The document has been received already.")
+    elif notice.status != NoticeStatus.SIGNED:
         raise DomainError("Only a signed notice can be served.")
     if not channels:
         raise DomainError("Choose at least one way to serve the notice.")
@@ -90,7 +100,7 @@ def serve(actor: User, notice: Notice, channels: set[ChannelKind], *,
     has_email = ChannelKind.EMAIL in channels or any(d.channel == ChannelKind.EMAIL for d in existing)
     if ChannelKind.WHATSAPP in channels and not has_email:
         raise DomainError("WhatsApp is never sent alone: serve by e-mail too, the same day.")
-    if notice.kind == NoticeKind.CHEQUE_DISHONOUR:
+    if not is_document(notice) and notice.kind == NoticeKind.CHEQUE_DISHONOUR:
         _check_cheque_service(notice, channels | {d.channel for d in existing})
     planned: list[tuple[ChannelKind, str, bool]] = []
     for channel in sorted(channels):
@@ -100,35 +110,44 @@ def serve(actor: User, notice: Notice, channels: set[ChannelKind], *,
         planned += [(channel, address, designated) for address, designated in found]
     if ChannelKind.WHATSAPP in channels and not _addresses(notice, ChannelKind.EMAIL):
         raise DomainError("WhatsApp is never sent alone, and the debtor has no e-mail address.")
-    terms = db.session.get(ServiceTerms, notice.id)
-    if terms is None:
+    terms = None if is_document(notice) else db.session.get(ServiceTerms, notice.id)
+    if terms is None and not is_document(notice):
         terms = ServiceTerms(notice_id=notice.id, requested_by_id=actor.id, escalate_to_odr=escalate_to_odr)
         db.session.add(terms)
-    else:
+    elif terms is not None:
         terms.escalate_to_odr = terms.escalate_to_odr or escalate_to_odr
     known = {d.idempotency_key for d in existing}
     created = []
     for channel, address, designated in planned:
-        key = idempotency_key(notice.id, channel, address)
-        if key in known:
+        unique = idempotency_key(_key(notice), channel, address)
+        if unique in known:
             continue
-        known.add(key)
-        dispatch = Dispatch(notice_id=notice.id, channel=channel, address=address, idempotency_key=key,
+        known.add(unique)
+        dispatch = Dispatch(**owner(notice), channel=channel, address=address, idempotency_key=unique,
                             designated=designated, created_by_id=actor.id,
                             bounce_token=secrets.token_hex(12), pixel_token=secrets.token_hex(12))
         # Created without an event of its own: its `queued` timeline event below records it.
         created.append(lifecycle.begin(DISPATCH, dispatch, DispatchStatus.QUEUED, actor, action=None))
     if not created:
-        raise DomainError("The notice has already been served on every address of those channels.")
+        raise DomainError(f"The {'document' if is_document(notice) else 'notice'} has already been served on "
+                          "every address of those channels.")
     db.session.flush()
     from notices.serving import timeline
 
     for dispatch in created:
         timeline.record(notice, EventKind.QUEUED, source="sulah", dispatch=dispatch, actor=actor,
                         raw=f"queued {dispatch.idempotency_key}".encode(), detail=dispatch.channel.value)
-    audit.record("notice.service_requested", actor=actor, case=notice.case, payload={
-        "notice_id": notice.id, "channels": sorted(c.value for c in channels),
-        "dispatch_ids": [d.id for d in created], "escalate_to_odr": terms.escalate_to_odr})
+    requested = {"channels": sorted(c.value for c in channels), "dispatch_ids": [d.id for d in created]}
+    if is_document(notice):
+        if notice.status in SERVED_DOCUMENT.sources("serve"):
+            lifecycle.fire(SERVED_DOCUMENT, notice, "serve", actor,
+                           payload={"kind": notice.kind.value, **requested})
+        else:  # served already; another channel now
+            audit.record("served_document.service_requested", actor=actor, case=notice.case, payload={
+                "served_document_id": notice.id, "kind": notice.kind.value, **requested})
+    else:
+        audit.record("notice.service_requested", actor=actor, case=notice.case, payload={
+            "notice_id": notice.id, **requested, "escalate_to_odr": terms.escalate_to_odr})
     for dispatch in created:
         if dispatch.channel in WORKER_CHANNELS:
             queue(dispatch.id)

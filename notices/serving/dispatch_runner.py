@@ -35,6 +35,7 @@ from notices.models import Notice
 from notices.serving import receipt, timeline
 from notices.serving.channels import Delivery, Sent, channel_for
 from notices.serving.contact_rules import ContactPolicy, ist_day_bounds, next_contact_time
+from notices.serving.documents import ServedDocument
 from notices.serving.models import ChannelKind, Dispatch, EventKind, ServiceTerms
 from notices.serving.states import DISPATCH, DispatchStatus
 from portal import lifecycle
@@ -84,7 +85,7 @@ def _locked(dispatch_id: int) -> Dispatch | None:
     if dispatch is None:
         return None
     # Lock order everywhere: the debtor, then the dispatch (the daily cap is per debtor).
-    db.session.execute(select(Party.id).where(Party.id == dispatch.notice.case.debtor_party_id)
+    db.session.execute(select(Party.id).where(Party.id == dispatch.served.case.debtor_party_id)
                        .with_for_update())
     db.session.refresh(dispatch, with_for_update=True)
     return dispatch
@@ -93,8 +94,9 @@ def _locked(dispatch_id: int) -> Dispatch | None:
 def contacts_today(party_id: int, now: datetime, excluding: int) -> int:
     start, end = ist_day_bounds(now)
     return db.session.scalar(
-        select(func.count(Dispatch.id)).join(Notice, Notice.id == Dispatch.notice_id)
-        .join(Case, Case.id == Notice.case_id)
+        select(func.count(Dispatch.id)).outerjoin(Notice, Notice.id == Dispatch.notice_id)
+        .outerjoin(ServedDocument, ServedDocument.id == Dispatch.document_id)
+        .join(Case, Case.id == func.coalesce(Notice.case_id, ServedDocument.case_id))
         .where(Case.debtor_party_id == party_id, Dispatch.id != excluding,
                Dispatch.channel != ChannelKind.POST,
                or_(Dispatch.sent_at.between(start, end),
@@ -119,7 +121,7 @@ def _claim(dispatch_id: int) -> Outcome | tuple[ChannelKind, Delivery]:
         rollback()
         return _fail(dispatch_id, f"Gave up after {cfg['DISPATCH_MAX_ATTEMPTS']} attempts: "
                                   f"{dispatch.last_error or 'no answer'}")
-    notice, case = dispatch.notice, dispatch.notice.case
+    notice, case = dispatch.served, dispatch.served.case
     if dispatch.channel == ChannelKind.WHATSAPP:
         held = _whatsapp_waits_for_email(dispatch, now)
         if held is not None:
@@ -206,15 +208,16 @@ def _settle(dispatch_id: int) -> Outcome:
     if at is None:  # not accepted: nothing to settle (a claim sends it)
         rollback()
         return Outcome("done", detail="not accepted")
-    notice, case = dispatch.notice, dispatch.notice.case
+    notice, case = dispatch.served, dispatch.served.case
     lifecycle.fire(DISPATCH, dispatch, "sent", None, lock=False,  # locked by _locked
                    changes={"sent_at": at, "claimed_until": None, "last_error": None},
                    payload={"provider": dispatch.provider, "accepted_at": at.isoformat(),
                             "provider_message_id": dispatch.provider_message_id})
-    terms = db.session.get(ServiceTerms, notice.id)
+    terms = db.session.get(ServiceTerms, notice.id) if dispatch.notice_id is not None else None
     if terms is not None and terms.first_dispatched_at is None:
         terms.first_dispatched_at = at  # dispatch (IT Act s.13(1)); the period runs from receipt
-    if case.status == CaseStatus.NOTICE_SIGNED:
+    # A served document (an award, an order) never moves the case's notice statuses.
+    if dispatch.notice_id is not None and case.status == CaseStatus.NOTICE_SIGNED:
         fire(case, "serve_notice", None, payload={"notice_id": notice.id, "dispatch_id": dispatch.id})
     timeline.record(notice, EventKind.DISPATCHED, source=dispatch.provider, dispatch=dispatch,
                     raw=dispatch.accepted_reply or b"", occurred_at=at,
@@ -250,7 +253,7 @@ def _retry(dispatch_id: int, error: str) -> Outcome:
     lifecycle.fire(DISPATCH, dispatch, "retry", None, lock=False,  # locked by _locked
                    changes={"claimed_until": None, "last_error": error[:2000], "not_before": at},
                    payload={"attempt": dispatch.attempts, "error": error[:500], "next_at": at.isoformat()})
-    timeline.record(dispatch.notice, EventKind.RETRY, source="sulah", dispatch=dispatch,
+    timeline.record(dispatch.served, EventKind.RETRY, source="sulah", dispatch=dispatch,
                     raw=f"attempt {dispatch.attempts} failed: {error}".encode(),
                     detail=f"Attempt {dispatch.attempts} failed ({error[:200]}); next in {delay:.0f} s")
     commit()
@@ -265,7 +268,7 @@ def _fail(dispatch_id: int, error: str) -> Outcome:
     lifecycle.fire(DISPATCH, dispatch, "fail", None, lock=False,  # locked by _locked
                    changes={"claimed_until": None, "last_error": error[:2000]},
                    payload={"error": error[:500]})
-    timeline.record(dispatch.notice, EventKind.FAILED, source="sulah", dispatch=dispatch,
+    timeline.record(dispatch.served, EventKind.FAILED, source="sulah", dispatch=dispatch,
                     raw=f"failed {dispatch.id}: {error}".encode(), detail=error[:500])
     from notices.serving.delivery import tell_creditor_failed
 

@@ -4,5 +4,6 @@ from __future__ import annotations
 
 from portal.hooks import Hook
 
-# (case_id, notice_id, dispatch_id) -> (link, token): the debtor's personal link for this attempt.
+# (case_id, notice_id, dispatch_id, *, document_id=None) -> (link, token): the debtor's personal link
+# for this attempt, with a notice or (notice_id None) a served document.
 issue_debtor_link: Hook = Hook("notices.serving.issue_debtor_link", provided_by="portal.debtor")

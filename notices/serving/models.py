@@ -1,5 +1,7 @@
-"""Serving a signed notice: one Dispatch per (notice, channel, address), its delivery timeline of
-DeliveryEvents, and the versions of the delivery-proof certificate built from that timeline."""
+"""Serving a signed notice or a served document (notices/serving/documents.py): one Dispatch per
+(what is served, channel, address), its delivery timeline of DeliveryEvents, and the versions of the
+delivery-proof certificate built from that timeline. Each row names either a notice or a served
+document (`notice_id` or `document_id`, never both); `served` is whichever it is."""
 from __future__ import annotations
 
 import enum
@@ -7,6 +9,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     Date,
     ForeignKey,
     Integer,
@@ -19,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from notices.models import Notice
+from notices.serving.documents import ServedDocument
 from notices.serving.states import DispatchStatus, ExpertCertificateStatus
 from portal.accounts import enum_column
 from portal.extensions import db
@@ -56,9 +60,12 @@ class EventKind(enum.StrEnum):
 
 class Dispatch(db.Model):
     __tablename__ = "dispatches"
+    __table_args__ = (CheckConstraint("(notice_id IS NULL) <> (document_id IS NULL)",
+                                      name="one_subject"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"), index=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("served_documents.id"), index=True)
     channel: Mapped[ChannelKind] = enum_column(ChannelKind)
     purpose: Mapped[Purpose] = enum_column(Purpose, default=Purpose.NOTICE)
     address: Mapped[str] = mapped_column(String(254))
@@ -84,19 +91,28 @@ class Dispatch(db.Model):
     accepted_reply: Mapped[bytes | None] = mapped_column(LargeBinary)
     accepted_detail: Mapped[str | None] = mapped_column(Text)
 
-    notice: Mapped[Notice] = relationship()
+    notice: Mapped[Notice | None] = relationship()
+    document: Mapped[ServedDocument | None] = relationship()
     events: Mapped[list[DeliveryEvent]] = relationship(
         back_populates="dispatch", order_by="DeliveryEvent.id")
 
+    @property
+    def served(self) -> Notice | ServedDocument:
+        """What this dispatch carries: the notice, or the served document."""
+        return self.notice if self.notice_id is not None else self.document
+
     def notice_dispatches(self) -> list[Dispatch]:
+        """Every dispatch of the same notice or served document."""
         from sqlalchemy import select
 
-        return list(db.session.scalars(select(Dispatch).where(Dispatch.notice_id == self.notice_id)))
+        same = (Dispatch.notice_id == self.notice_id) if self.notice_id is not None \
+            else (Dispatch.document_id == self.document_id)
+        return list(db.session.scalars(select(Dispatch).where(same)))
 
     @property
     def case(self):
-        """The notice's case: where the dispatch's lifecycle events are audited."""
-        return self.notice.case
+        """The served thing's case: where the dispatch's lifecycle events are audited."""
+        return self.served.case
 
     @property
     def unread(self) -> bool:
@@ -114,10 +130,13 @@ class DeliveryEvent(db.Model):
     # timestamp, so a new payload hash), or repeat the provider's own event id.
     __table_args__ = (UniqueConstraint("dispatch_id", "kind", "payload_sha256"),
                       UniqueConstraint("source", "provider_message_id", "provider_status"),
-                      UniqueConstraint("source", "provider_event_id"))
+                      UniqueConstraint("source", "provider_event_id"),
+                      CheckConstraint("(notice_id IS NULL) <> (document_id IS NULL)",
+                                      name="one_subject"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"), index=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("served_documents.id"), index=True)
     dispatch_id: Mapped[int | None] = mapped_column(ForeignKey("dispatches.id"), index=True)
     kind: Mapped[EventKind] = enum_column(EventKind)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -142,10 +161,13 @@ class DeliveryProof(db.Model):
     """One version of the delivery-proof certificate (PDF in the evidence store, hash in the ledger)."""
 
     __tablename__ = "delivery_proofs"
-    __table_args__ = (UniqueConstraint("notice_id", "version"),)
+    __table_args__ = (UniqueConstraint("notice_id", "version"), UniqueConstraint("document_id", "version"),
+                      CheckConstraint("(notice_id IS NULL) <> (document_id IS NULL)",
+                                      name="one_subject"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"), index=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("served_documents.id"), index=True)
     version: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     events_count: Mapped[int] = mapped_column(Integer)

@@ -95,7 +95,7 @@ def print_pack(dispatch: Dispatch, service: PostalService | None = None) -> byte
     """The DL envelope and the A.D. card for a postal dispatch; the notice prints from its signed PDF."""
     _require_post(dispatch)
     posting = posting_of(dispatch)
-    notice = dispatch.notice
+    notice = dispatch.served
     html = render_template(
         "pdf/post_pack.html", dispatch=dispatch, notice=notice, case=notice.case, debtor=notice.case.debtor,
         sender=sender_of(dispatch), posting=posting,
@@ -105,8 +105,12 @@ def print_pack(dispatch: Dispatch, service: PostalService | None = None) -> byte
 
 
 def sender_of(dispatch: Dispatch) -> Sender:
-    notice = dispatch.notice
+    notice = dispatch.served
     creditor = notice.case.creditor
+    if dispatch.document_id is not None:  # the tribunal's (or a party's) document, in its own name
+        return Sender(name=notice.signatory or notice.sender, on_behalf_of=notice.sender,
+                      address=creditor.address.strip(),
+                      return_address=creditor.address.strip())
     advocate = notice.advocate
     profile = advocate.advocate_profile if advocate is not None else None
     office = (profile.office_address or "").strip() if profile is not None else ""
@@ -149,14 +153,15 @@ def record_posting(actor: User, dispatch: Dispatch, article: str, service: Posta
     except ValueError:
         raise PostalInputError("Choose registered post or speed post.") from None
     number = article_number(article, service)
-    notice, case = dispatch.notice, dispatch.notice.case
+    notice, case = dispatch.served, dispatch.served.case
     signed_on = notice.signed_at.astimezone(IST).date()
     if booked_on > today_ist():
         raise PostalInputError("The booking date is in the future. Enter the date on the receipt.")
     if booked_on < signed_on:
         raise PostalInputError(f"The booking date is before the notice was signed "
                                f"({signed_on:%d %b %Y}). Enter the date on the receipt.")
-    last = cheque.notice_last_day(notice.memo_received_on) if notice.memo_received_on else None
+    memo = getattr(notice, "memo_received_on", None)  # a served document has none
+    last = cheque.notice_last_day(memo) if memo else None
     if last is not None and booked_on > last:
         raise PostalInputError(
             f"Posted on {booked_on:%d %b %Y}, after {last:%d %b %Y}: "
@@ -172,10 +177,10 @@ def record_posting(actor: User, dispatch: Dispatch, article: str, service: Posta
                    changes={"sent_at": at, "claimed_until": None, "provider": PROVIDER,
                             "provider_message_id": number, "last_error": None},
                    payload={"article_number": number, "booked_on": booked_on.isoformat()})
-    terms = db.session.get(ServiceTerms, notice.id)
+    terms = db.session.get(ServiceTerms, notice.id) if dispatch.notice_id is not None else None
     if terms is not None and terms.first_dispatched_at is None:
         terms.first_dispatched_at = at  # dispatch (IT Act s.13(1)); the period runs from receipt
-    if case.status == CaseStatus.NOTICE_SIGNED:
+    if dispatch.notice_id is not None and case.status == CaseStatus.NOTICE_SIGNED:
         fire(case, "serve_notice", actor, payload={"notice_id": notice.id, "dispatch_id": dispatch.id})
     raw = json.dumps({"article_number": number, "booked_on": booked_on.isoformat(),
                       "dispatch_id": dispatch.id, "service": service.value},
@@ -210,16 +215,16 @@ def attach_tracking(actor: User, dispatch: Dispatch, stream: BinaryIO, filename:
         if scanned_at.astimezone(IST).date() < posting.booked_on:
             raise PostalInputError(f"That entry is before the article was booked "
                                    f"({posting.booked_on:%d %b %Y}).")
-    doc = add_document(actor, dispatch.notice.case, stream, filename, DocumentKind.CORRESPONDENCE,
+    doc = add_document(actor, dispatch.served.case, stream, filename, DocumentKind.CORRESPONDENCE,
                        f"India Post tracking record, article {posting.article_number}")
     raw = f"{doc.sha256} {doc.filename}".encode()
-    event = timeline.record(dispatch.notice, EventKind.RECORDED, source=PROVIDER, dispatch=dispatch,
+    event = timeline.record(dispatch.served, EventKind.RECORDED, source=PROVIDER, dispatch=dispatch,
                             raw=raw, provider_ref=posting.article_number, actor=actor,
                             detail=f"Tracking record uploaded: {doc.filename} (document {doc.id})")
     if event is None:
         raise DomainError("This tracking record is already attached to the dispatch.")
     if outcome == TrackedOutcome.DELIVERED:
-        timeline.record(dispatch.notice, EventKind.DELIVERED, source=PROVIDER, dispatch=dispatch, raw=raw,
+        timeline.record(dispatch.served, EventKind.DELIVERED, source=PROVIDER, dispatch=dispatch, raw=raw,
                         occurred_at=scanned_at, provider_ref=posting.article_number, actor=actor,
                         detail=f"Delivery scan of article {posting.article_number} on the tracking record "
                                f"(document {doc.id})")
@@ -231,7 +236,7 @@ def attach_tracking(actor: User, dispatch: Dispatch, stream: BinaryIO, filename:
 def _returned(actor: User, dispatch: Dispatch, posting: Posting, doc: Document, raw: bytes,
               at: datetime) -> None:
     reason = f"Article {posting.article_number} was returned undelivered (tracking record, document {doc.id})"
-    timeline.record(dispatch.notice, EventKind.FAILED, source=PROVIDER, dispatch=dispatch, raw=raw,
+    timeline.record(dispatch.served, EventKind.FAILED, source=PROVIDER, dispatch=dispatch, raw=raw,
                     occurred_at=at, provider_ref=posting.article_number, actor=actor, detail=reason)
     if dispatch.status in DISPATCH.sources("returned"):
         lifecycle.fire(DISPATCH, dispatch, "returned", actor, changes={"last_error": reason},
@@ -252,10 +257,10 @@ def attach_returned_card(actor: User, dispatch: Dispatch, stream: BinaryIO, file
         raise PostalInputError(f"The delivery date is before the notice was posted "
                                f"({posting.booked_on:%d %b %Y}). Enter the date on the card.")
     detail = f"{CARD_RETURNED}, signed by the addressee on {delivered_on:%d %b %Y}"
-    doc = add_document(actor, dispatch.notice.case, stream, filename, DocumentKind.DELIVERY_PROOF,
+    doc = add_document(actor, dispatch.served.case, stream, filename, DocumentKind.DELIVERY_PROOF,
                        f"{detail}; article {posting.article_number}")
     # The card carries a date and no time: the event keeps the day only (shown without a time).
-    timeline.record(dispatch.notice, EventKind.DELIVERED, source=PROVIDER, dispatch=dispatch,
+    timeline.record(dispatch.served, EventKind.DELIVERED, source=PROVIDER, dispatch=dispatch,
                     raw=f"{doc.sha256} {doc.filename}".encode(), occurred_at=_noon_ist(delivered_on),
                     time_known=False,
                     provider_ref=posting.article_number, actor=actor, detail=f"{detail} (document {doc.id})")

@@ -16,8 +16,10 @@ from evidence import store_pdf
 from notices.models import Notice
 from notices.serving import receipt, timeline
 from notices.serving.dispatch import dispatches_for
+from notices.serving.documents import ServedDocument
 from notices.serving.models import DeliveryEvent, DeliveryProof, ExpertCertificate
 from notices.serving.states import ExpertCertificateStatus
+from notices.serving.subject import Served, is_document, load, owner, payload, same
 from portal import audit
 from portal.extensions import db
 from portal.pdf import html_to_pdf
@@ -25,35 +27,45 @@ from portal.seal import seal
 from portal.types import IST, utcnow
 
 
-def latest(notice_id: int) -> DeliveryProof | None:
-    return db.session.scalar(select(DeliveryProof).where(DeliveryProof.notice_id == notice_id)
+def latest(served: Served | int) -> DeliveryProof | None:
+    """The newest certificate of a notice (or a notice's id) or of a served document."""
+    where = DeliveryProof.notice_id == served if isinstance(served, int) else same(DeliveryProof, served)
+    return db.session.scalar(select(DeliveryProof).where(where)
                              .order_by(DeliveryProof.version.desc()).limit(1))
 
 
-def stale(now: datetime, limit: int = 500) -> list[int]:
-    """Notices whose latest certificate counts fewer events than their timeline holds, the last
-    event older than PROOF_STALE_SECONDS (its own refresh had that long to run)."""
+def stale(now: datetime, limit: int = 500) -> list[int | str]:
+    """Notices (their ids) and served documents (their keys, "d3") whose latest certificate counts
+    fewer events than their timeline holds, the last event older than PROOF_STALE_SECONDS (its own
+    refresh had that long to run)."""
     quiet = now - timedelta(seconds=current_app.config["PROOF_STALE_SECONDS"])
-    events = (select(DeliveryEvent.notice_id, func.count(DeliveryEvent.id).label("n"),
-                     func.max(DeliveryEvent.recorded_at).label("last"))
-              .group_by(DeliveryEvent.notice_id).subquery())
-    proofs = (select(DeliveryProof.notice_id, func.max(DeliveryProof.events_count).label("n"))
-              .group_by(DeliveryProof.notice_id).subquery())
-    return list(db.session.scalars(
-        select(events.c.notice_id).join(Notice, Notice.id == events.c.notice_id)
-        .outerjoin(proofs, proofs.c.notice_id == events.c.notice_id)
-        .where(Notice.signed_pdf_sha256.is_not(None), events.c.last <= quiet,
-               events.c.n > func.coalesce(proofs.c.n, 0))
-        .order_by(events.c.notice_id).limit(limit)))
+    out: list[int | str] = []
+    owners = ((DeliveryEvent.notice_id, Notice, Notice.signed_pdf_sha256),
+              (DeliveryEvent.document_id, ServedDocument, ServedDocument.signed_pdf_sha256))
+    for column, model, signed in owners:
+        proof_column = DeliveryProof.notice_id if model is Notice else DeliveryProof.document_id
+        events = (select(column.label("owner"), func.count(DeliveryEvent.id).label("n"),
+                         func.max(DeliveryEvent.recorded_at).label("last"))
+                  .where(column.is_not(None)).group_by(column).subquery())
+        proofs = (select(proof_column.label("owner"), func.max(DeliveryProof.events_count).label("n"))
+                  .where(proof_column.is_not(None)).group_by(proof_column).subquery())
+        ids = db.session.scalars(
+            select(events.c.owner).join(model, model.id == events.c.owner)
+            .outerjoin(proofs, proofs.c.owner == events.c.owner)
+            .where(signed.is_not(None), events.c.last <= quiet, events.c.n > func.coalesce(proofs.c.n, 0))
+            .order_by(events.c.owner).limit(limit - len(out)))
+        out += [i if model is Notice else f"d{i}" for i in ids]
+    return out
 
 
-def render(notice: Notice, version: int) -> bytes:
+def render(notice: Served, version: int) -> bytes:
     """The certificate; CertificateIncomplete (nothing rendered) while a Part A setting is missing."""
     part_a = evidence.part_a()
     events = timeline.events_for(notice)
     debtor = notice.case.debtor
     html = render_template(
         "pdf/delivery_proof.html", notice=notice, case=notice.case, version=version,
+        document=notice if is_document(notice) else None,
         dispatches=dispatches_for(notice), events=events, generated_ist=utcnow().astimezone(IST),
         part_a=part_a, receipt=receipt.for_notice(notice),
         part_b=[c for c in expert_certificates(notice) if c.status == ExpertCertificateStatus.ATTACHED],
@@ -63,29 +75,33 @@ def render(notice: Notice, version: int) -> bytes:
     return html_to_pdf(html)
 
 
-def expert_certificates(notice: Notice) -> list[ExpertCertificate]:
+def expert_certificates(notice: Served) -> list[ExpertCertificate]:
+    if is_document(notice):
+        return []  # Part B is asked for a notice's proof (notices/serving/part_b.py)
     return list(db.session.scalars(select(ExpertCertificate).where(ExpertCertificate.notice_id == notice.id)
                                    .order_by(ExpertCertificate.id)))
 
 
-def refresh(notice_id: int) -> str | None:
-    """A new version when events arrived since the last one; returns its SHA-256 (or None)."""
+def refresh(served: int | str) -> str | None:
+    """A new version when events arrived since the last one; returns its SHA-256 (or None).
+    `served`: a notice's id, or a served document's key ("d3")."""
 
-    notice = db.session.get(Notice, notice_id)
+    notice = load(served)
     if notice is None or notice.signed_pdf_sha256 is None:
         return None
     count = len(timeline.events_for(notice))
-    previous = latest(notice_id)
+    previous = latest(notice)
     attached = [c.attached_at for c in expert_certificates(notice) if c.attached_at is not None]
     if previous is not None and previous.events_count == count and not any(
             at > previous.created_at for at in attached):
         return None  # nothing new: no event, no expert's certificate attached since
     version = previous.version + 1 if previous else 1
-    reason = f"Delivery proof of notice {notice.case.reference}/N{notice.id}, version {version}"
+    what = notice.label if is_document(notice) else f"notice {notice.case.reference}/N{notice.id}"
+    reason = f"Delivery proof of {what}, version {version}"
     sealed, _demo = seal(render(notice, version), reason=reason)
     sha = store_pdf(sealed)
-    db.session.add(DeliveryProof(notice_id=notice.id, version=version, sha256=sha, events_count=count))
+    db.session.add(DeliveryProof(**owner(notice), version=version, sha256=sha, events_count=count))
     db.session.flush()
     audit.record("delivery.proof_issued", actor=None, case=notice.case, payload={
-        "notice_id": notice.id, "version": version, "sha256": sha, "events": count})
+        **payload(notice), "version": version, "sha256": sha, "events": count})
     return sha

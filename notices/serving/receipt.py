@@ -30,9 +30,11 @@ from sqlalchemy import select
 
 from notices import cheque
 from notices.models import DEMAND_KINDS, Notice, NoticeKind
+from notices.serving.documents import ServedDocument
 from notices.serving.models import ChannelKind, DeliveryEvent, Dispatch, EventKind, Purpose, ServiceTerms
-from notices.serving.states import DispatchStatus
-from portal import audit
+from notices.serving.states import SERVED_DOCUMENT, DispatchStatus, ServedDocumentStatus
+from notices.serving.subject import Served, is_document, payload, same
+from portal import audit, lifecycle
 from portal.cases import CaseStatus, fire
 from portal.extensions import db
 from portal.types import IST
@@ -160,15 +162,16 @@ def pay_by(received_on: date, days: int) -> date:
 
 # --- the query --------------------------------------------------------------------------------------
 
-def for_notice(notice: Notice) -> Receipt:
+def for_notice(notice: Served) -> Receipt:
+    """Whether a notice, or a served document, reached its addressee."""
     rows = db.session.execute(
         select(DeliveryEvent, Dispatch).outerjoin(Dispatch, Dispatch.id == DeliveryEvent.dispatch_id)
-        .where(DeliveryEvent.notice_id == notice.id)
+        .where(same(DeliveryEvent, notice))
         .order_by(DeliveryEvent.occurred_at, DeliveryEvent.id)).all()
     sightings = [_sighting(event, sent) for event, sent in rows
                  if sent is None or sent.purpose == Purpose.NOTICE]  # a reminder is not the notice
     own = db.session.scalars(select(Dispatch).where(
-        Dispatch.notice_id == notice.id, Dispatch.purpose == Purpose.NOTICE).order_by(Dispatch.id))
+        same(Dispatch, notice), Dispatch.purpose == Purpose.NOTICE).order_by(Dispatch.id))
     anything_designated = any(c.designated for c in notice.case.debtor.contacts)
     return decide(sightings, [(d.channel, d.address, d.status) for d in own], anything_designated)
 
@@ -183,9 +186,12 @@ def _sighting(event: DeliveryEvent, sent: Dispatch | None) -> Sighting:
 
 # --- applying it ------------------------------------------------------------------------------------
 
-def settle(notice: Notice, kind: EventKind) -> None:
+def settle(notice: Served, kind: EventKind) -> None:
     """After a timeline event: start (or move earlier) the period that runs from receipt."""
     if kind not in RECEIPT_KINDS:
+        return
+    if is_document(notice):
+        _settle_document(notice)
         return
     terms = db.session.get(ServiceTerms, notice.id)
     if terms is None:
@@ -209,14 +215,40 @@ def settle(notice: Notice, kind: EventKind) -> None:
     audit.record("notice.received", actor=None, case=notice.case, payload=payload)
 
 
+def _settle_document(document: ServedDocument) -> None:
+    """A served document's receipt: its own date, and its lifecycle moves to RECEIVED (the clock it
+    starts, an award's s.34 window say, is read by its package from `received_at`)."""
+    found = for_notice(document)
+    if not found.received or (document.received_at is not None and document.received_at <= found.at):
+        return
+    fields = {"received_at": found.at.isoformat(), "evidence": found.evidence.kind.value,
+              "dispatch_id": found.evidence.dispatch_id, "how": found.how, "how_hi": found.how_hi,
+              "kind": document.kind.value}
+    if document.status in SERVED_DOCUMENT.sources("received"):
+        lifecycle.fire(SERVED_DOCUMENT, document, "received", None, changes={"received_at": found.at},
+                       payload=fields)
+    else:  # received already; better evidence moved the date earlier
+        document.received_at = found.at
+        db.session.flush()
+        audit.record("served_document.receipt_moved", actor=None, case=document.case,
+                     payload={**payload(document), **fields})
+
+
 def after_failure(dispatch: Dispatch) -> None:
     """A dispatch of the document itself failed or bounced. When that leaves no channel that did not
     fail and no receipt, the document is not served: the case returns to "notice signed", the clocks
     stop and the creditor is told (issue 23.3)."""
     if dispatch.purpose != Purpose.NOTICE:
         return
-    notice = dispatch.notice
+    notice = dispatch.served
     if for_notice(notice).state != State.FAILED:
+        return
+    if is_document(notice):
+        if notice.status == ServedDocumentStatus.SERVING:
+            lifecycle.fire(SERVED_DOCUMENT, notice, "unserved", None, payload={
+                "kind": notice.kind.value, "dispatch_id": dispatch.id,
+                "channels": [f"{d.channel.value} to {d.address}" for d in dispatch.notice_dispatches()
+                             if d.purpose == Purpose.NOTICE]})
         return
     terms = db.session.get(ServiceTerms, notice.id)
     if terms is not None:

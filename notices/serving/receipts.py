@@ -39,7 +39,7 @@ def status_updates(channel: ChannelKind, provider: str, updates: Sequence[Status
         kind = _KIND[update.status]
         # A resent status (WhatsApp re-sends with a new timestamp) names the same message and status.
         identity = ProviderIdentity(update.message_id, update.status.value, update.extra.get("event_id"))
-        event = timeline.record(dispatch.notice, kind, source=provider, dispatch=dispatch, raw=update.raw,
+        event = timeline.record(dispatch.served, kind, source=provider, dispatch=dispatch, raw=update.raw,
                                 occurred_at=update.at, provider_ref=update.message_id, detail=update.detail,
                                 identity=identity)
         if event is None:
@@ -61,7 +61,7 @@ def bounce(b: Bounce, raw: bytes) -> bool:
     # A DSN saying "delivered" is the receiving server's own report that the record entered the
     # addressee's mailbox (IT Act s.13(2)); any other action is a bounce or a delay.
     kind = EventKind.DELIVERED if b.action == "delivered" else EventKind.BOUNCED
-    event = timeline.record(dispatch.notice, kind, source="dsn", dispatch=dispatch, raw=raw,
+    event = timeline.record(dispatch.served, kind, source="dsn", dispatch=dispatch, raw=raw,
                             provider_ref=b.status, detail=detail, identity=identity)
     if event is not None and b.permanent:
         _fail(dispatch, f"The e-mail bounced ({b.status}): {b.diagnostic or 'address rejected'}")
@@ -73,7 +73,7 @@ def opened(pixel_token: str, user_agent: str) -> bool:
     if dispatch is None:
         raise UnknownMessage("Unknown tracking pixel.")
     # The first open is the one that matters; later ones are the same fact again.
-    event = timeline.record(dispatch.notice, EventKind.OPENED, source="pixel", dispatch=dispatch,
+    event = timeline.record(dispatch.served, EventKind.OPENED, source="pixel", dispatch=dispatch,
                             raw=f"opened {dispatch.id}".encode(), detail=user_agent[:300])
     return event is not None
 

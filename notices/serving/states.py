@@ -71,3 +71,26 @@ EXPERT_CERTIFICATE = Machine(
     ),
     noun="the expert's certificate",
 )
+
+
+class ServedDocumentStatus(enum.StrEnum):
+    READY = "ready"          # signed and held, not yet sent to its addressee
+    SERVING = "serving"      # service requested on some channel; no proof of receipt yet
+    RECEIVED = "received"    # receipt proven (IT Act s.12/s.13, notices/serving/receipt.py)
+    UNSERVED = "unserved"    # every channel failed or bounced: not served, serve it again
+
+
+D = ServedDocumentStatus
+# Served by the tribunal (an award, an order) or by the party that signed it (a settlement, a request);
+# the worker settles receipt and failure from the delivery timeline.
+SERVED_DOCUMENT = Machine(
+    "served_document", ServedDocumentStatus,
+    initial=frozenset({D.READY}),
+    transitions=(
+        transition("serve", {D.READY, D.UNSERVED}, D.SERVING, {Role.NEUTRAL, C, Role.ADVOCATE, SYS},
+                   label="Serve"),
+        transition("received", {D.SERVING, D.UNSERVED}, D.RECEIVED, {SYS}, label="Receipt proven"),
+        transition("unserved", D.SERVING, D.UNSERVED, {SYS}, label="Every channel failed"),
+    ),
+    noun="the served document",
+)

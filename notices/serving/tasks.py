@@ -72,10 +72,11 @@ def sweep_dispatches() -> int:
 # another writer (SQLite's deferred transactions, a PostgreSQL lock timeout) is simply tried again.
 @shared_task(name="notices.refresh_delivery_proof", acks_late=True, autoretry_for=(OperationalError,),
              retry_backoff=1, retry_backoff_max=30, retry_jitter=True, max_retries=8)
-def refresh_delivery_proof(notice_id: int) -> str | None:
+def refresh_delivery_proof(served: int | str) -> str | None:
+    """`served`: a notice's id, or a served document's key ("d3")."""
     from notices.serving import proof
 
-    sha = proof.refresh(notice_id)
+    sha = proof.refresh(served)
     commit()
     return sha
 

@@ -14,9 +14,9 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
-from notices.models import Notice
 from notices.serving import receipt
 from notices.serving.models import DeliveryEvent, Dispatch, EventKind
+from notices.serving.subject import Served, key, owner, payload, same
 from portal import audit, outbox
 from portal.extensions import db
 from portal.types import utcnow
@@ -39,13 +39,13 @@ class ProviderIdentity:
             object.__setattr__(self, "event_id", self.event_id[:200] or None)
 
 
-def _seen(notice: Notice, kind: EventKind, dispatch_id: int | None, sha: str, source: str,
+def _seen(notice: Served, kind: EventKind, dispatch_id: int | None, sha: str, source: str,
           identity: ProviderIdentity | None) -> bool:
     same_dispatch = (DeliveryEvent.dispatch_id.is_(None) if dispatch_id is None
                      else DeliveryEvent.dispatch_id == dispatch_id)
-    same = [DeliveryEvent.notice_id == notice.id, DeliveryEvent.kind == kind,
-            DeliveryEvent.payload_sha256 == sha, same_dispatch]
-    if db.session.scalar(select(DeliveryEvent.id).where(*same)) is not None:
+    alike = [same(DeliveryEvent, notice), DeliveryEvent.kind == kind,
+             DeliveryEvent.payload_sha256 == sha, same_dispatch]
+    if db.session.scalar(select(DeliveryEvent.id).where(*alike)) is not None:
         return True
     if identity is None:
         return False
@@ -57,7 +57,7 @@ def _seen(notice: Notice, kind: EventKind, dispatch_id: int | None, sha: str, so
                              .limit(1)) is not None
 
 
-def record(notice: Notice, kind: EventKind, *, source: str, raw: bytes, dispatch: Dispatch | None = None,
+def record(notice: Served, kind: EventKind, *, source: str, raw: bytes, dispatch: Dispatch | None = None,
            occurred_at: datetime | None = None, provider_ref: str | None = None, detail: str = "",
            actor=None, identity: ProviderIdentity | None = None,
            time_known: bool = True) -> DeliveryEvent | None:
@@ -67,7 +67,7 @@ def record(notice: Notice, kind: EventKind, *, source: str, raw: bytes, dispatch
     dispatch_id = dispatch.id if dispatch is not None else None
     if _seen(notice, kind, dispatch_id, sha, source, identity):
         return None
-    event = DeliveryEvent(notice_id=notice.id, dispatch_id=dispatch_id, kind=kind,
+    event = DeliveryEvent(**owner(notice), dispatch_id=dispatch_id, kind=kind,
                           occurred_at=occurred_at or utcnow(), time_known=time_known, source=source,
                           provider_ref=provider_ref,
                           detail=detail[:2000], payload_sha256=sha,
@@ -83,21 +83,25 @@ def record(notice: Notice, kind: EventKind, *, source: str, raw: bytes, dispatch
     except IntegrityError:
         return None
     audit.record(f"delivery.{kind.value}", actor=actor, case=notice.case, payload={
-        "notice_id": notice.id, "dispatch_id": dispatch_id,
+        **payload(notice), "dispatch_id": dispatch_id,
         "channel": dispatch.channel.value if dispatch is not None else None,
         "event_id": event.id, "source": source, "provider_ref": provider_ref,
         "occurred_at": event.occurred_at.isoformat(), "payload_sha256": sha})
     receipt.settle(notice, kind)  # a clock that runs from receipt starts here (IT Act s.13(2))
-    # One refresh per notice per transaction, run once this one commits.
-    outbox.enqueue("notices.refresh_delivery_proof", notice.id, key=f"proof:{notice.id}")
+    refresh_proof_after_commit(notice)  # one refresh per notice or document per transaction
     return event
 
 
-def events_for(notice: Notice) -> list[DeliveryEvent]:
-    return list(db.session.scalars(select(DeliveryEvent).where(DeliveryEvent.notice_id == notice.id)
+def events_for(notice: Served) -> list[DeliveryEvent]:
+    return list(db.session.scalars(select(DeliveryEvent).where(same(DeliveryEvent, notice))
                                    .order_by(DeliveryEvent.occurred_at, DeliveryEvent.id)))
 
 
-def refresh_proof_after_commit(notice_id: int) -> None:
-    """A new delivery-proof version after the commit, for a change that is not a delivery event."""
-    outbox.enqueue("notices.refresh_delivery_proof", notice_id, key=f"proof:{notice_id}")
+def refresh_proof_after_commit(served: Served | int) -> None:
+    """A new delivery-proof version after the commit (a notice's id names the notice). A notice's
+    task argument stays its bare id, as before served documents; a document's is its key ("d3")."""
+    if isinstance(served, int):
+        argument = served
+    else:
+        argument = key(served) if key(served).startswith("d") else served.id
+    outbox.enqueue("notices.refresh_delivery_proof", argument, key=f"proof:{argument}")

@@ -32,11 +32,30 @@ class PublicRecord:
     signed_at: datetime
     sha256: str
     served: bool
+    what: str = "legal notice"   # or a served document's title ("arbitral award")
+    signer_role: str = "advocate"
+
+
+def _document_record(code: str) -> PublicRecord | None:
+    """A served document (an award, an order) carries its own code on the same page."""
+    from notices.serving.documents import by_code
+
+    document = by_code(code.upper())
+    if document is None:
+        return None
+    case = document.case
+    return PublicRecord(code=document.verification_code, creditor=case.creditor.legal_name,
+                        debtor=case.debtor.legal_name, advocate=document.signatory or document.sender,
+                        signed_at=document.signed_at, sha256=document.signed_pdf_sha256,
+                        served=document.status.value != "ready", what=document.title.lower(),
+                        signer_role=document.sender)
 
 
 def public_record(code: str) -> PublicRecord | None:
     notice = db.session.scalar(select(Notice).where(Notice.verification_code == code.upper()))
-    if notice is None or notice.status != NoticeStatus.SIGNED or not notice.signed_pdf_sha256:
+    if notice is None:
+        return _document_record(code)
+    if notice.status != NoticeStatus.SIGNED or not notice.signed_pdf_sha256:
         return None
     case = notice.case
     served = case.status.value not in ("notice_signed",)

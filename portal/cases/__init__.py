@@ -53,18 +53,17 @@ from portal.cases.windows import (
     SERVED_STATUSES,
 )
 
-__all__ = ["AGEING", "AWARD_STATUSES", "SORTS", "case_snapshot", "parse_list_query",
-           "BadListQuery", "CASE", "Case", "CaseFacts", "CaseIn", "CaseStatus", "ClaimType",
-           "Computation", "ComputationError", "ContactKind", "DebtorFacts", "DueDateError", "FactsInvalid",
-           "INVOCABLE_STATUSES", "Invoice", "InvoiceFacts", "OBJECTION_WINDOW_DAYS", "OPEN_STATUSES",
-           "PAGE_SIZE", "PAYABLE_STATUSES", "PROCEEDINGS_STATUSES", "Party", "Payment", "PaymentFacts",
-           "PaymentMethod", "PaymentSource", "Position", "RESPONSE_STATUSES", "ROOM_OPEN_STATUSES",
-           "ROOM_VISIBLE_STATUSES", "SERVABLE_STATUSES", "SERVED_STATUSES", "assign_advocate", "case_for",
-           "case_limitation", "case_list_parts", "case_page_parts", "case_position", "check_facts",
-           "compute_case", "create_case", "create_cases", "debtor_owned_by", "engaged_advocates",
-           "find_engaged_advocate", "fire", "init_cases", "load_case", "next_instalment", "page",
-           "record_payment", "record_recovery_payment", "settlement_outstanding", "today_ist",
-           "transition_for", "visible_cases"]
+__all__ = ["AGEING", "AWARD_STATUSES", "BadListQuery", "CASE", "Case", "CaseFacts", "CaseIn", "CaseStatus",
+           "ClaimType", "Computation", "ComputationError", "ContactKind", "DebtorFacts", "DueDateError",
+           "FactsInvalid", "INVOCABLE_STATUSES", "Invoice", "InvoiceFacts", "OBJECTION_WINDOW_DAYS",
+           "OPEN_STATUSES", "PAGE_SIZE", "PAYABLE_STATUSES", "PROCEEDINGS_STATUSES", "Party", "Payment",
+           "PaymentFacts", "PaymentMethod", "PaymentSource", "Position", "RESPONSE_STATUSES",
+           "ROOM_OPEN_STATUSES", "ROOM_VISIBLE_STATUSES", "SERVABLE_STATUSES", "SERVED_STATUSES", "SORTS",
+           "assign_advocate", "case_for", "case_limitation", "case_list_parts", "case_page_parts",
+           "case_position", "case_snapshot", "check_facts", "compute_case", "create_case", "create_cases",
+           "debtor_owned_by", "engaged_advocates", "find_engaged_advocate", "fire", "init_cases", "load_case",
+           "next_instalment", "page", "parse_list_query", "record_payment", "record_recovery_payment",
+           "settlement_outstanding", "today_ist", "transition_for", "visible_cases"]
 
 
 def init_cases(app: Flask) -> None:

@@ -11,18 +11,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import render_template
 from sqlalchemy import select
 
 from portal import audit
 from portal.accounts import Engagement, Role, User
-from portal.adapters import MailMessage, queue_mail
 from portal.audit import AuditEvent
 from portal.cases.models import Case
 from portal.cases.states import ADVOCATE_CHANGEABLE
 from portal.errors import DomainError
 from portal.extensions import db
-from portal.urls import public_url
 
 ASSIGNED = "case.advocate_assigned"
 REASSIGNED = "case.advocate_reassigned"
@@ -85,10 +82,9 @@ def _check_changeable(case: Case) -> None:
                                           if status == "notice in review" else ""))
 
 
-def assign_advocate(actor: User, case: Case, advocate: User, *, notify: bool = True) -> bool:
+def assign_advocate(actor: User, case: Case, advocate: User) -> bool:
     """Make `advocate` the case's advocate (a first assignment or a change); False if they already
-    were. The advocate is e-mailed after commit unless `notify` is False (bulk callers send one
-    e-mail per advocate)."""
+    were."""
     _check_changeable(case)
     if not _is_engaged(case.creditor_org_id, advocate):
         raise DomainError(NOT_ENGAGED)
@@ -100,14 +96,12 @@ def assign_advocate(actor: User, case: Case, advocate: User, *, notify: bool = T
     if previous is not None:
         payload["previous_advocate_id"] = previous
     audit.record(REASSIGNED if previous is not None else ASSIGNED, actor=actor, case=case, payload=payload)
-    if notify:
-        tell_advocate(actor, advocate, [case])
     return True
 
 
 def assign_new_cases(actor: User, cases: list[Case], advocates: list[User | None]) -> None:
     """First assignments of cases just created (the form, the API, the import): one engagement check
-    per advocate, the audit events in one batch, one e-mail per advocate."""
+    per advocate, the audit events in one batch."""
     groups: dict[int, tuple[User, list[Case]]] = {}
     for case, advocate in zip(cases, advocates, strict=True):
         if advocate is not None:
@@ -121,8 +115,6 @@ def assign_new_cases(actor: User, cases: list[Case], advocates: list[User | None
             events.append((ASSIGNED, case, {"advocate_id": advocate.id}))
     if events:
         audit.record_many(events, actor=actor)
-    for advocate, assigned in groups.values():
-        tell_advocate(actor, advocate, assigned)
 
 
 @dataclass
@@ -134,25 +126,23 @@ class BulkResult:
 
 def assign_many(actor: User, cases: Iterable[Case], advocate: User) -> BulkResult:
     """Assign one advocate to many cases; a case that cannot take it is listed with the reason and
-    left as it was. One e-mail tells the advocate about all the new ones."""
+    left as it was."""
     if not _is_engaged(actor.org_id, advocate):
         raise DomainError(NOT_ENGAGED)
     result = BulkResult([], [], [])
     for case in cases:
         try:
-            changed = assign_advocate(actor, case, advocate, notify=False)
+            changed = assign_advocate(actor, case, advocate)
         except DomainError as exc:  # raised before anything changed on that case
             result.refused.append((case, str(exc)))
         else:
             (result.assigned if changed else result.unchanged).append(case)
-    if result.assigned:
-        tell_advocate(actor, advocate, result.assigned)
     return result
 
 
 def decline(actor: User, case: Case, reason: str) -> None:
-    """The assigned advocate declines the case; it is left without an advocate and the creditor's
-    people who filed and assigned it are e-mailed the reason after commit."""
+    """The assigned advocate declines the case; it is left without an advocate. The event names the
+    staff member who assigned it (`staff_id`): they and the organisation's administrators are told."""
     text = (reason or "").strip()
     if not text:
         raise DomainError("Give your reason for declining: the creditor will see it.")
@@ -163,8 +153,10 @@ def decline(actor: User, case: Case, reason: str) -> None:
     _check_changeable(case)
     assigner_id = _last_assigner_id(case)
     case.advocate_id, case.advocate = None, None
-    audit.record(DECLINED, actor=actor, case=case, payload={"advocate_id": actor.id, "reason": text})
-    tell_creditor_declined(case, actor, text, [case.created_by_id, assigner_id])
+    payload = {"advocate_id": actor.id, "reason": text}
+    if assigner_id is not None:
+        payload["staff_id"] = assigner_id
+    audit.record(DECLINED, actor=actor, case=case, payload=payload)
 
 
 @dataclass(frozen=True)
@@ -201,27 +193,3 @@ def _last_assigner_id(case: Case) -> int | None:
         select(AuditEvent.actor_id).where(AuditEvent.case_id == case.id,
                                           AuditEvent.action.in_((ASSIGNED, REASSIGNED)))
         .order_by(AuditEvent.case_seq.desc()).limit(1))
-
-
-def tell_advocate(actor: User, advocate: User, cases: list[Case]) -> None:
-    """Queue (after commit) one e-mail to the advocate naming the cases just assigned to them."""
-    if not advocate.active or not cases:
-        return
-    org = cases[0].creditor
-    items = [(case, public_url("cases.show_case", reference=case.reference)) for case in cases]
-    subject = (f"{org.legal_name} assigned you {cases[0].reference}" if len(cases) == 1 else
-               f"{org.legal_name} assigned you {len(cases)} cases")
-    text = render_template("email/case_assigned.txt", advocate=advocate, actor=actor, org=org, items=items)
-    queue_mail(MailMessage(to=[advocate.email], subject=subject, text=text))
-
-
-def tell_creditor_declined(case: Case, advocate: User, reason: str, user_ids: list[int | None]) -> None:
-    """Queue (after commit) the decline, with its reason, to the creditor's people named."""
-    people = [db.session.get(User, i) for i in dict.fromkeys(user_ids) if i is not None]
-    to = [u.email for u in people if u is not None and u.active and u.org_id == case.creditor_org_id]
-    if not to:
-        return
-    text = render_template("email/case_declined.txt", case=case, advocate=advocate, reason=reason,
-                           url=public_url("cases.show_case", reference=case.reference))
-    queue_mail(MailMessage(to=to, subject=f"{case.reference}: {advocate.name} declined the case",
-                            text=text))

@@ -12,7 +12,15 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from notices import ChannelKind, Dispatch, DispatchStatus, EventKind, Notice, record_delivery_event
+from notices import (
+    ChannelKind,
+    Dispatch,
+    DispatchStatus,
+    EventKind,
+    Notice,
+    ServedDocument,
+    record_delivery_event,
+)
 from portal.cases import ContactKind
 from portal.debtor import links
 from portal.debtor.models import DebtorLink
@@ -31,7 +39,8 @@ def subject(link: DebtorLink) -> str:
 def destinations(link: DebtorLink) -> list[Destination]:
     """Where a code for this link may go, the link's own address first, without repeats."""
     served = list(db.session.scalars(select(Dispatch).where(
-        Dispatch.notice_id == link.notice_id, Dispatch.status == DispatchStatus.SENT,
+        (Dispatch.document_id == link.document_id) if link.document_id is not None
+        else (Dispatch.notice_id == link.notice_id), Dispatch.status == DispatchStatus.SENT,
         Dispatch.channel.in_([ChannelKind.EMAIL, ChannelKind.SMS, ChannelKind.WHATSAPP]))
         .order_by(Dispatch.id)))
     served.sort(key=lambda d: d.id != link.dispatch_id)
@@ -63,19 +72,21 @@ def send_code(link: DebtorLink, choice: int, ip: str) -> OneTimeCode:
         raise CodeError("Choose where to send the code.", status=400)
     dest = options[choice]
     return issue_and_send(PURPOSE, subject(link), dest.channel, dest.address, ip=ip, case=link.case,
-                          what=f"open the legal notice {link.case.reference}")
+                          what=(f"open the legal notice {link.case.reference}" if link.document_id is None
+                                else f"open the arbitral document {link.case.reference}"))
 
 
 def open_with_code(link: DebtorLink, code: str, ip: str, user_agent: str) -> LinkGuest:
     """Check the code (CodeError if wrong); record that the debtor opened the notice through the
     link after proving it holds the address: the strongest proof of service."""
     row = verify(PURPOSE, subject(link), code, ip=ip, case=link.case)
-    notice = db.session.get(Notice, link.notice_id)
+    notice = db.session.get(ServedDocument, link.document_id) if link.document_id is not None \
+        else db.session.get(Notice, link.notice_id)
     dispatch = db.session.get(Dispatch, link.dispatch_id) if link.dispatch_id else None
     record_delivery_event(notice, EventKind.VIEWED, source="debtor_link", dispatch=dispatch,
-                    detail=f"Opened after the one-time code sent to {row.masked_destination}. "
-                           f"{user_agent[:200]}",
-                    raw=f"viewed link {link.id} code {row.id}".encode())
+                          detail=f"Opened after the one-time code sent to {row.masked_destination}. "
+                                 f"{user_agent[:200]}",
+                          raw=f"viewed link {link.id} code {row.id}".encode())
     link.last_used_at = utcnow()
     return guest(link, row)
 

@@ -34,9 +34,10 @@ def _dispatch_token(dispatch_id: int) -> str:
     return base64.urlsafe_b64encode(digest[:TOKEN_BYTES]).decode().rstrip("=")
 
 
-def issue(case_id: int, notice_id: int, dispatch_id: int | None) -> tuple[DebtorLink, str]:
+def issue(case_id: int, notice_id: int | None, dispatch_id: int | None, *,
+          document_id: int | None = None) -> tuple[DebtorLink, str]:
     """The link and its token (never stored): a new one, or for a dispatch the one it was given
-    the first time it was sent."""
+    the first time it was sent. It goes with a notice, or with a served document (`document_id`)."""
     if dispatch_id is not None:
         token = _dispatch_token(dispatch_id)
         existing = db.session.scalar(select(DebtorLink).where(DebtorLink.token_sha256 == token_hash(token)))
@@ -45,7 +46,7 @@ def issue(case_id: int, notice_id: int, dispatch_id: int | None) -> tuple[Debtor
     else:
         token = secrets.token_urlsafe(TOKEN_BYTES)
     link = DebtorLink(token_sha256=token_hash(token), case_id=case_id, notice_id=notice_id,
-                      dispatch_id=dispatch_id,
+                      document_id=document_id, dispatch_id=dispatch_id,
                       expires_at=utcnow() + timedelta(days=current_app.config["DEBTOR_LINK_DAYS"]))
     db.session.add(link)
     db.session.flush()

@@ -23,7 +23,9 @@ class DebtorLink(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
+    # What the link was sent with: a notice, or a served document (an award); never both.
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"), index=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("served_documents.id"), index=True)
     # The dispatch that carried the link: opening it proves that address received the notice.
     dispatch_id: Mapped[int | None] = mapped_column(ForeignKey("dispatches.id"), index=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

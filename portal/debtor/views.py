@@ -10,7 +10,7 @@ from sqlalchemy import select
 from wtforms import RadioField, StringField
 from wtforms.validators import InputRequired, Length
 
-from notices import Notice
+from notices import Notice, ServedDocument
 from portal.accounts import Action, can
 from portal.debtor import access, links
 from portal.debtor.models import DebtorLink
@@ -55,7 +55,10 @@ def _page(token: str, link: DebtorLink, send_form=None, code_form=None, status: 
     send_form = send_form or SendCodeForm(formdata=None, destination=0)
     send_form.destination.choices = [(i, d.label) for i, d in enumerate(options)]
     return render_template("debtor/otp.html", token=token, link=link, case=link.case,
-                           notice=db.session.get(Notice, link.notice_id), pending=_pending(link),
+                           notice=db.session.get(Notice, link.notice_id) if link.notice_id else None,
+                           document=(db.session.get(ServedDocument, link.document_id)
+                                     if link.document_id else None),
+                           pending=_pending(link),
                            send_form=send_form, code_form=code_form or CodeForm(formdata=None),
                            has_destinations=bool(options)), status
 

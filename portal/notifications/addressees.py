@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from notices import ChannelKind, DeliveryEvent, Dispatch, DispatchStatus, EventKind, Notice
 from portal.accounts import Role, User
 from portal.cases import Case, ContactKind
 from portal.extensions import db
@@ -59,3 +60,21 @@ def debtor_mobile(case: Case) -> str | None:
 def debtor_has_account(case: Case) -> bool:
     user = case.debtor.user
     return user is not None and user.active and bool(user.email)
+
+
+def debtor_whatsapp(case: Case) -> str | None:
+    """The debtor's WhatsApp number for its attention items, or None. WhatsApp is business-initiated
+    messaging the debtor must have taken up (DOMAIN 24, 25): only a mobile of the debtor's own on
+    which it has already received this case's notice by WhatsApp (the creditor served it there and
+    the number reported it delivered or read), and never alone: the caller sends e-mail with it."""
+    mobiles = {c.value for c in case.debtor.contacts if c.kind == ContactKind.MOBILE}
+    if not mobiles:
+        return None
+    reached = db.session.scalars(
+        select(Dispatch.address).join(Notice, Notice.id == Dispatch.notice_id)
+        .join(DeliveryEvent, DeliveryEvent.dispatch_id == Dispatch.id)
+        .where(Notice.case_id == case.id, Dispatch.channel == ChannelKind.WHATSAPP,
+               Dispatch.status == DispatchStatus.SENT,
+               DeliveryEvent.kind.in_((EventKind.DELIVERED, EventKind.READ)))
+        .order_by(Dispatch.id)).all()
+    return next((address for address in reached if address in mobiles), None)

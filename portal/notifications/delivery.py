@@ -1,6 +1,7 @@
 """Telling people: the notify e-mail (English, then Hindi) to users, queued after the commit; and the
-debtor's e-mail and SMS, sent by a task only inside the creditor's contact window and under the
-daily cap that notices.serving keeps (DOMAIN 24, 28)."""
+debtor's e-mail, SMS and WhatsApp, sent by a task only inside the creditor's contact window and under
+the daily cap that notices.serving keeps, each channel counting as a message (DOMAIN 24, 28);
+WhatsApp only beside the e-mail (DOMAIN 7) and only on a number the debtor took the notice on."""
 from __future__ import annotations
 
 import json
@@ -31,6 +32,7 @@ from portal.web.filters import ist
 LANGUAGES = ("en", "hi")
 _DIGEST = "sulah_notify_digest"
 SMS_TEMPLATE = "attention"  # DLT: "Sulah: {#var#} (ref {#var#}). See {#var#}"
+WHATSAPP_TEMPLATE = "attention"  # approved on WhatsApp with the same three body parameters
 
 
 def clock() -> datetime:
@@ -109,39 +111,53 @@ def _told_today(party_id: int, now: datetime) -> int:
         AttentionItem.party_id == party_id, AttentionItem.told_at >= start, AttentionItem.told_at < end)) or 0
 
 
+def _used_today(case: Case, now: datetime) -> int:
+    party = case.debtor_party_id
+    return notice_contacts_today(party, now, excluding=0) + _told_today(party, now)
+
+
 def debtor_wait(case: Case, now: datetime) -> datetime | None:
     """None when a message to the debtor may go now, else the earliest instant it may (IST-aware).
     Counts the notices' dispatches and these messages against the one daily cap."""
-    used = (notice_contacts_today(case.debtor_party_id, now, excluding=0)
-            + _told_today(case.debtor_party_id, now))
-    return next_contact_time(now, ContactPolicy.of(case.creditor), used)
+    return next_contact_time(now, ContactPolicy.of(case.creditor), _used_today(case, now))
+
+
+def channels(has_email: bool, mobile: bool, whatsapp: bool, allowed: int) -> list[str]:
+    """Which channels an item goes on: e-mail, SMS, WhatsApp in that order, no more than the messages
+    the daily cap leaves (`allowed`); WhatsApp never without the e-mail (DOMAIN 7)."""
+    wanted = [name for name, ok in (("email", has_email), ("sms", mobile),
+                                    ("whatsapp", whatsapp and has_email)) if ok]
+    chosen = wanted[:max(allowed, 0)]
+    return chosen if "email" in chosen else [c for c in chosen if c != "whatsapp"]
 
 
 def deliver_to_debtor(item_id: int, now: datetime) -> tuple[str, datetime | None]:
-    """Send one debtor item's e-mail and SMS if the contact rules allow it now. Returns
+    """Send one debtor item's e-mail, SMS and WhatsApp if the contact rules allow it now. Returns
     ("sent" | "done" | "deferred", when to try again). Flushes; the caller commits."""
     item = db.session.get(AttentionItem, item_id)
     if item is None or item.resolved_at is not None or item.told_at is not None:
         return "done", None
     case = db.session.get(Case, item.case_id)
-    wait = debtor_wait(case, now)
+    policy = ContactPolicy.of(case.creditor)
+    used = _used_today(case, now)
+    wait = next_contact_time(now, policy, used)
     if wait is not None:
         return "deferred", wait
     tell = next(t for t in rules.RULES[item.action] if t.kind == item.kind)
     args = json.loads(item.link_args)
     url = public_url(item.endpoint, **args)
     facts = gather(db.session.get(AuditEvent, item.event_id), case)
-    sent = 0
-    emails = addressees.debtor_emails(case)
-    if emails:
+    emails, mobile = addressees.debtor_emails(case), addressees.debtor_mobile(case)
+    whatsapp = addressees.debtor_whatsapp(case) if mobile and emails else None
+    chosen = channels(bool(emails), bool(mobile), bool(whatsapp), policy.daily_cap - used)
+    if "email" in chosen:
         title, text = compose(case.debtor.legal_name, [entry(tell, facts, item.due_at, url)])
         queue_mail(MailMessage(to=emails, subject=title, text=text))
-        sent += 1
-    mobile = addressees.debtor_mobile(case)
-    if mobile:
-        _queue_sms(item, case, mobile, url)
-        sent += 1
-    item.told_at, item.told_channels = now, sent
+    if "sms" in chosen:
+        _queue_text("portal.tasks.send_sms", SMS_TEMPLATE, item, case, mobile, url)
+    if "whatsapp" in chosen:
+        _queue_text("portal.tasks.send_whatsapp", WHATSAPP_TEMPLATE, item, case, whatsapp, url)
+    item.told_at, item.told_channels = now, len(chosen)
     db.session.flush()
     return "sent", None
 
@@ -153,9 +169,11 @@ def sms_text(reference: str, what: str, url: str) -> tuple[list[str], str]:
     return variables, text.strip()
 
 
-def _queue_sms(item: AttentionItem, case: Case, phone: str, url: str) -> None:
+def _queue_text(task: str, template: str, item: AttentionItem, case: Case, phone: str, url: str) -> None:
+    """An SMS or WhatsApp message: that something waits and where, never a figure or the terms."""
     short = rules.SMS_HEADLINES.get(item.kind, "a step in your case waits for you")
     variables, text = sms_text(case.reference, short, url)
-    payload: dict[str, Any] = {"to": phone, "template": SMS_TEMPLATE, "variables": variables, "text": text,
-                               "idempotency_key": f"attention-{item.id}-{phone[-4:]}"}
-    outbox.enqueue("portal.tasks.send_sms", payload)
+    channel = "whatsapp" if task.endswith("whatsapp") else "sms"
+    payload: dict[str, Any] = {"to": phone, "template": template, "variables": variables, "text": text,
+                               "idempotency_key": f"attention-{item.id}-{channel}-{phone[-4:]}"}
+    outbox.enqueue(task, payload)

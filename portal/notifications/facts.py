@@ -10,10 +10,12 @@ from sqlalchemy import select
 
 from arbitration import InstalmentRow, institution_may_appoint
 from notices import Notice
+from portal.accounts import User
 from portal.audit import AuditEvent
 from portal.cases import Case
 from portal.extensions import db
 
+ASSIGNMENT_FACT = frozenset({"case.advocate_assigned", "case.advocate_reassigned", "case.advocate_declined"})
 INSTITUTION_FACT = frozenset({"case.invoke_arbitration", "arbitration.institution_consent",
                               "arbitration.arbitrator_ineligible"})
 
@@ -30,6 +32,12 @@ def gather(event: AuditEvent, case: Case) -> dict[str, Any]:
     if event.action in INSTITUTION_FACT:
         # s.11: whether the institution may appoint here (the agreement names it, or both agreed).
         facts["institution_may_appoint"] = institution_may_appoint(case)
+    if event.action in ASSIGNMENT_FACT:
+        # Who assigned or declined, by name: the payload keeps only their ids.
+        advocate = db.session.get(User, payload.get("advocate_id")) if payload.get("advocate_id") else None
+        actor = db.session.get(User, event.actor_id) if event.actor_id else None
+        facts["advocate_name"] = advocate.name if advocate is not None else "The advocate"
+        facts["assigned_by"] = actor.name if actor is not None else "Sulah"
     if event.action == "bidding.agreed":
         facts.setdefault("round", 1)
     notice_id = payload.get("notice_id")

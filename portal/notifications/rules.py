@@ -188,6 +188,26 @@ RULES: dict[str, tuple[Tell, ...]] = {
         Words("Call them and record what came of the call on your Today list by {due}.",
               "उन्हें फ़ोन करें और {due} तक अपनी आज की सूची में कॉल का नतीजा दर्ज करें।"),
         "receivables.today", (), due=fact("call_by"), when=lambda f: bool(f.get("call")), lapses=True),),
+    # ── who acts for the creditor (portal.cases.assignment) ──
+    **{action: (Tell(
+        "case_assigned", (A,),
+        Words("{creditor} assigned you {reference}, its claim against {debtor} ({assigned_by} assigned it).",
+              "{creditor} ने {debtor} के विरुद्ध अपना दावा {reference} आपको सौंपा है ({assigned_by} ने सौंपा)।"),
+        Words("Read the case and its evidence; the creditor drafts the notice and submits it for your "
+              "review. If you cannot act (a conflict of interest, say), decline the case on its page with "
+              "your reason.",
+              "मामला और उसके साक्ष्य पढ़ें; लेनदार नोटिस का मसौदा बनाकर आपकी समीक्षा के लिए भेजेगा। यदि आप "
+              "कार्य नहीं कर सकते (जैसे हितों का टकराव), तो मामले के पृष्ठ पर कारण लिखकर इसे अस्वीकार करें।"),
+        "cases.show_case"),) for action in ("case.advocate_assigned", "case.advocate_reassigned")},
+    "case.advocate_declined": (Tell(
+        "case_declined", (C, Audience.STAFF),
+        Words("{advocate_name} declined {reference} (against {debtor}). The reason given: {reason}",
+              "{advocate_name} ने {reference} ({debtor} के विरुद्ध) अस्वीकार कर दिया। बताया गया कारण: {reason}"),
+        Words("The case has no advocate now: assign another advocate your organisation has engaged, or "
+              "invite one from the Team page.",
+              "अब इस मामले का कोई अधिवक्ता नहीं है: आपके संगठन द्वारा नियुक्त कोई अन्य अधिवक्ता सौंपें, या टीम "
+              "पृष्ठ से किसी को आमंत्रित करें।"),
+        "cases.show_case"),),
     # ── the legal notice ──
     "case.submit_notice": (NOTICE_REVIEW,),
     "notice.submitted": (NOTICE_REVIEW,),   # an s.21 notice (the case's status stays)
@@ -692,8 +712,13 @@ CLOSES: dict[str, tuple[Closes, ...]] = {
     "notice.changes_requested": (Closes(frozenset({"notice_review", "notice_sign", "notice_approved"})),),
     "notice.approved": (Closes(frozenset({"notice_review"})),),
     "notice.signed": (Closes(frozenset({"notice_review", "notice_sign", "notice_approved"})),),
-    "case.submit_notice": (Closes(frozenset({"notice_redraft"})),),
-    "notice.submitted": (Closes(frozenset({"notice_redraft"})),),
+    # The advocate's part begins with the notice it reviews; a reassignment or a decline ends the
+    # old advocate's item, and any advocate assigned ends the creditor's "declined" item.
+    "case.submit_notice": (Closes(frozenset({"notice_redraft", "case_assigned"})),),
+    "notice.submitted": (Closes(frozenset({"notice_redraft", "case_assigned"})),),
+    "case.advocate_assigned": (Closes(frozenset({"case_declined"})),),
+    "case.advocate_reassigned": (Closes(frozenset({"case_declined", "case_assigned"})),),
+    "case.advocate_declined": (Closes(frozenset({"case_assigned"})),),
     "notice.service_requested": (Closes(frozenset({"notice_serve", "notice_reserve"})),),
     "notice.service_failed": (Closes(frozenset({"notice_answer", "notice_served", "notice_received",
                                                 "cheque_complaint"})),),

@@ -6,16 +6,17 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from arbitration.awards import making as awards
 from arbitration.awards import serving as award_service
 from arbitration.awards.models import AwardSide, AwardStatus
 from arbitration.settlement.models import AgreementStatus, SettlementAgreement
 from evidence.checkpoints import AuditCheckpoint
-from notices.models import Notice, NoticeKind
+from notices.models import Notice
+from notices.serving.documents import DocumentKind, ServedDocument
 from notices.serving.models import DeliveryProof, Dispatch
-from notices.serving.states import DispatchStatus
+from notices.serving.states import DispatchStatus, ServedDocumentStatus
 from portal.audit import AuditEvent
 from portal.cases.intake import today_ist
 from portal.cases.states import CaseStatus
@@ -70,11 +71,16 @@ def test_sign_make_serve_with_proof_then_close_after_s34(db_session, outbox):
     assert a.case.status == CaseStatus.AWARDED and award.status == AwardStatus.SERVED
     signed = awards.read_pdf(award.signed_pdf_sha256)
     assert validates_with_pyhanko(signed)
-    notice = db.session.get(Notice, award.notice_id)
-    assert notice.kind == NoticeKind.ARBITRAL_AWARD and notice.signed_pdf_sha256 == award.signed_pdf_sha256
-    (dispatch,) = db.session.scalars(select(Dispatch).where(Dispatch.notice_id == notice.id))
+    # A served document in its own right, in the tribunal's name: no Notice row poses as it (16.5).
+    notice = db.session.get(ServedDocument, award.served_document_id)
+    assert notice.kind == DocumentKind.AWARD and notice.signed_pdf_sha256 == award.signed_pdf_sha256
+    assert notice.sender == "the arbitral tribunal" and notice.signatory == a.neutral.name
+    assert notice.status == ServedDocumentStatus.SERVING  # dispatched; received only on proof
+    assert db.session.scalar(select(func.count(Notice.id)).where(Notice.case_id == a.case.id)) == 0
+    (dispatch,) = db.session.scalars(select(Dispatch).where(Dispatch.document_id == notice.id))
     assert dispatch.status == DispatchStatus.SENT and dispatch.address == "debtor@example.in"
-    assert db.session.scalar(select(DeliveryProof).where(DeliveryProof.notice_id == notice.id))
+    assert dispatch.notice_id is None
+    assert db.session.scalar(select(DeliveryProof).where(DeliveryProof.document_id == notice.id))
     mails = outbox()
     debtor_mail = next(m for m in mails if "debtor@example.in" in m["To"])
     assert any(p.get_content() == signed for p in debtor_mail.iter_attachments())
@@ -85,7 +91,8 @@ def test_sign_make_serve_with_proof_then_close_after_s34(db_session, outbox):
     assert "legal notice" not in (body + debtor_mail["Subject"]).lower() and "asks for payment" not in body
     assert [p.get_filename() for p in debtor_mail.iter_attachments()] == [f"arbitral-award-{a.case.reference}.pdf"]
     assert any(a.staff.email in m["To"] and "signed award" in m["Subject"] for m in mails)
-    assert {"case.make_award", "award.served", "delivery.dispatched", "delivery.proof_issued"} <= ledger(a.case)
+    assert {"case.make_award", "award.served", "served_document.created", "served_document.serve",
+            "delivery.dispatched", "delivery.proof_issued"} <= ledger(a.case)
     assert any(c.reason == "award served" for c in db.session.scalars(select(AuditCheckpoint)))
 
     # The claimant received it when signed; the respondent's copy was only dispatched (our relay's
@@ -97,6 +104,7 @@ def test_sign_make_serve_with_proof_then_close_after_s34(db_session, outbox):
         award_service.close(a.staff, award, today)
     dispatch.designated = True
     delivered(notice)  # s.13(2)(a)(i): the DSN shows it entered the designated address: receipt
+    assert notice.status == ServedDocumentStatus.RECEIVED and notice.received_at is not None
     _side, received, window = award_service.windows(award)[1]
     assert received == claimant and window.closes_on > received + timedelta(days=88)
     with pytest.raises(DomainError, match="s.34 window is open"):
@@ -180,3 +188,17 @@ def test_only_the_accepted_arbitrator_records_a_settlement_award(db_session):
     assert not can(a.staff, Action.DRAFT_AWARD, a.case)
     a.case._status = CaseStatus.PAID
     assert not awards.may_record_settlement(a.case, a.neutral)
+
+
+def test_the_award_goes_in_the_language_the_respondent_was_addressed_in(db_session, outbox):
+    from notices.models import NoticeLanguage
+    from tests.debtor.guest import signed_notice_record
+
+    a = awarding_case()
+    signed_notice_record(a.case).language = NoticeLanguage.HINDI  # the s.21 request went in Hindi
+    award = made_award(a)
+    document = db.session.get(ServedDocument, award.served_document_id)
+    assert document.language == "hi"
+    debtor_mail = next(m for m in outbox() if "debtor@example.in" in m["To"])
+    assert debtor_mail["Subject"].startswith("मध्यस्थता") and "मध्यस्थ पंचाट" in debtor_mail["Subject"]
+    assert [p.get_filename() for p in debtor_mail.iter_attachments()] == [f"arbitral-award-{a.case.reference}.pdf"]

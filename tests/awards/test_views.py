@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from arbitration.awards import making as awards
 from arbitration.awards.models import AwardStatus
-from notices.models import Notice
+from notices.serving.documents import ServedDocument
 from notices.serving.models import Dispatch
 from notices.serving.states import DispatchStatus
 from portal.cases.intake import today_ist
@@ -71,18 +71,21 @@ def test_draft_refused_finalise_sign_and_parties_read(client, auth, db_session, 
     assert post(client, a.case, "/sign").status_code == 302
     award = awards.award_for(a.case)
     assert award.status == AwardStatus.SERVED and a.case.status == CaseStatus.AWARDED
-    (dispatch,) = db.session.scalars(select(Dispatch).where(Dispatch.notice_id == award.notice_id))
+    (dispatch,) = db.session.scalars(select(Dispatch).where(Dispatch.document_id == award.served_document_id))
     assert dispatch.status == DispatchStatus.SENT
     assert post(client, a.case, "/start").status_code == 403  # the award is made: no second one
-    notice = db.session.get(Notice, award.notice_id)
-    verified = client.get(f"/verify/{notice.verification_code}")  # the code printed for the respondent
-    assert verified.status_code == 200 and award.signed_pdf_sha256 in verified.get_data(as_text=True)
+    document = db.session.get(ServedDocument, award.served_document_id)
+    verified = client.get(f"/verify/{document.verification_code}")  # the code printed for the respondent
+    body = verified.get_data(as_text=True)
+    assert verified.status_code == 200 and award.signed_pdf_sha256 in body and "signed arbitral award" in body
 
-    # The award's carrier shows on the claimant's pages like any served notice, with its delivery.
+    # The served award shows on the claimant's side with its delivery and its certificate.
     auth.login_as(a.staff)
-    for path in (f"/cases/{a.case.reference}", f"/notices/{notice.id}/delivery",
-                 f"/notices/{notice.id}/delivery-proof.pdf", f"/notices/{notice.id}"):
+    for path in (f"/cases/{a.case.reference}", f"/served/{document.id}/delivery",
+                 f"/served/{document.id}/delivery-proof.pdf"):
         assert client.get(path).status_code == 200, path
+    assert "Service of the arbitral award" in client.get(f"/served/{document.id}/delivery").get_data(as_text=True)
+    assert f"/served/{document.id}/delivery-proof.pdf" in page(client, a.case).get_data(as_text=True)
     auth.logout()
     login_guest(client, a.case, outbox)
     body = page(client, a.case).get_data(as_text=True)

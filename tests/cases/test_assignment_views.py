@@ -260,7 +260,8 @@ def test_bulk_assign_from_the_case_list(client, auth, w, db_session, outbox):
         db_session.refresh(case)
     assert (a.advocate_id, b.advocate_id, in_review.advocate_id) == (w.rao.id, w.rao.id, w.iyer.id)
     [mail] = outbox()
-    assert mail["To"] == w.rao.email and "2 cases" in mail["Subject"]
+    assert mail["To"] == w.rao.email and mail["Subject"] == "2 steps on Sulah wait for you"
+    assert a.reference in box.body_text(mail) and b.reference in box.body_text(mail)
     listing = text(client.get("/cases/"))
     assert "is now the advocate of 2 cases" in listing
     assert f"Not assigned: {in_review.reference}: its advocate cannot be changed now" in listing

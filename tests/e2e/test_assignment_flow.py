@@ -119,8 +119,8 @@ def test_creditor_engages_and_assigns_an_advocate_who_finds_then_declines_the_ca
 
     # The advocate is told by e-mail ...
     open_mail(creditor, ADVOCATE_EMAIL, f"assigned you {reference}")
-    expect(creditor.locator("#mail-body")).to_contain_text(f"{reference}: Tungabhadra Agro Foods LLP v. "
-                                                           "Malaprabha Traders")
+    expect(creditor.locator("#mail-body")).to_contain_text(f"Tungabhadra Agro Foods LLP assigned you {reference}, "
+                                                           "its claim against Malaprabha Traders")
 
     # ... logs in (second factor: a recovery code) and finds the case in their list.
     log_out(advocate)

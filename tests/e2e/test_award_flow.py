@@ -116,8 +116,8 @@ def test_award_drafted_refused_signed_served_and_validated(open_page, live_serve
         status = validate_pdf_signature(PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0],
                                         ValidationContext(trust_roots=[signer.signing_cert]))
         award = db.session.scalar(select(Award).where(Award.case_id == arbitration["case_id"]))
-        dispatches = list(db.session.scalars(select(Dispatch).where(Dispatch.notice_id == award.notice_id)))
-        proof = db.session.scalar(select(DeliveryProof).where(DeliveryProof.notice_id == award.notice_id))
+        dispatches = list(db.session.scalars(select(Dispatch).where(Dispatch.document_id == award.served_document_id)))
+        proof = db.session.scalar(select(DeliveryProof).where(DeliveryProof.document_id == award.served_document_id))
         return (status.intact and status.valid and status.trusted, db.session.get(Case, award.case_id).status,
                 [d.status.value for d in dispatches], proof is not None)
 

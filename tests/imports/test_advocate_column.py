@@ -29,7 +29,7 @@ def test_advocate_email_assigns_the_case(client, creditor, db_session, outbox): 
     cases = db_session.scalars(select(Case).where(Case.creditor_org_id == creditor.org_id)).all()
     assert len(cases) == 2 and {c.advocate_id for c in cases} == {advocate.id}
     [mail] = outbox()
-    assert mail["To"] == advocate.email and "2 cases" in mail["Subject"]
+    assert mail["To"] == advocate.email and mail["Subject"] == "2 steps on Sulah wait for you"
 
 
 def test_unknown_unengaged_or_conflicting_advocates_are_row_errors(client, creditor, db_session):  # noqa: F811

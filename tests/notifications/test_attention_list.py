@@ -28,6 +28,8 @@ def page(client, path="/dashboard") -> str:
     ("filer", "payment.reported", {"report_id": 1}, "The debtor reported a payment"),
     ("org_admin", "payment.reported", {"report_id": 1}, "The debtor reported a payment"),
     ("advocate", "debtor.dispute", {"response_id": 1}, "disputed the claim"),
+    ("advocate", "case.advocate_assigned", {"advocate_id": 0}, "assigned you"),
+    ("filer", "case.advocate_declined", {"advocate_id": 0, "reason": "A conflict."}, "The reason given: A conflict."),
     ("neutral", "arbitration.arbitrator_challenged", {"appointment_id": 1}, "challenges your appointment"),
     ("admin", "odr.conciliation_requested", {"request_id": 1}, "A conciliator is requested"),
 ])

@@ -18,7 +18,9 @@ FACTS = {"reference": "SUL-2026-000042", "creditor": "Kaveri Looms Private Limit
          "how_hi": "पाने वाले के संसाधन में डिलीवरी की सूचना (email → accounts@narmada.example)",
          "pay_by_text": "17 Dec 2026", "complaint_from_text": "18 Dec 2026",
          "invoice": "KT/24-25/118", "days_left": 30, "side": "creditor",
-         "neutral_name": "Justice (Retd.) A. Menon", "title": "Statement of defence"}
+         "neutral_name": "Justice (Retd.) A. Menon", "title": "Statement of defence",
+         "advocate_name": "Adv. Nandini Rao", "assigned_by": "Meera Kulkarni",
+         "reason": "I act for the debtor in another matter: a conflict of interest."}
 DUE = "20 Dec 2026, 17:00 IST"
 URL = "https://sulah.example/cases/SUL-2026-000042"
 

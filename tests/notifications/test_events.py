@@ -38,6 +38,13 @@ def _to(keys, kind):
 
 # id: (action, actor key, payload, {who: item kind}, {who is mailed by this module})
 EVENTS = {
+    "advocate assigned": ("case.advocate_assigned", "filer", {"advocate_id": None},
+                          {"advocate": "case_assigned"}, {"advocate"}),
+    "advocate reassigned": ("case.advocate_reassigned", "org_admin", {"advocate_id": None, "previous_advocate_id": 1},
+                            {"advocate": "case_assigned"}, {"advocate"}),
+    "advocate declined": ("case.advocate_declined", "advocate", {"advocate_id": None,
+                                                                 "reason": "I act for the debtor elsewhere."},
+                          _to(CREDITOR, "case_declined"), set(CREDITOR)),
     "notice submitted": ("case.submit_notice", "filer", {"notice_id": None},
                          {"advocate": "notice_review"}, {"advocate"}),
     "s21 notice submitted": ("notice.submitted", "filer", {"notice_id": None},
@@ -178,6 +185,8 @@ def test_each_event_tells_whoever_must_act_and_no_one_else(app, db_session, outb
         payload["notice_id"] = signed_notice_record(w.case).id
     if payload.get("neutral_id", 0) is None:
         payload["neutral_id"] = w.neutral.id
+    if payload.get("advocate_id", 0) is None:
+        payload["advocate_id"] = w.advocate.id
     before = sms_files(app)
     record(action, w.case, w.user(actor_key) if actor_key else None, **payload)
 
@@ -301,3 +310,19 @@ def test_the_institution_is_told_to_appoint_only_where_it_may(app, db_session, o
     assert who(w, items(w.case))["admin"] == "tribunal_awaiting"
     record("case.invoke_arbitration", w.case, w.filer, **{"from": "responded", "to": "in_arbitration"})
     assert "tribunal_choose" not in who(w, items(w.case)).values()
+
+
+def test_an_assignment_item_closes_when_the_advocate_declines_and_the_decline_on_the_next_assignment(
+        db_session, outbox):
+    w = world(CaseStatus.FILED)
+    record("case.advocate_assigned", w.case, w.filer, advocate_id=w.advocate.id)
+    assert who(w, items(w.case)) == {"advocate": "case_assigned"}
+    record("case.advocate_declined", w.case, w.advocate, advocate_id=w.advocate.id, reason="A conflict.",
+           staff_id=w.filer.id)
+    found = items(w.case)
+    assert who(w, found) == {"filer": "case_declined", "org_admin": "case_declined"}
+    assert all("Adv. Nandini Rao declined" in i.what and "A conflict." in i.what for i in found)
+    record("case.advocate_assigned", w.case, w.org_admin, advocate_id=w.advocate.id)
+    assert who(w, items(w.case)) == {"advocate": "case_assigned"}
+    record("case.submit_notice", w.case, w.filer, notice_id=signed_notice_record(w.case).id)
+    assert who(w, items(w.case)) == {"advocate": "notice_review"}

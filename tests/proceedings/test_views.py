@@ -102,10 +102,24 @@ def test_calendar_filings_hearing_and_order(client, auth, db_session, outbox):
     refused = post(client, a.case, "/orders", {"text": "The claimant shall produce the ledger."})
     assert refused.status_code == 409 and "Upload your digital signature" in refused.get_data(as_text=True)
     give_key(a.neutral)
+    from tests.serving.helpers import ALWAYS
+
+    for key, value in ALWAYS.items():  # the served order goes now, whatever the hour (DOMAIN 24)
+        setattr(a.case.creditor, key, value)
     db.session.commit()
     assert post(client, a.case, "/orders", {"text": "The claimant shall produce the ledger."}).status_code == 302
-    assert [m["To"] for m in outbox() if m["Subject"] == f"{a.case.reference}: Procedural Order No. 1"
-            ].count("debtor@example.in") == 1
+    # The claimant's people are e-mailed; the respondent is served the signed order as a document of
+    # its own, in the tribunal's name, with its own attachment and a delivery timeline (16.5).
+    mailed = [m for m in outbox() if m["Subject"] == f"{a.case.reference}: Procedural Order No. 1"]
+    assert mailed and all("debtor@example.in" not in m["To"] for m in mailed)
+    (served,) = [m for m in outbox() if "debtor@example.in" in m["To"] and "Procedural Order No. 1" in m["Subject"]]
+    assert served["Subject"] == f"Procedural Order No. 1 in arbitration {a.case.reference}, from the arbitral tribunal"
+    assert [p.get_filename() for p in served.iter_attachments()] == [
+        f"procedural-order-no-1-{a.case.reference}.pdf"]
+    from notices.serving.documents import DocumentKind, for_case
+
+    (document,) = [d for d in for_case(a.case) if d.kind == DocumentKind.PROCEDURAL_ORDER]
+    assert document.sender == "the arbitral tribunal" and document.status.value == "serving"
     pdf = client.get(f"/arbitration/{a.case.reference}/proceedings/orders/1.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and signature_intact(pdf.data)
     assert client.get(f"/arbitration/{a.case.reference}/proceedings/orders/2.pdf").status_code == 404

@@ -51,17 +51,18 @@ def signed_notice(*, mobile: str | None = "+919812345678", window: dict | None =
 
 
 def delivered(notice, at=None, channel=None):
-    """The receiving side's report that the notice entered the debtor's resource (a DSN "delivered"
+    """(`notice`: a notice or a served document.) The receiving side's report that it entered the debtor's resource (a DSN "delivered"
     or a provider's delivered receipt) on its first dispatch of `channel` (e-mail by default):
     IT Act s.13(2) receipt, which starts the period to pay."""
     from sqlalchemy import select
 
     from notices.serving import timeline
     from notices.serving.models import ChannelKind, Dispatch, EventKind, Purpose
+    from notices.serving.subject import same
     from portal.extensions import db
 
     dispatch = db.session.scalar(select(Dispatch).where(
-        Dispatch.notice_id == notice.id, Dispatch.purpose == Purpose.NOTICE,
+        same(Dispatch, notice), Dispatch.purpose == Purpose.NOTICE,
         Dispatch.channel == (channel or ChannelKind.EMAIL)).order_by(Dispatch.id).limit(1))
     return timeline.record(notice, EventKind.DELIVERED, source="dsn", dispatch=dispatch,
                            raw=f"delivered {dispatch.id} {at}".encode(), occurred_at=at)

@@ -66,3 +66,56 @@ def test_invoking_serves_the_request_in_its_own_words(db_session, outbox):
     assert sent["Subject"].startswith("Request to refer the dispute to arbitration")
     assert "not a demand for payment" in sent.get_body(("plain",)).get_content()
     assert [p.get_filename() for p in sent.iter_attachments()] == [f"request-for-arbitration-{case.reference}.pdf"]
+
+
+class _Recorder:
+    name = "testsms"
+
+    def __init__(self) -> None:
+        self.sent = []
+
+    def send(self, message):
+        from portal.adapters.messaging import ProviderReceipt
+
+        self.sent.append(message)
+        return ProviderReceipt(message_id=f"m{len(self.sent)}", raw=b"ok")
+
+
+# The texts as they would be registered on DLT for the two s.21 templates (DOMAIN 26).
+S21_DLT = {
+    "invocation_served": "{#var#} requests that the dispute (ref {#var#}) be referred to arbitration (A&C Act "
+                         "s.21); the request is in your e-mail. Read it: {#var#} - Sulah",
+    "invocation_hi_served": "{#var#} ने विवाद (संदर्भ {#var#}) को मध्यस्थता हेतु भेजने का अनुरोध किया है (धारा "
+                            "21); अनुरोध आपके ई-मेल में है। पढ़ें: {#var#} - Sulah",
+}
+
+
+@pytest.mark.parametrize(("lang", "template"), [("en", "invocation_served"), ("hi", "invocation_hi_served")])
+def test_the_s21_sms_goes_under_its_own_dlt_template(app, lang, template):
+    from notices.serving.channels import GatewayChannel
+    from notices.serving.models import ChannelKind
+    from portal.adapters.dlt import DltRegistry
+
+    gateway = _Recorder()
+    with app.test_request_context():
+        GatewayChannel(ChannelKind.SMS, gateway).send(
+            dataclasses.replace(REQUEST, address="+919812345678", language=lang))
+    (sms,) = gateway.sent
+    assert sms.template == template and sms.template != "notice_served"
+    assert sms.variables == ("Kaveri Looms Private Limited", "SUL-2026-000042", "https://sulah.example/n/TOKEN")
+    assert "Pay" not in sms.text and "Legal notice" not in sms.text
+    registry = DltRegistry({name: {"id": f"11070000000000{i}", "text": text}
+                            for i, (name, text) in enumerate(S21_DLT.items())}, ["sulah.example"])
+    assert registry.check(sms).name == template  # the rendered text is exactly the registered one
+    path = SNAPSHOTS.parent / "sms" / f"invocation_served.{lang}.txt"
+    if os.environ.get("SULAH_UPDATE_SNAPSHOTS") == "1":
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(sms.text + "\n", encoding="utf-8")
+    assert sms.text + "\n" == path.read_text(encoding="utf-8")
+
+
+def test_a_partys_notice_keeps_the_served_notice_template(app):
+    from notices.serving.channels import sms_template
+
+    template, variables = sms_template(dataclasses.replace(REQUEST, document="notice"))
+    assert template == "notice_served" and variables[2] == "20 December 2026 (IST)"

@@ -39,8 +39,8 @@ def postal_panel(dispatch: Dispatch) -> PostalPanel:
     return PostalPanel(
         dispatch=dispatch, posting=postal.posting_of(dispatch), tracking=postal.tracking_records(dispatch),
         card=postal.returned_card(dispatch),
-        may_record=can(current_user, Action.SERVE_NOTICE, dispatch.notice.case),
-        may_attach=can(current_user, Action.RECORD_POSTAL_SERVICE, dispatch.notice.case),
+        may_record=can(current_user, Action.SERVE_NOTICE, dispatch.served.case),
+        may_attach=can(current_user, Action.RECORD_POSTAL_SERVICE, dispatch.served.case),
         posting_form=submitted.get("posting") or PostingForm(formdata=None),
         tracking_form=submitted.get("tracking") or TrackingForm(formdata=None),
         card_form=submitted.get("card") or ReturnedCardForm(formdata=None))
@@ -55,7 +55,7 @@ def load(dispatch_id: int, action: Action) -> Dispatch:
     dispatch = db.session.get(Dispatch, dispatch_id)
     if dispatch is None or dispatch.channel != ChannelKind.POST:
         abort(404, "No such postal dispatch.")
-    require(current_user, action, dispatch.notice.case)
+    require(current_user, action, dispatch.served.case)
     return dispatch
 
 
@@ -65,11 +65,17 @@ def _refused(dispatch: Dispatch, name: str, form: FlaskForm, message: str | None
     if message:
         form.form_errors.append(message)
     g.postal_forms = {name: form}
+    if dispatch.document_id is not None:
+        from notices.serving.views.documents import document_page
+
+        return document_page(dispatch.document, 422)
     return delivery_page(dispatch.notice, ServeForm(formdata=None), 422)
 
 
 def _done(dispatch: Dispatch, message: str):
     flash(message, "success")
+    if dispatch.document_id is not None:
+        return redirect(url_for("serving.show_document_delivery", document_id=dispatch.document_id))
     return redirect(url_for("serving.show_delivery", notice_id=dispatch.notice_id))
 
 
@@ -84,7 +90,7 @@ def download_pack(dispatch_id: int):
         except ValueError:
             abort(400, "Choose registered_post or speed_post.")
     data = postal.print_pack(dispatch, service)
-    name = f"post-pack-{dispatch.notice.case.reference}-{dispatch.id}.pdf"
+    name = f"post-pack-{dispatch.served.case.reference}-{dispatch.id}.pdf"
     return Response(data, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
