@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from flask import Flask
 
-from portal.formatting import amount, ist, rupees
+from portal.formatting import amount, day, ist, rupees
 from portal.web.labels import event_sentence, label
 
 
@@ -15,5 +15,5 @@ def inr(value: Decimal | None, language: str | None = "en") -> str:
 
 
 def register_filters(app: Flask) -> None:
-    app.jinja_env.filters.update(ist=ist, inr=inr, amount=amount, humanize=label, label=label)
+    app.jinja_env.filters.update(ist=ist, inr=inr, amount=amount, day=day, humanize=label, label=label)
     app.jinja_env.globals.update(event_sentence=event_sentence)
