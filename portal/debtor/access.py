@@ -41,6 +41,10 @@ class Destination:
     def label(self) -> str:
         return f"{'E-mail' if self.channel == 'email' else 'SMS'} to {self.masked}"
 
+    @property
+    def label_hi(self) -> str:
+        return f"{'ई-मेल' if self.channel == 'email' else 'SMS'}: {self.masked}"
+
 
 def subject(link: DebtorLink) -> str:
     return f"link:{link.id}"

@@ -13,6 +13,7 @@ from wtforms.validators import InputRequired, Length
 from notices.models import Notice
 from portal.accounts.policy import Action, can
 from portal.debtor import access, links
+from portal.debtor.language import localise_form, pick
 from portal.debtor.models import DebtorLink
 from portal.extensions import db, limiter
 from portal.onetime_codes import CodeError, OneTimeCode
@@ -53,10 +54,13 @@ def _pending(link: DebtorLink) -> OneTimeCode | None:
 def _page(token: str, link: DebtorLink, send_form=None, code_form=None, status: int = 200):
     options = access.destinations(link)
     send_form = send_form or SendCodeForm(formdata=None, destination=0)
-    send_form.destination.choices = [(i, d.label) for i, d in enumerate(options)]
+    send_form.destination.choices = [(i, pick(d.label, d.label_hi)) for i, d in enumerate(options)]
+    code_form = code_form or CodeForm(formdata=None)
+    localise_form(send_form)
+    localise_form(code_form)
     return render_template("debtor/otp.html", token=token, link=link, case=link.case,
                            notice=db.session.get(Notice, link.notice_id), pending=_pending(link),
-                           send_form=send_form, code_form=code_form or CodeForm(formdata=None),
+                           send_form=send_form, code_form=code_form,
                            has_destinations=bool(options)), status
 
 
@@ -82,7 +86,8 @@ def send_code(token: str):
     except CodeError as exc:
         form.destination.errors.append(str(exc))
         return _page(token, link, send_form=form, status=exc.status)
-    flash(f"We sent a 6-digit code to {row.masked_destination}. It is valid for a few minutes.", "success")
+    flash(pick(f"We sent a 6-digit code to {row.masked_destination}. It is valid for a few minutes.",
+               f"हमने {row.masked_destination} पर 6 अंकों का कोड भेजा है। यह कुछ मिनट तक मान्य है।"), "success")
     return redirect(url_for("debtor.open_notice", token=token) + "#enter-code")
 
 
