@@ -63,6 +63,9 @@ _SUBJECTS = {
     "odr_invite": "Legal notice {d.reference} - invitation to resolve the claim online",
     "award": "Arbitral award in arbitration {d.reference}, delivered by the arbitral tribunal",
     "invocation": "Request to refer the dispute to arbitration, {d.reference}, from {d.creditor}",
+    "notice_hi": "{d.creditor} की ओर से {d.advocate} द्वारा क़ानूनी नोटिस {d.reference}",
+    "reminder_hi": "क़ानूनी नोटिस {d.reference} का अनुस्मारक, भुगतान की अंतिम तिथि {d.respond_by}",
+    "odr_invite_hi": "क़ानूनी नोटिस {d.reference}, दावे का ऑनलाइन समाधान करने का आमंत्रण",
     "invocation_hi": "मध्यस्थता हेतु विवाद भेजने का अनुरोध (धारा 21), {d.reference}, {d.creditor} की ओर से",
 }
 
@@ -74,7 +77,7 @@ def words_of(d: Delivery) -> str:
         return "award"
     if d.document == "invocation":
         return "invocation_hi" if d.language == "hi" else "invocation"
-    return d.purpose
+    return f"{d.purpose}_hi" if d.language == "hi" else d.purpose
 
 
 def _message_id(key: str) -> str:
@@ -121,10 +124,13 @@ class GatewayChannel:
 
     def send(self, d: Delivery) -> Sent:
         variables = (d.creditor, d.reference, d.respond_by, d.link_url)
-        text = render_template(f"sms/{d.purpose}_served.txt", d=d).strip()
+        # A Hindi notice's texts are in Hindi: their own templates, registered on DLT as their own.
+        hindi = d.language == "hi" and d.document == "notice"
+        name = f"{d.purpose}_served_hi" if hindi else f"{d.purpose}_served"
+        text = render_template(f"sms/{name}.txt", d=d).strip()
         is_whatsapp = self.kind == ChannelKind.WHATSAPP and d.purpose == "notice"
         receipt = self.gateway.send(OutgoingMessage(
-            to=d.address, template=f"{d.purpose}_served", variables=variables, text=text,
+            to=d.address, template=name, variables=variables, text=text,
             idempotency_key=d.idempotency_key,
             document=d.pdf if is_whatsapp else None, document_name=d.pdf_name if is_whatsapp else None,
             status_callback_url=_callback_url(self.kind, self.gateway.name)))
