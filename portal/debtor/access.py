@@ -69,8 +69,9 @@ def destinations(link: DebtorLink) -> list[Destination]:
     return unique
 
 
-def send_code(link: DebtorLink, choice: int, ip: str) -> OneTimeCode:
-    """Send a code to destinations(link)[choice]; CodeError when throttled or the choice is bad."""
+def send_code(link: DebtorLink, choice: int, ip: str, language: str = "en") -> OneTimeCode:
+    """Send a code to destinations(link)[choice] (in Hindi with language "hi"); CodeError when
+    throttled or the choice is bad."""
     from portal.onetime_codes import CodeError
 
     options = destinations(link)
@@ -78,7 +79,8 @@ def send_code(link: DebtorLink, choice: int, ip: str) -> OneTimeCode:
         raise CodeError("Choose where to send the code.", status=400)
     dest = options[choice]
     return issue_and_send(PURPOSE, subject(link), dest.channel, dest.address, ip=ip, case=link.case,
-                          what=f"open the legal notice {link.case.reference}")
+                          what=f"open the legal notice {link.case.reference}",
+                          what_hi=f"क़ानूनी नोटिस {link.case.reference} खोलने" if language == "hi" else None)
 
 
 def open_with_code(link: DebtorLink, code: str, ip: str, user_agent: str) -> LinkGuest:

@@ -13,7 +13,7 @@ from wtforms.validators import InputRequired, Length
 from notices.models import Notice
 from portal.accounts.policy import Action, can
 from portal.debtor import access, links
-from portal.debtor.language import localise_form, pick
+from portal.debtor.language import current, localise_form, pick
 from portal.debtor.models import DebtorLink
 from portal.extensions import db, limiter
 from portal.onetime_codes import CodeError, OneTimeCode
@@ -82,7 +82,7 @@ def send_code(token: str):
     if not form.validate_on_submit():
         return _page(token, link, send_form=form, status=400)
     try:
-        row = access.send_code(link, form.destination.data, request.remote_addr or "")
+        row = access.send_code(link, form.destination.data, request.remote_addr or "", current())
     except CodeError as exc:
         form.destination.errors.append(str(exc))
         return _page(token, link, send_form=form, status=exc.status)

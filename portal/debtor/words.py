@@ -76,7 +76,20 @@ ERRORS_HI = {
     "Not a valid integer value.": "यह सही संख्या नहीं है।",
     "Enter the amount in rupees, e.g. 25000 or 25000.50.": "राशि रुपयों में लिखें, जैसे 25000 या 25000.50।",
     "Not a valid choice.": "यह विकल्प मान्य नहीं है।",
+    "There is no code waiting. Ask for a new one.": "कोई कोड प्रतीक्षा में नहीं है। नया कोड मँगाएँ।",
+    "That code has expired. Ask for a new one.": "यह कोड समाप्त हो गया है। नया कोड मँगाएँ।",
+    "Too many wrong codes. Ask for a new one.": "बहुत बार ग़लत कोड डाला गया। नया कोड मँगाएँ।",
+    "Too many codes were sent in the last hour. Please wait a while and try again.":
+        "पिछले एक घंटे में बहुत सारे कोड भेजे जा चुके हैं। कृपया कुछ देर बाद फिर कोशिश करें।",
 }
+_TRIES_LEFT = re.compile(r"^That code is not right\. (\d+) tr(?:y|ies) left\.$")
+
+
+def _error_hi(text: str) -> str:
+    tries = _TRIES_LEFT.match(text)
+    if tries:
+        return f"यह कोड सही नहीं है। {tries[1]} और कोशिश बाक़ी।"
+    return ERRORS_HI.get(text, text)
 
 _INVOICE_CHOICE = re.compile(r"^Invoice (?P<number>.+) of (?P<dated>\d{2} \w{3} \d{4}): (?P<amount>\S+) "
                              r"(?P<what>due today|invoiced)$")
@@ -119,5 +132,5 @@ def localise(form, lang: str) -> None:
         if getattr(f, "choices", None) and f.type in {"RadioField", "SelectField", "InvoiceChoices"}:
             f.choices = [_choice_hi(c) for c in f.choices]
         if f.errors:
-            f.errors = [ERRORS_HI.get(str(e), str(e)) for e in f.errors]
-    form.form_errors[:] = [ERRORS_HI.get(str(e), str(e)) for e in getattr(form, "form_errors", [])]
+            f.errors = [_error_hi(str(e)) for e in f.errors]
+    form.form_errors[:] = [_error_hi(str(e)) for e in getattr(form, "form_errors", [])]

@@ -73,6 +73,9 @@ def test_a_hindi_notice_opens_the_link_and_the_case_page_in_hindi(client, db_ses
     assert english_left(html, case.creditor.legal_name, case.debtor.legal_name) == []
 
     login_guest(client, case, outbox, token=token)
+    code_mail = [m for m in outbox() if "सुलह कोड" in str(m["Subject"])][-1]
+    body = code_mail.get_body(("plain",)).get_content()
+    assert f"क़ानूनी नोटिस {case.reference} खोलने के लिए आपका सुलह कोड" in body and "Your Sulah" not in body
     page = client.get(f"/d/{case.reference}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and '<html lang="hi">' in html
@@ -116,3 +119,17 @@ def test_hindi_form_errors_and_labels(client, db_session, outbox):
     assert refused.status_code == 422
     assert "आपत्ति का कारण चुनें।" in html and "कृपया चिह्नित जगहों को ठीक करें।" in html
     assert "माल या सेवाएँ नहीं मिलीं" in html
+
+
+def test_a_wrong_code_is_refused_in_hindi(client, db_session, outbox):
+    from tests.conftest import csrf_from
+
+    case, notice = hindi_claim()
+    _link, token = links.issue(case.id, notice.id, None)
+    commit()
+    page = client.get(f"/n/{token}")
+    client.post(f"/n/{token}/code", data={"csrf_token": csrf_from(page), "destination": "0"})
+    page = client.get(f"/n/{token}")
+    refused = client.post(f"/n/{token}/verify", data={"csrf_token": csrf_from(page), "code": "000000"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "यह कोड सही नहीं है। 4 और कोशिश बाक़ी।" in html
