@@ -105,9 +105,12 @@ def _context() -> dict:
 
 
 def install(bp: Blueprint) -> None:
-    """Every page of this blueprint speaks the debtor's language and shows the switch; its forms'
-    labels and refusals are put into that language before the view renders them."""
-    bp.context_processor(_context)
+    """Every page of this blueprint speaks the debtor's language and shows the switch (the views put
+    their forms into it with localise_form). Blueprints are
+    module-level and keep what they were given for every app made later: install once."""
+    if not getattr(bp, "speaks_hindi", False):
+        bp.context_processor(_context)
+        bp.speaks_hindi = True
 
 
 def localise_form(form) -> None:
