@@ -137,3 +137,36 @@ def test_the_settlement_agreement_matches_its_snapshot(signed):
     assert "3,40,000.00" in text
     if signed:
         assert "Ravi Shah" in text and "Meera Kulkarni" in text            # every signatory named
+
+
+def _bundle_context():
+    from evidence.models import DocumentKind
+
+    uploader = Facts(name="Meera Kulkarni")
+    docs = [Facts(filename="KL-118.pdf", description="Invoice KL/118", kind=DocumentKind.INVOICE,
+                  sha256="b" * 64, size=48213, uploaded_at=ISSUED, uploaded_by=uploader),
+            Facts(filename="lr-2211.jpg", description="Lorry receipt for the delivery",
+                  kind=DocumentKind.DELIVERY_PROOF, sha256="c" * 64, size=912004, uploaded_at=ISSUED,
+                  uploaded_by=uploader)]
+    rows = [{"n": n, "doc": d, "path": f"documents/{n:02d}-{d.filename}"} for n, d in enumerate(docs, 1)]
+    return {"case": CASE, "rows": rows, "actor": uploader, "generated_at": ISSUED,
+            "generated_ist": datetime(2026, 11, 20, 12, 0),
+            "system": "the Sulah platform's evidence store (PostgreSQL and file storage on its servers)"}
+
+
+@pytest.mark.parametrize("document", ["bundle_index", "certificate_s63"])
+def test_the_case_bundle_documents_match_their_snapshots(document):
+    text = same_as_stored(f"{document}.en.txt", render_template(f"pdf/{document}.html", **_bundle_context()))
+    assert "b" * 64 in text and "documents/02-lr-2211.jpg" in text
+
+
+def test_the_mandate_matches_its_snapshot():
+    org = Facts(legal_name=CREDITOR.legal_name, address=CREDITOR.address, gstin=CREDITOR.gstin,
+                udyam_number="UDYAM-TN-10-0012345")
+    profile = Facts(enrolment_number="TN/1234/2015", bar_council_state="Tamil Nadu and Puducherry",
+                    office_address="3 High Court Road, Chennai 600104")
+    html = render_template("pdf/mandate.html", org=org, advocate=Facts(name="Adv. Kavya Menon"), profile=profile,
+                           acceptor=Facts(name="Meera Kulkarni", email="owner@kaveri.example"), accepted_at=ISSUED,
+                           method="one-time code from an authenticator app", ip="198.51.100.4", number=7, seal_demo=False)
+    text = same_as_stored("mandate.en.txt", html)
+    assert "Adv. Kavya Menon" in text and "Meera Kulkarni" in text
