@@ -170,3 +170,17 @@ def test_the_mandate_matches_its_snapshot():
                            method="one-time code from an authenticator app", ip="198.51.100.4", number=7, seal_demo=False)
     text = same_as_stored("mandate.en.txt", html)
     assert "Adv. Kavya Menon" in text and "Meera Kulkarni" in text
+
+
+@pytest.mark.parametrize("final", [False, True], ids=["proposed", "accepted"])
+def test_the_submission_agreement_matches_its_snapshot(final):
+    invoices = [Facts(number="KL/118", invoice_date=date(2026, 1, 10), total=Decimal("340000.00"))]
+    case = Facts(**vars(CASE), invoices=invoices)
+    basis = Facts(seat="Erode, Tamil Nadu", agreement_sha256="d" * 64,
+                  creditor_acceptance="one-time code to o•••@kaveri.example" if final else None,
+                  creditor_accepted_at=ISSUED if final else None,
+                  debtor_acceptance="one-time code to r•••@narmada.example" if final else None,
+                  debtor_accepted_at=ISSUED if final else None)
+    html = render_template("pdf/submission_agreement.html", case=case, basis=basis, final=final, demo_seal=False)
+    text = same_as_stored(f"submission_agreement.{'accepted' if final else 'proposed'}.en.txt", html)
+    assert "KL/118" in text and "Erode, Tamil Nadu" in text
