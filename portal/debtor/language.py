@@ -17,6 +17,7 @@ from flask import Blueprint, g, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from notices.drafting.wording import note_in
 from notices.models import Notice
 from notices.states import NoticeStatus
 from portal.cases.models import Case
@@ -101,6 +102,7 @@ def _context() -> dict:
         "when": lambda d, fmt="%d %b %Y, %H:%M IST": ist(d, fmt, lang),
         "money": lambda v: rupees(v, lang),
         "say": lambda v: label(v, lang),
+        "note_in": note_in,            # the computation's method notes in Hindi (as the notice prints them)
     }
 
 
