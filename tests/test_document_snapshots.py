@@ -184,3 +184,33 @@ def test_the_submission_agreement_matches_its_snapshot(final):
     html = render_template("pdf/submission_agreement.html", case=case, basis=basis, final=final, demo_seal=False)
     text = same_as_stored(f"submission_agreement.{'accepted' if final else 'proposed'}.en.txt", html)
     assert "KL/118" in text and "Erode, Tamil Nadu" in text
+
+
+def test_the_delivery_proof_certificate_matches_its_snapshot():
+    from notices.serving.models import ChannelKind, EventKind
+    from notices.serving.receipt import State
+    from notices.serving.states import DispatchStatus
+    from portal.types import IST
+
+    notice = Facts(advocate=Facts(name="Adv. Kavya Menon"), signed_at=ISSUED, signed_pdf_sha256="e" * 64,
+                   verification_code="ABCD234567")
+    case = Facts(**vars(CASE))
+    case.debtor = Facts(**vars(DEBTOR), place_of_business="Bengaluru, Karnataka")
+    mail = Facts(id=31, address="accounts@narmada.example", channel=ChannelKind.EMAIL, designated=True,
+                 provider="smtp", provider_message_id="<notice.k@sulah.example>", status=DispatchStatus.SENT)
+    events = [Facts(kind=EventKind.DISPATCHED, occurred_at=ISSUED, dispatch_id=31, source="smtp",
+                    provider_ref="250 2.0.0 Ok: queued as 4F2A", detail="", payload_sha256="f" * 64, time_known=True),
+              Facts(kind=EventKind.VIEWED, occurred_at=datetime(2026, 11, 20, 9, 45, tzinfo=UTC), dispatch_id=31,
+                    source="debtor_link", provider_ref="", detail="Opened after the one-time code.",
+                    payload_sha256="0" * 64, time_known=True)]
+    receipt = Facts(state=State.RECEIVED, time_known=True, at=datetime(2026, 11, 20, 9, 45, tzinfo=UTC),
+                    day=date(2026, 11, 20), how="the debtor opened the notice through the personal link",
+                    evidence=Facts(source="debtor_link"), failed=())
+    part_a = Facts(name="Sulah Technologies Private Limited", address="5 Residency Road, Bengaluru 560025",
+                   signatory="Anita Rao", designation="Director", place="Bengaluru",
+                   system="the Sulah platform's mail relay and event store")
+    html = render_template("pdf/delivery_proof.html", notice=notice, case=case, version=1, dispatches=[mail],
+                           events=events, generated_ist=datetime(2026, 11, 21, 12, 0, tzinfo=IST),
+                           part_a=part_a, receipt=receipt, part_b=[], place_of_receipt="Bengaluru, Karnataka")
+    text = same_as_stored("delivery_proof.en.txt", html)
+    assert "accounts@narmada.example" in text and "Received on 20 Nov 2026 at 15:15:00 IST" in text
