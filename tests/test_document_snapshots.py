@@ -214,3 +214,30 @@ def test_the_delivery_proof_certificate_matches_its_snapshot():
                            part_a=part_a, receipt=receipt, part_b=[], place_of_receipt="Bengaluru, Karnataka")
     text = same_as_stored("delivery_proof.en.txt", html)
     assert "accounts@narmada.example" in text and "Received on 20 Nov 2026 at 15:15:00 IST" in text
+
+
+def test_the_postal_pack_matches_its_snapshot():
+    from notices.serving.postal import PostalService, Sender
+    from portal.types import IST
+
+    notice = Facts(advocate=Facts(name="Adv. Kavya Menon"), signed_at=ISSUED, signed_pdf_sha256="e" * 64,
+                   verification_code="ABCD234567")
+    sender = Sender(name="Adv. Kavya Menon", on_behalf_of=CREDITOR.legal_name, address=CREDITOR.address,
+                    return_address="3 High Court Road, Chennai 600104")
+    html = render_template("pdf/post_pack.html", dispatch=Facts(id=32), notice=notice, case=CASE, debtor=DEBTOR,
+                           sender=sender, posting=Facts(article_number="RK123456789IN", booked_on=date(2026, 11, 21)),
+                           service=PostalService.REGISTERED, generated=datetime(2026, 11, 21, 12, 0, tzinfo=IST))
+    text = same_as_stored("post_pack.en.txt", html)
+    assert "REGISTERED POST A.D." in text and "RK123456789IN" in text
+
+
+def test_the_statement_of_account_matches_its_snapshot():
+    rows = [Facts(number="KL/118", case_reference=None, invoice_date=date(2026, 1, 10), due_date=date(2026, 2, 24),
+                  total=Decimal("340000.00"), outstanding=Decimal("240000.00"), disputed=False),
+            Facts(number="KL/131", case_reference="SUL-2026-000042", invoice_date=date(2026, 2, 5),
+                  due_date=date(2026, 3, 22), total=Decimal("59000.00"), outstanding=Decimal("59000.00"),
+                  disputed=True)]
+    html = render_template("receivables/statement_pdf.html", rows=rows, issued_ist=datetime(2026, 11, 21, 12, 0),
+                           party=DEBTOR, creditor=CREDITOR, total=Decimal("299000.00"))
+    text = same_as_stored("statement_of_account.en.txt", html)
+    assert "₹2,99,000.00" in text or "2,99,000.00" in text
