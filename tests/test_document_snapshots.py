@@ -232,7 +232,7 @@ def test_the_postal_pack_matches_its_snapshot():
 
 
 def test_the_statement_of_account_matches_its_snapshot():
-    rows = [Facts(number="KL/118", case_reference=None, invoice_date=date(2026, 1, 10), due_date=date(2026, 2, 24),
+    rows = [Facts(number="KL/118", case_reference="SUL-2026-000041", invoice_date=date(2026, 1, 10), due_date=date(2026, 2, 24),
                   total=Decimal("340000.00"), outstanding=Decimal("240000.00"), disputed=False),
             Facts(number="KL/131", case_reference="SUL-2026-000042", invoice_date=date(2026, 2, 5),
                   due_date=date(2026, 3, 22), total=Decimal("59000.00"), outstanding=Decimal("59000.00"),
