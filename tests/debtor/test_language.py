@@ -83,6 +83,10 @@ def test_a_hindi_notice_opens_the_link_and_the_case_page_in_hindi(client, db_ses
     assert "English" in html and f"/d/{case.reference}?lang=en" in html     # the switch back
     assert english_left(html, case.creditor.legal_name, case.debtor.legal_name) == []
 
+    listing = client.get("/d/")
+    assert listing.status_code == 200 and '<html lang="hi">' in listing.get_data(as_text=True)
+    assert english_left(listing.get_data(as_text=True), case.creditor.legal_name, case.debtor.legal_name) == []
+
     for path in ("dispute", "admit", "plan", "call-back", "account"):
         form = client.get(f"/d/{case.reference}/{path}")
         html = form.get_data(as_text=True)
