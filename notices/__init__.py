@@ -7,6 +7,7 @@ from flask import Flask
 from notices import permissions  # noqa: F401  (registers the package's actions with the policy)
 from notices.conduct import contact_policy, contacts_today, other_contacts
 from notices.drafting.rendering import check_can_draft
+from notices.drafting.wording import note_in
 from notices.drafting.workflow import add_version, grant_mandate, new_verification_code, start_notice
 from notices.drafting.workflow import approve as approve_notice
 from notices.drafting.workflow import submit as submit_notice
@@ -55,10 +56,11 @@ __all__ = ["CEREMONY_ENDED", "CeremonyStatus", "CertificateForm", "ChannelKind",
            "approve_notice", "check_can_draft", "contact_policy", "contacts_today", "create_served_document",
            "delivery_events_for", "dispatches_for", "enabled_providers", "finish_settlement_ceremony",
            "grant_mandate", "init_notices", "issue_debtor_link", "ist_day_bounds", "latest",
-           "latest_for_settlement", "new_verification_code", "next_contact_time", "notice_contacts_today",
-           "other_contacts", "provider_for", "public_record", "receipt_for_notice", "record_delivery_event",
-           "record_posting", "s10_check_digit", "serve_notice", "settlement_complete", "sign_notice",
-           "sign_now", "signature_intact", "start_notice", "submit_notice"]
+           "latest_for_settlement", "new_verification_code", "next_contact_time", "note_in",
+           "notice_contacts_today", "other_contacts", "provider_for", "public_record", "receipt_for_notice",
+           "record_delivery_event", "record_posting", "s10_check_digit", "serve_notice",
+           "settlement_complete", "sign_notice", "sign_now", "signature_intact", "start_notice",
+           "submit_notice"]
 
 
 def init_notices(app: Flask) -> None:

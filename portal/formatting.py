@@ -3,9 +3,10 @@ lakh and crore grouping (₹3,40,000.00), times in IST. Pages, e-mails, SMS, PDF
 format through here; nothing groups digits by hand."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
+from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
 from portal.types import to_ist, to_paisa
@@ -35,6 +36,28 @@ def rupees(value: Decimal | int | str | None, language: str | None = "en") -> st
                            currency_digits=False)
 
 
-def ist(value: datetime | None, fmt: str = "%d %b %Y, %H:%M IST") -> str:
-    """A stored UTC time as India reads it."""
-    return "" if value is None else to_ist(value).strftime(fmt)
+def _hindi(language: str | None) -> bool:
+    return (language or "en")[:2] == "hi"
+
+
+def day(value: date | None, language: str | None = "en", fmt: str = "%d %B %Y") -> str:
+    """A date: 07 December 2026, or in Hindi 7 दिसंबर 2026 (Babel's hi_IN month names)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_ist(value).date()
+    if _hindi(language):
+        return format_date(value, "d MMMM y", locale="hi_IN")
+    return value.strftime(fmt)
+
+
+def ist(value: datetime | None, fmt: str = "%d %b %Y, %H:%M IST", language: str | None = "en") -> str:
+    """A stored UTC time as India reads it; in Hindi the date in Hindi and the time on the 24-hour
+    clock (7 दिसंबर 2026, 14:02 IST), or the date alone when fmt shows no hour."""
+    if value is None:
+        return ""
+    local = to_ist(value)
+    if _hindi(language):
+        shown = format_date(local.date(), "d MMMM y", locale="hi_IN")
+        return f"{shown}, {local:%H:%M} IST" if "%H" in fmt else shown
+    return local.strftime(fmt)

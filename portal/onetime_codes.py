@@ -79,6 +79,10 @@ class Destination:
     def label(self) -> str:
         return f"{'E-mail' if self.channel == 'email' else 'SMS'} to {self.masked}"
 
+    @property
+    def label_hi(self) -> str:
+        return f"{'ई-मेल' if self.channel == 'email' else 'SMS'}: {self.masked}"
+
 
 def _digest(purpose: str, subject: str, code: str) -> str:
     key = current_app.config["SECRET_KEY"]
@@ -87,10 +91,12 @@ def _digest(purpose: str, subject: str, code: str) -> str:
 
 
 def issue_and_send(purpose: str, subject: str, channel: str, destination: str, *, what: str,
-                   ip: str = "", case=None) -> OneTimeCode:
+                   ip: str = "", case=None, what_hi: str | None = None) -> OneTimeCode:
     """Replace any live code for (purpose, subject) with a new one and send it after commit.
 
-    `what` finishes the sentence "Your Sulah code to ..." (e.g. "open the legal notice KLP-2026-0001").
+    `what` finishes the sentence "Your Sulah code to ..." (e.g. "open the legal notice KLP-2026-0001");
+    with `what_hi` ("क़ानूनी नोटिस KLP-2026-0001 खोलने") the message is in Hindi, its SMS under the DLT
+    template one_time_code_hi.
     Raises CodeError(429) when this subject has had its codes for the hour."""
     cfg = current_app.config
     if channel not in ("email", "sms"):
@@ -115,12 +121,18 @@ def issue_and_send(purpose: str, subject: str, channel: str, destination: str, *
     audit.record("one_time_code.sent", actor=None, case=case, payload={
         "purpose": purpose, "subject": subject, "channel": channel, "to": mask(destination),
         "code_id": row.id})
-    text = (f"Your Sulah code to {what} is {code}. It expires in {minutes} minutes. "
-            "Do not share it: Sulah never asks for it by phone.")
-    if channel == "email":
-        queue_mail(MailMessage(to=[destination], subject=f"Your Sulah code: {code}", text=text))
+    if what_hi:
+        text = (f"{what_hi} के लिए आपका सुलह कोड {code} है। यह {minutes} मिनट तक मान्य है। "
+                "इसे किसी को न बताएँ: सुलह फ़ोन पर कभी यह कोड नहीं माँगता।")
+        subject_line, template = f"आपका सुलह कोड: {code}", "one_time_code_hi"
     else:
-        payload = {"to": destination, "template": "one_time_code", "variables": [code, str(minutes)],
+        text = (f"Your Sulah code to {what} is {code}. It expires in {minutes} minutes. "
+                "Do not share it: Sulah never asks for it by phone.")
+        subject_line, template = f"Your Sulah code: {code}", "one_time_code"
+    if channel == "email":
+        queue_mail(MailMessage(to=[destination], subject=subject_line, text=text))
+    else:
+        payload = {"to": destination, "template": template, "variables": [code, str(minutes)],
                    "text": text, "idempotency_key": f"otp-{row.id}"}
         outbox.enqueue("portal.tasks.send_sms", payload)
     return row

@@ -17,7 +17,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.stamp import TextStampStyle
 
-from portal.adapters import SigningError, load_signer, make_demo_pkcs12
+from portal.adapters import STAMP_BOX_LEFT, SigningError, load_signer, make_demo_pkcs12
 from portal.config import instance_secret
 from portal.errors import DomainError
 from portal.types import IST, utcnow
@@ -74,7 +74,7 @@ def seal(pdf: bytes, *, reason: str) -> tuple[bytes, bool]:
                                         location="India", name="Sulah platform")
     pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=TextStampStyle(stamp_text=stamp),
                                    new_field_spec=fields.SigFieldSpec(FIELD_NAME, on_page=-1,
-                                                                      box=(40, 30, 300, 110)))
+                                                                      box=STAMP_BOX_LEFT))
     params = {"date_ist": utcnow().astimezone(IST).strftime("%d-%m-%Y %H:%M IST"), "reason": reason}
     try:
         out = pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), bytes_reserved=BYTES_RESERVED,

@@ -15,7 +15,7 @@ import qrcode.image.svg
 from flask import current_app, render_template
 
 from notices import cheque
-from notices.drafting.wording import WORDING, service_modes
+from notices.drafting.wording import WORDING, note_in, service_modes
 from notices.models import Notice, NoticeKind
 from portal.cases import OBJECTION_WINDOW_DAYS, Case, ClaimType, ContactKind, case_limitation, compute_case
 from portal.errors import DomainError
@@ -107,7 +107,8 @@ def context(notice: Notice, case: Case, issued_on: date) -> dict:
             "mode": _mode_line(notice, case), "objections": _objections(case),
             "specified_value_reached": computation.total_due >= SPECIFIED_VALUE,
             "verify_url": verify_url(notice), "qr_data_uri": qr_data_uri(verify_url(notice)),
-            "body_template": BODY.format(kind=notice.kind.value, lang=notice.language.value)}
+            "body_template": BODY.format(kind=notice.kind.value, lang=notice.language.value),
+            "note_in": note_in}
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,9 @@ _SUBJECTS = {
     "order": "{d.title} in arbitration {d.reference}, from the arbitral tribunal",
     "order_hi": "मध्यस्थता {d.reference} में प्रक्रियात्मक आदेश ({d.title}), मध्यस्थ अधिकरण की ओर से",
     "invocation": "Request to refer the dispute to arbitration, {d.reference}, from {d.creditor}",
+    "notice_hi": "{d.creditor} की ओर से {d.advocate} द्वारा क़ानूनी नोटिस {d.reference}",
+    "reminder_hi": "क़ानूनी नोटिस {d.reference} का अनुस्मारक, भुगतान की अंतिम तिथि {d.respond_by}",
+    "odr_invite_hi": "क़ानूनी नोटिस {d.reference}, दावे का ऑनलाइन समाधान करने का आमंत्रण",
     "invocation_hi": "मध्यस्थता हेतु विवाद भेजने का अनुरोध (धारा 21), {d.reference}, {d.creditor} की ओर से",
 }
 
@@ -87,7 +90,7 @@ def words_of(d: Delivery) -> str:
         return f"{words}_hi" if d.language == "hi" else words
     if d.document == "invocation":
         return "invocation_hi" if d.language == "hi" else "invocation"
-    return d.purpose
+    return f"{d.purpose}_hi" if d.language == "hi" else d.purpose
 
 
 def _message_id(key: str) -> str:
@@ -151,7 +154,10 @@ def sms_template(d: Delivery) -> tuple[str, tuple[str, ...]]:
     if d.purpose == "notice" and d.document == "invocation":
         name = "invocation_hi_served" if d.language == "hi" else "invocation_served"
         return name, (d.creditor, d.reference, d.link_url)
-    return f"{d.purpose}_served", (d.creditor, d.reference, d.respond_by, d.link_url)
+    # A Hindi notice's texts are in Hindi: their own templates, registered on DLT as their own.
+    hindi = d.language == "hi" and d.document == "notice"
+    name = f"{d.purpose}_served_hi" if hindi else f"{d.purpose}_served"
+    return name, (d.creditor, d.reference, d.respond_by, d.link_url)
 
 
 def _callback_url(kind: ChannelKind, provider: str) -> str:

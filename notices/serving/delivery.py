@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import current_app, render_template
 
 from evidence import store
-from notices.models import NoticeKind
+from notices.models import NoticeKind, NoticeLanguage
 from notices.serving import receipt
 from notices.serving.hooks import issue_debtor_link
 from notices.serving.models import Dispatch, ServiceTerms
 from portal.accounts import User
 from portal.adapters import MailMessage, queue_mail
 from portal.extensions import db
+from portal.formatting import day
 
 
 def public_url(path: str) -> str:
@@ -41,13 +42,20 @@ def build_delivery(dispatch: Dispatch):
     terms = db.session.get(ServiceTerms, notice.id)
     # The period runs from receipt (IT Act s.13(2), receipt.py): a date once receipt is proven (a
     # reminder), until then the day counted from the debtor's own receipt (the notice itself).
-    due = f"{terms.respond_by:%d %B %Y} (IST)" if terms and terms.respond_by else \
-        f"the {ordinal(receipt.days_to_pay(notice))} day after you receive it"
+    hindi = notice.language == NoticeLanguage.HINDI
+    if terms and terms.respond_by:
+        due = f"{day(terms.respond_by, notice.language.value)} (IST)"
+    elif hindi:
+        due = f"नोटिस मिलने के {receipt.days_to_pay(notice)}वें दिन तक"
+    else:
+        due = f"the {ordinal(receipt.days_to_pay(notice))} day after you receive it"
+    advocate = notice.advocate.name if notice.advocate else (
+        "लेनदार के अधिवक्ता" if hindi else "the creditor's advocate")
     return Delivery(
         dispatch_id=dispatch.id, purpose=dispatch.purpose.value, idempotency_key=dispatch.idempotency_key,
         address=dispatch.address,
         reference=case.reference, creditor=case.creditor.legal_name,
-        advocate=notice.advocate.name if notice.advocate else "the creditor's advocate",
+        advocate=advocate,
         respond_by=due, link_url=public_url(f"/n/{token}"),
         verify_url=public_url(f"/verify/{notice.verification_code}"),
         pixel_url=public_url(f"/t/{dispatch.pixel_token}.gif"), bounce_address=bounce_address(dispatch),

@@ -35,6 +35,8 @@ class DocumentKind(enum.StrEnum):
 TITLES = {DocumentKind.AWARD: ("Arbitral award", "arbitral-award"),
           DocumentKind.PROCEDURAL_ORDER: ("Procedural order", "procedural-order"),
           DocumentKind.SETTLEMENT: ("Settlement agreement", "settlement-agreement")}
+TITLES_HI = {DocumentKind.AWARD: "माध्यस्थम् पंचाट", DocumentKind.PROCEDURAL_ORDER: "प्रक्रियात्मक आदेश",
+             DocumentKind.SETTLEMENT: "समझौता करार"}
 
 
 class ServedDocument(db.Model):
@@ -63,6 +65,13 @@ class ServedDocument(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     case: Mapped[Case] = relationship()
+
+    @property
+    def title_hi(self) -> str:
+        """The title in Hindi (a numbered procedural order keeps its number)."""
+        if self.title.lower().startswith("procedural order no. "):
+            return f"{TITLES_HI[self.kind]} सं. {self.title.rsplit(' ', 1)[-1]}"
+        return TITLES_HI[self.kind]
 
     @property
     def pdf_name(self) -> str:

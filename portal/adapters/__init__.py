@@ -4,6 +4,7 @@ The door: other packages import these names from `portal.adapters`, never its mo
 would be ambiguous here carry their capability (`send_mail`, `queue_mail`, `MailMessage`)."""
 from portal.adapters.esign.aadhaar import AadhaarESignProvider, transaction_of
 from portal.adapters.esign.base import (
+    STAMP_BOX_LEFT,
     Signer,
     SigningError,
     SigningProvider,
@@ -41,10 +42,10 @@ from portal.adapters.whatsapp import verify_subscription, whatsapp_gateway
 
 __all__ = ["AadhaarESignProvider", "DeliveryStatus", "DocuSignProvider", "DocuSignSettings", "GatewayError",
            "MailMessage", "OutgoingMessage", "PadesProvider", "PaymentEvent", "PermanentFailure", "Pkcs11Key",
-           "RazorpayLinks", "SignRequest", "Signer", "SigningError", "SigningProvider", "SigningResult",
-           "SigningStatus", "SmtpPermanent", "SmtpTransient", "StatusUpdate", "TransientFailure",
-           "TsaSettings", "UPI_MAX_AMOUNT", "UnsafeAddress", "WebhookRejected", "connect_envelope_id",
-           "deliver_mail", "load_signer", "make_demo_pkcs12", "payment_gateway", "payment_uri", "post",
-           "qr_svg", "queue_mail", "resolve_public", "send_mail", "sms_gateway", "timestamper_for",
-           "transaction_of", "validate_utr", "validate_vpa", "verify_connect_hmac", "verify_subscription",
-           "whatsapp_gateway"]
+           "RazorpayLinks", "STAMP_BOX_LEFT", "SignRequest", "Signer", "SigningError", "SigningProvider",
+           "SigningResult", "SigningStatus", "SmtpPermanent", "SmtpTransient", "StatusUpdate",
+           "TransientFailure", "TsaSettings", "UPI_MAX_AMOUNT", "UnsafeAddress", "WebhookRejected",
+           "connect_envelope_id", "deliver_mail", "load_signer", "make_demo_pkcs12", "payment_gateway",
+           "payment_uri", "post", "qr_svg", "queue_mail", "resolve_public", "send_mail", "sms_gateway",
+           "timestamper_for", "transaction_of", "validate_utr", "validate_vpa", "verify_connect_hmac",
+           "verify_subscription", "whatsapp_gateway"]

@@ -13,11 +13,14 @@ def init_debtor(app: Flask) -> None:
     # Imported here, when the app is created: the door stays light for workers and other packages.
     from portal.debtor.account_views import bp as account_bp
     from portal.debtor.case_views import bp as case_bp
+    from portal.debtor.language import install
     from portal.debtor.link_views import bp as links_bp
     from portal.debtor.link_views import case_part as links_part
     from portal.debtor.response_views import bp as respond_bp
     from portal.debtor.views import bp
 
+    for debtor_pages in (bp, account_bp, case_bp, respond_bp):   # the debtor's own pages speak Hindi too
+        install(debtor_pages)
     app.register_blueprint(bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(case_bp)

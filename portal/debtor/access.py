@@ -63,8 +63,9 @@ def destinations_for_link(link_id: int) -> list[Destination]:
     return destinations(link) if link is not None else []
 
 
-def send_code(link: DebtorLink, choice: int, ip: str) -> OneTimeCode:
-    """Send a code to destinations(link)[choice]; CodeError when throttled or the choice is bad."""
+def send_code(link: DebtorLink, choice: int, ip: str, language: str = "en") -> OneTimeCode:
+    """Send a code to destinations(link)[choice] (in Hindi with language "hi"); CodeError when
+    throttled or the choice is bad."""
     from portal.onetime_codes import CodeError
 
     options = destinations(link)
@@ -73,7 +74,10 @@ def send_code(link: DebtorLink, choice: int, ip: str) -> OneTimeCode:
     dest = options[choice]
     return issue_and_send(PURPOSE, subject(link), dest.channel, dest.address, ip=ip, case=link.case,
                           what=(f"open the legal notice {link.case.reference}" if link.document_id is None
-                                else f"open the arbitral document {link.case.reference}"))
+                                else f"open the arbitral document {link.case.reference}"),
+                          what_hi=None if language != "hi" else
+                          (f"क़ानूनी नोटिस {link.case.reference} खोलने" if link.document_id is None
+                           else f"मध्यस्थता दस्तावेज़ {link.case.reference} खोलने"))
 
 
 def open_with_code(link: DebtorLink, code: str, ip: str, user_agent: str) -> LinkGuest:

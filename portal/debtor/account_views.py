@@ -9,6 +9,7 @@ from portal.accounts import Action, record_login, require
 from portal.debtor import account
 from portal.debtor.case_views import load
 from portal.debtor.forms import AccountForm
+from portal.debtor.language import localise_form
 from portal.errors import DomainError
 from portal.extensions import limiter
 from portal.onetime_codes import CodeError, mask
@@ -29,6 +30,7 @@ def my_cases():
 
 
 def _page(case, form, status: int = 200, *, code_sent_to: str | None = None):
+    localise_form(form)
     return render_template("debtor/account.html", case=case, form=form, code_sent_to=code_sent_to,
                            proven=account.proven_email(current_user),
                            has_account=case.debtor.user_id is not None), status

@@ -32,6 +32,8 @@ class DebtorLink(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "en" or "hi" once the debtor chose a language on its pages: the link opens in it next time.
+    language: Mapped[str | None] = mapped_column(String(2))
 
     case: Mapped[Case] = relationship()
 

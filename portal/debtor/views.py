@@ -13,6 +13,7 @@ from wtforms.validators import InputRequired, Length
 from notices import Notice, ServedDocument
 from portal.accounts import Action, can
 from portal.debtor import access, links
+from portal.debtor.language import current, localise_form, pick
 from portal.debtor.models import DebtorLink
 from portal.extensions import db, limiter
 from portal.onetime_codes import CodeError, OneTimeCode
@@ -53,13 +54,16 @@ def _pending(link: DebtorLink) -> OneTimeCode | None:
 def _page(token: str, link: DebtorLink, send_form=None, code_form=None, status: int = 200):
     options = access.destinations(link)
     send_form = send_form or SendCodeForm(formdata=None, destination=0)
-    send_form.destination.choices = [(i, d.label) for i, d in enumerate(options)]
+    send_form.destination.choices = [(i, pick(d.label, d.label_hi)) for i, d in enumerate(options)]
+    code_form = code_form or CodeForm(formdata=None)
+    localise_form(send_form)
+    localise_form(code_form)
     return render_template("debtor/otp.html", token=token, link=link, case=link.case,
                            notice=db.session.get(Notice, link.notice_id) if link.notice_id else None,
                            document=(db.session.get(ServedDocument, link.document_id)
                                      if link.document_id else None),
                            pending=_pending(link),
-                           send_form=send_form, code_form=code_form or CodeForm(formdata=None),
+                           send_form=send_form, code_form=code_form,
                            has_destinations=bool(options)), status
 
 
@@ -81,11 +85,12 @@ def send_code(token: str):
     if not form.validate_on_submit():
         return _page(token, link, send_form=form, status=400)
     try:
-        row = access.send_code(link, form.destination.data, request.remote_addr or "")
+        row = access.send_code(link, form.destination.data, request.remote_addr or "", current())
     except CodeError as exc:
         form.destination.errors.append(str(exc))
         return _page(token, link, send_form=form, status=exc.status)
-    flash(f"We sent a 6-digit code to {row.masked_destination}. It is valid for a few minutes.", "success")
+    flash(pick(f"We sent a 6-digit code to {row.masked_destination}. It is valid for a few minutes.",
+               f"हमने {row.masked_destination} पर 6 अंकों का कोड भेजा है। यह कुछ मिनट तक मान्य है।"), "success")
     return redirect(url_for("debtor.open_notice", token=token) + "#enter-code")
 
 

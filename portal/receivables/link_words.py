@@ -57,7 +57,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "ack_h": ("Confirm the balance", "बकाया राशि की पुष्टि"),
     "ack_note": ("Confirming here is recorded as your acknowledgement of the balance; it is not a signature.",
                  "यहाँ पुष्टि करना बकाया राशि की आपकी स्वीकृति के रूप में दर्ज होता है; यह हस्ताक्षर नहीं है।"),
-    "ack_button": ("I confirm this balance", "मैं इस बकाया राशि की पुष्टि करता/करती हूँ"),
+    "ack_button": ("I confirm this balance", "इस बकाया राशि की पुष्टि करें"),
     "dispute_h": ("Something is wrong with this invoice", "इस बिल में कुछ ग़लत है"),
     "dispute_button": ("Send to the creditor", "लेनदार को भेजें"),
     "back": ("Back to your statement", "अपने खाता विवरण पर वापस जाएँ"),

@@ -1,11 +1,13 @@
 """Jinja filters: times shown in IST, money in Indian digit grouping, stored values in plain words."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from flask import Flask
+from jinja2 import pass_context
 
-from portal.formatting import amount, ist, rupees
+from portal.formatting import amount, day, ist, rupees
 from portal.web.labels import event_sentence, label
 
 
@@ -14,6 +16,22 @@ def inr(value: Decimal | None, language: str | None = "en") -> str:
     return rupees(value, language)
 
 
+_TYPED_NUMBER = re.compile(r"^\s*\(?\d{1,3}[.)]\s+")
+
+
+def unnumbered(text: str) -> str:
+    """A paragraph without the number its writer typed: the document numbers its paragraphs itself,
+    so "1. The claimant..." is not printed as "1. 1. The claimant..."."""
+    return _TYPED_NUMBER.sub("", text or "", count=1)
+
+
+@pass_context
+def pick_words(context, en: str, hi: str) -> str:
+    """`t("English", "हिन्दी")`: the words in the page's language (its `lang`; English without one)."""
+    return hi if context.get("lang") == "hi" else en
+
+
 def register_filters(app: Flask) -> None:
-    app.jinja_env.filters.update(ist=ist, inr=inr, amount=amount, humanize=label, label=label)
-    app.jinja_env.globals.update(event_sentence=event_sentence)
+    app.jinja_env.filters.update(ist=ist, inr=inr, amount=amount, day=day, humanize=label, label=label,
+                               unnumbered=unnumbered)
+    app.jinja_env.globals.update(event_sentence=event_sentence, t=pick_words)

@@ -2,6 +2,8 @@
 sentence. Keyed by the stored string, so the kernel names no feature's enum."""
 from __future__ import annotations
 
+from portal.web.labels_hi import HINDI
+
 # A value whose words alone would read wrongly; everything else is its words with acronyms in capitals.
 LABELS = {
     "msmed_invoice": "MSMED invoice (delayed payment to a micro or small enterprise)",
@@ -19,9 +21,12 @@ ACRONYMS = {"msmed": "MSMED", "neft": "NEFT", "rtgs": "RTGS", "imps": "IMPS", "u
             "odr": "ODR", "gst": "GST", "utr": "UTR", "pdf": "PDF", "msefc": "MSEFC", "gstin": "GSTIN"}
 
 
-def label(value) -> str:
-    """'msmed_invoice' → 'MSMED invoice (…)', 'neft' → 'NEFT', 'notice_signed' → 'notice signed'."""
+def label(value, language: str | None = "en") -> str:
+    """'msmed_invoice' → 'MSMED invoice (…)', 'neft' → 'NEFT', 'notice_signed' → 'notice signed';
+    with language "hi" the Hindi words (English where a value has none yet)."""
     key = str(getattr(value, "value", value))
+    if (language or "en")[:2] == "hi" and key in HINDI:
+        return HINDI[key]
     if key in LABELS:
         return LABELS[key]
     return " ".join(ACRONYMS.get(word, word) for word in key.split("_"))

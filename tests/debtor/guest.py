@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.types import utcnow
 from tests.conftest import csrf_from
 
-CODE = re.compile(r"code to .+? is (\d{6})")
+CODE = re.compile(r"(?:code to .+? is|सुलह कोड) (\d{6})")
 
 
 def signed_notice_record(case) -> Notice:

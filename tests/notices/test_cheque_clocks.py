@@ -20,6 +20,7 @@ from portal.cases.states import CaseStatus
 from portal.database import commit
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.formatting import day
 from portal.notifications.models import AttentionItem
 from tests.factories import AdvocateFactory, CaseFactory, CreditorFactory, EngagementFactory
 from tests.serving.helpers import delivered, signed_notice
@@ -93,8 +94,8 @@ def test_the_30_days_run_from_receipt_of_the_memo_and_the_drawer_always_has_15(d
     assert notice.pay_within_days == 15  # s.138(c), whatever was asked
     assert (notice.cheque_presented_on, notice.memo_received_on) == (details.presented_on, details.memo_received_on)
     text = notice.current.body_text
-    received = f"{details.memo_received_on:%d %b %Y}"
-    presented = f"{details.presented_on:%d %b %Y}"
+    received = day(details.memo_received_on, language.value, "%d %b %Y")   # 12 Nov 2026 / 12 नवंबर 2026
+    presented = day(details.presented_on, language.value, "%d %b %Y")
     assert received in text and presented in text
     assert ("within thirty days" in text) if language == NoticeLanguage.ENGLISH else ("तीस दिनों" in text)
 

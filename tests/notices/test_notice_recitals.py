@@ -66,7 +66,7 @@ def test_an_objection_in_time_is_recited_with_its_removal(msmed_org):
     assert ("You objected in writing to invoice KT/2 on 20 Jan 2026; my client removed the "
             "objection on 01 Feb 2026, the day of acceptance under Section 2(b) of the Act.") in text
     hindi = _text(case, NoticeKind.MSMED_DEMAND, "hi")
-    assert "बिल KT/2 पर आपने दिनांक 20 Jan 2026 को लिखित आपत्ति की" in hindi
+    assert "बिल KT/2 पर आपने दिनांक 20 जनवरी 2026 को लिखित आपत्ति की" in hindi
 
 
 def test_a_late_objection_is_recited_as_not_displacing_acceptance(msmed_org):

@@ -32,7 +32,7 @@ from signxml.exceptions import SignXMLException
 
 from portal.types import IST, utcnow
 
-from .base import SigningError, SigningResult, SigningStatus, SignRequest
+from .base import STAMP_BOX_RIGHT, SigningError, SigningResult, SigningStatus, SignRequest
 from .pending import MemoryPendingStore, PendingStore, RedisPendingStore
 
 ESIGN_VERSION = "2.1"
@@ -63,7 +63,7 @@ class AadhaarESignSettings:
     response_url: str        # our endpoint the ESP posts eSignResponse to
     auth_mode: str = "1"     # 1 = OTP
     bytes_reserved: int = 24576  # hex characters kept for the CMS (12 KiB of DER: signer + CA chain)
-    stamp_box: tuple[int, int, int, int] | None = (360, 40, 560, 110)  # points, last page; None: invisible
+    stamp_box: tuple[int, int, int, int] | None = STAMP_BOX_RIGHT  # points, last page; None: invisible
     pending_ttl: int = 1800
     require_name_match: bool = True  # the eKYC name on the certificate must be the expected signer's
 

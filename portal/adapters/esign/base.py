@@ -10,6 +10,26 @@ import enum
 from dataclasses import dataclass, field
 from typing import Protocol
 
+# Where a visible signature stamp goes on the last page, in PDF points from the bottom-left corner:
+# inside the bottom margin that templates/pdf/base.css keeps free (30 mm = 85 pt), so a stamp never
+# covers the text, and the page number sits at the top right, clear of both. The platform's seal
+# takes the left half, a signatory the right half: on a sealed agreement signed with a DSC they
+# sit side by side.
+STAMP_BOX_LEFT = (40, 8, 292, 80)
+STAMP_BOX_RIGHT = (300, 8, 560, 80)
+
+
+def field_name(capacity: str) -> str:
+    """The signature field named for who signs (an arbitrator's award is not an
+    "AdvocateSignature"): ArbitratorSignature, AdvocateSignature, or PartySignature for a party
+    signing "For <its name>"."""
+    words = capacity.lower()
+    if "arbitrator" in words:
+        return "ArbitratorSignature"
+    if "advocate" in words or not words:
+        return "AdvocateSignature"
+    return "PartySignature"
+
 
 class SigningStatus(enum.StrEnum):
     SIGNED = "signed"

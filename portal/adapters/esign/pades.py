@@ -21,7 +21,15 @@ from pyhanko.sign import fields, signers
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
 from pyhanko.stamp import TextStampStyle
 
-from portal.adapters.esign.base import Signer, SigningError, SigningResult, SigningStatus, SignRequest
+from portal.adapters.esign.base import (
+    STAMP_BOX_RIGHT,
+    Signer,
+    SigningError,
+    SigningResult,
+    SigningStatus,
+    SignRequest,
+    field_name,
+)
 from portal.adapters.esign.keys import (
     CachedKeySigner,
     KeySource,
@@ -35,7 +43,7 @@ from portal.types import IST, utcnow
 __all__ = ["BYTES_RESERVED", "DEMO_WARNING", "FIELD_NAME", "CachedKeySigner", "PadesProvider",
            "TsaSettings", "load_signer", "timestamper_for"]
 
-FIELD_NAME = "AdvocateSignature"
+FIELD_NAME = "AdvocateSignature"  # a notice's; see base.field_name for who else signs
 BYTES_RESERVED = 16 * 1024
 # A timestamp token adds its own CMS and the authority's certificate chain.
 BYTES_RESERVED_TIMESTAMPED = 24 * 1024
@@ -122,12 +130,14 @@ class PadesProvider:
         stamp = ("Digitally signed by %(signer)s\n%(capacity)s\nDate: %(date_ist)s\nReason: %(reason)s"
                  + ("\n" + DEMO_WARNING if key.demo else ""))
         meta = signers.PdfSignatureMetadata(
-            field_name=FIELD_NAME, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
+            field_name=field_name(request.signer.capacity), md_algorithm="sha256",
+            subfilter=fields.SigSeedSubFilter.PADES,
             reason=request.reason, location=request.location, name=request.signer.name)
         pdf_signer = signers.PdfSigner(
             meta, signer=key.signer, timestamper=timestamper_for(tsa) if tsa else None,
             stamp_style=TextStampStyle(stamp_text=stamp),
-            new_field_spec=fields.SigFieldSpec(FIELD_NAME, on_page=-1, box=(300, 30, 565, 120)))
+            new_field_spec=fields.SigFieldSpec(field_name(request.signer.capacity), on_page=-1,
+                                               box=STAMP_BOX_RIGHT))
         params = {"signer": request.signer.name, "capacity": request.signer.capacity or "Advocate",
                   "date_ist": utcnow().astimezone(IST).strftime("%d-%m-%Y %H:%M IST"),
                   "reason": request.reason}
