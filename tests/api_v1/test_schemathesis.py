@@ -7,8 +7,9 @@ schema published for that status (content type included).
 The path parameters are the world's real case, notice and document, so the generated queries and
 bodies reach the views instead of stopping at a 404 (the route fuzzer, tests/test_fuzz_routes.py,
 already throws junk at the paths). With its own scope a key gets `OWN_SCOPE_EXAMPLES` examples per
-operation; with each other scope one example (which must be a documented 403, or the operation's
-answer when the other scope is enough). No stateful links: they would double the run for routes
+operation that fit the schema and `NEGATIVE_EXAMPLES` that break it (a wrong type, a missing field,
+a stray header, the key left off: a documented 4xx, never a 5xx); with each other scope one example
+(which must be a documented 403, or the operation's answer when the other scope is enough). No stateful links: they would double the run for routes
 whose chains the unit tests already walk.
 
 Runs in both passes: what it guards against differs by engine (PostgreSQL refuses an integer out of
@@ -22,6 +23,7 @@ import io
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis import GenerationMode
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -36,13 +38,15 @@ from tests.test_authorization_matrix import World
 
 SCOPES = ("read", "write", "evidence", "notices")
 OWN_SCOPE_EXAMPLES = 6
+NEGATIVE_EXAMPLES = 4
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
-def _run(operation, client, headers: dict, path_parameters: dict, examples: int) -> int:
+def _run(operation, client, headers: dict, path_parameters: dict, examples: int,
+         mode: GenerationMode = GenerationMode.POSITIVE) -> int:
     calls = 0
 
-    @given(case=operation.as_strategy(path_parameters=path_parameters or None))
+    @given(case=operation.as_strategy(mode, path_parameters=path_parameters or None))
     @settings(max_examples=examples, derandomize=True, database=None, deadline=None,
               phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
     def check(case):
@@ -81,4 +85,6 @@ def test_every_operation_with_every_scope(app, client, world):
             headers = {"Authorization": f"Bearer {tokens[scope]}"}
             examples = OWN_SCOPE_EXAMPLES if scope == own or (not own and scope == "read") else 1
             calls += _run(operation, client, headers, params, examples)
-    assert calls >= 28 * (OWN_SCOPE_EXAMPLES + 3) // 2  # most operations had all their examples
+            if examples > 1:  # and invalid queries, bodies and headers: a 4xx, never a 5xx
+                calls += _run(operation, client, headers, params, NEGATIVE_EXAMPLES, GenerationMode.NEGATIVE)
+    assert calls >= 28 * (OWN_SCOPE_EXAMPLES + NEGATIVE_EXAMPLES + 3) // 2  # most had all their examples
