@@ -32,7 +32,7 @@ class Operation:
     body: type[BaseModel] | None = None
     answer: type[BaseModel] | None = None
     ok_status: int = 200
-    produces: str | None = None      # a file answer (application/pdf, or the document's own type)
+    produces: str | None = None      # a file answer (application/pdf, or */* for the document's own type)
     upload: bool = False             # a raw-body upload (the file streamed as the request body)
     description: str = ""
     errors: tuple[int, ...] = field(default=(401, 403, 404))
@@ -152,7 +152,11 @@ def build(problem_model: type[BaseModel], *, server_url: str = "/") -> dict:
                                     "content": {"application/octet-stream": {
                                         "schema": {"type": "string", "contentMediaType":
                                                    "application/octet-stream"}}}}
-        if op.produces is not None:
+        if op.produces == "*/*":  # served under the type it was stored with
+            content = {op.produces: {"schema": {"type": "string"}}}
+        elif op.produces == "application/json":  # a JSON document without a model (this document)
+            content = {op.produces: {"schema": {"type": "object"}}}
+        elif op.produces is not None:
             content = {op.produces: {"schema": {"type": "string", "contentMediaType": op.produces}}}
         elif op.answer is not None:
             content = {"application/json": {"schema": comps.ref(op.answer)}}

@@ -64,7 +64,7 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(view)
     def wrapper(**kwargs: Any) -> Any:
         key = request.headers.get(HEADER)
-        if key is None:
+        if key is None or not current_user.is_authenticated:  # nobody to remember it for: the view's 401
             return view(**kwargs)
         key = key.strip()
         if not key or len(key) > MAX_KEY or not key.isprintable():

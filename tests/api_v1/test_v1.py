@@ -365,3 +365,10 @@ def test_list_pages_follow_next(client, w):
         seen += [c["reference"] for c in page["cases"]]
         url = page["next"]
     assert len(seen) == len(set(seen)) == 3
+
+
+def test_an_idempotency_key_without_an_api_key_is_a_401(client, db_session):
+    """Found by Schemathesis: the key's owner was read before anyone was known (a 500)."""
+    resp = client.post(f"{V1}/cases", json=api_body(), headers={"Idempotency-Key": "k-1"})
+    assert resp.status_code == 401 and resp.mimetype == PROBLEM
+    assert db_session.scalar(select(func.count()).select_from(IdempotentResult)) == 0

@@ -85,9 +85,10 @@ def get_document(reference: str, document_id: int):
 
 
 @operation(bp, "/cases/<reference>/evidence/<int:document_id>/file", "GET", summary="Download a document",
-           scope="evidence", tag="Evidence", produces="application/octet-stream")
+           scope="evidence", tag="Evidence", produces="*/*")
 def download_document(reference: str, document_id: int):
-    """The stored bytes, streamed, with their SHA-256 in `Digest`-style header `X-Content-SHA256`.
+    """The stored bytes under the type they were uploaded with, streamed, with their SHA-256 in
+    `Digest`-style header `X-Content-SHA256`.
     Each download is logged with the key that made it."""
     case = case_for(reference, Action.VIEW_EVIDENCE)
     doc = _found(case, document_id)
