@@ -1,7 +1,8 @@
 """Bulk import benchmark: N invoice rows (default 10,000) planned and confirmed on the embedded
-SQLite default, in a throwaway instance folder. Prints rows/s, wall time and memory peak.
+SQLite default (or PostgreSQL with --postgresql), in a throwaway instance folder. Prints rows/s,
+wall time and memory peak.
 
-    .venv/bin/python benchmarks/import_invoices.py [ROWS] [INVOICES_PER_DEBTOR] [--heap]
+    .venv/bin/python benchmarks/import_invoices.py [ROWS] [INVOICES_PER_DEBTOR] [--heap] [--postgresql]
 
 Timing runs without tracemalloc (it slows Python down ~2x); --heap adds the Python heap peak.
 The process's max RSS is always printed.
@@ -9,15 +10,14 @@ The process's max RSS is always printed.
 from __future__ import annotations
 
 import csv
-import os
 import resource
 import sys
-import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.bootstrap import instance  # noqa: E402
 
 
 def write_csv(path: Path, rows: int, per_debtor: int) -> None:
@@ -41,19 +41,12 @@ def main() -> None:
     heap = "--heap" in sys.argv
     rows = int(args[0]) if args else 10_000
     per_debtor = int(args[1]) if len(args) > 1 else 5
-    tmp = Path(tempfile.mkdtemp(prefix="sulah-bench-"))
-    os.environ["SULAH_INSTANCE"] = str(tmp)
-    os.environ.setdefault("SULAH_ENV", "development")  # the embedded default on a throwaway instance
-    from flask_migrate import upgrade
-
-    from portal import create_app
     from portal.accounts import services as accounts
     from portal.database import commit
     from portal.imports import services
 
-    app = create_app()
-    with app.app_context():
-        upgrade(revision="heads")
+    with instance("import", sqlite="--postgresql" not in sys.argv) as (app, env), app.app_context():
+        tmp = Path(env["SULAH_INSTANCE"])
         user = accounts.sign_up(accounts.OrgDetails(legal_name="Bench MSME", address="Pune"),
                                 accounts.PersonDetails(name="Bench", email="bench@example.in",
                                                        password="Bench-Pass-2026"))  # noqa: S106
