@@ -43,6 +43,7 @@ def seed_cases(creditor, count: int, today, *, prefix: str = "BLK") -> None:
     from portal import audit
     from portal.audit import AuditEvent, AuditHead
     from portal.cases.models import Case, CaseFactsVersion, Invoice, Party, PartyContact, Payment
+    from portal.cases.totals import refresh as refresh_sums
     from portal.database import commit
     from portal.extensions import db
     from portal.types import utcnow
@@ -100,6 +101,7 @@ def seed_cases(creditor, count: int, today, *, prefix: str = "BLK") -> None:
         if payments:
             s.execute(sa.insert(Payment), payments)
         s.execute(sa.insert(CaseFactsVersion), versions)
+        refresh_sums(s, case_ids)  # bulk inserts bypass the flush that keeps them
         _chain(s, entries, creditor, AuditEvent, AuditHead, audit)
         commit()
 

@@ -33,6 +33,7 @@ def seed(invoices: int, debtors: int, today) -> None:
     from portal.accounts.roles import Role
     from portal.cases.models import Case, Invoice, Party, PartyContact
     from portal.cases.states import CaseStatus
+    from portal.cases.totals import refresh as refresh_sums
     from portal.database import commit
     from portal.extensions import db
     from portal.receivables.policies import policy_for
@@ -71,6 +72,7 @@ def seed(invoices: int, debtors: int, today) -> None:
             rows = []
     if rows:
         db.session.execute(sa.insert(Invoice), rows)
+    refresh_sums(db.session, case_ids)  # bulk inserts bypass the flush that keeps the cases' sums
     commit()
 
 

@@ -8,6 +8,7 @@ def init_cases(app: Flask) -> None:
         assignment_views,
         intake_views,
         records_views,
+        totals,  # keeps each case's stored sums on every flush
     )
     from portal.cases.views import bp
 

@@ -1,10 +1,11 @@
 """The case list's search, filters, sort and keyset pagination, all in SQL: one statement returns a
 page of cases with their debtor, advocate and money figures, whatever the number of cases.
 
-"Outstanding" here is the principal still unpaid (invoiced minus payments received), the figure a
-list can compute in SQL; the case page shows the full position with interest. An invoice is unpaid
-while the payments recorded against it are less than its total; the ageing bucket is that of the
-case's oldest unpaid invoice's due date (cases with nothing outstanding have no bucket).
+"Outstanding" here is the principal still unpaid (invoiced minus payments received), stored on the
+case row (portal.cases.totals) so the list sorts and filters by it through an index; the case page
+shows the full position with interest. An invoice is unpaid while the payments recorded against it
+are less than its total; the ageing bucket is that of the case's oldest unpaid invoice's due date
+(cases with nothing outstanding have no bucket).
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import Numeric, Select, and_, cast, func, literal, or_, select
+from sqlalchemy import Numeric, Select, and_, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from portal.accounts.models import User
@@ -122,16 +123,12 @@ def parse(args) -> ListQuery:
     return query
 
 
-# --- the figures, as correlated subqueries (each uses the index on case_id) -------------------------
+# --- the figures: the sums stored on the case (portal.cases.totals), the oldest unpaid due date as a
+# correlated subquery (it uses the index on case_id; computed only for a page's rows unless the
+# ageing filter asks for it) ---------------------------------------------------------------------------
 
 def _invoiced():
-    return (select(func.coalesce(func.sum(Invoice.total), 0)).where(Invoice.case_id == Case.id)
-            .correlate(Case).scalar_subquery())
-
-
-def _paid():
-    return (select(func.coalesce(func.sum(Payment.amount), 0)).where(Payment.case_id == Case.id)
-            .correlate(Case).scalar_subquery())
+    return Case.invoiced_sum
 
 
 def _oldest_unpaid_due():
@@ -143,9 +140,7 @@ def _oldest_unpaid_due():
 
 
 def _outstanding():
-    # Rounded to paise so a cursor's decimal value compares equal to the row it came from (SQLite sums
-    # in binary floating point).
-    return func.round(cast(_invoiced() - _paid(), Numeric(14, 2)), 2)
+    return Case.outstanding_sum
 
 
 def _sort_key(sort: str, debtor):

@@ -115,8 +115,11 @@ class ReferenceCounter(db.Model):
 
 class Case(db.Model):
     __tablename__ = "cases"
-    # The case list's keyset pages (a creditor's cases, newest first); migration t20.
-    __table_args__ = (Index("ix_cases_creditor_org_id_created_at_id", "creditor_org_id", "created_at", "id"),)
+    # The case list's keyset pages (a creditor's cases, newest first, or by outstanding; migrations
+    # t20 and zb28).
+    __table_args__ = (Index("ix_cases_creditor_org_id_created_at_id", "creditor_org_id", "created_at", "id"),
+                      Index("ix_cases_creditor_org_id_outstanding_id", "creditor_org_id", "outstanding_sum",
+                            "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
@@ -145,6 +148,11 @@ class Case(db.Model):
     rounding: Mapped[Rounding] = enum_column(Rounding, default=Rounding.EACH_REST,
                                              server_default=Rounding.EACH_REST.value)
     facts_version: Mapped[int] = mapped_column(Integer, default=0)
+    # The invoices' total and what of it is unpaid (invoiced minus payments), kept by
+    # portal.cases.totals on every flush that touches the case's invoices or payments, so a list
+    # sorts and filters by amount through an index instead of summing every case's rows per request.
+    invoiced_sum: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"), server_default="0")
+    outstanding_sum: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"), server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

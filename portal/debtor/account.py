@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 
+from sqlalchemy.orm import joinedload
+
 from portal import audit
 from portal.accounts.models import User
 from portal.accounts.passwords import hash_password
@@ -85,5 +87,7 @@ def cases_of(user) -> list[Case]:
     from portal.accounts.policy import SERVED_STATUSES
     from portal.cases.services import visible_cases
 
-    return list(db.session.scalars(visible_cases(user).where(Case._status.in_(SERVED_STATUSES)).limit(200)))
+    # The creditor and debtor come in the same statement; the invoiced figure is the stored sum.
+    return list(db.session.scalars(visible_cases(user).where(Case._status.in_(SERVED_STATUSES))
+                                   .options(joinedload(Case.creditor), joinedload(Case.debtor)).limit(200)))
 

@@ -6,6 +6,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from portal.accounts.roles import Role
+from portal.cases import listing
+from portal.cases.intake import today_ist
 from portal.cases.services import visible_cases
 from portal.extensions import db
 
@@ -24,8 +26,11 @@ def home():
 def dashboard():
     if current_user.role == Role.DEBTOR:  # a debtor's home is its own list of claims, not the case desk
         return redirect(url_for("debtor_account.my_cases"))
-    cases = db.session.scalars(visible_cases(current_user).limit(20)).all()
-    return render_template("web/dashboard.html", cases=cases)
+    # The newest 20 rows of the case list: one statement with the debtor, advocate and figures.
+    today = today_ist()
+    page = listing.page(db.session, visible_cases(current_user), listing.ListQuery(), today, size=20)
+    return render_template("web/dashboard.html", page=page, cases=page.rows, today=today,
+                           bucket_label=listing.bucket_label)
 
 
 @bp.get("/health")

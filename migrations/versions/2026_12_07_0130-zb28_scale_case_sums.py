@@ -1,0 +1,38 @@
+"""each case's invoiced total and unpaid principal on its row (cases.invoiced_sum, outstanding_sum),
+kept by portal.cases.totals; an index for a creditor's cases by outstanding
+
+Revision ID: zb28_scale_case_sums
+Revises: za27_outbox_messages
+Create Date: 2026-12-07 01:30:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+# revision identifiers, used by Alembic.
+revision = 'zb28_scale_case_sums'
+down_revision = 'za27_outbox_messages'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('invoiced_sum', sa.Numeric(precision=14, scale=2), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('outstanding_sum', sa.Numeric(precision=14, scale=2), server_default='0', nullable=False))
+    op.execute("""
+        UPDATE cases SET
+          invoiced_sum = ROUND((SELECT COALESCE(SUM(total), 0) FROM invoices WHERE invoices.case_id = cases.id), 2),
+          outstanding_sum = ROUND((SELECT COALESCE(SUM(total), 0) FROM invoices WHERE invoices.case_id = cases.id)
+                                - (SELECT COALESCE(SUM(amount), 0) FROM payments WHERE payments.case_id = cases.id), 2)
+    """)
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.create_index('ix_cases_creditor_org_id_outstanding_id',
+                              ['creditor_org_id', 'outstanding_sum', 'id'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_index('ix_cases_creditor_org_id_outstanding_id')
+        batch_op.drop_column('outstanding_sum')
+        batch_op.drop_column('invoiced_sum')
