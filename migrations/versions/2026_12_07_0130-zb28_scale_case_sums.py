@@ -1,5 +1,6 @@
 """each case's invoiced total and unpaid principal on its row (cases.invoiced_sum, outstanding_sum),
-kept by portal.cases.totals; an index for a creditor's cases by outstanding
+kept by portal.cases.totals; indexes for a creditor's cases by outstanding, its debtors by name and
+payments by invoice
 
 Revision ID: zb28_scale_case_sums
 Revises: za27_outbox_messages
@@ -29,9 +30,18 @@ def upgrade():
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.create_index('ix_cases_creditor_org_id_outstanding_id',
                               ['creditor_org_id', 'outstanding_sum', 'id'], unique=False)
+    with op.batch_alter_table('parties', schema=None) as batch_op:
+        batch_op.create_index('ix_parties_created_by_org_id_legal_name_id',
+                              ['created_by_org_id', 'legal_name', 'id'], unique=False)
+    with op.batch_alter_table('payments', schema=None) as batch_op:
+        batch_op.create_index('ix_payments_invoice_id', ['invoice_id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('payments', schema=None) as batch_op:
+        batch_op.drop_index('ix_payments_invoice_id')
+    with op.batch_alter_table('parties', schema=None) as batch_op:
+        batch_op.drop_index('ix_parties_created_by_org_id_legal_name_id')
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_index('ix_cases_creditor_org_id_outstanding_id')
         batch_op.drop_column('outstanding_sum')

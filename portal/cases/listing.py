@@ -314,8 +314,23 @@ def bucket_label(oldest_due: date | None, outstanding: Decimal, today: date) -> 
     return AGEING[key]
 
 
-def choices(session, visible: Select) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """The debtors and advocates of the user's cases, for the filter menus (at most 1,000 each)."""
+def choices(session, visible: Select, org_id: int | None = None
+            ) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The debtors and advocates of the user's cases, for the filter menus (at most 1,000 each).
+
+    `org_id`: the user sees exactly that creditor's cases. The debtors are then read in name order
+    from its own parties (intake gives a case's debtor to the creditor's organisation) and stop at
+    1,000, and the advocates are the ones with at least one of its cases: neither reads every case."""
+    if org_id is not None:
+        debtors = session.execute(select(Party.id, Party.legal_name).where(
+            Party.created_by_org_id == org_id,
+            select(Case.id).where(Case.debtor_party_id == Party.id, Case.creditor_org_id == org_id).exists())
+            .order_by(Party.legal_name, Party.id).limit(1000)).all()
+        advocates = session.execute(select(User.id, User.name).where(
+            User.role == Role.ADVOCATE,
+            select(Case.id).where(Case.advocate_id == User.id, Case.creditor_org_id == org_id).exists())
+            .order_by(User.name, User.id).limit(1000)).all()
+        return [tuple(d) for d in debtors], [tuple(a) for a in advocates]
     ids = visible.order_by(None).with_only_columns(Case.id)
     debtors = session.execute(select(Party.id, Party.legal_name).where(
         Party.id.in_(select(Case.debtor_party_id).where(Case.id.in_(ids))))
