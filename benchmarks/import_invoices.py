@@ -3,6 +3,10 @@ SQLite default (or PostgreSQL with --postgresql), in a throwaway instance folder
 wall time and memory peak.
 
     .venv/bin/python benchmarks/import_invoices.py [ROWS] [INVOICES_PER_DEBTOR] [--heap] [--postgresql]
+                                                  [--existing=CASES]
+
+--existing=CASES first gives the organisation that many filed cases (three invoices each, written
+in bulk by benchmarks/bulk_cases.py, not timed): the import should take as long as into an empty one.
 
 Timing runs without tracemalloc (it slows Python down ~2x); --heap adds the Python heap peak.
 The process's max RSS is always printed.
@@ -16,8 +20,11 @@ import time
 import tracemalloc
 from pathlib import Path
 
+import sqlalchemy as sa
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.bootstrap import instance  # noqa: E402
+from benchmarks.bulk_cases import seed_cases  # noqa: E402
 
 
 def write_csv(path: Path, rows: int, per_debtor: int) -> None:
@@ -51,6 +58,16 @@ def main() -> None:
                                 accounts.PersonDetails(name="Bench", email="bench@example.in",
                                                        password="Bench-Pass-2026"))  # noqa: S106
         commit()
+        existing = next((int(a.split("=", 1)[1]) for a in sys.argv if a.startswith("--existing=")), 0)
+        if existing:
+            from portal.cases.intake import today_ist
+            from portal.extensions import db
+
+            seed_cases(user, existing, today_ist(), prefix="OLD")
+            if db.engine.dialect.name == "postgresql":
+                db.session.execute(sa.text("ANALYZE"))
+                commit()
+            print(f"the organisation already has {existing:,} cases")
         src = tmp / "invoices.csv"
         write_csv(src, rows, per_debtor)
         if heap:

@@ -1,6 +1,6 @@
 """each case's invoiced total and unpaid principal on its row (cases.invoiced_sum, outstanding_sum),
-kept by portal.cases.totals; indexes for a creditor's cases by outstanding, its debtors by name and
-payments by invoice
+kept by portal.cases.totals; indexes for a creditor's cases by outstanding, its debtors by name,
+payments by invoice and invoices by number (imports)
 
 Revision ID: zb28_scale_case_sums
 Revises: za27_outbox_messages
@@ -35,9 +35,13 @@ def upgrade():
                               ['created_by_org_id', 'legal_name', 'id'], unique=False)
     with op.batch_alter_table('payments', schema=None) as batch_op:
         batch_op.create_index('ix_payments_invoice_id', ['invoice_id'], unique=False)
+    with op.batch_alter_table('invoices', schema=None) as batch_op:
+        batch_op.create_index('ix_invoices_number', ['number'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('invoices', schema=None) as batch_op:
+        batch_op.drop_index('ix_invoices_number')
     with op.batch_alter_table('payments', schema=None) as batch_op:
         batch_op.drop_index('ix_payments_invoice_id')
     with op.batch_alter_table('parties', schema=None) as batch_op:

@@ -194,7 +194,8 @@ class Invoice(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    number: Mapped[str] = mapped_column(String(60))
+    # Indexed: an import looks up the numbers in its file (migration zb28).
+    number: Mapped[str] = mapped_column(String(60), index=True)
     invoice_date: Mapped[date] = mapped_column(Date)
     acceptance_date: Mapped[date | None] = mapped_column(Date)
     credit_days: Mapped[int | None] = mapped_column(Integer)
