@@ -5,7 +5,7 @@ and the public use it prints p50/p95/p99, requests/s and the non-200 count next 
 trivial anchor, measured in the same run, first and last), and the SQL statements one request runs.
 
     .venv/bin/python benchmarks/portal_load.py [CASES] [--seconds 15] [--clients 50] [--workers 4]
-                                               [--verify] [--keep]
+                                               [--verify] [--keep] [--skip collections,portfolio]
 
 Seeding: the demo (`flask demo seed`), then benchmarks/bulk_cases.py (bulk rows with their facts
 version and audit events chained onto the ledger; --verify walks every chain afterwards), then
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import socket
 import subprocess
@@ -89,9 +90,14 @@ def statement_counts(app, db, plan) -> dict[str, tuple[int, int]]:
         client = app.test_client(use_cookies=False)  # the Cookie header as given
         for label, path, cookie in plan:
             headers = {"User-Agent": USER_AGENT} | ({"Cookie": cookie} if cookie else {})
-            client.get(path, headers=headers)  # warm: the first request loads templates and caches
+            with contextlib.suppress(Exception):  # warm: templates, caches (a failure shows below)
+                client.get(path, headers=headers)
             counted[0] = 0
-            status = client.get(path, headers=headers).status_code
+            try:
+                status = client.get(path, headers=headers).status_code
+            except Exception as exc:  # noqa: BLE001 (a page that fails is a figure too: shown, not fatal)
+                print(f"{label}: {type(exc).__name__}: {str(exc)[:160]}")
+                status = 500
             out[label] = (status, counted[0])
     finally:
         sa.event.remove(engine, "before_cursor_execute", count)
@@ -134,7 +140,20 @@ def _pct(times: list[float], p: float) -> float:
     return times[min(len(times) - 1, int(len(times) * p))] * 1000 if times else float("nan")
 
 
+def _drain(port: int, limit: float = 180) -> None:
+    """Wait until the server answers /health within a second: requests a slow page left queued
+    (clients give up after 60 s; gunicorn still runs them) must not be charged to the next page."""
+    raw = b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    deadline = time.perf_counter() + limit
+    while time.perf_counter() < deadline:
+        took, status = asyncio.run(_one(port, raw))
+        if status == 200 and took < 1:
+            return
+        time.sleep(1)
+
+
 def measure(port, label, path, cookie, clients, seconds) -> dict:
+    _drain(port)
     times, bad, wall = asyncio.run(_load(port, path, cookie, clients, seconds))
     return {"label": label, "p50": _pct(times, .50), "p95": _pct(times, .95), "p99": _pct(times, .99),
             "rps": len(times) / wall, "n": len(times), "bad": bad}
@@ -171,6 +190,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--verify", action="store_true", help="walk the audit chains after seeding")
     ap.add_argument("--keep", action="store_true", help="keep the instance and database")
+    ap.add_argument("--skip", default="", help="comma-separated words: leave out pages whose label has one")
     args = ap.parse_args()
 
     from portal import audit, demo
@@ -195,7 +215,8 @@ def main() -> None:
             if args.verify:
                 report = audit.verify()
                 print(f"audit chains: {'intact' if report.ok else 'BROKEN: ' + str(report)}")
-            plan = pages(app, db)
+            skip = [w.strip() for w in args.skip.split(",") if w.strip()]
+            plan = [p for p in pages(app, db) if not any(w in p[0] for w in skip)]
         counts = statement_counts(app, db, plan)
         proc, port = _serve(env, args.workers)
         try:
@@ -213,8 +234,8 @@ def main() -> None:
             rows.append(measure(port, "anchor again: /health", "/health", None, args.clients, args.seconds))
             _print(rows[0], anchor, None)
             _print(rows[-1], anchor, None)
-            worst = max(r["p99"] for r in rows[1:-1]) / max(anchor, rows[-1]["p99"])
-            print(f"worst page p99 / anchor p99 (the larger of the two anchor runs): {worst:.1f}x "
+            worst = max(r["p99"] for r in rows[1:-1]) / anchor
+            print(f"worst page p99 / anchor p99 (the first anchor run): {worst:.1f}x "
                   f"(target <= 2x); load average after: "
                   + " ".join(f"{x:.2f}" for x in os.getloadavg()))
         finally:
