@@ -17,16 +17,15 @@ case.
 """
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.reminders import database, seed  # noqa: E402
+from benchmarks.bootstrap import instance  # noqa: E402
+from benchmarks.reminders import seed  # noqa: E402
 
 
 def best_of(fn, runs: int = 3) -> tuple[float, object]:
@@ -41,14 +40,6 @@ def best_of(fn, runs: int = 3) -> tuple[float, object]:
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     cases = int(args[0]) if args else 100_000
-    tmp = Path(tempfile.mkdtemp(prefix="sulah-bench-"))
-    os.environ["SULAH_INSTANCE"] = str(tmp)
-    os.environ.setdefault("SULAH_ENV", "development")
-    url, drop = database("--sqlite" in sys.argv, tmp)
-    os.environ["DATABASE_URL"] = url
-    from flask_migrate import upgrade
-
-    from portal import create_app
     from portal.accounts.models import User
     from portal.accounts.roles import Role
     from portal.cases import listing
@@ -60,48 +51,41 @@ def main() -> None:
     from portal.receivables.models import DebtorSetting
     from portal.receivables.tasks import run_once
 
-    app = create_app()
-    try:
-        with app.app_context():
-            upgrade(revision="heads")
-            today = today_ist()
-            started = time.perf_counter()
-            seed(cases, cases, today)
-            staff = db.session.scalar(sa.select(User).where(User.email == "bench@example.in"))
-            other = User(email="bench2@example.in", name="Bench Two", password_hash="!unusable",  # noqa: S106
-                         role=Role.CREDITOR, org_id=staff.org_id)
-            db.session.add(other)
-            db.session.flush()
-            parties = list(db.session.scalars(sa.text("SELECT id FROM parties ORDER BY id")))
-            db.session.execute(sa.insert(DebtorSetting), [
-                {"org_id": staff.org_id, "party_id": p, "mode": "automatic", "language": "en",
-                 "owner_id": (staff.id, other.id, None)[n % 3]} for n, p in enumerate(parties)])
+    with instance("case_list", sqlite="--sqlite" in sys.argv) as (app, _env), app.app_context():
+        today = today_ist()
+        started = time.perf_counter()
+        seed(cases, cases, today)
+        staff = db.session.scalar(sa.select(User).where(User.email == "bench@example.in"))
+        other = User(email="bench2@example.in", name="Bench Two", password_hash="!unusable",  # noqa: S106
+                     role=Role.CREDITOR, org_id=staff.org_id)
+        db.session.add(other)
+        db.session.flush()
+        parties = list(db.session.scalars(sa.text("SELECT id FROM parties ORDER BY id")))
+        db.session.execute(sa.insert(DebtorSetting), [
+            {"org_id": staff.org_id, "party_id": p, "mode": "automatic", "language": "en",
+             "owner_id": (staff.id, other.id, None)[n % 3]} for n, p in enumerate(parties)])
+        commit()
+        run_once(today, queue_sending=False)
+        if db.engine.dialect.name == "postgresql":
+            # Statistics as autovacuum keeps them in production; right after bulk inserts the
+            # planner would guess (and pick a hash join over every case).
+            db.session.execute(sa.text("ANALYZE"))
             commit()
-            run_once(today, queue_sending=False)
-            if db.engine.dialect.name == "postgresql":
-                # Statistics as autovacuum keeps them in production; right after bulk inserts the
-                # planner would guess (and pick a hash join over every case).
-                db.session.execute(sa.text("ANALYZE"))
-                commit()
-            print(f"seeded {cases:,} cases on {db.engine.dialect.name} with the day's reminders in "
-                  f"{time.perf_counter() - started:.1f} s")
-            visible = visible_cases(staff)
-            for label, query in (
-                    ("page of 50, no filter", listing.ListQuery()),
-                    ("page of 50, staff-owner filter", listing.ListQuery(owner_id=other.id)),
-                    ("page of 50, owner filter, by outstanding", listing.ListQuery(owner_id=other.id,
-                                                                                   sort="amount"))):
-                took, page = best_of(lambda q=query: listing.page(db.session, visible, q, today))
-                print(f"{label}: {took * 1000:.0f} ms ({len(page.rows)} rows)")
-            page = listing.page(db.session, visible, listing.ListQuery(owner_id=other.id), today)
-            ids = [r.case.id for r in page.rows]
-            took, scores = best_of(lambda: list_priorities(staff, ids, today))
-            print(f"priority of the page's {len(ids)} cases, with reasons: {took * 1000:.0f} ms "
-                  f"({len(scores)} scored)")
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        drop()
+        print(f"seeded {cases:,} cases on {db.engine.dialect.name} with the day's reminders in "
+              f"{time.perf_counter() - started:.1f} s")
+        visible = visible_cases(staff)
+        for label, query in (
+                ("page of 50, no filter", listing.ListQuery()),
+                ("page of 50, staff-owner filter", listing.ListQuery(owner_id=other.id)),
+                ("page of 50, owner filter, by outstanding", listing.ListQuery(owner_id=other.id,
+                                                                               sort="amount"))):
+            took, page = best_of(lambda q=query: listing.page(db.session, visible, q, today))
+            print(f"{label}: {took * 1000:.0f} ms ({len(page.rows)} rows)")
+        page = listing.page(db.session, visible, listing.ListQuery(owner_id=other.id), today)
+        ids = [r.case.id for r in page.rows]
+        took, scores = best_of(lambda: list_priorities(staff, ids, today))
+        print(f"priority of the page's {len(ids)} cases, with reasons: {took * 1000:.0f} ms "
+              f"({len(scores)} scored)")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,12 @@
 """Bulk import benchmark: N invoice rows (default 10,000) planned and confirmed on the embedded
-SQLite default, in a throwaway instance folder. Prints rows/s, wall time and memory peak.
+SQLite default (or PostgreSQL with --postgresql), in a throwaway instance folder. Prints rows/s,
+wall time and memory peak.
 
-    .venv/bin/python benchmarks/import_invoices.py [ROWS] [INVOICES_PER_DEBTOR] [--heap]
+    .venv/bin/python benchmarks/import_invoices.py [ROWS] [INVOICES_PER_DEBTOR] [--heap] [--postgresql]
+                                                  [--existing=CASES]
+
+--existing=CASES first gives the organisation that many filed cases (three invoices each, written
+in bulk by benchmarks/bulk_cases.py, not timed): the import should take as long as into an empty one.
 
 Timing runs without tracemalloc (it slows Python down ~2x); --heap adds the Python heap peak.
 The process's max RSS is always printed.
@@ -9,15 +14,17 @@ The process's max RSS is always printed.
 from __future__ import annotations
 
 import csv
-import os
 import resource
 import sys
-import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
+import sqlalchemy as sa
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.bootstrap import instance  # noqa: E402
+from benchmarks.bulk_cases import seed_cases  # noqa: E402
 
 
 def write_csv(path: Path, rows: int, per_debtor: int) -> None:
@@ -41,23 +48,26 @@ def main() -> None:
     heap = "--heap" in sys.argv
     rows = int(args[0]) if args else 10_000
     per_debtor = int(args[1]) if len(args) > 1 else 5
-    tmp = Path(tempfile.mkdtemp(prefix="sulah-bench-"))
-    os.environ["SULAH_INSTANCE"] = str(tmp)
-    os.environ.setdefault("SULAH_ENV", "development")  # the embedded default on a throwaway instance
-    from flask_migrate import upgrade
-
-    from portal import create_app
     from portal.accounts import services as accounts
     from portal.database import commit
     from portal.imports import services
 
-    app = create_app()
-    with app.app_context():
-        upgrade(revision="heads")
+    with instance("import", sqlite="--postgresql" not in sys.argv) as (app, env), app.app_context():
+        tmp = Path(env["SULAH_INSTANCE"])
         user = accounts.sign_up(accounts.OrgDetails(legal_name="Bench MSME", address="Pune"),
                                 accounts.PersonDetails(name="Bench", email="bench@example.in",
                                                        password="Bench-Pass-2026"))  # noqa: S106
         commit()
+        existing = next((int(a.split("=", 1)[1]) for a in sys.argv if a.startswith("--existing=")), 0)
+        if existing:
+            from portal.cases.intake import today_ist
+            from portal.extensions import db
+
+            seed_cases(user, existing, today_ist(), prefix="OLD")
+            if db.engine.dialect.name == "postgresql":
+                db.session.execute(sa.text("ANALYZE"))
+                commit()
+            print(f"the organisation already has {existing:,} cases")
         src = tmp / "invoices.csv"
         write_csv(src, rows, per_debtor)
         if heap:

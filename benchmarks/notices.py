@@ -17,26 +17,23 @@ import multiprocessing as mp
 import os
 import resource
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.bootstrap import instance  # noqa: E402
 
 WORKERS = 2
 CHUNK = 5  # notices per task: small, so progress (and RSS) is sampled often
 _state: dict = {}
 
 
-def setup(instance: Path) -> int:
-    """Migrate, seed the demo data (an advocate with a demo DSC, a filed MSMED case), draft one notice."""
-    os.environ["SULAH_INSTANCE"] = str(instance)
-    os.environ.setdefault("SULAH_ENV", "development")  # the embedded default on a throwaway instance
-    from flask_migrate import upgrade
+def setup(app) -> int:
+    """Seed the demo data (an advocate with a demo DSC, a filed MSMED case), draft one notice."""
     from sqlalchemy import select
 
     from notices.drafting import workflow as services
-    from portal import create_app, demo
+    from portal import demo
     from portal.accounts.models import User
     from portal.cases.intake import today_ist
     from portal.cases.models import Case
@@ -44,9 +41,7 @@ def setup(instance: Path) -> int:
     from portal.database import commit
     from portal.extensions import db
 
-    app = create_app()
     with app.app_context():
-        upgrade(revision="heads")
         demo.seed()
         creditor = db.session.scalar(select(User).where(User.email == "owner@kaveri-textiles.example"))
         case = db.session.scalar(select(Case).where(Case._status == CaseStatus.FILED))
@@ -162,8 +157,11 @@ class Workers:
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     n = max(4 * CHUNK, n - n % CHUNK)
-    instance = Path(tempfile.mkdtemp(prefix="sulah-bench-notices-"))
-    notice_id = setup(instance)
+    with instance("notices", sqlite=True) as (app, env):
+        run(n, Path(env["SULAH_INSTANCE"]), setup(app))
+
+
+def run(n: int, instance: Path, notice_id: int) -> None:
     print(f"notices: {n}  workers: {WORKERS} processes  cores: {os.cpu_count()}  instance: {instance}")
     raw_workers, workers = Workers(instance, notice_id), Workers(instance, notice_id)
     # Four rounds, raw then pipeline, so both see the same background load on a shared machine.

@@ -96,6 +96,8 @@ class Config:
         # A delivery-proof certificate still behind its timeline this long after the last event is
         # refreshed by the sweep (beat, every minute): current within this plus a minute.
         self.PROOF_STALE_SECONDS = float(env.get("PROOF_STALE_SECONDS", 120))
+        # A notice's delivery events within this long of the first make one certificate render.
+        self.PROOF_DEBOUNCE_SECONDS = float(env.get("PROOF_DEBOUNCE_SECONDS", 5))
         self.DISPATCH_RETRY_BASE_SECONDS = float(env.get("DISPATCH_RETRY_BASE_SECONDS", 30))
         self.DISPATCH_RETRY_CAP_SECONDS = float(env.get("DISPATCH_RETRY_CAP_SECONDS", 3600))
         self.DISPATCH_MAX_ATTEMPTS = int(env.get("DISPATCH_MAX_ATTEMPTS", 10))

@@ -77,6 +77,22 @@ def enqueue(task: Any, *args: Any, eta: datetime | None = None, key: str | None 
     return row
 
 
+def enqueue_coalesced(task: Any, *args: Any, key: str, delay: float) -> OutboxMessage | None:
+    """Enqueue `task(*args)` to run `delay` seconds from now, unless a row under `key` is already
+    waiting to start (written by any transaction, not yet taken by a worker): a burst of causes
+    then makes one run, not one each. Returns None when it joined a waiting row.
+
+    For idempotent work that reads the committed state when it runs (a certificate rebuilt from
+    the timeline). A cause committed just after the waiting row's run began is left to the next
+    cause or to that work's own sweep."""
+    waiting = db.session.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.key == key, OutboxMessage.done_at.is_(None), OutboxMessage.started_at.is_(None),
+        OutboxMessage.runs < current_app.config["OUTBOX_MAX_RUNS"]).limit(1))
+    if waiting is not None:
+        return None
+    return enqueue(task, *args, key=key, eta=utcnow() + timedelta(seconds=delay) if delay > 0 else None)
+
+
 def publish_now(ids: list[int]) -> int:
     """After a commit: publish the transaction's rows at once. A broker that cannot be reached
     leaves them pending for the relay; the request that wrote them has succeeded regardless."""

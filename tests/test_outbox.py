@@ -197,3 +197,17 @@ def test_serving_writes_one_send_task_per_dispatch(db_session):
     assert [box.json.loads(r.arguments) for r in sends] == [[[dispatch.id], {}]]
     assert sends[0].key == f"dispatch:{dispatch.id}"
     rollback()
+
+
+def test_coalesced_rows_join_the_one_waiting_until_a_worker_takes_it(app, db_session):
+    """A burst of delivery events makes one proof refresh; a row a worker has already taken does not
+    count (what it reads is decided), so the next event gets a new one, due PROOF_DEBOUNCE_SECONDS on."""
+    db_session.add(OutboxMessage(task="notices.refresh_delivery_proof", arguments="[[7], {}]",
+                                 key="proof:7", started_at=utcnow(), runs=1))
+    db_session.flush()
+    first = box.enqueue_coalesced("notices.refresh_delivery_proof", 7, key="proof:7", delay=5)
+    assert first is not None and first.eta > utcnow()
+    assert box.enqueue_coalesced("notices.refresh_delivery_proof", 7, key="proof:7", delay=5) is None
+    assert box.enqueue_coalesced("notices.refresh_delivery_proof", 8, key="proof:8", delay=5) is not None
+    assert sorted(r.key for r in rows()) == ["proof:7", "proof:7", "proof:8"]
+    rollback()

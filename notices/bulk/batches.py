@@ -96,7 +96,7 @@ def _lock_item(item_id: int) -> NoticeBatchItem | None:
 
 
 def draft_item(item_id: int, today: date) -> NoticeBatchItem | None:
-    """Draft one case's notice, pre-render its PDF (to validate and warm it), submit if asked.
+    """Draft one case's notice, render its PDF (to check it renders; kept for signing), submit if asked.
     Returns None when the item is no longer queued (a retry after it was done)."""
     item = _lock_item(item_id)
     if item is None or item.status not in BATCH_ITEM.sources("item_drafted"):
@@ -104,7 +104,7 @@ def draft_item(item_id: int, today: date) -> NoticeBatchItem | None:
     batch, actor = item.batch, item.batch.created_by
     notice = services.start_notice(actor, item.case, today, language=batch.language,
                                    pay_within_days=batch.pay_within_days)
-    render_notice_pdf(notice.current.body_html)
+    render_notice_pdf(notice.current.body_html, keep=True)  # checks it renders; signing takes this PDF
     if batch.submit_for_review:
         services.submit(actor, notice)
     # lock=False: _lock_item locked and read the row.

@@ -52,7 +52,7 @@ def show_notice(notice_id: int):
 @login_required
 def preview_pdf(notice_id: int):
     notice = load_notice(notice_id)
-    pdf = render_notice_pdf(notice.current.body_html)
+    pdf = render_notice_pdf(notice.current.body_html, keep=True)  # signing this version takes it
     name = f"draft-{notice.case.reference}-v{notice.current.version}.pdf"
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{name}"'})

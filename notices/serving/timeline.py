@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -98,10 +99,14 @@ def events_for(notice: Served) -> list[DeliveryEvent]:
 
 
 def refresh_proof_after_commit(served: Served | int) -> None:
-    """A new delivery-proof version after the commit (a notice's id names the notice). A notice's
-    task argument stays its bare id, as before served documents; a document's is its key ("d3")."""
+    """A new delivery-proof version after the commit (a notice's id names the notice; a notice's task
+    argument stays its bare id, a document's is its key, "d3"), debounced: the events of a burst
+    (hand-over, the server's acceptance, a bounce or a read receipt seconds later, from any
+    transaction) make one render PROOF_DEBOUNCE_SECONDS after the first, not one render each
+    (issue 22: re-rendering the certificate on every event took 88% of a dispatch worker's time)."""
     if isinstance(served, int):
         argument = served
     else:
         argument = key(served) if key(served).startswith("d") else served.id
-    outbox.enqueue("notices.refresh_delivery_proof", argument, key=f"proof:{argument}")
+    outbox.enqueue_coalesced("notices.refresh_delivery_proof", argument, key=f"proof:{argument}",
+                             delay=current_app.config["PROOF_DEBOUNCE_SECONDS"])

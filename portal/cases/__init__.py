@@ -18,7 +18,7 @@ from portal.cases.hooks import (
 from portal.cases.intake import create_case, create_cases, today_ist
 from portal.cases.intake import snapshot as case_snapshot
 from portal.cases.interest import ComputationError
-from portal.cases.listing import AGEING, PAGE_SIZE, SORTS, BadListQuery, page
+from portal.cases.listing import AGEING, PAGE_SIZE, SORTS, BadListQuery, ListQuery, bucket_label, page
 from portal.cases.listing import parse as parse_list_query
 from portal.cases.lookup import case_for
 from portal.cases.models import (
@@ -53,7 +53,8 @@ from portal.cases.windows import (
     SERVED_STATUSES,
 )
 
-__all__ = ["AGEING", "AWARD_STATUSES", "BadListQuery", "CASE", "Case", "CaseFacts", "CaseIn", "CaseStatus",
+__all__ = ["AGEING", "AWARD_STATUSES", "ListQuery", "bucket_label",
+           "BadListQuery", "CASE", "Case", "CaseFacts", "CaseIn", "CaseStatus",
            "ClaimType", "Computation", "ComputationError", "ContactKind", "DebtorFacts", "DueDateError",
            "FactsInvalid", "INVOCABLE_STATUSES", "Invoice", "InvoiceFacts", "OBJECTION_WINDOW_DAYS",
            "OPEN_STATUSES", "PAGE_SIZE", "PAYABLE_STATUSES", "PROCEEDINGS_STATUSES", "Party", "Payment",
@@ -73,6 +74,7 @@ def init_cases(app: Flask) -> None:
         assignment_views,
         intake_views,
         records_views,
+        totals,  # keeps each case's stored sums on every flush
     )
     from portal.cases.views import bp
 

@@ -1,10 +1,11 @@
 """The case list's search, filters, sort and keyset pagination, all in SQL: one statement returns a
 page of cases with their debtor, advocate and money figures, whatever the number of cases.
 
-"Outstanding" here is the principal still unpaid (invoiced minus payments received), the figure a
-list can compute in SQL; the case page shows the full position with interest. An invoice is unpaid
-while the payments recorded against it are less than its total; the ageing bucket is that of the
-case's oldest unpaid invoice's due date (cases with nothing outstanding have no bucket).
+"Outstanding" here is the principal still unpaid (invoiced minus payments received), stored on the
+case row (portal.cases.totals) so the list sorts and filters by it through an index; the case page
+shows the full position with interest. An invoice is unpaid while the payments recorded against it
+are less than its total; the ageing bucket is that of the case's oldest unpaid invoice's due date
+(cases with nothing outstanding have no bucket).
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import Numeric, Select, and_, cast, func, literal, or_, select
+from sqlalchemy import Numeric, Select, and_, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from portal.accounts import Role, User
@@ -121,16 +122,12 @@ def parse(args) -> ListQuery:
     return query
 
 
-# --- the figures, as correlated subqueries (each uses the index on case_id) -------------------------
+# --- the figures: the sums stored on the case (portal.cases.totals), the oldest unpaid due date as a
+# correlated subquery (it uses the index on case_id; computed only for a page's rows unless the
+# ageing filter asks for it) ---------------------------------------------------------------------------
 
 def _invoiced():
-    return (select(func.coalesce(func.sum(Invoice.total), 0)).where(Invoice.case_id == Case.id)
-            .correlate(Case).scalar_subquery())
-
-
-def _paid():
-    return (select(func.coalesce(func.sum(Payment.amount), 0)).where(Payment.case_id == Case.id)
-            .correlate(Case).scalar_subquery())
+    return Case.invoiced_sum
 
 
 def _oldest_unpaid_due():
@@ -142,9 +139,7 @@ def _oldest_unpaid_due():
 
 
 def _outstanding():
-    # Rounded to paise so a cursor's decimal value compares equal to the row it came from (SQLite sums
-    # in binary floating point).
-    return func.round(cast(_invoiced() - _paid(), Numeric(14, 2)), 2)
+    return Case.outstanding_sum
 
 
 def _sort_key(sort: str, debtor):
@@ -318,8 +313,23 @@ def bucket_label(oldest_due: date | None, outstanding: Decimal, today: date) -> 
     return AGEING[key]
 
 
-def choices(session, visible: Select) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """The debtors and advocates of the user's cases, for the filter menus (at most 1,000 each)."""
+def choices(session, visible: Select, org_id: int | None = None
+            ) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The debtors and advocates of the user's cases, for the filter menus (at most 1,000 each).
+
+    `org_id`: the user sees exactly that creditor's cases. The debtors are then read in name order
+    from its own parties (intake gives a case's debtor to the creditor's organisation) and stop at
+    1,000, and the advocates are the ones with at least one of its cases: neither reads every case."""
+    if org_id is not None:
+        debtors = session.execute(select(Party.id, Party.legal_name).where(
+            Party.created_by_org_id == org_id,
+            select(Case.id).where(Case.debtor_party_id == Party.id, Case.creditor_org_id == org_id).exists())
+            .order_by(Party.legal_name, Party.id).limit(1000)).all()
+        advocates = session.execute(select(User.id, User.name).where(
+            User.role == Role.ADVOCATE,
+            select(Case.id).where(Case.advocate_id == User.id, Case.creditor_org_id == org_id).exists())
+            .order_by(User.name, User.id).limit(1000)).all()
+        return [tuple(d) for d in debtors], [tuple(a) for a in advocates]
     ids = visible.order_by(None).with_only_columns(Case.id)
     debtors = session.execute(select(Party.id, Party.legal_name).where(
         Party.id.in_(select(Case.debtor_party_id).where(Case.id.in_(ids))))

@@ -66,6 +66,10 @@ class PaymentSource(enum.StrEnum):
 class Party(db.Model):
     """A debtor as the creditor knows it. Only what is needed to claim and serve is kept."""
 
+    # A creditor's debtors by name (the case list's debtor menu; migration zb28).
+    __table_args__ = (Index("ix_parties_created_by_org_id_legal_name_id", "created_by_org_id", "legal_name",
+                            "id"),)
+
     __tablename__ = "parties"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -115,8 +119,11 @@ class ReferenceCounter(db.Model):
 
 class Case(db.Model):
     __tablename__ = "cases"
-    # The case list's keyset pages (a creditor's cases, newest first); migration t20.
-    __table_args__ = (Index("ix_cases_creditor_org_id_created_at_id", "creditor_org_id", "created_at", "id"),)
+    # The case list's keyset pages (a creditor's cases, newest first, or by outstanding; migrations
+    # t20 and zb28).
+    __table_args__ = (Index("ix_cases_creditor_org_id_created_at_id", "creditor_org_id", "created_at", "id"),
+                      Index("ix_cases_creditor_org_id_outstanding_id", "creditor_org_id", "outstanding_sum",
+                            "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
@@ -145,6 +152,11 @@ class Case(db.Model):
     rounding: Mapped[Rounding] = enum_column(Rounding, default=Rounding.EACH_REST,
                                              server_default=Rounding.EACH_REST.value)
     facts_version: Mapped[int] = mapped_column(Integer, default=0)
+    # The invoices' total and what of it is unpaid (invoiced minus payments), kept by
+    # portal.cases.totals on every flush that touches the case's invoices or payments, so a list
+    # sorts and filters by amount through an index instead of summing every case's rows per request.
+    invoiced_sum: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"), server_default="0")
+    outstanding_sum: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"), server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -182,7 +194,8 @@ class Invoice(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    number: Mapped[str] = mapped_column(String(60))
+    # Indexed: an import looks up the numbers in its file (migration zb28).
+    number: Mapped[str] = mapped_column(String(60), index=True)
     invoice_date: Mapped[date] = mapped_column(Date)
     acceptance_date: Mapped[date | None] = mapped_column(Date)
     credit_days: Mapped[int | None] = mapped_column(Integer)
@@ -202,7 +215,9 @@ class Invoice(db.Model):
 
 class Payment(db.Model):
     __tablename__ = "payments"
-    __table_args__ = (CheckConstraint("amount > 0", name="positive"),)
+    # invoice_id indexed: the case list's "oldest unpaid invoice" reads payments per invoice.
+    __table_args__ = (CheckConstraint("amount > 0", name="positive"),
+                      Index("ix_payments_invoice_id", "invoice_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)

@@ -69,7 +69,8 @@ def render_list(*, bulk_form=None, status: int = 200, query: listing.ListQuery |
     today = today_ist()
     visible = visible_cases(current_user)
     page = listing.page(db.session, visible, query, today)
-    debtors, advocates = listing.choices(db.session, visible)
+    org_id = current_user.org_id if current_user.role == Role.CREDITOR else None
+    debtors, advocates = listing.choices(db.session, visible, org_id)
     owners = listing.owner_choices(db.session, current_user)
     if bulk_form is None and can(current_user, Action.ASSIGN_ADVOCATES):
         bulk_form = BulkAssignForm(formdata=None)

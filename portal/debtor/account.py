@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 
+from sqlalchemy.orm import joinedload
+
 from portal import audit
 from portal.accounts import EMAIL_TAKEN, Role, User, find_user_by_email, hash_password, normalize_email
 from portal.cases import SERVED_STATUSES, Case, Party, visible_cases
@@ -80,5 +82,7 @@ def create(guest: LinkGuest, case: Case, *, name: str, email: str, password: str
 def cases_of(user) -> list[Case]:
     """The cases the debtor may open: those it can see whose notice has been served."""
 
-    return list(db.session.scalars(visible_cases(user).where(Case._status.in_(SERVED_STATUSES)).limit(200)))
+    # The creditor and debtor come in the same statement; the invoiced figure is the stored sum.
+    return list(db.session.scalars(visible_cases(user).where(Case._status.in_(SERVED_STATUSES))
+                                   .options(joinedload(Case.creditor), joinedload(Case.debtor)).limit(200)))
 

@@ -82,15 +82,25 @@ def parse_amount(raw: str) -> Decimal:
     return money.parse_amount(raw, what="The amount")
 
 
+_LOOKUP_CHUNK = 5_000  # invoice numbers per lookup statement (bound parameters)
+
+
 def debtor_key(gstin: str | None, name: str) -> str:
     return gstin or "name:" + " ".join(name.casefold().split())
 
 
-def _existing_keys(org_id: int) -> set[tuple[str, str]]:
-    stmt = (select(Party.gstin, Party.legal_name, Invoice.number)
-            .join(Case, Case.debtor_party_id == Party.id).join(Invoice, Invoice.case_id == Case.id)
-            .where(Case.creditor_org_id == org_id))
-    return {(debtor_key(g, n), num) for g, n, num in db.session.execute(stmt)}
+def _existing_keys(org_id: int, numbers: set[str]) -> set[tuple[str, str]]:
+    """(debtor key, invoice number) of the organisation's invoices whose number appears in the file:
+    looked up by number (index on invoices.number), not by reading every invoice it has."""
+    found: set[tuple[str, str]] = set()
+    wanted = sorted(numbers)
+    for first in range(0, len(wanted), _LOOKUP_CHUNK):
+        stmt = (select(Party.gstin, Party.legal_name, Invoice.number)
+                .join(Case, Case.debtor_party_id == Party.id).join(Invoice, Invoice.case_id == Case.id)
+                .where(Case.creditor_org_id == org_id,
+                       Invoice.number.in_(wanted[first:first + _LOOKUP_CHUNK])))
+        found.update((debtor_key(g, n), num) for g, n, num in db.session.execute(stmt))
+    return found
 
 
 def _parse_row(line: int, row: dict[str, str], errors: list[RowError]):
@@ -154,7 +164,8 @@ def _advocate(line: int, row: dict[str, str], pool: dict[str, User], errors: lis
 
 def plan_import(org: Organization, rows: Iterable[tuple[int, dict[str, str]]], today: date) -> ImportPlan:
     plan = ImportPlan()
-    existing = _existing_keys(org.id)
+    rows = list(rows)
+    existing = _existing_keys(org.id, {(row.get("invoice_number") or "").strip() for _, row in rows} - {""})
     pool = {a.email.lower(): a for a in engaged_advocates(org.id)}
     groups: dict[str, PlannedCase] = {}
     for line, row in rows:

@@ -218,7 +218,7 @@ def test_notice_is_drafted_reviewed_approved_signed_and_verified(open_page, live
     expect(record.locator("code.hash")).to_have_text(hashlib.sha256(signed).hexdigest())
     check_on_verify_page(visitor, signed)
     expect(visitor.locator("#verify-result")).to_have_text(
-        "The PDF you uploaded is exactly the signed notice of record.")
+        "The PDF you uploaded is exactly the signed legal notice of record.")
 
     tampered = bytearray(signed)
     at = signed.index(b"/Contents", 200) - 50  # inside the signed byte range

@@ -106,7 +106,7 @@ def test_unexpected_error_is_recorded_on_its_item(db_session, parties, monkeypat
     batch = bulk.request_notices(creditor, [c.id for c in cases], language=NoticeLanguage.ENGLISH,
                                  pay_within_days=15, submit_for_review=False)
 
-    def broken(html):
+    def broken(html, **_options):
         raise RuntimeError("renderer crashed")
 
     monkeypatch.setattr(bulk, "render_notice_pdf", broken)

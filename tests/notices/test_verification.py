@@ -42,7 +42,7 @@ def test_public_page_shows_only_what_a_recipient_needs(client, signed):
 
 def test_matching_and_tampered_pdfs(client, signed):
     ok = upload(client, signed.verification_code, PDF)
-    assert ok.status_code == 200 and "exactly the signed notice" in ok.get_data(as_text=True)
+    assert ok.status_code == 200 and "exactly the signed legal notice" in ok.get_data(as_text=True)
     tampered = PDF.replace(b"signed", b"SIGNED", 1)
     bad = upload(client, signed.verification_code, tampered)
     assert "does NOT match" in bad.get_data(as_text=True)

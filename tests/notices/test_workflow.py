@@ -188,7 +188,7 @@ def test_sign_serves_verifiable_pdf(client, auth, parties, db_session):
 
     ok = client.post(f"/verify/{notice.verification_code}", content_type="multipart/form-data",
                      data={"csrf_token": token(page), "file": (io.BytesIO(pdf), "notice.pdf")})
-    assert "exactly the signed notice" in ok.get_data(as_text=True)
+    assert "exactly the signed legal notice" in ok.get_data(as_text=True)
     tampered = pdf.replace(b"/Reason", b"/Reasom", 1)
     bad = client.post(f"/verify/{notice.verification_code}", content_type="multipart/form-data",
                       data={"csrf_token": token(page), "file": (io.BytesIO(tampered), "notice.pdf")})

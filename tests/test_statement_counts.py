@@ -1,0 +1,99 @@
+"""Every list and dashboard page runs the same small number of SQL statements whether it shows 1 row
+or 50: nothing is loaded row by row (issue 22). A page that grows with its rows fails here, long
+before it is slow at 100,000 cases."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import event
+
+from portal.cases.intake import today_ist
+from portal.cases.models import Invoice, Payment, PaymentMethod
+from portal.cases.states import CaseStatus
+from portal.extensions import db
+from tests.factories import (
+    AdvocateFactory,
+    CaseFactory,
+    CreditorFactory,
+    DebtorUserFactory,
+    EngagementFactory,
+    PartyFactory,
+)
+
+# The most statements any of these pages may run (sign-in, the user, the rows, menus, the
+# attention list...): a fixed budget, not a function of the rows.
+CEILING = 30
+T0 = datetime(2026, 6, 1, 6, 0, tzinfo=UTC)
+
+# (who, path): every list and dashboard page a creditor, advocate and debtor opens.
+PAGES = [("creditor", "/dashboard"), ("creditor", "/cases/"), ("creditor", "/cases/?sort=amount"),
+         ("creditor", "/cases/?sort=debtor"), ("creditor", "/cases/?sort=oldest"),
+         ("creditor", "/collections/"), ("creditor", "/collections/today"),
+         ("creditor", "/collections/portfolio"),
+         ("advocate", "/dashboard"), ("advocate", "/cases/"), ("debtor", "/d/")]
+
+
+class World:
+    def __init__(self) -> None:
+        self.creditor = CreditorFactory()
+        self.org = self.creditor.organization
+        self.advocate = AdvocateFactory()
+        EngagementFactory(org_id=self.org.id, advocate_id=self.advocate.id)
+        self.debtor = DebtorUserFactory()
+        self.n = 0
+
+    def case(self) -> None:
+        """A served case with two invoices, a part payment on every other one, a debtor of its own
+        (every third belongs to the debtor's account) and, on every other one, the advocate."""
+        self.n += 1
+        n, today = self.n, today_ist()
+        party = PartyFactory(created_by_org_id=self.org.id,
+                             user_id=self.debtor.id if n % 3 == 1 else None)
+        invoices = [Invoice(number=f"INV-{n}-{k}", invoice_date=today - timedelta(days=80 + k),
+                            due_date=today - timedelta(days=35 + k), taxable_value=Decimal("1000.00"),
+                            gst_amount=Decimal("180.00"), total=Decimal("1180.00")) for k in range(2)]
+        case = CaseFactory(creditor=self.org, debtor=party, _status=CaseStatus.NOTICE_SERVED,
+                           created_by_id=self.creditor.id, invoices=invoices,
+                           advocate_id=self.advocate.id if n % 2 else None,
+                           created_at=T0 + timedelta(minutes=n))
+        if n % 2:
+            db.session.add(Payment(case=case, amount=Decimal("100.00"), paid_on=today,
+                                   method=PaymentMethod.NEFT, recorded_by_id=self.creditor.id))
+        db.session.flush()
+
+
+@pytest.fixture
+def w(db_session) -> World:
+    return World()
+
+
+def statements(client, auth, user, path: str) -> int:
+    auth.login_as(user)
+    client.get(path)  # once before counting: first-request work (a policy row made on first visit)
+    count = 0
+
+    def tick(*_args):
+        nonlocal count
+        count += 1
+    event.listen(db.engine, "before_cursor_execute", tick)
+    try:
+        resp = client.get(path)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", tick)
+    assert resp.status_code == 200, (path, resp.status_code)
+    return count
+
+
+def test_each_list_and_dashboard_page_runs_as_many_statements_for_50_rows_as_for_1(client, auth, w):
+    who = {"creditor": w.creditor, "advocate": w.advocate, "debtor": w.debtor}
+    w.case()
+    one = {(role, path): statements(client, auth, who[role], path) for role, path in PAGES}
+    for _ in range(49):
+        w.case()
+    fifty = {(role, path): statements(client, auth, who[role], path) for role, path in PAGES}
+    grown = {page: (one[page], fifty[page]) for page in one if fifty[page] != one[page]}
+    assert not grown, f"statements grow with the rows (1 row, 50 rows): {grown}"
+    over = {page: n for page, n in fifty.items() if n > CEILING}
+    assert not over, f"more than {CEILING} statements: {over}"
