@@ -193,4 +193,5 @@ def test_the_conciliator_replaces_or_withdraws_its_own_proposal(app, client, db_
     assert room.post("neutral", f"/offers/{second.id}/withdraw").status_code == 302
     assert offers(room)[1].status == OfferStatus.WITHDRAWN
     told = {m["To"] for m in outbox() if "proposed settlement terms" in m["Subject"]}
-    assert told == {room.creditor_admin.email, room.advocate.email}
+    # Both sides must answer a proposal: the creditor's people and the debtor (at the case's address).
+    assert told == {room.creditor_admin.email, room.advocate.email, "debtor@example.in"}
