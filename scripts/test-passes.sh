@@ -39,7 +39,8 @@ run_pass() {
 args=("$@")
 narrowed=$(( ${#args[@]} > 0 ))
 
-xdist=(-n "$workers" --dist loadgroup)
+# The slowest tests of each pass are listed at its end (where the time goes, run by run).
+xdist=(-n "$workers" --dist loadgroup --durations=15)
 total=$SECONDS
 run_pass sqlite env SULAH_TEST_DB=sqlite "$pytest" "${xdist[@]}" -m "not browser" "${args[@]}"
 

@@ -277,7 +277,7 @@ def test_from_invocation_to_a_served_and_proved_award(open_page, live_server, di
         status = validate_pdf_signature(PdfFileReader(io.BytesIO(award_pdf)).embedded_signatures[0],
                                         ValidationContext(trust_roots=[signer.signing_cert]))
         award = db.session.scalar(select(Award).where(Award.case_id == dispute["case_id"]))
-        dispatches = db.session.scalars(select(Dispatch).where(Dispatch.notice_id == award.notice_id))
+        dispatches = db.session.scalars(select(Dispatch).where(Dispatch.document_id == award.served_document_id))
         return (status.intact, status.valid and status.trusted, status.coverage.name,
                 db.session.get(Case, dispute["case_id"]).status, [(d.address, d.status.value) for d in dispatches])
 

@@ -92,7 +92,7 @@ def test_creditor_engages_and_assigns_an_advocate_who_finds_then_declines_the_ca
 
     # The creditor files a claim with one invoice. The form offers the only engaged advocate by
     # default; here the creditor leaves it for later, to assign on the case page.
-    creditor.get_by_role("link", name="New claim").click()
+    creditor.get_by_role("link", name="New claim", exact=True).click()
     choice = creditor.get_by_label("Advocate for this claim")
     expect(choice.locator("option:checked")).to_have_text(f"{ADVOCATE} ({ADVOCATE_EMAIL})")
     creditor.get_by_label("Debtor's legal name").fill("Malaprabha Traders")

@@ -213,7 +213,7 @@ def test_cold_start_from_sign_up_to_the_first_instalment_paid(open_page, live_se
     shot(advocate, "02-advocate-mandates")
 
     # 5. The creditor files a claim with two invoices, the advocate chosen on the form.
-    creditor.get_by_role("link", name="New claim").click()
+    creditor.get_by_role("link", name="New claim", exact=True).click()
     creditor.get_by_label("Debtor's legal name").fill(DEBTOR)
     creditor.get_by_label("Debtor's postal address").fill("7 Textile Park, Ichalkaranji 416115")
     creditor.get_by_label("Debtor's e-mail addresses (one per line)").fill(DEBTOR_EMAIL)

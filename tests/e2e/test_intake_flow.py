@@ -49,7 +49,7 @@ def test_creditor_files_a_claim_and_sees_amount_due_and_limitation(open_page, li
     page.get_by_label("E-mail").fill(msme_creditor)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.get_by_role("link", name="New claim").click()
+    page.get_by_role("link", name="New claim", exact=True).click()
 
     page.get_by_label("Debtor's legal name").fill("Shree Garments LLP")
     page.get_by_label("Debtor's GSTIN").fill("27aapfu0939f1zv")

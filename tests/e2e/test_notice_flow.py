@@ -225,4 +225,4 @@ def test_notice_is_drafted_reviewed_approved_signed_and_verified(open_page, live
     tampered[at] ^= 0x01
     assert not validate_signature(bytes(tampered), pkcs12).intact
     check_on_verify_page(visitor, bytes(tampered))
-    expect(visitor.get_by_role("alert")).to_contain_text("does NOT match the signed notice of record")
+    expect(visitor.get_by_role("alert")).to_contain_text("does NOT match the signed legal notice of record")

@@ -185,6 +185,8 @@ def test_only_the_conciliator_proposes_and_only_in_conciliation(room):
 
 def test_the_conciliator_replaces_or_withdraws_its_own_proposal(app, client, db_session, outbox):
     room = Room(app, CaseStatus.IN_CONCILIATION)
+    # The debtor is told only inside the creditor's contact window: open all day, whatever the hour.
+    room.org.contact_from_minute, room.org.contact_until_minute = 0, 24 * 60
     room.post("neutral", "/proposals", offer_form("160000"))
     room.post("neutral", "/proposals", offer_form("165000"))
     first, second = offers(room)
