@@ -134,6 +134,8 @@ def test_the_creditor_sees_its_delivery_page_and_no_one_else_does(client, auth, 
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "Service of the settlement agreement" in text
     assert "the parties to the settlement" in text
+    proof = client.get(f"/served/{document.id}/delivery-proof.pdf")
+    assert proof.status_code == 200 and proof.mimetype == "application/pdf"
     for intruder in (CreditorFactory(), debtor):  # another organisation's staff; the debtor itself
         auth.login_as(intruder)
         assert client.get(f"/served/{document.id}/delivery").status_code in (403, 404)
