@@ -18,6 +18,7 @@ from notices.serving.dispatch import serve as serve_notice
 from notices.serving.dispatch_runner import contacts_today as notice_contacts_today
 from notices.serving.documents import DocumentKind, ServedDocument, addressed_language
 from notices.serving.documents import create as create_served_document
+from notices.serving.documents import of_source as served_document_of
 from notices.serving.hooks import issue_debtor_link
 from notices.serving.models import (
     ChannelKind,
@@ -58,7 +59,7 @@ __all__ = ["CEREMONY_ENDED", "CeremonyStatus", "CertificateForm", "ChannelKind",
            "grant_mandate", "init_notices", "issue_debtor_link", "ist_day_bounds", "latest",
            "latest_for_settlement", "new_verification_code", "next_contact_time", "note_in",
            "notice_contacts_today", "other_contacts", "provider_for", "public_record", "receipt_for_notice",
-           "record_delivery_event", "record_posting", "s10_check_digit", "serve_notice",
+           "record_delivery_event", "record_posting", "s10_check_digit", "serve_notice", "served_document_of",
            "settlement_complete", "sign_notice", "sign_now", "signature_intact", "start_notice",
            "submit_notice"]
 

@@ -1,5 +1,6 @@
 """Settlement agreements: make one from accepted terms, and complete it once everyone has agreed
-(final PDF with the page of signatures, the platform seal, the case settled, instalments scheduled).
+(final PDF with the page of signatures, the platform seal, the case settled, instalments scheduled,
+the sealed agreement served on the debtor: serving.py).
 
 How a party signs or accepts is in signing.py. Services take an explicit actor, flush and
 never commit.
@@ -9,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from arbitration.settlement import pdf as settlement_pdf
+from arbitration.settlement import serving
 from arbitration.settlement.models import SettlementAgreement, SignerSide
 from arbitration.settlement.states import AGREEMENT, LIVE, AgreementStatus
 from arbitration.settlement.terms import SettlementTerms
@@ -125,6 +127,8 @@ def complete_if_ready(agreement: SettlementAgreement) -> bool:
         "agreement_id": agreement.id, "version": agreement.version, "final_sha256": sha,
         "unsigned_sha256": agreement.unsigned_pdf_sha256, "demo_seal": demo, "instalments": len(rows),
         "methods": {s.side.value: s.method.value for s in signatures}})
+    # The debtor is served its copy through the dispatch pipeline, so its receipt is proven.
+    serving.serve_on_debtor(agreement)
     # Money paid while the signatures were awaited counts: it may already cover everything.
     instalments.reevaluate(case, today_ist())
     return True

@@ -23,7 +23,7 @@ from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from arbitration.settlement import agreements as settlement
-from arbitration.settlement import instalments, signing
+from arbitration.settlement import instalments, serving, signing
 from arbitration.settlement.blueprint import bp
 from arbitration.settlement.models import AgreementStatus, SettlementAgreement, SignerSide
 from notices import (
@@ -80,6 +80,8 @@ def render_page(case: Case, *, send_form=None, code_form=None, cancel_form=None,
         if agreement.status == AgreementStatus.SIGNED:
             ctx["schedule"] = instalments.schedule(agreement, today_ist())
             ctx["outstanding"] = instalments.outstanding(case)
+            if can(current_user, Action.VIEW_DELIVERY, case):  # its service on the debtor
+                ctx["served"] = serving.document_for(agreement)
         awaiting = agreement.status == AgreementStatus.AWAITING_SIGNATURES
         if awaiting and can(current_user, Action.SIGN_SETTLEMENT, case):
             side = signing.side_for(current_user, agreement)

@@ -41,9 +41,10 @@ class Delivery:
     pdf: bytes
     pdf_name: str
     # What is served: "notice" (a party's demand notice), "invocation" (the invoking party's request
-    # that the dispute be referred to arbitration, A&C s.21), "award" (the tribunal's, s.31(5)) or
-    # "procedural_order" (the tribunal's directions); each has its own words, subject and attachment
-    # name; the tribunal's in the arbitrator's name (`signatory`).
+    # that the dispute be referred to arbitration, A&C s.21), "award" (the tribunal's, s.31(5)),
+    # "procedural_order" (the tribunal's directions) or "settlement" (the agreement both parties
+    # signed, in their name); each has its own words, subject and attachment name; the tribunal's in
+    # the arbitrator's name (`signatory`).
     document: str = "notice"
     signatory: str = ""
     language: str = "en"  # the notice's or document's language: its e-mail is in it too
@@ -74,6 +75,8 @@ _SUBJECTS = {
     "order": "{d.title} in arbitration {d.reference}, from the arbitral tribunal",
     "order_hi": "मध्यस्थता {d.reference} में प्रक्रियात्मक आदेश ({d.title}), मध्यस्थ अधिकरण की ओर से",
     "invocation": "Request to refer the dispute to arbitration, {d.reference}, from {d.creditor}",
+    "settlement": "Settlement agreement {d.reference} with {d.creditor}, agreed by both parties and sealed",
+    "settlement_hi": "समझौता करार {d.reference}, {d.creditor} के साथ, दोनों पक्षों द्वारा स्वीकृत और मुहरबंद",
     "notice_hi": "{d.creditor} की ओर से {d.advocate} द्वारा क़ानूनी नोटिस {d.reference}",
     "reminder_hi": "क़ानूनी नोटिस {d.reference} का अनुस्मारक, भुगतान की अंतिम तिथि {d.respond_by}",
     "odr_invite_hi": "क़ानूनी नोटिस {d.reference}, दावे का ऑनलाइन समाधान करने का आमंत्रण",
@@ -82,11 +85,11 @@ _SUBJECTS = {
 
 
 def words_of(d: Delivery) -> str:
-    """Which words a served document goes with: its own for the award and the s.21 request (in the
-    language of the document or notice), the dispatch purpose's for a party's notice, reminder or
-    invitation."""
-    if d.document in ("award", "procedural_order"):
-        words = "award" if d.document == "award" else "order"
+    """Which words a served document goes with: its own for the award, an order, the settlement
+    agreement and the s.21 request (in the language of the document or notice), the dispatch
+    purpose's for a party's notice, reminder or invitation."""
+    if d.document in ("award", "procedural_order", "settlement"):
+        words = {"award": "award", "procedural_order": "order", "settlement": "settlement"}[d.document]
         return f"{words}_hi" if d.language == "hi" else words
     if d.document == "invocation":
         return "invocation_hi" if d.language == "hi" else "invocation"

@@ -86,9 +86,13 @@ def _key(served: Served) -> int | str:
     return key(served) if is_document(served) else served.id
 
 
-def serve(actor: User, notice: Served, channels: set[ChannelKind], *,
-          escalate_to_odr: bool = False) -> list[Dispatch]:
-    """Plan the dispatches and queue them; returns the new ones (existing pairs are skipped)."""
+def serve(actor: User | None, notice: Served, channels: set[ChannelKind], *,
+          escalate_to_odr: bool = False, requested_by: User | None = None) -> list[Dispatch]:
+    """Plan the dispatches and queue them; returns the new ones (existing pairs are skipped).
+
+    `actor` None is the system serving a document on completion (a settlement agreement);
+    `requested_by` is then who is told if a dispatch fails (each dispatch's `created_by`)."""
+    requester = requested_by or actor
     if is_document(notice):
         if notice.status == ServedDocumentStatus.RECEIVED:
             raise DomainError("The document has been received already.")
@@ -112,7 +116,8 @@ def serve(actor: User, notice: Served, channels: set[ChannelKind], *,
         raise DomainError("WhatsApp is never sent alone, and the debtor has no e-mail address.")
     terms = None if is_document(notice) else db.session.get(ServiceTerms, notice.id)
     if terms is None and not is_document(notice):
-        terms = ServiceTerms(notice_id=notice.id, requested_by_id=actor.id, escalate_to_odr=escalate_to_odr)
+        terms = ServiceTerms(notice_id=notice.id, requested_by_id=requester.id,
+                             escalate_to_odr=escalate_to_odr)
         db.session.add(terms)
     elif terms is not None:
         terms.escalate_to_odr = terms.escalate_to_odr or escalate_to_odr
@@ -124,7 +129,7 @@ def serve(actor: User, notice: Served, channels: set[ChannelKind], *,
             continue
         known.add(unique)
         dispatch = Dispatch(**owner(notice), channel=channel, address=address, idempotency_key=unique,
-                            designated=designated, created_by_id=actor.id,
+                            designated=designated, created_by_id=requester.id,
                             bounce_token=secrets.token_hex(12), pixel_token=secrets.token_hex(12))
         # Created without an event of its own: its `queued` timeline event below records it.
         created.append(lifecycle.begin(DISPATCH, dispatch, DispatchStatus.QUEUED, actor, action=None))

@@ -89,13 +89,16 @@ class ServedDocument(db.Model):
 
 
 def create(actor, case: Case, kind: DocumentKind, source_id: int, *, sender: str, signatory: str,
-           signed_at: datetime, signed_pdf_sha256: str, title: str = "", language: str = "en"
-           ) -> ServedDocument:
-    """The signed document, ready to serve (audited as "served_document.created")."""
+           signed_at: datetime, signed_pdf_sha256: str, title: str = "", language: str = "en",
+           requested_by=None) -> ServedDocument:
+    """The signed document, ready to serve (audited as "served_document.created").
+
+    `actor` None is the system (a settlement completed by its last signature); `requested_by` is
+    then the person on whose side it is served, kept as its creator."""
     document = ServedDocument(
         case_id=case.id, case=case, kind=kind, source_id=source_id, title=title or TITLES[kind][0],
         sender=sender[:200], signatory=signatory[:200], language=language, signed_at=signed_at,
-        signed_pdf_sha256=signed_pdf_sha256, created_by_id=actor.id,
+        signed_pdf_sha256=signed_pdf_sha256, created_by_id=(requested_by or actor).id,
         verification_code="".join(secrets.choice(_CODE_ALPHABET) for _ in range(10)))
     return lifecycle.begin(SERVED_DOCUMENT, document, ServedDocumentStatus.READY, actor, case=case, payload={
         "kind": kind.value, "source_id": source_id, "sha256": signed_pdf_sha256})
@@ -113,6 +116,7 @@ def addressed_language(case: Case) -> str:
 
 
 def of_source(kind: DocumentKind, source_id: int) -> ServedDocument | None:
+    """The served document made from that package's row (an award's, a settlement's id), if any."""
     return db.session.scalar(select(ServedDocument).where(ServedDocument.kind == kind,
                                                           ServedDocument.source_id == source_id))
 

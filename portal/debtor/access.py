@@ -72,12 +72,21 @@ def send_code(link: DebtorLink, choice: int, ip: str, language: str = "en") -> O
     if not 0 <= choice < len(options):
         raise CodeError("Choose where to send the code.", status=400)
     dest = options[choice]
+    what, what_hi = _what(link)
     return issue_and_send(PURPOSE, subject(link), dest.channel, dest.address, ip=ip, case=link.case,
-                          what=(f"open the legal notice {link.case.reference}" if link.document_id is None
-                                else f"open the arbitral document {link.case.reference}"),
-                          what_hi=None if language != "hi" else
-                          (f"क़ानूनी नोटिस {link.case.reference} खोलने" if link.document_id is None
-                           else f"मध्यस्थता दस्तावेज़ {link.case.reference} खोलने"))
+                          what=f"open the {what} {link.case.reference}",
+                          what_hi=None if language != "hi" else f"{what_hi} {link.case.reference} खोलने")
+
+
+def _what(link: DebtorLink) -> tuple[str, str]:
+    """What the link opens, in the code's message: a legal notice, the settlement agreement (the
+    parties'), or an arbitral document (the tribunal's award or order)."""
+    if link.document_id is None:
+        return "legal notice", "क़ानूनी नोटिस"
+    document = db.session.get(ServedDocument, link.document_id)
+    if document is not None and document.kind.value == "settlement":
+        return "settlement agreement", "समझौता करार"
+    return "arbitral document", "मध्यस्थता दस्तावेज़"
 
 
 def open_with_code(link: DebtorLink, code: str, ip: str, user_agent: str) -> LinkGuest:
