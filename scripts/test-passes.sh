@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: the suite on SQLite, then again on PostgreSQL (browser tests need only the first pass).
-# The SQLite pass's browser journeys run beside the PostgreSQL pass, in one process of their own:
-# they spend much of their time waiting on Chromium, which the CPU-bound PostgreSQL pass fills.
+# The SQLite pass's browser journeys run beside its xdist run, in one process of their own: they
+# spend much of their time waiting on Chromium, which the CPU-bound tests fill.
 # All runs always happen; the script fails if any does. Extra arguments go to every pytest run.
 # PostgreSQL and Redis tests skip with a reason on a laptop without them and fail when CI=true.
 # Each pass runs in parallel under pytest-xdist (PYTEST_WORKERS, default one per core); every worker
@@ -42,8 +42,9 @@ narrowed=$(( ${#args[@]} > 0 ))
 # The slowest tests of each pass are listed at its end (where the time goes, run by run).
 xdist=(-n "$workers" --dist loadgroup --durations=15)
 total=$SECONDS
-run_pass sqlite env SULAH_TEST_DB=sqlite "$pytest" "${xdist[@]}" -m "not browser" "${args[@]}"
 
+# The SQLite pass: its browser journeys (one process of their own, mostly waiting on Chromium)
+# run beside its CPU-bound xdist run, which fills the time they wait; then the PostgreSQL pass alone.
 browser_log=$(mktemp)
 trap 'rm -f "$browser_log"' EXIT
 (
@@ -55,9 +56,14 @@ trap 'rm -f "$browser_log"' EXIT
     ((${#failed[@]} == 0))
 ) > "$browser_log" 2>&1 &
 browser_pid=$!
-run_pass postgresql env SULAH_TEST_DB=postgresql "$pytest" "${xdist[@]}" -m "not browser" "${args[@]}"
+run_pass sqlite env SULAH_TEST_DB=sqlite "$pytest" "${xdist[@]}" -m "not browser" "${args[@]}"
 wait "$browser_pid" || failed+=("sqlite (browser)")
 cat "$browser_log"
+echo "=== the SQLite pass, browser journeys included, took $((SECONDS - total)) s"
+
+started_pg=$SECONDS
+run_pass postgresql env SULAH_TEST_DB=postgresql "$pytest" "${xdist[@]}" -m "not browser" "${args[@]}"
+echo "=== the PostgreSQL pass took $((SECONDS - started_pg)) s"
 echo "=== both passes took $((SECONDS - total)) s"
 
 if ((${#failed[@]})); then
