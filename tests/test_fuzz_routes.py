@@ -27,6 +27,8 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from portal.extensions import db, limiter
 from tests.accounts.parties import ACTORS
@@ -222,7 +224,14 @@ def _send(client, method: str, path: str, junk, as_json: bool):
         return client.open(path, method=method, json=junk, headers={"X-CSRFToken": token})
     data = dict(junk)
     data["csrf_token"] = token  # the handler is reached: the CSRF check passes
-    return client.open(path, method=method, data=data)
+    if not any(isinstance(v, tuple) for v in data.values()):
+        return client.open(path, method=method, data=data)
+    # With a file, encoded here in memory: werkzeug's test client spools a multipart body over
+    # 500 KB (a huge junk field) to a temporary file it never closes, and the ResourceWarning
+    # would land on whichever test the garbage collector runs in.
+    fields = {k: FileStorage(v[0], filename=v[1]) if isinstance(v, tuple) else v for k, v in data.items()}
+    boundary, body = encode_multipart(fields)
+    return client.open(path, method=method, data=body, content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def _sign_in(client, auth, user) -> None:
