@@ -9,10 +9,18 @@ import ipaddress
 import socket
 import ssl
 import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as LookupTimeout
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 EXCERPT_BYTES = 1000
+# getaddrinfo takes no timeout and can block for the resolver's full retry cycle (30 s and more on a
+# dead name server), holding a web request or a worker. The lookup runs on a small shared pool and
+# is waited for at most DNS_TIMEOUT seconds; a lookup that overruns finishes on its own thread, and
+# the caller gets a clear "did not answer" instead.
+DNS_TIMEOUT = 3.0
+_LOOKUPS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="webhook-dns")
 
 
 class UnsafeAddress(ValueError):
@@ -27,11 +35,16 @@ class HttpResult:
     error: str | None = None
 
 
-def resolve_public(host: str, port: int, *, allow_private: bool) -> str:
+def resolve_public(host: str, port: int, *, allow_private: bool, timeout: float = DNS_TIMEOUT) -> str:
     """The address to connect to; with `allow_private` False, every address the name resolves to
-    must be public (one private answer refuses the lot)."""
+    must be public (one private answer refuses the lot). A lookup slower than `timeout` seconds
+    is refused."""
+    lookup = _LOOKUPS.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = lookup.result(timeout=timeout)
+    except LookupTimeout:
+        raise UnsafeAddress(f"The host “{host}” did not answer in time; check the name and try "
+                            "again.") from None
     except (socket.gaierror, UnicodeError, ValueError):
         raise UnsafeAddress(f"The host “{host}” could not be found.") from None
     addresses = [info[4][0] for info in infos]

@@ -5,6 +5,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import socket
+import threading
+import time
 
 import pytest
 
@@ -101,6 +104,26 @@ def test_development_allows_a_local_http_receiver():
     assert resolve_public("93.184.215.14", 443, allow_private=False) == "93.184.215.14"
     with pytest.raises(UnsafeAddress):
         resolve_public("192.168.1.10", 443, allow_private=False)
+
+
+def test_a_name_server_that_does_not_answer_is_refused_in_bounded_time(monkeypatch):
+    """getaddrinfo has no timeout of its own: a hanging lookup must not hold the request or the
+    worker for the resolver's whole retry cycle."""
+    release = threading.Event()
+
+    def hanging(*_args, **_kwargs):
+        release.wait(5)
+        raise socket.gaierror("no answer")
+
+    monkeypatch.setattr(socket, "getaddrinfo", hanging)
+    started = time.monotonic()
+    try:
+        with pytest.raises(UnsafeAddress, match="did not answer in time"):
+            resolve_public("slow.example", 443, allow_private=False, timeout=0.2)
+    finally:
+        release.set()
+    assert time.monotonic() - started < 2
+
 
 
 def test_the_readme_verification_example_accepts_our_signature_and_refuses_a_forgery():
