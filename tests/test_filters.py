@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 
 from portal.web.filters import amount, inr
+from portal.web.labels import audit_words
 
 
 @pytest.mark.parametrize(("value", "grouped"), [
@@ -71,3 +72,12 @@ def test_delivery_events_read_as_sentences():
         "Accepted by the receiving mail server for a@b.example."
     assert event_sentence("queued", "sms", "+919800000000") == "Waiting to be sent by SMS to +919800000000."
     assert event_sentence("viewed") == "The debtor opened the notice through the personal link."
+
+
+def test_audit_actions_read_as_words(app):
+    """The audit trail shows what happened, not the stored action name: a transition's own label
+    from its machine's table, else the action's words."""
+    assert audit_words("case.sign_notice") == "Case: Approve and sign"
+    assert audit_words("delivery.proof_issued") == "Delivery: proof issued"
+    assert audit_words("case.created") == "Case: created"
+    assert "_" not in audit_words("notice.version_drafted")

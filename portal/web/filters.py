@@ -8,7 +8,7 @@ from flask import Flask
 from jinja2 import pass_context
 
 from portal.formatting import amount, day, ist, rupees
-from portal.web.labels import event_sentence, label
+from portal.web.labels import audit_words, event_sentence, label
 
 
 def inr(value: Decimal | None, language: str | None = "en") -> str:
@@ -33,5 +33,5 @@ def pick_words(context, en: str, hi: str) -> str:
 
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(ist=ist, inr=inr, amount=amount, day=day, humanize=label, label=label,
-                               unnumbered=unnumbered)
+                               unnumbered=unnumbered, audit_words=audit_words)
     app.jinja_env.globals.update(event_sentence=event_sentence, t=pick_words)

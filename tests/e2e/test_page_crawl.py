@@ -45,6 +45,17 @@ ROUTE = re.compile(r"SUL-\d{4}-\d+|\d+")
 SKIP = re.compile(r"/logout|/dev/|\.(pdf|csv|zip|xlsx|json)\?|/download|/attachment|/export|/static/"
                   r"|/favicon|/documents/\d+\?|/bundle|format=(csv|xlsx|pdf|json)")
 SERIOUS = {"serious", "critical"}
+# Developer words that must not reach a person in a page's visible text (outside code, pre and the
+# technical-detail disclosures): snake_case names, template or format syntax, Python's reprs. The
+# API reference is written for developers and is left out.
+JARGON = re.compile(r"\b[a-z]+_[a-z_]+\b|\bNaN\b|\{\{|\}\}|\{%|%\(\w+\)s|Traceback|Decimal\(|<[A-Z]\w+ ")
+FOR_DEVELOPERS = re.compile(r"/api/")
+VISIBLE_TEXT = """() => {
+    const body = document.body.cloneNode(true);
+    body.querySelectorAll('code, pre, kbd, samp, script, style, .technical, [hidden]').forEach(e => e.remove());
+    body.querySelectorAll('details').forEach(d => { if (!d.open) d.remove(); });
+    return body.innerText || body.textContent || '';
+}"""
 
 
 @dataclass
@@ -159,6 +170,10 @@ def same_origin_links(page: Page, origin: str) -> list[str]:
 
 
 def check(page: Page, crawl: Crawl, url: str, width: int) -> None:
+    if width == VIEWPORTS[0]["width"] and not FOR_DEVELOPERS.search(urlsplit(url).path):  # same words at any width
+        words = JARGON.findall(page.evaluate(VISIBLE_TEXT))
+        if words:
+            crawl.findings.append(Finding(url, width, f"developer words on the page: {sorted(set(words))[:5]}"))
     scroll = page.evaluate("document.documentElement.scrollWidth")
     if scroll > width:
         wide = page.evaluate("""w => [...document.querySelectorAll('body *')]
