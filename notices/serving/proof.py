@@ -63,8 +63,11 @@ def render(notice: Served, version: int) -> bytes:
     part_a = evidence.part_a()
     events = timeline.events_for(notice)
     debtor = notice.case.debtor
+    # In the language of what it certifies: the notice's, or the served document's.
+    language = notice.language if is_document(notice) else notice.language.value
     html = render_template(
-        "pdf/delivery_proof.html", notice=notice, case=notice.case, version=version,
+        "pdf/delivery_proof.hi.html" if language == "hi" else "pdf/delivery_proof.html",
+        notice=notice, case=notice.case, version=version,
         document=notice if is_document(notice) else None,
         dispatches=dispatches_for(notice), events=events, generated_ist=utcnow().astimezone(IST),
         part_a=part_a, receipt=receipt.for_notice(notice),
