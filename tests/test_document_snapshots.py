@@ -2,8 +2,10 @@
 the arbitral award (reasoned, and on agreed terms), a procedural order, a payment receipt and the
 settlement agreement (draft, and signed with its acceptance page), rendered from fixed facts through
 the same templates and functions the product uses, and compared with tests/snapshots/pdf/*.txt, so a
-wording change shows in review. These documents exist in English only (see the report of the Hindi
-work); each snapshot is the English text. SULAH_UPDATE_SNAPSHOTS=1 rewrites them."""
+wording change shows in review. The documents a Hindi reader receives (the award, a procedural order,
+the receipt, the settlement agreement, the delivery proof and the s.63 certificate) have a Hindi
+snapshot beside the English (tests/test_hindi_documents.py chooses the language and checks the
+printed layout). SULAH_UPDATE_SNAPSHOTS=1 rewrites them."""
 from __future__ import annotations
 
 import os

@@ -138,12 +138,12 @@ def render(case: Case, terms: SettlementTerms, *, version: int, neutral_required
                       version=version, basis=basis, clauses=consequence(case, basis, grace_days()),
                       neutral=case.neutral if neutral_required else None, signatures=list(signatures),
                       unsigned_sha256=unsigned_sha256, otp_wording=OTP_WORDING, seal_demo=seal_demo,
-                      generated_ist=to_ist(utcnow()), **hindi_text(case, basis))
+                      generated_ist=to_ist(utcnow()), **hindi_text(case, basis, bilingual(case)))
 
 
-def hindi_text(case: Case, basis: Basis) -> dict:
+def hindi_text(case: Case, basis: Basis, two_languages: bool) -> dict:
     """The template's Hindi words when the agreement is bilingual (`bilingual`), else none."""
-    if not bilingual(case):
+    if not two_languages:
         return {"bilingual": False}
     title, paragraphs = BASIS_HI[basis.kind]
     return {"bilingual": True, "basis_hi": Basis(basis.kind, title, paragraphs),
