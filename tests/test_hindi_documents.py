@@ -263,8 +263,27 @@ def test_the_bilingual_settlement_prints_within_the_page_rules(ctx):
     for _height, words in pages:
         assert min(foot for _top, foot, _w in words) > STAMP_BOX_RIGHT[3]
         assert next(top for top, _foot, word in words if word in ("Page", "पृष्ठ")) < 22 * MM
+        assert "पृष्ठ" in [w for _t, _f, w in words]                     # numbered in both languages
     # The Hindi text starts on its own page, after the English; the two acceptance pages close it.
     assert len(pages) >= 4 and "Shah" in " ".join(w for _t, _f, w in pages[-1][1])
+
+
+def test_a_hindi_award_signed_by_the_arbitrator_has_the_arbitrators_field_below_the_text(ctx):
+    import io
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from portal.adapters.esign.base import Signer, SignRequest
+    from portal.adapters.esign.democert import make_demo_pkcs12
+    from portal.adapters.esign.pades import PadesProvider
+
+    arbitrator = Signer(name=ARBITRATOR.name, email="a@example.in", user_id=3, capacity="Sole arbitrator")
+    pdf = html_to_pdf(award_html(False))
+    signed = PadesProvider(lambda _s: (make_demo_pkcs12(arbitrator.name, b"pass"), b"pass")).sign(SignRequest(
+        document_id="award-hi", pdf=pdf, signer=arbitrator, reason="Arbitral award")).signed_pdf
+    [signature] = PdfFileReader(io.BytesIO(signed)).embedded_signatures
+    assert signature.field_name == "ArbitratorSignature"            # not AdvocateSignature
+    _check_layout(pdf, "Narayanan", closing="31(5)")
 
 
 # --- Which language ------------------------------------------------------------------------------

@@ -95,35 +95,34 @@ def bilingual(case: Case) -> bool:
     return debtor_language(case) != CREDITOR_LANGUAGE
 
 
-def consequence_hi(case: Case, basis: Basis, grace_days: int) -> tuple[str, ...]:
-    """`consequence` in Hindi, clause for clause."""
-    out = [f"यह करार मामला {case.reference} में किए गए सभी दावों का निपटारा करता है। जब तक अनुसूची के "
-           "अनुसार भुगतान होता रहे, तब तक लेनदार की ओर से उन दावों पर कोई माध्यस्थम्, वाद या अन्य कार्यवाही "
-           "न शुरू की जाएगी, न जारी रखी जाएगी।"]
-    if basis.kind == "arbitration":
-        out.append("लंबित माध्यस्थम् कार्यवाही सहमत शर्तों पर पंचाट के साथ समाप्त होती है।")
-    out.append("हर किस्त का भुगतान हो जाने पर दावे पूरी तरह उन्मोचित हो जाते हैं और मामला बंद कर दिया जाता है।")
-    out.append(f"चूक: यदि कोई किस्त अपनी देय तिथि के बाद {grace_days} दिनों के भीतर पूरी नहीं चुकाई जाती, तो "
-               "देनदार की ओर से चूक मानी जाएगी। तब समझौता राशि का पूरा बकाया तुरंत देय हो जाएगा, दोनों पक्षकारों "
-               "को सूचित किया जाएगा, और उस बकाया के लिए लेनदार को माध्यस्थम् का आह्वान करने का (या, जहाँ इस करार "
-               "की स्थिति पंचाट की है, उसे प्रवर्तित कराने का) अधिकार होगा।")
-    return tuple(out)
+# The clauses of `consequence`, in each language the agreement is written in.
+CLAUSES = {
+    "en": ("This agreement settles all claims made in case {reference}. While the debtor pays as "
+           "scheduled, the creditor will not begin or continue any arbitration, suit or other proceeding "
+           "on those claims.",
+           "The pending arbitral proceedings end with the award on agreed terms.",
+           "When every instalment has been paid the claims are discharged in full and the case is closed.",
+           "Default: if an instalment is not paid in full within {grace_days} days after its due date, the "
+           "debtor is in default. The whole unpaid balance of the settlement sum then falls due at once, "
+           "both parties are told, and the creditor may invoke arbitration (or, where this agreement has "
+           "the status of an award, enforce it) for that balance."),
+    "hi": ("यह करार मामला {reference} में किए गए सभी दावों का निपटारा करता है। जब तक अनुसूची के अनुसार भुगतान "
+           "होता रहे, तब तक लेनदार की ओर से उन दावों पर कोई माध्यस्थम्, वाद या अन्य कार्यवाही न शुरू की जाएगी, "
+           "न जारी रखी जाएगी।",
+           "लंबित माध्यस्थम् कार्यवाही सहमत शर्तों पर पंचाट के साथ समाप्त होती है।",
+           "हर किस्त का भुगतान हो जाने पर दावे पूरी तरह उन्मोचित हो जाते हैं और मामला बंद कर दिया जाता है।",
+           "चूक: यदि कोई किस्त अपनी देय तिथि के बाद {grace_days} दिनों के भीतर पूरी नहीं चुकाई जाती, तो देनदार "
+           "की ओर से चूक मानी जाएगी। तब समझौता राशि का पूरा बकाया तुरंत देय हो जाएगा, दोनों पक्षकारों को सूचित "
+           "किया जाएगा, और उस बकाया के लिए लेनदार को माध्यस्थम् का आह्वान करने का (या, जहाँ इस करार की स्थिति "
+           "पंचाट की है, उसे प्रवर्तित कराने का) अधिकार होगा।"),
+}
 
 
-def consequence(case: Case, basis: Basis, grace_days: int) -> tuple[str, ...]:
+def consequence(case: Case, basis: Basis, grace_days: int, language: str = "en") -> tuple[str, ...]:
     """What the agreement does to the claim and the proceedings, and what a default does."""
-    out = [f"This agreement settles all claims made in case {case.reference}. While the debtor pays "
-           "as scheduled, the creditor will not begin or continue any arbitration, suit or other proceeding "
-           "on those claims."]
-    if basis.kind == "arbitration":
-        out.append("The pending arbitral proceedings end with the award on agreed terms.")
-    out.append("When every instalment has been paid the claims are discharged in full and the case is "
-               "closed.")
-    out.append(f"Default: if an instalment is not paid in full within {grace_days} days after its due date, "
-               "the debtor is in default. The whole unpaid balance of the settlement sum then falls due at "
-               "once, both parties are told, and the creditor may invoke arbitration (or, where this "
-               "agreement has the status of an award, enforce it) for that balance.")
-    return tuple(out)
+    settles, ends, discharged, default = CLAUSES[language]
+    first = (settles.format(reference=case.reference),) + ((ends,) if basis.kind == "arbitration" else ())
+    return (*first, discharged, default.format(grace_days=grace_days))
 
 
 def grace_days() -> int:
@@ -147,4 +146,4 @@ def hindi_text(case: Case, basis: Basis, two_languages: bool) -> dict:
         return {"bilingual": False}
     title, paragraphs = BASIS_HI[basis.kind]
     return {"bilingual": True, "basis_hi": Basis(basis.kind, title, paragraphs),
-            "clauses_hi": consequence_hi(case, basis, grace_days()), "otp_wording_hi": OTP_WORDING_HI}
+            "clauses_hi": consequence(case, basis, grace_days(), "hi"), "otp_wording_hi": OTP_WORDING_HI}
