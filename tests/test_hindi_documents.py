@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import subprocess
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from types import SimpleNamespace as Facts
 
@@ -21,7 +21,7 @@ from notices.drafting.rendering import html_to_text
 from portal.adapters.esign.base import STAMP_BOX_RIGHT
 from portal.pdf import html_to_pdf
 from portal.types import IST
-from tests.test_document_snapshots import ARBITRATOR, CASE, CREDITOR, DEBTOR, ISSUED, _award, same_as_stored
+from tests.test_document_snapshots import ARBITRATOR, CASE, ISSUED, _award, same_as_stored, settlement_html
 
 MM = 72 / 25.4
 REASONS = ["1. The claimant supplied yarn under invoice KL/118, which the respondent accepted.",
@@ -80,52 +80,10 @@ def receipt_html(monkeypatch) -> str:
     return captured["html"]
 
 
-def settlement_html(signed: bool) -> str:
-    from arbitration.settlement import pdf as settlement_pdf
-    from arbitration.settlement.models import SignerSide, SignMethod
-    from arbitration.settlement.terms import Instalment, SettlementTerms
-
-    terms = SettlementTerms(total=Decimal("340000.00"), instalments=(
-        Instalment(date(2026, 12, 15), Decimal("170000.00")), Instalment(date(2027, 1, 15), Decimal("170000.00"))))
-    signatures = [Facts(party_name=DEBTOR.legal_name, signer_name="Ravi Shah", side=SignerSide.DEBTOR,
-                        method=SignMethod.OTP_ACCEPTANCE, detail="r•••@narmada.example", at=ISSUED,
-                        ip="203.0.113.9", document_sha256="a" * 64),
-                  Facts(party_name=CREDITOR.legal_name, signer_name="Meera Kulkarni", side=SignerSide.CREDITOR,
-                        method=SignMethod.DSC, detail="Demo CA", at=ISSUED, ip="198.51.100.4",
-                        document_sha256="a" * 64)] if signed else []
-    case = Facts(**vars(CASE), status=None, neutral=None)
-    basis = settlement_pdf.basis_for(case, neutral_required=False)
-    return render_template("pdf/settlement.html", case=case, terms=terms, version=1, basis=basis,
-                           clauses=settlement_pdf.consequence(case, basis, 7), neutral=None, signatures=signatures,
-                           unsigned_sha256="a" * 64, otp_wording=settlement_pdf.OTP_WORDING, seal_demo=False,
-                           generated_ist=datetime(2026, 11, 20, 12, 0, tzinfo=IST),
-                           **settlement_pdf.hindi_text(case, basis, True))
-
-
 def delivery_proof_html(document=None) -> str:
-    from notices.serving.models import ChannelKind, EventKind
-    from notices.serving.receipt import State
-    from notices.serving.states import DispatchStatus
+    from tests.test_document_snapshots import delivery_proof_context
 
-    notice = Facts(advocate=Facts(name="Adv. Kavya Menon"), signed_at=ISSUED, signed_pdf_sha256="e" * 64,
-                   verification_code="ABCD234567")
-    case = Facts(**vars(CASE))
-    case.debtor = Facts(**vars(DEBTOR), place_of_business="Bengaluru, Karnataka")
-    mail = Facts(id=31, address="accounts@narmada.example", channel=ChannelKind.EMAIL, designated=True,
-                 provider="smtp", provider_message_id="<notice.k@sulah.example>", status=DispatchStatus.SENT)
-    events = [Facts(kind=EventKind.DISPATCHED, occurred_at=ISSUED, dispatch_id=31, source="smtp",
-                    provider_ref="250 2.0.0 Ok: queued as 4F2A", detail="", payload_sha256="f" * 64, time_known=True),
-              Facts(kind=EventKind.VIEWED, occurred_at=datetime(2026, 11, 20, 9, 45, tzinfo=UTC), dispatch_id=31,
-                    source="debtor_link", provider_ref="", detail="", payload_sha256="0" * 64, time_known=True)]
-    receipt = Facts(state=State.RECEIVED, time_known=True, at=datetime(2026, 11, 20, 9, 45, tzinfo=UTC),
-                    day=date(2026, 11, 20), how_hi="देनदार ने अपनी व्यक्तिगत लिंक से नोटिस खोला",
-                    evidence=Facts(source="debtor_link"), failed=())
-    part_a = Facts(name="Sulah Technologies Private Limited", address="5 Residency Road, Bengaluru 560025",
-                   signatory="Anita Rao", designation="Director", place="Bengaluru",
-                   system="the Sulah platform's mail relay and event store")
-    return render_template("pdf/delivery_proof.hi.html", notice=notice, case=case, version=1, dispatches=[mail],
-                           events=events, generated_ist=datetime(2026, 11, 21, 12, 0, tzinfo=IST), document=document,
-                           part_a=part_a, receipt=receipt, part_b=[], place_of_receipt="Bengaluru, Karnataka")
+    return render_template("pdf/delivery_proof.hi.html", document=document, **delivery_proof_context())
 
 
 def certificate_html() -> str:
@@ -162,7 +120,7 @@ def test_the_hindi_receipt_matches_its_snapshot(ctx, monkeypatch):
 
 @pytest.mark.parametrize("signed", [False, True], ids=["draft", "signed"])
 def test_the_bilingual_settlement_matches_its_snapshot(ctx, signed):
-    text = same_as_stored(f"settlement.{'signed' if signed else 'draft'}.en-hi.txt", settlement_html(signed))
+    text = same_as_stored(f"settlement.{'signed' if signed else 'draft'}.en-hi.txt", settlement_html(signed, bilingual=True))
     english, hindi = text.split("हिन्दी पाठ", 1)
     assert "The debtor shall pay the creditor ₹3,40,000.00" in english and "the English text prevails" in english
     assert "₹3,40,000.00" in hindi and "15 दिसंबर 2026" in hindi and "अंग्रेज़ी पाठ मान्य होगा" in hindi
@@ -258,7 +216,7 @@ def test_the_other_hindi_documents_print_within_the_page_rules(ctx, monkeypatch,
 
 
 def test_the_bilingual_settlement_prints_within_the_page_rules(ctx):
-    pdf = html_to_pdf(settlement_html(True), ("base.css", "settlement.css"))
+    pdf = html_to_pdf(settlement_html(True, bilingual=True), ("base.css", "settlement.css"))
     pages = _pages(pdf)
     for _height, words in pages:
         assert min(foot for _top, foot, _w in words) > STAMP_BOX_RIGHT[3]
