@@ -299,3 +299,17 @@ def test_the_delivery_proof_follows_the_language_of_what_it_certifies():
     assert language_of(Notice(language=NoticeLanguage.ENGLISH)) == "en"
     assert language_of(ServedDocument(language="hi")) == "hi"
     assert language_of(ServedDocument(language="en")) == "en"
+
+
+def test_the_bundle_of_a_case_whose_notice_is_in_hindi_carries_the_hindi_certificate(db_session, app):
+    import zipfile
+
+    from evidence import build_bundle
+    from tests.factories import CaseFactory, UserFactory
+
+    case = CaseFactory()
+    _signed_notice(case, "msmed_demand", "hi")
+    with app.test_request_context(), build_bundle(UserFactory(), case) as spooled, zipfile.ZipFile(spooled) as zf:
+        pdf = zf.read("certificate-s63.pdf")
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "पृष्ठ" in text and "63(4)(c)" in text and case.reference in text and "Part A" not in text
