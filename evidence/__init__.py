@@ -8,6 +8,7 @@ from flask import Flask
 from evidence import permissions  # noqa: F401  (registers the package's actions with the policy)
 from evidence.bundle import build_bundle
 from evidence.certificate import CertificateIncomplete, PartA, part_a, system_description
+from evidence.hooks import bundle_language
 from evidence.models import Audience, Document, DocumentKind, DownloadLog
 from evidence.services import (
     CITATION_CHECKS,
@@ -24,9 +25,9 @@ from evidence.services import (
 from evidence.uploads import UploadRefused
 
 __all__ = ["Audience", "CITATION_CHECKS", "CertificateIncomplete", "Document", "DocumentKind", "DownloadLog",
-           "PartA", "UploadRefused", "add_document", "build_bundle", "cited_by_signed_notice",
-           "documents_for", "find_document", "freeze", "init_evidence", "part_a", "record_download", "store",
-           "store_pdf", "system_description", "withdraw"]
+           "PartA", "UploadRefused", "add_document", "build_bundle", "bundle_language",
+           "cited_by_signed_notice", "documents_for", "find_document", "freeze", "init_evidence", "part_a",
+           "record_download", "store", "store_pdf", "system_description", "withdraw"]
 
 
 def init_evidence(app: Flask) -> None:

@@ -10,6 +10,7 @@ import zipfile
 from flask import render_template
 
 from evidence.certificate import system_description
+from evidence.hooks import bundle_language
 from evidence.models import Audience
 from evidence.services import documents_for, store
 from portal import audit
@@ -31,7 +32,10 @@ def build_bundle(actor: User, case: Case) -> tempfile.SpooledTemporaryFile:
     context = {"case": case, "rows": rows, "actor": actor, "generated_at": now,
                "generated_ist": to_ist(now), "system": system_description()}
     index_pdf = html_to_pdf(render_template("pdf/bundle_index.html", **context))
-    certificate_pdf = html_to_pdf(render_template("pdf/certificate_s63.html", **context))
+    # The certificate in the language of the notice the case's evidence supports (the index stays a
+    # plain list of files).
+    certificate = f"pdf/certificate_s63{'.hi' if bundle_language(case) == 'hi' else ''}.html"
+    certificate_pdf = html_to_pdf(render_template(certificate, **context))
     hashes = [(r["doc"].sha256, r["path"]) for r in rows]
     hashes += [(hashlib.sha256(index_pdf).hexdigest(), "index.pdf"),
                (hashlib.sha256(certificate_pdf).hexdigest(), "certificate-s63.pdf")]

@@ -16,7 +16,7 @@ from notices.serving.contact_rules import ContactPolicy, ist_day_bounds, next_co
 from notices.serving.dispatch import dispatches_for
 from notices.serving.dispatch import serve as serve_notice
 from notices.serving.dispatch_runner import contacts_today as notice_contacts_today
-from notices.serving.documents import DocumentKind, ServedDocument, addressed_language
+from notices.serving.documents import DocumentKind, ServedDocument, addressed_language, debtor_language
 from notices.serving.documents import create as create_served_document
 from notices.serving.documents import of_source as served_document_of
 from notices.serving.hooks import issue_debtor_link
@@ -55,6 +55,7 @@ __all__ = ["CEREMONY_ENDED", "CeremonyStatus", "CertificateForm", "ChannelKind",
            "SETTLEMENT_CEREMONY", "ServedDocument", "ServiceTerms", "SigningCeremony",
            "abandon_pending_for_settlement", "add_version", "addressed_language", "advocate_key_material",
            "approve_notice", "check_can_draft", "contact_policy", "contacts_today", "create_served_document",
+           "debtor_language",
            "delivery_events_for", "dispatches_for", "enabled_providers", "finish_settlement_ceremony",
            "grant_mandate", "init_notices", "issue_debtor_link", "ist_day_bounds", "latest",
            "latest_for_settlement", "new_verification_code", "next_contact_time", "note_in",
@@ -79,6 +80,9 @@ def init_notices(app: Flask) -> None:
     from portal.cases import case_page_parts
 
     case_page_parts.provide("notice_summaries", summaries)
+    from evidence import bundle_language
+
+    bundle_language.provide(debtor_language)  # the bundle's s.63 certificate: the notice's language
     from notices.mandates import granting
     from portal.accounts import team_page_parts
 

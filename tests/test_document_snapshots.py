@@ -2,8 +2,10 @@
 the arbitral award (reasoned, and on agreed terms), a procedural order, a payment receipt and the
 settlement agreement (draft, and signed with its acceptance page), rendered from fixed facts through
 the same templates and functions the product uses, and compared with tests/snapshots/pdf/*.txt, so a
-wording change shows in review. These documents exist in English only (see the report of the Hindi
-work); each snapshot is the English text. SULAH_UPDATE_SNAPSHOTS=1 rewrites them."""
+wording change shows in review. The documents a Hindi reader receives (the award, a procedural order,
+the receipt, the settlement agreement, the delivery proof and the s.63 certificate) have a Hindi
+snapshot beside the English (tests/test_hindi_documents.py chooses the language and checks the
+printed layout). SULAH_UPDATE_SNAPSHOTS=1 rewrites them."""
 from __future__ import annotations
 
 import os
@@ -112,11 +114,13 @@ def test_the_receipt_matches_its_snapshot():
     assert "₹1,00,000.00" in text and "₹2,48,229.46" in text
 
 
-@pytest.mark.parametrize("signed", [False, True], ids=["draft", "signed"])
-def test_the_settlement_agreement_matches_its_snapshot(signed):
+def settlement_html(signed: bool, *, bilingual: bool = False) -> str:
+    """The agreement on fixed terms, draft or signed; `bilingual` adds its Hindi text (the test of
+    that is in tests/test_hindi_documents.py)."""
     from arbitration.settlement import pdf as settlement_pdf
     from arbitration.settlement.models import SignerSide, SignMethod
     from arbitration.settlement.terms import Instalment, SettlementTerms
+    from portal.types import IST
 
     terms = SettlementTerms.from_json(SettlementTerms(total=Decimal("340000.00"), instalments=(
         Instalment(date(2026, 12, 15), Decimal("170000.00")),
@@ -129,10 +133,16 @@ def test_the_settlement_agreement_matches_its_snapshot(signed):
                         document_sha256="a" * 64)] if signed else []
     case = Facts(**vars(CASE), status=None, neutral=None)
     basis = settlement_pdf.basis_for(case, neutral_required=False)
-    html = render_template("pdf/settlement.html", case=case, terms=terms, version=1, basis=basis,
+    return render_template("pdf/settlement.html", case=case, terms=terms, version=1, basis=basis,
                            clauses=settlement_pdf.consequence(case, basis, 7), neutral=None,
                            signatures=signatures, unsigned_sha256="a" * 64, otp_wording=settlement_pdf.OTP_WORDING,
-                           seal_demo=False, generated_ist=datetime(2026, 11, 20, 12, 0))
+                           seal_demo=False, generated_ist=datetime(2026, 11, 20, 12, 0, tzinfo=IST),
+                           **settlement_pdf.hindi_text(case, basis, bilingual))
+
+
+@pytest.mark.parametrize("signed", [False, True], ids=["draft", "signed"])
+def test_the_settlement_agreement_matches_its_snapshot(signed):
+    html = settlement_html(signed)
     text = same_as_stored(f"settlement.{'signed' if signed else 'draft'}.en.txt", html)
     assert "3,40,000.00" in text
     if signed:
@@ -186,7 +196,8 @@ def test_the_submission_agreement_matches_its_snapshot(final):
     assert "KL/118" in text and "Erode, Tamil Nadu" in text
 
 
-def test_the_delivery_proof_certificate_matches_its_snapshot():
+def delivery_proof_context() -> dict:
+    """The facts of a served notice's certificate (tests/test_hindi_documents.py prints them in Hindi)."""
     from notices.serving.models import ChannelKind, EventKind
     from notices.serving.receipt import State
     from notices.serving.states import DispatchStatus
@@ -205,14 +216,19 @@ def test_the_delivery_proof_certificate_matches_its_snapshot():
                     payload_sha256="0" * 64, time_known=True)]
     receipt = Facts(state=State.RECEIVED, time_known=True, at=datetime(2026, 11, 20, 9, 45, tzinfo=UTC),
                     day=date(2026, 11, 20), how="the debtor opened the notice through the personal link",
-                    evidence=Facts(source="debtor_link"), failed=())
+                    how_hi="देनदार ने अपनी व्यक्तिगत लिंक से नोटिस खोला", evidence=Facts(source="debtor_link"),
+                    failed=())
     part_a = Facts(name="Sulah Technologies Private Limited", address="5 Residency Road, Bengaluru 560025",
                    signatory="Anita Rao", designation="Director", place="Bengaluru",
                    system="the Sulah platform's mail relay and event store")
-    html = render_template("pdf/delivery_proof.html", notice=notice, case=case, version=1, dispatches=[mail],
-                           events=events, generated_ist=datetime(2026, 11, 21, 12, 0, tzinfo=IST),
-                           part_a=part_a, receipt=receipt, part_b=[], place_of_receipt="Bengaluru, Karnataka")
-    text = same_as_stored("delivery_proof.en.txt", html)
+    return {"notice": notice, "case": case, "version": 1, "dispatches": [mail], "events": events,
+            "generated_ist": datetime(2026, 11, 21, 12, 0, tzinfo=IST), "part_a": part_a, "receipt": receipt,
+            "part_b": [], "place_of_receipt": "Bengaluru, Karnataka"}
+
+
+def test_the_delivery_proof_certificate_matches_its_snapshot():
+    text = same_as_stored("delivery_proof.en.txt", render_template("pdf/delivery_proof.html",
+                                                                   **delivery_proof_context()))
     assert "accounts@narmada.example" in text and "Received on 20 Nov 2026 at 15:15:00 IST" in text
 
 

@@ -15,6 +15,7 @@ from arbitration.awards import rules as award_rules
 from arbitration.awards.models import Award, AwardStatus, CostsBorneBy, PostInterestBasis
 from arbitration.awards.states import AWARD
 from arbitration.proceedings import conduct, neutral_keys
+from arbitration.proceedings.language import proceedings_language, template_for
 from arbitration.settlement.models import AgreementStatus, SettlementAgreement
 from arbitration.tribunal import conflicts
 from evidence import store, store_pdf
@@ -148,8 +149,9 @@ def render(award: Award) -> bytes:
     case = award.case
     paragraphs = [p.strip() for p in award.reasons.replace("\r\n", "\n").split("\n\n") if p.strip()]
     settlement = db.session.get(SettlementAgreement, award.settlement_id) if award.settlement_id else None
-    return render_pdf("pdf/award.html", award=award, case=case, arbitrator=award.drafted_by,
-                      paragraphs=paragraphs, settlement=settlement)
+    # The frame in the language of the proceedings; the agreement and reasons as the arbitrator wrote them.
+    return render_pdf(template_for("award", proceedings_language(case)), award=award, case=case,
+                      arbitrator=award.drafted_by, paragraphs=paragraphs, settlement=settlement)
 
 
 def finalise(actor, award: Award) -> str:

@@ -17,11 +17,11 @@ from flask import current_app, render_template
 from arbitration.awards import rules as award_rules
 from arbitration.awards.models import Award, AwardService, AwardSide, AwardStatus
 from arbitration.awards.states import AWARD
+from arbitration.proceedings.language import proceedings_language
 from notices import (
     ChannelKind,
     DocumentKind,
     ServedDocument,
-    addressed_language,
     create_served_document,
     receipt_for_notice,
     serve_notice,
@@ -48,7 +48,7 @@ def _award_document(actor, award: Award) -> ServedDocument:
     document = create_served_document(
         actor, case, DocumentKind.AWARD, award.id, sender="the arbitral tribunal", signatory=arbitrator,
         signed_at=award.signed_at, signed_pdf_sha256=award.signed_pdf_sha256,
-        language=addressed_language(case))
+        language=proceedings_language(case))
     db.session.flush()
     award.served_document_id = document.id
     return document

@@ -9,12 +9,12 @@ from sqlalchemy import func, select
 
 from arbitration.proceedings import mail as proceedings_mail
 from arbitration.proceedings import neutral_keys
+from arbitration.proceedings.language import proceedings_language, template_for
 from arbitration.proceedings.models import ProceduralOrder
 from evidence import store_pdf
 from notices import (
     ChannelKind,
     DocumentKind,
-    addressed_language,
     create_served_document,
     serve_notice,
     sign_now,
@@ -35,10 +35,11 @@ def orders_for(case: Case) -> list[ProceduralOrder]:
                                    .order_by(ProceduralOrder.number)))
 
 
-def render(case: Case, arbitrator, number: int, text: str, issued_at) -> bytes:
+def render(case: Case, arbitrator, number: int, text: str, issued_at, language: str = "en") -> bytes:
+    """The order's PDF; its frame in `language` (proceedings_language), its paragraphs as written."""
     paragraphs = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
-    return render_pdf("pdf/procedural_order.html", case=case, arbitrator=arbitrator, number=number,
-                      paragraphs=paragraphs, issued_ist=to_ist(issued_at))
+    return render_pdf(template_for("procedural_order", language), case=case, arbitrator=arbitrator,
+                      number=number, paragraphs=paragraphs, issued_ist=to_ist(issued_at))
 
 
 def issue(actor, case: Case, text: str, provider: SigningProvider | None = None) -> ProceduralOrder:
@@ -57,7 +58,7 @@ def issue(actor, case: Case, text: str, provider: SigningProvider | None = None)
     number = (db.session.scalar(select(func.max(ProceduralOrder.number))
                                 .where(ProceduralOrder.case_id == case.id)) or 0) + 1
     issued_at = utcnow()
-    pdf = render(case, actor, number, text, issued_at)
+    pdf = render(case, actor, number, text, issued_at, proceedings_language(case))
     request = SignRequest(document_id=f"procedural-order-{case.reference}-{number}", pdf=pdf,
                           signer=Signer(actor.name, actor.email, actor.id, "Sole arbitrator"),
                           reason=f"Procedural Order No. {number} in arbitration {case.reference}")
@@ -86,6 +87,6 @@ def _serve_on_respondent(actor, case: Case, order: ProceduralOrder) -> bool:
     document = create_served_document(
         actor, case, DocumentKind.PROCEDURAL_ORDER, order.id, sender="the arbitral tribunal",
         signatory=actor.name, signed_at=order.issued_at, signed_pdf_sha256=order.signed_pdf_sha256,
-        title=f"Procedural Order No. {order.number}", language=addressed_language(case))
+        title=f"Procedural Order No. {order.number}", language=proceedings_language(case))
     serve_notice(actor, document, channels)
     return True

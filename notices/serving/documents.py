@@ -115,6 +115,19 @@ def addressed_language(case: Case) -> str:
     return str(language or "en")
 
 
+def debtor_language(case: Case) -> str:
+    """The debtor's recorded language ("en" or "hi"): that of its latest signed demand notice, the one
+    the creditor chose for it. The s.21 request is left out: it exists in English only (no Hindi
+    template yet), so it records nothing about the debtor's language. English without a notice."""
+    from notices.models import Notice, NoticeKind
+
+    language = db.session.scalar(
+        select(Notice.language).where(Notice.case_id == case.id, Notice.signed_at.is_not(None),
+                                      Notice.kind != NoticeKind.ARBITRATION_INVOCATION)
+        .order_by(Notice.signed_at.desc(), Notice.id.desc()).limit(1))
+    return "hi" if language is not None and str(language) == "hi" else "en"
+
+
 def of_source(kind: DocumentKind, source_id: int) -> ServedDocument | None:
     """The served document made from that package's row (an award's, a settlement's id), if any."""
     return db.session.scalar(select(ServedDocument).where(ServedDocument.kind == kind,

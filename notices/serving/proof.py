@@ -64,7 +64,8 @@ def render(notice: Served, version: int) -> bytes:
     events = timeline.events_for(notice)
     debtor = notice.case.debtor
     html = render_template(
-        "pdf/delivery_proof.html", notice=notice, case=notice.case, version=version,
+        "pdf/delivery_proof.hi.html" if language_of(notice) == "hi" else "pdf/delivery_proof.html",
+        notice=notice, case=notice.case, version=version,
         document=notice if is_document(notice) else None,
         dispatches=dispatches_for(notice), events=events, generated_ist=utcnow().astimezone(IST),
         part_a=part_a, receipt=receipt.for_notice(notice),
@@ -73,6 +74,11 @@ def render(notice: Served, version: int) -> bytes:
         # the addressee has its own; s.13(4): wherever the computer resources are.
         place_of_receipt=(debtor.place_of_business or debtor.postal_address or "").strip())
     return html_to_pdf(html)
+
+
+def language_of(notice: Served) -> str:
+    """The certificate speaks the language of what it certifies: the notice's or the served document's."""
+    return notice.language if is_document(notice) else notice.language.value
 
 
 def expert_certificates(notice: Served) -> list[ExpertCertificate]:
