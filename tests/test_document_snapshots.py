@@ -18,6 +18,7 @@ import pytest
 from flask import render_template
 
 from notices.drafting.rendering import html_to_text
+from portal.types import IST
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots" / "pdf"
 ISSUED = datetime(2026, 11, 20, 6, 30, tzinfo=UTC)           # 12:00 IST
@@ -120,7 +121,6 @@ def settlement_html(signed: bool, *, bilingual: bool = False) -> str:
     from arbitration.settlement import pdf as settlement_pdf
     from arbitration.settlement.models import SignerSide, SignMethod
     from arbitration.settlement.terms import Instalment, SettlementTerms
-    from portal.types import IST
 
     terms = SettlementTerms.from_json(SettlementTerms(total=Decimal("340000.00"), instalments=(
         Instalment(date(2026, 12, 15), Decimal("170000.00")),
@@ -160,7 +160,7 @@ def _bundle_context():
                   uploaded_by=uploader)]
     rows = [{"n": n, "doc": d, "path": f"documents/{n:02d}-{d.filename}"} for n, d in enumerate(docs, 1)]
     return {"case": CASE, "rows": rows, "actor": uploader, "generated_at": ISSUED,
-            "generated_ist": datetime(2026, 11, 20, 12, 0),
+            "generated_ist": datetime(2026, 11, 20, 12, 0, tzinfo=IST),
             "system": "the Sulah platform's evidence store (PostgreSQL and file storage on its servers)"}
 
 
