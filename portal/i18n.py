@@ -10,30 +10,35 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, has_request_context
+from flask import Flask, has_request_context, request
 from flask_babel import Babel, force_locale, get_locale, gettext, lazy_gettext, ngettext
 
 from portal.config import PROJECT_ROOT
 
 __all__ = ["LANGUAGES", "decide_with", "force_locale", "gettext", "init_i18n", "language",
-           "lazy_gettext", "ngettext"]
+           "lazy_gettext", "localise_errors", "ngettext"]
 
 LANGUAGES = {"en": "English", "hi": "हिन्दी"}
 TRANSLATIONS = PROJECT_ROOT / "translations"
 
 babel = Babel()
-_deciders: list[Callable[[], str | None]] = []
+_deciders: list[tuple[frozenset[str], Callable[[], str | None]]] = []
 
 
-def decide_with(decider: Callable[[], str | None]) -> None:
-    """Let `decider` name this request's language ("en", "hi"), or None when the page is not its."""
-    if decider not in _deciders:
-        _deciders.append(decider)
+def decide_with(decider: Callable[[], str | None], *, blueprints: tuple[str, ...] = ()) -> None:
+    """Let `decider` name this request's language ("en", "hi"), or None when the page is not its.
+    One given `blueprints` is asked first, and only for their pages."""
+    entry = (frozenset(blueprints), decider)
+    if entry not in _deciders:
+        _deciders.append(entry)
+        _deciders.sort(key=lambda e: not e[0])     # the specific ones first
 
 
 def _select() -> str:
     if has_request_context():
-        for decide in _deciders:
+        for blueprints, decide in _deciders:
+            if blueprints and request.blueprint not in blueprints:
+                continue
             chosen = decide()
             if chosen in LANGUAGES:
                 return chosen
@@ -44,6 +49,19 @@ def language() -> str:
     """The language in force: the page's, or the one a task forced ("en" outside both)."""
     locale = get_locale()
     return locale.language if locale is not None and locale.language in LANGUAGES else "en"
+
+
+def localise_errors(form) -> None:
+    """A form's refusals in the page's language. Its labels and its own messages are lazy_gettext
+    already; WTForms' built-in messages and a service's refusal put on a field are found by their
+    English text (the features list those they may show, for extraction)."""
+    if form is None:
+        return
+    for f in form:
+        if f.errors and isinstance(f.errors, list):
+            f.errors = [gettext(str(e)) for e in f.errors]
+    if isinstance(getattr(form, "form_errors", None), list):
+        form.form_errors[:] = [gettext(str(e)) for e in form.form_errors]
 
 
 def init_i18n(app: Flask) -> None:

@@ -21,10 +21,10 @@ from portal.cases import Case
 from portal.debtor import links
 from portal.debtor.models import DebtorLink
 from portal.debtor.principal import LinkGuest
-from portal.debtor.words import localise
+from portal.debtor.words import REFUSALS  # noqa: F401  (the refusals' msgids, for extraction)
 from portal.extensions import db
 from portal.formatting import day, ist, rupees
-from portal.i18n import decide_with
+from portal.i18n import decide_with, localise_errors
 from portal.web.labels import label
 
 LANGUAGES = {"en": "English", "hi": "हिन्दी"}
@@ -128,4 +128,4 @@ def install(bp: Blueprint) -> None:
 
 def localise_form(form) -> None:
     """Put a form's labels, choices and errors into this request's language."""
-    localise(form)
+    localise_errors(form)

@@ -1,10 +1,9 @@
 """The refusals a debtor's form may show that are not written in the form itself: WTForms' own
 messages and the money field's refusal. They are translated by their English
-text through the catalogue (translations/), so they are listed here for extraction; the forms'
-labels, choices and their own messages are `lazy_gettext` in the forms."""
+text through the catalogue (portal.i18n.localise_errors), so they are listed here for extraction;
+the forms' labels, choices and their own messages are `lazy_gettext` in the forms."""
 from __future__ import annotations
 
-from portal.i18n import gettext
 from portal.i18n import lazy_gettext as _l
 
 REFUSALS = (
@@ -15,12 +14,3 @@ REFUSALS = (
     _l("Enter the amount in rupees, e.g. 25000 or 25000.50."),
 )
 
-
-def localise(form) -> None:
-    """Put a form's refusals into the page's language (its labels and choices are lazy already)."""
-    if form is None:
-        return
-    for f in form:
-        if f.errors and isinstance(f.errors, list):
-            f.errors = [gettext(str(e)) for e in f.errors]
-    form.form_errors[:] = [gettext(str(e)) for e in getattr(form, "form_errors", [])]
