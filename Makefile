@@ -77,7 +77,7 @@ translations:
 messages:
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs ".* ._ pdf" --add-location=file \
 	    --sort-by-file --project Sulah --copyright-holder Sulah -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --width 110
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --width 110
 
 
 # Prints the installed versions and fails unless they are exactly the lock's (for the CI log).
