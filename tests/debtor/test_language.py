@@ -137,3 +137,46 @@ def test_a_wrong_code_is_refused_in_hindi(client, db_session, outbox):
     refused = client.post(f"/n/{token}/verify", data={"csrf_token": csrf_from(page), "code": "000000"})
     html = refused.get_data(as_text=True)
     assert refused.status_code == 422 and "यह कोड सही नहीं है। 4 और कोशिश बाक़ी।" in html
+
+
+def test_the_payment_page_error_page_and_verify_page_speak_the_debtors_hindi(client, db_session, outbox):
+    case, notice = hindi_claim()
+    login_guest(client, case, outbox)
+    names = (case.creditor.legal_name, case.debtor.legal_name)
+
+    pay = client.get(f"/d/{case.reference}/pay")
+    html = pay.get_data(as_text=True)
+    assert pay.status_code == 200 and '<html lang="hi">' in html
+    assert f"{case.creditor.legal_name} को भुगतान: दावा {case.reference}" in html and "देय राशि" in html
+    assert english_left(html, *names) == []
+
+    missing = client.get(f"/d/{case.reference}/no-such-page")
+    html = missing.get_data(as_text=True)
+    assert missing.status_code == 404 and "पेज नहीं मिला" in html and "सुलह पर वापस जाएँ" in html
+    assert english_left(html) == []
+
+    verify = client.get(f"/verify/{notice.verification_code}")
+    html = verify.get_data(as_text=True)
+    assert verify.status_code == 200 and "क़ानूनी नोटिस का सत्यापन" in html and "अपनी प्रति जाँचें" in html
+    assert english_left(html, *names, notice.advocate.name if notice.advocate else "") == []
+
+
+def test_the_computation_lines_are_hindi_on_a_hindi_page(client, db_session, outbox):
+    """The month-by-month lines are said from their figures through the catalogue on a Hindi page;
+    an English page keeps the computation's own sentences."""
+    case, _notice = hindi_claim()
+    login_guest(client, case, outbox)
+    html = client.get(f"/d/{case.reference}").get_data(as_text=True)
+    months = html[html.index('id="computation"'):]
+    assert "महीना 1, " in months and "ब्याज " in months and "Month 1," not in months
+    english = client.get(f"/d/{case.reference}?lang=en").get_data(as_text=True)
+    assert "Month 1, " in english[english.index('id="computation"'):]
+
+
+def test_another_browser_stays_english_after_a_debtor_chose_hindi(app, client, db_session, outbox):
+    """The choice is the debtor's: a page in someone else's browser (the creditor's log-in) is English."""
+    case, _notice = hindi_claim()
+    login_guest(client, case, outbox)
+    assert '<html lang="hi">' in client.get(f"/d/{case.reference}").get_data(as_text=True)
+    page = app.test_client().get("/login").get_data(as_text=True)
+    assert '<html lang="en">' in page and "Log in" in page
