@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, force_locale, get_locale, gettext, lazy_gettext, ngettext
 
 from portal.config import PROJECT_ROOT
@@ -39,7 +39,11 @@ def _select() -> str:
         for blueprints, decide in _deciders:
             if blueprints and request.blueprint not in blueprints:
                 continue
-            chosen = decide()
+            try:
+                chosen = decide()
+            except Exception:  # noqa: BLE001  (an error page must render even when the database is down)
+                current_app.logger.warning("page language undecided; English", exc_info=True)
+                return "en"
             if chosen in LANGUAGES:
                 return chosen
     return "en"
