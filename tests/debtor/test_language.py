@@ -161,16 +161,31 @@ def test_the_payment_page_error_page_and_verify_page_speak_the_debtors_hindi(cli
     assert english_left(html, *names, notice.advocate.name if notice.advocate else "") == []
 
 
-def test_the_computation_lines_are_hindi_on_a_hindi_page(client, db_session, outbox):
-    """The month-by-month lines are said from their figures through the catalogue on a Hindi page;
-    an English page keeps the computation's own sentences."""
-    case, _notice = hindi_claim()
-    login_guest(client, case, outbox)
-    html = client.get(f"/d/{case.reference}").get_data(as_text=True)
-    months = html[html.index('id="computation"'):]
-    assert "महीना 1, " in months and "ब्याज " in months and "Month 1," not in months
-    english = client.get(f"/d/{case.reference}?lang=en").get_data(as_text=True)
-    assert "Month 1, " in english[english.index('id="computation"'):]
+def test_the_computation_lines_are_said_in_hindi_from_their_figures(app):
+    """A month's line and a payment's, as a Hindi page shows them; English keeps the computation's
+    own sentence (the record, with the rate's source)."""
+    from datetime import date
+    from decimal import Decimal
+
+    from portal.cases.computation_words import line_sentence
+    from portal.cases.interest import ComputationLine, LineKind
+    from portal.i18n import force_locale
+
+    month = ComputationLine(
+        invoice_number="INV-1", kind=LineKind.MONTH, period_from=date(2026, 3, 1), period_to=date(2026, 3, 31),
+        days=31, month_no=1, days_in_month=31, annual_rate=Decimal("19.50"), bank_rate=Decimal("6.50"),
+        bank_rate_on=date(2026, 3, 1), interest_on=Decimal("100000"), opening_balance=Decimal("100000"),
+        interest=Decimal("1625.00"), payment_applied=Decimal("10000"), to_interest=Decimal("1625.00"),
+        to_principal=Decimal("8375.00"), closing_balance=Decimal("91625.00"),
+        description="Month 1, 01 Mar 2026 to 31 Mar 2026: Bank Rate 6.50% (in force on 01 Mar 2026) × 3.")
+    with app.test_request_context():
+        with force_locale("hi"):
+            hindi = line_sentence(month)
+        english = line_sentence(month)
+    assert hindi.startswith("महीना 1, 1 मार्च 2026 से 31 मार्च 2026: बैंक दर 6.50% × 3 = 19.50% वार्षिक")
+    assert "ब्याज ₹1,625.00" in hindi and "₹10,000.00 का भुगतान मिला" in hindi
+    assert english_left(hindi) == []
+    assert english == month.description
 
 
 def test_another_browser_stays_english_after_a_debtor_chose_hindi(app, client, db_session, outbox):
