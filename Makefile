@@ -35,7 +35,7 @@ export SULAH_ENV ?= development
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: help run test test-latest lint lock install install-test system-deps migrate seed \
-        worker-ping lock-check
+        worker-ping lock-check translations messages
 
 help:
 	@echo "make run          install the runtime from the lock, migrate, seed demo data, start web + worker + mail sink"
@@ -62,10 +62,22 @@ lint: install-test
 # The runtime install is --inexact so that `make run` after `make test` keeps the test tools.
 install: system-deps $(UV)
 	$(UV) sync --locked --inexact
+	$(MAKE) --no-print-directory translations
 
 install-test: $(UV)
 	scripts/system-deps.sh
 	$(UV) sync --locked $(addprefix --extra ,$(TEST_EXTRAS))
+	$(MAKE) --no-print-directory translations
+
+# The Hindi catalogue compiled for Flask-Babel (the .mo is built, never committed). After changing
+# a page's words: `make messages` re-extracts them and merges them into the .po for translation.
+translations:
+	$(BIN)/pybabel compile --statistics -d translations
+
+messages:
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs ".* ._ pdf" --add-location=file \
+	    --sort-by-file --project Sulah --copyright-holder Sulah -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --width 110
 
 
 # Prints the installed versions and fails unless they are exactly the lock's (for the CI log).

@@ -29,7 +29,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     from arbitration import init_arbitration
     from evidence import init_evidence
     from notices import init_notices
-    from portal import cli, database, security
+    from portal import cli, database, i18n, security
     from portal.accounts import init_accounts
     from portal.api import init_api
     from portal.apikeys import init_apikeys
@@ -50,6 +50,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     import portal.models  # noqa: F401  (registers every feature's mapped classes)
 
     database.init_database(app)
+    i18n.init_i18n(app)
     boundary.init_boundary(app)  # first registered, so it ends the request after every other hook
     security.init_security(app)
     init_accounts(app)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from wtforms.validators import ValidationError
 
 from portal.accounts import MIN_LENGTH
+from portal.i18n import gettext
 from portal.identifiers import InvalidIdentifier
 
 
@@ -32,11 +33,11 @@ class Normalized:
 def strong_password(form, field) -> None:
     value = field.data or ""
     if len(value) < MIN_LENGTH:
-        raise ValidationError(f"Use at least {MIN_LENGTH} characters.")
+        raise ValidationError(gettext("Use at least %(count)s characters.", count=MIN_LENGTH))
     if len(value) > 256:
-        raise ValidationError("That password is too long (256 characters at most).")
+        raise ValidationError(gettext("That password is too long (256 characters at most)."))
     if value.lower() == value or value.upper() == value or not any(c.isdigit() for c in value):
-        raise ValidationError("Mix upper and lower case letters and at least one digit.")
+        raise ValidationError(gettext("Mix upper and lower case letters and at least one digit."))
 
 
 def choices(pairs) -> list:

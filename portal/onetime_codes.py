@@ -21,6 +21,7 @@ from portal import audit, outbox
 from portal.adapters import MailMessage, queue_mail
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.i18n import gettext, ngettext
 from portal.types import UTCDateTime, utcnow
 
 
@@ -77,11 +78,10 @@ class Destination:
 
     @property
     def label(self) -> str:
-        return f"{'E-mail' if self.channel == 'email' else 'SMS'} to {self.masked}"
-
-    @property
-    def label_hi(self) -> str:
-        return f"{'ई-मेल' if self.channel == 'email' else 'SMS'}: {self.masked}"
+        """"E-mail to a•••@example.in", in the page's language."""
+        if self.channel == "email":
+            return gettext("E-mail to %(address)s", address=self.masked)
+        return gettext("SMS to %(address)s", address=self.masked)
 
 
 def _digest(purpose: str, subject: str, code: str) -> str:
@@ -100,14 +100,14 @@ def issue_and_send(purpose: str, subject: str, channel: str, destination: str, *
     Raises CodeError(429) when this subject has had its codes for the hour."""
     cfg = current_app.config
     if channel not in ("email", "sms"):
-        raise CodeError("Codes go by e-mail or SMS only.", status=400)
+        raise CodeError(gettext("Codes go by e-mail or SMS only."), status=400)
     now = utcnow()
     sent_lately = db.session.scalar(select(func.count(OneTimeCode.id)).where(
         OneTimeCode.purpose == purpose, OneTimeCode.subject == subject,
         OneTimeCode.created_at > now - timedelta(hours=1)))
     if sent_lately >= cfg["ONE_TIME_CODE_SENDS_PER_HOUR"]:
-        raise CodeError("Too many codes were sent in the last hour. Please wait a while and try again.",
-                        status=429)
+        raise CodeError(gettext("Too many codes were sent in the last hour. Please wait a while and try "
+                                "again."), status=429)
     db.session.execute(update(OneTimeCode).where(
         OneTimeCode.purpose == purpose, OneTimeCode.subject == subject, OneTimeCode.consumed_at.is_(None),
         OneTimeCode.superseded_at.is_(None)).values(superseded_at=now))
@@ -146,12 +146,12 @@ def verify(purpose: str, subject: str, code: str, *, ip: str = "", case=None) ->
         OneTimeCode.purpose == purpose, OneTimeCode.subject == subject, OneTimeCode.consumed_at.is_(None),
         OneTimeCode.superseded_at.is_(None)).order_by(OneTimeCode.id.desc()).with_for_update())
     if row is None:
-        raise CodeError("There is no code waiting. Ask for a new one.")
+        raise CodeError(gettext("There is no code waiting. Ask for a new one."))
     if row.expires_at <= utcnow():
-        raise CodeError("That code has expired. Ask for a new one.")
+        raise CodeError(gettext("That code has expired. Ask for a new one."))
     limit = current_app.config["ONE_TIME_CODE_ATTEMPTS"]
     if row.attempts >= limit:
-        raise CodeError("Too many wrong codes. Ask for a new one.", status=429)
+        raise CodeError(gettext("Too many wrong codes. Ask for a new one."), status=429)
     if not (len(code) == 6 and code.isdigit()
             and hmac.compare_digest(row.code_hmac, _digest(purpose, subject, code))):
         row.attempts += 1
@@ -159,8 +159,9 @@ def verify(purpose: str, subject: str, code: str, *, ip: str = "", case=None) ->
             "purpose": purpose, "subject": subject, "code_id": row.id, "attempt": row.attempts})
         left = limit - row.attempts
         if left <= 0:
-            raise CodeError("Too many wrong codes. Ask for a new one.", status=429)
-        raise CodeError(f"That code is not right. {left} {'try' if left == 1 else 'tries'} left.")
+            raise CodeError(gettext("Too many wrong codes. Ask for a new one."), status=429)
+        raise CodeError(ngettext("That code is not right. %(num)d try left.",
+                                 "That code is not right. %(num)d tries left.", left))
     row.consumed_at, row.used_from_ip = utcnow(), ip[:45]
     audit.record("one_time_code.accepted", actor=None, case=case, payload={
         "purpose": purpose, "subject": subject, "code_id": row.id, "ip": ip[:45]})

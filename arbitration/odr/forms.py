@@ -17,27 +17,28 @@ from arbitration.odr.room import MAX_BODY
 from arbitration.settlement.terms import MAX_INSTALMENTS, SettlementTerms, TermsError
 from portal import money
 from portal.formfields import choices
+from portal.i18n import lazy_gettext as _l
 from portal.types import IST
 from portal.web.forms import IntegerField
 
 
 class MessageForm(FlaskForm):
-    body = TextAreaField("Your message", validators=[
-        InputRequired("Write a message before sending."),
-        Length(max=MAX_BODY, message=f"A message can be at most {MAX_BODY} characters.")])
-    reply_to = IntegerField("In reply to", validators=[Optional()])
+    body = TextAreaField(_l("Your message"), validators=[
+        InputRequired(_l("Write a message before sending.")),
+        Length(max=MAX_BODY, message=_l("A message can be at most %(max)d characters."))])
+    reply_to = IntegerField(_l("In reply to"), validators=[Optional()])
     # The neutral's choice of private session; a party's own side is used whatever this says.
     side = HiddenField()
-    attachment = FileField("Attach a file (optional)")
+    attachment = FileField(_l("Attach a file (optional)"))
 
 
 class ConciliationForm(FlaskForm):
-    reason = TextAreaField("Why a conciliator would help (optional)", validators=[
-        Length(max=MAX_REASON, message=f"Keep the reason under {MAX_REASON} characters.")])
+    reason = TextAreaField(_l("Why a conciliator would help (optional)"), validators=[
+        Length(max=MAX_REASON, message=_l("Keep the reason under %(max)d characters."))])
 
 
 class AppointForm(FlaskForm):
-    neutral_id = SelectField("Neutral to appoint", coerce=int, validate_choice=True)
+    neutral_id = SelectField(_l("Neutral to appoint"), coerce=int, validate_choice=True)
 
 
 def parse_rupees(text: str | None) -> Decimal:
@@ -60,17 +61,17 @@ class Rupees(StringField):
 
 
 class OfferForm(FlaskForm):
-    kind = RadioField("How it is paid", default="lump_sum", choices=choices(
-        [("lump_sum", "In one payment"), ("instalments", "In monthly instalments")]),
-        validators=[InputRequired("Choose how it is paid.")])
-    total = Rupees("Total (₹)", validators=[InputRequired("Give the total.")])
-    pay_by = DateField("Paid by (one payment)", validators=[Optional()])
-    instalments = IntegerField("Number of instalments", validators=[
-        Optional(), NumberRange(2, MAX_INSTALMENTS, f"Choose between 2 and {MAX_INSTALMENTS} instalments.")])
-    first_due = DateField("First instalment on", validators=[Optional()])
-    valid_days = IntegerField("Open for (days)", validators=[
-        Optional(), NumberRange(1, 90, "Keep an offer open for 1 to 90 days, or leave it blank.")])
-    note = TextAreaField("Note to the other side (optional)", validators=[Optional(), Length(max=2000)])
+    kind = RadioField(_l("How it is paid"), default="lump_sum", choices=choices(
+        [("lump_sum", _l("In one payment")), ("instalments", _l("In monthly instalments"))]),
+        validators=[InputRequired(_l("Choose how it is paid."))])
+    total = Rupees(_l("Total (₹)"), validators=[InputRequired(_l("Give the total."))])
+    pay_by = DateField(_l("Paid by (one payment)"), validators=[Optional()])
+    instalments = IntegerField(_l("Number of instalments"), validators=[
+        Optional(), NumberRange(2, MAX_INSTALMENTS, _l("Choose between %(min)s and %(max)s instalments."))])
+    first_due = DateField(_l("First instalment on"), validators=[Optional()])
+    valid_days = IntegerField(_l("Open for (days)"), validators=[
+        Optional(), NumberRange(1, 90, _l("Keep an offer open for 1 to 90 days, or leave it blank."))])
+    note = TextAreaField(_l("Note to the other side (optional)"), validators=[Optional(), Length(max=2000)])
 
     def terms(self, today: date) -> SettlementTerms | None:
         """The terms described, or None with the reason put on the field it concerns."""
@@ -99,15 +100,16 @@ class OfferForm(FlaskForm):
 
 
 class BiddingProposalForm(FlaskForm):
-    rounds = IntegerField("Number of rounds", default=3, validators=[
-        InputRequired("Give the number of rounds."), NumberRange(1, 10, "Agree between 1 and 10 rounds.")])
-    gap_kind = RadioField("The figures settle when they come within", default="percent", choices=choices(
-        [("percent", "a percentage of the creditor's figure"), ("amount", "a fixed amount")]),
-        validators=[InputRequired("Choose the kind of gap.")])
-    gap_value = StringField("Gap (% or ₹; 0 means the figures must cross)", default="0",
-                            validators=[InputRequired("Give the gap, or 0.")])
-    pay_within_days = IntegerField("Days to pay a settled figure", default=15, validators=[
-        InputRequired("Give the days to pay."), NumberRange(1, 90, "Allow between 1 and 90 days.")])
+    rounds = IntegerField(_l("Number of rounds"), default=3, validators=[
+        InputRequired(_l("Give the number of rounds.")),
+        NumberRange(1, 10, _l("Agree between 1 and 10 rounds."))])
+    gap_kind = RadioField(_l("The figures settle when they come within"), default="percent", choices=choices(
+        [("percent", _l("a percentage of the creditor's figure")), ("amount", _l("a fixed amount"))]),
+        validators=[InputRequired(_l("Choose the kind of gap."))])
+    gap_value = StringField(_l("Gap (₹ or %; 0 means the figures must cross)"), default="0",
+                            validators=[InputRequired(_l("Give the gap, or 0."))])
+    pay_within_days = IntegerField(_l("Days to pay a settled figure"), default=15, validators=[
+        InputRequired(_l("Give the days to pay.")), NumberRange(1, 90, _l("Allow between 1 and 90 days."))])
 
     gap: Decimal = Decimal("0")
 
@@ -127,4 +129,4 @@ class BiddingProposalForm(FlaskForm):
 
 
 class BidForm(FlaskForm):
-    amount = Rupees("Your figure for this round (₹)", validators=[InputRequired("Give your figure.")])
+    amount = Rupees(_l("Your figure for this round (₹)"), validators=[InputRequired(_l("Give your figure."))])

@@ -38,6 +38,8 @@ from portal.accounts import Action, can
 from portal.cases import Case, CaseStatus, today_ist
 from portal.cases import case_for as load
 from portal.extensions import db, limiter
+from portal.i18n import gettext
+from portal.i18n import lazy_gettext as _l
 from portal.onetime_codes import CodeError
 from portal.urls import public_url
 from portal.web.boundary import keep_changes
@@ -45,17 +47,18 @@ from portal.web.forms import require_fresh_form
 
 
 class SendCodeForm(FlaskForm):
-    destination = RadioField("Send the code to", coerce=int, validators=[InputRequired(
-        "Choose where to send the code.")])
+    destination = RadioField(_l("Send the code to"), coerce=int, validators=[InputRequired(
+        _l("Choose where to send the code."))])
 
 
 class CancelForm(FlaskForm):
-    reason = TextAreaField("Why the agreement should not go ahead", validators=[
-        InputRequired("Say briefly why."), Length(min=5, max=500, message="Between 5 and 500 characters.")])
+    reason = TextAreaField(_l("Why the agreement should not go ahead"), validators=[
+        InputRequired(_l("Say briefly why.")),
+        Length(min=5, max=500, message=_l("Between 5 and 500 characters."))])
 
 
 class CodeForm(FlaskForm):
-    code = StringField("Code", validators=[InputRequired("Enter the 6-digit code."), Length(max=12)],
+    code = StringField(_l("Code"), validators=[InputRequired(_l("Enter the 6-digit code.")), Length(max=12)],
                        render_kw={"inputmode": "numeric"})
 
 
@@ -141,7 +144,8 @@ def send_code(reference: str):
     except CodeError as exc:
         form.destination.errors.append(str(exc))
         return render_page(case, send_form=form, status=exc.status)
-    flash(f"We sent a 6-digit code to {row.masked_destination}. It is valid for a few minutes.", "success")
+    flash(gettext("We sent a 6-digit code to %(address)s. It is valid for a few minutes.",
+                  address=row.masked_destination), "success")
     return redirect(url_for("settlement.show", reference=case.reference) + "#enter-code")
 
 
@@ -215,14 +219,14 @@ def cancel(reference: str):
     if not form.validate_on_submit():
         return render_page(case, cancel_form=form, status=400 if form.csrf_token.errors else 422)
     settlement.cancel(agreement, current_user, form.reason.data)  # DomainError (signed already): 409
-    flash("The agreement was cancelled. A new one can be made from accepted terms.", "success")
+    flash(gettext("The agreement was cancelled. A new one can be made from accepted terms."), "success")
     return redirect(url_for("settlement.show", reference=case.reference))
 
 
 def _done_message(agreement: SettlementAgreement) -> str:
     if agreement.status == AgreementStatus.SIGNED:
-        return "Everyone has agreed: the settlement agreement is complete and the case is settled."
-    return "Recorded. The agreement is complete once everyone has agreed to it."
+        return gettext("Everyone has agreed: the settlement agreement is complete and the case is settled.")
+    return gettext("Recorded. The agreement is complete once everyone has agreed to it.")
 
 
 def _pdf(data: bytes, name: str) -> Response:

@@ -22,6 +22,7 @@ from portal.adapters import (
     TransientFailure,
     deliver_mail,
 )
+from portal.i18n import force_locale
 
 
 @dataclass(frozen=True)
@@ -115,8 +116,13 @@ class EmailChannel:
         em["Date"] = formatdate(localtime=False)
         em["Message-ID"] = _message_id(d.idempotency_key)
         em["X-Sulah-Dispatch"] = str(d.dispatch_id)
-        em.set_content(render_template(f"email/{words}_served.txt", d=d))
-        em.add_alternative(render_template(f"email/{words}_served.html", d=d), subtype="html")
+        # A served document's e-mail in Hindi is a template of its own (email/*_hi_served.*): long
+        # legal prose is translated as a whole document, not sentence by sentence through the
+        # catalogue. Rendered in the party's language all the same (a worker has no page language),
+        # so that any shared piece written with gettext speaks it too.
+        with force_locale(d.language or "en"):
+            em.set_content(render_template(f"email/{words}_served.txt", d=d))
+            em.add_alternative(render_template(f"email/{words}_served.html", d=d), subtype="html")
         if d.purpose == "notice":
             em.add_attachment(d.pdf, maintype="application", subtype="pdf", filename=d.pdf_name)
         return em
@@ -140,7 +146,8 @@ class GatewayChannel:
 
     def send(self, d: Delivery) -> Sent:
         template, variables = sms_template(d)
-        text = render_template(f"sms/{template}.txt", d=d).strip()
+        with force_locale(d.language or "en"):     # the text of a DLT template registered in its language
+            text = render_template(f"sms/{template}.txt", d=d).strip()
         is_whatsapp = self.kind == ChannelKind.WHATSAPP and d.purpose == "notice"
         receipt = self.gateway.send(OutgoingMessage(
             to=d.address, template=template, variables=variables, text=text,

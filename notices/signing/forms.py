@@ -6,9 +6,11 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
+from portal.i18n import lazy_gettext as _l
+
 
 class VerifyUploadForm(FlaskForm):
-    file = FileField("The PDF you received", validators=[FileRequired("Choose the PDF to check.")])
+    file = FileField(_l("The PDF you received"), validators=[FileRequired(_l("Choose the PDF to check."))])
 
 
 class CertificateForm(FlaskForm):

@@ -15,6 +15,8 @@ from sqlalchemy import select
 from notices.models import Notice
 from notices.states import NoticeStatus
 from portal.extensions import db
+from portal.i18n import gettext
+from portal.i18n import lazy_gettext as _l
 
 MAX_UPLOAD = 15 * 1024 * 1024
 
@@ -34,6 +36,11 @@ class PublicRecord:
     served: bool
     what: str = "legal notice"   # or a served document's title ("arbitral award")
     signer_role: str = "advocate"
+    what_hi: str = "क़ानूनी नोटिस"  # the document's own title in Hindi (ServedDocument.title_hi)
+
+
+# Who signs, as the public page names them (translated by their English text on the page).
+SIGNERS = (_l("advocate"), _l("the arbitral tribunal"), _l("the parties to the settlement"))
 
 
 def _document_record(code: str) -> PublicRecord | None:
@@ -48,7 +55,7 @@ def _document_record(code: str) -> PublicRecord | None:
                         debtor=case.debtor.legal_name, advocate=document.signatory or document.sender,
                         signed_at=document.signed_at, sha256=document.signed_pdf_sha256,
                         served=document.status.value != "ready", what=document.title.lower(),
-                        signer_role=document.sender)
+                        signer_role=document.sender, what_hi=document.title_hi)
 
 
 def public_record(code: str) -> PublicRecord | None:
@@ -73,10 +80,10 @@ def hash_upload(stream: BinaryIO) -> str:
             head = chunk[:5]
         size += len(chunk)
         if size > MAX_UPLOAD:
-            raise UploadRefused("That file is larger than any Sulah notice (15 MB).")
+            raise UploadRefused(gettext("That file is larger than any Sulah notice (15 MB)."))
         digest.update(chunk)
     if size == 0:
-        raise UploadRefused("The file is empty.")
+        raise UploadRefused(gettext("The file is empty."))
     if head != b"%PDF-":
-        raise UploadRefused("That is not a PDF file.")
+        raise UploadRefused(gettext("That is not a PDF file."))
     return digest.hexdigest()

@@ -76,7 +76,9 @@ def init_cases(app: Flask) -> None:
         records_views,
         totals,  # keeps each case's stored sums on every flush
     )
+    from portal.cases.computation_words import line_sentence
     from portal.cases.views import bp
 
+    app.jinja_env.globals["line_sentence"] = line_sentence  # templates/cases/_computation.html
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)

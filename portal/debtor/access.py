@@ -26,6 +26,7 @@ from portal.debtor import links
 from portal.debtor.models import DebtorLink
 from portal.debtor.principal import LinkGuest, parse_session_id
 from portal.extensions import db
+from portal.i18n import gettext
 from portal.onetime_codes import Destination, OneTimeCode, issue_and_send, verify
 from portal.types import utcnow
 
@@ -70,7 +71,7 @@ def send_code(link: DebtorLink, choice: int, ip: str, language: str = "en") -> O
 
     options = destinations(link)
     if not 0 <= choice < len(options):
-        raise CodeError("Choose where to send the code.", status=400)
+        raise CodeError(gettext("Choose where to send the code."), status=400)
     dest = options[choice]
     what, what_hi = _what(link)
     return issue_and_send(PURPOSE, subject(link), dest.channel, dest.address, ip=ip, case=link.case,

@@ -12,8 +12,8 @@ from notices import EventKind, Notice, NoticeStatus, record_delivery_event
 from portal.accounts import Action
 from portal.cases import Case, case_for
 from portal.debtor import responses
-from portal.debtor.language import pick
 from portal.extensions import db
+from portal.i18n import gettext
 from portal.web.forms import require_fresh_form
 
 bp = Blueprint("debtor_case", __name__)
@@ -69,6 +69,5 @@ def acknowledge(reference: str, notice_id: int):
                             raw=f"acknowledged notice {notice.id} by {current_user.get_id()}".encode())
     if event is not None:  # the first press only; a second one changes nothing
         responses.acknowledge(current_user, case, notice)
-    flash(pick("Thank you. Your acknowledgement is recorded with the time.",
-               "धन्यवाद। नोटिस मिलने की आपकी पुष्टि समय के साथ दर्ज हो गई है।"), "success")
+    flash(gettext("Thank you. Your acknowledgement is recorded with the time."), "success")
     return redirect(url_for("debtor_case.home", reference=case.reference))

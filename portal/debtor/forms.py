@@ -19,15 +19,32 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from evidence import DocumentKind
 from portal.debtor import plans
-from portal.debtor.models import REASON_LABELS
+from portal.debtor.models import DisputeReason
 from portal.debtor.responses import MAX_NOTE, MAX_TEXT
 from portal.formfields import choices, strong_password
+from portal.i18n import gettext
+from portal.i18n import lazy_gettext as _l
 from portal.money import PAISA
 from portal.web.forms import IntegerField, MoneyField
 
-REASON = RadioField("Why do you dispute it?", choices=choices(
-    (r.value, label) for r, label in REASON_LABELS.items()),
-    validators=[InputRequired("Choose why you dispute the claim.")])
+# The reasons as the debtor reads them, in the page's language (portal.debtor.models.REASON_LABELS
+# keeps the English that records and the creditor's pages show).
+REASONS = [(DisputeReason.GOODS_NOT_RECEIVED.value, _l("Goods or services not received")),
+           (DisputeReason.QUALITY.value, _l("Quality of the goods or services")),
+           (DisputeReason.AMOUNT_WRONG.value, _l("The amount is wrong")),
+           (DisputeReason.ALREADY_PAID.value, _l("Already paid")),
+           (DisputeReason.NOT_MY_DEBT.value, _l("Not my debt")),
+           (DisputeReason.OTHER.value, _l("Another reason"))]
+FILE_KINDS = [(DocumentKind.INVOICE.value, _l("Invoice")),
+              (DocumentKind.PURCHASE_ORDER.value, _l("Purchase order")),
+              (DocumentKind.AGREEMENT.value, _l("Agreement")),
+              (DocumentKind.DELIVERY_PROOF.value, _l("Delivery proof")),
+              (DocumentKind.LEDGER.value, _l("Ledger")),
+              (DocumentKind.CORRESPONDENCE.value, _l("Correspondence")),
+              (DocumentKind.OTHER.value, _l("Other"))]
+
+REASON = RadioField(_l("Why do you dispute it?"), choices=choices(REASONS),
+                    validators=[InputRequired(_l("Choose why you dispute the claim."))])
 
 
 def _strip(value):
@@ -42,65 +59,70 @@ class InvoiceChoices(SelectMultipleField):
 
 
 def invoice_label(inv, due) -> str:
+    from portal.formatting import day
+    from portal.i18n import language
     from portal.web.filters import inr
 
-    amount = f"{inr(due.total_due)} due today" if due is not None else f"{inr(inv.total)} invoiced"
-    return f"Invoice {inv.number} of {inv.invoice_date:%d %b %Y}: {amount}"
+    dated = day(inv.invoice_date, language())
+    if due is not None:
+        return gettext("Invoice %(number)s of %(date)s: %(amount)s due today", number=inv.number, date=dated,
+                       amount=inr(due.total_due))
+    return gettext("Invoice %(number)s of %(date)s: %(amount)s invoiced", number=inv.number, date=dated,
+                   amount=inr(inv.total))
 
 
 class DisputeForm(FlaskForm):
     reason = REASON
-    explanation = TextAreaField("Explain", filters=[_strip], validators=[
-        InputRequired("Explain why you dispute the claim."), Length(max=MAX_TEXT)])
-    invoices = InvoiceChoices("Which invoices do you dispute?", coerce=int)
-    files = MultipleFileField("Your documents (optional)")
-    file_kind = SelectField("What are these documents?", default=DocumentKind.CORRESPONDENCE.value,
-                            choices=choices((k.value, k.value.replace("_", " ").capitalize())
-                                            for k in DocumentKind))
+    explanation = TextAreaField(_l("Explain"), filters=[_strip], validators=[
+        InputRequired(_l("Explain why you dispute the claim.")), Length(max=MAX_TEXT)])
+    invoices = InvoiceChoices(_l("Which invoices do you dispute?"), coerce=int)
+    files = MultipleFileField(_l("Your documents (optional)"))
+    file_kind = SelectField(_l("What are these documents?"), default=DocumentKind.CORRESPONDENCE.value,
+                            choices=choices(FILE_KINDS))
 
 
 class AdmitPartForm(FlaskForm):
-    admitted = InvoiceChoices("Which invoices do you accept and will pay now?", coerce=int)
-    reason = RadioField("Why do you dispute the other invoices?", choices=choices(
-        (r.value, label) for r, label in REASON_LABELS.items()),
-        validators=[InputRequired("Choose why you dispute the other invoices.")])
-    explanation = TextAreaField("Explain", filters=[_strip], validators=[
-        InputRequired("Explain why you dispute the other invoices."), Length(max=MAX_TEXT)])
+    admitted = InvoiceChoices(_l("Which invoices do you accept and will pay now?"), coerce=int)
+    reason = RadioField(_l("Why do you dispute the other invoices?"), choices=choices(REASONS),
+                        validators=[InputRequired(_l("Choose why you dispute the other invoices."))])
+    explanation = TextAreaField(_l("Explain"), filters=[_strip], validators=[
+        InputRequired(_l("Explain why you dispute the other invoices.")), Length(max=MAX_TEXT)])
 
 
 class PlanForm(FlaskForm):
-    count = IntegerField("Number of instalments", default=3, validators=[
-        InputRequired("Give the number of instalments."),
+    count = IntegerField(_l("Number of instalments"), default=3, validators=[
+        InputRequired(_l("Give the number of instalments.")),
         NumberRange(plans.MIN_INSTALMENTS, plans.MAX_INSTALMENTS,
-                    f"Choose between {plans.MIN_INSTALMENTS} and {plans.MAX_INSTALMENTS} instalments.")])
-    frequency = RadioField("How often", default=plans.Frequency.MONTHLY.value, choices=choices(
-        [(plans.Frequency.MONTHLY.value, "Every month"), (plans.Frequency.WEEKLY.value, "Every week")]),
-        validators=[InputRequired("Choose how often you will pay.")])
-    first_due = DateField("First instalment due on", validators=[
-        InputRequired("Give the date of the first instalment.")])
-    down_payment = MoneyField("Down payment today (optional, ₹)", minimum=PAISA, validators=[Optional()])
-    note = TextAreaField("A note to the creditor (optional)", filters=[_strip],
+                    _l("Choose between %(min)s and %(max)s instalments."))])
+    frequency = RadioField(_l("How often"), default=plans.Frequency.MONTHLY.value, choices=choices(
+        [(plans.Frequency.MONTHLY.value, _l("Every month")),
+         (plans.Frequency.WEEKLY.value, _l("Every week"))]),
+        validators=[InputRequired(_l("Choose how often you will pay."))])
+    first_due = DateField(_l("First instalment due on"), validators=[
+        InputRequired(_l("Give the date of the first instalment."))])
+    down_payment = MoneyField(_l("Down payment today (optional, ₹)"), minimum=PAISA, validators=[Optional()])
+    note = TextAreaField(_l("A note to the creditor (optional)"), filters=[_strip],
                          validators=[Length(max=MAX_NOTE)])
 
 
 class CallbackForm(FlaskForm):
-    day = DateField("Day", validators=[InputRequired("Choose the day for the call.")])
-    slot = SelectField("Time (IST)", validators=[InputRequired("Choose a time for the call.")])
-    phone = StringField("Phone number to call", filters=[_strip], validators=[
-        InputRequired("Give the number to call."), Length(max=30)],
+    day = DateField(_l("Day"), validators=[InputRequired(_l("Choose the day for the call."))])
+    slot = SelectField(_l("Time (IST)"), validators=[InputRequired(_l("Choose a time for the call."))])
+    phone = StringField(_l("Phone number to call"), filters=[_strip], validators=[
+        InputRequired(_l("Give the number to call.")), Length(max=30)],
         render_kw={"inputmode": "tel", "autocomplete": "tel"})
-    note = TextAreaField("What would you like to talk about? (optional)", filters=[_strip],
+    note = TextAreaField(_l("What would you like to talk about? (optional)"), filters=[_strip],
                          validators=[Length(max=MAX_NOTE)])
 
 
 class AccountForm(FlaskForm):
-    name = StringField("Your name", filters=[_strip], validators=[
-        InputRequired("Give your name."), Length(max=120)])
-    email = EmailField("E-mail", filters=[_strip], validators=[
-        InputRequired("Give your e-mail address."), Email(message="Enter a valid e-mail address."),
+    name = StringField(_l("Your name"), filters=[_strip], validators=[
+        InputRequired(_l("Give your name.")), Length(max=120)])
+    email = EmailField(_l("E-mail"), filters=[_strip], validators=[
+        InputRequired(_l("Give your e-mail address.")), Email(message=_l("Enter a valid e-mail address.")),
         Length(max=254)])
-    code = StringField("Code we sent to that e-mail", filters=[_strip], validators=[Length(max=12)],
+    code = StringField(_l("Code we sent to that e-mail"), filters=[_strip], validators=[Length(max=12)],
                        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"})
-    password = PasswordField("Password", validators=[InputRequired(), strong_password])
-    confirm = PasswordField("Repeat the password", validators=[
-        InputRequired(), EqualTo("password", "The passwords differ.")])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), strong_password])
+    confirm = PasswordField(_l("Repeat the password"), validators=[
+        InputRequired(), EqualTo("password", _l("The passwords differ."))])

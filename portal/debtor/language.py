@@ -5,10 +5,9 @@ then what this browser chose before, then what the debtor chose on its personal 
 the link, so the link opens in it on any device), then the language of the notice served on it (the
 party's recorded preference: the creditor's advocate drafts the notice in it), then English.
 
-The pages keep both languages side by side (`t("English", "हिन्दी")` in the templates, a global of
-portal.web.filters, the forms'
-labels and refusals in portal.debtor.words), the way the reminder link's pages and the attention
-messages keep theirs: a wording change in one language shows beside the other in review."""
+The words themselves are gettext messages (`_()` in the templates, `gettext`/`lazy_gettext` in the
+views and forms) with their Hindi in translations/hi/LC_MESSAGES/messages.po; this module tells
+Flask-Babel (portal.i18n) which language a page a debtor reaches speaks."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -22,9 +21,10 @@ from portal.cases import Case
 from portal.debtor import links
 from portal.debtor.models import DebtorLink
 from portal.debtor.principal import LinkGuest
-from portal.debtor.words import localise
+from portal.debtor.words import REFUSALS  # noqa: F401  (the refusals' msgids, for extraction)
 from portal.extensions import db
 from portal.formatting import day, ist, rupees
+from portal.i18n import decide_with, localise_errors
 from portal.web.labels import label
 
 LANGUAGES = {"en": "English", "hi": "हिन्दी"}
@@ -79,9 +79,18 @@ def current() -> str:
     return lang
 
 
-def pick(en: str, hi: str) -> str:
-    """The words in this request's language."""
-    return hi if current() == "hi" else en
+DEBTOR_PAGES = {"debtor", "debtor_account", "debtor_case", "debtor_respond", "debtor_links"}
+
+
+def for_request() -> str | None:
+    """The language of any page a debtor or a visitor reads (its own pages, the ODR room, offers,
+    bidding, settlement, payment, the public verify page, an error page); None (English) for staff."""
+    if request.blueprint in DEBTOR_PAGES:
+        return current()
+    user = current_user._get_current_object() if current_user else None
+    if user is not None and user.is_authenticated and getattr(user.role, "value", None) != "debtor":
+        return None
+    return current()
 
 
 def _switch() -> list[tuple[str, str, str | None]]:
@@ -109,8 +118,9 @@ def _context() -> dict:
 
 def install(bp: Blueprint) -> None:
     """Every page of this blueprint speaks the debtor's language and shows the switch (the views put
-    their forms into it with localise_form). Blueprints are
+    their forms' refusals into it with localise_form). Blueprints are
     module-level and keep what they were given for every app made later: install once."""
+    decide_with(for_request)
     if not getattr(bp, "speaks_hindi", False):
         bp.context_processor(_context)
         bp.speaks_hindi = True
@@ -118,4 +128,4 @@ def install(bp: Blueprint) -> None:
 
 def localise_form(form) -> None:
     """Put a form's labels, choices and errors into this request's language."""
-    localise(form, current())
+    localise_errors(form)

@@ -22,10 +22,11 @@ from portal.cases import Case, today_ist
 from portal.debtor import callbacks, plans, responses
 from portal.debtor.case_views import load
 from portal.debtor.forms import AdmitPartForm, CallbackForm, DisputeForm, PlanForm, invoice_label
-from portal.debtor.language import localise_form, pick
+from portal.debtor.language import localise_form
 from portal.errors import DomainError
 from portal.extensions import limiter
 from portal.formfields import choices
+from portal.i18n import gettext
 from portal.web.errors import error_response
 from portal.web.forms import require_fresh_form
 
@@ -89,10 +90,8 @@ def dispute(reference: str):
         except (responses.ResponseInvalid, UploadRefused) as exc:
             form.form_errors.append(str(exc))
         else:
-            flash(pick("Your dispute is recorded and the creditor has been told. It now goes to online "
-                       "dispute resolution, where you can talk and make offers.",
-                       "आपकी आपत्ति दर्ज हो गई है और लेनदार को सूचना दे दी गई है। अब मामला ऑनलाइन विवाद "
-                       "समाधान में जाएगा, जहाँ आप बातचीत कर सकते हैं और प्रस्ताव दे सकते हैं।"), "success")
+            flash(gettext("Your dispute is recorded and the creditor has been told. It now goes to online "
+                          "dispute resolution, where you can talk and make offers."), "success")
             return redirect(_room_or_home(case))
     return _render("dispute.html", case, form, 422)
 
@@ -123,12 +122,14 @@ def admit_part(reference: str):
         else:
             from portal.web.filters import inr
 
-            enabled = responses.pay_page_enabled()
-            pay = pick(" You can pay it below.", " भुगतान नीचे से किया जा सकता है।") if enabled else ""
-            flash(pick(f"Recorded: you accept {inr(response.admitted_amount)} and dispute the rest. The "
-                       f"disputed invoices go to online dispute resolution.{pay}",
-                       f"दर्ज हो गया: आप {inr(response.admitted_amount)} स्वीकार करते हैं और बाक़ी पर आपत्ति है। "
-                       f"आपत्ति वाले बिल ऑनलाइन विवाद समाधान में जाएँगे।{pay}"), "success")
+            amount = inr(response.admitted_amount)
+            if responses.pay_page_enabled():
+                flash(gettext("Recorded: you accept %(amount)s and dispute the rest. The disputed invoices "
+                              "go to online dispute resolution. You can pay it below.", amount=amount),
+                      "success")
+            else:
+                flash(gettext("Recorded: you accept %(amount)s and dispute the rest. The disputed invoices "
+                              "go to online dispute resolution.", amount=amount), "success")
             return redirect(_home(case) + "#responses")
     return _render("admit.html", case, form, 422)
 
@@ -154,9 +155,8 @@ def propose_plan(reference: str):
         except (TermsError, responses.ResponseInvalid) as exc:
             form.form_errors.append(str(exc))
         else:
-            flash(pick("Your plan is recorded and put to the creditor as your offer. You will hear when "
-                       "it answers.", "आपकी योजना दर्ज हो गई है और आपके प्रस्ताव के रूप में लेनदार के सामने रखी "
-                       "गई है। जवाब आने पर आपको सूचना मिलेगी।"), "success")
+            flash(gettext("Your plan is recorded and put to the creditor as your offer. You will hear when "
+                          "it answers."), "success")
             return redirect(_room_or_home(case))
     return _render("plan.html", case, form, 422, computation=computation, total=total)
 
@@ -174,8 +174,8 @@ def call_back(reference: str):
     form.day.render_kw = {"min": today.isoformat(),
                           "max": (today + timedelta(days=callbacks.BOOK_WITHIN_DAYS)).isoformat()}
     first, last = callbacks.window(policy)
-    hours = pick(f"{callbacks.hhmm(first)}–{callbacks.hhmm(last)} IST, Monday to Saturday",
-                 f"सोमवार से शनिवार, {callbacks.hhmm(first)} से {callbacks.hhmm(last)} IST के बीच")
+    hours = gettext("%(first)s–%(last)s IST, Monday to Saturday", first=callbacks.hhmm(first),
+                    last=callbacks.hhmm(last))
     if not form.is_submitted():
         return _render("call_back.html", case, form, hours=hours)
     if form.validate():
@@ -185,9 +185,8 @@ def call_back(reference: str):
         except (callbacks.CallbackRefused, responses.ResponseInvalid) as exc:
             form.form_errors.append(str(exc))
         else:
-            flash(pick(f"Recorded: the creditor is asked to call {response.callback_phone} on "
-                       f"{response.slot_label}.", f"दर्ज हो गया: लेनदार से {response.callback_phone} पर कॉल "
-                       f"करने का अनुरोध किया गया है ({response.slot_label})।"), "success")
+            flash(gettext("Recorded: the creditor is asked to call %(phone)s on %(slot)s.",
+                          phone=response.callback_phone, slot=response.slot_label), "success")
             return redirect(_home(case) + "#responses")
     return _render("call_back.html", case, form, 422, hours=hours)
 
@@ -201,7 +200,6 @@ def pay_in_full(reference: str):
     if responses.pay_page_enabled():
         amount = str(response.admitted_amount)
         return redirect(url_for("payments.pay", reference=case.reference, amount=amount))
-    flash(pick("Recorded: you will pay the amount due in full. The creditor has been told and will send "
-               "its payment details.", "दर्ज हो गया: आप पूरी देय राशि चुकाएँगे। लेनदार को सूचना दे दी गई है "
-               "और वह भुगतान का विवरण भेजेगा।"), "success")
+    flash(gettext("Recorded: you will pay the amount due in full. The creditor has been told and will send "
+                  "its payment details."), "success")
     return redirect(_home(case) + "#responses")

@@ -13,9 +13,11 @@ from wtforms.validators import InputRequired, Length
 from notices import Notice, ServedDocument
 from portal.accounts import Action, can
 from portal.debtor import access, links
-from portal.debtor.language import current, localise_form, pick
+from portal.debtor.language import current, localise_form
 from portal.debtor.models import DebtorLink
 from portal.extensions import db, limiter
+from portal.i18n import gettext
+from portal.i18n import lazy_gettext as _l
 from portal.onetime_codes import CodeError, OneTimeCode
 from portal.web.boundary import keep_changes
 
@@ -23,20 +25,20 @@ bp = Blueprint("debtor", __name__)
 
 
 class SendCodeForm(FlaskForm):
-    destination = RadioField("Send the code to", coerce=int, validators=[InputRequired(
-        "Choose where to send the code.")])
+    destination = RadioField(_l("Send the code to"), coerce=int, validators=[InputRequired(
+        _l("Choose where to send the code."))])
 
 
 class CodeForm(FlaskForm):
-    code = StringField("Code", validators=[InputRequired("Enter the 6-digit code."), Length(max=12)],
+    code = StringField(_l("Code"), validators=[InputRequired(_l("Enter the 6-digit code.")), Length(max=12)],
                        render_kw={"inputmode": "numeric"})
 
 
 def _link(token: str) -> DebtorLink:
     link = links.resolve(token)
     if link is None:
-        abort(404, "This link is not valid: it may have expired or been replaced. Ask the sender "
-                   "for a new one, or check the notice at the verification page.")
+        abort(404, gettext("This link is not valid: it may have expired or been replaced. Ask the sender "
+                           "for a new one, or check the notice at the verification page."))
     return link
 
 
@@ -54,7 +56,7 @@ def _pending(link: DebtorLink) -> OneTimeCode | None:
 def _page(token: str, link: DebtorLink, send_form=None, code_form=None, status: int = 200):
     options = access.destinations(link)
     send_form = send_form or SendCodeForm(formdata=None, destination=0)
-    send_form.destination.choices = [(i, pick(d.label, d.label_hi)) for i, d in enumerate(options)]
+    send_form.destination.choices = [(i, d.label) for i, d in enumerate(options)]
     code_form = code_form or CodeForm(formdata=None)
     localise_form(send_form)
     localise_form(code_form)
@@ -89,8 +91,8 @@ def send_code(token: str):
     except CodeError as exc:
         form.destination.errors.append(str(exc))
         return _page(token, link, send_form=form, status=exc.status)
-    flash(pick(f"We sent a 6-digit code to {row.masked_destination}. It is valid for a few minutes.",
-               f"हमने {row.masked_destination} पर 6 अंकों का कोड भेजा है। यह कुछ मिनट तक मान्य है।"), "success")
+    flash(gettext("We sent a 6-digit code to %(address)s. It is valid for a few minutes.",
+                  address=row.masked_destination), "success")
     return redirect(url_for("debtor.open_notice", token=token) + "#enter-code")
 
 

@@ -7,6 +7,7 @@ from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from portal.adapters import validate_vpa
+from portal.i18n import lazy_gettext as _l
 
 
 def _strip(value):
@@ -14,16 +15,16 @@ def _strip(value):
 
 
 class ReportForm(FlaskForm):
-    amount = StringField("Amount you paid (₹)", filters=[_strip],
-                         validators=[InputRequired("Give the amount you paid."), Length(max=20)])
-    utr = StringField("UPI transaction reference (UTR)", filters=[_strip],
-                      validators=[InputRequired("Give the 12-digit UTR your UPI app shows for the payment."),
-                                  Length(max=40)])
-    paid_on = DateField("Date you paid", validators=[InputRequired("Give the date you paid.")])
+    amount = StringField(_l("Amount you paid (₹)"), filters=[_strip],
+                         validators=[InputRequired(_l("Give the amount you paid.")), Length(max=20)])
+    utr = StringField(_l("UPI transaction reference (UTR)"), filters=[_strip],
+                      validators=[InputRequired(_l("Give the 12-digit UTR your UPI app shows for the "
+                                                      "payment.")), Length(max=40)])
+    paid_on = DateField(_l("Date you paid"), validators=[InputRequired(_l("Give the date you paid."))])
 
 
 class OnlineForm(FlaskForm):
-    amount = StringField("Amount to pay online (₹)", filters=[_strip],
+    amount = StringField(_l("Amount to pay online (₹)"), filters=[_strip],
                          validators=[Optional(), Length(max=20)])
 
 

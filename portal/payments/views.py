@@ -15,6 +15,7 @@ from portal.cases import Case, case_position, today_ist
 from portal.cases import case_for as load
 from portal.extensions import db, limiter
 from portal.formatting import rupees
+from portal.i18n import gettext, language, localise_errors
 from portal.payments.dues import amount_due
 from portal.payments.forms import OnlineForm, ReportForm
 from portal.payments.models import PaymentReport, Receipt
@@ -47,11 +48,13 @@ def requested_amount(raw: str | None, due: Decimal) -> tuple[Decimal, str | None
     try:
         value = Decimal(raw.strip().replace(",", ""))
     except InvalidOperation:
-        return due, f"“{raw[:20]}” is not an amount; showing the full amount due.", True
+        return due, gettext("“%(text)s” is not an amount; showing the full amount due.", text=raw[:20]), True
     if not value.is_finite() or value <= 0 or value != value.quantize(PAISA):
-        return due, "The amount must be more than zero, to the paisa; showing the full amount due.", True
+        return due, gettext("The amount must be more than zero, to the paisa; showing the full amount "
+                            "due."), True
     if value > due:
-        return due, f"{rupees(value)} is more than is due today; showing the amount due today.", False
+        return due, gettext("%(amount)s is more than is due today; showing the amount due today.",
+                            amount=rupees(value, language())), False
     return value, None, False
 
 
@@ -89,12 +92,14 @@ def render_pay(case: Case, *, form: ReportForm | None = None, online_form: Onlin
         form = ReportForm(formdata=None, data={"amount": shown, "paid_on": today_ist()})
     if malformed and status == 200:
         status = 422
+    online_form = online_form or OnlineForm(formdata=None, data={"amount": shown})
+    localise_errors(form)
+    localise_errors(online_form)
     return render_template(
         "payments/pay.html", case=case, pos=pos, due=due, amount=amount,
         problem=problem or amount_problem or dues_problem,
         can_pay=can_pay, vpa=vpa, upi=upi, qr=qr, upi_max=UPI_MAX_AMOUNT, form=form,
-        online=can_pay and gateway_configured(),
-        online_form=online_form or OnlineForm(formdata=None, data={"amount": shown}),
+        online=can_pay and gateway_configured(), online_form=online_form,
         instalment=instalment, reports=case_reports(case), receipts=case_receipts(case)), status
 
 
@@ -120,8 +125,8 @@ def report_payment(reference: str):
     except PaymentInvalid as exc:
         getattr(form, exc.field).errors.append(str(exc))
         return render_pay(case, form=form, status=422)
-    flash("Thank you. Your payment is reported; the creditor will confirm it when the money reaches "
-          "its account, and your receipt will appear here.", "success")
+    flash(gettext("Thank you. Your payment is reported; the creditor will confirm it when the money reaches "
+                  "its account, and your receipt will appear here."), "success")
     return redirect(url_for("payments.pay", reference=case.reference))
 
 
@@ -134,14 +139,14 @@ def pay_online(reference: str):
 
     case = load(reference, Action.REPORT_PAYMENT)
     if not gateway_configured():
-        abort(404, "Online payment is not offered here.")
+        abort(404, gettext("Online payment is not offered here."))
     form = OnlineForm()
     if not form.validate_on_submit():
         return render_pay(case, online_form=form, status=422)
     links = gateway()
     if links is None:
-        return render_pay(case, problem="Online payment is not available just now. You can still pay by "
-                                        "UPI or bank transfer.", status=503)
+        return render_pay(case, problem=gettext("Online payment is not available just now. You can still pay "
+                                                "by UPI or bank transfer."), status=503)
     amount = form.amount.data
     with links:
         try:
@@ -163,6 +168,6 @@ def receipt(reference: str, receipt_id: int):
     case = load(reference, Action.VIEW_PAYMENTS)
     found = db.session.get(Receipt, receipt_id)
     if found is None or found.case_id != case.id:
-        abort(404, "No such receipt.")
+        abort(404, gettext("No such receipt."))
     return Response(receipt_pdf(found), mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="receipt-{found.number}.pdf"'})

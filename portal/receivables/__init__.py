@@ -15,6 +15,9 @@ def init_receivables(app: Flask) -> None:
     from portal.receivables.blueprint import bp
 
     app.register_blueprint(bp)
+    from portal.i18n import decide_with
+
+    decide_with(link_views.page_language, blueprints=("receivables",))
     from notices import other_contacts
     from portal.receivables.conduct import reminder_contacts_today
 

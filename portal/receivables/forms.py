@@ -17,6 +17,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.formfields import choices
+from portal.i18n import lazy_gettext as _l
 from portal.receivables.calls import OUTCOMES
 from portal.receivables.models import Channel, Language, Mode
 
@@ -61,31 +62,31 @@ class PromiseForm(FlaskForm):
 
 
 class CodeRequestForm(FlaskForm):
-    destination = SelectField("Send the code to", coerce=int, validators=[InputRequired()])
+    destination = SelectField(_l("Send the code to"), coerce=int, validators=[InputRequired()])
 
 
 class CodeForm(FlaskForm):
-    code = StringField("The 6-digit code", filters=[_strip],
-                       validators=[InputRequired("Enter the code."), Length(min=6, max=6)])
+    code = StringField(_l("The 6-digit code"), filters=[_strip],
+                       validators=[InputRequired(_l("Enter the code.")), Length(min=6, max=6)])
 
 
 class DisputeForm(FlaskForm):
-    text = TextAreaField("What is wrong with this invoice?", filters=[_strip],
-                         validators=[InputRequired("Tell the creditor what is wrong."), Length(max=2000)])
+    text = TextAreaField(_l("What is wrong with this invoice?"), filters=[_strip],
+                         validators=[InputRequired(_l("Tell the creditor what is wrong.")), Length(max=2000)])
 
 
 class DebtorPromiseForm(FlaskForm):
-    amount = StringField("Amount you will pay (₹)", filters=[_strip],
-                         validators=[InputRequired("Give the amount."), Length(max=20)])
-    promised_for = DateField("You will pay by", validators=[InputRequired("Give the date.")])
+    amount = StringField(_l("Amount you will pay (₹)"), filters=[_strip],
+                         validators=[InputRequired(_l("Give the amount.")), Length(max=20)])
+    promised_for = DateField(_l("You will pay by"), validators=[InputRequired(_l("Give the date."))])
 
 
 class PaidForm(FlaskForm):
-    amount = StringField("Amount you paid (₹)", filters=[_strip],
-                         validators=[InputRequired("Give the amount you paid."), Length(max=20)])
-    utr = StringField("UPI or bank transaction reference (UTR)", filters=[_strip],
-                      validators=[InputRequired("Give the UTR of the payment."), Length(max=40)])
-    paid_on = DateField("Date you paid", validators=[InputRequired("Give the date you paid.")])
+    amount = StringField(_l("Amount you paid (₹)"), filters=[_strip],
+                         validators=[InputRequired(_l("Give the amount you paid.")), Length(max=20)])
+    utr = StringField(_l("UPI or bank transaction reference (UTR)"), filters=[_strip],
+                      validators=[InputRequired(_l("Give the UTR of the payment.")), Length(max=40)])
+    paid_on = DateField(_l("Date you paid"), validators=[InputRequired(_l("Give the date you paid."))])
 
 
 class AllocateForm(FlaskForm):

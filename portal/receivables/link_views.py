@@ -10,6 +10,7 @@ from portal.adapters import payment_uri, qr_svg
 from portal.cases import ContactKind, Party, today_ist
 from portal.extensions import db
 from portal.formfields import choices
+from portal.i18n import gettext, language, localise_errors
 from portal.onetime_codes import CodeError, OneTimeCode, issue_and_send, mask, verify
 from portal.pdf import render_pdf
 from portal.receivables import access, links, responses, statement
@@ -21,7 +22,7 @@ from portal.receivables.forms import (
     DisputeForm,
     PaidForm,
 )
-from portal.receivables.link_words import LANGUAGES, day, localise, words
+from portal.receivables.link_words import LANGUAGES, day
 from portal.receivables.models import DebtorSetting
 from portal.receivables.refusals import on_form
 from portal.types import to_ist, utcnow
@@ -58,16 +59,25 @@ def _lang(link) -> str:
     return setting.value if setting is not None else "en"
 
 
+def page_language() -> str | None:
+    """The language of a reminder-link page (portal.i18n asks for every page of the blueprint)."""
+    token = (request.view_args or {}).get("token")
+    if not (request.endpoint or "").startswith("receivables.link_") or not token:
+        return None
+    link = links.resolve(token)
+    return _lang(link) if link is not None else None
+
+
 def _page(template: str, link, status: int = 200, **context):
     """Render a link page in the debtor's language, with the switch to the other one."""
-    lang = _lang(link)
+    lang = language()
     others = {k: v for k, v in request.args.items() if k != "lang"}
     switch = [(code, name, url_for(request.endpoint, **request.view_args, **others, lang=code))
               for code, name in LANGUAGES.items()]
     for form in context.values():
         if hasattr(form, "validate_on_submit"):
-            localise(form, lang)
-    return render_template(template, lang=lang, w=words(lang), day=lambda d: day(d, lang), switch=switch,
+            localise_errors(form)
+    return render_template(template, day=lambda d: day(d, lang), switch=switch,
                            **context), status
 
 
@@ -86,11 +96,10 @@ def _opened(link) -> bool:
 
 def _gate(link, *, code_form=None, request_form=None, status=200):
     options = _destinations(db.session.get(Party, link.party_id))
-    w = words(_lang(link))
     request_form = request_form or CodeRequestForm(formdata=None)
     request_form.destination.choices = choices(
-        (i, w["by_email" if ch == "email" else "by_sms"].format(address=mask(a)))
-        for i, (ch, a) in enumerate(options))
+        (i, gettext("E-mail to %(address)s", address=mask(a)) if ch == "email"
+         else gettext("SMS to %(address)s", address=mask(a))) for i, (ch, a) in enumerate(options))
     return _page("receivables/link_gate.html", link, status, request_form=request_form,
                  code_form=code_form or CodeForm(formdata=None), token=request.view_args["token"],
                  creditor=db.session.get(Organization, link.org_id))
@@ -130,7 +139,7 @@ def link_send_code(token: str):
     except CodeError as exc:
         form.destination.errors.append(str(exc))
         return _gate(link, request_form=form, status=exc.status)
-    flash(words(_lang(link))["code_sent"].format(address=mask(address)), "success")
+    flash(gettext("A code is on its way to %(address)s.", address=mask(address)), "success")
     return redirect(url_for("receivables.link_home", token=token))
 
 
@@ -224,7 +233,13 @@ def link_act(token: str, invoice_id: int, action: str):
         "dispute": lambda: responses.dispute(link, invoice, form.text.data),
         "acknowledge": lambda: responses.acknowledge(link, invoice),
     }[action]
-    message = words(_lang(link))[f"done_{action}"]
+    message = {
+        "paid": gettext("Thank you: the creditor will confirm the payment and send you a receipt."),
+        "promise": gettext("Thank you: reminders for this invoice wait until the date you gave."),
+        "dispute": gettext("Thank you: the creditor will look at what you wrote. No reminders for this "
+                           "invoice meanwhile."),
+        "acknowledge": gettext("Thank you: your confirmation of the balance is recorded."),
+    }[action]
     if form is None:
         run()  # a refusal (already on record) is answered 409 by the app's handler
     elif not on_form(form, run):

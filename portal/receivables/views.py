@@ -11,7 +11,7 @@ from portal.cases import Case, Party, today_ist
 from portal.extensions import db
 from portal.formfields import choices
 from portal.payments import PaymentReport, ReportStatus, confirm_report, reject_report
-from portal.receivables import access, calls, charts, link_words, policies, promises, queue, statement
+from portal.receivables import access, calls, charts, policies, promises, queue, statement
 from portal.receivables import portfolio as portfolio_figures
 from portal.receivables.blueprint import bp
 from portal.receivables.forms import (
@@ -112,7 +112,7 @@ def _debtor_page(org_id: int, party: Party, setting_form=None, promise_form=None
                            promise_form=promise_form, promises=open_promises, reminders=reminders,
                            numbers=numbers, record=promises.record_of(org_id, party.id),
                            open_status=PromiseStatus.OPEN, ranked=ranked, allocate_form=allocate_form,
-                           priority_form=priority_form, w=link_words.words("en")), status
+                           priority_form=priority_form), status
 
 
 @bp.get("/collections/debtors/<int:party_id>")

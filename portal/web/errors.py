@@ -11,6 +11,8 @@ from werkzeug.exceptions import HTTPException
 from portal.database import rollback
 from portal.errors import Denied, DomainError, NotPermitted
 from portal.extensions import limiter
+from portal.i18n import gettext, ngettext
+from portal.i18n import lazy_gettext as _l
 from portal.text_guard import NulInText
 
 # Endpoints whose throttling is about signing in; the lockout message says so.
@@ -23,6 +25,25 @@ def wants_json() -> bool:
 
 
 PROBLEM_TYPE = "application/problem+json"
+
+# The titles and messages an error page may show that are not gettext messages where they are raised
+# (Werkzeug's own, this module's): a page shows them in its reader's language, found by their
+# English text in the catalogue; JSON answers stay English. Listed here for extraction.
+PAGE_WORDS = (
+    _l("Bad Request"), _l("The browser (or proxy) sent a request that this server could not understand."),
+    _l("Forbidden"), _l("You don't have the permission to access the requested resource. It is either "
+                        "read-protected or not readable by the server."),
+    _l("Not Found"), _l("The requested URL was not found on the server. If you entered the URL manually "
+                        "please check your spelling and try again."),
+    _l("Method Not Allowed"), _l("The method is not allowed for the requested URL."),
+    _l("Conflict"), _l("A conflict happened while processing the request. The resource might have been "
+                       "modified while the request was being processed."),
+    _l("Request Entity Too Large"), _l("The data value transmitted exceeds the capacity limit."),
+    _l("Too Many Requests"), _l("This user has exceeded an allotted request count. Try again later."),
+    _l("Internal Server Error"),
+    _l("Please log in"), _l("Not allowed"), _l("Refused"), _l("That cannot be done now"),
+    _l("Check what you entered"), _l("Form expired"), _l("Too many attempts"), _l("Something went wrong"),
+)
 
 
 def problem(status: int, title: str, detail: str, *, errors: dict[str, list[str]] | None = None,
@@ -47,7 +68,8 @@ def error_response(status: int, title: str, message: str):
         return problem(status, title, message)
     if wants_json():
         return jsonify({"error": title, "message": message}), status
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+    return render_template("errors/error.html", status=status, title=gettext(title),
+                           message=gettext(message) if message else ""), status
 
 
 def login_redirect():
@@ -65,11 +87,14 @@ def _wait_minutes() -> int:
 
 def throttled_message() -> str:
     wait = _wait_minutes()
-    when = "a minute" if wait == 1 else f"{wait} minutes"
     if request.endpoint in SIGN_IN_ENDPOINTS:
-        return ("Too many sign-in attempts. For your account's safety, sign-in is paused: "
-                f"please wait {when} and try again, or reset your password.")
-    return f"Too many attempts. This is paused for now: please wait {when} and try again."
+        return ngettext("Too many sign-in attempts. For your account's safety, sign-in is paused: please "
+                        "wait a minute and try again, or reset your password.",
+                        "Too many sign-in attempts. For your account's safety, sign-in is paused: please "
+                        "wait %(num)d minutes and try again, or reset your password.", wait)
+    return ngettext("Too many attempts. This is paused for now: please wait a minute and try again.",
+                    "Too many attempts. This is paused for now: please wait %(num)d minutes and try again.",
+                    wait)
 
 
 def init_errors(app: Flask) -> None:
@@ -99,8 +124,8 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):
         rollback()
-        return error_response(400, "Form expired",
-                              "Your form had expired or was sent from elsewhere. Please try again.")
+        return error_response(400, "Form expired", gettext(
+            "Your form had expired or was sent from elsewhere. Please try again."))
 
     @app.errorhandler(429)
     def _throttled(exc):
@@ -116,5 +141,5 @@ def init_errors(app: Flask) -> None:
     def _crash(exc: Exception):
         app.logger.exception("unhandled error")
         rollback()
-        return error_response(500, "Something went wrong",
-                              "We could not complete that. Nothing was saved; please try again.")
+        return error_response(500, "Something went wrong", gettext(
+            "We could not complete that. Nothing was saved; please try again."))

@@ -5,7 +5,6 @@ import re
 from decimal import Decimal
 
 from flask import Flask
-from jinja2 import pass_context
 
 from portal.formatting import amount, day, ist, rupees
 from portal.web.labels import audit_words, event_sentence, label
@@ -25,13 +24,7 @@ def unnumbered(text: str) -> str:
     return _TYPED_NUMBER.sub("", text or "", count=1)
 
 
-@pass_context
-def pick_words(context, en: str, hi: str) -> str:
-    """`t("English", "हिन्दी")`: the words in the page's language (its `lang`; English without one)."""
-    return hi if context.get("lang") == "hi" else en
-
-
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(ist=ist, inr=inr, amount=amount, day=day, humanize=label, label=label,
                                unnumbered=unnumbered, audit_words=audit_words)
-    app.jinja_env.globals.update(event_sentence=event_sentence, t=pick_words)
+    app.jinja_env.globals.update(event_sentence=event_sentence)

@@ -137,3 +137,61 @@ def test_a_wrong_code_is_refused_in_hindi(client, db_session, outbox):
     refused = client.post(f"/n/{token}/verify", data={"csrf_token": csrf_from(page), "code": "000000"})
     html = refused.get_data(as_text=True)
     assert refused.status_code == 422 and "यह कोड सही नहीं है। 4 और कोशिश बाक़ी।" in html
+
+
+def test_the_payment_page_error_page_and_verify_page_speak_the_debtors_hindi(client, db_session, outbox):
+    case, notice = hindi_claim()
+    login_guest(client, case, outbox)
+    names = (case.creditor.legal_name, case.debtor.legal_name)
+
+    pay = client.get(f"/d/{case.reference}/pay")
+    html = pay.get_data(as_text=True)
+    assert pay.status_code == 200 and '<html lang="hi">' in html
+    assert f"{case.creditor.legal_name} को भुगतान: दावा {case.reference}" in html and "देय राशि" in html
+    assert english_left(html, *names) == []
+
+    missing = client.get(f"/d/{case.reference}/no-such-page")
+    html = missing.get_data(as_text=True)
+    assert missing.status_code == 404 and "पेज नहीं मिला" in html and "सुलह पर वापस जाएँ" in html
+    assert english_left(html) == []
+
+    verify = client.get(f"/verify/{notice.verification_code}")
+    html = verify.get_data(as_text=True)
+    assert verify.status_code == 200 and "क़ानूनी नोटिस का सत्यापन" in html and "अपनी प्रति जाँचें" in html
+    assert english_left(html, *names, notice.advocate.name if notice.advocate else "") == []
+
+
+def test_the_computation_lines_are_said_in_hindi_from_their_figures(app):
+    """A month's line and a payment's, as a Hindi page shows them; English keeps the computation's
+    own sentence (the record, with the rate's source)."""
+    from datetime import date
+    from decimal import Decimal
+
+    from portal.cases.computation_words import line_sentence
+    from portal.cases.interest import ComputationLine, LineKind
+    from portal.i18n import force_locale
+
+    month = ComputationLine(
+        invoice_number="INV-1", kind=LineKind.MONTH, period_from=date(2026, 3, 1), period_to=date(2026, 3, 31),
+        days=31, month_no=1, days_in_month=31, annual_rate=Decimal("19.50"), bank_rate=Decimal("6.50"),
+        bank_rate_on=date(2026, 3, 1), interest_on=Decimal("100000"), opening_balance=Decimal("100000"),
+        interest=Decimal("1625.00"), payment_applied=Decimal("10000"), to_interest=Decimal("1625.00"),
+        to_principal=Decimal("8375.00"), closing_balance=Decimal("91625.00"),
+        description="Month 1, 01 Mar 2026 to 31 Mar 2026: Bank Rate 6.50% (in force on 01 Mar 2026) × 3.")
+    with app.test_request_context():
+        with force_locale("hi"):
+            hindi = line_sentence(month)
+        english = line_sentence(month)
+    assert hindi.startswith("महीना 1, 1 मार्च 2026 से 31 मार्च 2026: बैंक दर 6.50% × 3 = 19.50% वार्षिक")
+    assert "ब्याज ₹1,625.00" in hindi and "₹10,000.00 का भुगतान मिला" in hindi
+    assert english_left(hindi) == []
+    assert english == month.description
+
+
+def test_another_browser_stays_english_after_a_debtor_chose_hindi(app, client, db_session, outbox):
+    """The choice is the debtor's: a page in someone else's browser (the creditor's log-in) is English."""
+    case, _notice = hindi_claim()
+    login_guest(client, case, outbox)
+    assert '<html lang="hi">' in client.get(f"/d/{case.reference}").get_data(as_text=True)
+    page = app.test_client().get("/login").get_data(as_text=True)
+    assert '<html lang="en">' in page and "Log in" in page

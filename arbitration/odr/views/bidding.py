@@ -14,14 +14,16 @@ from arbitration.odr.models.offers import BiddingAgreement
 from arbitration.odr.views.offers import acting_side, checked_form, load_case
 from portal.accounts import Action, can, side_of
 from portal.cases import Case
+from portal.i18n import gettext, language
+from portal.i18n import lazy_gettext as _l
 from portal.web.filters import inr
 
 RESULT_FLASH = {
-    RoundResult.WAITING: "Your figure is sealed. The round is decided once the other side seals theirs.",
-    RoundResult.NO_DEAL: "No settlement in that round. Neither side sees the other's figure; "
-                         "the next round is open.",
-    RoundResult.EXHAUSTED: "No settlement in the last round: blind bidding has ended without agreement. "
-                           "Neither side sees the other's figure.",
+    RoundResult.WAITING: _l("Your figure is sealed. The round is decided once the other side seals theirs."),
+    RoundResult.NO_DEAL: _l("No settlement in that round. Neither side sees the other's figure; "
+                            "the next round is open."),
+    RoundResult.EXHAUSTED: _l("No settlement in the last round: blind bidding has ended without agreement. "
+                              "Neither side sees the other's figure."),
 }
 
 
@@ -78,7 +80,7 @@ def propose_bidding(reference: str):
         except service.BiddingError as exc:
             form.form_errors.append(str(exc))
         else:
-            flash("Blind bidding proposed. It starts when the other side agrees.", "success")
+            flash(gettext("Blind bidding proposed. It starts when the other side agrees."), "success")
             return redirect(url_for("offers.bidding", reference=case.reference))
     return render_bidding(case, proposal_form=form, status=422)
 
@@ -97,19 +99,21 @@ def _answer(reference: str, agreement_id: int, move, message: str):
 @login_required
 def agree_bidding(reference: str, agreement_id: int):
     return _answer(reference, agreement_id, service.agree_bidding,
-                   "Both sides have agreed: round 1 is open. Seal your figure.")
+                   gettext("Both sides have agreed: round 1 is open. Seal your figure."))
 
 
 @bp.post("/<reference>/bidding/<int:agreement_id>/decline")
 @login_required
 def decline_bidding(reference: str, agreement_id: int):
-    return _answer(reference, agreement_id, service.decline_bidding, "You declined blind bidding.")
+    return _answer(reference, agreement_id, service.decline_bidding,
+                   gettext("You declined blind bidding."))
 
 
 @bp.post("/<reference>/bidding/<int:agreement_id>/withdraw")
 @login_required
 def withdraw_bidding(reference: str, agreement_id: int):
-    return _answer(reference, agreement_id, service.withdraw_bidding, "Your bidding proposal is withdrawn.")
+    return _answer(reference, agreement_id, service.withdraw_bidding,
+                   gettext("Your bidding proposal is withdrawn."))
 
 
 @bp.post("/<reference>/bidding/<int:agreement_id>/bids")
@@ -126,11 +130,12 @@ def submit_bid(reference: str, agreement_id: int):
             form.amount.errors = [*form.amount.errors, str(exc)]
         else:
             if result == RoundResult.SETTLED:
-                flash(f"Settled at {inr(agreement.settled_amount)}, the midpoint of the two figures. "
-                      "The settlement agreement is ready for signatures.", "success")
+                flash(gettext("Settled at %(amount)s, the midpoint of the two figures. The settlement "
+                              "agreement is ready for signatures.",
+                              amount=inr(agreement.settled_amount, language())), "success")
                 if "settlement.show" in current_app.view_functions:
                     return redirect(url_for("settlement.show", reference=case.reference))
             else:
-                flash(RESULT_FLASH[result], "success")
+                flash(str(RESULT_FLASH[result]), "success")
             return redirect(url_for("offers.bidding", reference=case.reference))
     return render_bidding(case, bid_form=form, status=422)

@@ -16,6 +16,7 @@ from arbitration.settlement.terms import TermsError
 from portal.accounts import Action, Role, Side, can, side_of
 from portal.cases import Case, today_ist
 from portal.cases import case_for as load_case
+from portal.i18n import gettext, language
 from portal.types import utcnow
 from portal.web.filters import inr
 from portal.web.forms import require_fresh_form
@@ -81,8 +82,13 @@ def _submit(case: Case, form: OfferForm, side: Side, parent: Offer | None, *, pr
         except TermsError as exc:
             form.form_errors.append(str(exc))
         else:
-            what = "proposal" if proposal else ("counter-offer" if parent else "offer")
-            flash(f"Your {what} of {inr(offer.total)} is on the table.", "success")
+            amount = inr(offer.total, language())
+            if proposal:
+                flash(gettext("Your proposal of %(amount)s is on the table.", amount=amount), "success")
+            elif parent:
+                flash(gettext("Your counter-offer of %(amount)s is on the table.", amount=amount), "success")
+            else:
+                flash(gettext("Your offer of %(amount)s is on the table.", amount=amount), "success")
             return redirect(url_for("offers.list_offers", reference=case.reference))
     if proposal:
         return render_offers(case, proposal_form=form, status=422)
@@ -120,10 +126,11 @@ def accept_offer(reference: str, offer_id: int):
     side = acting_side(case)
     agreement = service.accept_offer(offer, side=side, actor=current_user)
     if agreement is None:
-        flash("Your acceptance is recorded. The proposal settles once the other party accepts it too.",
-              "success")
+        flash(gettext("Your acceptance is recorded. The proposal settles once the other party accepts it "
+                      "too."), "success")
         return redirect(url_for("offers.list_offers", reference=case.reference))
-    flash(f"Accepted: {inr(offer.total)}. The settlement agreement is ready for signatures.", "success")
+    flash(gettext("Accepted: %(amount)s. The settlement agreement is ready for signatures.",
+                  amount=inr(offer.total, language())), "success")
     if "settlement.show" in current_app.view_functions:
         return redirect(url_for("settlement.show", reference=case.reference))
     return redirect(url_for("offers.list_offers", reference=case.reference))
@@ -137,7 +144,7 @@ def reject_offer(reference: str, offer_id: int):
     checked_form()
     side = acting_side(case)
     service.reject_offer(offer, side=side, actor=current_user)
-    flash("You rejected the offer. You can make one of your own.", "success")
+    flash(gettext("You rejected the offer. You can make one of your own."), "success")
     return redirect(url_for("offers.list_offers", reference=case.reference))
 
 
@@ -149,5 +156,5 @@ def withdraw_offer(reference: str, offer_id: int):
     offer = load_offer(case, offer_id)
     checked_form()
     service.withdraw_offer(offer, side=acting_side(case), actor=current_user)
-    flash("Withdrawn.", "success")
+    flash(gettext("Withdrawn."), "success")
     return redirect(url_for("offers.list_offers", reference=case.reference))

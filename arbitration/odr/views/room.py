@@ -16,6 +16,7 @@ from evidence import UploadRefused
 from portal.accounts import Action, can, require
 from portal.cases import Case, CaseStatus, fire, load_case
 from portal.extensions import db
+from portal.i18n import gettext
 from portal.web.boundary import keep_changes
 from portal.web.errors import error_response
 from portal.web.forms import require_fresh_form
@@ -122,7 +123,7 @@ def post_message(reference: str):
     message = post(form, case, Channel.ROOM)
     if message is None:
         return _room_page(case, form=form, status=422)
-    flash("Your message was posted.", "success")
+    flash(gettext("Your message was posted."), "success")
     return redirect(url_for("odr.room", reference=reference, _anchor=f"m{message.id}"))
 
 
@@ -167,7 +168,8 @@ def open_room(reference: str):
     require(current_user, OPEN_ROOM, case)
     require_fresh_form()
     fire(case, "open_negotiation", current_user)
-    flash("The ODR room is open. Everything said here stays between the members of the room.", "success")
+    flash(gettext("The ODR room is open. Everything said here stays between the members of the room."),
+          "success")
     return redirect(url_for("odr.room", reference=reference))
 
 
@@ -180,5 +182,5 @@ def request_conciliation(reference: str):
     if not form.validate_on_submit():
         return _room_page(case, status=422, conciliation_form=form)
     conciliation.request_conciliator(current_user, case, form.reason.data or "")
-    flash("Your request for a conciliator was sent to the institution.", "success")
+    flash(gettext("Your request for a conciliator was sent to the institution."), "success")
     return redirect(url_for("odr.room", reference=reference))

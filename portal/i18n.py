@@ -1,0 +1,75 @@
+"""The language a page, an e-mail or an SMS speaks: Flask-Babel, with the Hindi catalogue in
+translations/hi/LC_MESSAGES/messages.po (compiled to .mo by `make install`/`make install-test`).
+
+A page's language is decided by the feature that knows its reader (`decide_with`): the debtor's
+package answers for every page a debtor reaches (portal.debtor.language: the switch, the language
+remembered on its link, the notice served on it); a page nobody claims is English (staff pages).
+Work outside a request (a Celery task, a service) renders a party's message in its language inside
+`force_locale(language)`."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask, current_app, has_request_context, request
+from flask_babel import Babel, force_locale, get_locale, gettext, lazy_gettext, ngettext
+
+from portal.config import PROJECT_ROOT
+
+__all__ = ["LANGUAGES", "decide_with", "force_locale", "gettext", "init_i18n", "language",
+           "lazy_gettext", "localise_errors", "ngettext"]
+
+LANGUAGES = {"en": "English", "hi": "हिन्दी"}
+TRANSLATIONS = PROJECT_ROOT / "translations"
+
+babel = Babel()
+_deciders: list[tuple[frozenset[str], Callable[[], str | None]]] = []
+
+
+def decide_with(decider: Callable[[], str | None], *, blueprints: tuple[str, ...] = ()) -> None:
+    """Let `decider` name this request's language ("en", "hi"), or None when the page is not its.
+    One given `blueprints` is asked first, and only for their pages."""
+    entry = (frozenset(blueprints), decider)
+    if entry not in _deciders:
+        _deciders.append(entry)
+        _deciders.sort(key=lambda e: not e[0])     # the specific ones first
+
+
+def _select() -> str:
+    if has_request_context():
+        for blueprints, decide in _deciders:
+            if blueprints and request.blueprint not in blueprints:
+                continue
+            try:
+                chosen = decide()
+            except Exception:  # noqa: BLE001  (an error page must render even when the database is down)
+                current_app.logger.warning("page language undecided; English", exc_info=True)
+                return "en"
+            if chosen in LANGUAGES:
+                return chosen
+    return "en"
+
+
+def language() -> str:
+    """The language in force: the page's, or the one a task forced ("en" outside both)."""
+    locale = get_locale()
+    return locale.language if locale is not None and locale.language in LANGUAGES else "en"
+
+
+def localise_errors(form) -> None:
+    """A form's refusals in the page's language. Its labels and its own messages are lazy_gettext
+    already; WTForms' built-in messages and a service's refusal put on a field are found by their
+    English text (the features list those they may show, for extraction)."""
+    if form is None:
+        return
+    for f in form:
+        if f.errors and isinstance(f.errors, list):
+            f.errors = [gettext(str(e)) for e in f.errors]
+    if isinstance(getattr(form, "form_errors", None), list):
+        form.form_errors[:] = [gettext(str(e)) for e in form.form_errors]
+
+
+def init_i18n(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    babel.init_app(app, locale_selector=_select)
+    app.context_processor(lambda: {"lang": language()})
