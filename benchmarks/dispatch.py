@@ -31,7 +31,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -43,11 +42,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.serving_stack import (  # noqa: E402
     Run,
     beat,
-    build_template,
     drop_database,
     lost_and_duplicated,
     outbox_figures,
-    pg_available,
+    prepare,
     serve_all,
     settled,
     stack,
@@ -181,17 +179,8 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=2, help="processes of the dispatch worker")
     parser.add_argument("--only", nargs="*", choices=sorted(FAULTS), help="which runs (default: all)")
     args = parser.parse_args()
-    missing = pg_available()
-    if missing:
-        print(missing, file=sys.stderr)
-        return 2
-    os.environ.setdefault("SULAH_ENV", "development")
-    folder = Path(tempfile.mkdtemp(prefix="sulah-dispatch-"))
-    instance = folder / "instance"
-    template = f"sulah_dispatch_{os.getpid()}"
-    started = time.monotonic()
-    build_template(template, args.n, instance)
-    print(f"{args.n} signed notices per run (template built in {time.monotonic() - started:.0f} s); "
+    folder, instance, template, took = prepare("dispatch", args.n)
+    print(f"{args.n} signed notices per run (template built in {took:.0f} s); "
           f"{os.cpu_count()} CPUs; dispatch worker x{args.concurrency}, proof+default worker x1; "
           f"logs in {folder}", flush=True)
     print(f"{'run':8} {'pipeline/s':>10} {'smtplib/s':>10} {'ratio':>6} {'recvd':>6} {'lost':>5} {'dup':>4} "

@@ -24,7 +24,6 @@ import argparse
 import os
 import signal
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -40,12 +39,11 @@ from benchmarks.serving_stack import (  # noqa: E402 (the stack it shares with b
     WORKER_ENV,
     Run,
     beat,
-    build_template,
     drop_database,
     first_acceptance_kept,
     lost_and_duplicated,
     outbox_figures,
-    pg_available,
+    prepare,
     serve_all,
     settled,
     stack,
@@ -183,18 +181,9 @@ def main() -> int:
     parser.add_argument("n", nargs="?", type=int, default=50)
     parser.add_argument("--only", nargs="*", help="scenario names (or the start of them)")
     args = parser.parse_args()
-    missing = pg_available()
-    if missing:
-        print(missing, file=sys.stderr)
-        return 2
     chosen = [s for s in SCENARIOS if not args.only or any(s.name.startswith(o) for o in args.only)]
-    os.environ.setdefault("SULAH_ENV", "development")
-    folder = Path(tempfile.mkdtemp(prefix="sulah-faults-"))
-    instance = folder / "instance"
-    template = f"sulah_faults_{os.getpid()}"
-    started = time.monotonic()
-    build_template(template, args.n, instance)
-    print(f"{args.n} signed notices per scenario (template built in {time.monotonic() - started:.0f} s); "
+    folder, instance, template, took = prepare("faults", args.n)
+    print(f"{args.n} signed notices per scenario (template built in {took:.0f} s); "
           f"PostgreSQL {sa.make_url(PG_BASE).host}, private redis-server per scenario, logs in {folder}",
           flush=True)
     header = f"{'scenario':28} {'N':>4} {'sent':>5} {'lost':>5} {'dup':>4} {'time s':>7} {'proofs':>7} " \

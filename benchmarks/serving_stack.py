@@ -286,6 +286,23 @@ def stack(label: str, template: str, n: int, folder: Path, instance: Path) -> It
         drop_database(name)
 
 
+def prepare(label: str, n: int) -> tuple[Path, Path, str, float]:
+    """Check the services (exit 2 when one is missing), then a folder for logs and the instance, and
+    the template database with N signed notices: (folder, instance, template, seconds it took)."""
+    import tempfile
+
+    missing = pg_available()
+    if missing:
+        print(missing, file=sys.stderr)
+        raise SystemExit(2)
+    os.environ.setdefault("SULAH_ENV", "development")
+    folder = Path(tempfile.mkdtemp(prefix=f"sulah-{label}-"))
+    template = f"sulah_{label}_{os.getpid()}"
+    started = time.monotonic()
+    build_template(template, n, folder / "instance")
+    return folder, folder / "instance", template, time.monotonic() - started
+
+
 def pg_available() -> str | None:
     """None when PostgreSQL and redis-server are there; otherwise what is missing."""
     from tests.fakes.redis_server import PrivateRedis

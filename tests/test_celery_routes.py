@@ -3,6 +3,7 @@ routed task, published as the outbox publishes it, lands in its queue on a real 
 nowhere else; every other task stays on the default queue."""
 from __future__ import annotations
 
+import shlex
 import uuid
 
 import pytest
@@ -11,6 +12,7 @@ import redis
 from portal import config as portal_config
 from portal import create_app
 from portal.celery import ROUTED_QUEUES, TASK_QUEUES, all_queues, queue_for
+from portal.config import PROJECT_ROOT
 from tests.celery_apps import keep_celery_current
 
 
@@ -19,6 +21,14 @@ def test_queue_names_in_production_and_beside_a_private_default_queue():
     assert all_queues("celery") == ["celery", "render", "dispatch", "proof"]
     assert all_queues("t1") == ["t1", "t1.render", "t1.dispatch", "t1.proof"]
     assert sorted(set(TASK_QUEUES.values())) == sorted(ROUTED_QUEUES)
+
+
+def test_the_development_worker_takes_every_queue():
+    """`make run` has one worker (Procfile): it must consume the routed queues too, or no notice
+    would be served in development."""
+    line = next(x for x in (PROJECT_ROOT / "Procfile").read_text().splitlines() if x.startswith("worker:"))
+    args = shlex.split(line)
+    assert args[args.index("-Q") + 1].split(",") == all_queues("celery")
 
 
 @pytest.mark.redis
