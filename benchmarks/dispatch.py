@@ -67,19 +67,19 @@ def rate(times: list[float]) -> float:
     return (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 and times[-1] > times[0] else 0.0
 
 
-def notices_received(run: Run) -> list[tuple[float, str]]:
-    """(time received, Message-ID) of each notice e-mail the sink took (a dispatch carries its id
-    in X-Sulah-Dispatch; other mail, such as the creditor's, is left out)."""
+def notices_received(run: Run) -> list[tuple[float, str, tuple]]:
+    """(time received, Message-ID, the client's address) of each notice e-mail the sink took (a
+    dispatch carries its id in X-Sulah-Dispatch; other mail, such as the creditor's, is left out)."""
     behaviour = run.smtp.behaviour
     with behaviour.lock:
-        pairs = list(zip(behaviour.times, behaviour.received, strict=True))
-    headers = [(at, BytesHeaderParser().parsebytes(data)) for at, (_, _, data) in pairs]
-    return [(at, h["Message-ID"]) for at, h in headers if h["X-Sulah-Dispatch"]]
+        triples = list(zip(behaviour.times, behaviour.received, behaviour.peers, strict=True))
+    headers = [(at, BytesHeaderParser().parsebytes(data), peer) for at, (_, _, data), peer in triples]
+    return [(at, h["Message-ID"], peer) for at, h, peer in headers if h["X-Sulah-Dispatch"]]
 
 
-def per_message_id(received: list[tuple[float, str]]) -> tuple[int, int]:
+def per_message_id(received: list[tuple[float, str, tuple]]) -> tuple[int, int]:
     """(distinct Message-IDs received, copies beyond the first of any of them)."""
-    ids = Counter(message_id for _, message_id in received)
+    ids = Counter(message_id for _, message_id, _ in received)
     return len(ids), sum(c - 1 for c in ids.values() if c > 1)
 
 
@@ -116,7 +116,8 @@ def smtplib_rate(run: Run, folder: Path) -> float:
     return rate(behaviour.times[before:])
 
 
-def one_run(kind: str, template: str, n: int, folder: Path, instance: Path, concurrency: int) -> dict:
+def one_run(kind: str, template: str, n: int, folder: Path, instance: Path, concurrency: int,
+            proof_later: bool) -> dict:
     from sqlalchemy.exc import SQLAlchemyError
 
     from portal import audit
@@ -125,7 +126,7 @@ def one_run(kind: str, template: str, n: int, folder: Path, instance: Path, conc
     load_before = os.getloadavg()[0]
     with stack(kind, template, n, folder, instance) as (run, _app):
         ids = serve_all(1)  # N tasks wait on the dispatch queue, their proof refreshes on the proof queue
-        run.start_worker(("default", "proof", "render"))
+        run.start_worker(("default",) if proof_later else ("default", "proof", "render"))
 
         def start_dispatch():
             run.start_worker(("dispatch",), concurrency=concurrency)
@@ -148,13 +149,16 @@ def one_run(kind: str, template: str, n: int, folder: Path, instance: Path, conc
                 db.session.remove()
             if mails_done_at is None and sent == len(ids):
                 mails_done_at = time.monotonic()
+                if proof_later:  # the proof worker as if on another host: not beside the dispatches
+                    run.start_worker(("proof", "render"))
             if done and (fault_thread is None or not fault_thread.is_alive()):
                 break
             time.sleep(2)
         proofs_s = time.monotonic() - started
         time.sleep(3)  # let a late duplicate arrive, if there is one
         notices = notices_received(run)
-        times = [at for at, _ in notices]
+        times = [at for at, _, _ in notices]
+        connections = len({peer for _, _, peer in notices})
         pipeline = rate(times)
         last_mail_s = times[-1] - started if times else float("nan")
         received, lost, duplicated = lost_and_duplicated(run.copies())
@@ -167,7 +171,8 @@ def one_run(kind: str, template: str, n: int, folder: Path, instance: Path, conc
     return {"kind": kind, "n": n, "pipeline": pipeline, "smtplib": plain,
             "ratio": pipeline / plain if plain else 0.0, "received": received, "lost": lost,
             "duplicated": duplicated, "message_ids": message_ids, "id_duplicates": id_duplicates,
-            "complete": done, "last_mail_s": last_mail_s, "proofs_s": proofs_s, "proofs_current": current,
+            "complete": done, "last_mail_s": last_mail_s, "connections": connections, "proofs_s": proofs_s,
+            "proofs_current": current,
             "ledger": "ok" if report.ok else "BROKEN: " + "; ".join(report.problems),
             "load": (load_before, load_during), "notes": [*run.notes, figures]}
 
@@ -178,10 +183,13 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="how many clean runs")
     parser.add_argument("--concurrency", type=int, default=2, help="processes of the dispatch worker")
     parser.add_argument("--only", nargs="*", choices=sorted(FAULTS), help="which runs (default: all)")
+    parser.add_argument("--proof-later", action="store_true",
+                        help="start the proof worker once every e-mail is sent (as on hosts of its own)")
     args = parser.parse_args()
     folder, instance, template, took = prepare("dispatch", args.n)
     print(f"{args.n} signed notices per run (template built in {took:.0f} s); "
-          f"{os.cpu_count()} CPUs; dispatch worker x{args.concurrency}, proof+default worker x1; "
+          f"{os.cpu_count()} CPUs; dispatch worker x{args.concurrency}, proof+default worker x1"
+          f"{' (proof worker started after the last e-mail)' if args.proof_later else ''}; "
           f"logs in {folder}", flush=True)
     print(f"{'run':8} {'pipeline/s':>10} {'smtplib/s':>10} {'ratio':>6} {'recvd':>6} {'lost':>5} {'dup':>4} "
           f"{'ids':>5} {'id dup':>6} {'mails s':>8} {'proofs s':>8} {'load':>10}  ledger", flush=True)
@@ -190,7 +198,7 @@ def main() -> int:
     try:
         for kind in kinds:
             for _ in range(args.runs if kind == "clean" else 1):
-                r = one_run(kind, template, args.n, folder, instance, args.concurrency)
+                r = one_run(kind, template, args.n, folder, instance, args.concurrency, args.proof_later)
                 results.append(r)
                 failures += bool(r["lost"] or r["duplicated"] or not r["complete"] or r["ledger"] != "ok")
                 print(f"{kind:8} {r['pipeline']:>10.1f} {r['smtplib']:>10.1f} {r['ratio']:>6.2f} "
@@ -198,6 +206,8 @@ def main() -> int:
                       f"{r['id_duplicates']:>6} {r['last_mail_s']:>8.1f} {r['proofs_s']:>8.1f} "
                       f"{r['load'][0]:>4.1f}/{r['load'][1]:<4.1f}  {r['ledger']}"
                       f"{'' if r['complete'] else ' (INCOMPLETE)'}", flush=True)
+                print(f"{'':10}{r['connections']} SMTP connections carried the {r['received']} notices",
+                      flush=True)
                 for note in r["notes"]:
                     print(f"{'':10}{note}", flush=True)
     finally:
