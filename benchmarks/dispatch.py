@@ -124,7 +124,11 @@ def one_run(kind: str, template: str, n: int, folder: Path, instance: Path, conc
     from portal.extensions import db
 
     load_before = os.getloadavg()[0]
-    with stack(kind, template, n, folder, instance) as (run, _app):
+    with stack(kind, template, n, folder, instance) as (run, app):
+        # The production republishing interval: the faults' 20 s republishes most of a long queue
+        # (the claim skips the copies, but each costs a worker a task). A worker's lost task is
+        # found by the dispatch sweep, not by republishing.
+        app.config["OUTBOX_REPUBLISH_SECONDS"] = 300.0
         ids = serve_all(1)  # N tasks wait on the dispatch queue, their proof refreshes on the proof queue
         run.start_worker(("default",) if proof_later else ("default", "proof", "render"))
 
