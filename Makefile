@@ -34,11 +34,12 @@ export PYTHONUNBUFFERED := 1
 export SULAH_ENV ?= development
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help run test test-latest lint lock install install-test system-deps migrate seed \
+.PHONY: help run run-scaled test test-latest lint lock install install-test system-deps migrate seed \
         worker-ping lock-check translations messages
 
 help:
 	@echo "make run          install the runtime from the lock, migrate, seed demo data, start web + worker + mail sink"
+	@echo "make run-scaled   the production topology here: PostgreSQL, Redis, 2 gunicorns, a worker per queue, beat"
 	@echo "make test         the test suite on SQLite, then on PostgreSQL (ARGS='...' passes pytest arguments)"
 	@echo "make lint         ruff and lint-imports (the package boundaries in pyproject.toml)"
 	@echo "make lock         re-resolve uv.lock to the newest versions pyproject.toml allows (PACKAGE=x: only x)"
@@ -49,6 +50,12 @@ run: install migrate seed
 	@echo "Sulah on http://127.0.0.1:$(SULAH_PORT)  (mail: http://127.0.0.1:$(SULAH_PORT)/dev/outbox; Ctrl-C stops all)"
 	@# honcho answers Ctrl-C by stopping every process and exiting 130: a clean stop, not an error.
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho --procfile Procfile start || [ $$? -eq 130 ]
+
+# The production topology on this machine (README, "Deployment"): PostgreSQL and Redis, two gunicorn
+# processes, a Celery worker per queue, one beat, the mail sink (Procfile.scaled). SULAH_PORT2 is the
+# second web port; DATABASE_URL and SULAH_REDIS_URL point elsewhere than 127.0.0.1.
+run-scaled: install
+	BIN=$(BIN) scripts/run-scaled.sh || [ $$? -eq 130 ]
 
 test: install-test
 	scripts/system-deps.sh --browser

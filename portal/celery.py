@@ -11,6 +11,29 @@ from portal.database import expecting_writes
 
 log = logging.getLogger(__name__)
 
+# Which queue each kind of work waits in, so that one kind cannot hold up another: a batch of 500
+# notice dispatches must not delay a one-time code's e-mail (the default queue), and rendering
+# certificates or drafts (~150 ms of CPU each) must not sit in front of a dispatch. Every task not
+# named here runs on the default queue. Workers are started per queue (Procfile.scaled).
+TASK_QUEUES = {
+    "notices.draft_batch_item": "render",
+    "notices.send_dispatch": "dispatch",
+    "notices.refresh_delivery_proof": "proof",
+}
+ROUTED_QUEUES = ("render", "dispatch", "proof")
+
+
+def queue_for(default: str, kind: str) -> str:
+    """The name of the `kind` queue beside the default queue `default`: plain "dispatch" beside the
+    default "celery"; "<default>.dispatch" beside any other (a test's or benchmark's private queues
+    on a shared broker, each set its own)."""
+    return kind if default == "celery" else f"{default}.{kind}"
+
+
+def all_queues(default: str) -> list[str]:
+    """Every queue of a deployment whose default queue is `default` (for `celery worker -Q`)."""
+    return [default, *(queue_for(default, kind) for kind in ROUTED_QUEUES)]
+
 
 def celery_init_app(app: Flask) -> Celery:
     class FlaskTask(Task):
@@ -34,6 +57,13 @@ def celery_init_app(app: Flask) -> Celery:
 
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(app.config["CELERY"])
+
+    def route(name, args, kwargs, options, task=None, **kw):
+        kind = TASK_QUEUES.get(name)
+        # Read at routing time: a test or benchmark may point the app at a private default queue.
+        return {"queue": queue_for(celery_app.conf.task_default_queue, kind)} if kind else None
+
+    celery_app.conf.task_routes = (route,)
     celery_app.conf.beat_schedule = {
         "outbox-relay": {"task": "portal.tasks.relay_outbox", "schedule": 15.0},
         "audit-verify-nightly": {"task": "portal.tasks.verify_audit_ledger", "schedule": 24 * 3600.0},

@@ -77,6 +77,10 @@ class Config:
         self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER", "Sulah <no-reply@sulah.localhost>")
         self.OUTBOX_PATH = inst / "outbox"
         self.MAIL_TIMEOUT = float(env.get("MAIL_TIMEOUT", 30))
+        # A worker keeps its SMTP connection open between messages (portal/adapters/mail.py): for at
+        # most this many idle seconds (0: a new connection per message), and this many messages.
+        self.MAIL_CONNECTION_IDLE_SECONDS = float(env.get("MAIL_CONNECTION_IDLE_SECONDS", 30))
+        self.MAIL_CONNECTION_MAX_MESSAGES = int(env.get("MAIL_CONNECTION_MAX_MESSAGES", 100))
         # DKIM signing of served notices (dkimpy) when all three are set.
         self.MAIL_DKIM_SELECTOR = env.get("MAIL_DKIM_SELECTOR")
         self.MAIL_DKIM_DOMAIN = env.get("MAIL_DKIM_DOMAIN")

@@ -13,12 +13,14 @@ from portal import adapters
 log = logging.getLogger(__name__)
 
 
-@shared_task(name="portal.tasks.ping")
-def ping(nonce: str) -> dict:
-    """Round-trip check: proves a worker took the task off the broker and ran it in the app."""
+@shared_task(name="portal.tasks.ping", bind=True)
+def ping(self, nonce: str) -> dict:
+    """Round-trip check: proves a worker took the task off the broker and ran it in the app. `node`
+    is the worker's Celery name (`-n dispatch@host`) and `queue` the queue it came from."""
     from flask import current_app
 
     return {"nonce": nonce, "worker": f"{socket.gethostname()}:{os.getpid()}",
+            "node": self.request.hostname, "queue": (self.request.delivery_info or {}).get("routing_key"),
             "database": current_app.config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0]}
 
 

@@ -118,13 +118,14 @@ def test_serving_while_the_broker_is_down_succeeds_and_goes_out_when_it_returns(
         (dispatch,) = db.session.scalars(select(Dispatch).where(Dispatch.notice_id == notice.id))
         assert dispatch.status == DispatchStatus.QUEUED
         pending = rows()
-        # The dispatch and the proof refresh for its `queued` event.
-        assert sorted(r.task for r in pending) == ["notices.refresh_delivery_proof", "notices.send_dispatch"]
+        # The dispatch alone: its `queued` event is bookkeeping and makes no certificate of its own
+        # (notices/serving/timeline.py, BOOKKEEPING); the `dispatched` event's refresh follows it.
+        assert [r.task for r in pending] == ["notices.send_dispatch"]
         assert all(r.published_at is None and r.done_at is None for r in pending)
-        assert box.relay() == {"due": 2, "published": 0}  # still down: left for the next run
+        assert box.relay() == {"due": 1, "published": 0}  # still down: left for the next run
     assert outbox() == []
     # The broker is back: the beat's relay publishes what waited; nobody served the notice again.
-    assert box.relay() == {"due": 2, "published": 2}
+    assert box.relay() == {"due": 1, "published": 1}
     db.session.expire_all()
     assert db.session.get(Dispatch, dispatch.id).status == DispatchStatus.SENT
     assert [m["To"] for m in outbox()].count("debtor@example.in") == 1
@@ -144,7 +145,7 @@ def test_broker_down_loses_no_code_alert_or_proof_refresh(app, db_session, outbo
         onetime_codes.issue_and_send("debtor_link", "link:1", "email", "debtor@example.in",
                                      what="open your notice", case=case)
         mail.queue(message(creditor.email))  # an alert to the creditor
-        timeline.record(notice, EventKind.QUEUED, source="sulah", raw=b"outbox test")
+        timeline.record(notice, EventKind.DISPATCHED, source="smtp", raw=b"250 2.0.0 Ok: outbox test")
         commit()
         assert box.pending_count() == 3
     assert db.session.scalar(select(DeliveryProof).where(DeliveryProof.notice_id == notice.id)) is None

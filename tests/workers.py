@@ -7,11 +7,15 @@ import subprocess
 import sys
 import uuid
 
+from portal.celery import all_queues
 from portal.config import PROJECT_ROOT
 
 
 def start_worker_process(url: str, queue: str, smtp_port: int, instance, log_path, *, broker: str | None = None,
-                         extra_env: dict[str, str] | None = None):
+                         extra_env: dict[str, str] | None = None, queues: list[str] | None = None,
+                         concurrency: int = 1):
+    """A worker whose default queue is `queue`, consuming `queues` (default: every queue beside it,
+    portal.celery.all_queues)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CELERY_", "MAIL_"))}
     env.update(SULAH_INSTANCE=str(instance), SULAH_ENV="development", DATABASE_URL=url,
                CELERY_BROKER_URL=broker or os.environ.get("SULAH_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
@@ -20,7 +24,7 @@ def start_worker_process(url: str, queue: str, smtp_port: int, instance, log_pat
                PYTHONUNBUFFERED="1")
     env.update(extra_env or {})
     command = [sys.executable, "-m", "celery", "--app", "wsgi:celery", "worker", "--pool", "prefork",
-               "--concurrency", "1", "--loglevel", "INFO", "-Q", queue, "--without-gossip",
+               "--concurrency", str(concurrency), "--loglevel", "INFO", "-Q", ",".join(queues or all_queues(queue)), "--without-gossip",
                "--without-mingle", "--without-heartbeat", "--hostname", f"{uuid.uuid4().hex[:8]}@%h"]
     with log_path.open("ab") as log:  # the child keeps its own descriptor
         return subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

@@ -37,7 +37,8 @@ def latest(served: Served | int) -> DeliveryProof | None:
 def stale(now: datetime, limit: int = 500) -> list[int | str]:
     """Notices (their ids) and served documents (their keys, "d3") whose latest certificate counts
     fewer events than their timeline holds, the last event older than PROOF_STALE_SECONDS (its own
-    refresh had that long to run)."""
+    refresh had that long to run), and the events it lacks (the newest ones) not all bookkeeping
+    (timeline.BOOKKEEPING: those wait for the next dispatch or receipt event)."""
     quiet = now - timedelta(seconds=current_app.config["PROOF_STALE_SECONDS"])
     out: list[int | str] = []
     owners = ((DeliveryEvent.notice_id, Notice, Notice.signed_pdf_sha256),
@@ -49,13 +50,21 @@ def stale(now: datetime, limit: int = 500) -> list[int | str]:
                   .where(column.is_not(None)).group_by(column).subquery())
         proofs = (select(proof_column.label("owner"), func.max(DeliveryProof.events_count).label("n"))
                   .where(proof_column.is_not(None)).group_by(proof_column).subquery())
-        ids = db.session.scalars(
-            select(events.c.owner).join(model, model.id == events.c.owner)
+        behind = db.session.execute(
+            select(events.c.owner, events.c.n - func.coalesce(proofs.c.n, 0))
+            .join(model, model.id == events.c.owner)
             .outerjoin(proofs, proofs.c.owner == events.c.owner)
             .where(signed.is_not(None), events.c.last <= quiet, events.c.n > func.coalesce(proofs.c.n, 0))
-            .order_by(events.c.owner).limit(limit - len(out)))
-        out += [i if model is Notice else f"d{i}" for i in ids]
+            .order_by(events.c.owner).limit(limit - len(out))).all()
+        out += [i if model is Notice else f"d{i}" for i, missing in behind if _proves(column, i, missing)]
     return out
+
+
+def _proves(column, owner_id: int, missing: int) -> bool:
+    """Whether the newest `missing` events of the owner include one that is not bookkeeping."""
+    kinds = db.session.scalars(select(DeliveryEvent.kind).where(column == owner_id)
+                               .order_by(DeliveryEvent.id.desc()).limit(missing))
+    return any(kind not in timeline.BOOKKEEPING for kind in kinds)
 
 
 def render(notice: Served, version: int) -> bytes:

@@ -23,6 +23,11 @@ from portal.extensions import db
 from portal.types import utcnow
 
 RAW_LIMIT = 256 * 1024  # larger payloads keep only their hash
+# The platform's own scheduling (queued, a retry planned, deferred to the contact window): no act of
+# dispatch or receipt, nothing the certificate proves changes. Each is listed in the next version a
+# dispatch or receipt event makes, never a version of its own (a batch of 500 notices made 500
+# certificates of "queued" that the "dispatched" ones replaced seconds later; issue 22).
+BOOKKEEPING = frozenset({EventKind.QUEUED, EventKind.RETRY, EventKind.DEFERRED})
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,8 @@ def record(notice: Served, kind: EventKind, *, source: str, raw: bytes, dispatch
         "event_id": event.id, "source": source, "provider_ref": provider_ref,
         "occurred_at": event.occurred_at.isoformat(), "payload_sha256": sha})
     receipt.settle(notice, kind)  # a clock that runs from receipt starts here (IT Act s.13(2))
-    refresh_proof_after_commit(notice)  # one refresh per notice or document per transaction
+    if kind not in BOOKKEEPING:
+        refresh_proof_after_commit(notice)  # one refresh per notice or document per transaction
     return event
 
 

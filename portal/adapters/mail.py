@@ -2,7 +2,12 @@
 optionally DKIM-signed, with the receiving server's reply kept as proof of dispatch."""
 from __future__ import annotations
 
+import os
 import smtplib
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
@@ -38,15 +43,119 @@ def build(msg: Message) -> EmailMessage:
 
 def send(msg: Message) -> str:
     """Send and return the Message-ID. Raises OSError/SMTPException on failure (callers retry)."""
-    cfg = current_app.config
     em = build(msg)
-    with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=30) as smtp:
-        if cfg["MAIL_USE_STARTTLS"]:
-            smtp.starttls()
-        if cfg.get("MAIL_USERNAME"):
-            smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"])
+    with connection() as smtp:
         smtp.send_message(em)
     return em["Message-ID"]
+
+
+# --- one SMTP connection per worker process (per thread under the threads pool), kept open ------
+# Opening a connection (TCP, EHLO, STARTTLS, AUTH) costs more than a small message; a worker that
+# sends a batch of notices keeps one open and sends every message over it. It is dropped after any
+# error (the next send opens a new one), after MAIL_CONNECTION_MAX_MESSAGES messages, and when it
+# has been idle MAIL_CONNECTION_IDLE_SECONDS (servers close idle clients; 0 turns reuse off).
+
+class _Held:
+    """A thread's open connection. Closed when replaced, and when its thread ends (no socket is left
+    for the garbage collector)."""
+
+    def __init__(self) -> None:
+        self.smtp: smtplib.SMTP | None = None
+        self.key: tuple = ()
+        self.sent = 0
+        self.last_used = 0.0
+        self.fresh = True
+
+    def drop(self) -> None:
+        smtp, self.smtp, self.sent = self.smtp, None, 0
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                smtp.close()
+
+    def __del__(self) -> None:
+        if self.smtp is not None:
+            self.smtp.close()
+
+
+_local = threading.local()
+opened = 0  # connections opened by this process (read by the tests)
+
+
+def _held() -> _Held:
+    held = getattr(_local, "held", None)
+    if held is None:
+        held = _local.held = _Held()
+    return held
+
+
+def _open(cfg) -> smtplib.SMTP:
+    global opened
+    smtp = smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=cfg.get("MAIL_TIMEOUT", 30))
+    try:
+        smtp.ehlo()
+        if cfg["MAIL_USE_STARTTLS"]:
+            smtp.starttls()
+            smtp.ehlo()
+        if cfg.get("MAIL_USERNAME"):
+            smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"])
+    except BaseException:
+        smtp.close()
+        raise
+    opened += 1
+    return smtp
+
+
+@contextmanager
+def connection() -> Iterator[smtplib.SMTP]:
+    """An open, logged-in connection to the configured server: this thread's kept one when it is
+    fresh, otherwise a new one. Any exception inside drops it (a half-finished transaction must not
+    carry over to the next message)."""
+    cfg = current_app.config
+    idle = cfg.get("MAIL_CONNECTION_IDLE_SECONDS", 0)
+    if not idle:
+        smtp = _open(cfg)
+        _held().fresh = True
+        try:
+            yield smtp
+        finally:
+            try:
+                smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                smtp.close()
+        return
+    held = _held()
+    key = (os.getpid(), cfg["MAIL_SERVER"], cfg["MAIL_PORT"], cfg["MAIL_USE_STARTTLS"],
+           cfg.get("MAIL_USERNAME"))
+    now = time.monotonic()
+    if held.smtp is not None and (held.key != key or now - held.last_used > idle
+                                  or held.sent >= cfg.get("MAIL_CONNECTION_MAX_MESSAGES", 100)):
+        if held.key[:1] != (os.getpid(),):  # inherited over a fork: the parent's session, not ours
+            held.smtp.close()  # our copy of the descriptor only; no QUIT on the parent's session
+            held.smtp = None
+        held.drop()
+    held.fresh = held.smtp is None
+    if held.smtp is None:
+        held.smtp, held.key = _open(cfg), key
+    try:
+        yield held.smtp
+    except BaseException:
+        held.drop()
+        raise
+    held.sent += 1
+    held.last_used = time.monotonic()
+
+
+def close_connection() -> None:
+    """Close this thread's kept connection, if any (worker shutdown, tests)."""
+    _held().drop()
+
+
+def _held_fresh() -> bool:
+    """Whether the connection just handed out was opened for this send (not kept from an earlier)."""
+    held = getattr(_local, "held", None)
+    return held is None or held.fresh
 
 
 def queue(msg: Message) -> None:
@@ -102,23 +211,30 @@ def deliver(em: EmailMessage, *, envelope_from: str, recipient: str) -> SmtpRece
     cfg = current_app.config
     data = dkim_sign(em.as_bytes(policy=SMTP_POLICY))
     server = f"{cfg['MAIL_SERVER']}:{cfg['MAIL_PORT']}"
-    try:
-        with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=cfg.get("MAIL_TIMEOUT", 30)) as smtp:
-            smtp.ehlo()
-            if cfg["MAIL_USE_STARTTLS"]:
-                smtp.starttls()
-                smtp.ehlo()
-            if cfg.get("MAIL_USERNAME"):
-                smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"])
-            for step in (lambda: smtp.mail(envelope_from), lambda: smtp.rcpt(recipient)):
-                code, reply = step()
-                if code >= 400:
-                    raise _classify(smtplib.SMTPResponseException(code, reply))
-            code, reply = smtp.data(data)
-            if code != 250:
-                raise _classify(smtplib.SMTPResponseException(code, reply))
-    except smtplib.SMTPResponseException as exc:
-        raise _classify(exc) from exc
-    except (OSError, smtplib.SMTPException) as exc:  # refused, reset, timeout, disconnected
-        raise SmtpTransient(f"{server}: {exc}") from exc
-    return SmtpReceipt(em["Message-ID"], code, reply.decode(errors="replace"), server)
+    for last_try in (False, True):
+        reused, at_data = False, False
+        try:
+            with connection() as smtp:
+                reused = not _held_fresh()
+                for step in (lambda: smtp.mail(envelope_from), lambda: smtp.rcpt(recipient)):
+                    code, reply = step()
+                    if code >= 400:
+                        raise smtplib.SMTPResponseException(code, reply)
+                at_data = True
+                code, reply = smtp.data(data)
+                if code != 250:
+                    raise smtplib.SMTPResponseException(code, reply)
+            return SmtpReceipt(em["Message-ID"], code, reply.decode(errors="replace"), server)
+        except (smtplib.SMTPServerDisconnected, smtplib.SMTPResponseException) as exc:
+            # A kept connection the server had closed meanwhile (idle timeout, restart) fails before
+            # DATA, with none of the message sent: once more, on a new connection. A failure during
+            # DATA is not retried here: the server may have the message (the dispatch's retry decides).
+            closed = isinstance(exc, smtplib.SMTPServerDisconnected) or exc.smtp_code == 421
+            if reused and closed and not at_data and not last_try:
+                continue
+            if isinstance(exc, smtplib.SMTPResponseException):
+                raise _classify(exc) from exc
+            raise SmtpTransient(f"{server}: {exc}") from exc
+        except (OSError, smtplib.SMTPException) as exc:  # refused, reset, timeout
+            raise SmtpTransient(f"{server}: {exc}") from exc
+    raise AssertionError("unreachable")  # the loop returns or raises

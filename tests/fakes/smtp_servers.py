@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+import time
 from email import message_from_bytes, policy
 
 from aiosmtpd.controller import Controller
@@ -24,6 +25,8 @@ class Behaviour:
         self.busy: dict[str, int] = {}          # recipient -> answer RCPT with 451 this many times
         self.stall_seconds = 0.0                # sleep before answering DATA
         self.received: list[tuple[str, list[str], bytes]] = []  # (mail from, rcpts, data)
+        self.peers: list[tuple[str, int]] = []  # the client's address for each message received
+        self.times: list[float] = []  # time.monotonic() at each message received
         self.lock = threading.Lock()
         self.data_started = threading.Event()
 
@@ -54,6 +57,8 @@ class _Handler:
                 self.b.temp_fail_next -= 1
                 return "451 4.3.0 Try again later"
             self.b.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+            self.b.peers.append(tuple(session.peer[:2]))
+            self.b.times.append(time.monotonic())
             n = len(self.b.received)
         return f"250 2.0.0 Ok: queued as TEST{n:04d}"
 

@@ -28,12 +28,16 @@ def demo_pkcs12(name: str) -> bytes:
     return make_demo_pkcs12(name, b"pw")
 
 
-def signed_notice(*, mobile: str | None = "+919812345678", window: dict | None = None, **case_kw):
+def signed_notice(*, mobile: str | None = "+919812345678", window: dict | None = None, creditor=None,
+                  **case_kw):
     """A creditor, its advocate and a case whose notice is signed; the contact window is the whole
-    day unless `window` says otherwise. Returns (creditor, advocate, case, notice)."""
-    creditor = CreditorFactory()
-    for key, value in (window or ALWAYS).items():
-        setattr(creditor.organization, key, value)
+    day unless `window` says otherwise. Returns (creditor, advocate, case, notice). `creditor`: one
+    from an earlier call, for another case of the same creditor (a batch); each call has an advocate
+    of its own (an approval takes a fresh two-factor code)."""
+    if creditor is None:
+        creditor = CreditorFactory()
+        for key, value in (window or ALWAYS).items():
+            setattr(creditor.organization, key, value)
     advocate = AdvocateFactory(name="Adv. Meera Iyer")
     EngagementFactory(org_id=creditor.org_id, advocate_id=advocate.id)
     case = CaseFactory(creditor=creditor.organization, _status=CaseStatus.FILED, advocate_id=advocate.id,

@@ -20,6 +20,7 @@ from notices.serving import dispatch as dispatching
 from notices.serving.models import ChannelKind, Dispatch
 from notices.serving.states import DispatchStatus
 from notices.serving.tasks import sweep_dispatches
+from portal.celery import all_queues
 from portal.database import commit
 from portal.extensions import db
 from tests.celery_apps import keep_celery_current
@@ -103,7 +104,9 @@ def test_smtp_down_for_a_while_then_every_notice_goes_out_once(stack):
     app, celery_app, smtp, _url, _queue = stack
     smtp.stop()
     ids = serve_debtors(3)
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+    # Dispatches and proof refreshes go to their own queues beside the default one (portal/celery.py).
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30,
+                      queues=all_queues(celery_app.conf.task_default_queue)):
         wait_until(lambda: all(fresh(i).attempts >= 2 for i in ids), 30, "failed attempts while SMTP is down")
         assert DispatchStatus.SENT not in statuses(ids)  # queued, or mid-attempt
         smtp.start()

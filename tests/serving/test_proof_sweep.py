@@ -39,7 +39,7 @@ def current(notice_id: int) -> bool:
 
 def test_sweep_refreshes_a_certificate_whose_refresh_was_lost(app, db_session, monkeypatch):
     _creditor, _adv, _case, notice = signed_notice(mobile=None)
-    timeline.record(notice, EventKind.QUEUED, source="sulah", raw=b"proof sweep test")
+    timeline.record(notice, EventKind.DELIVERED, source="sulah", raw=b"proof sweep test")
     db.session.execute(delete(OutboxMessage))  # its refresh is lost for good
     commit()
     assert not current(notice.id)
@@ -49,6 +49,31 @@ def test_sweep_refreshes_a_certificate_whose_refresh_was_lost(app, db_session, m
     assert sweep_stale_proofs.run() == 1  # eager: the refresh runs once the sweep commits
     assert current(notice.id)
     assert proof.stale(utcnow()) == []
+
+
+def test_bookkeeping_events_make_no_version_of_their_own(app, db_session, monkeypatch):
+    """Queued, a retry planned, deferred: nothing the certificate proves changed, so no refresh is
+    queued and the sweep leaves them; the next dispatch or receipt event's version lists them."""
+    monkeypatch.setitem(app.config, "PROOF_STALE_SECONDS", 0)
+    _creditor, _adv, _case, notice = signed_notice(mobile=None)
+    db.session.execute(delete(OutboxMessage))
+    for kind in (EventKind.QUEUED, EventKind.RETRY, EventKind.DEFERRED):
+        timeline.record(notice, kind, source="sulah", raw=f"bookkeeping {kind}".encode())
+    refreshes = select(func.count(OutboxMessage.id)).where(OutboxMessage.task == "notices.refresh_delivery_proof")
+    assert db.session.scalar(refreshes) == 0
+    commit()
+    assert proof.latest(notice.id) is None
+    assert proof.stale(utcnow()) == []
+    timeline.record(notice, EventKind.DISPATCHED, source="smtp", raw=b"250 2.0.0 Ok: queued as X1")
+    assert db.session.scalar(refreshes) == 1
+    commit()  # eager: the refresh runs after the commit
+    latest = proof.latest(notice.id)
+    assert latest.version == 1
+    assert latest.events_count == len(timeline.events_for(notice))  # the bookkeeping ones included
+    timeline.record(notice, EventKind.RETRY, source="sulah", raw=b"a later retry")
+    commit()
+    assert proof.latest(notice.id).version == 1
+    assert proof.stale(utcnow()) == []  # behind by a bookkeeping event only
 
 
 @pytest.mark.redis
