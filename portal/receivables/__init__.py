@@ -15,6 +15,9 @@ def init_receivables(app: Flask) -> None:
     from portal.receivables.blueprint import bp
 
     app.register_blueprint(bp)
+    from portal.receivables.commands import collections_cli
+
+    app.cli.add_command(collections_cli)
     from notices import other_contacts
     from portal.receivables.conduct import reminder_contacts_today
 

@@ -2,6 +2,8 @@
 settings, statement and promises (/collections/debtors/<id>)."""
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -11,7 +13,7 @@ from portal.cases import Case, Party, today_ist
 from portal.extensions import db
 from portal.formfields import choices
 from portal.payments import PaymentReport, ReportStatus, confirm_report, reject_report
-from portal.receivables import access, calls, charts, link_words, policies, promises, queue, statement
+from portal.receivables import access, calls, charts, link_words, policies, promises, queue, rollup, statement
 from portal.receivables import portfolio as portfolio_figures
 from portal.receivables.blueprint import bp
 from portal.receivables.forms import (
@@ -172,21 +174,48 @@ def cancel_promise(promise_id: int):
     return redirect(url_for("receivables.debtor", party_id=promise.party_id))
 
 
+def _rolled_up(org_id: int) -> Organization:
+    """The organisation, its rolled-up figures made on the first visit if the beat has not yet."""
+    org = db.session.get(Organization, org_id)
+    if rollup.snapshot(org_id) is None:
+        portfolio_figures.refresh(org, today_ist())
+    return org
+
+
+def _after(raw: str | None) -> tuple[int, Decimal, int] | None:
+    """The queue's next-page key from ?after=score_outstanding_party (made by the page itself)."""
+    if not raw:
+        return None
+    parts = raw.split("_")
+    try:
+        if len(parts) != 3 or len(raw) > 60:
+            raise ValueError
+        key = (int(parts[0]), Decimal(parts[1]), int(parts[2]))
+        if not key[1].is_finite():
+            raise ValueError
+    except (ValueError, InvalidOperation):
+        abort(400, "The page link is not valid; start from the first page.")
+    return key
+
+
 def _today_page(org_id: int, everyone: bool, *, answer_form=None, answering: int | None = None,
-                call_form=None, calling: tuple[int, int] | None = None, status: int = 200):
-    work = queue.today_for(db.session.get(Organization, org_id), current_user, today_ist(), everyone=everyone)
+                call_form=None, calling: tuple[int, int] | None = None, status: int = 200, after=None):
+    work = queue.today_for(_rolled_up(org_id), current_user, today_ist(), everyone=everyone, after=after)
     owners = {u.id: u.name for u in db.session.scalars(select(User).where(User.org_id == org_id))}
+    next_key = (f"{work.next_after[0]}_{work.next_after[1]}_{work.next_after[2]}"
+                if work.next_after else None)
     return render_template("receivables/today.html", q=work, everyone=everyone, owners=owners,
                            answer_form=answer_form or AnswerForm(formdata=None), answering=answering,
                            call_form=call_form or CallForm(formdata=None), calling=calling,
-                           outcomes=calls.OUTCOMES), status
+                           outcomes=calls.OUTCOMES, next_key=next_key, first_page=after is None,
+                           refresh_minutes=rollup.REFRESH_MINUTES, limit=queue.SECTION_LIMIT), status
 
 
 @bp.get("/collections/today")
 @login_required
 def today():
     org_id = access.require_staff(current_user)
-    return _today_page(org_id, request.args.get("all") == "1")
+    return _today_page(org_id, request.args.get("all") == "1", after=_after(request.args.get("after")))
 
 
 @bp.post("/collections/debtors/<int:party_id>/calls/<int:level_id>")
@@ -259,6 +288,7 @@ def answer_dispute(hold_id: int):
 @login_required
 def portfolio():
     org_id = access.require_staff(current_user)
+    _rolled_up(org_id)
     p = portfolio_figures.build(org_id, today_ist())
     drawn = {
         "ageing": charts.bars("Outstanding by days past the due date", list(p.ageing.items()),
@@ -268,7 +298,8 @@ def portfolio():
         "funnel": charts.bars("Debtors at each step after a reminder",
                               [(s.label, s.count) for s in p.reminder_funnel], str, "funnel-chart"),
     }
-    return render_template("receivables/portfolio.html", p=p, charts=drawn)
+    return render_template("receivables/portfolio.html", p=p, charts=drawn,
+                           refresh_minutes=rollup.REFRESH_MINUTES)
 
 
 @bp.get("/collections/portfolio.csv")
@@ -278,6 +309,7 @@ def portfolio_csv():
     figure = request.args.get("figure", "summary")
     if figure not in portfolio_figures.FIGURES:
         abort(400, f"Choose one of: {', '.join(portfolio_figures.FIGURES)}.")
+    _rolled_up(org_id)
     rows = portfolio_figures.csv_rows(portfolio_figures.build(org_id, today_ist()), figure)
     return Response(statement.rows_to_csv(rows), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="portfolio-{figure}.csv"'})
