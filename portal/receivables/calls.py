@@ -68,6 +68,8 @@ def open_calls(org_id: int, owners: dict[int, int | None] | None, now: datetime)
         rows = [row[:6] for row in found]
     else:
         rows = db.session.execute(stmt.where(Reminder.party_id.in_(owners)).group_by(*group)).all()
+    if not rows:
+        return []
     latest: dict[tuple[int, int], ReminderCall] = {}
     for done in db.session.scalars(select(ReminderCall).where(
             ReminderCall.org_id == org_id, ReminderCall.party_id.in_(sorted(owners)),

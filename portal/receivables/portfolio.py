@@ -122,13 +122,18 @@ def refresh(org: Organization, today: date) -> int:
     return rollup.refresh_org(org, today, history)
 
 
-def build(org_id: int, today: date, top: int = 20) -> Portfolio | None:
-    """The dashboard from the rolled-up rows and snapshot; None before the first refresh."""
+def ensure(org: Organization, today: date) -> None:
+    """An organisation never rolled up (new, or before the beat's first pass) is rolled up now."""
+    if rollup.snapshot(org.id) is None:
+        refresh(org, today)
+
+
+def build(org_id: int, today: date, top: int = 20) -> Portfolio:
+    """The dashboard from the rolled-up rows and snapshot (a handful of statements)."""
+    ensure(db.session.get(Organization, org_id), today)
     snap = rollup.snapshot(org_id)
-    if snap is None:
-        return None
     h = json.loads(snap.figures)
-    total, ageing = rollup.totals(org_id)
+    total, ageing = rollup.totals(snap)
     debtors = [(p.party_id, p.name, p.outstanding, p.ageing) for p in rollup.top(org_id, top)]
     monthly = [(date.fromisoformat(m), Decimal(c), None if r is None else Decimal(r))
                for m, c, r in h["monthly"]]

@@ -14,7 +14,7 @@ from portal.accounts import Organization, Role, User
 from portal.cases import Case, CaseStatus, Invoice
 from portal.errors import DomainError
 from portal.extensions import db
-from portal.receivables import book, rollup, scoring
+from portal.receivables import book, portfolio, rollup, scoring
 from portal.receivables.calls import Call, open_calls
 from portal.receivables.models import (
     DebtorPosition,
@@ -97,6 +97,7 @@ def today_for(org: Organization, user: User, today: date, *, everyone: bool = Fa
     """The queue of `user` (its debtors and those nobody owns), or the whole organisation's: a
     fixed number of statements whatever the number of debtors (the rolled-up rows, through indexes)."""
     mine = None if everyone else user.id
+    portfolio.ensure(org, today)
     ranked, next_after = rollup.ranked_page(org.id, mine, after)
     snap = rollup.snapshot(org.id)
     q = Today(ranked=ranked, next_after=next_after, refreshed_at=snap.refreshed_at if snap else None)

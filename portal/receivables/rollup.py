@@ -99,12 +99,33 @@ def _write(org_id: int, rows: list[dict], party_ids: set[int] | None) -> None:
 
 
 def refresh_debtors(org: Organization, today: date, party_ids: set[int]) -> None:
-    """Recompute these debtors' rows (a debtor that owes nothing any more loses its row); flushes.
-    Called by the collections services in the transaction of their change."""
+    """Recompute these debtors' rows (a debtor that owes nothing any more loses its row) and move the
+    snapshot's totals by the difference; flushes. Called by the collections services in the
+    transaction of their change (the snapshot row is locked, so two such changes add up)."""
     if not party_ids:
         return
     db.session.flush()
-    _write(org.id, positions(org, today, set(party_ids)), set(party_ids))
+    snap = db.session.scalar(select(PortfolioSnapshot).where(PortfolioSnapshot.org_id == org.id)
+                             .with_for_update().execution_options(populate_existing=True))
+    before = _sums(select(DebtorPosition).where(DebtorPosition.org_id == org.id,
+                                                DebtorPosition.party_id.in_(sorted(party_ids))))
+    rows = positions(org, today, set(party_ids))
+    _write(org.id, rows, set(party_ids))
+    if snap is not None:
+        figures_now = json.loads(snap.figures)
+        totals_then = [Decimal(v) for v in figures_now["totals"]]
+        after = [sum((r[c] for r in rows), figures.ZERO) for c in ("outstanding", *_BUCKET_COLUMNS)]
+        figures_now["totals"] = [str(t - b + a) for t, b, a in zip(totals_then, before, after, strict=True)]
+        snap.figures = json.dumps(figures_now)
+        db.session.flush()
+
+
+def _sums(stmt) -> list[Decimal]:
+    """Outstanding and each bucket summed over the rows `stmt` selects."""
+    rows = stmt.subquery()
+    sums = db.session.execute(select(*(func.coalesce(func.sum(rows.c[c]), 0)
+                                       for c in ("outstanding", *_BUCKET_COLUMNS)))).one()
+    return [Decimal(str(v)).quantize(Decimal("0.01")) for v in sums]
 
 
 def debtors_changed(org_id: int, party_ids: set[int], today: date | None = None) -> None:
@@ -115,13 +136,16 @@ def debtors_changed(org_id: int, party_ids: set[int], today: date | None = None)
 
 def refresh_org(org: Organization, today: date, history: Callable[[int, date, Decimal], dict]) -> int:
     """Recompute every row of the organisation and its snapshot (`history`: the figures that look back
-    over months, given the outstanding); the number of debtors. Flushes."""
+    over months, given the outstanding; the totals are the rows' sums); the number of debtors.
+    Flushes."""
     db.session.flush()
+    snap = db.session.scalar(select(PortfolioSnapshot).where(PortfolioSnapshot.org_id == org.id)
+                             .with_for_update()) or PortfolioSnapshot(org_id=org.id)
     rows = positions(org, today)
     _write(org.id, rows, None)
-    outstanding = sum((r["outstanding"] for r in rows), figures.ZERO)
-    snap = db.session.get(PortfolioSnapshot, org.id) or PortfolioSnapshot(org_id=org.id)
-    snap.figures = json.dumps(history(org.id, today, outstanding))
+    totals_now = [sum((r[c] for r in rows), figures.ZERO) for c in ("outstanding", *_BUCKET_COLUMNS)]
+    snap.figures = json.dumps({**history(org.id, today, totals_now[0]),
+                               "totals": [str(v) for v in totals_now]})
     snap.debtors, snap.as_of, snap.refreshed_at = len(rows), today, utcnow()
     db.session.add(snap)
     db.session.flush()
@@ -204,12 +228,9 @@ def top(org_id: int, count: int) -> list[Position]:
         DebtorPosition.outstanding.desc(), DebtorPosition.party_id.desc()).limit(count))
 
 
-def totals(org_id: int) -> tuple[Decimal, dict[str, Decimal]]:
-    """The organisation's outstanding and its ageing, summed over its rows in one statement."""
-    columns = [func.coalesce(func.sum(getattr(DebtorPosition, c)), 0) for c in _BUCKET_COLUMNS]
-    row = db.session.execute(select(func.coalesce(func.sum(DebtorPosition.outstanding), 0), *columns)
-                             .where(DebtorPosition.org_id == org_id)).one()
-    money = [Decimal(str(v)).quantize(Decimal("0.01")) for v in row]
+def totals(snap: PortfolioSnapshot) -> tuple[Decimal, dict[str, Decimal]]:
+    """The organisation's outstanding and its ageing: its rows' sums, kept on the snapshot."""
+    money = [Decimal(v) for v in json.loads(snap.figures)["totals"]]
     return money[0], dict(zip(figures.BUCKETS, money[1:], strict=True))
 
 

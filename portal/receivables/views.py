@@ -31,16 +31,22 @@ from portal.receivables.states import PromiseStatus
 from portal.web.filters import inr as amount_filter
 from portal.web.forms import require_fresh_form
 
+DEBTORS_PAGE = 50
+
 
 @bp.get("/collections/")
 @login_required
 def settings():
     org_id = access.require_staff(current_user)
     policy = policies.policy_for(org_id)
-    debtors = db.session.scalars(select(Party).where(Party.id.in_(
-        select(Case.debtor_party_id).where(Case.creditor_org_id == org_id)))
-        .order_by(Party.legal_name).limit(500)).all()
-    return render_template("receivables/settings.html", policy=policy, debtors=debtors)
+    after = request.args.get("after", "")
+    if after and (not after.isdigit() or len(after) > 12):
+        abort(400, "The page link is not valid; start from the first page.")
+    debtors = access.debtors_page(org_id, int(after) if after else None, DEBTORS_PAGE + 1)
+    more = len(debtors) > DEBTORS_PAGE
+    debtors = debtors[:DEBTORS_PAGE]
+    return render_template("receivables/settings.html", policy=policy, debtors=debtors,
+                           next_after=debtors[-1].id if more else None, first_page=not after)
 
 
 @bp.post("/collections/enabled")
@@ -174,14 +180,6 @@ def cancel_promise(promise_id: int):
     return redirect(url_for("receivables.debtor", party_id=promise.party_id))
 
 
-def _rolled_up(org_id: int) -> Organization:
-    """The organisation, its rolled-up figures made on the first visit if the beat has not yet."""
-    org = db.session.get(Organization, org_id)
-    if rollup.snapshot(org_id) is None:
-        portfolio_figures.refresh(org, today_ist())
-    return org
-
-
 def _after(raw: str | None) -> tuple[int, Decimal, int] | None:
     """The queue's next-page key from ?after=score_outstanding_party (made by the page itself)."""
     if not raw:
@@ -200,7 +198,8 @@ def _after(raw: str | None) -> tuple[int, Decimal, int] | None:
 
 def _today_page(org_id: int, everyone: bool, *, answer_form=None, answering: int | None = None,
                 call_form=None, calling: tuple[int, int] | None = None, status: int = 200, after=None):
-    work = queue.today_for(_rolled_up(org_id), current_user, today_ist(), everyone=everyone, after=after)
+    work = queue.today_for(db.session.get(Organization, org_id), current_user, today_ist(),
+                           everyone=everyone, after=after)
     owners = {u.id: u.name for u in db.session.scalars(select(User).where(User.org_id == org_id))}
     next_key = (f"{work.next_after[0]}_{work.next_after[1]}_{work.next_after[2]}"
                 if work.next_after else None)
@@ -288,7 +287,6 @@ def answer_dispute(hold_id: int):
 @login_required
 def portfolio():
     org_id = access.require_staff(current_user)
-    _rolled_up(org_id)
     p = portfolio_figures.build(org_id, today_ist())
     drawn = {
         "ageing": charts.bars("Outstanding by days past the due date", list(p.ageing.items()),
@@ -309,7 +307,6 @@ def portfolio_csv():
     figure = request.args.get("figure", "summary")
     if figure not in portfolio_figures.FIGURES:
         abort(400, f"Choose one of: {', '.join(portfolio_figures.FIGURES)}.")
-    _rolled_up(org_id)
     rows = portfolio_figures.csv_rows(portfolio_figures.build(org_id, today_ist()), figure)
     return Response(statement.rows_to_csv(rows), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="portfolio-{figure}.csv"'})
