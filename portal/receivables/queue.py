@@ -25,8 +25,8 @@ from portal.receivables.models import (
     ReminderLevel,
 )
 from portal.receivables.policies import setting_for
-from portal.receivables.priority import Score, score
-from portal.receivables.rollup import Position
+from portal.receivables.priority import score
+from portal.receivables.rollup import Position, Ranked
 from portal.receivables.states import PromiseStatus, ReminderStatus
 from portal.types import utcnow
 
@@ -37,16 +37,6 @@ SECTION_LIMIT = 100
 
 class AllocationInvalid(DomainError):
     pass
-
-
-@dataclass(frozen=True)
-class Ranked:
-    party_id: int
-    name: str
-    owner_id: int | None
-    outstanding: Decimal
-    days_overdue: int
-    score: Score
 
 
 @dataclass

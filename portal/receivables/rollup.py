@@ -159,13 +159,19 @@ def orgs_with_claims() -> list[int]:
 # --- reading ---------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Position:
+class Ranked:
+    """A debtor with its priority (the live ranking of the debtor's page, and a rolled-up row)."""
     party_id: int
     name: str
     owner_id: int | None
     outstanding: Decimal
     days_overdue: int
     score: Score
+
+
+@dataclass(frozen=True)
+class Position(Ranked):
+    """A rolled-up row as the pages read it."""
     ageing: dict[str, Decimal]
     limitation_ends: date | None
     limitation_invoice: str | None
