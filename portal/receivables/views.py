@@ -13,7 +13,7 @@ from portal.cases import Case, Party, today_ist
 from portal.extensions import db
 from portal.formfields import choices
 from portal.payments import PaymentReport, ReportStatus, confirm_report, reject_report
-from portal.receivables import access, calls, charts, link_words, policies, promises, queue, rollup, statement
+from portal.receivables import access, calls, charts, link_words, policies, promises, queue, statement
 from portal.receivables import portfolio as portfolio_figures
 from portal.receivables.blueprint import bp
 from portal.receivables.forms import (
@@ -27,6 +27,7 @@ from portal.receivables.forms import (
 )
 from portal.receivables.models import CallOutcome, InvoiceHold, Promise, Reminder
 from portal.receivables.refusals import on_form
+from portal.receivables.rollup import REFRESH_MINUTES
 from portal.receivables.states import PromiseStatus
 from portal.web.filters import inr as amount_filter
 from portal.web.forms import require_fresh_form
@@ -207,7 +208,7 @@ def _today_page(org_id: int, everyone: bool, *, answer_form=None, answering: int
                            answer_form=answer_form or AnswerForm(formdata=None), answering=answering,
                            call_form=call_form or CallForm(formdata=None), calling=calling,
                            outcomes=calls.OUTCOMES, next_key=next_key, first_page=after is None,
-                           refresh_minutes=rollup.REFRESH_MINUTES, limit=queue.SECTION_LIMIT), status
+                           refresh_minutes=REFRESH_MINUTES, limit=queue.SECTION_LIMIT), status
 
 
 @bp.get("/collections/today")
@@ -297,7 +298,7 @@ def portfolio():
                               [(s.label, s.count) for s in p.reminder_funnel], str, "funnel-chart"),
     }
     return render_template("receivables/portfolio.html", p=p, charts=drawn,
-                           refresh_minutes=rollup.REFRESH_MINUTES)
+                           refresh_minutes=REFRESH_MINUTES)
 
 
 @bp.get("/collections/portfolio.csv")
