@@ -45,11 +45,16 @@ def database(use_sqlite: bool, folder: Path, label: str = "bench") -> tuple[str,
 
 
 @contextmanager
-def instance(label: str, *, sqlite: bool = False, keep: bool = False) -> Iterator[tuple[object, dict]]:
+def instance(label: str, *, sqlite: bool = False, keep: bool = False,
+             reuse: tuple[str, str] | None = None) -> Iterator[tuple[object, dict]]:
     """(app, env) on a fresh instance and database with the migrations applied; both removed after
-    (unless `keep`, which prints where they are)."""
-    folder = Path(tempfile.mkdtemp(prefix=f"sulah-bench-{label}-"))
-    url, drop = database(sqlite, folder, label)
+    (unless `keep`, which prints where they are). `reuse`: (database URL, instance folder) that an
+    earlier run kept: migrated to the current heads and kept again."""
+    if reuse is not None:
+        url, folder, drop, keep = reuse[0], Path(reuse[1]), (lambda: None), True
+    else:
+        folder = Path(tempfile.mkdtemp(prefix=f"sulah-bench-{label}-"))
+        url, drop = database(sqlite, folder, label)
     env = {"SULAH_INSTANCE": str(folder), "SULAH_ENV": os.environ.get("SULAH_ENV", "development"),
            "DATABASE_URL": url}
     os.environ.update(env)

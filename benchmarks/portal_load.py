@@ -6,11 +6,13 @@ trivial anchor, measured in the same run, first and last), and the SQL statement
 
     .venv/bin/python benchmarks/portal_load.py [CASES] [--seconds 15] [--clients 50] [--workers 4]
                                                [--verify] [--keep] [--skip collections,portfolio]
+                                               [--reuse DATABASE_URL INSTANCE_DIR]
 
 Seeding: the demo (`flask demo seed`), then benchmarks/bulk_cases.py (bulk rows with their facts
-version and audit events chained onto the ledger; --verify walks every chain afterwards), then
-ANALYZE. Each client opens a connection per request (gunicorn's sync workers close it after each
-response). The target of issue 22: every page's p99 within 2x the anchor's p99.
+version and audit events chained onto the ledger; --verify walks every chain afterwards), the
+collections rollup (what its beat keeps), then ANALYZE. Each client opens a connection per request
+(gunicorn's sync workers close it after each response). The target of issue 22: every page's p99
+within 2x the anchor's p99.
 """
 from __future__ import annotations
 
@@ -49,7 +51,7 @@ def _cookie(app, user) -> str:
 def pages(app, db) -> list[tuple[str, str, str | None]]:
     """(label, path, cookie) for each page; the demo's logins."""
     from portal.accounts.models import User
-    from portal.accounts.policy import SERVED_STATUSES
+    from portal.cases import SERVED_STATUSES
     from portal.cases.models import Case, Party
 
     def user(email):
@@ -190,6 +192,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--verify", action="store_true", help="walk the audit chains after seeding")
     ap.add_argument("--keep", action="store_true", help="keep the instance and database")
+    ap.add_argument("--reuse", nargs=2, metavar=("DATABASE_URL", "INSTANCE_DIR"),
+                    help="the database and instance a --keep run printed: migrated, not seeded again")
     ap.add_argument("--skip", default="", help="comma-separated words: leave out pages whose label has one")
     args = ap.parse_args()
 
@@ -198,14 +202,18 @@ def main() -> None:
     from portal.cases.intake import today_ist
     from portal.database import commit
     from portal.extensions import db
+    from portal.receivables.tasks import refresh_rollups
 
-    with instance("load", keep=args.keep) as (app, env):
+    with instance("load", keep=args.keep, reuse=args.reuse) as (app, env):
         with app.app_context():
             started = time.perf_counter()
-            demo.seed()
-            commit()
-            creditor = db.session.scalar(sa.select(User).where(User.email == "owner@kaveri-textiles.example"))
-            seed_cases(creditor, args.cases, today_ist())
+            if not args.reuse:
+                demo.seed()
+                commit()
+                creditor = db.session.scalar(
+                    sa.select(User).where(User.email == "owner@kaveri-textiles.example"))
+                seed_cases(creditor, args.cases, today_ist())
+                refresh_rollups()  # the collections rollup, as its beat (or `flask collections rollup`) does
             db.session.execute(sa.text("ANALYZE"))  # statistics as autovacuum keeps them in production
             commit()
             total = db.session.scalar(sa.text("SELECT count(*) FROM cases"))

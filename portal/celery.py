@@ -75,6 +75,8 @@ def celery_init_app(app: Flask) -> Celery:
         "calendar-reminders": {"task": "arbitration.remind_calendar_steps", "schedule": 6 * 60 * 60.0},
         "receivables-reminders": {"task": "receivables.run_reminders", "schedule": 60 * 60.0},
         "receivables-promises": {"task": "receivables.check_promises", "schedule": 60 * 60.0},
+        # portal.receivables.rollup.REFRESH_MINUTES, which the pages quote
+        "receivables-rollups": {"task": "receivables.refresh_rollups", "schedule": 10 * 60.0},
         "import-staging-sweep": {"task": "portal.imports.sweep_staging", "schedule": 60 * 60.0},
         "evidence-orphan-sweep": {"task": "evidence.sweep_orphans", "schedule": 6 * 60 * 60.0},
         "notify-debtor-sweep": {"task": "portal.notifications.sweep_debtor_messages", "schedule": 15 * 60.0},

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
@@ -17,8 +18,13 @@ _AMOUNT = "#,##,##0.00"
 _RUPEES = "¤#,##,##0.00"
 
 
-def _locale(language: str | None) -> str:
-    return LOCALES.get((language or "en")[:2], "en_IN")
+# Parsed once: Babel parses a locale given by name on every call, several times per amount (about
+# a fifth of the time an amount takes, and a list page formats two amounts a row).
+_PARSED = {name: Locale.parse(name) for name in LOCALES.values()}
+
+
+def _locale(language: str | None) -> Locale:
+    return _PARSED[LOCALES.get((language or "en")[:2], "en_IN")]
 
 
 def amount(value: Decimal | int | str | None, language: str | None = "en") -> str:

@@ -313,31 +313,40 @@ def bucket_label(oldest_due: date | None, outstanding: Decimal, today: date) -> 
     return AGEING[key]
 
 
-def choices(session, visible: Select, org_id: int | None = None
-            ) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """The debtors and advocates of the user's cases, for the filter menus (at most 1,000 each).
+MENU_LIMIT = 100  # debtors a filter menu offers; beyond that the search box finds one by name
 
-    `org_id`: the user sees exactly that creditor's cases. The debtors are then read in name order
-    from its own parties (intake gives a case's debtor to the creditor's organisation) and stop at
-    1,000, and the advocates are the ones with at least one of its cases: neither reads every case."""
+
+def choices(session, visible: Select, org_id: int | None = None
+            ) -> tuple[list[tuple[int, str]] | None, list[tuple[int, str]]]:
+    """The debtors and advocates of the user's cases, for the filter menus. The debtors are None when
+    there are more than MENU_LIMIT (a menu of thousands is slow to send and useless to read: the
+    search box finds a debtor by name). Neither reads every case:
+
+    `org_id`: the user sees exactly that creditor's cases. The debtors are read in name order from
+    its own parties (intake gives a case's debtor to the creditor's organisation), through the index
+    on them, and stop after MENU_LIMIT + 1. Otherwise (an advocate) the debtors are read only when the
+    user sees at most MENU_LIMIT cases. The advocates are those with at least one of the visible cases
+    (an EXISTS per advocate through the index on cases by advocate)."""
+    ids = visible.order_by(None).with_only_columns(Case.id)
+    advocates = session.execute(select(User.id, User.name).where(
+        User.role == Role.ADVOCATE,
+        (select(Case.id).where(Case.advocate_id == User.id, Case.creditor_org_id == org_id)
+         if org_id is not None else ids.where(Case.advocate_id == User.id)).exists())
+        .order_by(User.name, User.id).limit(1000)).all()
     if org_id is not None:
         debtors = session.execute(select(Party.id, Party.legal_name).where(
             Party.created_by_org_id == org_id,
             select(Case.id).where(Case.debtor_party_id == Party.id, Case.creditor_org_id == org_id).exists())
-            .order_by(Party.legal_name, Party.id).limit(1000)).all()
-        advocates = session.execute(select(User.id, User.name).where(
-            User.role == Role.ADVOCATE,
-            select(Case.id).where(Case.advocate_id == User.id, Case.creditor_org_id == org_id).exists())
-            .order_by(User.name, User.id).limit(1000)).all()
-        return [tuple(d) for d in debtors], [tuple(a) for a in advocates]
-    ids = visible.order_by(None).with_only_columns(Case.id)
-    debtors = session.execute(select(Party.id, Party.legal_name).where(
-        Party.id.in_(select(Case.debtor_party_id).where(Case.id.in_(ids))))
-        .order_by(Party.legal_name, Party.id).limit(1000)).all()
-    advocates = session.execute(select(User.id, User.name).where(
-        User.id.in_(select(Case.advocate_id).where(Case.id.in_(ids))))
-        .order_by(User.name, User.id).limit(1000)).all()
-    return [tuple(d) for d in debtors], [tuple(a) for a in advocates]
+            .order_by(Party.legal_name, Party.id).limit(MENU_LIMIT + 1)).all()
+    elif session.scalar(select(func.count()).select_from(ids.limit(MENU_LIMIT + 1).subquery())) > MENU_LIMIT:
+        debtors = None
+    else:
+        debtors = session.execute(select(Party.id, Party.legal_name).where(
+            Party.id.in_(select(Case.debtor_party_id).where(Case.id.in_(ids))))
+            .order_by(Party.legal_name, Party.id).limit(MENU_LIMIT + 1)).all()
+    if debtors is not None and len(debtors) > MENU_LIMIT:
+        debtors = None
+    return (None if debtors is None else [tuple(d) for d in debtors]), [tuple(a) for a in advocates]
 
 
 def owner_choices(session, user) -> list[tuple[int, str]]:

@@ -123,7 +123,9 @@ class Case(db.Model):
     # t20 and zb28).
     __table_args__ = (Index("ix_cases_creditor_org_id_created_at_id", "creditor_org_id", "created_at", "id"),
                       Index("ix_cases_creditor_org_id_outstanding_id", "creditor_org_id", "outstanding_sum",
-                            "id"))
+                            "id"),
+                      # The advocate's list (its own cases or its creditors' unassigned ones), newest first.
+                      Index("ix_cases_created_at_id", "created_at", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)

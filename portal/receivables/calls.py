@@ -12,7 +12,7 @@ from portal import audit
 from portal.cases import Case
 from portal.errors import DomainError
 from portal.extensions import db
-from portal.receivables.models import CallOutcome, Reminder, ReminderCall, ReminderLevel
+from portal.receivables.models import CallOutcome, DebtorPosition, Reminder, ReminderCall, ReminderLevel
 from portal.receivables.states import ReminderStatus
 from portal.types import IST
 
@@ -46,22 +46,33 @@ def _ist_midnight(now: datetime) -> datetime:
     return datetime.combine(now.astimezone(IST).date(), time(0), IST)
 
 
-def open_calls(org_id: int, owners: dict[int, int | None], now: datetime) -> list[Call]:
-    """The open calls about the debtors in `owners` (party -> its owner), oldest reminder first."""
-    if not owners:
-        return []
+def open_calls(org_id: int, owners: dict[int, int | None] | None, now: datetime) -> list[Call]:
+    """The open calls about the debtors in `owners` (party -> its owner), oldest reminder first.
+    `owners` None: about every debtor with a rolled-up position (one that owes), each call's owner
+    read from that position, in the same statement."""
     since = now - timedelta(days=CALL_DAYS)
-    rows = db.session.execute(
-        select(Reminder.party_id, Reminder.level_id, ReminderLevel.offset_days, ReminderLevel.call_user_id,
-               func.max(Reminder.sent_at), func.max(Reminder.id))
-        .join(ReminderLevel, ReminderLevel.id == Reminder.level_id)
-        .where(Reminder.org_id == org_id, Reminder._status == ReminderStatus.SENT, Reminder.sent_at >= since,
-               ReminderLevel.call_task.is_(True), Reminder.party_id.in_(owners))
-        .group_by(Reminder.party_id, Reminder.level_id, ReminderLevel.offset_days,
-                  ReminderLevel.call_user_id)).all()
+    if owners is not None and not owners:
+        return []
+    group = [Reminder.party_id, Reminder.level_id, ReminderLevel.offset_days, ReminderLevel.call_user_id]
+    stmt = (select(*group, func.max(Reminder.sent_at), func.max(Reminder.id))
+            .join(ReminderLevel, ReminderLevel.id == Reminder.level_id)
+            .where(Reminder.org_id == org_id, Reminder._status == ReminderStatus.SENT,
+                   Reminder.sent_at >= since, ReminderLevel.call_task.is_(True)))
+    if owners is None:
+        stmt = (stmt.add_columns(DebtorPosition.owner_id)
+                .join(DebtorPosition, (DebtorPosition.org_id == Reminder.org_id)
+                      & (DebtorPosition.party_id == Reminder.party_id))
+                .group_by(*group, DebtorPosition.owner_id))
+        found = db.session.execute(stmt).all()
+        owners = {row[0]: row[6] for row in found}
+        rows = [row[:6] for row in found]
+    else:
+        rows = db.session.execute(stmt.where(Reminder.party_id.in_(owners)).group_by(*group)).all()
+    if not rows:
+        return []
     latest: dict[tuple[int, int], ReminderCall] = {}
     for done in db.session.scalars(select(ReminderCall).where(
-            ReminderCall.org_id == org_id, ReminderCall.party_id.in_(owners),
+            ReminderCall.org_id == org_id, ReminderCall.party_id.in_(sorted(owners)),
             ReminderCall.recorded_at >= since).order_by(ReminderCall.recorded_at, ReminderCall.id)):
         latest[(done.party_id, done.level_id)] = done
     today = _ist_midnight(now)

@@ -7,7 +7,7 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts import User, enum_column
@@ -247,3 +247,60 @@ class ReminderCall(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
     by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DebtorPosition(db.Model):
+    """One debtor's rolled-up position with one creditor, for the work queue and the dashboards
+    (portal.receivables.rollup): what it owes in each ageing bucket, its priority with the reasons and
+    the inputs they came from, its owner, the first limitation date. Only debtors that owe something
+    have a row. Recomputed by the rollup beat for the whole organisation (the figures move with the
+    date alone) and, in the same transaction, for the debtor a collections service changes."""
+
+    __tablename__ = "receivable_positions"
+    __table_args__ = (
+        # The queue: highest priority first, then the largest, read backwards through this index.
+        Index("ix_receivable_positions_queue", "org_id", "score", "outstanding", "party_id"),
+        Index("ix_receivable_positions_outstanding", "org_id", "outstanding", "party_id"),
+        Index("ix_receivable_positions_limitation", "org_id", "limitation_ends"),
+    )
+
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), primary_key=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), primary_key=True, index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    outstanding: Mapped[Decimal] = mapped_column(Money)
+    not_due: Mapped[Decimal] = mapped_column(Money)
+    due_1_30: Mapped[Decimal] = mapped_column(Money)
+    due_31_60: Mapped[Decimal] = mapped_column(Money)
+    due_61_90: Mapped[Decimal] = mapped_column(Money)
+    due_over_90: Mapped[Decimal] = mapped_column(Money)
+    oldest_due: Mapped[date] = mapped_column(Date)
+    days_overdue: Mapped[int] = mapped_column(Integer)
+    open_invoices: Mapped[int] = mapped_column(Integer)
+    # The score's inputs besides the amounts (portal.receivables.priority.Facts) and the score.
+    promises_broken: Mapped[int] = mapped_column(Integer)
+    promises_kept: Mapped[int] = mapped_column(Integer)
+    reminders_sent: Mapped[int] = mapped_column(Integer)
+    responded: Mapped[bool] = mapped_column(Boolean)
+    msmed_interest_accruing: Mapped[bool] = mapped_column(Boolean)
+    at_notice_level: Mapped[bool] = mapped_column(Boolean)
+    limitation_ends: Mapped[date | None] = mapped_column(Date)
+    limitation_invoice: Mapped[str | None] = mapped_column(String(100))
+    score: Mapped[int] = mapped_column(Integer)
+    reasons: Mapped[str] = mapped_column(Text)  # JSON list of the reasons, in the rules' order
+    overridden: Mapped[bool] = mapped_column(Boolean)
+    as_of: Mapped[date] = mapped_column(Date)  # the IST day the figures were computed for
+    refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PortfolioSnapshot(db.Model):
+    """An organisation's portfolio figures that look back over months (DSO, collections and recovery
+    by month, the funnels), computed by the rollup beat with the positions; when they were computed
+    is shown on the pages."""
+
+    __tablename__ = "receivable_portfolio_snapshots"
+
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), primary_key=True)
+    figures: Mapped[str] = mapped_column(Text)  # JSON: dso, monthly, collected_this_month, funnels
+    debtors: Mapped[int] = mapped_column(Integer)  # positions written by that refresh
+    as_of: Mapped[date] = mapped_column(Date)
+    refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime)

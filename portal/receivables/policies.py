@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from portal import audit
 from portal.accounts import Role, User
@@ -20,6 +21,7 @@ from portal.receivables.models import (
     ReminderLevel,
     ReminderPolicy,
 )
+from portal.types import utcnow
 
 _PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
@@ -31,20 +33,31 @@ class PolicyInvalid(DomainError):
 
 
 def policy_for(org_id: int) -> ReminderPolicy:
-    """The organisation's policy, seeded with the default levels the first time (off)."""
+    """The organisation's policy, seeded with the default levels the first time (off).
+
+    Two first visits at once must not both insert it (org_id is unique: the loser would fail with a
+    unique violation): the row is inserted with ON CONFLICT DO NOTHING, and only the request whose
+    insert took adds the levels. The other waits for that transaction (PostgreSQL; SQLite has one
+    writer at a time), inserts nothing and reads the committed policy with its levels."""
     policy = db.session.scalar(select(ReminderPolicy).where(ReminderPolicy.org_id == org_id))
     if policy is not None:
         return policy
-    policy = ReminderPolicy(org_id=org_id, enabled=False)
-    for d in DEFAULT_LEVELS:
-        policy.levels.append(ReminderLevel(
-            offset_days=d.offset_days, tone=d.tone, channels=d.channels,
+    policy_id = db.session.scalar(
+        _insert(ReminderPolicy).values(org_id=org_id, enabled=False, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["org_id"]).returning(ReminderPolicy.id))
+    if policy_id is not None:
+        db.session.execute(_insert(ReminderLevel), [dict(
+            policy_id=policy_id, offset_days=d.offset_days, tone=d.tone, channels=d.channels,
             include_interest=d.include_interest, last_before_notice=d.last_before_notice,
             call_task=d.call_task, subject_en=d.subject_en, body_en=d.body_en,
-            subject_hi=d.subject_hi, body_hi=d.body_hi))
-    db.session.add(policy)
-    db.session.flush()
-    return policy
+            subject_hi=d.subject_hi, body_hi=d.body_hi) for d in DEFAULT_LEVELS])
+    return db.session.scalars(select(ReminderPolicy).where(ReminderPolicy.org_id == org_id)
+                              .execution_options(populate_existing=True)).one()
+
+
+def _insert(model):
+    """INSERT with the dialect's ON CONFLICT (PostgreSQL and SQLite both have it)."""
+    return (postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert)(model)
 
 
 def set_enabled(actor, policy: ReminderPolicy, enabled: bool) -> None:
@@ -101,14 +114,16 @@ def update_level(actor, level: ReminderLevel, *, offset_days: int, channels: lis
 
 
 def setting_for(org_id: int, party_id: int) -> DebtorSetting:
+    """The debtor's settings, created with the defaults on first use (idempotent, as policy_for)."""
     setting = db.session.scalar(select(DebtorSetting).where(
         DebtorSetting.org_id == org_id, DebtorSetting.party_id == party_id))
-    if setting is None:
-        setting = DebtorSetting(org_id=org_id, party_id=party_id, mode=Mode.AUTOMATIC,
-                                language=Language.ENGLISH)
-        db.session.add(setting)
-        db.session.flush()
-    return setting
+    if setting is not None:
+        return setting
+    db.session.execute(_insert(DebtorSetting).values(
+        org_id=org_id, party_id=party_id, mode=Mode.AUTOMATIC, language=Language.ENGLISH)
+        .on_conflict_do_nothing(index_elements=["org_id", "party_id"]))
+    return db.session.scalars(select(DebtorSetting).where(
+        DebtorSetting.org_id == org_id, DebtorSetting.party_id == party_id)).one()
 
 
 def update_setting(actor, setting: DebtorSetting, *, mode: str, paused_until: date | None,

@@ -2,17 +2,19 @@
 collections and recovery rate by month, the reminder and the legal funnels, the top debtors."""
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, select
 
+from portal.accounts import Organization
 from portal.cases import Case, CaseStatus, Invoice, Payment
 from portal.extensions import db
 from portal.payments import PaymentReport
-from portal.receivables import book, figures
+from portal.receivables import book, figures, rollup
 from portal.receivables.models import InvoiceHold, Promise, Reminder, ReminderLink
 from portal.receivables.states import ReminderStatus
 
@@ -34,10 +36,11 @@ class Portfolio:
     collected_this_month: Decimal
     reminder_funnel: list[figures.Step]
     legal_funnel: list[figures.Step]
+    refreshed_at: datetime                                          # when the rolled-up figures were made
 
 
 def _money(value) -> Decimal:
-    return Decimal(value or 0).quantize(Decimal("0.01"))
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))  # str: SQLite sums NUMERIC as floats
 
 
 def _receivable_at(org_id: int, day: date) -> Decimal:
@@ -49,33 +52,25 @@ def _receivable_at(org_id: int, day: date) -> Decimal:
     return _money(invoiced) - _money(paid)
 
 
-def build(org_id: int, today: date, top: int = 20) -> Portfolio:
-    lines = book.lines(org_id)
-    open_lines = [line for line in lines if line.outstanding > 0]
-    total = sum((line.outstanding for line in open_lines), figures.ZERO)
-    per_party: dict[int, list] = defaultdict(list)
-    for line in open_lines:
-        per_party[line.party_id].append((line.due_date, line.outstanding))
-    ranked = sorted(per_party.items(), key=lambda kv: -sum(a for _, a in kv[1]))[:top]
-    names = book.names({p for p, _ in ranked})
-    debtors = [(p, names.get(p, ""), sum((a for _, a in items), figures.ZERO), figures.ageing(items, today))
-               for p, items in ranked]
-
+def history(org_id: int, today: date, outstanding: Decimal) -> dict:
+    """The figures that look back over months, as JSON for the snapshot (portal.receivables.rollup):
+    DSO by countback against `outstanding`, collections and recovery by month, the two funnels."""
     first = figures.month_start(today, 11)
     sales: dict[date, Decimal] = defaultdict(lambda: figures.ZERO)
     for invoice_date, amount in db.session.execute(
-            select(Invoice.invoice_date, Invoice.total).join(Case, Case.id == Invoice.case_id)
+            select(Invoice.invoice_date, func.sum(Invoice.total)).join(Case, Case.id == Invoice.case_id)
             .where(Case.creditor_org_id == org_id, Case._status != S.WITHDRAWN,
-                   Invoice.invoice_date >= first)).all():
-        sales[figures.month_start(invoice_date)] += amount
-    dso = figures.dso_countback(total, sales, today)
+                   Invoice.invoice_date >= first).group_by(Invoice.invoice_date)).all():
+        sales[figures.month_start(_day(invoice_date))] += _money(amount)
+    dso = figures.dso_countback(outstanding, sales, today)
 
     start = figures.month_start(today, MONTHS - 1)
     collected: dict[date, Decimal] = defaultdict(lambda: figures.ZERO)
     for paid_on, amount in db.session.execute(
-            select(Payment.paid_on, Payment.amount).join(Case, Case.id == Payment.case_id)
-            .where(Case.creditor_org_id == org_id, Payment.paid_on >= start, Payment.paid_on <= today)).all():
-        collected[figures.month_start(paid_on)] += amount
+            select(Payment.paid_on, func.sum(Payment.amount)).join(Case, Case.id == Payment.case_id)
+            .where(Case.creditor_org_id == org_id, Payment.paid_on >= start, Payment.paid_on <= today)
+            .group_by(Payment.paid_on)).all():
+        collected[figures.month_start(_day(paid_on))] += _money(amount)
     monthly = []
     for back in range(MONTHS - 1, -1, -1):
         month = figures.month_start(today, back)
@@ -83,7 +78,7 @@ def build(org_id: int, today: date, top: int = 20) -> Portfolio:
         got = collected.get(month, figures.ZERO)
         rate = ((got * 100 / receivable).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
                 if receivable > 0 else None)
-        monthly.append((month, got, rate))
+        monthly.append([month.isoformat(), str(got), None if rate is None else str(rate)])
 
     def parties(stmt) -> int:
         return db.session.scalar(select(func.count()).select_from(stmt.distinct().subquery())) or 0
@@ -98,11 +93,11 @@ def build(org_id: int, today: date, top: int = 20) -> Portfolio:
         db.session.scalars(select(Case.debtor_party_id).join(PaymentReport, PaymentReport.case_id == Case.id)
                            .where(Case.creditor_org_id == org_id))))
     promised = parties(select(Promise.party_id).where(Promise.org_id == org_id))
-    reminded_ids = set(db.session.scalars(select(Reminder.party_id).where(
-        Reminder.org_id == org_id, Reminder._status == ReminderStatus.SENT)))
-    paid_up = len([p for p in reminded_ids if p not in per_party])
-    reminder_funnel = figures.funnel(("Reminded", "Opened the link", "Responded", "Promised", "Paid"),
-                                     (reminded, opened, responded, promised, paid_up))
+    # Reminded debtors that owe nothing now (no open claim with anything outstanding).
+    paid_up = parties(select(Reminder.party_id).where(
+        Reminder.org_id == org_id, Reminder._status == ReminderStatus.SENT,
+        ~select(Case.id).where(Case.creditor_org_id == org_id, Case.debtor_party_id == Reminder.party_id,
+                               Case._status.notin_(book.ENDED), Case.outstanding_sum > 0).exists()))
     statuses = dict(db.session.execute(select(Case._status, func.count(Case.id))
                                        .where(Case.creditor_org_id == org_id).group_by(Case._status)).all())
     counts = {S(k): v for k, v in statuses.items()}
@@ -110,11 +105,42 @@ def build(org_id: int, today: date, top: int = 20) -> Portfolio:
     def among(group) -> int:
         return sum(v for k, v in counts.items() if k in group)
 
-    legal_funnel = figures.funnel(("Notice", "Served", "Settled or awarded", "Paid"),
-                                  (among(NOTICE), among(SERVED), among(RESOLVED | PAID), among(PAID)))
-    return Portfolio(total, figures.ageing(((line.due_date, line.outstanding) for line in open_lines), today),
-                     debtors, dso, monthly, collected.get(figures.month_start(today), figures.ZERO),
-                     reminder_funnel, legal_funnel)
+    return {"dso": None if dso is None else str(dso), "monthly": monthly,
+            "collected_this_month": str(collected.get(figures.month_start(today), figures.ZERO)),
+            "reminder_funnel": [["Reminded", reminded], ["Opened the link", opened], ["Responded", responded],
+                                ["Promised", promised], ["Paid", paid_up]],
+            "legal_funnel": [["Notice", among(NOTICE)], ["Served", among(SERVED)],
+                             ["Settled or awarded", among(RESOLVED | PAID)], ["Paid", among(PAID)]]}
+
+
+def _day(value) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value  # SQLite: GROUP BY gives text
+
+
+def refresh(org: Organization, today: date) -> int:
+    """Recompute the organisation's rolled-up rows and snapshot (the beat, the command)."""
+    return rollup.refresh_org(org, today, history)
+
+
+def ensure(org: Organization, today: date) -> None:
+    """An organisation never rolled up (new, or before the beat's first pass) is rolled up now."""
+    if rollup.snapshot(org.id) is None:
+        refresh(org, today)
+
+
+def build(org_id: int, today: date, top: int = 20) -> Portfolio:
+    """The dashboard from the rolled-up rows and snapshot (a handful of statements)."""
+    ensure(db.session.get(Organization, org_id), today)
+    snap = rollup.snapshot(org_id)
+    h = json.loads(snap.figures)
+    total, ageing = rollup.totals(snap)
+    debtors = [(p.party_id, p.name, p.outstanding, p.ageing) for p in rollup.top(org_id, top)]
+    monthly = [(date.fromisoformat(m), Decimal(c), None if r is None else Decimal(r))
+               for m, c, r in h["monthly"]]
+    return Portfolio(total, ageing, debtors, None if h["dso"] is None else Decimal(h["dso"]), monthly,
+                     Decimal(h["collected_this_month"]),
+                     [figures.Step(label, n) for label, n in h["reminder_funnel"]],
+                     [figures.Step(label, n) for label, n in h["legal_funnel"]], snap.refreshed_at)
 
 
 def csv_rows(p: Portfolio, figure: str) -> list[list[str]]:

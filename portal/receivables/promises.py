@@ -4,6 +4,7 @@ promised amount since the promise by its date plus a grace period; broken otherw
 cadence resumes at once at the next level."""
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -14,7 +15,7 @@ from portal import audit
 from portal.cases import Case, Invoice, Payment
 from portal.errors import DomainError
 from portal.extensions import db
-from portal.receivables import evaluation
+from portal.receivables import evaluation, rollup
 from portal.receivables.models import Promise, Reminder, ReminderLevel
 from portal.receivables.states import PromiseStatus, ReminderStatus
 from portal.receivables.transitions import begin_promise, fire
@@ -100,10 +101,14 @@ def _resume(promise: Promise, today: date) -> int | None:
 def decide_due(today: date) -> dict:
     """Keep every open promise now paid; break those past date and grace. Flushes."""
     kept = broken = 0
+    decided: dict[int, set[int]] = defaultdict(set)
     for promise in db.session.scalars(select(Promise).where(Promise._status == PromiseStatus.OPEN)
                                       .with_for_update(skip_locked=True)).all():
         case = db.session.get(Case, promise.case_id)
-        if is_kept(promise):
+        keep = is_kept(promise)
+        if keep or today > promise.promised_for + timedelta(days=GRACE_DAYS):
+            decided[promise.org_id].add(promise.party_id)
+        if keep:
             fire(promise, "keep", None, case=case)
             promise.decided_at = utcnow()
             kept += 1
@@ -114,6 +119,8 @@ def decide_due(today: date) -> dict:
             audit.record("promise.cadence_resumed", actor=None, case=case, payload={
                 "promise_id": promise.id, "level_id": level_id})
             broken += 1
+    for org_id, party_ids in decided.items():  # kept and broken promises move the score
+        rollup.debtors_changed(org_id, party_ids, today)
     return {"kept": kept, "broken": broken}
 
 

@@ -4,19 +4,20 @@ its priority with the reasons. Debtors are allocated to one staff member each (a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import or_, select
 
 from portal import audit
 from portal.accounts import Organization, Role, User
-from portal.cases import CaseStatus
+from portal.cases import Case, CaseStatus, Invoice
 from portal.errors import DomainError
 from portal.extensions import db
-from portal.receivables import book, scoring
+from portal.receivables import book, portfolio, rollup, scoring
 from portal.receivables.calls import Call, open_calls
 from portal.receivables.models import (
+    DebtorPosition,
     DebtorSetting,
     InvoiceHold,
     Promise,
@@ -24,45 +25,45 @@ from portal.receivables.models import (
     ReminderLevel,
 )
 from portal.receivables.policies import setting_for
-from portal.receivables.priority import Score, score
+from portal.receivables.priority import score
+from portal.receivables.rollup import Position, Ranked
 from portal.receivables.states import PromiseStatus, ReminderStatus
 from portal.types import utcnow
 
 BROKEN_DAYS = 7
 ALERT_DAYS = 90
+SECTION_LIMIT = 100
 
 
 class AllocationInvalid(DomainError):
     pass
 
 
-@dataclass(frozen=True)
-class Ranked:
-    party_id: int
-    name: str
-    owner_id: int | None
-    outstanding: Decimal
-    days_overdue: int
-    score: Score
-
-
 @dataclass
 class Today:
-    ranked: list[Ranked] = field(default_factory=list)
-    calls: list[tuple[Ranked, Call]] = field(default_factory=list)
-    promises_due: list[tuple[Ranked, Promise]] = field(default_factory=list)
-    promises_broken: list[tuple[Ranked, Promise]] = field(default_factory=list)
-    disputes: list[tuple[Ranked, InvoiceHold, str]] = field(default_factory=list)
-    notice_level: list[tuple[Ranked, str, bool]] = field(default_factory=list)  # (…, reference, filed)
-    limitation: list[tuple[Ranked, str, date]] = field(default_factory=list)
+    """A page of the queue: debtors by priority (a page of the rolled-up rows and the key the next
+    page starts after) and the day's work about debtors that owe, each with its debtor's position.
+    Each list of work stops at SECTION_LIMIT items (`more` names the lists that were cut)."""
+    ranked: list[Position] = field(default_factory=list)
+    next_after: tuple[int, Decimal, int] | None = None
+    refreshed_at: datetime | None = None
+    calls: list[tuple[Position, Call]] = field(default_factory=list)
+    promises_due: list[tuple[Position, Promise]] = field(default_factory=list)
+    promises_broken: list[tuple[Position, Promise]] = field(default_factory=list)
+    disputes: list[tuple[Position, InvoiceHold, str]] = field(default_factory=list)
+    notice_level: list[tuple[Position, str, bool]] = field(default_factory=list)  # (…, reference, filed)
+    limitation: list[tuple[Position, str, date]] = field(default_factory=list)
+    more: set[str] = field(default_factory=set)
 
 
 def rank(org: Organization, today: date, party_ids: set[int] | None = None,
          lines: list[book.Line] | None = None) -> dict[int, Ranked]:
+    """These debtors ranked live from the base rows (the debtor's own page: one debtor)."""
     lines = lines if lines is not None else book.lines(org.id, party_ids)
     per_party = scoring.facts(org, today, lines, "party", party_ids)
     settings = {s.party_id: s for s in db.session.scalars(
-        select(DebtorSetting).where(DebtorSetting.org_id == org.id))}
+        select(DebtorSetting).where(DebtorSetting.org_id == org.id,
+                                    *([DebtorSetting.party_id.in_(party_ids)] if party_ids else [])))}
     names = book.names(set(per_party))
     out = {}
     for party_id, facts in per_party.items():
@@ -74,51 +75,58 @@ def rank(org: Organization, today: date, party_ids: set[int] | None = None,
     return out
 
 
-def today_for(org: Organization, user: User, today: date, *, everyone: bool = False) -> Today:
-    """The queue of `user` (its debtors and those nobody owns), or the whole organisation's."""
-    lines = book.lines(org.id)
-    ranked = everyone_ranked = rank(org, today, lines=lines)
-    if not everyone:
-        ranked = {p: r for p, r in ranked.items() if r.owner_id in (None, user.id)}
-    q = Today(ranked=sorted(ranked.values(), key=lambda r: (-r.score.value, -r.outstanding)))
+def _of_positions(stmt, model, user_id: int | None):
+    """Only rows about debtors that owe (with a rolled-up position) and, for one staff member, the
+    debtors it follows or nobody follows."""
+    return stmt.join(DebtorPosition, (DebtorPosition.org_id == model.org_id)
+                     & (DebtorPosition.party_id == model.party_id)).where(rollup.owner_clause(user_id))
+
+
+def today_for(org: Organization, user: User, today: date, *, everyone: bool = False,
+              after: tuple[int, Decimal, int] | None = None) -> Today:
+    """The queue of `user` (its debtors and those nobody owns), or the whole organisation's: a
+    fixed number of statements whatever the number of debtors (the rolled-up rows, through indexes)."""
+    mine = None if everyone else user.id
+    portfolio.ensure(org, today)
+    ranked, next_after = rollup.ranked_page(org.id, mine, after)
+    snap = rollup.snapshot(org.id)
+    q = Today(ranked=ranked, next_after=next_after, refreshed_at=snap.refreshed_at if snap else None)
     # A call the level names a staff member for is theirs, whoever follows the debtor up.
-    for call in open_calls(org.id, {p: r.owner_id for p, r in everyone_ranked.items()}, utcnow()):
-        if everyone or call.caller_id in (None, user.id):
-            q.calls.append((everyone_ranked[call.party_id], call))
-    parties = set(ranked)
-    if not parties:
-        return q
-    for p in db.session.scalars(select(Promise).where(
-            Promise.org_id == org.id, Promise.party_id.in_(parties), or_(
-                (Promise._status == PromiseStatus.OPEN) & (Promise.promised_for <= today + timedelta(days=1)),
-                (Promise._status == PromiseStatus.BROKEN)
-                & (Promise.decided_at >= utcnow() - timedelta(days=BROKEN_DAYS))))
-            .order_by(Promise.promised_for)):
+    calls = [c for c in open_calls(org.id, None, utcnow()) if everyone or c.caller_id in (None, user.id)]
+    promises = db.session.scalars(_of_positions(select(Promise), Promise, mine).where(
+        Promise.org_id == org.id, or_(
+            (Promise._status == PromiseStatus.OPEN) & (Promise.promised_for <= today + timedelta(days=1)),
+            (Promise._status == PromiseStatus.BROKEN)
+            & (Promise.decided_at >= utcnow() - timedelta(days=BROKEN_DAYS))))
+        .order_by(Promise.promised_for, Promise.id).limit(2 * SECTION_LIMIT + 1)).all()
+    disputes = db.session.execute(_of_positions(select(InvoiceHold, Invoice.number), InvoiceHold, mine)
+                                  .join(Invoice, Invoice.id == InvoiceHold.invoice_id).where(
+        InvoiceHold.org_id == org.id, InvoiceHold.kind == "dispute", InvoiceHold.resolved_at.is_(None))
+        .order_by(InvoiceHold.created_at, InvoiceHold.id).limit(SECTION_LIMIT + 1)).all()
+    at_notice = db.session.execute(_of_positions(
+        select(Reminder.party_id, Case.reference, Case._status).distinct(), Reminder, mine)
+        .join(ReminderLevel, ReminderLevel.id == Reminder.level_id)
+        .join(Case, Case.id == Reminder.case_id)
+        .where(Reminder.org_id == org.id, Reminder._status == ReminderStatus.SENT,
+               ReminderLevel.last_before_notice.is_(True), Case.outstanding_sum > 0,
+               Case._status.in_((CaseStatus.DRAFT, CaseStatus.FILED)))
+        .order_by(Case.reference).limit(SECTION_LIMIT + 1)).all()
+    limitation = rollup.limitation_soon(org.id, mine, today + timedelta(days=ALERT_DAYS), SECTION_LIMIT + 1)
+    about = rollup.of(org.id, {c.party_id for c in calls[:SECTION_LIMIT]} | {p.party_id for p in promises}
+                      | {h.party_id for h, _ in disputes} | {p for p, _, _ in at_notice})
+    q.calls = [(about[c.party_id], c) for c in calls if c.party_id in about]
+    for p in promises:
         bucket = q.promises_due if p.status == PromiseStatus.OPEN else q.promises_broken
-        bucket.append((ranked[p.party_id], p))
-    numbers = {line.invoice_id: line.number for line in lines}
-    for hold in db.session.scalars(select(InvoiceHold).where(
-            InvoiceHold.org_id == org.id, InvoiceHold.party_id.in_(parties), InvoiceHold.kind == "dispute",
-            InvoiceHold.resolved_at.is_(None)).order_by(InvoiceHold.created_at)):
-        q.disputes.append((ranked[hold.party_id], hold, numbers.get(hold.invoice_id, "")))
-    open_cases = {line.case_id: line for line in lines if line.outstanding > 0
-                  and line.case_status in (CaseStatus.DRAFT, CaseStatus.FILED)}
-    for party_id, case_id in db.session.execute(
-            select(Reminder.party_id, Reminder.case_id).distinct()
-            .join(ReminderLevel, ReminderLevel.id == Reminder.level_id)
-            .where(Reminder.org_id == org.id, Reminder.party_id.in_(parties),
-                   Reminder._status == ReminderStatus.SENT,
-                   ReminderLevel.last_before_notice.is_(True))).all():
-        if case_id in open_cases:
-            line = open_cases[case_id]
-            filed = line.case_status == CaseStatus.FILED
-            q.notice_level.append((ranked[party_id], line.case_reference, filed))
-    party_of = {line.invoice_id: line.party_id for line in lines}
-    for invoice_id, (deadline, number) in book.limitation_ends(lines, today).items():
-        party_id = party_of[invoice_id]
-        if party_id in ranked and (deadline - today).days <= ALERT_DAYS:
-            q.limitation.append((ranked[party_id], number, deadline))
-    q.limitation.sort(key=lambda t: t[2])
+        bucket.append((about[p.party_id], p))
+    q.disputes = [(about[h.party_id], h, number) for h, number in disputes]
+    q.notice_level = [(about[p], reference, CaseStatus(status) == CaseStatus.FILED)
+                      for p, reference, status in at_notice]
+    q.limitation = [(p, p.limitation_invoice or "", p.limitation_ends) for p in limitation]
+    for name in ("calls", "promises_due", "promises_broken", "disputes", "notice_level", "limitation"):
+        items = getattr(q, name)
+        if len(items) > SECTION_LIMIT:
+            setattr(q, name, items[:SECTION_LIMIT])
+            q.more.add(name)
     return q
 
 
@@ -131,6 +139,7 @@ def allocate(actor: User, org_id: int, party_id: int, owner: User | None) -> Deb
     setting.owner_id = owner.id if owner else None
     audit.record("receivables.debtor_allocated", actor=actor, payload={
         "org_id": org_id, "party_id": party_id, "from": before, "to": setting.owner_id})
+    rollup.debtors_changed(org_id, {party_id})
     return setting
 
 
@@ -145,6 +154,7 @@ def override(actor: User, org_id: int, party_id: int, value: int | None, reason:
     setting.priority_reason = reason.strip()[:500] if value is not None else None
     audit.record("receivables.priority_overridden", actor=actor, payload={
         "party_id": party_id, "from": before, "to": value, "reason": setting.priority_reason})
+    rollup.debtors_changed(org_id, {party_id})
     return setting
 
 

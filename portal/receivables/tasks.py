@@ -10,9 +10,10 @@ from celery import shared_task
 from sqlalchemy import or_, select
 
 from portal import outbox
+from portal.accounts import Organization
 from portal.database import commit
 from portal.extensions import db
-from portal.receivables import evaluation, sending
+from portal.receivables import evaluation, portfolio, rollup, sending
 from portal.receivables.models import Reminder
 from portal.receivables.states import ReminderStatus
 from portal.types import IST, utcnow
@@ -68,6 +69,27 @@ def send_reminders(pairs: list[list[int]]) -> dict:
     for org_id, party_id in pairs:
         out[f"{org_id}:{party_id}"] = sending.send_for(int(org_id), int(party_id))
     return out
+
+
+def refresh_rollups(org_ids: list[int] | None = None) -> dict[int, int]:
+    """Recompute the rolled-up positions and snapshot of these organisations (every one with claims
+    when None), committing each: organisation id -> debtors owing."""
+    today = utcnow().astimezone(IST).date()
+    out = {}
+    for org_id in org_ids if org_ids is not None else rollup.orgs_with_claims():
+        org = db.session.get(Organization, org_id)
+        if org is None:
+            continue
+        out[org_id] = portfolio.refresh(org, today)
+        commit()
+    return out
+
+
+@shared_task(name="receivables.refresh_rollups", acks_late=True, reject_on_worker_lost=True)
+def refresh_rollups_task() -> dict:
+    result = refresh_rollups()
+    log.info("collections rollup: %s", result)
+    return {str(k): v for k, v in result.items()}
 
 
 @shared_task(name="receivables.check_promises", acks_late=True, reject_on_worker_lost=True)

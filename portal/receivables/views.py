@@ -2,6 +2,8 @@
 settings, statement and promises (/collections/debtors/<id>)."""
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -25,9 +27,12 @@ from portal.receivables.forms import (
 )
 from portal.receivables.models import CallOutcome, InvoiceHold, Promise, Reminder
 from portal.receivables.refusals import on_form
+from portal.receivables.rollup import REFRESH_MINUTES
 from portal.receivables.states import PromiseStatus
 from portal.web.filters import inr as amount_filter
 from portal.web.forms import require_fresh_form
+
+DEBTORS_PAGE = 50
 
 
 @bp.get("/collections/")
@@ -35,10 +40,14 @@ from portal.web.forms import require_fresh_form
 def settings():
     org_id = access.require_staff(current_user)
     policy = policies.policy_for(org_id)
-    debtors = db.session.scalars(select(Party).where(Party.id.in_(
-        select(Case.debtor_party_id).where(Case.creditor_org_id == org_id)))
-        .order_by(Party.legal_name).limit(500)).all()
-    return render_template("receivables/settings.html", policy=policy, debtors=debtors)
+    after = request.args.get("after", "")
+    if after and (not after.isdigit() or len(after) > 12):
+        abort(400, "The page link is not valid; start from the first page.")
+    debtors = access.debtors_page(org_id, int(after) if after else None, DEBTORS_PAGE + 1)
+    more = len(debtors) > DEBTORS_PAGE
+    debtors = debtors[:DEBTORS_PAGE]
+    return render_template("receivables/settings.html", policy=policy, debtors=debtors,
+                           next_after=debtors[-1].id if more else None, first_page=not after)
 
 
 @bp.post("/collections/enabled")
@@ -172,21 +181,41 @@ def cancel_promise(promise_id: int):
     return redirect(url_for("receivables.debtor", party_id=promise.party_id))
 
 
+def _after(raw: str | None) -> tuple[int, Decimal, int] | None:
+    """The queue's next-page key from ?after=score_outstanding_party (made by the page itself)."""
+    if not raw:
+        return None
+    parts = raw.split("_")
+    try:
+        if len(parts) != 3 or len(raw) > 60:
+            raise ValueError
+        key = (int(parts[0]), Decimal(parts[1]), int(parts[2]))
+        if not key[1].is_finite():
+            raise ValueError
+    except (ValueError, InvalidOperation):
+        abort(400, "The page link is not valid; start from the first page.")
+    return key
+
+
 def _today_page(org_id: int, everyone: bool, *, answer_form=None, answering: int | None = None,
-                call_form=None, calling: tuple[int, int] | None = None, status: int = 200):
-    work = queue.today_for(db.session.get(Organization, org_id), current_user, today_ist(), everyone=everyone)
+                call_form=None, calling: tuple[int, int] | None = None, status: int = 200, after=None):
+    work = queue.today_for(db.session.get(Organization, org_id), current_user, today_ist(),
+                           everyone=everyone, after=after)
     owners = {u.id: u.name for u in db.session.scalars(select(User).where(User.org_id == org_id))}
+    next_key = (f"{work.next_after[0]}_{work.next_after[1]}_{work.next_after[2]}"
+                if work.next_after else None)
     return render_template("receivables/today.html", q=work, everyone=everyone, owners=owners,
                            answer_form=answer_form or AnswerForm(formdata=None), answering=answering,
                            call_form=call_form or CallForm(formdata=None), calling=calling,
-                           outcomes=calls.OUTCOMES), status
+                           outcomes=calls.OUTCOMES, next_key=next_key, first_page=after is None,
+                           refresh_minutes=REFRESH_MINUTES, limit=queue.SECTION_LIMIT), status
 
 
 @bp.get("/collections/today")
 @login_required
 def today():
     org_id = access.require_staff(current_user)
-    return _today_page(org_id, request.args.get("all") == "1")
+    return _today_page(org_id, request.args.get("all") == "1", after=_after(request.args.get("after")))
 
 
 @bp.post("/collections/debtors/<int:party_id>/calls/<int:level_id>")
@@ -268,7 +297,8 @@ def portfolio():
         "funnel": charts.bars("Debtors at each step after a reminder",
                               [(s.label, s.count) for s in p.reminder_funnel], str, "funnel-chart"),
     }
-    return render_template("receivables/portfolio.html", p=p, charts=drawn)
+    return render_template("receivables/portfolio.html", p=p, charts=drawn,
+                           refresh_minutes=REFRESH_MINUTES)
 
 
 @bp.get("/collections/portfolio.csv")
