@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import queue
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -25,6 +27,38 @@ HEAD_SIZE = 8192
 STAGING = "upload_staging"  # app.extensions key: a callable giving the folder for staging files
 
 
+class _Sha256OnItsOwnThread:
+    """SHA-256 computed on a thread of its own, so that hashing one piece overlaps receiving, parsing
+    and writing the next (hashlib releases the GIL while it hashes a large buffer). At most two
+    pieces wait, so memory stays bounded."""
+
+    def __init__(self) -> None:
+        self._sha = hashlib.sha256()
+        self._pieces: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
+        self._thread: threading.Thread | None = None
+
+    def update(self, piece: bytes) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="upload-sha256", daemon=True)
+            self._thread.start()
+        self._pieces.put(piece)
+
+    def _run(self) -> None:
+        while (piece := self._pieces.get()) is not None:
+            self._sha.update(piece)
+
+    def finish(self) -> None:
+        """Wait for the pieces already given; the thread ends."""
+        if self._thread is not None:
+            self._pieces.put(None)
+            self._thread.join()
+            self._thread = None
+
+    def hexdigest(self) -> str:
+        self.finish()
+        return self._sha.hexdigest()
+
+
 class StagingFile:
     """A file being received: written once, hashed and counted on the way in; readable afterwards.
 
@@ -35,7 +69,7 @@ class StagingFile:
         fd, name = tempfile.mkstemp(dir=folder, suffix=".upload")
         self.path = Path(name)
         self._file: IO[bytes] = os.fdopen(fd, "w+b", buffering=READ_SIZE)
-        self._digest = hashlib.sha256()
+        self._digest = _Sha256OnItsOwnThread()
         self.size = 0
         self.head = b""  # the first bytes, for recognising the file's type
         self._sealed = False  # once read or rewound, the hash is final: no more writes
@@ -43,6 +77,7 @@ class StagingFile:
     def write(self, data: bytes) -> int:
         if self._sealed:
             raise OSError("a staging file is written once, from its start to its end")
+        data = data if isinstance(data, bytes) else bytes(data)  # the hashing thread reads it later
         self._digest.update(data)
         self.size += len(data)
         if len(self.head) < HEAD_SIZE:
@@ -67,6 +102,7 @@ class StagingFile:
         return self._file.read(size)
 
     def close(self) -> None:
+        self._digest.finish()
         self._file.close()
         self.path.unlink(missing_ok=True)
 
