@@ -6,14 +6,12 @@ from __future__ import annotations
 import csv
 import io
 
-from sqlalchemy import event
-
 from portal import audit
-from portal.extensions import db
 from portal.identifiers import gstin_check_char
 from portal.imports import services
 from portal.imports.parsing import COLUMNS
 from portal.imports.planner import _LOOKUP_CHUNK
+from tests.conftest import StatementCount
 
 PER_DEBTOR = 2  # two invoices per debtor: the rows are grouped into cases
 
@@ -33,21 +31,12 @@ def ledger(rows: int, first: int = 0) -> bytes:
 
 def statements_to_import(user, data: bytes) -> tuple[int, int]:
     """(statements run, cases created) to stage, plan and confirm `data`."""
-    count = 0
-
-    def tick(*_args):
-        nonlocal count
-        count += 1
-
-    event.listen(db.engine, "before_cursor_execute", tick)
-    try:
+    with StatementCount() as sql:
         staged = services.stage(io.BytesIO(data), "ledger.csv", user.org_id)
         plan = services.plan_file(user, staged.path, staged.filename)
         assert not plan.errors, plan.errors[:3]
         batch, _ = services.confirm(user, staged.path, staged.filename, staged.sha256)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", tick)
-    return count, batch.cases_created
+    return sql.n, batch.cases_created
 
 
 def test_an_import_of_200_rows_runs_as_many_statements_as_one_of_10(creditor, db_session):
