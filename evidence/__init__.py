@@ -36,6 +36,7 @@ def init_evidence(app: Flask) -> None:
     from evidence.tasks import on_recorded
     from evidence.views import bp
     from portal import audit, audit_check
+    from portal.web import uploads as web_uploads
 
     # A served award or notice seals the ledger's head after its commit; `flask audit verify` and
     # the nightly check compare the ledger with every sealed checkpoint (evidence/checkpoints.py).
@@ -43,3 +44,6 @@ def init_evidence(app: Flask) -> None:
     if verify_checkpoints not in audit_check.WITNESSES:
         audit_check.WITNESSES.append(verify_checkpoints)
     app.register_blueprint(bp)
+    # Every uploaded file part is written straight into the store's staging folder, so that an
+    # evidence upload becomes a blob by a link, not a copy (portal/web/uploads.py).
+    app.extensions[web_uploads.STAGING] = lambda: store().staging_dir()

@@ -30,6 +30,12 @@ class Storage(Protocol):
         this call created the blob."""
         ...
 
+    def adopt(self, staged: Path, sha256: str) -> bool:
+        """Store a file already written and synced in `staging_dir()` under its hash, without copying
+        it where the store can (a link); True if this call created the blob. The caller removes
+        `staged` afterwards."""
+        ...
+
     def exists(self, sha256: str) -> bool: ...
 
     def open(self, sha256: str) -> BinaryIO: ...
@@ -87,6 +93,24 @@ class FilesystemStorage:
             os.unlink(tmp)
         return True
 
+    def adopt(self, staged: Path, sha256: str) -> bool:
+        """Give the staged file (same filesystem: `staging_dir()` is inside the store) a second name,
+        its content-addressed one: no byte is copied. A hard link rather than `os.replace`, because a
+        link refuses to overwrite: two uploads of the same content at once must not both believe they
+        created the blob (the one whose transaction rolls back would remove the other's)."""
+        target = self._path(sha256)
+        if target.exists():
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(staged, 0o444)
+        try:
+            os.link(staged, target)
+        except FileExistsError:
+            return False
+        except OSError:  # another filesystem after all (a staging folder mounted elsewhere): copy
+            return self.put(staged, sha256)
+        return True
+
     def open(self, sha256: str) -> BinaryIO:
         return open(self._path(sha256), "rb")
 
@@ -138,6 +162,10 @@ class S3Storage:
             self.client.put_object(Bucket=self.bucket, Key=key_for(sha256), Body=body,
                                    ChecksumAlgorithm="SHA256", ChecksumSHA256=checksum)
         return True
+
+    def adopt(self, staged: Path, sha256: str) -> bool:
+        """An object store cannot take a local file by rename: the staged file is uploaded."""
+        return self.put(staged, sha256)
 
     def discard(self, sha256: str) -> None:
         """Remove an uncited blob; a bucket under object lock refuses, and keeps it (logged)."""

@@ -1,20 +1,18 @@
-"""Streaming ingest of an uploaded file: chunked copy, SHA-256 and size cap on the fly, type check."""
+"""Streaming ingest of an uploaded file: written once to the store's staging folder with its SHA-256
+and size counted on the way in, type-checked there, then linked into the store (no second copy)."""
 from __future__ import annotations
 
-import hashlib
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 from typing import BinaryIO
 
 from evidence import active_content
 from evidence.filetypes import FileKind, detect
 from evidence.storage import Storage
+from portal.web.uploads import READ_SIZE, StagingFile
 
-CHUNK = 64 * 1024
+CHUNK = READ_SIZE  # 1 MiB reads
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 _RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
                       | {f"{port}{n}" for port in ("COM", "LPT") for n in "0123456789¹²³"})
@@ -60,33 +58,38 @@ def check_filename(raw: str) -> None:
                             "to a plain name and upload it again.")
 
 
+def _too_large(max_bytes: int) -> UploadRefused:
+    return UploadRefused(f"The file is larger than {max_bytes // (1024 * 1024)} MB. "
+                         "Split it or upload a smaller scan.")
+
+
 def ingest(stream: BinaryIO, filename: str, storage: Storage, max_bytes: int) -> Ingested:
-    """Copy the upload to staging in chunks, hashing and counting; refuse early, keep nothing bad."""
+    """Store an upload; refuse early, keep nothing bad.
+
+    `stream` is either the staging file the request's parser already wrote the part into (hashed on
+    the way in: it is checked and linked into the store as it is), or any readable stream, copied
+    into a staging file in 1 MiB reads and refused as soon as it passes the cap."""
     check_filename(filename)
-    digest, size, head = hashlib.sha256(), 0, b""
-    fd, tmp_name = tempfile.mkstemp(dir=storage.staging_dir(), suffix=".upload")
-    tmp = Path(tmp_name)
+    staged = stream if isinstance(stream, StagingFile) else StagingFile(storage.staging_dir())
     try:
-        with os.fdopen(fd, "wb") as out:
+        if staged is not stream:
             while chunk := stream.read(CHUNK):
-                size += len(chunk)
-                if size > max_bytes:
-                    raise UploadRefused(f"The file is larger than {max_bytes // (1024 * 1024)} MB. "
-                                        "Split it or upload a smaller scan.")
-                if len(head) < 8192:
-                    head += chunk[: 8192 - len(head)]
-                digest.update(chunk)
-                out.write(chunk)
-        if size == 0:
+                if staged.size + len(chunk) > max_bytes:
+                    raise _too_large(max_bytes)
+                staged.write(chunk)
+        if staged.size > max_bytes:
+            raise _too_large(max_bytes)
+        if staged.size == 0:
             raise UploadRefused("The file is empty.")
+        staged.sync()
         try:
-            kind = detect(tmp, head, filename or "")
-            active_content.check(tmp, head, kind.extension)
+            kind = detect(staged.path, staged.head, filename or "")
+            active_content.check(staged.path, staged.head, kind.extension)
         except ValueError as exc:
             raise UploadRefused(str(exc)) from exc
-        sha = digest.hexdigest()
-        created = storage.put(tmp, sha)
-        return Ingested(sha256=sha, size=size, kind=kind,
+        sha = staged.sha256
+        created = storage.adopt(staged.path, sha)
+        return Ingested(sha256=sha, size=staged.size, kind=kind,
                         filename=sanitize_filename(filename, kind.extension), created=bool(created))
     finally:
-        tmp.unlink(missing_ok=True)
+        staged.close()  # the staging name goes; a stored blob is its own link (or its own object)

@@ -44,6 +44,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     from portal.receivables import init_receivables
     from portal.web import boundary, init_web
     from portal.web import errors as web_errors
+    from portal.web import uploads as web_uploads
     from portal.webhooks import init_webhooks
 
     _quiet_libraries()
@@ -53,6 +54,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     i18n.init_i18n(app)
     boundary.init_boundary(app)  # first registered, so it ends the request after every other hook
     security.init_security(app)
+    web_uploads.init_uploads(app)  # file parts stream into a staging file, written once
     init_accounts(app)
     init_apikeys(app)
     init_cases(app)

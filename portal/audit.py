@@ -20,6 +20,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, even
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from portal.database import give_ids
 from portal.extensions import db
 from portal.types import UTCDateTime, utcnow
 
@@ -138,6 +139,32 @@ def _advance(session: Session, chain: str, by: int = 1) -> tuple[int, str]:
     return row[0], row[1]
 
 
+_HEADS_PER_LOCK = 1_000  # chains locked and read per statement (bound parameters)
+
+
+def _lock_case_heads(session: Session, per_case: Counter) -> dict[int, list]:
+    """Lock the case chains' heads and read where each stands: {case id: [last seq, last hash]}.
+
+    One case (the usual event) bumps its head in place, as `_advance` does; many (an import's new
+    cases) are locked and read with `SELECT ... FOR UPDATE` in chunks, so the statements do not
+    grow with the cases (the caller writes every head back in one executemany)."""
+    if len(per_case) == 1:
+        (cid, count), = per_case.items()
+        case_last, case_prev = _advance(session, f"case:{cid}", count)
+        return {cid: [case_last - count, case_prev]}
+    chains = {f"case:{cid}": cid for cid in per_case}
+    names = sorted(chains)
+    state: dict[int, list] = {}
+    for first in range(0, len(names), _HEADS_PER_LOCK):
+        # In a fixed order (by chain), as every writer locks them, so two imports cannot deadlock.
+        rows = session.execute(select(AuditHead.chain, AuditHead.seq, AuditHead.hash)
+                               .where(AuditHead.chain.in_(names[first:first + _HEADS_PER_LOCK]))
+                               .order_by(AuditHead.chain).with_for_update())
+        for chain, seq, last_hash in rows:
+            state[chains[chain]] = [seq, last_hash]
+    return state
+
+
 def _api_key_id() -> int | None:
     """The API key this request came with (portal.apikeys sets it): every event it causes names it."""
     if not has_request_context():
@@ -171,10 +198,7 @@ def record_many(entries: list[tuple[str, Any | None, dict | None]], *, actor: An
     if len(per_case) > 1:  # create missing chain heads in one statement
         session.execute(_insert_ignore(session),
                         [{"chain": f"case:{cid}", "seq": 0, "hash": GENESIS} for cid in per_case])
-    case_state = {}
-    for cid, count in per_case.items():
-        case_last, case_prev = _advance(session, f"case:{cid}", count)
-        case_state[cid] = [case_last - count, case_prev]
+    case_state = _lock_case_heads(session, per_case)
     events = []
     for (action, case, _), payload_json in zip(entries, payloads, strict=True):
         seq += 1
@@ -194,9 +218,10 @@ def record_many(entries: list[tuple[str, Any | None, dict | None]], *, actor: An
             ev.case_prev_hash = case_state[case_id][1]
             ev.case_hash = case_state[case_id][1] = chain_hash(ev.case_prev_hash, entry)
         events.append(ev)
-    heads = [{"chain": GLOBAL_CHAIN, "hash": prev}] + [
-        {"chain": f"case:{cid}", "hash": state[1]} for cid, state in case_state.items()]
-    session.execute(update(AuditHead), heads)  # ORM bulk UPDATE by primary key (executemany)
+    heads = [{"chain": GLOBAL_CHAIN, "seq": last, "hash": prev}] + [
+        {"chain": f"case:{cid}", "seq": state[0], "hash": state[1]} for cid, state in case_state.items()]
+    session.execute(update(AuditHead), heads)  # ORM bulk UPDATE by primary key (one executemany)
+    give_ids(events, session)  # inserted in batches, also on SQLite
     session.add_all(events)
     session.flush()
     if recorded.receivers:

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -83,6 +83,34 @@ def reading_only() -> Iterator[None]:
         yield
     finally:
         _reads_only.reset(token)
+
+
+def give_ids(rows: list, session: Session | None = None) -> None:
+    """Give new rows of one mapped class (an integer `id` key) their keys before they are inserted,
+    so that the ORM inserts them in batches on every database. Without keys, SQLite (which cannot
+    hand back a batch's generated keys in order) makes the ORM insert one statement per row.
+
+    PostgreSQL: the keys come from the table's own sequence. SQLite: after the table's highest key
+    (and any this session gave but has not flushed), which is safe because a writing SQLite
+    transaction holds the database's only write lock: call it after the transaction has written
+    (or began IMMEDIATE), as every writer here does."""
+    todo = [row for row in rows if row.id is None]
+    if len(todo) < 2:
+        return
+    session = session or db.session
+    cls = type(todo[0])
+    table = cls.__table__
+    with session.no_autoflush:
+        if session.get_bind().dialect.name == "postgresql":
+            ids = session.scalars(text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                                       "FROM generate_series(1, :n)"),
+                                  {"table": table.name, "n": len(todo)}).all()
+        else:
+            top = max([session.scalar(select(func.coalesce(func.max(table.c.id), 0)))]
+                      + [row.id for row in session.new if type(row) is cls and row.id is not None])
+            ids = range(top + 1, top + 1 + len(todo))
+    for row, new_id in zip(todo, ids, strict=True):
+        row.id = new_id
 
 
 def after_commit(fn: Callable[[], None], key: str | None = None) -> None:

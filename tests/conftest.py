@@ -290,3 +290,20 @@ def redis_url() -> str:
     if not _port_open("127.0.0.1", 6379):
         service_unavailable("Redis at 127.0.0.1:6379", "connection refused")
     return REDIS_URL
+
+
+class StatementCount:
+    """The SQL statements run inside a `with` block: `with StatementCount() as sql: ...`, then `sql.n`."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def _tick(self, *_args) -> None:
+        self.n += 1
+
+    def __enter__(self) -> StatementCount:
+        sa.event.listen(db.engine, "before_cursor_execute", self._tick)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        sa.event.remove(db.engine, "before_cursor_execute", self._tick)

@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
 
 from portal.cases.intake import today_ist
 from portal.cases.models import Invoice, Payment, PaymentMethod
 from portal.cases.states import CaseStatus
 from portal.extensions import db
+from tests.conftest import StatementCount
 from tests.factories import (
     AdvocateFactory,
     CaseFactory,
@@ -72,18 +72,10 @@ def w(db_session) -> World:
 def statements(client, auth, user, path: str) -> int:
     auth.login_as(user)
     client.get(path)  # once before counting: first-request work (a policy row made on first visit)
-    count = 0
-
-    def tick(*_args):
-        nonlocal count
-        count += 1
-    event.listen(db.engine, "before_cursor_execute", tick)
-    try:
+    with StatementCount() as sql:
         resp = client.get(path)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", tick)
     assert resp.status_code == 200, (path, resp.status_code)
-    return count
+    return sql.n
 
 
 def test_each_list_and_dashboard_page_runs_as_many_statements_for_50_rows_as_for_1(client, auth, w):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -24,6 +25,7 @@ from portal.cases.models import (
 )
 from portal.cases.references import reserve_references
 from portal.cases.states import CaseStatus
+from portal.database import give_ids
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import to_ist, to_paisa, utcnow
@@ -173,16 +175,25 @@ def create_cases(actor: User, many: list[CaseFacts], *, today: date | None = Non
         _apply_debtor(party, facts.debtor)
         case = Case(reference=ref, creditor_org_id=actor.org_id, creditor=org, debtor=party,
                     claim_type=facts.claim_type, created_by_id=actor.id, invoices=[], payments=[],
-                    acknowledgements=[], facts_version=0)
+                    acknowledgements=[], facts_version=0,
+                    # Given, not left to their server defaults: a row with a value to fetch back
+                    # is inserted on its own on SQLite. portal.cases.totals sets them at the flush.
+                    invoiced_sum=Decimal("0.00"), outstanding_sum=Decimal("0.00"))
         _apply_terms(case, facts)
         _apply_invoices(case, facts)
-        db.session.add(case)
         cases.append(case)
+    # Keys first, so that each table's rows go in batches (not one INSERT per row on SQLite).
+    give_ids([case.debtor for case in cases])
+    give_ids([contact for case in cases for contact in case.debtor.contacts])
+    give_ids(cases)
+    give_ids([invoice for case in cases for invoice in case.invoices])
+    db.session.add_all(cases)
     db.session.flush()
     for case, facts in zip(cases, many, strict=True):
         if facts.payments:
             _apply_payments(case, facts, actor)
     versions = [_new_version(actor, case, "created") for case in cases]
+    give_ids(versions)
     db.session.add_all(versions)
     db.session.flush()
     audit.record_many([("case.created", case, {

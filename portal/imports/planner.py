@@ -82,7 +82,7 @@ def parse_amount(raw: str) -> Decimal:
     return money.parse_amount(raw, what="The amount")
 
 
-_LOOKUP_CHUNK = 5_000  # invoice numbers per lookup statement (bound parameters)
+_LOOKUP_CHUNK = 1_000  # invoice numbers per lookup statement (an IN list of at most 1,000)
 
 
 def debtor_key(gstin: str | None, name: str) -> str:

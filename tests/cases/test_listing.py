@@ -11,12 +11,12 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
 
 from portal.cases.intake import today_ist
 from portal.cases.models import Invoice, Payment, PaymentMethod
 from portal.cases.states import CaseStatus
 from portal.extensions import db
+from tests.conftest import StatementCount
 from tests.factories import (
     AdvocateFactory,
     CaseFactory,
@@ -264,17 +264,9 @@ def test_a_page_issues_the_same_number_of_statements_with_1_or_50_rows(client, a
     w.case(debtor=debtor, advocate=w.rao)
 
     def statements() -> int:
-        count = 0
-
-        def tick(*_args):
-            nonlocal count
-            count += 1
-        event.listen(db.engine, "before_cursor_execute", tick)
-        try:
+        with StatementCount() as sql:
             assert get(client, auth, w.staff).status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", tick)
-        return count
+        return sql.n
 
     one = statements()
     for i in range(49):

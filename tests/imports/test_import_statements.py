@@ -1,0 +1,49 @@
+"""An import does not grow with its file or the database (issue 22, item 6): planning and confirming
+10 rows and 200 rows run the same SQL statements, give or take one per batch; the audit chains of
+the new cases verify after."""
+from __future__ import annotations
+
+import csv
+import io
+
+from portal import audit
+from portal.identifiers import gstin_check_char
+from portal.imports import services
+from portal.imports.parsing import COLUMNS
+from portal.imports.planner import _LOOKUP_CHUNK
+from tests.conftest import StatementCount
+
+PER_DEBTOR = 2  # two invoices per debtor: the rows are grouped into cases
+
+
+def ledger(rows: int, first: int = 0) -> bytes:
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(COLUMNS)
+    for n in range(first, first + rows):
+        d = n // PER_DEBTOR
+        first14 = f"27AABCF{d % 10000:04d}{chr(65 + d // 10000 % 26)}1Z"
+        w.writerow([f"Debtor {d} Pvt Ltd", first14 + gstin_check_char(first14), "",
+                    f"accounts{d}@debtor.example", "", "Mumbai", f"INV/{n:06d}", "2026-03-01",
+                    "2026-03-03", "30", "", "10000.00", "1800.00", "11800.00", "commercial", "18"])
+    return out.getvalue().encode()
+
+
+def statements_to_import(user, data: bytes) -> tuple[int, int]:
+    """(statements run, cases created) to stage, plan and confirm `data`."""
+    with StatementCount() as sql:
+        staged = services.stage(io.BytesIO(data), "ledger.csv", user.org_id)
+        plan = services.plan_file(user, staged.path, staged.filename)
+        assert not plan.errors, plan.errors[:3]
+        batch, _ = services.confirm(user, staged.path, staged.filename, staged.sha256)
+    return sql.n, batch.cases_created
+
+
+def test_an_import_of_200_rows_runs_as_many_statements_as_one_of_10(creditor, db_session):
+    small, cases_small = statements_to_import(creditor, ledger(10))
+    large, cases_large = statements_to_import(creditor, ledger(200, first=10))
+    assert (cases_small, cases_large) == (5, 100)
+    batches = -(-200 // _LOOKUP_CHUNK)  # lookup chunks of the larger file
+    assert large - small <= batches, f"10 rows: {small} statements, 200 rows: {large}"
+    report = audit.verify()
+    assert report.ok, report
