@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from blinker import Namespace
 from flask import g, has_request_context
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, event, select, update
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, event, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -43,7 +43,9 @@ class AuditImmutable(RuntimeError):
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_events"
-    __table_args__ = (UniqueConstraint("case_id", "case_seq"),)
+    # The audit page reads a case's events newest first, a page at a time (migration keyset).
+    __table_args__ = (UniqueConstraint("case_id", "case_seq"),
+                      Index("ix_audit_events_case_id_created_at_id", "case_id", "created_at", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, unique=True)
