@@ -14,6 +14,7 @@ from evidence.services import (
     add_document,
     cited_by_signed_notice,
     documents_for,
+    documents_page,
     find_document,
     freeze,
     record_download,
@@ -25,8 +26,8 @@ from evidence.uploads import UploadRefused
 
 __all__ = ["Audience", "CITATION_CHECKS", "CertificateIncomplete", "Document", "DocumentKind", "DownloadLog",
            "PartA", "UploadRefused", "add_document", "build_bundle", "cited_by_signed_notice",
-           "documents_for", "find_document", "freeze", "init_evidence", "part_a", "record_download", "store",
-           "store_pdf", "system_description", "withdraw"]
+           "documents_for", "documents_page", "find_document", "freeze", "init_evidence", "part_a",
+           "record_download", "store", "store_pdf", "system_description", "withdraw"]
 
 
 def init_evidence(app: Flask) -> None:

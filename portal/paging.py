@@ -95,6 +95,11 @@ class PageArgs:
             raise BadCursor("A page is either after or before another, not both.")
         return cls(after, before, page_size(args.get("limit"), default, maximum))
 
+    @classmethod
+    def of_page(cls, args) -> PageArgs:
+        """For a page a person reads: pages of PAGE_SIZE (the pager's links say so), `limit` ignored."""
+        return cls.of({"after": args.get("after"), "before": args.get("before")})
+
 
 @dataclass(frozen=True)
 class Page:

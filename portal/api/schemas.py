@@ -21,6 +21,13 @@ class Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
+class Paged(Out):
+    """A page of a keyset-paged list, newest first."""
+
+    next: str | None = Field(description="The next page's URL, null on the last page")
+    prev: str | None = Field(description="The previous page's URL, null on the first page")
+
+
 class InvalidParam(Out):
     name: str
     reason: str
@@ -124,7 +131,7 @@ class Payment(Out):
     source: str
 
 
-class PaymentList(Out):
+class PaymentList(Paged):
     payments: list[Payment]
 
 
@@ -137,7 +144,7 @@ class AuditEvent(Out):
     hash: str
 
 
-class AuditList(Out):
+class AuditList(Paged):
     events: list[AuditEvent]
 
 
@@ -157,7 +164,7 @@ class Document(Out):
     download_url: str
 
 
-class DocumentList(Out):
+class DocumentList(Paged):
     documents: list[Document]
 
 
