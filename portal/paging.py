@@ -96,9 +96,10 @@ class PageArgs:
         return cls(after, before, page_size(args.get("limit"), default, maximum))
 
     @classmethod
-    def of_page(cls, args) -> PageArgs:
-        """For a page a person reads: pages of PAGE_SIZE (the pager's links say so), `limit` ignored."""
-        return cls.of({"after": args.get("after"), "before": args.get("before")})
+    def of_page(cls, args, prefix: str = "") -> PageArgs:
+        """For a page a person reads: pages of PAGE_SIZE (the pager's links say so), `limit` ignored;
+        `prefix` names the cursors of one of two lists on a page (`dispatches_after`)."""
+        return cls.of({"after": args.get(prefix + "after"), "before": args.get(prefix + "before")})
 
 
 @dataclass(frozen=True)

@@ -246,7 +246,19 @@ class Service(Out):
     first_dispatched_at: datetime | None
     received_at: datetime | None = Field(description="Receipt under IT Act s.13 where proven; null if not")
     respond_by: date | None
+    dispatches: list[DispatchDetail] = Field(description="The newest dispatches (a page); the rest "
+                                             "through `more_dispatches`")
+    events: list[DeliveryEvent] = Field(description="The newest delivery events (a page); the rest "
+                                        "through `more_events`")
+    more_dispatches: str | None = Field(description="The next page of dispatches, null if none")
+    more_events: str | None = Field(description="The next page of delivery events, null if none")
+
+
+class DispatchPage(Paged):
     dispatches: list[DispatchDetail]
+
+
+class DeliveryEventPage(Paged):
     events: list[DeliveryEvent]
 
 
