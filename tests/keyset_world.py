@@ -9,6 +9,8 @@ import itertools
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from sqlalchemy import select
+
 from evidence.models import Document, DocumentKind
 from notices.serving import documents as served_documents
 from notices.serving.documents import DocumentKind as ServedKind
@@ -44,6 +46,21 @@ class KeysetWorld:
     def add_each(self, n: int = 1) -> None:
         for name in LISTS:
             self.add(name, n)
+
+    def link_events(self) -> None:
+        """Each delivery event not yet tied to a dispatch gets one of its own (the timeline shows each
+        event's dispatch: a page that loaded them row by row would show in its statement count)."""
+        for subject in ("notice_id", "document_id"):
+            served_id = getattr(self, subject.split("_")[0]).id
+            events = db.session.scalars(select(DeliveryEvent).where(
+                getattr(DeliveryEvent, subject) == served_id, DeliveryEvent.dispatch_id.is_(None))
+                .order_by(DeliveryEvent.id)).all()
+            dispatches = db.session.scalars(select(Dispatch).where(getattr(Dispatch, subject) == served_id)
+                                            .order_by(Dispatch.id)).all()
+            for event, dispatch in zip(events, dispatches, strict=False):
+                event.dispatch_id = dispatch.id
+        db.session.flush()
+        db.session.expire_all()
 
     # --- one row of each list -----------------------------------------------------------------------
 
