@@ -116,10 +116,12 @@ def seek(stmt: Select, key, id_col, cursor: tuple[Any, int] | None, *, ascending
     forward = ascending != backwards  # the direction rows are read in
     if cursor is not None:
         value, row_id = cursor
+        # The first, redundant bound lets the database start the index scan at the cursor instead of
+        # filtering every row before it (PostgreSQL does not take a bound from the OR alone).
         if forward:
-            stmt = stmt.where(or_(key > value, and_(key == value, id_col > row_id)))
+            stmt = stmt.where(key >= value, or_(key > value, and_(key == value, id_col > row_id)))
         else:
-            stmt = stmt.where(or_(key < value, and_(key == value, id_col < row_id)))
+            stmt = stmt.where(key <= value, or_(key < value, and_(key == value, id_col < row_id)))
     return stmt.order_by(*((key.asc(), id_col.asc()) if forward else (key.desc(), id_col.desc())))
 
 
