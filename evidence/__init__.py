@@ -15,6 +15,7 @@ from evidence.services import (
     add_document,
     cited_by_signed_notice,
     documents_for,
+    documents_page,
     find_document,
     freeze,
     record_download,
@@ -26,7 +27,8 @@ from evidence.uploads import UploadRefused
 
 __all__ = ["Audience", "CITATION_CHECKS", "CertificateIncomplete", "Document", "DocumentKind", "DownloadLog",
            "PartA", "UploadRefused", "add_document", "build_bundle", "bundle_language",
-           "cited_by_signed_notice", "documents_for", "find_document", "freeze", "init_evidence", "part_a",
+           "cited_by_signed_notice", "documents_for", "documents_page", "find_document", "freeze",
+           "init_evidence", "part_a",
            "record_download", "store", "store_pdf", "system_description", "withdraw"]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts import User, enum_column
@@ -41,6 +41,8 @@ class Audience(enum.StrEnum):
 
 class Document(db.Model):
     __tablename__ = "documents"
+    # The evidence list reads a case's documents newest first, a page at a time (migration keyset).
+    __table_args__ = (Index("ix_documents_case_id_uploaded_at_id", "case_id", "uploaded_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)

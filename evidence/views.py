@@ -11,6 +11,7 @@ from evidence.models import DocumentKind
 from evidence.uploads import UploadRefused
 from portal.accounts import Action, can, require
 from portal.cases import load_case
+from portal.paging import BadCursor, PageArgs
 from portal.web.boundary import attempt
 from portal.web.errors import error_response
 
@@ -26,9 +27,11 @@ def _too_large(exc):
                           "piece of evidence may be. Nothing was stored. Split it or upload a smaller scan.")
 
 
-def _page(case, form=None, withdraw_form=None, status=200):
-    return render_template("evidence/list.html", case=case,
-                           documents=services.documents_for(case, viewer=current_user),
+def _page(case, form=None, withdraw_form=None, status=200, args: PageArgs | None = None):
+    """The list (a page of 50, newest first) and the upload form; a refused form comes back on the
+    first page."""
+    page = services.documents_page(case, args or PageArgs(), viewer=current_user)
+    return render_template("evidence/list.html", case=case, page=page, documents=page.rows,
                            form=form or UploadForm(formdata=None),
                            withdraw_form=withdraw_form or WithdrawForm(formdata=None),
                            can_upload=can(current_user, Action.UPLOAD_EVIDENCE, case),
@@ -41,7 +44,10 @@ def list_documents(reference: str):
     case = load_case(reference)
     require(current_user, Action.VIEW_EVIDENCE, case)
     if request.method == "GET":
-        return _page(case)
+        try:
+            return _page(case, args=PageArgs.of_page(request.args))
+        except BadCursor as exc:
+            abort(400, str(exc))
     require(current_user, Action.UPLOAD_EVIDENCE, case)
     form = UploadForm()
     if form.validate_on_submit():

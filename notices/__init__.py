@@ -13,7 +13,7 @@ from notices.drafting.workflow import approve as approve_notice
 from notices.drafting.workflow import submit as submit_notice
 from notices.models import Notice, NoticeKind, NoticeLanguage, NoticeVersion
 from notices.serving.contact_rules import ContactPolicy, ist_day_bounds, next_contact_time
-from notices.serving.dispatch import dispatches_for
+from notices.serving.dispatch import dispatches_for, dispatches_page
 from notices.serving.dispatch import serve as serve_notice
 from notices.serving.dispatch_runner import contacts_today as notice_contacts_today
 from notices.serving.documents import DocumentKind, ServedDocument, addressed_language, debtor_language
@@ -34,6 +34,7 @@ from notices.serving.receipt import Receipt
 from notices.serving.receipt import for_notice as receipt_for_notice
 from notices.serving.states import DispatchStatus
 from notices.serving.timeline import events_for as delivery_events_for
+from notices.serving.timeline import events_page as delivery_events_page
 from notices.serving.timeline import record as record_delivery_event
 from notices.signing.ceremonies import abandon_pending_for_settlement, latest_for_settlement
 from notices.signing.forms import CertificateForm
@@ -55,8 +56,8 @@ __all__ = ["CEREMONY_ENDED", "CeremonyStatus", "CertificateForm", "ChannelKind",
            "SETTLEMENT_CEREMONY", "ServedDocument", "ServiceTerms", "SigningCeremony",
            "abandon_pending_for_settlement", "add_version", "addressed_language", "advocate_key_material",
            "approve_notice", "check_can_draft", "contact_policy", "contacts_today", "create_served_document",
-           "debtor_language",
-           "delivery_events_for", "dispatches_for", "enabled_providers", "finish_settlement_ceremony",
+           "debtor_language", "delivery_events_for", "delivery_events_page", "dispatches_for",
+           "dispatches_page", "enabled_providers", "finish_settlement_ceremony",
            "grant_mandate", "init_notices", "issue_debtor_link", "ist_day_bounds", "latest",
            "latest_for_settlement", "new_verification_code", "next_contact_time", "note_in",
            "notice_contacts_today", "other_contacts", "provider_for", "public_record", "receipt_for_notice",

@@ -89,3 +89,31 @@ def test_each_list_and_dashboard_page_runs_as_many_statements_for_50_rows_as_for
     assert not grown, f"statements grow with the rows (1 row, 50 rows): {grown}"
     over = {page: n for page, n in fifty.items() if n > CEILING}
     assert not over, f"more than {CEILING} statements: {over}"
+
+
+# --- the lists on a case, a notice and a served document (keyset pages, portal.paging) -------------
+
+def keyset_pages(k) -> list[str]:
+    ref, notice, document = k.case.reference, k.notice.id, k.document.id
+    return [f"/cases/{ref}/evidence", f"/cases/{ref}/audit", f"/cases/{ref}/payments",
+            f"/notices/{notice}/delivery", f"/served/{document}/delivery",
+            f"/api/v1/cases/{ref}/evidence", f"/api/v1/cases/{ref}/audit-events",
+            f"/api/v1/cases/{ref}/payments", f"/api/v1/notices/{notice}/dispatches",
+            f"/api/v1/notices/{notice}/delivery-events", f"/api/v1/notices/{notice}/service"]
+
+
+def test_each_case_notice_and_document_list_runs_as_many_statements_for_50_rows_as_for_1(
+        client, auth, db_session, outbox, monkeypatch):
+    from tests.keyset_world import KeysetWorld
+
+    k = KeysetWorld(monkeypatch)
+    k.add_each(1)
+    k.link_events()
+    one = {path: statements(client, auth, k.creditor, path) for path in keyset_pages(k)}
+    k.add_each(49)
+    k.link_events()
+    fifty = {path: statements(client, auth, k.creditor, path) for path in keyset_pages(k)}
+    grown = {path: (one[path], fifty[path]) for path in one if fifty[path] != one[path]}
+    assert not grown, f"statements grow with the rows (1 row, 50 rows): {grown}"
+    over = {path: n for path, n in fifty.items() if n > CEILING}
+    assert not over, f"more than {CEILING} statements: {over}"

@@ -12,11 +12,11 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, select
 
 from notices import cheque
 from notices.models import Notice, NoticeKind
-from notices.serving.models import ChannelKind, Dispatch, EventKind, Purpose, ServiceTerms
+from notices.serving.models import ChannelKind, DeliveryEvent, Dispatch, EventKind, Purpose, ServiceTerms
 from notices.serving.states import DISPATCH, SERVED_DOCUMENT, UNSENT, DispatchStatus, ServedDocumentStatus
 from notices.serving.subject import Served, is_document, key, owner, same
 from notices.states import NoticeStatus
@@ -25,6 +25,7 @@ from portal.accounts import User
 from portal.cases import ContactKind
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.paging import Page, PageArgs, keyset_page
 from portal.types import IST
 
 WORKER_CHANNELS = (ChannelKind.EMAIL, ChannelKind.SMS, ChannelKind.WHATSAPP)
@@ -46,6 +47,18 @@ def dispatches_for(notice: Served, purpose: Purpose | None = Purpose.NOTICE) -> 
     if purpose is not None:
         query = query.where(Dispatch.purpose == purpose)
     return list(db.session.scalars(query))
+
+
+def dispatches_page(served: Served, args: PageArgs) -> Page:
+    """A page of the notice's or document's dispatches (every purpose), newest first, each row
+    (dispatch, unread: a WhatsApp message sent with no read receipt yet): one statement, read from
+    the index on (notice_id or document_id, created_at, id)."""
+    read = (select(DeliveryEvent.id).where(DeliveryEvent.dispatch_id == Dispatch.id,
+                                           DeliveryEvent.kind == EventKind.READ)
+            .correlate(Dispatch).exists())
+    unread = and_(Dispatch.channel == ChannelKind.WHATSAPP, Dispatch.status == DispatchStatus.SENT, ~read)
+    stmt = select(Dispatch, case((unread, True), else_=False).label("unread")).where(same(Dispatch, served))
+    return keyset_page(db.session, stmt, Dispatch.created_at, Dispatch.id, tag="dispatches", args=args)
 
 
 def follow_up(notice: Notice, purpose: Purpose, channels: tuple[ChannelKind, ...]) -> list[Dispatch]:

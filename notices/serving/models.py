@@ -12,6 +12,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -60,8 +61,11 @@ class EventKind(enum.StrEnum):
 
 class Dispatch(db.Model):
     __tablename__ = "dispatches"
+    # The delivery pages read a notice's or document's dispatches newest first, a page at a time.
     __table_args__ = (CheckConstraint("(notice_id IS NULL) <> (document_id IS NULL)",
-                                      name="one_subject"),)
+                                      name="one_subject"),
+                      Index("ix_dispatches_notice_id_created_at_id", "notice_id", "created_at", "id"),
+                      Index("ix_dispatches_document_id_created_at_id", "document_id", "created_at", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"), index=True)
@@ -132,7 +136,11 @@ class DeliveryEvent(db.Model):
                       UniqueConstraint("source", "provider_message_id", "provider_status"),
                       UniqueConstraint("source", "provider_event_id"),
                       CheckConstraint("(notice_id IS NULL) <> (document_id IS NULL)",
-                                      name="one_subject"))
+                                      name="one_subject"),
+                      # the timeline, newest first, a page at a time (migration keyset)
+                      Index("ix_delivery_events_notice_id_occurred_at_id", "notice_id", "occurred_at", "id"),
+                      Index("ix_delivery_events_document_id_occurred_at_id", "document_id", "occurred_at",
+                            "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"), index=True)

@@ -1,7 +1,7 @@
 """The delivery page of a notice, rendered by the serving views and re-rendered by the postal views."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import abort, render_template, request
 from flask_login import current_user
 
 from notices.models import Notice
@@ -10,9 +10,23 @@ from notices.serving import proof, receipt, timeline
 from notices.serving.contact_rules import ContactPolicy, describe
 from notices.serving.forms import ExpertCertificateForm, ExpertRequestForm, ServeForm
 from notices.serving.models import ServiceTerms
+from notices.serving.subject import Served
 from notices.states import NoticeStatus
 from portal.accounts import Action, can
 from portal.extensions import db
+from portal.paging import BadCursor, PageArgs
+
+
+def service_pages(served: Served) -> dict:
+    """The page of a notice's or document's dispatches and of its timeline that the request asks
+    for (`dispatches_after`/`_before` and `after`/`before`), and the dispatches on it (for their
+    postal panels); a 400 for a junk cursor."""
+    try:
+        dispatches = dispatching.dispatches_page(served, PageArgs.of_page(request.args, "dispatches_"))
+        events = timeline.events_page(served, PageArgs.of_page(request.args))
+    except BadCursor as exc:
+        abort(400, str(exc))
+    return {"dispatch_page": dispatches, "event_page": events, "dispatches": [d for d, _ in dispatches.rows]}
 
 
 def delivery_page(notice: Notice, form: ServeForm, status: int = 200, *,
@@ -21,7 +35,7 @@ def delivery_page(notice: Notice, form: ServeForm, status: int = 200, *,
     terms = db.session.get(ServiceTerms, notice.id)
     return render_template(
         "notices/delivery.html", notice=notice, case=notice.case, form=form, terms=terms,
-        dispatches=dispatching.dispatches_for(notice, None), events=timeline.events_for(notice),
+        **service_pages(notice),
         latest_proof=proof.latest(notice.id), receipt=receipt.for_notice(notice),
         expert_certificates=proof.expert_certificates(notice),
         may_ask_expert=can(current_user, Action.REQUEST_EXPERT_CERTIFICATE, notice.case),

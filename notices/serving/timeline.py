@@ -14,12 +14,14 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from notices.serving import receipt
 from notices.serving.models import DeliveryEvent, Dispatch, EventKind
 from notices.serving.subject import Served, key, owner, payload, same
 from portal import audit, outbox
 from portal.extensions import db
+from portal.paging import Page, PageArgs, keyset_page
 from portal.types import utcnow
 
 RAW_LIMIT = 256 * 1024  # larger payloads keep only their hash
@@ -102,6 +104,15 @@ def record(notice: Served, kind: EventKind, *, source: str, raw: bytes, dispatch
 def events_for(notice: Served) -> list[DeliveryEvent]:
     return list(db.session.scalars(select(DeliveryEvent).where(same(DeliveryEvent, notice))
                                    .order_by(DeliveryEvent.occurred_at, DeliveryEvent.id)))
+
+
+def events_page(served: Served, args: PageArgs) -> Page:
+    """A page of the notice's or document's delivery timeline, newest first, each event with its
+    dispatch: one statement, read from the index on (notice_id or document_id, occurred_at, id)."""
+    stmt = (select(DeliveryEvent).where(same(DeliveryEvent, served))
+            .options(joinedload(DeliveryEvent.dispatch)))
+    return keyset_page(db.session, stmt, DeliveryEvent.occurred_at, DeliveryEvent.id, tag="timeline",
+                       args=args, scalars=True)
 
 
 def refresh_proof_after_commit(served: Served | int) -> None:

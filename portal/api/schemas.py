@@ -21,6 +21,13 @@ class Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
+class Paged(Out):
+    """A page of a keyset-paged list, newest first."""
+
+    next: str | None = Field(description="The next page's URL, null on the last page")
+    prev: str | None = Field(description="The previous page's URL, null on the first page")
+
+
 class InvalidParam(Out):
     name: str
     reason: str
@@ -124,7 +131,7 @@ class Payment(Out):
     source: str
 
 
-class PaymentList(Out):
+class PaymentList(Paged):
     payments: list[Payment]
 
 
@@ -137,7 +144,7 @@ class AuditEvent(Out):
     hash: str
 
 
-class AuditList(Out):
+class AuditList(Paged):
     events: list[AuditEvent]
 
 
@@ -157,7 +164,7 @@ class Document(Out):
     download_url: str
 
 
-class DocumentList(Out):
+class DocumentList(Paged):
     documents: list[Document]
 
 
@@ -239,7 +246,19 @@ class Service(Out):
     first_dispatched_at: datetime | None
     received_at: datetime | None = Field(description="Receipt under IT Act s.13 where proven; null if not")
     respond_by: date | None
+    dispatches: list[DispatchDetail] = Field(description="The newest dispatches (a page); the rest "
+                                             "through `more_dispatches`")
+    events: list[DeliveryEvent] = Field(description="The newest delivery events (a page); the rest "
+                                        "through `more_events`")
+    more_dispatches: str | None = Field(description="The next page of dispatches, null if none")
+    more_events: str | None = Field(description="The next page of delivery events, null if none")
+
+
+class DispatchPage(Paged):
     dispatches: list[DispatchDetail]
+
+
+class DeliveryEventPage(Paged):
     events: list[DeliveryEvent]
 
 

@@ -9,11 +9,8 @@ are less than its total; the ageing bucket is that of the case's oldest unpaid i
 """
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import Numeric, Select, and_, func, literal, or_, select
@@ -23,6 +20,7 @@ from portal.accounts import Role, User
 from portal.cases.hooks import debtor_owned_by
 from portal.cases.models import Case, Invoice, Party, Payment
 from portal.cases.states import CaseStatus
+from portal.paging import BadCursor, Page, decode_cursor, encode_cursor, seek, turn
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 50_000
@@ -147,41 +145,23 @@ def _sort_key(sort: str, debtor):
             "amount": (_outstanding(), False), "debtor": (debtor.legal_name, True)}[sort]
 
 
-# --- cursors ---------------------------------------------------------------------------------------
+# --- cursors: the kernel's keyset helper (portal.paging), named for the sort they were made for ---------
+
+_KINDS = {"newest": "datetime", "oldest": "datetime", "amount": "decimal", "debtor": "str"}
+
 
 def _encode(sort: str, value, case_id: int) -> str:
-    if isinstance(value, datetime):
-        value = value.isoformat()
-    elif isinstance(value, (Decimal, float, int)):
-        value = str(Decimal(str(value)).quantize(Decimal("0.01")))
-    raw = json.dumps([sort, value, case_id], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    if isinstance(value, (Decimal, float, int)):
+        value = Decimal(str(value)).quantize(Decimal("0.01"))
+    return encode_cursor(sort, value, case_id)
 
 
 def _decode(token: str, sort: str):
     """(value, case id) of a cursor made for this sort; BadListQuery for anything else."""
-    bad = BadListQuery("The page link is not valid (it may be from another search); "
-                       "start from the first page.")
-    if len(token) > 400:
-        raise bad
     try:
-        data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-        made_for, value, case_id = data
-        if made_for != sort or not isinstance(case_id, int) or isinstance(case_id, bool):
-            raise bad
-        if sort in ("newest", "oldest"):
-            value = datetime.fromisoformat(value)
-            if value.tzinfo is None:
-                raise bad
-        elif sort == "amount":
-            value = Decimal(value)
-            if not value.is_finite():
-                raise bad
-        elif not isinstance(value, str):
-            raise bad
-    except (ValueError, TypeError, binascii.Error, InvalidOperation, UnicodeDecodeError):
-        raise bad from None
-    return value, case_id
+        return decode_cursor(token, sort, _KINDS[sort])
+    except BadCursor as exc:
+        raise BadListQuery(str(exc)) from None
 
 
 # --- the statement ---------------------------------------------------------------------------------
@@ -223,18 +203,13 @@ def statement(visible: Select, query: ListQuery, today: date) -> tuple[Select, b
     key, ascending = _sort_key(query.sort, debtor)
     backwards = query.before is not None
     token = query.before or query.after
+    cursor = None
     if token:
         value, case_id = _decode(token, query.sort)
         if query.sort == "amount":
             value = literal(value, Numeric(14, 2))
-        forward = ascending != backwards  # the direction rows are read in
-        if forward:
-            stmt = stmt.where(or_(key > value, and_(key == value, Case.id > case_id)))
-        else:
-            stmt = stmt.where(or_(key < value, and_(key == value, Case.id < case_id)))
-    read_ascending = ascending != backwards
-    order = (key.asc(), Case.id.asc()) if read_ascending else (key.desc(), Case.id.desc())
-    return stmt.order_by(*order), backwards
+        cursor = (value, case_id)
+    return seek(stmt, key, Case.id, cursor, ascending=ascending, backwards=backwards), backwards
 
 
 def _ageing_clause(due, bucket: str, today: date):
@@ -258,13 +233,6 @@ class Row:
     oldest_due: date | None
 
 
-@dataclass(frozen=True)
-class Page:
-    rows: list[Row]
-    next_cursor: str | None
-    prev_cursor: str | None
-
-
 def _row(r) -> Row:
     def money(v) -> Decimal:
         return Decimal(str(v or 0)).quantize(Decimal("0.01"))
@@ -284,18 +252,8 @@ def page(session, visible: Select, query: ListQuery, today: date, size: int = PA
     """One page of rows (one SQL statement) and the cursors of the pages either side."""
     stmt, backwards = statement(visible, query, today)
     rows = [_row(r) for r in session.execute(stmt.limit(size + 1))]
-    more = len(rows) > size
-    rows = rows[:size]
-    if backwards:
-        rows.reverse()
-    if not rows:
-        return Page([], None, None)
-    first, last = rows[0], rows[-1]
-    has_next = more if not backwards else True
-    has_prev = (more if backwards else query.after is not None)
-    return Page(rows,
-                _encode(query.sort, _key_value(query.sort, last), last.case.id) if has_next else None,
-                _encode(query.sort, _key_value(query.sort, first), first.case.id) if has_prev else None)
+    return turn(rows, size, backwards=backwards, came_after=query.after is not None,
+                cursor_of=lambda row: _encode(query.sort, _key_value(query.sort, row), row.case.id))
 
 
 def export_rows(session, visible: Select, query: ListQuery, today: date):

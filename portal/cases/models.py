@@ -217,9 +217,11 @@ class Invoice(db.Model):
 
 class Payment(db.Model):
     __tablename__ = "payments"
-    # invoice_id indexed: the case list's "oldest unpaid invoice" reads payments per invoice.
+    # invoice_id indexed: the case list's "oldest unpaid invoice" reads payments per invoice; the
+    # payments list reads a case's payments newest first, a page at a time (migration keyset).
     __table_args__ = (CheckConstraint("amount > 0", name="positive"),
-                      Index("ix_payments_invoice_id", "invoice_id"))
+                      Index("ix_payments_invoice_id", "invoice_id"),
+                      Index("ix_payments_case_id_paid_on_id", "case_id", "paid_on", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)

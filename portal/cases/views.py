@@ -20,6 +20,7 @@ from portal.cases.services import visible_cases
 from portal.cases.states import CaseStatus
 from portal.cases.transitions import actor_role, fire
 from portal.extensions import db
+from portal.paging import BadCursor, PageArgs
 from portal.tabular import csv_text
 from portal.types import to_ist
 from portal.web.forms import ConfirmForm, require_fresh_form
@@ -232,4 +233,8 @@ CONSEQUENCES = {
 def case_audit(reference: str):
     case = load_case(reference)
     require(current_user, Action.VIEW_AUDIT, case)
-    return render_template("cases/audit.html", case=case, events=audit.events_for_case(case.id))
+    try:
+        page = audit.events_page(case.id, PageArgs.of_page(request.args))
+    except BadCursor as exc:
+        abort(400, str(exc))
+    return render_template("cases/audit.html", case=case, page=page, events=page.rows)

@@ -3,12 +3,13 @@ links, receipts."""
 from flask import Flask
 
 from portal.payments import permissions  # noqa: F401  (registers the package's actions with the policy)
+from portal.payments.listing import payments_page
 from portal.payments.models import PaymentReport, ReportStatus
 from portal.payments.services import confirm_report, reject_report, report_payment
 from portal.payments.signals import payment_confirmed
 
 __all__ = ["PaymentReport", "ReportStatus", "confirm_report", "init_payments", "payment_confirmed",
-           "reject_report", "report_payment"]
+           "payments_page", "reject_report", "report_payment"]
 
 
 def init_payments(app: Flask) -> None:

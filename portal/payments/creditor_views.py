@@ -2,7 +2,7 @@
 reject (/cases/<reference>/payments), and the organisation's UPI ID that the pay page links to."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from portal import audit
@@ -10,21 +10,25 @@ from portal.accounts import Action, can, require
 from portal.cases import Case, case_position, today_ist
 from portal.extensions import db
 from portal.formatting import rupees
+from portal.paging import BadCursor, PageArgs
 from portal.payments.forms import RejectForm, UpiForm
+from portal.payments.listing import payments_page
 from portal.payments.models import PaymentReport, ReportStatus
 from portal.payments.services import PaymentInvalid, confirm_report, reject_report
-from portal.payments.views import bp, case_receipts, case_reports, load
+from portal.payments.views import bp, case_reports, load
 from portal.web.forms import require_fresh_form
 
 
 def render_list(case: Case, *, reject_form: RejectForm | None = None, rejecting: int | None = None,
-                status: int = 200):
+                status: int = 200, args: PageArgs | None = None):
+    """The debtor's reports to answer and a page of the payments received (newest first, each with
+    its receipt); a refused answer comes back on the first page."""
     pos = case_position(case, today_ist())
     due, problem = pos.due, None if pos.due is not None else pos.problem
-    receipts = {r.payment_id: r for r in case_receipts(case)}
+    page = payments_page(case, args or PageArgs())
     return render_template(
         "payments/list.html", case=case, pos=pos, due=due, problem=problem, reports=case_reports(case),
-        payments=sorted(case.payments, key=lambda p: (p.paid_on, p.id), reverse=True), receipts=receipts,
+        page=page, payments=page.rows,
         can_confirm=can(current_user, Action.CONFIRM_PAYMENT, case), pending=ReportStatus.REPORTED,
         reject_form=reject_form or RejectForm(formdata=None), rejecting=rejecting), status
 
@@ -39,7 +43,11 @@ def load_report(case: Case, report_id: int) -> PaymentReport:
 @bp.get("/cases/<reference>/payments")
 @login_required
 def list_payments(reference: str):
-    return render_list(load(reference, Action.VIEW_PAYMENTS))
+    case = load(reference, Action.VIEW_PAYMENTS)
+    try:
+        return render_list(case, args=PageArgs.of_page(request.args))
+    except BadCursor as exc:
+        abort(400, str(exc))
 
 
 @bp.post("/cases/<reference>/payments/reports/<int:report_id>/confirm")

@@ -77,7 +77,7 @@ def test_every_operation_with_every_scope(app, client, world):
     schema.app = app
     calls = 0
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 28
+    assert len(operations) == 30
     for operation in operations:
         own = operation.definition.raw.get("x-scope", "")
         params = {p.name: values[p.name] for p in operation.path_parameters}

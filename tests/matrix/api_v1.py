@@ -53,6 +53,10 @@ ROUTES = {
                                                allow(NOTICE_READERS, 200)),
     ("api_v1.notice_service", "GET"): Probe(lambda w: f"{V1}/notices/{w.signed_notice().id}/service",
                                             allow(NOTICE_READERS, 200)),
+    ("api_v1.list_dispatches", "GET"): Probe(lambda w: f"{V1}/notices/{w.signed_notice().id}/dispatches",
+                                             allow(NOTICE_READERS, 200)),
+    ("api_v1.list_delivery_events", "GET"): Probe(
+        lambda w: f"{V1}/notices/{w.signed_notice().id}/delivery-events", allow(NOTICE_READERS, 200)),
     ("api_v1.serve_notice", "POST"): Probe(lambda w: f"{V1}/notices/{w.signed_notice().id}/service",
                                            allow(CREDITORS, 202), json=lambda w: {"channels": ["email"]}),
     ("api_v1.delivery_proofs", "GET"): Probe(

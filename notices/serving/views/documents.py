@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Response, abort, render_template
 from flask_login import current_user, login_required
 
-from notices.serving import proof, receipt, timeline
+from notices.serving import proof, receipt
 from notices.serving.blueprint import bp
-from notices.serving.dispatch import dispatches_for
 from notices.serving.documents import ServedDocument
+from notices.serving.pages import service_pages
 from portal.accounts import Action, require
 from portal.extensions import db
 
@@ -31,7 +31,7 @@ def document_page(document: ServedDocument, status: int = 200):
     """The page, also re-rendered by the postal views with a refused form's errors."""
     return render_template(
         "notices/served_delivery.html", document=document, case=document.case,
-        dispatches=dispatches_for(document, None), events=timeline.events_for(document),
+        **service_pages(document),
         latest_proof=proof.latest(document), receipt=receipt.for_notice(document)), status
 
 

@@ -15,7 +15,7 @@ from portal import audit, money
 from portal.accounts import Action, require
 from portal.api import schemas as s
 from portal.api.blueprint import bp
-from portal.api.http import BadInput, answer, body, caller, query
+from portal.api.http import BadInput, PageQuery, answer, body, caller, page_args, page_links, query
 from portal.api.spec import operation
 from portal.cases import (
     AGEING,
@@ -42,6 +42,7 @@ from portal.cases import create_case as register_case
 from portal.cases import page as list_page
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.payments import payments_page
 
 MAX_LIMIT = 200
 
@@ -182,12 +183,14 @@ def _payment(p: Payment) -> s.Payment:
 
 
 @operation(bp, "/cases/<reference>/payments", "GET", summary="Payments received on a case",
-           scope="read", tag="Invoices and payments", answer=s.PaymentList)
+           scope="read", tag="Invoices and payments", query=PageQuery, answer=s.PaymentList)
 def list_payments(reference: str):
+    """Newest first (by the day paid); follow `next` until it is null. One SQL statement a page."""
     case = case_for(reference)
-    rows = db.session.scalars(select(Payment).where(Payment.case_id == case.id)
-                              .order_by(Payment.paid_on, Payment.id))
-    return answer(s.PaymentList(payments=[_payment(p) for p in rows]))
+    args = page_args("payments", "date")
+    page = payments_page(case, args)
+    return answer(s.PaymentList(payments=[_payment(p) for p, _receipt in page.rows],
+                                **page_links("api_v1.list_payments", page, args, reference=case.reference)))
 
 
 @operation(bp, "/cases/<reference>/payments", "POST", summary="Record a payment received",
@@ -213,11 +216,14 @@ def record_case_payment(reference: str):
 
 
 @operation(bp, "/cases/<reference>/audit-events", "GET", summary="A case's audit trail",
-           scope="read", tag="Audit", answer=s.AuditList)
+           scope="read", tag="Audit", query=PageQuery, answer=s.AuditList)
 def list_audit_events(reference: str):
-    """Every event of the case's hash-chained ledger, oldest first, with its hash."""
+    """The events of the case's hash-chained ledger, newest first, with their hashes; follow `next`
+    until it is null (`case_seq` orders the chain). One SQL statement a page."""
     case = case_for(reference, Action.VIEW_AUDIT)
+    args = page_args("audit")
+    page = audit.events_page(case.id, args)
     return answer(s.AuditList(events=[
         s.AuditEvent(case_seq=e.case_seq, action=e.action, actor_role=e.actor_role,
                      created_at=e.created_at, data=e.data, hash=e.case_hash or e.hash)
-        for e in audit.events_for_case(case.id)]))
+        for e in page.rows], **page_links("api_v1.list_audit_events", page, args, reference=case.reference)))

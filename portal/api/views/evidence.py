@@ -12,7 +12,7 @@ import evidence
 from portal.accounts import Action
 from portal.api import schemas as s
 from portal.api.blueprint import bp
-from portal.api.http import BadInput, answer, caller, field_errors
+from portal.api.http import BadInput, PageQuery, answer, caller, field_errors, page_args, page_links
 from portal.api.spec import operation
 from portal.api.views.cases import case_for
 from portal.apikeys import body_stream
@@ -36,11 +36,14 @@ def _found(case, document_id: int):
 
 
 @operation(bp, "/cases/<reference>/evidence", "GET", summary="A case's evidence", scope="read",
-           tag="Evidence", answer=s.DocumentList)
+           tag="Evidence", query=PageQuery, answer=s.DocumentList)
 def list_documents(reference: str):
+    """Newest first; follow `next` until it is null. One SQL statement a page."""
     case = case_for(reference, Action.VIEW_EVIDENCE)
-    return answer(s.DocumentList(documents=[_document(case, d) for d in
-                                            evidence.documents_for(case, viewer=caller())]))
+    args = page_args("documents")
+    page = evidence.documents_page(case, args, viewer=caller())
+    return answer(s.DocumentList(documents=[_document(case, d) for d in page.rows],
+                                 **page_links("api_v1.list_documents", page, args, reference=case.reference)))
 
 
 @operation(bp, "/cases/<reference>/evidence", "POST", summary="Upload evidence", scope="evidence",

@@ -16,6 +16,8 @@ from notices import (
     NoticeLanguage,
     NoticeStatus,
     ServiceTerms,
+    delivery_events_page,
+    dispatches_page,
     start_notice,
 )
 from notices import latest as latest_proof
@@ -23,12 +25,13 @@ from notices import serve_notice as serve_signed_notice
 from portal.accounts import Action, require
 from portal.api import schemas as s
 from portal.api.blueprint import bp
-from portal.api.http import BadInput, answer, body, caller
+from portal.api.http import BadInput, PageQuery, answer, body, caller, page_args, page_links
 from portal.api.spec import operation
 from portal.api.views.cases import case_for
 from portal.cases import today_ist
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.paging import PageArgs
 
 
 def _notice(notice: Notice) -> s.NoticeDetail:
@@ -109,23 +112,57 @@ def notice_service(notice_id: int):
     return _service(notice_for(notice_id, Action.VIEW_DELIVERY))
 
 
+def _dispatch(d: Dispatch) -> s.DispatchDetail:
+    return s.DispatchDetail(id=d.id, channel=d.channel.value, purpose=d.purpose.value, address=d.address,
+                            designated=d.designated, status=d.status.value, attempts=d.attempts,
+                            sent_at=d.sent_at, accepted_at=d.accepted_at)
+
+
+def _event(e: DeliveryEvent) -> s.DeliveryEvent:
+    return s.DeliveryEvent(id=e.id, dispatch_id=e.dispatch_id, kind=e.kind.value, occurred_at=e.occurred_at,
+                           time_known=e.time_known, recorded_at=e.recorded_at, source=e.source,
+                           detail=e.detail, payload_sha256=e.payload_sha256)
+
+
 def _service(notice: Notice, status: int = 200):
+    """The notice's service with the first page (newest first) of its dispatches and of its events."""
     terms = db.session.get(ServiceTerms, notice.id)
-    dispatches = db.session.scalars(select(Dispatch).where(Dispatch.notice_id == notice.id)
-                                    .order_by(Dispatch.id))
-    events = db.session.scalars(select(DeliveryEvent).where(DeliveryEvent.notice_id == notice.id)
-                                .order_by(DeliveryEvent.occurred_at, DeliveryEvent.id))
+    first = PageArgs()
+    dispatches = dispatches_page(notice, first)
+    events = delivery_events_page(notice, first)
     return answer(s.Service(
         notice_id=notice.id, first_dispatched_at=terms.first_dispatched_at if terms else None,
         received_at=terms.received_at if terms else None, respond_by=terms.respond_by if terms else None,
-        dispatches=[s.DispatchDetail(id=d.id, channel=d.channel.value, purpose=d.purpose.value,
-                                     address=d.address, designated=d.designated, status=d.status.value,
-                                     attempts=d.attempts, sent_at=d.sent_at, accepted_at=d.accepted_at)
-                    for d in dispatches],
-        events=[s.DeliveryEvent(id=e.id, dispatch_id=e.dispatch_id, kind=e.kind.value,
-                                occurred_at=e.occurred_at, time_known=e.time_known,
-                                recorded_at=e.recorded_at, source=e.source, detail=e.detail,
-                                payload_sha256=e.payload_sha256) for e in events]), status)
+        dispatches=[_dispatch(d) for d, _unread in dispatches.rows],
+        events=[_event(e) for e in events.rows],
+        more_dispatches=page_links("api_v1.list_dispatches", dispatches, first, notice_id=notice.id)["next"],
+        more_events=page_links("api_v1.list_delivery_events", events, first, notice_id=notice.id)["next"]),
+        status)
+
+
+@operation(bp, "/notices/<int:notice_id>/dispatches", "GET", summary="A notice's dispatches",
+           scope="read", tag="Service and delivery", query=PageQuery, answer=s.DispatchPage)
+def list_dispatches(notice_id: int):
+    """Every message sent (or queued) to serve the notice, a reminder or an invitation on it, newest
+    first; follow `next` until it is null. One SQL statement a page."""
+    notice = notice_for(notice_id, Action.VIEW_DELIVERY)
+    args = page_args("dispatches")
+    page = dispatches_page(notice, args)
+    return answer(s.DispatchPage(dispatches=[_dispatch(d) for d, _unread in page.rows],
+                                 **page_links("api_v1.list_dispatches", page, args, notice_id=notice.id)))
+
+
+@operation(bp, "/notices/<int:notice_id>/delivery-events", "GET", summary="A notice's delivery timeline",
+           scope="read", tag="Service and delivery", query=PageQuery, answer=s.DeliveryEventPage)
+def list_delivery_events(notice_id: int):
+    """The delivery timeline (hand-over, acceptance, delivery, read, bounce...), newest first, each
+    with the SHA-256 of the provider's raw report; follow `next` until it is null."""
+    notice = notice_for(notice_id, Action.VIEW_DELIVERY)
+    args = page_args("timeline")
+    page = delivery_events_page(notice, args)
+    return answer(s.DeliveryEventPage(events=[_event(e) for e in page.rows],
+                                      **page_links("api_v1.list_delivery_events", page, args,
+                                                   notice_id=notice.id)))
 
 
 @operation(bp, "/notices/<int:notice_id>/service", "POST", summary="Serve a signed notice",
