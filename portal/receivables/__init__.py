@@ -29,6 +29,11 @@ def init_receivables(app: Flask) -> None:
     case_page_parts.provide("case_priority", case_parts.case_priority)
     case_list_parts.provide("priorities", case_parts.list_priorities)
     debtor_owned_by.provide(case_parts.debtor_owned_by)
+    from portal import audit
+    from portal.receivables import freshness
+
+    audit.recorded.connect(freshness.on_recorded, weak=False)
+    freshness.listen()
     from portal.receivables.commands import collections_cli
 
     app.cli.add_command(collections_cli)

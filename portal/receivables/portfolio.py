@@ -14,7 +14,7 @@ from portal.accounts import Organization
 from portal.cases import Case, CaseStatus, Invoice, Payment
 from portal.extensions import db
 from portal.payments import PaymentReport
-from portal.receivables import book, figures, rollup
+from portal.receivables import book, figures, freshness, rollup
 from portal.receivables.models import InvoiceHold, Promise, Reminder, ReminderLink
 from portal.receivables.states import ReminderStatus
 
@@ -122,9 +122,17 @@ def refresh(org: Organization, today: date) -> int:
     return rollup.refresh_org(org, today, history)
 
 
+# Up to this many debtors, stale figures are worked out again on the page visit (a fraction of a
+# second); a larger organisation's wait for the rollup beat, and the page shows their age.
+RECOMPUTE_ON_VISIT = 2000
+
+
 def ensure(org: Organization, today: date) -> None:
-    """An organisation never rolled up (new, or before the beat's first pass) is rolled up now."""
-    if rollup.snapshot(org.id) is None:
+    """An organisation never rolled up (new, or before the beat's first pass) is rolled up now; so is
+    a small one whose figures a change has made stale, or that were worked out on another day."""
+    snap = rollup.snapshot(org.id)
+    if snap is None or (snap.debtors <= RECOMPUTE_ON_VISIT
+                        and (snap.as_of != today or freshness.is_stale(snap))):
         refresh(org, today)
 
 

@@ -1,0 +1,43 @@
+"""The collections figures follow a change at once: a payment recorded after the portfolio was
+rolled up moves the debtor's outstanding and the totals in the recording transaction, and a small
+organisation's look-back figures are worked out again on the next visit."""
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from portal.cases import PaymentMethod, record_payment
+from portal.database import commit
+from portal.extensions import db
+from portal.receivables.models import DebtorPosition, PortfolioSnapshot
+from tests.factories import CreditorFactory
+from tests.receivables.helpers import debtor_case, invoice
+
+TODAY = date.today()
+
+
+def test_a_payment_moves_the_rolled_up_figures_in_its_own_transaction(client, auth, db_session):
+    creditor = CreditorFactory()
+    case = debtor_case(creditor, invoice("F-1", TODAY - timedelta(days=40), "10000.00"))
+    commit()
+    auth.login_as(creditor)
+    assert client.get("/collections/portfolio").status_code == 200
+    position = db.session.scalar(select(DebtorPosition).where(DebtorPosition.party_id == case.debtor_party_id))
+    assert position.outstanding == Decimal("10000.00")
+
+    record_payment(creditor, case, Decimal("4000.00"), TODAY, PaymentMethod.NEFT, reference="UTR1")
+    commit()
+    db.session.expire_all()
+    position = db.session.scalar(select(DebtorPosition).where(DebtorPosition.party_id == case.debtor_party_id))
+    assert position.outstanding == Decimal("6000.00")
+    snap = db.session.get(PortfolioSnapshot, creditor.org_id)
+    assert json.loads(snap.figures)["stale"] is True
+    assert Decimal(json.loads(snap.figures)["totals"][0]) == Decimal("6000.00")
+
+    page = client.get("/collections/portfolio").get_data(as_text=True)
+    assert "₹6,000.00" in page
+    db.session.expire_all()
+    assert "stale" not in json.loads(db.session.get(PortfolioSnapshot, creditor.org_id).figures)
