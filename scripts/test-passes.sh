@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: the suite on SQLite, then again on PostgreSQL (browser tests need only the first pass).
-# The SQLite pass's browser journeys run beside its xdist run, in one process of their own: they
-# spend much of their time waiting on Chromium, which the CPU-bound tests fill.
+# The browser tests run on SQLite in a process of their own beside an xdist run (they spend much of
+# their time waiting on Chromium, which the CPU-bound tests fill): the journeys beside the SQLite
+# pass, the page crawl beside the PostgreSQL pass.
 # All runs always happen; the script fails if any does. Extra arguments go to every pytest run.
 # PostgreSQL and Redis tests skip with a reason on a laptop without them and fail when CI=true.
 # Each pass runs in parallel under pytest-xdist (PYTEST_WORKERS, default one per core); every worker
@@ -43,27 +44,47 @@ narrowed=$(( ${#args[@]} > 0 ))
 xdist=(-n "$workers" --dist loadgroup --durations=15)
 total=$SECONDS
 
-# The SQLite pass: its browser journeys (one process of their own, mostly waiting on Chromium)
-# run beside its CPU-bound xdist run, which fills the time they wait; then the PostgreSQL pass alone.
-browser_log=$(mktemp)
-trap 'rm -f "$browser_log"' EXIT
-(
-    failed=()
-    # Narrowed runs keep their own paths (a path outside tests/e2e then selects no browser test).
-    browser_paths=()
-    ((narrowed)) || browser_paths=(tests/e2e)
-    run_pass "sqlite (browser)" env SULAH_TEST_DB=sqlite "$pytest" -m browser "${browser_paths[@]}" "${args[@]}"
-    ((${#failed[@]} == 0))
-) > "$browser_log" 2>&1 &
-browser_pid=$!
+# The browser tests (one process of their own, mostly waiting on Chromium) run beside the CPU-bound
+# xdist runs, which fill the time they wait: the journeys beside the SQLite pass, the page crawl (the
+# longest browser test: every page of every role at two widths) beside the PostgreSQL pass, so that
+# neither pass runs long. Both browser runs use SQLite; each run's time is printed.
+browser_run() {  # name, log file, paths...
+    local name=$1 log=$2
+    shift 2
+    (
+        failed=()
+        run_pass "$name" env SULAH_TEST_DB=sqlite "$pytest" -m browser --durations=10 "$@" "${args[@]}"
+        ((${#failed[@]} == 0))
+    ) > "$log" 2>&1
+}
+journeys_log=$(mktemp)
+crawl_log=$(mktemp)
+trap 'rm -f "$journeys_log" "$crawl_log"' EXIT
+# Narrowed runs keep their own paths (a path outside tests/e2e then selects no browser test), in
+# one browser run beside the SQLite pass.
+if ((narrowed)); then
+    browser_run "sqlite (browser)" "$journeys_log" &
+else
+    browser_run "sqlite (browser journeys)" "$journeys_log" tests/e2e --ignore=tests/e2e/test_page_crawl.py &
+fi
+journeys_pid=$!
 run_pass sqlite env SULAH_TEST_DB=sqlite "$pytest" "${xdist[@]}" -m "not browser" "${args[@]}"
-wait "$browser_pid" || failed+=("sqlite (browser)")
-cat "$browser_log"
+wait "$journeys_pid" || failed+=("sqlite (browser journeys)")
+cat "$journeys_log"
 echo "=== the SQLite pass, browser journeys included, took $((SECONDS - total)) s"
 
 started_pg=$SECONDS
+crawl_pid=
+if ((!narrowed)); then
+    browser_run "sqlite (browser page crawl)" "$crawl_log" tests/e2e/test_page_crawl.py &
+    crawl_pid=$!
+fi
 run_pass postgresql env SULAH_TEST_DB=postgresql "$pytest" "${xdist[@]}" -m "not browser" "${args[@]}"
-echo "=== the PostgreSQL pass took $((SECONDS - started_pg)) s"
+if [[ -n $crawl_pid ]]; then
+    wait "$crawl_pid" || failed+=("sqlite (browser page crawl)")
+    cat "$crawl_log"
+fi
+echo "=== the PostgreSQL pass, the page crawl beside it, took $((SECONDS - started_pg)) s"
 echo "=== both passes took $((SECONDS - total)) s"
 
 if ((${#failed[@]})); then
