@@ -6,7 +6,6 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -20,6 +19,7 @@ from portal.formfields import choices
 from portal.i18n import lazy_gettext as _l
 from portal.receivables.calls import OUTCOMES
 from portal.receivables.models import Channel, Language, Mode
+from portal.web.forms import IntegerField  # not WTForms' own: see its docstring
 
 
 def _strip(value):

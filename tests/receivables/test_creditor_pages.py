@@ -98,6 +98,8 @@ def test_editing_a_level_checks_its_placeholders_and_channels(client, auth, setu
     response = client.post(f"/collections/levels/{level.id}", data=dict(good, offset_days="7"))
     assert response.status_code == 422 and "already falls on that day" in response.get_data(as_text=True)
     assert client.post(f"/collections/levels/{level.id}", data=dict(good, offset_days="x")).status_code == 422
+    # A number past a float's range: WTForms' own IntegerField and NumberRange failed on it (a 500).
+    assert client.post(f"/collections/levels/{level.id}", data=dict(good, offset_days="9" * 400)).status_code == 422
     assert client.post(f"/collections/levels/{level.id}", data=good).status_code == 302
     db_session.refresh(level)
     assert level.offset_days == 2 and level.channels == "email,sms"
