@@ -5,8 +5,13 @@ and the public use it prints p50/p95/p99, requests/s and the non-200 count next 
 trivial anchor, measured in the same run, first and last), and the SQL statements one request runs.
 
     .venv/bin/python benchmarks/portal_load.py [CASES] [--seconds 15] [--clients 50] [--workers 4]
-                                               [--verify] [--keep] [--skip collections,portfolio]
+                                               [--scaled] [--runs 3] [--verify] [--keep]
+                                               [--skip collections,portfolio]
                                                [--reuse DATABASE_URL INSTANCE_DIR]
+
+--scaled: the web tier of `make run-scaled` (Procfile.scaled): two gunicorn processes on two ports,
+half the workers each, the clients spread over both as a round-robin load balancer would. --runs:
+the whole table that many times on the same servers, then each page's p99/anchor as min/median/max.
 
 Seeding: the demo (`flask demo seed`), then benchmarks/bulk_cases.py (bulk rows with their facts
 version and audit events chained onto the ledger; --verify walks every chain afterwards), the
@@ -21,6 +26,7 @@ import asyncio
 import contextlib
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -120,13 +126,16 @@ async def _one(port: int, raw: bytes) -> tuple[float, int]:
     return time.perf_counter() - started, status
 
 
-async def _load(port: int, path: str, cookie: str | None, clients: int, seconds: float):
-    raw = (f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUser-Agent: {USER_AGENT}\r\n"
-           + (f"Cookie: {cookie}\r\n" if cookie else "") + "Connection: close\r\n\r\n").encode()
+async def _load(ports: list[int], path: str, cookie: str | None, clients: int, seconds: float):
+    def request(port: int) -> bytes:
+        return (f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUser-Agent: {USER_AGENT}\r\n"
+                + (f"Cookie: {cookie}\r\n" if cookie else "") + "Connection: close\r\n\r\n").encode()
+
     times, bad = [], [0]
     deadline = time.perf_counter() + seconds
 
-    async def client():
+    async def client(port: int):
+        raw = request(port)
         while time.perf_counter() < deadline:
             took, status = await _one(port, raw)
             times.append(took)
@@ -134,7 +143,8 @@ async def _load(port: int, path: str, cookie: str | None, clients: int, seconds:
                 bad[0] += 1
 
     started = time.perf_counter()
-    await asyncio.gather(*(client() for _ in range(clients)))
+    # Client i talks to ports[i % len(ports)]: a round-robin load balancer in front of the web nodes.
+    await asyncio.gather(*(client(ports[i % len(ports)]) for i in range(clients)))
     return sorted(times), bad[0], time.perf_counter() - started
 
 
@@ -142,21 +152,22 @@ def _pct(times: list[float], p: float) -> float:
     return times[min(len(times) - 1, int(len(times) * p))] * 1000 if times else float("nan")
 
 
-def _drain(port: int, limit: float = 180) -> None:
+def _drain(ports: list[int], limit: float = 180) -> None:
     """Wait until the server answers /health within a second: requests a slow page left queued
     (clients give up after 60 s; gunicorn still runs them) must not be charged to the next page."""
     raw = b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
     deadline = time.perf_counter() + limit
-    while time.perf_counter() < deadline:
-        took, status = asyncio.run(_one(port, raw))
-        if status == 200 and took < 1:
-            return
-        time.sleep(1)
+    for port in ports:
+        while time.perf_counter() < deadline:
+            took, status = asyncio.run(_one(port, raw))
+            if status == 200 and took < 1:
+                break
+            time.sleep(1)
 
 
-def measure(port, label, path, cookie, clients, seconds) -> dict:
-    _drain(port)
-    times, bad, wall = asyncio.run(_load(port, path, cookie, clients, seconds))
+def measure(ports, label, path, cookie, clients, seconds) -> dict:
+    _drain(ports)
+    times, bad, wall = asyncio.run(_load(ports, path, cookie, clients, seconds))
     return {"label": label, "p50": _pct(times, .50), "p95": _pct(times, .95), "p99": _pct(times, .99),
             "rps": len(times) / wall, "n": len(times), "bad": bad}
 
@@ -190,6 +201,9 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=15)
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--scaled", action="store_true",
+                    help="two gunicorn processes on two ports, half the workers each (Procfile.scaled)")
+    ap.add_argument("--runs", type=int, default=1, help="measure every page this many times")
     ap.add_argument("--verify", action="store_true", help="walk the audit chains after seeding")
     ap.add_argument("--keep", action="store_true", help="keep the instance and database")
     ap.add_argument("--reuse", nargs=2, metavar=("DATABASE_URL", "INSTANCE_DIR"),
@@ -226,29 +240,44 @@ def main() -> None:
             skip = [w.strip() for w in args.skip.split(",") if w.strip()]
             plan = [p for p in pages(app, db) if not any(w in p[0] for w in skip)]
         counts = statement_counts(app, db, plan)
-        proc, port = _serve(env, args.workers)
+        nodes = 2 if args.scaled else 1
+        servers = [_serve(env, max(1, args.workers // nodes)) for _ in range(nodes)]
+        ports = [port for _, port in servers]
+        ratios: dict[str, list[float]] = {}
         try:
-            print(f"gunicorn {args.workers} workers on 127.0.0.1:{port}; {args.clients} clients, "
-                  f"{args.seconds:g} s per page; load average before: "
-                  + " ".join(f"{x:.2f}" for x in os.getloadavg()))
-            head = f"{'page':38} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>8} {'non-200':>8} " \
-                   f"{'SQL':>5} {'p99/anchor':>10}"
-            print(head)
-            rows = [measure(port, "anchor: /health", "/health", None, args.clients, args.seconds)]
-            anchor = rows[0]["p99"]
-            for label, path, cookie in plan:
-                rows.append(measure(port, label, path, cookie, args.clients, args.seconds))
-                _print(rows[-1], anchor, counts.get(label))
-            rows.append(measure(port, "anchor again: /health", "/health", None, args.clients, args.seconds))
-            _print(rows[0], anchor, None)
-            _print(rows[-1], anchor, None)
-            worst = max(r["p99"] for r in rows[1:-1]) / anchor
-            print(f"worst page p99 / anchor p99 (the first anchor run): {worst:.1f}x "
-                  f"(target <= 2x); load average after: "
-                  + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+            for run in range(1, args.runs + 1):
+                print(f"run {run} of {args.runs}: gunicorn x{nodes} ({max(1, args.workers // nodes)} workers "
+                      f"each) on 127.0.0.1:{','.join(map(str, ports))}; {args.clients} clients, "
+                      f"{args.seconds:g} s per page; load average before: "
+                      + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+                head = f"{'page':38} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>8} {'non-200':>8} " \
+                       f"{'SQL':>5} {'p99/anchor':>10}"
+                print(head)
+                rows = [measure(ports, "anchor: /health", "/health", None, args.clients, args.seconds)]
+                anchor = rows[0]["p99"]
+                for label, path, cookie in plan:
+                    rows.append(measure(ports, label, path, cookie, args.clients, args.seconds))
+                    _print(rows[-1], anchor, counts.get(label))
+                    ratios.setdefault(label, []).append(rows[-1]["p99"] / anchor)
+                rows.append(measure(ports, "anchor again: /health", "/health", None, args.clients,
+                                    args.seconds))
+                _print(rows[0], anchor, None)
+                _print(rows[-1], anchor, None)
+                worst = max(r["p99"] for r in rows[1:-1]) / anchor
+                print(f"worst page p99 / anchor p99 (the first anchor run): {worst:.1f}x "
+                      f"(target <= 2x); load average after: "
+                      + " ".join(f"{x:.2f}" for x in os.getloadavg()), flush=True)
+            if args.runs > 1:
+                print(f"p99 / anchor p99 over {args.runs} runs (min / median / max; target <= 2x):")
+                for label, values in ratios.items():
+                    values.sort()
+                    print(f"  {label:38} {values[0]:5.1f} {statistics.median(values):5.1f} {values[-1]:5.1f}"
+                          f"{'' if values[-1] <= 2 else '  over'}")
         finally:
-            proc.terminate()
-            proc.wait(30)
+            for proc, _ in servers:
+                proc.terminate()
+            for proc, _ in servers:
+                proc.wait(30)
 
 
 def _print(r, anchor, count) -> None:
