@@ -7,6 +7,7 @@ import functools
 
 from flask import current_app, render_template
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from evidence import store, store_pdf
 from notices.mandates.models import Mandate
@@ -53,7 +54,8 @@ def missing_step(org_id: int, advocate_id: int) -> str | None:
 
 def for_advocate(advocate: User) -> list[Mandate]:
     return list(db.session.scalars(select(Mandate).where(
-        Mandate.advocate_id == advocate.id, Mandate.revoked_at.is_(None)).order_by(Mandate.id)))
+        Mandate.advocate_id == advocate.id, Mandate.revoked_at.is_(None))
+        .options(joinedload(Mandate.organization)).order_by(Mandate.id)))
 
 
 def uses_totp(actor: User) -> bool:
