@@ -39,7 +39,7 @@ T0 = datetime(2026, 6, 1, 6, 0, tzinfo=UTC)
 PAGES = [("creditor", "/dashboard"), ("creditor", "/cases/"), ("creditor", "/cases/?sort=amount"),
          ("creditor", "/cases/?sort=debtor"), ("creditor", "/cases/?sort=oldest"),
          ("creditor", "/collections/"), ("creditor", "/collections/today"),
-         ("creditor", "/collections/portfolio"),
+         ("creditor", "/collections/portfolio"), ("creditor", "/api/v1/debtors"), ("creditor", "/api/v1/cases"),
          ("advocate", "/dashboard"), ("advocate", "/cases/"), ("debtor", "/d/")]
 
 
