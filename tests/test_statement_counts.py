@@ -12,6 +12,7 @@ from sqlalchemy import select
 from arbitration.odr.models.room import ConciliationRequest
 from arbitration.tribunal.models import Appointment, AppointmentHow, InstitutionConsent
 from notices.bulk.models import NoticeBatch, NoticeBatchItem
+from notices.drafting import workflow as drafting
 from notices.mandates.models import Mandate
 from portal.accounts import Side
 from portal.cases.intake import today_ist
@@ -178,6 +179,11 @@ class AccountWorld:
                             cases_created=1, invoices_created=1, rows_skipped=0, created_by_id=self.creditor.id),
                 NoticeBatchItem(batch_id=self.batch.id, case_id=case.id),
                 NoticeBatch(org_id=self.org.id, created_by_id=self.creditor.id)])
+            filed = CaseFactory(creditor=self.org, debtor=PartyFactory(created_by_org_id=self.org.id),
+                                _status=CaseStatus.FILED, created_by_id=self.creditor.id,
+                                advocate_id=self.advocate.id)
+            notice = drafting.start_notice(self.creditor, filed, today_ist())
+            drafting.submit(self.creditor, notice)  # in the advocate's review queue
             db.session.add(Appointment(case_id=case.id, neutral_id=self.neutral.id, how=AppointmentHow.AGREED,
                                        agreed_at=T0))
             waiting = CaseFactory(creditor=self.org, debtor=PartyFactory(created_by_org_id=self.org.id),
