@@ -89,6 +89,6 @@ def init_notices(app: Flask) -> None:
     from portal.accounts import team_page_parts
 
     # The Team page shows each engaged advocate's mandate and how the administrator accepts one.
-    team_page_parts.provide("mandates", lambda _actor, org, advocates: {
-        a.id: granting.current(org.id, a.id) for a in advocates})
+    team_page_parts.provide("mandates", lambda _actor, org, advocates: granting.current_each(
+        org.id, [a.id for a in advocates]))
     team_page_parts.provide("mandate_by_totp", lambda actor, _org, _advocates: granting.uses_totp(actor))

@@ -193,6 +193,10 @@ class AccountWorld:
                                 InstitutionConsent(case_id=waiting.id, side=Side.CREDITOR,
                                                    given_by_id=self.creditor.id, given_by_name="Staff",
                                                    statement="We agree.")])
+            engaged = AdvocateFactory()  # on the Team page with its mandate
+            EngagementFactory(org_id=self.org.id, advocate_id=engaged.id)
+            db.session.add(Mandate(org_id=self.org.id, advocate_id=engaged.id, text="mandate",
+                                   sha256=f"{n:064x}", signed_by_id=self.creditor.id, method="accepted online"))
             other = CreditorFactory()
             db.session.add(Mandate(org_id=other.org_id, advocate_id=self.advocate.id, text="mandate",
                                    sha256=f"{n:064d}", signed_by_id=other.id, method="accepted online"))
