@@ -109,6 +109,10 @@ def test_the_dashboards_read_through_a_read_only_replica_and_a_write_never_does(
                 resp = client.get("/dashboard")
             assert resp.status_code == 200 and reference in resp.get_data(as_text=True)
             assert "cases" in on_replica.read
+            with Counter(replica) as on_replica:  # the advocate's list of cases
+                resp = client.get("/cases/")
+            assert resp.status_code == 200 and reference in resp.get_data(as_text=True)
+            assert "cases" in on_replica.read
 
         with app.test_request_context("/collections/", method="POST"):
             from portal.accounts import Organization
