@@ -7,12 +7,14 @@ On PostgreSQL the replica is the same server reached through a connection whose 
 read-only by default (`default_transaction_read_only=on`), so anything written through it fails."""
 from __future__ import annotations
 
+import html
 import logging
 import re
 from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from portal.database import commit, init_replica, replica_of, replica_reads
@@ -28,6 +30,14 @@ DOWN = "postgresql+psycopg://postgres@127.0.0.1:1/nowhere?connect_timeout=2"
 def read_only(url: str) -> str:
     return sa.make_url(url).update_query_dict({"options": "-c default_transaction_read_only=on"}) \
         .render_as_string(hide_password=False)
+
+
+class OwnContextClient(FlaskClient):
+    """Each request in an app context of its own (its own `g` and session), as in production."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 class Counter:
@@ -77,6 +87,7 @@ def test_the_dashboards_read_through_a_read_only_replica_and_a_write_never_does(
         with replica.connect() as conn, pytest.raises(sa.exc.DBAPIError, match="read-only transaction"):
             conn.execute(sa.text("UPDATE organizations SET legal_name = legal_name"))
 
+        app.test_client_class = OwnContextClient
         client = app.test_client()
         auth = Auth(client)
         with app.app_context():
@@ -103,12 +114,15 @@ def test_the_dashboards_read_through_a_read_only_replica_and_a_write_never_does(
                                                                  "csrf_token": csrf_from(page)})
             assert resp.status_code == 302 and on_replica.n == 0
 
-            auth.login_as(advocate)
+            client = app.test_client()  # the advocate's own browser
+            Auth(client).login_as(advocate)
             client.get("/dashboard")
             with Counter(replica) as on_replica:
                 resp = client.get("/dashboard")
             assert resp.status_code == 200 and reference in resp.get_data(as_text=True)
             assert "cases" in on_replica.read
+            body = resp.get_data(as_text=True)
+            assert f"Welcome, {html.escape(advocate.name)}" in body, body[body.find("<main"):][:600]
             with Counter(replica) as on_replica:  # the advocate's list of cases
                 resp = client.get("/cases/")
             assert resp.status_code == 200 and reference in resp.get_data(as_text=True)
