@@ -33,8 +33,8 @@ from notices.serving.proof import latest
 from notices.serving.receipt import Receipt
 from notices.serving.receipt import for_notice as receipt_for_notice
 from notices.serving.states import DispatchStatus
-from notices.serving.timeline import events_for as delivery_events_for
 from notices.serving.timeline import events_page as delivery_events_page
+from notices.serving.timeline import notices_with_event as notices_with_delivery_event
 from notices.serving.timeline import record as record_delivery_event
 from notices.signing.ceremonies import abandon_pending_for_settlement, latest_for_settlement
 from notices.signing.forms import CertificateForm
@@ -56,11 +56,12 @@ __all__ = ["CEREMONY_ENDED", "CeremonyStatus", "CertificateForm", "ChannelKind",
            "SETTLEMENT_CEREMONY", "ServedDocument", "ServiceTerms", "SigningCeremony",
            "abandon_pending_for_settlement", "add_version", "addressed_language", "advocate_key_material",
            "approve_notice", "check_can_draft", "contact_policy", "contacts_today", "create_served_document",
-           "debtor_language", "delivery_events_for", "delivery_events_page", "dispatches_for",
+           "debtor_language", "delivery_events_page", "dispatches_for",
            "dispatches_page", "enabled_providers", "finish_settlement_ceremony",
            "grant_mandate", "init_notices", "issue_debtor_link", "ist_day_bounds", "latest",
            "latest_for_settlement", "new_verification_code", "next_contact_time", "note_in",
-           "notice_contacts_today", "other_contacts", "provider_for", "public_record", "receipt_for_notice",
+           "notice_contacts_today", "notices_with_delivery_event", "other_contacts", "provider_for",
+           "public_record", "receipt_for_notice",
            "record_delivery_event", "record_posting", "s10_check_digit", "serve_notice", "served_document_of",
            "settlement_complete", "sign_notice", "sign_now", "signature_intact", "start_notice",
            "submit_notice"]
@@ -88,6 +89,6 @@ def init_notices(app: Flask) -> None:
     from portal.accounts import team_page_parts
 
     # The Team page shows each engaged advocate's mandate and how the administrator accepts one.
-    team_page_parts.provide("mandates", lambda _actor, org, advocates: {
-        a.id: granting.current(org.id, a.id) for a in advocates})
+    team_page_parts.provide("mandates", lambda _actor, org, advocates: granting.current_each(
+        org.id, [a.id for a in advocates]))
     team_page_parts.provide("mandate_by_totp", lambda actor, _org, _advocates: granting.uses_totp(actor))

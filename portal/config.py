@@ -47,6 +47,9 @@ class Config:
 
         self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or f"sqlite:///{inst / 'sulah.sqlite'}"
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # A streaming read replica for the dashboards' and collections' figures (portal.database
+        # `replica_reads`); unset: the primary serves them. README, "Deployment".
+        self.DATABASE_REPLICA_URL = env.get("DATABASE_REPLICA_URL") or None
         self.EVIDENCE_STORE = env.get("EVIDENCE_STORE") or f"fs:{inst / 'evidence'}"
         self.EVIDENCE_MAX_BYTES = int(env.get("EVIDENCE_MAX_BYTES", 25 * 1024 * 1024))
 
@@ -256,6 +259,7 @@ class TestConfig(Config):
         super().__init__()
         self.TESTING = True
         self.SQLALCHEMY_DATABASE_URI = database_url
+        self.DATABASE_REPLICA_URL = None  # a test that wants one sets it
         self.EVIDENCE_STORE = f"fs:{instance / 'evidence'}"
         self.CELERY = dict(self.CELERY, task_always_eager=True, task_eager_propagates=True)
         self.RATELIMIT_STORAGE_URI = "memory://"

@@ -1,14 +1,18 @@
-"""Database wiring: SQLite pragmas for the embedded default, after-commit hooks, migrations."""
+"""Database wiring: SQLite pragmas for the embedded default, after-commit hooks, migrations, and the
+read replica the dashboards' figures may be read from (`replica_reads`)."""
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from flask import Flask, has_request_context, request
-from sqlalchemy import event, func, select, text
+from flask import Flask, current_app, has_request_context, request
+from sqlalchemy import create_engine, event, func, make_url, select, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from portal import text_guard
 from portal.config import PROJECT_ROOT
@@ -26,6 +30,16 @@ _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _reads_only: ContextVar[bool] = ContextVar("sulah_reads_only", default=False)
 
 
+log = logging.getLogger(__name__)
+_REPLICA = "sulah_replica"
+# A replica that could not be reached is left alone this long; the primary serves meanwhile.
+REPLICA_RETRY_SECONDS = 30.0
+# Set while a `replica_reads` block reads from the replica: the replica's engine.
+_on_replica: ContextVar[Engine | None] = ContextVar("sulah_on_replica", default=None)
+# Session.info: this transaction has written (flushed, or run an INSERT, UPDATE or DELETE).
+_WROTE = "sulah_txn_wrote"
+
+
 def init_database(app: Flask) -> None:
     """Bind the database to the app. The mapped classes are registered by the app factory (it
     imports portal.models), so this kernel module knows no feature's models."""
@@ -35,6 +49,92 @@ def init_database(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _configure_sqlite(db.engine)
+    init_replica(app)
+
+
+def init_replica(app: Flask) -> None:
+    """Connect `replica_reads` to DATABASE_REPLICA_URL (again, after the setting changed); unset:
+    the primary serves every read."""
+    old = app.extensions.pop(_REPLICA, None)
+    if old is not None:
+        old.engine.dispose()
+    if app.config.get("DATABASE_REPLICA_URL"):
+        app.extensions[_REPLICA] = _Replica(replica_engine(app.config["DATABASE_REPLICA_URL"]))
+
+
+def replica_of(app: Flask) -> Engine | None:
+    """The replica's engine, None when there is none."""
+    replica = app.extensions.get(_REPLICA)
+    return replica.engine if replica is not None else None
+
+
+class _Replica:
+    def __init__(self, engine: Engine) -> None:
+        self.engine, self.down_until = engine, 0.0
+
+
+def replica_engine(url: str) -> Engine:
+    """An engine on a PostgreSQL read replica whose every transaction is READ ONLY, so a write that
+    strayed onto it fails instead of reaching a server that would refuse it or, worse, a primary."""
+    if make_url(url).get_backend_name() != "postgresql":
+        raise ValueError("DATABASE_REPLICA_URL must be a PostgreSQL URL (a streaming replica of "
+                         "DATABASE_URL); leave it unset to read everything from the primary.")
+    engine = create_engine(url, pool_pre_ping=True)
+
+    @event.listens_for(engine, "begin")
+    def _read_only(conn):
+        conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+
+    return engine
+
+
+@contextmanager
+def replica_reads() -> Iterator[bool]:
+    """Inside this block, the session's SELECTs (not SELECT ... FOR UPDATE) read from the read replica
+    (DATABASE_REPLICA_URL) in a read-only transaction; yields whether they do. The primary serves
+    them instead when no replica is set, when it cannot be reached (then it is left alone for
+    REPLICA_RETRY_SECONDS), and when this transaction has written anything (its own writes are not
+    on the replica). Only for figures that may be a second or so behind (dashboards, collections):
+    everything else, and every write, stays on the primary."""
+    replica = current_app.extensions.get(_REPLICA)
+    session = db.session()
+    use = (replica is not None and replica.down_until <= time.monotonic() and _on_replica.get() is None
+           and not session.info.get(_WROTE) and not (session.new or session.dirty or session.deleted))
+    if use:
+        try:
+            session.connection(bind_arguments={"bind": replica.engine})  # begins its read-only transaction
+        except DBAPIError as exc:
+            replica.down_until = time.monotonic() + REPLICA_RETRY_SECONDS
+            log.warning("read replica unreachable, the primary serves for %ss: %s", REPLICA_RETRY_SECONDS,
+                        str(exc).splitlines()[0])
+            use = False
+    token = _on_replica.set(replica.engine if use else None)
+    try:
+        yield use
+    finally:
+        _on_replica.reset(token)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _route_reads(state: ORMExecuteState):
+    if not state.is_select:
+        state.session.info[_WROTE] = True  # an INSERT, UPDATE or DELETE, or text: maybe a write
+        return None
+    engine = _on_replica.get()
+    if engine is None or getattr(state.statement, "_for_update_arg", None) is not None:
+        return None
+    return state.invoke_statement(bind_arguments={"bind": engine})
+
+
+@event.listens_for(Session, "after_flush")
+def _wrote(session: Session, _flush_context) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_writes(session: Session, transaction) -> None:
+    if transaction.parent is None:  # the session's own transaction, not a savepoint inside it
+        session.info.pop(_WROTE, None)
 
 
 def _configure_sqlite(engine: Engine) -> None:

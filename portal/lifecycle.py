@@ -116,6 +116,7 @@ class Machine:
         object.__setattr__(self, "_by_action", by_action)
         object.__setattr__(self, "initial", frozenset(self.initial))
         MACHINES[self.name] = self
+        _ACTION_INDEX.clear()
 
     @property
     def actions(self) -> frozenset[str]:
@@ -172,6 +173,19 @@ class Machine:
 
 
 MACHINES: dict[str, Machine] = {}
+# (audit subject, action) -> (machine, transition), built from MACHINES on first use and again after
+# a machine is registered (machines register when their modules are imported).
+_ACTION_INDEX: dict[tuple[str, str], tuple[Machine, Transition]] = {}
+
+
+def transition_of_event(subject: str, action: str) -> tuple[Machine, Transition] | None:
+    """The machine and transition an audit action `f"{subject}.{action}"` records, if a transition
+    table has it (the first machine registered under that subject wins): one dictionary look-up."""
+    if not _ACTION_INDEX:
+        for machine in MACHINES.values():
+            for t in machine.transitions:
+                _ACTION_INDEX.setdefault((machine.event or machine.name, t.action), (machine, t))
+    return _ACTION_INDEX.get((subject, action))
 
 
 def _case_of(machine: Machine, obj: Any, case: Any | None) -> Any | None:

@@ -13,6 +13,7 @@ from flask import Flask
 
 from portal import create_app
 from portal.config import TestConfig
+from portal.database import replica_of
 from portal.extensions import db
 from tests.celery_apps import keep_celery_current
 from tests.conftest import BACKEND
@@ -38,13 +39,16 @@ def scratch_database(session_url: str, folder: Path) -> Iterator[str]:
 
 
 @contextmanager
-def scratch_app(database_url: str, folder: Path) -> Iterator[Flask]:
-    """A second app on `database_url`. Building an app rebinds process-wide defaults (the Celery
+def scratch_app(database_url: str, folder: Path, **settings) -> Iterator[Flask]:
+    """A second app on `database_url` (`settings` override its configuration). Building an app rebinds process-wide defaults (the Celery
     app, SULAH_INSTANCE); they are given back to the session's app before this yields."""
     saved_env = os.environ.get("SULAH_INSTANCE")
     try:
         with keep_celery_current():
-            app = create_app(TestConfig(folder / "instance", database_url))
+            config = TestConfig(folder / "instance", database_url)
+            for name, value in settings.items():
+                setattr(config, name, value)
+            app = create_app(config)
     finally:
         if saved_env is None:
             os.environ.pop("SULAH_INSTANCE", None)
@@ -56,3 +60,5 @@ def scratch_app(database_url: str, folder: Path) -> Iterator[Flask]:
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+            if (replica := replica_of(app)) is not None:
+                replica.dispose()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from arbitration.odr import mail as room_mail
 from arbitration.odr.models.room import ConciliationRequest, ConciliatorAcceptance
@@ -34,8 +35,11 @@ def open_request(case: Case) -> ConciliationRequest | None:
 
 def open_requests() -> list[ConciliationRequest]:
     """Every request still waiting for the institution, oldest first."""
+    case = joinedload(ConciliationRequest.case)
     return list(db.session.scalars(select(ConciliationRequest).where(
-        ConciliationRequest.status == RequestStatus.OPEN).order_by(ConciliationRequest.created_at)))
+        ConciliationRequest.status == RequestStatus.OPEN)
+        .options(case.joinedload(Case.creditor), case.joinedload(Case.debtor))  # the page names both
+        .order_by(ConciliationRequest.created_at)))
 
 
 def request_conciliator(actor: Any, case: Case, reason: str = "") -> ConciliationRequest:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from arbitration.odr.models.room import ConciliationRequest
 from arbitration.tribunal import authority, conflicts, disclosure
@@ -54,8 +55,18 @@ def cases_awaiting_tribunal() -> list[tuple[Case, Appointment | None]]:
     """Cases in arbitration with no tribunal constituted, oldest first, with any name on the table."""
     standing = select(Appointment.case_id).where(Appointment.status.in_(STANDING_STATUSES))
     cases = db.session.scalars(select(Case).where(Case._status == CaseStatus.IN_ARBITRATION,
-                                                  Case.id.not_in(standing)).order_by(Case.status_changed_at))
-    return [(case, pending_appointment(case)) for case in cases]
+                                                  Case.id.not_in(standing))
+                               # what the page shows of each, and its agreement (who may appoint)
+                               .options(joinedload(Case.creditor), joinedload(Case.debtor),
+                                        selectinload(Case.arbitration_basis))
+                               .order_by(Case.status_changed_at)).all()
+    pending: dict[int, Appointment] = {}
+    if cases:  # the newest proposed appointment of each case, as pending_appointment reads it
+        for appointment in db.session.scalars(select(Appointment).where(
+                Appointment.case_id.in_([c.id for c in cases]),
+                Appointment.status == AppointmentStatus.PROPOSED).order_by(Appointment.id)):
+            pending[appointment.case_id] = appointment
+    return [(case, pending.get(case.id)) for case in cases]
 
 
 def appointments_for(case: Case) -> list[Appointment]:
@@ -72,8 +83,10 @@ def pending_appointment(case: Case) -> Appointment | None:
 
 def invitations_for(neutral: User) -> list[Appointment]:
     """Appointments the neutral has been asked to accept (the parties' agreement, or the institution)."""
+    case = joinedload(Appointment.case)
     return [a for a in db.session.scalars(select(Appointment).where(
         Appointment.neutral_id == neutral.id, Appointment.status == AppointmentStatus.PROPOSED)
+        .options(case.joinedload(Case.creditor), case.joinedload(Case.debtor))  # the page names both
         .order_by(Appointment.id)) if a.awaiting_neutral]
 
 

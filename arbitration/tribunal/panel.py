@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from arbitration.tribunal import disclosure
 from arbitration.tribunal.models import (
@@ -101,12 +102,14 @@ def withdraw_declaration(actor: User, relationship_id: int) -> None:
 def browse(expertise: str = "", language: str = "", only_available: bool = False) -> list[PanelEntry]:
     """Active neutrals, filtered by words in their expertise and by a language they work in."""
     users = db.session.scalars(select(User).where(User.role == Role.NEUTRAL, User.active.is_(True))
-                               .order_by(User.name))
+                               .options(selectinload(User.neutral_profile)).order_by(User.name)).all()
+    listings = {row.user_id: row for row in db.session.scalars(
+        select(PanelListing).where(PanelListing.user_id.in_([u.id for u in users])))} if users else {}
     want_exp, want_lang = expertise.strip().casefold(), language.strip().casefold()
     found = []
     for user in users:
         profile = user.neutral_profile or NeutralProfile(expertise="", languages="English")
-        listing = db.session.get(PanelListing, user.id) or PanelListing(
+        listing = listings.get(user.id) or PanelListing(
             user_id=user.id, fee_schedule="", available=True, availability_note="")
         if want_exp and want_exp not in (profile.expertise or "").casefold():
             continue

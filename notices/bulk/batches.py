@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from notices.bulk.models import NoticeBatch, NoticeBatchItem
 from notices.bulk.states import BATCH_ITEM, BatchItemStatus
@@ -146,12 +147,29 @@ class Progress:
 
 
 def progress(batch: NoticeBatch) -> Progress:
-    counts = dict(db.session.execute(
-        select(NoticeBatchItem.status, func.count()).where(NoticeBatchItem.batch_id == batch.id)
-        .group_by(NoticeBatchItem.status)).all())
-    got = {BatchItemStatus(k): v for k, v in counts.items()}
-    return Progress(sum(got.values()), got.get(BatchItemStatus.QUEUED, 0),
-                    got.get(BatchItemStatus.DRAFTED, 0), got.get(BatchItemStatus.FAILED, 0))
+    return progress_of([batch.id])[batch.id]
+
+
+def progress_of(batch_ids: list[int]) -> dict[int, Progress]:
+    """Each batch's progress, counted in one statement."""
+    counts: dict[int, dict[BatchItemStatus, int]] = {batch_id: {} for batch_id in batch_ids}
+    if batch_ids:
+        for batch_id, status, n in db.session.execute(
+                select(NoticeBatchItem.batch_id, NoticeBatchItem.status, func.count())
+                .where(NoticeBatchItem.batch_id.in_(batch_ids))
+                .group_by(NoticeBatchItem.batch_id, NoticeBatchItem.status)):
+            counts[batch_id][BatchItemStatus(status)] = n
+    return {batch_id: Progress(sum(got.values()), got.get(BatchItemStatus.QUEUED, 0),
+                               got.get(BatchItemStatus.DRAFTED, 0), got.get(BatchItemStatus.FAILED, 0))
+            for batch_id, got in counts.items()}
+
+
+def items_of(batch: NoticeBatch) -> list[NoticeBatchItem]:
+    """The batch's items with the case, its debtor and the notice each shows, in one statement."""
+    return list(db.session.scalars(
+        select(NoticeBatchItem).where(NoticeBatchItem.batch_id == batch.id)
+        .options(joinedload(NoticeBatchItem.case).joinedload(Case.debtor), joinedload(NoticeBatchItem.notice))
+        .order_by(NoticeBatchItem.id)))
 
 
 # The advocate's side ----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from notices.bulk import batches as bulk
 from notices.bulk.blueprint import bp
@@ -81,15 +82,18 @@ def new_batch():
 def list_batches():
     require(current_user, Action.REQUEST_BULK_NOTICES)
     batches = db.session.scalars(select(NoticeBatch).where(NoticeBatch.org_id == current_user.org_id)
+                                 .options(joinedload(NoticeBatch.created_by))
                                  .order_by(NoticeBatch.created_at.desc()).limit(100)).all()
-    return render_template("notices/bulk_list.html", rows=[(b, bulk.progress(b)) for b in batches])
+    progress = bulk.progress_of([b.id for b in batches])
+    return render_template("notices/bulk_list.html", rows=[(b, progress[b.id]) for b in batches])
 
 
 @bp.get("/<int:batch_id>")
 @login_required
 def show_batch(batch_id: int):
     batch = _creditor_batch(batch_id)
-    return render_template("notices/bulk_show.html", batch=batch, progress=bulk.progress(batch))
+    return render_template("notices/bulk_show.html", batch=batch, items=bulk.items_of(batch),
+                           progress=bulk.progress(batch))
 
 
 @bp.get("/<int:batch_id>/progress.json")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from notices.drafting import workflow as services
 from notices.drafting.blueprint import bp
@@ -121,5 +122,7 @@ def review_queue():
     notices = db.session.scalars(
         select(Notice).join(Case, Case.id == Notice.case_id)
         .where(Case.advocate_id == current_user.id, Notice.status == NoticeStatus.IN_REVIEW)
+        .options(contains_eager(Notice.case).joinedload(Case.creditor),  # the queue names both sides
+                 contains_eager(Notice.case).joinedload(Case.debtor))
         .order_by(Notice.submitted_at)).all()
     return render_template("notices/queue.html", notices=notices)

@@ -7,6 +7,7 @@ import functools
 
 from flask import current_app, render_template
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from evidence import store, store_pdf
 from notices.mandates.models import Mandate
@@ -34,6 +35,17 @@ def current(org_id: int, advocate_id: int) -> Mandate | None:
         .order_by(Mandate.id.desc()).limit(1))
 
 
+def current_each(org_id: int, advocate_ids: list[int]) -> dict[int, Mandate | None]:
+    """`current` for each of these advocates (by id), in one statement."""
+    found: dict[int, Mandate | None] = dict.fromkeys(advocate_ids)
+    if advocate_ids:
+        for mandate in db.session.scalars(select(Mandate).where(
+                Mandate.org_id == org_id, Mandate.advocate_id.in_(advocate_ids), Mandate.revoked_at.is_(None))
+                .order_by(Mandate.id)):
+            found[mandate.advocate_id] = mandate  # the newest wins, as in `current`
+    return found
+
+
 def in_force(org_id: int, advocate_id: int) -> Mandate | None:
     mandate = current(org_id, advocate_id)
     return mandate if mandate is not None and mandate.in_force else None
@@ -53,7 +65,8 @@ def missing_step(org_id: int, advocate_id: int) -> str | None:
 
 def for_advocate(advocate: User) -> list[Mandate]:
     return list(db.session.scalars(select(Mandate).where(
-        Mandate.advocate_id == advocate.id, Mandate.revoked_at.is_(None)).order_by(Mandate.id)))
+        Mandate.advocate_id == advocate.id, Mandate.revoked_at.is_(None))
+        .options(joinedload(Mandate.organization)).order_by(Mandate.id)))
 
 
 def uses_totp(actor: User) -> bool:

@@ -70,7 +70,9 @@ def _proves(column, owner_id: int, missing: int) -> bool:
 def render(notice: Served, version: int) -> bytes:
     """The certificate; CertificateIncomplete (nothing rendered) while a Part A setting is missing."""
     part_a = evidence.part_a()
-    events = timeline.events_for(notice)
+    # The certificate lists every event of the timeline (IT Act s.13, BSA s.63: each record it
+    # certifies, with its hash): they are streamed into the template, not held in a list.
+    events = timeline.stream_events(notice)
     debtor = notice.case.debtor
     html = render_template(
         "pdf/delivery_proof.hi.html" if language_of(notice) == "hi" else "pdf/delivery_proof.html",
@@ -104,7 +106,7 @@ def refresh(served: int | str) -> str | None:
     notice = load(served)
     if notice is None or notice.signed_pdf_sha256 is None:
         return None
-    count = len(timeline.events_for(notice))
+    count = timeline.count(notice)
     previous = latest(notice)
     attached = [c.attached_at for c in expert_certificates(notice) if c.attached_at is not None]
     if previous is not None and previous.events_count == count and not any(

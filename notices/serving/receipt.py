@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from notices import cheque
 from notices.models import DEMAND_KINDS, Notice, NoticeKind
@@ -163,17 +163,33 @@ def pay_by(received_on: date, days: int) -> date:
 # --- the query --------------------------------------------------------------------------------------
 
 def for_notice(notice: Served) -> Receipt:
-    """Whether a notice, or a served document, reached its addressee."""
-    rows = db.session.execute(
+    """Whether a notice, or a served document, reached its addressee. Reads the one event that
+    proves receipt earliest (the rule of `counts`, asked of the database: one row however long the
+    timeline) and the document's own dispatches."""
+    anything_designated = any(c.designated for c in notice.case.debtor.contacts)
+    proving = db.session.execute(
         select(DeliveryEvent, Dispatch).outerjoin(Dispatch, Dispatch.id == DeliveryEvent.dispatch_id)
-        .where(same(DeliveryEvent, notice))
-        .order_by(DeliveryEvent.occurred_at, DeliveryEvent.id)).all()
-    sightings = [_sighting(event, sent) for event, sent in rows
-                 if sent is None or sent.purpose == Purpose.NOTICE]  # a reminder is not the notice
+        .where(same(DeliveryEvent, notice), _proves(anything_designated))
+        .order_by(DeliveryEvent.occurred_at, DeliveryEvent.id).limit(1)).first()
+    sightings = [_sighting(*proving)] if proving is not None else []
     own = db.session.scalars(select(Dispatch).where(
         same(Dispatch, notice), Dispatch.purpose == Purpose.NOTICE).order_by(Dispatch.id))
-    anything_designated = any(c.designated for c in notice.case.debtor.contacts)
     return decide(sightings, [(d.channel, d.address, d.status) for d in own], anything_designated)
+
+
+def _proves(anything_designated: bool):
+    """`counts` as a condition on an event outer-joined to its dispatch: the event of a notice's own
+    dispatch (a reminder is not the notice) or of none, that proves receipt."""
+    no_dispatch = Dispatch.id.is_(None)
+    not_failed = or_(no_dispatch, Dispatch.status != DispatchStatus.FAILED)
+    delivered_counts = [DeliveryEvent.kind == EventKind.DELIVERED, not_failed]
+    if anything_designated:  # delivered elsewhere than a designated resource is not receipt (s.13(2)(a))
+        delivered_counts.append(or_(Dispatch.channel == ChannelKind.POST, Dispatch.designated.is_(True)))
+    return and_(
+        or_(no_dispatch, Dispatch.purpose == Purpose.NOTICE),
+        or_(DeliveryEvent.kind.in_(CONDUCT),
+            and_(DeliveryEvent.kind.in_(RETRIEVAL), not_failed),
+            and_(*delivered_counts)))
 
 
 def _sighting(event: DeliveryEvent, sent: Dispatch | None) -> Sighting:

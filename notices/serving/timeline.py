@@ -8,11 +8,12 @@ id) as one recorded before, whatever else in its payload (a new timestamp) chang
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -104,6 +105,30 @@ def record(notice: Served, kind: EventKind, *, source: str, raw: bytes, dispatch
 def events_for(notice: Served) -> list[DeliveryEvent]:
     return list(db.session.scalars(select(DeliveryEvent).where(same(DeliveryEvent, notice))
                                    .order_by(DeliveryEvent.occurred_at, DeliveryEvent.id)))
+
+
+STREAM_ROWS = 500
+
+
+def stream_events(notice: Served) -> Iterator[DeliveryEvent]:
+    """Every event of the timeline, oldest first, read STREAM_ROWS at a time (a server-side cursor on
+    PostgreSQL) instead of all at once: for the certificate, which must list each of them."""
+    return iter(db.session.scalars(select(DeliveryEvent).where(same(DeliveryEvent, notice))
+                                   .order_by(DeliveryEvent.occurred_at, DeliveryEvent.id)
+                                   .execution_options(yield_per=STREAM_ROWS)))
+
+
+def notices_with_event(notice_ids: set[int], kind: EventKind) -> set[int]:
+    """Which of these notices have at least one event of this kind: one statement, no events read."""
+    if not notice_ids:
+        return set()
+    return set(db.session.scalars(select(DeliveryEvent.notice_id).distinct().where(
+        DeliveryEvent.notice_id.in_(sorted(notice_ids)), DeliveryEvent.kind == kind)))
+
+
+def count(notice: Served) -> int:
+    """How many events the timeline holds (a certificate records the count it covered)."""
+    return db.session.scalar(select(func.count(DeliveryEvent.id)).where(same(DeliveryEvent, notice)))
 
 
 def events_page(served: Served, args: PageArgs) -> Page:

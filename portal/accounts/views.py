@@ -6,6 +6,7 @@ import time
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from portal.accounts import services, twofactor
 from portal.accounts.forms import (
@@ -192,7 +193,8 @@ def render_team(form: InviteForm | None = None, *, mandate_error: tuple[int, str
     org = current_user.organization
     invites = db.session.scalars(select(Invitation).where(Invitation.org_id == org.id)
                                  .order_by(Invitation.created_at.desc())).all()
-    engagements = db.session.scalars(select(Engagement).where(Engagement.org_id == org.id)).all()
+    engagements = db.session.scalars(select(Engagement).where(Engagement.org_id == org.id)
+                                     .options(joinedload(Engagement.advocate))).all()
     advocates = [e.advocate for e in engagements]
     return render_template("accounts/team.html", form=form or InviteForm(formdata=None), org=org,
                            invitations=invites, advocates=advocates, mandate_error=mandate_error,

@@ -367,3 +367,28 @@ class PromiseIn(BaseModel):
 
 class PromiseList(Out):
     promises: list[PromiseDetail]
+
+
+class DebtorPosition(Out):
+    """The debtor's rolled-up position (portal.receivables.rollup), as the collections pages show it."""
+
+    outstanding: Money
+    open_invoices: int
+    oldest_due: date
+    days_overdue: int
+    refreshed_at: datetime = Field(description="When the figures were last worked out")
+
+
+class DebtorRow(Out):
+    id: int
+    legal_name: str
+    gstin: str | None
+    position: DebtorPosition | None = Field(description="Null when the debtor owes nothing (or the "
+                                                        "figures have not been worked out yet)")
+    cases_url: str = Field(description="The debtor's cases (the case list filtered to it)")
+
+
+class DebtorList(Paged):
+    """The organisation's debtors by name, A to Z."""
+
+    debtors: list[DebtorRow]

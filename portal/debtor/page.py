@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app
 
 from evidence import documents_for
-from notices import EventKind, Notice, PublicRecord, ServiceTerms, delivery_events_for, public_record
+from notices import EventKind, Notice, PublicRecord, ServiceTerms, notices_with_delivery_event, public_record
 from portal.accounts import Action, can
 from portal.cases import Case, case_position, today_ist
 from portal.debtor import responses
@@ -29,8 +29,7 @@ def context(user: Any, case: Case, notices: list[Notice]) -> dict:
     return {
         "terms": terms,
         "respond_by": respond_by[0] if respond_by else None,
-        "acknowledged": {n.id for n in notices
-                         if any(e.kind == EventKind.ACKNOWLEDGED for e in delivery_events_for(n))},
+        "acknowledged": notices_with_delivery_event({n.id for n in notices}, EventKind.ACKNOWLEDGED),
         "records": {n.id: verification(n) for n in notices},
         "documents": (documents_for(case, include_withdrawn=False, viewer=user)
                       if can(user, Action.VIEW_EVIDENCE, case) else []),

@@ -2,11 +2,12 @@
 promises to pay, priorities, the work queue and the portfolio dashboard."""
 from flask import Flask
 
-from portal.receivables.access import require_staff
+from portal.receivables.access import DEBTORS_TAG, debtors_page, require_staff
 from portal.receivables.models import Promise, Reminder
 from portal.receivables.promises import PromiseInvalid, make
 
-__all__ = ["Promise", "PromiseInvalid", "Reminder", "init_receivables", "make", "require_staff"]
+__all__ = ["DEBTORS_TAG", "Promise", "PromiseInvalid", "Reminder", "debtors_page", "init_receivables", "make",
+           "require_staff"]
 
 
 def init_receivables(app: Flask) -> None:

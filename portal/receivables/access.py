@@ -8,13 +8,20 @@ creditor's invoices to it.
 from __future__ import annotations
 
 from flask import abort
-from sqlalchemy import exists, select, tuple_
+from sqlalchemy import and_, exists, select
 
 from portal.accounts import Role
 from portal.cases import Case, Invoice, Party
 from portal.extensions import db
+from portal.paging import Page, PageArgs, keyset_page
 from portal.receivables.calls import Call, open_calls
-from portal.receivables.models import DebtorSetting, ReminderLevel, ReminderLink, ReminderPolicy
+from portal.receivables.models import (
+    DebtorPosition,
+    DebtorSetting,
+    ReminderLevel,
+    ReminderLink,
+    ReminderPolicy,
+)
 from portal.types import utcnow
 
 
@@ -72,13 +79,19 @@ def call_for(user, org_id: int, party_id: int, level_id: int) -> Call:
     return call
 
 
-def debtors_page(org_id: int, after_party_id: int | None, size: int) -> list[Party]:
-    """The organisation's debtors (parties of its cases) by name, `size` of them after the named one:
-    one statement through the index on the organisation's parties by name."""
-    stmt = select(Party).where(
-        Party.created_by_org_id == org_id,
-        select(Case.id).where(Case.debtor_party_id == Party.id, Case.creditor_org_id == org_id).exists())
-    if after_party_id is not None:
-        last = select(Party.legal_name).where(Party.id == after_party_id).scalar_subquery()
-        stmt = stmt.where(tuple_(Party.legal_name, Party.id) > tuple_(last, after_party_id))
-    return list(db.session.scalars(stmt.order_by(Party.legal_name, Party.id).limit(size)))
+DEBTORS_TAG = "debtors"
+
+
+def debtors_page(org_id: int, args: PageArgs) -> Page:
+    """The organisation's debtors (parties of its cases) by name, A to Z, each with its rolled-up
+    position (None when it owes nothing or the rollup has not reached it): rows of (Party,
+    DebtorPosition | None), one statement through the index on the organisation's parties by name.
+    BadCursor (a 400) for a cursor not made for this list."""
+    stmt = (select(Party, DebtorPosition)
+            .outerjoin(DebtorPosition, and_(DebtorPosition.org_id == org_id,
+                                            DebtorPosition.party_id == Party.id))
+            .where(Party.created_by_org_id == org_id,
+                   select(Case.id).where(Case.debtor_party_id == Party.id,
+                                         Case.creditor_org_id == org_id).exists()))
+    return keyset_page(db.session, stmt, Party.legal_name, Party.id, tag=DEBTORS_TAG, args=args,
+                       kind="str", ascending=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from sqlalchemy import event, select
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from portal.extensions import db
@@ -38,13 +38,8 @@ def _before_commit(session: Session) -> None:
     for org_id, party_id in touched:
         by_org[org_id].add(party_id)
     for org_id, parties in sorted(by_org.items()):
-        rollup.debtors_changed(org_id, parties)
-        snap = db.session.scalar(select(PortfolioSnapshot).where(PortfolioSnapshot.org_id == org_id))
-        if snap is not None:
-            figures = json.loads(snap.figures)
-            if not figures.get("stale"):
-                snap.figures = json.dumps({**figures, "stale": True})
-    db.session.flush()
+        # The snapshot row the rollup locks and rewrites is marked stale in that same write.
+        rollup.debtors_changed(org_id, parties, mark_stale=True)
 
 
 def _forget(session: Session, *_args) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 from portal import audit
 from portal.accounts import Organization, Role, User
 from portal.cases import Case, CaseStatus, Invoice
+from portal.database import replica_reads
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.receivables import book, portfolio, rollup, scoring
@@ -86,8 +87,14 @@ def today_for(org: Organization, user: User, today: date, *, everyone: bool = Fa
               after: tuple[int, Decimal, int] | None = None) -> Today:
     """The queue of `user` (its debtors and those nobody owns), or the whole organisation's: a
     fixed number of statements whatever the number of debtors (the rolled-up rows, through indexes)."""
-    mine = None if everyone else user.id
     portfolio.ensure(org, today)
+    with replica_reads():  # figures a second behind are fine here: the replica's, when there is one
+        return _queue(org, user, today, everyone, after)
+
+
+def _queue(org: Organization, user: User, today: date, everyone: bool,
+           after: tuple[int, Decimal, int] | None) -> Today:
+    mine = None if everyone else user.id
     ranked, next_after = rollup.ranked_page(org.id, mine, after)
     snap = rollup.snapshot(org.id)
     q = Today(ranked=ranked, next_after=next_after, refreshed_at=snap.refreshed_at if snap else None)

@@ -98,10 +98,11 @@ def _write(org_id: int, rows: list[dict], party_ids: set[int] | None) -> None:
         db.session.execute(table.insert(), rows[first:first + _CHUNK])
 
 
-def refresh_debtors(org: Organization, today: date, party_ids: set[int]) -> None:
+def refresh_debtors(org: Organization, today: date, party_ids: set[int], *, mark_stale: bool = False) -> None:
     """Recompute these debtors' rows (a debtor that owes nothing any more loses its row) and move the
     snapshot's totals by the difference; flushes. Called by the collections services in the
-    transaction of their change (the snapshot row is locked, so two such changes add up)."""
+    transaction of their change (the snapshot row is locked, so two such changes add up).
+    `mark_stale` also marks the snapshot's look-back figures stale, in the same write."""
     if not party_ids:
         return
     db.session.flush()
@@ -116,6 +117,8 @@ def refresh_debtors(org: Organization, today: date, party_ids: set[int]) -> None
         totals_then = [Decimal(v) for v in figures_now["totals"]]
         after = [sum((r[c] for r in rows), figures.ZERO) for c in ("outstanding", *_BUCKET_COLUMNS)]
         figures_now["totals"] = [str(t - b + a) for t, b, a in zip(totals_then, before, after, strict=True)]
+        if mark_stale:
+            figures_now["stale"] = True
         snap.figures = json.dumps(figures_now)
         db.session.flush()
 
@@ -128,10 +131,12 @@ def _sums(stmt) -> list[Decimal]:
     return [Decimal(str(v)).quantize(Decimal("0.01")) for v in sums]
 
 
-def debtors_changed(org_id: int, party_ids: set[int], today: date | None = None) -> None:
+def debtors_changed(org_id: int, party_ids: set[int], today: date | None = None, *,
+                    mark_stale: bool = False) -> None:
     """A collections service changed these debtors' score inputs (an owner, an override, a promise
-    decided): their rows follow in the same transaction."""
-    refresh_debtors(db.session.get(Organization, org_id), today or utcnow().astimezone(IST).date(), party_ids)
+    decided): their rows follow in the same transaction (`mark_stale`: see refresh_debtors)."""
+    refresh_debtors(db.session.get(Organization, org_id), today or utcnow().astimezone(IST).date(), party_ids,
+                    mark_stale=mark_stale)
 
 
 def refresh_org(org: Organization, today: date, history: Callable[[int, date, Decimal], dict]) -> int:

@@ -12,6 +12,7 @@ from portal.accounts import Organization, Role, User
 from portal.cases import Case, Party, today_ist
 from portal.extensions import db
 from portal.formfields import choices
+from portal.paging import BadCursor, PageArgs
 from portal.payments import PaymentReport, ReportStatus, confirm_report, reject_report
 from portal.receivables import access, calls, charts, policies, promises, queue, statement
 from portal.receivables import portfolio as portfolio_figures
@@ -32,22 +33,17 @@ from portal.receivables.states import PromiseStatus
 from portal.web.filters import inr as amount_filter
 from portal.web.forms import require_fresh_form
 
-DEBTORS_PAGE = 50
-
 
 @bp.get("/collections/")
 @login_required
 def settings():
     org_id = access.require_staff(current_user)
     policy = policies.policy_for(org_id)
-    after = request.args.get("after", "")
-    if after and (not after.isdigit() or len(after) > 12):
-        abort(400, "The page link is not valid; start from the first page.")
-    debtors = access.debtors_page(org_id, int(after) if after else None, DEBTORS_PAGE + 1)
-    more = len(debtors) > DEBTORS_PAGE
-    debtors = debtors[:DEBTORS_PAGE]
-    return render_template("receivables/settings.html", policy=policy, debtors=debtors,
-                           next_after=debtors[-1].id if more else None, first_page=not after)
+    try:
+        debtors = access.debtors_page(org_id, PageArgs.of_page(request.args))
+    except BadCursor as exc:
+        abort(400, str(exc))
+    return render_template("receivables/settings.html", policy=policy, debtors=debtors)
 
 
 @bp.post("/collections/enabled")

@@ -2,7 +2,7 @@
 sentence. Keyed by the stored string, so the kernel names no feature's enum."""
 from __future__ import annotations
 
-from portal.lifecycle import MACHINES
+from portal.lifecycle import transition_of_event
 from portal.web.labels_hi import HINDI
 
 # A value whose words alone would read wrongly; everything else is its words with acronyms in capitals.
@@ -41,9 +41,10 @@ def audit_words(action: str) -> str:
         return words[:1].upper() + words[1:]
 
     subject, _, verb = (action or "").rpartition(".")
-    for machine in MACHINES.values():
-        if (machine.event or machine.name) == subject and verb in machine.actions:
-            return f"{capital(machine.noun or label(subject))}: {machine.transition_for(verb).label}"
+    found = transition_of_event(subject, verb)
+    if found is not None:
+        machine, transition = found
+        return f"{capital(machine.noun or label(subject))}: {transition.label}"
     if not subject:
         return capital(label(verb))
     return f"{capital(label(subject.replace('.', '_')))}: {label(verb)}"

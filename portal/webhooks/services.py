@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal import audit, crypto, lifecycle, outbox
 from portal.adapters import post
@@ -107,8 +108,11 @@ def endpoint_of_org(org_id: int, endpoint_id: int) -> WebhookEndpoint | None:
 
 
 def recent_deliveries(endpoint: WebhookEndpoint, limit: int = 20) -> list[WebhookDelivery]:
+    """The newest deliveries with their events and attempts (loaded with them: the page shows both)."""
     return list(db.session.scalars(select(WebhookDelivery).where(
-        WebhookDelivery.endpoint_id == endpoint.id).order_by(WebhookDelivery.id.desc()).limit(limit)))
+        WebhookDelivery.endpoint_id == endpoint.id)
+        .options(joinedload(WebhookDelivery.event), selectinload(WebhookDelivery.attempt_log))
+        .order_by(WebhookDelivery.id.desc()).limit(limit)))
 
 
 def delivery_of_endpoint(endpoint: WebhookEndpoint, delivery_id: int) -> WebhookDelivery | None:

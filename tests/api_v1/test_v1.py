@@ -62,7 +62,7 @@ def test_the_document_validates_and_has_every_route(app, doc):
     validate(doc)  # OpenAPI 3.1, by openapi-spec-validator
     assert doc["openapi"] == "3.1.0"
     rules = v1_rules(app)
-    assert len(rules) == 30  # with a notice's dispatches and delivery events (keyset pages)
+    assert len(rules) == 31  # with a notice's dispatches and delivery events (keyset pages), the debtors
     for rule, method in rules:
         op = doc["paths"][openapi_path(rule.rule)][method.lower()]
         assert op["x-scope"] == ENDPOINT_SCOPE[rule.endpoint], rule.endpoint
@@ -125,7 +125,7 @@ def test_every_answer_matches_its_schema(client, w, doc):
         schema = {**_schema_of(doc, path, "get", "200"), "components": doc["components"]}
         OAS31Validator(schema).validate(resp.json)
         checked += 1
-    assert checked == 18
+    assert checked == 19
     got = client.get(f"{V1}/cases/{case.reference}/debtor-responses", headers=headers).json
     assert got["responses"][0]["admitted_amount"] == "1000.00"
     assert client.get(f"{V1}/cases/{case.reference}/promises", headers=headers).json["promises"][0][
@@ -223,7 +223,7 @@ def test_every_route_refuses_a_key_without_its_scope(client, w, app, db_session)
         assert resp.status_code == 403 and resp.mimetype == PROBLEM, (url, resp.status_code)
         assert f"'{scope}' scope" in resp.json["detail"]
         tried += 1
-    assert tried == 28
+    assert tried == 29
     assert db_session.scalar(select(func.count()).select_from(AuditEvent)) == events
 
 

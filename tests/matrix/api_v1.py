@@ -66,6 +66,9 @@ ROUTES = {
     ("api_v1.list_responses", "GET"): Probe(case_path("/debtor-responses"), allow(VIEWERS, 200)),
     ("api_v1.list_offers", "GET"): Probe(case_path("/offers"), allow(VIEWERS, 200)),
     ("api_v1.settlement", "GET"): Probe(case_path("/settlement"), allow(VIEWERS, 200)),
+    # Every creditor's staff reads its own organisation's debtors (another's list is its own).
+    ("api_v1.list_debtors", "GET"): Probe(lambda w: f"{V1}/debtors", allow(ALL_CREDITORS, 200),
+                                          hidden_from=NOBODY),
     ("api_v1.list_reminders", "GET"): Probe(case_path("/reminders"), allow(CREDITORS, 200)),
     ("api_v1.list_promises", "GET"): Probe(case_path("/promises"), allow(CREDITORS, 200)),
     ("api_v1.record_promise", "POST"): Probe(

@@ -7,6 +7,7 @@ import json
 from datetime import date, timedelta
 from decimal import Decimal
 
+import sqlalchemy as sa
 from sqlalchemy import select
 
 from portal.cases import PaymentMethod, record_payment
@@ -41,3 +42,28 @@ def test_a_payment_moves_the_rolled_up_figures_in_its_own_transaction(client, au
     assert "₹6,000.00" in page
     db.session.expire_all()
     assert "stale" not in json.loads(db.session.get(PortfolioSnapshot, creditor.org_id).figures)
+
+
+def test_a_commit_touching_a_case_reads_the_snapshot_once_and_marks_it_stale_in_the_same_write(
+        client, auth, db_session):
+    creditor = CreditorFactory()
+    case = debtor_case(creditor, invoice("F-2", TODAY - timedelta(days=40), "10000.00"))
+    commit()
+    auth.login_as(creditor)
+    assert client.get("/collections/portfolio").status_code == 200
+    record_payment(creditor, case, Decimal("1000.00"), TODAY, PaymentMethod.NEFT, reference="UTR2")
+    seen: list[str] = []
+
+    def on_statement(_conn, _cursor, statement, *_args) -> None:
+        if "receivable_portfolio_snapshots" in statement:
+            seen.append(statement.split()[0].upper())
+
+    sa.event.listen(db.engine, "before_cursor_execute", on_statement)
+    try:
+        commit()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", on_statement)
+    assert seen == ["SELECT", "UPDATE"], seen  # locked and read once, totals and "stale" in one write
+    db.session.expire_all()
+    figures = json.loads(db.session.get(PortfolioSnapshot, creditor.org_id).figures)
+    assert figures["stale"] is True and Decimal(figures["totals"][0]) == Decimal("9000.00")

@@ -3,6 +3,7 @@ links that are checked (a bad one is a 400 with its reason, never a 500), and no
 thousands of debtors."""
 from __future__ import annotations
 
+import html
 import re
 from datetime import date, timedelta
 
@@ -33,11 +34,13 @@ def test_the_debtors_come_50_a_page_by_name_and_the_next_page_has_the_rest(clien
     auth.login_as(creditor)
     first = client.get("/collections/").get_data(as_text=True)
     assert len(_debtor_links(first)) == 50
-    after = re.search(r'href="/collections/\?after=(\d+)#debtors"', first).group(1)
+    after = html.unescape(re.search(r'<a rel="next" href="/collections/\?after=([^"#]+)#debtors"', first).group(1))
     rest = client.get(f"/collections/?after={after}").get_data(as_text=True)
     assert len(_debtor_links(rest)) == 3
     assert not set(_debtor_links(first)) & set(_debtor_links(rest))
     assert "Next 50" in first and "Next 50" not in rest
+    before = html.unescape(re.search(r'<a rel="prev" href="/collections/\?before=([^"#]+)#debtors"', rest).group(1))
+    assert _debtor_links(client.get(f"/collections/?before={before}").get_data(as_text=True)) == _debtor_links(first)
 
 
 def test_the_queue_comes_50_a_page_and_the_next_page_has_the_rest(client, auth, creditor):
@@ -52,7 +55,7 @@ def test_the_queue_comes_50_a_page_and_the_next_page_has_the_rest(client, auth, 
 
 @pytest.mark.parametrize("path", ["/collections/today?after=1_2", "/collections/today?after=x_1.00_3",
                                   "/collections/today?after=1_NaN_3", "/collections/?after=abc",
-                                  "/collections/?after=1" + "0" * 20])
+                                  "/collections/?after=1" + "0" * 20, "/collections/?before=%00%ff"])
 def test_a_bad_page_link_is_refused_with_its_reason(client, auth, creditor, path):
     auth.login_as(creditor)
     resp = client.get(path)

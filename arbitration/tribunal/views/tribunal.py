@@ -80,7 +80,7 @@ def awaiting():
     require(current_user, Action.ADMIN_PLATFORM)
     rows = tribunal.cases_awaiting_tribunal()
     return render_template("arbitration/tribunal/awaiting.html", rows=rows,
-                           may_appoint={case.id: authority.institution_may_appoint(case) for case, _ in rows})
+                           may_appoint=authority.may_appoint_each([case for case, _ in rows]))
 
 
 @bp.get("/<reference>/tribunal")

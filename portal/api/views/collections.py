@@ -1,17 +1,26 @@
-"""Collections before a notice (portal/receivables): the reminders sent or due on a case's invoices
-and the debtor's promises to pay."""
+"""Collections before a notice (portal/receivables): the organisation's debtors, the reminders sent
+or due on a case's invoices and the debtor's promises to pay."""
 from __future__ import annotations
 
+from flask import url_for
 from sqlalchemy import select
 
 from portal.api import schemas as s
 from portal.api.blueprint import bp
-from portal.api.http import BadInput, answer, body, caller
+from portal.api.http import BadInput, PageQuery, answer, body, caller, page_args, page_links
 from portal.api.spec import operation
 from portal.api.views.cases import case_for
 from portal.cases import Invoice, today_ist
 from portal.extensions import db
-from portal.receivables import Promise, PromiseInvalid, Reminder, make, require_staff
+from portal.receivables import (
+    DEBTORS_TAG,
+    Promise,
+    PromiseInvalid,
+    Reminder,
+    debtors_page,
+    make,
+    require_staff,
+)
 
 
 def staff_case(reference: str):
@@ -67,3 +76,22 @@ def record_promise(reference: str):
     except PromiseInvalid as exc:
         raise BadInput(422, "Invalid promise", str(exc), {exc.field: [str(exc)]}) from exc
     return answer(_promise(promise), 201)
+
+
+@operation(bp, "/debtors", "GET", summary="Debtors", scope="read", tag="Reminders and promises",
+           query=PageQuery, answer=s.DebtorList)
+def list_debtors():
+    """The organisation's debtors (the parties its cases are against) by name, A to Z, each with
+    its rolled-up position; follow `next` until it is null. One SQL statement a page. Its staff
+    only, as on the collections pages."""
+    org_id = require_staff(caller())
+    args = page_args(DEBTORS_TAG, "str")
+    page = debtors_page(org_id, args)
+    return answer(s.DebtorList(debtors=[
+        s.DebtorRow(id=party.id, legal_name=party.legal_name, gstin=party.gstin,
+                    position=None if pos is None else s.DebtorPosition(
+                        outstanding=pos.outstanding, open_invoices=pos.open_invoices,
+                        oldest_due=pos.oldest_due, days_overdue=pos.days_overdue,
+                        refreshed_at=pos.refreshed_at),
+                    cases_url=url_for("api_v1.list_cases", debtor=party.id))
+        for party, pos in page.rows], **page_links("api_v1.list_debtors", page, args)))
