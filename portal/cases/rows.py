@@ -151,13 +151,13 @@ def insert_new(actor: User, org: Organization, many: list[CaseFacts], references
     contacts, the case with its stored sums (portal.cases.totals' figures, worked out here), its
     invoices and payments, and its first facts version. The audit events are the caller's."""
     n = len(many)
+    # Keys are taken beforehand only where another row points at them (a contact at its debtor,
+    # an invoice at its case, a payment at its invoice); the rest take theirs as they are inserted.
     party_ids = reserve_ids(Party.__table__, n)
     case_ids = reserve_ids(Case.__table__, n)
     contacts = [contact_keys(facts.debtor) for facts in many]
-    contact_ids = iter(reserve_ids(PartyContact.__table__, sum(map(len, contacts))))
-    invoice_ids = iter(reserve_ids(Invoice.__table__, sum(len(f.invoices) for f in many)))
-    payment_ids = iter(reserve_ids(Payment.__table__, sum(len(f.payments) for f in many)))
-    version_ids = reserve_ids(CaseFactsVersion.__table__, n)
+    named = any(pay.invoice_number for facts in many for pay in facts.payments)
+    invoice_ids = iter(reserve_ids(Invoice.__table__, sum(len(f.invoices) for f in many)) if named else ())
     rows: dict[str, list[dict]] = {"parties": [], "contacts": [], "cases": [], "invoices": [],
                                    "payments": [], "versions": []}
     written = []
@@ -166,11 +166,13 @@ def insert_new(actor: User, org: Organization, many: list[CaseFacts], references
         debtor, terms = debtor_values(facts.debtor), terms_values(facts)
         invoices = [invoice_values(inv, facts) for inv in facts.invoices]
         for inv in invoices:
-            inv["id"], inv["case_id"] = next(invoice_ids), case_id
-        by_number = {inv["number"]: inv["id"] for inv in invoices}
+            if named:
+                inv["id"] = next(invoice_ids)
+            inv["case_id"] = case_id
+        by_number = {inv["number"]: inv.get("id") for inv in invoices}
         payments = [payment_values(pay) for pay in facts.payments]
         for pay, given in zip(payments, facts.payments, strict=True):
-            pay.update(id=next(payment_ids), case_id=case_id, recorded_by_id=actor.id,
+            pay.update(case_id=case_id, recorded_by_id=actor.id,
                        invoice_id=by_number[given.invoice_number.strip()] if given.invoice_number else None)
         invoiced = sum((i["total"] for i in invoices), ZERO)
         paid = sum((p["amount"] for p in payments), ZERO)
@@ -178,8 +180,8 @@ def insert_new(actor: User, org: Organization, many: list[CaseFacts], references
             reference=reference, creditor=org, debtor=debtor, contacts=contacts[k], terms=terms,
             invoices=invoices, payments=payments, acknowledgements=[]))
         rows["parties"].append({"id": party_id, "created_by_org_id": org.id, **debtor, "created_at": now})
-        rows["contacts"].extend({"id": next(contact_ids), "party_id": party_id, "kind": kind, "value": value,
-                                 "source": SOURCE} for kind, value in contacts[k])
+        rows["contacts"].extend({"party_id": party_id, "kind": kind, "value": value, "source": SOURCE}
+                                for kind, value in contacts[k])
         rows["cases"].append({
             "id": case_id, "reference": reference, "creditor_org_id": org.id, "debtor_party_id": party_id,
             "created_by_id": actor.id, "status": CaseStatus.DRAFT, **terms, "facts_version": 1,
@@ -187,7 +189,7 @@ def insert_new(actor: User, org: Organization, many: list[CaseFacts], references
             "created_at": now, "updated_at": now, "status_changed_at": now})
         rows["invoices"].extend(invoices)
         rows["payments"].extend(payments)
-        rows["versions"].append({"id": version_ids[k], "case_id": case_id, "version": 1, "snapshot": text,
+        rows["versions"].append({"case_id": case_id, "version": 1, "snapshot": text,
                                  "sha256": sha256, "reason": CREATED, "created_by_id": actor.id,
                                  "created_at": now})
         written.append(Written(case_id, party_id, sha256, debtor["legal_name"], len(invoices), invoiced))

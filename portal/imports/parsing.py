@@ -82,9 +82,9 @@ def _next_row(raw: Iterator, header: list[str], line: int) -> tuple[int, dict[st
         line += 1
         if line - 1 > MAX_ROWS:
             raise ImportFileError(f"At most {MAX_ROWS:,} rows per file, please split it.")
-        cells = [_cell(v) for v in values]
-        for cell in cells:
-            if len(cell) > _LONGEST:  # refused with the reason, as any sheet's cell is
+        cells = [v.strip() if v.__class__ is str else _cell(v) for v in values]
+        if cells and max(map(len, cells)) > _LONGEST:  # refused with the reason, as any sheet's cell is
+            for cell in cells:
                 tabular.check_cell(cell, where=f"on line {line}")
         if any(cells):
             return line, dict(zip(header, cells, strict=False))

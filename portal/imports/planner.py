@@ -127,42 +127,61 @@ class _Refused:
 _REMEMBERED = frozenset({normalize_gstin, normalize_pan, normalize_mobile, parse_date, parse_credit_days})
 
 
+def _value(row: dict[str, str], column: str, parse, required: bool, seen: dict,
+           problems: list[tuple[str, str]]):
+    """The cell parsed (None when empty or refused, the reason added to `problems`)."""
+    raw = (row.get(column) or "").strip()
+    if not raw:
+        if required:
+            problems.append((column, "This column is required."))
+        return None
+    if parse is None:
+        return raw
+    remember = parse in _REMEMBERED
+    value = seen.get((parse, raw)) if remember else None
+    if value is None:
+        try:
+            value = parse(raw)
+        except (ValueError, InvalidIdentifier) as exc:
+            value = _Refused(str(exc))
+        if remember:
+            seen[(parse, raw)] = value
+    if isinstance(value, _Refused):
+        problems.append((column, value.message))
+        return None
+    return value
+
+
+_DEBTOR = ("debtor_name", "debtor_gstin", "debtor_pan", "debtor_email", "debtor_mobile")
+
+
+def _debtor(row: dict[str, str], seen: dict) -> tuple:
+    """(name, gstin, pan, email, mobile, problems) of the row's debtor cells: the same on each of
+    a debtor's invoices, so worked out once per distinct set of cells."""
+    key = tuple(row.get(column) for column in _DEBTOR)
+    found = seen.get(key)
+    if found is None:
+        problems: list[tuple[str, str]] = []
+        name = _value(row, "debtor_name", None, True, seen, problems)
+        gstin = _value(row, "debtor_gstin", normalize_gstin, False, seen, problems)
+        pan = _value(row, "debtor_pan", normalize_pan, False, seen, problems)
+        email = _value(row, "debtor_email", None, False, seen, problems)
+        if email and not _EMAIL.match(email):
+            problems.append(("debtor_email", f"“{email}” is not a valid e-mail address."))
+            email = None
+        mobile = _value(row, "debtor_mobile", normalize_mobile, False, seen, problems)
+        found = seen[key] = (name, gstin, pan, email, mobile, tuple(problems))
+    return found
+
+
 def _parse_row(line: int, row: dict[str, str], errors: list[RowError], seen: dict | None = None):
     seen = {} if seen is None else seen
-
-    def bad(column: str, message: str) -> None:
-        errors.append(RowError(line, column, message))
+    name, gstin, pan, email, mobile, debtor_problems = _debtor(row, seen)
+    problems = list(debtor_problems)
 
     def get(column: str, parse=None, required=False):
-        raw = (row.get(column) or "").strip()
-        if not raw:
-            if required:
-                bad(column, "This column is required.")
-            return None
-        if parse is None:
-            return raw
-        remember = parse in _REMEMBERED
-        value = seen.get((parse, raw)) if remember else None
-        if value is None:
-            try:
-                value = parse(raw)
-            except (ValueError, InvalidIdentifier) as exc:
-                value = _Refused(str(exc))
-            if remember:
-                seen[(parse, raw)] = value
-        if isinstance(value, _Refused):
-            bad(column, value.message)
-            return None
-        return value
+        return _value(row, column, parse, required, seen, problems)
 
-    name = get("debtor_name", required=True)
-    gstin = get("debtor_gstin", normalize_gstin)
-    pan = get("debtor_pan", normalize_pan)
-    email = get("debtor_email")
-    if email and not _EMAIL.match(email):
-        bad("debtor_email", f"“{email}” is not a valid e-mail address.")
-        email = None
-    mobile = get("debtor_mobile", normalize_mobile)
     number = get("invoice_number", required=True)
     inv_date = get("invoice_date", parse_date, required=True)
     taxable = get("taxable_value", parse_amount, required=True)
@@ -170,7 +189,7 @@ def _parse_row(line: int, row: dict[str, str], errors: list[RowError], seen: dic
     claim_raw = (row.get("claim_type") or "").strip().lower()
     claim = _CLAIM.get(claim_raw)
     if claim is None:
-        bad("claim_type", "Use “commercial” or “msmed”.")
+        problems.append(("claim_type", "Use “commercial” or “msmed”."))
     inv = None
     if name and number and inv_date and taxable is not None and claim is not None:
         inv = InvoiceFacts(number=number, invoice_date=inv_date, taxable_value=taxable,
@@ -179,6 +198,7 @@ def _parse_row(line: int, row: dict[str, str], errors: list[RowError], seen: dic
                            acceptance_date=get("delivery_date", parse_date), credit_days=credit,
                            due_date=get("due_date", parse_date))
     rate = get("interest_rate", parse_amount)
+    errors.extend(RowError(line, column, message) for column, message in problems)
     return name, gstin, pan, email, mobile, claim, rate, inv
 
 
