@@ -267,9 +267,13 @@ def _insert_events(session: Session, rows: list[dict]) -> list[AuditEvent]:
             row["id"] = key
         insert_rows(table, rows, session)
     events = []
+    manager = AuditEvent.__mapper__.class_manager
     for row in rows:
-        ev = AuditEvent(**row)
-        make_transient_to_detached(ev)  # stored already: the session takes it as loaded, not new
+        # As a query loads a row: the instance without its constructor, its columns as loaded
+        # values; the session then holds it as stored, not as new.
+        ev = manager.new_instance()
+        ev.__dict__.update(row)
+        make_transient_to_detached(ev)
         events.append(ev)
     session.add_all(events)
     return events
