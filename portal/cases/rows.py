@@ -29,7 +29,6 @@ from portal.cases.models import (
     PartyContact,
     Payment,
 )
-from portal.cases.states import CaseStatus
 from portal.database import insert_rows, reserve_ids
 from portal.types import to_paisa
 
@@ -184,7 +183,7 @@ def insert_new(actor: User, org: Organization, many: list[CaseFacts], references
                                 for kind, value in contacts[k])
         rows["cases"].append({
             "id": case_id, "reference": reference, "creditor_org_id": org.id, "debtor_party_id": party_id,
-            "created_by_id": actor.id, "status": CaseStatus.DRAFT, **terms, "facts_version": 1,
+            "created_by_id": actor.id, **terms, "facts_version": 1,  # the status: its default, a draft
             "invoiced_sum": invoiced, "outstanding_sum": invoiced - paid,
             "created_at": now, "updated_at": now, "status_changed_at": now})
         rows["invoices"].extend(invoices)
