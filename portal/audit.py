@@ -260,6 +260,7 @@ def _insert_events(session: Session, rows: list[dict]) -> list[AuditEvent]:
     PostgreSQL, portal.database.insert_rows) and return them as persistent AuditEvent objects, as a
     flush would have left them. One event is one INSERT that returns its key."""
     table = AuditEvent.__table__
+    session.flush()  # the rows the events point at (a case, a user) go first
     if len(rows) == 1:
         rows[0]["id"] = session.execute(table.insert().values(**rows[0]).returning(table.c.id)).scalar_one()
     else:

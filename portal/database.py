@@ -149,6 +149,7 @@ def insert_rows(table: Table, rows: list[dict], session: Session | None = None) 
     columns = given + list(defaults)
     filled = {name: (d.arg if d.is_scalar else d.arg(None)) for name, d in defaults.items()}
     text_guard.check_rows(table, rows, given)
+    session.flush()  # what the session holds pending goes first (the rows may point at it)
     conn = session.connection()
     if conn.dialect.name != "postgresql":
         conn.execute(table.insert(), [{**row, **filled} for row in rows] if filled else rows)
