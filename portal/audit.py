@@ -18,9 +18,9 @@ from blinker import Namespace
 from flask import g, has_request_context
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, event, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, make_transient_to_detached, mapped_column
 
-from portal.database import give_ids
+from portal.database import insert_rows, reserve_ids
 from portal.extensions import db
 from portal.paging import Page, PageArgs, keyset_page
 from portal.types import UTCDateTime, utcnow
@@ -102,9 +102,30 @@ def _refuse_floats(value: Any, where: str = "payload") -> Any:
     return value
 
 
+def _holds_float(value: Any) -> bool:
+    """`_refuse_floats`' question, asked without building the path of every value it passes (the
+    path is only needed for the message, once a float is found)."""
+    todo = [value]
+    while todo:
+        item = todo.pop()
+        kind = item.__class__
+        if kind is str or kind is int or kind is Decimal or item is None:
+            continue
+        if isinstance(item, float):
+            return True
+        if isinstance(item, dict):
+            todo.extend(item.values())
+            todo.extend(item)
+        elif isinstance(item, list | tuple):
+            todo.extend(item)
+    return False
+
+
 def canonical_json(value: Any) -> str:
     """One spelling per value: sorted keys, no spaces, UTF-8 text; Decimal, date and enum as strings."""
-    return json.dumps(_refuse_floats(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+    if _holds_float(value):
+        _refuse_floats(value)
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                       default=_json_default, allow_nan=False)
 
 
@@ -202,34 +223,60 @@ def record_many(entries: list[tuple[str, Any | None, dict | None]], *, actor: An
         session.execute(_insert_ignore(session),
                         [{"chain": f"case:{cid}", "seq": 0, "hash": GENESIS} for cid in per_case])
     case_state = _lock_case_heads(session, per_case)
-    events = []
+    rows = []
     for (action, case, _), payload_json in zip(entries, payloads, strict=True):
         seq += 1
         case_id = case.id if case is not None else None
-        case_seq = None
+        case_seq = case_prev = case_hash = None
         if case_id is not None:
-            case_state[case_id][0] += 1
-            case_seq = case_state[case_id][0]
+            state = case_state[case_id]
+            state[0] += 1
+            case_seq = state[0]
         entry = entry_json(seq=seq, case_id=case_id, case_seq=case_seq, actor_id=actor_id,
                            actor_role=actor_role, action=action, payload=json.loads(payload_json),
                            created_at=created_at)
-        ev = AuditEvent(seq=seq, case_id=case_id, case_seq=case_seq, actor_id=actor_id,
-                        actor_role=actor_role, action=action, payload=payload_json,
-                        created_at=created_at, prev_hash=prev, hash=chain_hash(prev, entry))
-        prev = ev.hash
         if case_id is not None:
-            ev.case_prev_hash = case_state[case_id][1]
-            ev.case_hash = case_state[case_id][1] = chain_hash(ev.case_prev_hash, entry)
-        events.append(ev)
+            case_prev = state[1]
+            case_hash = state[1] = chain_hash(case_prev, entry)
+        row_hash = chain_hash(prev, entry)
+        rows.append({"seq": seq, "case_id": case_id, "case_seq": case_seq, "actor_id": actor_id,
+                     "actor_role": actor_role, "action": action, "payload": payload_json,
+                     "created_at": created_at, "prev_hash": prev, "hash": row_hash,
+                     "case_prev_hash": case_prev, "case_hash": case_hash})
+        prev = row_hash
     heads = [{"chain": GLOBAL_CHAIN, "seq": last, "hash": prev}] + [
         {"chain": f"case:{cid}", "seq": state[0], "hash": state[1]} for cid, state in case_state.items()]
     session.execute(update(AuditHead), heads)  # ORM bulk UPDATE by primary key (one executemany)
-    give_ids(events, session)  # inserted in batches, also on SQLite
-    session.add_all(events)
-    session.flush()
+    events = _insert_events(session, rows)
+    session.flush()  # what the caller left pending goes in too, as it did when events were flushed
     if recorded.receivers:
         for (_, case, _), ev in zip(entries, events, strict=True):
             recorded.send(ev, case=case, actor=actor)
+    return events
+
+
+def _insert_events(session: Session, rows: list[dict]) -> list[AuditEvent]:
+    """Insert the events' rows without the unit of work (an import writes thousands: COPY on
+    PostgreSQL, portal.database.insert_rows) and return them as persistent AuditEvent objects, as a
+    flush would have left them. One event is one INSERT that returns its key."""
+    table = AuditEvent.__table__
+    session.flush()  # the rows the events point at (a case, a user) go first
+    if len(rows) == 1:
+        rows[0]["id"] = session.execute(table.insert().values(**rows[0]).returning(table.c.id)).scalar_one()
+    else:
+        for row, key in zip(rows, reserve_ids(table, len(rows), session), strict=True):
+            row["id"] = key
+        insert_rows(table, rows, session)
+    events = []
+    manager = AuditEvent.__mapper__.class_manager
+    for row in rows:
+        # As a query loads a row: the instance without its constructor, its columns as loaded
+        # values; the session then holds it as stored, not as new.
+        ev = manager.new_instance()
+        ev.__dict__.update(row)
+        make_transient_to_detached(ev)
+        events.append(ev)
+    session.add_all(events)
     return events
 
 

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask import Flask, current_app, has_request_context, request
-from sqlalchemy import create_engine, event, func, make_url, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    any_,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    make_url,
+    select,
+    text,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -185,32 +197,86 @@ def reading_only() -> Iterator[None]:
         _reads_only.reset(token)
 
 
+def one_of(column, values: Iterable) -> ColumnElement[bool]:
+    """`column IN (values)` for a long list of keys. On PostgreSQL the list goes as one array
+    parameter (`column = ANY(:values)`), which the driver and the server read at once, instead of
+    one bound parameter per value (thousands of them cost more to send and plan than to look up).
+    Elsewhere an IN list: the caller keeps each list within SQLite's limit on parameters."""
+    values = list(values)
+    if db.engine.dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=postgresql.ARRAY(column.type)))
+    return column.in_(values)
+
+
+def reserve_ids(table: Table, count: int, session: Session | None = None) -> list[int]:
+    """`count` new keys of `table` (an integer `id` key) for rows about to be inserted.
+
+    PostgreSQL: from the table's own sequence (one statement). SQLite: after the table's highest key
+    (and any this session gave but has not flushed), which is safe because a writing SQLite
+    transaction holds the database's only write lock: call it after the transaction has written
+    (or began IMMEDIATE), as every writer here does."""
+    if count <= 0:
+        return []
+    session = session or db.session
+    with session.no_autoflush:
+        if session.get_bind().dialect.name == "postgresql":
+            return list(session.scalars(text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                                             "FROM generate_series(1, :n)"),
+                                        {"table": table.name, "n": count}).all())
+        top = max([session.scalar(select(func.coalesce(func.max(table.c.id), 0)))]
+                  + [row.id for row in session.new
+                     if getattr(row, "__table__", None) is table and row.id is not None])
+    return list(range(top + 1, top + 1 + count))
+
+
 def give_ids(rows: list, session: Session | None = None) -> None:
     """Give new rows of one mapped class (an integer `id` key) their keys before they are inserted,
     so that the ORM inserts them in batches on every database. Without keys, SQLite (which cannot
     hand back a batch's generated keys in order) makes the ORM insert one statement per row.
-
-    PostgreSQL: the keys come from the table's own sequence. SQLite: after the table's highest key
-    (and any this session gave but has not flushed), which is safe because a writing SQLite
-    transaction holds the database's only write lock: call it after the transaction has written
-    (or began IMMEDIATE), as every writer here does."""
+    The keys come from `reserve_ids`."""
     todo = [row for row in rows if row.id is None]
     if len(todo) < 2:
         return
-    session = session or db.session
-    cls = type(todo[0])
-    table = cls.__table__
-    with session.no_autoflush:
-        if session.get_bind().dialect.name == "postgresql":
-            ids = session.scalars(text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
-                                       "FROM generate_series(1, :n)"),
-                                  {"table": table.name, "n": len(todo)}).all()
-        else:
-            top = max([session.scalar(select(func.coalesce(func.max(table.c.id), 0)))]
-                      + [row.id for row in session.new if type(row) is cls and row.id is not None])
-            ids = range(top + 1, top + 1 + len(todo))
-    for row, new_id in zip(todo, ids, strict=True):
+    for row, new_id in zip(todo, reserve_ids(type(todo[0]).__table__, len(todo), session), strict=True):
         row.id = new_id
+
+
+def insert_rows(table: Table, rows: list[dict], session: Session | None = None) -> None:
+    """Insert many rows of one table in the caller's transaction, without the ORM's unit of work
+    (the bulk writers: an import's cases, invoices, facts versions and audit events).
+
+    Every row names the same columns; a column it leaves out takes the column's Python default
+    (as an ORM insert would) or else its server default. Text is checked for NUL as a flush is
+    (portal.text_guard). PostgreSQL: one COPY, values converted by each column's own type as a
+    bound parameter would be (Money to the paisa, UTC times, enums by value). Elsewhere: one
+    executemany. The caller refreshes anything derived from the rows (portal.cases.totals does
+    not see them)."""
+    if not rows:
+        return
+    session = session or db.session
+    given = list(rows[0])
+    defaults = {c.name: c.default for c in table.columns if c.name not in given
+                and c.default is not None and (c.default.is_scalar or c.default.is_callable)}
+    columns = given + list(defaults)
+    filled = {name: (d.arg if d.is_scalar else d.arg(None)) for name, d in defaults.items()}
+    text_guard.check_rows(table, rows, given)
+    session.flush()  # what the session holds pending goes first (the rows may point at it)
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        conn.execute(table.insert(), [{**row, **filled} for row in rows] if filled else rows)
+        return
+    processors = [table.c[name].type.bind_processor(conn.dialect) for name in columns]
+    statement = f'COPY {table.name} ({", ".join(columns)}) FROM STDIN'
+    cursor = conn.connection.driver_connection.cursor()
+    # COPY runs on the driver's cursor, where SQLAlchemy's statement events do not see it: tell
+    # them, so that whoever counts statements (tests, benchmarks) counts this one too.
+    conn.dispatch.before_cursor_execute(conn, cursor, statement, None, None, False)
+    with cursor.copy(statement) as copy:
+        for row in rows:
+            values = [row[name] for name in given] + [filled[name] for name in defaults]
+            copy.write_row([v if p is None or v is None else p(v)
+                            for v, p in zip(values, processors, strict=True)])
+    conn.dispatch.after_cursor_execute(conn, cursor, statement, None, None, False)
 
 
 def after_commit(fn: Callable[[], None], key: str | None = None) -> None:

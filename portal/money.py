@@ -24,6 +24,7 @@ _CURRENCY = re.compile(r"^(₹|rs\.?|inr)\s*", re.IGNORECASE)
 _PLAIN = re.compile(r"^\d+(\.\d+)?$")
 _INDIAN = re.compile(r"^\d{1,2}(,\d{2})*,\d{3}(\.\d+)?$")
 _INTERNATIONAL = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+_SIMPLE = re.compile(r"[1-9]\d{0,10}(\.\d{1,2})?|0(\.\d{1,2})?")  # no leading zeros, at most 11 digits
 
 
 class MoneyInvalid(ValueError):
@@ -45,6 +46,9 @@ def parse_amount(raw: Any, *, minimum: Decimal = Decimal("0"), maximum: Decimal 
         text = format(raw, "f")
     else:
         text = str(raw).strip()
+        simple = _SIMPLE.fullmatch(text)
+        if simple:  # the usual cell (digits, at most two decimals): the rules below would accept it as is
+            return _bounded(Decimal(text).quantize(PAISA), minimum, maximum, what)
     text = _CURRENCY.sub("", text).replace(" ", "").replace("\u00a0", "")
     negative = text.startswith("-")
     if text.startswith(("-", "+")):
@@ -71,6 +75,10 @@ def parse_amount(raw: Any, *, minimum: Decimal = Decimal("0"), maximum: Decimal 
         raise MoneyInvalid(f"{what} must be written in digits, e.g. 45000 or 45,000.50.") from None
     if negative and value:
         raise MoneyInvalid(f"{what} cannot be negative.")
+    return _bounded(value, minimum, maximum, what)
+
+
+def _bounded(value: Decimal, minimum: Decimal, maximum: Decimal, what: str) -> Decimal:
     if value < minimum:
         raise MoneyInvalid(f"{what} must be more than zero." if minimum == PAISA
                            else f"{what} must be at least {rupees(minimum)}.")

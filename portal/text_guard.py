@@ -2,13 +2,19 @@
 
 PostgreSQL refuses U+0000 in text and in JSON (SQLite keeps it), so a NUL typed, pasted or posted
 into any field would fail the transaction with a server error on one database and be stored on the
-other. Every flush checks the text of what it writes; input with a NUL is refused as bad input
-(400) with nothing stored, the same on both databases.
+other. Every flush checks the text of what it writes (`check_rows`: the rows a bulk writer inserts
+without one); input with a NUL is refused as bad input (400) with nothing stored, the same on both
+databases.
 """
 from __future__ import annotations
 
-from sqlalchemy import event, inspect
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import String, Table, event, inspect
 from sqlalchemy.orm import Session
+
+_NOT_TEXT = frozenset({int, bool, float, Decimal, date, datetime, type(None)})
 
 
 class NulInText(ValueError):
@@ -35,6 +41,21 @@ def check_flush(session: Session, _context, _instances) -> None:
         for attr in state.mapper.column_attrs:
             if attr.key in state.dict and _has_nul(state.dict[attr.key]):
                 raise NulInText(f"{type(obj).__name__}.{attr.key}")
+
+
+def check_rows(table: Table, rows: list[dict], columns: list[str]) -> None:
+    """The same check for rows a bulk writer inserts without a flush (portal.database.insert_rows)."""
+    text = [name for name in columns if isinstance(table.c[name].type, String)]
+    other = [name for name in columns if name not in text]
+    for row in rows:
+        for name in text:
+            value = row[name]
+            if value is not None and "\x00" in value:
+                raise NulInText(f"{table.name}.{name}")
+        for name in other:
+            value = row[name]
+            if value.__class__ not in _NOT_TEXT and _has_nul(value):
+                raise NulInText(f"{table.name}.{name}")
 
 
 def install() -> None:

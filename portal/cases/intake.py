@@ -1,22 +1,18 @@
 """Creating and editing a claim from its facts; every save is an immutable, hashed facts version."""
 from __future__ import annotations
 
-import hashlib
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import select
 
 from portal import audit
 from portal.accounts import User
-from portal.audit import canonical_json
+from portal.cases import rows
 from portal.cases.assignment import assign_new_cases
-from portal.cases.due_dates import invoice_due, msmed_due_date
 from portal.cases.facts import CaseFacts, DebtorFacts, InvoiceFacts, check_facts
 from portal.cases.models import (
     Case,
     CaseFactsVersion,
-    ClaimType,
     ContactKind,
     Invoice,
     Party,
@@ -24,11 +20,20 @@ from portal.cases.models import (
     Payment,
 )
 from portal.cases.references import reserve_references
+from portal.cases.rows import (
+    SOURCE,
+    contact_keys,
+    debtor_values,
+    invoice_values,
+    payment_values,
+    snapshot_body,
+    terms_values,
+    version_hash,
+)
 from portal.cases.states import CaseStatus
-from portal.database import give_ids
 from portal.errors import DomainError
 from portal.extensions import db
-from portal.types import to_ist, to_paisa, utcnow
+from portal.types import to_ist, utcnow
 
 EDITABLE = frozenset({CaseStatus.DRAFT, CaseStatus.FILED, CaseStatus.NOTICE_DRAFTING})
 
@@ -37,43 +42,22 @@ def today_ist() -> date:
     return to_ist(utcnow()).date()
 
 
-def due_date_for(inv: InvoiceFacts, facts: CaseFacts) -> date:
-    """MSMED s.15 for MSMED claims (credit counts only if agreed in writing); else as invoiced."""
-    credit = inv.credit_days if inv.credit_days is not None else facts.agreed_credit_days
-    if facts.claim_type == ClaimType.MSMED_INVOICE:
-        return msmed_due_date(delivery=inv.acceptance_date or inv.invoice_date,
-                              agreed_credit_days=credit if facts.has_written_agreement else None,
-                              objection_raised_on=inv.objection_raised_on,
-                              objection_removed_on=inv.objection_removed_on)
-    return invoice_due(inv.invoice_date, stated_due_date=inv.due_date, credit_days=credit).due
-
-
 def _apply_debtor(party: Party, debtor: DebtorFacts) -> None:
-    party.legal_name = debtor.legal_name.strip()
-    party.postal_address = debtor.postal_address.strip()
-    party.gstin = debtor.gstin
-    party.pan = debtor.pan or (debtor.gstin[2:12] if debtor.gstin else None)
-    wanted = [(ContactKind.EMAIL, e.strip().lower()) for e in debtor.emails] + \
-             [(ContactKind.MOBILE, m) for m in debtor.mobiles]
-    wanted = list(dict.fromkeys(wanted))
+    for name, value in debtor_values(debtor).items():
+        setattr(party, name, value)
     existing = {(c.kind, c.value): c for c in party.contacts}
-    party.contacts = [existing.get(key) or PartyContact(kind=key[0], value=key[1],
-                                                        source="entered by creditor")
-                      for key in wanted]
+    party.contacts = [existing.get(key) or PartyContact(kind=key[0], value=key[1], source=SOURCE)
+                      for key in contact_keys(debtor)]
 
 
 def _apply_invoices(case: Case, facts: CaseFacts) -> None:
     by_number = {i.number: i for i in case.invoices}
     keep = []
     for inv in facts.invoices:
-        row = by_number.get(inv.number.strip()) or Invoice(number=inv.number.strip())
-        taxable, gst = to_paisa(inv.taxable_value), to_paisa(inv.gst_amount)
-        row.invoice_date, row.acceptance_date = inv.invoice_date, inv.acceptance_date
-        row.credit_days, row.taxable_value, row.gst_amount = inv.credit_days, taxable, gst
-        row.total = taxable + gst
-        row.due_date = due_date_for(inv, facts)
-        row.objection_raised_on, row.objection_removed_on = inv.objection_raised_on, inv.objection_removed_on
-        row.description = inv.description.strip()
+        values = invoice_values(inv, facts)
+        row = by_number.get(values["number"]) or Invoice(number=values["number"])
+        for name, value in values.items():
+            setattr(row, name, value)
         keep.append(row)
     dropped = [i for i in case.invoices if i not in keep and i.id is not None]
     if dropped and any(p.invoice_id in {i.id for i in dropped} for p in case.payments):
@@ -83,60 +67,43 @@ def _apply_invoices(case: Case, facts: CaseFacts) -> None:
 
 def _apply_payments(case: Case, facts: CaseFacts, actor: User) -> None:
     numbers = {i.number: i for i in case.invoices}
-    case.payments = [Payment(amount=to_paisa(p.amount), paid_on=p.paid_on, method=p.method,
-                             reference=p.reference.strip(), recorded_by_id=actor.id,
-                             invoice_id=numbers[p.invoice_number].id
-                             if p.invoice_number and numbers[p.invoice_number].id else None)
+    case.payments = [Payment(**payment_values(p), recorded_by_id=actor.id,
+                             invoice_id=numbers[p.invoice_number.strip()].id if p.invoice_number else None)
                      for p in facts.payments]
 
 
 def _apply_terms(case: Case, facts: CaseFacts) -> None:
-    case.claim_type = facts.claim_type
-    case.buyer_relationship = facts.buyer_relationship
-    case.has_written_agreement = facts.has_written_agreement
-    case.agreement_date = facts.agreement_date
-    case.agreed_credit_days = facts.agreed_credit_days
-    case.has_arbitration_clause = facts.has_arbitration_clause
-    case.stated_interest_rate = facts.stated_interest_rate
-    case.rate_basis, case.part_month = facts.rate_basis, facts.part_month
-    case.rounding = facts.rounding
-    case.summary = facts.summary.strip()
+    for name, value in terms_values(facts).items():
+        setattr(case, name, value)
 
 
 def snapshot(case: Case) -> dict:
+    """The facts of a loaded case as a version records them (portal.cases.rows.snapshot_body)."""
     d = case.debtor
-    return {
-        "reference": case.reference, "claim_type": case.claim_type.value,
-        "creditor": {"id": case.creditor_org_id, "legal_name": case.creditor.legal_name},
-        "debtor": {"legal_name": d.legal_name, "gstin": d.gstin, "pan": d.pan,
-                   "postal_address": d.postal_address,
-                   "contacts": [[c.kind.value, c.value] for c in d.contacts]},
-        "terms": {"buyer_relationship": case.buyer_relationship.value,
-                  "has_written_agreement": case.has_written_agreement,
-                  "agreement_date": case.agreement_date, "agreed_credit_days": case.agreed_credit_days,
-                  "has_arbitration_clause": case.has_arbitration_clause,
-                  "stated_interest_rate": case.stated_interest_rate,
-                  "rate_basis": case.rate_basis.value, "part_month": case.part_month.value,
-                  "rounding": case.rounding.value},
-        "invoices": [{"number": i.number, "invoice_date": i.invoice_date,
-                      "acceptance_date": i.acceptance_date, "due_date": i.due_date,
-                      "credit_days": i.credit_days, "taxable_value": i.taxable_value,
-                      "gst_amount": i.gst_amount, "total": i.total,
-                      "objection_raised_on": i.objection_raised_on,
-                      "objection_removed_on": i.objection_removed_on} for i in case.invoices],
-        "payments": [{"amount": p.amount, "paid_on": p.paid_on, "method": p.method.value,
-                      "reference": p.reference} for p in case.payments],
-        "acknowledgements": [{"on": a.acknowledged_on, "description": a.description}
-                             for a in case.acknowledgements],
-    }
+    return snapshot_body(
+        reference=case.reference, creditor=case.creditor,
+        debtor={"legal_name": d.legal_name, "gstin": d.gstin, "pan": d.pan,
+                "postal_address": d.postal_address},
+        contacts=[(c.kind, c.value) for c in d.contacts],
+        terms={name: getattr(case, name) for name in _TERMS},
+        invoices=[{name: getattr(i, name) for name in _INVOICE} for i in case.invoices],
+        payments=[{"amount": p.amount, "paid_on": p.paid_on, "method": p.method, "reference": p.reference}
+                  for p in case.payments],
+        acknowledgements=[{"on": a.acknowledged_on, "description": a.description}
+                          for a in case.acknowledgements])
+
+
+_TERMS = ("claim_type", "buyer_relationship", "has_written_agreement", "agreement_date", "agreed_credit_days",
+          "has_arbitration_clause", "stated_interest_rate", "rate_basis", "part_month", "rounding")
+_INVOICE = ("number", "invoice_date", "acceptance_date", "due_date", "credit_days", "taxable_value",
+            "gst_amount", "total", "objection_raised_on", "objection_removed_on")
 
 
 def _new_version(actor: User, case: Case, reason: str) -> CaseFactsVersion:
-    body = canonical_json(snapshot(case))
+    body, sha256 = version_hash(snapshot(case))
     case.facts_version += 1
     return CaseFactsVersion(case_id=case.id, version=case.facts_version, snapshot=body,
-                            sha256=hashlib.sha256(body.encode()).hexdigest(), reason=reason,
-                            created_by_id=actor.id)
+                            sha256=sha256, reason=reason, created_by_id=actor.id)
 
 
 def record_version(actor: User, case: Case, reason: str) -> CaseFactsVersion:
@@ -156,9 +123,14 @@ def create_case(actor: User, facts: CaseFacts, *, today: date | None = None,
     return create_cases(actor, [facts], today=today, advocates=[advocate])[0]
 
 
+_LOAD_CHUNK = 5_000  # cases read back per statement
+
+
 def create_cases(actor: User, many: list[CaseFacts], *, today: date | None = None,
                  advocates: list[User | None] | None = None) -> list[Case]:
-    """Draft cases in bulk (the import path): batched inserts, one audit event per case.
+    """Draft cases (one from the form or the API, thousands from an import): each checked, written
+    as rows one statement per table (portal.cases.rows), read back, and given its "case.created"
+    audit event, all in the caller's transaction. The statements do not grow with the cases.
 
     `advocates`, one per facts (None: nobody yet), are assigned after creation; each advocate gets
     one e-mail naming all of their new cases."""
@@ -166,41 +138,24 @@ def create_cases(actor: User, many: list[CaseFacts], *, today: date | None = Non
     advocates = advocates or [None] * len(many)
     if len(advocates) != len(many):
         raise ValueError("create_cases: one advocate (or None) per case")
+    if not many:
+        return []
     org = actor.organization
     for facts in many:
         check_facts(facts, org, today)
-    cases = []
-    for facts, ref in zip(many, reserve_references(utcnow(), len(many)), strict=True):
-        party = Party(created_by_org_id=actor.org_id, legal_name="", contacts=[])
-        _apply_debtor(party, facts.debtor)
-        case = Case(reference=ref, creditor_org_id=actor.org_id, creditor=org, debtor=party,
-                    claim_type=facts.claim_type, created_by_id=actor.id, invoices=[], payments=[],
-                    acknowledgements=[], facts_version=0,
-                    # Given, not left to their server defaults: a row with a value to fetch back
-                    # is inserted on its own on SQLite. portal.cases.totals sets them at the flush.
-                    invoiced_sum=Decimal("0.00"), outstanding_sum=Decimal("0.00"))
-        _apply_terms(case, facts)
-        _apply_invoices(case, facts)
-        cases.append(case)
-    # Keys first, so that each table's rows go in batches (not one INSERT per row on SQLite).
-    give_ids([case.debtor for case in cases])
-    give_ids([contact for case in cases for contact in case.debtor.contacts])
-    give_ids(cases)
-    give_ids([invoice for case in cases for invoice in case.invoices])
-    db.session.add_all(cases)
-    db.session.flush()
-    for case, facts in zip(cases, many, strict=True):
-        if facts.payments:
-            _apply_payments(case, facts, actor)
-    versions = [_new_version(actor, case, "created") for case in cases]
-    give_ids(versions)
-    db.session.add_all(versions)
-    db.session.flush()
+    db.session.flush()  # the transaction's pending changes go first, as they would at an ORM flush
+    now = utcnow()
+    written = rows.insert_new(actor, org, many, reserve_references(now, len(many)), now)
+    ids = [w.case_id for w in written]
+    loaded: dict[int, Case] = {}
+    for first in range(0, len(ids), _LOAD_CHUNK):
+        loaded.update((c.id, c) for c in db.session.scalars(
+            select(Case).where(Case.id.in_(ids[first:first + _LOAD_CHUNK]))))
+    cases = [loaded[i] for i in ids]
     audit.record_many([("case.created", case, {
-        "reference": case.reference, "claim_type": case.claim_type.value,
-        "debtor": case.debtor.legal_name, "invoices": len(case.invoices),
-        "total": case.invoiced_total, "facts_version": 1, "facts_sha256": v.sha256})
-        for case, v in zip(cases, versions, strict=True)], actor=actor)
+        "reference": case.reference, "claim_type": case.claim_type.value, "debtor": w.debtor_name,
+        "invoices": w.invoices, "total": w.invoiced, "facts_version": 1, "facts_sha256": w.sha256})
+        for case, w in zip(cases, written, strict=True)], actor=actor)
     assign_new_cases(actor, cases, advocates)
     return cases
 

@@ -76,7 +76,9 @@ def case_limitation(case: Case, today: date, computation: Computation | None = N
     own); without one, payments are allocated ignoring interest. An acknowledgement counts for
     its invoice, or for every invoice when it names none.
     """
-    if computation is None:
+    if computation is None and case.payments:
+        # Without payments there is nothing to allocate (the rollup reckons thousands of imported
+        # cases that have none).
         computation = compute_case(case, today, terms=InterestTerms(InterestScheme.NONE))
     paid: dict[str, list[LimitationEvent]] = {}
     # Which payments the payer acknowledged in writing (s.19), matched to the computation's own
@@ -85,7 +87,7 @@ def case_limitation(case: Case, today: date, computation: Computation | None = N
     for p in sorted(case.payments, key=lambda p: (p.paid_on, p.id or 0)):
         written.setdefault((p.paid_on, p.amount, p.reference or ""), []).append(
             bool(p.payer_acknowledgement))
-    for allocation in computation.payments:
+    for allocation in computation.payments if computation is not None else ():
         label = rupees(allocation.amount) + (f", {allocation.reference}"
                                              if allocation.reference else "")
         flags = written.get((allocation.paid_on, allocation.amount, allocation.reference), [])

@@ -1,7 +1,8 @@
 """Each case's invoiced total and unpaid principal, stored on the case row (`invoiced_sum`,
 `outstanding_sum`) and recomputed in SQL whenever a flush adds, changes or removes one of its
-invoices or payments, whoever flushed it (intake, the payment services, the factories). Bulk Core
-inserts bypass the flush: their writer calls `refresh` for the cases it touched.
+invoices or payments, whoever flushed it (the payment services, editing, the factories). Bulk Core
+inserts bypass the flush: their writer either calls `refresh` for the cases it touched or writes the
+same sums with the rows (portal.cases.rows.insert_new, which creates every new case).
 """
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from portal import tabular
 
 MAX_ROWS = 50_000
+_LONGEST = tabular.DEFAULT.max_cell_chars
 
 COLUMNS = ["debtor_name", "debtor_gstin", "debtor_pan", "debtor_email", "debtor_mobile",
            "debtor_address", "invoice_number", "invoice_date", "delivery_date", "credit_days",
@@ -34,6 +35,8 @@ def _column(name: str) -> str:
 
 
 def _cell(value) -> str:
+    if value.__class__ is str:  # every CSV cell
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -79,7 +82,10 @@ def _next_row(raw: Iterator, header: list[str], line: int) -> tuple[int, dict[st
         line += 1
         if line - 1 > MAX_ROWS:
             raise ImportFileError(f"At most {MAX_ROWS:,} rows per file, please split it.")
-        cells = [tabular.check_cell(_cell(v), where=f"on line {line}") for v in values]
+        cells = [v.strip() if v.__class__ is str else _cell(v) for v in values]
+        if cells and max(map(len, cells)) > _LONGEST:  # refused with the reason, as any sheet's cell is
+            for cell in cells:
+                tabular.check_cell(cell, where=f"on line {line}")
         if any(cells):
             return line, dict(zip(header, cells, strict=False))
     return None

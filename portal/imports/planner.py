@@ -23,6 +23,7 @@ from portal.cases import (
     check_facts,
     engaged_advocates,
 )
+from portal.database import one_of
 from portal.extensions import db
 from portal.identifiers import InvalidIdentifier, normalize_gstin, normalize_mobile, normalize_pan
 
@@ -69,6 +70,11 @@ class ImportPlan:
 
 
 def parse_date(raw: str) -> date:
+    if len(raw) == 10 and raw[4] == raw[7] == "-":  # YYYY-MM-DD, the template's form
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            pass  # the formats below say why
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(raw, fmt).date()
@@ -82,7 +88,7 @@ def parse_amount(raw: str) -> Decimal:
     return money.parse_amount(raw, what="The amount")
 
 
-_LOOKUP_CHUNK = 1_000  # invoice numbers per lookup statement (an IN list of at most 1,000)
+_LOOKUP_CHUNK = 1_000  # invoice numbers per lookup statement on SQLite (an IN list of at most 1,000)
 
 
 def debtor_key(gstin: str | None, name: str) -> str:
@@ -94,50 +100,96 @@ def _existing_keys(org_id: int, numbers: set[str]) -> set[tuple[str, str]]:
     looked up by number (index on invoices.number), not by reading every invoice it has."""
     found: set[tuple[str, str]] = set()
     wanted = sorted(numbers)
-    for first in range(0, len(wanted), _LOOKUP_CHUNK):
+    # PostgreSQL takes them all as one array parameter (portal.database.one_of).
+    step = max(len(wanted), 1) if db.engine.dialect.name == "postgresql" else _LOOKUP_CHUNK
+    for first in range(0, len(wanted), step):
         stmt = (select(Party.gstin, Party.legal_name, Invoice.number)
                 .join(Case, Case.debtor_party_id == Party.id).join(Invoice, Invoice.case_id == Case.id)
-                .where(Case.creditor_org_id == org_id,
-                       Invoice.number.in_(wanted[first:first + _LOOKUP_CHUNK])))
+                .where(Case.creditor_org_id == org_id, one_of(Invoice.number, wanted[first:first + step])))
         found.update((debtor_key(g, n), num) for g, n, num in db.session.execute(stmt))
     return found
 
 
-def _parse_row(line: int, row: dict[str, str], errors: list[RowError]):
-    def bad(column: str, message: str) -> None:
-        errors.append(RowError(line, column, message))
+def parse_credit_days(raw: str) -> int:
+    if not raw.isdigit():
+        raise ValueError("Credit days must be a whole number.")
+    return int(raw)
+
+
+@dataclass(frozen=True)
+class _Refused:
+    message: str
+
+
+# Parsers whose answer depends on the text alone, asked once per distinct text in a file: a debtor's
+# identifiers repeat on each of its invoices, and a ledger's dates and terms repeat across rows.
+# (Amounts rarely repeat; they are parsed each time.)
+_REMEMBERED = frozenset({normalize_gstin, normalize_pan, normalize_mobile, parse_date, parse_credit_days})
+
+
+def _value(row: dict[str, str], column: str, parse, required: bool, seen: dict,
+           problems: list[tuple[str, str]]):
+    """The cell parsed (None when empty or refused, the reason added to `problems`)."""
+    raw = (row.get(column) or "").strip()
+    if not raw:
+        if required:
+            problems.append((column, "This column is required."))
+        return None
+    if parse is None:
+        return raw
+    remember = parse in _REMEMBERED
+    value = seen.get((parse, raw)) if remember else None
+    if value is None:
+        try:
+            value = parse(raw)
+        except (ValueError, InvalidIdentifier) as exc:
+            value = _Refused(str(exc))
+        if remember:
+            seen[(parse, raw)] = value
+    if isinstance(value, _Refused):
+        problems.append((column, value.message))
+        return None
+    return value
+
+
+_DEBTOR = ("debtor_name", "debtor_gstin", "debtor_pan", "debtor_email", "debtor_mobile")
+
+
+def _debtor(row: dict[str, str], seen: dict) -> tuple:
+    """(name, gstin, pan, email, mobile, problems) of the row's debtor cells: the same on each of
+    a debtor's invoices, so worked out once per distinct set of cells."""
+    key = tuple(row.get(column) for column in _DEBTOR)
+    found = seen.get(key)
+    if found is None:
+        problems: list[tuple[str, str]] = []
+        name = _value(row, "debtor_name", None, True, seen, problems)
+        gstin = _value(row, "debtor_gstin", normalize_gstin, False, seen, problems)
+        pan = _value(row, "debtor_pan", normalize_pan, False, seen, problems)
+        email = _value(row, "debtor_email", None, False, seen, problems)
+        if email and not _EMAIL.match(email):
+            problems.append(("debtor_email", f"“{email}” is not a valid e-mail address."))
+            email = None
+        mobile = _value(row, "debtor_mobile", normalize_mobile, False, seen, problems)
+        found = seen[key] = (name, gstin, pan, email, mobile, tuple(problems))
+    return found
+
+
+def _parse_row(line: int, row: dict[str, str], errors: list[RowError], seen: dict | None = None):
+    seen = {} if seen is None else seen
+    name, gstin, pan, email, mobile, debtor_problems = _debtor(row, seen)
+    problems = list(debtor_problems)
 
     def get(column: str, parse=None, required=False):
-        raw = (row.get(column) or "").strip()
-        if not raw:
-            if required:
-                bad(column, "This column is required.")
-            return None
-        if parse is None:
-            return raw
-        try:
-            return parse(raw)
-        except (ValueError, InvalidIdentifier) as exc:
-            bad(column, str(exc))
-            return None
+        return _value(row, column, parse, required, seen, problems)
 
-    name = get("debtor_name", required=True)
-    gstin = get("debtor_gstin", normalize_gstin)
-    pan = get("debtor_pan", normalize_pan)
-    email = get("debtor_email")
-    if email and not _EMAIL.match(email):
-        bad("debtor_email", f"“{email}” is not a valid e-mail address.")
-        email = None
-    mobile = get("debtor_mobile", normalize_mobile)
     number = get("invoice_number", required=True)
     inv_date = get("invoice_date", parse_date, required=True)
     taxable = get("taxable_value", parse_amount, required=True)
-    credit = get("credit_days", lambda v: int(v) if v.isdigit() else (_ for _ in ()).throw(
-        ValueError("Credit days must be a whole number.")))
+    credit = get("credit_days", parse_credit_days)
     claim_raw = (row.get("claim_type") or "").strip().lower()
     claim = _CLAIM.get(claim_raw)
     if claim is None:
-        bad("claim_type", "Use “commercial” or “msmed”.")
+        problems.append(("claim_type", "Use “commercial” or “msmed”."))
     inv = None
     if name and number and inv_date and taxable is not None and claim is not None:
         inv = InvoiceFacts(number=number, invoice_date=inv_date, taxable_value=taxable,
@@ -146,6 +198,7 @@ def _parse_row(line: int, row: dict[str, str], errors: list[RowError]):
                            acceptance_date=get("delivery_date", parse_date), credit_days=credit,
                            due_date=get("due_date", parse_date))
     rate = get("interest_rate", parse_amount)
+    errors.extend(RowError(line, column, message) for column, message in problems)
     return name, gstin, pan, email, mobile, claim, rate, inv
 
 
@@ -168,10 +221,11 @@ def plan_import(org: Organization, rows: Iterable[tuple[int, dict[str, str]]], t
     existing = _existing_keys(org.id, {(row.get("invoice_number") or "").strip() for _, row in rows} - {""})
     pool = {a.email.lower(): a for a in engaged_advocates(org.id)}
     groups: dict[str, PlannedCase] = {}
+    seen: dict = {}
     for line, row in rows:
         plan.rows += 1
         before = len(plan.errors)
-        name, gstin, pan, email, mobile, claim, rate, inv = _parse_row(line, row, plan.errors)
+        name, gstin, pan, email, mobile, claim, rate, inv = _parse_row(line, row, plan.errors, seen)
         advocate = _advocate(line, row, pool, plan.errors)
         if inv is None or len(plan.errors) > before:
             continue

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from portal.cases import (
     Case,
@@ -22,6 +23,7 @@ from portal.cases import (
     Payment,
     case_limitation,
 )
+from portal.database import one_of
 from portal.extensions import db
 from portal.receivables.ledger import ZERO, InvoiceRow, outstanding
 
@@ -50,9 +52,9 @@ class Line:
 def lines(org_id: int, party_ids: set[int] | None = None, *, case_ids: set[int] | None = None) -> list[Line]:
     scope = [Case.creditor_org_id == org_id, Case._status.notin_(ENDED)]
     if party_ids is not None:
-        scope.append(Case.debtor_party_id.in_(party_ids))
+        scope.append(one_of(Case.debtor_party_id, party_ids))
     if case_ids is not None:
-        scope.append(Case.id.in_(case_ids))
+        scope.append(one_of(Case.id, case_ids))
     invoices = db.session.execute(
         select(Invoice.id, Invoice.case_id, Invoice.number, Invoice.invoice_date, Invoice.due_date,
                Invoice.total, Case.debtor_party_id, Case.reference, Case._status, Case.claim_type)
@@ -91,18 +93,32 @@ def names(party_ids: set[int]) -> dict[int, str]:
 
 def limitation_ends(book: list[Line], today: date) -> dict[int, tuple[date, str]]:
     """For invoices old enough to matter: invoice id -> (the last day to file, the invoice number)."""
-    old_cases = {line.case_id for line in book if line.outstanding > 0
-                 and line.due_date <= today - timedelta(days=LIMITATION_LOOK_DAYS)}
+    old_cases = sorted({line.case_id for line in book if line.outstanding > 0
+                        and line.due_date <= today - timedelta(days=LIMITATION_LOOK_DAYS)})
     out = {}
-    for case_id in old_cases:
-        case = db.session.get(Case, case_id)
-        try:
-            statuses = case_limitation(case, today)
-        except (ComputationError, DueDateError) as exc:  # no alert for it, never a 500
-            log.warning("limitation of case %s cannot be reckoned: %s", case_id, exc)
-            continue
-        for inv in case.invoices:
-            status = statuses.get(inv.number)
-            if status is not None:
-                out[inv.id] = (status.deadline, inv.number)
+    for first in range(0, len(old_cases), _CASES_PER_READ):
+        for case in _with_their_rows(old_cases[first:first + _CASES_PER_READ]):
+            out.update(_limitation_ends(case, today))
     return out
+
+
+_CASES_PER_READ = 2_000
+
+
+def _with_their_rows(case_ids: list[int]) -> list[Case]:
+    """These cases with their invoices, payments and acknowledgements, read in a few statements
+    (not three more per case: an import of old invoices brings thousands of them at once)."""
+    return list(db.session.scalars(
+        select(Case).where(one_of(Case.id, case_ids))
+        .options(selectinload(Case.invoices), selectinload(Case.payments),
+                 selectinload(Case.acknowledgements))))
+
+
+def _limitation_ends(case: Case, today: date) -> dict[int, tuple[date, str]]:
+    try:
+        statuses = case_limitation(case, today)
+    except (ComputationError, DueDateError) as exc:  # no alert for it, never a 500
+        log.warning("limitation of case %s cannot be reckoned: %s", case.id, exc)
+        return {}
+    return {inv.id: (statuses[inv.number].deadline, inv.number)
+            for inv in case.invoices if inv.number in statuses}

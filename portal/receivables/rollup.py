@@ -25,6 +25,7 @@ from sqlalchemy import delete, func, select, tuple_
 
 from portal.accounts import Organization
 from portal.cases import Case, Party
+from portal.database import insert_rows, one_of
 from portal.extensions import db
 from portal.receivables import book, figures, scoring
 from portal.receivables.models import DebtorPosition, DebtorSetting, PortfolioSnapshot
@@ -33,7 +34,7 @@ from portal.types import IST, utcnow
 
 REFRESH_MINUTES = 10
 PAGE_SIZE = 50
-_CHUNK = 5_000  # rows per INSERT and ids per IN list (PostgreSQL takes at most 65,535 parameters)
+_CHUNK = 5_000  # ids per IN list (SQLite and PostgreSQL bound the parameters of one statement)
 _BUCKET_COLUMNS = ("not_due", "due_1_30", "due_31_60", "due_61_90", "due_over_90")  # figures.BUCKETS
 
 
@@ -41,8 +42,10 @@ def positions(org: Organization, today: date, party_ids: set[int] | None = None)
     """The rows of these debtors (all the organisation's when None) computed from the base rows:
     the same book, facts and rules the debtor's own page uses."""
     lines = book.lines(org.id, party_ids)
-    per_party = scoring.facts(org, today, lines, "party", party_ids)
-    limits = book.limitation_ends([line for line in lines if line.party_id in per_party], today)
+    # Reckoned once for both uses (the priority's facts, the row's first limitation date): only
+    # lines with something owed count, and every debtor with such a line has facts.
+    limits = book.limitation_ends(lines, today)
+    per_party = scoring.facts(org, today, lines, "party", party_ids, limits=limits)
     settings = {s.party_id: s for s in _in_chunks(
         select(DebtorSetting).where(DebtorSetting.org_id == org.id), DebtorSetting.party_id, party_ids)}
     by_party: dict[int, list[book.Line]] = defaultdict(list)
@@ -81,7 +84,7 @@ def _in_chunks(stmt, column, ids: set[int] | None):
         return list(db.session.scalars(stmt))
     ordered, out = sorted(ids), []
     for first in range(0, len(ordered), _CHUNK):
-        out.extend(db.session.scalars(stmt.where(column.in_(ordered[first:first + _CHUNK]))))
+        out.extend(db.session.scalars(stmt.where(one_of(column, ordered[first:first + _CHUNK]))))
     return out
 
 
@@ -92,10 +95,9 @@ def _write(org_id: int, rows: list[dict], party_ids: set[int] | None) -> None:
         ordered = sorted(party_ids)
         for first in range(0, len(ordered), _CHUNK):
             db.session.execute(delete(DebtorPosition).where(
-                DebtorPosition.org_id == org_id, DebtorPosition.party_id.in_(ordered[first:first + _CHUNK])))
-    table = DebtorPosition.__table__
-    for first in range(0, len(rows), _CHUNK):
-        db.session.execute(table.insert(), rows[first:first + _CHUNK])
+                DebtorPosition.org_id == org_id,
+                one_of(DebtorPosition.party_id, ordered[first:first + _CHUNK])))
+    insert_rows(DebtorPosition.__table__, rows)  # COPY on PostgreSQL
 
 
 def refresh_debtors(org: Organization, today: date, party_ids: set[int], *, mark_stale: bool = False) -> None:
@@ -109,7 +111,7 @@ def refresh_debtors(org: Organization, today: date, party_ids: set[int], *, mark
     snap = db.session.scalar(select(PortfolioSnapshot).where(PortfolioSnapshot.org_id == org.id)
                              .with_for_update().execution_options(populate_existing=True))
     before = _sums(select(DebtorPosition).where(DebtorPosition.org_id == org.id,
-                                                DebtorPosition.party_id.in_(sorted(party_ids))))
+                                                one_of(DebtorPosition.party_id, sorted(party_ids))))
     rows = positions(org, today, set(party_ids))
     _write(org.id, rows, set(party_ids))
     if snap is not None:

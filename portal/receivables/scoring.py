@@ -12,6 +12,7 @@ from typing import Literal
 from sqlalchemy import func, select
 
 from portal.accounts import Organization
+from portal.database import one_of
 from portal.extensions import db
 from portal.receivables import book
 from portal.receivables.models import InvoiceHold, Promise, Reminder, ReminderLevel, ReminderLink
@@ -22,7 +23,7 @@ By = Literal["party", "case"]
 
 
 def _only(column, keys: set[int] | None) -> list:
-    return [] if keys is None else [column.in_(keys)]
+    return [] if keys is None else [one_of(column, keys)]
 
 
 def _grouped(org_id: int, model, by: By, keys: set[int] | None, column, *where) -> dict[int, dict]:
@@ -44,10 +45,11 @@ def _responded_parties(org_id: int, parties: set[int]) -> set[int]:
     for first in range(0, len(ids), 10_000):
         chunk = ids[first:first + 10_000]
         found.update(db.session.scalars(select(ReminderLink.party_id).where(
-            ReminderLink.org_id == org_id, ReminderLink.party_id.in_(chunk),
+            ReminderLink.org_id == org_id, one_of(ReminderLink.party_id, chunk),
             ReminderLink.last_used_at.is_not(None))))
         found.update(db.session.scalars(select(InvoiceHold.party_id).where(
-            InvoiceHold.org_id == org_id, InvoiceHold.party_id.in_(chunk), InvoiceHold.link_id.is_not(None))))
+            InvoiceHold.org_id == org_id, one_of(InvoiceHold.party_id, chunk),
+            InvoiceHold.link_id.is_not(None))))
     return found
 
 
@@ -61,11 +63,14 @@ def _at_notice_level(org_id: int, by: By, keys: set[int] | None) -> set[int]:
 
 
 def facts(org: Organization, today: date, lines: Iterable[book.Line], by: By,
-          keys: set[int] | None = None) -> dict[int, Facts]:
+          keys: set[int] | None = None, *, limits: dict[int, tuple[date, str]] | None = None
+          ) -> dict[int, Facts]:
     """The facts of each debtor (by="party") or case (by="case") with something still owed; `keys`
-    narrows the queries to those debtors or cases when `lines` holds no others."""
+    narrows the queries to those debtors or cases when `lines` holds no others. `limits`: the
+    lines' `book.limitation_ends`, when the caller has already reckoned them."""
     lines = list(lines)
-    limits = book.limitation_ends(lines, today)
+    if limits is None:
+        limits = book.limitation_ends(lines, today)
     groups: dict[int, list[book.Line]] = defaultdict(list)
     for line in lines:
         if line.outstanding > 0:
