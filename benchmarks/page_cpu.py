@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pstats
 import sys
 import time
@@ -83,7 +84,7 @@ def main() -> None:
                   flush=True)
             if profiler:
                 stats = pstats.Stats(profiler).strip_dirs()
-                stats.sort_stats("cumulative").print_stats(60)
+                stats.sort_stats("cumulative").print_stats(int(os.environ.get("PROFILE_LINES", 60)))
                 stats.sort_stats("tottime").print_stats(40)
 
 
