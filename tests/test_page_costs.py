@@ -98,3 +98,24 @@ def test_reminders_sent_notice_level_and_answers_per_case(db_session, outbox):
     assert facts[reminded.id].reminders_sent == 1 and facts[reminded.id].at_notice_level
     assert facts[quiet.id].reminders_sent == 0 and not facts[quiet.id].at_notice_level
     assert [facts[c.id].responded for c in (reminded, quiet, answered, disputed)] == [False, False, True, True]
+
+
+def test_the_case_page_reads_a_notices_timeline_with_its_dispatches_at_once(client, auth, db_session,
+                                                                              outbox, monkeypatch):
+    """The notice's timeline on the case page names each event's channel and address: loaded with
+    the events, not one query per dispatch (and not again after the receipt was worked out)."""
+    from tests.keyset_world import KeysetWorld
+
+    k = KeysetWorld(monkeypatch)
+    k.add("notice_dispatches", 1)
+    k.add("notice_events", 1)
+    k.link_events()
+    auth.login_as(k.creditor)
+    path = f"/cases/{k.case.reference}"
+    one = len(statements(client, path))
+    k.add("notice_dispatches", 5)
+    k.add("notice_events", 5)
+    k.link_events()
+    page = client.get(path).get_data(as_text=True)
+    assert page.count('class="technical"') >= 6  # the events are on the page, each with its dispatch
+    assert len(statements(client, path)) == one
