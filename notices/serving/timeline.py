@@ -103,7 +103,10 @@ def record(notice: Served, kind: EventKind, *, source: str, raw: bytes, dispatch
 
 
 def events_for(notice: Served) -> list[DeliveryEvent]:
+    """The whole timeline, oldest first, each event with its dispatch in the same statement (the case
+    page and the certificate name each event's channel and address: one query, not one a dispatch)."""
     return list(db.session.scalars(select(DeliveryEvent).where(same(DeliveryEvent, notice))
+                                   .options(joinedload(DeliveryEvent.dispatch))
                                    .order_by(DeliveryEvent.occurred_at, DeliveryEvent.id)))
 
 

@@ -5,6 +5,7 @@ import secrets
 
 from flask import Flask, flash, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from portal.accounts.hooks import load_link_session, team_page_parts
 from portal.accounts.models import (
@@ -81,7 +82,10 @@ def init_accounts(app: Flask) -> None:
         user_id, _, fingerprint = session_id.partition(":")
         if not user_id.isdigit():
             return None
-        user = db.session.get(User, int(user_id))
+        # With its organisation in the same statement: most pages show or check it (the header,
+        # the case and collections pages), and the user holds it for the request, so every later
+        # look-up of that organisation is answered from the session without a query.
+        user = db.session.get(User, int(user_id), options=[joinedload(User.organization)])
         if user is None or not secrets.compare_digest(user.get_id(), session_id):
             return None
         return user

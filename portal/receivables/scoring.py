@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from portal.accounts import Organization
 from portal.database import one_of
@@ -38,28 +38,32 @@ def _grouped(org_id: int, model, by: By, keys: set[int] | None, column, *where) 
 
 
 def _responded_parties(org_id: int, parties: set[int]) -> set[int]:
-    """Debtors that opened a reminder link after its code, or answered through it (asked about
-    10,000 debtors a statement: PostgreSQL takes at most 65,535 parameters in one)."""
+    """Debtors that opened a reminder link after its code, or answered through it (one statement per
+    10,000 debtors: PostgreSQL takes at most 65,535 parameters in one)."""
     found: set[int] = set()
     ids = sorted(parties)
     for first in range(0, len(ids), 10_000):
         chunk = ids[first:first + 10_000]
-        found.update(db.session.scalars(select(ReminderLink.party_id).where(
-            ReminderLink.org_id == org_id, one_of(ReminderLink.party_id, chunk),
-            ReminderLink.last_used_at.is_not(None))))
-        found.update(db.session.scalars(select(InvoiceHold.party_id).where(
-            InvoiceHold.org_id == org_id, one_of(InvoiceHold.party_id, chunk),
-            InvoiceHold.link_id.is_not(None))))
+        found.update(db.session.scalars(
+            select(ReminderLink.party_id).where(
+                ReminderLink.org_id == org_id, one_of(ReminderLink.party_id, chunk),
+                ReminderLink.last_used_at.is_not(None))
+            .union(select(InvoiceHold.party_id).where(
+                InvoiceHold.org_id == org_id, one_of(InvoiceHold.party_id, chunk),
+                InvoiceHold.link_id.is_not(None)))))
     return found
 
 
-def _at_notice_level(org_id: int, by: By, keys: set[int] | None) -> set[int]:
+def _reminders_sent(org_id: int, by: By, keys: set[int] | None) -> dict[int, tuple[int, bool]]:
+    """Per debtor or case: (reminders sent, whether one of them was the last before a notice)."""
     key = getattr(Reminder, f"{by}_id")
-    return set(db.session.scalars(select(key).distinct()
-                                  .join(ReminderLevel, ReminderLevel.id == Reminder.level_id)
-                                  .where(Reminder.org_id == org_id, *_only(key, keys),
-                                         Reminder._status == ReminderStatus.SENT,
-                                         ReminderLevel.last_before_notice.is_(True))))
+    at_notice = func.sum(case((ReminderLevel.last_before_notice.is_(True), 1), else_=0))
+    rows = db.session.execute(select(key, func.count(Reminder.id), at_notice)
+                              .join(ReminderLevel, ReminderLevel.id == Reminder.level_id)
+                              .where(Reminder.org_id == org_id, *_only(key, keys),
+                                     Reminder._status == ReminderStatus.SENT)
+                              .group_by(key)).all()
+    return {k: (n, bool(last)) for k, n, last in rows}
 
 
 def facts(org: Organization, today: date, lines: Iterable[book.Line], by: By,
@@ -76,9 +80,8 @@ def facts(org: Organization, today: date, lines: Iterable[book.Line], by: By,
         if line.outstanding > 0:
             groups[line.party_id if by == "party" else line.case_id].append(line)
     promises = _grouped(org.id, Promise, by, keys, Promise._status)
-    sent = _grouped(org.id, Reminder, by, keys, Reminder._status, Reminder._status == ReminderStatus.SENT)
+    sent = _reminders_sent(org.id, by, keys)
     responded = _responded_parties(org.id, {line.party_id for line in lines})
-    notice = _at_notice_level(org.id, by, keys)
     out = {}
     for key, open_lines in groups.items():
         counts = promises.get(key, {})
@@ -88,11 +91,12 @@ def facts(org: Organization, today: date, lines: Iterable[book.Line], by: By,
             days_overdue=max(0, max((today - line.due_date).days for line in open_lines)),
             promises_broken=counts.get(PromiseStatus.BROKEN.value, 0),
             promises_kept=counts.get(PromiseStatus.KEPT.value, 0),
-            reminders_sent=sum(sent.get(key, {}).values()),
+            reminders_sent=sent.get(key, (0, False))[0],
             responded=open_lines[0].party_id in responded,
             msmed_interest_accruing=org.msmed_eligible and any(
                 line.msmed and line.due_date < today for line in open_lines),
-            limitation_ends=min(ends) if ends else None, today=today, at_notice_level=key in notice)
+            limitation_ends=min(ends) if ends else None, today=today,
+            at_notice_level=sent.get(key, (0, False))[1])
     return out
 
 
