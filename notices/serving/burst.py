@@ -222,8 +222,8 @@ def _claim_one(burst: Burst, dispatch: Dispatch, now: datetime, until: datetime,
 def settle_many(ids: list[int]) -> dict[int, Outcome]:
     """Settle accepted dispatches in one transaction; if it fails, each on its own (tried again,
     then left to the sweep), as `dispatch_runner.settle` does."""
-    if not ids:
-        return {}
+    if len(ids) < 2:
+        return {dispatch_id: runner.settle(dispatch_id) for dispatch_id in ids}
     try:
         return _settle_many(ids)
     except SQLAlchemyError:
