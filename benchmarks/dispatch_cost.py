@@ -105,7 +105,9 @@ def main() -> int:
                 print(f"{count / args.n:6.2f}  {kind}")
             if profiler:
                 out = io.StringIO()
-                pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.profile)
+                stats = pstats.Stats(profiler, stream=out)
+                stats.sort_stats("cumulative").print_stats(r"(notices|portal|evidence)/", args.profile)
+                stats.sort_stats("tottime").print_stats(args.profile)
                 print(out.getvalue())
     finally:
         drop_database(template)
