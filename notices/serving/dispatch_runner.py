@@ -15,6 +15,9 @@ task) only settles it, with the first acceptance's time. A worker that dies betw
 a claim that expires; the sweep (or the broker's redelivery) then sends again with the same
 Message-ID and the same personal link. The one window left is the single UPDATE of step 3.
 
+E-mails due together are run as a burst (`notices.serving.burst`): the same steps for many dispatches,
+claimed and settled in one transaction each, every acceptance still recorded right after its send.
+
 Each status change goes through the dispatch's table (`notices.serving.states.DISPATCH`) with
 `lifecycle.fire(..., lock=False)`: `_locked` has already locked and re-read the row, in the
 debtor-then-dispatch order. These tasks are their own transaction boundary: they commit here.
