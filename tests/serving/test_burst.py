@@ -167,3 +167,24 @@ def test_a_lapsed_claim_of_a_burst_is_claimed_again_and_sent_once(db_session, ou
     assert [db.session.get(Dispatch, i).attempts for i in ids] == [2, 2, 2]
     assert len([m for m in outbox() if m["X-Sulah-Dispatch"]]) == 3
     assert audit.verify().ok
+
+
+def test_a_dispatch_the_burst_cannot_build_does_not_hold_up_the_others(db_session, outbox, monkeypatch):
+    """One notice whose e-mail cannot be built (its PDF gone from the store): the burst's claim is
+    not committed, and the task sends its own dispatch alone."""
+    from notices.serving.tasks import send_dispatch
+
+    _creditor, ids = queued(monkeypatch, 2)
+    real = burst.build_delivery
+
+    def broken(dispatch):
+        if dispatch.id == ids[1]:
+            raise FileNotFoundError("the signed PDF is not in the store")
+        return real(dispatch)
+
+    monkeypatch.setattr(burst, "build_delivery", broken)
+    assert send_dispatch(ids[0])["result"] == "sent"
+    assert status(ids[0]) == DispatchStatus.SENT
+    assert status(ids[1]) == DispatchStatus.QUEUED and db.session.get(Dispatch, ids[1]).attempts == 0
+    assert [m["To"] for m in outbox() if m["X-Sulah-Dispatch"]] == ["debtor0@example.in"]
+    assert audit.verify().ok
