@@ -22,6 +22,7 @@ task or the sweep.
 """
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ from portal.database import commit
 from portal.extensions import db
 from portal.types import IST
 
+log = logging.getLogger(__name__)
 Outcome = runner.Outcome
 # The time is the runner's (`runner.utcnow`): one clock for a dispatch however it is sent.
 
@@ -77,7 +79,14 @@ def run(first_id: int | None = None, limit: int | None = None) -> Burst:
     # claim sends them). A lease no longer than MAIL_TIMEOUT makes bursts of one.
     window = cfg["DISPATCH_LEASE_SECONDS"] - cfg["MAIL_TIMEOUT"]
     started = time.monotonic()
-    burst = _claim(first_id, (limit or cfg["DISPATCH_BURST"]) if window > 0 else 1, started + window / 2)
+    try:
+        burst = _claim(first_id, (limit or cfg["DISPATCH_BURST"]) if window > 0 else 1, started + window / 2)
+    except Exception:  # noqa: BLE001 (one dispatch that cannot be built must not stop the rest)
+        # E.g. a notice whose PDF is gone from the store: nothing of the claim is committed, and the
+        # task's own dispatch goes alone (`dispatch_runner.run`), as every dispatch did before bursts.
+        log.exception("a burst's claim failed; its dispatches go one at a time")
+        runner._quiet_rollback()
+        return Burst()
     accepted: list[int] = []
     email = channel_for(ChannelKind.EMAIL)
     for n, (dispatch_id, delivery) in enumerate(burst.claimed):

@@ -29,13 +29,7 @@ def send_dispatch(self, dispatch_id: int) -> dict:
 
     outcomes = {}
     if current_app.config["DISPATCH_BURST"] > 1:
-        try:
-            outcomes = burst.run(dispatch_id).outcomes
-        except Exception:  # noqa: BLE001 (one dispatch that cannot be built must not stop the rest)
-            # E.g. a notice whose PDF is missing from the store: nothing of the claim was committed;
-            # this task's own dispatch goes alone, as every dispatch did before bursts.
-            log.exception("dispatch %s: the burst failed; sending this dispatch alone", dispatch_id)
-            rollback()
+        outcomes = burst.run(dispatch_id).outcomes
     if dispatch_id not in outcomes:  # not an e-mail, or one the burst left to its own run
         outcomes[dispatch_id] = dispatch_runner.run(dispatch_id)
     if not self.request.is_eager:
