@@ -7,7 +7,12 @@ same sink in the same run.
 Each run gets a fresh copy of a database holding N signed notices and a private redis-server; the
 creditor serves every notice (one transaction each, as the serve page does) before any worker
 starts, so the dispatch queue holds N tasks. Then a worker on the `proof` and default queues and a
-worker on the `dispatch` queue (`--concurrency` processes) start. E-mails/s is counted at the sink,
+worker on the `dispatch` queue (`--concurrency` processes) start. A dispatch task sends a burst
+(notices/serving/burst.py): it claims up to DISPATCH_BURST (50) due e-mails in one transaction and
+marks their queued tasks taken over, so most of the N tasks are skipped at their outbox claim. A
+burst starts a send only while one that stalls for MAIL_TIMEOUT would end within the claim's lease:
+the workers here run a 6 s lease with a 2 s mail timeout (serving_stack.WORKER_ENV; production: 300
+s and 30 s), which leaves a burst 4 s. E-mails/s is counted at the sink,
 from the first message received to the last, the same way for both; plain smtplib sends the first
 message the pipeline delivered (the same bytes, the same PDF) N times over one connection from a
 process of its own. Lost and duplicated are counted from what the sink received, per addressee and

@@ -24,9 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import sqlalchemy as sa  # noqa: E402
 
 PG_BASE = os.environ.get("SULAH_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-# Short leases and retries so that a scenario takes seconds, not the production minutes.
+# Short leases and retries so that a scenario takes seconds, not the production minutes. The mail
+# timeout is shorter than the lease, as in production, so that a worker sends a burst of e-mails
+# under one claim (notices/serving/burst.py: a send starts only while it would end within the lease).
 WORKER_ENV = {"DISPATCH_LEASE_SECONDS": "6", "DISPATCH_RETRY_BASE_SECONDS": "0.5",
-              "DISPATCH_RETRY_CAP_SECONDS": "3", "DISPATCH_MAX_ATTEMPTS": "200", "MAIL_TIMEOUT": "5",
+              "DISPATCH_RETRY_CAP_SECONDS": "3", "DISPATCH_MAX_ATTEMPTS": "200", "MAIL_TIMEOUT": "2",
               "OUTBOX_LEASE_SECONDS": "30", "OUTBOX_REPUBLISH_SECONDS": "20", "OUTBOX_MAX_RUNS": "50",
               "CELERY_MAX_TASKS_PER_CHILD": "100000"}
 

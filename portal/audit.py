@@ -10,6 +10,9 @@ import enum
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -196,10 +199,44 @@ def _api_key_id() -> int | None:
     return getattr(g, "api_key_id", None)
 
 
+# Inside `batched()`: the events `record` was given, appended together when the block ends.
+_batch: ContextVar[list | None] = ContextVar("sulah_audit_batch", default=None)
+
+
 def record(action: str, *, actor: Any | None, case: Any | None = None,
-           payload: dict | None = None, session: Session | None = None) -> AuditEvent:
-    """Append an event in the caller's transaction (flushes, never commits)."""
+           payload: dict | None = None, session: Session | None = None) -> AuditEvent | None:
+    """Append an event in the caller's transaction (flushes, never commits). Inside `batched()` the
+    event is appended when the block ends, and this returns None."""
+    pending = _batch.get()
+    if pending is not None and session is None:
+        pending.append((action, case, payload, actor))
+        return None
     return record_many([(action, case, payload)], actor=actor, session=session)[0]
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Many writers' events in one append: every `record` inside the block (fire(), the timeline...)
+    is held, then appended in order when the block ends, still in the caller's transaction, taking
+    each chain's head once (one head update per chain) instead of once per event. Listeners hear
+    each event then. A block that raises appends nothing (its transaction is rolled back)."""
+    if _batch.get() is not None:  # already inside one: the outer block appends
+        yield
+        return
+    pending: list = []
+    token = _batch.set(pending)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    # Runs of one actor at a time (record_many dates and signs a run with its actor); in order.
+    while pending:
+        actor = pending[0][3]
+        run = 1
+        while run < len(pending) and pending[run][3] is actor:
+            run += 1
+        record_many([(action, case, payload) for action, case, payload, _ in pending[:run]], actor=actor)
+        del pending[:run]
 
 
 def record_many(entries: list[tuple[str, Any | None, dict | None]], *, actor: Any | None,

@@ -108,6 +108,9 @@ class Config:
         self.DISPATCH_RETRY_BASE_SECONDS = float(env.get("DISPATCH_RETRY_BASE_SECONDS", 30))
         self.DISPATCH_RETRY_CAP_SECONDS = float(env.get("DISPATCH_RETRY_CAP_SECONDS", 3600))
         self.DISPATCH_MAX_ATTEMPTS = int(env.get("DISPATCH_MAX_ATTEMPTS", 10))
+        # E-mail dispatches a worker claims, sends and settles together (notices/serving/burst.py);
+        # 1 sends each on its own.
+        self.DISPATCH_BURST = int(env.get("DISPATCH_BURST", 50))
         # Outbound webhooks (portal/webhooks): production calls only https URLs on public addresses;
         # development (and the tests) may call http and private addresses such as 127.0.0.1.
         self.WEBHOOK_ALLOW_HTTP = _bool("WEBHOOK_ALLOW_HTTP", self.DEVELOPMENT)

@@ -148,6 +148,17 @@ def enqueue_missing(task: Any, ids: list[int], prefix: str) -> list[int]:
     return missing
 
 
+def taken_over(keys: list[str]) -> int:
+    """Rows under these keys that wait to start are done: another task did their work in this
+    transaction (a burst claimed their dispatches), so their own run would find nothing to do. If
+    that work is lost after all (its worker dies), the sweep that looks after it enqueues it again."""
+    if not keys:
+        return 0
+    return db.session.execute(update(OutboxMessage).where(
+        OutboxMessage.key.in_(keys), OutboxMessage.done_at.is_(None), OutboxMessage.started_at.is_(None))
+        .values(done_at=utcnow(), last_error="taken over by another task")).rowcount
+
+
 _installed: set[str] = set()
 
 

@@ -81,8 +81,20 @@ def _document_delivery(dispatch: Dispatch):
 
 
 def _pdf(sha256: str) -> bytes:
-    with store().open(sha256) as fh:
-        return fh.read()
+    """The signed PDF's bytes, kept per process for the next dispatch of the same document (another
+    address, a reminder, a retry): the store is content-addressed, so a kept copy never goes stale."""
+    found = _pdfs.get(sha256)
+    if found is None:
+        with store().open(sha256) as fh:
+            found = fh.read()
+        if len(_pdfs) >= _PDFS_KEPT:
+            _pdfs.pop(next(iter(_pdfs)))
+        _pdfs[sha256] = found
+    return found
+
+
+_PDFS_KEPT = 32
+_pdfs: dict[str, bytes] = {}
 
 
 def tell_creditor_failed(dispatch: Dispatch, error: str) -> None:

@@ -15,6 +15,9 @@ task) only settles it, with the first acceptance's time. A worker that dies betw
 a claim that expires; the sweep (or the broker's redelivery) then sends again with the same
 Message-ID and the same personal link. The one window left is the single UPDATE of step 3.
 
+E-mails due together are run as a burst (`notices.serving.burst`): the same steps for many dispatches,
+claimed and settled in one transaction each, every acceptance still recorded right after its send.
+
 Each status change goes through the dispatch's table (`notices.serving.states.DISPATCH`) with
 `lifecycle.fire(..., lock=False)`: `_locked` has already locked and re-read the row, in the
 debtor-then-dispatch order. These tasks are their own transaction boundary: they commit here.
@@ -204,12 +207,21 @@ def _settle(dispatch_id: int) -> Outcome:
     already = _finished_meanwhile(dispatch, "sent")
     if already is not None:
         return already
-    at = dispatch.accepted_at
-    if at is None:  # not accepted: nothing to settle (a claim sends it)
+    if dispatch.accepted_at is None:  # not accepted: nothing to settle (a claim sends it)
         rollback()
         return Outcome("done", detail="not accepted")
+    mark_sent(dispatch)
+    commit()
+    return Outcome("sent", detail=dispatch.provider_message_id or "")
+
+
+def mark_sent(dispatch: Dispatch, *, case_locked: bool = False) -> None:
+    """SENT from the recorded acceptance, the notice served and `dispatched` on its timeline, in the
+    caller's transaction; the dispatch is locked (`_locked`, or a burst's lock), and with
+    `case_locked` its case too."""
+    at = dispatch.accepted_at
     notice, case = dispatch.served, dispatch.served.case
-    lifecycle.fire(DISPATCH, dispatch, "sent", None, lock=False,  # locked by _locked
+    lifecycle.fire(DISPATCH, dispatch, "sent", None, lock=False,  # locked by the caller
                    changes={"sent_at": at, "claimed_until": None, "last_error": None},
                    payload={"provider": dispatch.provider, "accepted_at": at.isoformat(),
                             "provider_message_id": dispatch.provider_message_id})
@@ -218,12 +230,11 @@ def _settle(dispatch_id: int) -> Outcome:
         terms.first_dispatched_at = at  # dispatch (IT Act s.13(1)); the period runs from receipt
     # A served document (an award, an order) never moves the case's notice statuses.
     if dispatch.notice_id is not None and case.status == CaseStatus.NOTICE_SIGNED:
-        fire(case, "serve_notice", None, payload={"notice_id": notice.id, "dispatch_id": dispatch.id})
+        fire(case, "serve_notice", None, payload={"notice_id": notice.id, "dispatch_id": dispatch.id},
+             lock=not case_locked)
     timeline.record(notice, EventKind.DISPATCHED, source=dispatch.provider, dispatch=dispatch,
                     raw=dispatch.accepted_reply or b"", occurred_at=at,
                     provider_ref=dispatch.provider_message_id, detail=dispatch.accepted_detail or "")
-    commit()
-    return Outcome("sent", detail=dispatch.provider_message_id or "")
 
 
 def _finished_meanwhile(dispatch: Dispatch | None, action: str) -> Outcome | None:

@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
@@ -22,23 +23,37 @@ log = logging.getLogger(__name__)
 @shared_task(name="notices.send_dispatch", bind=True, acks_late=True, reject_on_worker_lost=True,
              max_retries=None)
 def send_dispatch(self, dispatch_id: int) -> dict:
-    """Send one (notice, channel, address). Safe to run twice: the claim decides who sends."""
-    from notices.serving import dispatch_runner
+    """Send one (notice, channel, address), and with an e-mail the other e-mails due now, as a burst
+    (notices/serving/burst.py). Safe to run twice: the claim decides who sends."""
+    from notices.serving import burst, dispatch_runner
 
-    outcome = dispatch_runner.run(dispatch_id)
-    if outcome.result in ("retry", "busy", "accepted") and outcome.at is not None \
-            and not self.request.is_eager:
-        # Queued again with an ETA; the sweep picks up anything lost on the way (or not queued:
-        # the database that refused the settling may refuse this too).
-        try:
-            outbox.enqueue(send_dispatch, dispatch_id, eta=outcome.at, key=f"dispatch:{dispatch_id}")
-            commit()
-        except SQLAlchemyError as exc:
-            rollback()
-            log.warning("dispatch %s: not queued again (%s); the sweep will find it", dispatch_id, exc)
+    outcomes = {}
+    if current_app.config["DISPATCH_BURST"] > 1:
+        outcomes = burst.run(dispatch_id).outcomes
+    if dispatch_id not in outcomes:  # not an e-mail, or one the burst left to its own run
+        outcomes[dispatch_id] = dispatch_runner.run(dispatch_id)
+    if not self.request.is_eager:
+        for other, outcome in outcomes.items():
+            if outcome.result in ("retry", "busy", "accepted") and outcome.at is not None:
+                _queue_again(other, outcome.at)
+    outcome = outcomes[dispatch_id]
+    if len(outcomes) > 1:
+        log.info("dispatch %s: a burst of %d, %d sent", dispatch_id, len(outcomes),
+                 sum(1 for o in outcomes.values() if o.result == "sent"))
     log.info("dispatch %s: %s %s", dispatch_id, outcome.result, outcome.detail)
     return {"dispatch_id": dispatch_id, "result": outcome.result,
             "at": outcome.at.isoformat() if outcome.at else None}
+
+
+def _queue_again(dispatch_id: int, at) -> None:
+    """Queued again with an ETA; the sweep picks up anything lost on the way (or not queued: the
+    database that refused the settling may refuse this too)."""
+    try:
+        outbox.enqueue(send_dispatch, dispatch_id, eta=at, key=f"dispatch:{dispatch_id}")
+        commit()
+    except SQLAlchemyError as exc:
+        rollback()
+        log.warning("dispatch %s: not queued again (%s); the sweep will find it", dispatch_id, exc)
 
 
 def due_dispatch_ids(now=None, limit: int = 500) -> list[int]:

@@ -10,9 +10,10 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy import select
 
-from portal.cases import PaymentMethod, record_payment
+from portal.cases import CaseStatus, PaymentMethod, fire, record_payment
 from portal.database import commit
 from portal.extensions import db
+from portal.receivables import rollup
 from portal.receivables.models import DebtorPosition, PortfolioSnapshot
 from tests.factories import CreditorFactory
 from tests.receivables.helpers import debtor_case, invoice
@@ -67,3 +68,30 @@ def test_a_commit_touching_a_case_reads_the_snapshot_once_and_marks_it_stale_in_
     db.session.expire_all()
     figures = json.loads(db.session.get(PortfolioSnapshot, creditor.org_id).figures)
     assert figures["stale"] is True and Decimal(figures["totals"][0]) == Decimal("9000.00")
+
+
+def test_a_notice_served_marks_the_funnels_stale_and_recomputes_no_rows(client, auth, db_session, monkeypatch):
+    """Serving a notice moves the legal funnel (the look-back figures), not what a debtor owes: the
+    rows are left alone; withdrawing the claim (it ends) recomputes them."""
+    creditor = CreditorFactory()
+    case = debtor_case(creditor, invoice("F-1", TODAY - timedelta(days=40), "10000.00"),
+                       status=CaseStatus.NOTICE_SIGNED)
+    commit()
+    auth.login_as(creditor)
+    assert client.get("/collections/portfolio").status_code == 200
+    recomputed = []
+    real = rollup.debtors_changed
+    monkeypatch.setattr(rollup, "debtors_changed", lambda *a, **k: recomputed.append(a) or real(*a, **k))
+
+    fire(case, "serve_notice", None, payload={"notice_id": 1})
+    commit()
+    assert recomputed == []
+    snap = db.session.get(PortfolioSnapshot, creditor.org_id)
+    db.session.refresh(snap)
+    assert json.loads(snap.figures)["stale"] is True
+
+    fire(case, "withdraw", creditor)
+    commit()
+    assert recomputed == [(creditor.org_id, {case.debtor_party_id})]
+    db.session.expire_all()
+    assert db.session.scalar(select(DebtorPosition).where(DebtorPosition.party_id == case.debtor_party_id)) is None

@@ -20,6 +20,7 @@ from notices.serving import dispatch as dispatching
 from notices.serving.models import ChannelKind, Dispatch
 from notices.serving.states import DispatchStatus
 from notices.serving.tasks import sweep_dispatches
+from portal import audit
 from portal.celery import all_queues
 from portal.database import commit
 from portal.extensions import db
@@ -150,6 +151,48 @@ def test_worker_killed_mid_dispatch_still_sends_exactly_once(stack, tmp_path):
             os.killpg(second.pid, signal.SIGKILL)
     assert len(smtp.behaviour.messages_to("debtor0@example.in")) == 1
     assert fresh(dispatch_id).attempts == 2
+
+
+def test_worker_killed_mid_burst_leaves_claims_that_expire_and_each_is_sent_once(stack, tmp_path):
+    """A worker claims three e-mails as one burst and dies in the first send: the three claims lapse
+    with their lease, the sweep queues them again, and each debtor gets its notice once."""
+    app, _celery_app, smtp, url, queue = stack
+    smtp.behaviour.stall_seconds = 60  # the worker hangs in DATA of its first message until killed
+    ids = serve_debtors(3)
+    log = tmp_path / "worker.log"
+    instance = tmp_path / "instance"
+    # A lease longer than the mail timeout, so that a worker claims more than one at a time.
+    env = {"DISPATCH_LEASE_SECONDS": "4", "MAIL_TIMEOUT": "1"}
+    first = start_worker_process(url, queue, smtp.port, instance, log, extra_env=env)
+    try:
+        assert smtp.behaviour.data_started.wait(60), log.read_text(errors="replace")
+        os.killpg(first.pid, signal.SIGKILL)  # the whole worker: parent and pool child
+        first.wait(10)
+    finally:
+        if first.poll() is None:
+            os.killpg(first.pid, signal.SIGKILL)
+    assert statuses(ids) == [DispatchStatus.SENDING] * 3  # one burst claimed all three
+    assert smtp.behaviour.received == []
+    smtp.behaviour.stall_seconds = 0
+    second = start_worker_process(url, queue, smtp.port, instance, log, extra_env=env)
+    try:
+        wait_until(lambda: sweep_dispatches.run() == 3, 15, "the lapsed claims requeued by the sweep")
+        wait_until(lambda: statuses(ids) == [DispatchStatus.SENT] * 3, 60, "all three sent after the kill")
+        assert sweep_dispatches.run() == 0
+        time.sleep(1.0)  # let any duplicate run: it must find the dispatches sent
+    finally:
+        os.killpg(second.pid, signal.SIGTERM)
+        try:
+            second.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(second.pid, signal.SIGKILL)
+    for i in range(3):
+        assert len(smtp.behaviour.messages_to(f"debtor{i}@example.in")) == 1
+    assert [fresh(i).attempts for i in ids] == [2, 2, 2]
+    db.session.rollback()
+    report = audit.verify()
+    db.session.rollback()
+    assert report.ok, report.problems
 
 
 def test_two_workers_racing_for_one_dispatch_send_it_once(stack):
