@@ -76,12 +76,12 @@ def _collector_paused() -> Iterator[None]:
     """No cyclic garbage collection while a document is rendered, one young-generation pass after.
 
     A render allocates hundreds of thousands of short-lived objects (boxes, styles, text lines), and
-    CPython's collector ran about 800 times per two notices, its full passes walking every object of
-    the worker (the app, SQLAlchemy, WeasyPrint's fonts and stylesheets): about 13% of a notice's
-    render (benchmarks/notice_profile.py). Everything the render leaves behind is freed by reference
-    counting or by the young pass after it, so a worker's memory stays flat. The collector is the
-    process's: the lock and the depth keep overlapping renders (threads) from re-enabling it early,
-    and a collector someone else disabled stays disabled.
+    CPython's collector ran about 50 times per notice, its full passes walking every object of the
+    worker (the app, SQLAlchemy, WeasyPrint's fonts and stylesheets): 13% of a notice's render in a
+    bare process, 20% in one with the app loaded (issue 22). Everything the render leaves behind is
+    freed by reference counting or by the young pass after it, so a worker's memory stays flat. The
+    collector is the process's: the lock and the depth keep overlapping renders (threads) from
+    re-enabling it early, and a collector someone else disabled stays disabled.
     """
     with _pauses_lock:
         if _pauses["depth"] == 0:
