@@ -35,13 +35,17 @@ def store() -> Storage:
 
 def store_pdf(pdf: bytes) -> str:
     """Keep a document Sulah made (a signed notice, a receipt, an agreement) in the store: write-once,
-    by content, so storing it twice is a no-op. Returns its SHA-256."""
+    by content, so storing it twice is a no-op. Returns its SHA-256. The bytes are written once,
+    synced, into the store's staging folder and adopted from there (a second name on a filesystem,
+    an upload to an object store), not written to staging and then copied (issue 22)."""
     sha = hashlib.sha256(pdf).hexdigest()
     fd, tmp = tempfile.mkstemp(dir=store().staging_dir(), suffix=".pdf")
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(pdf)
-        created = store().put(Path(tmp), sha)
+            out.flush()
+            os.fsync(out.fileno())
+        created = store().adopt(Path(tmp), sha)
     finally:
         Path(tmp).unlink(missing_ok=True)
     orphans.forget_if_refused(store(), sha, bool(created))

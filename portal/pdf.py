@@ -5,10 +5,15 @@ URIs; user text can never make the renderer fetch a URL or read another file. Fo
 print stylesheet are parsed once per process and reused, which long-lived workers benefit from.
 A document that also links a stylesheet passed pre-parsed gets it once: applying the same sheet
 twice made the cascade of a two-page notice about 20% slower (benchmarks/notices.py).
+The cyclic garbage collector waits while a document is laid out (see `_collector_paused`).
 """
 from __future__ import annotations
 
 import functools
+import gc
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import render_template
@@ -62,13 +67,47 @@ def _stylesheet(name: str):
                url_fetcher=_fetcher_class()())
 
 
+_pauses = {"depth": 0, "ours": False}
+_pauses_lock = threading.Lock()
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a document is rendered, one young-generation pass after.
+
+    A render allocates hundreds of thousands of short-lived objects (boxes, styles, text lines), and
+    CPython's collector ran about 50 times per notice, its full passes walking every object of the
+    worker (the app, SQLAlchemy, WeasyPrint's fonts and stylesheets): 13% of a notice's render in a
+    bare process, 20% in one with the app loaded (issue 22). Everything the render leaves behind is
+    freed by reference counting or by the young pass after it, so a worker's memory stays flat. The
+    collector is the process's: the lock and the depth keep overlapping renders (threads) from
+    re-enabling it early, and a collector someone else disabled stays disabled.
+    """
+    with _pauses_lock:
+        if _pauses["depth"] == 0:
+            _pauses["ours"] = gc.isenabled()
+            gc.disable()
+        _pauses["depth"] += 1
+    try:
+        yield
+    finally:
+        with _pauses_lock:
+            _pauses["depth"] -= 1
+            resume = _pauses["depth"] == 0 and _pauses["ours"]
+            if resume:
+                gc.enable()
+        if resume:
+            gc.collect(0)
+
+
 def html_to_pdf(html: str, stylesheets: tuple[str, ...] = ("base.css",)) -> bytes:
     from weasyprint import HTML
 
     preparsed = frozenset((PDF_TEMPLATES / name).resolve() for name in stylesheets)
-    doc = HTML(string=html, base_url=str(PDF_TEMPLATES) + "/", url_fetcher=_fetcher_class()(preparsed))
-    return doc.write_pdf(stylesheets=[_stylesheet(s) for s in stylesheets],
-                         font_config=_font_config())
+    with _collector_paused():
+        doc = HTML(string=html, base_url=str(PDF_TEMPLATES) + "/", url_fetcher=_fetcher_class()(preparsed))
+        return doc.write_pdf(stylesheets=[_stylesheet(s) for s in stylesheets],
+                             font_config=_font_config())
 
 
 def render_pdf(template: str, *, stylesheets: tuple[str, ...] = ("base.css",), **context) -> bytes:

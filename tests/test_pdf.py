@@ -67,3 +67,40 @@ def test_rendering_logs_nothing_below_warning_even_at_debug(app, caplog):
     noisy = [r for r in caplog.records if r.name.split(".")[0] in ("weasyprint", "fontTools")]
     assert noisy == []
     assert logging.getLogger("weasyprint").getEffectiveLevel() == logging.WARNING
+
+
+def test_the_collector_waits_during_a_render_and_is_back_after_it(app, monkeypatch):
+    """The cyclic garbage collector is off while WeasyPrint lays a document out, back on after it (a
+    failed render included), and left off when someone else had turned it off."""
+    import gc
+
+    import weasyprint
+
+    seen = []
+    real = weasyprint.HTML.write_pdf
+
+    def spying(self, *args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", spying)
+    assert gc.isenabled()
+    assert html_to_pdf("<p>Collector test</p>").startswith(b"%PDF-")
+    assert seen == [False] and gc.isenabled()
+
+    def failing(self, *args, **kwargs):
+        raise RuntimeError("render failed")
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", failing)
+    with pytest.raises(RuntimeError):
+        html_to_pdf("<p>Collector test</p>")
+    assert gc.isenabled()
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", spying)
+    gc.disable()
+    try:
+        html_to_pdf("<p>Collector test</p>")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert seen == [False, False]

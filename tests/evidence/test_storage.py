@@ -79,3 +79,22 @@ def test_s3_store_round_trip(tmp_path, s3_endpoint):
     body = store.open(sha)
     assert body.read() == b"%PDF-1.4 purchase order"
     body.close()
+
+
+def test_a_made_document_is_written_once_and_read_only_and_staging_is_left_empty(app, db_session):
+    """store_pdf writes the bytes once into the store's staging folder and adopts them: the blob is
+    there under its hash, nobody may write to it, no staged file is left, and storing the same
+    bytes again changes nothing."""
+    from evidence.services import store, store_pdf
+
+    with app.app_context():
+        pdf = b"%PDF-1.7 a signed notice\n%%EOF\n"
+        sha = store_pdf(pdf)
+        assert sha == hashlib.sha256(pdf).hexdigest()
+        with store().open(sha) as fh:
+            assert fh.read() == pdf
+        stored = store().root / key_for(sha)
+        assert not stat.S_IMODE(os.stat(stored).st_mode) & 0o222
+        assert list(store().staging_dir().iterdir()) == []
+        assert store_pdf(pdf) == sha and stored.read_bytes() == pdf
+        assert list(store().staging_dir().iterdir()) == []
