@@ -15,6 +15,9 @@ WORDING = {
         "total_due": "Total due", "period": "Period", "rate": "Rate a year", "opening": "Opening",
         "interest": "Interest", "payment": "Payment", "closing": "Closing",
         "bank_rate": "Bank Rate", "bank_rate_from": "in force from",
+        "bank_rate_shown": "In each table the Bank Rate behind the rate a year is printed on the first "
+                           "month and on each month where it changes; the months between use the same "
+                           "Bank Rate.",
     },
     "hi": {
         "title": "कानूनी सूचना", "advocate": "अधिवक्ता", "enrolment": "नामांकन सं.",
@@ -29,6 +32,8 @@ WORDING = {
         "total_due": "कुल देय", "period": "अवधि", "rate": "वार्षिक दर", "opening": "आरंभिक शेष",
         "interest": "ब्याज", "payment": "भुगतान", "closing": "अंतिम शेष",
         "bank_rate": "बैंक दर", "bank_rate_from": "लागू, दिनांक",
+        "bank_rate_shown": "हर तालिका में वार्षिक दर के पीछे की बैंक दर पहले महीने पर और हर उस महीने पर "
+                           "छपी है जहाँ वह बदलती है; बीच के महीनों पर वही बैंक दर लागू है।",
     },
 }
 

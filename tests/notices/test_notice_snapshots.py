@@ -79,3 +79,23 @@ def test_the_notice_matches_its_snapshot(kind, lang):
         words = text.replace(case.creditor.legal_name, "").replace(case.debtor.legal_name, "")
         assert re.search(r"\b[A-Za-z][a-z]+ [a-z]+ [a-z]+\b", words) is None
         assert re.search(r"\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{4}", words) is None
+
+
+def test_the_bank_rate_behind_a_month_is_printed_where_it_starts_and_where_it_changes():
+    """A floating-rate computation across three Bank Rates (6.25% from 9 Apr 2025, 5.75% from 6 Jun,
+    5.50% from 5 Dec): each Bank Rate is printed once, on the first month it applies to, while every
+    month keeps its rate a year; the note under the method says so, in both languages."""
+    case = _case(NoticeKind.MSMED_DEMAND)
+    invoice = case.invoices[0]
+    invoice.invoice_date, invoice.acceptance_date, invoice.due_date = \
+        date(2025, 5, 1), date(2025, 5, 3), date(2025, 5, 20)
+    for lang, basis, shown in (
+            (NoticeLanguage.ENGLISH, r"^Bank Rate (\d\.\d\d)%", "on the first month and on each"),
+            (NoticeLanguage.HINDI, r"^बैंक दर (\d\.\d\d)%", "पहले महीने पर और हर उस महीने")):
+        notice = Notice(case=case, kind=NoticeKind.MSMED_DEMAND, language=lang, pay_within_days=15,
+                        verification_code="ABCD234567")
+        text = html_to_text(render_notice_html(notice, case, ISSUED).html)
+        assert re.findall(basis, text, flags=re.MULTILINE) == ["6.25", "5.75", "5.50"]
+        months = re.findall(r"^(18\.75|17\.25|16\.50)%$", text, flags=re.MULTILINE)
+        assert set(months) == {"18.75", "17.25", "16.50"} and len(months) > 3  # each month has its rate
+        assert shown in text
