@@ -50,6 +50,9 @@ class Config:
         # A streaming read replica for the dashboards' and collections' figures (portal.database
         # `replica_reads`); unset: the primary serves them. README, "Deployment".
         self.DATABASE_REPLICA_URL = env.get("DATABASE_REPLICA_URL") or None
+        # After a person's own change (a POST that wrote), their browser reads from the primary this
+        # long, so the page they are sent to shows what they just did whatever the replica's lag.
+        self.REPLICA_AFTER_WRITE_SECONDS = float(env.get("REPLICA_AFTER_WRITE_SECONDS", "10"))
         self.EVIDENCE_STORE = env.get("EVIDENCE_STORE") or f"fs:{inst / 'evidence'}"
         self.EVIDENCE_MAX_BYTES = int(env.get("EVIDENCE_MAX_BYTES", 25 * 1024 * 1024))
 

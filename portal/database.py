@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask import Flask, current_app, has_request_context, request
+from flask import session as browser_session
 from sqlalchemy import (
     ColumnElement,
     Table,
@@ -50,6 +51,8 @@ REPLICA_RETRY_SECONDS = 30.0
 _on_replica: ContextVar[Engine | None] = ContextVar("sulah_on_replica", default=None)
 # Session.info: this transaction has written (flushed, or run an INSERT, UPDATE or DELETE).
 _WROTE = "sulah_txn_wrote"
+# In the browser's session: when this person last changed something (seconds since the epoch).
+_WROTE_AT = "wrote_at"
 
 
 def init_database(app: Flask) -> None:
@@ -111,7 +114,8 @@ def replica_reads() -> Iterator[bool]:
     replica = current_app.extensions.get(_REPLICA)
     session = db.session()
     use = (replica is not None and replica.down_until <= time.monotonic() and _on_replica.get() is None
-           and not session.info.get(_WROTE) and not (session.new or session.dirty or session.deleted))
+           and not session.info.get(_WROTE) and not (session.new or session.dirty or session.deleted)
+           and not _wrote_recently())
     if use:
         try:
             session.connection(bind_arguments={"bind": replica.engine})  # begins its read-only transaction
@@ -125,6 +129,23 @@ def replica_reads() -> Iterator[bool]:
         yield use
     finally:
         _on_replica.reset(token)
+
+
+def _wrote_recently() -> bool:
+    """This browser changed something less than REPLICA_AFTER_WRITE_SECONDS ago (read your writes)."""
+    if not has_request_context():
+        return False
+    at = browser_session.get(_WROTE_AT)
+    return isinstance(at, int | float) and \
+        time.time() - at < current_app.config.get("REPLICA_AFTER_WRITE_SECONDS", 10.0)
+
+
+def _remember_write() -> None:
+    """After a person's own change commits (a request other than GET or HEAD that wrote), their next
+    pages read from the primary for a while: the replica may not have the change yet."""
+    if has_request_context() and request.method not in ("GET", "HEAD") and \
+            current_app.extensions.get(_REPLICA) is not None:
+        browser_session[_WROTE_AT] = int(time.time())
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -314,7 +335,10 @@ def commit() -> None:
     while hooks := session.info.pop(_BEFORE, []):
         for fn in hooks:
             fn()
+    wrote = bool(session.info.get(_WROTE) or session.new or session.dirty or session.deleted)
     session.commit()
+    if wrote:
+        _remember_write()
     session.info.pop(_PENDING + "_keys", None)
     session.info.pop(_UNDO, None)
     _drop_transaction_names(session)

@@ -110,9 +110,18 @@ def test_the_dashboards_read_through_a_read_only_replica_and_a_write_never_does(
 
             page = client.get("/collections/")
             with Counter(replica) as on_replica:
-                resp = client.post("/collections/enabled", data={"enabled": "off",
+                resp = client.post("/collections/enabled", data={"enabled": "on",
                                                                  "csrf_token": csrf_from(page)})
             assert resp.status_code == 302 and on_replica.n == 0
+            # Read your writes: the page the creditor is sent to after its own change reads the
+            # primary (the replica may lag behind it); once the window has passed, the replica again.
+            with Counter(replica) as on_replica:
+                resp = client.get("/collections/portfolio")
+            assert resp.status_code == 200 and on_replica.n == 0
+            app.config["REPLICA_AFTER_WRITE_SECONDS"] = 0
+            with Counter(replica) as on_replica:
+                resp = client.get("/collections/portfolio")
+            assert resp.status_code == 200 and "receivable_portfolio_snapshots" in on_replica.read
 
             client = app.test_client()  # the advocate's own browser
             Auth(client).login_as(advocate)
