@@ -92,9 +92,16 @@ def store_document(document: bytes) -> str:
 
 
 def seal_head(reason: str) -> AuditCheckpoint | None:
-    """Seal the committed global head now; None while the ledger is empty. Flushes, never commits."""
+    """Seal the committed global head now; None while the ledger is empty, and None after a served
+    notice or award when the head is already sealed (a burst of serving in one transaction queues
+    one checkpoint; another transaction that added nothing would seal the same head, in the same
+    second the same document). The daily checkpoint is sealed whatever. Flushes, never commits."""
     head = db.session.get(AuditHead, GLOBAL_CHAIN, populate_existing=True)
     if head is None or head.seq == 0:
+        return None
+    if reason != DAILY and db.session.scalar(
+            select(AuditCheckpoint.id).where(AuditCheckpoint.seq == head.seq,
+                                             AuditCheckpoint.hash == head.hash).limit(1)) is not None:
         return None
     sealed_at = utcnow()
     statement = {"format": FORMAT, "seq": head.seq, "hash": head.hash,

@@ -89,6 +89,18 @@ def test_a_checkpoint_seals_the_global_head_outside_the_database(app, ledger, db
     assert f"and 1 sealed checkpoint(s)\nledger intact; global head {head.hash}" in result.output
 
 
+def test_a_head_already_sealed_is_not_sealed_again_after_a_served_notice(app, ledger, db_session):
+    """Two transactions that each served a notice queue a checkpoint each; when the second added
+    nothing after the first was sealed, it seals nothing (the same head, in the same second the same
+    document). The daily checkpoint is sealed all the same."""
+    first = checkpoints.seal_head("notice served")
+    assert first is not None
+    assert checkpoints.seal_head("notice served") is None
+    daily = checkpoints.seal_head(checkpoints.DAILY)
+    assert daily is not None and (daily.seq, daily.hash) == (first.seq, first.hash)
+    assert len(db_session.scalars(select(AuditCheckpoint)).all()) == 2
+
+
 def test_a_rewritten_and_rehashed_ledger_passes_the_chains_but_not_the_checkpoint(app, ledger, db_session):
     checkpoint = checkpoints.seal_head("daily")
     victim = ledger.case_events(ledger.case)[1]
