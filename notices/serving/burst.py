@@ -35,19 +35,17 @@ from sqlalchemy.orm import selectinload
 
 from notices.models import Notice
 from notices.serving import dispatch_runner as runner
-from notices.serving import timeline
 from notices.serving.channels import Delivery, channel_for
 from notices.serving.contact_rules import ContactPolicy, ist_day_bounds, next_contact_time
 from notices.serving.delivery import build_delivery
 from notices.serving.documents import ServedDocument
-from notices.serving.models import ChannelKind, Dispatch, EventKind, ServiceTerms
+from notices.serving.models import ChannelKind, Dispatch, ServiceTerms
 from notices.serving.states import DISPATCH, UNSENT, DispatchStatus
 from portal import audit, lifecycle, outbox
 from portal.adapters import PermanentFailure, TransientFailure
 from portal.cases import Case, Party
 from portal.database import commit
 from portal.extensions import db
-from portal.types import IST
 
 log = logging.getLogger(__name__)
 Outcome = runner.Outcome
@@ -209,14 +207,10 @@ def _claim(first_id: int | None, limit: int, stop_claiming: float) -> Burst:
 
 
 def _claim_one(burst: Burst, dispatch: Dispatch, now: datetime, until: datetime, counts: Counter) -> None:
-    notice, case = dispatch.served, dispatch.served.case
+    case = dispatch.served.case
     wait = next_contact_time(now, ContactPolicy.of(case.creditor), counts[case.debtor_party_id])
     if wait is not None:
-        lifecycle.fire(DISPATCH, dispatch, "defer", None, lock=False,  # locked by _lock
-                       changes={"not_before": wait.astimezone(IST)}, payload={"until": wait.isoformat()})
-        timeline.record(notice, EventKind.DEFERRED, source="sulah", dispatch=dispatch,
-                        raw=f"deferred {dispatch.id} until {wait.isoformat()}".encode(),
-                        detail=f"Outside the contact rules; next attempt {wait:%d %b %Y %H:%M} IST")
+        runner.defer(dispatch, wait)  # locked by _lock
         burst.outcomes[dispatch.id] = Outcome("deferred", at=wait)
         return
     lifecycle.fire(DISPATCH, dispatch, "claim", None, lock=False,  # locked by _lock

@@ -124,7 +124,7 @@ def _claim(dispatch_id: int) -> Outcome | tuple[ChannelKind, Delivery]:
         rollback()
         return _fail(dispatch_id, f"Gave up after {cfg['DISPATCH_MAX_ATTEMPTS']} attempts: "
                                   f"{dispatch.last_error or 'no answer'}")
-    notice, case = dispatch.served, dispatch.served.case
+    case = dispatch.served.case
     if dispatch.channel == ChannelKind.WHATSAPP:
         held = _whatsapp_waits_for_email(dispatch, now)
         if held is not None:
@@ -133,11 +133,7 @@ def _claim(dispatch_id: int) -> Outcome | tuple[ChannelKind, Delivery]:
     policy = ContactPolicy.of(case.creditor)
     wait = next_contact_time(now, policy, contacts_today(case.debtor_party_id, now, dispatch.id))
     if wait is not None:
-        lifecycle.fire(DISPATCH, dispatch, "defer", None, lock=False,  # locked by _locked
-                       changes={"not_before": wait.astimezone(IST)}, payload={"until": wait.isoformat()})
-        timeline.record(notice, EventKind.DEFERRED, source="sulah", dispatch=dispatch,
-                        raw=f"deferred {dispatch.id} until {wait.isoformat()}".encode(),
-                        detail=f"Outside the contact rules; next attempt {wait:%d %b %Y %H:%M} IST")
+        defer(dispatch, wait)
         commit()
         return Outcome("deferred", at=wait)
     from notices.serving.delivery import build_delivery
@@ -150,6 +146,16 @@ def _claim(dispatch_id: int) -> Outcome | tuple[ChannelKind, Delivery]:
     kind = dispatch.channel
     commit()
     return kind, delivery
+
+
+def defer(dispatch: Dispatch, wait: datetime) -> None:
+    """Outside the contact rules (the window, the daily cap): the dispatch waits until `wait`, and
+    its timeline says so. The caller has locked the dispatch (debtor first) and commits."""
+    lifecycle.fire(DISPATCH, dispatch, "defer", None, lock=False,  # locked by the caller
+                   changes={"not_before": wait.astimezone(IST)}, payload={"until": wait.isoformat()})
+    timeline.record(dispatch.served, EventKind.DEFERRED, source="sulah", dispatch=dispatch,
+                    raw=f"deferred {dispatch.id} until {wait.isoformat()}".encode(),
+                    detail=f"Outside the contact rules; next attempt {wait:%d %b %Y %H:%M} IST")
 
 
 def _whatsapp_waits_for_email(dispatch: Dispatch, now: datetime) -> Outcome | None:
