@@ -90,11 +90,11 @@ class ReminderLevel(db.Model):
 
     @property
     def label(self) -> str:
-        if self.offset_days < 0:
-            return f"{-self.offset_days} days before the due date"
+        days = abs(self.offset_days)
         if self.offset_days == 0:
             return "On the due date"
-        return f"{self.offset_days} days after the due date"
+        side = "before" if self.offset_days < 0 else "after"
+        return f"{days} day{'' if days == 1 else 's'} {side} the due date"
 
 
 class DebtorSetting(db.Model):
