@@ -3,6 +3,7 @@ and benchmarks/faults.py: started against a given database, broker and SMTP port
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import uuid
@@ -29,3 +30,13 @@ def start_worker_process(url: str, queue: str, smtp_port: int, instance, log_pat
     with log_path.open("ab") as log:  # the child keeps its own descriptor
         return subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
+
+
+def stop_worker_process(worker: subprocess.Popen, timeout: float = 15) -> None:
+    """SIGTERM the worker's process group (parent and pool children); SIGKILL if it has not gone
+    within `timeout` seconds."""
+    os.killpg(worker.pid, signal.SIGTERM)
+    try:
+        worker.wait(timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(worker.pid, signal.SIGKILL)

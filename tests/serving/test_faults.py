@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import subprocess
 import time
 import uuid
 from types import SimpleNamespace
@@ -28,7 +27,7 @@ from tests.celery_apps import keep_celery_current
 from tests.fakes.smtp_servers import MisbehavingSmtp
 from tests.scratch_db import scratch_app, scratch_database
 from tests.serving.helpers import signed_notice
-from tests.workers import start_worker_process
+from tests.workers import start_worker_process, stop_worker_process
 
 pytestmark = [pytest.mark.redis,
               # Celery 5.7's Redis result backend still calls redis-py's deprecated setex.
@@ -144,11 +143,7 @@ def test_worker_killed_mid_dispatch_still_sends_exactly_once(stack, tmp_path):
         assert sweep_dispatches.run() == 0
         time.sleep(1.0)
     finally:
-        os.killpg(second.pid, signal.SIGTERM)
-        try:
-            second.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(second.pid, signal.SIGKILL)
+        stop_worker_process(second)
     assert len(smtp.behaviour.messages_to("debtor0@example.in")) == 1
     assert fresh(dispatch_id).attempts == 2
 
@@ -181,11 +176,7 @@ def test_worker_killed_mid_burst_leaves_claims_that_expire_and_each_is_sent_once
         assert sweep_dispatches.run() == 0
         time.sleep(1.0)  # let any duplicate run: it must find the dispatches sent
     finally:
-        os.killpg(second.pid, signal.SIGTERM)
-        try:
-            second.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(second.pid, signal.SIGKILL)
+        stop_worker_process(second)
     for i in range(3):
         assert len(smtp.behaviour.messages_to(f"debtor{i}@example.in")) == 1
     assert [fresh(i).attempts for i in ids] == [2, 2, 2]
