@@ -21,6 +21,7 @@ from portal.adapters import (
     SmtpTransient,
     TransientFailure,
     deliver_mail,
+    one_line_header,
 )
 from portal.i18n import force_locale
 
@@ -112,7 +113,7 @@ class EmailChannel:
         em["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
         em["To"] = d.address
         words = words_of(d)
-        em["Subject"] = _SUBJECTS[words].format(d=d)
+        em["Subject"] = one_line_header(_SUBJECTS[words].format(d=d))  # names and titles people typed
         em["Date"] = formatdate(localtime=False)
         em["Message-ID"] = _message_id(d.idempotency_key)
         em["X-Sulah-Dispatch"] = str(d.dispatch_id)

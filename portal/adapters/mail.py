@@ -26,15 +26,22 @@ class Message:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+def one_line(value: str) -> str:
+    """A header value on one line. Subjects carry words people typed (a decline's reason, a
+    debtor's name); a line break or a control character Python counts as one (\\x1c-\\x1e, \\x85,
+    U+2028) would make the e-mail library refuse the whole message."""
+    return " ".join(value.split())
+
+
 def build(msg: Message) -> EmailMessage:
     em = EmailMessage()
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
     em["From"] = sender
     em["To"] = ", ".join(msg.to)
-    em["Subject"] = msg.subject
+    em["Subject"] = one_line(msg.subject)
     em["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1].rstrip(">"))
     for k, v in msg.headers.items():
-        em[k] = v
+        em[k] = one_line(v)
     em.set_content(msg.text)
     if msg.html:
         em.add_alternative(msg.html, subtype="html")

@@ -144,6 +144,20 @@ def test_decline_leaves_the_case_without_advocate_and_tells_the_creditor(org, ou
     assert assignment.last_decline(case) is None
 
 
+def test_a_reason_typed_over_several_lines_still_reaches_the_creditor_in_one_line_subject(org, outbox):
+    """The reason is quoted in the mail's subject. Line breaks, and the control characters Python
+    also counts as line ends (a fuzzed \\x1e once made the e-mail library refuse the mail and the
+    request end in a 500), become single spaces there; the body keeps the reason as typed."""
+    case = org.case(advocate=org.rao)
+    commit()
+    before = len(outbox())
+    assignment.decline(org.rao, case, "Conflict:\r\nI act for\x1ethe debtor\u2028elsewhere.")
+    commit()
+    (mail,) = outbox()[before:]
+    assert mail["Subject"].endswith("The reason given: Conflict: I act for the debtor elsewhere.")
+    assert "I act for" in box.body_text(mail)
+
+
 @pytest.mark.parametrize("reason,message", [
     ("", "Give your reason"), ("   \n ", "Give your reason"), ("x" * 2001, "under 2000 characters")])
 def test_decline_needs_a_reason(org, reason, message):
