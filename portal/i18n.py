@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import Babel, force_locale, get_locale, gettext, lazy_gettext, ngettext
+from flask_babel import Babel, force_locale, get_locale, get_translations, gettext, lazy_gettext, ngettext
 
 from portal.config import PROJECT_ROOT
 
-__all__ = ["LANGUAGES", "decide_with", "force_locale", "gettext", "init_i18n", "language",
+__all__ = ["LANGUAGES", "PageCatalogue", "decide_with", "force_locale", "gettext", "init_i18n", "language",
            "lazy_gettext", "localise_errors", "ngettext"]
 
 LANGUAGES = {"en": "English", "hi": "हिन्दी"}
@@ -55,10 +55,24 @@ def language() -> str:
     return locale.language if locale is not None and locale.language in LANGUAGES else "en"
 
 
+class PageCatalogue:
+    """WTForms' translations interface (`gettext`, `ngettext`) over the catalogue of the language in
+    force, looked up when a field validates, so WTForms' own refusals ("This field is required.",
+    "Field cannot be longer than %(max)d characters.") are translated before their numbers are put in.
+    Their msgids are listed for extraction in portal/web/wtforms_words.py."""
+
+    def gettext(self, string: str) -> str:
+        return get_translations().gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return get_translations().ngettext(singular, plural, n)
+
+
 def localise_errors(form) -> None:
     """A form's refusals in the page's language. Its labels and its own messages are lazy_gettext
-    already; WTForms' built-in messages and a service's refusal put on a field are found by their
-    English text (the features list those they may show, for extraction)."""
+    already, and so are WTForms' built-in messages on a PageForm (portal.web.forms); a service's
+    refusal put on a field is found by its English text (the features list those they may show, for
+    extraction)."""
     if form is None:
         return
     for f in form:

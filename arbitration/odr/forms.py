@@ -19,10 +19,10 @@ from portal import money
 from portal.formfields import choices
 from portal.i18n import lazy_gettext as _l
 from portal.types import IST
-from portal.web.forms import IntegerField
+from portal.web.forms import IntegerField, PageForm
 
 
-class MessageForm(FlaskForm):
+class MessageForm(PageForm):
     body = TextAreaField(_l("Your message"), validators=[
         InputRequired(_l("Write a message before sending.")),
         Length(max=MAX_BODY, message=_l("A message can be at most %(max)d characters."))])
@@ -32,7 +32,7 @@ class MessageForm(FlaskForm):
     attachment = FileField(_l("Attach a file (optional)"))
 
 
-class ConciliationForm(FlaskForm):
+class ConciliationForm(PageForm):
     reason = TextAreaField(_l("Why a conciliator would help (optional)"), validators=[
         Length(max=MAX_REASON, message=_l("Keep the reason under %(max)d characters."))])
 
@@ -60,7 +60,7 @@ class Rupees(StringField):
             self.amount = parse_rupees(self.data)
 
 
-class OfferForm(FlaskForm):
+class OfferForm(PageForm):
     kind = RadioField(_l("How it is paid"), default="lump_sum", choices=choices(
         [("lump_sum", _l("In one payment")), ("instalments", _l("In monthly instalments"))]),
         validators=[InputRequired(_l("Choose how it is paid."))])
@@ -99,7 +99,7 @@ class OfferForm(FlaskForm):
         return datetime.combine(today + timedelta(days=self.valid_days.data), time(23, 59, 59), IST)
 
 
-class BiddingProposalForm(FlaskForm):
+class BiddingProposalForm(PageForm):
     rounds = IntegerField(_l("Number of rounds"), default=3, validators=[
         InputRequired(_l("Give the number of rounds.")),
         NumberRange(1, 10, _l("Agree between 1 and 10 rounds."))])
@@ -128,5 +128,5 @@ class BiddingProposalForm(FlaskForm):
         self.gap = value
 
 
-class BidForm(FlaskForm):
+class BidForm(PageForm):
     amount = Rupees(_l("Your figure for this round (₹)"), validators=[InputRequired(_l("Give your figure."))])

@@ -43,21 +43,21 @@ from portal.i18n import lazy_gettext as _l
 from portal.onetime_codes import CodeError
 from portal.urls import public_url
 from portal.web.boundary import keep_changes
-from portal.web.forms import require_fresh_form
+from portal.web.forms import PageForm, require_fresh_form
 
 
-class SendCodeForm(FlaskForm):
+class SendCodeForm(PageForm):
     destination = RadioField(_l("Send the code to"), coerce=int, validators=[InputRequired(
         _l("Choose where to send the code."))])
 
 
-class CancelForm(FlaskForm):
+class CancelForm(PageForm):
     reason = TextAreaField(_l("Why the agreement should not go ahead"), validators=[
         InputRequired(_l("Say briefly why.")),
         Length(min=5, max=500, message=_l("Between 5 and 500 characters."))])
 
 
-class CodeForm(FlaskForm):
+class CodeForm(PageForm):
     code = StringField(_l("Code"), validators=[InputRequired(_l("Enter the 6-digit code.")), Length(max=12)],
                        render_kw={"inputmode": "numeric"})
 

@@ -2,7 +2,6 @@
 invoices, what amounts, which call-back hours) are the services' (portal.debtor.responses)."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     DateField,
@@ -25,7 +24,7 @@ from portal.formfields import choices, strong_password
 from portal.i18n import gettext
 from portal.i18n import lazy_gettext as _l
 from portal.money import PAISA
-from portal.web.forms import IntegerField, MoneyField
+from portal.web.forms import IntegerField, MoneyField, PageForm
 
 # The reasons as the debtor reads them, in the page's language (portal.debtor.models.REASON_LABELS
 # keeps the English that records and the creditor's pages show).
@@ -71,7 +70,7 @@ def invoice_label(inv, due) -> str:
                    amount=inr(inv.total))
 
 
-class DisputeForm(FlaskForm):
+class DisputeForm(PageForm):
     reason = REASON
     explanation = TextAreaField(_l("Explain"), filters=[_strip], validators=[
         InputRequired(_l("Explain why you dispute the claim.")), Length(max=MAX_TEXT)])
@@ -81,7 +80,7 @@ class DisputeForm(FlaskForm):
                             choices=choices(FILE_KINDS))
 
 
-class AdmitPartForm(FlaskForm):
+class AdmitPartForm(PageForm):
     admitted = InvoiceChoices(_l("Which invoices do you accept and will pay now?"), coerce=int)
     reason = RadioField(_l("Why do you dispute the other invoices?"), choices=choices(REASONS),
                         validators=[InputRequired(_l("Choose why you dispute the other invoices."))])
@@ -89,7 +88,7 @@ class AdmitPartForm(FlaskForm):
         InputRequired(_l("Explain why you dispute the other invoices.")), Length(max=MAX_TEXT)])
 
 
-class PlanForm(FlaskForm):
+class PlanForm(PageForm):
     count = IntegerField(_l("Number of instalments"), default=3, validators=[
         InputRequired(_l("Give the number of instalments.")),
         NumberRange(plans.MIN_INSTALMENTS, plans.MAX_INSTALMENTS,
@@ -105,7 +104,7 @@ class PlanForm(FlaskForm):
                          validators=[Length(max=MAX_NOTE)])
 
 
-class CallbackForm(FlaskForm):
+class CallbackForm(PageForm):
     day = DateField(_l("Day"), validators=[InputRequired(_l("Choose the day for the call."))])
     slot = SelectField(_l("Time (IST)"), validators=[InputRequired(_l("Choose a time for the call."))])
     phone = StringField(_l("Phone number to call"), filters=[_strip], validators=[
@@ -115,7 +114,7 @@ class CallbackForm(FlaskForm):
                          validators=[Length(max=MAX_NOTE)])
 
 
-class AccountForm(FlaskForm):
+class AccountForm(PageForm):
     name = StringField(_l("Your name"), filters=[_strip], validators=[
         InputRequired(_l("Give your name.")), Length(max=120)])
     email = EmailField(_l("E-mail"), filters=[_strip], validators=[

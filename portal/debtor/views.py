@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import RadioField, StringField
 from wtforms.validators import InputRequired, Length
@@ -20,16 +19,17 @@ from portal.i18n import gettext
 from portal.i18n import lazy_gettext as _l
 from portal.onetime_codes import CodeError, OneTimeCode
 from portal.web.boundary import keep_changes
+from portal.web.forms import PageForm
 
 bp = Blueprint("debtor", __name__)
 
 
-class SendCodeForm(FlaskForm):
+class SendCodeForm(PageForm):
     destination = RadioField(_l("Send the code to"), coerce=int, validators=[InputRequired(
         _l("Choose where to send the code."))])
 
 
-class CodeForm(FlaskForm):
+class CodeForm(PageForm):
     code = StringField(_l("Code"), validators=[InputRequired(_l("Enter the 6-digit code.")), Length(max=12)],
                        render_kw={"inputmode": "numeric"})
 

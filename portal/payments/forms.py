@@ -8,13 +8,14 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from portal.adapters import validate_vpa
 from portal.i18n import lazy_gettext as _l
+from portal.web.forms import PageForm
 
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class ReportForm(FlaskForm):
+class ReportForm(PageForm):
     amount = StringField(_l("Amount you paid (₹)"), filters=[_strip],
                          validators=[InputRequired(_l("Give the amount you paid.")), Length(max=20)])
     utr = StringField(_l("UPI transaction reference (UTR)"), filters=[_strip],
@@ -23,7 +24,7 @@ class ReportForm(FlaskForm):
     paid_on = DateField(_l("Date you paid"), validators=[InputRequired(_l("Give the date you paid."))])
 
 
-class OnlineForm(FlaskForm):
+class OnlineForm(PageForm):
     amount = StringField(_l("Amount to pay online (₹)"), filters=[_strip],
                          validators=[Optional(), Length(max=20)])
 

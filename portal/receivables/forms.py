@@ -19,7 +19,7 @@ from portal.formfields import choices
 from portal.i18n import lazy_gettext as _l
 from portal.receivables.calls import OUTCOMES
 from portal.receivables.models import Channel, Language, Mode
-from portal.web.forms import IntegerField  # not WTForms' own: see its docstring
+from portal.web.forms import IntegerField, PageForm  # IntegerField: not WTForms' own, see its docstring
 
 
 def _strip(value):
@@ -61,27 +61,27 @@ class PromiseForm(FlaskForm):
     note = TextAreaField("Note (optional)", validators=[Optional(), Length(max=2000)])
 
 
-class CodeRequestForm(FlaskForm):
+class CodeRequestForm(PageForm):
     destination = SelectField(_l("Send the code to"), coerce=int, validators=[InputRequired()])
 
 
-class CodeForm(FlaskForm):
+class CodeForm(PageForm):
     code = StringField(_l("The 6-digit code"), filters=[_strip],
                        validators=[InputRequired(_l("Enter the code.")), Length(min=6, max=6)])
 
 
-class DisputeForm(FlaskForm):
+class DisputeForm(PageForm):
     text = TextAreaField(_l("What is wrong with this invoice?"), filters=[_strip],
                          validators=[InputRequired(_l("Tell the creditor what is wrong.")), Length(max=2000)])
 
 
-class DebtorPromiseForm(FlaskForm):
+class DebtorPromiseForm(PageForm):
     amount = StringField(_l("Amount you will pay (₹)"), filters=[_strip],
                          validators=[InputRequired(_l("Give the amount.")), Length(max=20)])
     promised_for = DateField(_l("You will pay by"), validators=[InputRequired(_l("Give the date."))])
 
 
-class PaidForm(FlaskForm):
+class PaidForm(PageForm):
     amount = StringField(_l("Amount you paid (₹)"), filters=[_strip],
                          validators=[InputRequired(_l("Give the amount you paid.")), Length(max=20)])
     utr = StringField(_l("UPI or bank transaction reference (UTR)"), filters=[_strip],

@@ -1,6 +1,7 @@
-"""Form pieces every package shares: the fresh-form check for plain buttons, the money field, a
-whole-number field that refuses numbers too long to mean anything, and the confirmation of an action
-that cannot be taken back (with the reason the audit trail keeps)."""
+"""Form pieces every package shares: the form that speaks the page's language, the fresh-form check
+for plain buttons, the money field, a whole-number field that refuses numbers too long to mean
+anything, and the confirmation of an action that cannot be taken back (with the reason the audit
+trail keeps)."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -12,9 +13,24 @@ from wtforms import Field, TextAreaField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import TextInput
 
+from portal.i18n import PageCatalogue
 from portal.money import CEILING, MoneyInvalid, parse_amount
 
 REASON_MIN, REASON_MAX = 5, 1000
+
+
+class PageForm(FlaskForm):
+    """A form whose WTForms refusals (DataRequired, Length, NumberRange, Email, a date or a number
+    that does not parse) are in the page's language, as its own `lazy_gettext` labels and messages
+    are: the base of every form a debtor fills in. Flask-WTF's own i18n looks only in WTForms'
+    catalogues, which have no Hindi; staff pages are English either way."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            return _CATALOGUE
+
+
+_CATALOGUE = PageCatalogue()
 
 
 def require_fresh_form() -> None:
