@@ -33,6 +33,7 @@ from portal.cases import Case, CaseStatus, ContactKind, fire
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import IST
+from portal.web.labels import label
 
 ENFORCEMENT_NOTE = ("The time for making an application to set the award aside under section 34 has "
                     "expired and no such application was recorded; the award is enforceable under the "
@@ -73,7 +74,7 @@ def serve(actor, award: Award) -> None:
     created = serve_notice(actor, document, channels)
     sides = {s.side for s in award.services}
     if AwardSide.RESPONDENT not in sides:
-        route = ", ".join(sorted(f"{d.channel.value} to {d.address}" for d in created))
+        route = ", ".join(sorted(f"{label(d.channel)} to {d.address}" for d in created))  # e-mail, not email
         award.services.append(AwardService(side=AwardSide.RESPONDENT, route=f"Sulah dispatch: {route}"[:200]))
     if AwardSide.CLAIMANT not in sides:
         staff = _claimant_people(case)
