@@ -8,6 +8,8 @@ from pathlib import Path
 
 import filetype
 
+from portal.i18n import gettext
+
 
 @dataclass(frozen=True)
 class FileKind:
@@ -85,12 +87,16 @@ def detect(path: Path, head: bytes, filename: str) -> FileKind:
         kind = _ooxml(path)
         if kind:
             return ALLOWED[kind]
-        raise FileTypeRefused(f"Only {ALLOWED_LABELS} files are accepted; this is a ZIP archive.")
+        raise FileTypeRefused(gettext("Only %(kinds)s files are accepted; this is a ZIP archive.",
+                                      kinds=ALLOWED_LABELS))
     if ext in _PROGRAMS or head[:2] == b"MZ" or head[:4] in _PROGRAM_MAGIC:
-        raise FileTypeRefused(f"Programs cannot be uploaded. Only {ALLOWED_LABELS} files are accepted.")
+        raise FileTypeRefused(gettext("Programs cannot be uploaded. Only %(kinds)s files are accepted.",
+                                      kinds=ALLOWED_LABELS))
     if guess is not None:
-        raise FileTypeRefused(f"Only {ALLOWED_LABELS} files are accepted; this is {guess.mime}.")
+        raise FileTypeRefused(gettext("Only %(kinds)s files are accepted; this is %(mime)s.",
+                                      kinds=ALLOWED_LABELS, mime=guess.mime))
     kind = _text_kind(head, filename)
     if kind is None:
-        raise FileTypeRefused(f"Only {ALLOWED_LABELS} files are accepted; this file's type is unknown.")
+        raise FileTypeRefused(gettext("Only %(kinds)s files are accepted; this file's type is unknown.",
+                                      kinds=ALLOWED_LABELS))
     return ALLOWED[kind]

@@ -10,6 +10,7 @@ from typing import BinaryIO
 from evidence import active_content
 from evidence.filetypes import FileKind, detect
 from evidence.storage import Storage
+from portal.i18n import gettext
 from portal.web.uploads import READ_SIZE, StagingFile
 
 CHUNK = READ_SIZE  # 1 MiB reads
@@ -54,13 +55,13 @@ def check_filename(raw: str) -> None:
     """Refuse names that try to climb out of a folder or point at an absolute path."""
     parts = re.split(r"[/\\]", raw or "")
     if ".." in parts or (raw or "").startswith(("/", "\\")):
-        raise UploadRefused("The file name contains a folder path (such as “../”). Rename the file "
-                            "to a plain name and upload it again.")
+        raise UploadRefused(gettext("The file name contains a folder path (such as “../”). Rename the "
+                                    "file to a plain name and upload it again."))
 
 
 def _too_large(max_bytes: int) -> UploadRefused:
-    return UploadRefused(f"The file is larger than {max_bytes // (1024 * 1024)} MB. "
-                         "Split it or upload a smaller scan.")
+    return UploadRefused(gettext("The file is larger than %(mb)s MB. Split it or upload a smaller scan.",
+                                 mb=max_bytes // (1024 * 1024)))
 
 
 def ingest(stream: BinaryIO, filename: str, storage: Storage, max_bytes: int) -> Ingested:
@@ -80,7 +81,7 @@ def ingest(stream: BinaryIO, filename: str, storage: Storage, max_bytes: int) ->
         if staged.size > max_bytes:
             raise _too_large(max_bytes)
         if staged.size == 0:
-            raise UploadRefused("The file is empty.")
+            raise UploadRefused(gettext("The file is empty."))
         staged.sync()
         try:
             kind = detect(staged.path, staged.head, filename or "")

@@ -16,6 +16,8 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator
 
 from portal.formatting import rupees
+from portal.i18n import gettext, language
+from portal.i18n import lazy_gettext as _l
 
 PAISA = Decimal("0.01")
 # ₹99,99,99,99,999.99: more than any MSME claim; each field may set a lower ceiling.
@@ -25,6 +27,9 @@ _PLAIN = re.compile(r"^\d+(\.\d+)?$")
 _INDIAN = re.compile(r"^\d{1,2}(,\d{2})*,\d{3}(\.\d+)?$")
 _INTERNATIONAL = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 _SIMPLE = re.compile(r"[1-9]\d{0,10}(\.\d{1,2})?|0(\.\d{1,2})?")  # no leading zeros, at most 11 digits
+_MISSING = _l("%(what)s is missing: write it in digits, e.g. 45000 or 45,000.50.")
+_EXPONENT = _l("%(what)s must be written in digits, not with an exponent (such as 1e9).")
+_DIGITS = _l("%(what)s must be written in digits, e.g. 45000 or 45,000.50.")
 
 
 class MoneyInvalid(ValueError):
@@ -32,17 +37,20 @@ class MoneyInvalid(ValueError):
 
 
 def parse_amount(raw: Any, *, minimum: Decimal = Decimal("0"), maximum: Decimal = CEILING,
-                 what: str = "The amount") -> Decimal:
-    """`raw` (text, an int, or a Decimal from JSON) as rupees to the paisa, or MoneyInvalid."""
+                 what: str = _l("The amount")) -> Decimal:
+    """`raw` (text, an int, or a Decimal from JSON) as rupees to the paisa, or MoneyInvalid. The
+    refusals speak the page's language (a debtor's form may be in Hindi); `what` names the amount in
+    it ("The amount", or a form's own lazy_gettext word, put into words only for a refusal)."""
     if isinstance(raw, bool) or raw is None:
-        raise MoneyInvalid(f"{what} is missing: write it in digits, e.g. 45000 or 45,000.50.")
+        raise MoneyInvalid(_MISSING % {"what": what})
     if isinstance(raw, float):  # JSON numbers are read as Decimal (portal.web.json); a float lost digits
-        raise MoneyInvalid(f"{what} must be sent as a decimal number or text, e.g. \"45000.50\".")
+        raise MoneyInvalid(gettext('%(what)s must be sent as a decimal number or text, e.g. "45000.50".',
+                                   what=what))
     if isinstance(raw, Decimal):
         if not raw.is_finite():
-            raise MoneyInvalid(f"{what} must be a number of rupees.")
+            raise MoneyInvalid(gettext("%(what)s must be a number of rupees.", what=what))
         if "E" in str(raw).upper():
-            raise MoneyInvalid(f"{what} must be written in digits, not with an exponent (such as 1e9).")
+            raise MoneyInvalid(_EXPONENT % {"what": what})
         text = format(raw, "f")
     else:
         text = str(raw).strip()
@@ -54,36 +62,44 @@ def parse_amount(raw: Any, *, minimum: Decimal = Decimal("0"), maximum: Decimal 
     if text.startswith(("-", "+")):
         text = text[1:]
     if not text:
-        raise MoneyInvalid(f"{what} is missing: write it in digits, e.g. 45000 or 45,000.50.")
+        raise MoneyInvalid(_MISSING % {"what": what})
     if re.search(r"[eE]", text) and re.fullmatch(r"[\d.,]*[eE][+-]?\d+", text):
-        raise MoneyInvalid(f"{what} must be written in digits, not with an exponent (such as 1e9).")
+        raise MoneyInvalid(_EXPONENT % {"what": what})
     if not re.fullmatch(r"[\d.,]+", text):
-        raise MoneyInvalid(f"{what} must be written in digits, e.g. 45000 or 45,000.50 (no letters).")
+        raise MoneyInvalid(gettext("%(what)s must be written in digits, e.g. 45000 or 45,000.50 "
+                                   "(no letters).", what=what))
     if "," in text and not (_INDIAN.match(text) or _INTERNATIONAL.match(text)):
-        raise MoneyInvalid(f"The commas in {what.lower()} are misplaced: "
-                           "write 3,40,000 or 340,000 or 340000.")
+        raise MoneyInvalid(gettext("The commas in %(what_in)s are misplaced: "
+                                   "write 3,40,000 or 340,000 or 340000.", what_in=str(what).lower()))
     if not (_PLAIN.match(text.replace(",", ""))):
-        raise MoneyInvalid(f"{what} must be written in digits, e.g. 45000 or 45,000.50.")
+        raise MoneyInvalid(_DIGITS % {"what": what})
     whole, _, fraction = text.replace(",", "").partition(".")
     if len(fraction.rstrip("0")) > 2:
-        raise MoneyInvalid(f"{what} can have at most two decimal places (paise): 100.55, not 100.555.")
+        raise MoneyInvalid(gettext("%(what)s can have at most two decimal places (paise): "
+                                   "100.55, not 100.555.", what=what))
     if len(whole.lstrip("0")) > len(str(int(maximum))):  # before Decimal's precision can overflow
-        raise MoneyInvalid(f"{what} cannot be more than {rupees(maximum)}; check the digits.")
+        raise _too_much(what, maximum)
     try:
         value = Decimal(f"{whole or '0'}.{fraction[:2] or '0'}").quantize(PAISA)
     except InvalidOperation:
-        raise MoneyInvalid(f"{what} must be written in digits, e.g. 45000 or 45,000.50.") from None
+        raise MoneyInvalid(_DIGITS % {"what": what}) from None
     if negative and value:
-        raise MoneyInvalid(f"{what} cannot be negative.")
+        raise MoneyInvalid(gettext("%(what)s cannot be negative.", what=what))
     return _bounded(value, minimum, maximum, what)
+
+
+def _too_much(what: str, maximum: Decimal) -> MoneyInvalid:
+    return MoneyInvalid(gettext("%(what)s cannot be more than %(most)s; check the digits.",
+                                what=what, most=rupees(maximum, language())))
 
 
 def _bounded(value: Decimal, minimum: Decimal, maximum: Decimal, what: str) -> Decimal:
     if value < minimum:
-        raise MoneyInvalid(f"{what} must be more than zero." if minimum == PAISA
-                           else f"{what} must be at least {rupees(minimum)}.")
+        raise MoneyInvalid(gettext("%(what)s must be more than zero.", what=what) if minimum == PAISA
+                           else gettext("%(what)s must be at least %(least)s.", what=what,
+                                        least=rupees(minimum, language())))
     if value > maximum:
-        raise MoneyInvalid(f"{what} cannot be more than {rupees(maximum)}; check the digits.")
+        raise _too_much(what, maximum)
     return value
 
 

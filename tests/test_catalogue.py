@@ -23,7 +23,7 @@ DEBTOR_TEMPLATES = [
     # revoke_link.html is the creditor's page for revoking a debtor's link: staff, English.
     *sorted(p for p in (ROOT / "templates" / "debtor").glob("*.html") if p.name != "revoke_link.html"),
     *(ROOT / "templates" / "arbitration" / name for name in (
-        "room.html", "room_closed.html", "_nav.html", "_messages.html", "_terms.html", "_offer_form.html",
+        "room.html", "room_closed.html", "caucus.html", "_nav.html", "_messages.html", "_terms.html", "_offer_form.html",
         "offers.html", "bidding.html", "settlement.html")),
     ROOT / "templates" / "payments" / "pay.html",
     ROOT / "templates" / "notices" / "verify.html",
@@ -43,7 +43,14 @@ DEBTOR_MODULES = [ROOT / path for path in (
     "portal/receivables/forms.py", "portal/receivables/link_views.py", "portal/receivables/link_words.py",
     "notices/signing/verification.py", "notices/signing/forms.py",
     "arbitration/odr/forms.py", "arbitration/odr/views/room.py", "arbitration/odr/views/offers.py",
-    "arbitration/odr/views/bidding.py", "arbitration/settlement/views.py")]
+    "arbitration/odr/views/bidding.py", "arbitration/settlement/views.py",
+    # The services' refusals a debtor's form shows (amounts, plans, call-backs, payments, offers,
+    # bidding, the room's messages, uploads), put into words in the page's language when refused.
+    "portal/money.py", "portal/web/forms.py", "portal/debtor/plans.py", "portal/debtor/responses.py",
+    "portal/debtor/callbacks.py", "portal/payments/services.py", "arbitration/settlement/terms.py",
+    "arbitration/odr/offers.py", "arbitration/odr/blind_bidding.py", "arbitration/odr/bidding_rules.py",
+    "arbitration/odr/room.py", "evidence/uploads.py", "evidence/filetypes.py",
+    "arbitration/odr/views/caucus.py", "portal/debtor/account_views.py")]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from portal.formatting import rupees
+from portal.i18n import gettext, language
 
 PAISA = Decimal("0.01")
 
@@ -34,11 +35,12 @@ class Terms:
 
     def __post_init__(self) -> None:
         if not 1 <= self.rounds <= 10:
-            raise ValueError("Agree between 1 and 10 rounds.")
+            raise ValueError(gettext("Agree between 1 and 10 rounds."))
         if not Decimal("0") <= self.gap_percent <= Decimal("50"):
-            raise ValueError("The gap must be between 0% and 50% of the demand.")
+            raise ValueError(gettext("The gap must be between %(least)s%% and %(most)s%% of the demand.",
+                                     least=0, most=50))
         if self.gap_amount < 0:
-            raise ValueError("The gap cannot be negative.")
+            raise ValueError(gettext("The gap cannot be negative."))
 
     def gap(self, demand: Decimal) -> Decimal:
         by_percent = (demand * self.gap_percent / Decimal(100)).quantize(PAISA, ROUND_HALF_UP)
@@ -54,19 +56,21 @@ class Outcome:
 def check_figure(amount: Decimal, ceiling: Decimal) -> Decimal:
     """A submitted figure: positive, at most the amount claimed, rounded to the paisa."""
     if not isinstance(amount, Decimal) or not amount.is_finite():
-        raise ValueError("Enter an amount in rupees.")
+        raise ValueError(gettext("Enter an amount in rupees."))
     amount = amount.quantize(PAISA, ROUND_HALF_UP)
     if amount <= 0:
-        raise ValueError("The amount must be more than zero.")
+        raise ValueError(gettext("The amount must be more than zero."))
     if amount > ceiling:
-        raise ValueError(f"The amount cannot be more than the sum claimed ({rupees(ceiling)}).")
+        raise ValueError(gettext("The amount cannot be more than the sum claimed (%(claimed)s).",
+                                 claimed=rupees(ceiling, language())))
     return amount
 
 
 def settle_round(terms: Terms, round_no: int, demand: Decimal | None, offer: Decimal | None) -> Outcome:
     """Decide round `round_no` (1-based) from the creditor's demand and the debtor's offer."""
     if not 1 <= round_no <= terms.rounds:
-        raise ValueError(f"There is no round {round_no}; {terms.rounds} were agreed.")
+        raise ValueError(gettext("There is no round %(number)s; %(rounds)s were agreed.", number=round_no,
+                                 rounds=terms.rounds))
     if demand is None or offer is None:
         return Outcome(RoundResult.WAITING)
     if offer >= demand or demand - offer <= terms.gap(demand):

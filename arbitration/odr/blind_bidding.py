@@ -27,6 +27,7 @@ from portal import audit, lifecycle
 from portal.accounts import Side
 from portal.cases import Case, CaseStatus
 from portal.extensions import db
+from portal.i18n import gettext
 from portal.types import to_ist, utcnow
 
 BIDDING_STATUSES = frozenset({CaseStatus.IN_NEGOTIATION, CaseStatus.IN_CONCILIATION,
@@ -69,7 +70,7 @@ def propose_bidding(case: Case, *, side: Side, actor: Any, rounds: int, gap_perc
     except (TypeError, ValueError, InvalidOperation) as exc:
         raise BiddingError(str(exc)) from None
     if not 1 <= int(pay_within_days) <= 90:
-        raise BiddingError("Allow between 1 and 90 days to pay a settled figure.")
+        raise BiddingError(gettext("Allow between 1 and 90 days to pay a settled figure."))
     lock_case(case)
     refuse_if_agreement_pending(case)
     if open_agreement(case) is not None:

@@ -17,6 +17,7 @@ from arbitration.odr.room import MAX_BODY
 from arbitration.settlement.terms import MAX_INSTALMENTS, SettlementTerms, TermsError
 from portal import money
 from portal.formfields import choices
+from portal.i18n import gettext
 from portal.i18n import lazy_gettext as _l
 from portal.types import IST
 from portal.web.forms import IntegerField, PageForm
@@ -79,13 +80,13 @@ class OfferForm(PageForm):
             if self.kind.data == "instalments":
                 missing = [f for f in (self.instalments, self.first_due) if f.data is None]
                 for f in missing:
-                    f.errors = [*f.errors, "Needed for instalments."]
+                    f.errors = [*f.errors, gettext("Needed for instalments.")]
                 if missing:
                     return None
                 return SettlementTerms.equal_instalments(self.total.amount, self.instalments.data,
                                                          self.first_due.data, today=today)
             if self.pay_by.data is None:
-                self.pay_by.errors = [*self.pay_by.errors, "Give the date of the payment."]
+                self.pay_by.errors = [*self.pay_by.errors, gettext("Give the date of the payment.")]
                 return None
             return SettlementTerms.lump_sum(self.total.amount, self.pay_by.data, today=today)
         except TermsError as exc:
@@ -118,13 +119,14 @@ class BiddingProposalForm(PageForm):
         try:
             value = Decimal(text)
         except InvalidOperation:
-            raise ValidationError("Enter the gap as a number, e.g. 5 or 2000.") from None
+            raise ValidationError(gettext("Enter the gap as a number, e.g. 5 or 2000.")) from None
         if not value.is_finite() or value < 0:
-            raise ValidationError("Enter the gap as a number, 0 or more.")
+            raise ValidationError(gettext("Enter the gap as a number, 0 or more."))
         if self.gap_kind.data == "percent" and value > 50:
-            raise ValidationError("The gap must be between 0% and 50% of the creditor's figure.")
+            raise ValidationError(gettext("The gap must be between %(least)s%% and %(most)s%% of the "
+                                          "creditor's figure.", least=0, most=50))
         if value > Decimal("999999999999.99"):
-            raise ValidationError("That gap is too large.")
+            raise ValidationError(gettext("That gap is too large."))
         self.gap = value
 
 

@@ -29,6 +29,7 @@ from portal import audit, lifecycle
 from portal.accounts import Side
 from portal.cases import Case, CaseStatus
 from portal.extensions import db
+from portal.i18n import gettext, language
 from portal.types import to_ist, utcnow
 from portal.web.filters import inr
 
@@ -80,11 +81,12 @@ def refuse_if_agreement_pending(case: Case) -> None:
 def _check_terms(case: Case, terms: SettlementTerms) -> None:
     ceiling = claim_ceiling(case)
     if terms.total <= 0:
-        raise TermsError("The total must be more than zero.")
+        raise TermsError(gettext("The total must be more than zero."))
     if terms.total > ceiling:
-        raise TermsError(f"The total cannot be more than the sum claimed ({inr(ceiling)}).")
+        raise TermsError(gettext("The total cannot be more than the sum claimed (%(claimed)s).",
+                                 claimed=inr(ceiling, language())))
     if not terms.instalments or sum((p.amount for p in terms.instalments), Decimal("0")) != terms.total:
-        raise TermsError("The instalments must add up to the total.")
+        raise TermsError(gettext("The instalments must add up to the total."))
 
 
 def make_offer(case: Case, *, side: Side, terms: SettlementTerms, actor: Any,
@@ -100,10 +102,10 @@ def make_offer(case: Case, *, side: Side, terms: SettlementTerms, actor: Any,
     _check_terms(case, terms)
     now = utcnow()
     if valid_until is not None and valid_until <= now:
-        raise TermsError("An offer must stay open for some time: choose a later date.")
+        raise TermsError(gettext("An offer must stay open for some time: choose a later date."))
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
-        raise TermsError(f"Keep the note under {MAX_NOTE} characters.")
+        raise TermsError(gettext("Keep the note under %(count)s characters.", count=MAX_NOTE))
     lock_case(case, *([parent] if parent is not None else []))
     refuse_if_agreement_pending(case)
     if parent is not None:

@@ -15,6 +15,7 @@ from portal import audit
 from portal.accounts import Side, side_of
 from portal.cases import Case
 from portal.extensions import db
+from portal.i18n import gettext
 from portal.types import utcnow
 
 MAX_BODY = 4000
@@ -90,7 +91,7 @@ def _reply_target(case: Case, channel: Channel, reply_to_id: int | None) -> Mess
         return None
     parent = db.session.get(Message, reply_to_id)
     if parent is None or parent.case_id != case.id or parent.channel != channel:
-        raise MessageRefused("The message you replied to is not in this conversation.")
+        raise MessageRefused(gettext("The message you replied to is not in this conversation."))
     return parent
 
 
@@ -103,9 +104,10 @@ def post_message(actor: Any, case: Case, channel: Channel, body: str, *, reply_t
         raise MessageRefused("Only the parties and the neutral write in the ODR room.")
     text = (body or "").strip()
     if not text:
-        raise MessageRefused("Write a message before sending.")
+        raise MessageRefused(gettext("Write a message before sending."))
     if len(text) > MAX_BODY:
-        raise MessageRefused(f"A message can be at most {MAX_BODY} characters; this one has {len(text)}.")
+        raise MessageRefused(gettext("A message can be at most %(most)s characters; this one has %(count)s.",
+                                     most=MAX_BODY, count=len(text)))
     parent = _reply_target(case, channel, reply_to_id)
     document = None
     if attachment is not None:

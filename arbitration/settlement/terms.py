@@ -14,9 +14,13 @@ from decimal import Decimal
 
 from portal import money
 from portal.formatting import rupees
+from portal.i18n import gettext, language
+from portal.i18n import lazy_gettext as _l
 from portal.types import to_paisa
 
 MAX_INSTALMENTS = 36
+
+_THE_TOTAL = _l("The total")
 
 
 class TermsError(ValueError):
@@ -39,22 +43,25 @@ class SettlementTerms:
               ceiling: Decimal | None = None) -> SettlementTerms:
         """Validated terms: a positive total (at most `ceiling`, the sum claimed), one or more
         instalments on distinct dates from today on, in date order, adding up to the total exactly."""
-        total = _money(total, "The total")
+        total = _money(total, _THE_TOTAL)
         if ceiling is not None and total > ceiling:
-            raise TermsError(f"The total cannot be more than the sum claimed ({rupees(ceiling)}).")
+            raise TermsError(gettext("The total cannot be more than the sum claimed (%(claimed)s).",
+                                     claimed=rupees(ceiling, language())))
         if not schedule:
-            raise TermsError("Give at least one payment date.")
+            raise TermsError(gettext("Give at least one payment date."))
         if len(schedule) > MAX_INSTALMENTS:
-            raise TermsError(f"At most {MAX_INSTALMENTS} instalments.")
-        parts = tuple(Instalment(d, _money(a, f"Instalment {i}")) for i, (d, a) in enumerate(schedule, 1))
+            raise TermsError(gettext("At most %(count)s instalments.", count=MAX_INSTALMENTS))
+        parts = tuple(Instalment(d, _money(a, _l("Instalment %(number)s", number=i)))
+                      for i, (d, a) in enumerate(schedule, 1))
         dates = [p.due_on for p in parts]
         if any(d < today for d in dates):
-            raise TermsError("A payment date cannot be in the past.")
+            raise TermsError(gettext("A payment date cannot be in the past."))
         if len(set(dates)) != len(dates):
-            raise TermsError("Two instalments fall on the same date.")
+            raise TermsError(gettext("Two instalments fall on the same date."))
         if sum((p.amount for p in parts), Decimal("0")) != total:
-            raise TermsError(f"The instalments add up to {rupees(sum(p.amount for p in parts))}, "
-                             f"not the total of {rupees(total)}.")
+            raise TermsError(gettext("The instalments add up to %(sum)s, not the total of %(total)s.",
+                                     sum=rupees(sum(p.amount for p in parts), language()),
+                                     total=rupees(total, language())))
         return cls(total, tuple(sorted(parts, key=lambda p: p.due_on)))
 
     @classmethod
@@ -65,13 +72,14 @@ class SettlementTerms:
     def equal_instalments(cls, total, count: int, first_due: date, *, today: date,
                           every_months: int = 1) -> SettlementTerms:
         """`count` monthly instalments; the paise left over by the division go on the last one."""
-        total = _money(total, "The total")
+        total = _money(total, _THE_TOTAL)
         if not 1 <= count <= MAX_INSTALMENTS:
-            raise TermsError(f"Choose between 1 and {MAX_INSTALMENTS} instalments.")
+            raise TermsError(gettext("Choose between %(min)s and %(max)s instalments.", min=1,
+                                     max=MAX_INSTALMENTS))
         each = to_paisa(total / count)
         amounts = [each] * (count - 1) + [total - each * (count - 1)]
         if amounts[-1] <= 0:
-            raise TermsError("The total is too small for that many instalments.")
+            raise TermsError(gettext("The total is too small for that many instalments."))
         dates = [add_months(first_due, i * every_months) for i in range(count)]
         return cls.build(total, list(zip(dates, amounts, strict=True)), today=today)
 

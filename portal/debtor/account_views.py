@@ -12,6 +12,7 @@ from portal.debtor.forms import AccountForm
 from portal.debtor.language import localise_form
 from portal.errors import DomainError
 from portal.extensions import limiter
+from portal.i18n import gettext
 from portal.onetime_codes import CodeError, mask
 from portal.web.boundary import keep_changes
 
@@ -42,7 +43,7 @@ def _page(case, form, status: int = 200, *, code_sent_to: str | None = None):
 def create_account(reference: str):
     case = load(reference)
     if not _is_guest():  # already signed in with an account: nothing to create
-        flash("You are signed in with your account already.", "info")
+        flash(gettext("You are signed in with your account already."), "info")
         return redirect(url_for("debtor_account.my_cases"))
     if request.method == "GET":
         form = AccountForm(formdata=None, email=account.proven_email(current_user) or "")
@@ -75,6 +76,6 @@ def create_account(reference: str):
         session["_flashes"] = flashes
     login_user(user)
     record_login(user)
-    flash("Your account is ready. Next time, log in with your e-mail and password to see every case "
-          "against your business.", "success")
+    flash(gettext("Your account is ready. Next time, log in with your e-mail and password to see every "
+                  "case against your business."), "success")
     return redirect(url_for("debtor_account.my_cases"))

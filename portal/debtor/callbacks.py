@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 import phonenumbers
 
 from notices import ContactPolicy
+from portal.i18n import gettext
 from portal.types import IST
 
 SLOT_MINUTES = 60
@@ -54,21 +55,22 @@ def slot(day: date, start: str, policy: ContactPolicy, now: datetime) -> Slot:
         hour, minute = (int(p) for p in start.split(":"))
         begins = time(hour, minute)
     except ValueError:
-        raise CallbackRefused("Choose a time from the list.") from None
+        raise CallbackRefused(gettext("Choose a time from the list.")) from None
     minute_of_day = begins.hour * 60 + begins.minute
     if minute_of_day < first or minute_of_day + SLOT_MINUTES > last:
-        raise CallbackRefused(f"Calls can only be made between {hhmm(first)} and {hhmm(last)} IST. "
-                              "Choose a time inside those hours.")
+        raise CallbackRefused(gettext("Calls can only be made between %(first)s and %(last)s IST. Choose a "
+                                      "time inside those hours.", first=hhmm(first), last=hhmm(last)))
     today = now.astimezone(IST).date()
     if day < today:
-        raise CallbackRefused("That date has passed. Choose today or a later day.")
+        raise CallbackRefused(gettext("That date has passed. Choose today or a later day."))
     if day > today + timedelta(days=BOOK_WITHIN_DAYS):
-        raise CallbackRefused(f"Choose a day within the next {BOOK_WITHIN_DAYS} days.")
+        raise CallbackRefused(gettext("Choose a day within the next %(days)s days.", days=BOOK_WITHIN_DAYS))
     if day.weekday() == 6:
-        raise CallbackRefused("No calls are made on Sundays. Choose another day.")
+        raise CallbackRefused(gettext("No calls are made on Sundays. Choose another day."))
     starts = datetime.combine(day, begins, IST)
     if starts <= now:
-        raise CallbackRefused("That time has already passed today. Choose a later time or another day.")
+        raise CallbackRefused(gettext("That time has already passed today. Choose a later time or another "
+                                      "day."))
     return Slot(starts, starts + timedelta(minutes=SLOT_MINUTES))
 
 
@@ -77,8 +79,8 @@ def normalize_phone(raw: str, region: str = "IN") -> str:
     try:
         number = phonenumbers.parse((raw or "").strip(), region)
     except phonenumbers.NumberParseException:
-        raise CallbackRefused("That is not a phone number we can read. Give it with its area or "
-                              "mobile code, e.g. 98123 45678.") from None
+        raise CallbackRefused(gettext("That is not a phone number we can read. Give it with its area or "
+                                      "mobile code, e.g. 98123 45678.")) from None
     if not phonenumbers.is_valid_number(number):
-        raise CallbackRefused("That phone number is not valid. Check the digits.")
+        raise CallbackRefused(gettext("That phone number is not valid. Check the digits."))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -99,7 +99,8 @@ class PlanForm(PageForm):
         validators=[InputRequired(_l("Choose how often you will pay."))])
     first_due = DateField(_l("First instalment due on"), validators=[
         InputRequired(_l("Give the date of the first instalment."))])
-    down_payment = MoneyField(_l("Down payment today (optional, ₹)"), minimum=PAISA, validators=[Optional()])
+    down_payment = MoneyField(_l("Down payment today (optional, ₹)"), minimum=PAISA, validators=[Optional()],
+                              what=_l("The down payment"))
     note = TextAreaField(_l("A note to the creditor (optional)"), filters=[_strip],
                          validators=[Length(max=MAX_NOTE)])
 

@@ -11,7 +11,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from arbitration import SettlementTerms, TermsError, add_months
-from portal.formatting import rupees
+from portal.formatting import day, rupees
+from portal.i18n import gettext, language
 from portal.types import to_paisa
 
 MIN_INSTALMENTS = 2
@@ -36,14 +37,16 @@ class PlanRequest:
 def check(plan: PlanRequest, today: date) -> None:
     """Raise TermsError (a message safe to show) for a plan outside the limits."""
     if not MIN_INSTALMENTS <= plan.count <= MAX_INSTALMENTS:
-        raise TermsError(f"Choose between {MIN_INSTALMENTS} and {MAX_INSTALMENTS} instalments.")
+        raise TermsError(gettext("Choose between %(min)s and %(max)s instalments.", min=MIN_INSTALMENTS,
+                                 max=MAX_INSTALMENTS))
     if plan.first_due < today:
-        raise TermsError("The first instalment cannot be due in the past.")
+        raise TermsError(gettext("The first instalment cannot be due in the past."))
     if plan.first_due > today + timedelta(days=FIRST_DUE_WITHIN_DAYS):
-        raise TermsError(f"The first instalment must fall due within {FIRST_DUE_WITHIN_DAYS} days "
-                         f"(by {today + timedelta(days=FIRST_DUE_WITHIN_DAYS):%d %B %Y}).")
+        raise TermsError(gettext("The first instalment must fall due within %(days)s days (by %(day)s).",
+                                 days=FIRST_DUE_WITHIN_DAYS,
+                                 day=day(today + timedelta(days=FIRST_DUE_WITHIN_DAYS), language())))
     if plan.down_payment is not None and plan.down_payment > 0 and plan.first_due == today:
-        raise TermsError("The down payment is due today: start the instalments from tomorrow.")
+        raise TermsError(gettext("The down payment is due today: start the instalments from tomorrow."))
 
 
 def due_dates(plan: PlanRequest) -> list[date]:
@@ -58,17 +61,18 @@ def build_terms(total: Decimal, plan: PlanRequest, today: date) -> SettlementTer
     check(plan, today)
     total = to_paisa(total)
     if total <= 0:
-        raise TermsError("Nothing is due on this claim, so there is nothing to spread out.")
+        raise TermsError(gettext("Nothing is due on this claim, so there is nothing to spread out."))
     down = to_paisa(plan.down_payment) if plan.down_payment else Decimal("0.00")
     if down < 0:
-        raise TermsError("The down payment cannot be negative.")
+        raise TermsError(gettext("The down payment cannot be negative."))
     if down >= total:
-        raise TermsError(f"The down payment covers the whole amount ({rupees(total)}): pay in full instead.")
+        raise TermsError(gettext("The down payment covers the whole amount (%(total)s): pay in full instead.",
+                                 total=rupees(total, language())))
     rest = total - down
     each = to_paisa(rest / plan.count)
     amounts = [each] * (plan.count - 1) + [rest - each * (plan.count - 1)]
     if amounts[-1] <= 0 or each <= 0:
-        raise TermsError("The amount is too small for that many instalments.")
+        raise TermsError(gettext("The amount is too small for that many instalments."))
     schedule = list(zip(due_dates(plan), amounts, strict=True))
     if down > 0:
         schedule.insert(0, (today, down))

@@ -26,8 +26,11 @@ from portal.debtor import callbacks, plans
 from portal.debtor.models import KIND_LABELS, REASON_LABELS, DebtorResponse, DisputeReason, ResponseKind
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.i18n import gettext, language
+from portal.i18n import lazy_gettext as _l
 from portal.types import to_ist, utcnow
 from portal.urls import public_url
+from portal.web.labels import label
 
 MIN_TEXT, MAX_TEXT = 20, 4000
 MAX_NOTE = 1000
@@ -41,8 +44,8 @@ class ResponseInvalid(ValueError):
 def ensure_open(case: Case) -> None:
     """The notice can be answered only while the claim is open and not yet decided (else 409)."""
     if case.status not in RESPONSE_STATUSES:
-        raise DomainError(f"This claim can no longer be answered here: it is "
-                          f"{case.status.value.replace('_', ' ')}. What was agreed or decided stands.")
+        raise DomainError(gettext("This claim can no longer be answered here: it is %(status)s. What was "
+                                  "agreed or decided stands.", status=label(case.status, language())))
 
 
 def responses_for(case: Case) -> list[DebtorResponse]:
@@ -54,8 +57,8 @@ def dues(case: Case) -> Computation:
     """The claim's computation today, from the case's position (the figures every page shows)."""
     pos = case_position(case, today_ist())
     if pos.computation is None:
-        raise DomainError(f"The amount due cannot be computed just now ({pos.problem}) Please try again "
-                          "later or ask for a call back.")
+        raise DomainError(gettext("The amount due cannot be computed just now (%(problem)s) Please try "
+                                  "again later or ask for a call back.", problem=pos.problem))
     return pos.computation
 
 
@@ -63,25 +66,34 @@ def _reason(value: Any) -> DisputeReason:
     try:
         return DisputeReason(value)
     except ValueError:
-        raise ResponseInvalid("Choose why you dispute the claim.") from None
+        raise ResponseInvalid(gettext("Choose why you dispute the claim.")) from None
 
 
-def _text(value: str | None, what: str = "Explain") -> str:
+_EXPLAIN = _l("Explain in a sentence or two (at least %(count)s characters).")
+_EXPLAIN_REST = _l("Explain why you dispute the other invoices in a sentence or two (at least %(count)s "
+                   "characters).")
+
+
+def _text(value: str | None, too_short=_EXPLAIN) -> str:
     text = (value or "").strip()
     if len(text) < MIN_TEXT:
-        raise ResponseInvalid(f"{what} in a sentence or two (at least {MIN_TEXT} characters).")
+        raise ResponseInvalid(too_short % {"count": MIN_TEXT})
     if len(text) > MAX_TEXT:
-        raise ResponseInvalid(f"Keep the explanation under {MAX_TEXT} characters; attach documents "
-                              "for the details.")
+        raise ResponseInvalid(gettext("Keep the explanation under %(count)s characters; attach documents "
+                                      "for the details.", count=MAX_TEXT))
     return text
 
 
-def _invoice_ids(case: Case, ids: Iterable[int], what: str) -> list[int]:
+_NONE_DISPUTED = _l("Choose at least one invoice you dispute.")
+_NONE_ACCEPTED = _l("Choose at least one invoice you accept.")
+
+
+def _invoice_ids(case: Case, ids: Iterable[int], none_chosen) -> list[int]:
     chosen = sorted(set(ids))
     if not chosen:
-        raise ResponseInvalid(f"Choose at least one invoice you {what}.")
+        raise ResponseInvalid(str(none_chosen))
     if not set(chosen) <= {i.id for i in case.invoices}:
-        raise ResponseInvalid("Choose invoices from this claim only.")
+        raise ResponseInvalid(gettext("Choose invoices from this claim only."))
     return chosen
 
 
@@ -132,9 +144,10 @@ def dispute(actor: Any, case: Case, *, reason: Any, text: str | None, invoice_id
 
     ensure_open(case)
     why, explanation = _reason(reason), _text(text)
-    disputed = _invoice_ids(case, invoice_ids, "dispute")
+    disputed = _invoice_ids(case, invoice_ids, _NONE_DISPUTED)
     if len(files) > MAX_FILES:
-        raise ResponseInvalid(f"Attach at most {MAX_FILES} documents; put more pages in one PDF.")
+        raise ResponseInvalid(gettext("Attach at most %(count)s documents; put more pages in one PDF.",
+                                      count=MAX_FILES))
     response = _record(actor, case, ResponseKind.DISPUTE, reason=why, text=explanation,
                        disputed_invoice_ids=json.dumps(disputed))
     for stream, filename in files:
@@ -150,16 +163,17 @@ def admit_part(actor: Any, case: Case, *, admitted_ids: Iterable[int], reason: A
     """Accept some invoices (their dues today are to be paid now) and dispute the others, which
     alone go on to the ODR room."""
     ensure_open(case)
-    admitted = _invoice_ids(case, admitted_ids, "accept")
+    admitted = _invoice_ids(case, admitted_ids, _NONE_ACCEPTED)
     disputed = sorted({i.id for i in case.invoices} - set(admitted))
     if not disputed:
-        raise ResponseInvalid("You accepted every invoice: choose “Pay in full” instead, or leave "
-                              "unticked the invoices you dispute.")
-    why, explanation = _reason(reason), _text(text, "Explain why you dispute the other invoices")
+        raise ResponseInvalid(gettext("You accepted every invoice: choose “Pay in full” instead, or leave "
+                                      "unticked the invoices you dispute."))
+    why, explanation = _reason(reason), _text(text, _EXPLAIN_REST)
     numbers = {i.number for i in case.invoices if i.id in admitted}
     amount = sum((inv.total_due for inv in dues(case).invoices if inv.number in numbers), Decimal("0.00"))
     if amount <= 0:
-        raise ResponseInvalid("Nothing is due on the invoices you accepted. Choose the ones you will pay.")
+        raise ResponseInvalid(gettext("Nothing is due on the invoices you accepted. Choose the ones you "
+                                      "will pay."))
     response = _record(actor, case, ResponseKind.ADMIT_PART, reason=why, text=explanation,
                        disputed_invoice_ids=json.dumps(disputed), admitted_amount=amount)
     _advance(case, actor, to_odr=True)
@@ -175,7 +189,7 @@ def propose_plan(actor: Any, case: Case, plan: plans.PlanRequest, note: str | No
     ensure_open(case)
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
-        raise ResponseInvalid(f"Keep the note under {MAX_NOTE} characters.")
+        raise ResponseInvalid(gettext("Keep the note under %(count)s characters.", count=MAX_NOTE))
     # Offers may not exceed the sum invoiced; the plan then covers that sum, never more.
     total = min(dues(case).total_due, claim_ceiling(case))
     terms = plans.build_terms(total, plan, today or today_ist())
@@ -194,7 +208,7 @@ def pay_in_full(actor: Any, case: Case) -> DebtorResponse:
     ensure_open(case)
     amount = dues(case).total_due
     if amount <= 0:
-        raise DomainError("Nothing is due on this claim any more.")
+        raise DomainError(gettext("Nothing is due on this claim any more."))
     response = _record(actor, case, ResponseKind.PAY_IN_FULL, admitted_amount=amount)
     _advance(case, actor, to_odr=False)
     _tell_creditor(case, response)
@@ -211,7 +225,7 @@ def call_back(actor: Any, case: Case, *, day: date, start: str, phone: str, note
     number = callbacks.normalize_phone(phone)
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
-        raise ResponseInvalid(f"Keep the note under {MAX_NOTE} characters.")
+        raise ResponseInvalid(gettext("Keep the note under %(count)s characters.", count=MAX_NOTE))
     response = _record(actor, case, ResponseKind.CALL_BACK, text=note, callback_phone=number,
                        callback_from=slot.starts, callback_until=slot.ends)
     _advance(case, actor, to_odr=False)

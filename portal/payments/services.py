@@ -17,7 +17,8 @@ from portal.adapters import validate_utr
 from portal.cases import Case, Payment, PaymentMethod, PaymentSource, case_position, fire, transition_for
 from portal.errors import DomainError
 from portal.extensions import db
-from portal.formatting import rupees
+from portal.formatting import day, rupees
+from portal.i18n import gettext, language
 from portal.payments.dues import amount_due, known
 from portal.payments.models import PaymentReport
 from portal.payments.receipts import issue
@@ -51,9 +52,10 @@ def check_amount(amount: Any, due: Decimal, field: str = "amount") -> Decimal:
     except money.MoneyInvalid as exc:
         raise PaymentInvalid(field, str(exc)) from None
     if due <= 0:
-        raise PaymentInvalid(field, "Nothing is due on this case now.")
+        raise PaymentInvalid(field, gettext("Nothing is due on this case now."))
     if value > due:
-        raise PaymentInvalid(field, f"That is more than the {rupees(due)} due today.")
+        raise PaymentInvalid(field, gettext("That is more than the %(due)s due today.",
+                                           due=rupees(due, language())))
     return value.quantize(PAISA)
 
 
@@ -79,15 +81,17 @@ def report_payment(actor: Any, case: Case, amount: Any, utr: str, paid_on: date 
     except ValueError as exc:
         raise PaymentInvalid("utr", str(exc)) from None
     if paid_on is None:
-        raise PaymentInvalid("paid_on", "Give the date you paid.")
+        raise PaymentInvalid("paid_on", gettext("Give the date you paid."))
     if paid_on > today:
-        raise PaymentInvalid("paid_on", "The date you paid cannot be in the future.")
+        raise PaymentInvalid("paid_on", gettext("The date you paid cannot be in the future."))
     first_invoice = min((i.invoice_date for i in case.invoices), default=None)
     if first_invoice is not None and paid_on < first_invoice:
-        raise PaymentInvalid("paid_on", f"That is before the first invoice ({first_invoice:%d %b %Y}).")
+        raise PaymentInvalid("paid_on", gettext("That is before the first invoice (%(day)s).",
+                                                day=day(first_invoice, language())))
     value = check_amount(amount, amount_due(case, today))
     if utr_used(case, utr):
-        raise PaymentInvalid("utr", f"A payment with reference {utr} is already on record for this case.")
+        raise PaymentInvalid("utr", gettext("A payment with reference %(utr)s is already on record for this "
+                                            "case.", utr=utr))
     link_id = getattr(actor, "link_id", None)
     report = PaymentReport(case_id=case.id, amount=value, utr=utr, paid_on=paid_on,
                            reported_by_id=actor.id, debtor_link_id=link_id)

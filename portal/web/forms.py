@@ -13,7 +13,7 @@ from wtforms import Field, TextAreaField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import TextInput
 
-from portal.i18n import PageCatalogue
+from portal.i18n import PageCatalogue, gettext
 from portal.money import CEILING, MoneyInvalid, parse_amount
 
 REASON_MIN, REASON_MAX = 5, 1000
@@ -36,7 +36,7 @@ _CATALOGUE = PageCatalogue()
 def require_fresh_form() -> None:
     """400 unless the POST carries a valid CSRF token (the page was open too long, or came from elsewhere)."""
     if not FlaskForm().validate_on_submit():
-        abort(400, "Your form had expired. Please open the page again.")
+        abort(400, gettext("Your form had expired. Please open the page again."))
 
 
 def _squash(value: str | None) -> str | None:
@@ -62,7 +62,8 @@ class IntegerField(wtforms.IntegerField):
     def process_formdata(self, valuelist: list[str]) -> None:
         if valuelist and len(str(valuelist[0]).strip().lstrip("+-")) > self.MAX_DIGITS:
             self.data = None
-            raise ValueError(f"Enter a whole number of at most {self.MAX_DIGITS} digits.")
+            raise ValueError(gettext("Enter a whole number of at most %(count)s digits.",
+                                     count=self.MAX_DIGITS))
         super().process_formdata(valuelist)
 
 
@@ -73,10 +74,12 @@ class MoneyField(Field):
     widget = TextInput()
 
     def __init__(self, label: str | None = None, validators=None, *, minimum: Decimal = Decimal("0"),
-                 maximum: Decimal = CEILING, **kwargs) -> None:
+                 maximum: Decimal = CEILING, what=None, **kwargs) -> None:
         render_kw = {"inputmode": "decimal", "autocomplete": "off", **(kwargs.pop("render_kw", None) or {})}
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
         self.minimum, self.maximum = minimum, maximum
+        # The amount's name in a refusal ("The down payment"): a lazy_gettext on a debtor's form.
+        self.what = what
 
     def _value(self) -> str:
         if self.raw_data:
@@ -89,7 +92,7 @@ class MoneyField(Field):
         if not raw:
             return
         try:
-            self.data = parse_amount(raw, minimum=self.minimum, maximum=self.maximum,
-                                     what=f"The {(self.short_name or 'amount').replace('_', ' ')}")
+            what = self.what or f"The {(self.short_name or 'amount').replace('_', ' ')}"
+            self.data = parse_amount(raw, minimum=self.minimum, maximum=self.maximum, what=what)
         except MoneyInvalid as exc:
             raise ValueError(str(exc)) from None

@@ -12,6 +12,7 @@ from arbitration.odr.models.room import Channel
 from arbitration.odr.views.room import conversation, post, reply_arg
 from portal.accounts import Action, Side, require
 from portal.cases import Case, load_case
+from portal.i18n import gettext
 from portal.web.boundary import keep_changes
 
 SIDE_OF_CAUCUS = {Channel.CAUCUS_CREDITOR: Side.CREDITOR, Channel.CAUCUS_DEBTOR: Side.DEBTOR}
@@ -57,6 +58,6 @@ def post_caucus_message(reference: str):
     message = post(form, case, channel)
     if message is None:
         return _caucus_page(case, channel, form=form, status=422)
-    flash("Your message was posted to the private session.", "success")
+    flash(gettext("Your message was posted to the private session."), "success")
     return redirect(url_for("odr.caucus", reference=reference, side=SIDE_OF_CAUCUS[channel].value,
                             _anchor=f"m{message.id}"))
