@@ -56,8 +56,8 @@ def lines(org_id: int, party_ids: set[int] | None = None, *, case_ids: set[int] 
         # The whole book: one join each for invoices and payments.
         invoices = db.session.execute(
             select(Invoice.id, Invoice.case_id, Invoice.number, Invoice.invoice_date, Invoice.due_date,
-                   Invoice.total, Case.debtor_party_id, Case.reference, Case._status, Case.claim_type)
-            .join(Case, Case.id == Invoice.case_id).where(*scope)).all()
+                   Invoice.total, Case.debtor_party_id, Case.reference, Case._status.label("status"),
+                   Case.claim_type).join(Case, Case.id == Invoice.case_id).where(*scope)).all()
         paid = db.session.execute(
             select(Payment.case_id, Payment.invoice_id, Payment.amount)
             .join(Case, Case.id == Payment.case_id).where(*scope)).all()
@@ -89,8 +89,7 @@ _IDS_PER_LIST = 5_000  # case ids per IN list on SQLite (PostgreSQL takes them a
 
 
 class _InvoiceRow(NamedTuple):
-    """An invoice with its case's columns, in the order of the whole book's join (the status is
-    the ninth)."""
+    """An invoice with its case's columns, as the whole book's join gives them."""
     id: int
     case_id: int
     number: str
@@ -121,7 +120,7 @@ def _lines(invoices, paid) -> list[Line]:
         spare = unnamed.get(case_id, ZERO) + sum((a for i, a in case_named.items() if i not in ids), ZERO)
         left = outstanding([InvoiceRow(r.id, r.due_date, r.total) for r in rows], case_named, spare)
         for r in rows:
-            out.append(Line(r.debtor_party_id, case_id, r.reference, CaseStatus(r[8]),
+            out.append(Line(r.debtor_party_id, case_id, r.reference, CaseStatus(r.status),
                             r.claim_type == ClaimType.MSMED_INVOICE, r.id, r.number, r.invoice_date,
                             r.due_date, r.total, left[r.id]))
     return out
