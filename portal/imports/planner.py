@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal import money
 from portal.accounts import Organization, User
@@ -95,18 +95,47 @@ def debtor_key(gstin: str | None, name: str) -> str:
     return gstin or "name:" + " ".join(name.casefold().split())
 
 
-def _existing_keys(org_id: int, numbers: set[str]) -> set[tuple[str, str]]:
-    """(debtor key, invoice number) of the organisation's invoices whose number appears in the file:
-    looked up by number (index on invoices.number), not by reading every invoice it has."""
+def _existing_keys(org_id: int, gstins: set[str], numbers: set[str], named_numbers: set[str]
+                   ) -> set[tuple[str, str]]:
+    """(debtor key, invoice number) of the organisation's invoices that rows of the file could
+    repeat: those of its debtors with a GSTIN the file names (the debtors found by GSTIN, then
+    their cases, then those cases' invoices, each by index) whose number is in `numbers`; and, for
+    the file's debtors known by name alone, its invoices of debtors without a GSTIN numbered as
+    those rows are (`named_numbers`, found by number).
+
+    Not every invoice anywhere that carries one of the file's numbers: numbers such as INV/0001
+    recur across creditors and across a creditor's own years, and reading them all would grow with
+    the database rather than with the file."""
     found: set[tuple[str, str]] = set()
-    wanted = sorted(numbers)
-    # PostgreSQL takes them all as one array parameter (portal.database.one_of).
-    step = max(len(wanted), 1) if db.engine.dialect.name == "postgresql" else _LOOKUP_CHUNK
-    for first in range(0, len(wanted), step):
-        stmt = (select(Party.gstin, Party.legal_name, Invoice.number)
-                .join(Case, Case.debtor_party_id == Party.id).join(Invoice, Invoice.case_id == Case.id)
-                .where(Case.creditor_org_id == org_id, one_of(Invoice.number, wanted[first:first + step])))
-        found.update((debtor_key(g, n), num) for g, n, num in db.session.execute(stmt))
+    postgresql = db.engine.dialect.name == "postgresql"
+
+    def chunks(values):  # PostgreSQL takes each list as one array parameter (portal.database.one_of)
+        values = sorted(values)
+        step = max(len(values), 1) if postgresql else _LOOKUP_CHUNK
+        return (values[first:first + step] for first in range(0, len(values), step))
+
+    # The debtors first, then their cases: as one join, PostgreSQL would rather read every case of
+    # a large organisation than probe its debtors' cases one by one.
+    party_gstin: dict[int, str] = {}
+    for chunk in chunks(gstins):
+        party_gstin.update(db.session.execute(
+            select(Party.id, Party.gstin).where(one_of(Party.gstin, chunk))).all())
+    gstin_of: dict[int, str] = {}
+    for chunk in chunks(party_gstin):
+        gstin_of.update((case_id, party_gstin[party_id]) for case_id, party_id in db.session.execute(
+            select(Case.id, Case.debtor_party_id).where(Case.creditor_org_id == org_id,
+                                                       one_of(Case.debtor_party_id, chunk))))
+    # By case only, the numbers checked here: an index of (case, number) probed with both lists
+    # would be probed once for every pair of them.
+    for chunk in chunks(gstin_of):
+        found.update((gstin_of[case_id], number) for case_id, number in db.session.execute(
+            select(Invoice.case_id, Invoice.number).where(one_of(Invoice.case_id, chunk)))
+            if number in numbers)
+    for chunk in chunks(named_numbers):
+        found.update((debtor_key(None, name), number) for name, number in db.session.execute(
+            select(Party.legal_name, Invoice.number)
+            .join(Case, Case.debtor_party_id == Party.id).join(Invoice, Invoice.case_id == Case.id)
+            .where(Case.creditor_org_id == org_id, Party.gstin.is_(None), one_of(Invoice.number, chunk))))
     return found
 
 
@@ -218,10 +247,21 @@ def _advocate(line: int, row: dict[str, str], pool: dict[str, User], errors: lis
 def plan_import(org: Organization, rows: Iterable[tuple[int, dict[str, str]]], today: date) -> ImportPlan:
     plan = ImportPlan()
     rows = list(rows)
-    existing = _existing_keys(org.id, {(row.get("invoice_number") or "").strip() for _, row in rows} - {""})
+    seen: dict = {}
+    gstins, numbers, named_numbers = set(), set(), set()
+    for _, row in rows:  # the debtors' cells are worked out once each, here or below
+        number = (row.get("invoice_number") or "").strip()
+        gstin = _debtor(row, seen)[1]
+        if not number:
+            continue
+        numbers.add(number)
+        if gstin:
+            gstins.add(gstin)
+        else:
+            named_numbers.add(number)
+    existing = _existing_keys(org.id, gstins, numbers, named_numbers)
     pool = {a.email.lower(): a for a in engaged_advocates(org.id)}
     groups: dict[str, PlannedCase] = {}
-    seen: dict = {}
     for line, row in rows:
         plan.rows += 1
         before = len(plan.errors)
@@ -285,7 +325,3 @@ def _check_group(group: PlannedCase, org: Organization, today: date, plan: Impor
     if group.facts.invoices:
         plan.cases.append(group)
 
-
-def count_org_invoices(org_id: int) -> int:
-    return db.session.scalar(select(func.count(Invoice.id)).join(Case).where(
-        Case.creditor_org_id == org_id)) or 0

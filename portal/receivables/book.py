@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -51,17 +52,57 @@ class Line:
 
 def lines(org_id: int, party_ids: set[int] | None = None, *, case_ids: set[int] | None = None) -> list[Line]:
     scope = [Case.creditor_org_id == org_id, Case._status.notin_(ENDED)]
+    if party_ids is None and case_ids is None:
+        # The whole book: one join each for invoices and payments.
+        invoices = db.session.execute(
+            select(Invoice.id, Invoice.case_id, Invoice.number, Invoice.invoice_date, Invoice.due_date,
+                   Invoice.total, Case.debtor_party_id, Case.reference, Case._status.label("status"),
+                   Case.claim_type).join(Case, Case.id == Invoice.case_id).where(*scope)).all()
+        paid = db.session.execute(
+            select(Payment.case_id, Payment.invoice_id, Payment.amount)
+            .join(Case, Case.id == Payment.case_id).where(*scope)).all()
+        return _lines(invoices, paid)
+    # Some debtors or cases (an import's, a collections change's): their cases first, then those
+    # cases' invoices and payments by case. As one join, PostgreSQL reckons that a few thousand
+    # debtors of a large organisation are worth reading every invoice of every organisation
+    # (a sequential scan, growing with the database), where an index probe per case is what they cost.
     if party_ids is not None:
         scope.append(one_of(Case.debtor_party_id, party_ids))
     if case_ids is not None:
         scope.append(one_of(Case.id, case_ids))
-    invoices = db.session.execute(
-        select(Invoice.id, Invoice.case_id, Invoice.number, Invoice.invoice_date, Invoice.due_date,
-               Invoice.total, Case.debtor_party_id, Case.reference, Case._status, Case.claim_type)
-        .join(Case, Case.id == Invoice.case_id).where(*scope)).all()
-    paid = db.session.execute(
-        select(Payment.case_id, Payment.invoice_id, Payment.amount)
-        .join(Case, Case.id == Payment.case_id).where(*scope)).all()
+    cases = {row.id: row for row in db.session.execute(
+        select(Case.id, Case.debtor_party_id, Case.reference, Case._status, Case.claim_type).where(*scope))}
+    invoices, paid = [], []
+    ordered = sorted(cases)
+    step = max(len(ordered), 1) if db.engine.dialect.name == "postgresql" else _IDS_PER_LIST
+    for first in range(0, len(ordered), step):
+        chunk = ordered[first:first + step]
+        invoices += [_InvoiceRow(*inv, *cases[inv.case_id][1:]) for inv in db.session.execute(
+            select(Invoice.id, Invoice.case_id, Invoice.number, Invoice.invoice_date, Invoice.due_date,
+                   Invoice.total).where(one_of(Invoice.case_id, chunk)))]
+        paid += db.session.execute(select(Payment.case_id, Payment.invoice_id, Payment.amount)
+                                   .where(one_of(Payment.case_id, chunk))).all()
+    return _lines(invoices, paid)
+
+
+_IDS_PER_LIST = 5_000  # case ids per IN list on SQLite (PostgreSQL takes them as one array)
+
+
+class _InvoiceRow(NamedTuple):
+    """An invoice with its case's columns, as the whole book's join gives them."""
+    id: int
+    case_id: int
+    number: str
+    invoice_date: date
+    due_date: date
+    total: Decimal
+    debtor_party_id: int
+    reference: str
+    status: str
+    claim_type: ClaimType
+
+
+def _lines(invoices, paid) -> list[Line]:
     named: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     unnamed: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for case_id, invoice_id, amount in paid:
@@ -79,7 +120,7 @@ def lines(org_id: int, party_ids: set[int] | None = None, *, case_ids: set[int] 
         spare = unnamed.get(case_id, ZERO) + sum((a for i, a in case_named.items() if i not in ids), ZERO)
         left = outstanding([InvoiceRow(r.id, r.due_date, r.total) for r in rows], case_named, spare)
         for r in rows:
-            out.append(Line(r.debtor_party_id, case_id, r.reference, CaseStatus(r._status),
+            out.append(Line(r.debtor_party_id, case_id, r.reference, CaseStatus(r.status),
                             r.claim_type == ClaimType.MSMED_INVOICE, r.id, r.number, r.invoice_date,
                             r.due_date, r.total, left[r.id]))
     return out

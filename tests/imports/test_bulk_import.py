@@ -95,6 +95,48 @@ def test_reupload_creates_no_duplicates(client, creditor, db_session):
     assert total == 4
 
 
+
+def _gstin(pan: str) -> str:
+    from portal.identifiers import gstin_check_char
+
+    return f"27{pan}1Z" + gstin_check_char(f"27{pan}1Z")
+
+
+def test_a_repeated_invoice_is_known_by_its_debtor_and_number_not_by_its_number(client, creditor,
+                                                                               db_session):
+    """The duplicate lookup reads the organisation's invoices of the file's debtors (by GSTIN, or by
+    number for debtors known by name alone), not every invoice anywhere with the file's numbers: the
+    same invoices come out as duplicates as before, and the same number under another debtor, or
+    in another organisation, is no duplicate."""
+    from portal.cases import today_ist
+    from portal.imports.planner import plan_import
+
+    confirm(client, upload(client, csv_bytes(GOOD)))
+    other = _gstin("AABCF0001A")
+    rows = [
+        GOOD[0],  # Shree (by GSTIN) A-1: a duplicate
+        ["  LOTUS   fashion ", "", "", "lotus@fashion.example", "", "", "L-1", "2026-02-01", "", "", "2026-03-01", "25000", "0",
+         "", "", ""],  # Lotus (by name, written otherwise) L-1: a duplicate
+        ["Another Buyer", other, "", "b@buyer.example", "", "", "A-1", "2026-01-10", "", "30", "", "5000",
+         "0", "", "", ""],  # A-1 again, another debtor with a GSTIN: new
+        ["Named Only Co", "", "", "n@named.example", "", "", "L-1", "2026-01-10", "", "30", "", "5000",
+         "0", "", "", ""],  # L-1 again, another debtor known by name: new
+    ]
+    preview = upload(client, csv_bytes(rows))
+    assert "2 invoices were already imported" in preview.get_data(as_text=True)
+    lines = [(n + 2, dict(zip(COLUMNS, row, strict=False))) for n, row in enumerate(rows)]
+    plan = plan_import(creditor.organization, lines, today_ist())
+    assert plan.duplicates == [(2, "A-1"), (3, "L-1")]
+    assert sorted(c.facts.debtor.legal_name for c in plan.cases) == ["Another Buyer", "Named Only Co"]
+    # Another creditor's file with the same debtors and numbers: nothing of it is a duplicate there.
+    elsewhere = CreditorFactory(organization__udyam_number=None)
+    plan = plan_import(elsewhere.organization, lines, today_ist())
+    assert plan.duplicates == [] and len(plan.cases) == 4
+    confirm(client, preview)
+    numbers = db_session.scalars(select(Invoice.number).join(Case)
+                                 .where(Case.creditor_org_id == creditor.org_id)).all()
+    assert sorted(numbers) == ["A-1", "A-1", "A-2", "L-1", "L-1"]
+
 def test_xlsx_import(client, creditor, db_session):
     wb = Workbook()
     ws = wb.active
