@@ -12,6 +12,7 @@ from pathlib import Path
 
 import segno
 from flask import current_app, render_template
+from markupsafe import Markup
 
 from notices import cheque
 from notices.drafting.wording import WORDING, note_in, service_modes
@@ -147,10 +148,14 @@ def _mode_line(notice: Notice, case: Case) -> str:
 
 
 def render_notice_html(notice: Notice, case: Case, issued_on: date) -> Rendered:
-    """The full notice document (HTML for WeasyPrint) and the body's plain text for review diffs."""
+    """The full notice document (HTML for WeasyPrint) and the body's plain text for review diffs.
+    The body is rendered once and placed in the document as it stands (it was rendered twice: included
+    in the document, then again for its text)."""
     ctx = context(notice, case, issued_on)
-    html = render_template("pdf/notice.html", **ctx)
-    text = html_to_text(render_template(ctx["body_template"], **ctx))
+    body = render_template(ctx["body_template"], **ctx)
+    # Markup: the body is the autoescaped render of the project's template, placed as the include was.
+    html = render_template("pdf/notice.html", body=Markup(body), **ctx)  # noqa: S704
+    text = html_to_text(body)
     return Rendered(html=html, text=text, sha256=hashlib.sha256(html.encode()).hexdigest())
 
 
