@@ -10,11 +10,11 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
-import segno
 from flask import current_app, render_template
 from markupsafe import Markup
 
 from notices import cheque
+from notices.drafting.verification_qr import qr_data_uri
 from notices.drafting.wording import WORDING, note_in, service_modes
 from notices.models import Notice, NoticeKind
 from portal.cases import OBJECTION_WINDOW_DAYS, Case, ClaimType, ContactKind, case_limitation, compute_case
@@ -55,19 +55,6 @@ def check_can_draft(case: Case, kind: NoticeKind, today: date, *,
     if barred:
         raise DomainError("Time-barred invoices need a recorded justification before they can go "
                           "into a notice: " + ", ".join(barred) + ".")
-
-
-# The data mask every verification QR takes. Choosing the best of the eight per code (ISO/IEC 18004
-# 7.8.3) cost segno ~3 ms of a ~3.5 ms code; any mask reads the same, and over verification URLs
-# mask 3 scores on average 4% (at worst 20%) above the best one's penalty, the closest of the eight.
-QR_MASK = 3
-
-
-def qr_data_uri(url: str) -> str:
-    """The verification URL as a PNG QR code (error correction M, 8 px a module: ~0.3 KB, sharp at the
-    print size of 26 mm). An SVG path of the same code was ~8.7 KB and cost WeasyPrint ~10% of a
-    notice's render (issue 22)."""
-    return segno.make(url, error="m", boost_error=False, mask=QR_MASK).png_data_uri(scale=8, border=1)
 
 
 def verify_url(notice: Notice) -> str:
