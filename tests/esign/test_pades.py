@@ -1,10 +1,15 @@
 """PAdES signing with a DSC: validates with pyHanko and poppler's pdfsig, says DEMONSTRATION on a
 self-signed demo certificate, and refuses bad key material or a broken PDF."""
+import asyncio
+import hashlib
 import io
 import subprocess
+from datetime import UTC, datetime
 
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import signers
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
@@ -80,3 +85,21 @@ def test_wrong_passphrase_and_damaged_inputs_are_refused(pkcs12, notice_pdf):
 
 def test_key_is_loaded_once(pkcs12):
     assert load_signer(pkcs12, PASS)[0] is load_signer(pkcs12, PASS)[0]
+
+
+@pytest.mark.parametrize("use_pades, is_pdf_sig", [(True, True), (False, True), (True, False), (False, False)])
+def test_kept_signing_certificate_gives_pyhankos_bytes(pkcs12, use_pades, is_pdf_sig):
+    """The signer that keeps its signing-certificate attribute signs byte for byte as pyHanko's own
+    SimpleSigner (RSA PKCS#1 v1.5 is deterministic), whatever attributes pyHanko chose around it."""
+    kept, _demo = load_signer(pkcs12, PASS)
+    plain = signers.SimpleSigner(signing_cert=kept.signing_cert, signing_key=kept.signing_key,
+                                 cert_registry=kept.cert_registry)
+    settings = PdfCMSSignedAttributes(signing_time=datetime(2026, 12, 7, 10, 0, tzinfo=UTC))
+    digest = hashlib.sha256(b"the notice").digest()
+
+    def cms_der(signer):
+        return asyncio.run(signer.async_sign(digest, "sha256", use_pades=use_pades, is_pdf_sig=is_pdf_sig,
+                                             signed_attr_settings=settings)).dump()
+
+    for _ in range(2):  # the kept attribute is handed out again, unchanged
+        assert cms_der(kept) == cms_der(plain)
