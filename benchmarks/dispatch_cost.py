@@ -10,7 +10,7 @@ worker uses (the outbox claim and finish around each run), until none is left; t
 queue for the dispatch queue are run too (a burst that leaves work behind). Tasks for other
 queues (certificates) are published to a private redis-server and left there. Printed: statements
 and CPU ms per dispatch, the e-mails received, and with --profile the functions that took the most
-CPU (cumulative, top K). The ledger is verified at the end.
+CPU (process time, cumulative and own, top K). The ledger is verified at the end.
 
 Needs PostgreSQL and redis-server (see benchmarks/serving_stack.py).
 """
@@ -72,9 +72,15 @@ def main() -> int:
 
             serve_all(1)
             app.config["OUTBOX_REPUBLISH_SECONDS"] = 300.0
-            profiler = cProfile.Profile() if args.profile else None
+            # The production lease and mail timeout: with the pipeline benchmarks' short lease a burst
+            # on a loaded machine stops sending early, and the figures would be per claim, not per send.
+            app.config.update(DISPATCH_LEASE_SECONDS=300, MAIL_TIMEOUT=30)
+            # CPU time of this thread (not the sink's), not wall time: on a shared machine the wall clock
+            # mostly measures the others.
+            profiler = cProfile.Profile(time.thread_time) if args.profile else None
             ran, rounds = 0, 0
             cpu_before, wall_before = time.process_time(), time.monotonic()
+            own_before = time.thread_time()
             kinds: Counter = Counter()
 
             def note(_conn, _cursor, statement, *_rest):
@@ -91,6 +97,7 @@ def main() -> int:
                 if profiler:
                     profiler.disable()
             cpu = time.process_time() - cpu_before
+            own = time.thread_time() - own_before
             wall = time.monotonic() - wall_before
             received = len(run.smtp.behaviour.received)
             report = audit.verify()
@@ -99,7 +106,8 @@ def main() -> int:
                   f"round(s), {received} e-mails received")
             print(f"statements per dispatch: {sql.n / args.n:.1f}  (total {sql.n})")
             print(f"worker CPU per dispatch: {1000 * cpu / args.n:.1f} ms  "
-                  f"(wall {1000 * wall / args.n:.1f} ms)")
+                  f"(wall {1000 * wall / args.n:.1f} ms; the worker's own thread "
+                  f"{1000 * own / args.n:.1f} ms, the rest is the SMTP sink's thread receiving the mail)")
             print(f"ledger: {'ok' if report.ok else 'BROKEN: ' + '; '.join(report.problems)}")
             for kind, count in kinds.most_common():
                 print(f"{count / args.n:6.2f}  {kind}")

@@ -19,7 +19,7 @@ from notices.serving.dispatch_runner import contacts_today as notice_contacts_to
 from notices.serving.documents import DocumentKind, ServedDocument, addressed_language, debtor_language
 from notices.serving.documents import create as create_served_document
 from notices.serving.documents import of_source as served_document_of
-from notices.serving.hooks import issue_debtor_link
+from notices.serving.hooks import issue_debtor_link, issue_debtor_links
 from notices.serving.models import (
     ChannelKind,
     DeliveryEvent,
@@ -58,7 +58,8 @@ __all__ = ["CEREMONY_ENDED", "CeremonyStatus", "CertificateForm", "ChannelKind",
            "approve_notice", "check_can_draft", "contact_policy", "contacts_today", "create_served_document",
            "debtor_language", "delivery_events_page", "dispatches_for",
            "dispatches_page", "enabled_providers", "finish_settlement_ceremony",
-           "grant_mandate", "init_notices", "issue_debtor_link", "ist_day_bounds", "latest",
+           "grant_mandate", "init_notices", "issue_debtor_link", "issue_debtor_links", "ist_day_bounds",
+           "latest",
            "latest_for_settlement", "new_verification_code", "next_contact_time", "note_in",
            "notice_contacts_today", "notices_with_delivery_event", "other_contacts", "provider_for",
            "public_record", "receipt_for_notice",

@@ -37,6 +37,11 @@ _signals = Namespace()
 # transaction and write side effects to the outbox (portal/outbox.py); an exception in a listener aborts the
 # writer's transaction, so listeners must refuse nothing the writer has already done.
 recorded = _signals.signal("audit-recorded")
+# Sent once per append, after `recorded` has been sent for each of its events, with the (event, case)
+# pairs in order: `recorded_many.send(pairs, actor=actor)`. For listeners that do the same work for
+# many events at once (notifications, webhooks: one read for a batch's cases, not one per event);
+# the same rules as `recorded`.
+recorded_many = _signals.signal("audit-recorded-many")
 
 GENESIS = "0" * 64
 GLOBAL_CHAIN = "global"
@@ -289,6 +294,9 @@ def record_many(entries: list[tuple[str, Any | None, dict | None]], *, actor: An
     if recorded.receivers:
         for (_, case, _), ev in zip(entries, events, strict=True):
             recorded.send(ev, case=case, actor=actor)
+    if recorded_many.receivers:
+        pairs = [(ev, case) for (_, case, _), ev in zip(entries, events, strict=True)]
+        recorded_many.send(pairs, actor=actor)
     return events
 
 

@@ -59,22 +59,34 @@ def enqueue(task: Any, *args: Any, eta: datetime | None = None, key: str | None 
     """Write `task(*args, **kwargs)` into the outbox in the current transaction (flushes). `task` is
     a Celery task or its name. With a `key`, a second enqueue under it in the same transaction is
     dropped (one proof refresh for many events) and returns None."""
+    return _write(task, [(args, kwargs, key)], eta)[0]
+
+
+def _write(task: Any, calls: list[tuple[tuple, dict, str | None]], eta: datetime | None) -> list:
+    """The rows of `calls` ((args, kwargs, key) each), written with one flush; None for a call whose
+    key this transaction has used already."""
     session = db.session()
-    if key is not None:
-        keys = session.info.setdefault(_KEYS, set())
-        if key in keys:
-            return None
-        keys.add(key)
+    keys = session.info.setdefault(_KEYS, set())
     name = task if isinstance(task, str) else task.name
-    row = OutboxMessage(task=name, arguments=json.dumps([list(args), kwargs]), eta=eta, key=key)
-    session.add(row)
+    rows: list[OutboxMessage | None] = []
+    for args, kwargs, key in calls:
+        if key is not None:
+            if key in keys:
+                rows.append(None)
+                continue
+            keys.add(key)
+        row = OutboxMessage(task=name, arguments=json.dumps([list(args), kwargs]), eta=eta, key=key)
+        session.add(row)
+        rows.append(row)
+    if not any(rows):
+        return rows
     session.flush()
     new = session.info.get(_NEW)
     if new is None:
         new = session.info[_NEW] = []
         after_commit(lambda: publish_now(new))
-    new.append(row.id)
-    return row
+    new.extend(row.id for row in rows if row is not None)
+    return rows
 
 
 def enqueue_coalesced(task: Any, *args: Any, key: str, delay: float) -> OutboxMessage | None:
@@ -85,12 +97,21 @@ def enqueue_coalesced(task: Any, *args: Any, key: str, delay: float) -> OutboxMe
     For idempotent work that reads the committed state when it runs (a certificate rebuilt from
     the timeline). A cause committed just after the waiting row's run began is left to the next
     cause or to that work's own sweep."""
-    waiting = db.session.scalar(select(OutboxMessage.id).where(
-        OutboxMessage.key == key, OutboxMessage.done_at.is_(None), OutboxMessage.started_at.is_(None),
-        OutboxMessage.runs < current_app.config["OUTBOX_MAX_RUNS"]).limit(1))
-    if waiting is not None:
-        return None
-    return enqueue(task, *args, key=key, eta=utcnow() + timedelta(seconds=delay) if delay > 0 else None)
+    return enqueue_coalesced_many(task, [(args, key)], delay=delay)[0]
+
+
+def enqueue_coalesced_many(task: Any, calls: list[tuple[tuple, str]], *, delay: float) -> list:
+    """`enqueue_coalesced` for many (args, key) pairs: the waiting rows read in one statement and
+    the new rows written with one flush. Returns the row written for each pair, or None."""
+    used = db.session().info.get(_KEYS, set())  # written by this transaction: waiting already
+    asked = sorted({key for _, key in calls if key not in used})
+    waiting = set(db.session.scalars(select(OutboxMessage.key).where(
+        OutboxMessage.key.in_(asked), OutboxMessage.done_at.is_(None), OutboxMessage.started_at.is_(None),
+        OutboxMessage.runs < current_app.config["OUTBOX_MAX_RUNS"]))) if asked else set()
+    todo = [(args, key) for args, key in calls if key not in waiting]
+    eta = utcnow() + timedelta(seconds=delay) if delay > 0 else None
+    written = iter(_write(task, [(args, {}, key) for args, key in todo], eta))
+    return [None if key in waiting else next(written) for _, key in calls]
 
 
 def publish_now(ids: list[int]) -> int:

@@ -37,8 +37,9 @@ from notices.models import Notice
 from notices.serving import dispatch_runner as runner
 from notices.serving.channels import Delivery, channel_for
 from notices.serving.contact_rules import ContactPolicy, ist_day_bounds, next_contact_time
-from notices.serving.delivery import build_delivery
+from notices.serving.delivery import build_delivery, link_wanted
 from notices.serving.documents import ServedDocument
+from notices.serving.hooks import issue_debtor_links
 from notices.serving.models import ChannelKind, Dispatch, ServiceTerms
 from notices.serving.states import DISPATCH, UNSENT, DispatchStatus
 from portal import audit, lifecycle, outbox
@@ -186,6 +187,7 @@ def _claim(first_id: int | None, limit: int, stop_claiming: float) -> Burst:
     parties = {d.served.case.debtor_party_id for d in dispatches if d.status in UNSENT}
     counts = contacts_today(parties, now) if parties else Counter()
     until = burst.until = now + timedelta(seconds=cfg["DISPATCH_LEASE_SECONDS"])
+    claimed: list[Dispatch] = []
     with audit.batched():
         for dispatch in dispatches:
             if dispatch.status not in DISPATCH.sources("claim"):  # sent, failed or cancelled
@@ -195,10 +197,14 @@ def _claim(first_id: int | None, limit: int, stop_claiming: float) -> Burst:
             elif (dispatch.channel != ChannelKind.EMAIL
                   or dispatch.attempts >= cfg["DISPATCH_MAX_ATTEMPTS"]
                   or (dispatch.status == DispatchStatus.SENDING and dispatch.claimed_until > now)
-                  or (burst.claimed and time.monotonic() >= stop_claiming)):
+                  or (claimed and time.monotonic() >= stop_claiming)):
                 continue  # its own task decides (another channel, the attempt limit, a live claim)
-            else:
-                _claim_one(burst, dispatch, now, until, counts)
+            elif _claim_one(burst, dispatch, now, until, counts):
+                claimed.append(dispatch)
+    # Their personal links, issued together (one read, one write), and what each e-mail carries.
+    tokens = issue_debtor_links([link_wanted(dispatch) for dispatch in claimed]) if claimed else []
+    burst.claimed = [(dispatch.id, build_delivery(dispatch, token))
+                     for dispatch, token in zip(claimed, tokens, strict=True)]
     # Their own tasks, still queued, would find them claimed: they are skipped (the sweep enqueues
     # again any whose claim lapses).
     outbox.taken_over([f"dispatch:{dispatch_id}" for dispatch_id, _ in burst.claimed])
@@ -206,18 +212,19 @@ def _claim(first_id: int | None, limit: int, stop_claiming: float) -> Burst:
     return burst
 
 
-def _claim_one(burst: Burst, dispatch: Dispatch, now: datetime, until: datetime, counts: Counter) -> None:
+def _claim_one(burst: Burst, dispatch: Dispatch, now: datetime, until: datetime, counts: Counter) -> bool:
+    """Claim the dispatch (True), or defer it to the contact window or past the daily cap."""
     case = dispatch.served.case
     wait = next_contact_time(now, ContactPolicy.of(case.creditor), counts[case.debtor_party_id])
     if wait is not None:
         runner.defer(dispatch, wait)  # locked by _lock
         burst.outcomes[dispatch.id] = Outcome("deferred", at=wait)
-        return
+        return False
     lifecycle.fire(DISPATCH, dispatch, "claim", None, lock=False,  # locked by _lock
                    changes={"claimed_until": until, "attempts": dispatch.attempts + 1},
                    payload={"attempt": dispatch.attempts + 1, "claimed_until": until.isoformat()})
     counts[case.debtor_party_id] += 1
-    burst.claimed.append((dispatch.id, build_delivery(dispatch)))
+    return True
 
 
 # --- 3. the settling ------------------------------------------------------------------------------
@@ -241,17 +248,22 @@ def _settle_many(ids: list[int]) -> dict[int, Outcome]:
     dispatches = _lock(pairs, kept, skip_locked=False)
     case_ids = sorted({d.notice.case_id for d in dispatches if d.notice_id is not None})
     if case_ids:  # the cases whose notice this serves, locked in one statement (lifecycle.fire's lock)
+        # Re-read, they lose the parties loaded with them: loaded again here for the ledger's
+        # listeners (the notifications name both parties), not once per case.
         kept.extend(db.session.scalars(select(Case).where(Case.id.in_(case_ids)).order_by(Case.id)
                                        .with_for_update(key_share=True)
+                                       .options(selectinload(Case.creditor), selectinload(Case.debtor))
                                        .execution_options(populate_existing=True)))
     outcomes = {}
+    sent = []
+    for dispatch in dispatches:
+        if dispatch.status not in DISPATCH.sources("sent") or dispatch.accepted_at is None:
+            outcomes[dispatch.id] = Outcome("done", detail=dispatch.status.value)
+            continue
+        sent.append(dispatch)
+        outcomes[dispatch.id] = Outcome("sent", detail=dispatch.provider_message_id or "")
     with audit.batched():
-        for dispatch in dispatches:
-            if dispatch.status not in DISPATCH.sources("sent") or dispatch.accepted_at is None:
-                outcomes[dispatch.id] = Outcome("done", detail=dispatch.status.value)
-                continue
-            runner.mark_sent(dispatch, case_locked=True)
-            outcomes[dispatch.id] = Outcome("sent", detail=dispatch.provider_message_id or "")
+        runner.mark_sent_many(sent)
     commit()
     return outcomes
 

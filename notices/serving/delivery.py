@@ -28,17 +28,19 @@ def bounce_address(dispatch: Dispatch) -> str:
     return f"bounces+{dispatch.bounce_token}@{current_app.config['MAIL_BOUNCE_DOMAIN']}"
 
 
-def build_delivery(dispatch: Dispatch):
-    """The plain values a channel needs; issues this attempt's personal link (flushes)."""
+def build_delivery(dispatch: Dispatch, token: str | None = None):
+    """The plain values a channel needs; issues this attempt's personal link (flushes), unless the
+    caller has (`token`: `link_wanted` for `issue_debtor_links`)."""
     from notices.serving.channels import Delivery
 
     if dispatch.document_id is not None:
-        return _document_delivery(dispatch)
+        return _document_delivery(dispatch, token)
     notice, case = dispatch.notice, dispatch.notice.case
     invocation = notice.kind == NoticeKind.ARBITRATION_INVOCATION  # a request to refer, not a demand
     document = "invocation" if invocation else "notice"
     pdf_names = {"invocation": "request-for-arbitration", "notice": "legal-notice"}
-    _link, token = issue_debtor_link(case.id, notice.id, dispatch.id)
+    if token is None:
+        _link, token = issue_debtor_link(case.id, notice.id, dispatch.id)
     terms = db.session.get(ServiceTerms, notice.id)
     # The period runs from receipt (IT Act s.13(2), receipt.py): a date once receipt is proven (a
     # reminder), until then the day counted from the debtor's own receipt (the notice itself).
@@ -63,13 +65,19 @@ def build_delivery(dispatch: Dispatch):
         document=document, language=notice.language.value)
 
 
-def _document_delivery(dispatch: Dispatch):
+def link_wanted(dispatch: Dispatch) -> tuple[int, int | None, int, int | None]:
+    """What `issue_debtor_links` takes for this dispatch's personal link."""
+    return dispatch.served.case_id, dispatch.notice_id, dispatch.id, dispatch.document_id
+
+
+def _document_delivery(dispatch: Dispatch, token: str | None):
     """A served document goes with its own words and attachment name, in its maker's name (the
     tribunal's for an award), never as a party's notice asking for payment."""
     from notices.serving.channels import Delivery
 
     document, case = dispatch.document, dispatch.document.case
-    _link, token = issue_debtor_link(case.id, None, dispatch.id, document_id=document.id)
+    if token is None:
+        _link, token = issue_debtor_link(case.id, None, dispatch.id, document_id=document.id)
     return Delivery(
         dispatch_id=dispatch.id, purpose=dispatch.purpose.value, idempotency_key=dispatch.idempotency_key,
         address=dispatch.address, reference=case.reference, creditor=case.creditor.legal_name,

@@ -225,6 +225,21 @@ def mark_sent(dispatch: Dispatch, *, case_locked: bool = False) -> None:
     """SENT from the recorded acceptance, the notice served and `dispatched` on its timeline, in the
     caller's transaction; the dispatch is locked (`_locked`, or a burst's lock), and with
     `case_locked` its case too."""
+    _sent(dispatch, case_locked=case_locked)
+    h = dispatched(dispatch)
+    timeline.record(h.notice, h.kind, source=h.source, dispatch=dispatch, raw=h.raw,
+                    occurred_at=h.occurred_at, provider_ref=h.provider_ref, detail=h.detail)
+
+
+def mark_sent_many(dispatches: list[Dispatch]) -> None:
+    """`mark_sent` for a burst's dispatches, each locked with its case: their `dispatched` events
+    recorded together (`timeline.record_many`)."""
+    for dispatch in dispatches:
+        _sent(dispatch, case_locked=True)
+    timeline.record_many([dispatched(dispatch) for dispatch in dispatches])
+
+
+def _sent(dispatch: Dispatch, *, case_locked: bool) -> None:
     at = dispatch.accepted_at
     notice, case = dispatch.served, dispatch.served.case
     lifecycle.fire(DISPATCH, dispatch, "sent", None, lock=False,  # locked by the caller
@@ -238,9 +253,14 @@ def mark_sent(dispatch: Dispatch, *, case_locked: bool = False) -> None:
     if dispatch.notice_id is not None and case.status == CaseStatus.NOTICE_SIGNED:
         fire(case, "serve_notice", None, payload={"notice_id": notice.id, "dispatch_id": dispatch.id},
              lock=not case_locked)
-    timeline.record(notice, EventKind.DISPATCHED, source=dispatch.provider, dispatch=dispatch,
-                    raw=dispatch.accepted_reply or b"", occurred_at=at,
-                    provider_ref=dispatch.provider_message_id, detail=dispatch.accepted_detail or "")
+
+
+def dispatched(dispatch: Dispatch) -> timeline.Happening:
+    """The `dispatched` event of an accepted dispatch: the provider's acceptance, at its time."""
+    return timeline.Happening(dispatch.served, EventKind.DISPATCHED, source=dispatch.provider,
+                              raw=dispatch.accepted_reply or b"", dispatch=dispatch,
+                              occurred_at=dispatch.accepted_at, provider_ref=dispatch.provider_message_id,
+                              detail=dispatch.accepted_detail or "")
 
 
 def _finished_meanwhile(dispatch: Dispatch | None, action: str) -> Outcome | None:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 
 from notices.serving import receipt
 from notices.serving.models import DeliveryEvent, Dispatch, EventKind
-from notices.serving.subject import Served, key, owner, payload, same
+from notices.serving.subject import Served, is_document, key, owner, payload, same
 from portal import audit, outbox
 from portal.extensions import db
 from portal.paging import Page, PageArgs, keyset_page
@@ -76,11 +76,8 @@ def record(notice: Served, kind: EventKind, *, source: str, raw: bytes, dispatch
     dispatch_id = dispatch.id if dispatch is not None else None
     if _seen(notice, kind, dispatch_id, sha, source, identity):
         return None
-    event = DeliveryEvent(**owner(notice), dispatch_id=dispatch_id, kind=kind,
-                          occurred_at=occurred_at or utcnow(), time_known=time_known, source=source,
-                          provider_ref=provider_ref,
-                          detail=detail[:2000], payload_sha256=sha,
-                          raw=raw if len(raw) <= RAW_LIMIT else None)
+    event = _event(notice, kind, dispatch_id, sha, source=source, raw=raw, occurred_at=occurred_at,
+                   provider_ref=provider_ref, detail=detail, time_known=time_known)
     if identity is not None:
         event.provider_message_id, event.provider_status = identity.message_id, identity.status
         event.provider_event_id = identity.event_id
@@ -91,15 +88,90 @@ def record(notice: Served, kind: EventKind, *, source: str, raw: bytes, dispatch
             db.session.flush()
     except IntegrityError:
         return None
-    audit.record(f"delivery.{kind.value}", actor=actor, case=notice.case, payload={
-        **payload(notice), "dispatch_id": dispatch_id,
-        "channel": dispatch.channel.value if dispatch is not None else None,
-        "event_id": event.id, "source": source, "provider_ref": provider_ref,
-        "occurred_at": event.occurred_at.isoformat(), "payload_sha256": sha})
-    receipt.settle(notice, kind)  # a clock that runs from receipt starts here (IT Act s.13(2))
+    _recorded(notice, event, dispatch, actor)
     if kind not in BOOKKEEPING:
         refresh_proof_after_commit(notice)  # one refresh per notice or document per transaction
     return event
+
+
+@dataclass(frozen=True)
+class Happening:
+    """One of Sulah's own events for `record_many` (no provider report, no actor): what `record`
+    takes, as values."""
+
+    notice: Served
+    kind: EventKind
+    source: str
+    raw: bytes
+    dispatch: Dispatch | None = None
+    occurred_at: datetime | None = None
+    provider_ref: str | None = None
+    detail: str = ""
+
+
+def record_many(happenings: list[Happening]) -> list[DeliveryEvent | None]:
+    """`record` for many events (a burst's hand-overs): the replays found in one statement, the
+    events inserted in one, their proofs refreshed with one read of the outbox. Returns each event,
+    or None for a replay. Without `record`'s savepoint: the caller holds the dispatches locked, so
+    no one else records the same event meanwhile; if someone did, the unique constraint fails the
+    caller's transaction rather than skipping the event."""
+    if not happenings:
+        return []
+    shas = [hashlib.sha256(h.raw).hexdigest() for h in happenings]
+    # Read by the unique index (dispatch, kind, payload hash); an event of no dispatch by its subject's.
+    dispatch_ids = sorted({h.dispatch.id for h in happenings if h.dispatch is not None})
+    notice_ids = sorted({h.notice.id for h in happenings if h.dispatch is None and not is_document(h.notice)})
+    document_ids = sorted({h.notice.id for h in happenings if h.dispatch is None and is_document(h.notice)})
+    whose = [column.in_(ids) for column, ids in ((DeliveryEvent.dispatch_id, dispatch_ids),
+                                                 (DeliveryEvent.notice_id, notice_ids),
+                                                 (DeliveryEvent.document_id, document_ids)) if ids]
+    stored = {tuple(row) for row in db.session.execute(
+        select(DeliveryEvent.notice_id, DeliveryEvent.document_id, DeliveryEvent.dispatch_id,
+               DeliveryEvent.kind, DeliveryEvent.payload_sha256)
+        .where(or_(*whose), DeliveryEvent.kind.in_(sorted({h.kind for h in happenings})),
+               DeliveryEvent.payload_sha256.in_(sorted(set(shas)))))}
+    made: list[DeliveryEvent | None] = []
+    for h, sha in zip(happenings, shas, strict=True):
+        dispatch_id = h.dispatch.id if h.dispatch is not None else None
+        of = owner(h.notice)
+        same_as = (of.get("notice_id"), of.get("document_id"), dispatch_id, h.kind, sha)
+        if same_as in stored:
+            made.append(None)
+            continue
+        stored.add(same_as)
+        event = _event(h.notice, h.kind, dispatch_id, sha, source=h.source, raw=h.raw,
+                       occurred_at=h.occurred_at, provider_ref=h.provider_ref, detail=h.detail)
+        db.session.add(event)
+        made.append(event)
+    db.session.flush()
+    proofs = []
+    for h, event in zip(happenings, made, strict=True):
+        if event is not None:
+            _recorded(h.notice, event, h.dispatch, None)
+            if h.kind not in BOOKKEEPING:
+                proofs.append(h.notice)
+    refresh_proofs_after_commit(proofs)
+    return made
+
+
+def _event(notice: Served, kind: EventKind, dispatch_id: int | None, sha: str, *, source: str, raw: bytes,
+           occurred_at: datetime | None, provider_ref: str | None, detail: str,
+           time_known: bool = True) -> DeliveryEvent:
+    return DeliveryEvent(**owner(notice), dispatch_id=dispatch_id, kind=kind,
+                         occurred_at=occurred_at or utcnow(), time_known=time_known, source=source,
+                         provider_ref=provider_ref,
+                         detail=detail[:2000], payload_sha256=sha,
+                         raw=raw if len(raw) <= RAW_LIMIT else None)
+
+
+def _recorded(notice: Served, event: DeliveryEvent, dispatch: Dispatch | None, actor) -> None:
+    """What follows a stored event: its ledger entry, and the period that runs from receipt."""
+    audit.record(f"delivery.{event.kind.value}", actor=actor, case=notice.case, payload={
+        **payload(notice), "dispatch_id": event.dispatch_id,
+        "channel": dispatch.channel.value if dispatch is not None else None,
+        "event_id": event.id, "source": event.source, "provider_ref": event.provider_ref,
+        "occurred_at": event.occurred_at.isoformat(), "payload_sha256": event.payload_sha256})
+    receipt.settle(notice, event.kind)  # a clock that runs from receipt starts here (IT Act s.13(2))
 
 
 def events_for(notice: Served) -> list[DeliveryEvent]:
@@ -149,9 +221,16 @@ def refresh_proof_after_commit(served: Served | int) -> None:
     (hand-over, the server's acceptance, a bounce or a read receipt seconds later, from any
     transaction) make one render PROOF_DEBOUNCE_SECONDS after the first, not one render each
     (issue 22: re-rendering the certificate on every event took 88% of a dispatch worker's time)."""
-    if isinstance(served, int):
-        argument = served
-    else:
-        argument = key(served) if key(served).startswith("d") else served.id
-    outbox.enqueue_coalesced("notices.refresh_delivery_proof", argument, key=f"proof:{argument}",
-                             delay=current_app.config["PROOF_DEBOUNCE_SECONDS"])
+    refresh_proofs_after_commit([served])
+
+
+def refresh_proofs_after_commit(served: list[Served | int]) -> None:
+    """`refresh_proof_after_commit` for each of them, with one read of the outbox for all."""
+    arguments = []
+    for one in served:
+        argument = one if isinstance(one, int) else (key(one) if key(one).startswith("d") else one.id)
+        if argument not in arguments:
+            arguments.append(argument)
+    outbox.enqueue_coalesced_many("notices.refresh_delivery_proof",
+                                  [((argument,), f"proof:{argument}") for argument in arguments],
+                                  delay=current_app.config["PROOF_DEBOUNCE_SECONDS"])

@@ -3,15 +3,18 @@ optionally DKIM-signed, with the receiving server's reply kept as proof of dispa
 from __future__ import annotations
 
 import os
+import re
 import smtplib
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from email.generator import BytesGenerator
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import make_msgid
+from io import BytesIO
 from pathlib import Path
 
 from flask import current_app
@@ -192,6 +195,27 @@ class SmtpPermanent(Exception):
     """Never retry this message to this address: a 5xx reply (unknown user, refused)."""
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")  # what the generator splits a body's lines on
+
+
+class _WireGenerator(BytesGenerator):
+    """The standard generator, writing each body in one piece instead of two writes a line (a
+    notice's PDF is some 700 lines of base64, and the writes were most of the serialising)."""
+
+    def _write_lines(self, lines: str) -> None:
+        # The base class writes each line, then the line end: the same bytes as this one write.
+        if lines:
+            self.write(_LINE_END.sub(self._NL, lines))
+
+
+def wire_bytes(em: EmailMessage) -> bytes:
+    """The message as sent: the bytes `em.as_bytes(policy=email.policy.SMTP)` gives (CRLF line
+    ends), written faster."""
+    out = BytesIO()
+    _WireGenerator(out, mangle_from_=False, policy=SMTP_POLICY).flatten(em)
+    return out.getvalue()
+
+
 def dkim_sign(data: bytes) -> bytes:
     """Prepend a DKIM-Signature when a selector, domain and key are configured (dkimpy)."""
     cfg = current_app.config
@@ -216,7 +240,7 @@ def _classify(exc: smtplib.SMTPResponseException) -> Exception:
 def deliver(em: EmailMessage, *, envelope_from: str, recipient: str) -> SmtpReceipt:
     """Hand one message for one recipient to the configured server and return its 250 reply."""
     cfg = current_app.config
-    data = dkim_sign(em.as_bytes(policy=SMTP_POLICY))
+    data = dkim_sign(wire_bytes(em))
     server = f"{cfg['MAIL_SERVER']}:{cfg['MAIL_PORT']}"
     for last_try in (False, True):
         reused, at_data = False, False

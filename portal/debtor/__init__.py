@@ -31,10 +31,11 @@ def init_debtor(app: Flask) -> None:
     from portal.debtor import access
 
     load_link_session.provide(access.load_guest)
-    from notices import issue_debtor_link
+    from notices import issue_debtor_link, issue_debtor_links
     from portal.debtor import links
 
     issue_debtor_link.provide(links.issue)
+    issue_debtor_links.provide(links.issue_for_dispatches)
     from arbitration import link_destinations
 
     link_destinations.provide(access.destinations_for_link)

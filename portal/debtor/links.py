@@ -53,6 +53,24 @@ def issue(case_id: int, notice_id: int | None, dispatch_id: int | None, *,
     return link, token
 
 
+def issue_for_dispatches(wanted: list[tuple[int, int | None, int, int | None]]) -> list[str]:
+    """`issue` for many dispatches at once ((case_id, notice_id, dispatch_id, document_id) each): the
+    token of each, its link made if it has none yet, with one read and one write for all of them."""
+    tokens = [_dispatch_token(dispatch_id) for _, _, dispatch_id, _ in wanted]
+    hashes = [token_hash(token) for token in tokens]
+    stored = set(db.session.scalars(select(DebtorLink.token_sha256).where(
+        DebtorLink.token_sha256.in_(sorted(set(hashes))))))
+    expires = utcnow() + timedelta(days=current_app.config["DEBTOR_LINK_DAYS"])
+    for (case_id, notice_id, dispatch_id, document_id), sha in zip(wanted, hashes, strict=True):
+        if sha in stored:
+            continue
+        stored.add(sha)
+        db.session.add(DebtorLink(token_sha256=sha, case_id=case_id, notice_id=notice_id,
+                                  document_id=document_id, dispatch_id=dispatch_id, expires_at=expires))
+    db.session.flush()
+    return tokens
+
+
 def resolve(token: str) -> DebtorLink | None:
     """The live link for this token, or None when unknown, expired or revoked."""
     if not token or len(token) > 64:

@@ -16,7 +16,7 @@ def init_notifications(app: Flask) -> None:
     from portal.notifications.views import bp
     from portal.types import utcnow
 
-    audit.recorded.connect(opening.on_recorded, weak=False)
+    audit.recorded_many.connect(opening.on_recorded_many, weak=False)
     app.register_blueprint(bp)
 
     @app.context_processor

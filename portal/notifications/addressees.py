@@ -18,30 +18,37 @@ def _active(users) -> list[User]:
     return list(seen.values())
 
 
-def users_for(audience: Audience, case: Case, facts: Facts) -> list[User]:
-    """The people with accounts an audience names on this case (DEBTOR: see debtor_party_id)."""
+def users_for(audience: Audience, case: Case, facts: Facts, known: dict | None = None) -> list[User]:
+    """The people with accounts an audience names on this case (DEBTOR: see debtor_party_id).
+    `known` keeps the lists read here (an organisation's administrators, the platform's) for the
+    caller's next cases: a batch of events, in which no one's account changes."""
+    known = {} if known is None else known
     match audience:
         case Audience.CREDITOR:
             # The case's filer and the organisation's administrators: whoever runs the claim.
             filer = db.session.get(User, case.created_by_id)
-            admins = db.session.scalars(select(User).where(
-                User.org_id == case.creditor_org_id, User.role == Role.CREDITOR, User.is_org_admin.is_(True),
-                User.active.is_(True)).order_by(User.id))
-            return [u for u in _active([filer, *admins]) if u.role == Role.CREDITOR]
+            org = ("org admins", case.creditor_org_id)
+            if org not in known:
+                known[org] = list(db.session.scalars(select(User).where(
+                    User.org_id == case.creditor_org_id, User.role == Role.CREDITOR,
+                    User.is_org_admin.is_(True), User.active.is_(True)).order_by(User.id)))
+            return [u for u in _active([filer, *known[org]]) if u.role == Role.CREDITOR]
         case Audience.STAFF:
             staff = db.session.get(User, facts["staff_id"]) if facts.get("staff_id") else None
             if staff is not None and staff.active and staff.role == Role.CREDITOR \
                     and staff.org_id == case.creditor_org_id:
                 return [staff]
-            return users_for(Audience.CREDITOR, case, facts)
+            return users_for(Audience.CREDITOR, case, facts, known)
         case Audience.ADVOCATE:
             return _active([case.advocate])
         case Audience.NEUTRAL:
             neutral_id = facts.get("neutral_id") or case.neutral_id
             return _active([db.session.get(User, neutral_id)]) if neutral_id else []
         case Audience.ADMIN:
-            return list(db.session.scalars(select(User).where(
-                User.role == Role.ADMIN, User.active.is_(True)).order_by(User.id)))
+            if "platform admins" not in known:
+                known["platform admins"] = list(db.session.scalars(select(User).where(
+                    User.role == Role.ADMIN, User.active.is_(True)).order_by(User.id)))
+            return list(known["platform admins"])
     return []
 
 

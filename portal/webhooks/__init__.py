@@ -20,5 +20,5 @@ def init_webhooks(app: Flask) -> None:
     from portal.webhooks import services, tasks  # noqa: F401  (tasks: registers the Celery tasks)
     from portal.webhooks.views import bp
 
-    audit.recorded.connect(services.on_recorded, weak=False)
+    audit.recorded_many.connect(services.on_recorded_many, weak=False)
     app.register_blueprint(bp)

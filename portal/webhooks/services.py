@@ -140,31 +140,57 @@ def replay(actor, delivery: WebhookDelivery) -> WebhookDelivery:
 
 # -- raising events: the listener on the audit ledger ------------------------------------------
 
-def on_recorded(event: audit.AuditEvent, *, case: Any | None = None, actor: Any | None = None) -> None:
-    """blinker receiver for portal.audit.recorded: the webhook events and their deliveries are
-    written in the writer's transaction (so a rolled-back step raises nothing, and a committed one
-    is delivered at least once). A failure here is logged and undone on its own savepoint: the
-    recorded step stands."""
-    if case is None:
-        return
-    types = events.types_for(event.action, _case_actions())
-    if not types:
+def on_recorded_many(recorded: list[tuple[audit.AuditEvent, Any]], *, actor: Any | None = None) -> None:
+    """blinker receiver for portal.audit.recorded_many (the (event, case) pairs of one append): the
+    webhook events and their deliveries are written in the writer's transaction (so a rolled-back
+    step raises nothing, and a committed one is delivered at least once). The organisations' active
+    endpoints are read once for the batch. A failure here is logged and undone on its own savepoint:
+    the recorded step stands."""
+    todo = []
+    for event, case in recorded:
+        types = events.types_for(event.action, _case_actions()) if case is not None else ()
+        if types:
+            todo.append((event, case, types))
+    if not todo:
         return
     try:
         with db.session.begin_nested():
-            raise_events(event, case, types)
+            endpoints = active_endpoints({case.creditor_org_id for _, case, _ in todo})
     except Exception:  # noqa: BLE001 (logged; the recorded step must not fail for a webhook)
-        log.exception("webhooks: could not raise %s for case %s", event.action, getattr(case, "id", None))
+        log.exception("webhooks: could not read the endpoints for %s", todo[0][0].action)
+        return
+    for event, case, types in todo:
+        chosen = endpoints.get(case.creditor_org_id, [])
+        if not any(kind in e.type_set for e in chosen for kind in types):
+            continue  # nothing to write for this event: no savepoint for it
+        try:
+            with db.session.begin_nested():
+                raise_events(event, case, types, chosen)
+        except Exception:  # noqa: BLE001 (logged; the recorded step must not fail for a webhook)
+            log.exception("webhooks: could not raise %s for case %s", event.action, getattr(case, "id", None))
+
+
+def active_endpoints(org_ids: set[int]) -> dict[int, list[WebhookEndpoint]]:
+    """The active endpoints of these organisations, by organisation: one statement."""
+    found: dict[int, list[WebhookEndpoint]] = {}
+    for endpoint in db.session.scalars(select(WebhookEndpoint).where(
+            WebhookEndpoint.org_id.in_(sorted(org_ids)), WebhookEndpoint.status == EndpointStatus.ACTIVE)
+            .order_by(WebhookEndpoint.id)):
+        found.setdefault(endpoint.org_id, []).append(endpoint)
+    return found
 
 
 def _case_actions() -> frozenset[str]:
     return lifecycle.MACHINES["case"].actions
 
 
-def raise_events(event: audit.AuditEvent, case: Any, types: tuple[str, ...]) -> list[WebhookDelivery]:
+def raise_events(event: audit.AuditEvent, case: Any, types: tuple[str, ...],
+                 endpoints: list[WebhookEndpoint] | None = None) -> list[WebhookDelivery]:
+    """The webhook events `event` raises for the case's organisation and a delivery to each of its
+    active `endpoints` (read here when not given) that chose the type."""
     org_id = case.creditor_org_id
-    endpoints = list(db.session.scalars(select(WebhookEndpoint).where(
-        WebhookEndpoint.org_id == org_id, WebhookEndpoint.status == EndpointStatus.ACTIVE)))
+    if endpoints is None:
+        endpoints = active_endpoints({org_id}).get(org_id, [])
     made = []
     for kind in types:
         chosen = [e for e in endpoints if kind in e.type_set]

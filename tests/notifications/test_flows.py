@@ -132,3 +132,41 @@ def test_a_batch_approved_at_once_makes_one_mail_per_person(db_session, outbox):
     body = to_filer[0].get_body(("plain",)).get_content()
     assert w.case.reference in body and second.reference in body
     assert len(items(w.case)) == 3 and len(items(second)) == 3  # filer, org admin, advocate (to sign)
+
+
+def test_in_one_append_a_later_event_closes_what_an_earlier_one_opened(db_session, outbox):
+    """The events of one append are applied together (their case's open items read once), and in
+    order: the second offer supersedes the first's items, whose mail is dropped, as when each event
+    was recorded on its own."""
+    w = world()
+    audit.record_many([("offer.made", w.case, {"offer": 1, "side": "debtor", "parent": None}),
+                       ("offer.made", w.case, {"offer": 2, "side": "debtor", "parent": None})], actor=None)
+    commit()
+    open_ = items(w.case)
+    assert len(open_) == 3 and {i.kind for i in open_} == {"offer_received"}
+    closed = [i for i in items(w.case, open_only=False) if i.resolved_at]
+    assert len(closed) == 3 and {i.resolved_by for i in closed} == {"superseded:offer.made"}
+    to_filer = [m for m in outbox() if m["To"] == w.filer.email]
+    assert len(to_filer) == 1 and "steps on Sulah" not in to_filer[0]["Subject"]  # the first was dropped
+
+
+def test_a_batch_that_fails_is_applied_one_event_at_a_time(db_session, outbox, monkeypatch, caplog):
+    """An event whose items cannot be made does not take the other events' items with it."""
+    real = opening.apply
+
+    def fussy(event, case, actor, batch=None):
+        if event.action == "debtor.dispute":
+            raise RuntimeError("rules broke")
+        return real(event, case, actor, batch)
+
+    monkeypatch.setattr(opening, "apply", fussy)
+    w = world()
+    other = CaseFactory(creditor=w.case.creditor, created_by_id=w.filer.id, advocate_id=w.advocate.id,
+                        _status=CaseStatus.NOTICE_SERVED)
+    audit.record_many([("debtor.dispute", w.case, {"response_id": 1}),
+                       ("debtor.dispute", other, {"response_id": 2}),
+                       ("offer.made", other, {"offer": 1, "side": "debtor", "parent": None})], actor=None)
+    commit()
+    assert items(w.case) == [] and "could not apply debtor.dispute" in caplog.text
+    assert {i.kind for i in items(other)} == {"offer_received"}
+    assert db_session.scalar(select(AuditEvent.action).where(AuditEvent.case_id == w.case.id)) == "debtor.dispute"

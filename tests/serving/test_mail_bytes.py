@@ -1,0 +1,71 @@
+"""A served e-mail is serialised faster than the e-mail library does it (the PDF's base64 in one call,
+each body written in one piece), and its bytes are the library's own: the same message, byte for
+byte, as `add_attachment` and `as_bytes(policy=SMTP)` make it."""
+from __future__ import annotations
+
+import dataclasses
+import os
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from email.policy import SMTP
+
+import pytest
+
+from notices.serving.channels import EmailChannel, attach_pdf, base64_lines
+from portal.adapters.mail import wire_bytes
+from tests.serving.test_served_mail_language import DUE, NOTICE
+
+SIZES = (0, 1, 2, 3, 56, 57, 58, 114, 1000, 38_527)
+NAMES = ("legal-notice-SUL-2026-000042.pdf", "क़ानूनी-नोटिस-SUL-2026-000042.pdf",
+         "legal notice with spaces; and \"quotes\" " + "x" * 90 + ".pdf")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_base64_lines_are_the_librarys(size):
+    import base64
+
+    data = os.urandom(size)
+    assert base64_lines(data) == base64.encodebytes(data).decode("ascii")
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("size", (0, 57, 38_527))
+def test_the_pdf_part_is_the_one_add_attachment_makes(name, size):
+    pdf = os.urandom(size)
+    by_library, ours = EmailMessage(), EmailMessage()
+    for message in (by_library, ours):
+        message["Subject"] = "A notice"
+        message.set_content("The notice is attached.\n")
+    by_library.add_attachment(pdf, maintype="application", subtype="pdf", filename=name)
+    attach_pdf(ours, pdf, name)
+    for message in (by_library, ours):
+        message.set_boundary("====boundary====")
+    assert ours.as_bytes(policy=SMTP) == by_library.as_bytes(policy=SMTP)
+    part = next(message_from_bytes(ours.as_bytes(), policy=policy.default).iter_attachments())
+    assert part.get_content() == pdf and part.get_filename() == name
+
+
+@pytest.mark.parametrize("purpose", ["notice", "reminder", "odr_invite"])
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_the_wire_bytes_are_as_bytes(app, purpose, lang):
+    pdf = os.urandom(38_527)
+    d = dataclasses.replace(NOTICE, purpose=purpose, language=lang, respond_by=DUE[lang], pdf=pdf)
+    with app.test_request_context():
+        message = EmailChannel().build(d)
+    fast = wire_bytes(message)  # chooses the boundaries; the library's run below keeps them
+    assert fast == message.as_bytes(policy=SMTP)
+    assert b"\r\n" in fast and b"\n" not in fast.replace(b"\r\n", b"")
+    parsed = message_from_bytes(fast, policy=policy.default)
+    assert parsed["Message-ID"] == message["Message-ID"] and parsed["Subject"] == message["Subject"]
+    for kind in ("plain", "html"):  # read back from the wire, the text has its CRLF line ends
+        text = parsed.get_body((kind,)).get_content().replace("\r\n", "\n")
+        assert text == message.get_body((kind,)).get_content()
+    attachments = list(parsed.iter_attachments())
+    assert [a.get_content() for a in attachments] == ([pdf] if purpose == "notice" else [])
+
+
+def test_lines_ending_in_cr_or_lf_alone_are_written_as_the_library_writes_them():
+    message = EmailMessage()
+    message.set_content("one\rtwo\nthree\r\nfour", cte="8bit")
+    message.add_alternative("<p>a</p>\n\n<p>b</p>", subtype="html")
+    assert wire_bytes(message) == message.as_bytes(policy=SMTP)
