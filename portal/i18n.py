@@ -12,6 +12,9 @@ from collections.abc import Callable
 
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, force_locale, get_locale, get_translations, gettext, lazy_gettext, ngettext
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from portal.config import PROJECT_ROOT
 
@@ -82,8 +85,45 @@ def localise_errors(form) -> None:
         form.form_errors[:] = [gettext(str(e)) for e in form.form_errors]
 
 
+def _catalogue():
+    """Flask-Babel's translations for the locale in force (the page's, or one forced): the object its
+    get_translations() returns, which reaches it through its context three times (about 20 µs a
+    call); here one get_locale() and a look-up in the catalogues already found, keyed as Flask-Babel
+    keys its own cache (the locale, in this app). A catalogue is read once per process there too."""
+    catalogues = current_app.extensions["sulah_catalogues"]
+    key = str(get_locale())
+    found = catalogues.get(key)
+    if found is None:
+        found = catalogues[key] = get_translations()
+    return found
+
+
+# The templates' `_()`, `gettext()` and `ngettext()`: Jinja's "newstyle" gettext (what Flask-Babel
+# installs: the translation marked safe where the template escapes, then %-formatted with the call's
+# variables), called directly rather than through Jinja's alias and `Context.call` and with the
+# translations found as above. A translation without "%" and without variables is the same text
+# after `% {}`, so the formatting is skipped for it.
+@pass_context
+def _template_gettext(__context: Context, __string: str, **variables):
+    rv = _catalogue().ugettext(__string)
+    if __context.eval_ctx.autoescape:
+        rv = Markup(rv)  # noqa: S704  (the catalogue's text, trusted as Jinja's own gettext trusts it)
+    return rv % variables if variables or "%" in rv else rv
+
+
+@pass_context
+def _template_ngettext(__context: Context, __singular: str, __plural: str, __num: int, **variables):
+    variables.setdefault("num", __num)
+    rv = _catalogue().ungettext(__singular, __plural, __num)
+    if __context.eval_ctx.autoescape:
+        rv = Markup(rv)  # noqa: S704  (the catalogue's text, trusted as Jinja's own gettext trusts it)
+    return rv % variables
+
+
 def init_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     babel.init_app(app, locale_selector=_select)
+    app.extensions["sulah_catalogues"] = {}
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext)
     app.context_processor(lambda: {"lang": language()})

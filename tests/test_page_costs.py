@@ -5,10 +5,13 @@ statements with the same answers."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import sqlalchemy as sa
 
 from portal.cases.listing import Listed
+from portal.cases.models import ClaimType, Payment, PaymentMethod
+from portal.cases.states import CaseStatus
 from portal.extensions import db
 from portal.receivables import book, scoring, sending
 from portal.receivables.case_parts import list_priorities
@@ -119,3 +122,38 @@ def test_the_case_page_reads_a_notices_timeline_with_its_dispatches_at_once(clie
     page = client.get(path).get_data(as_text=True)
     assert page.count('class="technical"') >= 6  # the events are on the page, each with its dispatch
     assert len(statements(client, path)) == one
+
+
+def test_a_case_pages_priority_is_scored_from_its_loaded_rows_as_the_list_scores_it(db_session):
+    """The case page scores its case from the invoices and payments it has loaded (no statement for
+    them): the same lines, facts and score as the case list's, with payments naming an invoice, none,
+    or one outside the case; an invoice old enough for the limitation reckoning; a case that ended."""
+    creditor, _ = creditor_with_reminders()
+    org = creditor.organization
+    assert org.msmed_eligible  # so an MSMED invoice's interest counts in the facts
+    old = TODAY - timedelta(days=3 * 365 - 100)
+    named = debtor_case(creditor, invoice("NM-1", TODAY - timedelta(days=40)),
+                        invoice("NM-2", TODAY - timedelta(days=10)))
+    spread = debtor_case(creditor, invoice("SP-1", old, "50000.00"), invoice("SP-2", TODAY - timedelta(days=70)))
+    spread.claim_type = ClaimType.MSMED_INVOICE
+    paid = debtor_case(creditor, invoice("PD-1", TODAY - timedelta(days=40), "1000.00"))
+    ended = debtor_case(creditor, invoice("EN-1", TODAY - timedelta(days=40)), status=CaseStatus.WITHDRAWN)
+    db.session.add_all([
+        Payment(case=named, invoice_id=named.invoices[0].id, amount=Decimal("20000.00"), paid_on=TODAY,
+                method=PaymentMethod.NEFT),
+        Payment(case=named, amount=Decimal("3000.50"), paid_on=TODAY, method=PaymentMethod.NEFT),
+        Payment(case=spread, invoice_id=named.invoices[1].id, amount=Decimal("7000.00"), paid_on=TODAY,
+                method=PaymentMethod.NEFT),
+        Payment(case=spread, amount=Decimal("4000.00"), paid_on=TODAY, method=PaymentMethod.NEFT),
+        Payment(case=paid, amount=Decimal("1000.00"), paid_on=TODAY, method=PaymentMethod.NEFT)])
+    db.session.flush()
+    db.session.expire_all()
+    cases = [named, spread, paid, ended]
+    ids = {c.id for c in cases}
+    assert book.limitation_ends(book.lines(org.id, case_ids=ids), TODAY)  # the old invoice is reckoned
+    listed = scoring.case_scores(org, TODAY, ids)
+    assert set(listed) == {named.id, spread.id}
+    for case in cases:
+        assert scoring.case_score(org, TODAY, case) == listed.get(case.id), case.reference
+        assert sorted(book.case_lines(case), key=lambda line: line.invoice_id) == sorted(
+            book.lines(org.id, case_ids={case.id}), key=lambda line: line.invoice_id)

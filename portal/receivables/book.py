@@ -115,15 +115,39 @@ def _lines(invoices, paid) -> list[Line]:
         by_case[row.case_id].append(row)
     out = []
     for case_id, rows in by_case.items():
-        ids = {r.id for r in rows}
-        case_named = named.get(case_id, {})
-        spare = unnamed.get(case_id, ZERO) + sum((a for i, a in case_named.items() if i not in ids), ZERO)
-        left = outstanding([InvoiceRow(r.id, r.due_date, r.total) for r in rows], case_named, spare)
-        for r in rows:
-            out.append(Line(r.debtor_party_id, case_id, r.reference, CaseStatus(r.status),
-                            r.claim_type == ClaimType.MSMED_INVOICE, r.id, r.number, r.invoice_date,
-                            r.due_date, r.total, left[r.id]))
+        first = rows[0]
+        out += _case_lines(first.debtor_party_id, case_id, first.reference, CaseStatus(first.status),
+                           first.claim_type, rows, named.get(case_id, {}), unnamed.get(case_id, ZERO))
     return out
+
+
+def case_lines(case: Case) -> list[Line]:
+    """`lines()` of one case from its invoices and payments as the case page has loaded them (no
+    statement when they are): the same lines, for a case of the organisation."""
+    if case.status in ENDED or not case.invoices:
+        return []
+    named: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    unnamed = ZERO
+    for payment in case.payments:
+        if payment.invoice_id is None:
+            unnamed += payment.amount
+        else:
+            named[payment.invoice_id] += payment.amount
+    return _case_lines(case.debtor_party_id, case.id, case.reference, case.status, case.claim_type,
+                       case.invoices, named, unnamed)
+
+
+def _case_lines(party_id: int, case_id: int, reference: str, status: CaseStatus, claim_type, rows,
+                case_named: dict[int, Decimal], unnamed: Decimal) -> list[Line]:
+    """The lines of one case's invoices (`rows`: id, number, invoice_date, due_date, total), its
+    payments applied: those naming an invoice to it, the rest (and any naming an invoice not in
+    `rows`) in order of due date."""
+    ids = {r.id for r in rows}
+    spare = unnamed + sum((a for i, a in case_named.items() if i not in ids), ZERO)
+    left = outstanding([InvoiceRow(r.id, r.due_date, r.total) for r in rows], case_named, spare)
+    msmed = claim_type == ClaimType.MSMED_INVOICE
+    return [Line(party_id, case_id, reference, status, msmed, r.id, r.number, r.invoice_date, r.due_date,
+                 r.total, left[r.id]) for r in rows]
 
 
 def names(party_ids: set[int]) -> dict[int, str]:
@@ -144,6 +168,15 @@ def limitation_ends(book: list[Line], today: date) -> dict[int, tuple[date, str]
 
 
 _CASES_PER_READ = 2_000
+
+
+def case_limitation_ends(case: Case, book: list[Line], today: date) -> dict[int, tuple[date, str]]:
+    """`limitation_ends()` of one case's lines, reckoned on the case as loaded (its invoices, payments
+    and acknowledgements), not read again."""
+    if not any(line.outstanding > 0 and line.due_date <= today - timedelta(days=LIMITATION_LOOK_DAYS)
+               for line in book):
+        return {}
+    return _limitation_ends(case, today)
 
 
 def _with_their_rows(case_ids: list[int]) -> list[Case]:

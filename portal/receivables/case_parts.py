@@ -25,7 +25,7 @@ def case_priority(user, case: Case) -> Score | None:
     org = _staff_org(user)
     if org is None or case.creditor_org_id != org.id:
         return None
-    return scoring.case_scores(org, today_ist(), {case.id}).get(case.id)
+    return scoring.case_score(org, today_ist(), case)
 
 
 def list_priorities(user, case_ids: list[int], today: date) -> dict[int, Score]:

@@ -184,7 +184,7 @@ class Position(Ranked):
     limitation_invoice: str | None
 
 
-def _position(row: DebtorPosition, name: str) -> Position:
+def _position(row, name: str) -> Position:
     return Position(row.party_id, name, row.owner_id, row.outstanding, row.days_overdue,
                     Score(row.score, tuple(json.loads(row.reasons)), row.overridden),
                     {bucket: getattr(row, column) for column, bucket in
@@ -192,10 +192,18 @@ def _position(row: DebtorPosition, name: str) -> Position:
                     row.limitation_ends, row.limitation_invoice)
 
 
+# What a page reads of a rolled-up row, read as plain rows: a page of 50 loaded as mapped objects
+# (refreshed over any the session held) cost more than the statement that reads them.
+_PAGE_COLUMNS = (DebtorPosition.party_id, DebtorPosition.owner_id, DebtorPosition.outstanding,
+                 DebtorPosition.days_overdue, DebtorPosition.score, DebtorPosition.reasons,
+                 DebtorPosition.overridden, *(getattr(DebtorPosition, c) for c in _BUCKET_COLUMNS),
+                 DebtorPosition.limitation_ends, DebtorPosition.limitation_invoice, Party.legal_name)
+
+
 def _named(stmt) -> list[Position]:
-    return [_position(row, name) for row, name in db.session.execute(
-        stmt.add_columns(Party.legal_name).join(Party, Party.id == DebtorPosition.party_id)
-        .execution_options(populate_existing=True))]
+    """`stmt` (a select of DebtorPosition, filtered and ordered) as Positions with the debtor's name."""
+    return [_position(row, row.legal_name) for row in db.session.execute(
+        stmt.with_only_columns(*_PAGE_COLUMNS).join(Party, Party.id == DebtorPosition.party_id))]
 
 
 def of(org_id: int, party_ids: set[int]) -> dict[int, Position]:

@@ -12,6 +12,7 @@ from typing import Literal
 from sqlalchemy import case, func, select
 
 from portal.accounts import Organization
+from portal.cases import Case
 from portal.database import one_of
 from portal.extensions import db
 from portal.receivables import book
@@ -106,3 +107,10 @@ def case_scores(org: Organization, today: date, case_ids: set[int]) -> dict[int,
         return {}
     return {case_id: score(f) for case_id, f in
             facts(org, today, book.lines(org.id, case_ids=case_ids), "case", case_ids).items()}
+
+
+def case_score(org: Organization, today: date, case: Case) -> Score | None:
+    """`case_scores()` of one case of the organisation, from its rows as the case page loaded them."""
+    lines = book.case_lines(case)
+    found = facts(org, today, lines, "case", {case.id}, limits=book.case_limitation_ends(case, lines, today))
+    return score(found[case.id]) if case.id in found else None
