@@ -5,9 +5,7 @@ from flask import Flask
 def init_web(app: Flask) -> None:
     # Imported here, when the app is created: the door stays light for workers and other packages.
     from portal.web.filters import register_filters
-    from portal.web.forms import install_html_attributes
     from portal.web.views import bp
 
     register_filters(app)
-    install_html_attributes()
     app.register_blueprint(bp)

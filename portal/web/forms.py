@@ -7,10 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import wtforms
-import wtforms.widgets.core
 from flask import abort
 from flask_wtf import FlaskForm
-from markupsafe import Markup, escape
 from wtforms import Field, TextAreaField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import TextInput
@@ -43,31 +41,6 @@ def require_fresh_form() -> None:
 
 def _squash(value: str | None) -> str | None:
     return " ".join(value.split()) if isinstance(value, str) else value
-
-
-_QUOTE, _QUOTE_ENTITY = Markup('"'), Markup("&quot;")
-
-
-def html_attributes(**kwargs) -> Markup:
-    """WTForms' `html_params` (every widget's attributes: `name="amount" required`), the same text
-    built without `Markup.format`, whose pure-Python formatter took about 60% of the call (a case
-    page's forms call it 34 times). Names and values are escaped exactly as there (the formatter
-    and `Markup.join` escaped the names), then joined as the text they already are."""
-    params = []
-    for k, v in sorted(kwargs.items()):
-        k = escape(wtforms.widgets.core.clean_key(k))
-        if v is True:
-            params.append(k)
-        elif v is not False:
-            v = escape(v).replace(_QUOTE, _QUOTE_ENTITY)
-            params.append(f'{k}="{v}"')
-    return Markup(" ".join(params))  # noqa: S704  (each name and value escaped above)
-
-
-def install_html_attributes() -> None:
-    """WTForms' widgets build their attributes with `html_attributes` (they call the module's
-    `html_params` by name)."""
-    wtforms.widgets.core.html_params = html_attributes
 
 
 class ConfirmForm(FlaskForm):
