@@ -64,7 +64,7 @@ def render(lang: str, *, name: str, entries: list[Entry]) -> str:
 def compose(name: str, entries: list[Entry]) -> tuple[str, str]:
     """(subject, text): English, then Hindi; several items of one transaction in one mail."""
     if len(entries) == 1:
-        what = " ".join(entries[0].what["en"].split())  # the words may quote a reason typed over lines
+        what = entries[0].what["en"]
         title = what if len(what) <= 140 else what[:139] + "…"
     else:
         title = f"{len(entries)} steps on Sulah wait for you"
