@@ -27,7 +27,10 @@ interleaved runs of each tree, CPU ms: dashboard 6.5 -> 5.5, a case 22.2 -> 18.5
 statements), collections today 12.2 -> 9.5, advocate dashboard 6.7 -> 5.9, debtor's case 11.9 ->
 11.3, the case lists within the noise. Function calls per request (cProfile, independent of the
 load): a case 42,283 -> 36,112, debtor's case 26,806 -> 22,283, collections today 26,965 -> 24,151,
-dashboard 17,636 -> 16,699, case list 48,427 -> 47,128.
+dashboard 17,636 -> 16,699, case list 48,427 -> 47,128. Two of those changes were taken back
+afterwards as not worth their code (WTForms' attribute builder replaced process-wide; the status
+badge and the debtor link written out per table row instead of their macros), so these figures
+are slightly better than what the code now does.
 """
 from __future__ import annotations
 
