@@ -37,7 +37,7 @@ DEBTOR_TEMPLATES = [
 ]
 DEBTOR_MODULES = [ROOT / path for path in (
     "portal/debtor/forms.py", "portal/debtor/views.py", "portal/debtor/case_views.py",
-    "portal/debtor/response_views.py", "portal/debtor/access.py", "portal/debtor/words.py",
+    "portal/debtor/response_views.py", "portal/debtor/access.py",
     "portal/onetime_codes.py", "portal/formfields.py", "portal/web/errors.py", "portal/web/wtforms_words.py",
     "portal/payments/views.py", "portal/payments/forms.py", "portal/cases/computation_words.py",
     "portal/receivables/forms.py", "portal/receivables/link_views.py", "portal/receivables/link_words.py",

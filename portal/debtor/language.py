@@ -21,7 +21,6 @@ from portal.cases import Case
 from portal.debtor import links
 from portal.debtor.models import DebtorLink
 from portal.debtor.principal import LinkGuest
-from portal.debtor.words import REFUSALS  # noqa: F401  (the refusals' msgids, for extraction)
 from portal.extensions import db
 from portal.formatting import day, ist, rupees
 from portal.i18n import decide_with, localise_errors
