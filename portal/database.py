@@ -229,6 +229,15 @@ def one_of(column, values: Iterable) -> ColumnElement[bool]:
     return column.in_(values)
 
 
+def key_lists(values: Iterable, per_list: int) -> Iterator[list]:
+    """`values`, sorted, in the lists `one_of` takes one statement at a time: all of them at once on
+    PostgreSQL (one array parameter), `per_list` at a time elsewhere (SQLite bounds an IN list)."""
+    values = sorted(values)
+    step = max(len(values), 1) if db.engine.dialect.name == "postgresql" else per_list
+    for first in range(0, len(values), step):
+        yield values[first:first + step]
+
+
 def reserve_ids(table: Table, count: int, session: Session | None = None) -> list[int]:
     """`count` new keys of `table` (an integer `id` key) for rows about to be inserted.
 

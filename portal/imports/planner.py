@@ -23,7 +23,7 @@ from portal.cases import (
     check_facts,
     engaged_advocates,
 )
-from portal.database import one_of
+from portal.database import key_lists, one_of
 from portal.extensions import db
 from portal.identifiers import InvalidIdentifier, normalize_gstin, normalize_mobile, normalize_pan
 
@@ -107,31 +107,24 @@ def _existing_keys(org_id: int, gstins: set[str], numbers: set[str], named_numbe
     recur across creditors and across a creditor's own years, and reading them all would grow with
     the database rather than with the file."""
     found: set[tuple[str, str]] = set()
-    postgresql = db.engine.dialect.name == "postgresql"
-
-    def chunks(values):  # PostgreSQL takes each list as one array parameter (portal.database.one_of)
-        values = sorted(values)
-        step = max(len(values), 1) if postgresql else _LOOKUP_CHUNK
-        return (values[first:first + step] for first in range(0, len(values), step))
-
     # The debtors first, then their cases: as one join, PostgreSQL would rather read every case of
     # a large organisation than probe its debtors' cases one by one.
     party_gstin: dict[int, str] = {}
-    for chunk in chunks(gstins):
+    for chunk in key_lists(gstins, _LOOKUP_CHUNK):
         party_gstin.update(db.session.execute(
             select(Party.id, Party.gstin).where(one_of(Party.gstin, chunk))).all())
     gstin_of: dict[int, str] = {}
-    for chunk in chunks(party_gstin):
+    for chunk in key_lists(party_gstin, _LOOKUP_CHUNK):
         gstin_of.update((case_id, party_gstin[party_id]) for case_id, party_id in db.session.execute(
             select(Case.id, Case.debtor_party_id).where(Case.creditor_org_id == org_id,
                                                        one_of(Case.debtor_party_id, chunk))))
     # By case only, the numbers checked here: an index of (case, number) probed with both lists
     # would be probed once for every pair of them.
-    for chunk in chunks(gstin_of):
+    for chunk in key_lists(gstin_of, _LOOKUP_CHUNK):
         found.update((gstin_of[case_id], number) for case_id, number in db.session.execute(
             select(Invoice.case_id, Invoice.number).where(one_of(Invoice.case_id, chunk)))
             if number in numbers)
-    for chunk in chunks(named_numbers):
+    for chunk in key_lists(named_numbers, _LOOKUP_CHUNK):
         found.update((debtor_key(None, name), number) for name, number in db.session.execute(
             select(Party.legal_name, Invoice.number)
             .join(Case, Case.debtor_party_id == Party.id).join(Invoice, Invoice.case_id == Case.id)

@@ -24,7 +24,7 @@ from portal.cases import (
     Payment,
     case_limitation,
 )
-from portal.database import one_of
+from portal.database import key_lists, one_of
 from portal.extensions import db
 from portal.receivables.ledger import ZERO, InvoiceRow, outstanding
 
@@ -73,10 +73,7 @@ def lines(org_id: int, party_ids: set[int] | None = None, *, case_ids: set[int] 
     cases = {row.id: row for row in db.session.execute(
         select(Case.id, Case.debtor_party_id, Case.reference, Case._status, Case.claim_type).where(*scope))}
     invoices, paid = [], []
-    ordered = sorted(cases)
-    step = max(len(ordered), 1) if db.engine.dialect.name == "postgresql" else _IDS_PER_LIST
-    for first in range(0, len(ordered), step):
-        chunk = ordered[first:first + step]
+    for chunk in key_lists(cases, _IDS_PER_LIST):
         invoices += [_InvoiceRow(*inv, *cases[inv.case_id][1:]) for inv in db.session.execute(
             select(Invoice.id, Invoice.case_id, Invoice.number, Invoice.invoice_date, Invoice.due_date,
                    Invoice.total).where(one_of(Invoice.case_id, chunk)))]
