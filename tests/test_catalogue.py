@@ -49,7 +49,7 @@ DEBTOR_MODULES = [ROOT / path for path in (
     "portal/money.py", "portal/web/forms.py", "portal/debtor/plans.py", "portal/debtor/responses.py",
     "portal/debtor/callbacks.py", "portal/payments/services.py", "arbitration/settlement/terms.py",
     "arbitration/odr/offers.py", "arbitration/odr/blind_bidding.py", "arbitration/odr/bidding_rules.py",
-    "arbitration/odr/room.py", "evidence/uploads.py", "evidence/filetypes.py",
+    "arbitration/odr/room.py", "evidence/uploads.py", "evidence/filetypes.py", "evidence/active_content.py",
     "arbitration/odr/views/caucus.py", "portal/debtor/account_views.py")]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
