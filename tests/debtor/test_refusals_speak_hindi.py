@@ -12,7 +12,9 @@ from datetime import timedelta
 
 import pikepdf
 import pytest
+from sqlalchemy import select
 
+from arbitration.odr.models.offers import Offer
 from notices.models import NoticeLanguage
 from portal.cases import today_ist
 from portal.database import commit
@@ -159,3 +161,34 @@ def test_a_hindi_debtors_exhibit_with_active_content_is_refused_in_hindi(client,
         "file_kind": "ledger", "files": [(io.BytesIO(make()), name)]}, content_type="multipart/form-data")
     assert_hindi(resp, what)
     assert any(said in shown for shown in refusals(resp)), refusals(resp)
+
+
+_PAGE = re.compile(r"<h1>(.*?)</h1>.*?class=\"error-message\"[^>]*>(.*?)</p>", re.S)
+
+
+def assert_hindi_409(response, what: str, said: str) -> None:
+    """The page of a move the state no longer allows: its title and its sentence in Hindi."""
+    found = _PAGE.search(response.get_data(as_text=True))
+    assert response.status_code == 409 and found, (what, response.status_code)
+    shown = [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", part)).split()) for part in found.groups()]
+    english = [(m, english_in(m)) for m in shown if english_in(m) or not re.search(r"[\u0900-\u097F]", m)]
+    assert not english, (what, english)
+    assert said in shown[1], (what, shown)
+
+
+def test_a_hindi_debtors_move_the_state_no_longer_allows_is_refused_in_hindi(app, client, db_session, outbox):
+    """`client`: each party's requests in an app context of their own, as in the offers tests."""
+    room = Room(app)
+    room.client("guest", outbox).get(f"/odr/{room.ref}?lang=hi")
+    assert room.post("creditor_admin", "/offers", offer_form("190000", pay_by=_future(10))).status_code == 302
+    offer = db_session.scalars(select(Offer).where(Offer.case_id == room.case.id)).one()
+    assert_hindi_409(room.post("guest", f"/offers/{offer.id}/withdraw"), "withdraw the other side's offer",
+                     "यह केवल वही पक्ष कर सकता है")
+    room.post("creditor_staff", f"/offers/{offer.id}/withdraw")
+    assert_hindi_409(room.post("guest", f"/offers/{offer.id}/accept"), "accept a withdrawn offer",
+                     "वापस लिया गया")
+    room.post("guest", "/bidding", {"rounds": "3", "gap_kind": "percent", "gap_value": "0",
+                                     "pay_within_days": "15"})
+    assert_hindi_409(room.post("guest", "/bidding", {"rounds": "3", "gap_kind": "percent", "gap_value": "0",
+                                                     "pay_within_days": "15"}),
+                     "propose blind bidding twice", "गोपनीय बोली")
