@@ -16,7 +16,7 @@ PO = ROOT / "translations" / "hi" / "LC_MESSAGES" / "messages.po"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "_l": None,
             "lazy_gettext": None}
 
-# What a debtor reads: its own pages, the ODR room, offers, blind bidding, settlement, payment, the
+# What a debtor reads: its own pages, the ODR room, offers, blind bidding, settlement, the award, payment, the
 # public verify page, the error pages, the page frame and its macros, the attention list, and the
 # Python that words them (forms, flashes, refusals, the computation's lines).
 DEBTOR_TEMPLATES = [
@@ -24,7 +24,7 @@ DEBTOR_TEMPLATES = [
     *sorted(p for p in (ROOT / "templates" / "debtor").glob("*.html") if p.name != "revoke_link.html"),
     *(ROOT / "templates" / "arbitration" / name for name in (
         "room.html", "room_closed.html", "caucus.html", "_nav.html", "_messages.html", "_terms.html", "_offer_form.html",
-        "offers.html", "bidding.html", "settlement.html")),
+        "offers.html", "bidding.html", "settlement.html", "award/show.html")),
     ROOT / "templates" / "payments" / "pay.html",
     ROOT / "templates" / "notices" / "verify.html",
     ROOT / "templates" / "errors" / "error.html",
