@@ -41,7 +41,7 @@ DEBTOR_MODULES = [ROOT / path for path in (
     "portal/onetime_codes.py", "portal/formfields.py", "portal/web/errors.py", "portal/web/wtforms_words.py",
     "portal/payments/views.py", "portal/payments/forms.py", "portal/cases/computation_words.py",
     "portal/receivables/forms.py", "portal/receivables/link_views.py", "portal/receivables/link_words.py",
-    "notices/signing/verification.py", "notices/signing/forms.py",
+    "notices/signing/verification.py", "notices/signing/forms.py", "notices/serving/channels.py",
     "arbitration/odr/forms.py", "arbitration/odr/views/room.py", "arbitration/odr/views/offers.py",
     "arbitration/odr/views/bidding.py", "arbitration/settlement/views.py",
     # The services' refusals a debtor's form shows (amounts, plans, call-backs, payments, offers,
