@@ -14,7 +14,7 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "translations" / "hi" / "LC_MESSAGES" / "messages.po"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "_l": None,
-            "lazy_gettext": None}
+            "lazy_gettext": None, "N_": None}
 
 # What a debtor reads: its own pages, the ODR room, offers, blind bidding, settlement, the award, payment, the
 # public verify page, the error pages, the page frame and its macros, the attention list, and the
@@ -52,7 +52,9 @@ DEBTOR_MODULES = [ROOT / path for path in (
     "arbitration/odr/room.py", "evidence/uploads.py", "evidence/filetypes.py", "evidence/active_content.py",
     "arbitration/odr/views/caucus.py", "portal/debtor/account_views.py",
     # The 409 pages of a move the case's (or the offer's, the bidding's) state no longer allows.
-    "arbitration/odr/states.py", "arbitration/settlement/agreements.py", "arbitration/settlement/signing.py")]
+    "arbitration/odr/states.py", "arbitration/settlement/agreements.py", "arbitration/settlement/signing.py",
+    # The attention items' table (what happened, what they may do), mailed in English and Hindi.
+    "portal/notifications/rules.py")]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 
