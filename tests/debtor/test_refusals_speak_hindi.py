@@ -121,7 +121,7 @@ ROOM = {
 
 
 @pytest.mark.parametrize("what", list(ROOM))
-def test_a_hindi_debtor_in_the_odr_room_is_refused_in_hindi(app, db_session, outbox, what):
+def test_a_hindi_debtor_in_the_odr_room_is_refused_in_hindi(app, client, db_session, outbox, what):
     room = Room(app)
     room.client("guest", outbox).get(f"/odr/{room.ref}?lang=hi")
     path, data = ROOM[what]
