@@ -15,12 +15,22 @@ from pathlib import Path
 
 import pikepdf
 
-# Action types that run code, reach outside the document, or submit data somewhere.
-_ACTIVE_ACTIONS = {"/JavaScript": "JavaScript", "/Launch": "an action that launches a program",
-                   "/SubmitForm": "a form that submits data", "/ImportData": "an action that imports data",
-                   "/RichMediaExecute": "embedded media that runs"}
+from portal.i18n import gettext, lazy_gettext
+
+# Action types that run code, reach outside the document, or submit data somewhere: what the refusal
+# says each one is (lazy: put into words in the reader's language when refused).
+_ACTIVE_ACTIONS = {"/JavaScript": lazy_gettext("This PDF contains JavaScript."),
+                   "/Launch": lazy_gettext("This PDF contains an action that launches a program."),
+                   "/SubmitForm": lazy_gettext("This PDF contains a form that submits data."),
+                   "/ImportData": lazy_gettext("This PDF contains an action that imports data."),
+                   "/RichMediaExecute": lazy_gettext("This PDF contains embedded media that runs.")}
 _HTML = re.compile(rb"<\s*(!doctype\s+html|html|script|svg|iframe|body|object|embed)\b", re.IGNORECASE)
-_ADVICE = " Open it and print it to a new PDF (or scan the paper copy), then upload that."
+
+
+def _advised(problem: str) -> str:
+    """The problem, then what to do about it (two sentences, each in the reader's language)."""
+    advice = gettext("Open it and print it to a new PDF (or scan the paper copy), then upload that.")
+    return f"{problem} {advice}"
 
 
 class ActiveContent(ValueError):
@@ -49,51 +59,53 @@ def pdf_problem(path: Path) -> str | None:
     try:
         pdf = pikepdf.open(path)
     except pikepdf.PasswordError:
-        return "This PDF is password-protected. Remove the password (print it to a new PDF) and upload again."
+        return gettext("This PDF is password-protected. Remove the password (print it to a new PDF) and "
+                       "upload again.")
     except pikepdf.PdfError:
-        return "This PDF is damaged and cannot be read." + _ADVICE
+        return _advised(gettext("This PDF is damaged and cannot be read."))
     with pdf:
         root = pdf.Root
         if isinstance(root.get("/OpenAction"), pikepdf.Dictionary):  # an array is a page to open at
-            return "This PDF runs an action when it is opened." + _ADVICE
+            return _advised(gettext("This PDF runs an action when it is opened."))
         if "/AA" in root:
-            return "This PDF runs actions when it is opened or closed." + _ADVICE
+            return _advised(gettext("This PDF runs actions when it is opened or closed."))
         names = root.get("/Names")
         if isinstance(names, pikepdf.Dictionary):
             if "/JavaScript" in names:
-                return "This PDF contains JavaScript." + _ADVICE
+                return _advised(gettext("This PDF contains JavaScript."))
             if "/EmbeddedFiles" in names:
-                return "This PDF carries attached files. Upload each attachment as its own exhibit."
+                return gettext("This PDF carries attached files. Upload each attachment as its own exhibit.")
         acroform = root.get("/AcroForm")
         if isinstance(acroform, pikepdf.Dictionary) and "/XFA" in acroform:
-            return "This PDF is an XFA form, whose content can change when it is opened." + _ADVICE
+            return _advised(gettext("This PDF is an XFA form, whose content can change when it is opened."))
         for obj in _dictionaries(pdf):
             kind = _name(obj.get("/S"))
             if kind in _ACTIVE_ACTIONS:
-                return f"This PDF contains {_ACTIVE_ACTIONS[kind]}." + _ADVICE
+                return _advised(str(_ACTIVE_ACTIONS[kind]))
             if "/JS" in obj:
-                return "This PDF contains JavaScript." + _ADVICE
+                return _advised(gettext("This PDF contains JavaScript."))
             if _name(obj.get("/Type")) in ("/EmbeddedFile", "/Filespec") and "/EF" in obj \
                     or _name(obj.get("/Type")) == "/EmbeddedFile" \
                     or _name(obj.get("/Subtype")) == "/FileAttachment":
-                return "This PDF carries attached files. Upload each attachment as its own exhibit."
+                return gettext("This PDF carries attached files. Upload each attachment as its own exhibit.")
             if _name(obj.get("/Subtype")) == "/RichMedia":
-                return "This PDF embeds rich media that can run." + _ADVICE
+                return _advised(gettext("This PDF embeds rich media that can run."))
             if "/AA" in obj and _name(obj.get("/Type")) in ("/Page", "/Annot", ""):
-                return "This PDF runs actions when a page or field is used." + _ADVICE
+                return _advised(gettext("This PDF runs actions when a page or field is used."))
     return None
 
 
 def polyglot_problem(path: Path, head: bytes, extension: str) -> str | None:
     """Why this file is more than the one kind it claims to be, or None."""
     if extension in ("pdf", "png", "jpg") and zipfile.is_zipfile(path):
-        return (f"This {extension.upper()} file also contains a ZIP archive (it is two files in one), "
-                "so it is not accepted." + _ADVICE)
+        return _advised(gettext("This %(kind)s file also contains a ZIP archive (it is two files in one), "
+                                "so it is not accepted.", kind=extension.upper()))
     if extension in ("png", "jpg") and b"%PDF-" in head[:1024]:
-        return f"This {extension.upper()} file also contains a PDF, so it is not accepted." + _ADVICE
+        return _advised(gettext("This %(kind)s file also contains a PDF, so it is not accepted.",
+                                kind=extension.upper()))
     if extension != "eml" and _HTML.search(head[:1024]):
-        return ("This file contains web-page code (HTML), which a browser would run; it is not accepted "
-                "as an exhibit. Print the page to PDF and upload that.")
+        return gettext("This file contains web-page code (HTML), which a browser would run; it is not "
+                       "accepted as an exhibit. Print the page to PDF and upload that.")
     return None
 
 
@@ -105,6 +117,7 @@ def check(path: Path, head: bytes, extension: str) -> None:
     if problem is None and extension in ("xlsx", "docx"):
         with zipfile.ZipFile(path) as zf:
             if any(n.lower().endswith("vbaproject.bin") for n in zf.namelist()):
-                problem = "This Office file contains macros. Save it without macros (.xlsx or .docx) first."
+                problem = gettext("This Office file contains macros. Save it without macros (.xlsx or .docx) "
+                                  "first.")
     if problem:
         raise ActiveContent(problem)

@@ -21,7 +21,7 @@ from portal import audit, outbox
 from portal.adapters import MailMessage, queue_mail
 from portal.errors import DomainError
 from portal.extensions import db
-from portal.i18n import gettext, ngettext
+from portal.i18n import force_locale, gettext, ngettext
 from portal.types import UTCDateTime, utcnow
 
 
@@ -91,12 +91,12 @@ def _digest(purpose: str, subject: str, code: str) -> str:
 
 
 def issue_and_send(purpose: str, subject: str, channel: str, destination: str, *, what: str,
-                   ip: str = "", case=None, what_hi: str | None = None) -> OneTimeCode:
+                   ip: str = "", case=None, language: str = "en") -> OneTimeCode:
     """Replace any live code for (purpose, subject) with a new one and send it after commit.
 
-    `what` finishes the sentence "Your Sulah code to ..." (e.g. "open the legal notice KLP-2026-0001");
-    with `what_hi` ("क़ानूनी नोटिस KLP-2026-0001 खोलने") the message is in Hindi, its SMS under the DLT
-    template one_time_code_hi.
+    `what` finishes the sentence "Your Sulah code to ..." in `language` (e.g. "open the legal notice
+    KLP-2026-0001", or in Hindi "क़ानूनी नोटिस KLP-2026-0001 खोलने"); the message is a catalogue
+    message put into words in `language`, a Hindi SMS under the DLT template one_time_code_hi.
     Raises CodeError(429) when this subject has had its codes for the hour."""
     cfg = current_app.config
     if channel not in ("email", "sms"):
@@ -121,14 +121,11 @@ def issue_and_send(purpose: str, subject: str, channel: str, destination: str, *
     audit.record("one_time_code.sent", actor=None, case=case, payload={
         "purpose": purpose, "subject": subject, "channel": channel, "to": mask(destination),
         "code_id": row.id})
-    if what_hi:
-        text = (f"{what_hi} के लिए आपका सुलह कोड {code} है। यह {minutes} मिनट तक मान्य है। "
-                "इसे किसी को न बताएँ: सुलह फ़ोन पर कभी यह कोड नहीं माँगता।")
-        subject_line, template = f"आपका सुलह कोड: {code}", "one_time_code_hi"
-    else:
-        text = (f"Your Sulah code to {what} is {code}. It expires in {minutes} minutes. "
-                "Do not share it: Sulah never asks for it by phone.")
-        subject_line, template = f"Your Sulah code: {code}", "one_time_code"
+    with force_locale(language):
+        text = gettext("Your Sulah code to %(what)s is %(code)s. It expires in %(minutes)s minutes. Do not "
+                       "share it: Sulah never asks for it by phone.", what=what, code=code, minutes=minutes)
+        subject_line = gettext("Your Sulah code: %(code)s", code=code)
+    template = "one_time_code_hi" if language == "hi" else "one_time_code"  # registered on DLT apiece
     if channel == "email":
         queue_mail(MailMessage(to=[destination], subject=subject_line, text=text))
     else:

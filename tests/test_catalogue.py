@@ -14,9 +14,9 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "translations" / "hi" / "LC_MESSAGES" / "messages.po"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "_l": None,
-            "lazy_gettext": None}
+            "lazy_gettext": None, "N_": None}
 
-# What a debtor reads: its own pages, the ODR room, offers, blind bidding, settlement, payment, the
+# What a debtor reads: its own pages, the ODR room, offers, blind bidding, settlement, the award, payment, the
 # public verify page, the error pages, the page frame and its macros, the attention list, and the
 # Python that words them (forms, flashes, refusals, the computation's lines).
 DEBTOR_TEMPLATES = [
@@ -24,7 +24,7 @@ DEBTOR_TEMPLATES = [
     *sorted(p for p in (ROOT / "templates" / "debtor").glob("*.html") if p.name != "revoke_link.html"),
     *(ROOT / "templates" / "arbitration" / name for name in (
         "room.html", "room_closed.html", "caucus.html", "_nav.html", "_messages.html", "_terms.html", "_offer_form.html",
-        "offers.html", "bidding.html", "settlement.html")),
+        "offers.html", "bidding.html", "settlement.html", "award/show.html")),
     ROOT / "templates" / "payments" / "pay.html",
     ROOT / "templates" / "notices" / "verify.html",
     ROOT / "templates" / "errors" / "error.html",
@@ -41,7 +41,7 @@ DEBTOR_MODULES = [ROOT / path for path in (
     "portal/onetime_codes.py", "portal/formfields.py", "portal/web/errors.py", "portal/web/wtforms_words.py",
     "portal/payments/views.py", "portal/payments/forms.py", "portal/cases/computation_words.py",
     "portal/receivables/forms.py", "portal/receivables/link_views.py", "portal/receivables/link_words.py",
-    "notices/signing/verification.py", "notices/signing/forms.py",
+    "notices/signing/verification.py", "notices/signing/forms.py", "notices/serving/channels.py",
     "arbitration/odr/forms.py", "arbitration/odr/views/room.py", "arbitration/odr/views/offers.py",
     "arbitration/odr/views/bidding.py", "arbitration/settlement/views.py",
     # The services' refusals a debtor's form shows (amounts, plans, call-backs, payments, offers,
@@ -49,8 +49,12 @@ DEBTOR_MODULES = [ROOT / path for path in (
     "portal/money.py", "portal/web/forms.py", "portal/debtor/plans.py", "portal/debtor/responses.py",
     "portal/debtor/callbacks.py", "portal/payments/services.py", "arbitration/settlement/terms.py",
     "arbitration/odr/offers.py", "arbitration/odr/blind_bidding.py", "arbitration/odr/bidding_rules.py",
-    "arbitration/odr/room.py", "evidence/uploads.py", "evidence/filetypes.py",
-    "arbitration/odr/views/caucus.py", "portal/debtor/account_views.py")]
+    "arbitration/odr/room.py", "evidence/uploads.py", "evidence/filetypes.py", "evidence/active_content.py",
+    "arbitration/odr/views/caucus.py", "portal/debtor/account_views.py",
+    # The 409 pages of a move the case's (or the offer's, the bidding's) state no longer allows.
+    "arbitration/odr/states.py", "arbitration/settlement/agreements.py", "arbitration/settlement/signing.py",
+    # The attention items' table (what happened, what they may do), mailed in English and Hindi.
+    "portal/notifications/rules.py")]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 

@@ -18,6 +18,7 @@ from portal.accounts import Side, side_of
 from portal.cases import Case, ClaimType
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.i18n import gettext
 from portal.onetime_codes import CodeError, issue_and_send, verify
 from portal.pdf import html_to_pdf
 from portal.types import utcnow
@@ -160,7 +161,7 @@ def send_code(basis: ArbitrationBasis, actor, choice: int, ip: str):
     _check(basis, side)
     options = destinations(basis, actor)
     if not isinstance(choice, int) or not 0 <= choice < len(options):
-        raise CodeError("Choose where to send the code.", status=400)
+        raise CodeError(gettext("Choose where to send the code."), status=400)
     dest = options[choice]
     return issue_and_send(CODE_PURPOSE, code_subject(basis, side), dest.channel, dest.address, ip=ip,
                           case=basis.case,

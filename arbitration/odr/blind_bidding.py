@@ -27,8 +27,9 @@ from portal import audit, lifecycle
 from portal.accounts import Side
 from portal.cases import Case, CaseStatus
 from portal.extensions import db
-from portal.i18n import gettext
+from portal.i18n import gettext, language
 from portal.types import to_ist, utcnow
+from portal.web.labels import label
 
 BIDDING_STATUSES = frozenset({CaseStatus.IN_NEGOTIATION, CaseStatus.IN_CONCILIATION,
                               CaseStatus.IN_ARBITRATION})
@@ -62,9 +63,9 @@ def propose_bidding(case: Case, *, side: Side, actor: Any, rounds: int, gap_perc
     """Ask the other party to bid blind on these terms; nothing runs until it agrees."""
     side = Side(side)
     if side not in PARTIES:
-        raise MoveRefused("Only the parties bid.")
+        raise MoveRefused(gettext("Only the parties bid."))
     if case.status not in BIDDING_STATUSES:
-        raise MoveRefused("Blind bidding is possible only while the ODR room is open.")
+        raise MoveRefused(gettext("Blind bidding is possible only while the ODR room is open."))
     try:
         terms = Terms(int(rounds), gap_percent=Decimal(gap_percent), gap_amount=Decimal(gap_amount))
     except (TypeError, ValueError, InvalidOperation) as exc:
@@ -74,7 +75,7 @@ def propose_bidding(case: Case, *, side: Side, actor: Any, rounds: int, gap_perc
     lock_case(case)
     refuse_if_agreement_pending(case)
     if open_agreement(case) is not None:
-        raise MoveRefused("Blind bidding is already proposed or under way in this case.")
+        raise MoveRefused(gettext("Blind bidding is already proposed or under way in this case."))
     agreement = BiddingAgreement(
         case_id=case.id, side=side, rounds=terms.rounds,
         gap_percent=terms.gap_percent, gap_amount=terms.gap_amount, current_round=1,
@@ -123,12 +124,13 @@ def submit_bid(agreement: BiddingAgreement, *, side: Side, amount: Decimal, acto
     side = Side(side)
     case = agreement.case
     if side not in PARTIES:
-        raise MoveRefused("Only the parties bid.")
+        raise MoveRefused(gettext("Only the parties bid."))
     lock_case(case, agreement)
     if agreement.status != BiddingStatus.ACTIVE:
-        why = ("both parties must agree to it first." if agreement.status == BiddingStatus.PROPOSED
-               else f"it is {agreement.status.value}.")
-        raise MoveRefused(f"This bidding is not running: {why}")
+        if agreement.status == BiddingStatus.PROPOSED:
+            raise MoveRefused(gettext("This bidding is not running: both parties must agree to it first."))
+        raise MoveRefused(gettext("This bidding is not running: it is %(status)s.",
+                                  status=label(agreement.status, language())))
     try:
         amount = check_figure(amount, claim_ceiling(case))
     except ValueError as exc:
@@ -136,8 +138,8 @@ def submit_bid(agreement: BiddingAgreement, *, side: Side, amount: Decimal, acto
     round_no = agreement.current_round
     sealed = {b.side: b.amount for b in agreement.bids if b.round_no == round_no}
     if side in sealed:
-        raise MoveRefused(f"You have already sealed your figure for round {round_no}; "
-                          "wait for the other side.")
+        raise MoveRefused(gettext("You have already sealed your figure for round %(round)s; wait for the "
+                                  "other side.", round=round_no))
     now = utcnow()
     db.session.add(Bid(agreement=agreement, round_no=round_no, side=side, amount=amount,
                        submitted_by_id=getattr(actor, "id", None), submitted_at=now))

@@ -29,9 +29,11 @@ from portal import audit, lifecycle
 from portal.accounts import Side
 from portal.cases import Case, CaseStatus
 from portal.extensions import db
+from portal.formatting import day
 from portal.i18n import gettext, language
 from portal.types import to_ist, utcnow
 from portal.web.filters import inr
+from portal.web.labels import label
 
 MAX_NOTE = 2000
 # A party may offer from the debtor's first answer (a proposed plan) until the talks end;
@@ -74,8 +76,8 @@ def refuse_if_agreement_pending(case: Case) -> None:
     from arbitration.settlement.agreements import live_agreement
 
     if live_agreement(case) is not None:
-        raise MoveRefused("A settlement agreement already exists for this case; sign it, or have it "
-                          "cancelled, before new terms are put.")
+        raise MoveRefused(gettext("A settlement agreement already exists for this case; sign it, or have it "
+                                  "cancelled, before new terms are put."))
 
 
 def _check_terms(case: Case, terms: SettlementTerms) -> None:
@@ -98,7 +100,8 @@ def make_offer(case: Case, *, side: Side, terms: SettlementTerms, actor: Any,
     side = Side(side)
     allowed = PROPOSAL_STATUSES if side == Side.NEUTRAL else PARTY_OFFER_STATUSES
     if case.status not in allowed:
-        raise MoveRefused(f"No offers can be made while the case is {case.status.value.replace('_', ' ')}.")
+        raise MoveRefused(gettext("No offers can be made while the case is %(status)s.",
+                                  status=label(case.status, language())))
     _check_terms(case, terms)
     now = utcnow()
     if valid_until is not None and valid_until <= now:
@@ -110,7 +113,7 @@ def make_offer(case: Case, *, side: Side, terms: SettlementTerms, actor: Any,
     refuse_if_agreement_pending(case)
     if parent is not None:
         if parent.case_id != case.id:
-            raise MoveRefused("That offer belongs to another case.")
+            raise MoveRefused(gettext("That offer belongs to another case."))
         _move(parent, "countered", side, actor, now, payload={"side": side})
     for old in live_offers(case):
         if old.side == side:
@@ -136,11 +139,12 @@ def accept_offer(offer: Offer, *, side: Side, actor: Any) -> Any | None:
     check_offer(offer, "accepted", side)
     past = [p.due_on for p in offer.terms.instalments if p.due_on < to_ist(now).date()]
     if past:
-        raise MoveRefused(f"A payment date in these terms ({past[0]:%d %b %Y}) has passed; "
-                          "ask for a fresh offer with new dates.")
+        raise MoveRefused(gettext("A payment date in these terms (%(day)s) has passed; ask for a fresh offer "
+                                  "with new dates.", day=day(past[0], language(), "%d %b %Y")))
     if offer.is_proposal:
         if offer.accepted_by(side):
-            raise MoveRefused("You have already accepted this proposal; it waits for the other party.")
+            raise MoveRefused(gettext("You have already accepted this proposal; it waits for the other "
+                                      "party."))
         setattr(offer, f"{side.value}_accepted_at", now)
         other = Side.DEBTOR if side == Side.CREDITOR else Side.CREDITOR
         if not offer.accepted_by(other):

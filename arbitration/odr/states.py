@@ -10,12 +10,16 @@ consequence). `check_offer`/`check_bidding` say in the parties' words why a move
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from typing import Any
 
 from portal.accounts import Role
 from portal.errors import DomainError
+from portal.i18n import gettext, language
+from portal.i18n import lazy_gettext as _l
 from portal.lifecycle import IllegalTransition, Machine, Transition, transition
 from portal.types import utcnow
+from portal.web.labels import label
 
 
 class Who(enum.StrEnum):
@@ -55,13 +59,13 @@ class MoveRefused(DomainError):
 
 def not_expired(offer: Any) -> str | None:
     if offer.valid_until is not None and offer.valid_until <= utcnow():
-        return "This offer has expired and can no longer be accepted. Ask for a fresh offer."
+        return gettext("This offer has expired and can no longer be accepted. Ask for a fresh offer.")
     return None
 
 
 def made_by_a_party(offer: Any) -> str | None:
     if offer.side == "neutral":
-        return "A conciliator's proposal is accepted or rejected, not countered."
+        return gettext("A conciliator's proposal is accepted or rejected, not countered.")
     return None
 
 
@@ -105,7 +109,37 @@ CONCILIATION_REQUEST = Machine(
                    {Role.ADMIN, Role.SYSTEM}, label="Appoint a neutral"),
     ))
 
-_WHAT = {"agreed": "agreed to"}
+@dataclass(frozen=True)
+class _Refusals:
+    """Why a party's move on an offer or a bidding proposal is refused, as whole sentences (lazy: put
+    into words in the reader's language when refused)."""
+    no_such: Any            # %(action)s: the action's name in the URL
+    no_longer: dict         # action -> "This offer is %(status)s: it can no longer be accepted."
+    no_longer_any: Any      # any other action
+    own_only: Any
+    not_own: Any
+    not_yours: Any
+
+
+_OFFER_REFUSALS = _Refusals(
+    _l("There is no “%(action)s” for offers."),
+    {"accepted": _l("This offer is %(status)s: it can no longer be accepted."),
+     "rejected": _l("This offer is %(status)s: it can no longer be rejected."),
+     "withdrawn": _l("This offer is %(status)s: it can no longer be withdrawn."),
+     "countered": _l("This offer is %(status)s: it can no longer be countered.")},
+    _l("This offer is %(status)s: that can no longer be done."),
+    _l("Only the side that made this offer can do that."),
+    _l("You cannot do that to your own offer; the other side decides."),
+    _l("That is not yours to do on this offer."))
+_BIDDING_REFUSALS = _Refusals(
+    _l("There is no “%(action)s” for bidding proposals."),
+    {"agreed": _l("This bidding proposal is %(status)s: it can no longer be agreed to."),
+     "declined": _l("This bidding proposal is %(status)s: it can no longer be declined."),
+     "withdrawn": _l("This bidding proposal is %(status)s: it can no longer be withdrawn.")},
+    _l("This bidding proposal is %(status)s: that can no longer be done."),
+    _l("Only the side that made this bidding proposal can do that."),
+    _l("You cannot do that to your own bidding proposal; the other side decides."),
+    _l("That is not yours to do on this bidding proposal."))
 
 
 def who(thing_side: str, actor_side: str | None) -> Who:
@@ -117,20 +151,20 @@ def who(thing_side: str, actor_side: str | None) -> Who:
     return Who.OTHER if actor_side in PARTY_SIDES else Who.SYSTEM
 
 
-def _check(machine: Machine, thing: Any, action: str, actor_side: str | None, noun: str) -> Transition:
+def _check(machine: Machine, thing: Any, action: str, actor_side: str | None, say: _Refusals) -> Transition:
     if action not in machine.actions:
-        raise MoveRefused(f"There is no “{action}” for {noun}s.")
+        raise MoveRefused(say.no_such % {"action": action})
     t = machine.transition_for(action)
     if thing.status not in t.sources:
-        raise MoveRefused(f"This {noun} is {thing.status.value.replace('_', ' ')}: "
-                          f"it can no longer be {_WHAT.get(action, action)}.")
+        sentence = say.no_longer.get(action, say.no_longer_any)
+        raise MoveRefused(sentence % {"status": label(thing.status, language())})
     actor = who(thing.side, actor_side)
     if actor not in t.roles:
         if Who.OWN in t.roles:
-            raise MoveRefused(f"Only the side that made this {noun} can do that.")
+            raise MoveRefused(str(say.own_only))
         if actor == Who.OWN:
-            raise MoveRefused(f"You cannot do that to your own {noun}; the other side decides.")
-        raise MoveRefused(f"That is not yours to do on this {noun}.")
+            raise MoveRefused(str(say.not_own))
+        raise MoveRefused(str(say.not_yours))
     try:
         return machine.check(thing, action, actor)  # the guards
     except IllegalTransition as exc:
@@ -145,8 +179,8 @@ def offer_machine(offer: Any, action: str) -> Machine:
 
 def check_offer(offer: Any, action: str, actor_side: str | None) -> Transition:
     """The transition if the side (None: the system) may make `action` on the offer now, else MoveRefused."""
-    return _check(offer_machine(offer, action), offer, action, actor_side, "offer")
+    return _check(offer_machine(offer, action), offer, action, actor_side, _OFFER_REFUSALS)
 
 
 def check_bidding(agreement: Any, action: str, actor_side: str | None) -> Transition:
-    return _check(BIDDING, agreement, action, actor_side, "bidding proposal")
+    return _check(BIDDING, agreement, action, actor_side, _BIDDING_REFUSALS)

@@ -20,6 +20,7 @@ from portal import seal as platform_seal
 from portal.cases import Case, CaseStatus, fire, today_ist
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.i18n import gettext
 from portal.types import utcnow
 
 # The statuses `settle` fires from (portal/cases/states.py).
@@ -57,10 +58,10 @@ def create_agreement(case: Case, terms: SettlementTerms, *, source: str, actor) 
     db.session.flush()
     db.session.refresh(case, with_for_update={"key_share": True})
     if case.status not in SETTLEABLE:
-        raise DomainError("A settlement agreement can be made only while the parties negotiate, "
-                          "conciliate or arbitrate.")
+        raise DomainError(gettext("A settlement agreement can be made only while the parties negotiate, "
+                                  "conciliate or arbitrate."))
     if live_agreement(case) is not None:
-        raise DomainError("This case already has a settlement agreement.")
+        raise DomainError(gettext("This case already has a settlement agreement."))
     version = (db.session.scalar(select(func.max(SettlementAgreement.version))
                                  .where(SettlementAgreement.case_id == case.id)) or 0) + 1
     neutral_required = case.neutral_id is not None

@@ -35,6 +35,7 @@ from portal.adapters import PadesProvider, Signer, SigningError, SigningProvider
 from portal.cases import ContactKind
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.i18n import gettext
 from portal.onetime_codes import CodeError, Destination, issue_and_send, verify
 from portal.types import utcnow
 
@@ -48,7 +49,7 @@ def code_subject(agreement: SettlementAgreement, side: SignerSide) -> str:
 def side_for(actor, agreement: SettlementAgreement) -> SignerSide:
     side = side_of(actor, agreement.case)
     if side is None:
-        raise DomainError("You take no part in this case.")
+        raise DomainError(gettext("You take no part in this case."))
     return {Side.CREDITOR: SignerSide.CREDITOR, Side.DEBTOR: SignerSide.DEBTOR,
             Side.NEUTRAL: SignerSide.NEUTRAL}[side]
 
@@ -98,7 +99,7 @@ def send_code(agreement: SettlementAgreement, actor, choice: int, ip: str):
     _check(agreement, side)
     options = destinations(agreement, actor)
     if not isinstance(choice, int) or not 0 <= choice < len(options):
-        raise CodeError("Choose where to send the code.", status=400)
+        raise CodeError(gettext("Choose where to send the code."), status=400)
     dest = options[choice]
     verb = "authenticate" if side == SignerSide.NEUTRAL else "accept"
     what = f"{verb} the settlement agreement {agreement.case.reference} (version {agreement.version})"
@@ -127,7 +128,8 @@ def sign_with_dsc(agreement: SettlementAgreement, actor, ip: str,
     side = side_for(actor, agreement)
     _check(agreement, side)
     if side != SignerSide.CREDITOR:
-        raise DomainError("Only the creditor's advocate signs with a stored digital signature certificate.")
+        raise DomainError(gettext("Only the creditor's advocate signs with a stored digital signature "
+                                  "certificate."))
     if provider is None:
         provider = PadesProvider(advocate_key_material(actor, pin) if pin else advocate_key_material(actor))
     case = agreement.case
@@ -164,17 +166,17 @@ def start_ceremony(agreement: SettlementAgreement, actor, provider: SigningProvi
     `return_url(token)` is where the provider sends the signer back. DomainError when it may not."""
 
     if provider.name not in PROVIDER_METHODS:
-        raise DomainError("That provider signs at once; it has no ceremony to start.")
+        raise DomainError(gettext("That provider signs at once; it has no ceremony to start."))
     agreement = _locked(agreement)
     side = side_for(actor, agreement)
     _check(agreement, side)
     if side == SignerSide.NEUTRAL:
-        raise DomainError("The neutral authenticates the agreement with a one-time code.")
+        raise DomainError(gettext("The neutral authenticates the agreement with a one-time code."))
     if getattr(actor, "link_id", None) is not None or not getattr(actor, "id", None):
-        raise DomainError("Sign in with your account to sign with Aadhaar eSign or DocuSign; through "
-                          "your personal link you can accept the agreement with a one-time code.")
+        raise DomainError(gettext("Sign in with your account to sign with Aadhaar eSign or DocuSign; through "
+                                  "your personal link you can accept the agreement with a one-time code."))
     if not (actor.name or "").strip():
-        raise DomainError("Add your name to your account first: the signature is made in your name.")
+        raise DomainError(gettext("Add your name to your account first: the signature is made in your name."))
     abandon_pending_for_settlement(agreement, side.value, "Replaced by a new signing attempt.")
     token = secrets.token_urlsafe(24)
     request = _request(agreement, actor, side, return_url(token))
@@ -203,7 +205,7 @@ def finish_ceremony(ceremony, provider: SigningProvider, callback: dict, *, via:
     from notices import CEREMONY_ENDED, SETTLEMENT_CEREMONY, CeremonyStatus, signature_intact
 
     if not ceremony.pending:
-        raise DomainError("This signing attempt has already finished.")
+        raise DomainError(gettext("This signing attempt has already finished."))
     result = provider.complete(ceremony.provider_ref, callback)
     if result.status == SigningStatus.PENDING:
         return ceremony.status
@@ -221,7 +223,8 @@ def finish_ceremony(ceremony, provider: SigningProvider, callback: dict, *, via:
                        changes={"detail": (reason or result.detail or "")[:500], "finished_at": utcnow()})
         return ceremony.status
     if not result.signed_pdf or not signature_intact(result.signed_pdf):
-        raise DomainError("The provider returned a document without an intact signature; it was not kept.")
+        raise DomainError(gettext("The provider returned a document without an intact signature; it was not "
+                                  "kept."))
     signed_sha = settlement.store_pdf(result.signed_pdf)
     extra = {"provider": ceremony.provider, "provider_ref": ceremony.provider_ref, "via": via,
              "signed_sha256": signed_sha, "sent_sha256": ceremony.document_sha256}

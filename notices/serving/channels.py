@@ -26,6 +26,7 @@ from portal.adapters import (
     one_line_header,
 )
 from portal.i18n import force_locale
+from portal.i18n import lazy_gettext as _l
 
 
 @dataclass(frozen=True)
@@ -69,23 +70,27 @@ class Channel(Protocol):
     def send(self, delivery: Delivery) -> Sent: ...
 
 
+# Each e-mail's subject, in the language of the document or notice it carries (lazy: put into words
+# under that language when the message is built).
 _SUBJECTS = {
-    "notice": "Legal notice {d.reference} from {d.advocate} on behalf of {d.creditor}",
+    "notice": _l("Legal notice %(reference)s from %(advocate)s on behalf of %(creditor)s"),
     # No colon right after the first word: Python's header folder then starts a folded line.
-    "reminder": "Reminder of legal notice {d.reference}: payment due by {d.respond_by}",
-    "odr_invite": "Legal notice {d.reference} - invitation to resolve the claim online",
-    "award": "Arbitral award in arbitration {d.reference}, delivered by the arbitral tribunal",
-    "award_hi": "मध्यस्थता {d.reference} में मध्यस्थ पंचाट, मध्यस्थ अधिकरण द्वारा प्रेषित",
-    "order": "{d.title} in arbitration {d.reference}, from the arbitral tribunal",
-    "order_hi": "मध्यस्थता {d.reference} में प्रक्रियात्मक आदेश ({d.title}), मध्यस्थ अधिकरण की ओर से",
-    "invocation": "Request to refer the dispute to arbitration, {d.reference}, from {d.creditor}",
-    "settlement": "Settlement agreement {d.reference} with {d.creditor}, agreed by both parties and sealed",
-    "settlement_hi": "समझौता करार {d.reference}, {d.creditor} के साथ, दोनों पक्षों द्वारा स्वीकृत और मुहरबंद",
-    "notice_hi": "{d.creditor} की ओर से {d.advocate} द्वारा क़ानूनी नोटिस {d.reference}",
-    "reminder_hi": "क़ानूनी नोटिस {d.reference} का अनुस्मारक, भुगतान की अंतिम तिथि {d.respond_by}",
-    "odr_invite_hi": "क़ानूनी नोटिस {d.reference}, दावे का ऑनलाइन समाधान करने का आमंत्रण",
-    "invocation_hi": "मध्यस्थता हेतु विवाद भेजने का अनुरोध (धारा 21), {d.reference}, {d.creditor} की ओर से",
+    "reminder": _l("Reminder of legal notice %(reference)s: payment due by %(respond_by)s"),
+    "odr_invite": _l("Legal notice %(reference)s - invitation to resolve the claim online"),
+    "award": _l("Arbitral award in arbitration %(reference)s, delivered by the arbitral tribunal"),
+    "order": _l("%(title)s in arbitration %(reference)s, from the arbitral tribunal"),
+    "invocation": _l("Request to refer the dispute to arbitration, %(reference)s, from %(creditor)s"),
+    "settlement": _l("Settlement agreement %(reference)s with %(creditor)s, agreed by both parties and "
+                     "sealed"),
 }
+
+
+def subject_of(d: Delivery) -> str:
+    """The e-mail's subject in the language of what it carries."""
+    with force_locale(d.language or "en"):
+        return _SUBJECTS[words_of(d).removesuffix("_hi")] % {
+            "reference": d.reference, "advocate": d.advocate, "creditor": d.creditor,
+            "respond_by": d.respond_by, "title": d.title}
 
 
 def words_of(d: Delivery) -> str:
@@ -139,7 +144,7 @@ class EmailChannel:
         em["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
         em["To"] = d.address
         words = words_of(d)
-        em["Subject"] = one_line_header(_SUBJECTS[words].format(d=d))  # names and titles people typed
+        em["Subject"] = one_line_header(subject_of(d))  # names and titles people typed
         em["Date"] = formatdate(localtime=False)
         em["Message-ID"] = _message_id(d.idempotency_key)
         em["X-Sulah-Dispatch"] = str(d.dispatch_id)

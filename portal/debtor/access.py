@@ -26,7 +26,7 @@ from portal.debtor import links
 from portal.debtor.models import DebtorLink
 from portal.debtor.principal import LinkGuest, parse_session_id
 from portal.extensions import db
-from portal.i18n import gettext
+from portal.i18n import force_locale, gettext
 from portal.onetime_codes import Destination, OneTimeCode, issue_and_send, verify
 from portal.types import utcnow
 
@@ -73,21 +73,22 @@ def send_code(link: DebtorLink, choice: int, ip: str, language: str = "en") -> O
     if not 0 <= choice < len(options):
         raise CodeError(gettext("Choose where to send the code."), status=400)
     dest = options[choice]
-    what, what_hi = _what(link)
+    with force_locale(language):
+        what = _what(link)
     return issue_and_send(PURPOSE, subject(link), dest.channel, dest.address, ip=ip, case=link.case,
-                          what=f"open the {what} {link.case.reference}",
-                          what_hi=None if language != "hi" else f"{what_hi} {link.case.reference} खोलने")
+                          what=what, language=language)
 
 
-def _what(link: DebtorLink) -> tuple[str, str]:
-    """What the link opens, in the code's message: a legal notice, the settlement agreement (the
-    parties'), or an arbitral document (the tribunal's award or order)."""
+def _what(link: DebtorLink) -> str:
+    """What the link opens, finishing the code's sentence "Your Sulah code to ...": a legal notice,
+    the settlement agreement (the parties'), or an arbitral document (the tribunal's award or order)."""
+    reference = link.case.reference
     if link.document_id is None:
-        return "legal notice", "क़ानूनी नोटिस"
+        return gettext("open the legal notice %(reference)s", reference=reference)
     document = db.session.get(ServedDocument, link.document_id)
     if document is not None and document.kind.value == "settlement":
-        return "settlement agreement", "समझौता करार"
-    return "arbitral document", "मध्यस्थता दस्तावेज़"
+        return gettext("open the settlement agreement %(reference)s", reference=reference)
+    return gettext("open the arbitral document %(reference)s", reference=reference)
 
 
 def open_with_code(link: DebtorLink, code: str, ip: str, user_agent: str) -> LinkGuest:

@@ -21,6 +21,7 @@ from portal.audit import AuditEvent
 from portal.cases import Case
 from portal.database import before_commit
 from portal.extensions import db
+from portal.i18n import force_locale, gettext
 from portal.notifications import addressees, rules
 from portal.notifications.facts import gather
 from portal.notifications.models import AttentionItem
@@ -50,9 +51,18 @@ class Entry:
     item_id: int | None = None  # the item it tells of: closed before the commit, it is not mailed
 
 
+def in_each_language(tell: Tell, facts: Mapping[str, Any], due_text: str) -> dict[str, tuple[str, str]]:
+    """(what happened, what they may do) in each language: the table's messages from the catalogue."""
+    texts = {}
+    for lang in LANGUAGES:
+        with force_locale(lang):
+            texts[lang] = rules.words(tell, facts, lang, due_text, gettext)
+    return texts
+
+
 def entry(tell: Tell, facts: Mapping[str, Any], due: datetime | None, url: str) -> Entry:
     due_text = ist(due)
-    texts = {lang: rules.words(tell, facts, lang, due_text) for lang in LANGUAGES}
+    texts = in_each_language(tell, facts, due_text)
     return Entry({k: v[0] for k, v in texts.items()}, {k: v[1] for k, v in texts.items()}, due_text, url)
 
 

@@ -14,7 +14,7 @@ from notices.serving.states import DispatchStatus
 from portal.cases.intake import today_ist
 from portal.cases.states import CaseStatus
 from portal.extensions import db
-from tests.awards.helpers import awarding_case, validates_with_pyhanko
+from tests.awards.helpers import awarding_case, complete_fields, validates_with_pyhanko
 from tests.conftest import csrf_from
 from tests.debtor.guest import login_guest
 
@@ -94,15 +94,19 @@ def test_draft_refused_finalise_sign_and_parties_read(client, auth, db_session, 
     assert pdf.status_code == 200 and validates_with_pyhanko(pdf.data)
 
 
-def test_claimant_records_extension_and_challenge_with_bad_input_refused(client, auth, db_session, acting):
+def signed_award(acting):
+    """(the case's parties, its award) drafted, finalised and signed by the acting arbitrator."""
     a = awarding_case()
     acting.add(a.case.id)
     award = awards.start(a.neutral, a.case)
-    from tests.awards.helpers import complete_fields
-
     awards.update(a.neutral, award, complete_fields())
     awards.finalise(a.neutral, award)
     awards.sign(a.neutral, award)
+    return a, award
+
+
+def test_claimant_records_extension_and_challenge_with_bad_input_refused(client, auth, db_session, acting):
+    a, award = signed_award(acting)
     auth.login_as(a.debtor)
     assert post(client, a.case, "/extension", {"days": "5"}).status_code == 403
     auth.login_as(a.staff)
@@ -143,3 +147,18 @@ def test_arbitrator_records_a_settlement_as_an_award_on_agreed_terms(client, aut
     assert awards.award_for(a.case).status == AwardStatus.SERVED and a.case.status == CaseStatus.SETTLED
     auth.login_as(a.debtor)
     assert "Award on agreed terms (s.30)" in page(client, a.case).get_data(as_text=True)
+
+
+def test_a_hindi_reading_respondent_reads_the_served_award_page_in_hindi(client, auth, db_session, acting):
+    """What a party sees on the award's page (its headings, the s.34 table, the note under it) is in
+    its language; the drafting and court steps are staff's and stay English."""
+    a, _award = signed_award(acting)
+    auth.login_as(a.debtor)
+    body = client.get(f"/arbitration/{a.case.reference}/award?lang=hi").get_data(as_text=True)
+    for hindi in ("मध्यस्थ पंचाट", "पंचाट में क्या कहा गया है", "मूलधन", "तामील और धारा 34 की अवधि",
+                  "चुनौती कब तक दी जा सकती है", "(दावेदार) बनाम", "डिक्री की तरह लागू करने योग्य"):
+        assert hindi in body, hindi
+    for english in ("What the award says", "Principal", "Pre-award interest", "Challenge possible until",
+                    "Service and the s.34 window", "(claimant) v.", "Three months from", "Runs from receipt",
+                    "a year from the award", "Download the"):
+        assert english not in body, english
