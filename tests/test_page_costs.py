@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from notices.drafting.case_section import EVENTS_SHOWN
 from portal.cases.listing import Listed
 from portal.cases.models import ClaimType, Payment, PaymentMethod
 from portal.cases.states import CaseStatus
@@ -116,7 +117,8 @@ def test_reminders_sent_notice_level_and_answers_per_case(db_session, outbox, mo
 def test_the_case_page_reads_a_notices_timeline_with_its_dispatches_at_once(client, auth, db_session,
                                                                               outbox, monkeypatch):
     """The notice's timeline on the case page names each event's channel and address: loaded with
-    the events, not one query per dispatch (and not again after the receipt was worked out)."""
+    the events, not one query per dispatch (and not again after the receipt was worked out), and
+    only the newest EVENTS_SHOWN of them (tests/notices/test_case_section.py)."""
     from tests.keyset_world import KeysetWorld
 
     k = KeysetWorld(monkeypatch)
@@ -130,7 +132,8 @@ def test_the_case_page_reads_a_notices_timeline_with_its_dispatches_at_once(clie
     k.add("notice_events", 5)
     k.link_events()
     page = client.get(path).get_data(as_text=True)
-    assert page.count('class="technical"') >= 6  # the events are on the page, each with its dispatch
+    # The newest events are on the page (at most EVENTS_SHOWN of the 6), each with its dispatch.
+    assert page.count('class="technical"') == EVENTS_SHOWN
     assert len(statements(client, path)) == one
 
 
