@@ -97,4 +97,5 @@ def test_the_notices_block_costs_the_same_statements_for_three_long_timelines_as
     with StatementCount() as three:
         client.get(path)
     assert page.count('class="technical"') == 3 * EVENTS_SHOWN
-    assert three.n == one.n, (one.n, three.n)
+    # 17 statements and the test's savepoint with its release (20 before the block was bounded).
+    assert three.n == one.n <= 19, (one.n, three.n)
