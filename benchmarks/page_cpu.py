@@ -31,6 +31,20 @@ dashboard 17,636 -> 16,699, case list 48,427 -> 47,128. Two of those changes wer
 afterwards as not worth their code (WTForms' attribute builder replaced process-wide; the status
 badge and the debtor link written out per table row instead of their macros), so these figures
 are slightly better than what the code now does.
+
+Later again on 7 Dec (branch pages: the priorities' three grouped reads as one statement and their
+lines joined to the cases, the case page's notices block bounded to each notice's newest 5 events in a
+fixed number of statements, collections' snapshot read once, the debtor's page's notices' terms and
+verification records without per-notice reads), a fresh 100,006-case database, load 4-5 on 2 CPUs,
+three interleaved runs of each tree, median CPU ms (min): case list 17.9 (17.8) -> 16.5 (16.3), by
+outstanding 17.3 (16.9) -> 18.1 (16.1), a case 22.1 (18.3) -> 20.6 (19.2), collections today 13.5
+(11.5) -> 11.4 (11.3), portfolio 6.4 (5.6) -> 5.8 (5.8), debtor's case 13.9 (13.9) -> 14.6 (11.8);
+the dashboard, which did not change, 7.5 (6.2) -> 6.2 (5.9): about the noise. Statements: case list
+12 -> 9, a case 20 -> 17, collections today 10 -> 9, portfolio 4 -> 3, debtor's case 16 -> 15.
+Function calls per request (cProfile): case list 48,831 -> 48,317, a case 38,549 -> 39,399 (the
+notices block's window-ranked events and receipts statements cost more Python to build and load
+than the per-notice reads did for the page's single notice), collections today 25,514 -> 24,963,
+portfolio 15,630 -> 15,217, debtor's case 22,836 -> 22,297, dashboard 17,092 both.
 """
 from __future__ import annotations
 

@@ -46,7 +46,7 @@ from notices.signing.providers import HandOverPolicy, enabled_providers, provide
 from notices.signing.signatures import advocate_key_material, sign_notice, sign_now, signature_intact
 from notices.signing.states import ENDED as CEREMONY_ENDED
 from notices.signing.states import SETTLEMENT_CEREMONY, CeremonyStatus
-from notices.signing.verification import PublicRecord, public_record
+from notices.signing.verification import PublicRecord, notice_record, public_record
 from notices.states import NOTICE, NoticeStatus
 
 __all__ = ["CEREMONY_ENDED", "CeremonyStatus", "CertificateForm", "ChannelKind", "ContactPolicy",
@@ -61,8 +61,8 @@ __all__ = ["CEREMONY_ENDED", "CeremonyStatus", "CertificateForm", "ChannelKind",
            "grant_mandate", "init_notices", "issue_debtor_link", "issue_debtor_links", "ist_day_bounds",
            "latest",
            "latest_for_settlement", "new_verification_code", "next_contact_time", "note_in",
-           "notice_contacts_today", "notices_with_delivery_event", "other_contacts", "provider_for",
-           "public_record", "receipt_for_notice",
+           "notice_contacts_today", "notice_record", "notices_with_delivery_event", "other_contacts",
+           "provider_for", "public_record", "receipt_for_notice",
            "record_delivery_event", "record_posting", "s10_check_digit", "serve_notice", "served_document_of",
            "settlement_complete", "sign_notice", "sign_now", "signature_intact", "start_notice",
            "submit_notice"]

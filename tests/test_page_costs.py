@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from notices.drafting.case_section import EVENTS_SHOWN
 from portal.cases.listing import Listed
 from portal.cases.models import ClaimType, Payment, PaymentMethod
 from portal.cases.states import CaseStatus
@@ -17,6 +18,7 @@ from portal.receivables import book, scoring, sending
 from portal.receivables.case_parts import list_priorities
 from portal.receivables.models import InvoiceHold, ReminderLink
 from portal.receivables.tasks import run_once
+from tests.conftest import StatementCount
 from tests.factories import CreditorFactory
 from tests.receivables.helpers import creditor_with_reminders, debtor_case, invoice
 
@@ -77,7 +79,7 @@ def test_priorities_score_only_the_organisations_own_cases(db_session):
     assert list_priorities(stranger, [own.id], TODAY) == {}
 
 
-def test_reminders_sent_notice_level_and_answers_per_case(db_session, outbox):
+def test_reminders_sent_notice_level_and_answers_per_case(db_session, outbox, monkeypatch):
     creditor, _ = creditor_with_reminders()
     org = creditor.organization
     reminded = debtor_case(creditor, invoice("N-1", TODAY - timedelta(days=31)))
@@ -97,16 +99,26 @@ def test_reminders_sent_notice_level_and_answers_per_case(db_session, outbox):
                                link_id=unused.id))
     db.session.flush()
     ids = {reminded.id, quiet.id, answered.id, disputed.id}
-    facts = scoring.facts(org, TODAY, book.lines(org.id, case_ids=ids), "case", ids)
+    with StatementCount() as read_lines:
+        lines = book.lines(org.id, case_ids=ids)
+    with StatementCount() as read_facts:
+        facts = scoring.facts(org, TODAY, lines, "case", ids)
+    # The invoices with their cases, the payments; then promises, reminders and answers together.
+    assert (read_lines.n, read_facts.n) == (2, 1)
     assert facts[reminded.id].reminders_sent == 1 and facts[reminded.id].at_notice_level
     assert facts[quiet.id].reminders_sent == 0 and not facts[quiet.id].at_notice_level
     assert [facts[c.id].responded for c in (reminded, quiet, answered, disputed)] == [False, False, True, True]
+    monkeypatch.setattr(scoring, "_KEYS_PER_READ", 1)  # SQLite: one case and one debtor a statement
+    assert scoring.facts(org, TODAY, lines, "case", ids) == facts
+    assert scoring.facts(org, TODAY, lines, "party", None) == scoring.facts(
+        org, TODAY, lines, "party", {line.party_id for line in lines})
 
 
 def test_the_case_page_reads_a_notices_timeline_with_its_dispatches_at_once(client, auth, db_session,
                                                                               outbox, monkeypatch):
     """The notice's timeline on the case page names each event's channel and address: loaded with
-    the events, not one query per dispatch (and not again after the receipt was worked out)."""
+    the events, not one query per dispatch (and not again after the receipt was worked out), and
+    only the newest EVENTS_SHOWN of them (tests/notices/test_case_section.py)."""
     from tests.keyset_world import KeysetWorld
 
     k = KeysetWorld(monkeypatch)
@@ -120,7 +132,8 @@ def test_the_case_page_reads_a_notices_timeline_with_its_dispatches_at_once(clie
     k.add("notice_events", 5)
     k.link_events()
     page = client.get(path).get_data(as_text=True)
-    assert page.count('class="technical"') >= 6  # the events are on the page, each with its dispatch
+    # The newest events are on the page (at most EVENTS_SHOWN of the 6), each with its dispatch.
+    assert page.count('class="technical"') == EVENTS_SHOWN
     assert len(statements(client, path)) == one
 
 

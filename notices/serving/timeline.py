@@ -182,6 +182,28 @@ def events_for(notice: Served) -> list[DeliveryEvent]:
                                    .order_by(DeliveryEvent.occurred_at, DeliveryEvent.id)))
 
 
+def newest_events(notice_ids: list[int], per_notice: int) -> dict[int, tuple[list[DeliveryEvent], int]]:
+    """Each notice's newest `per_notice` events, oldest first, each with its dispatch, and how many
+    events its timeline holds: one statement whatever the number of notices and events (each
+    event ranked within its notice's timeline, newest first, through the index on (notice_id,
+    occurred_at, id)). For the case page; the delivery page pages through the rest."""
+    if not notice_ids:
+        return {}
+    newest_first = (DeliveryEvent.occurred_at.desc(), DeliveryEvent.id.desc())
+    ranked = (select(DeliveryEvent.id,
+                     func.row_number().over(partition_by=DeliveryEvent.notice_id, order_by=newest_first)
+                     .label("rank"),
+                     func.count().over(partition_by=DeliveryEvent.notice_id).label("total"))
+              .where(DeliveryEvent.notice_id.in_(notice_ids)).subquery())
+    out: dict[int, tuple[list[DeliveryEvent], int]] = {}
+    for event, total in db.session.execute(
+            select(DeliveryEvent, ranked.c.total).join(ranked, ranked.c.id == DeliveryEvent.id)
+            .where(ranked.c.rank <= per_notice).options(joinedload(DeliveryEvent.dispatch))
+            .order_by(DeliveryEvent.notice_id, DeliveryEvent.occurred_at, DeliveryEvent.id)):
+        out.setdefault(event.notice_id, ([], total))[0].append(event)
+    return out
+
+
 STREAM_ROWS = 500
 
 

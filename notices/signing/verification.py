@@ -62,6 +62,11 @@ def public_record(code: str) -> PublicRecord | None:
     notice = db.session.scalar(select(Notice).where(Notice.verification_code == code.upper()))
     if notice is None:
         return _document_record(code)
+    return notice_record(notice)
+
+
+def notice_record(notice: Notice) -> PublicRecord | None:
+    """What the verification page says of a notice already loaded (None: not a signed notice)."""
     if notice.status != NoticeStatus.SIGNED or not notice.signed_pdf_sha256:
         return None
     case = notice.case

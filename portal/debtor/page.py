@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import select
 
 from evidence import documents_for
-from notices import EventKind, Notice, PublicRecord, ServiceTerms, notices_with_delivery_event, public_record
+from notices import EventKind, Notice, PublicRecord, ServiceTerms, notice_record, notices_with_delivery_event
 from portal.accounts import Action, can
 from portal.cases import Case, case_position, today_ist
 from portal.debtor import responses
@@ -18,13 +19,16 @@ from portal.extensions import db
 
 def verification(notice: Notice) -> PublicRecord | None:
     """What the public verification page says of this notice (None: not a signed notice of record)."""
-    return public_record(notice.verification_code) if notice.verification_code else None
+    return notice_record(notice) if notice.verification_code else None
 
 
 def context(user: Any, case: Case, notices: list[Notice]) -> dict:
 
     pos = case_position(case, today_ist())
-    terms = {n.id: db.session.get(ServiceTerms, n.id) for n in notices}
+    # Each notice's terms of service (or None), in one statement.
+    found = {t.notice_id: t for t in db.session.scalars(
+        select(ServiceTerms).where(ServiceTerms.notice_id.in_([n.id for n in notices])))} if notices else {}
+    terms = {n.id: found.get(n.id) for n in notices}
     respond_by = sorted(t.respond_by for t in terms.values() if t is not None and t.respond_by)
     return {
         "terms": terms,

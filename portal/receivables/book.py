@@ -52,22 +52,15 @@ class Line:
 
 def lines(org_id: int, party_ids: set[int] | None = None, *, case_ids: set[int] | None = None) -> list[Line]:
     scope = [Case.creditor_org_id == org_id, Case._status.notin_(ENDED)]
-    if party_ids is None and case_ids is None:
-        # The whole book: one join each for invoices and payments.
-        invoices = db.session.execute(
-            select(Invoice.id, Invoice.case_id, Invoice.number, Invoice.invoice_date, Invoice.due_date,
-                   Invoice.total, Case.debtor_party_id, Case.reference, Case._status.label("status"),
-                   Case.claim_type).join(Case, Case.id == Invoice.case_id).where(*scope)).all()
-        paid = db.session.execute(
-            select(Payment.case_id, Payment.invoice_id, Payment.amount)
-            .join(Case, Case.id == Payment.case_id).where(*scope)).all()
-        return _lines(invoices, paid)
-    # Some debtors or cases (an import's, a collections change's): their cases first, then those
-    # cases' invoices and payments by case. As one join, PostgreSQL reckons that a few thousand
-    # debtors of a large organisation are worth reading every invoice of every organisation
-    # (a sequential scan, growing with the database), where an index probe per case is what they cost.
-    if party_ids is not None:
-        scope.append(one_of(Case.debtor_party_id, party_ids))
+    if party_ids is None:
+        # The whole book, or some cases (a page of the case list): their invoices joined to their
+        # cases, then their payments; the cases by id read through the invoices' index on case_id.
+        return _joined(scope, [None] if case_ids is None else list(key_lists(case_ids, _IDS_PER_LIST)))
+    # Some debtors (an import's, a collections change's): their cases first, then those cases'
+    # invoices and payments by case. As one join, PostgreSQL reckons that a few thousand debtors of
+    # a large organisation are worth reading every invoice of every organisation (a sequential scan,
+    # growing with the database), where an index probe per case is what they cost.
+    scope.append(one_of(Case.debtor_party_id, party_ids))
     if case_ids is not None:
         scope.append(one_of(Case.id, case_ids))
     cases = {row.id: row for row in db.session.execute(
@@ -79,6 +72,24 @@ def lines(org_id: int, party_ids: set[int] | None = None, *, case_ids: set[int] 
                    Invoice.total).where(one_of(Invoice.case_id, chunk)))]
         paid += db.session.execute(select(Payment.case_id, Payment.invoice_id, Payment.amount)
                                    .where(one_of(Payment.case_id, chunk))).all()
+    return _lines(invoices, paid)
+
+
+def _joined(scope: list, chunks: list[list[int] | None]) -> list[Line]:
+    """The lines of the cases in `scope`: each chunk of case ids (None: every case) in two statements,
+    the invoices with their case's columns, and the payments."""
+    invoices, paid = [], []
+    for chunk in chunks:
+        def of(column, chunk=chunk) -> list:
+            return [] if chunk is None else [one_of(column, chunk)]
+        invoices += db.session.execute(
+            select(Invoice.id, Invoice.case_id, Invoice.number, Invoice.invoice_date, Invoice.due_date,
+                   Invoice.total, Case.debtor_party_id, Case.reference, Case._status.label("status"),
+                   Case.claim_type).join(Case, Case.id == Invoice.case_id)
+            .where(*scope, *of(Invoice.case_id))).all()
+        paid += db.session.execute(
+            select(Payment.case_id, Payment.invoice_id, Payment.amount).join(Case, Case.id == Payment.case_id)
+            .where(*scope, *of(Payment.case_id))).all()
     return _lines(invoices, paid)
 
 

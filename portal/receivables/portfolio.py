@@ -16,7 +16,7 @@ from portal.database import replica_reads
 from portal.extensions import db
 from portal.payments import PaymentReport
 from portal.receivables import book, figures, freshness, rollup
-from portal.receivables.models import InvoiceHold, Promise, Reminder, ReminderLink
+from portal.receivables.models import InvoiceHold, PortfolioSnapshot, Promise, Reminder, ReminderLink
 from portal.receivables.states import ReminderStatus
 
 S = CaseStatus
@@ -128,20 +128,22 @@ def refresh(org: Organization, today: date) -> int:
 RECOMPUTE_ON_VISIT = 2000
 
 
-def ensure(org: Organization, today: date) -> None:
+def ensure(org: Organization, today: date) -> PortfolioSnapshot:
     """An organisation never rolled up (new, or before the beat's first pass) is rolled up now; so is
-    a small one whose figures a change has made stale, or that were worked out on another day."""
+    a small one whose figures a change has made stale, or that were worked out on another day.
+    Returns its snapshot as it now stands (the pages show it: not read a second time)."""
     snap = rollup.snapshot(org.id)
     if snap is None or (snap.debtors <= RECOMPUTE_ON_VISIT
                         and (snap.as_of != today or freshness.is_stale(snap))):
         refresh(org, today)
+        snap = rollup.snapshot(org.id)
+    return snap
 
 
 def build(org_id: int, today: date, top: int = 20) -> Portfolio:
     """The dashboard from the rolled-up rows and snapshot (a handful of statements)."""
-    ensure(db.session.get(Organization, org_id), today)
+    snap = ensure(db.session.get(Organization, org_id), today)
     with replica_reads():  # figures a second behind are fine: the replica's, when there is one
-        snap = rollup.snapshot(org_id)
         total, ageing = rollup.totals(snap)
         debtors = [(p.party_id, p.name, p.outstanding, p.ageing) for p in rollup.top(org_id, top)]
     h = json.loads(snap.figures)

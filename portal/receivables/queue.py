@@ -21,6 +21,7 @@ from portal.receivables.models import (
     DebtorPosition,
     DebtorSetting,
     InvoiceHold,
+    PortfolioSnapshot,
     Promise,
     Reminder,
     ReminderLevel,
@@ -87,16 +88,15 @@ def today_for(org: Organization, user: User, today: date, *, everyone: bool = Fa
               after: tuple[int, Decimal, int] | None = None) -> Today:
     """The queue of `user` (its debtors and those nobody owns), or the whole organisation's: a
     fixed number of statements whatever the number of debtors (the rolled-up rows, through indexes)."""
-    portfolio.ensure(org, today)
+    snap = portfolio.ensure(org, today)
     with replica_reads():  # figures a second behind are fine here: the replica's, when there is one
-        return _queue(org, user, today, everyone, after)
+        return _queue(org, user, today, everyone, after, snap)
 
 
 def _queue(org: Organization, user: User, today: date, everyone: bool,
-           after: tuple[int, Decimal, int] | None) -> Today:
+           after: tuple[int, Decimal, int] | None, snap: PortfolioSnapshot) -> Today:
     mine = None if everyone else user.id
     ranked, next_after = rollup.ranked_page(org.id, mine, after)
-    snap = rollup.snapshot(org.id)
     q = Today(ranked=ranked, next_after=next_after, refreshed_at=snap.refreshed_at if snap else None)
     # A call the level names a staff member for is theirs, whoever follows the debtor up.
     calls = [c for c in open_calls(org.id, None, utcnow()) if everyone or c.caller_id in (None, user.id)]

@@ -1,19 +1,21 @@
 """The facts the priority rules read (portal.receivables.priority), gathered per debtor or per case
-from the book of receivables in a few grouped queries: promises kept and broken, reminders sent,
-whether the debtor answered, the last level before a notice, MSMED interest and limitation."""
+from the book of receivables (its lines, then one statement for the rest): promises kept and broken,
+reminders sent, whether the debtor answered, the last level before a notice, MSMED interest and
+limitation."""
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from itertools import zip_longest
 from typing import Literal
 
-from sqlalchemy import case, func, select
+from sqlalchemy import String, case, func, literal, null, select, type_coerce, union_all
 
 from portal.accounts import Organization
 from portal.cases import Case
-from portal.database import one_of
+from portal.database import key_lists, one_of
 from portal.extensions import db
 from portal.receivables import book
 from portal.receivables.models import InvoiceHold, Promise, Reminder, ReminderLevel, ReminderLink
@@ -27,44 +29,56 @@ def _only(column, keys: set[int] | None) -> list:
     return [] if keys is None else [one_of(column, keys)]
 
 
-def _grouped(org_id: int, model, by: By, keys: set[int] | None, column, *where) -> dict[int, dict]:
-    key = getattr(model, f"{by}_id")
-    rows = db.session.execute(select(key, column, func.count(model.id))
-                              .where(model.org_id == org_id, *_only(key, keys), *where)
-                              .group_by(key, column)).all()
-    out: dict[int, dict] = defaultdict(dict)
-    for k, value, n in rows:
-        out[k][value] = n
-    return out
+# Keys (cases or debtors) per statement on SQLite, which bounds a statement's parameters: each list
+# appears twice in the one statement below. PostgreSQL takes each list as one array, all at once.
+_KEYS_PER_READ = 5_000
 
 
-def _responded_parties(org_id: int, parties: set[int]) -> set[int]:
-    """Debtors that opened a reminder link after its code, or answered through it (one statement per
-    10,000 debtors: PostgreSQL takes at most 65,535 parameters in one)."""
-    found: set[int] = set()
-    ids = sorted(parties)
-    for first in range(0, len(ids), 10_000):
-        chunk = ids[first:first + 10_000]
-        found.update(db.session.scalars(
-            select(ReminderLink.party_id).where(
-                ReminderLink.org_id == org_id, one_of(ReminderLink.party_id, chunk),
-                ReminderLink.last_used_at.is_not(None))
-            .union(select(InvoiceHold.party_id).where(
-                InvoiceHold.org_id == org_id, one_of(InvoiceHold.party_id, chunk),
-                InvoiceHold.link_id.is_not(None)))))
-    return found
+def _gathered(org_id: int, by: By, keys: set[int] | None, parties: set[int]
+              ) -> tuple[dict[int, dict[str, int]], dict[int, tuple[int, bool]], set[int]]:
+    """What the facts read besides the lines, per debtor or case (`keys`; None: the organisation's
+    whole book): its promises counted by status; its reminders sent and whether one of them was the
+    last before a notice; and which of `parties` answered through a reminder link (opened it after
+    its code, or put an invoice on hold through it). One UNION ALL of the three (portal.database's
+    key lists: one statement on PostgreSQL, one per _KEYS_PER_READ keys on SQLite)."""
+    promises: dict[int, dict[str, int]] = defaultdict(dict)
+    sent: dict[int, tuple[int, bool]] = {}
+    responded: set[int] = set()
+    key_chunks = [None] if keys is None else list(key_lists(keys, _KEYS_PER_READ))
+    party_chunks = list(key_lists(parties, _KEYS_PER_READ))
+    for chunk, party_chunk in zip_longest(key_chunks, party_chunks, fillvalue=()):
+        parts = []
+        if chunk is None or chunk:
+            parts += _counted(org_id, by, chunk)
+        if party_chunk:
+            parts += [select(literal("answered"), model.party_id, null(), literal(0), literal(0))
+                      .where(model.org_id == org_id, one_of(model.party_id, party_chunk), answered)
+                      for model, answered in ((ReminderLink, ReminderLink.last_used_at.is_not(None)),
+                                              (InvoiceHold, InvoiceHold.link_id.is_not(None)))]
+        for tag, key, status, n, last in db.session.execute(union_all(*parts)):
+            if tag == "promise":
+                promises[key][status] = n
+            elif tag == "sent":
+                sent[key] = (n, bool(last))
+            else:
+                responded.add(key)
+    return promises, sent, responded
 
 
-def _reminders_sent(org_id: int, by: By, keys: set[int] | None) -> dict[int, tuple[int, bool]]:
-    """Per debtor or case: (reminders sent, whether one of them was the last before a notice)."""
-    key = getattr(Reminder, f"{by}_id")
+def _counted(org_id: int, by: By, keys: list[int] | None) -> list:
+    """The promises by status and the reminders sent (with those at the last level before a notice)
+    of each debtor or case, as rows (tag, key, status, count, at notice level) of `_gathered`."""
+    promise_key, reminder_key = getattr(Promise, f"{by}_id"), getattr(Reminder, f"{by}_id")
     at_notice = func.sum(case((ReminderLevel.last_before_notice.is_(True), 1), else_=0))
-    rows = db.session.execute(select(key, func.count(Reminder.id), at_notice)
-                              .join(ReminderLevel, ReminderLevel.id == Reminder.level_id)
-                              .where(Reminder.org_id == org_id, *_only(key, keys),
-                                     Reminder._status == ReminderStatus.SENT)
-                              .group_by(key)).all()
-    return {k: (n, bool(last)) for k, n, last in rows}
+    return [select(literal("promise"), promise_key, type_coerce(Promise._status, String),
+                   func.count(Promise.id), literal(0))
+            .where(Promise.org_id == org_id, *_only(promise_key, keys))
+            .group_by(promise_key, Promise._status),
+            select(literal("sent"), reminder_key, null(), func.count(Reminder.id), at_notice)
+            .join(ReminderLevel, ReminderLevel.id == Reminder.level_id)
+            .where(Reminder.org_id == org_id, *_only(reminder_key, keys),
+                   Reminder._status == ReminderStatus.SENT)
+            .group_by(reminder_key)]
 
 
 def facts(org: Organization, today: date, lines: Iterable[book.Line], by: By,
@@ -80,9 +94,7 @@ def facts(org: Organization, today: date, lines: Iterable[book.Line], by: By,
     for line in lines:
         if line.outstanding > 0:
             groups[line.party_id if by == "party" else line.case_id].append(line)
-    promises = _grouped(org.id, Promise, by, keys, Promise._status)
-    sent = _reminders_sent(org.id, by, keys)
-    responded = _responded_parties(org.id, {line.party_id for line in lines})
+    promises, sent, responded = _gathered(org.id, by, keys, {line.party_id for line in lines})
     out = {}
     for key, open_lines in groups.items():
         counts = promises.get(key, {})

@@ -197,7 +197,7 @@ def _today_page(org_id: int, everyone: bool, *, answer_form=None, answering: int
                 call_form=None, calling: tuple[int, int] | None = None, status: int = 200, after=None):
     work = queue.today_for(db.session.get(Organization, org_id), current_user, today_ist(),
                            everyone=everyone, after=after)
-    owners = {u.id: u.name for u in db.session.scalars(select(User).where(User.org_id == org_id))}
+    owners = dict(db.session.execute(select(User.id, User.name).where(User.org_id == org_id)).all())
     next_key = (f"{work.next_after[0]}_{work.next_after[1]}_{work.next_after[2]}"
                 if work.next_after else None)
     return render_template("receivables/today.html", q=work, everyone=everyone, owners=owners,
