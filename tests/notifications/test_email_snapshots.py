@@ -67,8 +67,8 @@ def test_several_items_of_one_transaction_make_one_mail(app, lang):
     check(f"notify_digest.creditor.{lang}.txt", text)
 
 
-def check(snapshot: str, text: str) -> None:
-    path = SNAPSHOTS / snapshot
+def check(snapshot: str, text: str, folder: Path = SNAPSHOTS) -> None:
+    path = folder / snapshot
     if os.environ.get("SULAH_UPDATE_SNAPSHOTS") == "1":
         path.write_text(text, encoding="utf-8")
     assert path.exists(), f"no snapshot {path}: run with SULAH_UPDATE_SNAPSHOTS=1 and review it"
