@@ -73,10 +73,11 @@ def render(lang: str, *, name: str, entries: list[Entry]) -> str:
     return render_template(template, name=name, entries=entries, lang=lang)
 
 
-def compose(name: str, entries: list[Entry]) -> tuple[str, str]:
-    """(subject, text): English, then Hindi; several items of one transaction in one mail."""
+def compose(name: str, entries: list[Entry], language: str = "en") -> tuple[str, str]:
+    """(subject, text): the text English, then Hindi; the subject in the addressee's `language` (a
+    debtor's; users read English). Several items of one transaction in one mail (users only)."""
     if len(entries) == 1:
-        what = entries[0].what["en"]
+        what = entries[0].what.get(language, entries[0].what["en"])
         title = what if len(what) <= 140 else what[:139] + "…"
     else:
         title = f"{len(entries)} steps on Sulah wait for you"
@@ -155,17 +156,18 @@ def deliver_to_debtor(item_id: int, now: datetime) -> tuple[str, datetime | None
     wait = next_contact_time(now, policy, used)
     if wait is not None:
         return "deferred", wait
-    tell = next(t for t in rules.RULES[item.action] if t.kind == item.kind)
+    # The debtor's own rule: an offer's kind is also the creditor side's, worded for that side.
+    tell = next(t for t in rules.RULES[item.action] if t.kind == item.kind and item.audience in t.to)
     args = json.loads(item.link_args)
     url = public_url(item.endpoint, **args)
     facts = gather(db.session.get(AuditEvent, item.event_id), case)
     emails, mobile = addressees.debtor_emails(case), addressees.debtor_mobile(case)
     whatsapp = addressees.debtor_whatsapp(case) if mobile and emails else None
     chosen = channels(bool(emails), bool(mobile), bool(whatsapp), policy.daily_cap - used)
-    if "email" in chosen:
-        title, text = compose(case.debtor.legal_name, [entry(tell, facts, item.due_at, url)])
-        queue_mail(MailMessage(to=emails, subject=title, text=text))
     language = debtor_language(case)  # the debtor's recorded language: that of its demand notice
+    if "email" in chosen:
+        title, text = compose(case.debtor.legal_name, [entry(tell, facts, item.due_at, url)], language)
+        queue_mail(MailMessage(to=emails, subject=title, text=text))
     if "sms" in chosen:
         _queue_text("portal.tasks.send_sms", item, case, mobile, url, language)
     if "whatsapp" in chosen:

@@ -50,6 +50,8 @@ def test_notify_email_matches_its_snapshot(app, name, lang):
         texts = delivery.in_each_language(tell, FACTS, due)
         entry = delivery.Entry({k: v[0] for k, v in texts.items()}, {k: v[1] for k, v in texts.items()}, due, URL)
         text = delivery.render(lang, name="Meera Kulkarni", entries=[entry])
+        if tell.to == (rules.Audience.DEBTOR,):  # the debtor's mail has its subject in the debtor's language
+            text = f"Subject: {delivery.compose('Meera Kulkarni', [entry], lang)[0]}\n\n{text}"
     check(f"{name}.{lang}.txt", text)
 
 
