@@ -157,10 +157,12 @@ def deliver_to_debtor(item_id: int, now: datetime) -> tuple[str, datetime | None
     if wait is not None:
         return "deferred", wait
     # The debtor's own rule: an offer's kind is also the creditor side's, worded for that side.
-    tell = next(t for t in rules.RULES[item.action] if t.kind == item.kind and item.audience in t.to)
+    facts = gather(db.session.get(AuditEvent, item.event_id), case)
+    tell = rules.rule_for(item.action, item.kind, item.audience, facts)
+    if tell is None:  # the table no longer has the rule that opened it: nothing to say
+        return "done", None
     args = json.loads(item.link_args)
     url = public_url(item.endpoint, **args)
-    facts = gather(db.session.get(AuditEvent, item.event_id), case)
     emails, mobile = addressees.debtor_emails(case), addressees.debtor_mobile(case)
     whatsapp = addressees.debtor_whatsapp(case) if mobile and emails else None
     chosen = channels(bool(emails), bool(mobile), bool(whatsapp), policy.daily_cap - used)
@@ -181,6 +183,30 @@ def headline(kind: str, language: str) -> str:
     """What an SMS or WhatsApp message says of an item of `kind`, in `language` (the catalogue's)."""
     with force_locale(language):
         return gettext(rules.SMS_HEADLINES.get(kind, rules.SMS_HEADLINE_OTHERWISE))
+
+
+def item_words(items: list[AttentionItem], language: str) -> dict[int, tuple[str, str]]:
+    """(what happened, what they may do) of each item in `language`, put into words again from the
+    rule and the event that opened it (its facts read as the listener read them); the stored English
+    where the rule is gone. Two statements for the events and cases, and the facts' own look-ups."""
+    out = {item.id: (item.what, item.may) for item in items}
+    if not items:
+        return out
+    events = {e.id: e for e in db.session.scalars(
+        select(AuditEvent).where(AuditEvent.id.in_({item.event_id for item in items})))}
+    cases = {c.id: c for c in db.session.scalars(
+        select(Case).where(Case.id.in_({item.case_id for item in items})))}
+    for item in items:
+        event, case = events.get(item.event_id), cases.get(item.case_id)
+        if event is None or case is None:
+            continue
+        facts = gather(event, case)
+        tell = rules.rule_for(item.action, item.kind, item.audience, facts)
+        if tell is not None:
+            due_text = ist(item.due_at, language=language)
+            with force_locale(language):
+                out[item.id] = rules.words(tell, facts, language, due_text, gettext)
+    return out
 
 
 def sms_text(reference: str, what: str, url: str, language: str = "en") -> tuple[str, list[str], str]:

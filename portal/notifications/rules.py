@@ -666,6 +666,13 @@ def tells_for(action: str, facts: Facts) -> list[tuple[Tell, Audience]]:
     return out
 
 
+def rule_for(action: str, kind: str, audience: str, facts: Facts) -> Tell | None:
+    """The rule that opened an item of `kind` for `audience` on `action` (an offer's kind is also the
+    other side's, worded for that side; a rule's condition tells apart two wordings of one kind)."""
+    return next((tell for tell in RULES.get(action, ()) if tell.kind == kind and audience in tell.to
+                 and tell.when(facts)), None)
+
+
 def closes_for(action: str) -> tuple[Closes, ...]:
     return CLOSES.get(action, ())
 
