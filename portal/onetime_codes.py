@@ -12,6 +12,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import ForeignKey, String, func, select, update
@@ -23,6 +24,9 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.i18n import force_locale, gettext, ngettext
 from portal.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from flask_babel.speaklater import LazyString
 
 
 class CodeError(DomainError):
@@ -90,13 +94,15 @@ def _digest(purpose: str, subject: str, code: str) -> str:
     return hmac.new(key, f"{purpose}|{subject}|{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def issue_and_send(purpose: str, subject: str, channel: str, destination: str, *, what: str,
+def issue_and_send(purpose: str, subject: str, channel: str, destination: str, *, what: str | LazyString,
                    ip: str = "", case=None, language: str = "en") -> OneTimeCode:
     """Replace any live code for (purpose, subject) with a new one and send it after commit.
 
     `what` finishes the sentence "Your Sulah code to ..." in `language` (e.g. "open the legal notice
-    KLP-2026-0001", or in Hindi "क़ानूनी नोटिस KLP-2026-0001 खोलने"); the message is a catalogue
-    message put into words in `language`, a Hindi SMS under the DLT template one_time_code_hi.
+    KLP-2026-0001", or in Hindi "क़ानूनी नोटिस KLP-2026-0001 खोलने"): words already in `language`,
+    or a lazy catalogue message (`lazy_gettext` with its values), put into words in it here. The
+    message is a catalogue message put into words in `language`, a Hindi SMS under the DLT template
+    one_time_code_hi.
     Raises CodeError(429) when this subject has had its codes for the hour."""
     cfg = current_app.config
     if channel not in ("email", "sms"):

@@ -51,6 +51,9 @@ DEBTOR_MODULES = [ROOT / path for path in (
     "arbitration/odr/offers.py", "arbitration/odr/blind_bidding.py", "arbitration/odr/bidding_rules.py",
     "arbitration/odr/room.py", "evidence/uploads.py", "evidence/filetypes.py", "evidence/active_content.py",
     "arbitration/odr/views/caucus.py", "portal/debtor/account_views.py",
+    # What a one-time code to a debtor says it is for (its account's e-mail, a settlement or a
+    # submission agreement to accept), in the debtor's language.
+    "portal/debtor/account.py", "arbitration/invocation/basis.py",
     # The 409 pages of a move the case's (or the offer's, the bidding's) state no longer allows.
     "arbitration/odr/states.py", "arbitration/settlement/agreements.py", "arbitration/settlement/signing.py",
     # The attention items' table (what happened, what they may do), mailed in English and Hindi.

@@ -18,7 +18,7 @@ from portal.accounts import Side, side_of
 from portal.cases import Case, ClaimType
 from portal.errors import DomainError
 from portal.extensions import db
-from portal.i18n import gettext
+from portal.i18n import gettext, lazy_gettext
 from portal.onetime_codes import CodeError, issue_and_send, verify
 from portal.pdf import html_to_pdf
 from portal.types import utcnow
@@ -156,7 +156,9 @@ def destinations(basis: ArbitrationBasis, actor):
     return own_destinations(basis, actor)
 
 
-def send_code(basis: ArbitrationBasis, actor, choice: int, ip: str):
+def send_code(basis: ArbitrationBasis, actor, choice: int, ip: str, language: str = "en"):
+    """Send the acceptance code to destinations()[choice], to the debtor in its `language` (the
+    creditor's side reads English); CodeError when throttled or a bad choice."""
     side = party_side(actor, basis.case)
     _check(basis, side)
     options = destinations(basis, actor)
@@ -164,8 +166,9 @@ def send_code(basis: ArbitrationBasis, actor, choice: int, ip: str):
         raise CodeError(gettext("Choose where to send the code."), status=400)
     dest = options[choice]
     return issue_and_send(CODE_PURPOSE, code_subject(basis, side), dest.channel, dest.address, ip=ip,
-                          case=basis.case,
-                          what=f"accept the submission agreement to arbitrate {basis.case.reference}")
+                          case=basis.case, language=language if side == Side.DEBTOR else "en",
+                          what=lazy_gettext("accept the submission agreement to arbitrate %(reference)s",
+                                            reference=basis.case.reference))
 
 
 def accept_with_code(basis: ArbitrationBasis, actor, code: str, ip: str) -> bool:

@@ -24,6 +24,7 @@ from portal.cases import Case, ClaimType, today_ist
 from portal.cases import case_for as load
 from portal.errors import DomainError
 from portal.extensions import limiter
+from portal.i18n import language
 from portal.lifecycle import IllegalTransition
 from portal.onetime_codes import CodeError
 from portal.web.boundary import attempt, keep_changes, on_refusal
@@ -135,7 +136,8 @@ def send_code(reference: str):
     if not form.validate_on_submit():
         return render_page(case, send_form=form, status=_invalid(form))
     try:  # any other DomainError: 409, from the app's handler
-        row = bases.send_code(basis, current_user, form.destination.data, request.remote_addr or "")
+        row = bases.send_code(basis, current_user, form.destination.data, request.remote_addr or "",
+                              language())  # the page's: a debtor's chosen language, else English
     except CodeError as exc:
         form.form_errors.append(str(exc))
         return render_page(load(reference, Action.ACCEPT_SUBMISSION_AGREEMENT), send_form=form,

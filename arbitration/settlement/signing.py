@@ -35,7 +35,7 @@ from portal.adapters import PadesProvider, Signer, SigningError, SigningProvider
 from portal.cases import ContactKind
 from portal.errors import DomainError
 from portal.extensions import db
-from portal.i18n import gettext
+from portal.i18n import gettext, lazy_gettext
 from portal.onetime_codes import CodeError, Destination, issue_and_send, verify
 from portal.types import utcnow
 
@@ -93,18 +93,24 @@ def destinations(agreement: SettlementAgreement, actor) -> list[Destination]:
     return list(dict.fromkeys(out))
 
 
-def send_code(agreement: SettlementAgreement, actor, choice: int, ip: str):
-    """Send the acceptance code to destinations()[choice]; CodeError when throttled or a bad choice."""
+def send_code(agreement: SettlementAgreement, actor, choice: int, ip: str, language: str = "en"):
+    """Send the acceptance code to destinations()[choice], to the debtor in its `language` (the
+    others read English); CodeError when throttled or a bad choice."""
     side = side_for(actor, agreement)
     _check(agreement, side)
     options = destinations(agreement, actor)
     if not isinstance(choice, int) or not 0 <= choice < len(options):
         raise CodeError(gettext("Choose where to send the code."), status=400)
     dest = options[choice]
-    verb = "authenticate" if side == SignerSide.NEUTRAL else "accept"
-    what = f"{verb} the settlement agreement {agreement.case.reference} (version {agreement.version})"
+    values = {"reference": agreement.case.reference, "version": agreement.version}
+    if side == SignerSide.NEUTRAL:
+        what = lazy_gettext("authenticate the settlement agreement %(reference)s (version %(version)s)",
+                            **values)
+    else:
+        what = lazy_gettext("accept the settlement agreement %(reference)s (version %(version)s)", **values)
     return issue_and_send(PURPOSE, code_subject(agreement, side), dest.channel, dest.address, ip=ip,
-                          case=agreement.case, what=what)
+                          case=agreement.case, what=what,
+                          language=language if side == SignerSide.DEBTOR else "en")
 
 
 def accept_with_code(agreement: SettlementAgreement, actor, code: str, ip: str) -> Signature:

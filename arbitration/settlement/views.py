@@ -38,7 +38,7 @@ from portal.accounts import Action, can
 from portal.cases import Case, CaseStatus, today_ist
 from portal.cases import case_for as load
 from portal.extensions import db, limiter
-from portal.i18n import gettext
+from portal.i18n import gettext, language
 from portal.i18n import lazy_gettext as _l
 from portal.onetime_codes import CodeError
 from portal.urls import public_url
@@ -140,7 +140,8 @@ def send_code(reference: str):
     if not form.validate_on_submit():
         return render_page(case, send_form=form, status=400)
     try:
-        row = signing.send_code(agreement, current_user, form.destination.data, request.remote_addr or "")
+        row = signing.send_code(agreement, current_user, form.destination.data, request.remote_addr or "",
+                                language())  # the page's: a debtor's chosen language, else English
     except CodeError as exc:
         form.destination.errors.append(str(exc))
         return render_page(case, send_form=form, status=exc.status)

@@ -16,6 +16,7 @@ from portal.cases import SERVED_STATUSES, Case, Party, visible_cases
 from portal.debtor.principal import LinkGuest
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.i18n import lazy_gettext
 from portal.onetime_codes import OneTimeCode, issue_and_send, verify
 
 PURPOSE = "debtor_account"
@@ -43,11 +44,12 @@ def ensure_no_account(party: Party) -> None:
         raise DomainError(PARTY_HAS_ACCOUNT.format(name=party.legal_name))
 
 
-def send_code(guest: LinkGuest, case: Case, email: str, ip: str) -> OneTimeCode:
-    """Send a code to `email` to prove it (CodeError when throttled)."""
+def send_code(guest: LinkGuest, case: Case, email: str, ip: str, language: str = "en") -> OneTimeCode:
+    """Send a code to `email` to prove it, in the debtor's `language` (CodeError when throttled)."""
     ensure_no_account(case.debtor)
+    what = lazy_gettext("confirm this e-mail for your Sulah account (%(name)s)", name=case.debtor.legal_name)
     return issue_and_send(PURPOSE, subject(guest, email), "email", normalize_email(email), ip=ip, case=case,
-                          what=f"confirm this e-mail for your Sulah account ({case.debtor.legal_name})")
+                          what=what, language=language)
 
 
 def create(guest: LinkGuest, case: Case, *, name: str, email: str, password: str, code: str | None,

@@ -9,7 +9,7 @@ from portal.accounts import Action, record_login, require
 from portal.debtor import account
 from portal.debtor.case_views import load
 from portal.debtor.forms import AccountForm
-from portal.debtor.language import localise_form
+from portal.debtor.language import current, localise_form
 from portal.errors import DomainError
 from portal.extensions import limiter
 from portal.i18n import gettext
@@ -57,7 +57,7 @@ def create_account(reference: str):
                               password=form.password.data, code=form.code.data, ip=ip)
     except account.CodeNeeded:
         try:
-            row = account.send_code(current_user, case, form.email.data, ip)
+            row = account.send_code(current_user, case, form.email.data, ip, current())
         except CodeError as exc:
             form.email.errors.append(str(exc))
             return _page(case, form, exc.status)

@@ -12,7 +12,8 @@ from flask_login import current_user
 def init_notifications(app: Flask) -> None:
     # Imported here, when the app is created: the door stays light for workers and other packages.
     from portal import audit
-    from portal.notifications import access, opening, tasks  # noqa: F401  (tasks: registers the task)
+    from portal.i18n import language
+    from portal.notifications import access, delivery, opening, tasks  # noqa: F401  (tasks: registers the task)
     from portal.notifications.views import bp
     from portal.types import utcnow
 
@@ -26,5 +27,13 @@ def init_notifications(app: Flask) -> None:
                 return []
             return access.open_items(current_user, utcnow())
 
-        return {"attention_items": attention_items}
+        def attention_words(items) -> dict:
+            """{item id: (what, may)} in the page's language: stored in English, put into words again
+            for a page in another language (a debtor's in Hindi)."""
+            lang = language()
+            if lang == "en":
+                return {item.id: (item.what, item.may) for item in items}
+            return delivery.item_words(items, lang)
+
+        return {"attention_items": attention_items, "attention_words": attention_words}
 

@@ -13,7 +13,7 @@ from typing import Any
 from flask import render_template
 from sqlalchemy import func, select
 
-from notices import ContactPolicy, ist_day_bounds, next_contact_time, notice_contacts_today
+from notices import ContactPolicy, debtor_language, ist_day_bounds, next_contact_time, notice_contacts_today
 from portal import outbox
 from portal.accounts import User
 from portal.adapters import MailMessage, queue_mail
@@ -32,8 +32,10 @@ from portal.web.filters import ist
 
 LANGUAGES = ("en", "hi")
 _DIGEST = "sulah_notify_digest"
-SMS_TEMPLATE = "attention"  # DLT: "Sulah: {#var#} (ref {#var#}). See {#var#}"
-WHATSAPP_TEMPLATE = "attention"  # approved on WhatsApp with the same three body parameters
+# The SMS's DLT registration in each language, the Hindi registered as its own (as the Hindi notice's
+# SMS are): "Sulah: {#var#} (ref {#var#}). See {#var#}" and "सुलह: {#var#} (संदर्भ {#var#})। देखें {#var#}".
+# WhatsApp's templates have the same names and the same three body parameters.
+TEXT_TEMPLATES = {"en": "attention", "hi": "attention_hi"}
 
 
 def clock() -> datetime:
@@ -71,10 +73,11 @@ def render(lang: str, *, name: str, entries: list[Entry]) -> str:
     return render_template(template, name=name, entries=entries, lang=lang)
 
 
-def compose(name: str, entries: list[Entry]) -> tuple[str, str]:
-    """(subject, text): English, then Hindi; several items of one transaction in one mail."""
+def compose(name: str, entries: list[Entry], language: str = "en") -> tuple[str, str]:
+    """(subject, text): the text English, then Hindi; the subject in the addressee's `language` (a
+    debtor's; users read English). Several items of one transaction in one mail (users only)."""
     if len(entries) == 1:
-        what = entries[0].what["en"]
+        what = entries[0].what.get(language, entries[0].what["en"])
         title = what if len(what) <= 140 else what[:139] + "…"
     else:
         title = f"{len(entries)} steps on Sulah wait for you"
@@ -153,36 +156,72 @@ def deliver_to_debtor(item_id: int, now: datetime) -> tuple[str, datetime | None
     wait = next_contact_time(now, policy, used)
     if wait is not None:
         return "deferred", wait
-    tell = next(t for t in rules.RULES[item.action] if t.kind == item.kind)
+    # The debtor's own rule: an offer's kind is also the creditor side's, worded for that side.
+    facts = gather(db.session.get(AuditEvent, item.event_id), case)
+    tell = rules.rule_for(item.action, item.kind, item.audience, facts)
+    if tell is None:  # the table no longer has the rule that opened it: nothing to say
+        return "done", None
     args = json.loads(item.link_args)
     url = public_url(item.endpoint, **args)
-    facts = gather(db.session.get(AuditEvent, item.event_id), case)
     emails, mobile = addressees.debtor_emails(case), addressees.debtor_mobile(case)
     whatsapp = addressees.debtor_whatsapp(case) if mobile and emails else None
     chosen = channels(bool(emails), bool(mobile), bool(whatsapp), policy.daily_cap - used)
+    language = debtor_language(case)  # the debtor's recorded language: that of its demand notice
     if "email" in chosen:
-        title, text = compose(case.debtor.legal_name, [entry(tell, facts, item.due_at, url)])
+        title, text = compose(case.debtor.legal_name, [entry(tell, facts, item.due_at, url)], language)
         queue_mail(MailMessage(to=emails, subject=title, text=text))
     if "sms" in chosen:
-        _queue_text("portal.tasks.send_sms", SMS_TEMPLATE, item, case, mobile, url)
+        _queue_text("portal.tasks.send_sms", item, case, mobile, url, language)
     if "whatsapp" in chosen:
-        _queue_text("portal.tasks.send_whatsapp", WHATSAPP_TEMPLATE, item, case, whatsapp, url)
+        _queue_text("portal.tasks.send_whatsapp", item, case, whatsapp, url, language)
     item.told_at, item.told_channels = now, len(chosen)
     db.session.flush()
     return "sent", None
 
 
-def sms_text(reference: str, what: str, url: str) -> tuple[list[str], str]:
-    """The SMS's DLT variables and text: no figures, only that something waits and where."""
+def headline(kind: str, language: str) -> str:
+    """What an SMS or WhatsApp message says of an item of `kind`, in `language` (the catalogue's)."""
+    with force_locale(language):
+        return gettext(rules.SMS_HEADLINES.get(kind, rules.SMS_HEADLINE_OTHERWISE))
+
+
+def item_words(items: list[AttentionItem], language: str) -> dict[int, tuple[str, str]]:
+    """(what happened, what they may do) of each item in `language`, put into words again from the
+    rule and the event that opened it (its facts read as the listener read them); the stored English
+    where the rule is gone. Two statements for the events and cases, and the facts' own look-ups."""
+    out = {item.id: (item.what, item.may) for item in items}
+    if not items:
+        return out
+    events = {e.id: e for e in db.session.scalars(
+        select(AuditEvent).where(AuditEvent.id.in_({item.event_id for item in items})))}
+    cases = {c.id: c for c in db.session.scalars(
+        select(Case).where(Case.id.in_({item.case_id for item in items})))}
+    for item in items:
+        event, case = events.get(item.event_id), cases.get(item.case_id)
+        if event is None or case is None:
+            continue
+        facts = gather(event, case)
+        tell = rules.rule_for(item.action, item.kind, item.audience, facts)
+        if tell is not None:
+            due_text = ist(item.due_at, language=language)
+            with force_locale(language):
+                out[item.id] = rules.words(tell, facts, language, due_text, gettext)
+    return out
+
+
+def sms_text(reference: str, what: str, url: str, language: str = "en") -> tuple[str, list[str], str]:
+    """The SMS's DLT template in `language`, its variables and its text: no figures, only that
+    something waits and where."""
+    template = TEXT_TEMPLATES.get(language, TEXT_TEMPLATES["en"])
     variables = [what[:60], reference, url]
-    text = render_template("sms/attention.txt", what=variables[0], reference=reference, url=url)
-    return variables, text.strip()
+    text = render_template(f"sms/{template}.txt", what=variables[0], reference=reference, url=url)
+    return template, variables, text.strip()
 
 
-def _queue_text(task: str, template: str, item: AttentionItem, case: Case, phone: str, url: str) -> None:
-    """An SMS or WhatsApp message: that something waits and where, never a figure or the terms."""
-    short = rules.SMS_HEADLINES.get(item.kind, "a step in your case waits for you")
-    variables, text = sms_text(case.reference, short, url)
+def _queue_text(task: str, item: AttentionItem, case: Case, phone: str, url: str, language: str) -> None:
+    """An SMS or WhatsApp message in the debtor's language: that something waits and where, never a
+    figure or the terms."""
+    template, variables, text = sms_text(case.reference, headline(item.kind, language), url, language)
     channel = "whatsapp" if task.endswith("whatsapp") else "sms"
     payload: dict[str, Any] = {"to": phone, "template": template, "variables": variables, "text": text,
                                "idempotency_key": f"attention-{item.id}-{channel}-{phone[-4:]}"}

@@ -562,25 +562,27 @@ for _kind, _what in DEBTOR_ANSWERS.items():
         "cases.show_case", mail=mail, existing_mail=existing)
         for to, mail, existing in (((C,), Mail.EXISTING, "debtor_responded.txt"), ((A,), Mail.NEW, "")))
 
-# What an SMS to the debtor says: that something waits and where, never a figure or the terms.
+# What an SMS or WhatsApp message to the debtor says: that something waits and where, never a figure
+# or the terms. Catalogue messages, put into words in the debtor's language when sent.
 SMS_HEADLINES = {
-    "offer_received": "an offer awaits your answer",
-    "counter_offer_received": "a counter-offer awaits your answer",
-    "proposal_received": "the conciliator's proposal awaits your answer",
-    "bidding_proposed": "blind bidding is proposed",
-    "bidding_round": "a blind bidding round is open",
-    "bidding_closed": "blind bidding ended",
-    "settlement_to_sign": "a settlement agreement is ready to sign",
-    "settlement_complete": "your settlement agreement is complete",
-    "tribunal_constituted": "the arbitral tribunal is constituted",
-    "tribunal_proposal": "an arbitrator is proposed for your agreement",
-    "tribunal_disclosure": "the arbitrator disclosed a new circumstance",
-    "tribunal_challenge_decided": "the arbitrator decided the challenge",
-    "tribunal_ended": "the arbitrator's mandate has ended",
-    "conciliator_ready": "the conciliator has accepted",
-    "step_due": "a filing date is set in your arbitration",
-    "tribunal_choose": "the arbitrator is to be chosen",
+    "offer_received": N_("an offer awaits your answer"),
+    "counter_offer_received": N_("a counter-offer awaits your answer"),
+    "proposal_received": N_("the conciliator's proposal awaits your answer"),
+    "bidding_proposed": N_("blind bidding is proposed"),
+    "bidding_round": N_("a blind bidding round is open"),
+    "bidding_closed": N_("blind bidding ended"),
+    "settlement_to_sign": N_("a settlement agreement is ready to sign"),
+    "settlement_complete": N_("your settlement agreement is complete"),
+    "tribunal_constituted": N_("the arbitral tribunal is constituted"),
+    "tribunal_proposal": N_("an arbitrator is proposed for your agreement"),
+    "tribunal_disclosure": N_("the arbitrator disclosed a new circumstance"),
+    "tribunal_challenge_decided": N_("the arbitrator decided the challenge"),
+    "tribunal_ended": N_("the arbitrator's mandate has ended"),
+    "conciliator_ready": N_("the conciliator has accepted"),
+    "step_due": N_("a filing date is set in your arbitration"),
+    "tribunal_choose": N_("the arbitrator is to be chosen"),
 }
+SMS_HEADLINE_OTHERWISE = N_("a step in your case waits for you")
 
 # Which events close which open items (besides a newer item of the same kind for the same person).
 OFFER_KINDS = frozenset({"offer_received", "counter_offer_received", "proposal_received"})
@@ -662,6 +664,13 @@ def tells_for(action: str, facts: Facts) -> list[tuple[Tell, Audience]]:
                 continue
             out.append((tell, audience))
     return out
+
+
+def rule_for(action: str, kind: str, audience: str, facts: Facts) -> Tell | None:
+    """The rule that opened an item of `kind` for `audience` on `action` (an offer's kind is also the
+    other side's, worded for that side; a rule's condition tells apart two wordings of one kind)."""
+    return next((tell for tell in RULES.get(action, ()) if tell.kind == kind and audience in tell.to
+                 and tell.when(facts)), None)
 
 
 def closes_for(action: str) -> tuple[Closes, ...]:

@@ -10,7 +10,7 @@ from portal.adapters import payment_uri, qr_svg
 from portal.cases import ContactKind, Party, today_ist
 from portal.extensions import db
 from portal.formfields import choices
-from portal.i18n import gettext, language, localise_errors
+from portal.i18n import gettext, language, lazy_gettext, localise_errors
 from portal.onetime_codes import CodeError, OneTimeCode, issue_and_send, mask, verify
 from portal.pdf import render_pdf
 from portal.receivables import access, links, responses, statement
@@ -135,7 +135,7 @@ def link_send_code(token: str):
     channel, address = options[form.destination.data]
     try:
         issue_and_send(PURPOSE, _subject(link), channel, address, ip=request.remote_addr or "",
-                       what="open your statement of account")
+                       what=lazy_gettext("open your statement of account"), language=language())
     except CodeError as exc:
         form.destination.errors.append(str(exc))
         return _gate(link, request_form=form, status=exc.status)

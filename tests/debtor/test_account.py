@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from notices.models import NoticeLanguage
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.audit import AuditEvent
@@ -12,7 +13,7 @@ from portal.cases.states import CaseStatus
 from portal.extensions import db
 from portal.onetime_codes import OneTimeCode
 from tests.debtor.claims import as_guest, post_form, served_claim
-from tests.debtor.guest import code_from
+from tests.debtor.guest import code_from, signed_notice_record
 from tests.factories import CaseFactory, DebtorUserFactory
 
 PASSWORD = "Kaveri-dues-2026"
@@ -80,6 +81,19 @@ def test_another_address_is_proven_by_a_code_first(client, claim, outbox):
     (user,) = users("accounts@debtor.example")
     db.session.refresh(case.debtor)
     assert case.debtor.user_id == user.id
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("hi", "अपने सुलह खाते ({name}) के लिए इस ई-मेल की पुष्टि करने के लिए आपका सुलह कोड"),
+    ("en", "Your Sulah code to confirm this e-mail for your Sulah account ({name}) is"),
+])
+def test_the_code_proving_an_address_goes_in_the_debtor_s_language(client, claim, outbox, lang, words):
+    _creditor, case = claim
+    signed_notice_record(case).language = NoticeLanguage(lang)  # the debtor's language: its notice's
+    as_guest(client, case, outbox)
+    post_form(client, f"/d/{case.reference}/account", account_form(email="accounts@debtor.example"))
+    [mail] = [m for m in outbox() if "accounts@debtor.example" in m["To"]]
+    assert words.format(name=case.debtor.legal_name) in mail.get_body(("plain",)).get_content()
 
 
 def test_a_code_for_one_address_does_not_prove_another(client, claim, outbox):

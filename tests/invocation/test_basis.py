@@ -23,6 +23,7 @@ from portal.adapters.esign.keys import load_signer
 from portal.audit import AuditEvent
 from portal.cases.models import ClaimType
 from portal.cases.states import CaseStatus
+from portal.database import commit
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.onetime_codes import CodeError
@@ -158,3 +159,20 @@ def test_the_msmed_summary_has_the_portal_fields(db_session):
     assert Decimal(amounts["total_due"]) == total and Decimal(amounts["interest_s16"]) > 0
     assert data["bank_rates_used"]
     # The whole filing pack, with the notice, is tested in tests/invocation/test_filing_pack.py.
+
+
+@pytest.mark.parametrize("lang", ["hi", "en"])
+def test_the_acceptance_code_goes_to_the_debtor_in_its_language_and_to_the_creditor_in_english(
+        db_session, outbox, lang):
+    creditor, _adv, case = disputed_case()
+    debtor = DebtorUserFactory()
+    case.debtor.user_id = debtor.id
+    basis = bases.propose_submission_agreement(creditor, case, seat="Bengaluru")
+    for actor in (debtor, creditor):  # each asks on a page in `lang` (the creditor's are English)
+        bases.send_code(basis, actor, 0, "10.0.0.1", lang)
+    commit()
+    text = {m["To"]: m.get_body(("plain",)).get_content() for m in outbox()}
+    english = f"Your Sulah code to accept the submission agreement to arbitrate {case.reference} is"
+    assert (f"{case.reference} को मध्यस्थता में सौंपने का करार स्वीकार करने के लिए आपका सुलह कोड" if lang == "hi"
+            else english) in text[debtor.email]
+    assert english in text[creditor.email]

@@ -2,6 +2,7 @@
 only by its addressee."""
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 
 import pytest
@@ -51,6 +52,19 @@ def test_the_debtor_sees_its_items_on_its_cases_page(client, auth, db_session, o
     html = page(client, "/d/")
     assert "Needs your attention" in html and "made an offer in " + w.case.reference in html
     assert f'href="/odr/{w.case.reference}/offers"' in html and "IST" in html
+
+
+def test_a_debtor_reading_hindi_sees_its_items_in_hindi(client, auth, db_session, outbox):
+    w = world(CaseStatus.IN_NEGOTIATION)
+    record("offer.made", w.case, w.filer, offer=1, side="creditor", parent=None, valid_until=SOON)
+    as_account(auth, w.case)
+    creditor, reference = w.case.creditor.legal_name, w.case.reference
+    hindi = html.unescape(page(client, "/d/?lang=hi"))
+    assert f"{reference} में {creditor} ने एक प्रस्ताव दिया है।" in hindi and "made an offer" not in hindi
+    assert "इसे स्वीकार करें, प्रति-प्रस्ताव दें या अस्वीकार करें" in hindi and "Accept it" not in hindi
+    english = html.unescape(page(client, "/d/?lang=en"))  # stored in English, shown as stored
+    [item] = [i for i in items(w.case) if i.party_id]
+    assert item.what == f"{creditor} made an offer in {reference}." and item.what in english
 
 
 def test_the_debtor_through_its_link_sees_the_items_of_that_case_only(client, db_session, outbox):

@@ -210,6 +210,11 @@ def test_each_event_tells_whoever_must_act_and_no_one_else(app, db_session, outb
         assert item.what and item.may and "{" not in item.what + item.may
         with app.test_request_context():
             assert url_for(item.endpoint, **item.link_values).startswith("/")
+    with app.test_request_context():  # put into words again from its rule and event: as stored, or in Hindi
+        assert delivery.item_words(found, "en") == {item.id: (item.what, item.may) for item in found}
+        hindi = delivery.item_words(found, "hi")
+    for item in found:
+        assert hindi[item.id] != (item.what, item.may) and "%(" not in "".join(hindi[item.id])
 
 
 def test_the_debtor_s_days_to_pay_run_from_receipt(db_session, outbox):

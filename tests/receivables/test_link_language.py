@@ -93,3 +93,17 @@ def test_english_stays_the_default(client, hindi, db_session):
     setting_for(creditor.org_id, case.debtor_party_id).language = Language.ENGLISH
     page = text(client.get(f"/r/{token}"))
     assert '<html lang="en">' in page and ">Send me the code</button>" in page
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("hi", "अपना खाता विवरण खोलने के लिए आपका सुलह कोड"),
+    ("en", "Your Sulah code to open your statement of account is"),
+])
+def test_the_code_for_the_statement_goes_in_the_page_s_language(client, hindi, outbox, lang, words):
+    _, _, token = hindi
+    page = client.get(f"/r/{token}?lang={lang}")
+    sent = client.post(f"/r/{token}/code", data={"csrf_token": csrf_for(client), "destination": "0"})
+    assert page.status_code == 200 and sent.status_code == 302
+    [mail] = [m for m in outbox() if "accounts@debtor.example.in" in m["To"]]
+    assert words in mail.get_body(("plain",)).get_content()
+    assert ("सुलह कोड" in mail["Subject"]) == (lang == "hi")

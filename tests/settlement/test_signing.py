@@ -14,6 +14,7 @@ from portal import seal
 from portal.adapters.esign.democert import make_demo_pkcs12
 from portal.adapters.esign.keys import load_signer
 from portal.cases.states import CaseStatus
+from portal.database import commit
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.onetime_codes import CodeError
@@ -179,3 +180,21 @@ def test_codes_go_only_to_the_actors_own_addresses(db_session):
     debtor = debtor_user(case)
     assert [d.address for d in signing.destinations(agreement, staff)] == [staff.email]
     assert [d.address for d in signing.destinations(agreement, debtor)] == [debtor.email, "debtor@example.in"]
+
+
+@pytest.mark.parametrize("lang", ["hi", "en"])
+def test_the_acceptance_code_goes_to_the_debtor_in_its_language_and_to_the_creditor_in_english(
+        db_session, outbox, lang):
+    case, staff = room_case()
+    agreement = agreement_for(case, staff)
+    debtor = debtor_user(case)
+    for actor in (debtor, staff):  # each asks on a page in `lang` (the creditor's are English)
+        signing.send_code(agreement, actor, 0, "10.0.0.1", lang)
+    commit()
+    text = {m["To"]: m.get_body(("plain",)).get_content() for m in outbox()}
+    reference, version = case.reference, agreement.version
+    assert (f"समझौता करार {reference} (संस्करण {version}) स्वीकार करने के लिए आपका सुलह कोड" if lang == "hi" else
+            f"Your Sulah code to accept the settlement agreement {reference} (version {version}) is") in text[
+        debtor.email]
+    assert f"Your Sulah code to accept the settlement agreement {reference} (version {version}) is" in text[
+        staff.email]
