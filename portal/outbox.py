@@ -172,41 +172,12 @@ def enqueue_missing(task: Any, ids: list[int], prefix: str) -> list[int]:
 def taken_over(keys: list[str]) -> int:
     """Rows under these keys that wait to start are done: another task did their work in this
     transaction (a burst claimed their dispatches), so their own run would find nothing to do. If
-    that work is lost after all (its worker dies), the sweep that looks after it enqueues it again.
-
-    Their tasks, published already, are revoked once this transaction commits (`revoke_done`): a
-    worker then drops each as it arrives, before a pool process runs it and claims its row."""
+    that work is lost after all (its worker dies), the sweep that looks after it enqueues it again."""
     if not keys:
         return 0
-    ids = list(db.session.scalars(update(OutboxMessage).where(
+    return db.session.execute(update(OutboxMessage).where(
         OutboxMessage.key.in_(keys), OutboxMessage.done_at.is_(None), OutboxMessage.started_at.is_(None))
-        .values(done_at=utcnow(), last_error="taken over by another task").returning(OutboxMessage.id)))
-    if ids:
-        after_commit(lambda: revoke_done(ids))
-    return len(ids)
-
-
-def revoke_done(ids: list[int]) -> bool:
-    """After the commit that marked these rows done: ask every worker (one broadcast) to drop their
-    published tasks unrun. Only an economy: a worker that missed the broadcast (started later, or
-    the broker was down) runs such a task, and its claim finds the row done and skips it. Safe
-    because a done row is never published again (the relay and the sweeps publish only rows not
-    done, and a task id is its row's), so no task that still has work is ever revoked."""
-    celery_app = current_app.extensions["celery"]
-    if celery_app.conf.task_always_eager or not ids:  # tests: nothing was left in a queue
-        return False
-    try:
-        # One try to reach the broker (as `_publish` makes): a broker that is down must not hold up
-        # the burst that took the tasks over. (Once reached, kombu retries the one small publish.)
-        with celery_app.connection_for_write() as connection:
-            if "fanout" not in connection.transport.implements.exchange_type:  # no broadcasts (SQLite's)
-                return False
-            connection.ensure_connection(max_retries=1)
-            celery_app.control.revoke([f"{TASK_ID_PREFIX}{row_id}" for row_id in ids], connection=connection)
-    except Exception as exc:  # noqa: BLE001 (any broker failure: the claims skip them instead)
-        log.warning("outbox: %d taken-over task(s) not revoked: %s", len(ids), exc)
-        return False
-    return True
+        .values(done_at=utcnow(), last_error="taken over by another task")).rowcount
 
 
 _installed: set[str] = set()

@@ -146,26 +146,11 @@ def test_the_burst_takes_over_its_dispatches_queued_tasks(db_session, outbox, mo
     """The tasks queued for the dispatches a burst claimed are marked done in the claim's transaction:
     a worker skips them instead of locking each dispatch to find it sent."""
     _creditor, ids = queued(monkeypatch, 3)
-    revoked = []
-    monkeypatch.setattr(outbox_rows, "revoke_done", revoked.extend)
     burst.run()
     message = outbox_rows.OutboxMessage
-    rows = db.session.execute(select(message.id, message.done_at).where(
+    rows = db.session.execute(select(message.key, message.done_at).where(
         message.key.in_([f"dispatch:{i}" for i in ids]))).all()
-    assert len(rows) == 3 and all(done_at is not None for _id, done_at in rows)
-    # Once the claim has committed, their published tasks are revoked (tests/test_outbox_revoke.py).
-    assert sorted(revoked) == sorted(row_id for row_id, _done in rows)
-
-
-def test_a_claim_rolled_back_revokes_nothing(db_session, outbox, monkeypatch):
-    """The revocation waits for the commit: tasks whose rows are still to run are never revoked."""
-    _creditor, ids = queued(monkeypatch, 2)
-    revoked = []
-    monkeypatch.setattr(outbox_rows, "revoke_done", revoked.extend)
-    assert outbox_rows.taken_over([f"dispatch:{i}" for i in ids]) == 2
-    db.session.rollback()
-    commit()
-    assert revoked == []
+    assert len(rows) == 3 and all(done_at is not None for _key, done_at in rows)
 
 
 def test_a_lapsed_claim_of_a_burst_is_claimed_again_and_sent_once(db_session, outbox, monkeypatch):
