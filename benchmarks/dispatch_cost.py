@@ -61,6 +61,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("n", nargs="?", type=int, default=50)
     parser.add_argument("--profile", type=int, default=0, metavar="K", help="print the top K functions")
+    parser.add_argument("--dump", metavar="FILE", help="with --profile: the profile also to FILE")
     parser.add_argument("--sql", action="store_true", help="print the statements by kind, per dispatch")
     args = parser.parse_args()
     folder, instance, template, took = prepare("dispatchcost", args.n)
@@ -114,6 +115,8 @@ def main() -> int:
             if profiler:
                 out = io.StringIO()
                 stats = pstats.Stats(profiler, stream=out)
+                if args.dump:
+                    stats.dump_stats(args.dump)
                 stats.sort_stats("cumulative").print_stats(r"(notices|portal|evidence)/", args.profile)
                 stats.sort_stats("tottime").print_stats(args.profile)
                 print(out.getvalue())

@@ -202,11 +202,12 @@ def serve_all(copies: int) -> list[int]:
 
 
 def settled(ids: list[int]) -> tuple[bool, int, int]:
-    """(every dispatch sent and every certificate current, how many sent, how many current)."""
+    """(every dispatch sent and every certificate current, how many sent, how many current). Three
+    statements however many notices: this process polls every 2 s while the workers are measured,
+    on the same CPUs (it read two rows a notice, 400 statements a poll for 200 notices)."""
     from sqlalchemy import func, select
 
-    from notices.serving import proof
-    from notices.serving.models import DeliveryEvent, Dispatch
+    from notices.serving.models import DeliveryEvent, DeliveryProof, Dispatch
     from notices.serving.states import DispatchStatus
     from portal.database import rollback
     from portal.extensions import db
@@ -214,12 +215,18 @@ def settled(ids: list[int]) -> tuple[bool, int, int]:
     rollback()
     rows = db.session.execute(select(Dispatch.status, Dispatch.notice_id).where(Dispatch.id.in_(ids))).all()
     sent = sum(1 for status, _ in rows if status == DispatchStatus.SENT)
-    current = 0
-    for _status, notice_id in rows:
-        events = db.session.scalar(select(func.count(DeliveryEvent.id))
-                                   .where(DeliveryEvent.notice_id == notice_id))
-        latest = proof.latest(notice_id)
-        current += latest is not None and latest.events_count == events
+    notices = sorted({notice_id for _, notice_id in rows})
+    events = dict(db.session.execute(select(DeliveryEvent.notice_id, func.count(DeliveryEvent.id))
+                                     .where(DeliveryEvent.notice_id.in_(notices))
+                                     .group_by(DeliveryEvent.notice_id)).all())
+    latest: dict[int, tuple[int, int]] = {}  # notice -> (version, events counted) of its newest certificate
+    for notice_id, version, counted in db.session.execute(
+            select(DeliveryProof.notice_id, DeliveryProof.version, DeliveryProof.events_count)
+            .where(DeliveryProof.notice_id.in_(notices))):
+        if notice_id not in latest or version > latest[notice_id][0]:
+            latest[notice_id] = (version, counted)
+    current = sum(1 for _, notice_id in rows
+                  if notice_id in latest and latest[notice_id][1] == events.get(notice_id, 0))
     rollback()
     return sent == len(ids) and current == len(ids), sent, current
 

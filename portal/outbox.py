@@ -254,7 +254,8 @@ def claim(message_id: int) -> bool:
     taken = db.session.execute(update(OutboxMessage).where(
         OutboxMessage.id == message_id, OutboxMessage.done_at.is_(None),
         or_(OutboxMessage.started_at.is_(None), OutboxMessage.started_at <= lease))
-        .values(started_at=now, runs=OutboxMessage.runs + 1)).rowcount
+        .values(started_at=now, runs=OutboxMessage.runs + 1)
+        .execution_options(synchronize_session=False)).rowcount  # the commit expires the session's objects
     commit()
     return taken == 1
 
@@ -267,5 +268,6 @@ def finished(message_id: int, error: BaseException | None = None) -> None:
         values["done_at"] = utcnow()
     else:
         values["last_error"] = f"{type(error).__name__}: {error}"[:2000]
-    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values))
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values)
+                       .execution_options(synchronize_session=False))  # the commit expires the objects
     commit()

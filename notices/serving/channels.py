@@ -23,6 +23,7 @@ from portal.adapters import (
     SmtpTransient,
     TransientFailure,
     deliver_mail,
+    new_mail_message,
     one_line_header,
 )
 from portal.i18n import force_locale
@@ -140,7 +141,7 @@ class EmailChannel:
     kind = ChannelKind.EMAIL
 
     def build(self, d: Delivery) -> EmailMessage:
-        em = EmailMessage()
+        em = new_mail_message()
         em["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
         em["To"] = d.address
         words = words_of(d)

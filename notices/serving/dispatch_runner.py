@@ -176,8 +176,12 @@ def _accept(dispatch_id: int, sent: Sent) -> None:
               "accepted_reply": sent.raw, "accepted_detail": sent.detail[:2000]}
     for attempt in range(1, ACCEPT_TRIES + 1):
         try:
-            db.session.execute(update(Dispatch).where(Dispatch.id == dispatch_id,
-                                                      Dispatch.accepted_at.is_(None)).values(**values))
+            # Not synchronised into the session's objects: the commit (or the rollback) right after
+            # expires them all, and matching the row against every object a burst holds was about
+            # 2% of a burst's CPU in its profile.
+            db.session.execute(update(Dispatch)
+                               .where(Dispatch.id == dispatch_id, Dispatch.accepted_at.is_(None))
+                               .values(**values).execution_options(synchronize_session=False))
             commit()
             return
         except SQLAlchemyError as exc:

@@ -24,6 +24,7 @@ from portal.adapters.esign.tokens import Pkcs11Key
 from portal.adapters.mail import Message as MailMessage
 from portal.adapters.mail import SmtpPermanent, SmtpTransient
 from portal.adapters.mail import deliver as deliver_mail
+from portal.adapters.mail import new_message as new_mail_message
 from portal.adapters.mail import one_line as one_line_header
 from portal.adapters.mail import queue as queue_mail
 from portal.adapters.mail import send as send_mail
@@ -46,7 +47,7 @@ __all__ = ["AadhaarESignProvider", "DeliveryStatus", "DocuSignProvider", "DocuSi
            "RazorpayLinks", "STAMP_BOX_LEFT", "SignRequest", "Signer", "SigningError", "SigningProvider",
            "SigningResult", "SigningStatus", "SmtpPermanent", "SmtpTransient", "StatusUpdate",
            "TransientFailure", "TsaSettings", "UPI_MAX_AMOUNT", "UnsafeAddress", "WebhookRejected",
-           "connect_envelope_id", "deliver_mail", "load_signer", "make_demo_pkcs12", "one_line_header",
-           "payment_gateway", "payment_uri", "post", "qr_svg", "queue_mail", "resolve_public", "send_mail",
-           "sms_gateway", "timestamper_for", "transaction_of", "validate_utr", "validate_vpa",
-           "verify_connect_hmac", "verify_subscription", "whatsapp_gateway"]
+           "connect_envelope_id", "deliver_mail", "load_signer", "make_demo_pkcs12", "new_mail_message",
+           "one_line_header", "payment_gateway", "payment_uri", "post", "qr_svg", "queue_mail",
+           "resolve_public", "send_mail", "sms_gateway", "timestamper_for", "transaction_of", "validate_utr",
+           "validate_vpa", "verify_connect_hmac", "verify_subscription", "whatsapp_gateway"]

@@ -11,8 +11,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.generator import BytesGenerator
+from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
+from email.policy import default as DEFAULT_POLICY
 from email.utils import make_msgid
 from io import BytesIO
 from pathlib import Path
@@ -36,8 +38,39 @@ def one_line(value: str) -> str:
     return " ".join(value.split())
 
 
+class _HeaderClasses(HeaderRegistry):
+    """The library's header registry, making the class of each header name once. The library's own
+    makes a new class (`type(...)`) every time a header is set or its count checked, some 40 times
+    for a notice's e-mail: about 1.5 ms of the 3.5 its building took (issue 22). The classes made
+    are the same; only their making is not repeated."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[str, type] = {}
+
+    def __getitem__(self, name: str) -> type:
+        made = self._made.get(name.lower())
+        if made is None:
+            made = self._made[name.lower()] = super().__getitem__(name)
+        return made
+
+    def map_to_type(self, name: str, cls: type) -> None:
+        super().map_to_type(name, cls)
+        self._made.pop(name.lower(), None)
+
+
+# The library's `email.policy.default` and `email.policy.SMTP`, with that registry.
+MAIL_POLICY = DEFAULT_POLICY.clone(header_factory=_HeaderClasses())
+WIRE_POLICY = SMTP_POLICY.clone(header_factory=MAIL_POLICY.header_factory)
+
+
+def new_message() -> EmailMessage:
+    """An empty message under MAIL_POLICY (`EmailMessage()` otherwise)."""
+    return EmailMessage(policy=MAIL_POLICY)
+
+
 def build(msg: Message) -> EmailMessage:
-    em = EmailMessage()
+    em = new_message()
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
     em["From"] = sender
     em["To"] = ", ".join(msg.to)
@@ -200,19 +233,34 @@ _LINE_END = re.compile(r"\r\n|\r|\n")  # what the generator splits a body's line
 
 class _WireGenerator(BytesGenerator):
     """The standard generator, writing each body in one piece instead of two writes a line (a
-    notice's PDF is some 700 lines of base64, and the writes were most of the serialising)."""
+    notice's PDF is some 700 lines of base64, and the writes were most of the serialising), and
+    checking a new multipart boundary with a substring search rather than a regular expression."""
 
     def _write_lines(self, lines: str) -> None:
         # The base class writes each line, then the line end: the same bytes as this one write.
-        if lines:
-            self.write(_LINE_END.sub(self._NL, lines))
+        if not lines:
+            return
+        # Only LF line ends (base64, the templates' text): one replace, not a regex over ~50 KB.
+        self.write(lines.replace("\n", self._NL) if "\r" not in lines else _LINE_END.sub(self._NL, lines))
+
+    @classmethod
+    def _make_boundary(cls, text: bytes | str | None = None) -> str:
+        # The library's random boundary, checked against the parts' text by searching it with a
+        # multi-line regular expression for "--boundary" at a line's start (~0.7 ms a part over a
+        # notice's PDF). A boundary that appears nowhere in the text cannot appear there either;
+        # in the (unlikely) other case the library's own check picks one.
+        boundary = super()._make_boundary()
+        if text is None:
+            return boundary
+        needle = boundary.encode("ascii") if isinstance(text, bytes) else boundary
+        return boundary if needle not in text else super()._make_boundary(text)
 
 
 def wire_bytes(em: EmailMessage) -> bytes:
     """The message as sent: the bytes `em.as_bytes(policy=email.policy.SMTP)` gives (CRLF line
     ends), written faster."""
     out = BytesIO()
-    _WireGenerator(out, mangle_from_=False, policy=SMTP_POLICY).flatten(em)
+    _WireGenerator(out, mangle_from_=False, policy=WIRE_POLICY).flatten(em)
     return out.getvalue()
 
 

@@ -69,3 +69,44 @@ def test_lines_ending_in_cr_or_lf_alone_are_written_as_the_library_writes_them()
     message.set_content("one\rtwo\nthree\r\nfour", cte="8bit")
     message.add_alternative("<p>a</p>\n\n<p>b</p>", subtype="html")
     assert wire_bytes(message) == message.as_bytes(policy=SMTP)
+
+
+def test_the_header_classes_are_made_once_and_the_message_is_the_librarys(app, monkeypatch):
+    """The mail policy's registry gives the library's header classes, made once per header name,
+    and a notice's e-mail built under it is the one the library's own policy builds."""
+    from email.headerregistry import HeaderRegistry
+
+    from portal.adapters.mail import MAIL_POLICY, WIRE_POLICY
+
+    registry, library = MAIL_POLICY.header_factory, HeaderRegistry()
+    assert registry["Subject"] is registry["subject"] and WIRE_POLICY.header_factory is registry
+    for name in ("Subject", "To", "Date", "Message-ID", "Content-Type", "X-Sulah-Dispatch"):
+        assert registry[name].__mro__[1:] == library[name].__mro__[1:]
+    d = dataclasses.replace(NOTICE, language="hi", respond_by=DUE["hi"], pdf=os.urandom(1000))
+    with app.test_request_context():
+        ours = EmailChannel().build(d)
+        monkeypatch.setattr("notices.serving.channels.new_mail_message", EmailMessage)
+        with_library = EmailChannel().build(d)
+    assert ours.policy is MAIL_POLICY and with_library.policy is policy.default
+    with_library.replace_header("Date", str(ours["Date"]))  # built a second apart, perhaps
+    for message in (ours, with_library):
+        message.set_boundary("====outer====")
+        message.get_payload()[0].set_boundary("====inner====")
+    assert ours.as_bytes(policy=SMTP) == with_library.as_bytes(policy=SMTP)
+
+
+def test_a_boundary_found_in_the_text_is_not_used(monkeypatch):
+    """The wire generator's boundary check: a random boundary that appears in a part's text is
+    replaced by the library's own choice (checked with its regular expression)."""
+    import random
+
+    from portal.adapters.mail import _WireGenerator
+
+    random.seed(22)
+    taken = _WireGenerator._make_boundary()
+    text = b"line\r\n--" + taken.encode() + b"\r\nmore"
+    random.seed(22)
+    chosen = _WireGenerator._make_boundary(text)
+    assert chosen != taken and ("--" + chosen).encode() + b"\r\n" not in text
+    random.seed(22)
+    assert _WireGenerator._make_boundary(b"nothing like it") == taken
