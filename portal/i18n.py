@@ -18,13 +18,20 @@ from markupsafe import Markup
 
 from portal.config import PROJECT_ROOT
 
-__all__ = ["LANGUAGES", "PageCatalogue", "decide_with", "force_locale", "gettext", "init_i18n", "language",
+__all__ = ["LANGUAGES", "N_", "PageCatalogue", "decide_with", "force_locale", "gettext", "init_i18n", "language",
            "lazy_gettext", "localise_errors", "ngettext"]
 
 LANGUAGES = {"en": "English", "hi": "हिन्दी"}
 TRANSLATIONS = PROJECT_ROOT / "translations"
 
 babel = Babel()
+
+
+def N_(message: str) -> str:
+    """Marks `message` for the catalogue where it is defined (a transition's label, a machine's noun),
+    unchanged: it is looked up with gettext when a sentence is put into words."""
+    return message
+
 _deciders: list[tuple[frozenset[str], Callable[[], str | None]]] = []
 
 

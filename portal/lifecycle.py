@@ -21,7 +21,9 @@ from typing import Any
 from portal import audit
 from portal.errors import DomainError, NotPermitted
 from portal.extensions import db
+from portal.i18n import gettext, language
 from portal.types import utcnow
+from portal.web.labels_hi import HINDI
 
 SYSTEM = "system"
 
@@ -141,14 +143,28 @@ class Machine:
     def describe(self, status: enum.Enum) -> str:
         return str(status.value).replace("_", " ")
 
+    def refusal(self, t: Transition, status: enum.Enum) -> str:
+        """Why `t` is not possible from `status`, in the language in force (English outside a request
+        and a forced locale). The label and the noun are catalogue messages (N_-marked in their tables),
+        looked up now; in another language, a label or noun without a translation gives a sentence that
+        names only the status, so no English word is mixed into it."""
+        noun = self.noun or f"the {self.name.replace('_', ' ')}"
+        if language() == "en":
+            return gettext("“%(action)s” is not possible while %(thing)s is %(status)s.",
+                           action=t.label, thing=noun, status=self.describe(status))
+        action, thing = gettext(t.label), gettext(noun)
+        words = HINDI.get(str(status.value), self.describe(status))
+        if action == t.label or thing == noun:
+            return gettext("That is not possible now: the status is %(status)s.", status=words)
+        return gettext("“%(action)s” is not possible while %(thing)s is %(status)s.",
+                       action=action, thing=thing, status=words)
+
     def check(self, obj: Any, action: str, role: str) -> Transition:
         """The transition if `role` may fire `action` on `obj` now, else raise saying why not."""
         t = self.transition_for(action)
         status = self.status_of(obj)
         if status not in t.sources:
-            noun = self.noun or f"the {self.name.replace('_', ' ')}"
-            raise IllegalTransition(f"“{t.label}” is not possible while {noun} is {self.describe(status)}.",
-                                    action=action, status=status)
+            raise IllegalTransition(self.refusal(t, status), action=action, status=status)
         if role not in t.roles:
             raise TransitionNotPermitted(not_permitted_message(role, t))
         for guard in t.guards:

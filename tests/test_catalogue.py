@@ -56,6 +56,10 @@ DEBTOR_MODULES = [ROOT / path for path in (
     "portal/debtor/account.py", "arbitration/invocation/basis.py",
     # The 409 pages of a move the case's (or the offer's, the bidding's) state no longer allows.
     "arbitration/odr/states.py", "arbitration/settlement/agreements.py", "arbitration/settlement/signing.py",
+    # The generic refusal (portal.lifecycle) and the labels and nouns it names of the machines a debtor
+    # acts in (settlement agreements, promises and reminders, payments; offers and bidding above).
+    "portal/lifecycle.py", "arbitration/settlement/states.py", "portal/receivables/states.py",
+    "portal/payments/states.py",
     # The attention items' table (what happened, what they may do), mailed in English and Hindi.
     "portal/notifications/rules.py")]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")

@@ -15,7 +15,7 @@ from typing import Any
 
 from portal.accounts import Role
 from portal.errors import DomainError
-from portal.i18n import gettext, language
+from portal.i18n import N_, gettext, language
 from portal.i18n import lazy_gettext as _l
 from portal.lifecycle import IllegalTransition, Machine, Transition, transition
 from portal.types import utcnow
@@ -73,28 +73,28 @@ OS, B, W = OfferStatus, BiddingStatus, Who
 # The answers a party gives, written under "offer.*" for a party's offer and "proposal.*" for the
 # conciliator's proposal (the audit names the notifications key on).
 _ANSWERS: tuple[Transition, ...] = (
-    transition("accepted", OS.LIVE, OS.ACCEPTED, {W.OTHER}, [not_expired], "Accept", manual=True),
-    transition("rejected", OS.LIVE, OS.REJECTED, {W.OTHER}, label="Reject", manual=True),
-    transition("withdrawn", OS.LIVE, OS.WITHDRAWN, {W.OWN}, label="Withdraw", manual=True),
+    transition("accepted", OS.LIVE, OS.ACCEPTED, {W.OTHER}, [not_expired], N_("Accept"), manual=True),
+    transition("rejected", OS.LIVE, OS.REJECTED, {W.OTHER}, label=N_("Reject"), manual=True),
+    transition("withdrawn", OS.LIVE, OS.WITHDRAWN, {W.OWN}, label=N_("Withdraw"), manual=True),
 )
-OFFER = Machine("offer", OfferStatus, initial=frozenset({OS.LIVE}), noun="the offer", transitions=(
+OFFER = Machine("offer", OfferStatus, initial=frozenset({OS.LIVE}), noun=N_("the offer"), transitions=(
     *_ANSWERS,
-    transition("countered", OS.LIVE, OS.COUNTERED, {W.OTHER}, [made_by_a_party], "Counter", manual=True),
+    transition("countered", OS.LIVE, OS.COUNTERED, {W.OTHER}, [made_by_a_party], N_("Counter"), manual=True),
     # A proposal too is superseded by the conciliator's next one, and lapses, as "offer.*".
-    transition("superseded", OS.LIVE, OS.SUPERSEDED, {W.SYSTEM}, label="Supersede"),
-    transition("lapsed", OS.LIVE, OS.LAPSED, {W.SYSTEM}, label="Lapse"),
+    transition("superseded", OS.LIVE, OS.SUPERSEDED, {W.SYSTEM}, label=N_("Supersede")),
+    transition("lapsed", OS.LIVE, OS.LAPSED, {W.SYSTEM}, label=N_("Lapse")),
 ))
-PROPOSAL = Machine("proposal", OfferStatus, initial=frozenset({OS.LIVE}), noun="the proposal",
+PROPOSAL = Machine("proposal", OfferStatus, initial=frozenset({OS.LIVE}), noun=N_("the proposal"),
                    transitions=_ANSWERS)
 
-BIDDING = Machine("bidding", BiddingStatus, initial=frozenset({B.PROPOSED}), noun="the bidding",
+BIDDING = Machine("bidding", BiddingStatus, initial=frozenset({B.PROPOSED}), noun=N_("the bidding"),
                   transitions=(
-    transition("agreed", B.PROPOSED, B.ACTIVE, {W.OTHER}, label="Agree", manual=True),
-    transition("declined", B.PROPOSED, B.DECLINED, {W.OTHER}, label="Decline", manual=True),
-    transition("withdrawn", B.PROPOSED, B.WITHDRAWN, {W.OWN}, label="Withdraw", manual=True),
-    transition("settled", B.ACTIVE, B.SETTLED, {W.SYSTEM}, label="Settle"),
-    transition("exhausted", B.ACTIVE, B.EXHAUSTED, {W.SYSTEM}, label="Exhaust"),
-    transition("lapsed", {B.PROPOSED, B.ACTIVE}, B.LAPSED, {W.SYSTEM}, label="Lapse"),
+    transition("agreed", B.PROPOSED, B.ACTIVE, {W.OTHER}, label=N_("Agree"), manual=True),
+    transition("declined", B.PROPOSED, B.DECLINED, {W.OTHER}, label=N_("Decline"), manual=True),
+    transition("withdrawn", B.PROPOSED, B.WITHDRAWN, {W.OWN}, label=N_("Withdraw"), manual=True),
+    transition("settled", B.ACTIVE, B.SETTLED, {W.SYSTEM}, label=N_("Settle")),
+    transition("exhausted", B.ACTIVE, B.EXHAUSTED, {W.SYSTEM}, label=N_("Exhaust")),
+    transition("lapsed", {B.PROPOSED, B.ACTIVE}, B.LAPSED, {W.SYSTEM}, label=N_("Lapse")),
 ))
 
 OPEN_BIDDING = BIDDING.sources("agreed", "settled")
@@ -104,9 +104,9 @@ PARTY_SIDES = frozenset({"creditor", "debtor"})
 # platform admin's appointment of a neutral answers every open request.
 CONCILIATION_REQUEST = Machine(
     "conciliation_request", RequestStatus, initial=frozenset({RequestStatus.OPEN}), event="odr",
-    noun="the request", transitions=(
+    noun=N_("the request"), transitions=(
         transition("neutral_appointed", RequestStatus.OPEN, RequestStatus.APPOINTED,
-                   {Role.ADMIN, Role.SYSTEM}, label="Appoint a neutral"),
+                   {Role.ADMIN, Role.SYSTEM}, label=N_("Appoint a neutral")),
     ))
 
 @dataclass(frozen=True)

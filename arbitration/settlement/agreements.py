@@ -92,9 +92,9 @@ def missing_sides(agreement: SettlementAgreement) -> list[SignerSide]:
 
 
 def cancel(agreement: SettlementAgreement, actor, reason: str) -> None:
-    """Withdraw an agreement not yet complete (terms changed); a new one can then be made."""
-    if agreement.status != AgreementStatus.AWAITING_SIGNATURES:
-        raise DomainError("Only an agreement still awaiting signatures can be cancelled.")
+    """Withdraw an agreement not yet complete (terms changed); a new one can then be made. One signed
+    already is refused by the table (`AGREEMENT`: cancelled only from awaiting signatures), in the
+    reader's language."""
     reason = (reason or "").strip()
     if len(reason) < 5:
         raise DomainError("Say briefly why the agreement is cancelled.")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import enum
 
 from portal.accounts import Role
+from portal.i18n import N_
 from portal.lifecycle import Machine, transition
 
 
@@ -20,10 +21,10 @@ A = AgreementStatus
 # Created ("settlement.created") by whoever's acceptance settled the terms: a party, the system.
 AGREEMENT = Machine(
     "settlement_agreement", AgreementStatus, initial=frozenset({A.AWAITING_SIGNATURES}), event="settlement",
-    noun="the agreement", transitions=(
+    noun=N_("the agreement"), transitions=(
         transition("cancelled", A.AWAITING_SIGNATURES, A.CANCELLED,
-                   {Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR, Role.NEUTRAL}, label="Cancel", manual=True),
+                   {Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR, Role.NEUTRAL}, label=N_("Cancel"), manual=True),
         # The last signature completes it: the parties' joint act, fired as the system.
-        transition("signed", A.AWAITING_SIGNATURES, A.SIGNED, {Role.SYSTEM}, label="Complete"),
+        transition("signed", A.AWAITING_SIGNATURES, A.SIGNED, {Role.SYSTEM}, label=N_("Complete")),
     ))
 LIVE = (A.AWAITING_SIGNATURES, A.SIGNED)

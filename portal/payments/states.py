@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 
 from portal.accounts import Role
+from portal.i18n import N_
 from portal.lifecycle import Machine, transition
 
 
@@ -29,16 +30,16 @@ R, L = ReportStatus, LinkStatus
 # Only the creditor says what reached its account; the report is decided once.
 REPORT = Machine(
     "payment_report", ReportStatus, initial=frozenset({R.REPORTED}), event="payment",
-    noun="the payment report", transitions=(
-        transition("report_confirmed", R.REPORTED, R.CONFIRMED, {Role.CREDITOR}, label="Confirm the payment",
+    noun=N_("the payment report"), transitions=(
+        transition("report_confirmed", R.REPORTED, R.CONFIRMED, {Role.CREDITOR}, label=N_("Confirm the payment"),
                    manual=True),
-        transition("report_rejected", R.REPORTED, R.REJECTED, {Role.CREDITOR}, label="Reject the report",
+        transition("report_rejected", R.REPORTED, R.REJECTED, {Role.CREDITOR}, label=N_("Reject the report"),
                    manual=True),
     ))
 
 # A link is paid once, by the gateway's verified webhook (the system).
 LINK = Machine(
     "gateway_link", LinkStatus, initial=frozenset({L.CREATED}), event="payment",
-    noun="the payment link", transitions=(
-        transition("link_paid", L.CREATED, L.PAID, {Role.SYSTEM}, label="Paid through the gateway"),
+    noun=N_("the payment link"), transitions=(
+        transition("link_paid", L.CREATED, L.PAID, {Role.SYSTEM}, label=N_("Paid through the gateway")),
     ))

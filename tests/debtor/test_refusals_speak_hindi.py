@@ -192,3 +192,22 @@ def test_a_hindi_debtors_move_the_state_no_longer_allows_is_refused_in_hindi(app
     assert_hindi_409(room.post("guest", "/bidding", {"rounds": "3", "gap_kind": "percent", "gap_value": "0",
                                                      "pay_within_days": "15"}),
                      "propose blind bidding twice", "गोपनीय बोली")
+
+
+def test_a_hindi_debtors_cancel_of_a_signed_agreement_is_refused_in_hindi(app, client, db_session, outbox):
+    """The generic refusal of a move the table does not allow (portal.lifecycle): the settlement
+    agreement's "Cancel" once it is signed, its label, noun and status in Hindi."""
+    from arbitration.settlement import agreements as settlement
+    from arbitration.settlement.states import AGREEMENT
+    from portal import lifecycle
+    from tests.settlement.helpers import three_instalments
+
+    room = Room(app)
+    room.client("guest", outbox).get(f"/odr/{room.ref}?lang=hi")
+    agreement = settlement.create_agreement(room.case, three_instalments(), source="offer",
+                                            actor=room.creditor_staff)
+    lifecycle.fire(AGREEMENT, agreement, "signed", None)
+    commit()
+    assert_hindi_409(room.post("guest", "/settlement/cancel", {"reason": "शर्तें बदल गईं"}),
+                     "cancel a signed agreement",
+                     "“रद्द करें” संभव नहीं है, क्योंकि समझौता अभी “हस्ताक्षरित” स्थिति में है।")

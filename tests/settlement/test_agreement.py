@@ -83,5 +83,5 @@ def test_cancel_refuses_without_reason_or_when_signed(db_session):
     with pytest.raises(DomainError, match="why"):
         settlement.cancel(agreement, staff, " ")
     agreement.status = AgreementStatus.SIGNED
-    with pytest.raises(DomainError, match="still awaiting"):
+    with pytest.raises(DomainError, match="“Cancel” is not possible while the agreement is signed"):
         settlement.cancel(agreement, staff, "changed my mind")
