@@ -97,7 +97,7 @@ def cancel(agreement: SettlementAgreement, actor, reason: str) -> None:
     reader's language."""
     reason = (reason or "").strip()
     if len(reason) < 5:
-        raise DomainError("Say briefly why the agreement is cancelled.")
+        raise DomainError(gettext("Say briefly why the agreement is cancelled."))
     lifecycle.fire(AGREEMENT, agreement, "cancelled", actor, payload={
         "agreement_id": agreement.id, "version": agreement.version, "reason": reason[:500]})
 

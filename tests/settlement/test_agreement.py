@@ -13,6 +13,7 @@ from evidence.services import store
 from portal.audit import AuditEvent
 from portal.cases.states import CaseStatus
 from portal.errors import DomainError
+from portal.i18n import force_locale
 from tests.settlement.helpers import TODAY, agreement_for, pdf_text, room_case, three_instalments
 
 
@@ -80,8 +81,10 @@ def test_bad_inputs(db_session, terms, source, message):
 def test_cancel_refuses_without_reason_or_when_signed(db_session):
     case, staff = room_case()
     agreement = agreement_for(case, staff)
-    with pytest.raises(DomainError, match="why"):
+    with pytest.raises(DomainError, match="Say briefly why the agreement is cancelled"):
         settlement.cancel(agreement, staff, " ")
+    with force_locale("hi"), pytest.raises(DomainError, match="संक्षेप में बताएँ कि करार क्यों रद्द"):
+        settlement.cancel(agreement, staff, "  ab  ")
     agreement.status = AgreementStatus.SIGNED
     with pytest.raises(DomainError, match="“Cancel” is not possible while the agreement is signed"):
         settlement.cancel(agreement, staff, "changed my mind")
