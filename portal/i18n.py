@@ -18,8 +18,8 @@ from markupsafe import Markup
 
 from portal.config import PROJECT_ROOT
 
-__all__ = ["LANGUAGES", "N_", "PageCatalogue", "decide_with", "force_locale", "gettext", "init_i18n", "language",
-           "lazy_gettext", "localise_errors", "ngettext"]
+__all__ = ["LANGUAGES", "N_", "PageCatalogue", "decide_with", "force_locale", "gettext", "init_i18n",
+           "language", "lazy_gettext", "localise_errors", "ngettext"]
 
 LANGUAGES = {"en": "English", "hi": "हिन्दी"}
 TRANSLATIONS = PROJECT_ROOT / "translations"

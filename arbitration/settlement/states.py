@@ -23,7 +23,8 @@ AGREEMENT = Machine(
     "settlement_agreement", AgreementStatus, initial=frozenset({A.AWAITING_SIGNATURES}), event="settlement",
     noun=N_("the agreement"), transitions=(
         transition("cancelled", A.AWAITING_SIGNATURES, A.CANCELLED,
-                   {Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR, Role.NEUTRAL}, label=N_("Cancel"), manual=True),
+                   {Role.CREDITOR, Role.ADVOCATE, Role.DEBTOR, Role.NEUTRAL}, label=N_("Cancel"),
+                   manual=True),
         # The last signature completes it: the parties' joint act, fired as the system.
         transition("signed", A.AWAITING_SIGNATURES, A.SIGNED, {Role.SYSTEM}, label=N_("Complete")),
     ))

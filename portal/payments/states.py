@@ -31,8 +31,8 @@ R, L = ReportStatus, LinkStatus
 REPORT = Machine(
     "payment_report", ReportStatus, initial=frozenset({R.REPORTED}), event="payment",
     noun=N_("the payment report"), transitions=(
-        transition("report_confirmed", R.REPORTED, R.CONFIRMED, {Role.CREDITOR}, label=N_("Confirm the payment"),
-                   manual=True),
+        transition("report_confirmed", R.REPORTED, R.CONFIRMED, {Role.CREDITOR},
+                   label=N_("Confirm the payment"), manual=True),
         transition("report_rejected", R.REPORTED, R.REJECTED, {Role.CREDITOR}, label=N_("Reject the report"),
                    manual=True),
     ))
