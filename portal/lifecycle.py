@@ -23,7 +23,7 @@ from portal.errors import DomainError, NotPermitted
 from portal.extensions import db
 from portal.i18n import gettext, language
 from portal.types import utcnow
-from portal.web.labels_hi import HINDI
+from portal.web.labels import label as value_label
 
 SYSTEM = "system"
 
@@ -153,7 +153,7 @@ class Machine:
             return gettext("“%(action)s” is not possible while %(thing)s is %(status)s.",
                            action=t.label, thing=noun, status=self.describe(status))
         action, thing = gettext(t.label), gettext(noun)
-        words = HINDI.get(str(status.value), self.describe(status))
+        words = value_label(status, language())
         if action == t.label or thing == noun:
             return gettext("That is not possible now: the status is %(status)s.", status=words)
         return gettext("“%(action)s” is not possible while %(thing)s is %(status)s.",

@@ -3,8 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from portal.web.filters import amount, inr
-from portal.web.labels import audit_words
+from portal.web.filters import amount, audit_words, inr
 
 
 @pytest.mark.parametrize(("value", "grouped"), [

@@ -2,7 +2,6 @@
 sentence. Keyed by the stored string, so the kernel names no feature's enum."""
 from __future__ import annotations
 
-from portal.lifecycle import transition_of_event
 from portal.web.labels_hi import HINDI
 
 # A value whose words alone would read wrongly; everything else is its words with acronyms in capitals.
@@ -31,23 +30,6 @@ def label(value, language: str | None = "en") -> str:
     if key in LABELS:
         return LABELS[key]
     return " ".join(ACRONYMS.get(word, word) for word in key.split("_"))
-
-
-def audit_words(action: str) -> str:
-    """An audit action as words: 'case.sign_notice' → 'The case: Approve and sign' (the transition's
-    own label, from its machine's table), 'delivery.proof_issued' → 'Delivery: proof issued'."""
-    def capital(words: str) -> str:
-        words = words.removeprefix("the ")
-        return words[:1].upper() + words[1:]
-
-    subject, _, verb = (action or "").rpartition(".")
-    found = transition_of_event(subject, verb)
-    if found is not None:
-        machine, transition = found
-        return f"{capital(machine.noun or label(subject))}: {transition.label}"
-    if not subject:
-        return capital(label(verb))
-    return f"{capital(label(subject.replace('.', '_')))}: {label(verb)}"
 
 
 _CHANNEL_WORDS = {"email": "by e-mail", "sms": "by SMS", "whatsapp": "on WhatsApp", "post": "by post"}
