@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from portal.i18n import N_  # the table's texts are catalogue messages, put into words where read
 from portal.types import IST
 
 Facts = Mapping[str, Any]
@@ -37,12 +38,6 @@ class Mail(enum.StrEnum):
     EXISTING = "existing"        # another module already mails them for this event: item only
     EXISTING_IF_ACCOUNT = "existing_if_account"  # already mailed only to a debtor with an account
     NONE = "none"                # the person did it themselves a moment ago: item only
-
-
-def N_(message: str) -> str:
-    """An English message of the catalogue (pybabel extracts `N_`, its default no-op keyword), put
-    into words in the addressee's language where it is read (`words`); this module stays pure."""
-    return message
 
 
 def always(_facts: Facts) -> bool:
