@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import select
 
 from notices.models import Notice
-from notices.serving import receipt, timeline
+from notices.serving import proof, receipt, timeline
 from notices.serving.models import DeliveryEvent, DeliveryProof
 from notices.serving.receipt import Receipt
 from notices.states import NoticeStatus
@@ -40,18 +40,15 @@ def summaries(user, case) -> list[NoticeSummary]:
     delivery = can(user, Action.VIEW_DELIVERY, case)
     may_serve = can(user, Action.SERVE_NOTICE, case)
     # Each notice with its newest certificate, in one statement.
-    newest = (select(func.max(DeliveryProof.version)).where(DeliveryProof.notice_id == Notice.id)
-              .correlate(Notice).scalar_subquery())
     rows = db.session.execute(
-        select(Notice, DeliveryProof)
-        .outerjoin(DeliveryProof, and_(DeliveryProof.notice_id == Notice.id, DeliveryProof.version == newest))
+        select(Notice, DeliveryProof).outerjoin(DeliveryProof, proof.latest_pairing(Notice.id))
         .where(Notice.case_id == case.id).order_by(Notice.id)).all()
     if not delivery:
         return [NoticeSummary(notice, [], None, False, may_serve=may_serve) for notice, _proof in rows]
     events = timeline.newest_events([notice.id for notice, _proof in rows], EVENTS_SHOWN)
     received = receipt.receipts([notice for notice, _proof in rows if notice.status == NoticeStatus.SIGNED])
     out = []
-    for notice, proof in rows:
+    for notice, certificate in rows:
         shown, total = events.get(notice.id, ([], 0))
-        out.append(NoticeSummary(notice, shown, proof, True, received.get(notice.id), may_serve, total))
+        out.append(NoticeSummary(notice, shown, certificate, True, received.get(notice.id), may_serve, total))
     return out

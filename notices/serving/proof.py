@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 import evidence
 from evidence import store_pdf
@@ -32,6 +32,14 @@ def latest(served: Served | int) -> DeliveryProof | None:
     where = DeliveryProof.notice_id == served if isinstance(served, int) else same(DeliveryProof, served)
     return db.session.scalar(select(DeliveryProof).where(where)
                              .order_by(DeliveryProof.version.desc()).limit(1))
+
+
+def latest_pairing(notice_id_column):
+    """The join condition that pairs each row of `notice_id_column` with its notice's newest
+    certificate: `latest` for many notices in one statement (an outer join keeps those without one)."""
+    newest = (select(func.max(DeliveryProof.version)).where(DeliveryProof.notice_id == notice_id_column)
+              .correlate_except(DeliveryProof).scalar_subquery())
+    return and_(DeliveryProof.notice_id == notice_id_column, DeliveryProof.version == newest)
 
 
 def stale(now: datetime, limit: int = 500) -> list[int | str]:
