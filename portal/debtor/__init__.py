@@ -3,10 +3,10 @@ responses, and the debtor's own account."""
 from flask import Flask
 
 from portal.debtor import permissions  # noqa: F401  (registers the package's actions with the policy)
-from portal.debtor.links import TOKEN_BYTES, token_hash
+from portal.debtor.links import TOKEN_BYTES, chosen_language, token_hash
 from portal.debtor.models import DebtorResponse
 
-__all__ = ["DebtorResponse", "TOKEN_BYTES", "init_debtor", "token_hash"]
+__all__ = ["DebtorResponse", "TOKEN_BYTES", "chosen_language", "init_debtor", "token_hash"]
 
 
 def init_debtor(app: Flask) -> None:

@@ -97,6 +97,14 @@ def of_case(case_id: int) -> list[DebtorLink]:
                                    .order_by(DebtorLink.created_at.desc(), DebtorLink.id.desc())))
 
 
+def chosen_language(case_id: int) -> str | None:
+    """The language ("en" or "hi") the debtor chose with the switch on its pages, as remembered on the
+    newest of the case's personal links that remembers one; None when it never chose."""
+    return db.session.scalar(select(DebtorLink.language).where(
+        DebtorLink.case_id == case_id, DebtorLink.language.in_(("en", "hi")))
+        .order_by(DebtorLink.created_at.desc(), DebtorLink.id.desc()).limit(1))
+
+
 def revoke(actor, link: DebtorLink, reason: str) -> None:
     """End one link at once (sent to a wrong address, say): its token opens nothing any more and a
     session opened with it ends at its next request. The reason is kept in the audit trail."""

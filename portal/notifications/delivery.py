@@ -20,6 +20,7 @@ from portal.adapters import MailMessage, queue_mail
 from portal.audit import AuditEvent
 from portal.cases import Case
 from portal.database import before_commit
+from portal.debtor import chosen_language
 from portal.extensions import db
 from portal.i18n import force_locale, gettext
 from portal.notifications import addressees, rules
@@ -166,7 +167,8 @@ def deliver_to_debtor(item_id: int, now: datetime) -> tuple[str, datetime | None
     emails, mobile = addressees.debtor_emails(case), addressees.debtor_mobile(case)
     whatsapp = addressees.debtor_whatsapp(case) if mobile and emails else None
     chosen = channels(bool(emails), bool(mobile), bool(whatsapp), policy.daily_cap - used)
-    language = debtor_language(case)  # the debtor's recorded language: that of its demand notice
+    # The language the debtor chose on its pages, else its recorded one (that of its demand notice).
+    language = chosen_language(case.id) or debtor_language(case)
     if "email" in chosen:
         title, text = compose(case.debtor.legal_name, [entry(tell, facts, item.due_at, url)], language)
         queue_mail(MailMessage(to=emails, subject=title, text=text))

@@ -1,5 +1,5 @@
-"""The SMS and WhatsApp line about a debtor's attention item, in the debtor's language (that of its
-demand notice): each item's line in English and Hindi compared with its stored text
+"""The SMS and WhatsApp line about a debtor's attention item, in the debtor's language (the one it chose
+on its pages, else that of its demand notice): each item's line in English and Hindi compared with its stored text
 (tests/snapshots/sms/attention.<lang>.txt), each under its own DLT registration and passing the DLT
 check as registered, and a Hindi debtor's offer reaching it in Hindi on both channels."""
 
@@ -116,3 +116,30 @@ def test_an_offer_reaches_the_debtor_by_mail_sms_and_whatsapp_in_its_language(
     assert sms["text"].startswith(expected[2]) and sms["text"].endswith(sms["variables"][2])
     [item] = [i for i in items(w.case) if i.party_id]
     assert item.told_channels == 3
+
+
+@pytest.mark.parametrize(("notice_lang", "chosen"), [("en", "hi"), ("hi", "en")])
+def test_the_language_the_debtor_chose_on_its_pages_wins_over_its_notice_s(
+    app, db_session, outbox, monkeypatch, notice_lang, chosen
+):
+    """A debtor served in one language who switched its pages to the other is told in the one it chose:
+    the e-mail's subject and the SMS line (the switch is remembered on its personal link)."""
+    from portal.debtor.links import issue
+
+    in_window(monkeypatch)
+    w = world()
+    signed_notice_record(w.case).language = NoticeLanguage(notice_lang)
+    older, _ = issue(w.case.id, None, None)
+    older.language = notice_lang        # an older link still remembers the first choice
+    newer, _ = issue(w.case.id, None, None)
+    newer.language = chosen
+    before = sms_files(app)
+    record("offer.made", w.case, w.filer, offer=1, side="creditor", parent=None)
+    [mail] = outbox()
+    creditor = w.case.creditor.legal_name
+    assert mail["Subject"] == {
+        "en": f"{creditor} made an offer in {w.case.reference}.",
+        "hi": f"{w.case.reference} में {creditor} ने एक प्रस्ताव दिया है।",
+    }[chosen]
+    [sms] = sms_sent(app, before)
+    assert sms["template"] == delivery.TEXT_TEMPLATES[chosen]
