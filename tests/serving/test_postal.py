@@ -155,6 +155,13 @@ def test_full_postal_flow(client, auth, posted, tmp_path):
     assert "tracking.txt" in listing and "ad-card.png" in listing
     timeline = client.get(f"/notices/{notice.id}/delivery").get_data(as_text=True)
     assert "RK123456785IN" in timeline and "A.D. card returned" in timeline
+    # The booking and the card give a day, not a time: the timeline shows the day alone (not the noon
+    # it is stored at), the tracker's scan its own time.
+    booked = f'<time datetime="{today_ist().isoformat()}">{today_ist():%d %b %Y}</time> (the record gives the day'
+    assert timeline.count(booked) == 2
+    assert f"{today_ist():%d %b %Y}, 00:00 IST" in timeline
+    case_page = client.get(f"/cases/{case.reference}").get_data(as_text=True)
+    assert booked in case_page
 
 
 def test_speed_post_pack_is_marked_speed_post(client, auth, posted, tmp_path):
