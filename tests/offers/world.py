@@ -36,6 +36,11 @@ class Room(Parties):
     def client(self, who: str, outbox=None):
         """A client signed in as `who`; "guest" is the debtor through its personal link."""
         if who not in self.clients:
+            from tests.conftest import CommittingClient
+
+            # Each request in its own app context, as in production (and as the `client` fixture
+            # sets up): in the test's shared context Flask-Babel would keep the first request's locale.
+            self.app.test_client_class = CommittingClient
             client = self.app.test_client()
             if who == "guest":
                 login_guest(client, self.case, outbox)
