@@ -37,7 +37,7 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.bootstrap import instance  # noqa: E402
 from benchmarks.page_cpu import seed  # noqa: E402
-from benchmarks.portal_load import USER_AGENT, _cookie  # noqa: E402
+from benchmarks.portal_load import USER_AGENT, _cookie, as_browser  # noqa: E402
 
 LIGHT = "advocate: two-factor page"
 
@@ -57,19 +57,6 @@ def plan(app, db) -> list[tuple[str, str, str | None]]:
             ("creditor: dashboard", "/dashboard", c),
             ("creditor: case list", "/cases/", c),
             ("creditor: a case", f"/cases/{case.reference}", c)]
-
-
-def _as_browser(resp, cookie: str | None) -> str | None:
-    """The cookie a browser sends next: the session the response set, if it set one (the first page
-    that shows a form puts its CSRF secret in the session; a browser keeps it, so later pages do not
-    write the session again)."""
-    if cookie is None:
-        return None
-    name = cookie.partition("=")[0]
-    for header in resp.headers.getlist("Set-Cookie"):
-        if header.startswith(name + "="):
-            return header.partition(";")[0]
-    return cookie
 
 
 def main() -> None:
@@ -105,7 +92,7 @@ def main() -> None:
         for n, (label, path, cookie) in enumerate(pages):
             for _ in range(args.warm):
                 resp = get(path, cookie)
-                cookie = _as_browser(resp, cookie)
+                cookie = as_browser(resp, cookie)
                 resp.close()
             pages[n] = (label, path, cookie)
             counted[0] = 0
