@@ -12,8 +12,8 @@ creditor, the rollup), both removed after. Each page is measured `--runs` times,
 interleaved, and the median (and min) CPU ms per request printed with the statements one request
 runs. The rows:
   /health                     no session, no template: the floor
-  /health signed in           the session cookie read, the user and organisation loaded, the
-                              before-request hooks; no template
+  /health signed in           the session cookie read and the before-request hooks; no template
+  stylesheet signed in        a static file with the session cookie, as the browser asks for it
   two-factor page             the lightest signed-in page (the demo advocate's, whose two-factor
                               authentication is on: a heading and a sentence): the above plus the
                               layout (header, nav, CSRF token for the log-out form, locale)
@@ -53,6 +53,7 @@ def plan(app, db) -> list[tuple[str, str, str | None]]:
     c, a = _cookie(app, creditor), _cookie(app, advocate)
     return [("anchor: /health", "/health", None),
             ("creditor: /health signed in", "/health", c),
+            ("creditor: stylesheet signed in", "/static/sulah.css", c),
             (LIGHT, "/account/2fa", a),
             ("creditor: dashboard", "/dashboard", c),
             ("creditor: case list", "/cases/", c),
