@@ -107,9 +107,12 @@ def init_accounts(app: Flask) -> None:
 
     @app.before_request
     def _require_totp_setup():
-        if (current_user.is_authenticated and current_user.needs_totp_setup
-                and request.endpoint not in _TOTP_SETUP_OPEN
-                and not (request.endpoint or "").startswith("dev.")):
+        # The endpoint first: a static file, /health or the log-out a user owing the setup may reach
+        # anyway, so the user need not be loaded (a statement) for them.
+        endpoint = request.endpoint or ""
+        if endpoint in _TOTP_SETUP_OPEN or endpoint.startswith("dev."):
+            return None
+        if current_user.is_authenticated and current_user.needs_totp_setup:
             if wants_json():
                 return error_response(403, "Not allowed", TOTP_SETUP_MESSAGE)
             return redirect(url_for("accounts.totp_setup"))
