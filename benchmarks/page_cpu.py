@@ -61,7 +61,7 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.bootstrap import instance  # noqa: E402
 from benchmarks.bulk_cases import seed_cases  # noqa: E402
-from benchmarks.portal_load import USER_AGENT, pages  # noqa: E402
+from benchmarks.portal_load import USER_AGENT, as_browser, pages  # noqa: E402
 
 
 def main() -> None:
@@ -95,9 +95,11 @@ def main() -> None:
         print(f"{'page':38} {'CPU ms':>8} {'wall ms':>8} {'SQL':>5} {'bytes':>7} {'CPU/anchor':>10}")
         anchor = None
         for label, path, cookie in plan:
-            headers = {"User-Agent": USER_AGENT} | ({"Cookie": cookie} if cookie else {})
             for _ in range(args.warm):
+                headers = {"User-Agent": USER_AGENT} | ({"Cookie": cookie} if cookie else {})
                 resp = client.get(path, headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"})
+                cookie = as_browser(resp, cookie)
+            headers = {"User-Agent": USER_AGENT} | ({"Cookie": cookie} if cookie else {})
             counted[0] = 0
             resp = client.get(path, headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"})
             sql, size, status = counted[0], len(resp.data), resp.status_code

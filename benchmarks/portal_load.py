@@ -54,6 +54,19 @@ def _cookie(app, user) -> str:
     return f"{app.config['SESSION_COOKIE_NAME']}={value}"
 
 
+def as_browser(resp, cookie: str | None) -> str | None:
+    """The cookie a browser sends next: the session the response set, if it set one (the first page
+    that shows a form puts its CSRF secret in the session; a browser keeps it, so later pages do not
+    write the session again)."""
+    if cookie is None:
+        return None
+    name = cookie.partition("=")[0]
+    for header in resp.headers.getlist("Set-Cookie"):
+        if header.startswith(name + "="):
+            return header.partition(";")[0]
+    return cookie
+
+
 def pages(app, db) -> list[tuple[str, str, str | None]]:
     """(label, path, cookie) for each page; the demo's logins."""
     from portal.accounts.models import User

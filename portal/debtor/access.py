@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, true
+from sqlalchemy.orm import joinedload
 
 from notices import (
     ChannelKind,
@@ -21,7 +22,7 @@ from notices import (
     ServedDocument,
     record_delivery_event,
 )
-from portal.cases import ContactKind
+from portal.cases import Case, ContactKind
 from portal.debtor import links
 from portal.debtor.models import DebtorLink
 from portal.debtor.principal import LinkGuest, parse_session_id
@@ -31,6 +32,14 @@ from portal.onetime_codes import Destination, OneTimeCode, issue_and_send, verif
 from portal.types import utcnow
 
 PURPOSE = "debtor_link"
+
+# A link session's link (with the case and the case's debtor, which the guest names) and the code
+# behind it, in one statement built once: read on every page a debtor opens through its link, where
+# two primary-key look-ups and the two lazy loads in guest() were four. A row only when both exist.
+_LINK_SESSION = (select(DebtorLink, OneTimeCode)
+                 .join(OneTimeCode, true())  # two look-ups side by side, not a product of two tables
+                 .options(joinedload(DebtorLink.case, innerjoin=True).joinedload(Case.debtor, innerjoin=True))
+                 .where(DebtorLink.id == bindparam("link_id"), OneTimeCode.id == bindparam("code_id")))
 
 
 def subject(link: DebtorLink) -> str:
@@ -117,8 +126,11 @@ def load_guest(session_id: str) -> LinkGuest | None:
     ids = parse_session_id(session_id)
     if ids is None:
         return None
-    link, row = db.session.get(DebtorLink, ids[0]), db.session.get(OneTimeCode, ids[1])
-    if link is None or row is None or not links.is_live(link):
+    found = db.session.execute(_LINK_SESSION, {"link_id": ids[0], "code_id": ids[1]}).one_or_none()
+    if found is None:
+        return None
+    link, row = found
+    if not links.is_live(link):
         return None
     if row.purpose != PURPOSE or row.subject != subject(link) or row.consumed_at is None:
         return None

@@ -153,3 +153,48 @@ def test_login_starts_a_fresh_session(client, creditor):
     with client.session_transaction() as sess:
         assert "planted" not in sess and sess.get("csrf_token") != old_csrf
         assert sess["_user_id"] == creditor.get_id()
+
+
+def test_the_signed_in_user_is_read_afresh_on_every_request(client, auth, creditor, db_session):
+    """What the header shows and what the pages allow follow the account as it is now: a right taken
+    away between two requests is gone on the second."""
+    auth.login_as(creditor)
+    assert ">Team</a>" in client.get("/dashboard").get_data(as_text=True)
+    creditor.is_org_admin = False
+    assert ">Team</a>" not in client.get("/dashboard").get_data(as_text=True)
+    assert client.get("/team").status_code == 403
+
+
+@pytest.mark.parametrize("session_id", ["not-a-number:abc", "999999999:0000000000000000", ""])
+def test_a_session_naming_no_account_is_signed_out(client, creditor, session_id):
+    with client.session_transaction() as sess:
+        sess["_user_id"] = session_id
+    resp = client.get("/dashboard")
+    assert resp.status_code == 302 and resp.headers["Location"].startswith("/login")
+
+
+def test_the_user_and_its_organisation_are_read_in_one_statement(app, creditor, db_session):
+    import sqlalchemy as sa
+    from flask import session
+    from flask_login import current_user
+    from flask_login.utils import _create_identifier
+
+    from portal.extensions import db
+
+    db_session.commit()
+    selects = []
+
+    def seen(_conn, _cursor, statement, *_rest):
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    with app.test_request_context():
+        session.update({"_user_id": creditor.get_id(), "_id": _create_identifier(), "_fresh": True})
+        sa.event.listen(db.engine, "before_cursor_execute", seen)
+        try:
+            name = current_user.organization.legal_name
+            assert current_user.id == creditor.id
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", seen)
+    assert name == creditor.organization.legal_name
+    assert len(selects) == 1 and "organizations" in selects[0]

@@ -70,6 +70,22 @@ def test_without_totp_every_case_page_sends_to_setup(app, client, auth, case, ro
             assert resp.headers["Location"] == "/account/2fa", (method, path)
 
 
+def test_without_totp_the_open_endpoints_answer_without_loading_the_user(client, auth, case):
+    """The stylesheet, /health and the setup page itself stay reachable; the first two never read the
+    account (a static file asked for with every page costs no statement), and a page still redirects."""
+    from tests.conftest import StatementCount
+
+    auth.login_as(without_totp(Role.ADVOCATE, case))
+    client.get("/static/sulah.css").close()
+    with StatementCount() as sql:
+        css = client.get("/static/sulah.css")
+        css.close()
+    assert css.status_code == 200 and sql.n == 0
+    assert client.get("/health").status_code == 200
+    assert client.get("/account/2fa").status_code == 200
+    assert client.get("/dashboard").headers["Location"] == "/account/2fa"
+
+
 @pytest.mark.parametrize("role", [Role.ADVOCATE, Role.NEUTRAL, Role.ADMIN])
 def test_without_totp_the_policy_refuses(case, role):
     user = without_totp(role, case)

@@ -208,3 +208,27 @@ def test_a_bad_list_query_is_a_400_problem(client, auth, admin, db_session, quer
     token = make_key(client, auth, admin, "read")
     resp = client.get(f"/api/cases?{query}", headers=bearer(token))
     assert resp.status_code == 400 and resp.mimetype == PROBLEM and resp.json["detail"]
+
+
+def test_a_keyed_request_reads_its_key_user_and_organisation_in_one_statement(client, auth, admin,
+                                                                               db_session):
+    import sqlalchemy as sa
+
+    from portal.extensions import db
+
+    token = make_key(client, auth, admin, "read")
+    client.get("/api/v1/cases", headers=bearer(token))  # first use: the key's last use is written
+    selects = []
+
+    def seen(_conn, _cursor, statement, *_rest):
+        if "api_keys" in statement and statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        got = client.get("/api/v1/cases", headers=bearer(token))
+        refused = client.get("/api/v1/cases", headers=bearer(token[:-2] + "xx"))
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", seen)
+    assert got.status_code == 200 and refused.status_code == 401
+    assert len(selects) == 2 and all("organizations" in s for s in selects)

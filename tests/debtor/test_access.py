@@ -162,3 +162,30 @@ def test_revoking_or_expiring_the_link_ends_the_session(client, served, outbox):
     commit()
     assert client.get(f"/d/{case.reference}").status_code == 302
     assert client.get(f"/n/{token}").status_code == 404
+
+
+def test_a_link_session_is_read_in_one_statement_with_what_the_guest_names(app, client, served, outbox):
+    """The link, its case and debtor, and the code behind the session: one SELECT per page."""
+    import sqlalchemy as sa
+    from flask import session
+    from flask_login import current_user
+    from flask_login.utils import _create_identifier
+
+    case, _notice, token = served
+    login_guest(client, case, outbox, token=token)
+    with client.session_transaction() as sess:
+        session_id = sess["_user_id"]
+    selects = []
+
+    def seen(_conn, _cursor, statement, *_rest):
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    with app.test_request_context():
+        session.update({"_user_id": session_id, "_id": _create_identifier(), "_fresh": True})
+        sa.event.listen(db.engine, "before_cursor_execute", seen)
+        try:
+            assert current_user.is_authenticated and current_user.debtor_name == case.debtor.legal_name
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", seen)
+    assert len(selects) == 1, selects
