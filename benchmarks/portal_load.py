@@ -96,9 +96,11 @@ def pages(app, db) -> list[tuple[str, str, str | None]]:
             ("debtor: a case", f"/d/{served.reference}", d)]
 
 
-def statement_counts(app, db, plan) -> dict[str, tuple[int, int]]:
-    """(status, SQL statements) of one request to each page, in this process."""
+def statement_counts(app, db, plan) -> tuple[dict[str, tuple[int, int]], list]:
+    """(status, SQL statements) of one request to each page, in this process; and the plan with the
+    cookie a browser holds after its first visit (`as_browser`), which the load then sends."""
     counted = [0]
+    browsed = []
 
     def count(*_args):
         counted[0] += 1
@@ -112,7 +114,9 @@ def statement_counts(app, db, plan) -> dict[str, tuple[int, int]]:
         for label, path, cookie in plan:
             headers = {"User-Agent": USER_AGENT} | ({"Cookie": cookie} if cookie else {})
             with contextlib.suppress(Exception):  # warm: templates, caches (a failure shows below)
-                client.get(path, headers=headers)
+                cookie = as_browser(client.get(path, headers=headers), cookie)
+                headers = {"User-Agent": USER_AGENT} | ({"Cookie": cookie} if cookie else {})
+            browsed.append((label, path, cookie))
             counted[0] = 0
             try:
                 status = client.get(path, headers=headers).status_code
@@ -122,7 +126,7 @@ def statement_counts(app, db, plan) -> dict[str, tuple[int, int]]:
             out[label] = (status, counted[0])
     finally:
         sa.event.remove(engine, "before_cursor_execute", count)
-    return out
+    return out, browsed
 
 
 async def _one(port: int, raw: bytes) -> tuple[float, int]:
@@ -252,7 +256,7 @@ def main() -> None:
                 print(f"audit chains: {'intact' if report.ok else 'BROKEN: ' + str(report)}")
             skip = [w.strip() for w in args.skip.split(",") if w.strip()]
             plan = [p for p in pages(app, db) if not any(w in p[0] for w in skip)]
-        counts = statement_counts(app, db, plan)
+        counts, plan = statement_counts(app, db, plan)
         nodes = 2 if args.scaled else 1
         servers = [_serve(env, max(1, args.workers // nodes)) for _ in range(nodes)]
         ports = [port for _, port in servers]
