@@ -80,17 +80,21 @@ def _joined(scope: list, chunks: list[list[int] | None]) -> list[Line]:
     the invoices with their case's columns, and the payments."""
     invoices, paid = [], []
     for chunk in chunks:
-        def of(column, chunk=chunk) -> list:
-            return [] if chunk is None else [one_of(column, chunk)]
         invoices += db.session.execute(
             select(Invoice.id, Invoice.case_id, Invoice.number, Invoice.invoice_date, Invoice.due_date,
                    Invoice.total, Case.debtor_party_id, Case.reference, Case._status.label("status"),
                    Case.claim_type).join(Case, Case.id == Invoice.case_id)
-            .where(*scope, *of(Invoice.case_id))).all()
+            .where(*scope, *only(Invoice.case_id, chunk))).all()
         paid += db.session.execute(
             select(Payment.case_id, Payment.invoice_id, Payment.amount).join(Case, Case.id == Payment.case_id)
-            .where(*scope, *of(Payment.case_id))).all()
+            .where(*scope, *only(Payment.case_id, chunk))).all()
     return _lines(invoices, paid)
+
+
+def only(column, keys) -> list:
+    """The condition that `column` is one of `keys`, as a list to spread into `where`: none when `keys`
+    is None (every row)."""
+    return [] if keys is None else [one_of(column, keys)]
 
 
 _IDS_PER_LIST = 5_000  # case ids per IN list on SQLite (PostgreSQL takes them as one array)

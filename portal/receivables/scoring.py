@@ -25,10 +25,6 @@ from portal.receivables.states import PromiseStatus, ReminderStatus
 By = Literal["party", "case"]
 
 
-def _only(column, keys: set[int] | None) -> list:
-    return [] if keys is None else [one_of(column, keys)]
-
-
 # Keys (cases or debtors) per statement on SQLite, which bounds a statement's parameters: each list
 # appears twice in the one statement below. PostgreSQL takes each list as one array, all at once.
 _KEYS_PER_READ = 5_000
@@ -72,11 +68,11 @@ def _counted(org_id: int, by: By, keys: list[int] | None) -> list:
     at_notice = func.sum(case((ReminderLevel.last_before_notice.is_(True), 1), else_=0))
     return [select(literal("promise"), promise_key, type_coerce(Promise._status, String),
                    func.count(Promise.id), literal(0))
-            .where(Promise.org_id == org_id, *_only(promise_key, keys))
+            .where(Promise.org_id == org_id, *book.only(promise_key, keys))
             .group_by(promise_key, Promise._status),
             select(literal("sent"), reminder_key, null(), func.count(Reminder.id), at_notice)
             .join(ReminderLevel, ReminderLevel.id == Reminder.level_id)
-            .where(Reminder.org_id == org_id, *_only(reminder_key, keys),
+            .where(Reminder.org_id == org_id, *book.only(reminder_key, keys),
                    Reminder._status == ReminderStatus.SENT)
             .group_by(reminder_key)]
 
