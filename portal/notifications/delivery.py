@@ -54,13 +54,14 @@ class Entry:
     item_id: int | None = None  # the item it tells of: closed before the commit, it is not mailed
 
 
+def words_in(language: str, tell: Tell, facts: Mapping[str, Any], due_text: str) -> tuple[str, str]:
+    """(what happened, what they may do) in `language`: the table's messages from the catalogue."""
+    with force_locale(language):
+        return rules.words(tell, facts, language, due_text, gettext)
+
+
 def in_each_language(tell: Tell, facts: Mapping[str, Any], due_text: str) -> dict[str, tuple[str, str]]:
-    """(what happened, what they may do) in each language: the table's messages from the catalogue."""
-    texts = {}
-    for lang in LANGUAGES:
-        with force_locale(lang):
-            texts[lang] = rules.words(tell, facts, lang, due_text, gettext)
-    return texts
+    return {lang: words_in(lang, tell, facts, due_text) for lang in LANGUAGES}
 
 
 def entry(tell: Tell, facts: Mapping[str, Any], due: datetime | None, url: str) -> Entry:
@@ -205,9 +206,7 @@ def item_words(items: list[AttentionItem], language: str) -> dict[int, tuple[str
         facts = gather(event, case)
         tell = rules.rule_for(item.action, item.kind, item.audience, facts)
         if tell is not None:
-            due_text = ist(item.due_at, language=language)
-            with force_locale(language):
-                out[item.id] = rules.words(tell, facts, language, due_text, gettext)
+            out[item.id] = words_in(language, tell, facts, ist(item.due_at, language=language))
     return out
 
 
