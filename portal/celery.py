@@ -64,6 +64,11 @@ def celery_init_app(app: Flask) -> Celery:
         return {"queue": queue_for(celery_app.conf.task_default_queue, kind)} if kind else None
 
     celery_app.conf.task_routes = (route,)
+    # Beat sleeps until its next entry is due (up to 15 s here) and notices a stop only when it wakes:
+    # a worker with embedded beat (`make run`) waited up to that long after its consumer had stopped,
+    # and honcho SIGKILLs a worker still stopping after 5 s. Waking every second costs a look at this
+    # table; beat's part of a stop is then at most a second (the SQLite transport's poll, about 3 s).
+    celery_app.conf.beat_max_loop_interval = 1.0
     celery_app.conf.beat_schedule = {
         "outbox-relay": {"task": "portal.tasks.relay_outbox", "schedule": 15.0},
         "audit-verify-nightly": {"task": "portal.tasks.verify_audit_ledger", "schedule": 24 * 3600.0},

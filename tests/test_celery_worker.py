@@ -76,7 +76,8 @@ def test_procfile_worker_round_trips_ping_on_embedded_sqlite_broker(tmp_path):
         assert (tmp_path / "celery-broker.sqlite").exists()
     finally:
         # SIGTERM is a warm shutdown: the worker finishes what it runs, beat saves its schedule, and
-        # it exits 0. Honcho allows 5 s before SIGKILL; on an idle machine this takes about 1 s, but
+        # it exits 0. Honcho allows 5 s before SIGKILL; on an idle machine this takes 3-5 s (the
+        # SQLite transport's poll, then beat's wake-up, at most 1 s: beat_max_loop_interval), but
         # beside a parallel test run it can take longer, and the wait bound is not what is tested.
         os.killpg(worker.pid, signal.SIGTERM)
         try:
