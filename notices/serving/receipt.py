@@ -39,6 +39,7 @@ from notices.serving.subject import Served, is_document, payload
 from portal import audit, lifecycle
 from portal.cases import CaseStatus, fire
 from portal.extensions import db
+from portal.formatting import day
 from portal.types import IST
 
 DELIVERY = frozenset({EventKind.DELIVERED})
@@ -249,7 +250,9 @@ def settle(notice: Served, kind: EventKind) -> None:
         window = cheque.complaint_window(found.day)
         payload.update(complaint_from=window.opens_on.isoformat(), complaint_by=window.closes_on.isoformat(),
                        pay_by_text=f"{window.pay_by:%d %b %Y}",
-                       complaint_from_text=f"{window.opens_on:%d %b %Y}")
+                       complaint_from_text=f"{window.opens_on:%d %b %Y}",
+                       pay_by_text_hi=day(window.pay_by, "hi"),
+                       complaint_from_text_hi=day(window.opens_on, "hi"))
     db.session.flush()
     audit.record("notice.received", actor=None, case=notice.case, payload=payload)
 

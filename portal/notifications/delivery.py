@@ -49,7 +49,7 @@ class Entry:
     """One item as a mail tells it, in each language."""
     what: dict[str, str]
     may: dict[str, str]
-    due: str
+    due: dict[str, str]  # the date it waits until, as each language writes it ("" when none)
     url: str
     item_id: int | None = None  # the item it tells of: closed before the commit, it is not mailed
 
@@ -60,13 +60,11 @@ def words_in(language: str, tell: Tell, facts: Mapping[str, Any], due_text: str)
         return rules.words(tell, facts, language, due_text, gettext)
 
 
-def in_each_language(tell: Tell, facts: Mapping[str, Any], due_text: str) -> dict[str, tuple[str, str]]:
-    return {lang: words_in(lang, tell, facts, due_text) for lang in LANGUAGES}
-
-
 def entry(tell: Tell, facts: Mapping[str, Any], due: datetime | None, url: str) -> Entry:
-    due_text = ist(due)
-    texts = in_each_language(tell, facts, due_text)
+    """The item in each language, its due time written as that language writes it (20 Dec 2026,
+    17:00 IST; 20 दिसंबर 2026, 17:00 IST), in its sentences and on its own line."""
+    due_text = {lang: ist(due, language=lang) for lang in LANGUAGES}
+    texts = {lang: words_in(lang, tell, facts, due_text[lang]) for lang in LANGUAGES}
     return Entry({k: v[0] for k, v in texts.items()}, {k: v[1] for k, v in texts.items()}, due_text, url)
 
 

@@ -129,7 +129,7 @@ def test_a_posting_booked_after_the_thirty_days_is_refused(cheque_notice):
         postal.record_posting(creditor, post, "RK123456785IN", "registered_post", today_ist())
 
 
-def test_fifteen_days_and_the_complaint_window_run_from_receipt(cheque_notice):
+def test_fifteen_days_and_the_complaint_window_run_from_receipt(cheque_notice, outbox):
     creditor, case, notice = cheque_notice
     dispatching.serve(creditor, notice, {ChannelKind.EMAIL, ChannelKind.POST})
     commit()
@@ -145,3 +145,9 @@ def test_fifteen_days_and_the_complaint_window_run_from_receipt(cheque_notice):
                                                           AttentionItem.kind == "cheque_complaint"))
     assert alert.due_at == datetime(2027, 1, 18, 18, 29, tzinfo=UTC)  # 23:59 IST on the last day
     assert "17 Dec 2026" in alert.what and "18 Dec 2026" in alert.may and "s.142(1)(b)" in alert.may
+    # The mail's Hindi half writes each date the Hindi way, in its sentences and on its due line.
+    commit()
+    mail = next(m for m in outbox() if "s.142(1)(b)" in m.get_body(("plain",)).get_content())
+    hindi = mail.get_body(("plain",)).get_content().split("प्रिय ", 1)[1]
+    assert "17 दिसंबर 2026" in hindi and "18 दिसंबर 2026" in hindi and "अंतिम तिथि: 18 जनवरी 2027, 23:59 IST" in hindi
+    assert "Dec 2026" not in hindi and "Jan 2027" not in hindi
