@@ -18,8 +18,9 @@ runs. The rows:
                               authentication is on: a heading and a sentence): the above plus the
                               layout (header, nav, CSRF token for the log-out form, locale)
   dashboard, case list, case  heavy pages, for scale
-`--profile`: cProfile (CPU time) the lightest signed-in page and print the costliest functions by
-cumulative and own time (PROFILE_LINES, default 45).
+`--profile [PAGE]`: cProfile (CPU time) one page, by its label (the lightest signed-in page by default),
+and print the costliest functions by
+cumulative and own time (PROFILE_LINES, default 45); PROFILE_OUT=FILE keeps the stats.
 """
 from __future__ import annotations
 
@@ -67,7 +68,9 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=300)
     ap.add_argument("--warm", type=int, default=20)
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--profile", action="store_true", help=f"cProfile {LIGHT!r}")
+    ap.add_argument("--only", metavar="TEXT", help="measure only the pages whose label contains TEXT")
+    ap.add_argument("--profile", nargs="?", const=LIGHT, metavar="PAGE",
+                    help=f"cProfile one page, by its label (default {LIGHT!r})")
     args = ap.parse_args()
 
     from portal.extensions import db
@@ -75,7 +78,8 @@ def main() -> None:
     with instance("overhead", sqlite=not args.postgresql) as (app, _env):
         with app.app_context():
             seed(args.cases)
-            pages = plan(app, db)
+            pages = [p for p in plan(app, db) if args.only is None or args.only in p[0]
+                     or p[0] == args.profile]
             engine = db.engine
         counted = [0]
 
@@ -118,13 +122,15 @@ def main() -> None:
                   f"{statements[label]:4d}{note}", flush=True)
 
         if args.profile:
-            _, path, cookie = next(p for p in pages if p[0] == LIGHT)
+            _, path, cookie = next(p for p in pages if p[0] == args.profile)
             profiler = cProfile.Profile(time.process_time)
             profiler.enable()
             for _ in range(args.requests):
                 get(path, cookie).close()
             profiler.disable()
             lines = int(os.environ.get("PROFILE_LINES", 45))
+            if os.environ.get("PROFILE_OUT"):  # for pstats' callers and callees
+                profiler.dump_stats(os.environ["PROFILE_OUT"])
             stats = pstats.Stats(profiler).strip_dirs()
             stats.sort_stats("cumulative").print_stats(lines)
             stats.sort_stats("tottime").print_stats(lines)

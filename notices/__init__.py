@@ -5,7 +5,7 @@ The door: other packages import the names in `__all__` from `notices`, never its
 from flask import Flask
 
 from notices import permissions  # noqa: F401  (registers the package's actions with the policy)
-from notices.conduct import contact_policy, contacts_today, other_contacts
+from notices.conduct import contact_policy, contacts_today, lock_debtors, other_contacts
 from notices.drafting.rendering import check_can_draft
 from notices.drafting.wording import note_in
 from notices.drafting.workflow import add_version, grant_mandate, new_verification_code, start_notice
@@ -15,7 +15,6 @@ from notices.models import Notice, NoticeKind, NoticeLanguage, NoticeVersion
 from notices.serving.contact_rules import ContactPolicy, ist_day_bounds, next_contact_time
 from notices.serving.dispatch import dispatches_for, dispatches_page
 from notices.serving.dispatch import serve as serve_notice
-from notices.serving.dispatch_runner import contacts_today as notice_contacts_today
 from notices.serving.documents import DocumentKind, ServedDocument, addressed_language, debtor_language
 from notices.serving.documents import create as create_served_document
 from notices.serving.documents import of_source as served_document_of
@@ -61,7 +60,7 @@ __all__ = ["CEREMONY_ENDED", "CeremonyStatus", "CertificateForm", "ChannelKind",
            "grant_mandate", "init_notices", "issue_debtor_link", "issue_debtor_links", "ist_day_bounds",
            "latest",
            "latest_for_settlement", "new_verification_code", "next_contact_time", "note_in",
-           "notice_contacts_today", "notice_record", "notices_with_delivery_event", "other_contacts",
+           "lock_debtors", "notice_record", "notices_with_delivery_event", "other_contacts",
            "provider_for", "public_record", "receipt_for_notice",
            "record_delivery_event", "record_posting", "s10_check_digit", "serve_notice", "served_document_of",
            "settlement_complete", "sign_notice", "sign_now", "signature_intact", "start_notice",

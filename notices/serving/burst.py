@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -34,9 +33,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
 from notices.models import Notice
+from notices.serving import contact_count
 from notices.serving import dispatch_runner as runner
 from notices.serving.channels import Delivery, channel_for
-from notices.serving.contact_rules import ContactPolicy, ist_day_bounds, next_contact_time
+from notices.serving.contact_rules import ContactPolicy, next_contact_time
 from notices.serving.delivery import build_delivery, link_wanted
 from notices.serving.documents import ServedDocument
 from notices.serving.hooks import issue_debtor_links
@@ -44,7 +44,7 @@ from notices.serving.models import ChannelKind, Dispatch, ServiceTerms
 from notices.serving.states import DISPATCH, UNSENT, DispatchStatus
 from portal import audit, lifecycle, outbox
 from portal.adapters import PermanentFailure, TransientFailure
-from portal.cases import Case, Party
+from portal.cases import Case
 from portal.database import commit
 from portal.extensions import db
 
@@ -142,9 +142,7 @@ def _lock(pairs: list[tuple[int, int]], kept: list, *, skip_locked: bool,
     if db.session.get_bind().dialect.name == "sqlite":  # take the write lock first (see runner._locked)
         db.session.execute(update(Dispatch).where(Dispatch.id.in_([i for i, _ in pairs]))
                            .values(attempts=Dispatch.attempts))
-    parties = set(db.session.scalars(
-        select(Party.id).where(Party.id.in_(sorted({p for _, p in pairs}))).order_by(Party.id)
-        .with_for_update(skip_locked=skip_locked)))
+    parties = contact_count.lock_debtors({p for _, p in pairs}, skip_locked=skip_locked)
     ids = [i for i, p in pairs if p in parties][:limit]
     if not ids:
         return []
@@ -160,22 +158,6 @@ def _lock(pairs: list[tuple[int, int]], kept: list, *, skip_locked: bool,
     return dispatches
 
 
-def contacts_today(party_ids: set[int], now: datetime) -> Counter:
-    """For each debtor, the contacts `dispatch_runner.contacts_today` counts: dispatches (not post)
-    sent today (IST) or held by a live claim."""
-    start, end = ist_day_bounds(now)
-    rows = db.session.execute(
-        select(Case.debtor_party_id, func.count(Dispatch.id)).select_from(Dispatch)
-        .outerjoin(Notice, Notice.id == Dispatch.notice_id)
-        .outerjoin(ServedDocument, ServedDocument.id == Dispatch.document_id)
-        .join(Case, Case.id == func.coalesce(Notice.case_id, ServedDocument.case_id))
-        .where(Case.debtor_party_id.in_(sorted(party_ids)), Dispatch.channel != ChannelKind.POST,
-               or_(Dispatch.sent_at.between(start, end),
-                   (Dispatch.status == DispatchStatus.SENDING) & (Dispatch.claimed_until > now)))
-        .group_by(Case.debtor_party_id))
-    return Counter(dict(rows.all()))
-
-
 def _claim(first_id: int | None, limit: int, stop_claiming: float) -> Burst:
     burst = Burst()
     now = runner.utcnow()
@@ -185,7 +167,7 @@ def _claim(first_id: int | None, limit: int, stop_claiming: float) -> Burst:
     pairs = due_email_ids(now, limit * 3, first_id)
     dispatches = _lock(pairs, burst.kept, skip_locked=True, limit=limit)
     parties = {d.served.case.debtor_party_id for d in dispatches if d.status in UNSENT}
-    counts = contacts_today(parties, now) if parties else Counter()
+    counts = contact_count.tally(parties, now)
     until = burst.until = now + timedelta(seconds=cfg["DISPATCH_LEASE_SECONDS"])
     claimed: list[Dispatch] = []
     with audit.batched():
@@ -212,10 +194,11 @@ def _claim(first_id: int | None, limit: int, stop_claiming: float) -> Burst:
     return burst
 
 
-def _claim_one(burst: Burst, dispatch: Dispatch, now: datetime, until: datetime, counts: Counter) -> bool:
+def _claim_one(burst: Burst, dispatch: Dispatch, now: datetime, until: datetime,
+               counts: contact_count.Tally) -> bool:
     """Claim the dispatch (True), or defer it to the contact window or past the daily cap."""
     case = dispatch.served.case
-    wait = next_contact_time(now, ContactPolicy.of(case.creditor), counts[case.debtor_party_id])
+    wait = next_contact_time(now, ContactPolicy.of(case.creditor), counts.of(case.debtor_party_id))
     if wait is not None:
         runner.defer(dispatch, wait)  # locked by _lock
         burst.outcomes[dispatch.id] = Outcome("deferred", at=wait)
@@ -223,7 +206,7 @@ def _claim_one(burst: Burst, dispatch: Dispatch, now: datetime, until: datetime,
     lifecycle.fire(DISPATCH, dispatch, "claim", None, lock=False,  # locked by _lock
                    changes={"claimed_until": until, "attempts": dispatch.attempts + 1},
                    payload={"attempt": dispatch.attempts + 1, "claimed_until": until.isoformat()})
-    counts[case.debtor_party_id] += 1
+    counts.add(case.debtor_party_id)
     return True
 
 

@@ -31,19 +31,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 
-from notices.models import Notice
 from notices.serving import receipt, timeline
 from notices.serving.channels import Delivery, Sent, channel_for
-from notices.serving.contact_rules import ContactPolicy, ist_day_bounds, next_contact_time
-from notices.serving.documents import ServedDocument
+from notices.serving.contact_count import contacts_today, lock_debtors
+from notices.serving.contact_rules import ContactPolicy, next_contact_time
 from notices.serving.models import ChannelKind, Dispatch, EventKind, ServiceTerms
 from notices.serving.states import DISPATCH, DispatchStatus
 from portal import lifecycle
 from portal.adapters import PermanentFailure, TransientFailure
-from portal.cases import Case, CaseStatus, Party, fire
+from portal.cases import CaseStatus, fire
 from portal.database import commit, rollback
 from portal.extensions import db
 from portal.types import IST, utcnow
@@ -87,23 +86,11 @@ def _locked(dispatch_id: int) -> Dispatch | None:
     dispatch = db.session.get(Dispatch, dispatch_id)
     if dispatch is None:
         return None
-    # Lock order everywhere: the debtor, then the dispatch (the daily cap is per debtor).
-    db.session.execute(select(Party.id).where(Party.id == dispatch.served.case.debtor_party_id)
-                       .with_for_update())
+    # Lock order everywhere: the debtor (each of its parties), then the dispatch (the daily cap is
+    # per debtor).
+    lock_debtors({dispatch.served.case.debtor_party_id})
     db.session.refresh(dispatch, with_for_update=True)
     return dispatch
-
-
-def contacts_today(party_id: int, now: datetime, excluding: int) -> int:
-    start, end = ist_day_bounds(now)
-    return db.session.scalar(
-        select(func.count(Dispatch.id)).outerjoin(Notice, Notice.id == Dispatch.notice_id)
-        .outerjoin(ServedDocument, ServedDocument.id == Dispatch.document_id)
-        .join(Case, Case.id == func.coalesce(Notice.case_id, ServedDocument.case_id))
-        .where(Case.debtor_party_id == party_id, Dispatch.id != excluding,
-               Dispatch.channel != ChannelKind.POST,
-               or_(Dispatch.sent_at.between(start, end),
-                   (Dispatch.status == DispatchStatus.SENDING) & (Dispatch.claimed_until > now)))) or 0
 
 
 def _claim(dispatch_id: int) -> Outcome | tuple[ChannelKind, Delivery]:

@@ -5,6 +5,7 @@ from portal.cases import permissions  # noqa: F401  (registers the package's act
 from portal.cases.amounts import Computation
 from portal.cases.api import CaseIn
 from portal.cases.assignment import engaged_advocates, find_engaged_advocate
+from portal.cases.debtors import debtor_groups
 from portal.cases.due_dates import OBJECTION_WINDOW_DAYS, DueDateError
 from portal.cases.facts import CaseFacts, DebtorFacts, FactsInvalid, InvoiceFacts, PaymentFacts, check_facts
 from portal.cases.hooks import (
@@ -53,7 +54,7 @@ from portal.cases.windows import (
     SERVED_STATUSES,
 )
 
-__all__ = ["AGEING", "AWARD_STATUSES", "ListQuery", "bucket_label",
+__all__ = ["AGEING", "AWARD_STATUSES", "debtor_groups", "ListQuery", "bucket_label",
            "BadListQuery", "CASE", "Case", "CaseFacts", "CaseIn", "CaseStatus",
            "ClaimType", "Computation", "ComputationError", "ContactKind", "DebtorFacts", "DueDateError",
            "FactsInvalid", "INVOCABLE_STATUSES", "Invoice", "InvoiceFacts", "OBJECTION_WINDOW_DAYS",

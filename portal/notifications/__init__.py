@@ -19,6 +19,10 @@ def init_notifications(app: Flask) -> None:
 
     audit.recorded_many.connect(opening.on_recorded_many, weak=False)
     app.register_blueprint(bp)
+    from notices import other_contacts
+
+    # One daily cap per debtor across notices, reminders and these messages (DOMAIN 28).
+    other_contacts.provide("attention messages", delivery.told_today)
 
     @app.context_processor
     def _attention():

@@ -13,7 +13,7 @@ from typing import Any
 from flask import render_template
 from sqlalchemy import func, select
 
-from notices import ContactPolicy, debtor_language, ist_day_bounds, next_contact_time, notice_contacts_today
+from notices import ContactPolicy, contacts_today, debtor_language, ist_day_bounds, next_contact_time
 from portal import outbox
 from portal.accounts import User
 from portal.adapters import MailMessage, queue_mail
@@ -118,20 +118,24 @@ def _send(pending: dict[str, tuple[str, list[Entry]]]) -> None:
         queue_mail(MailMessage(to=[address], subject=title, text=text))
 
 
-def _told_today(party_id: int, now: datetime) -> int:
+def told_today(party_ids: frozenset[int], now: datetime) -> dict[int, int]:
+    """Attention messages (each channel one) sent to each of these parties on `now`'s IST day;
+    provided to notices.conduct.other_contacts, which sums them over each debtor's parties."""
     start, end = ist_day_bounds(now)
-    return db.session.scalar(select(func.coalesce(func.sum(AttentionItem.told_channels), 0)).where(
-        AttentionItem.party_id == party_id, AttentionItem.told_at >= start, AttentionItem.told_at < end)) or 0
+    return dict(db.session.execute(
+        select(AttentionItem.party_id, func.coalesce(func.sum(AttentionItem.told_channels), 0)).where(
+            AttentionItem.party_id.in_(sorted(party_ids)), AttentionItem.told_at >= start,
+            AttentionItem.told_at < end).group_by(AttentionItem.party_id)).all())
 
 
 def _used_today(case: Case, now: datetime) -> int:
-    party = case.debtor_party_id
-    return notice_contacts_today(party, now, excluding=0) + _told_today(party, now)
+    """Every message to the case's debtor today: notices', reminders', these (DOMAIN 28)."""
+    return contacts_today(case.debtor_party_id, now)
 
 
 def debtor_wait(case: Case, now: datetime) -> datetime | None:
     """None when a message to the debtor may go now, else the earliest instant it may (IST-aware).
-    Counts the notices' dispatches and these messages against the one daily cap."""
+    Counts every message to the debtor against the one daily cap."""
     return next_contact_time(now, ContactPolicy.of(case.creditor), _used_today(case, now))
 
 

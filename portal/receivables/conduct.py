@@ -12,16 +12,20 @@ from portal.extensions import db
 from portal.receivables.models import ReminderMessage
 
 
-def reminder_contacts_today(party_id: int, now: datetime) -> int:
+def reminder_contacts_today(party_ids: frozenset[int], now: datetime) -> dict[int, int]:
+    """Reminder messages sent to each of these parties on `now`'s IST day (provided to
+    notices.conduct.other_contacts, which sums them over each debtor's parties)."""
     start, end = ist_day_bounds(now)
-    return db.session.scalar(select(func.count(ReminderMessage.id)).where(
-        ReminderMessage.party_id == party_id, ReminderMessage.sent_at >= start,
-        ReminderMessage.sent_at < end)) or 0
+    return dict(db.session.execute(
+        select(ReminderMessage.party_id, func.count(ReminderMessage.id)).where(
+            ReminderMessage.party_id.in_(sorted(party_ids)), ReminderMessage.sent_at >= start,
+            ReminderMessage.sent_at < end).group_by(ReminderMessage.party_id)).all())
 
 
 def contacts_today(party_id: int, now: datetime) -> int:
-    """Every message to this debtor on `now`'s IST day: notices', reminders' (provided to
-    notices.conduct.other_contacts at start-up) and any other package's that provides its count."""
+    """Every message to this party's debtor (each of its claims) on `now`'s IST day: notices',
+    reminders' (provided to notices.conduct.other_contacts at start-up) and any other package's that
+    provides its count."""
     return all_contacts_today(party_id, now)
 
 

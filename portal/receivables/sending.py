@@ -15,6 +15,7 @@ from decimal import Decimal
 from flask import current_app
 from sqlalchemy import or_, select, update
 
+from notices import lock_debtors
 from portal.accounts import Organization
 from portal.adapters import MailMessage, OutgoingMessage, PermanentFailure, TransientFailure, send_mail
 from portal.cases import Case, ClaimType, ContactKind, Invoice, Party, compute_case
@@ -48,7 +49,7 @@ def _lock_party(party_id: int) -> None:
         # Take SQLite's write lock first (see notices.serving.dispatch_runner._locked).
         db.session.execute(update(Reminder).where(Reminder.party_id == party_id, Reminder.id == -1)
                            .values(detail=""))
-    db.session.execute(select(Party.id).where(Party.id == party_id).with_for_update())
+    lock_debtors({party_id})  # each party of the debtor: the daily cap is the debtor's (DOMAIN 28)
 
 
 def _waiting(org_id: int, party_id: int, now: datetime) -> list[Reminder]:

@@ -71,7 +71,10 @@ def test_quiet_hours_defer_to_the_next_window(db_session, outbox):
     assert "next attempt 08 Dec 2026 08:00 IST" in reminder.detail
 
 
-def test_the_daily_cap_counts_every_message_to_the_debtor(db_session, outbox):
+def test_the_daily_cap_counts_every_message_to_the_debtor(db_session, outbox, monkeypatch):
+    # Sent at noon IST on TODAY, as the calls below say: the message is recorded at the clock's time
+    # (a real clock past TODAY's IST day would count it on another day).
+    monkeypatch.setattr(sending, "utcnow", lambda: NOON_IST)
     creditor, _ = creditor_with_reminders()
     creditor.organization.daily_contact_cap = 1
     case = debtor_case(creditor, invoice("C-1", TODAY - timedelta(days=1)))
@@ -171,6 +174,6 @@ def test_messages_other_packages_sent_today_count_against_the_cap(db_session, ou
     case = debtor_case(creditor, invoice("O-1", TODAY - timedelta(days=1)))
     run_once(TODAY, queue_sending=False)
     # As portal.notifications would provide its count: the debtor already had four messages today.
-    monkeypatch.setitem(other_contacts._parts, "notifications", lambda party_id, now: 4)
+    monkeypatch.setitem(other_contacts._parts, "notifications", lambda party_ids, now: dict.fromkeys(party_ids, 4))
     assert sending.send_for(creditor.org_id, case.debtor_party_id, NOON_IST) == "deferred"
     assert outbox() == []
