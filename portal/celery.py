@@ -6,7 +6,7 @@ import logging
 from celery import Celery, Task
 from flask import Flask
 
-from portal import outbox
+from portal import broker, outbox
 from portal.database import expecting_writes
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,7 @@ def celery_init_app(app: Flask) -> Celery:
                 outbox.finished(message_id)
                 return result
 
+    broker.register()  # before any connection: the embedded default's sqlite:/// broker URL
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(app.config["CELERY"])
 
@@ -67,7 +68,7 @@ def celery_init_app(app: Flask) -> Celery:
     # Beat sleeps until its next entry is due (up to 15 s here) and notices a stop only when it wakes:
     # a worker with embedded beat (`make run`) waited up to that long after its consumer had stopped,
     # and honcho SIGKILLs a worker still stopping after 5 s. Waking every second costs a look at this
-    # table; beat's part of a stop is then at most a second (the SQLite transport's poll, about 3 s).
+    # table; beat's part of a stop is then at most a second (the consumer's: portal/broker.py).
     celery_app.conf.beat_max_loop_interval = 1.0
     celery_app.conf.beat_schedule = {
         "outbox-relay": {"task": "portal.tasks.relay_outbox", "schedule": 15.0},

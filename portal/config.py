@@ -56,7 +56,9 @@ class Config:
         self.EVIDENCE_STORE = env.get("EVIDENCE_STORE") or f"fs:{inst / 'evidence'}"
         self.EVIDENCE_MAX_BYTES = int(env.get("EVIDENCE_MAX_BYTES", 25 * 1024 * 1024))
 
-        broker = env.get("CELERY_BROKER_URL") or f"sqla+sqlite:///{inst / 'celery-broker.sqlite'}"
+        # The embedded broker: a SQLite file through kombu's SQLAlchemy transport, as portal/broker.py
+        # adapts it for the `sqlite:` scheme (a wait for messages that ends when the worker stops).
+        broker = env.get("CELERY_BROKER_URL") or f"sqlite:///{inst / 'celery-broker.sqlite'}"
         backend = env.get("CELERY_RESULT_BACKEND") or f"db+sqlite:///{inst / 'celery-results.sqlite'}"
         self.CELERY = {
             "broker_url": broker,
