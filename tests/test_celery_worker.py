@@ -85,8 +85,7 @@ def _stop(worker: subprocess.Popen) -> tuple[int, float]:
     return code, time.monotonic() - started
 
 
-# The embedded stack is SQLite whatever the pass; in the PostgreSQL pass it would only run again, beside
-# the browser journeys, where the load is no help to a test that times a stop.
+# The embedded stack is SQLite whatever the pass: in the PostgreSQL pass it would only run again.
 embedded_stack = pytest.mark.skipif(BACKEND == "postgresql",
                                     reason="starts the embedded SQLite stack: runs in the SQLite pass")
 
