@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: the suite on SQLite, then again on PostgreSQL (browser tests need only the first pass).
-# The browser tests run on SQLite in a process of their own beside the SQLite pass's xdist run (they
-# spend much of their time waiting on Chromium, which the CPU-bound tests fill): the journeys, then
-# the page crawl. The PostgreSQL pass runs alone.
+# The browser tests run on SQLite in a process of their own beside an xdist run (they spend much of
+# their time waiting on Chromium, which the CPU-bound tests fill): the journeys and the creditor's
+# page crawl beside the SQLite pass, the other roles' page crawl beside the PostgreSQL pass.
 # All runs always happen; the script fails if any does. Extra arguments go to every pytest run.
 # PostgreSQL and Redis tests skip with a reason on a laptop without them and fail when CI=true.
 # Each pass runs in parallel under pytest-xdist (PYTEST_WORKERS, default one per core); every worker
@@ -44,11 +44,14 @@ narrowed=$(( ${#args[@]} > 0 ))
 xdist=(-n "$workers" --dist loadgroup --durations=15)
 total=$SECONDS
 
-# The browser tests (one process of their own, mostly waiting on Chromium) run beside the SQLite
-# pass's CPU-bound xdist run, which fills the time they wait: the journeys, then the page crawl (the
-# longest browser test: every page of every role at two widths). The PostgreSQL pass, the longer of
-# the two, runs alone: on 7 Dec the crawl beside it took its time from 350 s (alone) to 459-516 s,
-# past the 8 minutes a pass may take. The browser run uses SQLite; its time is printed.
+# The browser tests (one process of their own, mostly waiting on Chromium) run beside the CPU-bound
+# xdist runs, which fill the time they wait, split so that neither pass runs long: the journeys and
+# the creditor's page crawl (the longest role: every page at two widths) beside the SQLite pass,
+# every other role's page crawl beside the PostgreSQL pass. Measured in fresh clones on 7 Dec: a
+# pass takes about 0.6 s longer per second of browser tests beside it; SQLite alone ~280 s,
+# PostgreSQL alone ~350-375 s; the journeys ~200 s, the crawl ~200 s (the creditor's ~75 s of it). The
+# whole crawl beside one pass took it past 8 minutes (PostgreSQL 516 s, SQLite 507 s). The browser
+# runs use SQLite; each run's time is printed.
 browser_run() {  # name, log file, paths...
     local name=$1 log=$2
     shift 2
@@ -58,23 +61,36 @@ browser_run() {  # name, log file, paths...
         ((${#failed[@]} == 0))
     ) > "$log" 2>&1
 }
-browser_log=$(mktemp)
-trap 'rm -f "$browser_log"' EXIT
-# Narrowed runs keep their own paths (a path outside tests/e2e then selects no browser test).
+journeys_log=$(mktemp)
+crawl_log=$(mktemp)
+trap 'rm -f "$journeys_log" "$crawl_log"' EXIT
+# Narrowed runs keep their own paths (a path outside tests/e2e then selects no browser test), in
+# one browser run beside the SQLite pass.
 if ((narrowed)); then
-    browser_run "sqlite (browser)" "$browser_log" &
+    browser_run "sqlite (browser)" "$journeys_log" &
 else
-    browser_run "sqlite (browser journeys and page crawl)" "$browser_log" tests/e2e &
+    browser_run "sqlite (browser journeys, creditor's page crawl)" "$journeys_log" tests/e2e \
+        -k "not test_page_crawl or creditor" &
 fi
-browser_pid=$!
+journeys_pid=$!
 run_pass sqlite env SULAH_TEST_DB=sqlite "$pytest" "${xdist[@]}" -m "not browser" "${args[@]}"
-wait "$browser_pid" || failed+=("sqlite (browser)")
-cat "$browser_log"
-echo "=== the SQLite pass, the browser tests included, took $((SECONDS - total)) s"
+wait "$journeys_pid" || failed+=("sqlite (browser journeys)")
+cat "$journeys_log"
+echo "=== the SQLite pass, the browser run beside it included, took $((SECONDS - total)) s"
 
 started_pg=$SECONDS
+crawl_pid=
+if ((!narrowed)); then
+    browser_run "sqlite (browser page crawl, other roles)" "$crawl_log" tests/e2e/test_page_crawl.py \
+        -k "not creditor" &
+    crawl_pid=$!
+fi
 run_pass postgresql env SULAH_TEST_DB=postgresql "$pytest" "${xdist[@]}" -m "not browser" "${args[@]}"
-echo "=== the PostgreSQL pass took $((SECONDS - started_pg)) s"
+if [[ -n $crawl_pid ]]; then
+    wait "$crawl_pid" || failed+=("sqlite (browser page crawl)")
+    cat "$crawl_log"
+fi
+echo "=== the PostgreSQL pass, the browser run beside it included, took $((SECONDS - started_pg)) s"
 echo "=== both passes took $((SECONDS - total)) s"
 
 if ((${#failed[@]})); then
