@@ -15,7 +15,7 @@ from portal.audit import AuditEvent
 from portal.cases.states import CaseStatus
 from portal.extensions import db
 from portal.types import utcnow
-from tests.offers.world import Room, flashes, offer_form
+from tests.offers.world import Room, flashes, offer_form, soon
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def test_offer_counter_and_acceptance_make_the_settlement_agreement(room, outbox
     assert "Offer 1 from" in html
 
     countered = room.post("guest", f"/offers/{first.id}/counter", {
-        "kind": "instalments", "total": "1,50,000", "instalments": "3", "first_due": "2026-12-10"})
+        "kind": "instalments", "total": "1,50,000", "instalments": "3", "first_due": soon(3)})
     assert countered.status_code == 302, countered.get_data(as_text=True)[:600]
     first, second = offers(room)
     assert first.status == OfferStatus.COUNTERED and second.parent_id == first.id

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+from portal.cases import today_ist
 from portal.cases.models import Invoice
 from portal.cases.states import CaseStatus
 from portal.extensions import db
@@ -56,8 +57,13 @@ class Room(Parties):
         return client.post(f"/odr/{self.ref}{path}", data={"csrf_token": csrf_for(client), **(data or {})})
 
 
-def offer_form(total: str, *, pay_by: str = "2026-12-15", **more) -> dict:
-    return {"kind": "lump_sum", "total": total, "pay_by": pay_by, **more}
+def soon(days: int = 8) -> str:
+    """A date `days` after India's today, as a form takes it: a fixed date would fall in the past."""
+    return (today_ist() + timedelta(days=days)).isoformat()
+
+
+def offer_form(total: str, *, pay_by: str | None = None, **more) -> dict:
+    return {"kind": "lump_sum", "total": total, "pay_by": pay_by or soon(), **more}
 
 
 def flashes(response) -> str:
