@@ -63,7 +63,7 @@ def soon(days: int = 8) -> str:
 
 
 def offer_form(total: str, *, pay_by: str | None = None, **more) -> dict:
-    return {"kind": "lump_sum", "total": total, "pay_by": pay_by or soon(), **more}
+    return {"kind": "lump_sum", "total": total, "pay_by": soon() if pay_by is None else pay_by, **more}
 
 
 def flashes(response) -> str:
