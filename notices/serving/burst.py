@@ -132,20 +132,21 @@ def due_email_ids(now: datetime, limit: int, first_id: int | None) -> list[tuple
 
 
 def _lock(pairs: list[tuple[int, int]], kept: list, *, skip_locked: bool,
-          limit: int | None = None) -> list[Dispatch]:
+          limit: int | None = None) -> tuple[list[Dispatch], contact_count.Groups]:
     """Lock the debtors (in id order; with `skip_locked`, those another transaction holds are left
     out, with their dispatches), then up to `limit` of their dispatches (in id order, the first
     pairs first), re-read; what the unsent ones need is loaded in a few statements and held in
-    `kept` (the session holds unchanged rows only while someone refers to them)."""
+    `kept` (the session holds unchanged rows only while someone refers to them). Also returns
+    the locked debtors' parties (contact_count.lock_debtors)."""
     if not pairs:
-        return []
+        return [], {}
     if db.session.get_bind().dialect.name == "sqlite":  # take the write lock first (see runner._locked)
         db.session.execute(update(Dispatch).where(Dispatch.id.in_([i for i, _ in pairs]))
                            .values(attempts=Dispatch.attempts))
-    parties = contact_count.lock_debtors({p for _, p in pairs}, skip_locked=skip_locked)
-    ids = [i for i, p in pairs if p in parties][:limit]
+    debtors = contact_count.lock_debtors({p for _, p in pairs}, skip_locked=skip_locked)
+    ids = [i for i, p in pairs if p in debtors][:limit]
     if not ids:
-        return []
+        return [], debtors
     dispatches = list(db.session.scalars(
         select(Dispatch).where(Dispatch.id.in_(ids)).order_by(Dispatch.id).with_for_update()
         .execution_options(populate_existing=True)))
@@ -155,7 +156,7 @@ def _lock(pairs: list[tuple[int, int]], kept: list, *, skip_locked: bool,
             selectinload(Notice.case).selectinload(Case.creditor),
             selectinload(Notice.case).selectinload(Case.debtor), selectinload(Notice.advocate))))
         kept.extend(db.session.scalars(select(ServiceTerms).where(ServiceTerms.notice_id.in_(notice_ids))))
-    return dispatches
+    return dispatches, debtors
 
 
 def _claim(first_id: int | None, limit: int, stop_claiming: float) -> Burst:
@@ -165,9 +166,9 @@ def _claim(first_id: int | None, limit: int, stop_claiming: float) -> Burst:
     # More candidates than the burst takes: another burst may hold some debtors (skipped, not waited for).
     # `first_id` whose debtor another transaction holds is left to the task's own run (it waits).
     pairs = due_email_ids(now, limit * 3, first_id)
-    dispatches = _lock(pairs, burst.kept, skip_locked=True, limit=limit)
+    dispatches, debtors = _lock(pairs, burst.kept, skip_locked=True, limit=limit)
     parties = {d.served.case.debtor_party_id for d in dispatches if d.status in UNSENT}
-    counts = contact_count.tally(parties, now)
+    counts = contact_count.tally({party: debtors[party] for party in parties}, now)
     until = burst.until = now + timedelta(seconds=cfg["DISPATCH_LEASE_SECONDS"])
     claimed: list[Dispatch] = []
     with audit.batched():
@@ -228,7 +229,7 @@ def _settle_many(ids: list[int]) -> dict[int, Outcome]:
     pairs = [tuple(row) for row in db.session.execute(
         select(Dispatch.id, _debtor_of_dispatch()).where(Dispatch.id.in_(ids)).order_by(Dispatch.id))]
     kept: list = []
-    dispatches = _lock(pairs, kept, skip_locked=False)
+    dispatches, _ = _lock(pairs, kept, skip_locked=False)
     case_ids = sorted({d.notice.case_id for d in dispatches if d.notice_id is not None})
     if case_ids:  # the cases whose notice this serves, locked in one statement (lifecycle.fire's lock)
         # Re-read, they lose the parties loaded with them: loaded again here for the ledger's

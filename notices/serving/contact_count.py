@@ -26,6 +26,10 @@ from portal.hooks import Parts
 
 other_contacts: Parts[Callable[[frozenset[int], datetime], Mapping[int, int]]] = Parts("other_contacts")
 
+Groups = Mapping[int, frozenset[int]]
+"""Each party's debtor as the set of its parties (portal.cases.debtor_groups), as `lock_debtors`
+returns them for the parties it locked."""
+
 
 def dispatches_today(party_ids: Iterable[int], now: datetime, excluding: int = 0) -> Counter:
     """Per party: its notices' and served documents' dispatches (not post) sent on `now`'s IST day
@@ -57,9 +61,9 @@ class Tally:
         self.sent[self.debtor[party_id]] += 1
 
 
-def tally(party_ids: Iterable[int], now: datetime, excluding: int = 0) -> Tally:
-    """The messages each party's debtor had on `now`'s IST day, every sender counted."""
-    groups = debtor_groups(party_ids)
+def tally(groups: Groups, now: datetime, excluding: int = 0) -> Tally:
+    """The messages each party's debtor had on `now`'s IST day, every sender counted; `groups`
+    as `lock_debtors` returned them (or portal.cases.debtor_groups)."""
     everyone = frozenset().union(*groups.values()) if groups else frozenset()
     per_party = dispatches_today(everyone, now, excluding) if everyone else Counter()
     for counted in other_contacts.collect(everyone, now).values() if everyone else ():
@@ -71,20 +75,24 @@ def tally(party_ids: Iterable[int], now: datetime, excluding: int = 0) -> Tally:
     return Tally(debtor, sent)
 
 
-def lock_debtors(party_ids: Iterable[int], *, skip_locked: bool = False) -> set[int]:
+def lock_debtors(party_ids: Iterable[int], *, skip_locked: bool = False) -> dict[int, frozenset[int]]:
     """Lock every party of each party's debtor (in id order, as every sender does, so two senders
-    never deadlock), the debtor's messages being counted and sent under the lock; with
-    `skip_locked`, those another transaction holds are left, and only the parties whose whole
-    debtor was locked are returned."""
+    never deadlock), the debtor's messages being counted and sent under the lock. Returns each
+    party whose whole debtor was locked with its debtor's parties, for `tally` and `contacts_today`
+    in the same transaction (they need not look the debtor up again); with `skip_locked`, those
+    another transaction holds are left out."""
     groups = debtor_groups(party_ids)
     if not groups:
-        return set()
+        return {}
     members = sorted(frozenset().union(*groups.values()))
     locked = set(db.session.scalars(select(Party.id).where(Party.id.in_(members)).order_by(Party.id)
                                     .with_for_update(skip_locked=skip_locked)))
-    return {party_id for party_id, group in groups.items() if group <= locked}
+    return {party_id: group for party_id, group in groups.items() if group <= locked}
 
 
-def contacts_today(party_id: int, now: datetime, excluding: int = 0) -> int:
-    """Every message to this party's debtor on `now`'s IST day (all of its claims, every sender)."""
-    return tally({party_id}, now, excluding).of(party_id)
+def contacts_today(party_id: int, now: datetime, excluding: int = 0, groups: Groups | None = None) -> int:
+    """Every message to this party's debtor on `now`'s IST day (all of its claims, every sender);
+    `groups` as `lock_debtors` returned them, if it was locked in this transaction."""
+    if groups is None or party_id not in groups:
+        groups = debtor_groups({party_id})
+    return tally({party_id: groups[party_id]}, now, excluding).of(party_id)

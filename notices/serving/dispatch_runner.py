@@ -36,7 +36,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from notices.serving import receipt, timeline
 from notices.serving.channels import Delivery, Sent, channel_for
-from notices.serving.contact_count import contacts_today, lock_debtors
+from notices.serving.contact_count import Groups, contacts_today, lock_debtors
 from notices.serving.contact_rules import ContactPolicy, next_contact_time
 from notices.serving.models import ChannelKind, Dispatch, EventKind, ServiceTerms
 from notices.serving.states import DISPATCH, DispatchStatus
@@ -77,6 +77,11 @@ def run(dispatch_id: int) -> Outcome:
 
 
 def _locked(dispatch_id: int) -> Dispatch | None:
+    return _locked_with_debtor(dispatch_id)[0]
+
+
+def _locked_with_debtor(dispatch_id: int) -> tuple[Dispatch | None, Groups]:
+    """The dispatch, locked after its debtor (each party of it), and the debtor's parties."""
     if db.session.get_bind().dialect.name == "sqlite":
         # SQLite ignores FOR UPDATE and fails at once ("database is locked") when a transaction
         # that has read upgrades to write after another wrote. Writing first takes the database's
@@ -85,16 +90,16 @@ def _locked(dispatch_id: int) -> Dispatch | None:
                            .values(attempts=Dispatch.attempts))
     dispatch = db.session.get(Dispatch, dispatch_id)
     if dispatch is None:
-        return None
+        return None, {}
     # Lock order everywhere: the debtor (each of its parties), then the dispatch (the daily cap is
     # per debtor).
-    lock_debtors({dispatch.served.case.debtor_party_id})
+    debtor = lock_debtors({dispatch.served.case.debtor_party_id})
     db.session.refresh(dispatch, with_for_update=True)
-    return dispatch
+    return dispatch, debtor
 
 
 def _claim(dispatch_id: int) -> Outcome | tuple[ChannelKind, Delivery]:
-    dispatch = _locked(dispatch_id)
+    dispatch, debtor = _locked_with_debtor(dispatch_id)
     now = utcnow()
     if dispatch is None or dispatch.status not in DISPATCH.sources("claim"):  # sent, failed or cancelled
         rollback()
@@ -118,7 +123,7 @@ def _claim(dispatch_id: int) -> Outcome | tuple[ChannelKind, Delivery]:
             rollback()
             return held if held.result != "failed" else _fail(dispatch_id, held.detail)
     policy = ContactPolicy.of(case.creditor)
-    wait = next_contact_time(now, policy, contacts_today(case.debtor_party_id, now, dispatch.id))
+    wait = next_contact_time(now, policy, contacts_today(case.debtor_party_id, now, dispatch.id, debtor))
     if wait is not None:
         defer(dispatch, wait)
         commit()

@@ -2,6 +2,7 @@
 and daily cap, the cap counted across notices and reminders together."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -22,17 +23,18 @@ def reminder_contacts_today(party_ids: frozenset[int], now: datetime) -> dict[in
             ReminderMessage.sent_at < end).group_by(ReminderMessage.party_id)).all())
 
 
-def contacts_today(party_id: int, now: datetime) -> int:
+def contacts_today(party_id: int, now: datetime, debtor: Mapping[int, frozenset[int]] | None = None) -> int:
     """Every message to this party's debtor (each of its claims) on `now`'s IST day: notices',
     reminders' (provided to notices.conduct.other_contacts at start-up) and any other package's that
-    provides its count."""
-    return all_contacts_today(party_id, now)
+    provides its count. `debtor`: its parties as notices.lock_debtors returned them, if locked."""
+    return all_contacts_today(party_id, now, groups=debtor)
 
 
-def allowance(org, party_id: int, now: datetime) -> tuple[int, datetime | None]:
+def allowance(org, party_id: int, now: datetime,
+              debtor: Mapping[int, frozenset[int]] | None = None) -> tuple[int, datetime | None]:
     """(messages that may go now, or 0 with the earliest time another may)."""
     policy = contact_policy(org)
-    sent = contacts_today(party_id, now)
+    sent = contacts_today(party_id, now, debtor)
     wait = next_contact_time(now, policy, sent)
     if wait is not None:
         return 0, wait

@@ -8,6 +8,7 @@ killed after claiming leaves a lease that expires; the sweep then sends again.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -44,12 +45,13 @@ class Outgoing:
     key: str
 
 
-def _lock_party(party_id: int) -> None:
+def _lock_party(party_id: int) -> Mapping[int, frozenset[int]]:
+    """Lock the debtor (each of its parties); returns its parties, for the day's count."""
     if db.session.get_bind().dialect.name == "sqlite":
         # Take SQLite's write lock first (see notices.serving.dispatch_runner._locked).
         db.session.execute(update(Reminder).where(Reminder.party_id == party_id, Reminder.id == -1)
                            .values(detail=""))
-    lock_debtors({party_id})  # each party of the debtor: the daily cap is the debtor's (DOMAIN 28)
+    return lock_debtors({party_id})  # each party of the debtor: the daily cap is the debtor's (DOMAIN 28)
 
 
 def _waiting(org_id: int, party_id: int, now: datetime) -> list[Reminder]:
@@ -135,7 +137,7 @@ def _compose(org: Organization, party: Party, reminders: list[Reminder], left: d
 
 def claim(org_id: int, party_id: int, now: datetime) -> tuple[list[int], list[Outgoing]] | str:
     """Lease the debtor's due reminders and build the messages; commits. A string says why not."""
-    _lock_party(party_id)
+    debtor = _lock_party(party_id)
     reminders = _waiting(org_id, party_id, now)
     if not reminders:
         rollback()
@@ -146,7 +148,7 @@ def claim(org_id: int, party_id: int, now: datetime) -> tuple[list[int], list[Ou
         commit()
         return "no longer due"
     org, party = db.session.get(Organization, org_id), db.session.get(Party, party_id)
-    allowed, wait = conduct.allowance(org, party_id, now)
+    allowed, wait = conduct.allowance(org, party_id, now, debtor)
     if wait is not None:
         for r in reminders:
             if r.status == ReminderStatus.SENDING:

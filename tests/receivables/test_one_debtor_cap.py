@@ -17,6 +17,7 @@ from portal.notifications import delivery
 from portal.notifications.models import AttentionItem
 from portal.receivables import conduct, sending
 from portal.receivables.tasks import run_once
+from tests.conftest import StatementCount
 from tests.factories import CreditorFactory, PartyFactory
 from tests.receivables.helpers import creditor_with_reminders, debtor_case, invoice
 
@@ -91,9 +92,39 @@ def test_a_bursts_tally_counts_one_debtors_claims_together(db_session):
     first, second = _party(creditor.org_id), _party(creditor.org_id)
     unrelated = _party(creditor.org_id, name="Lotus Fashion House", gstin="27AAPFU0939F1ZV")
     db.session.flush()
-    tally = contact_count.tally({first.id, second.id, unrelated.id}, NOON_IST)
+    tally = contact_count.tally(debtor_groups({first.id, second.id, unrelated.id}), NOON_IST)
     assert (tally.of(first.id), tally.of(second.id), tally.of(unrelated.id)) == (0, 0, 0)
     tally.add(first.id)  # a claimed dispatch on the first claim is the second's message too
     assert (tally.of(first.id), tally.of(second.id), tally.of(unrelated.id)) == (1, 1, 0)
     # The burst locks every record of each debtor, and only a debtor it holds whole is its own.
-    assert contact_count.lock_debtors({first.id, unrelated.id}) == {first.id, unrelated.id}
+    locked = contact_count.lock_debtors({first.id, unrelated.id})
+    assert locked == {first.id: {first.id, second.id}, unrelated.id: {unrelated.id}}
+
+
+def _looks_up_the_debtor(sql: str) -> bool:
+    """portal.cases.debtor_groups' statement: the party joined to its organisation's parties."""
+    return "JOIN parties AS" in " ".join(sql.split())
+
+
+class Lookups(StatementCount):
+    """The debtor look-ups among the statements run inside the block."""
+
+    def _tick(self, _conn, _cursor, statement, *_rest) -> None:
+        self.n += _looks_up_the_debtor(statement)
+
+
+def test_a_sender_looks_the_debtor_up_once_to_lock_it_and_count(db_session, outbox, monkeypatch):
+    monkeypatch.setattr(sending, "utcnow", lambda: NOON_IST)
+    creditor, _ = creditor_with_reminders()
+    one = debtor_case(creditor, invoice("A-1", TODAY - timedelta(days=1)), party=_party(creditor.org_id))
+    debtor_case(creditor, invoice("B-1", TODAY - timedelta(days=1)), party=_party(creditor.org_id))
+    run_once(TODAY, queue_sending=False)
+    with Lookups() as sent:
+        assert sending.send_for(creditor.org_id, one.debtor_party_id, NOON_IST) == "sent"
+    assert sent.n == 2  # claiming (the lock, then the count) once; settling locks in its own transaction
+    with Lookups() as alone:
+        assert contact_count.contacts_today(one.debtor_party_id, NOON_IST) == 1
+    locked = contact_count.lock_debtors({one.debtor_party_id})
+    with Lookups() as given:
+        assert contact_count.contacts_today(one.debtor_party_id, NOON_IST, groups=locked) == 1
+    assert (alone.n, given.n) == (1, 0)
