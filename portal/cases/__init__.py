@@ -16,7 +16,7 @@ from portal.cases.hooks import (
     record_recovery_payment,
     settlement_outstanding,
 )
-from portal.cases.intake import create_case, create_cases, today_ist
+from portal.cases.intake import add_invoices, create_case, create_cases, today_ist
 from portal.cases.intake import snapshot as case_snapshot
 from portal.cases.interest import ComputationError
 from portal.cases.listing import AGEING, PAGE_SIZE, SORTS, BadListQuery, ListQuery, bucket_label, page
@@ -54,7 +54,7 @@ from portal.cases.windows import (
     SERVED_STATUSES,
 )
 
-__all__ = ["AGEING", "AWARD_STATUSES", "debtor_groups", "ListQuery", "bucket_label",
+__all__ = ["AGEING", "AWARD_STATUSES", "add_invoices", "debtor_groups", "ListQuery", "bucket_label",
            "BadListQuery", "CASE", "Case", "CaseFacts", "CaseIn", "CaseStatus",
            "ClaimType", "Computation", "ComputationError", "ContactKind", "DebtorFacts", "DueDateError",
            "FactsInvalid", "INVOCABLE_STATUSES", "Invoice", "InvoiceFacts", "OBJECTION_WINDOW_DAYS",

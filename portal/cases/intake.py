@@ -175,6 +175,24 @@ def update_case(actor: User, case: Case, facts: CaseFacts, *, today: date | None
     return case
 
 
+def add_invoices(actor: User, case: Case, invoices: list[InvoiceFacts], reason: str, *,
+                 today: date | None = None) -> Case:
+    """More invoices on a claim whose facts may still be edited (the creditor's books show its
+    debtor owes more): checked with the claim's other facts as the form checks them, a new facts
+    version recorded; the debtor, the terms and the payments stay as they are."""
+    if case.status not in EDITABLE:
+        raise DomainError("The facts of this case can no longer be edited: a notice has gone "
+                          "for review. Record corrections through the advocate.")
+    facts = facts_from_case(case)
+    facts.invoices = [*facts.invoices, *invoices]
+    check_facts(facts, case.creditor, today or today_ist())
+    for inv in invoices:
+        case.invoices.append(Invoice(**invoice_values(inv, facts)))
+    db.session.flush()
+    record_version(actor, case, reason)
+    return case
+
+
 def latest_version(case: Case) -> CaseFactsVersion | None:
     return db.session.scalar(select(CaseFactsVersion).where(CaseFactsVersion.case_id == case.id)
                              .order_by(CaseFactsVersion.version.desc()).limit(1))

@@ -1,7 +1,10 @@
-"""Bringing the books in: each outstanding invoice of the export becomes an invoice of a draft claim
-(one claim per debtor and import), matched on the invoice number and the debtor's GSTIN (its name
-when the export has none, as Tally's Bills Receivable does). Importing the same books again creates
-nothing twice; an invoice the books show as paid stops its reminders."""
+"""Bringing the books in: each outstanding invoice of the export becomes an invoice of a draft claim,
+matched on the invoice number and the debtor's GSTIN (its name when the export has none, as Tally's
+Bills Receivable does). A debtor's new invoices join its claim that is still a draft in the
+creditor's hands (no advocate yet), so a month's books add to the claim the last month's opened and
+the debtor stays one row of the collections queue; a debtor with none gets a new draft claim (one
+per debtor and import). Importing the same books again creates nothing twice; an invoice the books
+show as paid stops its reminders."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -14,17 +17,19 @@ from portal import audit
 from portal.cases import (
     Case,
     CaseFacts,
+    CaseStatus,
     ContactKind,
     DebtorFacts,
     FactsInvalid,
     Invoice,
     InvoiceFacts,
     Party,
+    add_invoices,
     check_facts,
     create_cases,
 )
 from portal.extensions import db
-from portal.receivables.books import BookInvoice, Source
+from portal.receivables.books import LABELS, BookInvoice, Source
 from portal.receivables.models import InvoiceHold, Reminder
 from portal.receivables.states import ReminderStatus
 from portal.receivables.transitions import fire
@@ -36,6 +41,8 @@ PAID_IN_BOOKS = "paid_in_books"
 class SyncReport:
     created_cases: int = 0
     created_invoices: int = 0
+    added_invoices: int = 0  # to a debtor's draft claim from before
+    added_to_cases: int = 0
     already_known: int = 0
     marked_paid: int = 0
     skipped_paid: int = 0
@@ -58,6 +65,37 @@ def _known(org_id: int) -> tuple[dict[tuple[str, str], Invoice], dict[str, Party
     return invoices, parties
 
 
+def _open_drafts(org_id: int) -> dict[str, Case]:
+    """Per debtor key: its newest claim still a draft with nobody but the creditor on it."""
+    found: dict[str, Case] = {}
+    for case, party in db.session.execute(
+            select(Case, Party).join(Party, Party.id == Case.debtor_party_id)
+            .where(Case.creditor_org_id == org_id, Case._status == CaseStatus.DRAFT,
+                   Case.advocate_id.is_(None)).order_by(Case.id)).all():
+        for key in {_debtor_key(party.gstin, party.legal_name), _debtor_key(None, party.legal_name)}:
+            found[key] = case
+    return found
+
+
+def _add_to_draft(actor, case: Case, group: list[BookInvoice], source: Source, today: date,
+                  report: SyncReport) -> None:
+    first = group[0]
+    try:
+        add_invoices(actor, case, [_invoice_facts(r) for r in group],
+                     f"invoices added from the {LABELS[source]}", today=today)
+    except FactsInvalid as exc:
+        messages = "; ".join(m for ms in exc.errors.values() for m in ms)
+        report.problems.append(f"{first.debtor} (line {first.line}), adding to {case.reference}: {messages}")
+        return
+    report.added_invoices += len(group)
+    report.added_to_cases += 1
+
+
+def _invoice_facts(row: BookInvoice) -> InvoiceFacts:
+    return InvoiceFacts(row.number, row.invoice_date, taxable_value=row.total, total=row.total,
+                        due_date=row.due_date)
+
+
 def _mark_paid(actor, invoice: Invoice, source: Source) -> bool:
     if db.session.scalar(select(InvoiceHold.id).where(InvoiceHold.invoice_id == invoice.id,
                                                       InvoiceHold.kind == PAID_IN_BOOKS)):
@@ -73,6 +111,14 @@ def _mark_paid(actor, invoice: Invoice, source: Source) -> bool:
         r.claimed_until, r.detail = None, "Set aside: paid in the books."
         fire(r, "skip", actor, payload={"why": "paid in the books"}, case=case)
     return True
+
+
+def _part_paid(group: list[BookInvoice], report: SyncReport) -> None:
+    for r in group:
+        if r.outstanding < r.total:
+            report.problems.append(f"{r.debtor}, invoice {r.number}: the books show "
+                                   f"{r.outstanding} of {r.total} still owed; record the part "
+                                   "payment on the claim")
 
 
 def apply(actor, source: Source, rows: list[BookInvoice], today: date) -> SyncReport:
@@ -95,8 +141,14 @@ def apply(actor, source: Source, rows: list[BookInvoice], today: date) -> SyncRe
             continue
         new[_debtor_key(row.gstin, row.debtor)].append(row)
     facts_list = []
+    drafts = _open_drafts(actor.org_id) if new else {}
     for key, group in new.items():
         first = group[0]
+        draft = drafts.get(key) or drafts.get(_debtor_key(None, first.debtor))
+        if draft is not None:
+            _add_to_draft(actor, draft, group, source, today, report)
+            _part_paid(group, report)
+            continue
         emails = sorted({r.email for r in group if r.email})
         mobiles: list[str] = []
         party = parties.get(key) or parties.get(_debtor_key(None, first.debtor))
@@ -105,8 +157,7 @@ def apply(actor, source: Source, rows: list[BookInvoice], today: date) -> SyncRe
             mobiles = party.addresses(ContactKind.MOBILE)
         facts = CaseFacts(
             debtor=DebtorFacts(first.debtor, gstin=first.gstin, emails=emails, mobiles=mobiles),
-            invoices=[InvoiceFacts(r.number, r.invoice_date, taxable_value=r.total, total=r.total,
-                                   due_date=r.due_date) for r in group],
+            invoices=[_invoice_facts(r) for r in group],
             summary=f"Outstanding invoices imported from {source.value}.")
         try:
             check_facts(facts, actor.organization, today)
@@ -114,11 +165,7 @@ def apply(actor, source: Source, rows: list[BookInvoice], today: date) -> SyncRe
             messages = "; ".join(m for ms in exc.errors.values() for m in ms)
             report.problems.append(f"{first.debtor} (line {first.line}): {messages}")
             continue
-        for r in group:
-            if r.outstanding < r.total:
-                report.problems.append(f"{first.debtor}, invoice {r.number}: the books show "
-                                       f"{r.outstanding} of {r.total} still owed; record the part "
-                                       "payment on the claim")
+        _part_paid(group, report)
         facts_list.append(facts)
     if facts_list:
         cases = create_cases(actor, facts_list, today=today)
@@ -126,6 +173,7 @@ def apply(actor, source: Source, rows: list[BookInvoice], today: date) -> SyncRe
         report.created_invoices = sum(len(c.invoices) for c in cases)
     audit.record("receivables.books_imported", actor=actor, payload={
         "source": source.value, "rows": len(rows), "cases": report.created_cases,
-        "invoices": report.created_invoices, "known": report.already_known,
+        "invoices": report.created_invoices, "added_invoices": report.added_invoices,
+        "added_to_cases": report.added_to_cases, "known": report.already_known,
         "marked_paid": report.marked_paid, "problems": len(report.problems)})
     return report

@@ -114,3 +114,56 @@ def test_the_page_imports_and_refuses(client, auth, db_session):
     assert client.post("/collections/books", data={"csrf_token": token, "source": "sap",
                                                    "file": (__import__("io").BytesIO(b"x"), "b.csv")},
                        content_type="multipart/form-data").status_code == 422
+
+
+def _case_of(org_id: int, number: str) -> Case:
+    from portal.extensions import db
+
+    return db.session.scalar(select(Case).join(Invoice).where(Case.creditor_org_id == org_id,
+                                                              Invoice.number == number))
+
+
+def test_next_months_books_add_to_the_debtors_draft_claim(db_session):
+    """A debtor stays one claim (one record of it, one row of the collections queue) while its claim
+    is a draft in the creditor's hands; a claim an advocate has taken keeps its facts."""
+    from portal.cases.models import CaseFactsVersion
+    from tests.factories import AdvocateFactory
+
+    creditor, _ = creditor_with_reminders()
+    run(creditor, Source.ZOHO, "zoho_invoices.csv")
+    shree, ganesh = _case_of(creditor.org_id, "KT/2026/118"), _case_of(creditor.org_id, "KT/2026/140")
+    ganesh.advocate_id = AdvocateFactory().id  # with an advocate now: its facts are the advocate's to change
+    db_session.flush()
+    report = run(creditor, Source.ZOHO, "zoho_invoices_next_month.csv")
+    assert (report.already_known, report.added_invoices, report.added_to_cases) == (1, 1, 1)
+    assert (report.created_cases, report.created_invoices) == (1, 1)
+    assert _case_of(creditor.org_id, "KT/2026/160").id == shree.id
+    assert sorted(i.number for i in shree.invoices) == ["KT/2026/118", "KT/2026/131", "KT/2026/160"]
+    assert shree.outstanding_sum == Decimal("192750.50")
+    version = db_session.scalar(select(CaseFactsVersion).where(CaseFactsVersion.case_id == shree.id)
+                                .order_by(CaseFactsVersion.version.desc()).limit(1))
+    assert (version.version, version.reason) == (2, "invoices added from the Zoho Books (Invoices export, CSV)")
+    assert _case_of(creditor.org_id, "KT/2026/161").id not in {shree.id, ganesh.id}
+    assert [i.number for i in ganesh.invoices] == ["KT/2026/140"]
+    # Shree Garments is still one record of the debtor among the creditor's claims.
+    parties = db_session.scalars(select(Case.debtor_party_id).where(Case.creditor_org_id == creditor.org_id,
+                                                                    Case.id.in_([shree.id]))).all()
+    assert len(set(parties)) == 1
+    assert run(creditor, Source.ZOHO, "zoho_invoices_next_month.csv").added_invoices == 0  # once
+
+
+def test_an_invoice_the_draft_claim_refuses_is_reported_and_nothing_is_added(db_session, tmp_path):
+    creditor, _ = creditor_with_reminders()
+    run(creditor, Source.ZOHO, "zoho_invoices.csv")
+    shree = _case_of(creditor.org_id, "KT/2026/118")
+    header = (SAMPLES / "zoho_invoices.csv").read_text().splitlines()[0]
+    path = tmp_path / "future.csv"
+    path.write_text(header + "\n2026-12-20,1794000000123009,KT/2026/170,Overdue,1794000000045001,"
+                    "Shree Garments LLP,business_gst,29ABCFS1234K1Z3,KA,2027-01-19,INR,1.00,100.00,118.00,"
+                    "118.00,accounts@shree-garments.example,\n")
+    report = book_sync.apply(creditor, Source.ZOHO, books.parse(Source.ZOHO, path), TODAY)
+    assert (report.added_invoices, report.created_invoices) == (0, 0)
+    assert any(shree.reference in p and "cannot be in the future" in p for p in report.problems), report.problems
+    db_session.expire_all()
+    assert sorted(i.number for i in shree.invoices) == ["KT/2026/118", "KT/2026/131"]
+    assert shree.facts_version == 1
