@@ -122,7 +122,10 @@ def _queue(org: Organization, user: User, today: date, everyone: bool,
     about = rollup.of(org.id, {c.party_id for c in calls[:SECTION_LIMIT]} | {p.party_id for p in promises}
                       | {h.party_id for h, _ in disputes} | {p for p, _, _ in at_notice})
     q.calls = [(about[c.party_id], c) for c in calls if c.party_id in about]
+    settled = _paid_since(org.id, [p for p in promises if p.status == PromiseStatus.BROKEN])
     for p in promises:
+        if p.id in settled:
+            continue  # broken, but its invoice has been paid since: nothing to chase
         bucket = q.promises_due if p.status == PromiseStatus.OPEN else q.promises_broken
         bucket.append((about[p.party_id], p))
     q.disputes = [(about[h.party_id], h, number) for h, number in disputes]
@@ -135,6 +138,16 @@ def _queue(org: Organization, user: User, today: date, everyone: bool,
             setattr(q, name, items[:SECTION_LIMIT])
             q.more.add(name)
     return q
+
+
+def _paid_since(org_id: int, broken: list[Promise]) -> set[int]:
+    """The broken promises whose invoice nothing is owed on now (payments applied as the ledger
+    does): a few statements for all of them, read only when some promise is broken."""
+    if not broken:
+        return set()
+    lines = book.lines(org_id, {p.party_id for p in broken}, case_ids={p.case_id for p in broken})
+    owed = {line.invoice_id: line.outstanding for line in lines}
+    return {p.id for p in broken if owed.get(p.invoice_id, Decimal("0.00")) <= 0}
 
 
 def allocate(actor: User, org_id: int, party_id: int, owner: User | None) -> DebtorSetting:

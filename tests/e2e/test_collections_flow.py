@@ -33,6 +33,7 @@ CREDITOR_EMAIL = "meera@narmada-polymers.example"
 DEBTOR = "Sabarmati Packaging LLP"
 DEBTOR_EMAIL = "payables@sabarmati-packaging.example"
 INVOICE = "NP/26-27/0312"
+NEXT_INVOICE = "NP/26-27/0340"
 UTR = "634598120477"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -214,3 +215,27 @@ def test_reminder_promise_broken_next_level_paid_and_confirmed(open_page, live_s
     shot(creditor, "10-portfolio-after", "collections")
     creditor.goto("/collections/today")
     expect(creditor.get_by_role("table")).to_contain_text("Nothing is owed.")
+
+    # 7. Next month's books: the paid invoice, and a new one of the same debtor. The new invoice joins
+    #    the debtor's claim (still the creditor's draft), so the queue lists the debtor once.
+    books.write_text(ZOHO_HEADER + "\n" + (
+        f"{day0 - timedelta(days=27)},1794000000300001,{INVOICE},Paid,1794000000090001,{DEBTOR},business_gst,"
+        f"24ABFFS4821K1Z6,GJ,{due},INR,1.00,50000.00,59000.00,0.00,{DEBTOR_EMAIL},\n"
+        f"{clock.today()},1794000000300002,{NEXT_INVOICE},Sent,1794000000090001,{DEBTOR},business_gst,"
+        f"24ABFFS4821K1Z6,GJ,{clock.today() + timedelta(days=30)},INR,1.00,20000.00,23600.00,23600.00,"
+        f"{DEBTOR_EMAIL},\n"))
+    creditor.get_by_role("link", name="Bring your books in").click()
+    creditor.get_by_label("Where the file comes from").select_option(label="Zoho Books: Invoices, exported as CSV")
+    creditor.get_by_label("The exported file").set_input_files(str(books))
+    creditor.get_by_role("button", name="Import").click()
+    result = creditor.get_by_role("status")
+    expect(result).to_contain_text("1 new invoice added to 1 draft claim you already had against the same debtor.")
+    expect(result).to_contain_text("0 new invoices in 0 new draft claims.")
+    shot(creditor, "11-next-month-books", "collections")
+    creditor.goto("/collections/today")
+    ranked = creditor.get_by_role("table", name=re.compile("^Highest priority first"))
+    expect(ranked.get_by_role("link", name=DEBTOR)).to_have_count(1)
+    expect(ranked).to_contain_text("₹23,600.00")
+    # The promise broken on the first invoice is no longer work: that invoice is paid.
+    expect(creditor.get_by_role("region", name=re.compile("Promises broken"))).to_contain_text("None.")
+    shot(creditor, "12-today-one-debtor", "collections")

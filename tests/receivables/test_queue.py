@@ -52,3 +52,27 @@ def test_allocation_is_audited_and_only_to_the_organisations_staff(db_session):
         assert "member of your organisation" in str(exc)
     else:
         raise AssertionError("a stranger was given the debtor")
+
+
+def test_a_broken_promise_leaves_the_queue_once_its_invoice_is_paid(db_session):
+    from decimal import Decimal
+
+    from portal.cases.models import Payment, PaymentMethod
+
+    creditor, _ = creditor_with_reminders()
+    case = debtor_case(creditor, invoice("P-1", TODAY - timedelta(days=8), "50000.00"),
+                       invoice("Q-1", TODAY - timedelta(days=2), "20000.00"))
+    run_once(TODAY, queue_sending=False)
+    promise = promises.make(creditor, case.invoices[0], "50000", TODAY + timedelta(days=2),
+                            made_how="staff after a call", today=TODAY)
+    assert promises.decide_due(TODAY + timedelta(days=2 + promises.GRACE_DAYS + 1))["broken"] == 1
+    q = queue.today_for(creditor.organization, creditor, TODAY)
+    assert [p.id for _, p in q.promises_broken] == [promise.id]
+    # Paid since (a payment to the claim, applied to its oldest invoice first): nothing to chase,
+    # though the debtor still owes the other invoice.
+    db_session.add(Payment(case_id=case.id, amount=Decimal("50000.00"), paid_on=TODAY,
+                           method=PaymentMethod.NEFT, recorded_by_id=creditor.id))
+    db_session.flush()
+    q = queue.today_for(creditor.organization, creditor, TODAY)
+    assert q.promises_broken == []
+    assert [r.party_id for r in q.ranked] == [case.debtor_party_id]
