@@ -13,6 +13,7 @@ from portal.cases.hooks import (
     case_page_parts,
     debtor_owned_by,
     next_instalment,
+    payments_on_record,
     record_recovery_payment,
     settlement_outstanding,
 )
@@ -64,8 +65,9 @@ __all__ = ["AGEING", "AWARD_STATUSES", "add_invoices", "debtor_groups", "ListQue
            "assign_advocate", "case_for", "case_limitation", "case_list_parts", "case_page_parts",
            "case_position", "case_snapshot", "check_facts", "compute_case", "create_case", "create_cases",
            "debtor_owned_by", "engaged_advocates", "find_engaged_advocate", "fire", "init_cases", "load_case",
-           "next_instalment", "page", "parse_list_query", "record_payment", "record_recovery_payment",
-           "settlement_outstanding", "today_ist", "transition_for", "visible_cases"]
+           "next_instalment", "page", "parse_list_query", "payments_on_record", "record_payment",
+           "record_recovery_payment", "settlement_outstanding", "today_ist", "transition_for",
+           "visible_cases"]
 
 
 def init_cases(app: Flask) -> None:

@@ -6,6 +6,10 @@ from __future__ import annotations
 
 from portal.hooks import Hook, Parts
 
+# (payment ids) -> the ids another package keeps a record of (a receipt, the debtor's report it
+# confirmed, a payment-gateway event): such a payment stays as recorded when the facts are edited.
+payments_on_record: Parts = Parts("cases.payments_on_record")
+
 # Template variables for the case page, each from the package that owns it: (user, case) -> value.
 case_page_parts: Parts = Parts("cases.case_page_parts")
 

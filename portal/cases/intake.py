@@ -10,6 +10,7 @@ from portal.accounts import User
 from portal.cases import rows
 from portal.cases.assignment import assign_new_cases
 from portal.cases.facts import CaseFacts, DebtorFacts, InvoiceFacts, check_facts
+from portal.cases.hooks import payments_on_record
 from portal.cases.models import (
     Case,
     CaseFactsVersion,
@@ -33,6 +34,7 @@ from portal.cases.rows import (
 from portal.cases.states import CaseStatus
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.formatting import day, rupees
 from portal.types import to_ist, utcnow
 
 EDITABLE = frozenset({CaseStatus.DRAFT, CaseStatus.FILED, CaseStatus.NOTICE_DRAFTING})
@@ -66,10 +68,32 @@ def _apply_invoices(case: Case, facts: CaseFacts) -> None:
 
 
 def _apply_payments(case: Case, facts: CaseFacts, actor: User) -> None:
+    """The payments as the facts list them. One already recorded with the same amount, date, method,
+    reference and invoice stays the same row (its id, who recorded it and how); the others are
+    replaced. A payment another record rests on (a receipt, the debtor's report it confirmed, a
+    gateway's event: portal.cases.hooks.payments_on_record) cannot be changed or removed here."""
     numbers = {i.number: i for i in case.invoices}
-    case.payments = [Payment(**payment_values(p), recorded_by_id=actor.id,
-                             invoice_id=numbers[p.invoice_number.strip()].id if p.invoice_number else None)
-                     for p in facts.payments]
+    left = list(case.payments)
+    keep = []
+    for pay in facts.payments:
+        values = payment_values(pay)
+        values["invoice_id"] = numbers[pay.invoice_number.strip()].id if pay.invoice_number else None
+        same = next((p for p in left if (p.amount, p.paid_on, p.method, p.reference, p.invoice_id)
+                     == (values["amount"], values["paid_on"], values["method"], values["reference"],
+                         values["invoice_id"])), None)
+        if same is not None:
+            left.remove(same)
+            keep.append(same)
+        else:
+            keep.append(Payment(**values, recorded_by_id=actor.id))
+    on_record = set().union(*payments_on_record.collect([p.id for p in left if p.id is not None]).values())
+    fixed = [p for p in left if p.id in on_record]
+    if fixed:
+        raise DomainError(" ".join(
+            f"The payment of {rupees(p.amount)} received on {day(p.paid_on)} has a receipt or a "
+            "confirmed report on record: it cannot be changed or removed by editing the facts."
+            for p in fixed) + " Put it back as it was; record a correction as a new payment.")
+    case.payments = keep
 
 
 def _apply_terms(case: Case, facts: CaseFacts) -> None:
@@ -203,6 +227,7 @@ def facts_from_case(case: Case) -> CaseFacts:
     from portal.cases.facts import PaymentFacts
 
     d = case.debtor
+    numbers = {i.id: i.number for i in case.invoices}
     return CaseFacts(
         debtor=DebtorFacts(legal_name=d.legal_name, postal_address=d.postal_address, gstin=d.gstin,
                            pan=d.pan, emails=d.addresses(ContactKind.EMAIL),
@@ -213,8 +238,8 @@ def facts_from_case(case: Case) -> CaseFacts:
                                due_date=i.due_date, objection_raised_on=i.objection_raised_on,
                                objection_removed_on=i.objection_removed_on,
                                description=i.description) for i in case.invoices],
-        payments=[PaymentFacts(amount=p.amount, paid_on=p.paid_on, method=p.method,
-                               reference=p.reference) for p in case.payments],
+        payments=[PaymentFacts(amount=p.amount, paid_on=p.paid_on, method=p.method, reference=p.reference,
+                               invoice_number=numbers.get(p.invoice_id)) for p in case.payments],
         claim_type=case.claim_type, buyer_relationship=case.buyer_relationship,
         has_written_agreement=case.has_written_agreement, agreement_date=case.agreement_date,
         agreed_credit_days=case.agreed_credit_days, has_arbitration_clause=case.has_arbitration_clause,

@@ -23,8 +23,10 @@ def init_payments(app: Flask) -> None:
 
 def _provide_hooks() -> None:
     # Imported here, when the app is created: the door stays light for workers and other packages.
-    from portal.cases import PaymentSource, record_recovery_payment
+    from portal.cases import PaymentSource, payments_on_record, record_recovery_payment
     from portal.payments import services
+
+    payments_on_record.provide("payments", services.on_record)
 
     @record_recovery_payment.provide
     def _record(case, amount, paid_on, method, reference, actor, today):

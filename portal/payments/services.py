@@ -6,6 +6,7 @@ Services take the actor explicitly (a LinkGuest debtor has no user id), flush an
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -20,7 +21,7 @@ from portal.extensions import db
 from portal.formatting import day, rupees
 from portal.i18n import gettext, language
 from portal.payments.dues import amount_due, known
-from portal.payments.models import PaymentReport
+from portal.payments.models import GatewayEvent, GatewayLink, PaymentReport, Receipt
 from portal.payments.receipts import issue
 from portal.payments.signals import payment_confirmed
 from portal.payments.states import REPORT, ReportStatus
@@ -141,6 +142,18 @@ def reject_report(actor: Any, report: PaymentReport, reason: str) -> None:
     lifecycle.fire(REPORT, report, "report_rejected", actor, payload={
         "report_id": report.id, "amount": report.amount, "utr": report.utr, "reason": reason},
         changes={"reason": reason, "decided_by_id": actor.id, "decided_at": utcnow()})
+
+
+def on_record(payment_ids: Iterable[int]) -> set[int]:
+    """The payments this package keeps a record of: a receipt, a debtor's report confirmed into it,
+    a payment-gateway link or event that paid it (portal.cases keeps them as recorded)."""
+    ids = sorted(set(payment_ids))
+    if not ids:
+        return set()
+    found: set[int] = set()
+    for model in (Receipt, PaymentReport, GatewayLink, GatewayEvent):
+        found.update(db.session.scalars(select(model.payment_id).where(model.payment_id.in_(ids))))
+    return found
 
 
 def record(case: Case, amount: Decimal, paid_on: date, method: PaymentMethod, reference: str,

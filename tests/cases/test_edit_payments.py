@@ -1,0 +1,159 @@
+"""Editing a claim's facts keeps its payments as recorded: a payment listed again unchanged stays the
+same row (who recorded it, how, the invoice it was against); a payment with a receipt or a confirmed
+report on record cannot be changed or removed by the edit (it failed with an integrity error, a 500,
+once the collections phase confirmed a debtor's UPI payment on a draft claim)."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.cases import intake
+from portal.cases.facts import PaymentFacts
+from portal.cases.models import Case, CaseFactsVersion, Payment, PaymentMethod, PaymentSource
+from portal.errors import DomainError
+from portal.extensions import db
+from portal.payments import services
+from tests.conftest import csrf_from
+from tests.factories import CaseFactory, CreditorFactory
+from tests.receivables.helpers import invoice
+
+TODAY = date(2026, 12, 7)
+
+
+@pytest.fixture
+def claim(db_session):
+    creditor = CreditorFactory()
+    case = CaseFactory(creditor=creditor.organization, created_by_id=creditor.id,
+                       invoices=[invoice("A-1", date(2026, 10, 1), "50000.00"),
+                                 invoice("A-2", date(2026, 11, 1), "20000.00")])
+    db.session.flush()
+    return creditor, case
+
+
+def _confirmed(creditor, case) -> Payment:
+    """A debtor's UPI payment the creditor confirmed: a receipt is issued for it."""
+    return services.record(case, Decimal("10000.00"), date(2026, 12, 1), PaymentMethod.UPI, "412345678901",
+                           PaymentSource.DEBTOR_REPORT, creditor, TODAY)
+
+
+def test_an_edit_keeps_a_confirmed_payment_as_recorded(claim):
+    creditor, case = claim
+    paid = _confirmed(creditor, case)
+    facts = intake.facts_from_case(case)
+    facts.summary = "The buyer's address corrected."
+    intake.update_case(creditor, case, facts, today=TODAY)
+    db.session.flush()
+    db.session.expire_all()
+    (kept,) = db.session.get(Case, case.id).payments
+    assert (kept.id, kept.source, kept.recorded_by_id) == (paid.id, PaymentSource.DEBTOR_REPORT, creditor.id)
+
+
+def test_a_payment_against_an_invoice_stays_against_it(claim):
+    creditor, case = claim
+    intake.update_case(creditor, case, _with_payments(case, PaymentFacts(
+        Decimal("5000.00"), date(2026, 11, 20), PaymentMethod.NEFT, "UTR9", invoice_number="A-2")), today=TODAY)
+    db.session.flush()
+    first = case.payments[0]
+    assert intake.facts_from_case(case).payments[0].invoice_number == "A-2"  # the edit form shows it
+    intake.update_case(creditor, case, intake.facts_from_case(case), today=TODAY)
+    db.session.flush()
+    assert [(p.id, p.invoice_id) for p in case.payments] == [(first.id, case.invoices[1].id)]
+
+
+def test_the_creditors_own_entry_may_still_be_corrected(claim):
+    creditor, case = claim
+    intake.update_case(creditor, case, _with_payments(case, PaymentFacts(
+        Decimal("5000.00"), date(2026, 11, 20), PaymentMethod.NEFT, "UTR9")), today=TODAY)
+    db.session.flush()
+    intake.update_case(creditor, case, _with_payments(case, PaymentFacts(
+        Decimal("5500.00"), date(2026, 11, 20), PaymentMethod.NEFT, "UTR9")), today=TODAY)
+    db.session.flush()
+    assert [p.amount for p in case.payments] == [Decimal("5500.00")]
+
+
+@pytest.mark.parametrize("change", ["removed", "amount changed"])
+def test_a_confirmed_payment_cannot_be_changed_or_removed_by_an_edit(claim, change):
+    creditor, case = claim
+    _confirmed(creditor, case)
+    facts = intake.facts_from_case(case)
+    if change == "removed":
+        facts.payments = []
+    else:
+        facts.payments[0].amount = Decimal("1000.00")
+    with pytest.raises(DomainError, match=r"₹10,000\.00 received on 01 December 2026 has a receipt"):
+        intake.update_case(creditor, case, facts, today=TODAY)
+
+
+def test_the_edit_page_refuses_it_with_a_reason_and_changes_nothing(claim, client, auth, db_session):
+    creditor, case = claim
+    paid = _confirmed(creditor, case)
+    db_session.commit()
+    auth.login_as(creditor)
+    page = client.get(f"/cases/{case.reference}/edit")
+    assert page.status_code == 200 and b"412345678901" in page.data
+    versions = db_session.scalar(select(func.count(CaseFactsVersion.id)).where(CaseFactsVersion.case_id == case.id))
+    form = _form_of(page.get_data(as_text=True))
+    form.update({"csrf_token": csrf_from(page), "summary": "Edited", "payments-0-amount": "1.00"})
+    resp = client.post(f"/cases/{case.reference}/edit", data=form)
+    assert resp.status_code == 422
+    assert "has a receipt or a confirmed report on record" in resp.get_data(as_text=True)
+    db_session.expire_all()
+    case = db_session.get(Case, case.id)
+    assert [(p.id, p.amount) for p in case.payments] == [(paid.id, Decimal("10000.00"))]
+    assert case.summary != "Edited"
+    assert db_session.scalar(select(func.count(CaseFactsVersion.id))
+                             .where(CaseFactsVersion.case_id == case.id)) == versions
+    # Unchanged, it saves.
+    page = client.get(f"/cases/{case.reference}/edit")
+    form = _form_of(page.get_data(as_text=True))
+    form.update({"csrf_token": csrf_from(page), "summary": "Edited"})
+    assert client.post(f"/cases/{case.reference}/edit", data=form).status_code == 302
+
+
+def _with_payments(case, *payments: PaymentFacts):
+    facts = intake.facts_from_case(case)
+    facts.payments = list(payments)
+    return facts
+
+
+def _form_of(html: str) -> dict[str, str]:
+    """The edit form's fields as the page fills them (inputs, selects' chosen options, textareas)."""
+    from html.parser import HTMLParser
+
+    class Fields(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.values: dict[str, str] = {}
+            self._select: str | None = None
+            self._textarea: str | None = None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "input" and a.get("name") and a.get("type") not in ("submit", "file"):
+                if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                    return
+                self.values[a["name"]] = a.get("value") or ""
+            elif tag == "select":
+                self._select = a.get("name")
+            elif tag == "option" and self._select and "selected" in a:
+                self.values[self._select] = a.get("value") or ""
+            elif tag == "textarea":
+                self._textarea = a.get("name")
+                self.values[self._textarea] = ""
+
+        def handle_endtag(self, tag):
+            if tag == "select":
+                self._select = None
+            elif tag == "textarea":
+                self._textarea = None
+
+        def handle_data(self, data):
+            if self._textarea:
+                self.values[self._textarea] += data
+
+    parser = Fields()
+    parser.feed(html)
+    return {k: v for k, v in parser.values.items() if not k.startswith("add_")}
