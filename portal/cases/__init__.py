@@ -12,6 +12,7 @@ from portal.cases.hooks import (
     case_list_parts,
     case_page_parts,
     debtor_owned_by,
+    invoices_on_record,
     next_instalment,
     payments_on_record,
     record_recovery_payment,
@@ -64,7 +65,8 @@ __all__ = ["AGEING", "AWARD_STATUSES", "add_invoices", "debtor_groups", "ListQue
            "ROOM_OPEN_STATUSES", "ROOM_VISIBLE_STATUSES", "SERVABLE_STATUSES", "SERVED_STATUSES", "SORTS",
            "assign_advocate", "case_for", "case_limitation", "case_list_parts", "case_page_parts",
            "case_position", "case_snapshot", "check_facts", "compute_case", "create_case", "create_cases",
-           "debtor_owned_by", "engaged_advocates", "find_engaged_advocate", "fire", "init_cases", "load_case",
+           "debtor_owned_by", "engaged_advocates", "find_engaged_advocate", "fire", "init_cases",
+           "invoices_on_record", "load_case",
            "next_instalment", "page", "parse_list_query", "payments_on_record", "record_payment",
            "record_recovery_payment", "settlement_outstanding", "today_ist", "transition_for",
            "visible_cases"]

@@ -10,6 +10,10 @@ from portal.hooks import Hook, Parts
 # confirmed, a payment-gateway event): such a payment stays as recorded when the facts are edited.
 payments_on_record: Parts = Parts("cases.payments_on_record")
 
+# (invoice ids) -> the ids another package keeps a record about (collections' reminders, promises,
+# disputes and holds): such an invoice cannot be removed when the facts are edited.
+invoices_on_record: Parts = Parts("cases.invoices_on_record")
+
 # Template variables for the case page, each from the package that owns it: (user, case) -> value.
 case_page_parts: Parts = Parts("cases.case_page_parts")
 

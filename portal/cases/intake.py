@@ -10,7 +10,7 @@ from portal.accounts import User
 from portal.cases import rows
 from portal.cases.assignment import assign_new_cases
 from portal.cases.facts import CaseFacts, DebtorFacts, InvoiceFacts, check_facts
-from portal.cases.hooks import payments_on_record
+from portal.cases.hooks import invoices_on_record, payments_on_record
 from portal.cases.models import (
     Case,
     CaseFactsVersion,
@@ -64,7 +64,18 @@ def _apply_invoices(case: Case, facts: CaseFacts) -> None:
     dropped = [i for i in case.invoices if i not in keep and i.id is not None]
     if dropped and any(p.invoice_id in {i.id for i in dropped} for p in case.payments):
         raise DomainError("An invoice with a recorded payment cannot be removed.")
+    on_record = _on_record(invoices_on_record, [i.id for i in dropped])
+    if on_record:
+        numbers = ", ".join(i.number for i in dropped if i.id in on_record)
+        raise DomainError(f"Invoice {numbers} cannot be removed: collections has reminders, a promise or a "
+                          "dispute about it on record. If it is not owed, record the credit note as a "
+                          "payment against it.")
     case.invoices = keep
+
+
+def _on_record(parts, ids: list[int]) -> set[int]:
+    """Those of `ids` some package above cases keeps a record about (portal.cases.hooks)."""
+    return set().union(*parts.collect(ids).values()) if ids else set()
 
 
 def _apply_payments(case: Case, facts: CaseFacts, actor: User) -> None:
@@ -86,7 +97,7 @@ def _apply_payments(case: Case, facts: CaseFacts, actor: User) -> None:
             keep.append(same)
         else:
             keep.append(Payment(**values, recorded_by_id=actor.id))
-    on_record = set().union(*payments_on_record.collect([p.id for p in left if p.id is not None]).values())
+    on_record = _on_record(payments_on_record, [p.id for p in left if p.id is not None])
     fixed = [p for p in left if p.id in on_record]
     if fixed:
         raise DomainError(" ".join(

@@ -24,12 +24,13 @@ def init_receivables(app: Flask) -> None:
 
     # One daily cap per debtor across notices, reminders and the rest (DOMAIN 28).
     other_contacts.provide("reminders", reminder_contacts_today)
-    from portal.cases import case_list_parts, case_page_parts, debtor_owned_by
+    from portal.cases import case_list_parts, case_page_parts, debtor_owned_by, invoices_on_record
     from portal.receivables import case_parts
 
     case_page_parts.provide("case_priority", case_parts.case_priority)
     case_list_parts.provide("priorities", case_parts.list_priorities)
     debtor_owned_by.provide(case_parts.debtor_owned_by)
+    invoices_on_record.provide("collections", case_parts.invoices_on_record)
     from portal import audit
     from portal.receivables import freshness
 

@@ -1,18 +1,31 @@
 """What collections adds to the case pages (through portal.cases.hooks): each case's priority with
 its reasons, for the creditor's own staff only (DOMAIN 31: an internal aid, never shown to the
-debtor, its advocate or a neutral), and the case list's staff-owner filter."""
+debtor, its advocate or a neutral), the case list's staff-owner filter, and the invoices collections
+keeps a record about (which editing the facts cannot remove)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import exists
+from sqlalchemy import exists, select
 
 from portal.accounts import Organization, Role
 from portal.cases import Case, today_ist
 from portal.extensions import db
 from portal.receivables import scoring
-from portal.receivables.models import DebtorSetting
+from portal.receivables.models import DebtorSetting, InvoiceHold, Promise, Reminder
 from portal.receivables.priority import Score
+
+
+def invoices_on_record(invoice_ids: Iterable[int]) -> set[int]:
+    """The invoices collections has reminders, promises, disputes or holds about."""
+    ids = sorted(set(invoice_ids))
+    if not ids:
+        return set()
+    found: set[int] = set()
+    for model in (Reminder, Promise, InvoiceHold):
+        found.update(db.session.scalars(select(model.invoice_id).where(model.invoice_id.in_(ids)).distinct()))
+    return found
 
 
 def _staff_org(user) -> Organization | None:

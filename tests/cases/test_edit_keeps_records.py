@@ -1,10 +1,11 @@
-"""Editing a claim's facts keeps its payments as recorded: a payment listed again unchanged stays the
+"""Editing a claim's facts keeps what other records rest on. A payment listed again unchanged stays the
 same row (who recorded it, how, the invoice it was against); a payment with a receipt or a confirmed
-report on record cannot be changed or removed by the edit (it failed with an integrity error, a 500,
-once the collections phase confirmed a debtor's UPI payment on a draft claim)."""
+report on record cannot be changed or removed by the edit, nor an invoice collections has reminded,
+promises or disputes about. Both failed with an integrity error (a 500) once collections had worked
+on a draft claim."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,12 +14,14 @@ from sqlalchemy import func, select
 from portal.cases import intake
 from portal.cases.facts import PaymentFacts
 from portal.cases.models import Case, CaseFactsVersion, Payment, PaymentMethod, PaymentSource
+from portal.cases.states import CaseStatus
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.payments import services
+from portal.receivables.tasks import run_once
 from tests.conftest import csrf_from
 from tests.factories import CaseFactory, CreditorFactory
-from tests.receivables.helpers import invoice
+from tests.receivables.helpers import creditor_with_reminders, debtor_case, invoice
 
 TODAY = date(2026, 12, 7)
 
@@ -111,6 +114,38 @@ def test_the_edit_page_refuses_it_with_a_reason_and_changes_nothing(claim, clien
     form = _form_of(page.get_data(as_text=True))
     form.update({"csrf_token": csrf_from(page), "summary": "Edited"})
     assert client.post(f"/cases/{case.reference}/edit", data=form).status_code == 302
+
+
+def _reminded():
+    creditor, _ = creditor_with_reminders()
+    case = debtor_case(creditor, invoice("R-1", TODAY - timedelta(days=8)), invoice("R-2", TODAY - timedelta(days=40)),
+                       status=CaseStatus.DRAFT)
+    run_once(TODAY, queue_sending=False)  # a reminder for each invoice, pending
+    return creditor, case
+
+
+def test_an_invoice_collections_reminded_cannot_be_removed(db_session):
+    creditor, case = _reminded()
+    facts = intake.facts_from_case(case)
+    facts.invoices = [i for i in facts.invoices if i.number != "R-2"]
+    with pytest.raises(DomainError, match="Invoice R-2 cannot be removed: collections has reminders"):
+        intake.update_case(creditor, case, facts, today=TODAY)
+
+
+def test_the_edit_page_refuses_removing_a_reminded_invoice(client, auth, db_session):
+    creditor, case = _reminded()
+    db_session.commit()
+    auth.login_as(creditor)
+    page = client.get(f"/cases/{case.reference}/edit")
+    form = _form_of(page.get_data(as_text=True))
+    row = next(k.split("-")[1] for k, v in form.items() if k.endswith("-number") and v == "R-2")
+    form = {k: v for k, v in form.items() if not k.startswith(f"invoices-{row}-")}
+    form["csrf_token"] = csrf_from(page)
+    resp = client.post(f"/cases/{case.reference}/edit", data=form)
+    assert resp.status_code == 422
+    assert "Invoice R-2 cannot be removed" in resp.get_data(as_text=True)
+    db_session.expire_all()
+    assert sorted(i.number for i in db_session.get(Case, case.id).invoices) == ["R-1", "R-2"]
 
 
 def _with_payments(case, *payments: PaymentFacts):
