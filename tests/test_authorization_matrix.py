@@ -35,7 +35,7 @@ from portal.rates.models import BankRate
 from portal.types import utcnow
 from tests.accounts.parties import ACTORS, CREDITORS, Parties
 from tests.conftest import csrf_for
-from tests.factories import mandate_in_force
+from tests.factories import CreditorFactory, mandate_in_force
 from tests.matrix.common import (
     ADVOCATES,
     ALL_CREDITORS,
@@ -229,6 +229,14 @@ ROUTES: dict[tuple[str, str], Probe] = {
     ("accounts.team", "POST"): Probe(
         lambda w: "/team", allow(ORG_ADMINS, 302), hidden_from=NOBODY,
         form=lambda w: {"email": "new.colleague@example.in", "role": "creditor"}),
+    # A colleague's access: its organisation's administrator only; another organisation's learns
+    # nothing (404).
+    ("accounts.switch_off_member", "POST"): Probe(
+        lambda w: f"/team/members/{CreditorFactory(organization=w.org).id}/switch-off",
+        allow({"creditor_admin"}, 302), hidden_from=OTHER_ORG),
+    ("accounts.switch_on_member", "POST"): Probe(
+        lambda w: f"/team/members/{CreditorFactory(organization=w.org, active=False).id}/switch-on",
+        allow({"creditor_admin"}, 302), hidden_from=OTHER_ORG),
     ("accounts.totp_setup", "GET"): Probe(lambda w: "/account/2fa", allow(LOGGED_IN, 200),
                                           hidden_from=NOBODY),
     # Self-service: a wrong code is 422 for users still setting up, "already on" (200) for the rest.

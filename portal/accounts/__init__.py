@@ -8,7 +8,7 @@ from flask import Flask, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from portal.accounts.hooks import load_link_session, team_page_parts
+from portal.accounts.hooks import account_switched_off, load_link_session, team_page_parts
 from portal.accounts.models import (
     AdvocateProfile,
     Engagement,
@@ -50,7 +50,8 @@ from portal.accounts.twofactor import check_totp
 from portal.accounts.views import render_team
 from portal.extensions import db, login_manager
 
-__all__ = ["Action", "AdvocateProfile", "CaseLifecycle", "EMAIL_TAKEN", "EVERY_PARTY", "Engagement",
+__all__ = ["Action", "AdvocateProfile", "account_switched_off",
+           "CaseLifecycle", "EMAIL_TAKEN", "EVERY_PARTY", "Engagement",
            "EnterpriseCategory", "LOGIN_ROLES", "MIN_LENGTH", "NeutralProfile", "OrgDetails", "Organization",
            "PersonDetails", "Role", "Rule", "Side", "User", "can", "check_totp", "conciliator_may_act",
            "enum_column", "find_user_by_email", "hash_password", "init_accounts", "institution_may_appoint",

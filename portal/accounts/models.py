@@ -59,6 +59,13 @@ class Organization(db.Model):
             EnterpriseCategory.MICRO, EnterpriseCategory.SMALL)
 
 
+class AccountStatus(enum.StrEnum):
+    """An account in use, or switched off (portal.accounts.states.ACCOUNT)."""
+
+    ACTIVE = "active"
+    SWITCHED_OFF = "switched_off"
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -85,6 +92,15 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
+
+    @property
+    def account_status(self) -> AccountStatus:
+        """The `active` flag as the account's status (portal.accounts.states.ACCOUNT)."""
+        return AccountStatus.ACTIVE if self.active else AccountStatus.SWITCHED_OFF
+
+    @account_status.setter
+    def account_status(self, status: AccountStatus) -> None:  # only lifecycle.fire(ACCOUNT, ...) sets it
+        self.active = status == AccountStatus.ACTIVE
 
     def get_id(self) -> str:
         """The session's user id, bound to the current password so a reset ends old sessions."""

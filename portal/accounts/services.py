@@ -7,8 +7,9 @@ from datetime import date, timedelta
 from flask import current_app, render_template
 from sqlalchemy import func, select
 
-from portal import audit
+from portal import audit, lifecycle
 from portal.accounts import tokens
+from portal.accounts.hooks import account_switched_off
 from portal.accounts.models import (
     AdvocateProfile,
     Engagement,
@@ -20,6 +21,7 @@ from portal.accounts.models import (
 )
 from portal.accounts.passwords import hash_password, needs_rehash, verify_password
 from portal.accounts.roles import Role
+from portal.accounts.states import ACCOUNT
 from portal.adapters import MailMessage, queue_mail
 from portal.errors import DomainError
 from portal.extensions import db
@@ -106,6 +108,38 @@ def authenticate(email: str, password: str) -> User | None:
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
+
+
+def colleague(actor: User, user_id: int) -> User | None:
+    """A member of the actor's organisation by id (None for anyone else: its existence stays hidden)."""
+    user = db.session.get(User, user_id)
+    if user is None or actor.org_id is None or user.org_id != actor.org_id:
+        return None
+    return user
+
+
+def switch_off(actor: User, member: User) -> None:
+    """A colleague who has left loses access at once: no sign-in, and every session of theirs ends
+    on its next request. What they followed up in collections is handed back to nobody (the
+    provided parts of `account_switched_off`). Their records (cases, events) stay theirs."""
+    if member.id == actor.id:
+        raise DomainError("You cannot switch off your own access. Ask another administrator.")
+    if member.role != Role.CREDITOR:
+        raise DomainError("Only your own colleagues' access can be switched off here.")
+    if member.is_org_admin and not db.session.scalar(select(func.count(User.id)).where(
+            User.org_id == member.org_id, User.is_org_admin.is_(True), User.active.is_(True),
+            User.id != member.id)):
+        raise DomainError("This is the organisation's last administrator: make another colleague an "
+                          "administrator first.")
+    lifecycle.fire(ACCOUNT, member, "switched_off", actor, payload={"email": member.email})
+    account_switched_off.collect(actor, member)
+
+
+def switch_on(actor: User, member: User) -> None:
+    """A switched-off colleague's access back (their password and two-factor as they were)."""
+    if member.role != Role.CREDITOR:
+        raise DomainError("Only your own colleagues' access can be switched on here.")
+    lifecycle.fire(ACCOUNT, member, "switched_on", actor, payload={"email": member.email})
 
 
 def record_login(user: User) -> None:

@@ -23,6 +23,7 @@ from portal.accounts.hooks import team_page_parts
 from portal.accounts.models import Engagement, EnterpriseCategory, Invitation, User
 from portal.accounts.policy import Action, require
 from portal.accounts.roles import Role
+from portal.errors import DomainError, NotPermitted
 from portal.extensions import db, limiter
 from portal.urls import safe_next
 from portal.web.boundary import attempt, keep_changes
@@ -188,8 +189,47 @@ def team():
     return render_team(form), _status(form)
 
 
-def render_team(form: InviteForm | None = None, *, mandate_error: tuple[int, str] | None = None) -> str:
-    """The Team page; `mandate_error`: (advocate id, message) after a refused mandate acceptance."""
+def _member(user_id: int) -> User:
+    require(current_user, Action.MANAGE_ORG)
+    member = services.colleague(current_user, user_id)
+    if member is None:
+        abort(404)
+    return member
+
+
+def _change_member(user_id: int, change, done: str):
+    """Switch a colleague's access off or on; a refusal (their own, the last administrator) is
+    shown on the Team page beside the colleague, with 409."""
+    member = _member(user_id)
+    try:
+        with db.session.begin_nested():
+            change(current_user, member)
+    except NotPermitted:
+        raise
+    except DomainError as exc:
+        return render_team(member_error=(user_id, str(exc))), 409
+    flash(done.format(name=member.name), "success")
+    return redirect(url_for("accounts.team"))
+
+
+@bp.route("/team/members/<int:user_id>/switch-off", methods=["POST"])
+@login_required
+def switch_off_member(user_id: int):
+    return _change_member(user_id, services.switch_off,
+                          "{name}'s access is switched off: they can no longer sign in, and any session of "
+                          "theirs has ended. The debtors they followed are now followed by nobody.")
+
+
+@bp.route("/team/members/<int:user_id>/switch-on", methods=["POST"])
+@login_required
+def switch_on_member(user_id: int):
+    return _change_member(user_id, services.switch_on, "{name} can sign in again.")
+
+
+def render_team(form: InviteForm | None = None, *, mandate_error: tuple[int, str] | None = None,
+                member_error: tuple[int, str] | None = None) -> str:
+    """The Team page; `mandate_error`: (advocate id, message) after a refused mandate acceptance;
+    `member_error`: (colleague's user id, message) after a refused switch off or on."""
     org = current_user.organization
     invites = db.session.scalars(select(Invitation).where(Invitation.org_id == org.id)
                                  .order_by(Invitation.created_at.desc())).all()
@@ -198,6 +238,7 @@ def render_team(form: InviteForm | None = None, *, mandate_error: tuple[int, str
     advocates = [e.advocate for e in engagements]
     return render_template("accounts/team.html", form=form or InviteForm(formdata=None), org=org,
                            invitations=invites, advocates=advocates, mandate_error=mandate_error,
+                           member_error=member_error,
                            **team_page_parts.collect(current_user, org, advocates))
 
 

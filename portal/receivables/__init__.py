@@ -31,6 +31,10 @@ def init_receivables(app: Flask) -> None:
     case_list_parts.provide("priorities", case_parts.list_priorities)
     debtor_owned_by.provide(case_parts.debtor_owned_by)
     invoices_on_record.provide("collections", case_parts.invoices_on_record)
+    from portal.accounts import account_switched_off
+    from portal.receivables import queue
+
+    account_switched_off.provide("collections", queue.release)
     from portal import audit
     from portal.receivables import freshness
 

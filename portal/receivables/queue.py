@@ -25,6 +25,7 @@ from portal.receivables.models import (
     Promise,
     Reminder,
     ReminderLevel,
+    ReminderPolicy,
 )
 from portal.receivables.policies import setting_for
 from portal.receivables.priority import score
@@ -161,6 +162,29 @@ def allocate(actor: User, org_id: int, party_id: int, owner: User | None) -> Deb
         "org_id": org_id, "party_id": party_id, "from": before, "to": setting.owner_id})
     rollup.debtors_changed(org_id, {party_id})
     return setting
+
+
+def release(actor: User, member: User) -> None:
+    """A colleague switched off: the debtors it followed are followed by nobody (so everyone's Today
+    shows them) and the levels that named it for their calls name nobody (the debtor's owner calls);
+    one audit event, the debtors' rows recomputed."""
+    org_id = member.org_id
+    settings = db.session.scalars(select(DebtorSetting).where(DebtorSetting.org_id == org_id,
+                                                              DebtorSetting.owner_id == member.id)).all()
+    levels = db.session.scalars(select(ReminderLevel).join(ReminderPolicy).where(
+        ReminderPolicy.org_id == org_id, ReminderLevel.call_user_id == member.id)).all()
+    if not settings and not levels:
+        return
+    for setting in settings:
+        setting.owner_id = None
+    for level in levels:
+        level.call_user_id = None
+    parties = sorted(s.party_id for s in settings)
+    audit.record("receivables.colleague_released", actor=actor, payload={
+        "org_id": org_id, "user_id": member.id, "party_ids": parties,
+        "level_ids": sorted(lv.id for lv in levels)})
+    if parties:
+        rollup.debtors_changed(org_id, set(parties))
 
 
 def override(actor: User, org_id: int, party_id: int, value: int | None, reason: str) -> DebtorSetting:
