@@ -84,6 +84,8 @@ class User(UserMixin, db.Model):
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the account was last switched off or on (lifecycle.fire writes it): sessions bind to it.
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organization: Mapped[Organization | None] = relationship(back_populates="members")
     advocate_profile: Mapped[AdvocateProfile | None] = relationship(back_populates="user")
@@ -103,8 +105,11 @@ class User(UserMixin, db.Model):
         self.active = status == AccountStatus.ACTIVE
 
     def get_id(self) -> str:
-        """The session's user id, bound to the current password so a reset ends old sessions."""
-        fingerprint = hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+        """The session's user id, bound to the current password so a reset ends old sessions, and to
+        the account's last switch off or on, so a session from before a switch off never comes back."""
+        changed = self.status_changed_at
+        bound = self.password_hash + (f"|{changed.isoformat()}" if changed else "")
+        fingerprint = hashlib.sha256(bound.encode()).hexdigest()[:16]
         return f"{self.id}:{fingerprint}"
 
     @property

@@ -217,7 +217,8 @@ def _change_member(user_id: int, change, done: str):
 def switch_off_member(user_id: int):
     return _change_member(user_id, services.switch_off,
                           "{name}'s access is switched off: they can no longer sign in, and any session of "
-                          "theirs has ended. The debtors they followed are now followed by nobody.")
+                          "theirs has ended. Any debtors they followed in collections are now followed by "
+                          "nobody.")
 
 
 @bp.route("/team/members/<int:user_id>/switch-on", methods=["POST"])

@@ -10,7 +10,6 @@ import json
 from pathlib import Path
 
 import pytest
-from flask.testing import FlaskClient
 from flask_login.utils import _create_identifier
 from sqlalchemy import select
 
@@ -20,7 +19,7 @@ from portal.errors import DomainError
 from portal.receivables.models import DebtorSetting
 from portal.receivables.policies import policy_for, setting_for
 from tests.accounts.conftest import page_text
-from tests.conftest import csrf_from
+from tests.conftest import CommittingClient, csrf_from
 from tests.factories import PASSWORD, AdminFactory, CreditorFactory, OrganizationFactory, PartyFactory
 from tests.test_lifecycles import status_writes
 
@@ -44,7 +43,7 @@ def _press(client, auth, admin, path: str):
 
 def test_a_leavers_access_ends_at_once_and_comes_back_when_switched_on(app, client, auth, team, db_session):
     admin, leaver = team
-    theirs = FlaskClient(app, use_cookies=True)
+    theirs = CommittingClient(app, use_cookies=True)  # a request context of its own per request
     with app.test_request_context(environ_base=theirs.environ_base):
         ident = _create_identifier()
     with theirs.session_transaction() as sess:  # the leaver's own session, still open
@@ -69,6 +68,7 @@ def test_a_leavers_access_ends_at_once_and_comes_back_when_switched_on(app, clie
     assert client.post(f"/team/members/{leaver.id}/switch-on",
                        data={"csrf_token": csrf_from(page)}).status_code == 302
     assert services.authenticate("ravi@kaveri.example", PASSWORD).id == leaver.id
+    assert theirs.get("/dashboard").status_code == 302  # the session from before stays ended
 
 
 def test_what_the_leaver_followed_goes_back_to_nobody(client, auth, team, db_session):

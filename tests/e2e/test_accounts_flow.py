@@ -13,6 +13,7 @@ from portal.accounts.models import Engagement, Organization, User
 from portal.accounts.roles import Role
 from portal.extensions import db
 from tests import factories
+from tests.e2e.test_cold_start_journey import PHONE, shot
 
 pytestmark = pytest.mark.browser
 
@@ -110,6 +111,23 @@ def test_creditor_signs_up_invites_a_colleague_who_joins_logs_out_and_in(open_pa
         assert rahul.organization.legal_name == "Kaveri Looms Private Limited"
         assert rahul.organization.gstin == "27AAPFU0939F1ZV"
         assert rahul.organization.pan == "AAPFU0939F"
+
+    # Rahul leaves the company: Meera switches off his access on her phone. His open session ends
+    # and he cannot sign in; switched on again, he can.
+    owner.set_viewport_size(PHONE)
+    owner.get_by_role("button", name="Switch off Rahul Patil's access").click()
+    expect(owner.get_by_role("status")).to_contain_text("Rahul Patil's access is switched off")
+    expect(owner.locator("main")).to_contain_text("Access switched off")
+    expect(owner.get_by_role("button", name="Switch off Meera Kulkarni's access")).to_have_count(0)
+    shot(owner, "team-colleague-switched-off", "accounts")
+    colleague.goto("/dashboard")
+    expect(colleague).to_have_url(re.compile(r"/login\?next="))
+    log_in(colleague, "rahul@kaveri-looms.example", PASSWORD)
+    expect(colleague.locator("main")).to_contain_text("This account has been switched off.")
+    owner.get_by_role("button", name="Let Rahul Patil sign in again").click()
+    expect(owner.get_by_role("status")).to_contain_text("Rahul Patil can sign in again.")
+    log_in(colleague, "rahul@kaveri-looms.example", PASSWORD)
+    expect(colleague).to_have_url(re.compile(r"/dashboard$"))
 
 
 def test_advocate_must_set_up_two_factor_before_reaching_any_case(open_page, live_server):
