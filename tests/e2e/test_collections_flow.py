@@ -107,6 +107,15 @@ def ageing(page: Page) -> dict[str, str]:
     return {r.locator("td").nth(0).inner_text(): r.locator("td").nth(1).inner_text() for r in rows.all()}
 
 
+def import_books(page: Page, books) -> object:
+    """Upload a Zoho Books invoice export on the import screen; the import's summary."""
+    page.get_by_role("link", name="Bring your books in").click()
+    page.get_by_label("Where the file comes from").select_option(label="Zoho Books: Invoices, exported as CSV")
+    page.get_by_label("The exported file").set_input_files(str(books))
+    page.get_by_role("button", name="Import").click()
+    return page.get_by_role("status")
+
+
 def test_reminder_promise_broken_next_level_paid_and_confirmed(open_page, live_server, clock, tmp_path):
     day0 = clock.today()
     due = day0 + timedelta(days=3)
@@ -124,11 +133,7 @@ def test_reminder_promise_broken_next_level_paid_and_confirmed(open_page, live_s
         f"24ABFFS4821K1Z6,GJ,{due},INR,1.00,50000.00,59000.00,59000.00,{DEBTOR_EMAIL},\n"))
     creditor.get_by_role("link", name="Collections").click()
     expect(creditor.locator("h1")).to_have_text("Today")
-    creditor.get_by_role("link", name="Bring your books in").click()
-    creditor.get_by_label("Where the file comes from").select_option(label="Zoho Books: Invoices, exported as CSV")
-    creditor.get_by_label("The exported file").set_input_files(str(books))
-    creditor.get_by_role("button", name="Import").click()
-    result = creditor.get_by_role("status")
+    result = import_books(creditor, books)
     expect(result).to_contain_text("Imported from Zoho Books")
     expect(result).to_contain_text("1 new invoice in 1 new draft claim.")
     shot(creditor, "01-books-imported", "collections")
@@ -224,11 +229,7 @@ def test_reminder_promise_broken_next_level_paid_and_confirmed(open_page, live_s
         f"{clock.today()},1794000000300002,{NEXT_INVOICE},Sent,1794000000090001,{DEBTOR},business_gst,"
         f"24ABFFS4821K1Z6,GJ,{clock.today() + timedelta(days=30)},INR,1.00,20000.00,23600.00,23600.00,"
         f"{DEBTOR_EMAIL},\n"))
-    creditor.get_by_role("link", name="Bring your books in").click()
-    creditor.get_by_label("Where the file comes from").select_option(label="Zoho Books: Invoices, exported as CSV")
-    creditor.get_by_label("The exported file").set_input_files(str(books))
-    creditor.get_by_role("button", name="Import").click()
-    result = creditor.get_by_role("status")
+    result = import_books(creditor, books)
     expect(result).to_contain_text("1 new invoice added to 1 draft claim you already had against the same debtor.")
     expect(result).to_contain_text("0 new invoices in 0 new draft claims.")
     shot(creditor, "11-next-month-books", "collections")
