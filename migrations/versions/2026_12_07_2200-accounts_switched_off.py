@@ -18,10 +18,11 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('status_changed_at', sa.DateTime(timezone=True), nullable=True))
+    op.add_column('users', sa.Column('status_changed_at', sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('status_changed_at')
+    # A plain DROP COLUMN (PostgreSQL; SQLite since 3.35), not a batch: on SQLite a batch rebuilds
+    # `users` (copy, DROP, rename), and with foreign keys enforced the DROP fails once any row of
+    # another table points at a user.
+    op.drop_column('users', 'status_changed_at')

@@ -232,6 +232,8 @@ HINDI = {
     "zoho": "Zoho Books",
     "erpnext": "ERPNext",
     "revoked": "रद्द किया गया",
+    # A user account (portal.accounts.states)
+    "switched_off": "पहुँच बंद",
     # Served documents (an award, an order, a settlement) and their service
     "award": "पंचाट (अवॉर्ड)",
     "procedural_order": "प्रक्रियात्मक आदेश",
