@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from portal import audit
 from portal.accounts import User
 from portal.cases import rows
 from portal.cases.assignment import assign_new_cases
-from portal.cases.facts import CaseFacts, DebtorFacts, InvoiceFacts, check_facts
+from portal.cases.facts import CaseFacts, DebtorFacts, FactsInvalid, InvoiceFacts, check_facts
 from portal.cases.hooks import invoices_on_record, payments_on_record
 from portal.cases.models import (
     Case,
@@ -154,8 +154,34 @@ def record_version(actor: User, case: Case, reason: str) -> CaseFactsVersion:
 def create_case(actor: User, facts: CaseFacts, *, today: date | None = None,
                 advocate: User | None = None) -> Case:
     """A draft case for the actor's organisation, with its first facts version; `advocate`: an
-    advocate the organisation engaged, assigned at once."""
+    advocate the organisation engaged, assigned at once. An invoice of this debtor already in
+    another of the organisation's claims is refused (one debt, one claim)."""
+    _refuse_claimed_elsewhere(actor.org_id, facts, None)
     return create_cases(actor, [facts], today=today, advocates=[advocate])[0]
+
+
+def _refuse_claimed_elsewhere(org_id: int | None, facts: CaseFacts, case_id: int | None) -> None:
+    """FactsInvalid naming each invoice of the facts that another claim of the organisation (not
+    withdrawn) already holds for the same debtor: the same GSTIN, or the same legal name where
+    either has none. Bulk imports check the same against the file's debtors (portal.imports.planner)."""
+    numbers = {inv.number.strip(): i for i, inv in enumerate(facts.invoices) if (inv.number or "").strip()}
+    name = facts.debtor.legal_name.strip().lower()  # as stored (rows.debtor_values), in either case
+    if not numbers or org_id is None or not name:
+        return
+    same_name = func.lower(Party.legal_name) == name
+    debtor = (or_(Party.gstin == facts.debtor.gstin, Party.gstin.is_(None) & same_name)
+              if facts.debtor.gstin else same_name)
+    stmt = (select(Invoice.number, Case.reference).join(Case, Case.id == Invoice.case_id)
+            .join(Party, Party.id == Case.debtor_party_id)
+            .where(Case.creditor_org_id == org_id, Case._status != CaseStatus.WITHDRAWN,
+                   Invoice.number.in_(sorted(numbers)), debtor))
+    if case_id is not None:
+        stmt = stmt.where(Case.id != case_id)
+    found = dict(db.session.execute(stmt.order_by(Case.id)).all())
+    if found:
+        raise FactsInvalid({f"invoices.{numbers[number]}.number": [
+            f"Invoice {number} of this debtor is already in claim {reference}: one debt, one claim."]
+            for number, reference in sorted(found.items())})
 
 
 _LOAD_CHUNK = 5_000  # cases read back per statement
@@ -201,6 +227,7 @@ def update_case(actor: User, case: Case, facts: CaseFacts, *, today: date | None
         raise DomainError("The facts of this case can no longer be edited: a notice has gone "
                           "for review. Record corrections through the advocate.")
     check_facts(facts, case.creditor, today or today_ist())
+    _refuse_claimed_elsewhere(case.creditor_org_id, facts, case.id)
     _apply_debtor(case.debtor, facts.debtor)
     _apply_terms(case, facts)
     _apply_invoices(case, facts)

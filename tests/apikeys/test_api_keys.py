@@ -161,8 +161,13 @@ def test_idempotency_key_replays_the_first_answer_and_refuses_a_different_body(
     changed = client.post("/api/cases", json=api_body(stated_interest_rate="10"), headers=headers)
     assert changed.status_code == 409 and changed.mimetype == PROBLEM
     assert n(db_session, Case) == 1
-    fresh = client.post("/api/cases", json=api_body(), headers={**bearer(token),
-                                                                  "Idempotency-Key": "another"})
+    # Under another key the same body is the same debt again: refused (one debt, one claim).
+    again_elsewhere = client.post("/api/cases", json=api_body(), headers={**bearer(token),
+                                                                            "Idempotency-Key": "another"})
+    assert again_elsewhere.status_code == 422 and n(db_session, Case) == 1
+    other = api_body()
+    other["invoices"][0]["number"] = "L-2"
+    fresh = client.post("/api/cases", json=other, headers={**bearer(token), "Idempotency-Key": "another-2"})
     assert fresh.status_code == 201 and n(db_session, Case) == 2
     bad = client.post("/api/cases", json=api_body(), headers={**bearer(token),
                                                                 "Idempotency-Key": "x" * 300})
