@@ -118,10 +118,11 @@ def colleague(actor: User, user_id: int) -> User | None:
     return user
 
 
-def switch_off(actor: User, member: User) -> None:
+def switch_off(actor: User, member: User) -> list[str]:
     """A colleague who has left loses access at once: no sign-in, and every session of theirs ends
     on its next request. What they followed up in collections is handed back to nobody (the
-    provided parts of `account_switched_off`). Their records (cases, events) stay theirs."""
+    provided parts of `account_switched_off`, whose sentences are returned for the administrator).
+    Their records (cases, events) stay theirs."""
     if member.id == actor.id:
         raise DomainError("You cannot switch off your own access. Ask another administrator.")
     if member.role != Role.CREDITOR:
@@ -132,7 +133,7 @@ def switch_off(actor: User, member: User) -> None:
         raise DomainError("This is the organisation's last administrator: make another colleague an "
                           "administrator first.")
     lifecycle.fire(ACCOUNT, member, "switched_off", actor, payload={"email": member.email})
-    account_switched_off.collect(actor, member)
+    return [said for said in account_switched_off.collect(actor, member).values() if said]
 
 
 def switch_on(actor: User, member: User) -> None:

@@ -203,22 +203,20 @@ def _change_member(user_id: int, change, done: str):
     member = _member(user_id)
     try:
         with db.session.begin_nested():
-            change(current_user, member)
+            said = change(current_user, member) or []
     except NotPermitted:
         raise
     except DomainError as exc:
         return render_team(member_error=(user_id, str(exc))), 409
-    flash(done.format(name=member.name), "success")
+    flash(" ".join([done.format(name=member.name), *said]), "success")
     return redirect(url_for("accounts.team"))
 
 
 @bp.route("/team/members/<int:user_id>/switch-off", methods=["POST"])
 @login_required
 def switch_off_member(user_id: int):
-    return _change_member(user_id, services.switch_off,
-                          "{name}'s access is switched off: they can no longer sign in, and any session of "
-                          "theirs has ended. Any debtors they followed in collections are now followed by "
-                          "nobody.")
+    return _change_member(user_id, services.switch_off, "{name}'s access is switched off: they can no longer "
+                                                        "sign in, and any session of theirs has ended.")
 
 
 @bp.route("/team/members/<int:user_id>/switch-on", methods=["POST"])

@@ -32,6 +32,10 @@ def init_apikeys(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.before_request(_load_key)
+    from portal.accounts import account_switched_off
+    from portal.apikeys import services
+
+    account_switched_off.provide("api keys", services.keys_stopped)
 
 
 def _load_key() -> None:

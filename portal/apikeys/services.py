@@ -76,6 +76,19 @@ _KEY_BY_PREFIX = (select(ApiKey).where(ApiKey.prefix == bindparam("prefix"))
                   .options(joinedload(ApiKey.created_by).joinedload(User.organization)))
 
 
+def keys_stopped(_actor: User, member: User) -> str | None:
+    """What switching `member` off does to the organisation's keys: a key works only while the
+    colleague who made it may sign in (authenticate), so the administrator is told which stop."""
+    names = db.session.scalars(select(ApiKey.name).where(
+        ApiKey.created_by_id == member.id, ApiKey.status == ApiKeyStatus.ACTIVE).order_by(ApiKey.id)).all()
+    if not names:
+        return None
+    listed = ", ".join(f"“{name}”" for name in names)
+    if len(names) == 1:
+        return f"The API key they created ({listed}) stops working too: create a new one for your systems."
+    return f"The API keys they created ({listed}) stop working too: create new ones for your systems."
+
+
 def authenticate(token: str) -> ApiKey | None:
     """The active key this token belongs to, or None; compared in constant time."""
     if not token.startswith(TOKEN_START) or len(token) > 200:

@@ -164,7 +164,7 @@ def allocate(actor: User, org_id: int, party_id: int, owner: User | None) -> Deb
     return setting
 
 
-def release(actor: User, member: User) -> None:
+def release(actor: User, member: User) -> str | None:
     """A colleague switched off: the debtors it followed are followed by nobody (so everyone's Today
     shows them) and the levels that named it for their calls name nobody (the debtor's owner calls);
     one audit event, the debtors' rows recomputed."""
@@ -174,7 +174,7 @@ def release(actor: User, member: User) -> None:
     levels = db.session.scalars(select(ReminderLevel).join(ReminderPolicy).where(
         ReminderPolicy.org_id == org_id, ReminderLevel.call_user_id == member.id)).all()
     if not settings and not levels:
-        return
+        return None
     for setting in settings:
         setting.owner_id = None
     for level in levels:
@@ -185,6 +185,17 @@ def release(actor: User, member: User) -> None:
         "level_ids": sorted(lv.id for lv in levels)})
     if parties:
         rollup.debtors_changed(org_id, set(parties))
+    said = []
+    if len(parties) == 1:
+        said.append("The debtor they followed in collections is now followed by nobody, so everyone's "
+                    "Today shows it.")
+    elif parties:
+        said.append(f"The {len(parties)} debtors they followed in collections are now followed by nobody, "
+                    "so everyone's Today shows them.")
+    if levels:
+        said.append("The reminder levels that named them for calls leave the call to each debtor's "
+                    "owner now.")
+    return " ".join(said)
 
 
 def override(actor: User, org_id: int, party_id: int, value: int | None, reason: str) -> DebtorSetting:

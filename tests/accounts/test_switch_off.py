@@ -79,10 +79,26 @@ def test_what_the_leaver_followed_goes_back_to_nobody(client, auth, team, db_ses
     level.call_task, level.call_user_id = True, leaver.id
     db_session.commit()
     assert _press(client, auth, admin, f"/team/members/{leaver.id}/switch-off").status_code == 302
+    said = page_text(client.get("/team"))
+    assert "The debtor they followed in collections is now followed by nobody" in said
+    assert "The reminder levels that named them for calls leave the call to each debtor's owner" in said
     db_session.expire_all()
     assert db_session.scalar(select(DebtorSetting.owner_id).where(DebtorSetting.party_id == party.id)) is None
     assert db_session.get(type(level), level.id).call_user_id is None
     assert db_session.scalar(select(AuditEvent.id).where(AuditEvent.action == "receivables.colleague_released"))
+
+
+def test_the_administrator_is_told_which_api_keys_stop(client, auth, team, db_session):
+    from portal.apikeys import services as keys
+
+    admin, _leaver = team
+    colleague = CreditorFactory(organization=admin.organization, is_org_admin=True, name="Asha Rao")
+    _key, token = keys.create_key(colleague, "Tally connector", ["read"])
+    db_session.commit()
+    assert keys.authenticate(token) is not None
+    assert _press(client, auth, admin, f"/team/members/{colleague.id}/switch-off").status_code == 302
+    assert "The API key they created (“Tally connector”) stops working too" in page_text(client.get("/team"))
+    assert keys.authenticate(token) is None
 
 
 def test_ones_own_access_is_refused_with_the_reason(client, auth, team, db_session):
