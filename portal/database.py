@@ -21,6 +21,7 @@ from sqlalchemy import (
     make_url,
     select,
     text,
+    union,
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
@@ -227,6 +228,15 @@ def one_of(column, values: Iterable) -> ColumnElement[bool]:
     if db.engine.dialect.name == "postgresql":
         return column == any_(bindparam(None, values, type_=postgresql.ARRAY(column.type)))
     return column.in_(values)
+
+
+def referenced(ids: Iterable[int], *columns) -> set[int]:
+    """Those of `ids` that any of these foreign-key columns points at (one statement): the rows
+    other records rest on."""
+    ids = sorted(set(ids))
+    if not ids:
+        return set()
+    return set(db.session.scalars(union(*(select(column).where(column.in_(ids)) for column in columns))))
 
 
 def key_lists(values: Iterable, per_list: int) -> Iterator[list]:

@@ -221,11 +221,15 @@ def create_cases(actor: User, many: list[CaseFacts], *, today: date | None = Non
     return cases
 
 
-def update_case(actor: User, case: Case, facts: CaseFacts, *, today: date | None = None) -> Case:
-    """Edit the facts; a new facts version is recorded, earlier versions stay as they were."""
+def _check_editable(case: Case) -> None:
     if case.status not in EDITABLE:
         raise DomainError("The facts of this case can no longer be edited: a notice has gone "
                           "for review. Record corrections through the advocate.")
+
+
+def update_case(actor: User, case: Case, facts: CaseFacts, *, today: date | None = None) -> Case:
+    """Edit the facts; a new facts version is recorded, earlier versions stay as they were."""
+    _check_editable(case)
     check_facts(facts, case.creditor, today or today_ist())
     _refuse_claimed_elsewhere(case.creditor_org_id, facts, case.id)
     _apply_debtor(case.debtor, facts.debtor)
@@ -242,9 +246,7 @@ def add_invoices(actor: User, case: Case, invoices: list[InvoiceFacts], reason: 
     """More invoices on a claim whose facts may still be edited (the creditor's books show its
     debtor owes more): checked with the claim's other facts as the form checks them, a new facts
     version recorded; the debtor, the terms and the payments stay as they are."""
-    if case.status not in EDITABLE:
-        raise DomainError("The facts of this case can no longer be edited: a notice has gone "
-                          "for review. Record corrections through the advocate.")
+    _check_editable(case)
     facts = facts_from_case(case)
     facts.invoices = [*facts.invoices, *invoices]
     check_facts(facts, case.creditor, today or today_ist())

@@ -16,6 +16,7 @@ from sqlalchemy import exists, select
 from portal import audit, lifecycle, money
 from portal.adapters import validate_utr
 from portal.cases import Case, Payment, PaymentMethod, PaymentSource, case_position, fire, transition_for
+from portal.database import referenced
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.formatting import day, rupees
@@ -147,13 +148,8 @@ def reject_report(actor: Any, report: PaymentReport, reason: str) -> None:
 def on_record(payment_ids: Iterable[int]) -> set[int]:
     """The payments this package keeps a record of: a receipt, a debtor's report confirmed into it,
     a payment-gateway link or event that paid it (portal.cases keeps them as recorded)."""
-    ids = sorted(set(payment_ids))
-    if not ids:
-        return set()
-    found: set[int] = set()
-    for model in (Receipt, PaymentReport, GatewayLink, GatewayEvent):
-        found.update(db.session.scalars(select(model.payment_id).where(model.payment_id.in_(ids))))
-    return found
+    return referenced(payment_ids, Receipt.payment_id, PaymentReport.payment_id, GatewayLink.payment_id,
+                      GatewayEvent.payment_id)
 
 
 def record(case: Case, amount: Decimal, paid_on: date, method: PaymentMethod, reference: str,

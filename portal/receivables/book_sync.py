@@ -53,13 +53,22 @@ def _debtor_key(gstin: str | None, name: str) -> str:
     return gstin or " ".join(name.lower().split())
 
 
+def _debtor_keys(gstin: str | None, name: str) -> set[str]:
+    """Every key a debtor is found by: its GSTIN's, and its name's."""
+    return {_debtor_key(gstin, name), _debtor_key(None, name)}
+
+
+def _refusals(exc: FactsInvalid) -> str:
+    return "; ".join(m for ms in exc.errors.values() for m in ms)
+
+
 def _known(org_id: int) -> tuple[dict[tuple[str, str], Invoice], dict[str, Party]]:
     rows = db.session.execute(
         select(Invoice, Party).join(Case, Case.id == Invoice.case_id)
         .join(Party, Party.id == Case.debtor_party_id).where(Case.creditor_org_id == org_id)).all()
     invoices, parties = {}, {}
     for invoice, party in rows:
-        for key in {_debtor_key(party.gstin, party.legal_name), _debtor_key(None, party.legal_name)}:
+        for key in _debtor_keys(party.gstin, party.legal_name):
             invoices[(invoice.number.strip().lower(), key)] = invoice
             parties.setdefault(key, party)
     return invoices, parties
@@ -72,7 +81,7 @@ def _open_drafts(org_id: int) -> dict[str, Case]:
             select(Case, Party).join(Party, Party.id == Case.debtor_party_id)
             .where(Case.creditor_org_id == org_id, Case._status == CaseStatus.DRAFT,
                    Case.advocate_id.is_(None)).order_by(Case.id)).all():
-        for key in {_debtor_key(party.gstin, party.legal_name), _debtor_key(None, party.legal_name)}:
+        for key in _debtor_keys(party.gstin, party.legal_name):
             found[key] = case
     return found
 
@@ -84,8 +93,8 @@ def _add_to_draft(actor, case: Case, group: list[BookInvoice], source: Source, t
         add_invoices(actor, case, [_invoice_facts(r) for r in group],
                      f"invoices added from the {LABELS[source]}", today=today)
     except FactsInvalid as exc:
-        messages = "; ".join(m for ms in exc.errors.values() for m in ms)
-        report.problems.append(f"{first.debtor} (line {first.line}), adding to {case.reference}: {messages}")
+        report.problems.append(f"{first.debtor} (line {first.line}), adding to {case.reference}: "
+                               f"{_refusals(exc)}")
         return
     report.added_invoices += len(group)
     report.added_to_cases += 1
@@ -127,7 +136,7 @@ def apply(actor, source: Source, rows: list[BookInvoice], today: date) -> SyncRe
     known, parties = _known(actor.org_id)
     new: dict[str, list[BookInvoice]] = defaultdict(list)
     for row in rows:
-        keys = {_debtor_key(row.gstin, row.debtor), _debtor_key(None, row.debtor)}
+        keys = _debtor_keys(row.gstin, row.debtor)
         match = next((known[(row.number.strip().lower(), k)] for k in keys
                       if (row.number.strip().lower(), k) in known), None)
         if match is not None:
@@ -162,8 +171,7 @@ def apply(actor, source: Source, rows: list[BookInvoice], today: date) -> SyncRe
         try:
             check_facts(facts, actor.organization, today)
         except FactsInvalid as exc:
-            messages = "; ".join(m for ms in exc.errors.values() for m in ms)
-            report.problems.append(f"{first.debtor} (line {first.line}): {messages}")
+            report.problems.append(f"{first.debtor} (line {first.line}): {_refusals(exc)}")
             continue
         _part_paid(group, report)
         facts_list.append(facts)

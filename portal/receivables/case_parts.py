@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists
 
 from portal.accounts import Organization, Role
 from portal.cases import Case, today_ist
+from portal.database import referenced
 from portal.extensions import db
 from portal.receivables import scoring
 from portal.receivables.models import DebtorSetting, InvoiceHold, Promise, Reminder
@@ -19,13 +20,7 @@ from portal.receivables.priority import Score
 
 def invoices_on_record(invoice_ids: Iterable[int]) -> set[int]:
     """The invoices collections has reminders, promises, disputes or holds about."""
-    ids = sorted(set(invoice_ids))
-    if not ids:
-        return set()
-    found: set[int] = set()
-    for model in (Reminder, Promise, InvoiceHold):
-        found.update(db.session.scalars(select(model.invoice_id).where(model.invoice_id.in_(ids)).distinct()))
-    return found
+    return referenced(invoice_ids, Reminder.invoice_id, Promise.invoice_id, InvoiceHold.invoice_id)
 
 
 def _staff_org(user) -> Organization | None:
