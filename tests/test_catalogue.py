@@ -72,10 +72,22 @@ def _extracted() -> dict[tuple[str | None, str], tuple[str, ...]]:
         options = {} if method == "python" else {"extensions": "jinja2.ext.i18n"}
         for _line, message, _comments, context in extract_from_file(method, str(path), keywords=KEYWORDS,
                                                                     options=options):
-            ids = (message,) if isinstance(message, str) else tuple(m for m in message if m)
+            ids = _ids(message)
             if ids and ids[0]:
                 found[(context, ids[0])] = (*ids, str(path.relative_to(ROOT)))
     return found
+
+
+def _ids(message) -> tuple[str, ...]:
+    """An extracted message's ids: the msgid, and the plural's when it has one."""
+    return (message,) if isinstance(message, str) else tuple(m for m in message if m)
+
+
+def _has_hindi(catalogue, ids: tuple[str, ...], context: str | None) -> bool:
+    """A non-empty, non-fuzzy Hindi translation (every plural form of one) is in the catalogue."""
+    entry = catalogue.get(ids[0] if len(ids) == 1 else (ids[0], ids[1]), context=context)
+    strings = () if entry is None else (entry.string if isinstance(entry.string, tuple) else (entry.string,))
+    return entry is not None and not entry.fuzzy and bool(strings) and all(s.strip() for s in strings)
 
 
 def _catalogue():
@@ -86,9 +98,7 @@ def _catalogue():
 def test_every_debtor_facing_message_has_its_hindi():
     catalogue, missing = _catalogue(), []
     for (context, msgid), (*ids, where) in _extracted().items():
-        entry = catalogue.get(msgid if len(ids) == 1 else (msgid, ids[1]), context=context)
-        strings = () if entry is None else (entry.string if isinstance(entry.string, tuple) else (entry.string,))
-        if entry is None or entry.fuzzy or not strings or not all(s.strip() for s in strings):
+        if not _has_hindi(catalogue, (msgid, *ids[1:]), context):
             missing.append(f"{where}: {msgid!r}")
     assert missing == [], "untranslated:\n" + "\n".join(missing)
 
@@ -142,7 +152,7 @@ def test_the_compiled_catalogue_is_the_po():
 
 
 def test_every_message_of_every_page_has_its_hindi():
-    """Staff pages too (the API keys and webhooks pages were English under Hindi): every message
+    """Staff pages' messages too (the API keys and webhooks pages' had none): every message
     `make messages` extracts (babel.cfg, the same keywords) has its Hindi in the .po."""
     from babel.messages.extract import extract_from_dir
     from babel.messages.frontend import parse_mapping_cfg
@@ -152,11 +162,7 @@ def test_every_message_of_every_page_has_its_hindi():
     catalogue, missing = _catalogue(), []
     for path, _line, message, _comments, context in extract_from_dir(
             str(ROOT), method_map, options_map, keywords=KEYWORDS):
-        ids = (message,) if isinstance(message, str) else tuple(m for m in message if m)
-        if not ids or not ids[0]:
-            continue
-        entry = catalogue.get(ids[0] if len(ids) == 1 else (ids[0], ids[1]), context=context)
-        strings = () if entry is None else (entry.string if isinstance(entry.string, tuple) else (entry.string,))
-        if entry is None or entry.fuzzy or not strings or not all(s.strip() for s in strings):
+        ids = _ids(message)
+        if ids and ids[0] and not _has_hindi(catalogue, ids, context):
             missing.append(f"{path}: {ids[0]!r}")
     assert missing == [], "untranslated (run `make messages`, then translate):\n" + "\n".join(missing)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+import lxml.html
 import pytest
 from sqlalchemy import func, select
 
@@ -155,40 +156,8 @@ def _with_payments(case, *payments: PaymentFacts):
 
 
 def _form_of(html: str) -> dict[str, str]:
-    """The edit form's fields as the page fills them (inputs, selects' chosen options, textareas)."""
-    from html.parser import HTMLParser
-
-    class Fields(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__()
-            self.values: dict[str, str] = {}
-            self._select: str | None = None
-            self._textarea: str | None = None
-
-        def handle_starttag(self, tag, attrs):
-            a = dict(attrs)
-            if tag == "input" and a.get("name") and a.get("type") not in ("submit", "file"):
-                if a.get("type") in ("checkbox", "radio") and "checked" not in a:
-                    return
-                self.values[a["name"]] = a.get("value") or ""
-            elif tag == "select":
-                self._select = a.get("name")
-            elif tag == "option" and self._select and "selected" in a:
-                self.values[self._select] = a.get("value") or ""
-            elif tag == "textarea":
-                self._textarea = a.get("name")
-                self.values[self._textarea] = ""
-
-        def handle_endtag(self, tag):
-            if tag == "select":
-                self._select = None
-            elif tag == "textarea":
-                self._textarea = None
-
-        def handle_data(self, data):
-            if self._textarea:
-                self.values[self._textarea] += data
-
-    parser = Fields()
-    parser.feed(html)
-    return {k: v for k, v in parser.values.items() if not k.startswith("add_")}
+    """The edit form's fields as a browser would send them (lxml's form values: the inputs, the
+    chosen options, the textareas; no buttons, no unticked boxes)."""
+    (form,) = [f for f in lxml.html.fromstring(html).forms if f.get("method", "").lower() == "post"
+               and any(name.startswith("invoices-") for name in f.fields)]
+    return dict(form.form_values())
