@@ -125,8 +125,6 @@ def switch_off(actor: User, member: User) -> list[str]:
     Their records (cases, events) stay theirs."""
     if member.id == actor.id:
         raise DomainError("You cannot switch off your own access. Ask another administrator.")
-    if member.role != Role.CREDITOR:
-        raise DomainError("Only your own colleagues' access can be switched off here.")
     if member.is_org_admin and not db.session.scalar(select(func.count(User.id)).where(
             User.org_id == member.org_id, User.is_org_admin.is_(True), User.active.is_(True),
             User.id != member.id)):
@@ -138,8 +136,6 @@ def switch_off(actor: User, member: User) -> list[str]:
 
 def switch_on(actor: User, member: User) -> None:
     """A switched-off colleague's access back (their password and two-factor as they were)."""
-    if member.role != Role.CREDITOR:
-        raise DomainError("Only your own colleagues' access can be switched on here.")
     lifecycle.fire(ACCOUNT, member, "switched_on", actor, payload={"email": member.email})
 
 

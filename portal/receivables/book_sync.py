@@ -62,28 +62,23 @@ def _refusals(exc: FactsInvalid) -> str:
     return "; ".join(m for ms in exc.errors.values() for m in ms)
 
 
-def _known(org_id: int) -> tuple[dict[tuple[str, str], Invoice], dict[str, Party]]:
+def _known(org_id: int) -> tuple[dict[tuple[str, str], Invoice], dict[str, Party], dict[str, Case]]:
+    """The organisation's invoices by (number, debtor key), its debtors by key, and per debtor key its
+    newest claim still a draft with nobody but the creditor on it (new invoices join it): one
+    statement, the claims loaded with their invoices (marking one paid needs its claim)."""
     rows = db.session.execute(
-        select(Invoice, Party).join(Case, Case.id == Invoice.case_id)
-        .join(Party, Party.id == Case.debtor_party_id).where(Case.creditor_org_id == org_id)).all()
-    invoices, parties = {}, {}
-    for invoice, party in rows:
+        select(Invoice, Party, Case).join(Case, Case.id == Invoice.case_id)
+        .join(Party, Party.id == Case.debtor_party_id).where(Case.creditor_org_id == org_id)
+        .order_by(Case.id)).all()
+    invoices, parties, drafts = {}, {}, {}
+    for invoice, party, case in rows:
+        open_draft = case.status == CaseStatus.DRAFT and case.advocate_id is None
         for key in _debtor_keys(party.gstin, party.legal_name):
             invoices[(invoice.number.strip().lower(), key)] = invoice
             parties.setdefault(key, party)
-    return invoices, parties
-
-
-def _open_drafts(org_id: int) -> dict[str, Case]:
-    """Per debtor key: its newest claim still a draft with nobody but the creditor on it."""
-    found: dict[str, Case] = {}
-    for case, party in db.session.execute(
-            select(Case, Party).join(Party, Party.id == Case.debtor_party_id)
-            .where(Case.creditor_org_id == org_id, Case._status == CaseStatus.DRAFT,
-                   Case.advocate_id.is_(None)).order_by(Case.id)).all():
-        for key in _debtor_keys(party.gstin, party.legal_name):
-            found[key] = case
-    return found
+            if open_draft:
+                drafts[key] = case      # by claim id: the newest draft is the last one seen
+    return invoices, parties, drafts
 
 
 def _add_to_draft(actor, case: Case, group: list[BookInvoice], source: Source, today: date,
@@ -133,7 +128,7 @@ def _part_paid(group: list[BookInvoice], report: SyncReport) -> None:
 def apply(actor, source: Source, rows: list[BookInvoice], today: date) -> SyncReport:
     """Apply the export as `actor` (creditor staff); flushes, never commits."""
     report = SyncReport()
-    known, parties = _known(actor.org_id)
+    known, parties, drafts = _known(actor.org_id)
     new: dict[str, list[BookInvoice]] = defaultdict(list)
     for row in rows:
         keys = _debtor_keys(row.gstin, row.debtor)
@@ -150,7 +145,6 @@ def apply(actor, source: Source, rows: list[BookInvoice], today: date) -> SyncRe
             continue
         new[_debtor_key(row.gstin, row.debtor)].append(row)
     facts_list = []
-    drafts = _open_drafts(actor.org_id) if new else {}
     for key, group in new.items():
         first = group[0]
         draft = drafts.get(key) or drafts.get(_debtor_key(None, first.debtor))

@@ -20,7 +20,14 @@ from portal.receivables.models import DebtorSetting
 from portal.receivables.policies import policy_for, setting_for
 from tests.accounts.conftest import page_text
 from tests.conftest import CommittingClient, csrf_from
-from tests.factories import PASSWORD, AdminFactory, CreditorFactory, OrganizationFactory, PartyFactory
+from tests.factories import (
+    PASSWORD,
+    AdminFactory,
+    AdvocateFactory,
+    CreditorFactory,
+    OrganizationFactory,
+    PartyFactory,
+)
 from tests.test_lifecycles import status_writes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -118,6 +125,21 @@ def test_the_last_administrator_stays(team, db_session):
     with pytest.raises(DomainError, match="last administrator"):
         services.switch_off(AdminFactory(), admin)  # a platform administrator, for instance
     assert admin.active is True
+
+
+def test_only_creditor_staff_are_switched_off_or_on_here(team, db_session):
+    """The account machine's guard: an advocate (or a neutral, a debtor) is nobody's colleague here,
+    whoever asks; nothing changes and nothing is audited."""
+    advocate = AdvocateFactory()
+    db_session.commit()
+    with pytest.raises(DomainError, match="Only your own colleagues' access"):
+        services.switch_off(AdminFactory(), advocate)
+    assert advocate.active is True
+    advocate.active = False     # as if switched off some other way: not switched on here either
+    with pytest.raises(DomainError, match="Only your own colleagues' access"):
+        services.switch_on(AdminFactory(), advocate)
+    assert advocate.active is False
+    assert db_session.scalars(select(AuditEvent).where(AuditEvent.action.like("account.%"))).all() == []
 
 
 @pytest.mark.parametrize("who", ["staff", "other organisation", "unknown"])
