@@ -9,7 +9,7 @@ from evidence import permissions  # noqa: F401  (registers the package's actions
 from evidence.bundle import build_bundle
 from evidence.certificate import CertificateIncomplete, PartA, part_a, system_description
 from evidence.hooks import bundle_language
-from evidence.models import Audience, Document, DocumentKind, DownloadLog
+from evidence.models import KIND_WORDS, Audience, Document, DocumentKind, DownloadLog
 from evidence.services import (
     CITATION_CHECKS,
     add_document,
@@ -26,7 +26,7 @@ from evidence.services import (
 from evidence.uploads import UploadRefused
 
 __all__ = ["Audience", "CITATION_CHECKS", "CertificateIncomplete", "Document", "DocumentKind", "DownloadLog",
-           "PartA", "UploadRefused", "add_document", "build_bundle", "bundle_language",
+           "KIND_WORDS", "PartA", "UploadRefused", "add_document", "build_bundle", "bundle_language",
            "cited_by_signed_notice", "documents_for", "documents_page", "find_document", "freeze",
            "init_evidence", "part_a",
            "record_download", "store", "store_pdf", "system_description", "withdraw"]

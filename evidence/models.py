@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts import User, enum_column
 from portal.extensions import db
+from portal.i18n import lazy_gettext as _l
 from portal.types import UTCDateTime, utcnow
 
 
@@ -20,6 +21,17 @@ class DocumentKind(enum.StrEnum):
     LEDGER = "ledger"
     CORRESPONDENCE = "correspondence"
     OTHER = "other"
+
+
+# Each kind as a person reads it, in the page's language: the upload forms' choices (the creditor's
+# and the debtor's).
+KIND_WORDS = [(DocumentKind.INVOICE.value, _l("Invoice")),
+              (DocumentKind.PURCHASE_ORDER.value, _l("Purchase order")),
+              (DocumentKind.AGREEMENT.value, _l("Agreement")),
+              (DocumentKind.DELIVERY_PROOF.value, _l("Delivery proof")),
+              (DocumentKind.LEDGER.value, _l("Ledger")),
+              (DocumentKind.CORRESPONDENCE.value, _l("Correspondence")),
+              (DocumentKind.OTHER.value, _l("Other"))]
 
 
 class Side(enum.StrEnum):

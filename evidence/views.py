@@ -11,6 +11,7 @@ from evidence.models import DocumentKind
 from evidence.uploads import UploadRefused
 from portal.accounts import Action, can, require
 from portal.cases import load_case
+from portal.i18n import N_, gettext
 from portal.paging import BadCursor, PageArgs
 from portal.web.boundary import attempt
 from portal.web.errors import error_response
@@ -23,8 +24,9 @@ def _too_large(exc):
     # MAX_CONTENT_LENGTH refuses the body before any of it is read; say so in the evidence cap's terms.
     # (A 413: the request boundary rolls back.)
     limit = current_app.config["EVIDENCE_MAX_BYTES"] // (1024 * 1024)
-    return error_response(413, "File too large", f"The file is larger than {limit} MB, the most one "
-                          "piece of evidence may be. Nothing was stored. Split it or upload a smaller scan.")
+    return error_response(413, "File too large", gettext(
+        "The file is larger than %(limit)s MB, the most one piece of evidence may be. Nothing was stored. "
+        "Split it or upload a smaller scan.", limit=limit))
 
 
 def _page(case, form=None, withdraw_form=None, status=200, args: PageArgs | None = None):
@@ -58,7 +60,8 @@ def list_documents(reference: str):
         except UploadRefused as exc:  # nothing was stored; the 422 rolls the request back
             form.file.errors.append(str(exc))
         else:
-            flash(f"Stored {doc.filename} (SHA-256 {doc.sha256[:16]}…).", "success")
+            flash(gettext("Stored %(filename)s (SHA-256 %(hash)s…).", filename=doc.filename,
+                          hash=doc.sha256[:16]), "success")
             return redirect(url_for("evidence.list_documents", reference=reference))
     return _page(case, form=form, status=422)
 
@@ -66,7 +69,7 @@ def list_documents(reference: str):
 def _document(case, document_id: int):
     doc = services.find_document(case, document_id, viewer=current_user)
     if doc is None:
-        abort(404, "No such document.")
+        abort(404, N_("No such document."))
     return doc
 
 
@@ -106,7 +109,8 @@ def withdraw(reference: str, document_id: int):
     if form.validate_on_submit():
         attempt(lambda: services.withdraw(current_user, case, doc, form.reason.data), form.reason.errors)
         if not form.reason.errors:
-            flash(f"{doc.filename} was withdrawn. It stays on record, marked withdrawn.", "success")
+            flash(gettext("%(filename)s was withdrawn. It stays on record, marked withdrawn.",
+                          filename=doc.filename), "success")
             return redirect(url_for("evidence.list_documents", reference=reference))
     return _page(case, withdraw_form=form, status=409 if form.reason.data else 422)
 

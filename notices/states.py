@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 
 from portal.accounts import Role
+from portal.i18n import N_
 from portal.lifecycle import Machine, transition
 
 
@@ -31,11 +32,12 @@ NOTICE = Machine(
     transitions=(
         # Every new version of the text, the first included; a returned notice is redrafted.
         transition("version_drafted", {S.DRAFTING, S.CHANGES_REQUESTED}, S.DRAFTING, {C, A, SYS},
-                   label="Draft the notice"),
-        transition("submitted", S.DRAFTING, S.IN_REVIEW, {C, SYS}, label="Submit for review"),
-        transition("changes_requested", S.IN_REVIEW, S.CHANGES_REQUESTED, {A}, label="Return with comments"),
-        transition("approved", S.IN_REVIEW, S.APPROVED, {A}, label="Approve"),
-        transition("signed", S.APPROVED, S.SIGNED, {A, SYS}, label="Sign"),
+                   label=N_("Draft the notice")),
+        transition("submitted", S.DRAFTING, S.IN_REVIEW, {C, SYS}, label=N_("Submit for review")),
+        transition("changes_requested", S.IN_REVIEW, S.CHANGES_REQUESTED, {A},
+                   label=N_("Return with comments")),
+        transition("approved", S.IN_REVIEW, S.APPROVED, {A}, label=N_("Approve")),
+        transition("signed", S.APPROVED, S.SIGNED, {A, SYS}, label=N_("Sign")),
     ),
-    noun="the notice",
+    noun=N_("the notice"),
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask_babel import Babel, force_locale, get_locale, get_translations, gettext, lazy_gettext, ngettext
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -18,10 +18,13 @@ from markupsafe import Markup
 
 from portal.config import PROJECT_ROOT
 
-__all__ = ["LANGUAGES", "N_", "PageCatalogue", "decide_with", "force_locale", "gettext", "init_i18n",
-           "language", "lazy_gettext", "localise_errors", "ngettext"]
+__all__ = ["LANGUAGES", "N_", "SESSION_CHOICE", "PageCatalogue", "decide_with", "force_locale", "gettext",
+           "init_i18n", "language", "lazy_gettext", "localise_errors", "ngettext", "switch_links"]
 
 LANGUAGES = {"en": "English", "hi": "हिन्दी"}
+# Where this browser keeps the language its reader last chose with the switch (`?lang=`), signed in or
+# not (the name is older than the staff pages' switch; sessions made before keep their choice).
+SESSION_CHOICE = "debtor_lang"
 TRANSLATIONS = PROJECT_ROOT / "translations"
 
 babel = Babel()
@@ -57,6 +60,19 @@ def _select() -> str:
             if chosen in LANGUAGES:
                 return chosen
     return "en"
+
+
+def switch_links() -> list[tuple[str, str, str | None]]:
+    """(code, name, url or None for the language in use): the language links in every page's header,
+    this page again with `?lang=` (a plain link: the switch works without JavaScript). None on a page
+    that answers no GET (a form's refusal, rendered for a POST)."""
+    if not has_request_context() or request.endpoint is None or request.method != "GET":
+        return []
+    args = {k: v for k, v in request.args.items() if k != "lang"}
+    lang = language()
+    return [(code, name, None if code == lang else
+             url_for(request.endpoint, **(request.view_args or {}), **args, lang=code))
+            for code, name in LANGUAGES.items()]
 
 
 def language() -> str:
@@ -133,4 +149,4 @@ def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=_select)
     app.extensions["sulah_catalogues"] = {}
     app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext)
-    app.context_processor(lambda: {"lang": language()})
+    app.context_processor(lambda: {"lang": language(), "language_switch": switch_links()})

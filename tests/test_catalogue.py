@@ -33,7 +33,7 @@ DEBTOR_TEMPLATES = [
     ROOT / "templates" / "notifications" / "_attention.html",
     ROOT / "templates" / "cases" / "_computation.html",
     *(ROOT / "templates" / "receivables" / name for name in (
-        "link_gate.html", "link_home.html", "link_invoice.html", "_link_language.html", "_statement.html")),
+        "link_gate.html", "link_home.html", "link_invoice.html", "_statement.html")),
 ]
 DEBTOR_MODULES = [ROOT / path for path in (
     "portal/debtor/forms.py", "portal/debtor/views.py", "portal/debtor/case_views.py",

@@ -80,3 +80,25 @@ def test_audit_actions_read_as_words(app):
     assert audit_words("delivery.proof_issued") == "Delivery: proof issued"
     assert audit_words("case.created") == "Case: created"
     assert "_" not in audit_words("notice.version_drafted")
+
+
+def test_delivery_events_and_audit_actions_read_in_a_hindi_pages_language(app):
+    """On a Hindi page (any locale in force) the delivery timeline and the audit trail speak Hindi:
+    the event's sentence, the machine's noun and the transition's label are catalogue messages; the
+    address and the acronyms stay as they are."""
+    from portal.i18n import force_locale
+    from portal.web.labels import event_sentence
+
+    def devanagari(text: str) -> bool:
+        return any("\u0900" <= ch <= "\u097f" for ch in text)
+
+    with app.test_request_context("/"), force_locale("hi"):
+        queued = event_sentence("queued", "sms", "+919800000000")
+        posted = event_sentence("dispatched", "post")
+        case = audit_words("case.sign_notice")
+    assert "+919800000000" in queued and "SMS" in queued and devanagari(queued) and "Waiting" not in queued
+    assert devanagari(posted) and "Posted" not in posted
+    assert devanagari(case) and "Approve" not in case and ":" in case
+    with app.test_request_context("/"), force_locale("en"):
+        assert event_sentence("dispatched", "post", "Sharma Traders, Pune") == "Posted to Sharma Traders, Pune."
+        assert audit_words("case.sign_notice") == "Case: Approve and sign"

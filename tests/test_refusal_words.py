@@ -10,7 +10,7 @@ import pytest
 
 from arbitration.odr.states import OFFER, OfferStatus
 from arbitration.settlement.states import AGREEMENT, AgreementStatus
-from notices.states import NOTICE
+from notices.states import NOTICE, NoticeStatus
 from portal.i18n import force_locale
 from portal.lifecycle import IllegalTransition
 from portal.receivables.states import PROMISE, PromiseStatus
@@ -48,11 +48,26 @@ def test_the_refusal_in_the_page_language(app, machine, status, action, en, hi):
         assert refused(machine, status, action) == hi
 
 
-def test_a_label_without_hindi_gives_a_hindi_sentence_without_it(app):
-    """The notice's machine is staff-only: its labels stay English, so a Hindi reader is told only
-    the status, in Hindi."""
+def test_a_staff_machines_refusal_reads_wholly_in_hindi(app):
+    """Staff pages speak Hindi too: the notice's machine's labels and noun are catalogue messages, so
+    a Hindi reader is told the move, the thing and its status in Hindi, with no English inside."""
     t = next(t for t in NOTICE.transitions if len(t.sources) < len(NOTICE.statuses))
     status = next(s for s in NOTICE.statuses if s not in t.sources)
     with app.test_request_context(), force_locale("hi"):
         sentence = NOTICE.refusal(t, status)
+    assert sentence.startswith("“") and "नोटिस" in sentence and not re.search(r"[A-Za-z]", sentence)
+
+
+def test_a_label_without_hindi_gives_a_hindi_sentence_without_it(app, monkeypatch):
+    """A machine whose label has no Hindi yet (one added without its translation) does not put
+    English words inside a Hindi sentence: the reader is told only the status, in Hindi."""
+    from portal import lifecycle
+    from portal.lifecycle import Machine, transition
+    monkeypatch.setattr(lifecycle, "MACHINES", dict(lifecycle.MACHINES))   # the table registers itself
+    machine = Machine("untranslated", NoticeStatus, initial=frozenset({NoticeStatus.DRAFTING}),
+                      transitions=(transition("zap", NoticeStatus.DRAFTING, NoticeStatus.IN_REVIEW, {"creditor"},
+                                              label="Zap the draft"),), noun="the gizmo")
+    t = machine.transition_for("zap")
+    with app.test_request_context(), force_locale("hi"):
+        sentence = machine.refusal(t, NoticeStatus.SIGNED)
     assert sentence.startswith("यह अभी संभव नहीं है, क्योंकि यह “") and not re.search(r"[A-Za-z]", sentence)

@@ -3,52 +3,54 @@ what is missing when it is finalised), and the claimant's records of a s.34 chal
 extension, and the close. Each validates its own input's type and range."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from arbitration.awards.making import MAX_REASONS_CHARS, AwardFields
 from arbitration.awards.models import CostsBorneBy, PostInterestBasis
 from portal.formfields import choices
-from portal.web.forms import IntegerField, MoneyField
+from portal.i18n import lazy_gettext as _l
+from portal.web.forms import IntegerField, MoneyField, PageForm
 
 MAX_MONEY = 10**11
-POST_CHOICES = [("", "Choose"),
-                (PostInterestBasis.STATUTORY.value, "2% above the current rate (s.31(7)(b) default)"),
-                (PostInterestBasis.DIRECTED.value, "A rate the award directs")]
-COSTS_CHOICES = [("", "Choose"), (CostsBorneBy.RESPONDENT.value, "The respondent"),
-                 (CostsBorneBy.CLAIMANT.value, "The claimant"),
-                 (CostsBorneBy.SHARED.value, "Each party bears its own")]
+POST_CHOICES = [("", _l("Choose")),
+                (PostInterestBasis.STATUTORY.value, _l("2% above the current rate (s.31(7)(b) default)")),
+                (PostInterestBasis.DIRECTED.value, _l("A rate the award directs"))]
+COSTS_CHOICES = [("", _l("Choose")), (CostsBorneBy.RESPONDENT.value, _l("The respondent")),
+                 (CostsBorneBy.CLAIMANT.value, _l("The claimant")),
+                 (CostsBorneBy.SHARED.value, _l("Each party bears its own"))]
 
 
-def _money(label: str) -> MoneyField:
+def _money(label) -> MoneyField:
     return MoneyField(label, maximum=MAX_MONEY, validators=[Optional()])
 
 
-def _rate(label: str) -> DecimalField:
+def _rate(label) -> DecimalField:
     return DecimalField(label, places=2, validators=[
-        Optional(), NumberRange(min=0, max=99, message="A rate between 0 and 99% a year.")])
+        Optional(), NumberRange(min=0, max=99, message=_l("A rate between 0 and 99%% a year."))])
 
 
-class AwardForm(FlaskForm):
-    claimant = StringField("Claimant", validators=[Optional(), Length(max=200)])
-    respondent = StringField("Respondent", validators=[Optional(), Length(max=200)])
-    agreement = TextAreaField("The arbitration agreement relied on",
+class AwardForm(PageForm):
+    claimant = StringField(_l("Claimant"), validators=[Optional(), Length(max=200)])
+    respondent = StringField(_l("Respondent"), validators=[Optional(), Length(max=200)])
+    agreement = TextAreaField(_l("The arbitration agreement relied on"),
                               validators=[Optional(), Length(max=5000)])
-    seat = StringField("Seat of arbitration", validators=[Optional(), Length(max=120)])
-    award_date = DateField("Date of the award", validators=[Optional()])
-    reasons = TextAreaField("Reasons (a blank line between paragraphs)",
+    seat = StringField(_l("Seat of arbitration"), validators=[Optional(), Length(max=120)])
+    award_date = DateField(_l("Date of the award"), validators=[Optional()])
+    reasons = TextAreaField(_l("Reasons (a blank line between paragraphs)"),
                             validators=[Optional(), Length(max=MAX_REASONS_CHARS)])
-    principal = _money("Principal sum awarded (₹)")
-    pre_rate = _rate("Pre-award interest rate (% a year; 0 if none)")
-    pre_from = DateField("Pre-award interest from", validators=[Optional()])
-    pre_to = DateField("Pre-award interest to", validators=[Optional()])
-    pre_amount = _money("Pre-award interest amount (₹; 0 if none)")
-    post_basis = SelectField("Post-award interest", choices=choices(POST_CHOICES), validators=[Optional()])
-    post_current_rate = _rate("Current rate of interest on the award's date (%)")
-    post_directed_rate = _rate("Rate the award directs (%)")
-    costs = _money("Costs (₹, s.31A)")
-    costs_borne_by = SelectField("Costs borne by", choices=choices(COSTS_CHOICES), validators=[Optional()])
+    principal = _money(_l("Principal sum awarded (₹)"))
+    pre_rate = _rate(_l("Pre-award interest rate (% a year; 0 if none)"))
+    pre_from = DateField(_l("Pre-award interest from"), validators=[Optional()])
+    pre_to = DateField(_l("Pre-award interest to"), validators=[Optional()])
+    pre_amount = _money(_l("Pre-award interest amount (₹; 0 if none)"))
+    post_basis = SelectField(_l("Post-award interest"), choices=choices(POST_CHOICES),
+                             validators=[Optional()])
+    post_current_rate = _rate(_l("Current rate of interest on the award's date (%)"))
+    post_directed_rate = _rate(_l("Rate the award directs (%)"))
+    costs = _money(_l("Costs (₹, s.31A)"))
+    costs_borne_by = SelectField(_l("Costs borne by"), choices=choices(COSTS_CHOICES),
+                                 validators=[Optional()])
 
     def values(self) -> AwardFields:
         return AwardFields(
@@ -71,17 +73,18 @@ class AwardForm(FlaskForm):
         return form
 
 
-class ChallengeForm(FlaskForm):
-    filed_on = DateField("Petition filed on", validators=[InputRequired("Give the date of filing.")])
-    note = StringField("Court and petition number", validators=[
-        InputRequired("Say which court and the petition's number."), Length(max=2000)])
+class ChallengeForm(PageForm):
+    filed_on = DateField(_l("Petition filed on"), validators=[InputRequired(_l("Give the date of filing."))])
+    note = StringField(_l("Court and petition number"), validators=[
+        InputRequired(_l("Say which court and the petition's number.")), Length(max=2000)])
 
 
-class CourtExtensionForm(FlaskForm):
-    days = IntegerField("Days the court allowed", validators=[
-        InputRequired("Give the days."), NumberRange(1, 30, "A court may allow 1 to 30 days, no more.")])
+class CourtExtensionForm(PageForm):
+    days = IntegerField(_l("Days the court allowed"), validators=[
+        InputRequired(_l("Give the days.")),
+        NumberRange(1, 30, _l("A court may allow 1 to 30 days, no more."))])
 
 
-class CloseForm(FlaskForm):
-    note = TextAreaField("Closing note (optional; the s.36 note is used if blank)",
+class CloseForm(PageForm):
+    note = TextAreaField(_l("Closing note (optional; the s.36 note is used if blank)"),
                          validators=[Optional(), Length(max=2000)])

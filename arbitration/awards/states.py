@@ -8,6 +8,7 @@ from __future__ import annotations
 import enum
 
 from portal.accounts import Role
+from portal.i18n import N_
 from portal.lifecycle import Machine, transition
 
 
@@ -21,10 +22,10 @@ class AwardStatus(enum.StrEnum):
 S = AwardStatus
 ARBITRATOR = {Role.NEUTRAL}
 # Created as "award.drafted" by the acting arbitrator.
-AWARD = Machine("award", AwardStatus, initial=frozenset({S.DRAFT}), noun="the award", transitions=(
-    transition("finalised", S.DRAFT, S.FINALISED, ARBITRATOR, label="Finalise", manual=True),
-    transition("reopened", S.FINALISED, S.DRAFT, ARBITRATOR, label="Back to the draft", manual=True),
-    transition("signed", S.FINALISED, S.SIGNED, ARBITRATOR, label="Sign", manual=True),
+AWARD = Machine("award", AwardStatus, initial=frozenset({S.DRAFT}), noun=N_("the award"), transitions=(
+    transition("finalised", S.DRAFT, S.FINALISED, ARBITRATOR, label=N_("Finalise"), manual=True),
+    transition("reopened", S.FINALISED, S.DRAFT, ARBITRATOR, label=N_("Back to the draft"), manual=True),
+    transition("signed", S.FINALISED, S.SIGNED, ARBITRATOR, label=N_("Sign"), manual=True),
     # Signing serves it at once, in the same transaction (s.31(5): a signed copy to each party).
-    transition("served", S.SIGNED, S.SERVED, ARBITRATOR, label="Serve"),
+    transition("served", S.SIGNED, S.SERVED, ARBITRATOR, label=N_("Serve")),
 ))

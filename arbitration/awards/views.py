@@ -19,6 +19,7 @@ from portal.accounts import Action, can
 from portal.cases import Case, today_ist
 from portal.cases import case_for as load
 from portal.errors import DomainError
+from portal.i18n import gettext
 from portal.web.boundary import on_refusal
 from portal.web.forms import require_fresh_form
 
@@ -83,8 +84,8 @@ def start(reference: str):
     case = load(reference, Action.DRAFT_AWARD)
     require_fresh_form()
     awards.start(current_user, case, consent=case.status.value == "settled")
-    return back_to_award(case, "The draft award is open, filled in from the case. Complete it, then "
-                               "finalise it.")
+    return back_to_award(case, gettext("The draft award is open, filled in from the case. Complete it, "
+                                       "then finalise it."))
 
 
 @bp.post("/<reference>/award")
@@ -97,7 +98,7 @@ def update(reference: str):
     if not form.validate_on_submit():
         return render_page(case, 422, award_form=form)
     awards.update(current_user, award, form.values())
-    return back_to_award(case, "The draft award is saved.")
+    return back_to_award(case, gettext("The draft award is saved."))
 
 
 @bp.post("/<reference>/award/finalise")
@@ -108,7 +109,7 @@ def finalise(reference: str):
     award = existing(case)
     require_fresh_form()
     awards.finalise(current_user, award)
-    return back_to_award(case, "The award is finalised. Read the PDF, then sign it.")
+    return back_to_award(case, gettext("The award is finalised. Read the PDF, then sign it."))
 
 
 @bp.post("/<reference>/award/reopen")
@@ -119,7 +120,7 @@ def reopen(reference: str):
     award = existing(case)
     require_fresh_form()
     awards.reopen(current_user, award)
-    return back_to_award(case, "The award is a draft again.")
+    return back_to_award(case, gettext("The award is a draft again."))
 
 
 @bp.post("/<reference>/award/sign")
@@ -130,8 +131,8 @@ def sign(reference: str):
     award = existing(case)
     require_fresh_form()
     awards.sign(current_user, award)
-    return back_to_award(case, "The award is signed and is being served on each party, with proof of "
-                               "delivery.")
+    return back_to_award(case, gettext("The award is signed and is being served on each party, with proof "
+                                       "of delivery."))
 
 
 @bp.get("/<reference>/award.pdf")
@@ -157,7 +158,8 @@ def challenge(reference: str):
     if not form.validate_on_submit():
         return render_page(case, 422, challenge_form=form)
     award_service.record_challenge(current_user, award, form.filed_on.data, form.note.data, today_ist())
-    return back_to_award(case, "The s.34 challenge is recorded; the case stays open until the court decides.")
+    return back_to_award(case, gettext("The s.34 challenge is recorded; the case stays open until the court "
+                                       "decides."))
 
 
 @bp.post("/<reference>/award/extension")
@@ -170,7 +172,8 @@ def extension(reference: str):
     if not form.validate_on_submit():
         return render_page(case, 422, extension_form=form)
     award_service.record_extension(current_user, award, form.days.data)
-    return back_to_award(case, f"The court's extension of {form.days.data} days is recorded.")
+    return back_to_award(case, gettext("The court's extension of %(days)s days is recorded.",
+                                       days=form.days.data))
 
 
 @bp.post("/<reference>/award/close")
@@ -183,4 +186,4 @@ def close(reference: str):
     if not form.validate_on_submit():
         return render_page(case, 422, close_form=form)
     award_service.close(current_user, award, today_ist(), form.note.data or "")
-    return back_to_award(case, "The case is closed.")
+    return back_to_award(case, gettext("The case is closed."))

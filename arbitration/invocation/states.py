@@ -13,6 +13,7 @@ import enum
 
 from portal.accounts import Role
 from portal.cases import CASE
+from portal.i18n import N_
 from portal.lifecycle import Machine, transition
 
 
@@ -25,11 +26,11 @@ class BasisStatus(enum.StrEnum):
 B = BasisStatus
 # Created as "arbitration.basis_recorded" (a clause, in force), "arbitration.submission_agreement_proposed"
 # (awaiting acceptance) or "arbitration.msmed_route_chosen" (statutory).
-BASIS = Machine("basis", BasisStatus, initial=frozenset(B), event="arbitration", noun="the agreement",
+BASIS = Machine("basis", BasisStatus, initial=frozenset(B), event="arbitration", noun=N_("the agreement"),
                 transitions=(
     # The second party's acceptance completes it; sealed by the platform, as the system.
     transition("submission_agreement_complete", B.AWAITING_ACCEPTANCE, B.IN_FORCE, {Role.SYSTEM},
-               label="Complete the submission agreement"),
+               label=N_("Complete the submission agreement")),
 ))
 
 INVOCABLE = CASE.sources("invoke_arbitration")

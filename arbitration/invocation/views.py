@@ -24,7 +24,7 @@ from portal.cases import Case, ClaimType, today_ist
 from portal.cases import case_for as load
 from portal.errors import DomainError
 from portal.extensions import limiter
-from portal.i18n import language
+from portal.i18n import gettext, language
 from portal.lifecycle import IllegalTransition
 from portal.onetime_codes import CodeError
 from portal.web.boundary import attempt, keep_changes, on_refusal
@@ -88,7 +88,8 @@ def record_clause(reference: str):
             current_user, case, document_id=form.document_id.data, page=form.page.data,
             clause_text=form.clause_text.data, seat=form.seat.data), form.form_errors) is None:
         return render_page(load(reference, Action.RECORD_ARBITRATION_BASIS), clause_form=form, status=422)
-    flash("The arbitration clause is on record. Now draft the notice invoking arbitration.", "success")
+    flash(gettext("The arbitration clause is on record. Now draft the notice invoking arbitration."),
+          "success")
     return redirect(url_for("invocation.show", reference=reference))
 
 
@@ -102,7 +103,8 @@ def propose_submission(reference: str):
     if attempt(lambda: bases.propose_submission_agreement(current_user, case, seat=form.seat.data),
                form.form_errors) is None:
         return render_page(load(reference, Action.RECORD_ARBITRATION_BASIS), seat_form=form, status=422)
-    flash("The submission agreement is ready. Each party accepts it here with a one-time code.", "success")
+    flash(gettext("The submission agreement is ready. Each party accepts it here with a one-time code."),
+          "success")
     return redirect(url_for("invocation.show", reference=reference))
 
 
@@ -142,7 +144,7 @@ def send_code(reference: str):
         form.form_errors.append(str(exc))
         return render_page(load(reference, Action.ACCEPT_SUBMISSION_AGREEMENT), send_form=form,
                            status=exc.status)
-    flash(f"A code was sent to {row.masked_destination}.", "success")
+    flash(gettext("A code was sent to %(destination)s.", destination=row.masked_destination), "success")
     return redirect(url_for("invocation.show", reference=reference))
 
 
@@ -161,9 +163,9 @@ def accept(reference: str):
         keep_changes()  # the wrong try counts
         form.code.errors.append(str(exc))
         return render_page(case, code_form=form, status=exc.status)
-    flash("Both parties have accepted: the submission agreement is complete and sealed." if complete
-          else "Your acceptance is recorded. The agreement is complete once the other party accepts.",
-          "success")
+    flash(gettext("Both parties have accepted: the submission agreement is complete and sealed.") if complete
+          else gettext("Your acceptance is recorded. The agreement is complete once the other party "
+                       "accepts."), "success")
     return redirect(url_for("invocation.show", reference=reference))
 
 
@@ -173,7 +175,8 @@ def choose_msmed(reference: str):
     case = load(reference, Action.RECORD_ARBITRATION_BASIS)
     require_fresh_form()
     bases.choose_msmed_route(current_user, case)  # DomainError: 409
-    flash("The MSMED Act route is chosen. Download the export and file it on the MSME ODR portal.", "success")
+    flash(gettext("The MSMED Act route is chosen. Download the export and file it on the MSME ODR portal."),
+          "success")
     return redirect(url_for("invocation.show", reference=reference))
 
 
@@ -209,8 +212,8 @@ def draft_notice(reference: str):
     case = load(reference, Action.RECORD_ARBITRATION_BASIS)
     require_fresh_form()
     notice = invocation.draft_notice(current_user, case, today_ist())
-    flash("The notice invoking arbitration is drafted. Submit it to your advocate to approve and sign.",
-          "success")
+    flash(gettext("The notice invoking arbitration is drafted. Submit it to your advocate to approve and "
+                  "sign."), "success")
     return redirect(url_for("notices.show_notice", notice_id=notice.id))
 
 
@@ -230,6 +233,6 @@ def invoke(reference: str):
     if not form.validate_on_submit():
         return render_page(case, invoke_form=form, status=_invalid(form))
     invocation.invoke(current_user, case, form.channels())
-    flash("Arbitration is invoked: the notice is being served. The proceedings commence on the day the "
-          "respondent receives it.", "success")
+    flash(gettext("Arbitration is invoked: the notice is being served. The proceedings commence on the day "
+                  "the respondent receives it."), "success")
     return redirect(url_for("invocation.show", reference=reference))

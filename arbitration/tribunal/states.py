@@ -8,6 +8,7 @@ from __future__ import annotations
 import enum
 
 from portal.accounts import Role
+from portal.i18n import N_
 from portal.lifecycle import Machine, transition
 
 
@@ -28,17 +29,18 @@ _t = transition
 # (the challenge's own event); the appointment's move that follows is audited beside it.
 APPOINTMENT = Machine(
     "appointment", AppointmentStatus, initial=frozenset({S.PROPOSED}), event="arbitration",
-    noun="the appointment", transitions=(
+    noun=N_("the appointment"), transitions=(
         # A new name replaces the one on the table (the institution's, or a party's counter-proposal).
-        _t("proposal_lapsed", S.PROPOSED, S.REMOVED, PARTIES | {Role.ADMIN}, label="Replace the proposal"),
-        _t("arbitrator_accepted", S.PROPOSED, S.ACCEPTED, ARBITRATOR, label="Accept", manual=True),
-        _t("arbitrator_declined", S.PROPOSED, S.DECLINED, ARBITRATOR, label="Decline", manual=True),
-        _t("arbitrator_challenged", S.ACCEPTED, S.CHALLENGED, PARTIES, label="Challenge", manual=True),
+        _t("proposal_lapsed", S.PROPOSED, S.REMOVED, PARTIES | {Role.ADMIN},
+           label=N_("Replace the proposal")),
+        _t("arbitrator_accepted", S.PROPOSED, S.ACCEPTED, ARBITRATOR, label=N_("Accept"), manual=True),
+        _t("arbitrator_declined", S.PROPOSED, S.DECLINED, ARBITRATOR, label=N_("Decline"), manual=True),
+        _t("arbitrator_challenged", S.ACCEPTED, S.CHALLENGED, PARTIES, label=N_("Challenge"), manual=True),
         # s.13: upheld, the arbitrator withdraws and the mandate ends (s.14, s.15); rejected, it stands.
-        _t("arbitrator_removed", S.CHALLENGED, S.REMOVED, ARBITRATOR, label="Uphold the challenge"),
-        _t("challenge_rejected", S.CHALLENGED, S.ACCEPTED, ARBITRATOR, label="Reject the challenge"),
+        _t("arbitrator_removed", S.CHALLENGED, S.REMOVED, ARBITRATOR, label=N_("Uphold the challenge")),
+        _t("challenge_rejected", S.CHALLENGED, S.ACCEPTED, ARBITRATOR, label=N_("Reject the challenge")),
         # s.12(5), s.14(1)(a): a Seventh Schedule relationship found by the check run again at a
         # disclosure update, a declaration or before the award is signed ends the mandate.
         _t("arbitrator_ineligible", {S.ACCEPTED, S.CHALLENGED}, S.REMOVED, ARBITRATOR | {Role.ADMIN},
-           label="End the mandate (ineligible)"),
+           label=N_("End the mandate (ineligible)")),
     ))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import enum
 
 from portal.accounts import Role
+from portal.i18n import N_
 from portal.lifecycle import Machine, transition
 
 
@@ -24,9 +25,9 @@ BATCH_ITEM = Machine(
     "batch_item", BatchItemStatus,
     initial=frozenset({S.QUEUED}),
     transitions=(
-        transition("item_drafted", S.QUEUED, S.DRAFTED, WHO, label="Drafted"),
-        transition("item_failed", S.QUEUED, S.FAILED, WHO, label="Could not be drafted"),
+        transition("item_drafted", S.QUEUED, S.DRAFTED, WHO, label=N_("Drafted")),
+        transition("item_failed", S.QUEUED, S.FAILED, WHO, label=N_("Could not be drafted")),
     ),
     event="notice_batch",
-    noun="the batch item",
+    noun=N_("the batch item"),
 )

@@ -16,6 +16,7 @@ from notices.models import NoticeLanguage
 from portal import outbox
 from portal.accounts import Action, require
 from portal.extensions import db
+from portal.i18n import N_, ngettext
 from portal.imports import ImportBatch
 from portal.web.boundary import attempt, keep_changes
 
@@ -25,7 +26,7 @@ def _import_batch(import_id: int | None) -> ImportBatch | None:
         return None
     found = db.session.get(ImportBatch, import_id)
     if found is None or found.org_id != current_user.org_id:
-        abort(404, "No such import.")
+        abort(404, N_("No such import."))
     return found
 
 
@@ -33,7 +34,7 @@ def _creditor_batch(batch_id: int) -> NoticeBatch:
     require(current_user, Action.REQUEST_BULK_NOTICES)
     batch = db.session.get(NoticeBatch, batch_id)
     if batch is None or batch.org_id != current_user.org_id:
-        abort(404, "No such batch of notices.")
+        abort(404, N_("No such batch of notices."))
     return batch
 
 
@@ -43,7 +44,7 @@ def _advocate_batch(batch_id: int) -> NoticeBatch:
     batch = db.session.get(NoticeBatch, batch_id)
     if batch is None or (not any(i.sampled_by_id == current_user.id for i in batch.items)
                          and not bulk.awaiting(current_user, batch)):
-        abort(404, "No such batch of notices for you to review.")
+        abort(404, N_("No such batch of notices for you to review."))
     return batch
 
 
@@ -59,7 +60,7 @@ def new_batch():
         try:
             chosen = [int(v) for v in request.form.getlist("case_id")]
         except ValueError:
-            abort(400, "The selection of cases was not understood; reload the page and try again.")
+            abort(400, N_("The selection of cases was not understood; reload the page and try again."))
         batch = attempt(lambda: bulk.request_notices(
             current_user, chosen, language=NoticeLanguage(form.language.data),
             pay_within_days=form.pay_within_days.data, submit_for_review=form.submit_for_review.data,
@@ -68,7 +69,8 @@ def new_batch():
             item_ids = [item.id for item in batch.items]
             for item_id in item_ids:  # drafted by the worker once this request commits
                 outbox.enqueue("notices.draft_batch_item", item_id)
-            flash(f"{len(item_ids)} notices requested; they are being drafted.", "success")
+            flash(ngettext("%(num)d notice requested; it is being drafted.",
+                          "%(num)d notices requested; they are being drafted.", len(item_ids)), "success")
             return redirect(url_for("notice_batches.show_batch", batch_id=batch.id))
     imports = db.session.scalars(select(ImportBatch).where(ImportBatch.org_id == current_user.org_id)
                                  .order_by(ImportBatch.created_at.desc()).limit(50)).all()
@@ -136,7 +138,7 @@ def open_sample(batch_id: int, item_id: int):
     batch = _advocate_batch(batch_id)
     item = db.session.get(NoticeBatchItem, item_id)
     if item is None or item.batch_id != batch.id or item.sampled_by_id != current_user.id:
-        abort(404, "That notice is not in your sample of this batch.")
+        abort(404, N_("That notice is not in your sample of this batch."))
     bulk.view_sample(current_user, item)
     return render_template("notices/bulk_sample.html", batch=batch, item=item, notice=item.notice)
 
@@ -149,6 +151,7 @@ def approve_batch(batch_id: int):
     if form.validate_on_submit():
         approved = attempt(lambda: bulk.approve_batch(current_user, batch, form.code.data), form.code.errors)
         if approved is not None:
-            flash(f"Approved {len(approved)} notices. Sign each from its page.", "success")
+            flash(ngettext("Approved %(num)d notice. Sign it from its page.",
+                           "Approved %(num)d notices. Sign each from its page.", len(approved)), "success")
             return redirect(url_for("notice_batches.review_batches"))
     return _review_page(batch, form, status=422)

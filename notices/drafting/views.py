@@ -16,6 +16,7 @@ from notices.states import NoticeStatus
 from portal.accounts import Action, Role, require
 from portal.cases import Case, load_case, today_ist
 from portal.extensions import db
+from portal.i18n import gettext, localise_errors
 from portal.web.boundary import attempt
 from portal.web.forms import require_fresh_form
 
@@ -38,8 +39,9 @@ def new_notice(reference: str):
             current_user, case, today_ist(), language=NoticeLanguage(form.language.data),
             pay_within_days=form.pay_within_days.data, cheque=cheque), form.form_errors)
         if notice is not None:
-            flash("Draft notice prepared. Preview it, then submit it to your advocate.", "success")
+            flash(gettext("Draft notice prepared. Preview it, then submit it to your advocate."), "success")
             return redirect(url_for("notices.show_notice", notice_id=notice.id))
+    localise_errors(form)
     return render_template("notices/new.html", form=form, case=case), 422 if form.errors else 200
 
 
@@ -75,15 +77,15 @@ def _act(notice_id: int, action: Action, fn, message: str):
 @bp.post("/notices/<int:notice_id>/revise")
 @login_required
 def revise_notice(notice_id: int):
-    return _act(notice_id, Action.DRAFT_NOTICE,
-                lambda n: services.revise(current_user, n, today_ist()), "A new version was drafted.")
+    return _act(notice_id, Action.DRAFT_NOTICE, lambda n: services.revise(current_user, n, today_ist()),
+                gettext("A new version was drafted."))
 
 
 @bp.post("/notices/<int:notice_id>/submit")
 @login_required
 def submit_notice(notice_id: int):
     return _act(notice_id, Action.DRAFT_NOTICE, lambda n: services.submit(current_user, n),
-                "Submitted to your advocate for review.")
+                gettext("Submitted to your advocate for review."))
 
 
 @bp.post("/notices/<int:notice_id>/return")
@@ -94,8 +96,9 @@ def return_notice(notice_id: int):
     form = CommentForm()
     if form.validate_on_submit() and attempt(
             lambda: services.request_changes(current_user, notice, form.comment.data), form.comment.errors):
-        flash("Returned to the creditor with your comments.", "success")
+        flash(gettext("Returned to the creditor with your comments."), "success")
         return redirect(url_for("notices.show_notice", notice_id=notice_id))
+    localise_errors(form)
     return notice_page(notice, comment_form=form, status=422)
 
 
@@ -108,8 +111,9 @@ def approve_notice(notice_id: int):
     if form.validate_on_submit():
         attempt(lambda: services.approve(current_user, notice, form.code.data), form.code.errors)
         if not form.code.errors:
-            flash("Approved. The notice is ready for your signature.", "success")
+            flash(gettext("Approved. The notice is ready for your signature."), "success")
             return redirect(url_for("notices.show_notice", notice_id=notice_id))
+    localise_errors(form)
     return notice_page(notice, approve_form=form, status=422)
 
 
@@ -117,7 +121,7 @@ def approve_notice(notice_id: int):
 @login_required
 def review_queue():
     if current_user.role != Role.ADVOCATE:
-        abort(403, "The review queue is for advocates.")
+        abort(403, gettext("The review queue is for advocates."))
     require(current_user, Action.VIEW_CASE)
     notices = db.session.scalars(
         select(Notice).join(Case, Case.id == Notice.case_id)

@@ -5,11 +5,13 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
+from portal.i18n import lazy_gettext as _l
+
 
 class MandateAcceptForm(FlaskForm):
-    code = StringField("Code", validators=[InputRequired("Enter the code."), Length(min=6, max=7)])
+    code = StringField(_l("Code"), validators=[InputRequired(_l("Enter the code.")), Length(min=6, max=7)])
 
 
 class MandateSignForm(FlaskForm):
-    pin = PasswordField("Token PIN (only if your certificate is on a token)",
+    pin = PasswordField(_l("Token PIN (only if your certificate is on a token)"),
                         validators=[Optional(), Length(max=64)])

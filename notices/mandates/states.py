@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 
 from portal.accounts import Role
+from portal.i18n import N_
 from portal.lifecycle import Machine, transition
 
 
@@ -24,7 +25,7 @@ MANDATE = Machine(
     initial=frozenset({S.AWAITING_ADVOCATE}),
     transitions=(
         transition("countersigned", S.AWAITING_ADVOCATE, S.IN_FORCE, {Role.ADVOCATE},
-                   label="Countersign the mandate"),
+                   label=N_("Countersign the mandate")),
     ),
-    noun="the mandate",
+    noun=N_("the mandate"),
 )

@@ -12,6 +12,7 @@ from notices.mandates.models import Mandate
 from notices.signing.token_keys import uses_token
 from portal.accounts import Action, Engagement, Role, User, render_team, require
 from portal.extensions import db, limiter
+from portal.i18n import N_, gettext
 from portal.onetime_codes import CodeError
 from portal.web.boundary import attempt, keep_changes, on_refusal
 from portal.web.forms import ConfirmForm, require_fresh_form
@@ -24,7 +25,7 @@ def _engaged_advocate(advocate_id: int) -> User:
                                                             Engagement.advocate_id == advocate_id))
     advocate = db.session.get(User, advocate_id)
     if engaged is None or advocate is None:
-        abort(404, "That advocate is not engaged by your organisation.")
+        abort(404, N_("That advocate is not engaged by your organisation."))
     return advocate
 
 
@@ -47,7 +48,8 @@ def send_mandate_code(advocate_id: int):
     advocate = _engaged_advocate(advocate_id)
     require_fresh_form()
     row = mandates.send_code(current_user, advocate, request.remote_addr or "")
-    flash(f"Code sent to {row.masked_destination}. Enter it to accept the mandate.", "success")
+    flash(gettext("Code sent to %(destination)s. Enter it to accept the mandate.",
+                  destination=row.masked_destination), "success")
     return redirect(url_for("accounts.team"))
 
 
@@ -61,15 +63,15 @@ def grant_mandate(advocate_id: int):
     form = MandateAcceptForm()
     if not form.validate_on_submit():
         if form.csrf_token.errors:
-            abort(400, "Your form had expired. Please try again.")
-        return _refused(advocate, "Enter the six-digit code.", 422)
+            abort(400, N_("Your form had expired. Please try again."))
+        return _refused(advocate, gettext("Enter the six-digit code."), 422)
     try:
         mandates.accept(current_user, advocate, form.code.data, request.remote_addr or "")
     except CodeError as exc:
         keep_changes()  # the wrong try counts (nothing else was stored)
         return _refused(advocate, str(exc), exc.status)
-    flash(f"Mandate accepted and sealed. {advocate.name} must now countersign it with their digital "
-          "signature certificate.", "success")
+    flash(gettext("Mandate accepted and sealed. %(advocate)s must now countersign it with their digital "
+                  "signature certificate.", advocate=advocate.name), "success")
     return redirect(url_for("accounts.team"))
 
 
@@ -90,7 +92,7 @@ def _mandates_page(error: tuple[int, str] | None = None, form: MandateSignForm |
 def _load(mandate_id: int) -> Mandate:
     mandate = db.session.get(Mandate, mandate_id)
     if mandate is None or mandate.revoked_at is not None:
-        abort(404, "No such mandate.")
+        abort(404, N_("No such mandate."))
     return mandate
 
 
@@ -102,17 +104,18 @@ def sign_mandate(mandate_id: int):
     require(current_user, Action.SIGN_MANDATE)
     mandate = _load(mandate_id)
     if mandate.advocate_id != current_user.id:
-        abort(404, "No such mandate.")
+        abort(404, N_("No such mandate."))
     form = MandateSignForm()
     if not form.validate_on_submit():
         if form.csrf_token.errors:
-            abort(400, "Your form had expired. Please try again.")
-        return _mandates_page((mandate.id, "Check the PIN."), form), 422
+            abort(400, N_("Your form had expired. Please try again."))
+        return _mandates_page((mandate.id, gettext("Check the PIN.")), form), 422
     errors: list[str] = []
     attempt(lambda: mandates.countersign(current_user, mandate, pin=form.pin.data or None), errors)
     if errors:
         return _mandates_page((mandate_id, errors[0]), form), 422
-    flash(f"Mandate of {mandate.organization.legal_name} signed: it is now in force.", "success")
+    flash(gettext("Mandate of %(creditor)s signed: it is now in force.",
+                  creditor=mandate.organization.legal_name), "success")
     return redirect(url_for("notices.advocate_mandates"))
 
 
@@ -129,7 +132,7 @@ def mandate_pdf(mandate_id: int):
         mandate = _load(mandate_id)
         mine = mandate.org_id == current_user.org_id
     if not mine or mandate.pdf_sha256 is None:
-        abort(404, "No such mandate.")
+        abort(404, N_("No such mandate."))
     name = f"mandate-{mandate.id}{'' if mandate.in_force else '-awaiting-advocate'}.pdf"
     return Response(mandates.read_pdf(mandate.pdf_sha256), mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -143,12 +146,14 @@ def revoke_mandate(mandate_id: int):
     require(current_user, Action.MANAGE_ORG)
     mandate = _load(mandate_id)  # a revoked one is gone (404)
     if mandate.org_id != current_user.org_id:
-        abort(404, "No such mandate.")
+        abort(404, N_("No such mandate."))
     form = ConfirmForm()
     if form.validate_on_submit():
         mandates.revoke(current_user, mandate, form.reason.data)
-        flash(f"Mandate revoked: {mandate.advocate.name} can no longer approve or sign notices for "
-              f"{mandate.organization.legal_name}. Notices already served stay served.", "success")
+        flash(gettext("Mandate revoked: %(advocate)s can no longer approve or sign notices for "
+                      "%(organisation)s. Notices already served stay served.",
+                      advocate=mandate.advocate.name, organisation=mandate.organization.legal_name),
+              "success")
         return redirect(url_for("accounts.team"))
     status = 422 if form.errors else 200
     return render_template("notices/revoke_mandate.html", mandate=mandate, form=form), status

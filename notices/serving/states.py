@@ -9,6 +9,7 @@ import enum
 from typing import Any
 
 from portal.accounts import Role
+from portal.i18n import N_
 from portal.lifecycle import Machine, transition
 from portal.types import utcnow
 
@@ -39,21 +40,21 @@ DISPATCH = Machine(
     "dispatch", DispatchStatus,
     initial=frozenset({S.QUEUED}),
     transitions=(
-        transition("claim", UNSENT, S.SENDING, {SYS}, [claim_free], label="Claim for sending"),
-        transition("defer", UNSENT, S.QUEUED, {SYS}, label="Defer to the contact window"),
-        transition("retry", UNSENT, S.QUEUED, {SYS}, label="Retry later"),
+        transition("claim", UNSENT, S.SENDING, {SYS}, [claim_free], label=N_("Claim for sending")),
+        transition("defer", UNSENT, S.QUEUED, {SYS}, label=N_("Defer to the contact window")),
+        transition("retry", UNSENT, S.QUEUED, {SYS}, label=N_("Retry later")),
         # The provider accepted it. From QUEUED too: a worker whose lease ran out may finish after
         # another worker's attempt put the dispatch back in the queue.
-        transition("sent", UNSENT, S.SENT, {SYS}, label="Sent"),
-        transition("fail", UNSENT, S.FAILED, {SYS}, label="Give up"),
+        transition("sent", UNSENT, S.SENT, {SYS}, label=N_("Sent")),
+        transition("fail", UNSENT, S.FAILED, {SYS}, label=N_("Give up")),
         # Staff booked the notice at the post office (a postal dispatch is never claimed).
-        transition("posted", S.QUEUED, S.SENT, {C}, label="Record the posting"),
+        transition("posted", S.QUEUED, S.SENT, {C}, label=N_("Record the posting")),
         # A hard bounce or a provider's failure report, usually after it was sent.
-        transition("undeliverable", UNSENT | {S.SENT}, S.FAILED, {SYS}, label="Undeliverable"),
+        transition("undeliverable", UNSENT | {S.SENT}, S.FAILED, {SYS}, label=N_("Undeliverable")),
         # Staff uploaded a tracking record showing the posted article came back undelivered.
-        transition("returned", S.SENT, S.FAILED, {C}, label="Record the article's return"),
+        transition("returned", S.SENT, S.FAILED, {C}, label=N_("Record the article's return")),
     ),
-    noun="the dispatch",
+    noun=N_("the dispatch"),
 )
 
 
@@ -67,9 +68,9 @@ EXPERT_CERTIFICATE = Machine(
     initial=frozenset({ExpertCertificateStatus.REQUESTED}),
     transitions=(
         transition("attached", ExpertCertificateStatus.REQUESTED, ExpertCertificateStatus.ATTACHED,
-                   {C, Role.ADVOCATE}, label="Attach the expert's certificate"),
+                   {C, Role.ADVOCATE}, label=N_("Attach the expert's certificate")),
     ),
-    noun="the expert's certificate",
+    noun=N_("the expert's certificate"),
 )
 
 
@@ -88,9 +89,9 @@ SERVED_DOCUMENT = Machine(
     initial=frozenset({D.READY}),
     transitions=(
         transition("serve", {D.READY, D.UNSERVED}, D.SERVING, {Role.NEUTRAL, C, Role.ADVOCATE, SYS},
-                   label="Serve"),
-        transition("received", {D.SERVING, D.UNSERVED}, D.RECEIVED, {SYS}, label="Receipt proven"),
-        transition("unserved", D.SERVING, D.UNSERVED, {SYS}, label="Every channel failed"),
+                   label=N_("Serve")),
+        transition("received", {D.SERVING, D.UNSERVED}, D.RECEIVED, {SYS}, label=N_("Receipt proven")),
+        transition("unserved", D.SERVING, D.UNSERVED, {SYS}, label=N_("Every channel failed")),
     ),
-    noun="the served document",
+    noun=N_("the served document"),
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 
 from portal.accounts import Role
+from portal.i18n import N_
 from portal.lifecycle import Machine, transition
 
 
@@ -27,15 +28,15 @@ S = CeremonyStatus
 ANYONE = frozenset(Role)
 
 TRANSITIONS = (
-    transition("signing_completed", S.PENDING, S.SIGNED, ANYONE, label="Signed at the provider"),
-    transition("signing_declined", S.PENDING, S.DECLINED, ANYONE, label="Declined at the provider"),
-    transition("signing_failed", S.PENDING, S.FAILED, ANYONE, label="Failed at the provider"),
-    transition("signing_abandoned", S.PENDING, S.ABANDONED, ANYONE, label="Abandon"),
+    transition("signing_completed", S.PENDING, S.SIGNED, ANYONE, label=N_("Signed at the provider")),
+    transition("signing_declined", S.PENDING, S.DECLINED, ANYONE, label=N_("Declined at the provider")),
+    transition("signing_failed", S.PENDING, S.FAILED, ANYONE, label=N_("Failed at the provider")),
+    transition("signing_abandoned", S.PENDING, S.ABANDONED, ANYONE, label=N_("Abandon")),
 )
 # The action for a provider's final answer other than signed.
 ENDED = {S.DECLINED: "signing_declined", S.FAILED: "signing_failed", S.ABANDONED: "signing_abandoned"}
 
 CEREMONY = Machine("ceremony", CeremonyStatus, initial=frozenset({S.PENDING}), transitions=TRANSITIONS,
-                   event="notice", noun="the signing attempt")
+                   event="notice", noun=N_("the signing attempt"))
 SETTLEMENT_CEREMONY = Machine("settlement_ceremony", CeremonyStatus, initial=frozenset({S.PENDING}),
-                              transitions=TRANSITIONS, event="settlement", noun="the signing attempt")
+                              transitions=TRANSITIONS, event="settlement", noun=N_("the signing attempt"))

@@ -49,6 +49,7 @@ from portal.accounts.services import (
 from portal.accounts.twofactor import check_totp
 from portal.accounts.views import render_team
 from portal.extensions import db, login_manager
+from portal.i18n import N_, gettext
 
 __all__ = ["Action", "AdvocateProfile", "account_switched_off",
            "CaseLifecycle", "EMAIL_TAKEN", "EVERY_PARTY", "Engagement",
@@ -74,12 +75,15 @@ TOTP_SETUP_MESSAGE = "Set up two-factor authentication before working on cases."
 def init_accounts(app: Flask) -> None:
     # Imported here, when the app is created: the door stays light for workers and other packages.
     from portal.accounts.hooks import load_link_session
+    from portal.accounts.language import for_staff
     from portal.accounts.views import bp
+    from portal.i18n import decide_with
     from portal.web.errors import error_response, login_redirect, wants_json
 
     login_manager.init_app(app)
+    decide_with(for_staff)  # the language of a staff member's pages: the one their account chose
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = "Please log in to continue."
+    login_manager.login_message = N_("Please log in to continue.")
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
@@ -103,7 +107,7 @@ def init_accounts(app: Flask) -> None:
         # Pages send the visitor to the login form (and back); API clients get a plain 401.
         if wants_json():
             return error_response(401, "Please log in", "Log in first.")
-        flash(login_manager.login_message, "info")
+        flash(gettext(login_manager.login_message), "info")
         return login_redirect()
 
     @app.before_request

@@ -86,6 +86,9 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the account was last switched off or on (lifecycle.fire writes it): sessions bind to it.
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language this person's pages speak ("en", "hi"), chosen with the switch in the page header
+    # (portal.accounts.language); None until they choose, when pages follow the browser's session.
+    language: Mapped[str | None] = mapped_column(String(2))
 
     organization: Mapped[Organization | None] = relationship(back_populates="members")
     advocate_profile: Mapped[AdvocateProfile | None] = relationship(back_populates="user")

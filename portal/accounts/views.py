@@ -25,6 +25,7 @@ from portal.accounts.policy import Action, require
 from portal.accounts.roles import Role
 from portal.errors import DomainError, NotPermitted
 from portal.extensions import db, limiter
+from portal.i18n import N_, SESSION_CHOICE, gettext
 from portal.urls import safe_next
 from portal.web.boundary import attempt, keep_changes
 
@@ -62,18 +63,23 @@ def _pending_user() -> User | None:
     return user if user is not None and user.active else None
 
 
+def _fresh_session() -> None:
+    """Empty the session but for the messages still to show and the page language chosen."""
+    kept = {key: session[key] for key in ("_flashes", SESSION_CHOICE) if session.get(key)}
+    session.clear()
+    session.update(kept)
+
+
 def _finish_login(user: User):
     target = safe_next(request.args.get("next"))
     # A fresh session for the signed-in user: nothing carried over from before (pending steps,
-    # an old CSRF token, a session planted by someone else) except the messages to show.
-    flashes = session.get("_flashes")
-    session.clear()
-    if flashes:
-        session["_flashes"] = flashes
+    # an old CSRF token, a session planted by someone else) except the messages to show and the
+    # language the reader chose with the switch.
+    _fresh_session()
     login_user(user)
     services.record_login(user)
     if user.needs_totp_setup:
-        flash("Your role requires two-factor authentication. Set it up to continue.", "info")
+        flash(gettext("Your role requires two-factor authentication. Set it up to continue."), "info")
         return redirect(url_for("accounts.totp_setup"))
     return redirect(target or url_for("web.dashboard"))
 
@@ -95,7 +101,7 @@ def login():
             user = None
         else:
             if user is None:
-                form.form_errors.append("That e-mail and password do not match an account.")
+                form.form_errors.append(gettext("That e-mail and password do not match an account."))
         if user is not None and user.totp_enabled:
             # The redirect commits a password rehash, if argon2's parameters changed.
             session[_PENDING], session[_PENDING_AT] = user.id, int(time.time())
@@ -111,7 +117,7 @@ def login():
 def login_2fa():
     user = _pending_user()
     if user is None:
-        flash("Please log in again.", "info")
+        flash(gettext("Please log in again."), "info")
         return redirect(url_for("accounts.login"))
     form = SecondFactorForm()
     if form.validate_on_submit():
@@ -119,16 +125,16 @@ def login_2fa():
             return _finish_login(user)
         # A 422: nothing of the refused try is kept (a wrong code claims no time-step); the
         # attempts are counted by the rate limits above.
-        form.code.errors.append("That code is not valid or was already used. "
-                                "Enter the current code from your app, or an unused recovery code.")
+        form.code.errors.append(gettext("That code is not valid or was already used. "
+                                        "Enter the current code from your app, or an unused recovery code."))
     return render_template("accounts/login_2fa.html", form=form), _status(form)
 
 
 @bp.post("/logout")
 def logout():
     logout_user()
-    session.clear()
-    flash("You are logged out.", "info")
+    _fresh_session()
+    flash(gettext("You are logged out."), "info")
     return redirect(url_for("accounts.login"))
 
 
@@ -148,7 +154,7 @@ def signup():
                                         password=form.password.data, phone=form.phone.data)
         user = attempt(lambda: services.sign_up(org, person), form.form_errors)
         if user is not None:
-            flash(f"Welcome to Sulah, {user.name}.", "success")
+            flash(gettext("Welcome to Sulah, %(name)s.", name=user.name), "success")
             return _finish_login(user)
     return render_template("accounts/signup.html", form=form), _status(form)
 
@@ -166,7 +172,7 @@ def totp_setup():
         codes = twofactor.confirm_setup(user, form.code.data)
         if codes is not None:
             return render_template("accounts/recovery_codes.html", codes=codes)
-        form.code.errors.append("That code did not match. Check the time on your phone and retry.")
+        form.code.errors.append(gettext("That code did not match. Check the time on your phone and retry."))
     uri = twofactor.provisioning_uri(user)
     return render_template("accounts/totp_setup.html", form=form, secret=user.totp_secret,
                            qr=twofactor.qr_svg(uri)), _status(form)
@@ -182,9 +188,9 @@ def team():
         invitation = attempt(lambda: services.invite(current_user, email, Role(form.role.data)),
                              form.email.errors)
         if not form.email.errors:  # invite() returns None when it engaged an existing advocate
-            flash(f"Invitation sent to {email}." if invitation is not None else
-                  f"{email} already has a Sulah advocate account and is now engaged by your "
-                  "organisation.", "success")
+            flash(gettext("Invitation sent to %(email)s.", email=email) if invitation is not None else
+                  gettext("%(email)s already has a Sulah advocate account and is now engaged by your "
+                          "organisation.", email=email), "success")
             return redirect(url_for("accounts.team"))
     return render_team(form), _status(form)
 
@@ -199,7 +205,7 @@ def _member(user_id: int) -> User:
 
 def _change_member(user_id: int, change, done: str):
     """Switch a colleague's access off or on; a refusal (their own, the last administrator) is
-    shown on the Team page beside the colleague, with 409."""
+    shown on the Team page beside the colleague, with 409. `done` is a message with %(name)s."""
     member = _member(user_id)
     try:
         with db.session.begin_nested():
@@ -208,21 +214,22 @@ def _change_member(user_id: int, change, done: str):
         raise
     except DomainError as exc:
         return render_team(member_error=(user_id, str(exc))), 409
-    flash(" ".join([done.format(name=member.name), *said]), "success")
+    flash(" ".join([gettext(done, name=member.name), *said]), "success")
     return redirect(url_for("accounts.team"))
 
 
 @bp.route("/team/members/<int:user_id>/switch-off", methods=["POST"])
 @login_required
 def switch_off_member(user_id: int):
-    return _change_member(user_id, services.switch_off, "{name}'s access is switched off: they can no longer "
-                                                        "sign in, and any session of theirs has ended.")
+    return _change_member(user_id, services.switch_off,
+                          N_("%(name)s's access is switched off: they can no longer sign in, and any session "
+                             "of theirs has ended."))
 
 
 @bp.route("/team/members/<int:user_id>/switch-on", methods=["POST"])
 @login_required
 def switch_on_member(user_id: int):
-    return _change_member(user_id, services.switch_on, "{name} can sign in again.")
+    return _change_member(user_id, services.switch_on, N_("%(name)s can sign in again."))
 
 
 def render_team(form: InviteForm | None = None, *, mandate_error: tuple[int, str] | None = None,
@@ -268,8 +275,8 @@ def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
-        flash("If that address has an account, we have e-mailed a reset link. "
-              f"It works once, within {services.reset_minutes()} minutes.", "info")
+        flash(gettext("If that address has an account, we have e-mailed a reset link. "
+                      "It works once, within %(minutes)s minutes.", minutes=services.reset_minutes()), "info")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_request.html", form=form), _status(form)
 
@@ -282,6 +289,6 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         services.reset_password(token, form.password.data)
-        flash("Your password has been changed. Please log in.", "success")
+        flash(gettext("Your password has been changed. Please log in."), "success")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form), _status(form)

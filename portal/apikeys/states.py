@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 
 from portal.accounts import Role
+from portal.i18n import N_
 from portal.lifecycle import Machine, transition
 
 
@@ -18,7 +19,7 @@ API_KEY = Machine(
     initial=frozenset({ApiKeyStatus.ACTIVE}),
     transitions=(
         transition("revoked", ApiKeyStatus.ACTIVE, ApiKeyStatus.REVOKED, {Role.CREDITOR},
-                   label="Revoke the key"),
+                   label=N_("Revoke the key")),
     ),
-    noun="the API key",
+    noun=N_("the API key"),
 )

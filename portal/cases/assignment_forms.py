@@ -8,6 +8,8 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from portal.accounts import User
 from portal.cases.assignment import MAX_REASON
 from portal.formfields import choices
+from portal.i18n import gettext
+from portal.i18n import lazy_gettext as _l
 
 MAX_SELECTED = 200  # the case list shows at most 200 cases
 _MAX_ID = 2**31 - 1  # a PostgreSQL integer: anything larger is not a record, and must not reach a query
@@ -46,11 +48,11 @@ class AdvocateField(SelectField):
         if value in ("", "None"):
             self.data = ""
             if self.none_label is None:
-                raise ValidationError("Choose an advocate.")
+                raise ValidationError(gettext("Choose an advocate."))
             return
         if value not in self.pool:
-            raise ValidationError("That is not an advocate your organisation has engaged (any more). "
-                                  "Choose one from the list.")
+            raise ValidationError(gettext("That is not an advocate your organisation has engaged (any more). "
+                                          "Choose one from the list."))
 
     @property
     def advocate(self) -> User | None:
@@ -58,7 +60,7 @@ class AdvocateField(SelectField):
 
 
 class AssignAdvocateForm(FlaskForm):
-    advocate_id = AdvocateField("Advocate")
+    advocate_id = AdvocateField(_l("Advocate"))
     # The advocate the page showed ("" for none): if it changed since, the choice is asked again.
     current = HiddenField()
 
@@ -67,14 +69,14 @@ class AssignAdvocateForm(FlaskForm):
 
 
 class BulkAssignForm(FlaskForm):
-    cases = SelectMultipleField("Cases", coerce=record_id, validate_choice=False)
-    advocate_id = AdvocateField("Assign to")
+    cases = SelectMultipleField(_l("Cases"), coerce=record_id, validate_choice=False)
+    advocate_id = AdvocateField(_l("Assign to"))
 
     def validate_cases(self, field) -> None:
         if not field.data:
-            raise ValidationError("Tick at least one case.")
+            raise ValidationError(gettext("Tick at least one case."))
         if len(field.data) > MAX_SELECTED:
-            raise ValidationError(f"Assign at most {MAX_SELECTED} cases at a time.")
+            raise ValidationError(gettext("Assign at most %(count)s cases at a time.", count=MAX_SELECTED))
 
     @property
     def case_ids(self) -> list[int]:
@@ -82,6 +84,6 @@ class BulkAssignForm(FlaskForm):
 
 
 class DeclineForm(FlaskForm):
-    reason = TextAreaField("Your reason for declining (the creditor will see it)", validators=[
-        DataRequired("Give your reason for declining: the creditor will see it."),
-        Length(max=MAX_REASON, message=f"Keep the reason under {MAX_REASON} characters.")])
+    reason = TextAreaField(_l("Your reason for declining (the creditor will see it)"), validators=[
+        DataRequired(_l("Give your reason for declining: the creditor will see it.")),
+        Length(max=MAX_REASON, message=_l("Keep the reason under %(max)d characters."))])

@@ -12,7 +12,9 @@ from portal.cases.models import Case
 from portal.cases.services import visible_cases
 from portal.cases.views import bp, load_case, render_case, render_list
 from portal.extensions import db
+from portal.i18n import gettext, language, ngettext
 from portal.web.boundary import attempt
+from portal.web.labels import label
 
 
 @bp.post("/<reference>/advocate")
@@ -25,9 +27,14 @@ def assign_advocate(reference: str):
     if not form.validate_on_submit():
         return render_case(case, advocate_form=form, status=422)
     if form.is_stale(case.advocate_id):
-        now = case.advocate.name if case.advocate else "nobody"
-        form.advocate_id.errors.append(f"The case's advocate changed after you opened this page (it is now "
-                                       f"{now}). Check, then choose again.")
+        if case.advocate:
+            form.advocate_id.errors.append(gettext(
+                "The case's advocate changed after you opened this page (it is now %(advocate)s). Check, "
+                "then choose again.", advocate=case.advocate.name))
+        else:
+            form.advocate_id.errors.append(gettext(
+                "The case's advocate changed after you opened this page (it is now nobody). Check, then "
+                "choose again."))
         form.current.data = str(case.advocate_id or "")
         return render_case(case, advocate_form=form, status=409)
     advocate = form.advocate_id.advocate
@@ -35,9 +42,12 @@ def assign_advocate(reference: str):
                       form.advocate_id.errors)
     if form.advocate_id.errors:
         return render_case(case, advocate_form=form, status=409)
-    flash(f"{advocate.name} is now the advocate of {reference} and has been e-mailed." if changed else
-          f"{advocate.name} already was the advocate of {reference}; nothing changed.",
-          "success" if changed else "info")
+    if changed:
+        flash(gettext("%(advocate)s is now the advocate of %(reference)s and has been e-mailed.",
+                      advocate=advocate.name, reference=reference), "success")
+    else:
+        flash(gettext("%(advocate)s already was the advocate of %(reference)s; nothing changed.",
+                      advocate=advocate.name, reference=reference), "info")
     return redirect(url_for("cases.show_case", reference=reference))
 
 
@@ -51,26 +61,29 @@ def assign_selected():
         return render_list(bulk_form=form, status=422)
     found = db.session.scalars(visible_cases(current_user).where(Case.id.in_(form.case_ids))).all()
     permitted = [c for c in found if can(current_user, Action.ASSIGN_ADVOCATE, c)]
-    refused = [f"{c.reference}: its advocate cannot be changed now ({c.status.value.replace('_', ' ')})"
+    refused = [gettext("%(reference)s: its advocate cannot be changed now (%(status)s)",
+                       reference=c.reference, status=label(c.status, language()))
                for c in found if c not in permitted]
     missing = len(form.case_ids) - len(found)
     if missing:  # another organisation's case, or one deleted since: not named
-        refused.append(f"{missing} of the ticked cases could not be found.")
+        refused.append(gettext("%(count)s of the ticked cases could not be found.", count=missing))
     advocate = form.advocate_id.advocate
     result = assignment.assign_many(current_user, permitted, advocate)
     refused += [f"{case.reference}: {reason}" for case, reason in result.refused]
     if not result.assigned and not result.unchanged:  # a 409: the boundary keeps nothing of it
-        form.form_errors.extend(["No case was assigned."] + refused)
+        form.form_errors.extend([gettext("No case was assigned.")] + refused)
         return render_list(bulk_form=form, status=409)
     if result.assigned:
-        flash(f"{advocate.name} is now the advocate of {len(result.assigned)} "
-              f"case{'s' if len(result.assigned) != 1 else ''} and has been e-mailed: "
-              + ", ".join(c.reference for c in result.assigned) + ".", "success")
+        flash(ngettext("%(advocate)s is now the advocate of %(num)d case and has been e-mailed: "
+                       "%(references)s.",
+                       "%(advocate)s is now the advocate of %(num)d cases and has been e-mailed: "
+                       "%(references)s.", len(result.assigned), advocate=advocate.name,
+                       references=", ".join(c.reference for c in result.assigned)), "success")
     if result.unchanged:
-        flash(f"{advocate.name} already was the advocate of "
-              + ", ".join(c.reference for c in result.unchanged) + ".", "info")
+        flash(gettext("%(advocate)s already was the advocate of %(references)s.", advocate=advocate.name,
+                      references=", ".join(c.reference for c in result.unchanged)), "info")
     if refused:
-        flash("Not assigned: " + "; ".join(refused), "info")
+        flash(gettext("Not assigned: %(refusals)s", refusals="; ".join(refused)), "info")
     return redirect(url_for("cases.list_cases"))
 
 
@@ -83,8 +96,8 @@ def decline_case(reference: str):
     if form.validate_on_submit():
         attempt(lambda: assignment.decline(current_user, case, form.reason.data), form.reason.errors)
         if not form.reason.errors:
-            flash(f"You declined {reference}. {case.creditor.legal_name} has been told your reason.",
-                  "success")
+            flash(gettext("You declined %(reference)s. %(creditor)s has been told your reason.",
+                          reference=reference, creditor=case.creditor.legal_name), "success")
             return redirect(url_for("cases.list_cases"))
     status = 422 if form.errors else 200
     return render_template("cases/decline.html", case=case, form=form), status

@@ -23,10 +23,37 @@ from portal.cases.facts import CaseFacts, DebtorFacts, InvoiceFacts, PaymentFact
 from portal.cases.interest import PartMonth, RateBasis, Rounding
 from portal.cases.models import BuyerRelationship, ClaimType, PaymentMethod
 from portal.formfields import Normalized, choices
+from portal.i18n import gettext
+from portal.i18n import lazy_gettext as _l
 from portal.identifiers import InvalidIdentifier, normalize_gstin, normalize_mobile, normalize_pan
 from portal.web.forms import IntegerField, MoneyField
 
 MONEY = [Optional()]
+
+# How a payment came in, as a person reads it (the acronyms read the same in every language).
+METHOD_WORDS = {PaymentMethod.CHEQUE: _l("Cheque"), PaymentMethod.CASH: _l("Cash"),
+                PaymentMethod.OTHER: _l("Other")}
+
+
+class _Capitals:
+    """A lazy label shown in capitals ("CHEQUE"), in the language of the page that shows it."""
+
+    def __init__(self, text) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        return str(self.text).upper()
+
+
+def method_choices(*, upper: bool = False) -> list:
+    """The payment methods for a select: UPI, NEFT, RTGS, IMPS, then Cheque, Cash, Other (in capitals
+    with `upper`)."""
+    def word(m: PaymentMethod):
+        if m not in METHOD_WORDS:
+            return m.value.upper()
+        return _Capitals(METHOD_WORDS[m]) if upper else METHOD_WORDS[m]
+
+    return choices((m.value, word(m)) for m in PaymentMethod)
 
 
 def _lines(raw: str | None) -> list[str]:
@@ -34,16 +61,16 @@ def _lines(raw: str | None) -> list[str]:
 
 
 class InvoiceRow(Form):
-    number = StringField("Invoice number", validators=[Optional(), Length(max=60)])
-    invoice_date = DateField("Invoice date", validators=[Optional()])
-    acceptance_date = DateField("Delivery / acceptance date", validators=[Optional()])
-    credit_days = IntegerField("Agreed credit (days)", validators=[Optional(), NumberRange(0, 365)])
-    due_date = DateField("Due date (if stated)", validators=[Optional()])
-    taxable_value = MoneyField("Taxable value (₹)", validators=MONEY)
+    number = StringField(_l("Invoice number"), validators=[Optional(), Length(max=60)])
+    invoice_date = DateField(_l("Invoice date"), validators=[Optional()])
+    acceptance_date = DateField(_l("Delivery / acceptance date"), validators=[Optional()])
+    credit_days = IntegerField(_l("Agreed credit (days)"), validators=[Optional(), NumberRange(0, 365)])
+    due_date = DateField(_l("Due date (if stated)"), validators=[Optional()])
+    taxable_value = MoneyField(_l("Taxable value (₹)"), validators=MONEY)
     gst_amount = MoneyField("GST (₹)", validators=MONEY)
-    total = MoneyField("Invoice total (₹)", validators=MONEY)
-    objection_raised_on = DateField("Written objection raised on", validators=[Optional()])
-    objection_removed_on = DateField("Objection removed on", validators=[Optional()])
+    total = MoneyField(_l("Invoice total (₹)"), validators=MONEY)
+    objection_raised_on = DateField(_l("Written objection raised on"), validators=[Optional()])
+    objection_removed_on = DateField(_l("Objection removed on"), validators=[Optional()])
 
     def is_blank(self) -> bool:
         return not any(f.data not in (None, "") for f in self)
@@ -51,27 +78,26 @@ class InvoiceRow(Form):
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         # Optional() stops the per-field chain, so "required once the row is used" lives here.
-        return _require_when_used(self, {"number": "Give the invoice number.",
-                                         "invoice_date": "Give the invoice date.",
-                                         "taxable_value": "Give the taxable value."}) and ok
+        return _require_when_used(self, {"number": gettext("Give the invoice number."),
+                                         "invoice_date": gettext("Give the invoice date."),
+                                         "taxable_value": gettext("Give the taxable value.")}) and ok
 
 
 class PaymentRow(Form):
-    amount = MoneyField("Amount received (₹)", validators=MONEY)
-    paid_on = DateField("Received on", validators=[Optional()])
-    method = SelectField("How", choices=choices((m.value, m.value.upper() if len(m.value) <= 4 else
-                                                  m.value.capitalize()) for m in PaymentMethod),
-                         default=PaymentMethod.NEFT.value)
-    reference = StringField("UTR / cheque no.", validators=[Optional(), Length(max=60)])
-    invoice_number = StringField("Against invoice (optional)", validators=[Optional(), Length(max=60)])
+    amount = MoneyField(_l("Amount received (₹)"), validators=MONEY)
+    paid_on = DateField(_l("Received on"), validators=[Optional()])
+    method = SelectField(_l("How"), choices=method_choices(), default=PaymentMethod.NEFT.value)
+    reference = StringField(_l("UTR / cheque no."), validators=[Optional(), Length(max=60)])
+    invoice_number = StringField(_l("Against invoice (optional)"), validators=[Optional(), Length(max=60)])
 
     def is_blank(self) -> bool:
         return self.amount.data in (None, "") and self.paid_on.data is None
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
-        return _require_when_used(self, {"amount": "Give the amount received.",
-                                         "paid_on": "Give the date the payment was received."}) and ok
+        return _require_when_used(self, {
+            "amount": gettext("Give the amount received."),
+            "paid_on": gettext("Give the date the payment was received.")}) and ok
 
 
 def _require_when_used(row, required: dict[str, str]) -> bool:
@@ -87,42 +113,45 @@ def _require_when_used(row, required: dict[str, str]) -> bool:
 
 
 class CaseForm(FlaskForm):
-    legal_name = StringField("Debtor's legal name", validators=[InputRequired(), Length(max=200)])
-    gstin = StringField("Debtor's GSTIN", validators=[Normalized(normalize_gstin)])
-    pan = StringField("Debtor's PAN", validators=[Normalized(normalize_pan)])
-    postal_address = TextAreaField("Debtor's postal address", validators=[Length(max=1000)])
-    emails = TextAreaField("Debtor's e-mail addresses (one per line)", validators=[Length(max=2000)])
-    mobiles = TextAreaField("Debtor's mobile numbers (one per line)", validators=[Length(max=500)])
-    claim_type = RadioField("Type of claim", default=ClaimType.COMMERCIAL_INVOICE.value, choices=choices([
+    legal_name = StringField(_l("Debtor's legal name"), validators=[InputRequired(), Length(max=200)])
+    gstin = StringField(_l("Debtor's GSTIN"), validators=[Normalized(normalize_gstin)])
+    pan = StringField(_l("Debtor's PAN"), validators=[Normalized(normalize_pan)])
+    postal_address = TextAreaField(_l("Debtor's postal address"), validators=[Length(max=1000)])
+    emails = TextAreaField(_l("Debtor's e-mail addresses (one per line)"), validators=[Length(max=2000)])
+    mobiles = TextAreaField(_l("Debtor's mobile numbers (one per line)"), validators=[Length(max=500)])
+    claim_type = RadioField(_l("Type of claim"), default=ClaimType.COMMERCIAL_INVOICE.value, choices=choices([
         (ClaimType.MSMED_INVOICE.value,
-         "Unpaid invoices under the MSMED Act (Udyam-registered micro or small supplier)"),
-        (ClaimType.COMMERCIAL_INVOICE.value, "Unpaid invoices (general commercial claim)")]))
-    buyer_relationship = SelectField("The buyer is", default=BuyerRelationship.TRADE_BUYER.value,
-                                     choices=choices((b.value, b.value.replace("_", " ").capitalize())
-                                                      for b in BuyerRelationship))
-    has_written_agreement = BooleanField("There is a written agreement or purchase order")
-    agreement_date = DateField("Agreement / PO date", validators=[Optional()])
-    agreed_credit_days = IntegerField("Agreed credit period (days)",
+         _l("Unpaid invoices under the MSMED Act (Udyam-registered micro or small supplier)")),
+        (ClaimType.COMMERCIAL_INVOICE.value, _l("Unpaid invoices (general commercial claim)"))]))
+    buyer_relationship = SelectField(_l("The buyer is"), default=BuyerRelationship.TRADE_BUYER.value,
+                                     choices=choices([
+                                         (BuyerRelationship.TRADE_BUYER.value, _l("Trade buyer")),
+                                         (BuyerRelationship.GOVERNMENT_BUYER.value, _l("Government buyer")),
+                                         (BuyerRelationship.RELATED_PARTY.value, _l("Related party")),
+                                         (BuyerRelationship.OTHER.value, _l("Other"))]))
+    has_written_agreement = BooleanField(_l("There is a written agreement or purchase order"))
+    agreement_date = DateField(_l("Agreement / PO date"), validators=[Optional()])
+    agreed_credit_days = IntegerField(_l("Agreed credit period (days)"),
                                       validators=[Optional(), NumberRange(0, 365)])
-    has_arbitration_clause = BooleanField("The agreement has an arbitration clause")
-    stated_interest_rate = DecimalField("Interest rate claimed (% a year, non-MSMED claims)", places=2,
+    has_arbitration_clause = BooleanField(_l("The agreement has an arbitration clause"))
+    stated_interest_rate = DecimalField(_l("Interest rate claimed (% a year, non-MSMED claims)"), places=2,
                                         validators=[Optional(), NumberRange(0, 36)])
-    rate_basis = SelectField("Bank Rate used for MSMED interest", default=RateBasis.FLOATING.value,
+    rate_basis = SelectField(_l("Bank Rate used for MSMED interest"), default=RateBasis.FLOATING.value,
                              choices=choices([
-                                 (RateBasis.FLOATING.value, "Floating: the rate in force each month"),
-                                 (RateBasis.FROZEN.value, "Frozen: the rate on the due date"),
+                                 (RateBasis.FLOATING.value, _l("Floating: the rate in force each month")),
+                                 (RateBasis.FROZEN.value, _l("Frozen: the rate on the due date")),
                                  (RateBasis.FROZEN_FIRST_DAY.value,
-                                  "Frozen: the rate on the first day of interest")]))
-    part_month = SelectField("An incomplete month", default=PartMonth.PRO_RATA_DAYS.value,
+                                  _l("Frozen: the rate on the first day of interest"))]))
+    part_month = SelectField(_l("An incomplete month"), default=PartMonth.PRO_RATA_DAYS.value,
                              choices=choices([(PartMonth.PRO_RATA_DAYS.value,
-                                               "Pro rata by the actual days of that month"),
+                                               _l("Pro rata by the actual days of that month")),
                                               (PartMonth.THIRTY_DAY.value,
-                                               "Pro rata by a 30-day month"),
-                                              (PartMonth.IGNORE.value, "Charge complete months only")]))
-    rounding = SelectField("Rounding to the paisa", default=Rounding.EACH_REST.value,
-                           choices=choices([(Rounding.EACH_REST.value, "At each monthly rest"),
-                                            (Rounding.AT_END.value, "Once, at the end")]))
-    summary = TextAreaField("What happened (short)", validators=[Length(max=4000)])
+                                               _l("Pro rata by a 30-day month")),
+                                              (PartMonth.IGNORE.value, _l("Charge complete months only"))]))
+    rounding = SelectField(_l("Rounding to the paisa"), default=Rounding.EACH_REST.value,
+                           choices=choices([(Rounding.EACH_REST.value, _l("At each monthly rest")),
+                                            (Rounding.AT_END.value, _l("Once, at the end"))]))
+    summary = TextAreaField(_l("What happened (short)"), validators=[Length(max=4000)])
     invoices = FieldList(FormField(InvoiceRow), min_entries=3, max_entries=200)
     payments = FieldList(FormField(PaymentRow), min_entries=1, max_entries=200)
 
@@ -133,7 +162,8 @@ class CaseForm(FlaskForm):
             try:
                 validate_email(addr, check_deliverability=False)
             except EmailNotValidError as exc:
-                raise ValidationError(f"“{addr}” is not a valid e-mail address.") from exc
+                raise ValidationError(gettext("“%(address)s” is not a valid e-mail address.",
+                                              address=addr)) from exc
 
     def validate_mobiles(self, field):
         for number in _lines(field.data):
@@ -144,7 +174,7 @@ class CaseForm(FlaskForm):
 
     def validate_pan(self, field):
         if field.data and self.gstin.data and self.gstin.data[2:12] != field.data:
-            raise ValidationError("This PAN does not match the PAN inside the GSTIN.")
+            raise ValidationError(gettext("This PAN does not match the PAN inside the GSTIN."))
 
     def invoice_entries(self) -> list[InvoiceRow]:
         return [e.form for e in self.invoices.entries if not e.form.is_blank()]
@@ -235,4 +265,5 @@ class CaseForm(FlaskForm):
 class NewCaseForm(CaseForm):
     """The claim form for a new case: also who acts for the creditor (changed later on the case page)."""
 
-    advocate_id = AdvocateField("Advocate for this claim", none_label="None for now: assign one later")
+    advocate_id = AdvocateField(_l("Advocate for this claim"),
+                                none_label=_l("None for now: assign one later"))

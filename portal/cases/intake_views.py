@@ -12,6 +12,7 @@ from portal.cases.forms import CaseForm, NewCaseForm
 from portal.cases.views import bp, load_case
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.i18n import gettext
 
 
 def _grow(form: CaseForm) -> bool:
@@ -48,9 +49,13 @@ def new_case():
         except DomainError as exc:
             form.form_errors.append(str(exc))
         else:
-            who = f" {case.advocate.name} is its advocate and has been told." if case.advocate else ""
-            flash(f"Case {case.reference} saved as a draft.{who} Check it, add evidence, then file it.",
-                  "success")
+            if case.advocate:
+                flash(gettext("Case %(reference)s saved as a draft. %(advocate)s is its advocate and has "
+                              "been told. Check it, add evidence, then file it.", reference=case.reference,
+                              advocate=case.advocate.name), "success")
+            else:
+                flash(gettext("Case %(reference)s saved as a draft. Check it, add evidence, then file it.",
+                              reference=case.reference), "success")
             return redirect(url_for("cases.show_case", reference=case.reference))
     return _render(form, status=422 if request.method == "POST" else 200)
 
@@ -75,6 +80,7 @@ def edit_case(reference: str):
         except DomainError as exc:
             form.form_errors.append(str(exc))
         else:
-            flash(f"Saved. This is version {case.facts_version} of the case facts.", "success")
+            flash(gettext("Saved. This is version %(version)s of the case facts.",
+                          version=case.facts_version), "success")
             return redirect(url_for("cases.show_case", reference=reference))
     return _render(form, case, 422)

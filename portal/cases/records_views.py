@@ -19,6 +19,7 @@ from portal.cases.services import record_payment
 from portal.cases.views import bp, load_case, render_case
 from portal.cases.windows import PAYABLE_STATUSES
 from portal.errors import DomainError
+from portal.i18n import gettext
 from portal.types import to_paisa
 from portal.web.boundary import attempt
 
@@ -41,10 +42,10 @@ def add_payment(reference: str):
     if form.validate_on_submit():
         def save() -> None:
             if form.paid_on.data > today_ist():
-                raise DomainError("A payment date cannot be in the future.")
+                raise DomainError(gettext("A payment date cannot be in the future."))
             inv = _invoice_id(form.invoice_id.data)
             if inv is not None and inv not in {i.id for i in case.invoices}:
-                raise DomainError("That invoice is not part of this case.")
+                raise DomainError(gettext("That invoice is not part of this case."))
             if case.status in PAYABLE_STATUSES:
                 # Once the notice is served a payment is part of the recovery: receipt, instalments,
                 # and the case marked paid when nothing is left due.
@@ -57,7 +58,7 @@ def add_payment(reference: str):
 
         attempt(save, form.amount.errors)
         if not form.amount.errors:
-            return _done(reference, "Payment recorded. The amount due and limitation are updated.")
+            return _done(reference, gettext("Payment recorded. The amount due and limitation are updated."))
     return render_case(case, payment_form=form, status=422)
 
 
@@ -72,7 +73,7 @@ def add_acknowledgement(reference: str):
             current_user, case, form.acknowledged_on.data, form.description.data,
             _invoice_id(form.invoice_id.data), today_ist()), form.acknowledged_on.errors)
         if not form.acknowledged_on.errors:
-            return _done(reference, "Acknowledgement recorded; limitation restarts from its date.")
+            return _done(reference, gettext("Acknowledgement recorded; limitation restarts from its date."))
     return render_case(case, ack_form=form, status=422)
 
 
@@ -86,7 +87,7 @@ def justify(reference: str):
         attempt(lambda: records.justify_time_bar(current_user, case, int(form.invoice_id.data),
                                                  form.justification.data), form.justification.errors)
         if not form.justification.errors:
-            return _done(reference, "Justification recorded.")
+            return _done(reference, gettext("Justification recorded."))
     return render_case(case, justification_form=form, status=422)
 
 
@@ -100,6 +101,6 @@ def acknowledge_payment(reference: str):
         attempt(lambda: records.acknowledge_payment(current_user, case, _invoice_id(form.payment_id.data),
                                                     form.document.data), form.document.errors)
         if not form.document.errors:
-            return _done(reference, "The payer's acknowledgement is recorded; the payment now counts "
-                                    "for limitation (s.19).")
+            return _done(reference, gettext("The payer's acknowledgement is recorded; the payment now counts "
+                                            "for limitation (s.19)."))
     return render_case(case, payment_ack_form=form, status=422)

@@ -9,6 +9,7 @@ import enum
 from typing import Any
 
 from portal.accounts import Role
+from portal.i18n import N_
 from portal.lifecycle import (  # noqa: F401  (re-exported: the case's refusals)
     IllegalTransition,
     Machine,
@@ -71,32 +72,33 @@ ANY_LIVE = frozenset(S) - TERMINAL - {S.PAID, S.SETTLED, S.AWARDED}
 
 TRANSITIONS: tuple[Transition, ...] = (
     _t("file", S.DRAFT, S.FILED, {C}, [has_invoices, has_debtor_contact], "File the claim", manual=True),
-    _t("start_notice", S.FILED, S.NOTICE_DRAFTING, {C, A, SYS}, label="Start drafting the notice"),
+    _t("start_notice", S.FILED, S.NOTICE_DRAFTING, {C, A, SYS}, label=N_("Start drafting the notice")),
     _t("submit_notice", S.NOTICE_DRAFTING, S.NOTICE_IN_REVIEW, {C}, [has_advocate],
        "Submit the notice for review"),
-    _t("return_notice", S.NOTICE_IN_REVIEW, S.NOTICE_DRAFTING, {A}, label="Return with comments"),
-    _t("sign_notice", S.NOTICE_IN_REVIEW, S.NOTICE_SIGNED, {A, SYS}, label="Approve and sign"),
-    _t("serve_notice", S.NOTICE_SIGNED, S.NOTICE_SERVED, {SYS, C}, label="Notice served"),
+    _t("return_notice", S.NOTICE_IN_REVIEW, S.NOTICE_DRAFTING, {A}, label=N_("Return with comments")),
+    _t("sign_notice", S.NOTICE_IN_REVIEW, S.NOTICE_SIGNED, {A, SYS}, label=N_("Approve and sign")),
+    _t("serve_notice", S.NOTICE_SIGNED, S.NOTICE_SERVED, {SYS, C}, label=N_("Notice served")),
     # Every channel to the debtor failed or bounced, and no receipt is proven: the notice was not
     # served after all, and nothing runs from it (IT Act s.13; notices/serving/receipt.py).
-    _t("service_failed", S.NOTICE_SERVED, S.NOTICE_SIGNED, {SYS}, label="Service failed on every channel"),
-    _t("record_response", S.NOTICE_SERVED, S.RESPONDED, {D, SYS}, label="Debtor responded"),
+    _t("service_failed", S.NOTICE_SERVED, S.NOTICE_SIGNED, {SYS},
+       label=N_("Service failed on every channel")),
+    _t("record_response", S.NOTICE_SERVED, S.RESPONDED, {D, SYS}, label=N_("Debtor responded")),
     _t("open_negotiation", {S.NOTICE_SERVED, S.RESPONDED}, S.IN_NEGOTIATION, {C, A, D, SYS},
-       label="Open the ODR room"),
+       label=N_("Open the ODR room")),
     _t("start_conciliation", S.IN_NEGOTIATION, S.IN_CONCILIATION, {ADM, SYS}, [has_neutral],
        "Start conciliation"),
     _t("settle", {S.IN_NEGOTIATION, S.IN_CONCILIATION, S.IN_ARBITRATION}, S.SETTLED, {SYS, N},
-       label="Record settlement"),
-    _t("mark_default", S.SETTLED, S.DEFAULTED, {SYS}, label="Settlement in default"),
-    _t("cure_default", S.DEFAULTED, S.SETTLED, {SYS}, label="Arrears paid"),
+       label=N_("Record settlement")),
+    _t("mark_default", S.SETTLED, S.DEFAULTED, {SYS}, label=N_("Settlement in default")),
+    _t("cure_default", S.DEFAULTED, S.SETTLED, {SYS}, label=N_("Arrears paid")),
     _t("invoke_arbitration", OPEN_DISPUTE | {S.DEFAULTED}, S.IN_ARBITRATION, {C, A},
-       label="Invoke arbitration"),
+       label=N_("Invoke arbitration")),
     _t("make_award", S.IN_ARBITRATION, S.AWARDED, {N}, [has_neutral], "Make the award"),
     _t("mark_paid", frozenset(S) - TERMINAL - {S.DRAFT, S.PAID}, S.PAID, {C, SYS},
-       label="Mark paid in full", manual=True),
-    _t("close", {S.PAID, S.SETTLED, S.AWARDED}, S.CLOSED, {C, ADM, SYS}, label="Close the case",
+       label=N_("Mark paid in full"), manual=True),
+    _t("close", {S.PAID, S.SETTLED, S.AWARDED}, S.CLOSED, {C, ADM, SYS}, label=N_("Close the case"),
        manual=True),
-    _t("withdraw", ANY_LIVE, S.WITHDRAWN, {C}, label="Withdraw the claim", manual=True),
+    _t("withdraw", ANY_LIVE, S.WITHDRAWN, {C}, label=N_("Withdraw the claim"), manual=True),
 )
 
 # Actions that cannot be taken back: the case page asks first, on a page of their own, for a reason
@@ -104,7 +106,7 @@ TRANSITIONS: tuple[Transition, ...] = (
 CONFIRM_FIRST = frozenset({"withdraw", "mark_paid"})
 
 CASE = Machine("case", CaseStatus, initial=frozenset({S.DRAFT}), transitions=TRANSITIONS,
-               attr="_status", read_attr="status", noun="the case",
+               attr="_status", read_attr="status", noun=N_("the case"),
                case_attr="")
 ACTIONS = CASE.actions
 

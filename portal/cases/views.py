@@ -23,10 +23,13 @@ from portal.cases.states import CaseStatus
 from portal.cases.transitions import actor_role, fire
 from portal.database import replica_reads
 from portal.extensions import db
+from portal.i18n import N_, gettext, language
+from portal.i18n import lazy_gettext as _l
 from portal.paging import BadCursor, PageArgs
 from portal.tabular import csv_text
 from portal.types import to_ist
 from portal.web.forms import ConfirmForm, require_fresh_form
+from portal.web.labels import label
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -34,7 +37,7 @@ bp = Blueprint("cases", __name__, url_prefix="/cases")
 def load_case(reference: str) -> Case:
     case = db.session.scalar(select(Case).where(Case.reference == reference))
     if case is None:
-        abort(404, "No such case.")
+        abort(404, N_("No such case."))
     return case
 
 
@@ -148,20 +151,21 @@ def odr_links(case: Case) -> list[tuple[str, str]]:
     can_open = (case.status in states.transition_for("open_negotiation").sources
                 and can(current_user, "transition:open_negotiation", case))
     if can_open or can(current_user, Action.VIEW_ODR_ROOM, case):
-        links.append(("ODR room: messages, offers, bidding", url_for("odr.room", reference=case.reference)))
+        links.append((gettext("ODR room: messages, offers, bidding"),
+                      url_for("odr.room", reference=case.reference)))
     if can(current_user, Action.VIEW_SETTLEMENT, case):
-        links.append(("Settlement agreement and instalments",
+        links.append((gettext("Settlement agreement and instalments"),
                       url_for("settlement.show", reference=case.reference)))
     if can(current_user, Action.VIEW_PAYMENTS, case) and current_user.role != Role.DEBTOR:
-        links.append(("Payments reported and received", url_for("payments.list_payments",
-                                                                 reference=case.reference)))
+        links.append((gettext("Payments reported and received"), url_for("payments.list_payments",
+                                                                          reference=case.reference)))
     return links + arbitration_links(case)
 
 
 ARBITRATION_PAGES = (
-    (Action.VIEW_TRIBUNAL, "tribunal.show", "Arbitral tribunal: appointment, disclosure, challenges"),
-    (Action.VIEW_PROCEEDINGS, "proceedings.show", "Proceedings: calendar, filings, hearings, orders"),
-    (Action.VIEW_AWARD, "awards.show", "Arbitral award"),
+    (Action.VIEW_TRIBUNAL, "tribunal.show", _l("Arbitral tribunal: appointment, disclosure, challenges")),
+    (Action.VIEW_PROCEEDINGS, "proceedings.show", _l("Proceedings: calendar, filings, hearings, orders")),
+    (Action.VIEW_AWARD, "awards.show", _l("Arbitral award")),
 )
 
 
@@ -173,11 +177,11 @@ def arbitration_links(case: Case) -> list[tuple[str, str]]:
     invoked = case.status in {CaseStatus.IN_ARBITRATION, CaseStatus.AWARDED} or (
         case.status == CaseStatus.CLOSED and case.arbitration_basis is not None)
     if (may_invoke or invoked) and can(current_user, Action.VIEW_ARBITRATION_BASIS, case):
-        links.append(("Arbitration: the agreement and the notice invoking it",
+        links.append((gettext("Arbitration: the agreement and the notice invoking it"),
                       url_for("invocation.show", reference=case.reference)))
     if invoked:
-        links += [(label, url_for(endpoint, reference=case.reference))
-                  for action, endpoint, label in ARBITRATION_PAGES if can(current_user, action, case)]
+        links += [(str(words), url_for(endpoint, reference=case.reference))
+                  for action, endpoint, words in ARBITRATION_PAGES if can(current_user, action, case)]
     return links
 
 
@@ -195,15 +199,15 @@ def transition_case(reference: str, action: str):
     case = load_case(reference)
     require(current_user, f"transition:{action}", case)
     if not states.transition_for(action).manual:
-        raise states.IllegalTransition(
-            f"“{states.transition_for(action).label}” happens through its own workflow, not from "
-            "the case page.", action=action, status=case.status)
+        raise states.IllegalTransition(gettext(
+            "“%(action)s” happens through its own workflow, not from the case page.",
+            action=gettext(states.transition_for(action).label)), action=action, status=case.status)
     if action in states.CONFIRM_FIRST:  # never one click: the page that asks first, with a reason
         states.check(case, action, actor_role(current_user))
         return redirect(url_for("cases.confirm_transition", reference=reference, action=action))
     require_fresh_form()
     t = fire(case, action, current_user)
-    flash(f"{t.label}: done. The case is now {case.status.value.replace('_', ' ')}.", "success")
+    flash(_done(t.label, case), "success")
     return redirect(url_for("cases.show_case", reference=reference))
 
 
@@ -215,22 +219,28 @@ def confirm_transition(reference: str, action: str):
     case = load_case(reference)
     require(current_user, f"transition:{action}", case)
     if action not in states.CONFIRM_FIRST:
-        abort(404, "This action needs no confirmation page.")
+        abort(404, N_("This action needs no confirmation page."))
     t = states.check(case, action, actor_role(current_user))   # 409 with why, before asking
     form = ConfirmForm()
     if form.validate_on_submit():
         fire(case, action, current_user, payload={"reason": form.reason.data})
-        flash(f"{t.label}: done. The case is now {case.status.value.replace('_', ' ')}.", "success")
+        flash(_done(t.label, case), "success")
         return redirect(url_for("cases.show_case", reference=reference))
     return render_template("cases/confirm_action.html", case=case, transition=t, form=form,
                            consequence=CONSEQUENCES[action]), 422 if form.errors else 200
 
 
+def _done(action: str, case: Case) -> str:
+    return gettext("%(action)s: done. The case is now %(status)s.", action=gettext(action),
+                   status=label(case.status, language()))
+
+
 CONSEQUENCES = {
-    "withdraw": "The claim ends here: no notice, reminder or payment request goes out on it any more, and "
-                "it cannot be reopened. To claim again you would file a new case.",
-    "mark_paid": "The case is recorded as paid in full: the debtor is no longer asked to pay and the amount "
-                 "due is no longer shown as owed. Record any money received on the case page first.",
+    "withdraw": _l("The claim ends here: no notice, reminder or payment request goes out on it any more, "
+                   "and it cannot be reopened. To claim again you would file a new case."),
+    "mark_paid": _l("The case is recorded as paid in full: the debtor is no longer asked to pay and the "
+                    "amount due is no longer shown as owed. Record any money received on the case page "
+                    "first."),
 }
 
 

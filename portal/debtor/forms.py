@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import Email, EqualTo, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from evidence import DocumentKind
+from evidence import KIND_WORDS, DocumentKind
 from portal.debtor import plans
 from portal.debtor.models import DisputeReason
 from portal.debtor.responses import MAX_NOTE, MAX_TEXT
@@ -34,14 +34,6 @@ REASONS = [(DisputeReason.GOODS_NOT_RECEIVED.value, _l("Goods or services not re
            (DisputeReason.ALREADY_PAID.value, _l("Already paid")),
            (DisputeReason.NOT_MY_DEBT.value, _l("Not my debt")),
            (DisputeReason.OTHER.value, _l("Another reason"))]
-FILE_KINDS = [(DocumentKind.INVOICE.value, _l("Invoice")),
-              (DocumentKind.PURCHASE_ORDER.value, _l("Purchase order")),
-              (DocumentKind.AGREEMENT.value, _l("Agreement")),
-              (DocumentKind.DELIVERY_PROOF.value, _l("Delivery proof")),
-              (DocumentKind.LEDGER.value, _l("Ledger")),
-              (DocumentKind.CORRESPONDENCE.value, _l("Correspondence")),
-              (DocumentKind.OTHER.value, _l("Other"))]
-
 REASON = RadioField(_l("Why do you dispute it?"), choices=choices(REASONS),
                     validators=[InputRequired(_l("Choose why you dispute the claim."))])
 
@@ -77,7 +69,7 @@ class DisputeForm(PageForm):
     invoices = InvoiceChoices(_l("Which invoices do you dispute?"), coerce=int)
     files = MultipleFileField(_l("Your documents (optional)"))
     file_kind = SelectField(_l("What are these documents?"), default=DocumentKind.CORRESPONDENCE.value,
-                            choices=choices(FILE_KINDS))
+                            choices=choices(KIND_WORDS))
 
 
 class AdmitPartForm(PageForm):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Blueprint, g, request, session, url_for
+from flask import Blueprint, g, request, session
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -23,11 +23,11 @@ from portal.debtor.models import DebtorLink
 from portal.debtor.principal import LinkGuest
 from portal.extensions import db
 from portal.formatting import day, ist, rupees
-from portal.i18n import decide_with, localise_errors
+from portal.i18n import SESSION_CHOICE, decide_with, localise_errors, switch_links
 from portal.web.labels import label
 
 LANGUAGES = {"en": "English", "hi": "हिन्दी"}
-SESSION_KEY = "debtor_lang"
+SESSION_KEY = SESSION_CHOICE
 
 
 def _link() -> DebtorLink | None:
@@ -92,21 +92,10 @@ def for_request() -> str | None:
     return current()
 
 
-def _switch() -> list[tuple[str, str, str | None]]:
-    """(code, name, url or None for the language in use): the language links on every page."""
-    if request.endpoint is None or request.method != "GET":
-        return []
-    args = {k: v for k, v in request.args.items() if k != "lang"}
-    lang = current()
-    return [(code, name, None if code == lang else
-             url_for(request.endpoint, **(request.view_args or {}), **args, lang=code))
-            for code, name in LANGUAGES.items()]
-
-
 def _context() -> dict:
     lang = current()
     return {
-        "lang": lang, "language_switch": _switch(),
+        "lang": lang, "language_switch": switch_links(),
         "on": lambda d: day(d, lang) if isinstance(d, date | datetime) else "",
         "when": lambda d, fmt="%d %b %Y, %H:%M IST": ist(d, fmt, lang),
         "money": lambda v: rupees(v, lang),

@@ -12,6 +12,7 @@ from portal.debtor import links
 from portal.debtor.models import DebtorLink
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.i18n import gettext
 from portal.web.forms import ConfirmForm
 
 bp = Blueprint("debtor_links", __name__)
@@ -37,8 +38,8 @@ def revoke(reference: str, link_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         links.revoke(current_user, link, form.reason.data)
-        flash("Link revoked: it opens nothing any more, and a session opened with it has ended. "
-              "Serving the notice again sends a new link.", "success")
+        flash(gettext("Link revoked: it opens nothing any more, and a session opened with it has ended. "
+                      "Serving the notice again sends a new link."), "success")
         return redirect(url_for("cases.show_case", reference=case.reference))
     dispatch = db.session.get(Dispatch, link.dispatch_id) if link.dispatch_id else None
     return render_template("debtor/revoke_link.html", case=case, link=link, dispatch=dispatch,

@@ -15,6 +15,8 @@ from portal import tabular
 from portal.accounts import Action, require
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.i18n import N_, gettext
+from portal.i18n import lazy_gettext as _l
 from portal.imports import services
 from portal.imports.models import ImportBatch
 from portal.imports.parsing import ImportFileError, template_csv
@@ -23,7 +25,7 @@ bp = Blueprint("imports", __name__, url_prefix="/imports")
 
 
 class UploadForm(FlaskForm):
-    file = FileField("CSV or XLSX file", validators=[FileRequired("Choose a file to upload.")])
+    file = FileField(_l("CSV or XLSX file"), validators=[FileRequired(_l("Choose a file to upload."))])
 
 
 class ConfirmForm(FlaskForm):
@@ -61,7 +63,7 @@ def upload():
 def _staged_from(form: ConfirmForm) -> Path:
     path = services.find_staged(current_user.org_id, form.sha256.data, form.suffix.data)
     if path is None:
-        abort(404, "That upload has expired. Please upload the file again.")
+        abort(404, N_("That upload has expired. Please upload the file again."))
     return path
 
 
@@ -71,7 +73,7 @@ def confirm():
     require(current_user, Action.CREATE_CASE)
     form = ConfirmForm()
     if not form.validate_on_submit():
-        abort(400, "The confirmation was incomplete. Please upload the file again.")
+        abort(400, N_("The confirmation was incomplete. Please upload the file again."))
     path = _staged_from(form)
     try:
         # A savepoint, as boundary.attempt: the refusal answers with a redirect (which commits), so
@@ -81,8 +83,9 @@ def confirm():
     except (DomainError, ImportFileError) as exc:
         flash(str(exc), "info")
         return redirect(url_for("imports.upload"))
-    flash(f"Imported {batch.cases_created} cases with {batch.invoices_created} invoices "
-          f"({batch.rows_skipped} rows left out).", "success")
+    flash(gettext("Imported %(cases)s cases with %(invoices)s invoices (%(skipped)s rows left out).",
+                  cases=batch.cases_created, invoices=batch.invoices_created, skipped=batch.rows_skipped),
+          "success")
     return redirect(url_for("imports.show_batch", batch_id=batch.id))
 
 
@@ -92,7 +95,7 @@ def show_batch(batch_id: int):
     require(current_user, Action.CREATE_CASE)
     batch = db.session.get(ImportBatch, batch_id)
     if batch is None or batch.org_id != current_user.org_id:
-        abort(404, "No such import.")
+        abort(404, N_("No such import."))
     return render_template("imports/batch.html", batch=batch)
 
 
@@ -109,7 +112,7 @@ def error_report():
     require(current_user, Action.CREATE_CASE)
     form = ConfirmForm()
     if not form.validate_on_submit():
-        abort(400, "Please upload the file again.")
+        abort(400, N_("Please upload the file again."))
     path = _staged_from(form)
     try:
         plan = services.plan_file(current_user, path, form.filename.data)

@@ -10,6 +10,7 @@ from portal.accounts import Action, can, require
 from portal.cases import Case, case_position, today_ist
 from portal.extensions import db
 from portal.formatting import rupees
+from portal.i18n import N_, gettext
 from portal.paging import BadCursor, PageArgs
 from portal.payments.forms import RejectForm, UpiForm
 from portal.payments.listing import payments_page
@@ -36,7 +37,7 @@ def render_list(case: Case, *, reject_form: RejectForm | None = None, rejecting:
 def load_report(case: Case, report_id: int) -> PaymentReport:
     report = db.session.get(PaymentReport, report_id)
     if report is None or report.case_id != case.id:
-        abort(404, "No such payment report.")
+        abort(404, N_("No such payment report."))
     return report
 
 
@@ -57,8 +58,12 @@ def confirm(reference: str, report_id: int):
     report = load_report(case, report_id)
     require_fresh_form()
     payment = confirm_report(current_user, report, today_ist())
-    paid = " Nothing more is due: the case is marked paid." if case.status.value == "paid" else ""
-    flash(f"Payment of {rupees(payment.amount)} confirmed; the debtor has its receipt.{paid}", "success")
+    if case.status.value == "paid":
+        flash(gettext("Payment of %(amount)s confirmed; the debtor has its receipt. Nothing more is due: the "
+                      "case is marked paid.", amount=rupees(payment.amount)), "success")
+    else:
+        flash(gettext("Payment of %(amount)s confirmed; the debtor has its receipt.",
+                      amount=rupees(payment.amount)), "success")
     return redirect(url_for("payments.list_payments", reference=case.reference))
 
 
@@ -75,7 +80,7 @@ def reject(reference: str, report_id: int):
     except PaymentInvalid as exc:
         form.reason.errors.append(str(exc))
         return render_list(case, reject_form=form, rejecting=report.id, status=422)
-    flash("Report rejected. The debtor sees your reason on its payment page.", "success")
+    flash(gettext("Report rejected. The debtor sees your reason on its payment page."), "success")
     return redirect(url_for("payments.list_payments", reference=case.reference))
 
 
@@ -89,7 +94,7 @@ def edit_upi():
         before, org.upi_vpa = org.upi_vpa, form.upi_vpa.data
         audit.record("org.upi_vpa_changed", actor=current_user, payload={
             "org_id": org.id, "from": before, "to": org.upi_vpa})
-        flash("UPI ID saved. Debtors' payment pages now link to it." if org.upi_vpa else
-              "UPI ID removed. Debtors' payment pages no longer show a UPI link.", "success")
+        flash(gettext("UPI ID saved. Debtors' payment pages now link to it.") if org.upi_vpa else
+              gettext("UPI ID removed. Debtors' payment pages no longer show a UPI link."), "success")
         return redirect(url_for("payments.edit_upi"))
     return render_template("payments/upi_settings.html", form=form, org=org), 422 if form.errors else 200

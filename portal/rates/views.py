@@ -6,6 +6,8 @@ from flask_login import current_user, login_required
 
 from portal.accounts import Action, require
 from portal.extensions import db
+from portal.formatting import day
+from portal.i18n import N_, gettext, language
 from portal.rates import services
 from portal.rates.forms import BankRateForm
 from portal.rates.models import BankRate
@@ -38,8 +40,8 @@ def add_rate():
         except services.RateInvalid as exc:
             form.attach(exc.errors)
         else:
-            flash(f"Bank Rate {row.rate_percent}% from {row.effective_from:%d %b %Y} added.",
-                  "success")
+            flash(gettext("Bank Rate %(rate)s%% from %(date)s added.", rate=row.rate_percent,
+                          date=day(row.effective_from, language(), "%d %b %Y")), "success")
             return redirect(url_for("rates.list_rates"))
     return _list_page(form, 422)
 
@@ -50,7 +52,7 @@ def edit_rate(rate_id: int):
     require(current_user, Action.ADMIN_PLATFORM)
     row = db.session.get(BankRate, rate_id)
     if row is None:
-        abort(404, "No such bank-rate row.")
+        abort(404, N_("No such bank-rate row."))
     form = BankRateForm(formdata=None, data={
         "effective_from": row.effective_from.isoformat(), "rate_percent": f"{row.rate_percent}",
         "source_note": row.source_note})
@@ -64,7 +66,8 @@ def edit_rate(rate_id: int):
             except services.RateInvalid as exc:
                 form.attach(exc.errors)
             else:
-                flash("Bank Rate updated." if changed else "Nothing was changed.", "success")
+                flash(gettext("Bank Rate updated.") if changed else gettext("Nothing was changed."),
+                      "success")
                 return redirect(url_for("rates.list_rates"))
         return render_template("rates/edit.html", row=row, form=form), 422
     return render_template("rates/edit.html", row=row, form=form)

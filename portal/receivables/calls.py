@@ -12,15 +12,17 @@ from portal import audit
 from portal.cases import Case
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.i18n import N_
 from portal.receivables.models import CallOutcome, DebtorPosition, Reminder, ReminderCall, ReminderLevel
 from portal.receivables.states import ReminderStatus
 from portal.types import IST
 
 CALL_DAYS = 3          # a call stays on the queue this many days after its reminder went
-OUTCOMES = {CallOutcome.REACHED: "Reached: spoke to them, no promise",
-            CallOutcome.PROMISED: "They promised a date (record the promise next)",
-            CallOutcome.NO_ANSWER: "No answer: try again tomorrow",
-            CallOutcome.WRONG_NUMBER: "Wrong number"}
+# Catalogue messages (the staff pages show them in the page's language: forms.OUTCOME_WORDS).
+OUTCOMES = {CallOutcome.REACHED: N_("Reached: spoke to them, no promise"),
+            CallOutcome.PROMISED: N_("They promised a date (record the promise next)"),
+            CallOutcome.NO_ANSWER: N_("No answer: try again tomorrow"),
+            CallOutcome.WRONG_NUMBER: N_("Wrong number")}
 
 
 class CallInvalid(DomainError):

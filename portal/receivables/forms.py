@@ -1,7 +1,6 @@
 """Collections forms (CSRF-protected). Amounts are taken as text: the services say what is wrong."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -26,39 +25,46 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class LevelForm(FlaskForm):
-    offset_days = IntegerField("Days from the due date (negative: before it)",
-                               validators=[InputRequired("Give the day."), NumberRange(-30, 365)])
-    channels = SelectMultipleField("Channels",
-                                   choices=choices((c.value, c.value.capitalize()) for c in Channel),
+# The channels' and the call outcomes' words on the staff pages, in the page's language (the English
+# as they read before: `Channel.value.capitalize()`, calls.OUTCOMES).
+_CHANNEL_WORDS = {Channel.EMAIL: _l("Email"), Channel.SMS: _l("Sms"), Channel.WHATSAPP: _l("Whatsapp")}
+OUTCOME_WORDS = {outcome: _l(words) for outcome, words in OUTCOMES.items()}
+
+
+class LevelForm(PageForm):
+    offset_days = IntegerField(_l("Days from the due date (negative: before it)"),
+                               validators=[InputRequired(_l("Give the day.")), NumberRange(-30, 365)])
+    channels = SelectMultipleField(_l("Channels"),
+                                   choices=choices((c.value, _CHANNEL_WORDS[c]) for c in Channel),
                                    option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
-    include_interest = BooleanField("State the MSMED interest accrued so far")
-    call_task = BooleanField("Add a call to the work queue after this reminder")
-    call_user_id = SelectField("Who makes the call", validators=[Optional()])
-    subject_en = StringField("Subject (English)", filters=[_strip],
+    include_interest = BooleanField(_l("State the MSMED interest accrued so far"))
+    call_task = BooleanField(_l("Add a call to the work queue after this reminder"))
+    call_user_id = SelectField(_l("Who makes the call"), validators=[Optional()])
+    subject_en = StringField(_l("Subject (English)"), filters=[_strip],
                              validators=[InputRequired(), Length(max=200)])
-    body_en = TextAreaField("Message (English)", validators=[InputRequired(), Length(max=5000)])
-    subject_hi = StringField("Subject (Hindi)", filters=[_strip],
+    body_en = TextAreaField(_l("Message (English)"), validators=[InputRequired(), Length(max=5000)])
+    subject_hi = StringField(_l("Subject (Hindi)"), filters=[_strip],
                              validators=[InputRequired(), Length(max=200)])
-    body_hi = TextAreaField("Message (Hindi)", validators=[InputRequired(), Length(max=5000)])
+    body_hi = TextAreaField(_l("Message (Hindi)"), validators=[InputRequired(), Length(max=5000)])
 
 
-class DebtorSettingForm(FlaskForm):
-    mode = SelectField("Reminders", choices=choices([(Mode.AUTOMATIC.value, "Automatic"),
-                                                     (Mode.MANUAL.value, "Manual: none sent automatically")]))
-    paused_until = DateField("Paused until (optional)", validators=[Optional()])
-    language = SelectField("Language", choices=choices([(Language.ENGLISH.value, "English"),
-                                                        (Language.HINDI.value, "हिन्दी (Hindi)")]))
-    preferred_channel = SelectField("Preferred channel", choices=choices([("", "No preference")] + [
-        (c.value, c.value.capitalize()) for c in Channel]), validators=[Optional()])
+class DebtorSettingForm(PageForm):
+    mode = SelectField(_l("Reminders"), choices=choices([
+        (Mode.AUTOMATIC.value, _l("Automatic")), (Mode.MANUAL.value, _l("Manual: none sent automatically"))]))
+    paused_until = DateField(_l("Paused until (optional)"), validators=[Optional()])
+    # The languages by their own names, as a language switch names them.
+    language = SelectField(_l("Language"), choices=choices([(Language.ENGLISH.value, "English"),
+                                                            (Language.HINDI.value, "हिन्दी (Hindi)")]))
+    preferred_channel = SelectField(_l("Preferred channel"), choices=choices([("", _l("No preference"))] + [
+        (c.value, _CHANNEL_WORDS[c]) for c in Channel]), validators=[Optional()])
 
 
-class PromiseForm(FlaskForm):
-    invoice_id = SelectField("Invoice", coerce=int, validators=[InputRequired("Choose the invoice.")])
-    amount = StringField("Amount promised (₹)", filters=[_strip],
-                         validators=[InputRequired("Give the amount."), Length(max=20)])
-    promised_for = DateField("Promised by", validators=[InputRequired("Give the date.")])
-    note = TextAreaField("Note (optional)", validators=[Optional(), Length(max=2000)])
+class PromiseForm(PageForm):
+    invoice_id = SelectField(_l("Invoice"), coerce=int, validators=[InputRequired(_l("Choose the invoice."))])
+    amount = StringField(_l("Amount promised (₹)"), filters=[_strip],
+                         validators=[InputRequired(_l("Give the amount.")), Length(max=20)])
+    promised_for = DateField(_l("Promised by"), validators=[InputRequired(_l("Give the date."))])
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
 
 
 class CodeRequestForm(PageForm):
@@ -89,34 +95,34 @@ class PaidForm(PageForm):
     paid_on = DateField(_l("Date you paid"), validators=[InputRequired(_l("Give the date you paid."))])
 
 
-class AllocateForm(FlaskForm):
-    owner_id = SelectField("Staff member who follows this debtor up", validators=[Optional()])
+class AllocateForm(PageForm):
+    owner_id = SelectField(_l("Staff member who follows this debtor up"), validators=[Optional()])
 
 
-class PriorityForm(FlaskForm):
-    value = IntegerField("Your own priority (0-1000; leave empty to use the computed score)",
+class PriorityForm(PageForm):
+    value = IntegerField(_l("Your own priority (0-1000; leave empty to use the computed score)"),
                          validators=[Optional(), NumberRange(0, 1000)])
-    reason = StringField("Why", filters=[_strip], validators=[Optional(), Length(max=500)])
+    reason = StringField(_l("Why"), filters=[_strip], validators=[Optional(), Length(max=500)])
 
 
-class AnswerForm(FlaskForm):
-    answer = TextAreaField("Your answer to the debtor's dispute", filters=[_strip],
-                           validators=[InputRequired("Write the answer you gave the debtor."),
+class AnswerForm(PageForm):
+    answer = TextAreaField(_l("Your answer to the debtor's dispute"), filters=[_strip],
+                           validators=[InputRequired(_l("Write the answer you gave the debtor.")),
                                        Length(max=2000)])
 
 
-class BooksForm(FlaskForm):
-    source = SelectField("Where the file comes from", choices=choices([
-        ("tally", "Tally: Bills Receivable, exported as XML"),
-        ("zoho", "Zoho Books: Invoices, exported as CSV"),
-        ("erpnext", "ERPNext: Sales Invoice report, exported as CSV")]))
-    file = FileField("The exported file", validators=[FileRequired("Choose the file to upload.")])
+class BooksForm(PageForm):
+    source = SelectField(_l("Where the file comes from"), choices=choices([
+        ("tally", _l("Tally: Bills Receivable, exported as XML")),
+        ("zoho", _l("Zoho Books: Invoices, exported as CSV")),
+        ("erpnext", _l("ERPNext: Sales Invoice report, exported as CSV"))]))
+    file = FileField(_l("The exported file"), validators=[FileRequired(_l("Choose the file to upload."))])
 
 
-class CallForm(FlaskForm):
+class CallForm(PageForm):
     """What came of one call; one per call on the Today page (each with its own prefix)."""
 
-    outcome = RadioField("What came of the call",
-                         choices=choices((o.value, label) for o, label in OUTCOMES.items()),
-                         validators=[InputRequired("Choose what came of the call.")])
-    note = TextAreaField("Note (optional)", filters=[_strip], validators=[Optional(), Length(max=2000)])
+    outcome = RadioField(_l("What came of the call"),
+                         choices=choices((o.value, label) for o, label in OUTCOME_WORDS.items()),
+                         validators=[InputRequired(_l("Choose what came of the call."))])
+    note = TextAreaField(_l("Note (optional)"), filters=[_strip], validators=[Optional(), Length(max=2000)])

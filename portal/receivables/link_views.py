@@ -69,16 +69,13 @@ def page_language() -> str | None:
 
 
 def _page(template: str, link, status: int = 200, **context):
-    """Render a link page in the debtor's language, with the switch to the other one."""
+    """Render a link page in the debtor's language (the switch to the other one is in every page's
+    header: portal.i18n.switch_links)."""
     lang = language()
-    others = {k: v for k, v in request.args.items() if k != "lang"}
-    switch = [(code, name, url_for(request.endpoint, **request.view_args, **others, lang=code))
-              for code, name in LANGUAGES.items()]
     for form in context.values():
         if hasattr(form, "validate_on_submit"):
             localise_errors(form)
-    return render_template(template, day=lambda d: day(d, lang), switch=switch,
-                           **context), status
+    return render_template(template, day=lambda d: day(d, lang), **context), status
 
 
 def _destinations(party: Party) -> list[tuple[str, str]]:

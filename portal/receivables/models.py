@@ -88,14 +88,6 @@ class ReminderLevel(db.Model):
     def channel_list(self) -> list[Channel]:
         return [Channel(c) for c in self.channels.split(",") if c]
 
-    @property
-    def label(self) -> str:
-        days = abs(self.offset_days)
-        if self.offset_days == 0:
-            return "On the due date"
-        side = "before" if self.offset_days < 0 else "after"
-        return f"{days} day{'' if days == 1 else 's'} {side} the due date"
-
 
 class DebtorSetting(db.Model):
     """How one creditor follows one debtor up: automatic or manual, paused, language, owner."""

@@ -12,12 +12,14 @@ from portal.accounts import Organization, Role, User
 from portal.cases import Case, Party, today_ist
 from portal.extensions import db
 from portal.formfields import choices
+from portal.i18n import gettext
 from portal.paging import BadCursor, PageArgs
 from portal.payments import PaymentReport, ReportStatus, confirm_report, reject_report
 from portal.receivables import access, calls, charts, policies, promises, queue, statement
 from portal.receivables import portfolio as portfolio_figures
 from portal.receivables.blueprint import bp
 from portal.receivables.forms import (
+    OUTCOME_WORDS,
     AllocateForm,
     AnswerForm,
     CallForm,
@@ -53,10 +55,10 @@ def set_enabled():
     require_fresh_form()
     value = request.form.get("enabled")
     if value not in ("on", "off"):
-        abort(400, "Choose on or off.")
+        abort(400, gettext("Choose on or off."))
     policies.set_enabled(current_user, policies.policy_for(org_id), value == "on")
-    flash("Reminders are on: the next run sends those due." if value == "on" else
-          "Reminders are off: nothing more is sent.", "success")
+    flash(gettext("Reminders are on: the next run sends those due.") if value == "on" else
+          gettext("Reminders are off: nothing more is sent."), "success")
     return redirect(url_for("receivables.settings"))
 
 
@@ -66,7 +68,8 @@ def edit_level(level_id: int):
     org_id = access.require_staff(current_user, admin=True)
     level = access.level_of(org_id, level_id)
     form = LevelForm(obj=level)
-    form.call_user_id.choices = _staff_choices(org_id, "The debtor's owner (anyone when nobody follows it)")
+    form.call_user_id.choices = _staff_choices(
+        org_id, gettext("The debtor's owner (anyone when nobody follows it)"))
     if request.method == "GET":
         form.channels.data = level.channels.split(",")
         form.call_user_id.data = str(level.call_user_id or "")
@@ -77,15 +80,16 @@ def edit_level(level_id: int):
                 subject_en=form.subject_en.data, body_en=form.body_en.data,
                 subject_hi=form.subject_hi.data, body_hi=form.body_hi.data,
                 call_user=db.session.get(User, int(caller)) if caller else None)):
-        flash("Level saved.", "success")
+        flash(gettext("Level saved."), "success")
         return redirect(url_for("receivables.settings"))
     return render_template("receivables/level.html", form=form, level=level), 422 if form.errors else 200
 
 
-def _staff_choices(org_id: int, nobody: str = "Nobody"):
+def _staff_choices(org_id: int, nobody: str | None = None):
     staff = db.session.scalars(select(User).where(User.org_id == org_id, User.role == Role.CREDITOR,
                                                   User.active.is_(True)).order_by(User.name)).all()
-    return choices([("", nobody)] + [(str(u.id), f"{u.name} ({u.email})") for u in staff])
+    return choices([("", nobody or gettext("Nobody"))]
+                   + [(str(u.id), f"{u.name} ({u.email})") for u in staff])
 
 
 def _debtor_page(org_id: int, party: Party, setting_form=None, promise_form=None, status=200, *,
@@ -142,7 +146,7 @@ def save_debtor_settings(party_id: int):
             paused_until=form.paused_until.data, language=form.language.data,
             preferred_channel=form.preferred_channel.data or None, today=today_ist())):
         return _debtor_page(org_id, party, setting_form=form, status=422)
-    flash("Reminder settings saved.", "success")
+    flash(gettext("Reminder settings saved."), "success")
     return redirect(url_for("receivables.debtor", party_id=party.id))
 
 
@@ -160,7 +164,7 @@ def record_promise(party_id: int):
             current_user, invoice, form.amount.data, form.promised_for.data, made_how="staff after a call",
             today=today_ist(), note=form.note.data or "")):
         return _debtor_page(org_id, party, promise_form=form, status=422)
-    flash("Promise recorded: reminders for the invoice wait until it is decided.", "success")
+    flash(gettext("Promise recorded: reminders for the invoice wait until it is decided."), "success")
     return redirect(url_for("receivables.debtor", party_id=party.id))
 
 
@@ -173,7 +177,7 @@ def cancel_promise(promise_id: int):
         abort(404)
     require_fresh_form()
     promises.cancel(current_user, promise)
-    flash("Promise cancelled.", "success")
+    flash(gettext("Promise cancelled."), "success")
     return redirect(url_for("receivables.debtor", party_id=promise.party_id))
 
 
@@ -189,7 +193,7 @@ def _after(raw: str | None) -> tuple[int, Decimal, int] | None:
         if not key[1].is_finite():
             raise ValueError
     except (ValueError, InvalidOperation):
-        abort(400, "The page link is not valid; start from the first page.")
+        abort(400, gettext("The page link is not valid; start from the first page."))
     return key
 
 
@@ -203,7 +207,7 @@ def _today_page(org_id: int, everyone: bool, *, answer_form=None, answering: int
     return render_template("receivables/today.html", q=work, everyone=everyone, owners=owners,
                            answer_form=answer_form or AnswerForm(formdata=None), answering=answering,
                            call_form=call_form or CallForm(formdata=None), calling=calling,
-                           outcomes=calls.OUTCOMES, next_key=next_key, first_page=after is None,
+                           outcomes=OUTCOME_WORDS, next_key=next_key, first_page=after is None,
                            refresh_minutes=REFRESH_MINUTES, limit=queue.SECTION_LIMIT), status
 
 
@@ -226,9 +230,10 @@ def record_call(party_id: int, level_id: int):
         return _today_page(org_id, True, call_form=form, calling=(party.id, level_id), status=422)
     calls.record(current_user, call, form.outcome.data, form.note.data or "", org_id)
     if form.outcome.data == CallOutcome.PROMISED.value:
-        flash(f"Call recorded. Now record {party.legal_name}'s promise: amount and date.", "success")
+        flash(gettext("Call recorded. Now record %(debtor)s's promise: amount and date.",
+                      debtor=party.legal_name), "success")
         return redirect(url_for("receivables.debtor", party_id=party.id, _anchor="promise"))
-    flash(f"Call to {party.legal_name} recorded.", "success")
+    flash(gettext("Call to %(debtor)s recorded.", debtor=party.legal_name), "success")
     return redirect(url_for("receivables.today"))
 
 
@@ -244,7 +249,11 @@ def allocate(party_id: int):
     owner = db.session.get(User, int(form.owner_id.data)) if form.owner_id.data else None
     if not on_form(form, lambda: queue.allocate(current_user, org_id, party.id, owner), "owner_id"):
         return _debtor_page(org_id, party, allocate_form=form, status=422)
-    flash(f"{party.legal_name} is now followed up by {owner.name if owner else 'nobody'}.", "success")
+    if owner:
+        flash(gettext("%(debtor)s is now followed up by %(name)s.", debtor=party.legal_name, name=owner.name),
+              "success")
+    else:
+        flash(gettext("%(debtor)s is now followed up by nobody.", debtor=party.legal_name), "success")
     return redirect(url_for("receivables.debtor", party_id=party.id))
 
 
@@ -259,7 +268,7 @@ def set_priority(party_id: int):
     if not on_form(form, lambda: queue.override(current_user, org_id, party.id, form.value.data,
                                                 form.reason.data or ""), "reason"):
         return _debtor_page(org_id, party, priority_form=form, status=422)
-    flash("Priority saved.", "success")
+    flash(gettext("Priority saved."), "success")
     return redirect(url_for("receivables.debtor", party_id=party.id))
 
 
@@ -271,12 +280,12 @@ def answer_dispute(hold_id: int):
     if hold is None or hold.org_id != org_id or hold.kind != "dispute":
         abort(404)
     if hold.resolved_at is not None:  # answered already: its form is no longer on the page
-        abort(409, "This dispute has been answered already.")
+        abort(409, gettext("This dispute has been answered already."))
     form = AnswerForm()
     if not form.validate_on_submit():
         return _today_page(org_id, True, answer_form=form, answering=hold.id, status=422)
     queue.resolve_dispute(current_user, hold, form.answer.data)  # a refusal: 409 from the app's handler
-    flash("Answer recorded: the invoice returns to the reminders.", "success")
+    flash(gettext("Answer recorded: the invoice returns to the reminders."), "success")
     return redirect(url_for("receivables.today"))
 
 
@@ -286,11 +295,11 @@ def portfolio():
     org_id = access.require_staff(current_user)
     p = portfolio_figures.build(org_id, today_ist())
     drawn = {
-        "ageing": charts.bars("Outstanding by days past the due date", list(p.ageing.items()),
+        "ageing": charts.bars(gettext("Outstanding by days past the due date"), list(p.ageing.items()),
                               amount_filter, "ageing-chart"),
-        "monthly": charts.bars("Collected by month", [(f"{m:%b %Y}", c) for m, c, _ in p.monthly],
+        "monthly": charts.bars(gettext("Collected by month"), [(f"{m:%b %Y}", c) for m, c, _ in p.monthly],
                                amount_filter, "monthly-chart"),
-        "funnel": charts.bars("Debtors at each step after a reminder",
+        "funnel": charts.bars(gettext("Debtors at each step after a reminder"),
                               [(s.label, s.count) for s in p.reminder_funnel], str, "funnel-chart"),
     }
     return render_template("receivables/portfolio.html", p=p, charts=drawn,
@@ -303,7 +312,7 @@ def portfolio_csv():
     org_id = access.require_staff(current_user)
     figure = request.args.get("figure", "summary")
     if figure not in portfolio_figures.FIGURES:
-        abort(400, f"Choose one of: {', '.join(portfolio_figures.FIGURES)}.")
+        abort(400, gettext("Choose one of: %(figures)s.", figures=", ".join(portfolio_figures.FIGURES)))
     rows = portfolio_figures.csv_rows(portfolio_figures.build(org_id, today_ist()), figure)
     return Response(statement.rows_to_csv(rows), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="portfolio-{figure}.csv"'})
@@ -325,7 +334,8 @@ def confirm_payment(report_id: int):
     report = _report_of(org_id, report_id)
     require_fresh_form()
     payment = confirm_report(current_user, report, today_ist())  # a refusal: 409 from the app's handler
-    flash(f"Payment of {amount_filter(payment.amount)} confirmed; the debtor has its receipt.", "success")
+    flash(gettext("Payment of %(amount)s confirmed; the debtor has its receipt.",
+                  amount=amount_filter(payment.amount)), "success")
     return redirect(url_for("receivables.debtor", party_id=report.case.debtor_party_id))
 
 
@@ -337,7 +347,7 @@ def reject_payment(report_id: int):
     require_fresh_form()
     reason = (request.form.get("reason") or "").strip()
     if not reason or len(reason) > 500:
-        abort(422, "Say why you reject the report (at most 500 characters).")
+        abort(422, gettext("Say why you reject the report (at most 500 characters)."))
     reject_report(current_user, report, reason)
-    flash("Report rejected.", "success")
+    flash(gettext("Report rejected."), "success")
     return redirect(url_for("receivables.debtor", party_id=report.case.debtor_party_id))

@@ -7,6 +7,7 @@ from decimal import Decimal
 from flask import Flask
 
 from portal.formatting import amount, day, ist, rupees
+from portal.i18n import gettext, language
 from portal.lifecycle import transition_of_event
 from portal.web.labels import event_sentence, label
 
@@ -26,20 +27,23 @@ def unnumbered(text: str) -> str:
 
 
 def audit_words(action: str) -> str:
-    """An audit action as words: 'case.sign_notice' → 'The case: Approve and sign' (the transition's
-    own label, from its machine's table), 'delivery.proof_issued' → 'Delivery: proof issued'."""
+    """An audit action as words in the page's language: 'case.sign_notice' → 'Case: Approve and sign'
+    (the machine's noun and the transition's label, catalogue messages from its table),
+    'delivery.proof_issued' → 'Delivery: proof issued'."""
     def capital(words: str) -> str:
         words = words.removeprefix("the ")
         return words[:1].upper() + words[1:]
 
+    lang = language()
     subject, _, verb = (action or "").rpartition(".")
     found = transition_of_event(subject, verb)
     if found is not None:
         machine, transition = found
-        return f"{capital(machine.noun or label(subject))}: {transition.label}"
+        noun = gettext(machine.noun) if machine.noun else label(subject, lang)
+        return f"{capital(noun)}: {gettext(transition.label)}"
     if not subject:
-        return capital(label(verb))
-    return f"{capital(label(subject.replace('.', '_')))}: {label(verb)}"
+        return capital(label(verb, lang))
+    return f"{capital(label(subject.replace('.', '_'), lang))}: {label(verb, lang)}"
 
 
 def register_filters(app: Flask) -> None:

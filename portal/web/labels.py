@@ -2,6 +2,7 @@
 sentence. Keyed by the stored string, so the kernel names no feature's enum."""
 from __future__ import annotations
 
+from portal.i18n import N_, gettext, language
 from portal.web.labels_hi import HINDI
 
 # A value whose words alone would read wrongly; everything else is its words with acronyms in capitals.
@@ -32,31 +33,47 @@ def label(value, language: str | None = "en") -> str:
     return " ".join(ACRONYMS.get(word, word) for word in key.split("_"))
 
 
-_CHANNEL_WORDS = {"email": "by e-mail", "sms": "by SMS", "whatsapp": "on WhatsApp", "post": "by post"}
+_CHANNEL_WORDS = {"email": N_("by e-mail"), "sms": N_("by SMS"), "whatsapp": N_("on WhatsApp"),
+                  "post": N_("by post")}
+# Each event's sentence with the address it went to, and without one; catalogue messages, so a
+# Hindi page (or a forced locale) says them in Hindi.
+_SENTENCES = {
+    "queued": (N_("Waiting to be sent %(how)s to %(address)s."), N_("Waiting to be sent %(how)s.")),
+    "dispatched": (N_("Handed over %(how)s to %(address)s: sent out of the sender's control "
+                      "(IT Act s.13(1))."),
+                   N_("Handed over %(how)s: sent out of the sender's control (IT Act s.13(1)).")),
+    "posted": (N_("Posted to %(address)s."), N_("Posted.")),
+    "accepted_email": (N_("Accepted by the receiving mail server for %(address)s."),
+                       N_("Accepted by the receiving mail server.")),
+    "accepted": (N_("Accepted by the provider for delivery to %(address)s."),
+                 N_("Accepted by the provider for delivery.")),
+    "delivered": (N_("Delivered to %(address)s."), N_("Delivered.")),
+    "read": (N_("Read on %(address)s."), N_("Read.")),
+    "bounced": (N_("Not delivered: the message to %(address)s came back."),
+                N_("Not delivered: the message came back.")),
+    "opened": (N_("The message to %(address)s was opened."), N_("The message was opened.")),
+    "viewed": (N_("The debtor opened the notice through the personal link."),) * 2,
+    "acknowledged": (N_("The debtor confirmed receiving the notice."),) * 2,
+    "retry": (N_("A temporary failure sending %(how)s to %(address)s; it will be tried again."),
+              N_("A temporary failure sending %(how)s; it will be tried again.")),
+    "deferred": (N_("Held back until the contact hours (08:00 to 19:00 IST) or the daily limit allow."),) * 2,
+    "failed": (N_("Could not be sent %(how)s to %(address)s."), N_("Could not be sent %(how)s.")),
+    "recorded": (N_("A postal step was recorded for %(address)s."), N_("A postal step was recorded.")),
+    None: (N_("%(what)s to %(address)s."), N_("%(what)s.")),
+}
 
 
 def event_sentence(kind, channel=None, address: str | None = None) -> str:
-    """What a delivery event means, as a sentence for the people on the case; the provider's own
-    words (an SMTP reply, a message id) stay in the technical detail beside it."""
+    """What a delivery event means, as a sentence for the people on the case, in the language in
+    force; the provider's own words (an SMTP reply, a message id) stay in the technical detail."""
     kind = str(getattr(kind, "value", kind))
     channel = str(getattr(channel, "value", channel)) if channel is not None else ""
-    how = _CHANNEL_WORDS.get(channel, "")
-    to = f" to {address}" if address else ""
-    sentences = {
-        "queued": f"Waiting to be sent {how}{to}.",
-        "dispatched": (f"Handed over {how}{to}: sent out of the sender's control (IT Act s.13(1))."
-                       if channel != "post" else f"Posted{to}."),
-        "accepted": (f"Accepted by the receiving mail server{' for ' + address if address else ''}."
-                     if channel == "email" else f"Accepted by the provider for delivery{to}."),
-        "delivered": f"Delivered{to}.",
-        "read": f"Read{' on ' + address if address else ''}.",
-        "bounced": f"Not delivered: the message{to} came back.",
-        "opened": f"The message{to} was opened.",
-        "viewed": "The debtor opened the notice through the personal link.",
-        "acknowledged": "The debtor confirmed receiving the notice.",
-        "retry": f"A temporary failure sending {how}{to}; it will be tried again.",
-        "deferred": "Held back until the contact hours (08:00 to 19:00 IST) or the daily limit allow.",
-        "failed": f"Could not be sent {how}{to}.",
-        "recorded": f"A postal step was recorded{' for ' + address if address else ''}.",
-    }
-    return " ".join(sentences.get(kind, f"{label(kind).capitalize()}{to}.").split())
+    if kind == "dispatched" and channel == "post":
+        kind = "posted"
+    elif kind == "accepted" and channel == "email":
+        kind = "accepted_email"
+    with_address, without = _SENTENCES.get(kind, _SENTENCES[None])
+    how = gettext(_CHANNEL_WORDS[channel]) if channel in _CHANNEL_WORDS else ""
+    what = label(kind, language()).capitalize()
+    said = gettext(with_address if address else without, how=how, address=address or "", what=what)
+    return " ".join(said.split())

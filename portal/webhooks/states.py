@@ -6,6 +6,7 @@ from __future__ import annotations
 import enum
 
 from portal.accounts import Role
+from portal.i18n import N_
 from portal.lifecycle import Machine, transition
 
 
@@ -24,20 +25,20 @@ ENDPOINT = Machine(
     "webhook_endpoint", EndpointStatus, initial=frozenset({EndpointStatus.ACTIVE}),
     transitions=(
         transition("disabled", EndpointStatus.ACTIVE, EndpointStatus.DISABLED, {Role.CREDITOR},
-                   label="Disable the endpoint"),
+                   label=N_("Disable the endpoint")),
         transition("enabled", EndpointStatus.DISABLED, EndpointStatus.ACTIVE, {Role.CREDITOR},
-                   label="Enable the endpoint"),
+                   label=N_("Enable the endpoint")),
     ),
-    noun="the endpoint",
+    noun=N_("the endpoint"),
 )
 
 DELIVERY = Machine(
     "webhook_delivery", DeliveryStatus, initial=frozenset({DeliveryStatus.PENDING}),
     transitions=(
         transition("delivered", DeliveryStatus.PENDING, DeliveryStatus.DELIVERED, {Role.SYSTEM},
-                   label="Delivered"),
+                   label=N_("Delivered")),
         transition("given_up", DeliveryStatus.PENDING, DeliveryStatus.GIVEN_UP, {Role.SYSTEM},
-                   label="Give up"),
+                   label=N_("Give up")),
     ),
-    noun="the delivery",
+    noun=N_("the delivery"),
 )

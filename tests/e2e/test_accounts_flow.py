@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from portal.accounts.models import Engagement, Organization, User
 from portal.accounts.roles import Role
 from portal.extensions import db
+from portal.i18n import force_locale, gettext
 from tests import factories
 from tests.e2e.test_cold_start_journey import PHONE, shot
 
@@ -128,6 +129,38 @@ def test_creditor_signs_up_invites_a_colleague_who_joins_logs_out_and_in(open_pa
     expect(owner.get_by_role("status")).to_contain_text("Rahul Patil can sign in again.")
     log_in(colleague, "rahul@kaveri-looms.example", PASSWORD)
     expect(colleague).to_have_url(re.compile(r"/dashboard$"))
+
+    # Rahul reads Hindi better: the switch in the header turns his pages to Hindi on his phone. The
+    # sign-in page after he logs out stays in Hindi, and his account keeps the choice, so his pages
+    # open in Hindi on another device too.
+    colleague.set_viewport_size(PHONE)
+    colleague.get_by_role("navigation", name="Page language").get_by_role("link", name="हिन्दी").click()
+    expect(colleague.locator("html")).to_have_attribute("lang", "hi")
+    with live_server.app_context(), force_locale("hi"):   # what the Hindi pages say, from the catalogue
+        hindi = {m: gettext(m) for m in ("Dashboard", "Log out", "Collections", "Page language", "E-mail",
+                                         "Password", "Log in")}
+    assert hindi["Dashboard"] != "Dashboard"
+    expect(colleague.get_by_role("link", name=hindi["Dashboard"], exact=True)).to_be_visible()
+    expect(colleague.get_by_role("link", name=hindi["Collections"], exact=True)).to_be_visible()
+    shot(colleague, "dashboard-in-hindi", "accounts")
+    colleague.get_by_role("button", name=re.compile(hindi["Log out"])).click()
+    expect(colleague.locator("html")).to_have_attribute("lang", "hi")
+    colleague.get_by_label(hindi["E-mail"]).fill("rahul@kaveri-looms.example")
+    colleague.get_by_label(hindi["Password"], exact=True).fill(PASSWORD)
+    colleague.get_by_role("button", name=hindi["Log in"]).click()
+    expect(colleague).to_have_url(re.compile(r"/dashboard$"))
+    expect(colleague.locator("html")).to_have_attribute("lang", "hi")
+
+    laptop = open_page()                     # another device: signs in on an English page
+    log_in(laptop, "rahul@kaveri-looms.example", PASSWORD)
+    expect(laptop).to_have_url(re.compile(r"/dashboard$"))
+    expect(laptop.locator("html")).to_have_attribute("lang", "hi")
+    laptop.goto("/team")    # not his page: the refusal, in Hindi too
+    expect(laptop.locator("html")).to_have_attribute("lang", "hi")
+    laptop.goto("/dashboard")
+    laptop.get_by_role("navigation", name=hindi["Page language"]).get_by_role("link", name="English").click()
+    expect(laptop.locator("html")).to_have_attribute("lang", "en")
+    expect(laptop.get_by_role("heading", level=1)).to_have_text("Welcome, Rahul Patil")
 
 
 def test_advocate_must_set_up_two_factor_before_reaching_any_case(open_page, live_server):

@@ -255,7 +255,7 @@ def test_cold_start_from_sign_up_to_the_first_instalment_paid(open_page, live_se
 
     # 6. The creditor drafts the notice and submits it for review.
     creditor.get_by_role("link", name="Draft the legal notice").click()
-    creditor.get_by_label("Language").select_option(label="English")
+    creditor.get_by_label("Language", exact=True).select_option(label="English")
     creditor.get_by_label("Days given to pay").fill("15")
     creditor.get_by_role("button", name="Prepare the draft").click()
     expect(creditor.get_by_role("status")).to_contain_text("Draft notice prepared")

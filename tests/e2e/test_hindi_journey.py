@@ -129,7 +129,7 @@ def test_a_hindi_preferring_debtor_gets_everything_in_hindi(open_page, live_serv
     creditor.get_by_role("button", name="File the claim").click()
     expect(creditor.get_by_role("status")).to_contain_text("The case is now filed")
     creditor.get_by_role("link", name="Draft the legal notice").click()
-    creditor.get_by_label("Language").select_option(label="हिन्दी (Hindi)")
+    creditor.get_by_label("Language", exact=True).select_option(label="हिन्दी (Hindi)")
     creditor.get_by_label("Days given to pay").fill("15")
     creditor.get_by_role("button", name="Prepare the draft").click()
     expect(creditor.get_by_role("status")).to_contain_text("Draft notice prepared")

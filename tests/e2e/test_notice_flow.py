@@ -128,7 +128,7 @@ def test_notice_is_drafted_reviewed_approved_signed_and_verified(open_page, live
     creditor.goto("/cases/")
     creditor.get_by_role("link", name=ref).click()
     creditor.get_by_role("link", name="Draft the legal notice").click()
-    creditor.get_by_label("Language").select_option(label="English")
+    creditor.get_by_label("Language", exact=True).select_option(label="English")
     creditor.get_by_label("Days given to pay").fill("15")
     creditor.get_by_role("button", name="Prepare the draft").click()
     expect(creditor.get_by_role("status")).to_contain_text("Draft notice prepared")

@@ -11,6 +11,7 @@ from arbitration.odr.forms import AppointForm
 from portal.accounts import Action, User, require
 from portal.cases import load_case
 from portal.extensions import db
+from portal.i18n import gettext
 
 
 @bp.get("/admin/conciliation-requests")
@@ -30,8 +31,8 @@ def appoint_neutral(reference: str):
     if form.validate_on_submit():
         neutral = db.session.get(User, form.neutral_id.data)
         conciliation.appoint_neutral(current_user, case, neutral)
-        flash(f"{neutral.name} is appointed conciliator for {case.reference}; conciliation has started.",
-              "success")
+        flash(gettext("%(name)s is appointed conciliator for %(reference)s; conciliation has started.",
+                      name=neutral.name, reference=case.reference), "success")
         return redirect(url_for("odr.conciliation_requests"))
     status = 422 if form.is_submitted() else 200
     return render_template("arbitration/appoint.html", case=case, form=form,

@@ -13,6 +13,7 @@ from arbitration.tribunal.conflicts import conflicts
 from arbitration.tribunal.forms import DisclosureForm
 from portal.accounts import Action
 from portal.cases import case_for as load
+from portal.i18n import gettext
 
 
 @bp.route("/odr/<reference>/conciliator", methods=["GET", "POST"])
@@ -29,11 +30,12 @@ def accept_conciliation(reference: str):
         except DisclosureIncomplete as incomplete:
             problems = incomplete.problems
         else:
-            flash(f"You are the conciliator in {case.reference}; the parties are told.", "success")
+            flash(gettext("You are the conciliator in %(reference)s; the parties are told.",
+                          reference=case.reference), "success")
             return redirect(url_for("odr.room", reference=case.reference))
     status = 422 if form.is_submitted() and accepted is None else 200
     if accepted is not None and form.is_submitted():
         status = 409
-        problems = ["You have already disclosed and accepted in this case."]
+        problems = [gettext("You have already disclosed and accepted in this case.")]
     return render_template("arbitration/conciliator_accept.html", case=case, form=form, accepted=accepted,
                            problems=problems, conflicts=conflicts(case, current_user)), status

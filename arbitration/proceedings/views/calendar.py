@@ -31,7 +31,8 @@ from portal.cases import Case, today_ist
 from portal.cases import case_for as load
 from portal.errors import DomainError
 from portal.extensions import db
-from portal.formatting import rupees
+from portal.formatting import day, rupees
+from portal.i18n import gettext, language, ngettext
 from portal.web.boundary import on_refusal
 from portal.web.forms import require_fresh_form
 
@@ -39,7 +40,7 @@ from portal.web.forms import require_fresh_form
 def load_step(case: Case, step_id: int) -> CalendarStep:
     step = db.session.get(CalendarStep, step_id)
     if step is None or step.case_id != case.id:
-        abort(404, "No such step in this case's calendar.")
+        abort(404, gettext("No such step in this case's calendar."))
     return step
 
 
@@ -53,7 +54,8 @@ def render_page(case: Case, status: int = 200, **forms):
         "conducts": can(current_user, Action.CONDUCT_PROCEEDINGS, case),
         "takes_part": can(current_user, Action.TAKE_PART_IN_PROCEEDINGS, case),
         "my_party": proceedings.party_of(current_user, case),
-        "step_labels": proceedings.STEP_LABELS, "party_labels": proceedings.PARTY_LABELS,
+        "step_labels": proceedings.STEP_LABELS,
+        "party_labels": {party: gettext(label) for party, label in proceedings.PARTY_LABELS.items()},
         "step_state": clocks.step_state, "to_ist_date": _filed_on,
     }
     ctx["pleadings_closed_on"] = proceedings.pleadings_closed_on(case, ctx["record"])
@@ -62,6 +64,11 @@ def render_page(case: Case, status: int = 200, **forms):
         ("hearing_form", HearingForm), ("order_form", OrderForm), ("fee_form", FeeForm),
         ("extension_form", ExtensionForm), ("plain_form", FlaskForm))}
     return render_template("arbitration/proceedings/show.html", **ctx), status
+
+
+def _day(value) -> str:
+    """A date in a message, as the page says it (07 Dec 2026; in Hindi 7 दिसंबर 2026)."""
+    return day(value, language(), "%d %b %Y")
 
 
 def _filed_on(value):
@@ -109,7 +116,7 @@ def add_step(reference: str):
     step = proceedings.add_step(current_user, case, kind=StepKind(form.kind.data),
                                 party=ProceedingParty(form.party.data), due_on=form.due_on.data,
                                 title=form.title.data or "", today=today)
-    return back(case, f"{step.title} set for {step.due_on:%d %b %Y}.")
+    return back(case, gettext("%(title)s set for %(date)s.", title=step.title, date=_day(step.due_on)))
 
 
 @bp.post("/<reference>/proceedings/steps/<int:step_id>/extend")
@@ -122,7 +129,8 @@ def extend_step(reference: str, step_id: int):
     if not form.validate_on_submit():
         return _bad_form(case, extend_form=form)
     proceedings.extend_step(current_user, step, form.due_on.data, today_ist())
-    return back(case, f"The deadline for {step.title} is now {step.due_on:%d %b %Y}.")
+    return back(case, gettext("The deadline for %(title)s is now %(date)s.", title=step.title,
+                              date=_day(step.due_on)))
 
 
 @bp.post("/<reference>/proceedings/steps/<int:step_id>/file")
@@ -140,7 +148,7 @@ def file_step(reference: str, step_id: int):
                               form.description.data or "", today_ist())
     except UploadRefused as exc:
         raise DomainError(str(exc)) from None  # refused like a rule of the case: the page says why
-    return back(case, f"{step.title} filed. Everyone in the case can now read it.")
+    return back(case, gettext("%(title)s filed. Everyone in the case can now read it.", title=step.title))
 
 
 @bp.post("/<reference>/proceedings/pleadings/close")
@@ -150,7 +158,8 @@ def close_pleadings(reference: str):
     case = load(reference, Action.CONDUCT_PROCEEDINGS)
     require_fresh_form()
     proceedings.close_pleadings(current_user, case, today_ist())
-    return back(case, "The pleadings are closed; the twelve-month award period (s.29A) runs from today.")
+    return back(case, gettext("The pleadings are closed; the twelve-month award period (s.29A) runs "
+                              "from today."))
 
 
 @bp.post("/<reference>/proceedings/fast-track/consent")
@@ -160,7 +169,7 @@ def consent_fast_track(reference: str):
     case = load(reference, Action.TAKE_PART_IN_PROCEEDINGS)
     require_fresh_form()
     proceedings.consent_to_fast_track(current_user, case)
-    return back(case, "Your agreement to the fast track (s.29B) is recorded.")
+    return back(case, gettext("Your agreement to the fast track (s.29B) is recorded."))
 
 
 @bp.post("/<reference>/proceedings/fast-track")
@@ -170,7 +179,7 @@ def start_fast_track(reference: str):
     case = load(reference, Action.CONDUCT_PROCEEDINGS)
     require_fresh_form()
     proceedings.start_fast_track(current_user, case)
-    return back(case, "The case is on the fast track: documents only, the award within six months.")
+    return back(case, gettext("The case is on the fast track: documents only, the award within six months."))
 
 
 @bp.post("/<reference>/proceedings/fees")
@@ -184,7 +193,7 @@ def record_fee(reference: str):
     deposit = proceedings.record_fee_deposit(
         current_user, case, party=ProceedingParty(form.party.data), amount=form.amount.data,
         received_on=form.received_on.data, reference=form.reference.data, today=today_ist())
-    return back(case, f"Deposit of {rupees(deposit.amount)} recorded.")
+    return back(case, gettext("Deposit of %(amount)s recorded.", amount=rupees(deposit.amount)))
 
 
 @bp.post("/<reference>/proceedings/extensions")
@@ -197,4 +206,5 @@ def record_extension(reference: str):
         return _bad_form(case, extension_form=form)
     proceedings.record_extension(current_user, case, form.months.data, clocks.Basis(form.basis.data),
                                  form.note.data or "")
-    return back(case, f"Extension of {form.months.data} months recorded.")
+    return back(case, ngettext("Extension of %(num)d month recorded.",
+                               "Extension of %(num)d months recorded.", form.months.data))

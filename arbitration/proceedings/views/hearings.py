@@ -18,6 +18,8 @@ from portal.accounts import Action, can
 from portal.cases import Case
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.formatting import ist
+from portal.i18n import gettext, language
 from portal.types import IST
 from portal.web.boundary import on_refusal
 
@@ -25,7 +27,7 @@ from portal.web.boundary import on_refusal
 def load_hearing(case: Case, hearing_id: int) -> Hearing:
     hearing = db.session.get(Hearing, hearing_id)
     if hearing is None or hearing.case_id != case.id:
-        abort(404, "No such hearing in this case.")
+        abort(404, gettext("No such hearing in this case."))
     return hearing
 
 
@@ -39,7 +41,8 @@ def hearing_page(case: Case, hearing: Hearing, form: MinutesForm | None = None, 
         form = MinutesForm(formdata=None, data=data)
     return render_template("arbitration/proceedings/hearing.html", case=case, hearing=hearing, form=form,
                            conducts=can(current_user, Action.CONDUCT_PROCEEDINGS, case),
-                           labels=hearings.PARTICIPANT_LABELS, ends_at=hearings.ends_at(hearing)), status
+                           labels={p: gettext(label) for p, label in hearings.PARTICIPANT_LABELS.items()},
+                           ends_at=hearings.ends_at(hearing)), status
 
 
 @bp.post("/<reference>/proceedings/hearings")
@@ -54,7 +57,8 @@ def schedule_hearing(reference: str):
     hearing = hearings.schedule(current_user, case, starts_at=starts_at,
                                 duration_minutes=form.duration_minutes.data,
                                 video_link=form.video_link.data, agenda=form.agenda.data or "")
-    return back(case, f"Hearing scheduled for {starts_at:%d %b %Y, %H:%M} IST (no. {hearing.id}).")
+    return back(case, gettext("Hearing scheduled for %(time)s (no. %(number)s).",
+                               time=ist(starts_at, language=language()), number=hearing.id))
 
 
 @bp.get("/<reference>/proceedings/hearings/<int:hearing_id>")
@@ -82,7 +86,8 @@ def record_minutes(reference: str, hearing_id: int):
         return hearing_page(case, hearing, form, 422)
     hearings.record_minutes(current_user, hearing, attendance=form.attendance(),
                             minutes=form.minutes.data, finalise=bool(form.finalise.data))
-    return back(case, "The minutes are final." if form.finalise.data else "Attendance and minutes saved.")
+    return back(case, gettext("The minutes are final.") if form.finalise.data
+                else gettext("Attendance and minutes saved."))
 
 
 @bp.post("/<reference>/proceedings/orders")
@@ -94,7 +99,7 @@ def issue_order(reference: str):
     if not form.validate_on_submit():
         return _bad_form(case, order_form=form)
     order = procedural_orders.issue(current_user, case, form.text.data)
-    return back(case, f"Procedural Order No. {order.number} signed and issued.")
+    return back(case, gettext("Procedural Order No. %(number)s signed and issued.", number=order.number))
 
 
 @bp.get("/<reference>/proceedings/orders/<int:number>.pdf")
@@ -105,7 +110,7 @@ def order_pdf(reference: str, number: int):
     order = db.session.scalar(select(ProceduralOrder).where(ProceduralOrder.case_id == case.id,
                                                             ProceduralOrder.number == number))
     if order is None:
-        abort(404, "No such procedural order.")
+        abort(404, gettext("No such procedural order."))
     with store().open(order.signed_pdf_sha256) as fh:
         data = fh.read()
     name = f"procedural-order-{number}-{case.reference}.pdf"

@@ -9,6 +9,7 @@ from arbitration.proceedings import neutral_keys
 from arbitration.proceedings.blueprint import bp
 from notices import CertificateForm
 from portal.accounts import Action, require
+from portal.i18n import gettext
 from portal.web.boundary import attempt
 
 
@@ -23,7 +24,8 @@ def neutral_certificate():
         subject = attempt(lambda: neutral_keys.install(current_user, data, form.passphrase.data),
                           form.pkcs12.errors)
         if subject is not None:
-            flash(f"Certificate for {subject} stored. It will sign your orders and awards.", "success")
+            flash(gettext("Certificate for %(subject)s stored. It will sign your orders and awards.",
+                          subject=subject), "success")
             return redirect(url_for("proceedings.neutral_certificate"))
     if form.errors:
         status = 422

@@ -10,9 +10,10 @@ from flask_wtf import FlaskForm
 from arbitration.tribunal import appointments as tribunal
 from arbitration.tribunal import conflicts, panel
 from arbitration.tribunal.blueprint import bp
-from arbitration.tribunal.forms import DeclineForm, DisclosureForm, ProfileForm, RelationshipForm
+from arbitration.tribunal.forms import DECLARED, DeclineForm, DisclosureForm, ProfileForm, RelationshipForm
 from arbitration.tribunal.models import Appointment, Ground
 from portal.accounts import Action, require
+from portal.i18n import gettext
 from portal.web.forms import require_fresh_form
 
 
@@ -26,7 +27,7 @@ def edit_profile():
                              languages=form.languages.data or "", fee_schedule=form.fee_schedule.data or "",
                              base_fee=form.base_fee.data, available=bool(form.available.data),
                              availability_note=form.availability_note.data or "")
-        flash("Your panel listing is saved.", "success")
+        flash(gettext("Your panel listing is saved."), "success")
         return redirect(url_for("tribunal.edit_profile"))
     return _profile_page(form, RelationshipForm(), 422 if form.is_submitted() else 200)
 
@@ -41,7 +42,7 @@ def _saved() -> dict:
 def _profile_page(form: ProfileForm, rel_form: RelationshipForm, status: int):
     return render_template("arbitration/tribunal/profile.html", form=form, rel_form=rel_form,
                            relationships=conflicts.relationships_of(current_user),
-                           labels=conflicts.GROUND_LABELS, withdraw_form=FlaskForm()), status
+                           declared=DECLARED, withdraw_form=FlaskForm()), status
 
 
 @bp.post("/panel/relationships")
@@ -54,7 +55,7 @@ def declare_relationship():
     panel.declare(current_user, ground=Ground(rel_form.ground.data),
                   counterpart_name=rel_form.counterpart_name.data, gstin=rel_form.gstin.data or "",
                   pan=rel_form.pan.data or "", email=rel_form.email.data or "")
-    flash("The relationship is declared; appointments it conflicts with are refused.", "success")
+    flash(gettext("The relationship is declared; appointments it conflicts with are refused."), "success")
     return redirect(url_for("tribunal.edit_profile"))
 
 
@@ -63,10 +64,10 @@ def declare_relationship():
 def withdraw_relationship(relationship_id: int):
     require(current_user, Action.EDIT_PANEL_PROFILE)
     if not any(r.id == relationship_id for r in conflicts.relationships_of(current_user)):
-        abort(404, "No such declaration of yours.")  # another neutral's declarations stay hidden
+        abort(404, gettext("No such declaration of yours."))  # another neutral's declarations stay hidden
     require_fresh_form()
     panel.withdraw_declaration(current_user, relationship_id)
-    flash("The declaration is withdrawn.", "success")
+    flash(gettext("The declaration is withdrawn."), "success")
     return redirect(url_for("tribunal.edit_profile"))
 
 
@@ -92,7 +93,7 @@ def _own_invitation(appointment_id: int) -> Appointment:
     require(current_user, Action.ANSWER_APPOINTMENT)
     found = tribunal.invitation(current_user, appointment_id)
     if found is None:  # another neutral's appointment does not exist for this one
-        abort(404, "No such invitation.")
+        abort(404, gettext("No such invitation."))
     return found
 
 
@@ -110,7 +111,8 @@ def invitation(appointment_id: int):
         except tribunal.DisclosureIncomplete as incomplete:
             problems = incomplete.problems
         else:
-            flash(f"You are the arbitrator in {appointment.case.reference}; the parties are told.", "success")
+            flash(gettext("You are the arbitrator in %(reference)s; the parties are told.",
+                          reference=appointment.case.reference), "success")
             return redirect(url_for("tribunal.show", reference=appointment.case.reference))
     status = 422 if form.is_submitted() else 200
     return render_template("arbitration/tribunal/invitation.html", appointment=appointment,
@@ -124,7 +126,7 @@ def decline(appointment_id: int):
     appointment = _own_invitation(appointment_id)
     form = DeclineForm()
     if not form.validate_on_submit():
-        abort(400, "The form expired or the reason is too long; please try again.")
+        abort(400, gettext("The form expired or the reason is too long; please try again."))
     tribunal.decline(current_user, appointment, form.reason.data or "")
-    flash("You declined the appointment.", "success")
+    flash(gettext("You declined the appointment."), "success")
     return redirect(url_for("tribunal.invitations"))

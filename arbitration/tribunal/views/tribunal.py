@@ -25,12 +25,14 @@ from portal.cases import Case, today_ist
 from portal.cases import case_for as load
 from portal.extensions import db
 from portal.formfields import choices
+from portal.i18n import gettext
 from portal.types import utcnow
 from portal.web.forms import require_fresh_form
 
 
 def neutral_choices(case: Case) -> list:
-    return choices([(e.user.id, f"{e.user.name}: {e.profile.expertise or 'no expertise listed'} "
+    none_listed = gettext("no expertise listed")
+    return choices([(e.user.id, f"{e.user.name}: {e.profile.expertise or none_listed} "
                      f"({e.profile.languages})") for e in panel.browse(only_available=True)])
 
 
@@ -105,7 +107,8 @@ def appoint(reference: str):
     if neutral is None:
         return page(case, 422, appoint_form=form)
     tribunal.appoint_by_institution(current_user, case, neutral)
-    flash(f"{neutral.name} is asked to accept the appointment and file the disclosure.", "success")
+    flash(gettext("%(name)s is asked to accept the appointment and file the disclosure.", name=neutral.name),
+          "success")
     return redirect(url_for("tribunal.show", reference=case.reference))
 
 
@@ -115,7 +118,7 @@ def consent_institution(reference: str):
     case = load(reference, Action.CONSENT_TO_INSTITUTION)
     require_fresh_form()
     authority.give_consent(current_user, case)
-    flash("Your side's written agreement that the institution appoints is recorded.", "success")
+    flash(gettext("Your side's written agreement that the institution appoints is recorded."), "success")
     return redirect(url_for("tribunal.show", reference=case.reference))
 
 
@@ -124,8 +127,8 @@ def consent_institution(reference: str):
 def s11_bundle(reference: str):
     case = load(reference, Action.S11_BUNDLE)
     if authority.institution_may_appoint(case) or tribunal.current_appointment(case) is not None:
-        abort(409, "The institution may appoint in this case (or the tribunal is constituted): "
-                   "there is no application to the court to prepare.")
+        abort(409, gettext("The institution may appoint in this case (or the tribunal is constituted): "
+                           "there is no application to the court to prepare."))
     data = s11_bundle_files.build(case, today_ist())
     return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True,
                      download_name=f"s11-application-{case.reference}.zip")
@@ -140,7 +143,8 @@ def propose(reference: str):
     if neutral is None:
         return page(case, 422, propose_form=form)
     tribunal.propose(current_user, case, neutral)
-    flash(f"You proposed {neutral.name}; the other party must agree before they are asked.", "success")
+    flash(gettext("You proposed %(name)s; the other party must agree before they are asked.",
+                  name=neutral.name), "success")
     return redirect(url_for("tribunal.show", reference=case.reference))
 
 
@@ -151,9 +155,9 @@ def agree(reference: str):
     require_fresh_form()
     pending = tribunal.pending_appointment(case)
     if pending is None:
-        abort(409, "There is no proposal waiting for your agreement.")
+        abort(409, gettext("There is no proposal waiting for your agreement."))
     tribunal.agree(current_user, pending)
-    flash(f"You agreed to {pending.neutral.name}; they are asked to accept.", "success")
+    flash(gettext("You agreed to %(name)s; they are asked to accept.", name=pending.neutral.name), "success")
     return redirect(url_for("tribunal.show", reference=case.reference))
 
 
@@ -165,7 +169,7 @@ def update_disclosure(reference: str):
     if not form.validate_on_submit():
         return page(case, 422, update_form=form)
     disclosure.file_update(current_user, tribunal.current_appointment(case), form.circumstances.data)
-    flash("Your disclosure is filed and the parties are told.", "success")
+    flash(gettext("Your disclosure is filed and the parties are told."), "success")
     return redirect(url_for("tribunal.show", reference=case.reference))
 
 
@@ -177,7 +181,7 @@ def challenge(reference: str):
     if not form.validate_on_submit():
         return page(case, 422, challenge_form=form)
     challenges.file(current_user, case, form.reasons.data)
-    flash("Your challenge is filed; the arbitrator decides it first (s.13(2)).", "success")
+    flash(gettext("Your challenge is filed; the arbitrator decides it first (s.13(2))."), "success")
     return redirect(url_for("tribunal.show", reference=case.reference))
 
 
@@ -187,12 +191,12 @@ def decide_challenge(reference: str):
     case = load(reference, Action.DECIDE_CHALLENGE)
     pending = challenges.pending_challenge(case)
     if pending is None:
-        abort(409, "No challenge is waiting for a decision.")
+        abort(409, gettext("No challenge is waiting for a decision."))
     form = DecisionForm()
     if not form.validate_on_submit() or form.decision.data not in {"upheld", "rejected"}:
         return page(case, 422, decision_form=form)
     done = challenges.decide(current_user, pending, upheld=form.decision.data == "upheld",
                              reasons=form.reasons.data)
-    flash("The challenge is upheld: you have withdrawn." if done.decision == ChallengeDecision.UPHELD
-          else "The challenge is rejected: the proceedings continue.", "success")
+    flash(gettext("The challenge is upheld: you have withdrawn.") if done.decision == ChallengeDecision.UPHELD
+          else gettext("The challenge is rejected: the proceedings continue."), "success")
     return redirect(url_for("tribunal.show", reference=case.reference))

@@ -15,15 +15,23 @@ from notices.serving.models import ExpertCertificate
 from notices.serving.pages import delivery_page
 from portal.accounts import Action, require
 from portal.extensions import db
+from portal.i18n import gettext, localise_errors
 from portal.web.boundary import attempt
 
 
 def load(notice_id: int, action: Action) -> Notice:
     notice = db.session.get(Notice, notice_id)
     if notice is None:
-        abort(404, "No such notice.")
+        abort(404, gettext("No such notice."))
     require(current_user, action, notice.case)
     return notice
+
+
+def _refused(notice: Notice, form: ServeForm | None = None, **forms):
+    """The delivery page again, with the refused form's errors in the page's language: 422."""
+    for refused in (form, *forms.values()):
+        localise_errors(refused)
+    return delivery_page(notice, form or ServeForm(formdata=None), 422, **forms)
 
 
 @bp.get("/notices/<int:notice_id>/delivery")
@@ -38,13 +46,13 @@ def serve_notice(notice_id: int):
     notice = load(notice_id, Action.SERVE_NOTICE)
     form = ServeForm()
     if not form.validate_on_submit():
-        abort(400, "Your form had expired. Please try again.")
+        abort(400, gettext("Your form had expired. Please try again."))
     created = attempt(lambda: dispatching.serve(current_user, notice, form.channels(),
                                                 escalate_to_odr=form.escalate_to_odr.data), form.form_errors)
     if created is None:
-        return delivery_page(notice, form, 422)
-    flash(f"Service started: {len(created)} message(s) queued. Each goes out within the contact "
-          "rules; the timeline below fills in as the providers answer.", "success")
+        return _refused(notice, form)
+    flash(gettext("Service started: %(count)s message(s) queued. Each goes out within the contact rules; "
+                  "the timeline below fills in as the providers answer.", count=len(created)), "success")
     return redirect(url_for("serving.show_delivery", notice_id=notice.id))
 
 
@@ -55,7 +63,7 @@ def delivery_proof(notice_id: int):
     notice = load(notice_id, Action.VIEW_DELIVERY)
     latest = proof.latest(notice.id)
     if latest is None:
-        abort(404, "No delivery proof yet: it is issued once the notice is served.")
+        abort(404, gettext("No delivery proof yet: it is issued once the notice is served."))
     with store().open(latest.sha256) as fh:
         data = fh.read()
     name = f"delivery-proof-{notice.case.reference}-v{latest.version}.pdf"
@@ -69,13 +77,13 @@ def request_expert_certificate(notice_id: int):
     notice = load(notice_id, Action.REQUEST_EXPERT_CERTIFICATE)
     form = ExpertRequestForm()
     if not form.validate_on_submit():
-        return delivery_page(notice, ServeForm(formdata=None), 422, expert_form=form)
+        return _refused(notice, expert_form=form)
     done = attempt(lambda: part_b.request(current_user, notice, form.expert_name.data,
                                           form.qualification.data), form.form_errors)
     if done is None:
-        return delivery_page(notice, ServeForm(formdata=None), 422, expert_form=form)
-    flash("Part B requested: send the expert the latest delivery-proof certificate, then upload the "
-          "expert's signed certificate here.", "success")
+        return _refused(notice, expert_form=form)
+    flash(gettext("Part B requested: send the expert the latest delivery-proof certificate, then upload "
+                  "the expert's signed certificate here."), "success")
     return redirect(url_for("serving.show_delivery", notice_id=notice.id))
 
 
@@ -84,14 +92,15 @@ def request_expert_certificate(notice_id: int):
 def attach_expert_certificate(certificate_id: int):
     certificate = db.session.get(ExpertCertificate, certificate_id)
     if certificate is None:
-        abort(404, "No such request for an expert's certificate.")
+        abort(404, gettext("No such request for an expert's certificate."))
     notice = load(certificate.notice_id, Action.REQUEST_EXPERT_CERTIFICATE)
     form = ExpertCertificateForm()
     if not form.validate_on_submit():
-        return delivery_page(notice, ServeForm(formdata=None), 422, upload_form=form)
+        return _refused(notice, upload_form=form)
     done = attempt(lambda: part_b.attach(current_user, certificate, form.file.data.stream,
                                          form.file.data.filename or ""), form.form_errors)
     if done is None:
-        return delivery_page(notice, ServeForm(formdata=None), 422, upload_form=form)
-    flash("The expert's certificate is attached; the next version of the delivery proof names it.", "success")
+        return _refused(notice, upload_form=form)
+    flash(gettext("The expert's certificate is attached; the next version of the delivery proof names it."),
+          "success")
     return redirect(url_for("serving.show_delivery", notice_id=notice.id))

@@ -11,12 +11,13 @@ from notices.serving.documents import ServedDocument
 from notices.serving.pages import service_pages
 from portal.accounts import Action, require
 from portal.extensions import db
+from portal.i18n import gettext
 
 
 def load(document_id: int) -> ServedDocument:
     document = db.session.get(ServedDocument, document_id)
     if document is None:
-        abort(404, "No such document.")
+        abort(404, gettext("No such document."))
     require(current_user, Action.VIEW_DELIVERY, document.case)
     return document
 
@@ -43,7 +44,7 @@ def document_delivery_proof(document_id: int):
     document = load(document_id)
     latest = proof.latest(document)
     if latest is None:
-        abort(404, "No delivery proof yet: it is issued once the document is served.")
+        abort(404, gettext("No delivery proof yet: it is issued once the document is served."))
     with store().open(latest.sha256) as fh:
         data = fh.read()
     name = f"delivery-proof-{document.case.reference}-D{document.id}-v{latest.version}.pdf"

@@ -17,6 +17,7 @@ from notices.serving.pages import delivery_page
 from notices.serving.postal import PostalInputError, PostalService, Posting
 from portal.accounts import Action, can, require
 from portal.extensions import db
+from portal.i18n import gettext, localise_errors
 
 
 @dataclass
@@ -54,7 +55,7 @@ def _panel_helper():
 def load(dispatch_id: int, action: Action) -> Dispatch:
     dispatch = db.session.get(Dispatch, dispatch_id)
     if dispatch is None or dispatch.channel != ChannelKind.POST:
-        abort(404, "No such postal dispatch.")
+        abort(404, gettext("No such postal dispatch."))
     require(current_user, action, dispatch.served.case)
     return dispatch
 
@@ -64,6 +65,7 @@ def _refused(dispatch: Dispatch, name: str, form: FlaskForm, message: str | None
     here change nothing before they are raised, and the 422 rolls the request back)."""
     if message:
         form.form_errors.append(message)
+    localise_errors(form)
     g.postal_forms = {name: form}
     if dispatch.document_id is not None:
         from notices.serving.views.documents import document_page
@@ -88,7 +90,7 @@ def download_pack(dispatch_id: int):
         try:
             service = PostalService(request.args["service"])
         except ValueError:
-            abort(400, "Choose registered_post or speed_post.")
+            abort(400, gettext("Choose registered_post or speed_post."))
     data = postal.print_pack(dispatch, service)
     name = f"post-pack-{dispatch.served.case.reference}-{dispatch.id}.pdf"
     return Response(data, mimetype="application/pdf",
@@ -107,7 +109,7 @@ def record_posting(dispatch_id: int):
                               form.booked_on.data)
     except PostalInputError as exc:
         return _refused(dispatch, "posting", form, str(exc))
-    return _done(dispatch, "Posting recorded: the notice counts as dispatched on the booking date.")
+    return _done(dispatch, gettext("Posting recorded: the notice counts as dispatched on the booking date."))
 
 
 @bp.post("/dispatches/<int:dispatch_id>/tracking")
@@ -122,8 +124,8 @@ def upload_tracking(dispatch_id: int):
                                      form.file.data.filename or "", form.outcome.data, form.scanned_at.data)
     except (UploadRefused, PostalInputError) as exc:
         return _refused(dispatch, "tracking", form, str(exc))
-    return _done(dispatch, f"Tracking record {doc.filename} stored with the evidence and added to the "
-                           "timeline.")
+    return _done(dispatch, gettext("Tracking record %(filename)s stored with the evidence and added to the "
+                                   "timeline.", filename=doc.filename))
 
 
 @bp.post("/dispatches/<int:dispatch_id>/returned-card")
@@ -138,4 +140,5 @@ def upload_returned_card(dispatch_id: int):
                                           form.file.data.filename or "", form.delivered_on.data)
     except (UploadRefused, PostalInputError) as exc:
         return _refused(dispatch, "card", form, str(exc))
-    return _done(dispatch, f"Returned card {doc.filename} stored with the evidence; delivery recorded.")
+    return _done(dispatch, gettext("Returned card %(filename)s stored with the evidence; delivery recorded.",
+                                   filename=doc.filename))

@@ -10,6 +10,7 @@ from notices.signing.forms import CertificateForm, TokenKeyForm
 from notices.signing.token_keys import record_token
 from portal.accounts import Role
 from portal.extensions import limiter
+from portal.i18n import gettext, localise_errors
 from portal.web.boundary import attempt
 
 
@@ -20,14 +21,15 @@ def signing_certificate():
     from notices.signing.signatures import install_certificate
 
     if current_user.role != Role.ADVOCATE:
-        abort(403, "Only advocates sign notices with a DSC.")
+        abort(403, gettext("Only advocates sign notices with a DSC."))
     form = CertificateForm()
     if form.validate_on_submit():
         data = form.pkcs12.data.stream.read(64 * 1024 + 1)
         subject = attempt(lambda: install_certificate(current_user, data, form.passphrase.data),
                           form.pkcs12.errors)
         if subject is not None:
-            flash(f"Certificate for {subject} stored. It will sign the notices you approve.", "success")
+            flash(gettext("Certificate for %(subject)s stored. It will sign the notices you approve.",
+                          subject=subject), "success")
             return redirect(url_for("notices.signing_certificate"))
     return certificate_page(form)
 
@@ -36,6 +38,8 @@ def certificate_page(form: CertificateForm | None = None, token_form: TokenKeyFo
     """The page with both forms; 422 when either carries errors."""
     form = form or CertificateForm(formdata=None)
     token_form = token_form or TokenKeyForm(formdata=None)
+    localise_errors(form)
+    localise_errors(token_form)
     profile = current_user.advocate_profile
     status = 422 if form.errors or token_form.errors else 200
     return render_template("notices/certificate.html", form=form, token_form=token_form,
@@ -55,13 +59,14 @@ def _advocate_key() -> str:
 @limiter.limit("10 per hour", key_func=_advocate_key)
 def signing_token():
     if current_user.role != Role.ADVOCATE:
-        abort(403, "Only advocates sign notices with a DSC.")
+        abort(403, gettext("Only advocates sign notices with a DSC."))
     form = TokenKeyForm()
     if form.validate_on_submit():
         subject = attempt(lambda: record_token(current_user, current_app.config, form.token_label.data,
                                                form.key_label.data, form.pin.data), form.form_errors)
         if subject is not None:
-            flash(f"The key for {subject} on the token “{form.token_label.data.strip()}” will sign the "
-                  "notices you approve; you will type its PIN at each signature.", "success")
+            flash(gettext("The key for %(subject)s on the token “%(token)s” will sign the notices you "
+                          "approve; you will type its PIN at each signature.", subject=subject,
+                          token=form.token_label.data.strip()), "success")
             return redirect(url_for("notices.signing_certificate"))
     return certificate_page(token_form=form)

@@ -33,6 +33,7 @@ from portal.accounts import Action, require
 from portal.adapters import SigningError, connect_envelope_id, transaction_of, verify_connect_hmac
 from portal.errors import DomainError
 from portal.extensions import csrf, limiter
+from portal.i18n import gettext
 from portal.urls import public_url
 from portal.web.boundary import attempt
 from portal.web.forms import require_fresh_form
@@ -49,11 +50,11 @@ def sign_notice(notice_id: int):
     name = request.form.get("provider") or PADES
     offered = enabled_providers(current_app.config)
     if name not in offered:
-        abort(400, f"“{name[:40]}” is not a signing method offered here. Choose one of: "
-                   + ", ".join(LABELS[n] for n in offered) + ".")
+        abort(400, gettext("“%(name)s” is not a signing method offered here. Choose one of: %(methods)s.",
+                           name=name[:40], methods=", ".join(LABELS[n] for n in offered)))
     pin = request.form.get("token_pin") or None
     if name == PADES and uses_token(current_user) and not pin:
-        flash("Type the PIN of your token to sign with the key on it.", "error")
+        flash(gettext("Type the PIN of your token to sign with the key on it."), "error")
         return notice_page(notice, status=422)
     errors: list[str] = []
     started = attempt(lambda: signing.start_signing(
@@ -63,12 +64,14 @@ def sign_notice(notice_id: int):
         flash(errors[0], "error")
         return notice_page(notice, status=409)
     if started.ceremony is None:
-        flash("Signed with your digital signature certificate. The notice is ready to serve.", "success")
+        flash(gettext("Signed with your digital signature certificate. The notice is ready to serve."),
+              "success")
         return redirect(url_for("notices.show_notice", notice_id=notice_id))
     return render_template(
         "signing_handover.html", reference=notice.case.reference, label=NAMES[name],
-        document=f"The notice for {notice.case.reference} (version {notice.current.version})",
-        back=(url_for("notices.show_notice", notice_id=notice.id), "Back to the notice"),
+        document=gettext("The notice for %(reference)s (version %(version)s)",
+                         reference=notice.case.reference, version=notice.current.version),
+        back=(url_for("notices.show_notice", notice_id=notice.id), gettext("Back to the notice")),
         url=started.result.redirect_url, fields=started.result.redirect_form)
 
 
@@ -81,9 +84,9 @@ sign_notice.talisman_view_options = {"content_security_policy": HandOverPolicy()
 def esign_response():
     """The ESP's auto-posting form, from the signer's browser (which sends no session cookie here)."""
     if (request.content_length or 0) > MAX_CALLBACK_BYTES:
-        abort(413, "The eSign response is too large.")
+        abort(413, gettext("The eSign response is too large."))
     if AADHAAR not in enabled_providers(current_app.config):
-        abort(404, "Aadhaar eSign is not offered here.")
+        abort(404, gettext("Aadhaar eSign is not offered here."))
     callback = request.form.to_dict()
 
     try:
@@ -92,14 +95,16 @@ def esign_response():
         abort(400, str(exc))
     ceremony = ceremonies.by_reference(AADHAAR, txn)
     if ceremony is None:
-        abort(404, "No eSign signature is waiting for this response.")
+        abort(404, gettext("No eSign signature is waiting for this response."))
     if not ceremony.pending:
-        abort(409, "This eSign signature has already finished; a response is used only once.")
-    what = ceremony_routing.document_name(ceremony)
+        abort(409, gettext("This eSign signature has already finished; a response is used only once."))
+    is_notice = ceremony.settlement_id is None
     try:
         ceremony_routing.finish(ceremony, provider_for(AADHAAR), callback, via="esp_response")
     except (SigningError, DomainError) as exc:  # a 400: the request's changes are rolled back
-        abort(400, f"{exc} The {what} was not signed; open it and try again.")
+        abort(400, gettext("%(error)s The notice was not signed; open it and try again.", error=exc)
+              if is_notice else
+              gettext("%(error)s The settlement agreement was not signed; open it and try again.", error=exc))
     # No flash: this request has no session, and starting one would replace the signer's.
     return redirect(ceremony_routing.page_url(ceremony), 303)
 
@@ -110,16 +115,19 @@ def signing_return(token: str):
     """DocuSign sends the signer back here with ?event=...; only signing_complete can finish."""
     ceremony = ceremonies.by_token(token)
     if ceremony is None or ceremony.provider != DOCUSIGN:
-        abort(404, "No such signing attempt.")
+        abort(404, gettext("No such signing attempt."))
     ceremony_routing.authorize(current_user, ceremony)
     ceremony = ceremonies.by_reference(DOCUSIGN, ceremony.provider_ref)
     event = request.args.get("event", "")[:40]
-    what = ceremony_routing.document_name(ceremony)
+    is_notice = ceremony.settlement_id is None
     if not ceremony.pending:
         return _back(ceremony)
     if event != "signing_complete":
-        flash(f"DocuSign reports that the signing was not finished ({event or 'no reason given'}). "
-              f"The {what} is not signed; you can start again.", "error")
+        reason = event or gettext("no reason given")
+        flash(gettext("DocuSign reports that the signing was not finished (%(reason)s). The notice is not "
+                      "signed; you can start again.", reason=reason) if is_notice else
+              gettext("DocuSign reports that the signing was not finished (%(reason)s). The settlement "
+                      "agreement is not signed; you can start again.", reason=reason), "error")
         return _back(ceremony)
     # The browser's word is not proof: the adapter fetches the document from DocuSign, and
     # the finisher keeps it only if it carries an intact signature.
@@ -128,7 +136,8 @@ def signing_return(token: str):
     errors: list[str] = []
     attempt(lambda: _finish(ceremony, envelope), errors)
     if errors:  # undone (a savepoint), though the answer is a redirect
-        flash(f"{errors[0]} The {what} is not signed yet.", "error")
+        flash(gettext("%(error)s The notice is not signed yet.", error=errors[0]) if is_notice else
+              gettext("%(error)s The settlement agreement is not signed yet.", error=errors[0]), "error")
         return redirect(ceremony_routing.page_url(ceremony))
     return _back(ceremony)
 
@@ -194,7 +203,7 @@ def signed_pdf(notice_id: int):
 
     notice = load_notice(notice_id)
     if notice.status != NoticeStatus.SIGNED:
-        abort(404, "This notice has not been signed yet.")
+        abort(404, gettext("This notice has not been signed yet."))
     with store().open(notice.signed_pdf_sha256) as fh:
         data = fh.read()
     name = f"notice-{notice.case.reference}.pdf"

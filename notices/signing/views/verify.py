@@ -6,6 +6,7 @@ from flask import redirect, render_template, url_for
 from notices.signing.blueprint import bp
 from notices.signing.forms import VerifyUploadForm
 from portal.extensions import limiter
+from portal.i18n import localise_errors
 
 
 @bp.route("/verify/<code>", methods=["GET", "POST"])
@@ -24,6 +25,7 @@ def verify(code: str):
             result = hash_upload(form.file.data.stream) == record.sha256
         except UploadRefused as exc:
             form.file.errors.append(str(exc))
+    localise_errors(form)
     status = 422 if form.errors else 200
     return render_template("notices/verify.html", record=record, form=form, result=result,
                            code=record.code), status
