@@ -71,6 +71,10 @@ def init_notices(app: Flask) -> None:
     # Imported here, when the app is created: the door stays light for workers and other packages.
     from notices import bulk, drafting, mandates, serving, signing
 
+    # A computation's method notes in the page's language on any page that shows the computation
+    # (the case page, the debtor's), as the notice prints them (templates/cases/_computation.html).
+    app.jinja_env.globals["note_in"] = note_in
+
     # The signing and mandate pages route on drafting's `notices` blueprint, and Flask refuses routes
     # added to a blueprint once it is registered: they attach theirs before drafting registers it.
     signing.init_app(app)

@@ -148,5 +148,8 @@ def init_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     babel.init_app(app, locale_selector=_select)
     app.extensions["sulah_catalogues"] = {}
-    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext)
+    # page_language(): the language in force, for the macros imported without the page's context
+    # (`lang` is a context variable, which an imported macro does not see).
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext,
+                                 page_language=language)
     app.context_processor(lambda: {"lang": language(), "language_switch": switch_links()})

@@ -44,6 +44,7 @@ ROUTE = re.compile(r"SUL-\d{4}-\d+|\d+")
 # Links not followed: they change state on GET, download a file, or are the developer's tools.
 SKIP = re.compile(r"/logout|/dev/|\.(pdf|csv|zip|xlsx|json)\?|/download|/attachment|/export|/static/"
                   r"|/favicon|/documents/\d+\?|/bundle|format=(csv|xlsx|pdf|json)")
+SWITCH = re.compile(r"[?&]lang=")
 SERIOUS = {"serious", "critical"}
 # Developer words that must not reach a person in a page's visible text (outside code, pre and the
 # technical-detail disclosures): snake_case names, template or format syntax, Python's reprs. The
@@ -225,8 +226,10 @@ def visit(page: Page, crawl: Crawl, url: str, failed: list[str]) -> bool:
     return True
 
 
-def crawl_from(page: Page, server: LiveServer, crawl: Crawl, start: str) -> Crawl:
-    """Breadth first from `start`, each page at both widths, at most MAX_PAGES to MAX_DEPTH links."""
+def crawl_from(page: Page, server: LiveServer, crawl: Crawl, start: str, *, one_language: bool = False) -> Crawl:
+    """Breadth first from `start`, each page at both widths, at most MAX_PAGES to MAX_DEPTH links;
+    with `one_language`, never through the header's language switch (a staff member's choice is kept
+    on the account: following it would turn the rest of the crawl into the other language)."""
     failed: list[str] = []
     page.on("response", lambda r: failed.append(f"{r.status} {r.url}")
             if r.url.startswith(server.url) and r.status >= 400 else None)
@@ -241,7 +244,8 @@ def crawl_from(page: Page, server: LiveServer, crawl: Crawl, start: str) -> Craw
         if depth < MAX_DEPTH:
             for link in same_origin_links(page, server.url):
                 route = ROUTE.sub("#", urlsplit(link).path)
-                if link in seen or (routes[route] >= PER_ROUTE and route != "/cases/#"):
+                if link in seen or (routes[route] >= PER_ROUTE and route != "/cases/#") or (
+                        one_language and SWITCH.search(link)):
                     continue
                 seen.add(link)
                 routes[route] += 1
@@ -269,7 +273,11 @@ ROLES = {"creditor": ("owner@kaveri-textiles.example", Role.CREDITOR),
          "advocate": (demo.DEMO_EMAILS[Role.ADVOCATE], Role.ADVOCATE),
          "neutral": (demo.DEMO_EMAILS[Role.NEUTRAL], Role.NEUTRAL),
          "admin": (demo.DEMO_EMAILS[Role.ADMIN], Role.ADMIN),
-         "debtor-account": ("accounts@shree-garments.example", Role.DEBTOR)}
+         "debtor-account": ("accounts@shree-garments.example", Role.DEBTOR),
+         # The creditor's owner in Hindi (Hindi words run longer; a translation that lost a
+         # placeholder shows as developer words): chosen with the header's switch, which the account
+         # keeps. Its id names no other role, so test-passes.sh runs it beside the PostgreSQL pass.
+         "hindi-owner": ("owner@kaveri-textiles.example", Role.CREDITOR)}
 
 
 @pytest.mark.parametrize("role", list(ROLES))
@@ -279,7 +287,10 @@ def test_every_page_a_signed_in_person_reaches_fits_and_passes_axe(browser, demo
         page = context.new_page()
         email, user_role = ROLES[role]
         sign_in(page, email, user_role)
-        crawl = crawl_from(page, demo_server, Crawl(role), page.url)
+        if role.startswith("hindi"):
+            page.get_by_role("navigation", name="Page language").get_by_role("link", name="हिन्दी").click()
+            expect(page.locator("html")).to_have_attribute("lang", "hi")
+        crawl = crawl_from(page, demo_server, Crawl(role), page.url, one_language=True)
     finally:
         context.close()
     print(report(crawl))
