@@ -372,3 +372,17 @@ def test_an_idempotency_key_without_an_api_key_is_a_401(client, db_session):
     resp = client.post(f"{V1}/cases", json=api_body(), headers={"Idempotency-Key": "k-1"})
     assert resp.status_code == 401 and resp.mimetype == PROBLEM
     assert db_session.scalar(select(func.count()).select_from(IdempotentResult)) == 0
+
+
+def test_the_api_answers_in_english_whatever_language_the_keys_maker_chose(client, w, db_session):
+    """A key acts as its maker; a maker who reads their pages in Hindi (users.language) still gets
+    the API's refusals in English: an integration's parsing must not change with a person's choice."""
+    case = w.case()
+    w.creditor_admin.language = "hi"
+    db_session.commit()
+    headers = bearer(w.creditor_admin, *keys.SCOPES)
+    resp = client.post(f"{V1}/cases/{case.reference}/payments", json={"amount": "100.555", "paid_on": "2026-03-01"},
+                       headers=headers)
+    assert resp.status_code == 422 and resp.mimetype == PROBLEM
+    reason = resp.json["invalid_params"][0]["reason"]
+    assert "100.555" in reason and not any("\u0900" <= ch <= "\u097f" for ch in reason), reason
