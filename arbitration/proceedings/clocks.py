@@ -51,7 +51,9 @@ class Clock:
     due_on: date | None
     state: ClockState
     days_left: int | None    # negative when overdue
-    note: str = ""
+    note: str = ""           # English; a page says it from the figures below (clock_words)
+    extended_months: int = 0  # the extensions counted in due_on (s.29A, s.29B(5))
+    consent_months: int = 0   # ... of which by the parties' consent (s.29A(3))
 
     @property
     def alarming(self) -> bool:
@@ -120,7 +122,8 @@ def award_clock(pleadings_closed_on: date | None, extensions: Iterable[Extension
         note = (note + " " if note else "") + ("The mandate ends unless a court extends it (s.29A(4))."
                                                if consent_months(extensions) >= CONSENT_MONTHS_MAX
                                                else "Record an extension by consent or by court order.")
-    return Clock("s29A", label, pleadings_closed_on, due, state, left, note)
+    return Clock("s29A", label, pleadings_closed_on, due, state, left, note, months - AWARD_MONTHS,
+                 consent_months(extensions))
 
 
 def fast_track_clock(appointed_on: date | None, extensions: Iterable[Extension], awarded_on: date | None,
@@ -135,7 +138,7 @@ def fast_track_clock(appointed_on: date | None, extensions: Iterable[Extension],
     due = add_months(appointed_on, FAST_TRACK_MONTHS + added)
     state, left = _state(due, awarded_on, today)
     return Clock("s29B", label, appointed_on, due, state, left,
-                 f"Extended by {added} months." if added else "")
+                 f"Extended by {added} months." if added else "", added, consent_months(extensions))
 
 
 def clocks(*, appointed_on: date | None, pleadings_closed_on: date | None, extensions: Iterable[Extension],

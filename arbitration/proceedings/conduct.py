@@ -28,12 +28,16 @@ from portal.accounts import Side, side_of
 from portal.cases import Case, CaseStatus
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.i18n import N_
 from portal.types import to_ist, utcnow
 
-STEP_LABELS = {StepKind.STATEMENT_OF_CLAIM: "Statement of claim", StepKind.DEFENCE: "Statement of defence",
-               StepKind.COUNTER_CLAIM: "Counter-claim", StepKind.REJOINDER: "Rejoinder",
-               StepKind.DOCUMENTS: "Documents", StepKind.OTHER: "Other submission"}
-PARTY_LABELS = {ProceedingParty.CLAIMANT: "Claimant", ProceedingParty.RESPONDENT: "Respondent"}
+# English where they are kept (a step's default title, a filing's description, the reminder e-mail);
+# the pages say them in their reader's language (gettext of the English).
+STEP_LABELS = {StepKind.STATEMENT_OF_CLAIM: N_("Statement of claim"),
+               StepKind.DEFENCE: N_("Statement of defence"), StepKind.COUNTER_CLAIM: N_("Counter-claim"),
+               StepKind.REJOINDER: N_("Rejoinder"), StepKind.DOCUMENTS: N_("Documents"),
+               StepKind.OTHER: N_("Other submission")}
+PARTY_LABELS = {ProceedingParty.CLAIMANT: N_("Claimant"), ProceedingParty.RESPONDENT: N_("Respondent")}
 
 
 def party_of(actor, case: Case) -> ProceedingParty | None:

@@ -15,10 +15,12 @@ from portal import audit
 from portal.cases import Case, CaseStatus
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.i18n import N_
 from portal.types import utcnow
 
 PARTICIPANTS = ("claimant", "respondent", "arbitrator")
-PARTICIPANT_LABELS = {"claimant": "Claimant", "respondent": "Respondent", "arbitrator": "Arbitrator"}
+PARTICIPANT_LABELS = {"claimant": N_("Claimant"), "respondent": N_("Respondent"),  # said with gettext
+                      "arbitrator": N_("Arbitrator")}
 MAX_MINUTES_CHARS = 50_000
 
 

@@ -200,9 +200,10 @@ def sign_with_provider(reference: str):
         agreement, current_user, provider_for(name),
         return_url=lambda token: public_url("notices.signing_return", token=token))
     return render_template(
-        "signing_handover.html", reference=case.reference, label=PROVIDER_NAMES[name],
-        document=f"The settlement agreement in {case.reference} (version {agreement.version})",
-        back=(url_for("settlement.show", reference=case.reference), "Back to the settlement"),
+        "signing_handover.html", reference=case.reference, label=gettext(PROVIDER_NAMES[name]),
+        document=gettext("The settlement agreement in %(reference)s (version %(version)s)",
+                         reference=case.reference, version=agreement.version),
+        back=(url_for("settlement.show", reference=case.reference), gettext("Back to the settlement")),
         url=result.redirect_url, fields=result.redirect_form)
 
 

@@ -19,16 +19,19 @@ from portal.accounts import Side, side_of
 from portal.cases import Case
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.i18n import N_
 
-CONSENT_STATEMENT = ("The dispute in this case having arisen, we agree in writing that Sulah, acting as "
-                     "the arbitral institution, appoints the sole arbitrator from its panel of neutrals "
-                     "(Arbitration and Conciliation Act, 1996, section 11(2)). The appointed arbitrator "
-                     "must still disclose under section 12 and may be challenged under section 13.")
-COURT_ROUTE = ("The arbitration agreement does not make Sulah the appointing authority and the parties have "
-               "not both agreed in writing that it appoints. If the parties do not agree on the arbitrator "
-               "within thirty days of the request to do so, the appointment is for the court on an "
-               "application under section 11(5) (or section 11(6) where the agreed procedure fails) of the "
-               "Arbitration and Conciliation Act, 1996.")
+# The consent a party gives is kept, and audited, in these English words; the court route is printed in
+# the s.11 application bundle. A page shows both in its reader's language (`_(text)` in the template).
+CONSENT_STATEMENT = N_("The dispute in this case having arisen, we agree in writing that Sulah, acting "
+                       "as the arbitral institution, appoints the sole arbitrator from its panel of neutrals "
+                       "(Arbitration and Conciliation Act, 1996, section 11(2)). The appointed arbitrator "
+                       "must still disclose under section 12 and may be challenged under section 13.")
+COURT_ROUTE = N_("The arbitration agreement does not make Sulah the appointing authority and the parties "
+                 "have not both agreed in writing that it appoints. If the parties do not agree on the "
+                 "arbitrator within thirty days of the request to do so, the appointment is for the court on "
+                 "an application under section 11(5) (or section 11(6) where the agreed procedure fails) of "
+                 "the Arbitration and Conciliation Act, 1996.")
 
 
 def institution_names() -> tuple[str, ...]:
@@ -77,11 +80,12 @@ def institution_may_appoint(case: Case) -> bool:
 
 
 def basis_of_authority(case: Case) -> str:
-    """In words, why the institution may appoint here ('' when it may not)."""
+    """In words, why the institution may appoint here ('' when it may not): English, a catalogue
+    message the page says in its reader's language."""
     if named_in_agreement(case):
-        return "The arbitration agreement names Sulah as the appointing authority."
+        return N_("The arbitration agreement names Sulah as the appointing authority.")
     if both_consented(case):
-        return "Both parties agreed in writing, after the dispute arose, that Sulah appoints."
+        return N_("Both parties agreed in writing, after the dispute arose, that Sulah appoints.")
     return ""
 
 

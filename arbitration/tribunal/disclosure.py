@@ -13,6 +13,7 @@ from portal import audit, lifecycle
 from portal.accounts import User
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.i18n import N_, gettext
 from portal.types import utcnow
 
 CHALLENGE_DAYS = 15  # s.13(2): fifteen days from becoming aware of the constitution or a circumstance
@@ -24,62 +25,76 @@ class Question:
     key: str
     text: str
     kind: str = "text"  # "text", "count" (a whole number) or "yes_no" with details when yes
+    item: str = ""      # how a refusal names it: the item's name, or its number for items 5 and 6
 
 
-# The Sixth Schedule, item by item (items 5 and 6 ask for the circumstances to be listed).
+# The Sixth Schedule, item by item (items 5 and 6 ask for the circumstances to be listed). The texts are
+# English where they are kept (the filed answers are stored by key, the declaration with its English
+# text); a page shows them in its reader's language (`gettext(q.text)`).
 SIXTH_SCHEDULE = (
-    Question("name", "1. Name"),
-    Question("contact", "2. Contact details"),
-    Question("experience", "3. Prior experience (including experience with arbitrations)"),
-    Question("ongoing", "4. Number of ongoing arbitrations", "count"),
-    Question("relationships", "5. Circumstances disclosing any past or present relationship with or interest "
-             "in any of the parties or in relation to the subject-matter in dispute, whether financial, "
-             "business, professional or other kind, which is likely to give rise to justifiable doubts as "
-             "to your independence or impartiality", "yes_no"),
-    Question("time", "6. Circumstances which are likely to affect your ability to devote sufficient time to "
-             "the arbitration and in particular your ability to finish the entire arbitration within "
-             "twelve months", "yes_no"),
+    Question("name", N_("1. Name"), item=N_("Name")),
+    Question("contact", N_("2. Contact details"), item=N_("Contact details")),
+    Question("experience", N_("3. Prior experience (including experience with arbitrations)"),
+             item=N_("Prior experience")),
+    Question("ongoing", N_("4. Number of ongoing arbitrations"), "count",
+             item=N_("Number of ongoing arbitrations")),
+    Question("relationships", N_("5. Circumstances disclosing any past or present relationship with or "
+             "interest in any of the parties or in relation to the subject-matter in dispute, whether "
+             "financial, business, professional or other kind, which is likely to give rise to justifiable "
+             "doubts as to your independence or impartiality"), "yes_no", item="5"),
+    Question("time", N_("6. Circumstances which are likely to affect your ability to devote sufficient time "
+             "to the arbitration and in particular your ability to finish the entire arbitration within "
+             "twelve months"), "yes_no", item="6"),
 )
-SEVENTH_SCHEDULE_DECLARATION = ("I have no relationship with the parties, their counsel or the "
-                                "subject-matter of the dispute that falls under the Seventh Schedule.")
+SEVENTH_SCHEDULE_DECLARATION = N_("I have no relationship with the parties, their counsel or the "
+                                  "subject-matter of the dispute that falls under the Seventh Schedule.")
 
 
 def validate(raw: dict[str, str]) -> tuple[dict, list[str]]:
-    """Clean the form's answers; every item must be answered. Returns (answers, problems)."""
+    """Clean the form's answers; every item must be answered. Returns (answers, problems): the answers
+    as they are stored (English), the problems in the language in force (they are only shown)."""
     answers: dict[str, object] = {}
     problems: list[str] = []
     for q in SIXTH_SCHEDULE:
         value = (raw.get(q.key) or "").strip()
-        label = q.text.split(". ", 1)[1].split(" (")[0]
         if q.kind == "count":
             if not value.isdigit() or len(value) > 4:
-                problems.append(f"{label}: give a whole number (0 if none).")
+                problems.append(gettext("%(item)s: give a whole number (0 if none).", item=gettext(q.item)))
                 continue
             answers[q.key] = int(value)
         elif q.kind == "yes_no":
             details = (raw.get(f"{q.key}_details") or "").strip()
             if value not in {"yes", "no"}:
-                problems.append(f"Item {q.text.split('.')[0]}: answer yes or no.")
+                problems.append(gettext("Item %(number)s: answer yes or no.", number=q.item))
                 continue
             if value == "yes" and not details:
-                problems.append(f"Item {q.text.split('.')[0]}: list the circumstances you disclose.")
+                problems.append(gettext("Item %(number)s: list the circumstances you disclose.",
+                                        number=q.item))
                 continue
             if len(details) > MAX_ANSWER:
-                problems.append(f"Item {q.text.split('.')[0]}: keep it under {MAX_ANSWER} characters.")
+                problems.append(gettext("Item %(number)s: keep it under %(count)s characters.", number=q.item,
+                                        count=MAX_ANSWER))
                 continue
             answers[q.key] = {"answer": value, "details": details if value == "yes" else ""}
         else:
             if not value:
-                problems.append(f"{label}: this item must be answered.")
+                problems.append(gettext("%(item)s: this item must be answered.", item=gettext(q.item)))
             elif len(value) > MAX_ANSWER:
-                problems.append(f"{label}: keep it under {MAX_ANSWER} characters.")
+                problems.append(gettext("%(item)s: keep it under %(count)s characters.", item=gettext(q.item),
+                                        count=MAX_ANSWER))
             else:
                 answers[q.key] = value
     if (raw.get("seventh_schedule") or "") != "y":
-        problems.append("Confirm that no Seventh Schedule relationship applies, or decline the appointment.")
+        problems.append(gettext("Confirm that no Seventh Schedule relationship applies, or decline the "
+                                "appointment."))
     else:
         answers["seventh_schedule"] = SEVENTH_SCHEDULE_DECLARATION
     return answers, problems
+
+
+def declaration_words(stored: str | None) -> str:
+    """The Seventh Schedule declaration a disclosure holds (its English words), as a page says it."""
+    return gettext(SEVENTH_SCHEDULE_DECLARATION) if stored == SEVENTH_SCHEDULE_DECLARATION else (stored or "")
 
 
 def deadline_from(moment: datetime) -> datetime:

@@ -15,7 +15,11 @@ from portal.i18n import N_
 from portal.i18n import lazy_gettext as _l
 from portal.web.forms import MoneyField, PageForm
 
-_Q = {q.key: q.text for q in SIXTH_SCHEDULE}
+# The Sixth Schedule's items and the Seventh Schedule declaration as the form shows them, in the page's
+# language (their English, marked where defined, is what is kept).
+_Q = {q.key: _l(q.text) for q in SIXTH_SCHEDULE}
+
+
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
@@ -83,7 +87,7 @@ class DisclosureForm(PageForm):
                                           validators=[Length(max=MAX_ANSWER)])
     time = RadioField(_Q["time"], choices=choices(YES_NO), validate_choice=False)
     time_details = TextAreaField(_l("Circumstances under item 6"), validators=[Length(max=MAX_ANSWER)])
-    seventh_schedule = BooleanField(SEVENTH_SCHEDULE_DECLARATION)
+    seventh_schedule = BooleanField(_l(SEVENTH_SCHEDULE_DECLARATION))
 
     def answers(self) -> dict[str, str]:
         raw = {k: (getattr(self, k).data or "") for k in (

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from portal.i18n import ngettext
 from portal.types import IST
 
 
@@ -46,8 +47,11 @@ def next_contact_time(now: datetime, policy: ContactPolicy, contacts_today: int)
 
 
 def describe(policy: ContactPolicy) -> str:
+    """The window and the cap as the delivery page says them, in the page's language (only pages show
+    this; the dispatcher keeps no sentence of it)."""
     def hhmm(m: int) -> str:
         return f"{m // 60:02d}:{m % 60:02d}"
 
-    return (f"between {hhmm(policy.from_minute)} and {hhmm(policy.until_minute)} IST, at most "
-            f"{policy.daily_cap} messages a day")
+    return ngettext("between %(start)s and %(end)s IST, at most %(num)d message a day",
+                    "between %(start)s and %(end)s IST, at most %(num)d messages a day", policy.daily_cap,
+                    start=hhmm(policy.from_minute), end=hhmm(policy.until_minute))

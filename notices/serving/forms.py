@@ -27,7 +27,7 @@ class ServeForm(PageForm):
 class PostingForm(PageForm):
     article_number = StringField(_l("Article number (from the booking receipt)"), validators=[
         InputRequired(_l("Enter the article number from the booking receipt.")), Length(max=40)])
-    service = SelectField(_l("Service"), choices=choices((s.value, s.label) for s in PostalService))
+    service = SelectField(_l("Service"), choices=choices((s.value, _l(s.label)) for s in PostalService))
     booked_on = DateField(_l("Booked on"),
                           validators=[InputRequired(_l("Enter the booking date on the receipt."))])
 

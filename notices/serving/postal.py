@@ -23,6 +23,7 @@ from portal.accounts import User
 from portal.cases import CaseStatus, fire, today_ist
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.i18n import N_
 from portal.pdf import html_to_pdf
 from portal.types import IST, utcnow
 
@@ -38,7 +39,9 @@ class PostalService(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"registered_post": "Registered post A.D.", "speed_post": "Speed post"}[self.value]
+        """The service's name in English: the record's (the post pack, the posting's timeline entry);
+        a page shows it through the catalogue (`_(service.label)`)."""
+        return {"registered_post": N_("Registered post A.D."), "speed_post": N_("Speed post")}[self.value]
 
     @property
     def marking(self) -> str:
@@ -51,7 +54,8 @@ class PostalService(enum.StrEnum):
 
 
 class PostalInputError(DomainError):
-    """What staff entered is wrong: shown on the form (422), nothing changed."""
+    """What staff entered is wrong: shown on the form (422), nothing changed. A fixed refusal is marked
+    N_ (the form and the error page look its English up in the catalogue)."""
 
 
 @dataclass(frozen=True)
@@ -80,8 +84,8 @@ def article_number(raw: str, service: PostalService | None = None) -> str:
     text = re.sub(r"[\s-]", "", raw or "").upper()
     match = _S10.fullmatch(text)
     if match is None:
-        raise PostalInputError("An India Post article number is two letters, nine digits and “IN”, "
-                               "such as RK123456785IN. Copy it from the booking receipt.")
+        raise PostalInputError(N_("An India Post article number is two letters, nine digits and “IN”, "
+                                  "such as RK123456785IN. Copy it from the booking receipt."))
     if s10_check_digit(match[2]) != int(match[3]):
         raise PostalInputError(f"{text} is not a valid article number: its check digit (the ninth digit) "
                                "does not match. Check the receipt for a mistyped digit.")
@@ -151,12 +155,12 @@ def record_posting(actor: User, dispatch: Dispatch, article: str, service: Posta
     try:
         service = PostalService(service)
     except ValueError:
-        raise PostalInputError("Choose registered post or speed post.") from None
+        raise PostalInputError(N_("Choose registered post or speed post.")) from None
     number = article_number(article, service)
     notice, case = dispatch.served, dispatch.served.case
     signed_on = notice.signed_at.astimezone(IST).date()
     if booked_on > today_ist():
-        raise PostalInputError("The booking date is in the future. Enter the date on the receipt.")
+        raise PostalInputError(N_("The booking date is in the future. Enter the date on the receipt."))
     if booked_on < signed_on:
         raise PostalInputError(f"The booking date is before the notice was signed "
                                f"({signed_on:%d %b %Y}). Enter the date on the receipt.")
@@ -208,10 +212,11 @@ def attach_tracking(actor: User, dispatch: Dispatch, stream: BinaryIO, filename:
     outcome = TrackedOutcome(outcome)
     if outcome != TrackedOutcome.IN_TRANSIT:
         if scanned_at is None:
-            raise PostalInputError("Enter the date and time the tracking record shows for that entry.")
+            raise PostalInputError(N_("Enter the date and time the tracking record shows for that entry."))
         scanned_at = scanned_at if scanned_at.tzinfo else scanned_at.replace(tzinfo=IST)
         if scanned_at > utcnow():
-            raise PostalInputError("That time is in the future. Enter it as the tracking record shows it.")
+            raise PostalInputError(N_("That time is in the future. Enter it as the tracking record shows "
+                                      "it."))
         if scanned_at.astimezone(IST).date() < posting.booked_on:
             raise PostalInputError(f"That entry is before the article was booked "
                                    f"({posting.booked_on:%d %b %Y}).")
@@ -222,7 +227,7 @@ def attach_tracking(actor: User, dispatch: Dispatch, stream: BinaryIO, filename:
                             raw=raw, provider_ref=posting.article_number, actor=actor,
                             detail=f"Tracking record uploaded: {doc.filename} (document {doc.id})")
     if event is None:
-        raise DomainError("This tracking record is already attached to the dispatch.")
+        raise DomainError(N_("This tracking record is already attached to the dispatch."))
     if outcome == TrackedOutcome.DELIVERED:
         timeline.record(dispatch.served, EventKind.DELIVERED, source=PROVIDER, dispatch=dispatch, raw=raw,
                         occurred_at=scanned_at, provider_ref=posting.article_number, actor=actor,
@@ -249,10 +254,10 @@ def attach_returned_card(actor: User, dispatch: Dispatch, stream: BinaryIO, file
     """The A.D. card the addressee signed, back from the post office: delivery of the notice."""
     posting = _posted(dispatch)
     if returned_card(dispatch) is not None:
-        raise DomainError("The returned A.D. card is already attached to this dispatch.")
+        raise DomainError(N_("The returned A.D. card is already attached to this dispatch."))
     if delivered_on > today_ist():
-        raise PostalInputError("The delivery date is in the future. Enter the date the addressee wrote "
-                               "on the card.")
+        raise PostalInputError(N_("The delivery date is in the future. Enter the date the addressee wrote "
+                                  "on the card."))
     if delivered_on < posting.booked_on:
         raise PostalInputError(f"The delivery date is before the notice was posted "
                                f"({posting.booked_on:%d %b %Y}). Enter the date on the card.")
@@ -269,14 +274,14 @@ def attach_returned_card(actor: User, dispatch: Dispatch, stream: BinaryIO, file
 
 def _require_post(dispatch: Dispatch) -> None:
     if dispatch.channel != ChannelKind.POST:
-        raise DomainError("That dispatch does not go by post.")
+        raise DomainError(N_("That dispatch does not go by post."))
 
 
 def _posted(dispatch: Dispatch) -> Posting:
     _require_post(dispatch)
     posting = posting_of(dispatch)
     if posting is None:
-        raise DomainError("Record the article number from the booking receipt first.")
+        raise DomainError(N_("Record the article number from the booking receipt first."))
     return posting
 
 

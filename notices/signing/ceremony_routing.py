@@ -9,6 +9,7 @@ from notices.signing.models import SigningCeremony
 from notices.signing.states import CeremonyStatus
 from portal.accounts import Action, require
 from portal.adapters import SigningProvider
+from portal.i18n import N_, gettext
 
 
 def finish(ceremony: SigningCeremony, provider: SigningProvider, callback: dict, *,
@@ -27,7 +28,7 @@ def authorize(actor, ceremony: SigningCeremony) -> None:
         # Viewing suffices (the last signature settles the case and closes signing); it is their attempt.
         require(actor, Action.VIEW_SETTLEMENT, ceremony.settlement.case)
         if getattr(actor, "id", None) != ceremony.started_by_id:
-            abort(403, "This signing attempt was started by someone else.")
+            abort(403, N_("This signing attempt was started by someone else."))  # the error page translates
         return
     from notices.drafting.pages import load_notice
 
@@ -45,14 +46,18 @@ def document_name(ceremony: SigningCeremony) -> str:
 
 
 def signed_message(ceremony: SigningCeremony) -> str:
+    """What the signer's page says of a signature that came back, in the page's language (a flash:
+    only views/sign.py shows it; the ledger keeps its own record)."""
     if ceremony.settlement_id is None:
-        return "Signed. The notice is ready to serve."
+        return gettext("Signed. The notice is ready to serve.")
     if settlement_complete(ceremony.settlement):
-        return "Signed. Everyone has agreed: the settlement agreement is complete and the case is settled."
-    return "Signed. The agreement is complete once everyone has agreed to it."
+        return gettext("Signed. Everyone has agreed: the settlement agreement is complete and the case is "
+                       "settled.")
+    return gettext("Signed. The agreement is complete once everyone has agreed to it.")
 
 
 def abandoned_message(ceremony: SigningCeremony) -> str:
+    """As signed_message, for an attempt that was not used; its reason is the ceremony's own record."""
     if ceremony.settlement_id is not None and ceremony.detail:
-        return f"That signing attempt was not used: {ceremony.detail}"
-    return "That signing attempt was replaced by a newer one and was not used."
+        return gettext("That signing attempt was not used: %(detail)s", detail=ceremony.detail)
+    return gettext("That signing attempt was replaced by a newer one and was not used.")

@@ -12,16 +12,19 @@ from flask import current_app
 
 from portal.accounts import User
 from portal.adapters import DocuSignProvider, DocuSignSettings, SigningProvider
+from portal.i18n import N_
 from portal.security import CSP
 
 PADES, AADHAAR, DOCUSIGN = "pades_dsc", "aadhaar_esign", "docusign"
+# English, as marked for the catalogue: a page puts them into its language (`_(label)` in the
+# template, gettext in a view); "DocuSign" is the same in every language.
 LABELS = {
-    PADES: "My digital signature certificate (DSC)",
-    AADHAAR: "Aadhaar eSign (an OTP to the mobile linked to my Aadhaar)",
+    PADES: N_("My digital signature certificate (DSC)"),
+    AADHAAR: N_("Aadhaar eSign (an OTP to the mobile linked to my Aadhaar)"),
     DOCUSIGN: "DocuSign",
 }
 # In sentences: "Continue to ...", "A signature with ... was started".
-NAMES = {PADES: "your digital signature certificate", AADHAAR: "Aadhaar eSign", DOCUSIGN: "DocuSign"}
+NAMES = {PADES: N_("your digital signature certificate"), AADHAAR: N_("Aadhaar eSign"), DOCUSIGN: "DocuSign"}
 # The settings without which a provider cannot work; the rest have defaults.
 REQUIRED = {
     PADES: (),
@@ -42,7 +45,8 @@ def enabled_providers(config: Mapping) -> list[str]:
 
 
 def signing_choices(notice) -> dict:
-    """For the notice page: the methods offered, and the last attempt while the notice awaits signing."""
+    """For the notice page: the methods offered, and the last attempt while the notice awaits signing.
+    Labels and names are the English of LABELS and NAMES: the template translates them."""
     from notices.signing.ceremonies import latest_for
     from notices.states import NoticeStatus
 

@@ -82,8 +82,11 @@ def init_cases(app: Flask) -> None:
         totals,  # keeps each case's stored sums on every flush
     )
     from portal.cases.computation_words import line_sentence
+    from portal.cases.limitation_words import limitation_step, limitation_summary
     from portal.cases.views import bp
 
     app.jinja_env.globals["line_sentence"] = line_sentence  # templates/cases/_computation.html
+    app.jinja_env.globals["limitation_summary"] = limitation_summary  # likewise
+    app.jinja_env.globals["limitation_step"] = limitation_step
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)

@@ -26,11 +26,26 @@ from datetime import date
 
 LIMITATION_YEARS = 3
 DEFAULT_NEAR_DAYS = 90
+ARTICLE_FROM_DUE_DATE = "Art. 15 / Art. 113"
+ARTICLE_FROM_DELIVERY = "Art. 14"
 
 
 class EventKind(enum.StrEnum):
     ACKNOWLEDGEMENT = "acknowledgement"  # s.18
     PART_PAYMENT = "part_payment"  # s.19
+
+
+class StepSentence:
+    """Which sentence a step of the reason chain says (a page says it again in its own language from
+    this and the step's dates: portal.cases.limitation_words). Never stored nor shown: not an enum."""
+    FROM_DUE_DATE = "from_due_date"  # the start: Art. 15 / Art. 113
+    FROM_DELIVERY = "from_delivery"  # the start: Art. 14, before the later due date (`compared`)
+    NOT_IN_WRITING = "not_in_writing"  # a part payment the payer did not acknowledge in writing
+    AFTER_TODAY = "after_today"  # dated after the day reckoned (`compared`)
+    AFTER_EXPIRY = "after_expiry"  # made after the period expired
+    FRESH_PERIOD = "fresh_period"  # starts a fresh period (the step's deadline)
+    NO_LATER = "no_later"  # its fresh period would end (`compared`) no later than the deadline
+    ALL = (FROM_DUE_DATE, FROM_DELIVERY, NOT_IN_WRITING, AFTER_TODAY, AFTER_EXPIRY, FRESH_PERIOD, NO_LATER)
 
 
 class LimitationState(enum.StrEnum):
@@ -58,6 +73,7 @@ class LimitationStart:
     on: date
     article: str
     reason: str
+    later_due_date: date | None = None  # Art. 14: the due date the period does not run from
 
 
 @dataclass(frozen=True)
@@ -66,7 +82,11 @@ class LimitationStep:
     kind: str  # "start", or an EventKind value
     extends: bool  # did it move the deadline?
     deadline: date  # the deadline after this step
-    text: str
+    text: str  # the English sentence
+    # What the sentence is made of, for a page in another language (portal.cases.limitation_words).
+    sentence: str = ""  # a StepSentence ("" for none)
+    description: str = ""  # the event's own description, as recorded
+    compared: date | None = None  # the other day the sentence names (see StepSentence)
 
 
 @dataclass(frozen=True)
@@ -117,11 +137,11 @@ def period_start(due_date: date, *, delivery_date: date | None = None,
     """Where the three years run from. With no credit period fixed by the parties, Art. 14 runs
     from delivery, earlier than a statutory (MSMED s.15) due date: the earlier day is used."""
     if credit_period_fixed or delivery_date is None or delivery_date >= due_date:
-        return LimitationStart(due_date, "Art. 15 / Art. 113",
+        return LimitationStart(due_date, ARTICLE_FROM_DUE_DATE,
                                f"The period runs from the due date, {_d(due_date)}.")
-    return LimitationStart(delivery_date, "Art. 14", (
+    return LimitationStart(delivery_date, ARTICLE_FROM_DELIVERY, (
         f"No credit period was fixed, so for the price of goods the period runs from delivery, "
-        f"{_d(delivery_date)}, not from the later due date of {_d(due_date)}."))
+        f"{_d(delivery_date)}, not from the later due date of {_d(due_date)}."), later_due_date=due_date)
 
 
 def limitation_status(start: LimitationStart | date, events: Iterable[LimitationEvent],
@@ -133,7 +153,9 @@ def limitation_status(start: LimitationStart | date, events: Iterable[Limitation
         start = period_start(start)
     deadline = years_later(start.on)
     steps = [LimitationStep(start.on, "start", True, deadline, (
-        f"{start.article}: {start.reason} Three years from it end on {_d(deadline)}."))]
+        f"{start.article}: {start.reason} Three years from it end on {_d(deadline)}."),
+        StepSentence.FROM_DELIVERY if start.later_due_date else StepSentence.FROM_DUE_DATE,
+        compared=start.later_due_date)]
     for ev in sorted(events, key=lambda e: e.on):
         what = ("A written acknowledgement (s.18)" if ev.kind == EventKind.ACKNOWLEDGEMENT
                 else "A part payment (s.19)")
@@ -143,24 +165,29 @@ def limitation_status(start: LimitationStart | date, events: Iterable[Limitation
             steps.append(LimitationStep(ev.on, ev.kind.value, False, deadline, (
                 f"{label} does not start a fresh period: s.19 counts a part payment only when the "
                 "payer acknowledges it in its own handwriting or in a writing it signed. Record "
-                "that document to count it.")))
+                "that document to count it."), StepSentence.NOT_IN_WRITING, description=ev.description))
         elif ev.on > today:
             steps.append(LimitationStep(ev.on, ev.kind.value, False, deadline,
-                                        f"{label} is dated after {_d(today)} and is not counted."))
+                                        f"{label} is dated after {_d(today)} and is not counted.",
+                                        StepSentence.AFTER_TODAY, compared=today,
+                                        description=ev.description))
         elif ev.on > deadline:
             steps.append(LimitationStep(ev.on, ev.kind.value, False, deadline, (
                 f"{label} came after the period expired on {_d(deadline)}, so it does not revive "
                 "the claim (a written promise to pay a time-barred debt may be a new contract "
-                "under Indian Contract Act s.25(3): record it separately).")))
+                "under Indian Contract Act s.25(3): record it separately)."), StepSentence.AFTER_EXPIRY,
+                description=ev.description))
         elif fresh > deadline:
             deadline = fresh
             steps.append(LimitationStep(ev.on, ev.kind.value, True, deadline,
                                         f"{label}, before expiry, starts a fresh period ending "
-                                        f"{_d(deadline)}."))
+                                        f"{_d(deadline)}.", StepSentence.FRESH_PERIOD,
+                                        description=ev.description))
         else:
             steps.append(LimitationStep(ev.on, ev.kind.value, False, deadline, (
                 f"{label} does not move the deadline: its fresh period would end {_d(fresh)}, "
-                f"not after {_d(deadline)}.")))
+                f"not after {_d(deadline)}."), StepSentence.NO_LATER, compared=fresh,
+                description=ev.description))
     days_left = (deadline - today).days
     state = (LimitationState.TIME_BARRED if days_left < 0 else
              LimitationState.NEAR if days_left <= near_days else LimitationState.OK)

@@ -21,16 +21,18 @@ from portal.accounts import Role, User
 from portal.cases.hooks import debtor_owned_by
 from portal.cases.models import Case, ClaimType, Invoice, Party, Payment
 from portal.cases.states import CaseStatus
+from portal.i18n import N_
 from portal.paging import BadCursor, Page, decode_cursor, encode_cursor, seek, turn
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 50_000
 MAX_QUERY = 100
 
-SORTS = {"newest": "Newest first", "oldest": "Oldest first", "amount": "Outstanding, largest first",
-         "debtor": "Debtor name, A–Z"}
-AGEING = {"not_due": "Not yet due", "1_30": "1–30 days overdue", "31_60": "31–60 days overdue",
-          "61_90": "61–90 days overdue", "90_plus": "Over 90 days overdue"}
+# The labels are English (the CSV export's ageing column); a page says them with gettext.
+SORTS = {"newest": N_("Newest first"), "oldest": N_("Oldest first"),
+         "amount": N_("Outstanding, largest first"), "debtor": N_("Debtor name, A–Z")}
+AGEING = {"not_due": N_("Not yet due"), "1_30": N_("1–30 days overdue"), "31_60": N_("31–60 days overdue"),
+          "61_90": N_("61–90 days overdue"), "90_plus": N_("Over 90 days overdue")}
 
 
 class BadListQuery(ValueError):

@@ -14,8 +14,11 @@ def init_receivables(app: Flask) -> None:
     # Imported here, when the app is created: the door stays light for workers and other packages.
     from portal.receivables import books_views, link_views, views  # noqa: F401  (routes on the blueprint)
     from portal.receivables.blueprint import bp
+    from portal.receivables.page_words import template_globals
 
     app.register_blueprint(bp)
+    # What the collections pages show of the services' English, in the page's language.
+    app.jinja_env.globals.update(template_globals())
     from portal.i18n import decide_with
 
     decide_with(link_views.page_language, blueprints=("receivables",))

@@ -1,10 +1,13 @@
 """What collections adds to the case pages (through portal.cases.hooks): each case's priority with
 its reasons, for the creditor's own staff only (DOMAIN 31: an internal aid, never shown to the
 debtor, its advocate or a neutral), the case list's staff-owner filter, and the invoices collections
-keeps a record about (which editing the facts cannot remove)."""
+keeps a record about (which editing the facts cannot remove). The parts go to pages only, so the
+reasons are in the page's language (the rules write them in English; portal.receivables.page_words
+says them again)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import exists
@@ -15,6 +18,7 @@ from portal.database import referenced
 from portal.extensions import db
 from portal.receivables import scoring
 from portal.receivables.models import DebtorSetting, InvoiceHold, Promise, Reminder
+from portal.receivables.page_words import reasons_said
 from portal.receivables.priority import Score
 
 
@@ -33,7 +37,7 @@ def case_priority(user, case: Case) -> Score | None:
     org = _staff_org(user)
     if org is None or case.creditor_org_id != org.id:
         return None
-    return scoring.case_score(org, today_ist(), case)
+    return _said(scoring.case_score(org, today_ist(), case))
 
 
 def list_priorities(user, case_ids: list[int], today: date) -> dict[int, Score]:
@@ -43,7 +47,12 @@ def list_priorities(user, case_ids: list[int], today: date) -> dict[int, Score]:
         return {}
     # Every query of the scores is scoped to the organisation: another's case among the ids finds
     # nothing and gets no score.
-    return scoring.case_scores(org, today, set(case_ids))
+    return {case_id: _said(s) for case_id, s in scoring.case_scores(org, today, set(case_ids)).items()}
+
+
+def _said(score: Score | None) -> Score | None:
+    """The score with its reasons in the page's language (the same in English)."""
+    return None if score is None else replace(score, reasons=reasons_said(score.reasons))
 
 
 def debtor_owned_by(owner_id: int):

@@ -1,5 +1,7 @@
 """The portfolio's figures, as pure functions over plain values: ageing buckets, DSO by the
-countback method, and the funnel. No Flask, no database."""
+countback method, and the funnel. No Flask, no database (the buckets' names are English, the CSV's
+columns; N_ only marks them for the catalogue, and a page says them with
+portal.receivables.page_words)."""
 from __future__ import annotations
 
 import calendar
@@ -8,8 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from portal.i18n import N_
+
 ZERO = Decimal("0.00")
-BUCKETS = ("Not yet due", "1–30 days", "31–60 days", "61–90 days", "Over 90 days")
+BUCKETS = (N_("Not yet due"), N_("1–30 days"), N_("31–60 days"), N_("61–90 days"), N_("Over 90 days"))
 
 
 def bucket_of(due_date: date, today: date) -> str:

@@ -12,6 +12,7 @@ from portal import audit
 from portal.accounts import Role, User
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.i18n import N_
 from portal.receivables.defaults import DEFAULT_LEVELS, PLACEHOLDERS
 from portal.receivables.models import (
     Channel,
@@ -80,26 +81,26 @@ def update_level(actor, level: ReminderLevel, *, offset_days: int, channels: lis
                  include_interest: bool, call_task: bool, subject_en: str, body_en: str,
                  subject_hi: str, body_hi: str, call_user: User | None = None) -> None:
     if not -30 <= offset_days <= 365:
-        raise PolicyInvalid("offset_days", "A level is between 30 days before and 365 days after "
-                                           "the due date.")
+        raise PolicyInvalid("offset_days", N_("A level is between 30 days before and 365 days after "
+                                              "the due date."))
     clash = db.session.scalar(select(ReminderLevel.id).where(
         ReminderLevel.policy_id == level.policy_id, ReminderLevel.offset_days == offset_days,
         ReminderLevel.id != level.id))
     if clash:
-        raise PolicyInvalid("offset_days", "Another level already falls on that day.")
+        raise PolicyInvalid("offset_days", N_("Another level already falls on that day."))
     chosen = [Channel(c) for c in channels]
     if not chosen:
-        raise PolicyInvalid("channels", "Choose at least one channel.")
+        raise PolicyInvalid("channels", N_("Choose at least one channel."))
     if Channel.WHATSAPP in chosen and Channel.EMAIL not in chosen:
-        raise PolicyInvalid("channels", "WhatsApp goes only together with e-mail.")
+        raise PolicyInvalid("channels", N_("WhatsApp goes only together with e-mail."))
     for field, text in (("subject_en", subject_en), ("body_en", body_en), ("subject_hi", subject_hi),
                         ("body_hi", body_hi)):
         check_text(field, text)
     if call_user is not None and (call_user.org_id != level.policy.org_id or call_user.role != Role.CREDITOR
                                   or not call_user.active):
-        raise PolicyInvalid("call_user_id", "Choose a member of your organisation's staff.")
+        raise PolicyInvalid("call_user_id", N_("Choose a member of your organisation's staff."))
     if call_user is not None and not call_task:
-        raise PolicyInvalid("call_user_id", "Tick the call first, or leave the caller empty.")
+        raise PolicyInvalid("call_user_id", N_("Tick the call first, or leave the caller empty."))
     before = {"offset_days": level.offset_days, "channels": level.channels,
               "call_user_id": level.call_user_id}
     level.offset_days, level.channels = offset_days, ",".join(c.value for c in chosen)
@@ -129,7 +130,7 @@ def setting_for(org_id: int, party_id: int) -> DebtorSetting:
 def update_setting(actor, setting: DebtorSetting, *, mode: str, paused_until: date | None,
                    language: str, preferred_channel: str | None, today: date) -> None:
     if paused_until is not None and paused_until < today:
-        raise PolicyInvalid("paused_until", "A pause ends today or later.")
+        raise PolicyInvalid("paused_until", N_("A pause ends today or later."))
     before = {"mode": setting.mode.value, "paused_until": setting.paused_until,
               "language": setting.language.value}
     setting.mode, setting.paused_until = Mode(mode), paused_until

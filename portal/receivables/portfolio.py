@@ -14,6 +14,7 @@ from portal.accounts import Organization
 from portal.cases import Case, CaseStatus, Invoice, Payment
 from portal.database import replica_reads
 from portal.extensions import db
+from portal.i18n import N_
 from portal.payments import PaymentReport
 from portal.receivables import book, figures, freshness, rollup
 from portal.receivables.models import InvoiceHold, PortfolioSnapshot, Promise, Reminder, ReminderLink
@@ -25,6 +26,10 @@ SERVED = NOTICE - {S.NOTICE_DRAFTING, S.NOTICE_IN_REVIEW, S.NOTICE_SIGNED}
 RESOLVED = frozenset({S.SETTLED, S.AWARDED, S.DEFAULTED})
 PAID = frozenset({S.PAID, S.CLOSED})
 MONTHS = 6
+# The funnels' steps, in English in the snapshot and the CSV (a page says them with
+# portal.receivables.page_words.portfolio_word).
+REMINDER_STEPS = (N_("Reminded"), N_("Opened the link"), N_("Responded"), N_("Promised"), N_("Paid"))
+LEGAL_STEPS = (N_("Notice"), N_("Served"), N_("Settled or awarded"), N_("Paid"))
 
 
 @dataclass
@@ -108,10 +113,11 @@ def history(org_id: int, today: date, outstanding: Decimal) -> dict:
 
     return {"dso": None if dso is None else str(dso), "monthly": monthly,
             "collected_this_month": str(collected.get(figures.month_start(today), figures.ZERO)),
-            "reminder_funnel": [["Reminded", reminded], ["Opened the link", opened], ["Responded", responded],
-                                ["Promised", promised], ["Paid", paid_up]],
-            "legal_funnel": [["Notice", among(NOTICE)], ["Served", among(SERVED)],
-                             ["Settled or awarded", among(RESOLVED | PAID)], ["Paid", among(PAID)]]}
+            "reminder_funnel": [list(step) for step in zip(
+                REMINDER_STEPS, (reminded, opened, responded, promised, paid_up), strict=True)],
+            "legal_funnel": [list(step) for step in zip(
+                LEGAL_STEPS, (among(NOTICE), among(SERVED), among(RESOLVED | PAID), among(PAID)),
+                strict=True)]}
 
 
 def _day(value) -> date:

@@ -15,6 +15,7 @@ from portal import audit
 from portal.cases import Case, Invoice, Payment
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.i18n import N_
 from portal.receivables import evaluation, rollup
 from portal.receivables.models import Promise, Reminder, ReminderLevel
 from portal.receivables.states import PromiseStatus, ReminderStatus
@@ -66,7 +67,7 @@ def make(actor: Any, invoice: Invoice, amount: Any, promised_for: date | None, *
     for r in db.session.scalars(select(Reminder).where(
             Reminder.invoice_id == invoice.id,
             Reminder._status.in_([ReminderStatus.PENDING, ReminderStatus.SENDING]))):
-        r.claimed_until, r.detail = None, "Set aside: a promise to pay."
+        r.claimed_until, r.detail = None, N_("Set aside: a promise to pay.")
         fire(r, "skip", actor, payload={"why": "promise", "promise_id": promise.id}, case=case)
     return promise
 

@@ -15,6 +15,7 @@ from portal.cases import Case, CaseStatus, Invoice
 from portal.database import replica_reads
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.i18n import N_, gettext, ngettext
 from portal.receivables import book, portfolio, rollup, scoring
 from portal.receivables.calls import Call, open_calls
 from portal.receivables.models import (
@@ -154,7 +155,7 @@ def _paid_since(org_id: int, broken: list[Promise]) -> set[int]:
 def allocate(actor: User, org_id: int, party_id: int, owner: User | None) -> DebtorSetting:
     """Give the debtor to one staff member (or to nobody); audited with who had it before."""
     if owner is not None and (owner.org_id != org_id or owner.role != Role.CREDITOR or not owner.active):
-        raise AllocationInvalid("Choose a member of your organisation's staff.")
+        raise AllocationInvalid(N_("Choose a member of your organisation's staff."))
     setting = setting_for(org_id, party_id)
     before = setting.owner_id
     setting.owner_id = owner.id if owner else None
@@ -167,7 +168,8 @@ def allocate(actor: User, org_id: int, party_id: int, owner: User | None) -> Deb
 def release(actor: User, member: User) -> str | None:
     """A colleague switched off: the debtors it followed are followed by nobody (so everyone's Today
     shows them) and the levels that named it for their calls name nobody (the debtor's owner calls);
-    one audit event, the debtors' rows recomputed."""
+    one audit event, the debtors' rows recomputed. What it did, in words for the administrator's
+    page (a flash on the Team page: the page's language; nothing stores it)."""
     org_id = member.org_id
     settings = db.session.scalars(select(DebtorSetting).where(DebtorSetting.org_id == org_id,
                                                               DebtorSetting.owner_id == member.id)).all()
@@ -186,23 +188,22 @@ def release(actor: User, member: User) -> str | None:
     if parties:
         rollup.debtors_changed(org_id, set(parties))
     said = []
-    if len(parties) == 1:
-        said.append("The debtor they followed in collections is now followed by nobody, so everyone's "
-                    "Today shows it.")
-    elif parties:
-        said.append(f"The {len(parties)} debtors they followed in collections are now followed by nobody, "
-                    "so everyone's Today shows them.")
+    if parties:
+        said.append(ngettext("The debtor they followed in collections is now followed by nobody, so "
+                             "everyone's Today shows it.",
+                             "The %(num)d debtors they followed in collections are now followed by nobody, "
+                             "so everyone's Today shows them.", len(parties)))
     if levels:
-        said.append("The reminder levels that named them for calls leave the call to each debtor's "
-                    "owner now.")
+        said.append(gettext("The reminder levels that named them for calls leave the call to each debtor's "
+                            "owner now."))
     return " ".join(said)
 
 
 def override(actor: User, org_id: int, party_id: int, value: int | None, reason: str) -> DebtorSetting:
     if value is not None and not reason.strip():
-        raise AllocationInvalid("Give the reason for your own priority.")
+        raise AllocationInvalid(N_("Give the reason for your own priority."))
     if value is not None and not 0 <= value <= 1000:
-        raise AllocationInvalid("A priority is between 0 and 1000.")
+        raise AllocationInvalid(N_("A priority is between 0 and 1000."))
     setting = setting_for(org_id, party_id)
     before = setting.priority_override
     setting.priority_override = value
@@ -215,9 +216,9 @@ def override(actor: User, org_id: int, party_id: int, value: int | None, reason:
 
 def resolve_dispute(actor: User, hold: InvoiceHold, answer: str) -> None:
     if not answer.strip():
-        raise AllocationInvalid("Write the answer you gave the debtor.")
+        raise AllocationInvalid(N_("Write the answer you gave the debtor."))
     if hold.resolved_at is not None:
-        raise AllocationInvalid("This dispute is already answered.")
+        raise AllocationInvalid(N_("This dispute is already answered."))
     hold.resolved_at, hold.resolution = utcnow(), answer.strip()[:2000]
     audit.record("receivables.dispute_answered", actor=actor, payload={
         "hold_id": hold.id, "invoice_id": hold.invoice_id, "party_id": hold.party_id})

@@ -15,6 +15,7 @@ from portal.accounts import Role
 from portal.cases import Invoice
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.i18n import N_
 from portal.payments import report_payment
 from portal.receivables import promises
 from portal.receivables.models import InvoiceHold, Reminder, ReminderLink
@@ -22,7 +23,8 @@ from portal.receivables.states import ReminderStatus
 from portal.receivables.transitions import fire
 from portal.types import utcnow
 
-HOW = "debtor through the reminder link, after a one-time code"
+# How a promise or a dispute was made (stored, English; a page says it with page_words.promise_how).
+HOW = N_("debtor through the reminder link, after a one-time code")
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def dispute(link: ReminderLink, invoice: Invoice, text: str) -> InvoiceHold:
     for r in db.session.scalars(select(Reminder).where(
             Reminder.invoice_id == invoice.id,
             Reminder._status.in_([ReminderStatus.PENDING, ReminderStatus.SENDING]))):
-        r.claimed_until, r.detail = None, "Set aside: the debtor disputes the invoice."
+        r.claimed_until, r.detail = None, N_("Set aside: the debtor disputes the invoice.")
         fire(r, "skip", None, payload={"why": "disputed"}, case=invoice.case)
     return hold
 

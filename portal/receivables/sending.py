@@ -22,6 +22,7 @@ from portal.adapters import MailMessage, OutgoingMessage, PermanentFailure, Tran
 from portal.cases import Case, ClaimType, ContactKind, Invoice, Party, compute_case
 from portal.database import commit, rollback
 from portal.extensions import db
+from portal.i18n import N_
 from portal.rates import rate_table
 from portal.receivables import conduct, evaluation, links, messages
 from portal.receivables.calls import CALL_DAYS
@@ -71,7 +72,7 @@ def _still_due(reminders: list[Reminder], party_id: int, today: date) -> tuple[l
         if r.invoice_id in left:
             keep.append(r)
         else:
-            r.claimed_until, r.detail = None, "Not needed any more: paid, disputed, promised or paused."
+            r.claimed_until, r.detail = None, N_("Not needed any more: paid, disputed, promised or paused.")
             fire(r, "skip", None, payload={"why": "no longer due"}, case=db.session.get(Case, r.case_id))
     return keep, left
 
@@ -161,7 +162,7 @@ def claim(org_id: int, party_id: int, now: datetime) -> tuple[list[int], list[Ou
     channels = _channels(reminders, party, setting.preferred_channel, allowed)
     if not channels:
         for r in reminders:
-            r.detail = "No e-mail or mobile number of the debtor's own to send to."
+            r.detail = N_("No e-mail or mobile number of the debtor's own to send to.")
             fire(r, "fail", None, payload={"why": "no address"}, case=db.session.get(Case, r.case_id))
         commit()
         return "no address"

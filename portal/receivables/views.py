@@ -12,7 +12,7 @@ from portal.accounts import Organization, Role, User
 from portal.cases import Case, Party, today_ist
 from portal.extensions import db
 from portal.formfields import choices
-from portal.i18n import gettext
+from portal.i18n import N_, gettext, localise_errors
 from portal.paging import BadCursor, PageArgs
 from portal.payments import PaymentReport, ReportStatus, confirm_report, reject_report
 from portal.receivables import access, calls, charts, policies, promises, queue, statement
@@ -29,6 +29,7 @@ from portal.receivables.forms import (
     PromiseForm,
 )
 from portal.receivables.models import CallOutcome, InvoiceHold, Promise, Reminder
+from portal.receivables.page_words import month_words, portfolio_word
 from portal.receivables.refusals import on_form
 from portal.receivables.rollup import REFRESH_MINUTES
 from portal.receivables.states import PromiseStatus
@@ -82,6 +83,7 @@ def edit_level(level_id: int):
                 call_user=db.session.get(User, int(caller)) if caller else None)):
         flash(gettext("Level saved."), "success")
         return redirect(url_for("receivables.settings"))
+    localise_errors(form)
     return render_template("receivables/level.html", form=form, level=level), 422 if form.errors else 200
 
 
@@ -116,6 +118,8 @@ def _debtor_page(org_id: int, party: Party, setting_form=None, promise_form=None
     reports = db.session.scalars(select(PaymentReport).join(Case, Case.id == PaymentReport.case_id).where(
         Case.creditor_org_id == org_id, Case.debtor_party_id == party.id,
         PaymentReport.status == ReportStatus.REPORTED).order_by(PaymentReport.id)).all()
+    for form in (setting_form, promise_form, allocate_form, priority_form):
+        localise_errors(form)  # a service's refusal on the form, in the page's language
     return render_template("receivables/debtor.html", reports=reports, party=party, rows=rows,
                            setting_form=setting_form,
                            promise_form=promise_form, promises=open_promises, reminders=reminders,
@@ -161,8 +165,8 @@ def record_promise(party_id: int):
         return _debtor_page(org_id, party, promise_form=form, status=422)
     invoice = access.invoice_of(org_id, party.id, form.invoice_id.data)
     if not on_form(form, lambda: promises.make(
-            current_user, invoice, form.amount.data, form.promised_for.data, made_how="staff after a call",
-            today=today_ist(), note=form.note.data or "")):
+            current_user, invoice, form.amount.data, form.promised_for.data,
+            made_how=N_("staff after a call"), today=today_ist(), note=form.note.data or "")):
         return _debtor_page(org_id, party, promise_form=form, status=422)
     flash(gettext("Promise recorded: reminders for the invoice wait until it is decided."), "success")
     return redirect(url_for("receivables.debtor", party_id=party.id))
@@ -204,6 +208,8 @@ def _today_page(org_id: int, everyone: bool, *, answer_form=None, answering: int
     owners = dict(db.session.execute(select(User.id, User.name).where(User.org_id == org_id)).all())
     next_key = (f"{work.next_after[0]}_{work.next_after[1]}_{work.next_after[2]}"
                 if work.next_after else None)
+    localise_errors(answer_form)
+    localise_errors(call_form)
     return render_template("receivables/today.html", q=work, everyone=everyone, owners=owners,
                            answer_form=answer_form or AnswerForm(formdata=None), answering=answering,
                            call_form=call_form or CallForm(formdata=None), calling=calling,
@@ -295,12 +301,14 @@ def portfolio():
     org_id = access.require_staff(current_user)
     p = portfolio_figures.build(org_id, today_ist())
     drawn = {
-        "ageing": charts.bars(gettext("Outstanding by days past the due date"), list(p.ageing.items()),
-                              amount_filter, "ageing-chart"),
-        "monthly": charts.bars(gettext("Collected by month"), [(f"{m:%b %Y}", c) for m, c, _ in p.monthly],
+        "ageing": charts.bars(gettext("Outstanding by days past the due date"),
+                              [(portfolio_word(b), v) for b, v in p.ageing.items()], amount_filter,
+                              "ageing-chart"),
+        "monthly": charts.bars(gettext("Collected by month"), [(month_words(m), c) for m, c, _ in p.monthly],
                                amount_filter, "monthly-chart"),
         "funnel": charts.bars(gettext("Debtors at each step after a reminder"),
-                              [(s.label, s.count) for s in p.reminder_funnel], str, "funnel-chart"),
+                              [(portfolio_word(s.label), s.count) for s in p.reminder_funnel], str,
+                              "funnel-chart"),
     }
     return render_template("receivables/portfolio.html", p=p, charts=drawn,
                            refresh_minutes=REFRESH_MINUTES)

@@ -12,7 +12,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from arbitration.proceedings import clocks, hearings, procedural_orders
+from arbitration.proceedings import clock_words, clocks, hearings, procedural_orders
 from arbitration.proceedings import conduct as proceedings
 from arbitration.proceedings.blueprint import bp
 from arbitration.proceedings.forms import (
@@ -54,7 +54,8 @@ def render_page(case: Case, status: int = 200, **forms):
         "conducts": can(current_user, Action.CONDUCT_PROCEEDINGS, case),
         "takes_part": can(current_user, Action.TAKE_PART_IN_PROCEEDINGS, case),
         "my_party": proceedings.party_of(current_user, case),
-        "step_labels": proceedings.STEP_LABELS,
+        "step_labels": proceedings.STEP_LABELS, "step_title": step_title,
+        "clock_label": clock_words.label, "clock_note": clock_words.note,
         "party_labels": {party: gettext(label) for party, label in proceedings.PARTY_LABELS.items()},
         "step_state": clocks.step_state, "to_ist_date": _filed_on,
     }
@@ -64,6 +65,12 @@ def render_page(case: Case, status: int = 200, **forms):
         ("hearing_form", HearingForm), ("order_form", OrderForm), ("fee_form", FeeForm),
         ("extension_form", ExtensionForm), ("plain_form", FlaskForm))}
     return render_template("arbitration/proceedings/show.html", **ctx), status
+
+
+def step_title(step: CalendarStep) -> str:
+    """A step's title as the page says it: the arbitrator's own words, or the step's name (its kept
+    English, the default title) in the page's language."""
+    return gettext(step.title) if step.title == proceedings.STEP_LABELS.get(step.kind) else step.title
 
 
 def _day(value) -> str:
@@ -116,7 +123,7 @@ def add_step(reference: str):
     step = proceedings.add_step(current_user, case, kind=StepKind(form.kind.data),
                                 party=ProceedingParty(form.party.data), due_on=form.due_on.data,
                                 title=form.title.data or "", today=today)
-    return back(case, gettext("%(title)s set for %(date)s.", title=step.title, date=_day(step.due_on)))
+    return back(case, gettext("%(title)s set for %(date)s.", title=step_title(step), date=_day(step.due_on)))
 
 
 @bp.post("/<reference>/proceedings/steps/<int:step_id>/extend")
@@ -129,7 +136,7 @@ def extend_step(reference: str, step_id: int):
     if not form.validate_on_submit():
         return _bad_form(case, extend_form=form)
     proceedings.extend_step(current_user, step, form.due_on.data, today_ist())
-    return back(case, gettext("The deadline for %(title)s is now %(date)s.", title=step.title,
+    return back(case, gettext("The deadline for %(title)s is now %(date)s.", title=step_title(step),
                               date=_day(step.due_on)))
 
 
@@ -148,7 +155,8 @@ def file_step(reference: str, step_id: int):
                               form.description.data or "", today_ist())
     except UploadRefused as exc:
         raise DomainError(str(exc)) from None  # refused like a rule of the case: the page says why
-    return back(case, gettext("%(title)s filed. Everyone in the case can now read it.", title=step.title))
+    return back(case, gettext("%(title)s filed. Everyone in the case can now read it.",
+                              title=step_title(step)))
 
 
 @bp.post("/<reference>/proceedings/pleadings/close")

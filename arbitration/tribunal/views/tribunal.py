@@ -70,6 +70,8 @@ def page(case: Case, status: int = 200, **forms):
         bundle=(current is None and not authority.institution_may_appoint(case)
                 and can(current_user, Action.S11_BUNDLE, case)),
         history=tribunal.appointments_for(case), questions=SIXTH_SCHEDULE, acting=acting,
+        seventh_schedule=disclosure.declaration_words((current.disclosure or {}).get("seventh_schedule")
+                                                      if current else None),
         pending_challenge=pending_challenge, window_open=window_open, side=side,
         may_agree=bool(pending and pending.awaiting_party and side and side != pending.proposed_by_side.value
                        and can(current_user, Action.PROPOSE_ARBITRATOR, case)),

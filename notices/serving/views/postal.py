@@ -2,6 +2,7 @@
 record and the returned A.D. card. Every form lives on the delivery page; refusals re-render it."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask import Response, abort, flash, g, redirect, request, url_for
@@ -17,7 +18,8 @@ from notices.serving.pages import delivery_page
 from notices.serving.postal import PostalInputError, PostalService, Posting
 from portal.accounts import Action, can, require
 from portal.extensions import db
-from portal.i18n import gettext, localise_errors
+from portal.formatting import day
+from portal.i18n import gettext, language, localise_errors
 
 
 @dataclass
@@ -33,13 +35,35 @@ class PostalPanel:
     posting_form: PostingForm
     tracking_form: TrackingForm
     card_form: ReturnedCardForm
+    card_said: str      # the returned card, as the panel says it (card_sentence)
+
+
+_CARD_DOCUMENT = re.compile(r"\(document (\d+)\)")
+
+
+def card_sentence(card: DeliveryEvent | None) -> str:
+    """The returned A.D. card as the panel says it, in the page's language. Its event's detail is the
+    record and stays English (the timeline, the delivery-proof certificate): an English page shows it
+    as it is, a Hindi page says the same from the card's day and its document."""
+    if card is None:
+        return ""
+    lang = language()
+    if lang == "en":
+        return f"{card.detail}."
+    when = day(card.occurred_at, lang)  # noon IST of the day written on the card: that day
+    found = _CARD_DOCUMENT.search(card.detail)
+    if found is None:
+        return gettext("A.D. card returned, signed by the addressee on %(day)s.", day=when)
+    return gettext("A.D. card returned, signed by the addressee on %(day)s (document %(document)s).",
+                   day=when, document=found[1])
 
 
 def postal_panel(dispatch: Dispatch) -> PostalPanel:
     submitted = g.get("postal_forms", {})
+    card = postal.returned_card(dispatch)
     return PostalPanel(
         dispatch=dispatch, posting=postal.posting_of(dispatch), tracking=postal.tracking_records(dispatch),
-        card=postal.returned_card(dispatch),
+        card=card, card_said=card_sentence(card),
         may_record=can(current_user, Action.SERVE_NOTICE, dispatch.served.case),
         may_attach=can(current_user, Action.RECORD_POSTAL_SERVICE, dispatch.served.case),
         posting_form=submitted.get("posting") or PostingForm(formdata=None),

@@ -51,7 +51,7 @@ def sign_notice(notice_id: int):
     offered = enabled_providers(current_app.config)
     if name not in offered:
         abort(400, gettext("“%(name)s” is not a signing method offered here. Choose one of: %(methods)s.",
-                           name=name[:40], methods=", ".join(LABELS[n] for n in offered)))
+                           name=name[:40], methods=", ".join(gettext(LABELS[n]) for n in offered)))
     pin = request.form.get("token_pin") or None
     if name == PADES and uses_token(current_user) and not pin:
         flash(gettext("Type the PIN of your token to sign with the key on it."), "error")
@@ -60,15 +60,15 @@ def sign_notice(notice_id: int):
     started = attempt(lambda: signing.start_signing(
         current_user, notice, provider_for(name, current_user, pin=pin),
         return_url=lambda token: public_url("notices.signing_return", token=token)), errors)
-    if errors:
-        flash(errors[0], "error")
+    if errors:  # a fixed refusal is found in the catalogue by its English
+        flash(gettext(errors[0]), "error")
         return notice_page(notice, status=409)
     if started.ceremony is None:
         flash(gettext("Signed with your digital signature certificate. The notice is ready to serve."),
               "success")
         return redirect(url_for("notices.show_notice", notice_id=notice_id))
     return render_template(
-        "signing_handover.html", reference=notice.case.reference, label=NAMES[name],
+        "signing_handover.html", reference=notice.case.reference, label=gettext(NAMES[name]),
         document=gettext("The notice for %(reference)s (version %(version)s)",
                          reference=notice.case.reference, version=notice.current.version),
         back=(url_for("notices.show_notice", notice_id=notice.id), gettext("Back to the notice")),
