@@ -13,24 +13,8 @@ from portal.cases.intake import today_ist
 from portal.extensions import db
 from portal.i18n import force_locale, gettext, ngettext
 from portal.types import utcnow
+from tests.hindi import body, devanagari, hindi
 from tests.proceedings.helpers import accept, arbitration_case
-
-DEVANAGARI = range(0x0900, 0x0980)
-
-
-def hindi(message: str, **values) -> str:
-    with force_locale("hi"):
-        return gettext(message, **values)
-
-
-def devanagari(text: str) -> bool:
-    return any(ord(ch) in DEVANAGARI for ch in text)
-
-
-def body(client, url: str) -> str:
-    resp = client.get(url)
-    assert resp.status_code == 200, resp.get_data(as_text=True)[:800]
-    return resp.get_data(as_text=True)
 
 
 def test_the_clocks_and_the_calendar_are_said_in_hindi(client, auth, db_session):

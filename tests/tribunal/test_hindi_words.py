@@ -18,27 +18,11 @@ from arbitration.tribunal.models import (
 )
 from portal.audit import AuditEvent
 from portal.extensions import db
-from portal.i18n import force_locale, gettext
+from portal.i18n import force_locale
 from portal.types import utcnow
 from tests.conftest import csrf_for
+from tests.hindi import body, devanagari, hindi
 from tests.tribunal.helpers import full_disclosure, world
-
-DEVANAGARI = range(0x0900, 0x0980)
-
-
-def hindi(message: str, **values) -> str:
-    with force_locale("hi"):
-        return gettext(message, **values)
-
-
-def devanagari(text: str) -> bool:
-    return any(ord(ch) in DEVANAGARI for ch in text)
-
-
-def body(client, url: str) -> str:
-    resp = client.get(url)
-    assert resp.status_code == 200, resp.get_data(as_text=True)[:800]
-    return resp.get_data(as_text=True)
 
 
 def test_the_court_route_and_the_consent_are_said_in_hindi_and_the_consent_kept_in_english(
