@@ -48,7 +48,8 @@ total=$SECONDS
 # The browser tests (one process of their own, mostly waiting on Chromium) run beside the CPU-bound
 # xdist runs, which fill the time they wait, split so that neither pass runs long: the journeys and
 # the creditor's and advocate's page crawl (every page at two widths) beside the SQLite pass, the
-# admin's, debtor's and neutral's beside the PostgreSQL pass. Measured in fresh clones on 7 Dec:
+# admin's, debtor's, neutral's and the creditor owner's in Hindi (the first 14 pages) beside the
+# PostgreSQL pass. Measured in fresh clones on 7 Dec:
 # SQLite alone ~280 s, PostgreSQL alone 350-375 s; each second of browser run beside a pass adds
 # 0.55-0.7 s to it; the journeys ~200 s, the crawl ~200 s (creditor ~75 s, advocate and admin ~30 s
 # each, the rest ~35 s). The whole crawl beside one pass took it past 8 minutes (PostgreSQL 516 s,
