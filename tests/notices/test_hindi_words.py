@@ -11,11 +11,9 @@ import subprocess
 from datetime import timedelta
 from types import SimpleNamespace
 
-import pyotp
 import pytest
 from sqlalchemy import select
 
-from notices.drafting import workflow as services
 from notices.serving import dispatch as dispatching
 from notices.serving import postal
 from notices.serving.models import ChannelKind, DeliveryEvent, EventKind
@@ -23,13 +21,12 @@ from notices.serving.postal import PostalService
 from notices.signing import ceremony_routing
 from notices.signing.providers import LABELS, NAMES
 from portal.cases.intake import today_ist
-from portal.cases.states import CaseStatus
 from portal.database import commit
 from portal.extensions import db
 from portal.formatting import day
 from portal.i18n import force_locale, gettext, ngettext
 from tests.conftest import csrf_from
-from tests.factories import AdvocateFactory, CaseFactory, CreditorFactory, EngagementFactory
+from tests.notices.test_signing_ceremonies import parties  # noqa: F401  (the fixture)
 from tests.serving.helpers import signed_notice
 
 DEVANAGARI = re.compile("[\u0900-\u097f]")
@@ -107,15 +104,9 @@ def test_the_delivery_page_says_hours_post_and_card_in_hindi(app, client, auth, 
 
 
 @pytest.fixture
-def approved(db_session):
-    creditor = CreditorFactory()
-    advocate = AdvocateFactory(name="Asha Rao")
-    EngagementFactory(org_id=creditor.org_id, advocate_id=advocate.id)
-    case = CaseFactory(creditor=creditor.organization, _status=CaseStatus.FILED, advocate_id=advocate.id)
-    notice = services.start_notice(creditor, case, today_ist())
-    services.submit(creditor, notice)
-    services.grant_mandate(creditor, advocate)
-    services.approve(advocate, notice, pyotp.TOTP(advocate.totp_secret).now())
+def approved(parties):  # noqa: F811  (the imported fixture)
+    """A notice the advocate has approved, committed (the signing ceremonies' parties)."""
+    _creditor, advocate, _case, notice = parties
     commit()
     return advocate, notice
 
